@@ -1,0 +1,16 @@
+// Jest runs in native ESM mode (node --experimental-vm-modules) because NestJS 12 ships as ESM only
+// and Jest cannot require() an ES module on Node 20.
+/** @type {import('jest').Config} */
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tools', '<rootDir>/test'],
+  testMatch: ['**/*.spec.ts', '**/*.e2e.ts', '**/*.infra.ts'],
+  moduleNameMapper: {
+    '^#csms/(.*)$': '<rootDir>/libs/$1/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json' }],
+  },
+};

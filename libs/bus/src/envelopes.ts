@@ -1,0 +1,75 @@
+/**
+ * What travels on the bus between the gateway and the services. Payloads are OCPP 1.6 JSON payloads,
+ * already validated against their schema by the gateway.
+ */
+
+/** A charger CALL forwarded by the gateway, by request/reply or as a durable event. */
+export interface ChargerMessage<P = unknown> {
+  chargerId: string;
+  /** The charger's own messageId: with chargerId it identifies the CALL (used for de-duplication). */
+  messageId: string;
+  action: string;
+  payload: P;
+  /** ISO time the gateway received the frame. */
+  receivedAt: string;
+  gatewayId: string;
+}
+
+/** The owning service's answer to a forwarded CALL: a CALLRESULT payload or a CALLERROR. */
+export type ChargerReply<R = unknown> =
+  | { result: R }
+  | { error: { code: string; description: string; details?: Record<string, unknown> } };
+
+/** A CSMS -> charger command, sent on the charger's command subject. */
+export interface CommandRequest<P = unknown> {
+  action: string;
+  payload: P;
+  /** How long to wait for the charger's answer once the CALL was sent (ms). */
+  timeoutMs?: number;
+  /** Who asked (API caller, service name): kept in logs and audit trails. */
+  origin?: string;
+}
+
+export type CommandReply<R = unknown> =
+  | { status: 'ok'; result: R }
+  | { status: 'callerror'; code: string; description: string; details: Record<string, unknown> }
+  | { status: 'timeout' }
+  | { status: 'not-connected' }
+  | { status: 'invalid'; errors: Array<{ path: string; message: string }> };
+
+export interface ConnectionEvent {
+  chargerId: string;
+  state: 'connected' | 'disconnected';
+  gatewayId: string;
+  /** Unique per socket: the newest session wins. */
+  sessionId: string;
+  at: string;
+  remoteAddress?: string;
+  /** Close code and reason when disconnected. */
+  code?: number;
+  reason?: string;
+}
+
+/** Last-seen times batched by each gateway: chargerId -> ISO time. */
+export interface SeenBatch {
+  gatewayId: string;
+  seen: Record<string, string>;
+}
+
+/** The gateway's question before completing a WebSocket upgrade. */
+export interface ConnectAuthRequest {
+  chargerId: string;
+  remoteAddress: string;
+  /** Basic Auth, when the charger sent it. The password travels base64-encoded: it may hold any byte. */
+  basic?: { username: string; passwordBase64: string };
+  /** Whether the socket is TLS, and the client certificate's subject CN when one was verified. */
+  tls: boolean;
+  clientCertificateCN?: string;
+  clientCertificateO?: string;
+}
+
+export type ConnectAuthReply =
+  | { decision: 'accept'; chargerId: string }
+  | { decision: 'unauthorized'; reason: string }
+  | { decision: 'unknown'; reason: string }
+  | { decision: 'throttled'; reason: string; retryAfterSeconds: number };

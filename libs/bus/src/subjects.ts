@@ -1,0 +1,71 @@
+/**
+ * Every subject name of the system. Nothing outside this file spells a subject.
+ *
+ * Shape:
+ *   ocpp.v16.req.<Action>          charger CALLs that need a decision (request/reply, queue groups)
+ *   ocpp.v16.evt.<cp>.<Action>     charger facts, durable in the OCPP_EVENTS stream
+ *   ocpp.v16.conn.<cp>             connected / disconnected, durable in the same stream
+ *   ocpp.v16.cmd.<cp>              commands for the gateway that holds the charger's socket
+ *   ocpp.v16.seen                  periodic last-seen batches from each gateway (not durable)
+ *   svc.auth.connect               the gateway's upgrade decision
+ *   api.<service>.<verb>           the HTTP API's questions to the services
+ */
+import { identityToToken, tokenToIdentity } from './identity-token.js';
+
+export const EVENTS_STREAM = 'OCPP_EVENTS';
+const ROOT = 'ocpp.v16';
+
+/** Subjects the events stream stores. */
+export const EVENT_STREAM_SUBJECTS = [`${ROOT}.evt.>`, `${ROOT}.conn.>`];
+
+/** Charger CALLs the gateway forwards by request/reply, and the service that owns each. */
+export const REQUEST_ACTIONS = {
+  BootNotification: 'config-manager',
+  Authorize: 'auth',
+  StartTransaction: 'metering',
+  DataTransfer: 'config-manager',
+  SignCertificate: 'auth',
+} as const;
+export type RequestAction = keyof typeof REQUEST_ACTIONS;
+
+/** Charger CALLs the gateway stores durably and answers once the stream acked them. */
+export const EVENT_ACTIONS = [
+  'MeterValues',
+  'StatusNotification',
+  'StopTransaction',
+  'DiagnosticsStatusNotification',
+  'FirmwareStatusNotification',
+  'SecurityEventNotification',
+  'LogStatusNotification',
+  'SignedFirmwareStatusNotification',
+] as const;
+export type EventAction = (typeof EVENT_ACTIONS)[number];
+
+export const subjects = {
+  request: (action: RequestAction): string => `${ROOT}.req.${action}`,
+  event: (identity: string, action: EventAction): string => `${ROOT}.evt.${identityToToken(identity)}.${action}`,
+  /** Filter for one action from every charger, for durable consumers. */
+  eventsOf: (action: EventAction): string => `${ROOT}.evt.*.${action}`,
+  connection: (identity: string): string => `${ROOT}.conn.${identityToToken(identity)}`,
+  allConnections: `${ROOT}.conn.*`,
+  command: (identity: string): string => `${ROOT}.cmd.${identityToToken(identity)}`,
+  seen: `${ROOT}.seen`,
+  authConnect: 'svc.auth.connect',
+  api: (service: ApiService, verb: string): string => `api.${service}.${verb}`,
+};
+
+export type ApiService = 'auth' | 'config-manager' | 'metering' | 'registry';
+
+/** The charge point identity and action of an event subject (inverse of `subjects.event`). */
+export function parseEventSubject(subject: string): { identity: string; action: string } | undefined {
+  const parts = subject.split('.');
+  if (parts.length !== 5 || parts[0] !== 'ocpp' || parts[1] !== 'v16' || parts[2] !== 'evt') return undefined;
+  return { identity: tokenToIdentity(parts[3]), action: parts[4] };
+}
+
+/** The charge point identity of a connection subject. */
+export function parseConnectionSubject(subject: string): string | undefined {
+  const parts = subject.split('.');
+  if (parts.length !== 4 || parts[2] !== 'conn') return undefined;
+  return tokenToIdentity(parts[3]);
+}

@@ -1,0 +1,49 @@
+import { hostname } from 'node:os';
+import { loadEnv } from './load-env.js';
+
+/** The validated configuration every process starts from. */
+export interface AppConfig {
+  natsUrl?: string;
+  databaseUrl?: string;
+  dataDir: string;
+  ocppPort: number;
+  apiPort: number;
+  ocppPathPrefix: string;
+  unknownChargers: 'accept' | 'pending' | 'reject';
+  tls?: { certFile: string; keyFile: string; caFile?: string };
+  logLevel: 'error' | 'warn' | 'info' | 'debug';
+  gatewayId: string;
+  commandTimeoutMs: number;
+  pingIntervalMs: number;
+  badFramesPerMinute: number;
+  maxSendBufferBytes: number;
+  maxFrameBytes: number;
+  heartbeatIntervalS: number;
+  drainWindowMs: number;
+}
+
+export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const v = loadEnv(env);
+  const prefix = String(v.OCPP_PATH_PREFIX ?? '').replace(/\/+$/, '');
+  return {
+    natsUrl: v.NATS_URL as string | undefined,
+    databaseUrl: v.DATABASE_URL as string | undefined,
+    dataDir: v.DATA_DIR as string,
+    ocppPort: v.OCPP_PORT as number,
+    apiPort: v.API_PORT as number,
+    ocppPathPrefix: prefix === '' || prefix.startsWith('/') ? prefix : `/${prefix}`,
+    unknownChargers: v.UNKNOWN_CHARGERS as AppConfig['unknownChargers'],
+    tls: v.TLS_CERT_FILE
+      ? { certFile: v.TLS_CERT_FILE as string, keyFile: v.TLS_KEY_FILE as string, caFile: v.TLS_CA_FILE as string | undefined }
+      : undefined,
+    logLevel: v.LOG_LEVEL as AppConfig['logLevel'],
+    gatewayId: (v.GATEWAY_ID as string | undefined) ?? `${hostname()}-${process.pid}`,
+    commandTimeoutMs: v.COMMAND_TIMEOUT_MS as number,
+    pingIntervalMs: v.PING_INTERVAL_MS as number,
+    badFramesPerMinute: v.BAD_FRAMES_PER_MINUTE as number,
+    maxSendBufferBytes: v.MAX_SEND_BUFFER_BYTES as number,
+    maxFrameBytes: v.MAX_FRAME_BYTES as number,
+    heartbeatIntervalS: v.HEARTBEAT_INTERVAL_S as number,
+    drainWindowMs: v.DRAIN_WINDOW_MS as number,
+  };
+}

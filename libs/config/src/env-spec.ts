@@ -1,0 +1,46 @@
+/**
+ * Every environment variable the system reads, with its default and its rule. This is the one list:
+ * the config loader, the README table, docker/ and k8s/ checks all read it from here.
+ */
+export type EnvKind = 'url' | 'port' | 'path' | 'int' | 'enum' | 'string' | 'bool';
+
+export interface EnvVarSpec {
+  name: string;
+  kind: EnvKind;
+  /** Default as the string a user would write; undefined = unset means "feature off". */
+  default?: string;
+  /** For enums. */
+  values?: readonly string[];
+  /** For ints: inclusive range. */
+  min?: number;
+  max?: number;
+  /** Which processes read it ('all' = every service). */
+  usedBy: ReadonlyArray<'all' | 'gateway' | 'auth' | 'config-manager' | 'metering' | 'csms'>;
+  description: string;
+  /** Holds a secret: goes in a Secret, never in logs. */
+  secret?: boolean;
+}
+
+export const ENV_SPEC: readonly EnvVarSpec[] = [
+  { name: 'NATS_URL', kind: 'url', usedBy: ['all'], description: 'NATS server(s), comma-separated. Unset: in-process bus (all-in-one only).' },
+  { name: 'DATABASE_URL', kind: 'url', usedBy: ['all'], secret: true, description: 'PostgreSQL URL. Unset: embedded PGlite under DATA_DIR.' },
+  { name: 'DATA_DIR', kind: 'path', default: './data', usedBy: ['csms'], description: 'Where the embedded database and the in-process journal live.' },
+  { name: 'OCPP_PORT', kind: 'port', default: '9000', usedBy: ['gateway', 'csms'], description: 'WebSocket port for chargers.' },
+  { name: 'API_PORT', kind: 'port', default: '8080', usedBy: ['all'], description: 'HTTP port: API (gateway), health and metrics (every service).' },
+  { name: 'OCPP_PATH_PREFIX', kind: 'string', default: '', usedBy: ['gateway', 'csms'], description: 'Path prefix before the identity (e.g. /ocpp). Empty: any path, identity = last segment.' },
+  { name: 'UNKNOWN_CHARGERS', kind: 'enum', default: 'accept', values: ['accept', 'pending', 'reject'], usedBy: ['auth', 'config-manager', 'csms'], description: 'What happens to a charger nobody registered.' },
+  { name: 'TLS_CERT_FILE', kind: 'path', usedBy: ['gateway', 'csms'], description: 'PEM certificate: serve wss (security profile 2/3).' },
+  { name: 'TLS_KEY_FILE', kind: 'path', usedBy: ['gateway', 'csms'], secret: true, description: 'PEM private key for TLS_CERT_FILE.' },
+  { name: 'TLS_CA_FILE', kind: 'path', usedBy: ['gateway', 'csms'], description: 'PEM CA bundle to verify charger client certificates (security profile 3).' },
+  { name: 'LOG_LEVEL', kind: 'enum', default: 'info', values: ['error', 'warn', 'info', 'debug'], usedBy: ['all'], description: 'Log verbosity.' },
+  { name: 'GATEWAY_ID', kind: 'string', usedBy: ['gateway', 'csms'], description: 'Name of this gateway instance. Default: host name and pid.' },
+  { name: 'COMMAND_TIMEOUT_MS', kind: 'int', default: '30000', min: 100, max: 600000, usedBy: ['gateway', 'csms'], description: 'How long a command waits for the charger.' },
+  { name: 'PING_INTERVAL_MS', kind: 'int', default: '60000', min: 100, max: 3600000, usedBy: ['gateway', 'csms'], description: 'WebSocket ping interval; a charger missing two pongs is disconnected.' },
+  { name: 'BAD_FRAMES_PER_MINUTE', kind: 'int', default: '20', min: 1, max: 100000, usedBy: ['gateway', 'csms'], description: 'Bad frames a socket may send per minute before it is closed (1002).' },
+  { name: 'MAX_SEND_BUFFER_BYTES', kind: 'int', default: '1048576', min: 1024, max: 1073741824, usedBy: ['gateway', 'csms'], description: 'Unsent bytes a slow charger may hold before its socket is closed.' },
+  { name: 'MAX_FRAME_BYTES', kind: 'int', default: '1048576', min: 1024, max: 67108864, usedBy: ['gateway', 'csms'], description: 'Largest WebSocket frame accepted from a charger.' },
+  { name: 'HEARTBEAT_INTERVAL_S', kind: 'int', default: '300', min: 0, max: 4233600, usedBy: ['config-manager', 'csms'], description: 'BootNotification interval given to chargers.' },
+  { name: 'DRAIN_WINDOW_MS', kind: 'int', default: '10000', min: 0, max: 600000, usedBy: ['gateway', 'csms'], description: 'On SIGTERM, charger sockets are closed (1012) spread over this window.' },
+];
+
+export type EnvName = (typeof ENV_SPEC)[number]['name'];

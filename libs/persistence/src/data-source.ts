@@ -1,0 +1,86 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DataSource, type MixedList, type EntitySchema } from 'typeorm';
+import { PGliteDriver } from 'typeorm-pglite';
+
+export interface PersistenceOptions {
+  /** PostgreSQL URL; absent: embedded PGlite under dataDir. */
+  databaseUrl?: string;
+  dataDir: string;
+  // TypeORM's own option types: entity classes and migration classes.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: MixedList<Function | string>;
+  /** Pool size for PostgreSQL. */
+  poolSize?: number;
+}
+
+/** Serialises concurrent migration runs of several replicas (PostgreSQL advisory lock key). */
+const MIGRATION_LOCK_KEY = 727_016_001;
+
+export function describeDatabase(options: Pick<PersistenceOptions, 'databaseUrl' | 'dataDir'>): string {
+  if (!options.databaseUrl) return `pglite:${resolve(options.dataDir, 'pglite')}`;
+  const u = new URL(options.databaseUrl);
+  return `postgres://${u.hostname}:${u.port || 5432}${u.pathname}`;
+}
+
+/**
+ * Opens the database and brings its schema up to date with real migrations (never `synchronize`).
+ * PostgreSQL: a pool, migrations under an advisory lock so replicas starting together do not race.
+ * PGlite: one embedded instance on disk under DATA_DIR/pglite.
+ */
+export async function openDataSource(options: PersistenceOptions): Promise<DataSource> {
+  const common = {
+    type: 'postgres' as const,
+    entities: options.entities,
+    migrations: options.migrations,
+    // One table for every service: each process runs the pending migrations it knows (its own, or all
+    // of them in the all-in-one process), so the deployment mode can change over the same database.
+    migrationsTableName: 'csms_migrations',
+    synchronize: false,
+    logging: false as const,
+  };
+  let dataSource: DataSource;
+  if (options.databaseUrl) {
+    dataSource = new DataSource({ ...common, url: options.databaseUrl, extra: { max: options.poolSize ?? 10 } });
+  } else {
+    const dir = resolve(options.dataDir, 'pglite');
+    mkdirSync(dir, { recursive: true });
+    dataSource = new DataSource({ ...common, driver: new PGliteDriver({ dataDir: dir }).driver });
+  }
+  await dataSource.initialize();
+  try {
+    await runMigrationsLocked(dataSource, Boolean(options.databaseUrl));
+  } catch (err) {
+    await dataSource.destroy().catch(() => undefined);
+    throw err;
+  }
+  return dataSource;
+}
+
+async function runMigrationsLocked(dataSource: DataSource, useLock: boolean): Promise<void> {
+  if (!useLock) {
+    await dataSource.runMigrations({ transaction: 'each' });
+    return;
+  }
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await runner.release();
+  }
+}
+
+/** True when a trivial query answers: the readiness probe's database check. */
+export async function databaseAnswers(dataSource: DataSource): Promise<boolean> {
+  try {
+    await dataSource.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  }
+}

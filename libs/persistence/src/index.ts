@@ -1,0 +1,1 @@
+export { openDataSource, databaseAnswers, describeDatabase, type PersistenceOptions } from './data-source.js';
