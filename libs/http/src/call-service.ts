@@ -1,0 +1,25 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { NoRespondersError, RequestTimeoutError, type Bus } from '#csms/bus';
+import type { ServiceReply } from './service-reply.js';
+
+/**
+ * Asks a service over the bus on behalf of an HTTP request and turns its reply into the HTTP answer:
+ * data is returned; a refusal becomes an HttpException with the service's status and body; a service
+ * that nobody runs (no responders) becomes 503 and a silent one 504, both naming the subject.
+ */
+export async function callService<T>(bus: Bus, subject: string, data: unknown, timeoutMs = 10_000): Promise<T> {
+  let reply: ServiceReply<T>;
+  try {
+    reply = await bus.request<unknown, ServiceReply<T>>(subject, data, { timeoutMs });
+  } catch (err) {
+    if (err instanceof NoRespondersError) {
+      throw new HttpException({ error: 'service_unavailable', message: `no service answers ${subject}` }, HttpStatus.SERVICE_UNAVAILABLE);
+    }
+    if (err instanceof RequestTimeoutError) {
+      throw new HttpException({ error: 'service_timeout', message: `${subject} did not answer within ${timeoutMs} ms` }, HttpStatus.GATEWAY_TIMEOUT);
+    }
+    throw err;
+  }
+  if (reply.ok) return reply.data;
+  throw new HttpException(reply.body, reply.status);
+}
