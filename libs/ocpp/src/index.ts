@@ -1,0 +1,40 @@
+export type * from './generated/ocpp16-types.js';
+export {
+  CHARGER_INITIATED_ACTIONS,
+  CSMS_INITIATED_ACTIONS,
+  OCPP_ACTIONS,
+  isOcppAction,
+} from './actions.js';
+export type {
+  OcppAction,
+  ChargerInitiatedAction,
+  CsmsInitiatedAction,
+  OcppRequestMap,
+  OcppResponseMap,
+  OcppRequestOf,
+  OcppResponseOf,
+} from './actions.js';
+export { OCPP_ERROR_CODES, normaliseErrorCode, isOcppErrorCode } from './errors.js';
+export type { OcppErrorCode } from './errors.js';
+export { validatePayload, CELSIUS_SPELLINGS } from './validation.js';
+export type { PayloadValidation, PayloadValidationError, PayloadDirection } from './validation.js';
+export {
+  parseFrame,
+  serializeCall,
+  serializeResult,
+  serializeError,
+  newMessageId,
+  MessageType,
+  MAX_MESSAGE_ID_LENGTH,
+} from './framing.js';
+export type { ParsedFrame } from './framing.js';
+export {
+  RpcSession,
+  RpcError,
+  CallTimeoutError,
+  CallErrorResponse,
+  SessionClosedError,
+  OutgoingPayloadError,
+  CallSendError,
+} from './rpc-session.js';
+export type { RpcSessionOptions, CallOptions, ResponseFrame } from './rpc-session.js';

@@ -1,0 +1,206 @@
+import { isOcppAction } from './actions.js';
+import { normaliseErrorCode, type OcppErrorCode } from './errors.js';
+import { newMessageId, serializeCall, type ParsedFrame } from './framing.js';
+import { validatePayload, type PayloadValidationError } from './validation.js';
+
+export interface RpcSessionOptions {
+  /** Writes one text frame to the socket. May throw; the call then rejects with CallSendError. */
+  send: (text: string) => void;
+  defaultTimeoutMs: number;
+  /** Validate outgoing CALL payloads against the request schema (default true). */
+  validateOutgoing?: boolean;
+}
+
+export interface CallOptions {
+  timeoutMs?: number;
+}
+
+export type ResponseFrame = Extract<ParsedFrame, { kind: 'result' | 'error' }>;
+
+/** Base of everything RpcSession rejects with; `code` is stable and machine-readable. */
+export abstract class RpcError extends Error {
+  abstract readonly code: string;
+}
+
+export class CallTimeoutError extends RpcError {
+  readonly code = 'RPC_TIMEOUT';
+  constructor(readonly action: string, readonly messageId: string, readonly timeoutMs: number) {
+    super(`${action} (${messageId}) got no answer within ${timeoutMs} ms`);
+    this.name = 'CallTimeoutError';
+  }
+}
+
+/**
+ * The peer answered with a CALLERROR, or with a CALLRESULT whose payload breaks the response schema.
+ * `code` is the OCPP error code (1.6 spelling; codes outside 1.6 become GenericError, the received
+ * text stays in `receivedCode`).
+ */
+export class CallErrorResponse extends RpcError {
+  readonly code: OcppErrorCode;
+  constructor(
+    readonly receivedCode: string,
+    readonly description: string,
+    readonly details: unknown,
+    readonly action: string,
+    readonly messageId: string,
+  ) {
+    const code = normaliseErrorCode(receivedCode) ?? 'GenericError';
+    super(`${action} (${messageId}) failed: ${receivedCode}${description ? `: ${description}` : ''}`);
+    this.code = code;
+    this.name = 'CallErrorResponse';
+  }
+}
+
+export class SessionClosedError extends RpcError {
+  readonly code = 'RPC_SESSION_CLOSED';
+  constructor(readonly reason: string) {
+    super(`RPC session closed: ${reason}`);
+    this.name = 'SessionClosedError';
+  }
+}
+
+/** The payload we were about to send breaks the request schema; nothing was sent. */
+export class OutgoingPayloadError extends RpcError {
+  readonly code = 'RPC_INVALID_OUTGOING_PAYLOAD';
+  constructor(
+    readonly action: string,
+    readonly ocppErrorCode: OcppErrorCode,
+    readonly errors: PayloadValidationError[],
+    description: string,
+  ) {
+    super(`refusing to send ${action}: ${description}`);
+    this.name = 'OutgoingPayloadError';
+  }
+}
+
+export class CallSendError extends RpcError {
+  readonly code = 'RPC_SEND_FAILED';
+  constructor(readonly action: string, override readonly cause: unknown) {
+    super(`sending ${action} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'CallSendError';
+  }
+}
+
+interface QueuedCall {
+  action: string;
+  payload: unknown;
+  timeoutMs: number;
+  resolve: (value: unknown) => void;
+  reject: (err: Error) => void;
+}
+
+interface OutstandingCall extends QueuedCall {
+  messageId: string;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * Outgoing CALLs of one side of one connection. At most one CALL is outstanding; the next is sent
+ * only when it got a CALLRESULT/CALLERROR or timed out [J16 §4.1.1]. Incoming CALLs are not handled
+ * here: the two directions are independent and may cross.
+ */
+export class RpcSession {
+  private readonly queue: QueuedCall[] = [];
+  private outstanding: OutstandingCall | undefined;
+  private closedReason: string | undefined;
+
+  constructor(private readonly options: RpcSessionOptions) {}
+
+  /** Calls queued plus the one outstanding. */
+  get pending(): number {
+    return this.queue.length + (this.outstanding ? 1 : 0);
+  }
+
+  get closed(): boolean {
+    return this.closedReason !== undefined;
+  }
+
+  call<R = unknown>(action: string, payload: unknown, options: CallOptions = {}): Promise<R> {
+    if (this.closedReason !== undefined) return Promise.reject(new SessionClosedError(this.closedReason));
+    if (this.options.validateOutgoing !== false) {
+      const v = validatePayload(action, 'request', payload);
+      if (!v.ok) return Promise.reject(new OutgoingPayloadError(action, v.code, v.errors, v.description));
+    }
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({
+        action,
+        payload,
+        timeoutMs: options.timeoutMs ?? this.options.defaultTimeoutMs,
+        // The CALLRESULT payload was validated against R's schema before it reaches here.
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      });
+      this.pump();
+    });
+  }
+
+  /** Settles the outstanding call a CALLRESULT/CALLERROR answers. False if it answers none (late, unknown id). */
+  handleResponse(frame: ResponseFrame): boolean {
+    const call = this.outstanding;
+    if (call === undefined || call.messageId !== frame.messageId) return false;
+    this.finish(call);
+    if (frame.kind === 'error') {
+      call.reject(new CallErrorResponse(frame.code, frame.description, frame.details, call.action, call.messageId));
+    } else {
+      const err = this.checkResponse(call, frame.payload);
+      if (err) call.reject(err);
+      else call.resolve(frame.payload);
+    }
+    this.pump();
+    return true;
+  }
+
+  /** Rejects the outstanding and every queued call; later calls reject at once. */
+  close(reason = 'closed'): void {
+    if (this.closedReason !== undefined) return;
+    this.closedReason = reason;
+    const victims: QueuedCall[] = [];
+    if (this.outstanding) {
+      victims.push(this.outstanding);
+      this.finish(this.outstanding);
+    }
+    victims.push(...this.queue.splice(0));
+    for (const c of victims) c.reject(new SessionClosedError(reason));
+  }
+
+  private checkResponse(call: OutstandingCall, payload: unknown): CallErrorResponse | undefined {
+    // Unknown actions only get here with validateOutgoing: false; there is no schema to check against.
+    if (!isOcppAction(call.action)) return undefined;
+    const v = validatePayload(call.action, 'response', payload);
+    if (v.ok) return undefined;
+    return new CallErrorResponse(v.code, `invalid CALLRESULT: ${v.description}`, { errors: v.errors }, call.action, call.messageId);
+  }
+
+  private finish(call: OutstandingCall): void {
+    clearTimeout(call.timer);
+    if (this.outstanding === call) this.outstanding = undefined;
+  }
+
+  private pump(): void {
+    while (this.outstanding === undefined && this.closedReason === undefined) {
+      const next = this.queue.shift();
+      if (next === undefined) return;
+      const messageId = newMessageId();
+      try {
+        this.options.send(serializeCall(messageId, next.action, next.payload));
+      } catch (err) {
+        next.reject(new CallSendError(next.action, err));
+        continue;
+      }
+      // The timeout runs from the moment the CALL left, not from when it was queued.
+      const call: OutstandingCall = {
+        ...next,
+        messageId,
+        timer: setTimeout(() => this.onTimeout(call), next.timeoutMs),
+      };
+      this.outstanding = call;
+    }
+  }
+
+  private onTimeout(call: OutstandingCall): void {
+    if (this.outstanding !== call) return;
+    this.finish(call);
+    call.reject(new CallTimeoutError(call.action, call.messageId, call.timeoutMs));
+    this.pump();
+  }
+}
