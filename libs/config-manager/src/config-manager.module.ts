@@ -1,0 +1,18 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { resolveConfigManagerOptions, type ConfigManagerOptions } from './config-manager.options.js';
+import { RegistrationModule } from './registration/registration.module.js';
+import { RegistryModule } from './registry/registry.module.js';
+
+/**
+ * The config-manager service: one sub-module per part. A new part (desired-state configuration in
+ * `desired/`) adds its module to `parts` below; it receives the same resolved options.
+ * Needs the global DATA_SOURCE (PersistenceModule) and BUS (BusModule) providers.
+ */
+@Module({})
+export class ConfigManagerModule {
+  static forRoot(options: ConfigManagerOptions = {}): DynamicModule {
+    const resolved = resolveConfigManagerOptions(options);
+    const parts = [RegistryModule, RegistrationModule.forRoot(resolved)];
+    return { module: ConfigManagerModule, imports: parts, exports: parts };
+  }
+}

@@ -1,0 +1,35 @@
+import type { RegistrationLookup } from './registration/registration-lookup.js';
+
+/** Options of `ConfigManagerModule.forRoot`. Every field has a default; see `resolveConfigManagerOptions`. */
+export interface ConfigManagerOptions {
+  /** BootNotification `interval` for Accepted chargers (HEARTBEAT_INTERVAL_S). Default 300 s (platform issue §5). */
+  heartbeatIntervalS?: number;
+  /** BootNotification `interval` for Pending chargers, and when auth cannot be asked: how soon the charger retries. */
+  pendingIntervalS?: number;
+  /** How long to wait for auth's registration answer before answering Pending. */
+  registrationTimeoutMs?: number;
+  /**
+   * Who decides accepted / pending / blocked. Default: auth over the bus (`api.auth.registration`).
+   * Given here so a process (or a test) can decide without auth running.
+   */
+  registrationLookup?: RegistrationLookup;
+}
+
+export type ResolvedConfigManagerOptions = Required<Omit<ConfigManagerOptions, 'registrationLookup'>> &
+  Pick<ConfigManagerOptions, 'registrationLookup'>;
+
+export const DEFAULT_HEARTBEAT_INTERVAL_S = 300;
+export const DEFAULT_PENDING_INTERVAL_S = 30;
+export const DEFAULT_REGISTRATION_TIMEOUT_MS = 5_000;
+
+/** Nest injection token of the resolved options. */
+export const CONFIG_MANAGER_OPTIONS = Symbol.for('csms.config-manager.options');
+
+export function resolveConfigManagerOptions(options: ConfigManagerOptions = {}): ResolvedConfigManagerOptions {
+  return {
+    heartbeatIntervalS: options.heartbeatIntervalS ?? DEFAULT_HEARTBEAT_INTERVAL_S,
+    pendingIntervalS: options.pendingIntervalS ?? DEFAULT_PENDING_INTERVAL_S,
+    registrationTimeoutMs: options.registrationTimeoutMs ?? DEFAULT_REGISTRATION_TIMEOUT_MS,
+    registrationLookup: options.registrationLookup,
+  };
+}

@@ -1,0 +1,24 @@
+import { REGISTRY_ENTITIES } from './entities/index.js';
+import { REGISTRY_MIGRATIONS } from './migrations/index.js';
+
+export { ConfigManagerModule } from './config-manager.module.js';
+export {
+  type ConfigManagerOptions,
+  DEFAULT_HEARTBEAT_INTERVAL_S,
+  DEFAULT_PENDING_INTERVAL_S,
+  DEFAULT_REGISTRATION_TIMEOUT_MS,
+} from './config-manager.options.js';
+export { RegistryApiModule } from './api/registry-api.module.js';
+export type { ChargerView, ChargerListView } from './api/chargers.controller.js';
+export type { ConnectorStatus, ConnectorStatusMap } from './api/connector-statuses.js';
+export { ConfigCharger, ConfigBootLog } from './entities/index.js';
+export { BootService, type BootedCharger, type BootListener } from './registration/boot.service.js';
+export type { RegistrationLookup, RegistrationOutcome, RegistrationState, RegistrationRequest } from './registration/registration-lookup.js';
+export { RegistryService, type ChargerPage, type ListChargersRequest, type GetChargerRequest, type SetModelRequest } from './registry/registry.service.js';
+export type { ChargerSummary, ChargerBoot } from './registry/charger-summary.js';
+export { CHARGER_MODELS } from './registry/charger-model.js';
+
+/** Every entity of the service; the desired-state part appends its own. */
+export const CONFIG_MANAGER_ENTITIES = [...REGISTRY_ENTITIES];
+/** Every migration of the service, oldest first; the desired-state part appends its own. */
+export const CONFIG_MANAGER_MIGRATIONS = [...REGISTRY_MIGRATIONS];

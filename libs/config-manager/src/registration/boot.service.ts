@@ -1,0 +1,98 @@
+import { Logger } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import type { ChargerMessage } from '#csms/bus';
+import type { BootNotificationRequest, BootNotificationResponse } from '#csms/ocpp';
+import { detectChargerModel, type ChargerModel } from '../registry/charger-model.js';
+import { decideBoot, type BootDecision, type BootIntervals } from './boot-decision.js';
+import type { RegistrationLookup } from './registration-lookup.js';
+
+/** Told after a BootNotification was recorded (for example boot provisioning in `desired/`). */
+export interface BootedCharger {
+  chargerId: string;
+  /** Effective model after this boot (the override when one is set). */
+  model: ChargerModel;
+  status: BootDecision['status'];
+  boot: BootNotificationRequest;
+  at: string;
+}
+export type BootListener = (booted: BootedCharger) => void | Promise<void>;
+
+type WarnLogger = Pick<Logger, 'warn'>;
+
+/**
+ * Answers BootNotification: asks auth for the registration state, records the boot fields and the
+ * detected model, and returns the OCPP answer. Recording is idempotent per (charger, messageId).
+ */
+export class BootService {
+  private readonly listeners: BootListener[] = [];
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly lookup: RegistrationLookup,
+    private readonly intervals: BootIntervals,
+    private readonly log: WarnLogger = new Logger('BootService'),
+  ) {}
+
+  /**
+   * Registers a listener called after each recorded boot, before the reply leaves. Listeners must not
+   * send commands inline: a charger may not be addressed before it has its answer (OCPP16-NOTES §2).
+   */
+  onBooted(listener: BootListener): void {
+    this.listeners.push(listener);
+  }
+
+  async boot(msg: ChargerMessage<BootNotificationRequest>, now: Date = new Date()): Promise<BootNotificationResponse> {
+    const outcome = await this.lookup(msg.chargerId);
+    const decision = decideBoot(outcome, this.intervals);
+    if (outcome.kind === 'unavailable') {
+      this.log.warn(`BootNotification of ${msg.chargerId} answered Pending (retry in ${decision.interval} s): ${outcome.reason}`);
+    }
+    const detected = detectChargerModel({ chargerId: msg.chargerId, ...msg.payload });
+    const model = await this.record(msg, detected, decision);
+    this.notify({ chargerId: msg.chargerId, model, status: decision.status, boot: msg.payload, at: msg.receivedAt });
+    return { status: decision.status, currentTime: now.toISOString(), interval: decision.interval };
+  }
+
+  /** Upserts the boot columns and appends to the boot log in one transaction; returns the effective model. */
+  private async record(msg: ChargerMessage<BootNotificationRequest>, detected: ChargerModel, decision: BootDecision): Promise<ChargerModel> {
+    const p = msg.payload;
+    return this.db.transaction(async (tx) => {
+      // The WHERE keeps a redelivered, older BootNotification from overwriting a newer one.
+      await tx.query(
+        `INSERT INTO config_chargers (charger_id, model, boot_vendor, boot_model, charge_point_serial_number,
+           charge_box_serial_number, firmware_version, iccid, imsi, meter_type, meter_serial_number, boot_at, boot_status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         ON CONFLICT (charger_id) DO UPDATE SET
+           model = COALESCE(config_chargers.model_override, EXCLUDED.model),
+           boot_vendor = EXCLUDED.boot_vendor, boot_model = EXCLUDED.boot_model,
+           charge_point_serial_number = EXCLUDED.charge_point_serial_number,
+           charge_box_serial_number = EXCLUDED.charge_box_serial_number,
+           firmware_version = EXCLUDED.firmware_version, iccid = EXCLUDED.iccid, imsi = EXCLUDED.imsi,
+           meter_type = EXCLUDED.meter_type, meter_serial_number = EXCLUDED.meter_serial_number,
+           boot_at = EXCLUDED.boot_at, boot_status = EXCLUDED.boot_status, updated_at = now()
+         WHERE config_chargers.boot_at IS NULL OR config_chargers.boot_at <= EXCLUDED.boot_at`,
+        [
+          msg.chargerId, detected, p.chargePointVendor, p.chargePointModel, p.chargePointSerialNumber ?? null,
+          p.chargeBoxSerialNumber ?? null, p.firmwareVersion ?? null, p.iccid ?? null, p.imsi ?? null,
+          p.meterType ?? null, p.meterSerialNumber ?? null, msg.receivedAt, decision.status,
+        ],
+      );
+      await tx.query(
+        `INSERT INTO config_boot_log (charger_id, message_id, received_at, gateway_id, payload, detected_model, status, reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (charger_id, message_id) DO NOTHING`,
+        [msg.chargerId, msg.messageId, msg.receivedAt, msg.gatewayId, JSON.stringify(p), detected, decision.status, decision.reason],
+      );
+      const rows: Array<{ model: ChargerModel }> = await tx.query(`SELECT model FROM config_chargers WHERE charger_id = $1`, [msg.chargerId]);
+      return rows[0]?.model ?? detected;
+    });
+  }
+
+  private notify(booted: BootedCharger): void {
+    for (const listener of this.listeners) {
+      Promise.resolve()
+        .then(() => listener(booted))
+        .catch((err: unknown) => this.log.warn(`boot listener failed for ${booted.chargerId}: ${err instanceof Error ? err.message : String(err)}`));
+    }
+  }
+}

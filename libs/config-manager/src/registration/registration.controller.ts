@@ -1,0 +1,35 @@
+import { Controller, Inject, Logger } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { subjects, type ChargerMessage, type ChargerReply } from '#csms/bus';
+import type { BootNotificationRequest, BootNotificationResponse, DataTransferRequest, DataTransferResponse } from '#csms/ocpp';
+import { BootService } from './boot.service.js';
+
+/** Charger CALLs owned by config-manager (REQUEST_ACTIONS in #csms/bus). */
+@Controller()
+export class RegistrationController {
+  private readonly log = new Logger('RegistrationController');
+
+  constructor(@Inject(BootService) private readonly boots: BootService) {}
+
+  @MessagePattern(subjects.request('BootNotification'), { queue: 'config-manager' })
+  async bootNotification(@Payload() msg: ChargerMessage<BootNotificationRequest>): Promise<ChargerReply<BootNotificationResponse>> {
+    try {
+      return { result: await this.boots.boot(msg) };
+    } catch (err) {
+      // Only our own failure (database) lands here; the charger retries a CALLERROR'd BootNotification.
+      this.log.error(`BootNotification of ${msg.chargerId} failed: ${err instanceof Error ? err.message : String(err)}`);
+      return { error: { code: 'InternalError', description: 'BootNotification could not be recorded; retry later' } };
+    }
+  }
+
+  /**
+   * We implement no vendor extension, so every DataTransfer is answered UnknownVendorId (OCPP 1.6 §4.3:
+   * "UnknownVendorId: no vendor-specific implementation for this vendorId"). Zaptec's native OCPP mode needs
+   * none: its own settings are ordinary configuration keys (seed guide).
+   */
+  @MessagePattern(subjects.request('DataTransfer'), { queue: 'config-manager' })
+  async dataTransfer(@Payload() msg: ChargerMessage<DataTransferRequest>): Promise<ChargerReply<DataTransferResponse>> {
+    this.log.debug(`DataTransfer from ${msg.chargerId} (vendorId ${msg.payload.vendorId}) answered UnknownVendorId`);
+    return { result: { status: 'UnknownVendorId' } };
+  }
+}

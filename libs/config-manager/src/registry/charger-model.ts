@@ -1,0 +1,35 @@
+import { CHARGER_MODELS, capabilitiesOf, detectModel, type ChargerModel } from '#csms/zaptec-profile';
+
+export type { ChargerModel };
+export type ModelCapabilities = ReturnType<typeof capabilitiesOf>;
+
+/** Every model an operator may set as override. */
+export { CHARGER_MODELS };
+
+export function isChargerModel(value: unknown): value is ChargerModel {
+  return typeof value === 'string' && (CHARGER_MODELS as readonly string[]).includes(value);
+}
+
+/** What model detection looks at (Zaptec issue §1): identity, vendor, model, serial, firmware. */
+export interface ModelEvidence {
+  chargerId: string;
+  chargePointVendor?: string | null;
+  chargePointModel?: string | null;
+  chargePointSerialNumber?: string | null;
+  firmwareVersion?: string | null;
+}
+
+/** The one place this lib calls the profile's detection, so its signature is adapted here only. */
+export function detectChargerModel(evidence: ModelEvidence): ChargerModel {
+  return detectModel({
+    identity: evidence.chargerId,
+    chargePointVendor: evidence.chargePointVendor ?? undefined,
+    chargePointModel: evidence.chargePointModel ?? undefined,
+    chargePointSerialNumber: evidence.chargePointSerialNumber ?? undefined,
+    firmwareVersion: evidence.firmwareVersion ?? undefined,
+  });
+}
+
+export function capabilitiesOfModel(model: ChargerModel): ModelCapabilities {
+  return capabilitiesOf(model);
+}

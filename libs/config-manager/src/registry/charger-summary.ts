@@ -1,0 +1,96 @@
+import type { BootNotificationResponse } from '#csms/ocpp';
+import { capabilitiesOfModel, type ChargerModel, type ModelCapabilities } from './charger-model.js';
+
+/** What `api.registry.list` / `get` return per charger, and what `GET /api/v1/chargers` shows. */
+export interface ChargerSummary {
+  id: string;
+  connected: boolean;
+  gatewayId: string | null;
+  connectedAt: string | null;
+  disconnectedAt: string | null;
+  lastSeen: string | null;
+  remoteAddress: string | null;
+  model: ChargerModel;
+  /** True when an operator set the model; otherwise it was detected from the last BootNotification. */
+  modelOverridden: boolean;
+  capabilities: ModelCapabilities;
+  /** The last BootNotification, or null when the charger never sent one. */
+  boot: ChargerBoot | null;
+}
+
+export interface ChargerBoot {
+  vendor: string | null;
+  model: string | null;
+  serialNumber: string | null;
+  chargeBoxSerialNumber: string | null;
+  firmwareVersion: string | null;
+  iccid: string | null;
+  imsi: string | null;
+  meterType: string | null;
+  meterSerialNumber: string | null;
+  at: string | null;
+  /** What we answered. */
+  status: BootNotificationResponse['status'] | null;
+}
+
+/** A `config_chargers` row as raw SQL returns it. */
+export interface ChargerRow {
+  charger_id: string;
+  model: ChargerModel;
+  model_override: ChargerModel | null;
+  boot_vendor: string | null;
+  boot_model: string | null;
+  charge_point_serial_number: string | null;
+  charge_box_serial_number: string | null;
+  firmware_version: string | null;
+  iccid: string | null;
+  imsi: string | null;
+  meter_type: string | null;
+  meter_serial_number: string | null;
+  boot_at: Date | string | null;
+  boot_status: BootNotificationResponse['status'] | null;
+  connected: boolean;
+  gateway_id: string | null;
+  session_id: string | null;
+  connected_at: Date | string | null;
+  disconnected_at: Date | string | null;
+  remote_address: string | null;
+  connection_event_at: Date | string | null;
+  last_seen: Date | string | null;
+}
+
+export function iso(value: Date | string | null): string | null {
+  if (value === null) return null;
+  return (value instanceof Date ? value : new Date(value)).toISOString();
+}
+
+export function toSummary(row: ChargerRow): ChargerSummary {
+  return {
+    id: row.charger_id,
+    connected: row.connected,
+    gatewayId: row.gateway_id,
+    connectedAt: iso(row.connected_at),
+    disconnectedAt: iso(row.disconnected_at),
+    lastSeen: iso(row.last_seen),
+    remoteAddress: row.remote_address,
+    model: row.model,
+    modelOverridden: row.model_override !== null,
+    capabilities: capabilitiesOfModel(row.model),
+    boot:
+      row.boot_at === null
+        ? null
+        : {
+            vendor: row.boot_vendor,
+            model: row.boot_model,
+            serialNumber: row.charge_point_serial_number,
+            chargeBoxSerialNumber: row.charge_box_serial_number,
+            firmwareVersion: row.firmware_version,
+            iccid: row.iccid,
+            imsi: row.imsi,
+            meterType: row.meter_type,
+            meterSerialNumber: row.meter_serial_number,
+            at: iso(row.boot_at),
+            status: row.boot_status,
+          },
+  };
+}

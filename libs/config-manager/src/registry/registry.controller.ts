@@ -1,0 +1,49 @@
+import { Controller, Inject, Logger } from '@nestjs/common';
+import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { subjects, type ConnectionEvent, type DurableMessage, type SeenBatch } from '#csms/bus';
+import type { ServiceReply } from '#csms/http';
+import type { ChargerSummary } from './charger-summary.js';
+import { ConnectionsService } from './connections.service.js';
+import { RegistryService, type ChargerPage, type GetChargerRequest, type ListChargersRequest, type SetModelRequest } from './registry.service.js';
+
+/** Connection facts in, registry answers out (`api.registry.*`). */
+@Controller()
+export class RegistryController {
+  private readonly log = new Logger('RegistryController');
+
+  constructor(
+    @Inject(ConnectionsService) private readonly connections: ConnectionsService,
+    @Inject(RegistryService) private readonly registry: RegistryService,
+  ) {}
+
+  /** Throwing leaves the batch un-acked, so it is redelivered; the writes are idempotent. */
+  @EventPattern<string>(subjects.allConnections, { durable: 'config-manager-connections', maxBatch: 500, maxWaitMs: 20 })
+  async connectionEvents(@Payload() batch: DurableMessage<ConnectionEvent>[]): Promise<void> {
+    await this.connections.applyConnectionEvents(batch);
+  }
+
+  /** Core NATS, not durable: a lost batch only delays last_seen until the gateway's next one. */
+  @EventPattern<string>(subjects.seen)
+  async seen(@Payload() batch: SeenBatch): Promise<void> {
+    try {
+      await this.connections.applySeen(batch);
+    } catch (err) {
+      this.log.warn(`last-seen batch from ${batch.gatewayId} not stored: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  @MessagePattern(subjects.api('registry', 'list'), { queue: 'config-manager' })
+  list(@Payload() body: ListChargersRequest): Promise<ServiceReply<ChargerPage>> {
+    return this.registry.list(body ?? {});
+  }
+
+  @MessagePattern(subjects.api('registry', 'get'), { queue: 'config-manager' })
+  get(@Payload() body: GetChargerRequest): Promise<ServiceReply<ChargerSummary>> {
+    return this.registry.get(body);
+  }
+
+  @MessagePattern(subjects.api('registry', 'setModel'), { queue: 'config-manager' })
+  setModel(@Payload() body: SetModelRequest): Promise<ServiceReply<ChargerSummary>> {
+    return this.registry.setModel(body);
+  }
+}
