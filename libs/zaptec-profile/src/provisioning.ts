@@ -1,0 +1,55 @@
+import type { ChargerModel } from './models.js';
+
+/**
+ * Fleet defaults applied after every BootNotification of a Zaptec charger (issue 10 §2). Zaptec ships
+ * HeartbeatInterval 86400 and MeterValueSampleInterval 0 (ZAPTEC-FACTS), which loses billing data:
+ * - HeartbeatInterval 900: liveness comes from WebSocket pings (CSMS side, 60 s), so the heartbeat only needs
+ *   to keep the charger's clock in step (OCPP16-NOTES §2) and give a fallback sign of life through proxies that
+ *   answer pings themselves; every 15 min costs ~100 small frames a day per charger.
+ * - MeterValueSampleInterval 60: the sampled register stream is the primary energy record, because Go 2 thins
+ *   StopTransaction data and meterStart/meterStop can be implausible (issue 10 §4-§5); one reading a minute
+ *   bounds the energy lost to a missing stop at one minute of charging.
+ * - MeterValuesSampledData: the register for billing, Power.Active.Import so the eager sample
+ *   (PowerActiveImportDeltaForEagerMeterValueSample) can be turned on, current and voltage for diagnosis and
+ *   smart-charging checks.
+ * - ClockAlignedDataInterval 900 + MeterValuesAlignedData register: quarter-hour readings at fixed clock times
+ *   (tariff and grid intervals are quarter-hours), also outside transactions. Without MeterValuesAlignedData
+ *   the aligned interval would send nothing useful.
+ * - StopTxnSampledData register only: kept inside MeterValuesSampledData (Go 2 drops it otherwise) and small.
+ * WebSocketPingInterval (the charger's own pings) is left alone: the CSMS pings, and Zaptec's handling of it
+ * is not documented.
+ */
+export const FLEET_BILLING_DEFAULTS: Readonly<Record<string, string>> = Object.freeze({
+  HeartbeatInterval: '900',
+  MeterValueSampleInterval: '60',
+  MeterValuesSampledData: 'Energy.Active.Import.Register,Power.Active.Import,Current.Import,Voltage',
+  ClockAlignedDataInterval: '900',
+  MeterValuesAlignedData: 'Energy.Active.Import.Register',
+  StopTxnSampledData: 'Energy.Active.Import.Register',
+});
+
+/**
+ * The values a model reports out of the box, where ZAPTEC-FACTS knows them (for simulator presets and for
+ * reading a charger's state before its first GetConfiguration). Keys not listed are unknown.
+ */
+export function factoryDefaultsOf(model: ChargerModel): Record<string, string> {
+  const common = { NumberOfConnectors: '1', UnlockConnectorOnEVSideDisconnect: 'true' };
+  switch (model) {
+    case 'zaptec-go':
+    case 'zaptec-go2':
+    case 'zaptec-unknown':
+      return { ...common, HeartbeatInterval: '86400', MeterValueSampleInterval: '0', UseAuthorizationKeyWithoutDecoding: 'false' };
+    case 'zaptec-pro':
+      return {
+        ...common,
+        HeartbeatInterval: '86400',
+        ConnectionTimeOut: '30',
+        StopTransactionOnEVSideDisconnect: 'true',
+        LocalAuthorizeOffline: 'true',
+        LocalPreAuthorize: 'true',
+        UseAuthorizationKeyWithoutDecoding: 'false',
+      };
+    case 'generic':
+      return {};
+  }
+}
