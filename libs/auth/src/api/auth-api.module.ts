@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { ChargerCredentialsController } from './charger-credentials.controller.js';
+import { IdTagsApiController } from './id-tags-api.controller.js';
+
+/** Auth's HTTP routes, mounted by the gateway (needs the BUS provider, from BusModule). No service logic here. */
+@Module({ controllers: [ChargerCredentialsController, IdTagsApiController] })
+export class AuthApiModule {}

@@ -1,0 +1,99 @@
+import 'reflect-metadata';
+import { Module, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { DataSource } from 'typeorm';
+import { BusModule, BusTransport, InProcessBus, subjects, type ChargerMessage, type ChargerReply, type ConnectAuthReply } from '#csms/bus';
+import { apiValidationPipe } from '#csms/http';
+import type { AuthorizeResponse } from '#csms/ocpp';
+import { PersistenceModule } from '#csms/persistence';
+import { AuthApiModule, AuthModule } from './index.js';
+import { openAuthTestDatabase } from './test-database.js';
+
+/** The wiring: HTTP routes -> bus verbs -> AuthModule handlers, on the real in-process bus and PGlite. */
+describe('AuthModule + AuthApiModule over the in-process bus', () => {
+  let db: DataSource;
+  let close: () => Promise<void>;
+  let bus: InProcessBus;
+  let app: INestApplication;
+  let base: string;
+
+  beforeAll(async () => {
+    ({ db, close } = await openAuthTestDatabase());
+    bus = await InProcessBus.open();
+    @Module({ imports: [PersistenceModule.forDataSource(db), BusModule.forRoot(bus), AuthModule.forRoot({ unknownChargers: 'reject' }), AuthApiModule] })
+    class Root {}
+    app = await NestFactory.create(Root, { logger: false });
+    app.useGlobalPipes(apiValidationPipe());
+    app.connectMicroservice({ strategy: new BusTransport(bus, 'auth') });
+    await app.startAllMicroservices();
+    await app.listen(0, '127.0.0.1');
+    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  }, 60_000);
+  afterAll(async () => {
+    await app.close();
+    await bus.close();
+    await close();
+  });
+
+  // `any`: the API answers JSON of several shapes and the test reads fields by name.
+  const http = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> => {
+    const res = await fetch(base + path, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.text();
+    return { status: res.status, json: text ? JSON.parse(text) : undefined };
+  };
+
+  it('registers a charger over HTTP and the gateway question accepts its generated password', async () => {
+    const created = await http('POST', '/api/v1/chargers', { id: 'ZAP100001', securityProfile: 1 });
+    expect(created.status).toBe(201);
+    const password: string = created.json.generatedPassword;
+    expect((await http('POST', '/api/v1/chargers', { id: 'zap100001', securityProfile: 1 })).status).toBe(409);
+    const bad = await http('POST', '/api/v1/chargers', { id: 'X1', securityProfile: 7 });
+    expect(bad.status).toBe(400);
+    expect(bad.json.errors[0].field).toBe('securityProfile');
+    const reply = await bus.request<unknown, ConnectAuthReply>(subjects.authConnect, {
+      chargerId: 'ZAP100001', remoteAddress: '10.0.0.1', tls: false, basic: { username: 'ZAP100001', passwordBase64: Buffer.from(password).toString('base64') },
+    });
+    expect(reply).toEqual({ decision: 'accept', chargerId: 'ZAP100001' });
+  });
+
+  it('idTags over HTTP answer Authorize over the bus', async () => {
+    expect((await http('POST', '/api/v1/id-tags', { idTag: 'DRIVER1', status: 'Accepted' })).status).toBe(201);
+    expect((await http('POST', '/api/v1/id-tags', { idTag: 'DRIVER2', status: 'Maybe' })).status).toBe(400);
+    expect((await http('GET', '/api/v1/id-tags/driver1')).json).toMatchObject({ idTag: 'DRIVER1', status: 'Accepted' });
+    expect((await http('PUT', '/api/v1/id-tags/DRIVER1', { status: 'Blocked' })).json).toMatchObject({ status: 'Blocked' });
+    expect((await http('GET', '/api/v1/id-tags?limit=10')).json).toMatchObject({ total: 1, limit: 10 });
+    const msg: ChargerMessage<{ idTag: string }> = { chargerId: 'ZAP100001', messageId: 'm1', action: 'Authorize', payload: { idTag: 'DRIVER1' }, receivedAt: new Date().toISOString(), gatewayId: 'g1' };
+    expect(await bus.request<unknown, ChargerReply<AuthorizeResponse>>(subjects.request('Authorize'), msg)).toEqual({ result: { idTagInfo: { status: 'Blocked' } } });
+    expect((await http('DELETE', '/api/v1/id-tags/DRIVER1')).status).toBe(204);
+    expect((await http('GET', '/api/v1/id-tags/DRIVER1')).status).toBe(404);
+  });
+
+  it('starts a key rotation with 202, refuses a bad key with 422, and shows the outcome, never the key', async () => {
+    const bad = await http('POST', '/api/v1/chargers/ZAP100001/authorization-key', { key: 'short' });
+    expect(bad.status).toBe(422);
+    const started = await http('POST', '/api/v1/chargers/ZAP100001/authorization-key', {});
+    expect(started.status).toBe(202);
+    expect(started.json.generatedKey).toMatch(/^[0-9A-F]{40}$/);
+    // Nobody holds the charger's socket: the rotation ends as not-connected.
+    let status = await http('GET', '/api/v1/chargers/ZAP100001/authorization-key');
+    for (let i = 0; i < 50 && status.json.state === 'sending'; i++) {
+      await new Promise((r) => setImmediate(r));
+      status = await http('GET', '/api/v1/chargers/ZAP100001/authorization-key');
+    }
+    expect(status.json).toMatchObject({ state: 'abandoned', outcome: 'not-connected' });
+    expect(JSON.stringify(status.json)).not.toContain(started.json.generatedKey);
+  });
+
+  it('accepts a pending charger through PATCH registration, and stores SecurityEventNotification from the stream', async () => {
+    expect((await http('PATCH', '/api/v1/chargers/ZAP100001/registration', { state: 'pending' })).json).toMatchObject({ state: 'pending', known: true });
+    expect((await http('PATCH', '/api/v1/chargers/NOPE/registration', { state: 'accepted' })).status).toBe(404);
+    const event: ChargerMessage = { chargerId: 'ZAP100001', messageId: 's1', action: 'SecurityEventNotification', payload: { type: 'TamperDetectionActivated', timestamp: '2030-01-01T00:00:00.000Z' }, receivedAt: new Date().toISOString(), gatewayId: 'g1' };
+    await bus.publishDurable(subjects.event('ZAP100001', 'SecurityEventNotification'), event);
+    let list = await http('GET', '/api/v1/chargers/ZAP100001/security-events');
+    for (let i = 0; i < 100 && !list.json.items.some((e: { source: string }) => e.source === 'charger'); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      list = await http('GET', '/api/v1/chargers/ZAP100001/security-events');
+    }
+    expect(list.json.items).toContainEqual(expect.objectContaining({ type: 'TamperDetectionActivated', source: 'charger' }));
+  });
+});

@@ -1,0 +1,52 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { BUS, sendCommand, type Bus } from '#csms/bus';
+import { DATA_SOURCE } from '#csms/persistence';
+import { AUTH_OPTIONS, type AuthOptions } from './auth-options.js';
+import { AuthorizationKeyRotationService } from './authorization-key-rotation.service.js';
+import { ChargerRegistryService } from './charger-registry.service.js';
+import { ChargersController } from './chargers.controller.js';
+import { ConnectController } from './connect.controller.js';
+import { ConnectDecisionService } from './connect-decision.service.js';
+import { ConnectThrottle } from './connect-throttle.js';
+import { DriverAuthController } from './driver-auth.controller.js';
+import { IdTagsController } from './id-tags.controller.js';
+import { IdTagsService } from './id-tags.service.js';
+import { SecurityEventsController } from './security-events.controller.js';
+import { SecurityEventsService } from './security-events.service.js';
+
+/**
+ * The auth service: charger authentication at the upgrade, credentials and the AuthorizationKey lifecycle,
+ * idTags and free charging, security events. Needs DATA_SOURCE (PersistenceModule) and BUS (BusModule).
+ */
+@Module({})
+export class AuthModule {
+  static forRoot(options: AuthOptions): DynamicModule {
+    return {
+      module: AuthModule,
+      controllers: [ConnectController, DriverAuthController, ChargersController, IdTagsController, SecurityEventsController],
+      providers: [
+        { provide: AUTH_OPTIONS, useValue: options },
+        { provide: ChargerRegistryService, useFactory: (db: DataSource) => new ChargerRegistryService(db), inject: [DATA_SOURCE] },
+        { provide: SecurityEventsService, useFactory: (db: DataSource) => new SecurityEventsService(db), inject: [DATA_SOURCE] },
+        {
+          provide: IdTagsService,
+          useFactory: (db: DataSource, registry: ChargerRegistryService) => new IdTagsService(db, registry),
+          inject: [DATA_SOURCE, ChargerRegistryService],
+        },
+        {
+          provide: ConnectDecisionService,
+          useFactory: (registry: ChargerRegistryService, events: SecurityEventsService) =>
+            new ConnectDecisionService(registry, events, options.unknownChargers, new ConnectThrottle(options.throttle)),
+          inject: [ChargerRegistryService, SecurityEventsService],
+        },
+        {
+          provide: AuthorizationKeyRotationService,
+          useFactory: (db: DataSource, registry: ChargerRegistryService, bus: Bus) =>
+            new AuthorizationKeyRotationService(db, registry, (chargerId, request) => sendCommand(bus, chargerId, request), options.rotationTimeoutMs),
+          inject: [DATA_SOURCE, ChargerRegistryService, BUS],
+        },
+      ],
+    };
+  }
+}

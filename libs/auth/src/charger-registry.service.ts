@@ -1,0 +1,199 @@
+import { randomBytes } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { ok, refuse, type ServiceReply } from '#csms/http';
+import type { UnknownChargersPolicy } from './auth-options.js';
+import { queryRows } from './sql.js';
+import type { RegistrationState, RotationState, SecurityProfile } from './entities/auth-charger.entity.js';
+import { hashPassword } from './password-hash.js';
+import { canonicalIdentity, defaultUseAuthorizationKeyWithoutDecoding } from './zaptec.js';
+
+/** What auth knows about one charger (never the password itself). */
+export interface ChargerRecord {
+  chargerId: string;
+  securityProfile: SecurityProfile;
+  registrationState: RegistrationState;
+  useAuthorizationKeyWithoutDecoding: boolean | null;
+  authorizationKeySetBefore: boolean;
+  passwordHash: string | null;
+  pendingPasswordHash: string | null;
+  rotationId: string | null;
+  rotationState: RotationState;
+  rotationWithoutDecoding: boolean | null;
+  rotationOutcome: string | null;
+  rotationStartedAt: Date | null;
+  rotationUpdatedAt: Date | null;
+  rotationCompletedAt: Date | null;
+  freeCharging: boolean | null;
+  freeChargingIdTag: string | null;
+}
+
+export interface NewCharger {
+  chargerId: string;
+  securityProfile: SecurityProfile;
+  registrationState: RegistrationState;
+  /** The exact Basic Auth password bytes; absent: no credential (profile 0, or a charger that sent none). */
+  password?: Uint8Array;
+  useAuthorizationKeyWithoutDecoding?: boolean | null;
+}
+
+type Row = Record<string, unknown>;
+
+function toRecord(r: Row): ChargerRecord {
+  const date = (v: unknown): Date | null => (v == null ? null : new Date(v as string));
+  return {
+    chargerId: r.charger_id as string,
+    securityProfile: Number(r.security_profile) as SecurityProfile,
+    registrationState: r.registration_state as RegistrationState,
+    useAuthorizationKeyWithoutDecoding: (r.use_authorization_key_without_decoding as boolean | null) ?? null,
+    authorizationKeySetBefore: Boolean(r.authorization_key_set_before),
+    passwordHash: (r.password_hash as string | null) ?? null,
+    pendingPasswordHash: (r.pending_password_hash as string | null) ?? null,
+    rotationId: (r.rotation_id as string | null) ?? null,
+    rotationState: r.rotation_state as RotationState,
+    rotationWithoutDecoding: (r.rotation_without_decoding as boolean | null) ?? null,
+    rotationOutcome: (r.rotation_outcome as string | null) ?? null,
+    rotationStartedAt: date(r.rotation_started_at),
+    rotationUpdatedAt: date(r.rotation_updated_at),
+    rotationCompletedAt: date(r.rotation_completed_at),
+    freeCharging: (r.free_charging as boolean | null) ?? null,
+    freeChargingIdTag: (r.free_charging_id_tag as string | null) ?? null,
+  };
+}
+
+/** The charger's effective decoding switch: the reported/set value, else Zaptec's default (seed guide 1.5). */
+export function decodingModeOf(c: Pick<ChargerRecord, 'useAuthorizationKeyWithoutDecoding' | 'authorizationKeySetBefore'>): boolean {
+  return c.useAuthorizationKeyWithoutDecoding ?? defaultUseAuthorizationKeyWithoutDecoding(c.authorizationKeySetBefore);
+}
+
+/** A generated Basic Auth password: 20 random bytes as 40 hex digits, printable and valid as an AuthorizationKey text. */
+export function generatePasswordText(): string {
+  return randomBytes(20).toString('hex').toUpperCase();
+}
+
+/** Keys of a GetConfiguration answer that auth keeps (free charging and the password derivation). */
+const REPORTED_KEYS = ['FreeCharging', 'FreeChargingIdTag', 'UseAuthorizationKeyWithoutDecoding'] as const;
+
+export class ChargerRegistryService {
+  constructor(private readonly db: DataSource) {}
+
+  async find(chargerId: string): Promise<ChargerRecord | undefined> {
+    const rows = await queryRows<Row>(this.db, `SELECT * FROM auth_chargers WHERE charger_id = $1`, [canonicalIdentity(chargerId)]);
+    return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+
+  /** Inserts a charger; false when the (canonical) id is already registered. */
+  async register(c: NewCharger): Promise<boolean> {
+    const hash = c.password ? await hashPassword(c.password) : null;
+    const rows = await queryRows<Row>(this.db, 
+      `INSERT INTO auth_chargers (charger_id, security_profile, registration_state, use_authorization_key_without_decoding,
+                                  authorization_key_set_before, password_hash)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (charger_id) DO NOTHING RETURNING charger_id`,
+      // A registered password is a key that was set on the charger: Zaptec then defaults to no decoding.
+      [canonicalIdentity(c.chargerId), c.securityProfile, c.registrationState, c.useAuthorizationKeyWithoutDecoding ?? null, hash !== null, hash],
+    );
+    return rows.length === 1;
+  }
+
+  async setRegistrationState(chargerId: string, state: RegistrationState): Promise<boolean> {
+    const rows = await queryRows<Row>(this.db, 
+      `UPDATE auth_chargers SET registration_state = $2 WHERE charger_id = $1 RETURNING charger_id`,
+      [canonicalIdentity(chargerId), state],
+    );
+    return rows.length === 1;
+  }
+
+  /** Stores the free-charging and decoding keys of a GetConfiguration answer; other keys are ignored. */
+  async setReportedConfiguration(chargerId: string, keys: Record<string, string>): Promise<boolean> {
+    const bool = (v: string | undefined): boolean | null => (v === undefined ? null : v.trim().toLowerCase() === 'true');
+    const present = REPORTED_KEYS.filter((k) => keys[k] !== undefined);
+    const sets: string[] = ['reported_at = now()'];
+    const params: unknown[] = [canonicalIdentity(chargerId)];
+    const add = (column: string, value: unknown): void => {
+      params.push(value);
+      sets.push(`${column} = $${params.length}`);
+    };
+    // A key the answer did not include keeps its last known value (GetConfiguration may ask for a subset).
+    if (present.includes('FreeCharging')) add('free_charging', bool(keys.FreeCharging));
+    if (present.includes('FreeChargingIdTag')) add('free_charging_id_tag', keys.FreeChargingIdTag);
+    if (present.includes('UseAuthorizationKeyWithoutDecoding')) {
+      add('use_authorization_key_without_decoding', bool(keys.UseAuthorizationKeyWithoutDecoding));
+    }
+    const rows = await queryRows<Row>(this.db, `UPDATE auth_chargers SET ${sets.join(', ')} WHERE charger_id = $1 RETURNING charger_id`, params);
+    return rows.length === 1;
+  }
+
+  /**
+   * The charger authenticated with the pending password: it becomes the only valid one. Guarded by the
+   * pending hash, so a rotation abandoned or replaced meanwhile is not promoted.
+   */
+  async promotePending(chargerId: string, pendingHash: string): Promise<void> {
+    await queryRows(this.db, 
+      `UPDATE auth_chargers
+          SET password_hash = pending_password_hash, pending_password_hash = NULL, authorization_key_set_before = true,
+              rotation_outcome = CASE WHEN rotation_state = 'accepted' THEN rotation_outcome ELSE 'charger connected with the new key' END,
+              rotation_state = 'accepted', rotation_completed_at = now(), rotation_updated_at = now()
+        WHERE charger_id = $1 AND pending_password_hash = $2`,
+      [chargerId, pendingHash],
+    );
+  }
+
+  /**
+   * The operator's registration (POST /api/v1/chargers). The password is the Basic Auth password text as the
+   * charger sends it; absent on profile 1-3: a generated one, returned this once. Profile 0 takes none.
+   */
+  async registerCharger(input: RegisterChargerInput): Promise<ServiceReply<RegisteredCharger>> {
+    const chargerId = canonicalIdentity(input.id);
+    if (input.securityProfile === 0 && input.password !== undefined) {
+      return refuse(422, 'password_without_auth', 'security profile 0 uses no password', [
+        { field: 'password', rule: 'profile0.noPassword', message: 'security profile 0 uses no Basic Auth password' },
+      ]);
+    }
+    const generated = input.securityProfile > 0 && input.password === undefined ? generatePasswordText() : undefined;
+    const password = input.password ?? generated;
+    const created = await this.register({
+      chargerId,
+      securityProfile: input.securityProfile,
+      registrationState: 'accepted',
+      password: password === undefined ? undefined : Buffer.from(password, 'utf8'),
+      useAuthorizationKeyWithoutDecoding: input.useAuthorizationKeyWithoutDecoding ?? null,
+    });
+    if (!created) return refuse(409, 'charger_exists', `charger ${chargerId} is already registered`);
+    return ok({
+      id: chargerId,
+      securityProfile: input.securityProfile,
+      registrationState: 'accepted',
+      useAuthorizationKeyWithoutDecoding: input.useAuthorizationKeyWithoutDecoding ?? null,
+      ...(generated ? { generatedPassword: generated } : {}),
+    });
+  }
+
+  /** What config-manager needs to answer a BootNotification; unknown chargers follow UNKNOWN_CHARGERS. */
+  async registration(chargerId: string, unknownChargers: UnknownChargersPolicy): Promise<RegistrationView> {
+    const c = await this.find(chargerId);
+    if (c) return { state: c.registrationState, securityProfile: c.securityProfile, known: true };
+    const state = unknownChargers === 'accept' ? 'accepted' : unknownChargers === 'pending' ? 'pending' : 'blocked';
+    return { state, securityProfile: 0, known: false };
+  }
+}
+
+export interface RegisterChargerInput {
+  id: string;
+  securityProfile: SecurityProfile;
+  password?: string;
+  useAuthorizationKeyWithoutDecoding?: boolean;
+}
+
+export interface RegisteredCharger {
+  id: string;
+  securityProfile: SecurityProfile;
+  registrationState: RegistrationState;
+  useAuthorizationKeyWithoutDecoding: boolean | null;
+  /** Only when generated: shown once, never stored in clear or returned again. */
+  generatedPassword?: string;
+}
+
+export interface RegistrationView {
+  state: RegistrationState;
+  securityProfile: SecurityProfile;
+  known: boolean;
+}

@@ -1,0 +1,71 @@
+import { Controller, Inject } from '@nestjs/common';
+import { MessagePattern } from '@nestjs/microservices';
+import { subjects } from '#csms/bus';
+import { ok, refuse, type ServiceReply } from '#csms/http';
+import { AUTH_OPTIONS, type AuthOptions } from './auth-options.js';
+import { AuthorizationKeyRotationService, type RotationStarted, type RotationView } from './authorization-key-rotation.service.js';
+import {
+  ChargerRegistryService,
+  type RegisterChargerInput,
+  type RegisteredCharger,
+  type RegistrationView,
+} from './charger-registry.service.js';
+import { REGISTRATION_STATES, type RegistrationState } from './entities/auth-charger.entity.js';
+import { canonicalIdentity } from './zaptec.js';
+
+const notFound = (id: string): ServiceReply<never> => refuse(404, 'not_found', `charger ${canonicalIdentity(id)} is not registered`);
+
+/** Charger credentials and registration, for the HTTP API and config-manager. */
+@Controller()
+export class ChargersController {
+  constructor(
+    @Inject(ChargerRegistryService) private readonly registry: ChargerRegistryService,
+    @Inject(AuthorizationKeyRotationService) private readonly rotations: AuthorizationKeyRotationService,
+    @Inject(AUTH_OPTIONS) private readonly options: AuthOptions,
+  ) {}
+
+  @MessagePattern(subjects.api('auth', 'registerCharger'), { queue: 'auth' })
+  register(body: RegisterChargerInput): Promise<ServiceReply<RegisteredCharger>> {
+    return this.registry.registerCharger(body);
+  }
+
+  @MessagePattern(subjects.api('auth', 'registration'), { queue: 'auth' })
+  async registration(body: { chargerId: string }): Promise<ServiceReply<RegistrationView>> {
+    return ok(await this.registry.registration(body.chargerId, this.options.unknownChargers));
+  }
+
+  @MessagePattern(subjects.api('auth', 'setRegistration'), { queue: 'auth' })
+  async setRegistration(body: { chargerId: string; state: RegistrationState }): Promise<ServiceReply<RegistrationView>> {
+    if (!REGISTRATION_STATES.includes(body.state)) {
+      return refuse(400, 'validation_failed', `state must be one of ${REGISTRATION_STATES.join(', ')}`, [
+        { field: 'state', rule: 'isIn', message: `state must be one of ${REGISTRATION_STATES.join(', ')}` },
+      ]);
+    }
+    if (!(await this.registry.setRegistrationState(body.chargerId, body.state))) return notFound(body.chargerId);
+    return ok(await this.registry.registration(body.chargerId, this.options.unknownChargers));
+  }
+
+  /** config-manager, after each GetConfiguration: the free-charging and decoding keys. */
+  @MessagePattern(subjects.api('auth', 'setReportedConfiguration'), { queue: 'auth' })
+  async setReportedConfiguration(body: { chargerId: string; keys: Record<string, string> }): Promise<ServiceReply<{ stored: true }>> {
+    if (!(await this.registry.setReportedConfiguration(body.chargerId, body.keys ?? {}))) return notFound(body.chargerId);
+    return ok({ stored: true });
+  }
+
+  @MessagePattern(subjects.api('auth', 'startKeyRotation'), { queue: 'auth' })
+  async startKeyRotation(body: { chargerId: string; key?: string }): Promise<ServiceReply<RotationStarted>> {
+    // The API answers 202 at once; the charger's answer is recorded when it comes (GET shows it).
+    const { reply } = await this.rotations.start(body.chargerId, body.key);
+    return reply;
+  }
+
+  @MessagePattern(subjects.api('auth', 'keyRotationStatus'), { queue: 'auth' })
+  keyRotationStatus(body: { chargerId: string }): Promise<ServiceReply<RotationView>> {
+    return this.rotations.status(body.chargerId);
+  }
+
+  @MessagePattern(subjects.api('auth', 'abandonKeyRotation'), { queue: 'auth' })
+  abandonKeyRotation(body: { chargerId: string }): Promise<ServiceReply<RotationView>> {
+    return this.rotations.abandon(body.chargerId);
+  }
+}

@@ -1,0 +1,149 @@
+import type { ConnectAuthReply, ConnectAuthRequest } from '#csms/bus';
+import type { UnknownChargersPolicy } from './auth-options.js';
+import { ChargerRegistryService, type ChargerRecord } from './charger-registry.service.js';
+import { ConnectThrottle } from './connect-throttle.js';
+import type { SecurityProfile } from './entities/auth-charger.entity.js';
+import { verifyPassword } from './password-hash.js';
+import { SecurityEventsService } from './security-events.service.js';
+import { canonicalIdentity } from './zaptec.js';
+
+/** Why a connection was refused: the security event type and the metrics label. */
+export type ConnectFailure =
+  | 'UnknownChargePoint'
+  | 'ChargerBlocked'
+  | 'SecurityProfileMismatch'
+  | 'MissingCredentials'
+  | 'InvalidUsername'
+  | 'InvalidPassword'
+  | 'NoCredentialOnRecord'
+  | 'InvalidClientCertificate';
+
+export interface ConnectCounters {
+  accepted: number;
+  registered: number;
+  throttled: number;
+  failures: Partial<Record<ConnectFailure, number>>;
+}
+
+/** The security profile a connection presents (OCPP16-NOTES §5). */
+export function presentedProfile(req: ConnectAuthRequest, recorded?: SecurityProfile): SecurityProfile {
+  // A profile-2 charger may carry a client certificate too; it still authenticates by Basic Auth over TLS.
+  if (recorded === 2 && req.tls && req.basic) return 2;
+  if (req.tls && req.clientCertificateCN) return 3;
+  if (req.basic) return req.tls ? 2 : 1;
+  return 0;
+}
+
+/**
+ * The WebSocket upgrade decision (issue 4 §1, issue 2 §4): who may connect, under which canonical identity.
+ * Every refusal is a security event with the remote address, a counter, and a step toward the slow-down.
+ */
+export class ConnectDecisionService {
+  readonly counters: ConnectCounters = { accepted: 0, registered: 0, throttled: 0, failures: {} };
+
+  constructor(
+    private readonly registry: ChargerRegistryService,
+    private readonly events: SecurityEventsService,
+    private readonly unknownChargers: UnknownChargersPolicy,
+    readonly throttle: ConnectThrottle,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async decide(req: ConnectAuthRequest): Promise<ConnectAuthReply> {
+    const id = canonicalIdentity(req.chargerId);
+    const retryAfterSeconds = this.throttle.retryAfterSeconds(id, req.remoteAddress);
+    if (retryAfterSeconds !== undefined) {
+      this.counters.throttled += 1;
+      return { decision: 'throttled', reason: 'too many failed attempts', retryAfterSeconds };
+    }
+    const charger = await this.registry.find(id);
+    const refusal = charger ? await this.checkKnown(charger, req) : await this.registerUnknown(id, req);
+    if (refusal) {
+      await this.fail(id, req, refusal.failure, refusal.message);
+      return refusal.failure === 'UnknownChargePoint'
+        ? { decision: 'unknown', reason: refusal.message }
+        : { decision: 'unauthorized', reason: refusal.message };
+    }
+    this.throttle.recordSuccess(id);
+    this.counters.accepted += 1;
+    return { decision: 'accept', chargerId: id };
+  }
+
+  private async registerUnknown(id: string, req: ConnectAuthRequest): Promise<Refusal | undefined> {
+    if (this.unknownChargers === 'reject') return { failure: 'UnknownChargePoint', message: `charger ${id} is not registered` };
+    const profile = presentedProfile(req);
+    // Even trust-on-first-use needs a consistent claim: the username or certificate must name this charger.
+    const identityRefusal = this.checkIdentityClaims(id, req, profile);
+    if (identityRefusal) return identityRefusal;
+    const created = await this.registry.register({
+      chargerId: id,
+      securityProfile: profile,
+      registrationState: this.unknownChargers === 'accept' ? 'accepted' : 'pending',
+      // The password it sent becomes its credential (first use); none sent: none recorded.
+      password: req.basic ? Buffer.from(req.basic.passwordBase64, 'base64') : undefined,
+    });
+    if (created) {
+      this.counters.registered += 1;
+      return undefined;
+    }
+    // Another replica registered it concurrently: judge this attempt against that record.
+    const charger = await this.registry.find(id);
+    return charger ? this.checkKnown(charger, req) : { failure: 'UnknownChargePoint', message: `charger ${id} vanished` };
+  }
+
+  private async checkKnown(c: ChargerRecord, req: ConnectAuthRequest): Promise<Refusal | undefined> {
+    if (c.registrationState === 'blocked') return { failure: 'ChargerBlocked', message: `charger ${c.chargerId} is blocked` };
+    const presented = presentedProfile(req, c.securityProfile);
+    if (presented !== c.securityProfile) {
+      return {
+        failure: 'SecurityProfileMismatch',
+        message: `charger ${c.chargerId} is registered with security profile ${c.securityProfile}, connected with ${presented}`,
+      };
+    }
+    const identityRefusal = this.checkIdentityClaims(c.chargerId, req, presented);
+    if (identityRefusal || presented === 0 || presented === 3) return identityRefusal;
+    return this.checkPassword(c, Buffer.from(req.basic!.passwordBase64, 'base64'));
+  }
+
+  /** Basic Auth username (RFC 7617 user-id = identity, alias allowed) or the client certificate's CN. */
+  private checkIdentityClaims(id: string, req: ConnectAuthRequest, profile: SecurityProfile): Refusal | undefined {
+    if (profile === 3) {
+      return canonicalIdentity(req.clientCertificateCN ?? '') === id
+        ? undefined
+        : { failure: 'InvalidClientCertificate', message: `client certificate CN does not name ${id}` };
+    }
+    if (profile === 0) return undefined;
+    if (!req.basic) return { failure: 'MissingCredentials', message: 'Basic Auth credentials missing' };
+    const username = req.basic.username;
+    if (username.includes(':') || canonicalIdentity(username) !== id) {
+      return { failure: 'InvalidUsername', message: 'Basic Auth username does not match the charger identity' };
+    }
+    return undefined;
+  }
+
+  private async checkPassword(c: ChargerRecord, password: Buffer): Promise<Refusal | undefined> {
+    if (!c.passwordHash && !c.pendingPasswordHash) {
+      return { failure: 'NoCredentialOnRecord', message: `charger ${c.chargerId} has no password on record` };
+    }
+    if (c.passwordHash && (await verifyPassword(password, c.passwordHash))) return undefined;
+    if (c.pendingPasswordHash && (await verifyPassword(password, c.pendingPasswordHash))) {
+      // The charger uses the new key: the rotation is complete and the old password stops working (issue 4 §2).
+      await this.registry.promotePending(c.chargerId, c.pendingPasswordHash);
+      return undefined;
+    }
+    return { failure: 'InvalidPassword', message: 'Basic Auth password does not match' };
+  }
+
+  private async fail(id: string, req: ConnectAuthRequest, failure: ConnectFailure, message: string): Promise<void> {
+    this.counters.failures[failure] = (this.counters.failures[failure] ?? 0) + 1;
+    this.throttle.recordFailure(id, req.remoteAddress);
+    await this.events.store([
+      { chargerId: id, type: failure, techInfo: message, timestamp: this.now().toISOString(), remoteAddress: req.remoteAddress, source: 'csms' },
+    ]);
+  }
+}
+
+interface Refusal {
+  failure: ConnectFailure;
+  message: string;
+}

@@ -1,0 +1,22 @@
+import { Controller, Inject } from '@nestjs/common';
+import { MessagePattern } from '@nestjs/microservices';
+import { subjects, type ConnectAuthReply, type ConnectAuthRequest } from '#csms/bus';
+import { ok, type ServiceReply } from '#csms/http';
+import { ConnectDecisionService, type ConnectCounters } from './connect-decision.service.js';
+
+/** The gateway's upgrade question, and the counters behind the auth-failure metrics. */
+@Controller()
+export class ConnectController {
+  constructor(@Inject(ConnectDecisionService) private readonly decisions: ConnectDecisionService) {}
+
+  @MessagePattern(subjects.authConnect, { queue: 'auth' })
+  connect(req: ConnectAuthRequest): Promise<ConnectAuthReply> {
+    return this.decisions.decide(req);
+  }
+
+  /** Counters of this replica since it started (sum them over replicas in Prometheus). */
+  @MessagePattern(subjects.api('auth', 'connectStats'), { queue: 'auth' })
+  stats(): ServiceReply<ConnectCounters & { trackedThrottleKeys: number }> {
+    return ok({ ...this.decisions.counters, trackedThrottleKeys: this.decisions.throttle.trackedKeys });
+  }
+}

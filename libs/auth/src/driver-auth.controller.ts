@@ -1,0 +1,25 @@
+import { Controller, Inject } from '@nestjs/common';
+import { MessagePattern } from '@nestjs/microservices';
+import { subjects, type ChargerMessage, type ChargerReply } from '#csms/bus';
+import { ok, refuse, type ServiceReply } from '#csms/http';
+import type { AuthorizeRequest, AuthorizeResponse } from '#csms/ocpp';
+import { IdTagsService, type IdTagInfo } from './id-tags.service.js';
+
+/** Driver authorization: Authorize from chargers, idTagInfo for metering's StartTransaction. */
+@Controller()
+export class DriverAuthController {
+  constructor(@Inject(IdTagsService) private readonly idTags: IdTagsService) {}
+
+  @MessagePattern(subjects.request('Authorize'), { queue: 'auth' })
+  async authorize(msg: ChargerMessage<AuthorizeRequest>): Promise<ChargerReply<AuthorizeResponse>> {
+    return { result: { idTagInfo: await this.idTags.idTagInfo(msg.payload.idTag) } };
+  }
+
+  @MessagePattern(subjects.api('auth', 'idTagInfoForStart'), { queue: 'auth' })
+  async idTagInfoForStart(body: { chargerId: string; idTag: string }): Promise<ServiceReply<{ idTagInfo: IdTagInfo; free: boolean }>> {
+    if (typeof body?.chargerId !== 'string' || typeof body.idTag !== 'string') {
+      return refuse(400, 'validation_failed', 'chargerId and idTag must be strings');
+    }
+    return ok(await this.idTags.idTagInfoForStart(body.chargerId, body.idTag));
+  }
+}

@@ -1,0 +1,41 @@
+import { Controller, Inject } from '@nestjs/common';
+import { MessagePattern } from '@nestjs/microservices';
+import { subjects } from '#csms/bus';
+import { ok, refuse, type ServiceReply } from '#csms/http';
+import { IdTagsService, type IdTagInput, type IdTagView } from './id-tags.service.js';
+
+const notFound = (idTag: string): ServiceReply<never> => refuse(404, 'not_found', `idTag ${idTag} does not exist`);
+
+/** idTag CRUD for the HTTP API (bodies already validated by the API's DTOs). */
+@Controller()
+export class IdTagsController {
+  constructor(@Inject(IdTagsService) private readonly idTags: IdTagsService) {}
+
+  @MessagePattern(subjects.api('auth', 'createIdTag'), { queue: 'auth' })
+  async create(body: IdTagInput & { idTag: string }): Promise<ServiceReply<IdTagView>> {
+    const created = await this.idTags.create(body.idTag, body);
+    return created ? ok(created) : refuse(409, 'id_tag_exists', `idTag ${body.idTag} already exists (idTags compare case-insensitively)`);
+  }
+
+  @MessagePattern(subjects.api('auth', 'listIdTags'), { queue: 'auth' })
+  async list(body: { limit?: number; offset?: number; group?: string }): Promise<ServiceReply<{ items: IdTagView[]; total: number; limit: number; offset: number }>> {
+    return ok(await this.idTags.list(body.limit ?? 100, body.offset ?? 0, body.group));
+  }
+
+  @MessagePattern(subjects.api('auth', 'getIdTag'), { queue: 'auth' })
+  async get(body: { idTag: string }): Promise<ServiceReply<IdTagView>> {
+    const tag = await this.idTags.find(body.idTag);
+    return tag ? ok(tag) : notFound(body.idTag);
+  }
+
+  @MessagePattern(subjects.api('auth', 'replaceIdTag'), { queue: 'auth' })
+  async replace(body: IdTagInput & { idTag: string }): Promise<ServiceReply<IdTagView>> {
+    const tag = await this.idTags.replace(body.idTag, body);
+    return tag ? ok(tag) : notFound(body.idTag);
+  }
+
+  @MessagePattern(subjects.api('auth', 'deleteIdTag'), { queue: 'auth' })
+  async remove(body: { idTag: string }): Promise<ServiceReply<{ deleted: true }>> {
+    return (await this.idTags.remove(body.idTag)) ? ok({ deleted: true }) : notFound(body.idTag);
+  }
+}

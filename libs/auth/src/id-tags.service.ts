@@ -1,0 +1,110 @@
+import type { DataSource } from 'typeorm';
+import { queryRows } from './sql.js';
+import type { AuthorizeResponse } from '#csms/ocpp';
+import { ChargerRegistryService } from './charger-registry.service.js';
+import type { IdTagStatus } from './entities/auth-id-tag.entity.js';
+
+export type IdTagInfo = AuthorizeResponse['idTagInfo'];
+
+export interface IdTagView {
+  idTag: string;
+  status: IdTagStatus;
+  expiryDate: string | null;
+  parentIdTag: string | null;
+  group: string | null;
+}
+
+export interface IdTagInput {
+  status: IdTagStatus;
+  expiryDate?: string | null;
+  parentIdTag?: string | null;
+  group?: string | null;
+}
+
+type Row = { id_tag: string; status: IdTagStatus; expiry_date: Date | string | null; parent_id_tag: string | null; group_name: string | null };
+
+const toView = (r: Row): IdTagView => ({
+  idTag: r.id_tag,
+  status: r.status,
+  expiryDate: r.expiry_date == null ? null : new Date(r.expiry_date).toISOString(),
+  parentIdTag: r.parent_id_tag,
+  group: r.group_name,
+});
+
+/** Case-insensitive equality of IdTokens (CiString20Type). */
+export const sameIdTag = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+/** Drivers' idTags and the idTagInfo given for Authorize and StartTransaction (issue 4 §3). */
+export class IdTagsService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly registry: ChargerRegistryService,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Unknown: Invalid; Accepted past its expiryDate: Expired; otherwise the stored status, with expiry and parent. */
+  async idTagInfo(idTag: string): Promise<IdTagInfo> {
+    const tag = await this.find(idTag);
+    if (!tag) return { status: 'Invalid' };
+    const expired = tag.expiryDate !== null && new Date(tag.expiryDate).getTime() <= this.now().getTime();
+    return {
+      status: expired && tag.status === 'Accepted' ? 'Expired' : tag.status,
+      ...(tag.expiryDate ? { expiryDate: tag.expiryDate } : {}),
+      ...(tag.parentIdTag ? { parentIdTag: tag.parentIdTag } : {}),
+    };
+  }
+
+  /**
+   * idTagInfo for a StartTransaction. Free charging (seed guide 1.1-1.2): a charger whose REPORTED FreeCharging
+   * is true starts with its FreeChargingIdTag; that tag from that charger is Accepted and the transaction free,
+   * even when the tag is unknown. The same tag from any other charger is an ordinary tag.
+   */
+  async idTagInfoForStart(chargerId: string, idTag: string): Promise<{ idTagInfo: IdTagInfo; free: boolean }> {
+    const charger = await this.registry.find(chargerId);
+    if (charger?.freeCharging === true && charger.freeChargingIdTag && sameIdTag(charger.freeChargingIdTag, idTag)) {
+      return { idTagInfo: { status: 'Accepted' }, free: true };
+    }
+    return { idTagInfo: await this.idTagInfo(idTag), free: false };
+  }
+
+  async find(idTag: string): Promise<IdTagView | undefined> {
+    const rows = await queryRows<Row>(this.db, `SELECT * FROM auth_id_tags WHERE lower(id_tag) = lower($1)`, [idTag]);
+    return rows[0] ? toView(rows[0]) : undefined;
+  }
+
+  /** False when the tag (in any letter case) exists already. */
+  async create(idTag: string, input: IdTagInput): Promise<IdTagView | undefined> {
+    const rows = await queryRows<Row>(this.db, 
+      `INSERT INTO auth_id_tags (id_tag, status, expiry_date, parent_id_tag, group_name) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT DO NOTHING RETURNING *`,
+      [idTag, input.status, input.expiryDate ?? null, input.parentIdTag ?? null, input.group ?? null],
+    );
+    return rows[0] ? toView(rows[0]) : undefined;
+  }
+
+  /** Replaces the tag's fields (PUT semantics: absent optional fields become null). */
+  async replace(idTag: string, input: IdTagInput): Promise<IdTagView | undefined> {
+    const rows = await queryRows<Row>(this.db, 
+      `UPDATE auth_id_tags SET status = $2, expiry_date = $3, parent_id_tag = $4, group_name = $5, updated_at = now()
+        WHERE lower(id_tag) = lower($1) RETURNING *`,
+      [idTag, input.status, input.expiryDate ?? null, input.parentIdTag ?? null, input.group ?? null],
+    );
+    return rows[0] ? toView(rows[0]) : undefined;
+  }
+
+  async remove(idTag: string): Promise<boolean> {
+    const rows = await queryRows<Row>(this.db, `DELETE FROM auth_id_tags WHERE lower(id_tag) = lower($1) RETURNING id_tag`, [idTag]);
+    return rows.length === 1;
+  }
+
+  async list(limit: number, offset: number, group?: string): Promise<{ items: IdTagView[]; total: number; limit: number; offset: number }> {
+    const where = group === undefined ? '' : 'WHERE group_name = $3';
+    const params: unknown[] = group === undefined ? [limit, offset] : [limit, offset, group];
+    const rows = await queryRows<Row>(this.db, `SELECT * FROM auth_id_tags ${where} ORDER BY id_tag LIMIT $1 OFFSET $2`, params);
+    const count = await queryRows<{ n: string | number }>(this.db, 
+      `SELECT count(*) AS n FROM auth_id_tags ${group === undefined ? '' : 'WHERE group_name = $1'}`,
+      group === undefined ? [] : [group],
+    );
+    return { items: rows.map(toView), total: Number(count[0]?.n ?? 0), limit, offset };
+  }
+}

@@ -1,0 +1,12 @@
+export { AuthModule } from './auth.module.js';
+export { AuthApiModule } from './api/auth-api.module.js';
+export { AUTH_ENTITIES, AuthCharger, AuthIdTag, AuthSecurityEvent } from './entities/index.js';
+export { AUTH_MIGRATIONS } from './migrations/index.js';
+export { AUTH_OPTIONS, type AuthOptions, type UnknownChargersPolicy } from './auth-options.js';
+export { DEFAULT_THROTTLE_OPTIONS, type ThrottleOptions } from './connect-throttle.js';
+export type { ConnectCounters, ConnectFailure } from './connect-decision.service.js';
+export type { RegistrationView, RegisteredCharger } from './charger-registry.service.js';
+export type { RotationView, RotationStarted } from './authorization-key-rotation.service.js';
+export type { IdTagInfo, IdTagView } from './id-tags.service.js';
+export type { RegistrationState, RotationState, SecurityProfile } from './entities/auth-charger.entity.js';
+export type { IdTagStatus } from './entities/auth-id-tag.entity.js';
