@@ -1,0 +1,96 @@
+/**
+ * The rendered manifests (base and every overlay) against ENV_SPEC and the apps' contract: commands,
+ * ports, probes, resources, non-root, environment, gateway drain/HPA/PDB, Services, NetworkPolicies.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, relative } from 'node:path';
+import { render } from './render.js';
+import { byKind, checkDeployments, checkPodSecurity, checkWorkloadEnv, envValue, find, podSpec } from './k8s-checks.js';
+import { checkGatewayLifecycle, checkNetworkPolicies, checkReferences, checkServices } from './k8s-topology-checks.js';
+import { asObj, asObjs, ENV_BY_NAME, EXTERNAL_SECRETS, listFiles, REPO, repoPath, SERVICES, type Obj } from './support.js';
+
+const roots = listFiles(repoPath('k8s'), (n) => n === 'kustomization.yaml').map((f) => relative(REPO, dirname(f)));
+
+describe.each(roots)('%s (rendered)', (root) => {
+  const objs = render(repoPath(root));
+
+  it('has one Deployment per service', () => {
+    expect(byKind(objs, 'Deployment').map((d) => asObj(d.metadata).name).sort()).toEqual([...SERVICES].sort());
+  });
+  it('commands run dist/apps/<known app>/main.js; every variable is in ENV_SPEC, read by that app, secrets from Secrets, values the app accepts', () => {
+    expect(checkWorkloadEnv(objs)).toEqual([]);
+  });
+  it('Deployments: both probes on /health/live and /health/ready at the API_PORT port, ports = ENV_SPEC defaults, resources set', () => {
+    expect(checkDeployments(objs)).toEqual([]);
+  });
+  it('pods run non-root with a read-only root filesystem and /tmp as an emptyDir', () => {
+    expect(checkPodSecurity(objs)).toEqual([]);
+  });
+  it('gateway: HPA targets it, PDB selects its pods, termination grace exceeds preStop + DRAIN_WINDOW_MS', () => {
+    expect(checkGatewayLifecycle(objs)).toEqual([]);
+  });
+  it('Services: OCPP and API of the gateway on their named ports, no session affinity', () => {
+    expect(checkServices(objs)).toEqual([]);
+  });
+  it('NetworkPolicies: default deny; only the gateway takes traffic from outside the namespace', () => {
+    expect(checkNetworkPolicies(objs)).toEqual([]);
+  });
+  it('referenced ConfigMaps and Secrets exist, or are the documented external Secrets', () => {
+    expect(checkReferences(objs)).toEqual([]);
+  });
+  it('the migration Job runs --migrate-only of the all-in-one app with DATABASE_URL from a Secret', () => {
+    const jobs = byKind(objs, 'Job');
+    expect(jobs).toHaveLength(1);
+    const c = asObjs(podSpec(jobs[0]).containers)[0];
+    expect(c.command).toEqual(expect.arrayContaining(['node', 'dist/apps/csms/main.js', '--migrate-only']));
+    expect(asObjs(c.env).find((e) => e.name === 'DATABASE_URL')?.valueFrom).toHaveProperty('secretKeyRef');
+    expect(podSpec(jobs[0]).restartPolicy).toBe('Never');
+  });
+  it('all containers run the one image', () => {
+    const images = new Set(objs.flatMap((o) => asObjs(podSpec(o).containers)).map((c) => c.image));
+    expect(images.size).toBe(1);
+  });
+});
+
+describe('k8s/overlays/production', () => {
+  const objs = render(repoPath('k8s/overlays/production'));
+  const container = (name: string): [Obj, Obj] => {
+    const d = find(objs, 'Deployment', name) as Obj;
+    return [d, asObjs(podSpec(d).containers)[0]];
+  };
+
+  it('refuses unknown chargers wherever UNKNOWN_CHARGERS is read', () => {
+    const readers = SERVICES.filter((s) => (ENV_BY_NAME.get('UNKNOWN_CHARGERS')?.usedBy as readonly string[]).includes(s));
+    expect(readers.length).toBeGreaterThan(0);
+    for (const s of readers) expect(envValue(...container(s), objs, 'UNKNOWN_CHARGERS')).toBe('reject');
+  });
+  it('serves wss: TLS_CERT_FILE and TLS_KEY_FILE inside the mounted TLS Secret', () => {
+    const [d, c] = container('gateway');
+    expect(envValue(d, c, objs, 'TLS_CERT_FILE')).toBe('/etc/csms/tls/tls.crt');
+    expect(envValue(d, c, objs, 'TLS_KEY_FILE')).toBe('/etc/csms/tls/tls.key');
+    const tls = asObjs(podSpec(d).volumes).find((v) => v.name === 'tls');
+    expect(asObj(tls?.secret).secretName).toBe('csms-gateway-tls');
+  });
+  it('keeps no credential in git: the placeholder database Secret is dropped, real Secrets come from outside', () => {
+    expect(byKind(objs, 'Secret')).toEqual([]);
+  });
+  it('runs a released image, several replicas of every service', () => {
+    const images = objs.flatMap((o) => asObjs(podSpec(o).containers)).map((c) => String(c.image));
+    for (const image of images) expect(image).not.toMatch(/:(local|latest)$/);
+    for (const s of SERVICES.filter((x) => x !== 'gateway')) expect(Number(asObj(find(objs, 'Deployment', s)?.spec).replicas)).toBeGreaterThanOrEqual(2);
+    expect(Number(asObj(byKind(objs, 'HorizontalPodAutoscaler')[0].spec).minReplicas)).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('docs/deploy.md', () => {
+  const doc = (): string => readFileSync(repoPath('docs/deploy.md'), 'utf8');
+  it('tells how to create every external Secret the manifests reference', () => {
+    for (const name of EXTERNAL_SECRETS) expect(doc()).toContain(name);
+  });
+  it('gives the NATS Helm chart values (JetStream, file storage, 3 replicas) and marks scaling figures as not yet measured', () => {
+    expect(doc()).toMatch(/jetstream:\s*\n\s*enabled: true/);
+    expect(doc()).toMatch(/fileStore:\s*\n\s*enabled: true/);
+    expect(doc()).toMatch(/replicas: 3/);
+    expect(doc()).toMatch(/not yet measured/i);
+  });
+});
