@@ -1,0 +1,12 @@
+import { AUTH_ENTITIES, AUTH_MIGRATIONS, AuthModule } from '#csms/auth';
+import { main } from '#csms/runtime';
+
+main({
+  name: 'auth',
+  needsDatabase: true,
+  allowInProcessBus: false,
+  openApi: false,
+  entities: AUTH_ENTITIES,
+  migrations: AUTH_MIGRATIONS,
+  modules: (config) => [AuthModule.forRoot({ unknownChargers: config.unknownChargers })],
+});

@@ -1,0 +1,18 @@
+import { AuthApiModule } from '#csms/auth';
+import { RegistryApiModule } from '#csms/config-manager';
+import { GatewayModule, gatewayOptionsFromConfig } from '#csms/gateway';
+import { MeteringApiModule } from '#csms/metering';
+import { main } from '#csms/runtime';
+
+
+// The gateway: charger sockets and the operator API. It holds no state of its own (no database):
+// every API question goes to the owning service over NATS.
+main({
+  name: 'gateway',
+  needsDatabase: false,
+  allowInProcessBus: false,
+  openApi: true,
+  entities: [],
+  migrations: [],
+  modules: (config) => [GatewayModule.forRoot(gatewayOptionsFromConfig(config)), RegistryApiModule, AuthApiModule, MeteringApiModule],
+});

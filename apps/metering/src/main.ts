@@ -1,0 +1,12 @@
+import { METERING_ENTITIES, METERING_MIGRATIONS, MeteringModule } from '#csms/metering';
+import { main } from '#csms/runtime';
+
+main({
+  name: 'metering',
+  needsDatabase: true,
+  allowInProcessBus: false,
+  openApi: false,
+  entities: METERING_ENTITIES,
+  migrations: METERING_MIGRATIONS,
+  modules: () => [MeteringModule],
+});

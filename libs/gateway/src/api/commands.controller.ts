@@ -1,0 +1,67 @@
+import { Body, Controller, HttpCode, HttpException, HttpStatus, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { BUS, sendCommand, type Bus } from '#csms/bus';
+import { CSMS_INITIATED_ACTIONS, isOcppAction, validatePayload } from '#csms/ocpp';
+import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway-options.js';
+
+const csmsActions = new Set<string>(CSMS_INITIATED_ACTIONS);
+
+/**
+ * POST /api/v1/chargers/:id/commands/:action — the body is the OCPP request payload. The answer is the
+ * charger's own: 200 with its CALLRESULT payload, 502 with its CALLERROR, 504 when it did not answer,
+ * 404 when no gateway holds its socket.
+ */
+@ApiTags('commands')
+@Controller('api/v1/chargers/:id/commands')
+export class CommandsController {
+  constructor(@Inject(BUS) private readonly bus: Bus, @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions) {}
+
+  @Post(':action')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Send an OCPP 1.6 command to a charger and return its answer' })
+  @ApiParam({ name: 'action', enum: [...CSMS_INITIATED_ACTIONS] })
+  @ApiQuery({ name: 'timeoutMs', required: false, type: Number })
+  @ApiBody({ description: 'The OCPP request payload of the action', schema: { type: 'object' } })
+  async send(@Param('id') chargerId: string, @Param('action') action: string, @Body() payload: unknown, @Query('timeoutMs') timeoutRaw?: string): Promise<{ result: unknown }> {
+    if (!isOcppAction(action) || !csmsActions.has(action)) {
+      throw new HttpException(
+        { error: 'validation_failed', message: `action: ${action} is not an OCPP 1.6 command`, errors: [{ field: 'action', rule: 'ocpp.csmsAction', message: `must be one of ${CSMS_INITIATED_ACTIONS.join(', ')}` }] },
+        HttpStatus.BAD_REQUEST,
+      );
+    }
+    const timeoutMs = parseTimeout(timeoutRaw, this.options.commandTimeoutMs);
+    const valid = validatePayload(action, 'request', payload ?? {});
+    if (!valid.ok) {
+      const errors = valid.errors.map((e) => ({ field: e.path || '(payload)', rule: valid.code, message: e.message }));
+      throw new HttpException({ error: 'validation_failed', message: valid.description, errors }, HttpStatus.BAD_REQUEST);
+    }
+    const reply = await sendCommand(this.bus, chargerId, { action, payload: payload ?? {}, timeoutMs, origin: 'api' });
+    switch (reply.status) {
+      case 'ok':
+        return { result: reply.result };
+      case 'not-connected':
+        throw new HttpException({ error: 'not_connected', message: `charger ${chargerId} is not connected` }, HttpStatus.NOT_FOUND);
+      case 'timeout':
+        throw new HttpException({ error: 'timeout', message: `charger ${chargerId} did not answer ${action} within ${timeoutMs} ms` }, HttpStatus.GATEWAY_TIMEOUT);
+      case 'callerror':
+        throw new HttpException({ error: 'callerror', code: reply.code, description: reply.description, details: reply.details, message: `charger answered ${reply.code}: ${reply.description}` }, HttpStatus.BAD_GATEWAY);
+      case 'invalid':
+        throw new HttpException(
+          { error: 'not_allowed', message: reply.errors.map((e) => e.message).join('; '), errors: reply.errors.map((e) => ({ field: e.path, rule: 'ocpp.state', message: e.message })) },
+          HttpStatus.CONFLICT,
+        );
+    }
+  }
+}
+
+function parseTimeout(raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 100 || n > 600_000) {
+    throw new HttpException(
+      { error: 'validation_failed', message: 'timeoutMs: must be an integer between 100 and 600000', errors: [{ field: 'timeoutMs', rule: 'range', message: 'must be an integer between 100 and 600000' }] },
+      HttpStatus.BAD_REQUEST,
+    );
+  }
+  return n;
+}

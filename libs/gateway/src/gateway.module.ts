@@ -1,0 +1,17 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CommandsController } from './api/commands.controller.js';
+import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway-options.js';
+import { GatewayService } from './gateway.service.js';
+
+/** Charger sockets and the command endpoint. Expects BusModule (the BUS token) in the application. */
+@Module({})
+export class GatewayModule {
+  static forRoot(options: GatewayOptions): DynamicModule {
+    return {
+      module: GatewayModule,
+      controllers: [CommandsController],
+      providers: [{ provide: GATEWAY_OPTIONS, useValue: options }, GatewayService],
+      exports: [GatewayService],
+    };
+  }
+}

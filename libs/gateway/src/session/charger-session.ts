@@ -1,0 +1,239 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import type { WebSocket, RawData } from 'ws';
+import type { CommandReply, CommandRequest } from '#csms/bus';
+import {
+  CSMS_INITIATED_ACTIONS,
+  CallErrorResponse,
+  CallTimeoutError,
+  RpcSession,
+  SessionClosedError,
+  isOcppAction,
+  parseFrame,
+  serializeError,
+  serializeResult,
+  validatePayload,
+} from '#csms/ocpp';
+import { gatewayMetrics } from '../metrics/gateway-metrics.js';
+import type { CallRouter } from '../routing/call-router.js';
+import { BadFrameLimiter } from './bad-frame-limiter.js';
+
+export interface SessionLimits {
+  commandTimeoutMs: number;
+  pingIntervalMs: number;
+  badFramesPerMinute: number;
+  maxSendBufferBytes: number;
+}
+
+const csmsActions = new Set<string>(CSMS_INITIATED_ACTIONS);
+/** OCPP 1.6 §4.2.1: while a charger's boot is Pending the CSMS may not start or stop transactions remotely. */
+const NOT_WHILE_PENDING = new Set(['RemoteStartTransaction', 'RemoteStopTransaction']);
+
+/**
+ * One charger socket. Incoming CALLs are processed one after another, in arrival order, because
+ * transaction messages must be stored in the order the charger sent them; answers to our own CALLs are
+ * handled at once so a slow incoming CALL never delays a command. Outgoing CALLs go through RpcSession,
+ * which holds at most one outstanding CALL (OCPP-J §4.1.1) and queues the rest.
+ */
+export class ChargerSession {
+  readonly sessionId = randomUUID();
+  readonly connectedAt = new Date();
+  lastSeen = new Date();
+  bootStatus: 'Accepted' | 'Pending' | 'Rejected' | undefined;
+  private readonly log = new Logger('ChargerSession');
+  private readonly rpc: RpcSession;
+  private readonly badFrames: BadFrameLimiter;
+  private incoming: Promise<void> = Promise.resolve();
+  private inFlight = 0;
+  private lastAlive = Date.now();
+  private lastPing = 0;
+  private livenessTimer?: NodeJS.Timeout;
+  private closed = false;
+  private readonly closeListeners: Array<(code: number, reason: string) => void> = [];
+
+  constructor(
+    readonly chargerId: string,
+    readonly remoteAddress: string,
+    private readonly ws: WebSocket,
+    private readonly router: CallRouter,
+    private readonly limits: SessionLimits,
+  ) {
+    this.rpc = new RpcSession({ send: (text) => this.send(text, 'call'), defaultTimeoutMs: limits.commandTimeoutMs });
+    this.badFrames = new BadFrameLimiter(limits.badFramesPerMinute);
+  }
+
+  start(): void {
+    this.ws.on('message', (data: RawData, isBinary: boolean) => this.onMessage(data, isBinary));
+    this.ws.on('pong', () => this.markAlive());
+    this.ws.on('close', (code: number, reason: Buffer) => this.onClosed(code, reason.toString()));
+    this.ws.on('error', (err: Error) => this.log.warn(`${this.chargerId}: socket error ${err.message}`));
+    // Checked four times per interval so a dead socket is found within two intervals (plus a quarter).
+    this.livenessTimer = setInterval(() => this.checkLiveness(), Math.max(25, Math.floor(this.limits.pingIntervalMs / 4)));
+    this.livenessTimer.unref();
+  }
+
+  onClose(listener: (code: number, reason: string) => void): void {
+    this.closeListeners.push(listener);
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  /** Sends a CSMS -> charger command and reports the charger's answer. */
+  async execute(request: CommandRequest): Promise<CommandReply> {
+    if (!isOcppAction(request.action) || !csmsActions.has(request.action)) {
+      return { status: 'invalid', errors: [{ path: 'action', message: `${request.action} is not a command a central system can send in OCPP 1.6` }] };
+    }
+    const valid = validatePayload(request.action, 'request', request.payload);
+    if (!valid.ok) return { status: 'invalid', errors: valid.errors };
+    if (this.bootStatus === 'Rejected') {
+      return { status: 'invalid', errors: [{ path: 'action', message: 'the charger boot was Rejected: the central system sends it nothing (OCPP 1.6 §4.2)' }] };
+    }
+    if (this.bootStatus === 'Pending' && NOT_WHILE_PENDING.has(request.action)) {
+      return { status: 'invalid', errors: [{ path: 'action', message: `the charger boot is Pending: ${request.action} is not allowed until it is Accepted (OCPP 1.6 §4.2.1)` }] };
+    }
+    const started = process.hrtime.bigint();
+    const outcome = await this.callCharger(request);
+    gatewayMetrics.commandLatency.observe({ action: request.action, outcome: outcome.status }, Number(process.hrtime.bigint() - started) / 1e9);
+    return outcome;
+  }
+
+  private async callCharger(request: CommandRequest): Promise<CommandReply> {
+    try {
+      const result = await this.rpc.call(request.action, request.payload, { timeoutMs: request.timeoutMs ?? this.limits.commandTimeoutMs });
+      return { status: 'ok', result };
+    } catch (err) {
+      if (err instanceof CallErrorResponse) return { status: 'callerror', code: err.code, description: err.description, details: asRecord(err.details) };
+      if (err instanceof CallTimeoutError) return { status: 'timeout' };
+      if (err instanceof SessionClosedError) return { status: 'not-connected' };
+      throw err;
+    }
+  }
+
+  /** Closes the socket; `terminate` skips the closing handshake (dead or flooding peers). */
+  close(code: number, reason: string, terminate = false): void {
+    if (this.closed) return;
+    gatewayMetrics.socketsClosed.inc({ reason: reason.slice(0, 40) });
+    if (terminate) this.ws.terminate();
+    else this.ws.close(code, reason);
+  }
+
+  /** Resolves when the CALLs received so far have been answered (used while draining). */
+  async settled(): Promise<void> {
+    await this.incoming;
+  }
+
+  get pendingWork(): number {
+    return this.inFlight + this.rpc.pending;
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    this.markAlive();
+    if (isBinary) return this.badFrame('binary', undefined, 'FormationViolation', 'OCPP-J frames are text');
+    const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+    const frame = parseFrame(text);
+    switch (frame.kind) {
+      case 'call':
+        gatewayMetrics.framesIn.inc({ kind: 'call', action: frame.action.slice(0, 40) });
+        this.enqueueCall(frame.messageId, frame.action, frame.payload);
+        return;
+      case 'result':
+      case 'error':
+        gatewayMetrics.framesIn.inc({ kind: frame.kind, action: '' });
+        if (!this.rpc.handleResponse(frame)) this.log.warn(`${this.chargerId}: answer ${frame.messageId} matches no outstanding call (late or unknown)`);
+        return;
+      case 'ignored':
+        // OCPP-J §4.1.3: an unknown message type is ignored.
+        gatewayMetrics.badFrames.inc({ reason: 'unknown-type' });
+        this.log.warn(`${this.chargerId}: ignored frame (${frame.reason})`);
+        return;
+      case 'bad':
+        return this.badFrame('malformed', frame.messageId, frame.code, frame.description);
+    }
+  }
+
+  private badFrame(reason: string, messageId: string | undefined, code: Parameters<typeof serializeError>[1], description: string): void {
+    gatewayMetrics.badFrames.inc({ reason });
+    this.log.warn(`${this.chargerId}: bad frame (${description})`);
+    // A CALLERROR needs an id the charger can match; without one there is nobody to answer.
+    if (messageId !== undefined) this.sendError(messageId, code, description, {});
+    if (this.badFrames.record()) {
+      this.log.warn(`${this.chargerId}: more than ${this.limits.badFramesPerMinute} bad frames in a minute, closing`);
+      this.close(1002, 'too many malformed frames');
+    }
+  }
+
+  private enqueueCall(messageId: string, action: string, payload: unknown): void {
+    this.inFlight++;
+    this.incoming = this.incoming.then(async () => {
+      try {
+        const outcome = await this.router.route(this.chargerId, messageId, action, payload);
+        if ('result' in outcome) {
+          if (action === 'BootNotification') this.bootStatus = outcome.result.status as ChargerSession['bootStatus'];
+          this.send(serializeResult(messageId, outcome.result), 'result', action);
+        } else {
+          if (outcome.error.code !== 'InternalError') this.badFrames.record();
+          this.sendError(messageId, outcome.error.code, outcome.error.description, outcome.error.details ?? {});
+        }
+      } catch (err) {
+        this.log.error(`${this.chargerId}: ${action} failed: ${(err as Error).stack ?? err}`);
+        this.sendError(messageId, 'InternalError', 'unexpected error', {});
+      } finally {
+        this.inFlight--;
+      }
+    });
+  }
+
+  private sendError(messageId: string, code: Parameters<typeof serializeError>[1], description: string, details: Record<string, unknown>): void {
+    gatewayMetrics.callErrors.inc({ code });
+    this.send(serializeError(messageId, code, description, details), 'error');
+  }
+
+  private send(text: string, kind: 'call' | 'result' | 'error', action = ''): void {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    // A charger that does not read must not make us buffer without bound.
+    if (this.ws.bufferedAmount + Buffer.byteLength(text) > this.limits.maxSendBufferBytes) {
+      this.log.warn(`${this.chargerId}: send buffer over ${this.limits.maxSendBufferBytes} bytes, closing`);
+      this.close(1008, 'send buffer full', true);
+      return;
+    }
+    gatewayMetrics.framesOut.inc({ kind, action: action.slice(0, 40) });
+    this.ws.send(text);
+  }
+
+  private markAlive(): void {
+    this.lastAlive = Date.now();
+    this.lastSeen = new Date(this.lastAlive);
+  }
+
+  private checkLiveness(): void {
+    const now = Date.now();
+    // Two missed pongs: nothing heard for two intervals. Half-open sockets end here (OCPP16-NOTES §2).
+    if (now - this.lastAlive > 2 * this.limits.pingIntervalMs) {
+      this.log.warn(`${this.chargerId}: no pong for two ping intervals, disconnecting`);
+      this.close(1001, 'pong timeout', true);
+      return;
+    }
+    if (now - this.lastPing >= this.limits.pingIntervalMs) {
+      this.lastPing = now;
+      try {
+        this.ws.ping();
+      } catch {
+        /* socket already closing */
+      }
+    }
+  }
+
+  private onClosed(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.livenessTimer);
+    this.rpc.close('socket closed');
+    for (const listener of this.closeListeners) listener(code, reason);
+  }
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}

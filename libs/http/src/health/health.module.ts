@@ -1,0 +1,24 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { collectDefaultMetrics, register } from 'prom-client';
+import { HealthController } from './health.controller.js';
+import { MetricsController } from './metrics.controller.js';
+import { READINESS_CHECKS, type ReadinessCheck } from './readiness.js';
+
+let defaultMetricsStarted = false;
+
+/** /health/live, /health/ready and /metrics for any process. */
+@Module({})
+export class HealthModule {
+  static forChecks(checks: ReadinessCheck[], serviceName: string): DynamicModule {
+    if (!defaultMetricsStarted) {
+      register.setDefaultLabels({ service: serviceName });
+      collectDefaultMetrics();
+      defaultMetricsStarted = true;
+    }
+    return {
+      module: HealthModule,
+      controllers: [HealthController, MetricsController],
+      providers: [{ provide: READINESS_CHECKS, useValue: checks }],
+    };
+  }
+}

@@ -1,0 +1,2 @@
+export { runService, main, type ServiceDefinition, type ServiceName, type RunningService } from './run-service.js';
+export { waitFor } from './wait-for.js';

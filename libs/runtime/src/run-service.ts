@@ -1,0 +1,146 @@
+import 'reflect-metadata';
+import { resolve } from 'node:path';
+import { Logger, Module, type DynamicModule, type INestApplication, type LogLevel, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { DataSource, MixedList, EntitySchema } from 'typeorm';
+import { BusModule, BusTransport, createBus, type Bus } from '#csms/bus';
+import { loadAppConfig, type AppConfig } from '#csms/config';
+import { HealthModule, apiValidationPipe, type ReadinessCheck } from '#csms/http';
+import { PersistenceModule, databaseAnswers, describeDatabase, openDataSource } from '#csms/persistence';
+import { waitFor } from './wait-for.js';
+
+export type ServiceName = 'gateway' | 'auth' | 'config-manager' | 'metering' | 'csms';
+
+export interface ServiceDefinition {
+  name: ServiceName;
+  /** The Nest modules this process runs, built from the validated configuration. */
+  modules: (config: AppConfig) => Array<Type | DynamicModule>;
+  // TypeORM's own option types.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: MixedList<Function | string>;
+  needsDatabase: boolean;
+  /** Only the all-in-one process may run without NATS (ARCHITECTURE: Configuration). */
+  allowInProcessBus: boolean;
+  /** Serve the OpenAPI document at /api/docs (the process that serves the operator API). */
+  openApi: boolean;
+}
+
+export interface RunningService {
+  app: INestApplication;
+  config: AppConfig;
+  bus: Bus;
+  dataSource?: DataSource;
+  apiPort: number;
+  close(): Promise<void>;
+}
+
+const LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  info: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+};
+
+/**
+ * The one bootstrap of every process: validated config, the bus, the database (migrated), one Nest
+ * application serving HTTP (API, health, metrics) with the bus transport attached for message handlers.
+ */
+export async function runService(def: ServiceDefinition, env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv): Promise<RunningService | undefined> {
+  const config = loadAppConfig(env);
+  const log = new Logger(def.name);
+  Logger.overrideLogger(LEVELS[config.logLevel]);
+  if (!config.natsUrl && !def.allowInProcessBus) {
+    throw new Error(`NATS_URL is required for the ${def.name} service (only the all-in-one csms runs without NATS)`);
+  }
+  if (!config.databaseUrl && def.needsDatabase && def.name !== 'csms') {
+    throw new Error(`DATABASE_URL is required for the ${def.name} service (only the all-in-one csms uses the embedded database)`);
+  }
+
+  let dataSource: DataSource | undefined;
+  if (def.needsDatabase) {
+    const where = describeDatabase(config);
+    dataSource = await waitFor(`database ${where}`, () => openDataSource({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, entities: def.entities, migrations: def.migrations }), { log });
+    log.log(`database ${where} ready, migrations applied`);
+  }
+  if (argv.includes('--migrate-only')) {
+    await dataSource?.destroy();
+    log.log('migrations applied; exiting (--migrate-only)');
+    return undefined;
+  }
+
+  const bus = await waitFor(config.natsUrl ? `NATS at ${config.natsUrl}` : 'in-process bus', () =>
+    createBus({ natsUrl: config.natsUrl, name: `${def.name}-${config.gatewayId}`, journalDir: config.natsUrl ? undefined : resolve(config.dataDir, 'journal') }),
+  { log });
+  log.log(`bus: ${bus.kind}`);
+
+  const checks: ReadinessCheck[] = [{ name: 'bus', check: () => bus.healthy() }];
+  if (dataSource) {
+    const ds = dataSource;
+    checks.push({ name: 'database', check: () => databaseAnswers(ds) });
+  }
+
+  @Module({
+    imports: [
+      BusModule.forRoot(bus),
+      ...(dataSource ? [PersistenceModule.forDataSource(dataSource)] : []),
+      HealthModule.forChecks(checks, def.name),
+      ...def.modules(config),
+    ],
+  })
+  class RootModule {}
+
+  const app = await NestFactory.create(RootModule, { logger: LEVELS[config.logLevel], bufferLogs: false });
+  app.useGlobalPipes(apiValidationPipe());
+  if (def.openApi) {
+    const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('Zaptec-aware OCPP 1.6J CSMS').setVersion('1').build());
+    SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+  }
+  app.connectMicroservice({ strategy: new BusTransport(bus, def.name) }, { inheritAppConfig: true });
+  await app.startAllMicroservices();
+  await app.listen(config.apiPort);
+  const address = app.getHttpServer().address();
+  const apiPort = typeof address === 'object' && address ? address.port : config.apiPort;
+  log.log(`HTTP on :${apiPort} (health, metrics${def.openApi ? ', API, /api/docs' : ''})`);
+
+  let closing: Promise<void> | undefined;
+  const close = (signal?: string): Promise<void> =>
+    (closing ??= (async () => {
+      // Nest 12 passes the signal to beforeApplicationShutdown hooks (the gateway drains only on a real
+      // termination); its typings do not show the parameter yet.
+      await (app as unknown as { close(signal?: string): Promise<void> }).close(signal);
+      await bus.close();
+      await dataSource?.destroy();
+    })());
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      log.log(`${signal}: shutting down`);
+      close(signal).then(
+        () => process.exit(0),
+        (err: unknown) => {
+          log.error(`shutdown failed: ${String(err)}`);
+          process.exit(1);
+        },
+      );
+    });
+  }
+  return { app, config, bus, dataSource, apiPort, close };
+}
+
+/** main.ts of every app: run, and turn a start-up failure into one clear line and exit code 1. */
+export function main(def: ServiceDefinition): void {
+  process.on('unhandledRejection', (reason) => {
+    new Logger('process').error(`unhandled rejection: ${reason instanceof Error ? reason.stack : String(reason)}`);
+  });
+  runService(def).then(
+    (running) => {
+      if (!running) process.exit(0);
+    },
+    (err: unknown) => {
+      console.error(`${def.name} failed to start: ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,123 @@
+/**
+ * Starts the built system (dist/) as real child processes, the way an operator runs it, so end-to-end
+ * tests talk to it only over WebSocket and HTTP.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => res(port));
+    });
+  });
+}
+
+export function tempDir(prefix = 'csms-e2e-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export interface ServiceProcess {
+  name: string;
+  child: ChildProcess;
+  apiPort: number;
+  ocppPort?: number;
+  apiUrl: string;
+  ocppUrl: string;
+  output(): string;
+  /** SIGTERM and wait for exit; returns the exit code. */
+  stop(): Promise<number | null>;
+  /** SIGKILL and wait. */
+  kill(): Promise<void>;
+  exited: Promise<number | null>;
+}
+
+export interface StartOptions {
+  app?: 'csms' | 'gateway' | 'auth' | 'config-manager' | 'metering';
+  env?: Record<string, string>;
+  /** Wait for /health/ready (default) or only /health/live. */
+  waitFor?: 'ready' | 'live' | 'none';
+}
+
+export async function startService(options: StartOptions = {}): Promise<ServiceProcess> {
+  const app = options.app ?? 'csms';
+  const apiPort = options.env?.API_PORT ? Number(options.env.API_PORT) : await freePort();
+  const ocppPort = options.env?.OCPP_PORT ? Number(options.env.OCPP_PORT) : await freePort();
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    API_PORT: String(apiPort),
+    OCPP_PORT: String(ocppPort),
+    LOG_LEVEL: 'warn',
+    DRAIN_WINDOW_MS: '0',
+    ...options.env,
+  };
+  if (app === 'csms' && !env.DATA_DIR) env.DATA_DIR = tempDir();
+  let out = '';
+  const child = spawn(process.execPath, [join(repoRoot, 'dist/apps', app, 'main.js')], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+  const proc: ServiceProcess = {
+    name: app,
+    child,
+    apiPort,
+    ocppPort,
+    apiUrl: `http://127.0.0.1:${apiPort}`,
+    ocppUrl: `ws://127.0.0.1:${ocppPort}`,
+    output: () => out,
+    exited,
+    stop: async () => {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      return exited;
+    },
+    kill: async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+  if (options.waitFor !== 'none') await waitHealthy(proc, options.waitFor ?? 'ready');
+  return proc;
+}
+
+async function waitHealthy(proc: ServiceProcess, kind: 'ready' | 'live', limitMs = 90_000): Promise<void> {
+  const until = Date.now() + limitMs;
+  while (Date.now() < until) {
+    if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited with ${proc.child.exitCode}:\n${proc.output()}`);
+    try {
+      const res = await fetch(`${proc.apiUrl}/health/${kind}`);
+      if (res.ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await proc.kill();
+  throw new Error(`${proc.name} not ${kind} within ${limitMs} ms:\n${proc.output()}`);
+}
+
+/** Polls until `probe` returns a value (not undefined) — for effects that land asynchronously (durable consumers). */
+export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, limitMs = 30_000): Promise<T> {
+  const until = Date.now() + limitMs;
+  let last: unknown;
+  while (Date.now() < until) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`gave up waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
