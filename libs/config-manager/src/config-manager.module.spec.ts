@@ -93,7 +93,8 @@ describe('ConfigManagerModule + RegistryApiModule on the in-process bus', () => 
     const metering = await bus.serve(
       subjects.api('metering', 'connectorStatuses'),
       async (body: { chargerIds: string[] }) =>
-        ok(Object.fromEntries(body.chargerIds.map((id) => [id, [{ connectorId: 1, status: 'Available', errorCode: 'NoError', timestamp: '2025-11-25T10:00:00.000Z' }]]))),
+        // The shape metering really answers (libs/metering QueryService.connectorStatuses).
+        ok({ chargers: Object.fromEntries(body.chargerIds.map((id) => [id, [{ connectorId: 1, status: 'Available', errorCode: 'NoError', timestamp: '2025-11-25T10:00:00.000Z' }]])) }),
       { queue: 'metering' },
     );
     try {

@@ -1,0 +1,25 @@
+import { subjects, type Bus } from '#csms/bus';
+import type { ServiceReply } from '#csms/http';
+import type { IdTagInfoForStart } from './views.js';
+
+/** Auth could not give a verdict (not running, silent, or refused the question). */
+export class AuthUnavailableError extends Error {
+  readonly code = 'METERING_AUTH_UNAVAILABLE';
+  constructor(message: string, override readonly cause?: unknown) {
+    super(message);
+    this.name = 'AuthUnavailableError';
+  }
+}
+
+/** Asks auth for the idTagInfo of a StartTransaction and whether the session is free charging. */
+export async function idTagInfoForStart(bus: Bus, chargerId: string, idTag: string, timeoutMs: number): Promise<IdTagInfoForStart> {
+  const subject = subjects.api('auth', 'idTagInfoForStart');
+  let reply: ServiceReply<IdTagInfoForStart>;
+  try {
+    reply = await bus.request<{ chargerId: string; idTag: string }, ServiceReply<IdTagInfoForStart>>(subject, { chargerId, idTag }, { timeoutMs });
+  } catch (err) {
+    throw new AuthUnavailableError(`auth did not answer ${subject}: ${(err as Error).message}`, err);
+  }
+  if (!reply.ok) throw new AuthUnavailableError(`auth refused ${subject}: ${reply.status} ${reply.body.message}`);
+  return reply.data;
+}

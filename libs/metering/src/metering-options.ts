@@ -1,0 +1,20 @@
+/** Tuning of the metering service; every field has a safe default. */
+export interface MeteringOptions {
+  /** A reading without transactionId this long after its connector's StopTransaction still belongs to it (issue 10 §3). */
+  lateReadingWindowSec?: number;
+  /** The charger's maximum power for register sanity (issue 10 §5). */
+  maxPowerW?: number;
+  /** Meter values older than this are deleted; 0 = keep forever. Not an env variable yet: set by the app. */
+  meterValuesRetentionDays?: number;
+  /** How long StartTransaction waits for auth's idTagInfo. */
+  authTimeoutMs?: number;
+}
+
+export const METERING_OPTIONS = Symbol.for('csms.metering.options');
+
+export const DEFAULT_METERING_OPTIONS: Required<MeteringOptions> = {
+  lateReadingWindowSec: 120,
+  maxPowerW: 22_000,
+  meterValuesRetentionDays: 0,
+  authTimeoutMs: 5_000,
+};

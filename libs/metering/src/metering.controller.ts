@@ -1,0 +1,59 @@
+import { Controller, Inject, Logger, Optional } from '@nestjs/common';
+import { EventPattern, MessagePattern } from '@nestjs/microservices';
+import { BUS, subjects, type Bus, type ChargerMessage, type ChargerReply, type DurableMessage } from '#csms/bus';
+import type { MeterValuesRequest, StartTransactionRequest, StartTransactionResponse, StatusNotificationRequest, StopTransactionRequest } from '#csms/ocpp';
+import { AuthUnavailableError, idTagInfoForStart } from './auth-client.js';
+import { DEFAULT_METERING_OPTIONS, METERING_OPTIONS, type MeteringOptions } from './metering-options.js';
+import { ReadingsService } from './readings.service.js';
+import { TransactionsService } from './transactions.service.js';
+
+/** Charger CALLs owned by metering: StartTransaction (request/reply) and the durable facts. */
+@Controller()
+export class MeteringChargerController {
+  private readonly log = new Logger('metering');
+
+  constructor(
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(TransactionsService) private readonly transactions: TransactionsService,
+    @Inject(ReadingsService) private readonly readings: ReadingsService,
+    @Optional() @Inject(METERING_OPTIONS) private readonly options: MeteringOptions = {},
+  ) {}
+
+  /**
+   * The transaction is stored first (idempotent on its natural key), then auth decides idTagInfo and
+   * free charging. When auth cannot answer we return a CALLERROR InternalError rather than guess: the
+   * charger keeps the StartTransaction queued and retries (OCPP16-NOTES §1, §6), the retry finds the same
+   * transactionId, and no tag is accepted or refused on a guess (a Go 2 stops at once on Invalid).
+   */
+  @MessagePattern(subjects.request('StartTransaction'), { queue: 'metering' })
+  async startTransaction(msg: ChargerMessage<StartTransactionRequest>): Promise<ChargerReply<StartTransactionResponse>> {
+    const { transactionId } = await this.transactions.recordStart(msg.chargerId, msg.payload);
+    try {
+      const verdict = await idTagInfoForStart(this.bus, msg.chargerId, msg.payload.idTag, this.options.authTimeoutMs ?? DEFAULT_METERING_OPTIONS.authTimeoutMs);
+      await this.transactions.applyAuthDecision(transactionId, verdict.idTagInfo.status, verdict.free);
+      return { result: { transactionId, idTagInfo: verdict.idTagInfo } };
+    } catch (err) {
+      if (!(err instanceof AuthUnavailableError)) throw err;
+      this.log.warn(`StartTransaction of ${msg.chargerId} (transaction ${transactionId}) answered InternalError: ${err.message}`);
+      return { error: { code: 'InternalError', description: 'authorization service unavailable, retry later' } };
+    }
+  }
+
+  @EventPattern<string>(subjects.eventsOf('StopTransaction'), { durable: 'metering-stop-transactions', maxBatch: 100, maxWaitMs: 20 })
+  async stopTransactions(batch: Array<DurableMessage<ChargerMessage<StopTransactionRequest>>>): Promise<void> {
+    await this.transactions.stopBatch(batch.map((m) => ({ chargerId: m.data.chargerId, request: m.data.payload, seq: m.seq, receivedAt: m.data.receivedAt })));
+  }
+
+  @EventPattern<string>(subjects.eventsOf('MeterValues'), { durable: 'metering-meter-values', maxBatch: 500, maxWaitMs: 20 })
+  async meterValues(batch: Array<DurableMessage<ChargerMessage<MeterValuesRequest>>>): Promise<void> {
+    await this.readings.meterValuesBatch(batch.map((m) => ({ chargerId: m.data.chargerId, payload: m.data.payload, receivedAt: m.data.receivedAt })));
+  }
+
+  @EventPattern<string>(subjects.eventsOf('StatusNotification'), { durable: 'metering-status', maxBatch: 500, maxWaitMs: 20 })
+  async statusNotifications(batch: Array<DurableMessage<ChargerMessage<StatusNotificationRequest>>>): Promise<void> {
+    const { closedByReboot } = await this.readings.statusBatch(
+      batch.map((m) => ({ chargerId: m.data.chargerId, payload: m.data.payload, receivedAt: m.data.receivedAt })),
+    );
+    if (closedByReboot.length) this.log.warn(`closed as Reboot (no StopTransaction): transactions ${closedByReboot.join(', ')}`);
+  }
+}

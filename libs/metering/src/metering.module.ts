@@ -1,0 +1,66 @@
+import { Inject, Injectable, Optional, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { DATA_SOURCE } from '#csms/persistence';
+import { MeteringChargerController } from './metering.controller.js';
+import { MeteringVerbsController } from './metering-verbs.controller.js';
+import { DEFAULT_METERING_OPTIONS, METERING_OPTIONS, type MeteringOptions } from './metering-options.js';
+import { QueryService } from './query.service.js';
+import { ReadingsService } from './readings.service.js';
+import { TransactionsService } from './transactions.service.js';
+
+const RETENTION_EVERY_MS = 3_600_000;
+const OPTIONS = { token: METERING_OPTIONS, optional: true };
+const withDefaults = (o?: MeteringOptions): Required<MeteringOptions> => ({ ...DEFAULT_METERING_OPTIONS, ...(o ?? {}) });
+
+/** Runs the meter-value retention hourly when a retention is configured (default: keep forever). */
+@Injectable()
+export class MeteringRetention implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer?: NodeJS.Timeout;
+  private readonly log = new Logger('metering-retention');
+  private readonly options: Required<MeteringOptions>;
+  constructor(@Inject(ReadingsService) private readonly readings: ReadingsService, @Optional() @Inject(METERING_OPTIONS) options?: MeteringOptions) {
+    this.options = withDefaults(options);
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.options.meterValuesRetentionDays) return;
+    const run = () =>
+      this.readings.pruneMeterValues().then(
+        (n) => n && this.log.log(`deleted ${n} meter values older than ${this.options.meterValuesRetentionDays} days`),
+        (err: unknown) => this.log.error(`retention failed: ${(err as Error).message}`),
+      );
+    this.timer = setInterval(run, RETENTION_EVERY_MS);
+    this.timer.unref();
+    void run();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+}
+
+
+/**
+ * The metering service: transactions, meter values and connector status. Needs the process's DATA_SOURCE
+ * (PersistenceModule) and BUS (BusModule). Import `MeteringModule` for the defaults, or
+ * `MeteringModule.forRoot({ meterValuesRetentionDays, lateReadingWindowSec, maxPowerW })` to tune.
+ */
+@Module({
+  controllers: [MeteringChargerController, MeteringVerbsController],
+  providers: [
+    { provide: TransactionsService, useFactory: (db: DataSource, o?: MeteringOptions) => new TransactionsService(db, withDefaults(o)), inject: [DATA_SOURCE, OPTIONS] },
+    {
+      provide: ReadingsService,
+      useFactory: (db: DataSource, tx: TransactionsService, o?: MeteringOptions) => new ReadingsService(db, tx, withDefaults(o)),
+      inject: [DATA_SOURCE, TransactionsService, OPTIONS],
+    },
+    { provide: QueryService, useFactory: (db: DataSource) => new QueryService(db), inject: [DATA_SOURCE] },
+    MeteringRetention,
+  ],
+  exports: [TransactionsService, ReadingsService, QueryService],
+})
+export class MeteringModule {
+  static forRoot(options: MeteringOptions = {}): DynamicModule {
+    return { module: MeteringModule, providers: [{ provide: METERING_OPTIONS, useValue: withDefaults(options) }] };
+  }
+}
