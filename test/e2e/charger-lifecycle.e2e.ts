@@ -79,7 +79,8 @@ test('Authorize: a registered tag is Accepted, an unknown one Invalid (a CALLRES
 });
 
 test('a transaction with MeterValues is started, stopped and shown with its energy', async () => {
-  const t0 = new Date(Date.now() - 60_000);
+  // 500 Wh over ten minutes (3 kW): plausible, so energy = meterStop - meterStart.
+  const t0 = new Date(Date.now() - 600_000);
   const start = (await client.call('StartTransaction', { connectorId: 1, idTag: 'TAG-ACCEPTED', meterStart: 1000, timestamp: t0.toISOString() })) as {
     transactionId: number;
     idTagInfo: { status: string };
@@ -93,7 +94,7 @@ test('a transaction with MeterValues is started, stopped and shown with its ener
     transactionId,
     meterValue: [
       {
-        timestamp: new Date(t0.getTime() + 30_000).toISOString(),
+        timestamp: new Date(t0.getTime() + 300_000).toISOString(),
         sampledValue: [
           { value: '1250', measurand: 'Energy.Active.Import.Register', unit: 'Wh' },
           { value: '7200', measurand: 'Power.Active.Import', unit: 'W' },

@@ -101,15 +101,27 @@ describe('malformed frames get the right CALLERROR and the socket survives', () 
 });
 
 test('no supported subprotocol: the handshake completes without one and the socket is closed', async () => {
-  const ws = new WebSocket(`${csms.ocppUrl}/NO-PROTO`, ['ocpp2.0.1']);
-  const opened = await new Promise<boolean>((res) => {
-    ws.once('open', () => res(true));
-    ws.once('error', () => res(false));
+  // The ws client itself refuses a handshake without the subprotocol it asked for, so this speaks raw HTTP.
+  const { request } = await import('node:http');
+  const req = request(`${csms.ocppUrl.replace('ws://', 'http://')}/NO-PROTO`, {
+    headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Protocol': 'ocpp2.0.1' },
   });
-  expect(opened).toBe(true);
-  expect(ws.protocol).toBe('');
-  const code = await new Promise<number>((res) => ws.once('close', (c) => res(c)));
-  expect(code).toBe(1002);
+  const { status, protocol, firstFrame } = await new Promise<{ status: number; protocol: string | undefined; firstFrame: Buffer }>((resolve, reject) => {
+    req.once('upgrade', (res, socket) => {
+      socket.once('data', (data: Buffer) => {
+        resolve({ status: res.statusCode ?? 0, protocol: res.headers['sec-websocket-protocol'] as string | undefined, firstFrame: data });
+        socket.destroy();
+      });
+    });
+    req.once('response', (res) => reject(new Error(`upgrade refused with ${res.statusCode}`)));
+    req.once('error', reject);
+    req.end();
+  });
+  expect(status).toBe(101);
+  expect(protocol).toBeUndefined();
+  // A close frame (opcode 8) with status 1002.
+  expect(firstFrame[0] & 0x0f).toBe(0x8);
+  expect(firstFrame.readUInt16BE(2)).toBe(1002);
 });
 
 test('commands fired at once reach the charger one at a time (one outstanding CALL)', async () => {
