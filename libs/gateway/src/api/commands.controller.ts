@@ -2,7 +2,9 @@ import { Body, Controller, HttpCode, HttpException, HttpStatus, Inject, Param, P
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { BUS, sendCommand, type Bus } from '#csms/bus';
 import { CSMS_INITIATED_ACTIONS, isOcppAction, validatePayload } from '#csms/ocpp';
+import { canonicalIdentity } from '#csms/zaptec-profile';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway-options.js';
+import { checkCapability } from './capability-check.js';
 
 const csmsActions = new Set<string>(CSMS_INITIATED_ACTIONS);
 
@@ -18,11 +20,13 @@ export class CommandsController {
 
   @Post(':action')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Send an OCPP 1.6 command to a charger and return its answer' })
+  @ApiOperation({ summary: 'Send an OCPP 1.6 command to a charger and return its answer (422 when its model lacks the feature)' })
   @ApiParam({ name: 'action', enum: [...CSMS_INITIATED_ACTIONS] })
   @ApiQuery({ name: 'timeoutMs', required: false, type: Number })
   @ApiBody({ description: 'The OCPP request payload of the action', schema: { type: 'object' } })
-  async send(@Param('id') chargerId: string, @Param('action') action: string, @Body() payload: unknown, @Query('timeoutMs') timeoutRaw?: string): Promise<{ result: unknown }> {
+  async send(@Param('id') idParam: string, @Param('action') action: string, @Body() payload: unknown, @Query('timeoutMs') timeoutRaw?: string): Promise<{ result: unknown }> {
+    // Legacy lowercase `zap…` identities name the same charger (issue 10 §6).
+    const chargerId = canonicalIdentity(idParam);
     if (!isOcppAction(action) || !csmsActions.has(action)) {
       throw new HttpException(
         { error: 'validation_failed', message: `action: ${action} is not an OCPP 1.6 command`, errors: [{ field: 'action', rule: 'ocpp.csmsAction', message: `must be one of ${CSMS_INITIATED_ACTIONS.join(', ')}` }] },
@@ -34,6 +38,13 @@ export class CommandsController {
     if (!valid.ok) {
       const errors = valid.errors.map((e) => ({ field: e.path || '(payload)', rule: valid.code, message: e.message }));
       throw new HttpException({ error: 'validation_failed', message: valid.description, errors }, HttpStatus.BAD_REQUEST);
+    }
+    const capability = await checkCapability(this.bus, chargerId, action);
+    if (!capability.ok) {
+      throw new HttpException(
+        { error: 'not_supported_by_model', model: capability.model, message: capability.reason, errors: [{ field: 'action', rule: 'model.capability', message: capability.reason }] },
+        HttpStatus.UNPROCESSABLE_ENTITY,
+      );
     }
     const reply = await sendCommand(this.bus, chargerId, { action, payload: payload ?? {}, timeoutMs, origin: 'api' });
     switch (reply.status) {

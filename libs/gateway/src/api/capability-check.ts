@@ -1,0 +1,30 @@
+import { Logger } from '@nestjs/common';
+import { NoRespondersError, RequestTimeoutError, subjects, type Bus } from '#csms/bus';
+import type { ServiceReply } from '#csms/http';
+import { isActionSupported, type Capabilities } from '#csms/zaptec-profile';
+
+const log = new Logger('CapabilityCheck');
+const REGISTRY_TIMEOUT_MS = 3_000;
+
+export type CapabilityVerdict = { ok: true } | { ok: false; model: string; reason: string };
+
+/**
+ * Issue 10 §1: a command the charger's model does not support (GetDiagnostics on a Pro, a feature
+ * profile its SupportedFeatureProfiles lacks) is refused before anything is sent. The capabilities come
+ * from the registry (config-manager). When the registry cannot answer, the command goes out unchecked:
+ * the charger itself will answer NotSupported/NotImplemented, which is safe, while blocking every
+ * command on a registry outage would not be.
+ */
+export async function checkCapability(bus: Bus, chargerId: string, action: string): Promise<CapabilityVerdict> {
+  let reply: ServiceReply<{ model: string; capabilities?: Capabilities }>;
+  try {
+    reply = await bus.request(subjects.api('registry', 'get'), { chargerId }, { timeoutMs: REGISTRY_TIMEOUT_MS });
+  } catch (err) {
+    if (!(err instanceof NoRespondersError) && !(err instanceof RequestTimeoutError)) throw err;
+    log.warn(`capabilities of ${chargerId} unknown (${(err as Error).message}); sending ${action} unchecked`);
+    return { ok: true };
+  }
+  if (!reply.ok || !reply.data.capabilities) return { ok: true };
+  const verdict = isActionSupported(reply.data.capabilities, action);
+  return verdict.ok ? verdict : { ok: false, model: reply.data.model, reason: verdict.reason };
+}
