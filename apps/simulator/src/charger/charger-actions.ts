@@ -1,0 +1,115 @@
+// Physical actions on a simulated charger: cable, RFID, reboot, network drop, rekey reconnect.
+import type { SimulatedCharger } from './simulated-charger.js';
+
+async function authorize(c: SimulatedCharger, idTag: string): Promise<boolean> {
+  if (c.state !== 'booted') {
+    // Offline: LocalAuthorizeOffline decides (no local list/cache is simulated: any tag is taken as valid).
+    return c.keys.getBool('LocalAuthorizeOffline');
+  }
+  try {
+    const r = (await c.call('Authorize', { idTag })) as { idTagInfo?: { status?: string } };
+    return r.idTagInfo?.status === 'Accepted';
+  } catch {
+    return c.keys.getBool('LocalAuthorizeOffline');
+  }
+}
+
+function canStart(c: SimulatedCharger): boolean {
+  return c.isPlugged && c.isOperative && !c.transactions.active;
+}
+
+export async function plugIn(c: SimulatedCharger, idTag?: string): Promise<void> {
+  if (c.isPlugged) return;
+  const i = c.internals();
+  i.setPlugged(true);
+  c.setStatus('Preparing');
+  if (!c.isOperative) return;
+  const pending = i.pendingRemoteStart();
+  if (pending) {
+    c.clock.clearTimeout(pending.timer);
+    i.setPendingRemoteStart(undefined);
+    c.transactions.start(pending.idTag);
+    return;
+  }
+  if (c.preset.hasFreeCharging && c.keys.getBool('FreeCharging')) {
+    // Seed guide §1.1/1.2: no authorization; StartTransaction carries FreeChargingIdTag.
+    c.transactions.start(c.keys.get('FreeChargingIdTag') ?? '');
+    return;
+  }
+  if (idTag !== undefined) await presentIdTag(c, idTag);
+}
+
+export async function presentIdTag(c: SimulatedCharger, idTag: string): Promise<void> {
+  const active = c.transactions.active;
+  if (active) {
+    if (active.idTag === idTag) c.transactions.stop('Local', idTag);
+    return;
+  }
+  if (!canStart(c)) return;
+  if (!(await authorize(c, idTag))) {
+    c.emit('authorizeRejected', idTag);
+    return;
+  }
+  if (canStart(c)) c.transactions.start(idTag);
+}
+
+export function unplug(c: SimulatedCharger): void {
+  if (!c.isPlugged) return;
+  c.internals().setPlugged(false);
+  if (c.transactions.active) {
+    if (c.keys.getBool('StopTransactionOnEVSideDisconnect')) c.transactions.stop('EVDisconnected');
+    else c.setStatus('SuspendedEV');
+    if (c.transactions.active) return;
+  }
+  c.setStatus(c.isOperative ? 'Available' : 'Unavailable');
+}
+
+/** RemoteStartTransaction: start now if the cable is in, else wait ConnectionTimeOut for it. */
+export function acceptRemoteStart(c: SimulatedCharger, idTag: string): boolean {
+  if (!c.isOperative || c.transactions.active) return false;
+  const i = c.internals();
+  const run = async (): Promise<void> => {
+    if (c.keys.getBool('AuthorizeRemoteTxRequests') && !(await authorize(c, idTag))) return;
+    if (canStart(c)) {
+      c.transactions.start(idTag);
+      return;
+    }
+    const old = i.pendingRemoteStart();
+    if (old) c.clock.clearTimeout(old.timer);
+    const timer = c.clock.setTimeout(() => i.setPendingRemoteStart(undefined), c.keys.getInt('ConnectionTimeOut') * 1000);
+    i.setPendingRemoteStart({ idTag, timer });
+  };
+  void run();
+  return true;
+}
+
+function sleep(c: SimulatedCharger, ms: number): Promise<void> {
+  return new Promise((resolve) => c.clock.setTimeout(resolve, ms));
+}
+
+export async function reboot(c: SimulatedCharger, kind: 'Hard' | 'Soft'): Promise<void> {
+  const i = c.internals();
+  if (c.transactions.active) c.transactions.stop(kind === 'Hard' ? 'HardReset' : 'SoftReset');
+  i.setOffline(true);
+  await i.closeLink(kind === 'Hard');
+  await sleep(c, c.options.rebootDelayMs ?? 2000);
+  i.setOffline(false);
+  if (i.isRunning()) await i.connect();
+}
+
+export async function dropNetwork(c: SimulatedCharger, offlineMs: number): Promise<void> {
+  const i = c.internals();
+  i.setOffline(true);
+  await i.closeLink(true);
+  await sleep(c, offlineMs);
+  i.setOffline(false);
+  if (i.isRunning()) await i.connect();
+}
+
+export async function reconnect(c: SimulatedCharger): Promise<void> {
+  const i = c.internals();
+  i.setOffline(true);
+  await i.closeLink(false);
+  i.setOffline(false);
+  if (i.isRunning()) await i.connect();
+}

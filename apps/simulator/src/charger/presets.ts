@@ -1,0 +1,87 @@
+// Per-model presets (ZAPTEC-FACTS.md "What a faithful simulator must do"; issue 10 §7).
+// Values marked UNCERTAIN are not documented by Zaptec in what could be read; they are choices, overridable
+// through KeyStore overrides (CLI --set KEY=VALUE).
+
+export type ModelId = 'go' | 'go2' | 'pro';
+
+export interface ModelPreset {
+  id: ModelId;
+  /** BootNotification chargePointModel. */
+  model: string;
+  vendor: 'Zaptec';
+  firmwareVersion: string;
+  /** Feature profiles reported in SupportedFeatureProfiles (R). */
+  featureProfiles: string[];
+  /** Go/Go 2 have FreeCharging + FreeChargingIdTag; the Pro lacks them [S2]. */
+  hasFreeCharging: boolean;
+  /** Pro (EVerest/libocpp) has no GetDiagnostics [S2]: it answers a CALLERROR NotImplemented. */
+  supportsGetDiagnostics: boolean;
+  /** StopTransactionOnInvalidId behaves as true whatever its value (Go 2 [S1]; assumed for all). */
+  stopOnInvalidIdAlways: boolean;
+  /** Default MeterValueSampleInterval: 0 on Go and Go 2 [S4]; Pro UNCERTAIN. */
+  meterValueSampleInterval: number;
+  /** Phases drawn when charging (current per phase = P / (phases * 230 V)). */
+  phases: 1 | 3;
+  maxCurrentA: number;
+}
+
+export const PRESETS: Readonly<Record<ModelId, ModelPreset>> = {
+  go: {
+    id: 'go',
+    model: 'Go',
+    vendor: 'Zaptec',
+    firmwareVersion: '2.4.2.4',
+    // UNCERTAIN beyond Core; Smart Charging is said to be supported in box-level mode [S9].
+    featureProfiles: ['Core', 'FirmwareManagement', 'SmartCharging', 'RemoteTrigger'],
+    hasFreeCharging: true,
+    supportsGetDiagnostics: true,
+    stopOnInvalidIdAlways: true,
+    meterValueSampleInterval: 0,
+    phases: 3,
+    maxCurrentA: 32,
+  },
+  go2: {
+    id: 'go2',
+    model: 'Go 2',
+    vendor: 'Zaptec',
+    firmwareVersion: '3.2.1.0',
+    featureProfiles: ['Core', 'FirmwareManagement', 'SmartCharging', 'RemoteTrigger'],
+    hasFreeCharging: true,
+    supportsGetDiagnostics: true,
+    stopOnInvalidIdAlways: true,
+    meterValueSampleInterval: 0,
+    phases: 3,
+    maxCurrentA: 32,
+  },
+  pro: {
+    id: 'pro',
+    model: 'Pro',
+    vendor: 'Zaptec',
+    firmwareVersion: '7.5.4.0',
+    // Reservation exists on the Pro (LED does not show it) [S2].
+    featureProfiles: ['Core', 'FirmwareManagement', 'SmartCharging', 'RemoteTrigger', 'Reservation'],
+    hasFreeCharging: false,
+    supportsGetDiagnostics: false,
+    stopOnInvalidIdAlways: true,
+    // UNCERTAIN: Pro sampling default not documented; libocpp's example config samples every 60 s.
+    meterValueSampleInterval: 60,
+    phases: 3,
+    maxCurrentA: 32,
+  },
+};
+
+export function presetFor(id: string): ModelPreset {
+  const p = (PRESETS as Record<string, ModelPreset | undefined>)[id];
+  if (!p) throw new Error(`unknown model '${id}' (expected go, go2 or pro)`);
+  return p;
+}
+
+/** Measurands this simulated meter can produce; a list naming anything else is Rejected as a whole. */
+export const SUPPORTED_MEASURANDS = [
+  'Energy.Active.Import.Register',
+  'Power.Active.Import',
+  'Current.Import',
+  'Current.Offered',
+  'Voltage',
+] as const;
+export type Measurand = (typeof SUPPORTED_MEASURANDS)[number];

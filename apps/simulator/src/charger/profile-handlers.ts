@@ -1,0 +1,77 @@
+// Handlers for the optional OCPP 1.6 profiles and the security extension, per model preset.
+import type { CallHandler } from '../ocpp-rpc.js';
+import { createRPCError } from '../rpc.js';
+import type { SimulatedCharger } from './simulated-charger.js';
+
+type On = (method: string, handler: CallHandler) => void;
+
+export function registerProfileHandlers(on: On, c: SimulatedCharger): void {
+  const has = (profile: string): boolean => c.keys.getList('SupportedFeatureProfiles').includes(profile);
+
+  // SmartCharging (box-level: the CSMS is the only load manager [S9][S15]).
+  on('SetChargingProfile', ({ params }) => {
+    if (!has('SmartCharging')) return { status: 'NotSupported' };
+    return { status: c.applyChargingProfile(Number(params.connectorId), params.csChargingProfiles as Record<string, unknown>) };
+  });
+  on('ClearChargingProfile', ({ params }) => {
+    if (!has('SmartCharging')) return { status: 'Unknown' };
+    const status = c.chargingProfiles.clear({
+      id: params.id as number | undefined,
+      connectorId: params.connectorId as number | undefined,
+      purpose: params.chargingProfilePurpose as string | undefined,
+      stackLevel: params.stackLevel as number | undefined,
+    });
+    c.refreshChargingLimit();
+    return { status };
+  });
+  on('GetCompositeSchedule', ({ params }) => {
+    if (!has('SmartCharging') || (params.connectorId !== 0 && params.connectorId !== 1)) return { status: 'Rejected' };
+    const limitA = c.chargingProfiles.limitA(c.clock.now(), c.preset.phases, c.transactions.active !== undefined);
+    if (limitA === undefined) return { status: 'Rejected' };
+    const unit = params.chargingRateUnit === 'W' ? 'W' : 'A';
+    const limit = unit === 'A' ? limitA : limitA * 230 * c.preset.phases;
+    return {
+      status: 'Accepted',
+      connectorId: params.connectorId,
+      scheduleStart: new Date(c.clock.now()).toISOString(),
+      chargingSchedule: {
+        duration: params.duration,
+        startSchedule: new Date(c.clock.now()).toISOString(),
+        chargingRateUnit: unit,
+        chargingSchedulePeriod: [{ startPeriod: 0, limit: Math.round(limit * 10) / 10 }],
+      },
+    };
+  });
+
+  // Reservation: the Pro has it (LED does not show it) [S2]; the Go answers as configured not to reserve.
+  let reservation: { id: number; idTag: string } | undefined;
+  on('ReserveNow', ({ params }) => {
+    if (!has('Reservation') || params.connectorId !== 1) return { status: 'Rejected' };
+    if (!c.isOperative) return { status: 'Unavailable' };
+    if (c.transactions.active || c.isPlugged) return { status: 'Occupied' };
+    if (reservation && reservation.id !== params.reservationId) return { status: 'Occupied' };
+    reservation = { id: Number(params.reservationId), idTag: String(params.idTag) };
+    c.setStatus('Reserved');
+    return { status: 'Accepted' };
+  });
+  on('CancelReservation', ({ params }) => {
+    if (!reservation || reservation.id !== params.reservationId) return { status: 'Rejected' };
+    reservation = undefined;
+    if (c.status === 'Reserved') c.setStatus('Available');
+    return { status: 'Accepted' };
+  });
+
+  // LocalAuthListManagement is not in any preset's SupportedFeatureProfiles.
+  on('SendLocalList', () => ({ status: 'NotSupported' }));
+  on('GetLocalListVersion', () => {
+    throw createRPCError('NotSupported', 'LocalAuthListManagement is not supported');
+  });
+
+  // Security extension: only Basic Auth (profile 1) keys exist on these chargers [S4]; no PKI, no log upload.
+  on('CertificateSigned', () => ({ status: 'Rejected' }));
+  on('InstallCertificate', () => ({ status: 'Rejected' }));
+  on('DeleteCertificate', () => ({ status: 'NotFound' }));
+  on('GetInstalledCertificateIds', () => ({ status: 'NotFound' }));
+  on('GetLog', () => ({ status: 'Rejected' }));
+  on('SignedUpdateFirmware', () => ({ status: 'Rejected' }));
+}

@@ -1,0 +1,299 @@
+// One simulated Zaptec charger (Go / Go 2 / Pro) speaking OCPP 1.6J through ocpp-rpc (strict mode).
+// Independent of the CSMS's libraries on purpose: see ../rpc.ts.
+import { EventEmitter } from 'node:events';
+import { RealClock, type Clock, type TimerHandle } from '../clock.js';
+import * as actions from './charger-actions.js';
+import { registerCommandHandlers } from './command-handlers.js';
+import { NO_FAULTS, type Faults } from './faults.js';
+import { ChargerLink, type ChargerState } from './link.js';
+import { KeyStore } from './key-store.js';
+import { EnergyMeter } from './meter.js';
+import type { PowerStep } from './metering.js';
+import { presetFor, type ModelId, type ModelPreset } from './presets.js';
+import { ChargerStats } from './stats.js';
+import { ChargingProfiles } from './charging-profiles.js';
+import { perMeasurandEntries } from './metering.js';
+import { TransactionController, type ConnectorStatus, type StopReason } from './transactions.js';
+import { TransactionMessageQueue } from './tx-queue.js';
+
+export interface SimulatedChargerOptions {
+  /** CSMS endpoint; the charger connects to `<url>/<identity>`. */
+  url: string;
+  identity: string;
+  model: ModelId | ModelPreset;
+  clock?: Clock;
+  /** Initial key values (e.g. { FreeCharging: 'true', MeterValueSampleInterval: '60' }). */
+  keys?: Record<string, string>;
+  /** Basic Auth password the charger was provisioned with (none = no Authorization header). */
+  initialPassword?: string | Buffer;
+  keyPreviouslySet?: boolean;
+  /** Source address for the socket (spreading many chargers over 127.0.0.x). */
+  localAddress?: string;
+  faults?: Partial<Faults>;
+  initialRegisterWh?: number;
+  powerCurve?: PowerStep[];
+  /** Time the charger is away during a reboot (clock ms). */
+  rebootDelayMs?: number;
+  /** First reconnect delay after a lost/failed connection (doubles up to 60 s). */
+  reconnectDelayMs?: number;
+  callTimeoutMs?: number;
+  /** BootNotification retry when the CSMS answers with interval 0 (s). */
+  bootRetrySeconds?: number;
+}
+
+export type { ChargerState, SentMessage } from './link.js';
+
+/** Events: 'state' (ChargerState), 'sent' (SentMessage), 'received' (action, params), 'booted',
+ *  'transactionStarted'/'transactionStopped' (localTxId), 'error' is never emitted (errors are counted in stats). */
+export class SimulatedCharger extends EventEmitter {
+  readonly preset: ModelPreset;
+  readonly keys: KeyStore;
+  readonly clock: Clock;
+  readonly stats = new ChargerStats();
+  readonly meter: EnergyMeter;
+  readonly transactions: TransactionController;
+  readonly queue: TransactionMessageQueue;
+  readonly faults: Faults;
+  private readonly link: ChargerLink;
+
+  private plugged = false;
+  private operative = true;
+  private connectorStatus: ConnectorStatus = 'Available';
+  /** RemoteStartTransaction accepted before the cable was plugged in (waits ConnectionTimeOut). */
+  private pendingRemoteStart: { idTag: string; timer: TimerHandle } | undefined;
+  readonly chargingProfiles = new ChargingProfiles();
+
+  constructor(readonly options: SimulatedChargerOptions) {
+    super();
+    this.preset = typeof options.model === 'string' ? presetFor(options.model) : options.model;
+    this.clock = options.clock ?? new RealClock();
+    this.faults = { ...NO_FAULTS, ...options.faults };
+    this.keys = new KeyStore(this.preset, {
+      overrides: options.keys,
+      initialPassword: options.initialPassword,
+      keyPreviouslySet: options.keyPreviouslySet,
+    });
+    this.meter = new EnergyMeter(this.clock, options.initialRegisterWh ?? 1_000_000);
+    this.queue = new TransactionMessageQueue({
+      clock: this.clock,
+      send: (action, payload) => this.call(action, payload),
+      attempts: () => this.keys.getInt('TransactionMessageAttempts'),
+      retryIntervalMs: () => this.keys.getInt('TransactionMessageRetryInterval') * 1000,
+      canSend: () => this.link.state === 'booted',
+      onStartAnswered: (localTxId, r) => this.onStartAnswered(localTxId, r),
+      onDropped: () => this.stats.dropped++,
+    });
+    this.transactions = new TransactionController({
+      clock: this.clock,
+      keys: this.keys,
+      preset: this.preset,
+      faults: this.faults,
+      meter: this.meter,
+      queue: this.queue,
+      setStatus: (s) => this.setStatus(s),
+      isPlugged: () => this.plugged,
+      currentLimitA: () =>
+        this.chargingProfiles.limitA(this.clock.now(), this.preset.phases, this.transactions.active !== undefined),
+      onEvent: (event, id) => {
+        if (event === 'transactionStarted') this.stats.txStarted++;
+        else {
+          this.stats.txStopped++;
+          this.chargingProfiles.clearTxProfiles();
+        }
+        this.emit(event, id);
+      },
+    });
+    if (options.powerCurve) this.transactions.setPowerCurve(options.powerCurve);
+    this.keys.onChange((key) => this.onKeyChanged(key));
+    this.link = new ChargerLink(options, {
+      clock: this.clock,
+      keys: this.keys,
+      preset: this.preset,
+      faults: this.faults,
+      stats: this.stats,
+      registerHandlers: (client) => registerCommandHandlers(client, this),
+      onState: (s) => this.emit('state', s),
+      onSent: (m) => this.emit('sent', m),
+      onConnectError: (e) => this.emit('connectError', e),
+      onBooted: () => this.onBooted(),
+    });
+  }
+
+  get identity(): string {
+    return this.options.identity;
+  }
+  get state(): ChargerState {
+    return this.link.state;
+  }
+  get status(): ConnectorStatus {
+    return this.connectorStatus;
+  }
+  get isPlugged(): boolean {
+    return this.plugged;
+  }
+  get isOperative(): boolean {
+    return this.operative;
+  }
+
+  /** Resolves when the charger reaches the given state (or at once if it is in it). */
+  waitFor(state: ChargerState): Promise<void> {
+    if (this.link.state === state) return Promise.resolve();
+    return new Promise((resolve) => {
+      const on = (s: ChargerState): void => {
+        if (s !== state) return;
+        this.off('state', on);
+        resolve();
+      };
+      this.on('state', on);
+    });
+  }
+
+  start(): void {
+    this.link.start();
+  }
+
+  /** Powers the simulated charger off: closes the link and stops all its timers. */
+  stop(): Promise<void> {
+    this.queue.clearRetry();
+    this.transactions.halt();
+    return this.link.stop();
+  }
+
+  /** Sends a CALL and counts it; throws when offline or on CALLERROR/timeout. */
+  call(action: string, payload: Record<string, unknown>): Promise<unknown> {
+    return this.link.call(action, payload);
+  }
+
+  /** Fire-and-forget for non-transaction messages (StatusNotification etc.): dropped while not booted. */
+  send(action: string, payload: Record<string, unknown>): void {
+    this.link.send(action, payload);
+  }
+
+  private onBooted(): void {
+    this.emit('booted');
+    this.send('StatusNotification', this.statusPayload(0));
+    this.send('StatusNotification', this.statusPayload(1));
+    // Replay what was queued while offline right away, not after a pending retry interval.
+    this.queue.clearRetry();
+    this.queue.kick();
+  }
+
+  private onKeyChanged(key: string): void {
+    if (key === 'HeartbeatInterval') this.link.scheduleHeartbeat();
+    else if (key === 'MeterValueSampleInterval') this.transactions.scheduleSample();
+    else if (key === 'WebSocketPingInterval') this.link.reconfigurePing();
+  }
+
+  // ---- connector status -----------------------------------------------------------------------------------
+
+  statusPayload(connectorId: 0 | 1): Record<string, unknown> {
+    // Connector 0 reports only Available/Unavailable, never Faulted (ZAPTEC-FACTS [S4]).
+    const status = connectorId === 0 ? (this.operative ? 'Available' : 'Unavailable') : this.connectorStatus;
+    return { connectorId, errorCode: 'NoError', status, timestamp: new Date(this.clock.now()).toISOString() };
+  }
+
+  setStatus(status: ConnectorStatus): void {
+    const effective = !this.operative && !this.transactions.active ? 'Unavailable' : status;
+    if (effective === this.connectorStatus) return;
+    this.connectorStatus = effective;
+    this.send('StatusNotification', this.statusPayload(1));
+  }
+
+  /** ChangeAvailability; returns false when it must wait for the running transaction (Scheduled). */
+  setOperative(operative: boolean): boolean {
+    this.operative = operative;
+    this.send('StatusNotification', this.statusPayload(0));
+    if (this.transactions.active) return false;
+    this.setStatus(operative ? (this.plugged ? 'Preparing' : 'Available') : 'Unavailable');
+    return true;
+  }
+
+  // ---- physical actions (scenarios, tests) -----------------------------------------------------------------
+  // Implemented in charger-actions.ts to keep this file short.
+  plugIn(idTag?: string): Promise<void> {
+    return actions.plugIn(this, idTag);
+  }
+  /** An RFID card held to the reader: starts (after Authorize) or, for the running transaction's tag, stops. */
+  presentIdTag(idTag: string): Promise<void> {
+    return actions.presentIdTag(this, idTag);
+  }
+  unplug(): void {
+    actions.unplug(this);
+  }
+  /** Reset: stops a running transaction, goes away for rebootDelayMs, reconnects and boots again. */
+  reboot(kind: 'Hard' | 'Soft' = 'Soft'): Promise<void> {
+    return actions.reboot(this, kind);
+  }
+  /** Network drop: socket closed uncleanly, offline for offlineMs (clock), then reconnect and replay. */
+  dropNetwork(offlineMs: number): Promise<void> {
+    return actions.dropNetwork(this, offlineMs);
+  }
+  setPowerCurve(curve: PowerStep[]): void {
+    this.transactions.setPowerCurve(curve);
+  }
+  acceptRemoteStart(idTag: string): boolean {
+    return actions.acceptRemoteStart(this, idTag);
+  }
+  stopTransaction(reason: StopReason, idTag?: string): void {
+    this.transactions.stop(reason, idTag);
+  }
+  /** After an Accepted AuthorizationKey: close and reconnect with the new password. */
+  reconnectWithNewPassword(): Promise<void> {
+    return actions.reconnect(this);
+  }
+
+  applyChargingProfile(connectorId: number, profile: Record<string, unknown>): 'Accepted' | 'Rejected' {
+    const r = this.chargingProfiles.set(connectorId, profile, this.clock.now(), this.transactions.active !== undefined);
+    this.refreshChargingLimit();
+    return r;
+  }
+
+  refreshChargingLimit(): void {
+    this.transactions.refreshPower();
+  }
+
+  /** TriggerMessage(MeterValues): context Trigger; connector 0 carries the whole charger's values [S12]. */
+  sendTriggeredMeterValues(connectorId: 0 | 1): void {
+    const txId = connectorId === 1 ? this.transactions.transactionId : undefined;
+    const meterValue = perMeasurandEntries(this.transactions.sampledMeasurands(), this.transactions.reading(), 'Trigger');
+    if (meterValue.length === 0) return;
+    this.send('MeterValues', { connectorId, ...(txId !== undefined ? { transactionId: txId } : {}), meterValue });
+  }
+
+  /** TriggerMessage(BootNotification): a new BootNotification on the open link (no reboot). */
+  triggerBoot(): void {
+    this.link.triggerBoot();
+  }
+
+  /** @internal Used by charger-actions.ts. */
+  internals() {
+    return {
+      setPlugged: (p: boolean): void => {
+        this.plugged = p;
+      },
+      closeLink: (force: boolean): Promise<void> => this.link.closeLink(force),
+      connect: (): Promise<void> => this.link.connect(),
+      setOffline: (o: boolean): void => {
+        this.link.offlineUntilResumed = o;
+      },
+      pendingRemoteStart: (): { idTag: string; timer: TimerHandle } | undefined => this.pendingRemoteStart,
+      setPendingRemoteStart: (p: { idTag: string; timer: TimerHandle } | undefined): void => {
+        this.pendingRemoteStart = p;
+      },
+      isRunning: (): boolean => this.link.isRunning,
+    };
+  }
+
+  private onStartAnswered(localTxId: number, r: Record<string, unknown>): void {
+    const info = r.idTagInfo as { status?: string } | undefined;
+    const active = this.transactions.active;
+    if (!info || info.status === 'Accepted' || !active || active.localTxId !== localTxId) return;
+    // StopTransactionOnInvalidId behaves as true whatever its value on Go 2 [S1].
+    if (this.preset.stopOnInvalidIdAlways || this.keys.getBool('StopTransactionOnInvalidId')) {
+      this.transactions.stop('DeAuthorized');
+    } else {
+      this.meter.setPower(0);
+      this.setStatus('SuspendedEVSE');
+    }
+  }
+}
