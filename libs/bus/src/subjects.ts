@@ -24,7 +24,6 @@ export const REQUEST_ACTIONS = {
   Authorize: 'auth',
   StartTransaction: 'metering',
   DataTransfer: 'config-manager',
-  SignCertificate: 'auth',
 } as const;
 export type RequestAction = keyof typeof REQUEST_ACTIONS;
 

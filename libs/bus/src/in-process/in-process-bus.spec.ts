@@ -1,0 +1,86 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { DurableMessage } from '../bus.js';
+import { busContract } from '../test-support/bus-contract.js';
+import { subjects } from '../subjects.js';
+import { subjectMatches } from '../subject-match.js';
+import { waitFor } from '#csms/testing';
+import { InProcessBus, NoStreamError } from './in-process-bus.js';
+
+busContract('InProcessBus (memory)', () => InProcessBus.open());
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tempDir = (): string => {
+  const d = mkdtempSync(path.join(os.tmpdir(), 'csms-bus-'));
+  dirs.push(d);
+  return d;
+};
+
+busContract('InProcessBus (journaled)', () => InProcessBus.open({ journalDir: tempDir() }));
+
+describe('subjectMatches', () => {
+  test.each([
+    ['a.*.c', 'a.b.c', true],
+    ['a.*.c', 'a.b.b.c', false],
+    ['a.>', 'a', false],
+    ['a.>', 'a.b.c', true],
+    ['a.b', 'a.b', true],
+    ['*', 'a', true],
+    ['*', 'a.b', false],
+    ['>', 'a.b', true],
+  ])('%s ~ %s = %s', (filter, subject, expected) => expect(subjectMatches(filter, subject)).toBe(expected));
+});
+
+describe('InProcessBus journal', () => {
+  test('survives a crash: acked messages stay acked, unacked ones are redelivered', async () => {
+    const dir = tempDir();
+    const subject = subjects.event('CP.1', 'MeterValues');
+    const crashed = await InProcessBus.open({ journalDir: dir });
+    for (let n = 1; n <= 3; n++) await crashed.publishDurable(subject, n, { msgId: `m${n}` });
+    const firstRun: number[] = [];
+    const sub = await crashed.consume<number>({ durable: 'metering', filterSubjects: [subject] }, async (b) => void firstRun.push(...b.map((m) => m.data)));
+    await waitFor(() => firstRun.length === 3, 'first run');
+    await sub.unsubscribe();
+    await Promise.all([4, 5, 6].map((n) => crashed.publishDurable(subject, n, { msgId: `m${n}` })));
+    // no close(): the instance is dropped as a kill -9 would leave it
+
+    const restarted = await InProcessBus.open({ journalDir: dir });
+    await restarted.publishDurable(subject, 4, { msgId: 'm4' }); // still inside the duplicate window
+    const secondRun: Array<DurableMessage<number>> = [];
+    await restarted.consume<number>({ durable: 'metering', filterSubjects: [subject] }, async (b) => void secondRun.push(...b));
+    await restarted.publishDurable(subject, 7);
+    await waitFor(() => secondRun.some((m) => m.data === 7), 'second run');
+    expect(secondRun.map((m) => m.data)).toEqual([4, 5, 6, 7]);
+    const later: number[] = [];
+    await restarted.consume<number>({ durable: 'audit', filterSubjects: [subject] }, async (b) => void later.push(...b.map((m) => m.data)));
+    await waitFor(() => later.length === 7, 'new consumer gets the retained history');
+    expect(later).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    await restarted.close();
+    expect(readdirSync(path.join(dir, 'segments')).length).toBeGreaterThan(0);
+  });
+
+  test('rejects a durable publish no stream stores', async () => {
+    const bus = await InProcessBus.open();
+    await expect(bus.publishDurable('not.in.stream', 1)).rejects.toBeInstanceOf(NoStreamError);
+    await bus.close();
+  });
+
+  test('close waits for the in-flight batch', async () => {
+    const bus = await InProcessBus.open();
+    let release!: () => void;
+    let finished = false;
+    const subject = subjects.event('CP-close', 'MeterValues');
+    await bus.consume({ durable: 'slow', filterSubjects: [subject] }, async () => {
+      await new Promise<void>((r) => (release = r));
+      finished = true;
+    });
+    await bus.publishDurable(subject, 1);
+    await waitFor(() => release !== undefined, 'batch started');
+    const closing = bus.close();
+    release();
+    await closing;
+    expect(finished).toBe(true);
+  });
+});

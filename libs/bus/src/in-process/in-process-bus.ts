@@ -1,0 +1,191 @@
+/**
+ * The bus of the all-in-one process: one instance shared by every service in it. It keeps NATS's
+ * semantics (subject wildcards, queue groups, no-responders, timeouts, JSON copies of the data,
+ * asynchronous delivery) so a service cannot tell it from NatsBus.
+ */
+import {
+  NoRespondersError,
+  RemoteHandlerError,
+  RequestTimeoutError,
+  type BatchHandler,
+  type Bus,
+  type ConsumerSpec,
+  type DurablePublishOptions,
+  type MessageHandler,
+  type RequestHandler,
+  type RequestOptions,
+  type ServeOptions,
+  type Subscription,
+} from '../bus.js';
+import { errorMessage, fromJson, toJson } from '../codec.js';
+import { EVENT_STREAM_SUBJECTS } from '../subjects.js';
+import { assertValidSubject, subjectMatches } from '../subject-match.js';
+import { DurableStream, type DurableStreamOptions } from './durable-stream.js';
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+export type InProcessBusOptions = DurableStreamOptions;
+
+interface Listener {
+  filter: string;
+  queue?: string;
+  /** Present for `serve`: its result is the reply. */
+  reply?: RequestHandler<unknown, unknown>;
+  handler?: MessageHandler<unknown>;
+}
+
+/** The stream has no subject matching (JetStream answers such a publish with "no responders"). */
+export class NoStreamError extends Error {
+  readonly code = 'BUS_NO_STREAM';
+  constructor(readonly subject: string) {
+    super(`no stream stores ${subject}`);
+    this.name = 'NoStreamError';
+  }
+}
+
+export class InProcessBus implements Bus {
+  readonly kind = 'in-process' as const;
+  private readonly listeners = new Set<Listener>();
+  private readonly roundRobin = new Map<string, number>();
+  private readonly stream: Promise<DurableStream>;
+  private closed = false;
+
+  /** Prefer `InProcessBus.open` when journaling: it reports a journal that cannot be read. */
+  constructor(options: InProcessBusOptions = {}) {
+    this.stream = DurableStream.open(options);
+    this.stream.catch(() => undefined); // surfaced by the first durable call (or by `open`)
+  }
+
+  static async open(options: InProcessBusOptions = {}): Promise<InProcessBus> {
+    const bus = new InProcessBus(options);
+    await bus.stream;
+    return bus;
+  }
+
+  async request<Req, Res>(subject: string, data: Req, options: RequestOptions = {}): Promise<Res> {
+    this.assertOpen();
+    assertValidSubject(subject, false);
+    const json = toJson(data);
+    const targets = this.route(subject);
+    if (targets.length === 0) throw new NoRespondersError(subject);
+    const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    return new Promise<Res>((resolve, reject) => {
+      let settled = false;
+      const timer = setTimeout(() => finish(() => reject(new RequestTimeoutError(subject, timeoutMs))), timeoutMs);
+      const finish = (settle: () => void): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        settle();
+      };
+      for (const target of targets) {
+        setImmediate(() => {
+          const reply = target.reply;
+          if (reply) {
+            if (!this.listeners.has(target)) return;
+            Promise.resolve()
+              .then(() => reply(fromJson(json), subject))
+              .then(
+                (reply) => {
+                  const replyJson = toJson(reply);
+                  setImmediate(() => finish(() => resolve(fromJson<Res>(replyJson))));
+                },
+                (err: unknown) => setImmediate(() => finish(() => reject(new RemoteHandlerError(subject, errorMessage(err))))),
+              );
+          } else {
+            this.deliver(target, json, subject);
+          }
+        });
+      }
+    });
+  }
+
+  async serve<Req, Res>(subject: string, handler: RequestHandler<Req, Res>, options: ServeOptions = {}): Promise<Subscription> {
+    this.assertOpen();
+    assertValidSubject(subject, true);
+    // the contract's handler types are generic per call; stored type-erased and fed JSON copies
+    return this.listen({ filter: subject, queue: options.queue, reply: handler as RequestHandler<unknown, unknown> });
+  }
+
+  async publish<T>(subject: string, data: T): Promise<void> {
+    this.assertOpen();
+    assertValidSubject(subject, false);
+    const json = toJson(data);
+    for (const target of this.route(subject)) setImmediate(() => this.deliver(target, json, subject));
+  }
+
+  async subscribe<T>(subject: string, handler: MessageHandler<T>): Promise<Subscription> {
+    this.assertOpen();
+    assertValidSubject(subject, true);
+    return this.listen({ filter: subject, handler: handler as MessageHandler<unknown> });
+  }
+
+  async publishDurable<T>(subject: string, data: T, options: DurablePublishOptions = {}): Promise<void> {
+    this.assertOpen();
+    assertValidSubject(subject, false);
+    if (!EVENT_STREAM_SUBJECTS.some((f) => subjectMatches(f, subject))) throw new NoStreamError(subject);
+    const stream = await this.stream;
+    await stream.publish(subject, toJson(data), options.msgId);
+  }
+
+  async consume<T>(spec: ConsumerSpec, handler: BatchHandler<T>): Promise<Subscription> {
+    this.assertOpen();
+    if (spec.filterSubjects.length === 0) throw new Error(`consumer ${spec.durable} has no filter subjects`);
+    for (const f of spec.filterSubjects) assertValidSubject(f, true);
+    const stream = await this.stream;
+    return stream.consume(spec, handler as BatchHandler<unknown>);
+  }
+
+  async healthy(): Promise<boolean> {
+    if (this.closed) return false;
+    try {
+      await this.stream;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.listeners.clear();
+    const stream = await this.stream.catch(() => undefined);
+    await stream?.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('bus closed');
+  }
+
+  private listen(listener: Listener): Subscription {
+    this.listeners.add(listener);
+    return { unsubscribe: async () => void this.listeners.delete(listener) };
+  }
+
+  /** Who gets a message: every listener without a queue, and one member of each queue group (round-robin). */
+  private route(subject: string): Listener[] {
+    const targets: Listener[] = [];
+    const groups = new Map<string, Listener[]>();
+    for (const l of this.listeners) {
+      if (!subjectMatches(l.filter, subject)) continue;
+      if (l.queue === undefined) targets.push(l);
+      else groups.set(l.queue, [...(groups.get(l.queue) ?? []), l]);
+    }
+    for (const [queue, members] of groups) {
+      const turn = this.roundRobin.get(queue) ?? 0;
+      this.roundRobin.set(queue, turn + 1);
+      targets.push(members[turn % members.length]);
+    }
+    return targets;
+  }
+
+  /** A published message (or a request to a plain subscriber): no reply. */
+  private deliver(target: Listener, json: string, subject: string): void {
+    if (!this.listeners.has(target)) return;
+    const run = target.reply ?? target.handler;
+    Promise.resolve()
+      .then(() => run?.(fromJson(json), subject))
+      .catch((err: unknown) => console.warn(`[bus] handler on ${target.filter} failed for ${subject}: ${errorMessage(err)}`));
+  }
+}

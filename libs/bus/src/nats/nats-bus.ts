@@ -1,0 +1,277 @@
+/**
+ * The production bus: NATS core for request/reply and broadcast, JetStream for the events stream.
+ * JSON on the wire; a request handler's failure travels back as a NATS service error header
+ * (`Nats-Service-Error`, as NATS micro services do) and surfaces as RemoteHandlerError.
+ */
+import { connect } from '@nats-io/transport-node';
+import { JetStreamApiCodes, JetStreamApiError, RetentionPolicy, StorageType, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import {
+  ClosedConnectionError,
+  DrainingConnectionError,
+  RequestError,
+  TimeoutError,
+  headers,
+  nanos,
+  type Msg,
+  type NatsConnection,
+  type Subscription as NatsSubscription,
+} from '@nats-io/nats-core';
+import {
+  NoRespondersError,
+  RemoteHandlerError,
+  RequestTimeoutError,
+  type BatchHandler,
+  type Bus,
+  type ConsumerSpec,
+  type DurablePublishOptions,
+  type MessageHandler,
+  type RequestHandler,
+  type RequestOptions,
+  type ServeOptions,
+  type Subscription,
+} from '../bus.js';
+import { decode, encode, errorMessage } from '../codec.js';
+import { Signal, delay } from '../signal.js';
+import { EVENTS_STREAM, EVENT_STREAM_SUBJECTS } from '../subjects.js';
+import { NatsConsumer } from './nats-consumer.js';
+
+export interface NatsBusOptions {
+  servers: string[] | string;
+  /** Connection name shown by the NATS server (service and pod). */
+  name: string;
+  streamReplicas?: number;
+  streamMaxAgeMs?: number;
+}
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+const SERVICE_ERROR_HEADER = 'Nats-Service-Error';
+const SERVICE_ERROR_CODE_HEADER = 'Nats-Service-Error-Code';
+/** How long publishDurable keeps retrying a transient failure (NATS restarting, leader election). */
+const DURABLE_PUBLISH_DEADLINE_MS = 5_000;
+
+export class NatsBus implements Bus {
+  readonly kind = 'nats' as const;
+  private connected = true;
+  private readonly consumers = new Set<NatsConsumer>();
+  private readonly subscriptions = new Set<NatsSubscription>();
+  private closing?: Promise<void>;
+  private readonly reconnected = new Signal();
+
+  private constructor(
+    private readonly nc: NatsConnection,
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    private readonly name: string,
+  ) {
+    void this.watchStatus();
+  }
+
+  static async connect(options: NatsBusOptions): Promise<NatsBus> {
+    const servers = (Array.isArray(options.servers) ? options.servers : options.servers.split(',')).map((s) => s.trim()).filter(Boolean);
+    const nc = await connect({
+      servers,
+      name: options.name,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 1_000,
+      reconnectJitter: 500,
+      reconnectJitterTLS: 1_000,
+    });
+    try {
+      const jsm = await jetstreamManager(nc);
+      const config = {
+        subjects: EVENT_STREAM_SUBJECTS,
+        retention: RetentionPolicy.Limits,
+        max_age: nanos(options.streamMaxAgeMs ?? 7 * 24 * 60 * 60 * 1000),
+        duplicate_window: nanos(120_000),
+        num_replicas: options.streamReplicas ?? 1,
+      };
+      try {
+        await jsm.streams.info(EVENTS_STREAM);
+        await jsm.streams.update(EVENTS_STREAM, config);
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+        await jsm.streams.add({ name: EVENTS_STREAM, storage: StorageType.File, ...config });
+      }
+      console.log(`[bus] ${options.name}: connected to NATS ${nc.getServer()} (server ${nc.info?.version ?? '?'}), stream ${EVENTS_STREAM} ready`);
+      return new NatsBus(nc, jetstream(nc), jsm, options.name);
+    } catch (err) {
+      await nc.close();
+      throw err;
+    }
+  }
+
+  private async watchStatus(): Promise<void> {
+    let reconnecting = false;
+    for await (const s of this.nc.status()) {
+      switch (s.type) {
+        case 'disconnect':
+          this.connected = false;
+          console.warn(`[bus] ${this.name}: disconnected from NATS ${s.server}`);
+          break;
+        case 'reconnecting':
+          if (!reconnecting) console.warn(`[bus] ${this.name}: reconnecting to NATS`);
+          reconnecting = true;
+          break;
+        case 'reconnect':
+          this.connected = true;
+          reconnecting = false;
+          console.log(`[bus] ${this.name}: reconnected to NATS ${s.server}`);
+          this.reconnected.notify();
+          for (const c of this.consumers) c.refetch();
+          break;
+        case 'error':
+          console.warn(`[bus] ${this.name}: NATS error: ${errorMessage(s.error)}`);
+          break;
+        case 'ldm':
+          console.warn(`[bus] ${this.name}: NATS server ${s.server} entering lame duck mode`);
+          break;
+        case 'staleConnection':
+          console.warn(`[bus] ${this.name}: NATS connection stale`);
+          break;
+        case 'slowConsumer':
+          console.warn(`[bus] ${this.name}: slow consumer on ${s.sub.getSubject()} (${s.pending} pending)`);
+          break;
+        case 'close':
+          this.connected = false;
+          this.reconnected.notify();
+          console.log(`[bus] ${this.name}: NATS connection closed`);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  async request<Req, Res>(subject: string, data: Req, options: RequestOptions = {}): Promise<Res> {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    let reply: Msg;
+    try {
+      reply = await this.nc.request(subject, encode(data), { timeout: timeoutMs });
+    } catch (err) {
+      if (err instanceof RequestError && err.isNoResponders()) throw new NoRespondersError(subject);
+      if (err instanceof TimeoutError || (err instanceof Error && err.cause instanceof TimeoutError)) throw new RequestTimeoutError(subject, timeoutMs);
+      throw err;
+    }
+    const remoteError = reply.headers?.get(SERVICE_ERROR_HEADER);
+    if (reply.headers?.has(SERVICE_ERROR_HEADER)) throw new RemoteHandlerError(subject, remoteError ?? 'remote handler failed');
+    return decode<Res>(reply.data);
+  }
+
+  async serve<Req, Res>(subject: string, handler: RequestHandler<Req, Res>, options: ServeOptions = {}): Promise<Subscription> {
+    const sub = this.nc.subscribe(subject, {
+      queue: options.queue,
+      callback: (err, msg) => {
+        if (err) return void console.warn(`[bus] ${this.name}: subscription ${subject} failed: ${errorMessage(err)}`);
+        void this.answer(msg, handler as RequestHandler<unknown, unknown>);
+      },
+    });
+    return this.track(sub);
+  }
+
+  private async answer(msg: Msg, handler: RequestHandler<unknown, unknown>): Promise<void> {
+    let payload: Uint8Array;
+    let errorHeaders: ReturnType<typeof headers> | undefined;
+    try {
+      payload = encode(await handler(decode<unknown>(msg.data), msg.subject));
+    } catch (err) {
+      payload = new Uint8Array();
+      errorHeaders = headers();
+      errorHeaders.set(SERVICE_ERROR_HEADER, errorMessage(err).replace(/[\r\n]+/g, ' '));
+      errorHeaders.set(SERVICE_ERROR_CODE_HEADER, '500');
+    }
+    if (msg.reply) msg.respond(payload, errorHeaders ? { headers: errorHeaders } : undefined);
+  }
+
+  async publish<T>(subject: string, data: T): Promise<void> {
+    this.nc.publish(subject, encode(data));
+  }
+
+  async subscribe<T>(subject: string, handler: MessageHandler<T>): Promise<Subscription> {
+    const sub = this.nc.subscribe(subject, {
+      callback: (err, msg) => {
+        if (err) return void console.warn(`[bus] ${this.name}: subscription ${subject} failed: ${errorMessage(err)}`);
+        Promise.resolve()
+          .then(() => handler(decode<T>(msg.data), msg.subject))
+          .catch((e: unknown) => console.warn(`[bus] handler on ${subject} failed for ${msg.subject}: ${errorMessage(e)}`));
+      },
+    });
+    return this.track(sub);
+  }
+
+  private track(sub: NatsSubscription): Subscription {
+    this.subscriptions.add(sub);
+    return {
+      unsubscribe: async () => {
+        this.subscriptions.delete(sub);
+        if (!sub.isClosed() && !this.nc.isClosed()) await sub.drain().catch(() => sub.unsubscribe());
+      },
+    };
+  }
+
+  async publishDurable<T>(subject: string, data: T, options: DurablePublishOptions = {}): Promise<void> {
+    const payload = encode(data);
+    const deadline = Date.now() + DURABLE_PUBLISH_DEADLINE_MS;
+    for (let attempt = 1; ; attempt++) {
+      const left = deadline - Date.now();
+      try {
+        await this.js.publish(subject, payload, {
+          ...(options.msgId !== undefined ? { msgID: options.msgId } : {}),
+          timeout: Math.max(500, Math.min(left, 2_000)),
+        });
+        return;
+      } catch (err) {
+        const permanent = err instanceof ClosedConnectionError || err instanceof DrainingConnectionError;
+        if (permanent || Date.now() + 100 >= deadline) throw err;
+        // the msgId makes the retry safe: a publish whose ack was lost is stored once
+        await delay(Math.min(100 * attempt, Math.max(0, deadline - Date.now())));
+      }
+    }
+  }
+
+  async consume<T>(spec: ConsumerSpec, handler: BatchHandler<T>): Promise<Subscription> {
+    if (spec.filterSubjects.length === 0) throw new Error(`consumer ${spec.durable} has no filter subjects`);
+    const consumer = new NatsConsumer(
+      {
+        js: this.js,
+        jsm: this.jsm,
+        serverVersion: () => this.nc.info?.version ?? '0.0.0',
+        waitConnected: async () => {
+          while (!this.connected && !this.nc.isClosed()) await this.reconnected.wait(1_000);
+        },
+      },
+      spec,
+      handler as BatchHandler<unknown>,
+    );
+    await consumer.start();
+    this.consumers.add(consumer);
+    return {
+      unsubscribe: async () => {
+        this.consumers.delete(consumer);
+        await consumer.stop();
+      },
+    };
+  }
+
+  async healthy(): Promise<boolean> {
+    if (!this.connected || this.nc.isClosed()) return false;
+    try {
+      await this.jsm.streams.info(EVENTS_STREAM);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.all([...this.consumers].map((c) => c.stop()));
+      this.consumers.clear();
+      if (!this.nc.isClosed()) await this.nc.drain().catch(() => this.nc.close());
+    })();
+    return this.closing;
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  return err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound;
+}

@@ -1,0 +1,142 @@
+/**
+ * The behaviour every Bus must show, as one jest suite to run against each implementation
+ * (bus.contract spec for InProcessBus, nats-bus.infra for NatsBus). Subjects and durable names are
+ * unique per test, so the suite also runs against a shared, long-lived NATS stream.
+ */
+import { randomBytes } from 'node:crypto';
+import { NoRespondersError, RemoteHandlerError, RequestTimeoutError, type Bus, type DurableMessage, type Subscription } from '../bus.js';
+import { parseEventSubject, subjects } from '../subjects.js';
+import { waitFor } from '#csms/testing';
+
+const uid = (): string => randomBytes(4).toString('hex');
+
+export function busContract(name: string, factory: () => Promise<Bus>): void {
+  describe(`Bus contract: ${name}`, () => {
+    let bus: Bus;
+    const subs: Subscription[] = [];
+    beforeEach(async () => {
+      bus = await factory();
+    });
+    afterEach(async () => {
+      for (const s of subs.splice(0)) await s.unsubscribe();
+      await bus.close();
+    });
+
+    test('wildcards: * is one token, > is the rest; delivery is never synchronous', async () => {
+      const root = `t${uid()}`;
+      const star: string[] = [];
+      const rest: string[] = [];
+      subs.push(await bus.subscribe<string>(`${root}.*.x`, (d) => void star.push(d)));
+      subs.push(await bus.subscribe<string>(`${root}.>`, (d) => void rest.push(d)));
+      let returned = false;
+      const publishing = bus.publish(`${root}.a.x`, 'a.x');
+      returned = true;
+      await publishing;
+      expect(star).toEqual([]);
+      expect(returned).toBe(true);
+      for (const s of ['a.y', 'a.b.x', 'b']) await bus.publish(`${root}.${s}`, s);
+      await bus.publish(`${root}.end.x`, 'end.x');
+      await waitFor(() => star.includes('end.x') && rest.includes('end.x'), 'sentinel');
+      expect(star).toEqual(['a.x', 'end.x']);
+      expect(rest).toEqual(['a.x', 'a.y', 'a.b.x', 'b', 'end.x']);
+    });
+
+    test('request/reply: one member of a queue group answers, a server without queue answers every request', async () => {
+      const subject = `t${uid()}.req`;
+      const counts = { a: 0, b: 0, solo: 0 };
+      subs.push(await bus.serve<number, number>(subject, async (n) => (counts.a++, n * 2), { queue: 'g' }));
+      subs.push(await bus.serve<number, number>(subject, async (n) => (counts.b++, n * 2), { queue: 'g' }));
+      subs.push(await bus.serve<number, number>(`${subject.split('.')[0]}.*`, async () => (counts.solo++, -1)));
+      const replies: number[] = [];
+      for (let i = 0; i < 20; i++) replies.push(await bus.request<number, number>(subject, i));
+      await waitFor(() => counts.a + counts.b === 20 && counts.solo === 20, 'all handlers ran');
+      expect(counts.a).toBeGreaterThan(0);
+      expect(counts.b).toBeGreaterThan(0);
+      expect(replies.every((r, i) => r === i * 2 || r === -1)).toBe(true);
+    });
+
+    test('no responders, timeout and remote errors', async () => {
+      const root = `t${uid()}`;
+      await expect(bus.request(`${root}.nobody`, {})).rejects.toBeInstanceOf(NoRespondersError);
+      subs.push(await bus.serve(`${root}.slow`, () => new Promise<never>(() => undefined)));
+      const timeout = bus.request(`${root}.slow`, {}, { timeoutMs: 200 });
+      await expect(timeout).rejects.toBeInstanceOf(RequestTimeoutError);
+      await expect(timeout).rejects.toMatchObject({ code: 'BUS_TIMEOUT', timeoutMs: 200 });
+      subs.push(await bus.serve(`${root}.boom`, async () => { throw new Error('boom: bad idTag'); }));
+      const failed = bus.request(`${root}.boom`, {});
+      await expect(failed).rejects.toBeInstanceOf(RemoteHandlerError);
+      await expect(failed).rejects.toMatchObject({ message: 'boom: bad idTag', code: 'BUS_REMOTE_ERROR' });
+      subs.push(await bus.serve(`${root}.void`, async () => undefined));
+      await expect(bus.request(`${root}.void`, { a: 1 })).resolves.toBeUndefined();
+    });
+
+    test('identities with . * > spaces % and non-ASCII reach exactly their own command subject and event', async () => {
+      const suffix = uid();
+      const ids = ['CP.1', 'CP*2', 'CP>3', 'CP 4', 'CP%5', 'Ladestasjon-Ø', '充电桩', '*', '>', 'CP~2E1'].map((s) => `${s}-${suffix}`);
+      const calls = new Map<string, number>();
+      for (const id of ids) {
+        subs.push(await bus.serve<{ to: string }, string>(subjects.command(id), async (req) => {
+          calls.set(id, (calls.get(id) ?? 0) + 1);
+          return `${id}<-${req.to}`;
+        }));
+      }
+      for (const id of ids) expect(await bus.request<{ to: string }, string>(subjects.command(id), { to: id })).toBe(`${id}<-${id}`);
+      await waitFor(() => ids.every((id) => calls.get(id) === 1), 'one call each');
+      expect([...calls.values()].reduce((a, b) => a + b, 0)).toBe(ids.length);
+
+      const seen: string[] = [];
+      subs.push(await bus.consume<string>({ durable: `ids-${suffix}`, filterSubjects: ids.map((id) => subjects.event(id, 'StatusNotification')) }, async (batch) => {
+        for (const m of batch) seen.push(`${parseEventSubject(m.subject)?.identity}=${m.data}`);
+      }));
+      for (const id of ids) await bus.publishDurable(subjects.event(id, 'StatusNotification'), id);
+      await waitFor(() => seen.length === ids.length, 'all events');
+      expect(seen.sort()).toEqual(ids.map((id) => `${id}=${id}`).sort());
+    });
+
+    test('durable publish is de-duplicated by msgId; a consumer created later gets earlier messages in order', async () => {
+      const id = `cp-${uid()}`;
+      const subject = subjects.event(id, 'MeterValues');
+      await bus.publishDurable(subject, { n: 1 }, { msgId: `${id}:1` });
+      await bus.publishDurable(subject, { n: 1, again: true }, { msgId: `${id}:1` });
+      await Promise.all([bus.publishDurable(subject, { n: 2 }, { msgId: `${id}:2` }), bus.publishDurable(subject, { n: 2 }, { msgId: `${id}:2` })]);
+      await bus.publishDurable(subject, { n: 3 });
+      const got: Array<DurableMessage<{ n: number }>> = [];
+      subs.push(await bus.consume<{ n: number }>({ durable: `late-${id}`, filterSubjects: [subject] }, async (batch) => void got.push(...batch)));
+      await waitFor(() => got.some((m) => m.data.n === 3), 'last message');
+      expect(got.map((m) => m.data)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+      expect(got.every((m) => m.deliveryCount === 1 && m.subject === subject)).toBe(true);
+      expect(got[0].seq).toBeLessThan(got[1].seq);
+      expect(got[1].seq).toBeLessThan(got[2].seq);
+    });
+
+    test('a rejected batch is redelivered with deliveryCount 2; two durable names each get everything', async () => {
+      const id = `cp-${uid()}`;
+      const subject = subjects.event(id, 'StopTransaction');
+      for (let n = 1; n <= 5; n++) await bus.publishDurable(subject, n);
+      const first: Array<DurableMessage<number>> = [];
+      let rejected = 0;
+      subs.push(await bus.consume<number>({ durable: `a-${id}`, filterSubjects: [subject] }, async (batch) => {
+        if (rejected === 0) {
+          rejected = batch.length;
+          throw new Error('database down');
+        }
+        first.push(...batch);
+      }));
+      const second: number[] = [];
+      subs.push(await bus.consume<number>({ durable: `b-${id}`, filterSubjects: [subject], maxBatch: 2 }, async (batch) => {
+        expect(batch.length).toBeLessThanOrEqual(2);
+        second.push(...batch.map((m) => m.data));
+      }));
+      await waitFor(() => new Set(first.map((m) => m.data)).size === 5 && second.length === 5, 'both consumers');
+      expect(second).toEqual([1, 2, 3, 4, 5]);
+      expect(rejected).toBeGreaterThan(0);
+      const redelivered = first.filter((m) => m.deliveryCount === 2).map((m) => m.data);
+      expect(redelivered.length).toBe(rejected);
+      expect(first.filter((m) => m.deliveryCount === 1).length).toBe(5 - rejected);
+    });
+
+    test('healthy while open', async () => {
+      expect(await bus.healthy()).toBe(true);
+    });
+  });
+}

@@ -1,0 +1,43 @@
+/** A fresh PostgreSQL database per test run, dropped afterwards. */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+/** Where tests create their databases: TEST_PG_ADMIN_URL, else the local trust-auth server. */
+export const TEST_PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: TEST_PG_ADMIN_URL, connectionTimeoutMillis: 3_000 });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function createTestDatabase(): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+  const name = `csms_t_${randomBytes(6).toString('hex')}`;
+  await admin((c) => c.query(`CREATE DATABASE ${name}`));
+  return {
+    name,
+    url: withDatabase(TEST_PG_ADMIN_URL, name),
+    drop: async () => {
+      await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
+}
+
+export async function postgresAnswers(): Promise<{ ok: boolean; reason?: string }> {
+  try {
+    await admin((c) => c.query('SELECT 1'));
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, reason: `PostgreSQL at ${TEST_PG_ADMIN_URL.replace(/\/\/[^@]*@/, '//')} does not answer: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
