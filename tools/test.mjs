@@ -38,7 +38,7 @@ const totals = { passed: 0, failed: 0, skipped: 0 };
 const failedTiers = [];
 function jest(tier, match, inBand) {
   const out = join(root, 'tmp', `jest-${tier}.json`);
-  const args = ['--experimental-vm-modules', join(root, 'node_modules/jest/bin/jest.js'), '--ci', `--testMatch=${match}`, '--json', `--outputFile=${out}`, ...(inBand ? ['--runInBand'] : []), ...extra];
+  const args = ['--experimental-vm-modules', join(root, 'node_modules/jest/bin/jest.js'), '--ci', '--forceExit', `--testMatch=${match}`, '--json', `--outputFile=${out}`, ...(inBand ? ['--runInBand'] : []), ...extra];
   console.log(`\n=== ${tier} tests (${match}) ===`);
   const status = run(process.execPath, args, { NODE_NO_WARNINGS: '1' });
   if (existsSync(out)) {

@@ -1,5 +1,5 @@
 import { AUTH_ENTITIES, AUTH_MIGRATIONS, AuthApiModule, AuthModule } from '#csms/auth';
-import { CONFIG_MANAGER_ENTITIES, CONFIG_MANAGER_MIGRATIONS, ConfigManagerModule, RegistryApiModule } from '#csms/config-manager';
+import { CONFIG_MANAGER_ENTITIES, CONFIG_MANAGER_MIGRATIONS, ConfigManagerModule, ConfigurationApiModule, RegistryApiModule } from '#csms/config-manager';
 import { GatewayModule, gatewayOptionsFromConfig } from '#csms/gateway';
 import { METERING_ENTITIES, METERING_MIGRATIONS, MeteringApiModule, MeteringModule } from '#csms/metering';
 import { main } from '#csms/runtime';
@@ -19,6 +19,7 @@ main({
     ConfigManagerModule.forRoot({ heartbeatIntervalS: config.heartbeatIntervalS }),
     MeteringModule,
     RegistryApiModule,
+    ConfigurationApiModule,
     AuthApiModule,
     MeteringApiModule,
   ],

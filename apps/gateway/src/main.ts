@@ -1,5 +1,5 @@
 import { AuthApiModule } from '#csms/auth';
-import { RegistryApiModule } from '#csms/config-manager';
+import { ConfigurationApiModule, RegistryApiModule } from '#csms/config-manager';
 import { GatewayModule, gatewayOptionsFromConfig } from '#csms/gateway';
 import { MeteringApiModule } from '#csms/metering';
 import { main } from '#csms/runtime';
@@ -14,5 +14,5 @@ main({
   openApi: true,
   entities: [],
   migrations: [],
-  modules: (config) => [GatewayModule.forRoot(gatewayOptionsFromConfig(config)), RegistryApiModule, AuthApiModule, MeteringApiModule],
+  modules: (config) => [GatewayModule.forRoot(gatewayOptionsFromConfig(config)), RegistryApiModule, ConfigurationApiModule, AuthApiModule, MeteringApiModule],
 });

@@ -2,6 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { resolveConfigManagerOptions, type ConfigManagerOptions } from './config-manager.options.js';
 import { RegistrationModule } from './registration/registration.module.js';
 import { RegistryModule } from './registry/registry.module.js';
+import { DesiredModule } from './desired/desired.module.js';
+import { resolveDesiredOptions, type DesiredConfigurationOptions } from './desired/desired.options.js';
 
 /**
  * The config-manager service: one sub-module per part. A new part (desired-state configuration in
@@ -10,9 +12,10 @@ import { RegistryModule } from './registry/registry.module.js';
  */
 @Module({})
 export class ConfigManagerModule {
-  static forRoot(options: ConfigManagerOptions = {}): DynamicModule {
+  static forRoot(options: ConfigManagerOptions & DesiredConfigurationOptions = {}): DynamicModule {
     const resolved = resolveConfigManagerOptions(options);
-    const parts = [RegistryModule, RegistrationModule.forRoot(resolved)];
+    const registration = RegistrationModule.forRoot(resolved);
+    const parts = [RegistryModule, registration, DesiredModule.forRoot(resolveDesiredOptions({ fleetHeartbeatIntervalS: options.heartbeatIntervalS, ...options }), registration)];
     return { module: ConfigManagerModule, imports: parts, exports: parts };
   }
 }

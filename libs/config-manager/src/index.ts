@@ -1,5 +1,6 @@
 import { REGISTRY_ENTITIES } from './entities/index.js';
 import { REGISTRY_MIGRATIONS } from './migrations/index.js';
+import { DESIRED_ENTITIES, DESIRED_MIGRATIONS } from './desired/index.js';
 
 export { ConfigManagerModule } from './config-manager.module.js';
 export {
@@ -17,8 +18,9 @@ export type { RegistrationLookup, RegistrationOutcome, RegistrationState, Regist
 export { RegistryService, type ChargerPage, type ListChargersRequest, type GetChargerRequest, type SetModelRequest } from './registry/registry.service.js';
 export type { ChargerSummary, ChargerBoot } from './registry/charger-summary.js';
 export { CHARGER_MODELS } from './registry/charger-model.js';
+export * from './desired/index.js';
 
 /** Every entity of the service; the desired-state part appends its own. */
-export const CONFIG_MANAGER_ENTITIES = [...REGISTRY_ENTITIES];
+export const CONFIG_MANAGER_ENTITIES = [...REGISTRY_ENTITIES, ...DESIRED_ENTITIES];
 /** Every migration of the service, oldest first; the desired-state part appends its own. */
-export const CONFIG_MANAGER_MIGRATIONS = [...REGISTRY_MIGRATIONS];
+export const CONFIG_MANAGER_MIGRATIONS = [...REGISTRY_MIGRATIONS, ...DESIRED_MIGRATIONS];

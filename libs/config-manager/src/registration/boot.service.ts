@@ -25,6 +25,7 @@ type WarnLogger = Pick<Logger, 'warn'>;
  */
 export class BootService {
   private readonly listeners: BootListener[] = [];
+  private acceptedInterval?: (chargerId: string) => Promise<number | undefined>;
 
   constructor(
     private readonly db: DataSource,
@@ -41,9 +42,22 @@ export class BootService {
     this.listeners.push(listener);
   }
 
+  /**
+   * Where an Accepted boot's `interval` comes from when desired configuration knows the charger's
+   * HeartbeatInterval (issue 10 §2: the heartbeat is brought to the fleet's value through the
+   * BootNotification interval too, not only by ChangeConfiguration).
+   */
+  useAcceptedIntervalFrom(source: (chargerId: string) => Promise<number | undefined>): void {
+    this.acceptedInterval = source;
+  }
+
   async boot(msg: ChargerMessage<BootNotificationRequest>, now: Date = new Date()): Promise<BootNotificationResponse> {
     const outcome = await this.lookup(msg.chargerId);
     const decision = decideBoot(outcome, this.intervals);
+    if (decision.status === 'Accepted' && this.acceptedInterval) {
+      const desired = await this.acceptedInterval(msg.chargerId).catch(() => undefined);
+      if (desired !== undefined) decision.interval = desired;
+    }
     if (outcome.kind === 'unavailable') {
       this.log.warn(`BootNotification of ${msg.chargerId} answered Pending (retry in ${decision.interval} s): ${outcome.reason}`);
     }

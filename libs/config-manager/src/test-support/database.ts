@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { openDataSource } from '#csms/persistence';
-import { REGISTRY_ENTITIES } from '../entities/index.js';
-import { REGISTRY_MIGRATIONS } from '../migrations/index.js';
+import { CONFIG_MANAGER_ENTITIES, CONFIG_MANAGER_MIGRATIONS } from '../index.js';
 
 /** Unit tests' real database: embedded PGlite on a temp dir, schema from the real migrations. */
 export interface TestDatabase {
@@ -16,11 +15,11 @@ export interface TestDatabase {
 
 export async function openTestDatabase(): Promise<TestDatabase> {
   const dataDir = mkdtempSync(join(tmpdir(), 'config-manager-test-'));
-  const db = await openDataSource({ dataDir, entities: REGISTRY_ENTITIES, migrations: REGISTRY_MIGRATIONS });
+  const db = await openDataSource({ dataDir, entities: CONFIG_MANAGER_ENTITIES, migrations: CONFIG_MANAGER_MIGRATIONS });
   return {
     db,
     reset: async () => {
-      await db.query('TRUNCATE config_chargers, config_boot_log');
+      await db.query('TRUNCATE config_chargers, config_boot_log, config_desired, config_groups, config_group_members, config_reported, config_apply_state, config_audit');
     },
     close: async () => {
       await db.destroy();

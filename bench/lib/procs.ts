@@ -1,0 +1,114 @@
+/** Child processes of the bench (load clients, baselines, the system under test) and their cleanup, also on Ctrl-C. */
+import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+type Cleanup = { name: string; fn: () => Promise<unknown> | unknown };
+const cleanups: Cleanup[] = [];
+const children = new Set<ChildProcess>();
+
+export function onCleanup(name: string, fn: () => Promise<unknown> | unknown): () => void {
+  const entry = { name, fn };
+  cleanups.push(entry);
+  return () => {
+    const i = cleanups.indexOf(entry);
+    if (i >= 0) cleanups.splice(i, 1);
+  };
+}
+
+export function trackChild(child: ChildProcess): void {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+}
+
+/** Runs every registered cleanup (newest first), then SIGKILLs any child still alive. */
+export async function cleanupAll(): Promise<void> {
+  while (cleanups.length) {
+    const c = cleanups.pop() as Cleanup;
+    try {
+      await Promise.race([c.fn(), new Promise((r) => setTimeout(r, 15_000))]);
+    } catch (err) {
+      console.error(`cleanup ${c.name}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  for (const child of children) child.kill('SIGKILL');
+}
+
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+export function rssBytes(pid: number): number {
+  const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : NaN;
+}
+
+/** A forked bench script speaking the { reqId, cmd } IPC protocol. */
+export class Worker {
+  private seq = 0;
+  private readonly waiting = new Map<number, { res: (v: unknown) => void; rej: (e: Error) => void }>();
+  readonly ready: Promise<{ port?: number }>;
+
+  constructor(
+    readonly name: string,
+    readonly child: ChildProcess,
+  ) {
+    trackChild(child);
+    this.ready = new Promise((res, rej) => {
+      child.once('exit', (code) => rej(new Error(`${name} exited with ${code}`)));
+      child.on('message', (msg: { ready?: boolean; port?: number; reqId?: number; ok?: boolean; result?: unknown; error?: string }) => {
+        if (msg.ready) return res({ port: msg.port });
+        const w = msg.reqId === undefined ? undefined : this.waiting.get(msg.reqId);
+        if (!w) return;
+        this.waiting.delete(msg.reqId as number);
+        if (msg.ok) w.res(msg.result);
+        else w.rej(new Error(`${name}: ${msg.error}`));
+      });
+    });
+    child.once('exit', (code) => {
+      for (const w of this.waiting.values()) w.rej(new Error(`${name} exited with ${code}`));
+      this.waiting.clear();
+    });
+  }
+
+  call<T>(cmd: string, args: object = {}): Promise<T> {
+    const reqId = ++this.seq;
+    return new Promise<T>((res, rej) => {
+      this.waiting.set(reqId, { res: res as (v: unknown) => void, rej });
+      this.child.send({ reqId, cmd, ...args });
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((r) => this.child.once('exit', r));
+    this.child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+    if (this.child.exitCode === null) this.child.kill('SIGKILL');
+  }
+}
+
+export function forkScript(script: string, args: string[] = [], name = script): Worker {
+  const child = fork(join(benchDir, script), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=4096'] });
+  const w = new Worker(name, child);
+  const off = onCleanup(name, () => w.stop());
+  child.once('exit', off);
+  return w;
+}
+
+export async function startLoadClient(name = 'load-client'): Promise<Worker> {
+  const w = forkScript('load-client.js', [], name);
+  await w.ready;
+  return w;
+}
+
+export async function startBaseline(mode: 'bare' | 'bare-js' | 'ocpp-rpc', natsUrl?: string): Promise<{ worker: Worker; port: number; url: string; http: string }> {
+  const w = forkScript('baseline-server.js', natsUrl ? [mode, natsUrl] : [mode], `baseline:${mode}`);
+  const { port } = await w.ready;
+  return { worker: w, port: port as number, url: `ws://127.0.0.1:${port}`, http: `http://127.0.0.1:${port}` };
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,152 @@
+/**
+ * `npm run bench`: the load and benchmark suite (issue 6 §2, issue 2, issue 5). Every figure is printed
+ * beside a baseline measured in the same run on the same machine, with the ratio. Benchmarks print, they
+ * never assert. Flags: --quick (about a minute), --only a,b, --density 10000,20000, --chargers N
+ * (command latency and storm), --duration S, --sockets N (throughput).
+ * Default sizes (5k chargers, not the issue's 10k/20k) are what fits 10 minutes on a 2-core machine:
+ * our upgrade path admits ~80 chargers/s here, so 10k chargers cost two minutes per connect phase.
+ * `--density 10000,20000 --chargers 10000` runs the issue's sizes (about 20 minutes).
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BenchOptions, BenchResult, Row } from './lib/context.js';
+import { benchDir, cleanupAll } from './lib/procs.js';
+import { machine, markdown, writeResults } from './lib/report.js';
+import { durable } from './suites/durable.js';
+import { density, latency, storm } from './suites/connections.js';
+import { peer, throughput } from './suites/throughput.js';
+
+const BENCHES: Record<string, (o: BenchOptions) => Promise<BenchResult>> = { throughput, durable, peer, density, latency, storm };
+/** `metering` (issue 5) is measured in the same run as `durable`. */
+const ALIASES: Record<string, string> = { metering: 'durable', 'command-latency': 'latency', reconnect: 'storm' };
+const WANT_NOFILE = 65_536;
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i >= 0) return process.argv[i + 1];
+  const eq = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return eq?.slice(name.length + 3);
+}
+
+function options(): BenchOptions {
+  const quick = process.argv.includes('--quick');
+  const list = (v: string | undefined): number[] | undefined => v?.split(',').map((x) => Number(x.trim())).filter((x) => x > 0);
+  const only = arg('only');
+  const chargers = Number(arg('chargers') ?? 0) || undefined;
+  const o: BenchOptions = {
+    quick,
+    only: only ? new Set(only.split(',').map((s) => ALIASES[s.trim()] ?? s.trim())) : null,
+    durationS: Number(arg('duration') ?? 0) || (quick ? 3 : 10),
+    warmupS: quick ? 1 : 2,
+    sockets: Number(arg('sockets') ?? 0) || 100,
+    density: list(arg('density')) ?? (quick ? [500, 1_000] : [2_500, 5_000]),
+    latencyChargers: chargers ?? (quick ? 500 : 5_000),
+    commandsPerSec: 100,
+    latencyS: quick ? 5 : 15,
+    backgroundMvPerSec: quick ? 50 : 167,
+    stormChargers: chargers ?? (quick ? 500 : 5_000),
+    stormWindowS: quick ? 2 : 10,
+    localAddrs: 8,
+  };
+  return o;
+}
+
+function nofileLimit(): number {
+  const m = /Max open files\s+(\d+|unlimited)/.exec(readFileSync('/proc/self/limits', 'utf8'));
+  return !m || m[1] === 'unlimited' ? Infinity : Number(m[1]);
+}
+
+/**
+ * 20k sockets need more than a 20k descriptor limit in the server and the client. Raise it for this
+ * process tree only (ulimit in a shell that execs us again; works as root or below the hard limit);
+ * nothing system-wide changes.
+ */
+function reexecWithMoreFiles(): Promise<number> | null {
+  if (process.env.BENCH_NOFILE_TRIED || nofileLimit() >= WANT_NOFILE) return null;
+  const script = `ulimit -Hn ${WANT_NOFILE} 2>/dev/null; ulimit -Sn ${WANT_NOFILE} 2>/dev/null || ulimit -Sn $(ulimit -Hn); exec "$0" "$@"`;
+  const child = spawn('/bin/sh', ['-c', script, process.execPath, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, BENCH_NOFILE_TRIED: '1' } });
+  process.on('SIGINT', () => undefined); // the child (same process group) gets it and cleans up
+  process.on('SIGTERM', () => child.kill('SIGTERM'));
+  return new Promise((res) => child.on('exit', (code) => res(code ?? 1)));
+}
+
+async function main(): Promise<void> {
+  const o = options();
+  const limit = nofileLimit();
+  const skipped: Record<string, string> = {};
+  const maxSockets = limit - 600;
+  const capNote: string[] = [];
+  if (o.density.some((n) => n > maxSockets)) {
+    // The server holds one descriptor per socket plus its own: a size above the limit is measured at the limit.
+    capNote.push(`density sizes ${o.density.filter((n) => n > maxSockets).join(', ')} capped to ${maxSockets}: the open-files limit of a process here is ${limit} and could not be raised (no CAP_SYS_RESOURCE)`);
+    o.density = [...new Set(o.density.map((n) => Math.min(n, maxSockets)))];
+  }
+  for (const k of ['latencyChargers', 'stormChargers'] as const) if (o[k] > maxSockets) o[k] = maxSockets;
+
+  const m = machine();
+  const selected = Object.keys(BENCHES).filter((b) => !o.only || o.only.has(b));
+  console.log(`bench: ${selected.join(', ')} on ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node} (open files limit ${limit})`);
+  console.log(
+    `bench: sizes: throughput ${o.sockets} sockets x ${o.durationS} s (+${o.warmupS} s warm-up); density ${o.density.join(', ')}; ` +
+      `command latency ${o.latencyChargers} chargers, ${o.commandsPerSec}/s for ${o.latencyS} s, background ${o.backgroundMvPerSec} MeterValues/s; ` +
+      `storm ${o.stormChargers} chargers within ${o.stormWindowS} s`,
+  );
+  for (const c of capNote) console.log(`bench: ${c}`);
+  const t0 = Date.now();
+  const rows: Row[] = [];
+  const details: Record<string, unknown> = {};
+  const notes: Record<string, string[]> = {};
+  for (const name of selected) {
+    if (name === 'density' && o.density.length === 0) continue;
+    const started = Date.now();
+    console.log(`\n== ${name}`);
+    try {
+      const r = await BENCHES[name](o);
+      rows.push(...r.rows);
+      details[name] = r.details;
+      notes[name] = name === 'density' ? [...capNote, ...r.notes] : r.notes;
+      for (const row of r.rows) {
+        console.log(`  ${row.figure}: ours ${row.ours} ${row.unit} | ${row.baselineName} ${row.baseline} ${row.unit} | ratio ours/baseline ${row.ratio} (${row.better} is better)`);
+      }
+    } catch (err) {
+      // A benchmark that cannot run is reported, never fatal for the others.
+      skipped[name] = err instanceof Error ? err.message.split('\n')[0] : String(err);
+      console.log(`  ${name}: could not run: ${skipped[name]}`);
+      await cleanupAll();
+    }
+    console.log(`  (${name}: ${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  }
+  const date = new Date().toISOString();
+  const md = markdown(date, m, o, rows, notes, skipped);
+  const files = writeResults(join(benchDir, '../../bench/results'), date.slice(0, 19).replace(/:/g, '-'), { date, machine: m, options: { ...o, only: o.only ? [...o.only] : null }, rows, notes, skipped, details, totalSeconds: (Date.now() - t0) / 1000 }, md);
+  console.log(`\n${md}`);
+  console.log(`bench: done in ${((Date.now() - t0) / 1000).toFixed(0)} s; results in ${files.md} and ${files.json}`);
+}
+
+let stopping = false;
+const interrupt = (sig: string): void => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\nbench: ${sig}, cleaning up`);
+  void cleanupAll().finally(() => process.exit(130));
+};
+
+const reexec = reexecWithMoreFiles();
+if (reexec) {
+  void reexec.then((code) => process.exit(code));
+} else {
+  process.on('SIGINT', () => interrupt('SIGINT'));
+  process.on('SIGTERM', () => interrupt('SIGTERM'));
+  main().then(
+    async () => {
+      await cleanupAll();
+      process.exit(0);
+    },
+    async (err: unknown) => {
+      console.error(err);
+      await cleanupAll();
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,164 @@
+/**
+ * 4. density: RSS delta per connected idle (booted) charger at each size, beside a bare `ws` server
+ *    holding the same sockets (VmRSS of the server process).
+ * 5. command latency: API -> charger -> API at a fixed rate with N chargers connected and background
+ *    MeterValues, vs the same round trip on a bare ws server (HTTP request -> CALL -> CALLRESULT -> reply).
+ * 6. reconnect storm: N known chargers reconnect within a window: time until all booted, BootNotification
+ *    p99, server event-loop delay p99.
+ */
+import type { BenchOptions, BenchResult, ConnectResult, Row } from '../lib/context.js';
+import { rssBytes, sleep, startBaseline, startLoadClient, type Worker } from '../lib/procs.js';
+import { ratio, round, type LatencySummary } from '../lib/stats.js';
+import { eventLoopP99Seconds, startAllInOne } from '../lib/system.js';
+
+interface Server {
+  name: string;
+  pid: number;
+  wsUrl: string;
+  commandUrl(id: string): string;
+  lagP99Seconds(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The connection benchmarks run the all-in-one on NATS JetStream + PostgreSQL: on PGlite the upgrade path
+ * (auth decision + registration per charger) admits only ~40 chargers/s here, ~80/s on PostgreSQL.
+ */
+async function ours(): Promise<Server> {
+  const sys = await startAllInOne({ durable: true });
+  return {
+    name: 'ours',
+    pid: sys.pid,
+    wsUrl: sys.wsUrl,
+    commandUrl: (id) => `${sys.apiUrl}/api/v1/chargers/${encodeURIComponent(id)}/commands/GetConfiguration`,
+    lagP99Seconds: () => eventLoopP99Seconds(sys.apiUrl),
+    stop: sys.stop,
+  };
+}
+
+async function bare(): Promise<Server> {
+  const b = await startBaseline('bare');
+  return {
+    name: 'bare ws',
+    pid: b.worker.child.pid as number,
+    wsUrl: b.url,
+    commandUrl: (id) => `${b.http}/cmd/${encodeURIComponent(id)}`,
+    lagP99Seconds: async () => ((await (await fetch(`${b.http}/lag`)).json()) as { p99: number }).p99,
+    stop: () => b.worker.stop(),
+  };
+}
+
+async function connectMany(lc: Worker, s: Server, o: BenchOptions, group: string, prefix: string, from: number, count: number, spreadMs = 0): Promise<ConnectResult> {
+  const r = await lc.call<ConnectResult>('connect', { group, url: s.wsUrl, prefix, from, count, boot: true, spreadMs, concurrency: 100, localAddrs: o.localAddrs });
+  console.log(`    ${s.name}: ${r.connected}/${count} chargers booted in ${(r.elapsedMs / 1000).toFixed(1)} s (boot p99 ${r.boot.p99} ms, ${r.retries} retries)${r.failed ? ` errors ${JSON.stringify(r.errors)}` : ''}`);
+  return r;
+}
+
+async function withEach<T>(o: BenchOptions, run: (lc: Worker, s: Server) => Promise<T>): Promise<{ ours: T; bare: T }> {
+  const out: Partial<{ ours: T; bare: T }> = {};
+  for (const [key, start] of [['ours', ours], ['bare', bare]] as const) {
+    const lc = await startLoadClient();
+    const s = await start();
+    try {
+      out[key] = await run(lc, s);
+    } finally {
+      await lc.stop();
+      await s.stop();
+    }
+  }
+  return out as { ours: T; bare: T };
+}
+
+export async function density(o: BenchOptions): Promise<BenchResult> {
+  const sizes = [...o.density].sort((a, b) => a - b);
+  const measure = async (lc: Worker, s: Server): Promise<Array<{ n: number; connected: number; rssBefore: number; rssAfter: number; perCharger: number }>> => {
+    // Warm the accept/boot path first so start-up garbage does not land in the delta.
+    await connectMany(lc, s, o, 'w', `DEN-W-${s.name === 'ours' ? 'O' : 'B'}-`, 0, 200);
+    await sleep(3_000);
+    const rssBefore = rssBytes(s.pid);
+    const res: Array<{ n: number; connected: number; rssBefore: number; rssAfter: number; perCharger: number }> = [];
+    let have = 0;
+    for (const n of sizes) {
+      const r = await connectMany(lc, s, o, 'd', `DEN-${s.name === 'ours' ? 'O' : 'B'}-`, have, n - have);
+      have = n;
+      await sleep(3_000);
+      const rssAfter = rssBytes(s.pid);
+      const connected: number = res.length ? res[res.length - 1].connected + r.connected : r.connected;
+      res.push({ n, connected, rssBefore, rssAfter, perCharger: (rssAfter - rssBefore) / connected });
+      console.log(`    ${s.name} @ ${n}: RSS ${(rssBefore / 2 ** 20).toFixed(0)} -> ${(rssAfter / 2 ** 20).toFixed(0)} MiB = ${((rssAfter - rssBefore) / connected / 1024).toFixed(1)} KiB per charger`);
+    }
+    return res;
+  };
+  const r = await withEach(o, measure);
+  const rows: Row[] = r.ours.map((m, i) => ({
+    bench: 'density',
+    figure: `RSS per idle charger @ ${m.n}`,
+    unit: 'KiB',
+    ours: round(m.perCharger / 1024, 1),
+    baselineName: 'bare ws holding the same sockets',
+    baseline: round(r.bare[i].perCharger / 1024, 1),
+    ratio: ratio(m.perCharger, r.bare[i].perCharger),
+    better: 'lower',
+    note: `RSS ${Math.round(m.rssAfter / 2 ** 20)} MiB vs ${Math.round(r.bare[i].rssAfter / 2 ** 20)} MiB`,
+  }));
+  return { rows, details: r, notes: [`Chargers connect and boot (BootNotification), then idle; RSS = VmRSS of the server process, delta from after 200 warm-up chargers, read 3 s after the last boot. Ours: all-in-one on NATS + PostgreSQL.`] };
+}
+
+export async function latency(o: BenchOptions): Promise<BenchResult> {
+  const n = o.latencyChargers;
+  const run = async (lc: Worker, s: Server): Promise<{ latency: LatencySummary; statuses: Record<string, number>; background: unknown }> => {
+    const prefix = `LAT-${s.name === 'ours' ? 'O' : 'B'}-`;
+    await connectMany(lc, s, o, 'l', prefix, 0, n);
+    const targets = Array.from({ length: Math.min(n, 2_000) }, (_, i) => s.commandUrl(`${prefix}${String(Math.floor((i * n) / Math.min(n, 2_000))).padStart(6, '0')}`));
+    await lc.call('startBackground', { group: 'l', ratePerSec: o.backgroundMvPerSec });
+    await sleep(1_000);
+    // Warm-up, then the measured run.
+    await lc.call('commands', { urls: targets.slice(0, 50), body: { key: ['HeartbeatInterval'] }, ratePerSec: o.commandsPerSec, durationMs: 1_000 });
+    const r = await lc.call<{ latency: LatencySummary; statuses: Record<string, number> }>('commands', { urls: targets, body: { key: ['HeartbeatInterval'] }, ratePerSec: o.commandsPerSec, durationMs: o.latencyS * 1000 });
+    const background = await lc.call('stopBackground');
+    console.log(`    ${s.name}: commands p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, p99.9 ${r.latency.p999} ms, statuses ${JSON.stringify(r.statuses)}; background ${JSON.stringify(background)}`);
+    return { ...r, background };
+  };
+  const r = await withEach(o, run);
+  const row = (figure: string, k: 'p50' | 'p99' | 'p999'): Row => ({
+    bench: 'command latency',
+    figure: `${figure} @ ${n} chargers, ${o.commandsPerSec}/s`,
+    unit: 'ms',
+    ours: r.ours.latency[k],
+    baselineName: 'bare ws: HTTP -> CALL -> CALLRESULT -> HTTP',
+    baseline: r.bare.latency[k],
+    ratio: ratio(r.ours.latency[k], r.bare.latency[k]),
+    better: 'lower',
+  });
+  return {
+    rows: [row('p50', 'p50'), row('p99', 'p99'), row('p99.9', 'p999')],
+    details: r,
+    notes: [`Ours: all-in-one on NATS + PostgreSQL. GetConfiguration through POST /api/v1/chargers/:id/commands/GetConfiguration, ${o.commandsPerSec}/s open loop for ${o.latencyS} s over ${Math.min(n, 2000)} chargers, background MeterValues ${o.backgroundMvPerSec}/s over all ${n}.`],
+  };
+}
+
+export async function storm(o: BenchOptions): Promise<BenchResult> {
+  const n = o.stormChargers;
+  const run = async (lc: Worker, s: Server): Promise<{ allBootedS: number; boot: LatencySummary; lagP99Ms: number; failed: number }> => {
+    const prefix = `STO-${s.name === 'ours' ? 'O' : 'B'}-`;
+    await connectMany(lc, s, o, 's', prefix, 0, n); // first life: the chargers are known afterwards
+    await lc.call('close', { group: 's' });
+    await sleep(2_000);
+    await s.lagP99Seconds(); // resets the event-loop histogram
+    const r = await connectMany(lc, s, o, 's', prefix, 0, n, o.stormWindowS * 1000);
+    const lag = await s.lagP99Seconds();
+    await lc.call('close', { group: 's' });
+    return { allBootedS: r.elapsedMs / 1000, boot: r.boot, lagP99Ms: lag * 1000, failed: r.failed };
+  };
+  const r = await withEach(o, run);
+  const base = { bench: 'reconnect storm', baselineName: 'bare ws, same storm', better: 'lower' as const };
+  return {
+    rows: [
+      { ...base, figure: `time until all ${n} booted (window ${o.stormWindowS} s)`, unit: 's', ours: round(r.ours.allBootedS), baseline: round(r.bare.allBootedS), ratio: ratio(r.ours.allBootedS, r.bare.allBootedS) },
+      { ...base, figure: 'BootNotification p99', unit: 'ms', ours: r.ours.boot.p99, baseline: r.bare.boot.p99, ratio: ratio(r.ours.boot.p99, r.bare.boot.p99) },
+      { ...base, figure: 'server event-loop delay p99', unit: 'ms', ours: round(r.ours.lagP99Ms), baseline: round(r.bare.lagP99Ms), ratio: ratio(r.ours.lagP99Ms, r.bare.lagP99Ms) },
+    ],
+    details: r,
+    notes: [`Ours: all-in-one on NATS + PostgreSQL. ${n} chargers connect and boot once (known to the system), all disconnect, then reconnect spread evenly over ${o.stormWindowS} s, each sending BootNotification; failed connects retry after 0.5-1 s. Event-loop delay: ours from /metrics (nodejs_eventloop_lag_p99_seconds), bare from monitorEventLoopDelay, both reset just before the storm.`],
+  };
+}

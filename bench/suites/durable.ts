@@ -1,0 +1,142 @@
+/**
+ * 2. durable path: MeterValues round trips/s through the gateway on NATS JetStream (answered only after
+ *    JetStream acked) vs a bare `ws` + JetStream publish-and-ack server.
+ * 7. metering write path (issue 5): meter rows/s written gateway -> JetStream -> metering -> PostgreSQL,
+ *    counted in metering_meter_values until all arrived, vs a bare COPY FROM STDIN of the same number of
+ *    rows into a same-shaped table (LIKE ... INCLUDING ALL: same indexes) in the same database.
+ */
+import pg from 'pg';
+import { startNatsServer } from '#csms/testing';
+import type { BenchOptions, BenchResult, ConnectResult, LoadResult, Row } from '../lib/context.js';
+import { SAMPLED_VALUES_PER_METER_VALUES } from '../lib/ocpp-frames.js';
+import { copyFromStdin } from '../lib/pg-copy.js';
+import { onCleanup, sleep, startBaseline, startLoadClient } from '../lib/procs.js';
+import { ratio, round } from '../lib/stats.js';
+import { startAllInOne } from '../lib/system.js';
+import { closedLoop } from './throughput.js';
+
+const COPY_COLS = ['charger_id', 'connector_id', 'transaction_id', '"timestamp"', 'measurand', 'phase', 'location', 'context', 'format', 'unit', 'value_raw', 'value_num', 'source', 'eager', 'anomaly', 'received_at'];
+
+function copyLines(rows: number, chargers: number): string[] {
+  const kinds = [
+    ['Energy.Active.Import.Register', '\\N', 'Wh'],
+    ['Power.Active.Import', '\\N', 'W'],
+    ['Current.Import', 'L1', 'A'],
+    ['Voltage', 'L1-N', 'V'],
+  ];
+  const base = Date.UTC(2031, 0, 1);
+  const now = new Date().toISOString();
+  const lines: string[] = [];
+  for (let i = 0; i < rows; i++) {
+    const msg = Math.floor(i / kinds.length);
+    const [measurand, phase, unit] = kinds[i % kinds.length];
+    const ts = new Date(base + Math.floor(msg / chargers) * 1000).toISOString();
+    lines.push(`BCOPY-${msg % chargers}\t1\t\\N\t${ts}\t${measurand}\t${phase}\tOutlet\tSample.Periodic\tRaw\t${unit}\t${1000 + i}\t${1000 + i}\tMeterValues\tf\t\\N\t${now}`);
+  }
+  return lines;
+}
+
+export async function durable(o: BenchOptions): Promise<BenchResult> {
+  const lc = await startLoadClient();
+  const notes: string[] = [];
+  const rows: Row[] = [];
+  const details: Record<string, unknown> = {};
+  try {
+    // --- ours: gateway on NATS JetStream + PostgreSQL ---
+    const sys = await startAllInOne({ durable: true });
+    let ours: LoadResult;
+    let pathRowsPerSec = NaN;
+    let expectedRows = 0;
+    let copyRowsPerSec = NaN;
+    try {
+      const db = new pg.Client({ connectionString: sys.databaseUrl });
+      await db.connect();
+      const offDb = onCleanup('pg client', () => db.end());
+      try {
+        const prefix = `DUR${Date.now() % 100000}-`;
+        const group = prefix;
+        const conn = await lc.call<ConnectResult>('connect', { group, url: sys.wsUrl, prefix, from: 0, count: o.sockets, boot: true, spreadMs: 0, concurrency: 50, localAddrs: 1 });
+        if (conn.failed) notes.push(`${conn.failed} sockets failed to connect`);
+        const count = async (): Promise<number> => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM metering_meter_values')).rows[0].n);
+        const before = await count();
+        const t0 = performance.now();
+        ours = await lc.call<LoadResult>('load', { group, action: 'MeterValues', warmupMs: o.warmupS * 1000, durationMs: o.durationS * 1000 });
+        console.log(`    ours (JetStream) MeterValues: ${Math.round(ours.perSecond)} round trips/s (p99 ${ours.latency.p99} ms, ${ours.failed} failed)`);
+        expectedRows = ours.totalOk * SAMPLED_VALUES_PER_METER_VALUES;
+        let n = before;
+        const deadline = Date.now() + 180_000;
+        while (n - before < expectedRows && Date.now() < deadline) {
+          await sleep(100);
+          n = await count();
+        }
+        const elapsed = (performance.now() - t0) / 1000;
+        if (n - before < expectedRows) notes.push(`metering: only ${n - before} of ${expectedRows} rows arrived within 180 s after the load; the figure counts those.`);
+        pathRowsPerSec = (n - before) / elapsed;
+        console.log(`    whole path: ${n - before} rows in ${elapsed.toFixed(1)} s = ${Math.round(pathRowsPerSec)} rows/s`);
+        await lc.call('close', { group });
+
+        // --- bare COPY of the same number of rows into a same-shaped table, same database ---
+        await db.query('CREATE TABLE bench_meter_values (LIKE metering_meter_values INCLUDING ALL)');
+        const lines = copyLines(expectedRows, o.sockets);
+        const c0 = performance.now();
+        await copyFromStdin(db, 'bench_meter_values', COPY_COLS, lines);
+        const copyS = (performance.now() - c0) / 1000;
+        copyRowsPerSec = expectedRows / copyS;
+        const copied = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM bench_meter_values')).rows[0].n);
+        console.log(`    bare COPY FROM STDIN: ${copied} rows in ${copyS.toFixed(2)} s = ${Math.round(copyRowsPerSec)} rows/s`);
+      } finally {
+        offDb();
+        await db.end();
+      }
+    } finally {
+      await sys.stop();
+    }
+
+    // --- baseline: bare ws + JetStream publish-and-ack ---
+    const nats = await startNatsServer({ jetstream: true });
+    const offNats = onCleanup('nats-server (bare-js)', () => nats.dispose());
+    let base: LoadResult;
+    try {
+      const bare = await startBaseline('bare-js', nats.url);
+      try {
+        base = (await closedLoop(lc, { url: bare.url, stop: () => bare.worker.stop() }, o, 'DURB-', ['MeterValues'])).MeterValues;
+      } finally {
+        await bare.worker.stop();
+      }
+    } finally {
+      offNats();
+      await nats.dispose();
+    }
+    rows.push({
+      bench: 'durable',
+      figure: 'MeterValues round trips/s (JetStream acked)',
+      unit: '1/s',
+      ours: round(ours.perSecond, 0),
+      baselineName: 'bare ws + JetStream publish-and-ack',
+      baseline: round(base.perSecond, 0),
+      ratio: ratio(ours.perSecond, base.perSecond),
+      better: 'higher',
+      note: `p99 ${ours.latency.p99} ms vs ${base.latency.p99} ms`,
+    });
+    rows.push({
+      bench: 'metering',
+      figure: `meter rows/s into PostgreSQL (${expectedRows} rows)`,
+      unit: 'rows/s',
+      ours: round(pathRowsPerSec, 0),
+      baselineName: 'bare COPY FROM STDIN, same table shape',
+      baseline: round(copyRowsPerSec, 0),
+      ratio: ratio(pathRowsPerSec, copyRowsPerSec),
+      better: 'higher',
+      note: 'ours: from the first MeterValues sent until the last row is in the table',
+    });
+    details.ours = ours;
+    details.bareJetStream = base;
+    notes.push(
+      `${o.sockets} sockets x ${SAMPLED_VALUES_PER_METER_VALUES} sampled values per MeterValues; all-in-one with NATS_URL + DATABASE_URL (own nats-server, fresh database).`,
+      'The COPY baseline is a real COPY ... FROM STDIN (pg Submittable driving CopyData/CopyDone), one statement, into a table created LIKE metering_meter_values INCLUDING ALL (same unique natural key and indexes).',
+    );
+    return { rows, details, notes };
+  } finally {
+    await lc.stop();
+  }
+}

@@ -1,0 +1,104 @@
+import { Logger } from '@nestjs/common';
+import { NoRespondersError, sendCommand, subjects, type Bus, type CommandReply } from '#csms/bus';
+import type { ChangeConfigurationResponse, GetConfigurationRequest, GetConfigurationResponse } from '#csms/ocpp';
+import { parseInteger } from '#csms/zaptec-profile';
+import type { ReportedKey } from './effective.js';
+
+export const ORIGIN = 'config-manager:reconciler';
+
+/** Keys auth keeps per charger (free charging decides StartTransaction's idTag; the decoding mode the password). */
+export const AUTH_KEYS = ['FreeCharging', 'FreeChargingIdTag', 'UseAuthorizationKeyWithoutDecoding'] as const;
+
+export type ReadResult =
+  | { ok: true; keys: Record<string, ReportedKey> }
+  | { ok: false; status: 'timeout' | 'not-connected' | 'failed'; message: string };
+
+function describe(reply: Exclude<CommandReply, { status: 'ok' }>): string {
+  if (reply.status === 'callerror') return `CALLERROR ${reply.code}: ${reply.description}`;
+  if (reply.status === 'invalid') return `invalid answer: ${reply.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`;
+  return reply.status;
+}
+
+/** The charger side of reconciliation: GetConfiguration (paged), ChangeConfiguration, and the best-effort forwards. */
+export class ChargerLink {
+  constructor(
+    private readonly bus: Bus,
+    private readonly timeoutMs: number,
+    private readonly log: Pick<Logger, 'warn' | 'debug'> = new Logger('ChargerLink'),
+  ) {}
+
+  private async get(chargerId: string, key?: string[]): Promise<{ ok: true; res: GetConfigurationResponse } | Extract<ReadResult, { ok: false }>> {
+    const payload: GetConfigurationRequest = key ? { key } : {};
+    const reply = await sendCommand<GetConfigurationResponse>(this.bus, chargerId, { action: 'GetConfiguration', payload, timeoutMs: this.timeoutMs, origin: ORIGIN });
+    if (reply.status === 'ok') return { ok: true, res: reply.result };
+    const status = reply.status === 'timeout' || reply.status === 'not-connected' ? reply.status : 'failed';
+    return { ok: false, status, message: describe(reply) };
+  }
+
+  /**
+   * All keys. OCPP 1.6 §9.1 GetConfigurationMaxKeys bounds how many keys one answer holds; a charger that
+   * reports it and answers with that many may have cut the list, so the remaining keys we know of (`known`)
+   * are asked by name, that many at a time. Keys it does not have come back in unknownKey and are skipped.
+   */
+  async readAll(chargerId: string, known: string[]): Promise<ReadResult> {
+    const first = await this.get(chargerId);
+    if (!first.ok) return first;
+    const keys: Record<string, ReportedKey> = {};
+    const add = (res: GetConfigurationResponse): void => {
+      for (const k of res.configurationKey ?? []) keys[k.key] = { value: k.value ?? null, readonly: k.readonly };
+    };
+    add(first.res);
+    if (!('GetConfigurationMaxKeys' in keys)) {
+      // A cut answer may itself lack GetConfigurationMaxKeys (a required Core key): ask for it by name.
+      const probe = await this.get(chargerId, ['GetConfigurationMaxKeys']);
+      if (!probe.ok) return probe;
+      add(probe.res);
+    }
+    const maxKeys = parseInteger(keys['GetConfigurationMaxKeys']?.value ?? '');
+    const count = first.res.configurationKey?.length ?? 0;
+    if (maxKeys !== undefined && maxKeys > 0 && count >= maxKeys) {
+      const missing = known.filter((k) => !(k in keys));
+      for (let i = 0; i < missing.length; i += maxKeys) {
+        const page = await this.get(chargerId, missing.slice(i, i + maxKeys));
+        if (!page.ok) return page;
+        add(page.res);
+      }
+    }
+    return { ok: true, keys };
+  }
+
+  async change(chargerId: string, key: string, value: string): Promise<CommandReply<ChangeConfigurationResponse>> {
+    return sendCommand<ChangeConfigurationResponse>(this.bus, chargerId, {
+      action: 'ChangeConfiguration', payload: { key, value }, timeoutMs: this.timeoutMs, origin: ORIGIN,
+    });
+  }
+
+  async reset(chargerId: string): Promise<CommandReply> {
+    return sendCommand(this.bus, chargerId, { action: 'Reset', payload: { type: 'Soft' }, timeoutMs: this.timeoutMs, origin: ORIGIN });
+  }
+
+  /** Tells auth and metering what they depend on. Best effort: neither may be running; the next read tells them again. */
+  async forward(chargerId: string, values: Record<string, string>): Promise<void> {
+    const authKeys = Object.fromEntries(AUTH_KEYS.filter((k) => values[k] !== undefined).map((k) => [k, values[k] as string]));
+    const tasks: Array<Promise<void>> = [];
+    if (Object.keys(authKeys).length > 0) {
+      tasks.push(this.tell(subjects.api('auth', 'setReportedConfiguration'), { chargerId, keys: authKeys }));
+    }
+    const interval = parseInteger(values['MeterValueSampleInterval'] ?? '');
+    if (interval !== undefined && interval >= 0) {
+      const eagerDelta = parseInteger(values['PowerActiveImportDeltaForEagerMeterValueSample'] ?? '') ?? 0;
+      tasks.push(this.tell(subjects.api('metering', 'setChargerSettings'), { chargerId, meterValueSampleInterval: interval, eagerDelta: Math.max(0, eagerDelta) }));
+    }
+    await Promise.all(tasks);
+  }
+
+  private async tell(subject: string, body: unknown): Promise<void> {
+    try {
+      const reply = await this.bus.request<unknown, { ok: boolean; body?: { message?: string } }>(subject, body, { timeoutMs: 5_000 });
+      if (!reply.ok) this.log.debug(`${subject} refused: ${reply.body?.message ?? 'no message'}`);
+    } catch (err) {
+      if (err instanceof NoRespondersError) this.log.warn(`${subject}: no responders (service not running); will be sent again after the next read`);
+      else this.log.warn(`${subject} failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}

@@ -1,0 +1,187 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { DesiredLevels } from './effective.js';
+import type { DesiredScope } from './entities.js';
+
+type Db = DataSource | EntityManager;
+
+export interface AuditEntry {
+  actor: string;
+  chargerId?: string | null;
+  scope?: DesiredScope | null;
+  scopeId?: string | null;
+  key: string;
+  oldValue: string | null;
+  newValue: string | null;
+  outcome: string;
+}
+
+export interface AuditView {
+  at: string;
+  actor: string;
+  chargerId: string | null;
+  scope: DesiredScope | null;
+  scopeId: string | null;
+  key: string;
+  old: string | null;
+  new: string | null;
+  outcome: string;
+}
+
+interface DesiredRow {
+  scope: DesiredScope;
+  scope_id: string;
+  key: string;
+  value: string;
+}
+interface AuditRow {
+  at: Date | string;
+  actor: string;
+  charger_id: string | null;
+  scope: DesiredScope | null;
+  scope_id: string | null;
+  key: string;
+  old_value: string | null;
+  new_value: string | null;
+  outcome: string;
+}
+
+const toMap = (rows: Array<{ key: string; value: string }>): Record<string, string> => Object.fromEntries(rows.map((r) => [r.key, r.value]));
+
+/** Multi-row INSERT of audit entries (one statement whatever their number). */
+export async function writeAudit(db: Db, entries: AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await db.query(
+    `INSERT INTO config_audit (actor, charger_id, scope, scope_id, key, old_value, new_value, outcome)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])`,
+    [
+      entries.map((e) => e.actor), entries.map((e) => e.chargerId ?? null), entries.map((e) => e.scope ?? null),
+      entries.map((e) => e.scopeId ?? null), entries.map((e) => e.key), entries.map((e) => e.oldValue),
+      entries.map((e) => e.newValue), entries.map((e) => e.outcome),
+    ],
+  );
+}
+
+/** Reads and writes of the desired levels and groups. */
+export class DesiredStore {
+  constructor(private readonly db: DataSource) {}
+
+  async level(scope: DesiredScope, scopeId: string, db: Db = this.db): Promise<Record<string, string>> {
+    const rows: DesiredRow[] = await db.query(
+      `SELECT key, value FROM config_desired WHERE scope = $1 AND scope_id = $2 ORDER BY key`, [scope, scopeId]);
+    return toMap(rows);
+  }
+
+  async groupOf(chargerId: string, db: Db = this.db): Promise<string | null> {
+    const rows: Array<{ group_name: string }> = await db.query(`SELECT group_name FROM config_group_members WHERE charger_id = $1`, [chargerId]);
+    return rows[0]?.group_name ?? null;
+  }
+
+  async groupExists(name: string, db: Db = this.db): Promise<boolean> {
+    const rows: unknown[] = await db.query(`SELECT 1 FROM config_groups WHERE name = $1`, [name]);
+    return rows.length > 0;
+  }
+
+  async members(name: string, db: Db = this.db): Promise<string[]> {
+    const rows: Array<{ charger_id: string }> = await db.query(
+      `SELECT charger_id FROM config_group_members WHERE group_name = $1 ORDER BY charger_id`, [name]);
+    return rows.map((r) => r.charger_id);
+  }
+
+  /** The levels of many chargers at once (fleet and group validations), in three queries. */
+  async levelsOf(chargerIds: string[], overrides: { groupOf?: Map<string, string | null> } = {}, db: Db = this.db): Promise<Map<string, DesiredLevels>> {
+    const fleet = await this.level('fleet', '', db);
+    const memberRows: Array<{ charger_id: string; group_name: string }> = await db.query(
+      `SELECT charger_id, group_name FROM config_group_members WHERE charger_id = ANY($1::text[])`, [chargerIds]);
+    const groupOf = new Map<string, string | null>(memberRows.map((r) => [r.charger_id, r.group_name]));
+    for (const [id, g] of overrides.groupOf ?? []) groupOf.set(id, g);
+    const groupNames = [...new Set([...groupOf.values()].filter((g): g is string => g !== null))];
+    const rows: DesiredRow[] = await db.query(
+      `SELECT scope, scope_id, key, value FROM config_desired
+        WHERE (scope = 'group' AND scope_id = ANY($1::text[])) OR (scope = 'charger' AND scope_id = ANY($2::text[]))`,
+      [groupNames, chargerIds]);
+    const byLevel = new Map<string, Record<string, string>>();
+    for (const r of rows) {
+      const k = `${r.scope}:${r.scope_id}`;
+      byLevel.set(k, { ...(byLevel.get(k) ?? {}), [r.key]: r.value });
+    }
+    const out = new Map<string, DesiredLevels>();
+    for (const id of chargerIds) {
+      const g = groupOf.get(id) ?? null;
+      out.set(id, { fleet, group: g === null ? null : { name: g, keys: byLevel.get(`group:${g}`) ?? {} }, charger: byLevel.get(`charger:${id}`) ?? {} });
+    }
+    return out;
+  }
+
+  async levelsFor(chargerId: string, db: Db = this.db): Promise<DesiredLevels> {
+    return (await this.levelsOf([chargerId], {}, db)).get(chargerId) as DesiredLevels;
+  }
+
+  /** Every charger the fleet level reaches: known to the registry, in a group, or with its own desired keys. */
+  async allChargers(db: Db = this.db): Promise<string[]> {
+    const rows: Array<{ id: string }> = await db.query(
+      `SELECT charger_id AS id FROM config_chargers
+       UNION SELECT charger_id FROM config_group_members
+       UNION SELECT scope_id FROM config_desired WHERE scope = 'charger'
+       ORDER BY 1`);
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Applies `changes` to one level (null removes the key) and audits each real change; returns the audit
+   * entries written. Run inside the caller's transaction, after validation.
+   */
+  async writeLevel(tx: Db, scope: DesiredScope, scopeId: string, changes: Record<string, string | null>, actor: string): Promise<AuditEntry[]> {
+    const before = await this.level(scope, scopeId, tx);
+    const upserts = Object.entries(changes).filter((e): e is [string, string] => e[1] !== null && before[e[0]] !== e[1]);
+    const removals = Object.entries(changes).filter(([k, v]) => v === null && before[k] !== undefined).map(([k]) => k);
+    if (scope === 'group') await tx.query(`INSERT INTO config_groups (name) VALUES ($1) ON CONFLICT DO NOTHING`, [scopeId]);
+    if (upserts.length > 0) {
+      await tx.query(
+        `INSERT INTO config_desired (scope, scope_id, key, value, updated_by)
+         SELECT $1, $2, k, v, $3 FROM unnest($4::text[], $5::text[]) AS t(k, v)
+         ON CONFLICT (scope, scope_id, key) DO UPDATE SET value = EXCLUDED.value, updated_at = now(), updated_by = EXCLUDED.updated_by`,
+        [scope, scopeId, actor, upserts.map(([k]) => k), upserts.map(([, v]) => v)]);
+    }
+    if (removals.length > 0) {
+      await tx.query(`DELETE FROM config_desired WHERE scope = $1 AND scope_id = $2 AND key = ANY($3::text[])`, [scope, scopeId, removals]);
+    }
+    const entries: AuditEntry[] = [
+      ...upserts.map(([key, v]) => ({ key, oldValue: before[key] ?? null, newValue: v })),
+      ...removals.map((key) => ({ key, oldValue: before[key] ?? null, newValue: null })),
+    ].map((e) => ({ ...e, actor, scope, scopeId, chargerId: scope === 'charger' ? scopeId : null, outcome: 'stored' }));
+    await writeAudit(tx, entries);
+    return entries;
+  }
+
+  /** Makes exactly `chargerIds` the members of `name` (moving them from other groups). Returns who joined or left. */
+  async setMembers(tx: Db, name: string, chargerIds: string[], actor: string): Promise<{ joined: string[]; left: string[] }> {
+    await tx.query(`INSERT INTO config_groups (name) VALUES ($1) ON CONFLICT DO NOTHING`, [name]);
+    const before = new Set(await this.members(name, tx));
+    const after = new Set(chargerIds);
+    const left = [...before].filter((id) => !after.has(id));
+    const joined = [...after].filter((id) => !before.has(id));
+    await tx.query(`DELETE FROM config_group_members WHERE group_name = $1 AND NOT (charger_id = ANY($2::text[]))`, [name, [...after]]);
+    await tx.query(
+      `INSERT INTO config_group_members (charger_id, group_name) SELECT id, $1 FROM unnest($2::text[]) AS t(id)
+       ON CONFLICT (charger_id) DO UPDATE SET group_name = EXCLUDED.group_name, added_at = now()`, [name, [...after]]);
+    await writeAudit(tx, [
+      ...joined.map((id) => ({ actor, chargerId: id, scope: 'group' as const, scopeId: name, key: '(group membership)', oldValue: null, newValue: name, outcome: 'stored' })),
+      ...left.map((id) => ({ actor, chargerId: id, scope: 'group' as const, scopeId: name, key: '(group membership)', oldValue: name, newValue: null, outcome: 'stored' })),
+    ]);
+    return { joined, left };
+  }
+
+  /** The charger's audit trail, newest first: its own rows and the fleet/group changes that reached it. */
+  async history(chargerId: string, limit: number): Promise<AuditView[]> {
+    const group = await this.groupOf(chargerId);
+    const rows: AuditRow[] = await this.db.query(
+      `SELECT at, actor, charger_id, scope, scope_id, key, old_value, new_value, outcome FROM config_audit
+        WHERE charger_id = $1 OR (charger_id IS NULL AND (scope = 'fleet' OR (scope = 'group' AND scope_id = $2)))
+        ORDER BY id DESC LIMIT $3`,
+      [chargerId, group, limit]);
+    return rows.map((r) => ({
+      at: new Date(r.at).toISOString(), actor: r.actor, chargerId: r.charger_id, scope: r.scope, scopeId: r.scope_id,
+      key: r.key, old: r.old_value, new: r.new_value, outcome: r.outcome,
+    }));
+  }
+}

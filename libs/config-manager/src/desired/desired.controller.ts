@@ -1,0 +1,95 @@
+import { Controller, Inject, Logger } from '@nestjs/common';
+import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { subjects, type ConnectionEvent, type DurableMessage } from '#csms/bus';
+import { ok, type ServiceReply } from '#csms/http';
+import {
+  DesiredService,
+  type ChargerConfigurationView,
+  type LevelView,
+  type SetChargerConfigurationRequest,
+  type SetFleetConfigurationRequest,
+  type SetGroupConfigurationRequest,
+  type SetGroupMembersRequest,
+} from './desired.service.js';
+import type { AuditView } from './desired-store.js';
+import { profilesView, type ProfilesView } from './profiles-view.js';
+import { Reconciler } from './reconciler.js';
+import { DESIRED_VERBS, RECONCILE_CONSUMER } from './verbs.js';
+
+/** The newest event per charger of a batch: only a charger whose last word is "connected" is reconciled. */
+export function connectedIn(batch: DurableMessage<ConnectionEvent>[]): string[] {
+  const last = new Map<string, ConnectionEvent>();
+  for (const { data } of batch) {
+    const prev = last.get(data.chargerId);
+    if (!prev || Date.parse(prev.at) <= Date.parse(data.at)) last.set(data.chargerId, data);
+  }
+  return [...last.values()].filter((e) => e.state === 'connected').map((e) => e.chargerId);
+}
+
+@Controller()
+export class DesiredController {
+  private readonly log = new Logger('DesiredController');
+
+  constructor(
+    @Inject(DesiredService) private readonly service: DesiredService,
+    @Inject(Reconciler) private readonly reconciler: Reconciler,
+  ) {}
+
+  /**
+   * Acked only once every reconciliation of the batch finished (or ended for good: not connected, timeout), so a
+   * config-manager restarted in the middle gets the batch again and redoes it. Our own failures (database) throw:
+   * redelivered after a back-off. ackWaitMs covers a slow charger answering each key near the command timeout.
+   */
+  @EventPattern<string>(subjects.allConnections, { durable: RECONCILE_CONSUMER, maxBatch: 50, maxWaitMs: 20, ackWaitMs: 15 * 60_000 })
+  async connections(@Payload() batch: DurableMessage<ConnectionEvent>[]): Promise<void> {
+    const results = await Promise.all(connectedIn(batch).map((id) => this.reconciler.request(id)));
+    for (const r of results) {
+      if (r.status !== 'done') this.log.warn(`reconciliation of ${r.chargerId} ended ${r.status}${r.message ? `: ${r.message}` : ''}`);
+    }
+  }
+
+  @MessagePattern(DESIRED_VERBS.getChargerConfiguration, { queue: 'config-manager' })
+  getCharger(@Payload() body: { chargerId: string }): Promise<ServiceReply<ChargerConfigurationView>> {
+    return this.service.getCharger(body.chargerId);
+  }
+
+  @MessagePattern(DESIRED_VERBS.setChargerConfiguration, { queue: 'config-manager' })
+  setCharger(@Payload() body: SetChargerConfigurationRequest): Promise<ServiceReply<ChargerConfigurationView>> {
+    return this.service.setCharger(body);
+  }
+
+  @MessagePattern(DESIRED_VERBS.chargerConfigurationHistory, { queue: 'config-manager' })
+  history(@Payload() body: { chargerId: string; limit?: number }): Promise<ServiceReply<{ chargerId: string; items: AuditView[] }>> {
+    return this.service.history(body.chargerId, body.limit);
+  }
+
+  @MessagePattern(DESIRED_VERBS.getGroupConfiguration, { queue: 'config-manager' })
+  getGroup(@Payload() body: { group: string }): Promise<ServiceReply<LevelView>> {
+    return this.service.getLevel('group', body.group);
+  }
+
+  @MessagePattern(DESIRED_VERBS.setGroupConfiguration, { queue: 'config-manager' })
+  setGroup(@Payload() body: SetGroupConfigurationRequest): Promise<ServiceReply<LevelView>> {
+    return this.service.setGroup(body);
+  }
+
+  @MessagePattern(DESIRED_VERBS.setGroupMembers, { queue: 'config-manager' })
+  setMembers(@Payload() body: SetGroupMembersRequest): Promise<ServiceReply<LevelView>> {
+    return this.service.setGroupMembers(body);
+  }
+
+  @MessagePattern(DESIRED_VERBS.getFleetConfiguration, { queue: 'config-manager' })
+  getFleet(): Promise<ServiceReply<LevelView>> {
+    return this.service.getLevel('fleet');
+  }
+
+  @MessagePattern(DESIRED_VERBS.setFleetConfiguration, { queue: 'config-manager' })
+  setFleet(@Payload() body: SetFleetConfigurationRequest): Promise<ServiceReply<LevelView>> {
+    return this.service.setFleet(body);
+  }
+
+  @MessagePattern(DESIRED_VERBS.profiles, { queue: 'config-manager' })
+  profiles(): ServiceReply<ProfilesView> {
+    return ok(profilesView());
+  }
+}

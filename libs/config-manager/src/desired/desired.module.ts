@@ -1,0 +1,76 @@
+import { Logger, Module, type DynamicModule } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { BUS, type Bus } from '#csms/bus';
+import { DATA_SOURCE } from '#csms/persistence';
+import { ensureFleetDefaults } from '../provisioning/fleet-defaults.js';
+import { BootService } from '../registration/boot.service.js';
+import { ChargerLink } from './charger-link.js';
+import { ChargerStateStore } from './charger-state.store.js';
+import { DesiredController } from './desired.controller.js';
+import { DESIRED_OPTIONS, type ResolvedDesiredOptions } from './desired.options.js';
+import { DesiredService } from './desired.service.js';
+import { DesiredStore } from './desired-store.js';
+import { ReconcileScheduler } from './reconcile-scheduler.js';
+import { Reconciler } from './reconciler.js';
+
+const FLEET_DEFAULTS_SEEDED = Symbol.for('csms.config-manager.fleet-defaults-seeded');
+
+/**
+ * Desired-state configuration: levels, validation, reconciliation, drift, `api.config-manager.*`.
+ * `registration` is the RegistrationModule instance of the same service (for BootService.onBooted).
+ */
+const BOOT_INTERVAL_HOOK = Symbol('boot-interval-hook');
+
+@Module({})
+export class DesiredModule {
+  static forRoot(options: ResolvedDesiredOptions, registration: DynamicModule): DynamicModule {
+    return {
+      module: DesiredModule,
+      imports: [registration],
+      controllers: [DesiredController],
+      providers: [
+        { provide: DESIRED_OPTIONS, useValue: options },
+        // Seeded before anything reads the fleet level (issue 10 §2).
+        {
+          provide: FLEET_DEFAULTS_SEEDED,
+          inject: [DATA_SOURCE],
+          useFactory: (db: DataSource) =>
+            ensureFleetDefaults(db, options.fleetHeartbeatIntervalS !== undefined ? { HeartbeatInterval: String(options.fleetHeartbeatIntervalS) } : {}),
+        },
+        { provide: DesiredStore, inject: [DATA_SOURCE, FLEET_DEFAULTS_SEEDED], useFactory: (db: DataSource) => new DesiredStore(db) },
+        { provide: ChargerStateStore, inject: [DATA_SOURCE], useFactory: (db: DataSource) => new ChargerStateStore(db) },
+        {
+          provide: ChargerLink,
+          inject: [BUS, DESIRED_OPTIONS],
+          useFactory: (bus: Bus, o: ResolvedDesiredOptions) => new ChargerLink(bus, o.commandTimeoutMs, new Logger('ChargerLink')),
+        },
+        {
+          provide: Reconciler,
+          inject: [DATA_SOURCE, DesiredStore, ChargerStateStore, ChargerLink, DESIRED_OPTIONS],
+          useFactory: (db: DataSource, d: DesiredStore, s: ChargerStateStore, l: ChargerLink, o: ResolvedDesiredOptions) =>
+            new Reconciler(db, d, s, l, o, new Logger('Reconciler')),
+        },
+        {
+          provide: DesiredService,
+          inject: [DATA_SOURCE, DesiredStore, ChargerStateStore, Reconciler],
+          useFactory: (db: DataSource, d: DesiredStore, s: ChargerStateStore, r: Reconciler) => new DesiredService(db, d, s, r, new Logger('DesiredService')),
+        },
+        {
+          // BootNotification's interval = the charger's effective desired HeartbeatInterval.
+          provide: BOOT_INTERVAL_HOOK,
+          inject: [BootService, DesiredService],
+          useFactory: (b: BootService, d: DesiredService) => {
+            b.useAcceptedIntervalFrom((id) => d.heartbeatIntervalFor(id));
+            return true;
+          },
+        },
+        {
+          provide: ReconcileScheduler,
+          inject: [BootService, ChargerStateStore, Reconciler, DESIRED_OPTIONS],
+          useFactory: (b: BootService, s: ChargerStateStore, r: Reconciler, o: ResolvedDesiredOptions) => new ReconcileScheduler(b, s, r, o),
+        },
+      ],
+      exports: [DesiredService, Reconciler],
+    };
+  }
+}

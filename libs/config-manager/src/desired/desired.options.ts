@@ -1,0 +1,34 @@
+/** Options of the desired-state part, given to `ConfigManagerModule.forRoot` beside the registry's. */
+export interface DesiredConfigurationOptions {
+  /** Send a Reset (Soft) when a ChangeConfiguration answered RebootRequired. Default false: shown as pending reboot. */
+  resetOnRebootRequired?: boolean;
+  /** Re-check (GetConfiguration + correct drift) of every connected charger this often. Default 6 h; 0 = off. */
+  recheckIntervalMs?: number;
+  /** Timeout of each GetConfiguration / ChangeConfiguration sent during reconciliation. Default 20 s. */
+  commandTimeoutMs?: number;
+  /** Delay between a BootNotification and its reconciliation, so the charger has its answer first (OCPP16-NOTES §2). */
+  bootReconcileDelayMs?: number;
+  /** At most this many chargers reconciled at once by one process. Default 20. */
+  maxConcurrentReconciliations?: number;
+  /**
+   * The HeartbeatInterval the fleet level starts with (s). The process's HEARTBEAT_INTERVAL_S, so that one
+   * setting decides both the BootNotification interval and the key the reconciler brings chargers to.
+   */
+  fleetHeartbeatIntervalS?: number;
+}
+
+export type ResolvedDesiredOptions = Required<Omit<DesiredConfigurationOptions, 'fleetHeartbeatIntervalS'>> & Pick<DesiredConfigurationOptions, 'fleetHeartbeatIntervalS'>;
+
+export const DEFAULT_RECHECK_INTERVAL_MS = 6 * 60 * 60 * 1000;
+export const DESIRED_OPTIONS = Symbol.for('csms.config-manager.desired-options');
+
+export function resolveDesiredOptions(o: DesiredConfigurationOptions = {}): ResolvedDesiredOptions {
+  return {
+    resetOnRebootRequired: o.resetOnRebootRequired ?? false,
+    recheckIntervalMs: o.recheckIntervalMs ?? DEFAULT_RECHECK_INTERVAL_MS,
+    commandTimeoutMs: o.commandTimeoutMs ?? 20_000,
+    bootReconcileDelayMs: o.bootReconcileDelayMs ?? 1_000,
+    maxConcurrentReconciliations: o.maxConcurrentReconciliations ?? 20,
+    fleetHeartbeatIntervalS: o.fleetHeartbeatIntervalS,
+  };
+}

@@ -1,0 +1,205 @@
+import { Logger } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { ok, refuse, type ApiFieldError, type ServiceReply } from '#csms/http';
+import { getKeyDefinition, MODEL_NAMES, type ChargerModel } from '#csms/zaptec-profile';
+import type { ChargerStateStore } from './charger-state.store.js';
+import { badKeysBody, refusalsOfChange, type ChargerCase } from './desired-validation.js';
+import type { AuditView, DesiredStore } from './desired-store.js';
+import { computeDrift, effectiveFor, reportedValues, type DesiredLevels, type KeyDrift } from './effective.js';
+import type { DesiredScope } from './entities.js';
+import type { Reconciler } from './reconciler.js';
+
+export type KeysChange = Record<string, string | null>;
+export interface SetChargerConfigurationRequest { chargerId: string; keys: KeysChange; actor?: string }
+export interface SetGroupConfigurationRequest { group: string; keys: KeysChange; actor?: string }
+export interface SetFleetConfigurationRequest { keys: KeysChange; actor?: string }
+export interface SetGroupMembersRequest { group: string; chargerIds: string[]; actor?: string }
+
+export interface ChargerConfigurationView {
+  chargerId: string;
+  model: ChargerModel;
+  modelName: string;
+  connected: boolean;
+  reported: { at: string; ageSeconds: number; keys: Array<{ key: string; value: string | null; readonly: boolean }> } | null;
+  desired: DesiredLevels;
+  effective: Record<string, string>;
+  /** Fleet/group keys this model does not have: not applied to it. */
+  notApplicable: string[];
+  drift: KeyDrift[];
+  drifted: boolean;
+}
+export interface LevelView { scope: DesiredScope; name?: string; keys: Record<string, string>; members?: string[] }
+
+const MAX_GROUP_NAME = 100;
+const actorOf = (a: string | undefined): string => (a && a.startsWith('api:') ? a : 'api:anonymous');
+
+/** The `api.config-manager.*` verbs: desired configuration per level, validated by the profile before it is stored. */
+export class DesiredService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly desired: DesiredStore,
+    private readonly state: ChargerStateStore,
+    private readonly reconciler: Reconciler,
+    private readonly log: Pick<Logger, 'warn'> = new Logger('DesiredService'),
+  ) {}
+
+  /** The charger's effective desired HeartbeatInterval (s), for its BootNotification answer. */
+  async heartbeatIntervalFor(chargerId: string): Promise<number | undefined> {
+    const info = await this.state.info(chargerId);
+    const levels = await this.desired.levelsFor(chargerId);
+    const reported = (await this.state.reportedMany([chargerId])).get(chargerId) ?? {};
+    const value = effectiveFor(levels, info.model, reported).effective.HeartbeatInterval;
+    return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
+  }
+
+  async getCharger(chargerId: string): Promise<ServiceReply<ChargerConfigurationView>> {
+    const info = await this.state.info(chargerId);
+    const levels = await this.desired.levelsFor(chargerId);
+    const snapshot = await this.state.reported(chargerId);
+    if (!info.known && !snapshot && levels.group === null && Object.keys(levels.charger).length === 0) {
+      return refuse(404, 'charger_not_found', `charger ${chargerId} is not known and has no desired configuration`);
+    }
+    const eff = effectiveFor(levels, info.model, reportedValues(snapshot));
+    const drift = computeDrift(eff, snapshot, await this.state.applyStates(chargerId));
+    return ok({
+      chargerId, model: info.model, modelName: MODEL_NAMES[info.model], connected: info.connected,
+      reported: snapshot && {
+        at: snapshot.at.toISOString(),
+        ageSeconds: Math.max(0, Math.round((Date.now() - snapshot.at.getTime()) / 1000)),
+        keys: Object.entries(snapshot.keys).map(([key, v]) => ({ key, value: v.value, readonly: v.readonly })),
+      },
+      desired: levels, effective: eff.effective, notApplicable: eff.notApplicable, drift,
+      drifted: drift.some((d) => d.state === 'drifted'),
+    });
+  }
+
+  async setCharger(req: SetChargerConfigurationRequest): Promise<ServiceReply<ChargerConfigurationView>> {
+    const bad = this.checkBody(req.keys);
+    if (bad) return bad;
+    const info = await this.state.info(req.chargerId);
+    const before = await this.desired.levelsFor(req.chargerId);
+    const after = { ...before, charger: applyChange(before.charger, req.keys) };
+    const reported = (await this.state.reportedMany([req.chargerId])).get(req.chargerId) ?? {};
+    const errors = refusalsOfChange([{ chargerId: req.chargerId, model: info.model, reported, before, after }], false);
+    if (errors.length > 0) return refused(errors, `charger ${req.chargerId} (${MODEL_NAMES[info.model]})`);
+    await this.db.transaction((tx) => this.desired.writeLevel(tx, 'charger', req.chargerId, req.keys, actorOf(req.actor)));
+    if (info.connected) this.trigger([req.chargerId]);
+    return this.getCharger(req.chargerId);
+  }
+
+  async getLevel(scope: 'fleet' | 'group', name = ''): Promise<ServiceReply<LevelView>> {
+    if (scope === 'fleet') return ok({ scope, keys: await this.desired.level('fleet', '') });
+    if (!(await this.desired.groupExists(name))) return refuse(404, 'group_not_found', `group ${name} does not exist`);
+    return ok({ scope, name, keys: await this.desired.level('group', name), members: await this.desired.members(name) });
+  }
+
+  async setFleet(req: SetFleetConfigurationRequest): Promise<ServiceReply<LevelView>> {
+    return this.setLevel('fleet', '', req.keys, req.actor);
+  }
+
+  async setGroup(req: SetGroupConfigurationRequest): Promise<ServiceReply<LevelView>> {
+    const badName = this.checkGroupName(req.group);
+    return badName ?? this.setLevel('group', req.group, req.keys, req.actor);
+  }
+
+  async setGroupMembers(req: SetGroupMembersRequest): Promise<ServiceReply<LevelView>> {
+    const badName = this.checkGroupName(req.group);
+    if (badName) return badName;
+    if (!Array.isArray(req.chargerIds) || req.chargerIds.some((id) => typeof id !== 'string' || id === '')) {
+      return refuse(400, 'validation_failed', 'chargerIds must be an array of charger ids', [{ field: 'chargerIds', rule: 'isArray', message: 'chargerIds must be an array of non-empty strings' }]);
+    }
+    const ids = [...new Set(req.chargerIds)];
+    const current = await this.desired.members(req.group);
+    const moved = [...new Set([...ids, ...current])];
+    const groupOf = new Map<string, string | null>(moved.map((id) => [id, ids.includes(id) ? req.group : null]));
+    const before = await this.desired.levelsOf(moved);
+    const after = await this.desired.levelsOf(moved, { groupOf });
+    const errors = refusalsOfChange(await this.cases(moved, before, after), true);
+    if (errors.length > 0) return refused(errors, `group ${req.group}`);
+    await this.db.transaction((tx) => this.desired.setMembers(tx, req.group, ids, actorOf(req.actor)));
+    await this.triggerConnected(moved);
+    return this.getLevel('group', req.group);
+  }
+
+  async history(chargerId: string, limit = 100): Promise<ServiceReply<{ chargerId: string; items: AuditView[] }>> {
+    const n = Number.isInteger(limit) && limit > 0 ? Math.min(limit, 1000) : 100;
+    return ok({ chargerId, items: await this.desired.history(chargerId, n) });
+  }
+
+  private async setLevel(scope: 'fleet' | 'group', name: string, keys: KeysChange, actor: string | undefined): Promise<ServiceReply<LevelView>> {
+    const bad = this.checkBody(keys);
+    if (bad) return bad;
+    const affected = scope === 'fleet' ? await this.desired.allChargers() : await this.desired.members(name);
+    const patch = (l: DesiredLevels): DesiredLevels => scope === 'fleet'
+      ? { ...l, fleet: applyChange(l.fleet, keys) }
+      : { ...l, group: { name, keys: applyChange(l.group?.keys ?? {}, keys) } };
+    let cases: ChargerCase[];
+    if (affected.length > 0) {
+      const before = await this.desired.levelsOf(affected);
+      const after = new Map([...before].map(([id, l]) => [id, patch(l)]));
+      cases = await this.cases(affected, before, after);
+    } else {
+      // Nobody to check against yet: a generic OCPP 1.6J charger (the rules every model shares).
+      const fleet = await this.desired.level('fleet', '');
+      const group = scope === 'group' ? { name, keys: await this.desired.level('group', name) } : null;
+      const before: DesiredLevels = { fleet, group, charger: {} };
+      cases = [{ chargerId: null, model: 'generic', reported: {}, before, after: patch(before) }];
+    }
+    const errors = refusalsOfChange(cases, true);
+    if (errors.length > 0) return refused(errors, scope === 'fleet' ? 'the fleet' : `group ${name}`);
+    await this.db.transaction((tx) => this.desired.writeLevel(tx, scope, name, keys, actorOf(actor)));
+    await this.triggerConnected(affected);
+    return this.getLevel(scope, name);
+  }
+
+  private async cases(ids: string[], before: Map<string, DesiredLevels>, after: Map<string, DesiredLevels>): Promise<ChargerCase[]> {
+    const models = await this.state.models(ids);
+    const reported = await this.state.reportedMany(ids);
+    return ids.map((id) => ({
+      chargerId: id, model: models.get(id) as ChargerModel, reported: reported.get(id) ?? {},
+      before: before.get(id) as DesiredLevels, after: after.get(id) as DesiredLevels,
+    }));
+  }
+
+  private checkBody(keys: unknown): ServiceReply<never> | undefined {
+    const bad = badKeysBody(keys);
+    if (bad.length > 0) return refuse(400, 'validation_failed', bad.map((e) => e.message).join('; '), bad);
+    // Auth owns AuthorizationKey (rotation with the pending password, OCPP16-NOTES §5): never a desired key.
+    const owned = Object.keys(keys as object).filter((k) => getKeyDefinition(k)?.name === 'AuthorizationKey');
+    if (owned.length > 0) {
+      return refused(owned.map((key) => ({ key, value: null, rule: 'authorizationKey.ownedByAuth', message: 'AuthorizationKey is set through auth\'s key rotation (POST /api/v1/chargers/:id/authorization-key), never as desired configuration.' })), 'this change');
+    }
+    return undefined;
+  }
+
+  private checkGroupName(name: unknown): ServiceReply<never> | undefined {
+    if (typeof name === 'string' && name.trim() !== '' && name.length <= MAX_GROUP_NAME) return undefined;
+    return refuse(400, 'validation_failed', `group name must be 1 to ${MAX_GROUP_NAME} characters`, [{ field: 'name', rule: 'length', message: `group name must be 1 to ${MAX_GROUP_NAME} characters` }]);
+  }
+
+  private async triggerConnected(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const connected = new Set(await this.state.connectedChargers());
+    this.trigger(ids.filter((id) => connected.has(id)));
+  }
+
+  /** Applied at once, but the API does not wait: the outcome shows in GET (apply state, drift). */
+  private trigger(ids: string[]): void {
+    for (const id of ids) {
+      this.reconciler.request(id).catch((err: unknown) => this.log.warn(`reconciliation of ${id} failed: ${err instanceof Error ? err.message : String(err)}`));
+    }
+  }
+}
+
+function applyChange(level: Record<string, string>, change: KeysChange): Record<string, string> {
+  const out = { ...level };
+  for (const [k, v] of Object.entries(change)) {
+    if (v === null) delete out[k];
+    else out[k] = v;
+  }
+  return out;
+}
+
+function refused(errors: ApiFieldError[], what: string): ServiceReply<never> {
+  return refuse(422, 'configuration_refused', `desired configuration for ${what} refused: ${errors.map((e) => e.message).join(' ')}`, errors);
+}

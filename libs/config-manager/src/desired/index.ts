@@ -1,0 +1,12 @@
+export { DesiredModule } from './desired.module.js';
+export { ConfigurationApiModule } from './api/configuration-api.module.js';
+export { DESIRED_ENTITIES, ConfigDesired, ConfigGroup, ConfigGroupMember, ConfigReported, ConfigApplyState, ConfigAudit } from './entities.js';
+export type { DesiredScope, ApplyOutcome } from './entities.js';
+export { DESIRED_MIGRATIONS, ConfigManagerDesiredInit1764200000000 } from './migration.js';
+export { type DesiredConfigurationOptions, DEFAULT_RECHECK_INTERVAL_MS, resolveDesiredOptions } from './desired.options.js';
+export { DESIRED_VERBS, RECONCILE_CONSUMER } from './verbs.js';
+export { Reconciler, type ReconcileResult } from './reconciler.js';
+export type { ChargerConfigurationView, LevelView } from './desired.service.js';
+export type { KeyDrift, KeyState } from './effective.js';
+export type { AuditView } from './desired-store.js';
+export type { ProfilesView, KeyView } from './profiles-view.js';

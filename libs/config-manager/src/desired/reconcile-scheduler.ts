@@ -1,0 +1,47 @@
+import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { BootService } from '../registration/boot.service.js';
+import { registerBootProvisioning } from '../provisioning/boot-provisioning.js';
+import type { ChargerStateStore } from './charger-state.store.js';
+import type { ResolvedDesiredOptions } from './desired.options.js';
+import type { Reconciler } from './reconciler.js';
+
+/**
+ * What starts reconciliations besides connection events: every BootNotification (boot provisioning) and the
+ * periodic re-check that catches drift made at the charger (issue 3 §2).
+ */
+export class ReconcileScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer?: NodeJS.Timeout;
+  private provisioning?: { stop(): void };
+
+  constructor(
+    private readonly boots: BootService,
+    private readonly state: ChargerStateStore,
+    private readonly reconciler: Reconciler,
+    private readonly options: Pick<ResolvedDesiredOptions, 'recheckIntervalMs' | 'bootReconcileDelayMs'>,
+    private readonly log: Pick<Logger, 'warn'> = new Logger('ReconcileScheduler'),
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.provisioning = registerBootProvisioning(this.boots, this.state, this.reconciler, this.options.bootReconcileDelayMs);
+    if (this.options.recheckIntervalMs > 0) {
+      this.timer = setInterval(() => void this.recheck(), this.options.recheckIntervalMs);
+      this.timer.unref();
+    }
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+    this.provisioning?.stop();
+  }
+
+  /** Re-runs reconciliation for every connected charger (the reconciler bounds how many run at once). */
+  async recheck(): Promise<void> {
+    try {
+      const ids = await this.state.connectedChargers();
+      await Promise.all(ids.map((id) => this.reconciler.request(id).catch((err: unknown) =>
+        this.log.warn(`re-check of ${id} failed: ${err instanceof Error ? err.message : String(err)}`))));
+    } catch (err) {
+      this.log.warn(`re-check skipped: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}

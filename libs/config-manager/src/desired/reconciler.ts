@@ -1,0 +1,196 @@
+import { Logger } from '@nestjs/common';
+import { capabilitiesOf, effectiveAccess, getKeyDefinition, orderForApply, validateKeyValue } from '#csms/zaptec-profile';
+import type { ChargerStateStore } from './charger-state.store.js';
+import type { ChargerLink } from './charger-link.js';
+import type { DesiredStore } from './desired-store.js';
+import { writeAudit } from './desired-store.js';
+import { effectiveFor, reportedValues, sameValue, type ApplyStateView } from './effective.js';
+import type { ApplyOutcome } from './entities.js';
+import type { ResolvedDesiredOptions } from './desired.options.js';
+import type { DataSource } from 'typeorm';
+
+export interface KeyApplied {
+  key: string;
+  value: string;
+  outcome: ApplyOutcome;
+  message?: string;
+}
+export interface ReconcileResult {
+  chargerId: string;
+  status: 'done' | 'timeout' | 'not-connected' | 'failed';
+  message?: string;
+  sent: KeyApplied[];
+  skipped: Array<{ key: string; reason: string }>;
+}
+
+interface Slot {
+  next?: Promise<ReconcileResult>;
+}
+
+const isAuthorizationKey = (key: string): boolean => getKeyDefinition(key)?.name === 'AuthorizationKey';
+
+/** Whether a key is waiting for something other than another ChangeConfiguration with the same value. */
+function waiting(st: ApplyStateView | undefined, value: string): boolean {
+  // RebootRequired: accepted, effective after the reboot (cleared at the next boot). NotSupported: the charger
+  // lacks the key; asking again before it reboots (new firmware) only adds noise. Rejected is retried.
+  return st !== undefined && st.desiredValue === value && (st.outcome === 'RebootRequired' || st.outcome === 'NotSupported');
+}
+
+/**
+ * Brings a connected charger to its effective desired configuration (issue 3 §2): read everything, store the
+ * snapshot, forward what auth and metering need, then ChangeConfiguration one key at a time in the profile's
+ * order. One reconciliation per charger at a time: requests arriving meanwhile share one follow-up run, which
+ * starts after the current one and so sees every change made before it was requested.
+ */
+export class Reconciler {
+  private readonly slots = new Map<string, Slot>();
+  private active = 0;
+  private readonly queue: Array<() => void> = [];
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly desired: DesiredStore,
+    private readonly state: ChargerStateStore,
+    private readonly link: ChargerLink,
+    private readonly options: Pick<ResolvedDesiredOptions, 'resetOnRebootRequired' | 'maxConcurrentReconciliations'>,
+    private readonly log: Pick<Logger, 'warn' | 'log'> = new Logger('Reconciler'),
+  ) {}
+
+  /** Resolves when a reconciliation that started after this call has finished. Rejects only on our own failure (database). */
+  request(chargerId: string): Promise<ReconcileResult> {
+    const slot = this.slots.get(chargerId);
+    if (!slot) {
+      const fresh: Slot = {};
+      this.slots.set(chargerId, fresh);
+      return this.run(chargerId, fresh);
+    }
+    slot.next ??= new Promise<void>((resolve) => this.after(chargerId, resolve)).then(() => {
+      const promoted: Slot = {};
+      this.slots.set(chargerId, promoted);
+      return this.run(chargerId, promoted);
+    });
+    return slot.next;
+  }
+
+  /** True while a reconciliation of this charger runs (tests and shutdown). */
+  busy(chargerId?: string): boolean {
+    return chargerId === undefined ? this.slots.size > 0 : this.slots.has(chargerId);
+  }
+
+  private readonly waiters = new Map<string, Array<() => void>>();
+  private after(chargerId: string, resolve: () => void): void {
+    this.waiters.set(chargerId, [...(this.waiters.get(chargerId) ?? []), resolve]);
+  }
+
+  private async run(chargerId: string, slot: Slot): Promise<ReconcileResult> {
+    try {
+      await this.acquire();
+      try {
+        return await this.reconcileOnce(chargerId);
+      } finally {
+        this.release();
+      }
+    } finally {
+      const followers = this.waiters.get(chargerId) ?? [];
+      this.waiters.delete(chargerId);
+      if (!slot.next && this.slots.get(chargerId) === slot) this.slots.delete(chargerId);
+      for (const f of followers) f();
+    }
+  }
+
+  private async acquire(): Promise<void> {
+    if (this.active < this.options.maxConcurrentReconciliations) {
+      this.active++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.queue.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.queue.shift();
+    if (next) next();
+    else this.active--;
+  }
+
+  private async reconcileOnce(chargerId: string): Promise<ReconcileResult> {
+    const result: ReconcileResult = { chargerId, status: 'done', sent: [], skipped: [] };
+    const info = await this.state.info(chargerId);
+    const levels = await this.desired.levelsFor(chargerId);
+    const desiredKeys = [...Object.keys(levels.fleet), ...Object.keys(levels.group?.keys ?? {}), ...Object.keys(levels.charger)];
+    const known = [...new Set([...capabilitiesOf(info.model).keys, ...desiredKeys])].filter((k) => !isAuthorizationKey(k));
+
+    const read = await this.link.readAll(chargerId, known);
+    if (!read.ok) return { ...result, status: read.status, message: `GetConfiguration: ${read.message}` };
+    await this.state.replaceReported(chargerId, read.keys, new Date());
+    let values = reportedValues({ at: new Date(), keys: read.keys });
+
+    const eff = effectiveFor(levels, info.model, values);
+    const states = await this.state.applyStates(chargerId);
+    const candidates = Object.keys(eff.effective).filter((k) => {
+      const v = eff.effective[k] as string;
+      return !isAuthorizationKey(k) && !sameValue(k, values[k], v) && !waiting(states[k], v);
+    });
+    let rebootRequired = false;
+    for (const key of orderForApply(candidates)) {
+      const value = eff.effective[key] as string;
+      if (sameValue(key, values[key], value)) continue; // an earlier change of this run brought it there
+      // Seed guide §1.3: while LockCablePermanently=true the charger holds UnlockConnectorOnEVSideDisconnect read-only.
+      if (effectiveAccess(key, values) === 'R') {
+        result.skipped.push({ key, reason: 'read-only at the charger given its current values' });
+        continue;
+      }
+      const refusals = validateKeyValue(key, value, { model: info.model, reported: values });
+      if (refusals.length > 0) {
+        const reason = refusals.map((r) => r.message).join(' ');
+        result.skipped.push({ key, reason });
+        this.log.warn(`${chargerId}: ${key} not sent, the profile refuses it now: ${reason}`);
+        await writeAudit(this.db, [{ actor: 'reconciler', chargerId, key, oldValue: values[key] ?? null, newValue: value, outcome: 'not-sent' }]);
+        continue;
+      }
+      await this.state.setApplyState(chargerId, key, value, 'pending', null);
+      const reply = await this.link.change(chargerId, key, value);
+      const { outcome, message } = outcomeOf(reply);
+      await this.state.setApplyState(chargerId, key, value, outcome, message ?? null, { oldValue: values[key] ?? null });
+      result.sent.push({ key, value, outcome, ...(message ? { message } : {}) });
+      if (outcome === 'Accepted') values = { ...values, [key]: value };
+      if (outcome === 'RebootRequired') rebootRequired = true;
+      if (outcome === 'timeout' || outcome === 'not-connected') {
+        // The charger is gone or not answering: the rest waits for its next connect or the periodic check.
+        return { ...result, status: outcome };
+      }
+    }
+    if (result.sent.length > 0) {
+      // Read again: a change may move other keys (LockCablePermanently forces UnlockConnectorOnEVSideDisconnect).
+      const again = await this.link.readAll(chargerId, known);
+      if (again.ok) {
+        await this.state.replaceReported(chargerId, again.keys, new Date());
+        values = reportedValues({ at: new Date(), keys: again.keys });
+      }
+    }
+    await this.link.forward(chargerId, values);
+    if (rebootRequired && this.options.resetOnRebootRequired) await this.reset(chargerId);
+    return result;
+  }
+
+  private async reset(chargerId: string): Promise<void> {
+    const reply = await this.link.reset(chargerId);
+    const outcome = reply.status === 'ok' ? (reply.result as { status?: string }).status ?? 'ok' : reply.status;
+    await writeAudit(this.db, [{ actor: 'reconciler', chargerId, key: '(Reset Soft)', oldValue: null, newValue: null, outcome }]);
+    this.log.log(`${chargerId}: Reset (Soft) for RebootRequired keys: ${outcome}`);
+  }
+}
+
+function outcomeOf(reply: Awaited<ReturnType<ChargerLink['change']>>): { outcome: ApplyOutcome; message?: string } {
+  switch (reply.status) {
+    case 'ok':
+      return { outcome: reply.result.status };
+    case 'timeout':
+    case 'not-connected':
+      return { outcome: reply.status };
+    case 'callerror':
+      // NotImplemented / NotSupported CALLERRORs mean the same as the NotSupported status (OCPP-J §4.2.3).
+      return { outcome: /^Not(Implemented|Supported)$/.test(reply.code) ? 'NotSupported' : 'Rejected', message: `CALLERROR ${reply.code}: ${reply.description}` };
+    case 'invalid':
+      return { outcome: 'Rejected', message: `invalid answer: ${reply.errors.map((e) => `${e.path} ${e.message}`).join('; ')}` };
+  }
+}
