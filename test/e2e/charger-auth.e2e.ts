@@ -119,3 +119,39 @@ describe('profiles 2 and 3 over wss (certificates made in the test)', () => {
 function require_ext(dir: string): void {
   execFileSync('sh', ['-c', "printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\n' > san.ext"], { cwd: dir });
 }
+
+describe('UNKNOWN_CHARGERS=pending: BootNotification Pending until an operator accepts', () => {
+  let csms: ServiceProcess;
+  beforeAll(async () => {
+    csms = await startService({ env: { UNKNOWN_CHARGERS: 'pending' } });
+  });
+  afterAll(async () => {
+    await csms?.stop();
+  });
+
+  test('Pending, no remote start while Pending, then Accepted after PATCH registration', async () => {
+    const ws = new WebSocket(`${csms.ocppUrl}/NEW-CHARGER-1`, ['ocpp1.6']);
+    const frames: unknown[][] = [];
+    ws.on('message', (d) => frames.push(JSON.parse(d.toString()) as unknown[]));
+    await new Promise((r, j) => ws.once('open', r).once('error', j));
+    const boot = async (id: string): Promise<{ status: string }> => {
+      ws.send(JSON.stringify([2, id, 'BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'X' }]));
+      for (;;) {
+        const f = frames.find((x) => x[1] === id);
+        if (f) return f[2] as { status: string };
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    expect((await boot('b1')).status).toBe('Pending');
+    const api = apiClient(csms.apiUrl);
+    // OCPP 1.6 §4.2.1: while Pending the CSMS may not send RemoteStartTransaction.
+    const remote = await api.post('/api/v1/chargers/NEW-CHARGER-1/commands/RemoteStartTransaction', { idTag: 'X' });
+    expect(remote.status).toBe(409);
+    // (GetConfiguration/ChangeConfiguration are allowed while Pending: that is what Pending is for.)
+    expect(frames.some((f) => f[0] === 2 && f[2] === 'RemoteStartTransaction')).toBe(false);
+    expect((await api.patch('/api/v1/chargers/NEW-CHARGER-1/registration', { state: 'accepted' })).status).toBe(200);
+    expect((await boot('b2')).status).toBe('Accepted');
+    expect((await api.patch('/api/v1/chargers/NEW-CHARGER-1/registration', { state: 'sleeping' })).status).toBe(400);
+    ws.close();
+  });
+});

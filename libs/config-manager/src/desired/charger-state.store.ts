@@ -45,6 +45,14 @@ export class ChargerStateStore {
     return out;
   }
 
+  /** Connected chargers with a ChangeConfiguration still marked pending: a reconciliation was interrupted. */
+  async interruptedChargers(): Promise<string[]> {
+    const rows: Array<{ charger_id: string }> = await this.db.query(
+      `SELECT DISTINCT s.charger_id FROM config_apply_state s JOIN config_chargers c ON c.charger_id = s.charger_id
+        WHERE s.outcome = 'pending' AND c.connected ORDER BY s.charger_id`);
+    return rows.map((r) => r.charger_id);
+  }
+
   async connectedChargers(): Promise<string[]> {
     const rows: Array<{ charger_id: string }> = await this.db.query(`SELECT charger_id FROM config_chargers WHERE connected ORDER BY charger_id`);
     return rows.map((r) => r.charger_id);

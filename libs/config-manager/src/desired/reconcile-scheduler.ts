@@ -23,6 +23,10 @@ export class ReconcileScheduler implements OnApplicationBootstrap, OnApplication
 
   onApplicationBootstrap(): void {
     this.provisioning = registerBootProvisioning(this.boots, this.state, this.reconciler, this.options.bootReconcileDelayMs);
+    // A config-manager killed mid-reconciliation leaves keys 'pending'; the connection event that started
+    // it is redelivered only after its long ack wait, so resume those chargers now (issue 3: a restarted
+    // config-manager finishes the reconciliation it was in).
+    void this.resumeInterrupted();
     if (this.options.recheckIntervalMs > 0) {
       this.timer = setInterval(() => void this.recheck(), this.options.recheckIntervalMs);
       this.timer.unref();
@@ -32,6 +36,16 @@ export class ReconcileScheduler implements OnApplicationBootstrap, OnApplication
   onApplicationShutdown(): void {
     clearInterval(this.timer);
     this.provisioning?.stop();
+  }
+
+  async resumeInterrupted(): Promise<void> {
+    try {
+      const ids = await this.state.interruptedChargers();
+      await Promise.all(ids.map((id) => this.reconciler.request(id).catch((err: unknown) =>
+        this.log.warn(`resuming ${id} failed: ${err instanceof Error ? err.message : String(err)}`))));
+    } catch (err) {
+      this.log.warn(`resuming interrupted reconciliations skipped: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   /** Re-runs reconciliation for every connected charger (the reconciler bounds how many run at once). */
