@@ -7,7 +7,7 @@ import { apiValidationPipe } from '#csms/http';
 import type { AuthorizeResponse } from '#csms/ocpp';
 import { PersistenceModule } from '#csms/persistence';
 import { AuthApiModule, AuthModule } from './index.js';
-import { openAuthTestDatabase } from './test-database.js';
+import { openAuthTestDatabase } from './test-support/test-database.js';
 
 /** The wiring: HTTP routes -> bus verbs -> AuthModule handlers, on the real in-process bus and PGlite. */
 describe('AuthModule + AuthApiModule over the in-process bus', () => {

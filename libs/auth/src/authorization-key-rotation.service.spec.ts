@@ -5,7 +5,7 @@ import { ChargerRegistryService } from './charger-registry.service.js';
 import { ConnectDecisionService } from './connect-decision.service.js';
 import { ConnectThrottle } from './connect-throttle.js';
 import { SecurityEventsService } from './security-events.service.js';
-import { openAuthTestDatabase } from './test-database.js';
+import { openAuthTestDatabase } from './test-support/test-database.js';
 
 /**
  * A charger double on the real in-process bus: it answers ChangeConfiguration(AuthorizationKey) and applies

@@ -5,7 +5,7 @@ import { ChargerRegistryService } from './charger-registry.service.js';
 import { ConnectDecisionService } from './connect-decision.service.js';
 import { ConnectThrottle } from './connect-throttle.js';
 import { SecurityEventsService } from './security-events.service.js';
-import { openAuthTestDatabase } from './test-database.js';
+import { openAuthTestDatabase } from './test-support/test-database.js';
 
 const b64 = (s: string | Buffer): string => Buffer.from(s).toString('base64');
 const basic = (username: string, password: string | Buffer): ConnectAuthRequest['basic'] => ({ username, passwordBase64: b64(password) });

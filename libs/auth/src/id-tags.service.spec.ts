@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { ChargerRegistryService } from './charger-registry.service.js';
 import { IdTagsService } from './id-tags.service.js';
 import { SecurityEventsService } from './security-events.service.js';
-import { openAuthTestDatabase } from './test-database.js';
+import { openAuthTestDatabase } from './test-support/test-database.js';
 
 describe('IdTagsService, free charging, registration and security events', () => {
   let db: DataSource;

@@ -11,7 +11,7 @@ import { PersistenceModule } from '#csms/persistence';
 import type { DataSource } from 'typeorm';
 import { MeteringApiModule } from './api/metering-api.module.js';
 import { MeteringModule } from './metering.module.js';
-import { openTestDatabase } from './spec-support.js';
+import { openTestDatabase } from './test-support/spec-support.js';
 
 async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
   for (;;) {

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { MeterValuesRequest } from '#csms/ocpp';
-import { openTestDatabase } from './spec-support.js';
+import { openTestDatabase } from './test-support/spec-support.js';
 import { ReadingsService } from './readings.service.js';
 import { TransactionsService } from './transactions.service.js';
 

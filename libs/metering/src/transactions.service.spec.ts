@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { MeterValuesRequest, StopTransactionRequest } from '#csms/ocpp';
-import { openTestDatabase } from './spec-support.js';
+import { openTestDatabase } from './test-support/spec-support.js';
 import { ReadingsService } from './readings.service.js';
 import { TransactionsService } from './transactions.service.js';
 

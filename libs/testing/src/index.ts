@@ -5,3 +5,4 @@ export { createTestDatabase, postgresAnswers, TEST_PG_ADMIN_URL } from './databa
 export { infraStatus, infraStatusSync, describeInfra } from './infra.js';
 export type { InfraStatus } from './infra.js';
 export { waitFor } from './wait-for.js';
+export { openEmbeddedTestDatabase, type EmbeddedTestDatabase } from './embedded-database.js';

@@ -1,0 +1,33 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { openDataSource, type PersistenceOptions } from '#csms/persistence';
+
+export interface EmbeddedTestDatabase {
+  db: DataSource;
+  /** Empties the given tables (TRUNCATE ... RESTART IDENTITY CASCADE) between tests. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Unit tests' real database: embedded PGlite on a temp dir with the service's real migrations (never
+ * `synchronize`), so services are tested against real SQL, not mocks.
+ */
+export async function openEmbeddedTestDatabase(
+  options: Pick<PersistenceOptions, 'entities' | 'migrations'> & { tables?: string[]; prefix?: string },
+): Promise<EmbeddedTestDatabase> {
+  const dir = mkdtempSync(join(tmpdir(), options.prefix ?? 'csms-unit-db-'));
+  const db = await openDataSource({ dataDir: dir, entities: options.entities, migrations: options.migrations });
+  return {
+    db,
+    reset: async () => {
+      if (options.tables?.length) await db.query(`TRUNCATE ${options.tables.join(', ')} RESTART IDENTITY CASCADE`);
+    },
+    close: async () => {
+      await db.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
