@@ -92,6 +92,12 @@ export class ChargerLink {
     await Promise.all(tasks);
   }
 
+  /** Only the auth part of `forward`: right after the charger Accepted one of AUTH_KEYS (see Reconciler). */
+  async forwardAuth(chargerId: string, values: Record<string, string>): Promise<void> {
+    const keys = Object.fromEntries(AUTH_KEYS.filter((k) => values[k] !== undefined).map((k) => [k, values[k] as string]));
+    if (Object.keys(keys).length > 0) await this.tell(subjects.api('auth', 'setReportedConfiguration'), { chargerId, keys });
+  }
+
   private async tell(subject: string, body: unknown): Promise<void> {
     try {
       const reply = await this.bus.request<unknown, { ok: boolean; body?: { message?: string } }>(subject, body, { timeoutMs: 5_000 });

@@ -3,7 +3,7 @@ import { subjects } from '#csms/bus';
 import { ok } from '#csms/http';
 import { FLEET_BILLING_DEFAULTS } from '#csms/zaptec-profile';
 import type { ChargerConfigurationView } from './desired.service.js';
-import { Harness } from './test-support/harness.js';
+import { Harness, until } from './test-support/harness.js';
 
 const data = <T>(reply: { ok: true; data: T } | { ok: false }): T => {
   if (!reply.ok) throw new Error(`refused: ${JSON.stringify(reply)}`);
@@ -144,6 +144,26 @@ describe('Reconciler against a simulated Zaptec on the in-process bus', () => {
     } finally {
       await a.unsubscribe();
       await m.unsubscribe();
+    }
+  });
+
+  it('tells auth an Accepted FreeCharging at once, before the re-read that ends the run', async () => {
+    const sim = await h.charger('ZAP000010', 'zaptec-go');
+    expect((await h.reconciler.request('ZAP000010')).status).toBe('done');
+    const seen: Array<{ keys: Record<string, string>; readsSoFar: number }> = [];
+    const a = await h.bus.serve(subjects.api('auth', 'setReportedConfiguration'), async (b: { keys: Record<string, string> }) =>
+      (seen.push({ keys: b.keys, readsSoFar: sim.gets.length }), ok({ stored: true })), { queue: 'auth' });
+    try {
+      // setCharger starts the run itself (the charger is connected); wait for it, and only it, to end.
+      await h.service.setCharger({ chargerId: 'ZAP000010', keys: { FreeCharging: 'true', FreeChargingIdTag: 'FREE' }, actor: 'api:test' });
+      await until(() => (h.reconciler.busy('ZAP000010') ? undefined : true));
+      expect(sim.value('FreeCharging')).toBe('true');
+      const first = seen.find((s) => s.keys.FreeCharging === 'true');
+      expect(first?.keys).toMatchObject({ FreeCharging: 'true', FreeChargingIdTag: 'FREE' });
+      // Sent before the GetConfiguration that re-reads after the changes.
+      expect(first!.readsSoFar).toBeLessThan(sim.gets.length);
+    } finally {
+      await a.unsubscribe();
     }
   });
 

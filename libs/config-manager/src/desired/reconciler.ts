@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { capabilitiesOf, effectiveAccess, getKeyDefinition, orderForApply, validateKeyValue } from '#csms/zaptec-profile';
 import type { ChargerStateStore } from './charger-state.store.js';
-import type { ChargerLink } from './charger-link.js';
+import { AUTH_KEYS, type ChargerLink } from './charger-link.js';
 import type { DesiredStore } from './desired-store.js';
 import { writeAudit } from './desired-store.js';
 import { effectiveFor, reportedValues, sameValue, type ApplyStateView } from './effective.js';
@@ -152,7 +152,15 @@ export class Reconciler {
       const { outcome, message } = outcomeOf(reply);
       await this.state.setApplyState(chargerId, key, value, outcome, message ?? null, { oldValue: values[key] ?? null });
       result.sent.push({ key, value, outcome, ...(message ? { message } : {}) });
-      if (outcome === 'Accepted') values = { ...values, [key]: value };
+      if (outcome === 'Accepted') {
+        values = { ...values, [key]: value };
+        // Auth decides StartTransaction from what it was last told (free charging, seed guide §1.1-§1.2) and the
+        // password from the decoding switch (§1.5). The charger uses an Accepted value at once, so auth must hear
+        // of it now, not only after the re-read at the end: that read may be slow or fail, a later key may time
+        // out and end the run early, and a car plugged in meanwhile would otherwise get its free tag Invalid.
+        const name = getKeyDefinition(key)?.name ?? key; // desired keys keep the operator's spelling (CiString)
+        if ((AUTH_KEYS as readonly string[]).includes(name)) await this.link.forwardAuth(chargerId, { ...values, [name]: value });
+      }
       if (outcome === 'RebootRequired') rebootRequired = true;
       if (outcome === 'timeout' || outcome === 'not-connected') {
         // The charger is gone or not answering: the rest waits for its next connect or the periodic check.
