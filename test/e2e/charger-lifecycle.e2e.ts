@@ -4,7 +4,8 @@
  * schemas), so our own framing code cannot hide our own mistakes.
  */
 import { jest } from '@jest/globals';
-import { RPCClient } from 'ocpp-rpc';
+import type { RPCClient } from 'ocpp-rpc';
+import { rpcCharger } from '../support/rpc-charger.js';
 import { apiClient } from '../support/api-client.js';
 import { eventually, startService, tempDir, type ServiceProcess } from '../support/processes.js';
 
@@ -34,17 +35,18 @@ test('an operator registers an idTag', async () => {
 });
 
 test('the charger connects with subprotocol ocpp1.6 under any path and boots Accepted', async () => {
-  client = new RPCClient({ endpoint: `${csms.ocppUrl}/ocpp`, identity: ID, protocols: ['ocpp1.6'], strictMode: true, reconnect: false });
-  client.handle('GetConfiguration', ({ params }: { params: { key?: string[] } }) => ({
-    configurationKey: [{ key: 'HeartbeatInterval', readonly: false, value: '86400' }],
-    unknownKey: (params.key ?? []).filter((k) => k !== 'HeartbeatInterval'),
-  }));
-  client.handle(({ method }: { method: string }) => {
+  client = rpcCharger(
+    `${csms.ocppUrl}/ocpp`,
+    ID,
+    {
+      GetConfiguration: ({ params }) => ({
+        configurationKey: [{ key: 'HeartbeatInterval', readonly: false, value: '86400' }],
+        unknownKey: ((params.key as string[] | undefined) ?? []).filter((k) => k !== 'HeartbeatInterval'),
+      }),
+    },
     // Anything else the CSMS sends (configuration reconciliation, triggers) gets a plain answer.
-    if (method === 'ChangeConfiguration') return { status: 'Accepted' };
-    if (method === 'TriggerMessage') return { status: 'Accepted' };
-    return { status: 'Rejected' };
-  });
+    ({ method }) => ({ status: method === 'ChangeConfiguration' || method === 'TriggerMessage' ? 'Accepted' : 'Rejected' }),
+  );
   await client.connect();
   expect(client.protocol).toBe('ocpp1.6');
   const boot = (await client.call('BootNotification', { chargePointVendor: 'Zaptec', chargePointModel: 'Go', firmwareVersion: '2.4.2.4', chargePointSerialNumber: ID })) as {

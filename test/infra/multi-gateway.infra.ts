@@ -6,10 +6,10 @@
  * a charger driven by ocpp-rpc (strict mode) lives its whole life through this setup.
  */
 import { jest } from '@jest/globals';
-import { RPCClient } from 'ocpp-rpc';
 import { WebSocket } from 'ws';
 import { createTestDatabase, describeInfra, startNatsServer, type NatsServerHandle } from '#csms/testing';
 import { apiClient } from '../support/api-client.js';
+import { rpcCharger } from '../support/rpc-charger.js';
 import { eventually, startService, type ServiceProcess } from '../support/processes.js';
 
 jest.setTimeout(180_000);
@@ -39,9 +39,7 @@ describeInfra('two gateways and the services on NATS JetStream + PostgreSQL', ()
   });
 
   test('a command through gateway A reaches a charger on gateway B, and its answer comes back', async () => {
-    const client = new RPCClient({ endpoint: `${gwB.ocppUrl}/ocpp`, identity: 'ZAP100001', protocols: ['ocpp1.6'], strictMode: true, reconnect: false });
-    client.handle('GetConfiguration', () => ({ configurationKey: [{ key: 'HeartbeatInterval', readonly: false, value: '900' }] }));
-    client.handle(() => ({ status: 'Accepted' }));
+    const client = rpcCharger(`${gwB.ocppUrl}/ocpp`, 'ZAP100001', { GetConfiguration: () => ({ configurationKey: [{ key: 'HeartbeatInterval', readonly: false, value: '900' }] }) }, () => ({ status: 'Accepted' }));
     await client.connect();
     expect(await client.call('BootNotification', { chargePointVendor: 'Zaptec', chargePointModel: 'Go' })).toMatchObject({ status: 'Accepted' });
     const res = await apiClient(gwA.apiUrl).post('/api/v1/chargers/ZAP100001/commands/GetConfiguration', { key: ['HeartbeatInterval'] });
@@ -76,8 +74,7 @@ describeInfra('two gateways and the services on NATS JetStream + PostgreSQL', ()
   test('a whole charging session: the API of either gateway shows the transaction and its energy', async () => {
     const apiA = apiClient(gwA.apiUrl);
     expect((await apiA.post('/api/v1/id-tags', { idTag: 'INFRA-TAG', status: 'Accepted' })).status).toBe(201);
-    const client = new RPCClient({ endpoint: gwB.ocppUrl, identity: 'ZAP100003', protocols: ['ocpp1.6'], strictMode: true, reconnect: false });
-    client.handle(() => ({ status: 'Accepted' }));
+    const client = rpcCharger(gwB.ocppUrl, 'ZAP100003', { GetConfiguration: () => ({ configurationKey: [] }) }, () => ({ status: 'Accepted' }));
     await client.connect();
     await client.call('BootNotification', { chargePointVendor: 'Zaptec', chargePointModel: 'Go' });
     await client.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging' });
