@@ -43,5 +43,5 @@ test('(d) a late Sample.Periodic after StopTransaction lands on the closed trans
 });
 
 test('(e) meterStart 2147483647: energy from the register readings and the meterAnomaly flag', async () => {
-  await nearInt31Start(csms, 'ZAPSES0006', 'SES-TAG-0006');
+  await nearInt31Start({ apiUrl: csms.apiUrl, ocppUrl: csms.ocppUrl, meteringMetricsUrl: `${csms.apiUrl}/metrics` }, 'ZAPSES0006', 'SES-TAG-0006');
 });

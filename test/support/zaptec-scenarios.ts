@@ -11,6 +11,8 @@ import { eventually } from './processes.js';
 
 export interface Endpoints {
   apiUrl: string;
+  /** /metrics of the process that runs metering, when the scenario should check its counters. */
+  meteringMetricsUrl?: string;
   ocppUrl: string;
 }
 
@@ -222,4 +224,9 @@ export async function nearInt31Start(env: Endpoints, identity: string, idTag: st
   expect(tx.meterStart).toBe(2_147_483_647);
   expect(tx.energyWh).toBe(fromRegisters);
   expect(tx.meterAnomaly).toEqual(expect.stringContaining('meter-start-out-of-range'));
+  // Issue 10 §5: counted in metrics (in the all-in-one process the API process is the metering process).
+  if (env.meteringMetricsUrl) {
+    const metrics = await (await fetch(env.meteringMetricsUrl)).text();
+    expect(metrics).toMatch(/metering_transaction_anomalies_total\{[^}]*reason="meter-start-out-of-range"[^}]*\} [1-9]/);
+  }
 }

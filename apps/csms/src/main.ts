@@ -17,7 +17,7 @@ main({
     GatewayModule.forRoot(gatewayOptionsFromConfig(config)),
     AuthModule.forRoot({ unknownChargers: config.unknownChargers }),
     ConfigManagerModule.forRoot({ heartbeatIntervalS: config.heartbeatIntervalS }),
-    MeteringModule,
+    MeteringModule.forRoot({ meterValuesRetentionDays: config.meterValuesRetentionDays }),
     RegistryApiModule,
     ConfigurationApiModule,
     AuthApiModule,

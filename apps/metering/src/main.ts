@@ -8,5 +8,5 @@ main({
   openApi: false,
   entities: METERING_ENTITIES,
   migrations: METERING_MIGRATIONS,
-  modules: () => [MeteringModule],
+  modules: (config) => [MeteringModule.forRoot({ meterValuesRetentionDays: config.meterValuesRetentionDays })],
 });

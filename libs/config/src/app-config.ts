@@ -20,6 +20,7 @@ export interface AppConfig {
   maxFrameBytes: number;
   heartbeatIntervalS: number;
   drainWindowMs: number;
+  meterValuesRetentionDays: number;
 }
 
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -45,5 +46,6 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxFrameBytes: v.MAX_FRAME_BYTES as number,
     heartbeatIntervalS: v.HEARTBEAT_INTERVAL_S as number,
     drainWindowMs: v.DRAIN_WINDOW_MS as number,
+    meterValuesRetentionDays: v.METER_VALUES_RETENTION_DAYS as number,
   };
 }

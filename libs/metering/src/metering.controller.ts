@@ -3,6 +3,7 @@ import { EventPattern, MessagePattern } from '@nestjs/microservices';
 import { BUS, subjects, type Bus, type ChargerMessage, type ChargerReply, type DurableMessage } from '#csms/bus';
 import type { MeterValuesRequest, StartTransactionRequest, StartTransactionResponse, StatusNotificationRequest, StopTransactionRequest } from '#csms/ocpp';
 import { AuthUnavailableError, idTagInfoForStart } from './auth-client.js';
+import { meterAnomalies } from './metering-metrics.js';
 import { DEFAULT_METERING_OPTIONS, METERING_OPTIONS, type MeteringOptions } from './metering-options.js';
 import { ReadingsService } from './readings.service.js';
 import { TransactionsService } from './transactions.service.js';
@@ -42,6 +43,8 @@ export class MeteringChargerController {
   @EventPattern<string>(subjects.eventsOf('StopTransaction'), { durable: 'metering-stop-transactions', maxBatch: 100, maxWaitMs: 20 })
   async stopTransactions(batch: Array<DurableMessage<ChargerMessage<StopTransactionRequest>>>): Promise<void> {
     await this.transactions.stopBatch(batch.map((m) => ({ chargerId: m.data.chargerId, request: m.data.payload, seq: m.seq, receivedAt: m.data.receivedAt })));
+    const reasons = await this.transactions.anomaliesOfStops(batch.filter((m) => m.deliveryCount === 1).map((m) => m.seq)).catch(() => []);
+    for (const reason of reasons) meterAnomalies.inc({ reason });
   }
 
   @EventPattern<string>(subjects.eventsOf('MeterValues'), { durable: 'metering-meter-values', maxBatch: 500, maxWaitMs: 20 })

@@ -71,6 +71,14 @@ export class TransactionsService {
     });
   }
 
+  /** The meterAnomaly reasons of the transactions closed by these stream messages (after commit). */
+  async anomaliesOfStops(seqs: number[]): Promise<string[]> {
+    if (seqs.length === 0) return [];
+    const rows: Array<{ meter_anomaly: string }> = await this.db.query(
+      `SELECT meter_anomaly FROM metering_transactions WHERE stop_event_seq = ANY($1::bigint[]) AND meter_anomaly IS NOT NULL`, [seqs]);
+    return rows.flatMap((r) => r.meter_anomaly.split(','));
+  }
+
   async stop(q: Sql, e: StopEvent): Promise<StopOutcome> {
     const req = e.request;
     const reason = req.reason ?? 'Local'; // absent = Local [OCPP16-NOTES §6]
