@@ -85,7 +85,10 @@ describeInfra('config-manager restarted in the middle of a reconciliation', () =
     await configManager.kill();
     configManager = await startService({ app: 'config-manager', env });
 
-    const want = Object.fromEntries(Object.keys(FLEET_BILLING_DEFAULTS).map((k) => [k, FLEET_BILLING_DEFAULTS[k]]));
+    // The fleet level as the system holds it (FLEET_BILLING_DEFAULTS, with HeartbeatInterval from HEARTBEAT_INTERVAL_S).
+    const fleet = (await (await fetch(`${gateway.apiUrl}/api/v1/configuration`)).json()) as { keys: Record<string, string> };
+    expect(Object.keys(fleet.keys).sort()).toEqual(Object.keys(FLEET_BILLING_DEFAULTS).sort());
+    const want = fleet.keys;
     const have = (): Record<string, string> => Object.fromEntries(Object.keys(want).map((k) => [k, store[k]]));
     try {
       await eventually(async () => (JSON.stringify(have()) === JSON.stringify(want) ? true : undefined), 'the reconciliation to finish after the restart', 120_000);
