@@ -13,10 +13,10 @@ export { RegistryApiModule } from './api/registry-api.module.js';
 export type { ChargerView, ChargerListView } from './api/chargers.controller.js';
 export type { ConnectorStatus, ConnectorStatusMap } from './api/connector-statuses.js';
 export { ConfigCharger, ConfigBootLog } from './entities/index.js';
-export { BootService, type BootedCharger, type BootListener } from './registration/boot.service.js';
+export { BootService, type BootedCharger, type BootListener, type ConfigurationSyncCheck } from './registration/boot.service.js';
 export type { RegistrationLookup, RegistrationOutcome, RegistrationState, RegistrationRequest } from './registration/registration-lookup.js';
-export { RegistryService, type ChargerPage, type ListChargersRequest, type GetChargerRequest, type SetModelRequest } from './registry/registry.service.js';
-export type { ChargerSummary, ChargerBoot } from './registry/charger-summary.js';
+export { RegistryService, type ChargerPage, type ListChargersRequest, type GetChargerRequest, type SetModelRequest, type SetBootPolicyRequest } from './registry/registry.service.js';
+export type { ChargerSummary, ChargerBoot, ChargerBootPolicy } from './registry/charger-summary.js';
 export { CHARGER_MODELS } from './registry/charger-model.js';
 export * from './desired/index.js';
 

@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BUS, subjects, type Bus } from '#csms/bus';
 import { callService } from '#csms/http';
 import { ListChargersQuery } from '../dto/list-chargers.query.js';
+import { SetBootPolicyBody } from '../dto/set-boot-policy.body.js';
 import { SetModelBody } from '../dto/set-model.body.js';
 import type { ChargerSummary } from '../registry/charger-summary.js';
 import type { ChargerPage } from '../registry/registry.service.js';
@@ -52,5 +53,14 @@ export class ChargersController {
   @ApiOperation({ summary: 'Override the detected model (null: detect again from the last BootNotification)' })
   setModel(@Param('id') id: string, @Body() body: SetModelBody): Promise<ChargerSummary> {
     return callService<ChargerSummary>(this.bus, subjects.api('registry', 'setModel'), { chargerId: id, model: body.model });
+  }
+
+  @Put(':id/boot-policy')
+  @ApiOperation({ summary: 'Boot policy: answer BootNotification Pending until the desired configuration is applied' })
+  setBootPolicy(@Param('id') id: string, @Body() body: SetBootPolicyBody): Promise<ChargerSummary> {
+    return callService<ChargerSummary>(this.bus, subjects.api('registry', 'setBootPolicy'), {
+      chargerId: id,
+      applyConfigurationBeforeAccept: body.applyConfigurationBeforeAccept,
+    });
   }
 }

@@ -20,6 +20,7 @@ const FLEET_DEFAULTS_SEEDED = Symbol.for('csms.config-manager.fleet-defaults-see
  * `registration` is the RegistrationModule instance of the same service (for BootService.onBooted).
  */
 const BOOT_INTERVAL_HOOK = Symbol('boot-interval-hook');
+const BOOT_SYNC_HOOK = Symbol('boot-sync-hook');
 
 @Module({})
 export class DesiredModule {
@@ -61,6 +62,16 @@ export class DesiredModule {
           inject: [BootService, DesiredService],
           useFactory: (b: BootService, d: DesiredService) => {
             b.useAcceptedIntervalFrom((id) => d.heartbeatIntervalFor(id));
+            return true;
+          },
+        },
+        {
+          // "Apply the desired configuration before accepting" (issue 3 §2): registration owns the policy, the
+          // drift that decides it lives here.
+          provide: BOOT_SYNC_HOOK,
+          inject: [BootService, DesiredService],
+          useFactory: (b: BootService, d: DesiredService) => {
+            b.useConfigurationSyncCheck((id, bootAt) => d.notInSyncAtBoot(id, bootAt));
             return true;
           },
         },

@@ -2,10 +2,11 @@ import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { ok, refuse, type ApiFieldError, type ServiceReply } from '#csms/http';
 import { getKeyDefinition, MODEL_NAMES, type ChargerModel } from '#csms/zaptec-profile';
-import type { ChargerStateStore } from './charger-state.store.js';
+import { notInSyncReason } from './boot-sync.js';
+import type { ChargerInfo, ChargerStateStore } from './charger-state.store.js';
 import { badKeysBody, refusalsOfChange, type ChargerCase } from './desired-validation.js';
 import type { AuditView, DesiredStore } from './desired-store.js';
-import { computeDrift, effectiveFor, reportedValues, type DesiredLevels, type KeyDrift } from './effective.js';
+import { computeDrift, effectiveFor, reportedValues, type DesiredLevels, type EffectiveConfiguration, type KeyDrift, type ReportedSnapshot } from './effective.js';
 import type { DesiredScope } from './entities.js';
 import type { Reconciler } from './reconciler.js';
 
@@ -52,15 +53,29 @@ export class DesiredService {
     return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
   }
 
-  async getCharger(chargerId: string): Promise<ServiceReply<ChargerConfigurationView>> {
+  /**
+   * For the boot policy (BootService.useConfigurationSyncCheck): why the charger is not yet in sync with its
+   * effective desired configuration, from the same drift GET shows; undefined when it is.
+   */
+  async notInSyncAtBoot(chargerId: string, bootAt: Date): Promise<string | undefined> {
+    const { snapshot, drift } = await this.driftOf(chargerId);
+    return notInSyncReason(snapshot !== null, drift, bootAt);
+  }
+
+  private async driftOf(chargerId: string): Promise<{ info: ChargerInfo; levels: DesiredLevels; snapshot: ReportedSnapshot | null; eff: EffectiveConfiguration; drift: KeyDrift[] }> {
     const info = await this.state.info(chargerId);
     const levels = await this.desired.levelsFor(chargerId);
     const snapshot = await this.state.reported(chargerId);
+    const eff = effectiveFor(levels, info.model, reportedValues(snapshot));
+    const drift = computeDrift(eff, snapshot, await this.state.applyStates(chargerId));
+    return { info, levels, snapshot, eff, drift };
+  }
+
+  async getCharger(chargerId: string): Promise<ServiceReply<ChargerConfigurationView>> {
+    const { info, levels, snapshot, eff, drift } = await this.driftOf(chargerId);
     if (!info.known && !snapshot && levels.group === null && Object.keys(levels.charger).length === 0) {
       return refuse(404, 'charger_not_found', `charger ${chargerId} is not known and has no desired configuration`);
     }
-    const eff = effectiveFor(levels, info.model, reportedValues(snapshot));
-    const drift = computeDrift(eff, snapshot, await this.state.applyStates(chargerId));
     return ok({
       chargerId, model: info.model, modelName: MODEL_NAMES[info.model], connected: info.connected,
       reported: snapshot && {

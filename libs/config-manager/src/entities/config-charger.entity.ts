@@ -53,6 +53,13 @@ export class ConfigCharger {
   @Column({ name: 'boot_status', type: 'text', nullable: true })
   bootStatus!: 'Accepted' | 'Pending' | 'Rejected' | null;
 
+  /**
+   * Operator policy (issue 3 §2): answer BootNotification Pending until the desired configuration is applied.
+   * Set through `PUT /api/v1/chargers/:id/boot-policy`; judged by the desired-state part at boot.
+   */
+  @Column({ name: 'apply_config_before_accept', type: 'boolean', default: false })
+  applyConfigBeforeAccept!: boolean;
+
   @Column({ name: 'connected', type: 'boolean', default: false })
   connected!: boolean;
 

@@ -1,6 +1,10 @@
 import { ConfigManagerRegistryInit1764100000000 } from './1764100000000-config-manager-registry.js';
+import { ConfigManagerBootPolicy1764300000000 } from './1764300000000-config-manager-boot-policy.js';
 
-export { ConfigManagerRegistryInit1764100000000 };
+export { ConfigManagerRegistryInit1764100000000, ConfigManagerBootPolicy1764300000000 };
 
-/** Registration and registry migrations, oldest first. The desired-state part appends its own after these. */
-export const REGISTRY_MIGRATIONS = [ConfigManagerRegistryInit1764100000000];
+/**
+ * Registration and registry migrations. TypeORM runs migrations in timestamp order, so the boot policy column
+ * (1764300000000) is added after the desired-state part's 1764200000000 although it is listed here.
+ */
+export const REGISTRY_MIGRATIONS = [ConfigManagerRegistryInit1764100000000, ConfigManagerBootPolicy1764300000000];

@@ -17,6 +17,12 @@ export interface BootedCharger {
 }
 export type BootListener = (booted: BootedCharger) => void | Promise<void>;
 
+/**
+ * Why a charger's configuration is not yet what the operator wants (undefined: in sync). `bootAt` is when the
+ * BootNotification was received: changes answered RebootRequired before it have had their reboot.
+ */
+export type ConfigurationSyncCheck = (chargerId: string, bootAt: Date) => Promise<string | undefined>;
+
 type WarnLogger = Pick<Logger, 'warn'>;
 
 /**
@@ -26,6 +32,7 @@ type WarnLogger = Pick<Logger, 'warn'>;
 export class BootService {
   private readonly listeners: BootListener[] = [];
   private acceptedInterval?: (chargerId: string) => Promise<number | undefined>;
+  private syncCheck?: ConfigurationSyncCheck;
 
   constructor(
     private readonly db: DataSource,
@@ -51,9 +58,19 @@ export class BootService {
     this.acceptedInterval = source;
   }
 
+  /**
+   * How the "apply the desired configuration before accepting" policy (issue 3 §2) learns whether a charger is in
+   * sync. Registration owns the policy (a config_chargers column); the desired-state part, which owns drift,
+   * registers the check. Without a check the policy has nothing to wait for and chargers are Accepted.
+   */
+  useConfigurationSyncCheck(check: ConfigurationSyncCheck): void {
+    this.syncCheck = check;
+  }
+
   async boot(msg: ChargerMessage<BootNotificationRequest>, now: Date = new Date()): Promise<BootNotificationResponse> {
     const outcome = await this.lookup(msg.chargerId);
-    const decision = decideBoot(outcome, this.intervals);
+    let decision = decideBoot(outcome, this.intervals);
+    if (decision.status === 'Accepted') decision = await this.applyBootPolicy(msg, decision);
     if (decision.status === 'Accepted' && this.acceptedInterval) {
       const desired = await this.acceptedInterval(msg.chargerId).catch(() => undefined);
       if (desired !== undefined) decision.interval = desired;
@@ -65,6 +82,28 @@ export class BootService {
     const model = await this.record(msg, detected, decision);
     this.notify({ chargerId: msg.chargerId, model, status: decision.status, boot: msg.payload, at: msg.receivedAt });
     return { status: decision.status, currentTime: now.toISOString(), interval: decision.interval };
+  }
+
+  /**
+   * OCPP 1.6 §4.2: while Pending the CSMS may configure the charger, which boots again after `interval`. The
+   * reconciliation every boot starts (boot provisioning) applies the configuration; the next boot is Accepted.
+   * A failed check is not a verdict on the charger: Pending with the short interval, as when auth is unavailable.
+   */
+  private async applyBootPolicy(msg: ChargerMessage<BootNotificationRequest>, accepted: BootDecision): Promise<BootDecision> {
+    const check = this.syncCheck;
+    if (!check) return accepted;
+    const pending = (reason: string): BootDecision => ({ status: 'Pending', interval: this.intervals.pendingIntervalS, reason });
+    try {
+      const rows: Array<{ policy: boolean }> = await this.db.query(
+        `SELECT apply_config_before_accept AS policy FROM config_chargers WHERE charger_id = $1`, [msg.chargerId]);
+      if (rows[0]?.policy !== true) return accepted;
+      const notInSync = await check(msg.chargerId, new Date(msg.receivedAt));
+      return notInSync === undefined ? accepted : pending(`policy:apply-config-before-accept: ${notInSync}`);
+    } catch (err) {
+      const cause = err instanceof Error ? err.message : String(err);
+      this.log.warn(`boot policy of ${msg.chargerId} could not be judged, answered Pending: ${cause}`);
+      return pending(`policy:apply-config-before-accept: check failed: ${cause}`);
+    }
   }
 
   /** Upserts the boot columns and appends to the boot log in one transaction; returns the effective model. */

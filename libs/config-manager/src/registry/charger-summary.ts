@@ -16,6 +16,13 @@ export interface ChargerSummary {
   capabilities: ModelCapabilities;
   /** The last BootNotification, or null when the charger never sent one. */
   boot: ChargerBoot | null;
+  bootPolicy: ChargerBootPolicy;
+}
+
+/** Operator policy for this charger's BootNotification answers. */
+export interface ChargerBootPolicy {
+  /** Answer Pending (OCPP 1.6 §4.2) until the charger's configuration is in sync with its desired configuration. */
+  applyConfigurationBeforeAccept: boolean;
 }
 
 export interface ChargerBoot {
@@ -57,6 +64,7 @@ export interface ChargerRow {
   remote_address: string | null;
   connection_event_at: Date | string | null;
   last_seen: Date | string | null;
+  apply_config_before_accept: boolean;
 }
 
 export function iso(value: Date | string | null): string | null {
@@ -92,5 +100,6 @@ export function toSummary(row: ChargerRow): ChargerSummary {
             at: iso(row.boot_at),
             status: row.boot_status,
           },
+    bootPolicy: { applyConfigurationBeforeAccept: row.apply_config_before_accept === true },
   };
 }

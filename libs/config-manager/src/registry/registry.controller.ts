@@ -4,7 +4,7 @@ import { subjects, type ConnectionEvent, type DurableMessage, type SeenBatch } f
 import type { ServiceReply } from '#csms/http';
 import type { ChargerSummary } from './charger-summary.js';
 import { ConnectionsService } from './connections.service.js';
-import { RegistryService, type ChargerPage, type GetChargerRequest, type ListChargersRequest, type SetModelRequest } from './registry.service.js';
+import { RegistryService, type ChargerPage, type GetChargerRequest, type ListChargersRequest, type SetBootPolicyRequest, type SetModelRequest } from './registry.service.js';
 
 /** Connection facts in, registry answers out (`api.registry.*`). */
 @Controller()
@@ -45,5 +45,10 @@ export class RegistryController {
   @MessagePattern(subjects.api('registry', 'setModel'), { queue: 'config-manager' })
   setModel(@Payload() body: SetModelRequest): Promise<ServiceReply<ChargerSummary>> {
     return this.registry.setModel(body);
+  }
+
+  @MessagePattern(subjects.api('registry', 'setBootPolicy'), { queue: 'config-manager' })
+  setBootPolicy(@Payload() body: SetBootPolicyRequest): Promise<ServiceReply<ChargerSummary>> {
+    return this.registry.setBootPolicy(body);
   }
 }

@@ -27,6 +27,12 @@ export interface SetModelRequest {
   model: ChargerModel | null;
 }
 
+export interface SetBootPolicyRequest {
+  chargerId: string;
+  /** Answer BootNotification Pending until the desired configuration is applied (issue 3 §2). */
+  applyConfigurationBeforeAccept: boolean;
+}
+
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
 
@@ -96,6 +102,20 @@ export class RegistryService {
       );
       return ok(toSummary(firstRow(updated)));
     });
+  }
+
+  /** The policy takes effect at the charger's next BootNotification; an Accepted charger is not sent back to Pending. */
+  async setBootPolicy(req: SetBootPolicyRequest): Promise<ServiceReply<ChargerSummary>> {
+    if (typeof req.applyConfigurationBeforeAccept !== 'boolean') {
+      const message = 'applyConfigurationBeforeAccept must be a boolean value';
+      return refuse(400, 'validation_failed', message, [{ field: 'applyConfigurationBeforeAccept', value: req.applyConfigurationBeforeAccept, rule: 'isBoolean', message }]);
+    }
+    const updated: unknown = await this.db.query(
+      `UPDATE config_chargers SET apply_config_before_accept = $2, updated_at = now() WHERE charger_id = $1 RETURNING *`,
+      [req.chargerId, req.applyConfigurationBeforeAccept],
+    );
+    const row = firstRow(updated) as ChargerRow | undefined;
+    return row ? ok(toSummary(row)) : notFound(req.chargerId);
   }
 }
 
