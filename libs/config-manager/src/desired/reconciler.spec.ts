@@ -139,7 +139,9 @@ describe('Reconciler against a simulated Zaptec on the in-process bus', () => {
     const m = await h.bus.serve(subjects.api('metering', 'setChargerSettings'), async (b: unknown) => (metering.push(b), ok({})), { queue: 'metering' });
     try {
       await h.reconciler.request('ZAP000008');
-      expect(auth).toEqual([{ chargerId: 'ZAP000008', keys: { FreeCharging: 'false', FreeChargingIdTag: '', UseAuthorizationKeyWithoutDecoding: 'false' } }]);
+      // Told right after the first read, and again with the final values at the end.
+      expect(auth.length).toBeGreaterThanOrEqual(1);
+      for (const told of auth) expect(told).toEqual({ chargerId: 'ZAP000008', keys: { FreeCharging: 'false', FreeChargingIdTag: '', UseAuthorizationKeyWithoutDecoding: 'false' } });
       expect(metering).toEqual([{ chargerId: 'ZAP000008', meterValueSampleInterval: 60, eagerDelta: 0 }]);
     } finally {
       await a.unsubscribe();

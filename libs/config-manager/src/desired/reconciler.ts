@@ -123,6 +123,10 @@ export class Reconciler {
     if (!read.ok) return { ...result, status: read.status, message: `GetConfiguration: ${read.message}` };
     await this.state.replaceReported(chargerId, read.keys, new Date());
     let values = reportedValues({ at: new Date(), keys: read.keys });
+    // Auth answers StartTransaction from the charger's FreeCharging/FreeChargingIdTag: tell it what the
+    // charger has right after the first read, so a car plugged in just after boot on a charger with free
+    // charging already on is not answered Invalid while the rest of the reconciliation runs.
+    await this.link.forwardAuth(chargerId, values);
 
     const eff = effectiveFor(levels, info.model, values);
     const states = await this.state.applyStates(chargerId);
