@@ -25,7 +25,9 @@ async function startService(options: { app: string; env: Record<string, string> 
   const ocppPort = await freePort();
   const env = { PATH: process.env.PATH ?? '', API_PORT: String(apiPort), OCPP_PORT: String(ocppPort), DRAIN_WINDOW_MS: '0', ...options.env };
   let out = '';
-  const child = spawn(process.execPath, [join(repoRoot, 'dist/apps', options.app, 'main.js')], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the system under test (written on its SIGTERM exit)
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(repoRoot, 'dist/apps', options.app, 'main.js')], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   trackChild(child);
   const keep = (d: Buffer): void => void (out = (out + d.toString()).slice(-20_000));
   child.stdout?.on('data', keep);
