@@ -30,6 +30,16 @@ const SEGMENT_MAX_BYTES = 16 * 1024 * 1024;
 /** Roll segments hourly too, so a quiet all-in-one process still frees fully-acked ones. */
 const SEGMENT_MAX_AGE_MS = 60 * 60 * 1000;
 
+/** The ack floor of one consumer on its way to disk: one write in flight, the newest value next. */
+interface CursorWriter {
+  wanted: number;
+  /** Bumped by every saveCursor; a write of generation g settles every caller up to g. */
+  generation: number;
+  waiters: Array<{ generation: number; resolve: () => void; reject: (e: unknown) => void }>;
+  /** The write loop while one runs; it never rejects (each caller gets its own outcome). */
+  running?: Promise<void>;
+}
+
 interface Segment {
   firstSeq: number;
   lastSeq: number;
@@ -42,7 +52,7 @@ export class Journal {
   private current?: { segment: Segment; handle: fs.FileHandle; bytes: number; openedAt: number };
   private pending: Array<{ lines: string; messages: StoredMessage[]; resolve: () => void; reject: (e: unknown) => void }> = [];
   private flushing?: Promise<void>;
-  private cursorWrites = new Map<string, Promise<void>>();
+  private readonly cursorWriters = new Map<string, CursorWriter>();
 
   private constructor(private readonly dir: string) {}
 
@@ -142,21 +152,44 @@ export class Journal {
     return this.current;
   }
 
-  /** Records a consumer's ack floor. Not fsync'd: losing it in a crash only means redelivery. */
+  /**
+   * Records a consumer's ack floor. Not fsync'd: losing it in a crash only means redelivery.
+   * Writes are coalesced per consumer (one in flight, then only the newest value): a floor that moves
+   * on every publish would otherwise queue one file write + rename per move in libuv's thread pool,
+   * where they delay the journal's own write + fdatasync (measured: 3 cursor renames per fdatasync).
+   * Resolves once a value at least as new as this one is written.
+   */
   saveCursor(name: string, ackSeq: number): Promise<void> {
-    const previous = this.cursorWrites.get(name) ?? Promise.resolve();
-    const next = previous.then(async () => {
-      const file = path.join(this.dir, 'consumers', `${Buffer.from(name, 'utf8').toString('hex')}.json`);
-      const tmp = `${file}.tmp`;
-      await fs.writeFile(tmp, JSON.stringify({ name, ackSeq }));
-      await fs.rename(tmp, file);
-    });
-    const settled = next.catch(() => undefined);
-    this.cursorWrites.set(name, settled);
-    void settled.then(() => {
-      if (this.cursorWrites.get(name) === settled) this.cursorWrites.delete(name);
-    });
-    return next;
+    let writer = this.cursorWriters.get(name);
+    if (!writer) {
+      writer = { wanted: ackSeq, generation: 0, waiters: [] };
+      this.cursorWriters.set(name, writer);
+    }
+    writer.wanted = ackSeq;
+    const generation = ++writer.generation;
+    const done = new Promise<void>((resolve, reject) => writer.waiters.push({ generation, resolve, reject }));
+    const w = writer;
+    w.running ??= this.writeCursors(name, w);
+    return done;
+  }
+
+  private async writeCursors(name: string, writer: CursorWriter): Promise<void> {
+    const file = path.join(this.dir, 'consumers', `${Buffer.from(name, 'utf8').toString('hex')}.json`);
+    const tmp = `${file}.tmp`;
+    while (writer.waiters.length > 0) {
+      const generation = writer.generation;
+      const settled = writer.waiters.filter((w) => w.generation <= generation);
+      writer.waiters = writer.waiters.filter((w) => w.generation > generation);
+      try {
+        await fs.writeFile(tmp, JSON.stringify({ name, ackSeq: writer.wanted }));
+        await fs.rename(tmp, file);
+        for (const w of settled) w.resolve();
+      } catch (err) {
+        for (const w of settled) w.reject(err);
+      }
+    }
+    // in the same synchronous step as the emptiness check: a saveCursor after it starts a new loop
+    writer.running = undefined;
   }
 
   /** Deletes closed segments whose every message is <= `ackedThroughSeq` or older than `expiredBeforeTs`. */
@@ -175,7 +208,7 @@ export class Journal {
 
   async close(): Promise<void> {
     while (this.flushing) await this.flushing;
-    await Promise.all([...this.cursorWrites.values()]);
+    await Promise.all([...this.cursorWriters.values()].map((w) => w.running));
     await this.current?.handle.close();
     this.current = undefined;
   }
