@@ -1,11 +1,9 @@
 import { anomalyOf, classifySamples, type EagerSettings, type PeriodicSample, type SampleState } from './eager-samples.js';
 import { POWER_IMPORT, naturalKey, normalizeMeterValues, toBaseUnit, type MeterValueRow, type NormalizeInput } from './sampled-values.js';
-import { valuesList, type Sql } from './sql.js';
+import type { Sql } from './sql.js';
 
 export const DEFAULT_LATE_READING_WINDOW_SEC = 120;
 
-/** Postgres allows 65535 parameters per statement: 16 columns x 2000 rows stays well below. */
-const CHUNK_ROWS = 2000;
 const COLS = ['charger_id', 'connector_id', 'transaction_id', '"timestamp"', 'measurand', 'phase', 'location', 'context', 'format', 'unit', 'value_raw', 'value_num', 'source', 'eager', 'anomaly', 'received_at'];
 const CASTS = ['text', 'integer', 'integer', 'timestamptz', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'double precision', 'text', 'boolean', 'text', 'timestamptz'];
 
@@ -35,19 +33,28 @@ export class MeterValueWriter {
     const rows = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
     await this.flagRegisters(q, rows);
     await this.flagEager(q, rows);
-    let inserted = 0;
-    for (let i = 0; i < rows.length; i += CHUNK_ROWS) {
-      const chunk = rows.slice(i, i + CHUNK_ROWS);
-      const params = chunk.flatMap((r) => [
-        r.chargerId, r.connectorId, r.transactionId, r.timestamp, r.measurand, r.phase, r.location, r.context, r.format, r.unit,
-        r.valueRaw, r.valueNum, r.source, r.eager, r.anomalies.length ? [...new Set(r.anomalies)].join(',') : null, r.receivedAt,
-      ]);
-      const res = await q.exec(
-        `INSERT INTO metering_meter_values (${COLS.join(',')}) VALUES ${valuesList(chunk.length, CASTS)} ON CONFLICT DO NOTHING`,
-        params,
-      );
-      inserted += res.affected;
-    }
+    if (rows.length === 0) return 0;
+    // One array parameter per column (unnest), not one parameter per value: the statement text and its
+    // parameter count stay the same for any batch size, so the server parses 16 parameters instead of
+    // 16 per row. Measured on PGlite (all-in-one): see the commit. WITH ORDINALITY + ORDER BY keeps the
+    // sorted order above, which is the lock order.
+    const column = (pick: (r: MeterValueRow) => unknown): unknown[] => rows.map(pick);
+    const params = [
+      column((r) => r.chargerId), column((r) => r.connectorId), column((r) => r.transactionId), column((r) => r.timestamp),
+      column((r) => r.measurand), column((r) => r.phase), column((r) => r.location), column((r) => r.context),
+      column((r) => r.format), column((r) => r.unit), column((r) => r.valueRaw), column((r) => r.valueNum),
+      column((r) => r.source), column((r) => r.eager), column((r) => (r.anomalies.length ? [...new Set(r.anomalies)].join(',') : null)),
+      column((r) => r.receivedAt),
+    ];
+    const res = await q.exec(
+      `INSERT INTO metering_meter_values (${COLS.join(',')})
+       SELECT ${COLS.map((_, i) => `c${i}`).join(',')}
+         FROM unnest(${CASTS.map((c, i) => `$${i + 1}::${c}[]`).join(',')}) WITH ORDINALITY AS u(${COLS.map((_, i) => `c${i}`).join(',')}, ord)
+        ORDER BY ord
+       ON CONFLICT DO NOTHING`,
+      params,
+    );
+    const inserted = res.affected;
     return inserted;
   }
 

@@ -38,6 +38,20 @@ describe('MeterValues batches', () => {
     expect(rows.find((r) => r.value_raw === 'n/a')).toMatchObject({ value_num: null, unit: 'Celsius' });
   });
 
+  it('stores raw values with array-literal syntax in them unchanged (one array parameter per column)', async () => {
+    const nasty = ['a,b', '{x}', '"quoted"', 'back\\slash', 'NULL', '', ' spaced ', "it's"];
+    const batch = [mv('CP-ARR', { connectorId: 1, meterValue: nasty.map((value, i) => ({ timestamp: at(i), sampledValue: [{ value, measurand: 'Temperature' as const, unit: 'Celsius' as const }] })) })];
+    expect(await readings.meterValuesBatch(batch)).toBe(nasty.length);
+    expect((await rowsOf('CP-ARR')).map((r) => r.value_raw)).toEqual(nasty);
+    expect(await readings.meterValuesBatch(batch)).toBe(0);
+  });
+
+  it('stores a batch larger than one multi-row VALUES statement could carry (65535 parameters) in one go', async () => {
+    const many = Array.from({ length: 5000 }, (_, i) => mv('CP-BIG', { connectorId: 1, meterValue: [{ timestamp: at(i), sampledValue: [{ value: String(i) }] }] }));
+    expect(await readings.meterValuesBatch(many)).toBe(5000);
+    expect(await readings.meterValuesBatch(many)).toBe(0);
+  });
+
   it('flags a register that goes backwards, within a batch and against stored readings, kWh included', async () => {
     await readings.meterValuesBatch([mv('CP-R', { connectorId: 1, meterValue: [{ timestamp: at(0), sampledValue: [{ value: '5000' }] }] })]);
     await readings.meterValuesBatch([
