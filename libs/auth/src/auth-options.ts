@@ -9,6 +9,12 @@ export interface AuthOptions {
   throttle?: Partial<ThrottleOptions>;
   /** How long to wait for the charger's ChangeConfiguration(AuthorizationKey) answer. */
   rotationTimeoutMs?: number;
+  /** Answer StartTransaction with ConcurrentTx when the tag already has an active transaction (asks metering). Default false. */
+  concurrentTx?: boolean;
+  /** How long to wait for metering's answer before deciding from the tag alone (default 2000 ms). */
+  concurrentTxTimeoutMs?: number;
+  /** How long to wait for a charger's SendLocalList / GetLocalListVersion answer (default 30 s). */
+  localListTimeoutMs?: number;
 }
 
 /** Nest injection token of the AuthModule options. */

@@ -96,4 +96,35 @@ describe('AuthModule + AuthApiModule over the in-process bus', () => {
     }
     expect(list.json.items).toContainEqual(expect.objectContaining({ type: 'TamperDetectionActivated', source: 'charger' }));
   });
+
+  it('PUT / GET local-auth-list: validated, stored, and a connection event brings the Full list to the charger', async () => {
+    expect((await http('PUT', '/api/v1/chargers/ZAP100001/local-auth-list', { group: 5 })).status).toBe(400);
+    expect((await http('PUT', '/api/v1/chargers/NOPE/local-auth-list', { group: 'g' })).status).toBe(404);
+    expect((await http('POST', '/api/v1/id-tags', { idTag: 'LIST1', status: 'Accepted', group: 'wired' })).status).toBe(201);
+    const put = await http('PUT', '/api/v1/chargers/ZAP100001/local-auth-list', { group: 'wired' });
+    expect(put.json).toMatchObject({ chargerId: 'ZAP100001', group: 'wired' });
+    // Nobody holds the socket: the Full update is recorded as waiting for the next connect.
+    let state = await http('GET', '/api/v1/chargers/ZAP100001/local-auth-list');
+    for (let i = 0; i < 100 && state.json.outcome !== 'not-connected'; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      state = await http('GET', '/api/v1/chargers/ZAP100001/local-auth-list');
+    }
+    expect(state.json.outcome).toBe('not-connected');
+    const sent: Array<{ action: string; payload: unknown }> = [];
+    const sub = await bus.serve(subjects.command('ZAP100001'), async (req: { action: string; payload: unknown }) => {
+      sent.push(req);
+      return req.action === 'GetLocalListVersion' ? { status: 'ok', result: { listVersion: 0 } }
+        : req.action === 'SendLocalList' ? { status: 'ok', result: { status: 'Accepted' } }
+        : { status: 'callerror', code: 'NotImplemented', description: req.action, details: {} };
+    });
+    await bus.publishDurable(subjects.connection('ZAP100001'), { chargerId: 'ZAP100001', state: 'connected', gatewayId: 'g1', sessionId: 's1', at: new Date().toISOString() });
+    state = await http('GET', '/api/v1/chargers/ZAP100001/local-auth-list');
+    for (let i = 0; i < 100 && state.json.outcome !== 'Accepted'; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      state = await http('GET', '/api/v1/chargers/ZAP100001/local-auth-list');
+    }
+    expect(state.json).toMatchObject({ group: 'wired', outcome: 'Accepted', listVersion: 1 });
+    expect(sent.find((s) => s.action === 'SendLocalList')?.payload).toEqual({ listVersion: 1, updateType: 'Full', localAuthorizationList: [{ idTag: 'LIST1', idTagInfo: { status: 'Accepted' } }] });
+    await sub.unsubscribe();
+  });
 });

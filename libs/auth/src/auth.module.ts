@@ -12,27 +12,39 @@ import { ConnectThrottle } from './connect-throttle.js';
 import { DriverAuthController } from './driver-auth.controller.js';
 import { IdTagsController } from './id-tags.controller.js';
 import { IdTagsService } from './id-tags.service.js';
+import { meteringActiveTransactionLookup } from './active-transactions.js';
+import { LocalAuthListController } from './local-auth-list.controller.js';
+import { LocalAuthListService } from './local-auth-list.service.js';
+import { LocalAuthListStore } from './local-auth-list.store.js';
 import { SecurityEventsController } from './security-events.controller.js';
 import { SecurityEventsService } from './security-events.service.js';
 
 /**
  * The auth service: charger authentication at the upgrade, credentials and the AuthorizationKey lifecycle,
- * idTags and free charging, security events. Needs DATA_SOURCE (PersistenceModule) and BUS (BusModule).
+ * idTags, free charging, ConcurrentTx and local authorization lists, security events.
+ * Needs DATA_SOURCE (PersistenceModule) and BUS (BusModule).
  */
 @Module({})
 export class AuthModule {
   static forRoot(options: AuthOptions): DynamicModule {
     return {
       module: AuthModule,
-      controllers: [ConnectController, DriverAuthController, ChargersController, IdTagsController, SecurityEventsController],
+      controllers: [ConnectController, DriverAuthController, ChargersController, IdTagsController, SecurityEventsController, LocalAuthListController],
       providers: [
         { provide: AUTH_OPTIONS, useValue: options },
         { provide: ChargerRegistryService, useFactory: (db: DataSource) => new ChargerRegistryService(db), inject: [DATA_SOURCE] },
         { provide: SecurityEventsService, useFactory: (db: DataSource) => new SecurityEventsService(db), inject: [DATA_SOURCE] },
         {
           provide: IdTagsService,
-          useFactory: (db: DataSource, registry: ChargerRegistryService) => new IdTagsService(db, registry),
-          inject: [DATA_SOURCE, ChargerRegistryService],
+          useFactory: (db: DataSource, registry: ChargerRegistryService, bus: Bus) =>
+            new IdTagsService(db, registry, undefined, options.concurrentTx ? meteringActiveTransactionLookup(bus, options.concurrentTxTimeoutMs) : undefined),
+          inject: [DATA_SOURCE, ChargerRegistryService, BUS],
+        },
+        {
+          provide: LocalAuthListService,
+          useFactory: (db: DataSource, bus: Bus) =>
+            new LocalAuthListService(new LocalAuthListStore(db), (chargerId, request) => sendCommand(bus, chargerId, request), options.localListTimeoutMs),
+          inject: [DATA_SOURCE, BUS],
         },
         {
           provide: ConnectDecisionService,

@@ -70,8 +70,11 @@ export function generatePasswordText(): string {
   return randomBytes(20).toString('hex').toUpperCase();
 }
 
-/** Keys of a GetConfiguration answer that auth keeps (free charging and the password derivation). */
-const REPORTED_KEYS = ['FreeCharging', 'FreeChargingIdTag', 'UseAuthorizationKeyWithoutDecoding'] as const;
+/** Keys of a GetConfiguration answer that auth keeps (free charging, the password derivation, local list limits). */
+const REPORTED_KEYS = ['FreeCharging', 'FreeChargingIdTag', 'UseAuthorizationKeyWithoutDecoding', 'SendLocalListMaxLength', 'LocalAuthListMaxLength'] as const;
+
+/** A whole number, else null (unknown: the local list falls back to its defaults). */
+const wholeNumber = (v: string | undefined): number | null => (v !== undefined && /^\s*\d{1,9}\s*$/.test(v) ? Number(v) : null);
 
 export class ChargerRegistryService {
   constructor(private readonly db: DataSource) {}
@@ -118,6 +121,8 @@ export class ChargerRegistryService {
     if (present.includes('UseAuthorizationKeyWithoutDecoding')) {
       add('use_authorization_key_without_decoding', bool(keys.UseAuthorizationKeyWithoutDecoding));
     }
+    if (present.includes('SendLocalListMaxLength')) add('send_local_list_max_length', wholeNumber(keys.SendLocalListMaxLength));
+    if (present.includes('LocalAuthListMaxLength')) add('local_auth_list_max_length', wholeNumber(keys.LocalAuthListMaxLength));
     const rows = await queryRows<Row>(this.db, `UPDATE auth_chargers SET ${sets.join(', ')} WHERE charger_id = $1 RETURNING charger_id`, params);
     return rows.length === 1;
   }

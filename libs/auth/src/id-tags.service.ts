@@ -31,6 +31,12 @@ const toView = (r: Row): IdTagView => ({
   group: r.group_name,
 });
 
+/**
+ * Whether the tag has another active transaction: true / false, or undefined when nobody could tell (metering
+ * not answering): the start is then decided from the tag alone.
+ */
+export type ActiveTransactionLookup = (chargerId: string, idTag: string) => Promise<boolean | undefined>;
+
 /** Case-insensitive equality of IdTokens (CiString20Type). */
 export const sameIdTag = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
@@ -40,6 +46,8 @@ export class IdTagsService {
     private readonly db: DataSource,
     private readonly registry: ChargerRegistryService,
     private readonly now: () => Date = () => new Date(),
+    /** Set when ConcurrentTx is configured (AuthModule.forRoot({ concurrentTx: true })). */
+    private readonly activeTransaction?: ActiveTransactionLookup,
   ) {}
 
   /** Unknown: Invalid; Accepted past its expiryDate: Expired; otherwise the stored status, with expiry and parent. */
@@ -64,7 +72,12 @@ export class IdTagsService {
     if (charger?.freeCharging === true && charger.freeChargingIdTag && sameIdTag(charger.freeChargingIdTag, idTag)) {
       return { idTagInfo: { status: 'Accepted' }, free: true };
     }
-    return { idTagInfo: await this.idTagInfo(idTag), free: false };
+    const idTagInfo = await this.idTagInfo(idTag);
+    // ConcurrentTx only replaces an Accepted answer: a Blocked or Expired tag keeps saying so.
+    if (this.activeTransaction && idTagInfo.status === 'Accepted' && (await this.activeTransaction(chargerId, idTag)) === true) {
+      return { idTagInfo: { ...idTagInfo, status: 'ConcurrentTx' }, free: false };
+    }
+    return { idTagInfo, free: false };
   }
 
   async find(idTag: string): Promise<IdTagView | undefined> {

@@ -7,6 +7,7 @@ export { DEFAULT_THROTTLE_OPTIONS, type ThrottleOptions } from './connect-thrott
 export type { ConnectCounters, ConnectFailure } from './connect-decision.service.js';
 export type { RegistrationView, RegisteredCharger } from './charger-registry.service.js';
 export type { RotationView, RotationStarted } from './authorization-key-rotation.service.js';
-export type { IdTagInfo, IdTagView } from './id-tags.service.js';
-export type { RegistrationState, RotationState, SecurityProfile } from './entities/auth-charger.entity.js';
+export type { ActiveTransactionLookup, IdTagInfo, IdTagView } from './id-tags.service.js';
+export type { LocalListState } from './local-auth-list.store.js';
+export type { LocalListOutcome, RegistrationState, RotationState, SecurityProfile } from './entities/auth-charger.entity.js';
 export type { IdTagStatus } from './entities/auth-id-tag.entity.js';

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ChargerCredentialsController } from './charger-credentials.controller.js';
 import { IdTagsApiController } from './id-tags-api.controller.js';
+import { LocalAuthListApiController } from './local-auth-list-api.controller.js';
 
 /** Auth's HTTP routes, mounted by the gateway (needs the BUS provider, from BusModule). No service logic here. */
-@Module({ controllers: [ChargerCredentialsController, IdTagsApiController] })
+@Module({ controllers: [ChargerCredentialsController, IdTagsApiController, LocalAuthListApiController] })
 export class AuthApiModule {}

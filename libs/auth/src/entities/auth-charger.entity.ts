@@ -3,6 +3,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 export type SecurityProfile = 0 | 1 | 2 | 3;
 export type RegistrationState = 'accepted' | 'pending' | 'blocked';
 export const REGISTRATION_STATES: readonly RegistrationState[] = ['accepted', 'pending', 'blocked'];
+export type LocalListOutcome = 'Accepted' | 'Failed' | 'NotSupported' | 'VersionMismatch' | 'not-connected' | 'TooManyTags';
 export type RotationState = 'idle' | 'sending' | 'accepted' | 'rejected' | 'not-supported' | 'timeout' | 'abandoned';
 
 /** A charger's credentials and the facts auth needs about it. Passwords only as salted hashes. */
@@ -66,6 +67,30 @@ export class AuthCharger {
 
   @Column({ name: 'reported_at', type: 'timestamptz', nullable: true })
   reportedAt!: Date | null;
+
+  /** Local authorization list group: the charger's list is the idTags of this group (issue 4 §3). */
+  @Column({ name: 'auth_group', type: 'text', nullable: true })
+  authGroup!: string | null;
+
+  /** listVersion of the last SendLocalList the charger Accepted (0: none yet). */
+  @Column({ name: 'local_list_version', type: 'integer', default: 0 })
+  localListVersion!: number;
+
+  @Column({ name: 'local_list_outcome', type: 'text', nullable: true })
+  localListOutcome!: LocalListOutcome | null;
+
+  @Column({ name: 'local_list_detail', type: 'text', nullable: true })
+  localListDetail!: string | null;
+
+  @Column({ name: 'local_list_updated_at', type: 'timestamptz', nullable: true })
+  localListUpdatedAt!: Date | null;
+
+  /** Reported SendLocalListMaxLength / LocalAuthListMaxLength; null = unknown. */
+  @Column({ name: 'send_local_list_max_length', type: 'integer', nullable: true })
+  sendLocalListMaxLength!: number | null;
+
+  @Column({ name: 'local_auth_list_max_length', type: 'integer', nullable: true })
+  localAuthListMaxLength!: number | null;
 
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;

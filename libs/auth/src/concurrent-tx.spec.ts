@@ -1,0 +1,79 @@
+import { InProcessBus, subjects, type Subscription } from '#csms/bus';
+import { ok } from '#csms/http';
+import type { DataSource } from 'typeorm';
+import { meteringActiveTransactionLookup } from './active-transactions.js';
+import { ChargerRegistryService } from './charger-registry.service.js';
+import { IdTagsService } from './id-tags.service.js';
+import { openAuthTestDatabase } from './test-support/test-database.js';
+
+type Open = { chargerId: string; idTagStatus: string | null; startedAt: string };
+
+/** ConcurrentTx (issue 4 §3): auth asks metering, which owns transactions, over the real in-process bus. */
+describe('ConcurrentTx', () => {
+  let db: DataSource;
+  let close: () => Promise<void>;
+  let bus: InProcessBus;
+  let registry: ChargerRegistryService;
+  let withCheck: IdTagsService;
+  let metering: Subscription | undefined;
+  const asked: unknown[] = [];
+  /** Open transactions per idTag, newest first, as metering lists them. */
+  const open = new Map<string, Open[]>();
+
+  const serveMetering = async () => {
+    metering = await bus.serve(subjects.api('metering', 'listTransactions'), async (q: { idTag: string; state: string; limit: number }) => {
+      asked.push(q);
+      const items = open.get(q.idTag) ?? [];
+      return ok({ items: items.slice(0, q.limit), total: items.length });
+    }, { queue: 'metering' });
+  };
+
+  beforeAll(async () => {
+    ({ db, close } = await openAuthTestDatabase());
+    bus = await InProcessBus.open();
+    registry = new ChargerRegistryService(db);
+    withCheck = new IdTagsService(db, registry, undefined, meteringActiveTransactionLookup(bus, 200));
+    await registry.register({ chargerId: 'CTX-1', securityProfile: 0, registrationState: 'accepted' });
+    await registry.register({ chargerId: 'CTX-FREE', securityProfile: 0, registrationState: 'accepted' });
+    await registry.setReportedConfiguration('CTX-FREE', { FreeCharging: 'true', FreeChargingIdTag: 'FREE' });
+    await withCheck.create('DRIVER', { status: 'Accepted' });
+    await withCheck.create('BLOCKED', { status: 'Blocked' });
+    await serveMetering();
+  }, 60_000);
+  afterAll(async () => {
+    await bus.close();
+    await close();
+  });
+
+  it('answers ConcurrentTx when the tag has another accepted open transaction, not for the start being decided', async () => {
+    // Metering stores the start before asking auth: the only open transaction is this one, undecided.
+    open.set('DRIVER', [{ chargerId: 'CTX-1', idTagStatus: null, startedAt: '2030-01-01T10:00:00Z' }]);
+    expect(await withCheck.idTagInfoForStart('CTX-1', 'DRIVER')).toEqual({ idTagInfo: { status: 'Accepted' }, free: false });
+    expect(asked[0]).toMatchObject({ idTag: 'DRIVER', state: 'open' });
+    // Another charger holds an accepted transaction of the same tag.
+    open.set('DRIVER', [
+      { chargerId: 'CTX-1', idTagStatus: null, startedAt: '2030-01-01T10:00:00Z' },
+      { chargerId: 'OTHER', idTagStatus: 'Accepted', startedAt: '2030-01-01T09:00:00Z' },
+    ]);
+    expect(await withCheck.idTagInfoForStart('CTX-1', 'DRIVER')).toEqual({ idTagInfo: { status: 'ConcurrentTx' }, free: false });
+    // A Blocked tag keeps saying Blocked.
+    open.set('BLOCKED', [{ chargerId: 'OTHER', idTagStatus: 'Accepted', startedAt: '2030-01-01T09:00:00Z' }]);
+    expect((await withCheck.idTagInfoForStart('CTX-1', 'BLOCKED')).idTagInfo.status).toBe('Blocked');
+  });
+
+  it('never for the free-charging tag, and off unless configured', async () => {
+    open.set('FREE', [{ chargerId: 'OTHER', idTagStatus: 'Accepted', startedAt: '2030-01-01T09:00:00Z' }]);
+    expect(await withCheck.idTagInfoForStart('CTX-FREE', 'FREE')).toEqual({ idTagInfo: { status: 'Accepted' }, free: true });
+    const without = new IdTagsService(db, registry);
+    expect((await without.idTagInfoForStart('CTX-1', 'DRIVER')).idTagInfo.status).toBe('Accepted');
+  });
+
+  it('does not block when metering does not answer', async () => {
+    await metering?.unsubscribe();
+    expect((await withCheck.idTagInfoForStart('CTX-1', 'DRIVER')).idTagInfo.status).toBe('Accepted');
+    // Metering running but silent: decided from the tag once the short wait is over.
+    metering = await bus.serve(subjects.api('metering', 'listTransactions'), () => new Promise<never>(() => undefined), { queue: 'metering' });
+    expect((await withCheck.idTagInfoForStart('CTX-1', 'DRIVER')).idTagInfo.status).toBe('Accepted');
+    await metering.unsubscribe();
+  });
+});
