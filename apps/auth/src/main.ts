@@ -8,5 +8,5 @@ main({
   openApi: false,
   entities: AUTH_ENTITIES,
   migrations: AUTH_MIGRATIONS,
-  modules: (config) => [AuthModule.forRoot({ unknownChargers: config.unknownChargers })],
+  modules: (config) => [AuthModule.forRoot({ unknownChargers: config.unknownChargers, concurrentTx: config.concurrentTx })],
 });

@@ -15,7 +15,7 @@ main({
   migrations: [...AUTH_MIGRATIONS, ...CONFIG_MANAGER_MIGRATIONS, ...METERING_MIGRATIONS],
   modules: (config) => [
     GatewayModule.forRoot(gatewayOptionsFromConfig(config)),
-    AuthModule.forRoot({ unknownChargers: config.unknownChargers }),
+    AuthModule.forRoot({ unknownChargers: config.unknownChargers, concurrentTx: config.concurrentTx }),
     ConfigManagerModule.forRoot({ heartbeatIntervalS: config.heartbeatIntervalS }),
     MeteringModule.forRoot({ meterValuesRetentionDays: config.meterValuesRetentionDays }),
     RegistryApiModule,

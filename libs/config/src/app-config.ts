@@ -21,6 +21,7 @@ export interface AppConfig {
   heartbeatIntervalS: number;
   drainWindowMs: number;
   meterValuesRetentionDays: number;
+  concurrentTx: boolean;
 }
 
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -47,5 +48,6 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     heartbeatIntervalS: v.HEARTBEAT_INTERVAL_S as number,
     drainWindowMs: v.DRAIN_WINDOW_MS as number,
     meterValuesRetentionDays: v.METER_VALUES_RETENTION_DAYS as number,
+    concurrentTx: v.CONCURRENT_TX as boolean,
   };
 }

@@ -40,6 +40,7 @@ export const ENV_SPEC: readonly EnvVarSpec[] = [
   { name: 'MAX_SEND_BUFFER_BYTES', kind: 'int', default: '1048576', min: 1024, max: 1073741824, usedBy: ['gateway', 'csms'], description: 'Unsent bytes a slow charger may hold before its socket is closed.' },
   { name: 'MAX_FRAME_BYTES', kind: 'int', default: '1048576', min: 1024, max: 67108864, usedBy: ['gateway', 'csms'], description: 'Largest WebSocket frame accepted from a charger.' },
   { name: 'HEARTBEAT_INTERVAL_S', kind: 'int', default: '300', min: 0, max: 4233600, usedBy: ['config-manager', 'csms'], description: 'BootNotification interval given to chargers.' },
+  { name: 'CONCURRENT_TX', kind: 'bool', default: 'false', usedBy: ['auth', 'csms'], description: 'Answer ConcurrentTx to a StartTransaction whose idTag already has an active transaction.' },
   { name: 'METER_VALUES_RETENTION_DAYS', kind: 'int', default: '0', min: 0, max: 36500, usedBy: ['metering', 'csms'], description: 'Meter values older than this many days are deleted (hourly, in chunks). 0 keeps them forever.' },
   { name: 'DRAIN_WINDOW_MS', kind: 'int', default: '10000', min: 0, max: 600000, usedBy: ['gateway', 'csms'], description: 'On SIGTERM, charger sockets are closed (1012) spread over this window.' },
 ];

@@ -7,7 +7,8 @@ import type { ReportedKey } from './effective.js';
 export const ORIGIN = 'config-manager:reconciler';
 
 /** Keys auth keeps per charger (free charging decides StartTransaction's idTag; the decoding mode the password). */
-export const AUTH_KEYS = ['FreeCharging', 'FreeChargingIdTag', 'UseAuthorizationKeyWithoutDecoding'] as const;
+// Free charging and the password mode decide auth's answers; the two list limits bound the local authorization list auth sends.
+export const AUTH_KEYS = ['FreeCharging', 'FreeChargingIdTag', 'UseAuthorizationKeyWithoutDecoding', 'SendLocalListMaxLength', 'LocalAuthListMaxLength'] as const;
 
 export type ReadResult =
   | { ok: true; keys: Record<string, ReportedKey> }
