@@ -4,12 +4,15 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root, from the sources (test/support) or from their build (dist/test/support). */
+import { freePort } from '#csms/testing';
+
+export { freePort };
+
 export const repoRoot = ((): string => {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json')) || dir.endsWith(`${'/'}dist`)) {
@@ -20,16 +23,6 @@ export const repoRoot = ((): string => {
   return dir;
 })();
 
-export function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => res(port));
-    });
-  });
-}
 
 export function tempDir(prefix = 'csms-e2e-'): string {
   return mkdtempSync(join(tmpdir(), prefix));

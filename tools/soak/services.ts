@@ -4,12 +4,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
+import { freePort } from '#csms/testing';
 
 /** dist/tools/soak/ -> repo root (also right for tools/soak/ under ts-jest). */
 const here = dirname(fileURLToPath(import.meta.url));
@@ -29,16 +29,6 @@ export interface Service {
   kill(): Promise<void>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => res(port));
-    });
-  });
-}
 
 export async function startApp(app: AppName, env: Record<string, string>, label: string = app): Promise<Service> {
   const apiPort = env.API_PORT ? Number(env.API_PORT) : await freePort();
