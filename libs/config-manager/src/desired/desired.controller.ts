@@ -13,6 +13,7 @@ import {
 } from './desired.service.js';
 import type { AuditView } from './desired-store.js';
 import { profilesView, type ProfilesView } from './profiles-view.js';
+import { DESIRED_OPTIONS, type ResolvedDesiredOptions } from './desired.options.js';
 import { Reconciler } from './reconciler.js';
 import { DESIRED_VERBS, RECONCILE_CONSUMER } from './verbs.js';
 
@@ -33,6 +34,7 @@ export class DesiredController {
   constructor(
     @Inject(DesiredService) private readonly service: DesiredService,
     @Inject(Reconciler) private readonly reconciler: Reconciler,
+    @Inject(DESIRED_OPTIONS) private readonly options: ResolvedDesiredOptions,
   ) {}
 
   /**
@@ -42,7 +44,9 @@ export class DesiredController {
    */
   @EventPattern<string>(subjects.allConnections, { durable: RECONCILE_CONSUMER, maxBatch: 50, maxWaitMs: 20, ackWaitMs: 15 * 60_000 })
   async connections(@Payload() batch: DurableMessage<ConnectionEvent>[]): Promise<void> {
-    const results = await Promise.all(connectedIn(batch).map((id) => this.reconciler.request(id)));
+    const since = Date.now();
+    await new Promise((r) => setTimeout(r, this.options.connectReconcileDelayMs));
+    const results = await Promise.all(connectedIn(batch).map((id) => this.reconciler.requestSince(id, since)));
     for (const r of results) {
       if (r.status !== 'done') this.log.warn(`reconciliation of ${r.chargerId} ended ${r.status}${r.message ? `: ${r.message}` : ''}`);
     }

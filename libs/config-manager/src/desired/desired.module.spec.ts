@@ -30,7 +30,7 @@ describe('desired configuration: module on the in-process bus + HTTP API', () =>
     bus = await InProcessBus.open();
     sim = await SimulatedZaptec.start(bus, ID);
     const accepted = async () => ({ kind: 'decided' as const, registration: { state: 'accepted' as const, securityProfile: 1, known: true } });
-    @Module({ imports: [PersistenceModule.forDataSource(t.db), BusModule.forRoot(bus), ConfigManagerModule.forRoot({ registrationLookup: accepted, bootReconcileDelayMs: 0, recheckIntervalMs: 0 })] })
+    @Module({ imports: [PersistenceModule.forDataSource(t.db), BusModule.forRoot(bus), ConfigManagerModule.forRoot({ registrationLookup: accepted, bootReconcileDelayMs: 0, connectReconcileDelayMs: 0, recheckIntervalMs: 0 })] })
     class ServiceApp {}
     @Module({ imports: [BusModule.forRoot(bus), ConfigurationApiModule] })
     class GatewayApp {}

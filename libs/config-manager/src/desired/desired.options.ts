@@ -8,6 +8,12 @@ export interface DesiredConfigurationOptions {
   commandTimeoutMs?: number;
   /** Delay between a BootNotification and its reconciliation, so the charger has its answer first (OCPP16-NOTES §2). */
   bootReconcileDelayMs?: number;
+  /**
+   * Delay between a connection event and its reconciliation. A charger that reboots connects and then sends
+   * BootNotification; the reconciliation after the boot then covers the connection too, and nothing is sent
+   * to a charger before it had the chance to boot (OCPP16-NOTES §2). Default 5 s.
+   */
+  connectReconcileDelayMs?: number;
   /** At most this many chargers reconciled at once by one process. Default 20. */
   maxConcurrentReconciliations?: number;
   /**
@@ -28,6 +34,7 @@ export function resolveDesiredOptions(o: DesiredConfigurationOptions = {}): Reso
     recheckIntervalMs: o.recheckIntervalMs ?? DEFAULT_RECHECK_INTERVAL_MS,
     commandTimeoutMs: o.commandTimeoutMs ?? 20_000,
     bootReconcileDelayMs: o.bootReconcileDelayMs ?? 1_000,
+    connectReconcileDelayMs: o.connectReconcileDelayMs ?? 5_000,
     maxConcurrentReconciliations: o.maxConcurrentReconciliations ?? 20,
     fleetHeartbeatIntervalS: o.fleetHeartbeatIntervalS,
   };

@@ -177,6 +177,22 @@ describe('Reconciler against a simulated Zaptec on the in-process bus', () => {
     expect(h.reconciler.busy('ZAP000009')).toBe(false);
   });
 
+  it('a connection already covered by a run that started after it costs no second run (reboot = connect + boot)', async () => {
+    const sim = await h.charger('ZAP000010', 'zaptec-go');
+    const connectedAt = Date.now();
+    const bootRun = h.reconciler.request('ZAP000010');
+    // While the boot's run is in progress, the connection's request joins it.
+    const joined = await h.reconciler.requestSince('ZAP000010', connectedAt);
+    expect(joined).toBe(await bootRun);
+    const readsAfterBoot = sim.gets.length;
+    // Once it is done, the connection's request is satisfied without talking to the charger.
+    expect(await h.reconciler.requestSince('ZAP000010', connectedAt)).toMatchObject({ status: 'done', sent: [] });
+    expect(sim.gets.length).toBe(readsAfterBoot);
+    // A newer connection (after the last run started) gets its own run.
+    expect((await h.reconciler.requestSince('ZAP000010', Date.now() + 1)).status).toBe('done');
+    expect(sim.gets.length).toBeGreaterThan(readsAfterBoot);
+  });
+
   it('ends with not-connected when no gateway holds the charger', async () => {
     await h.t.db.query(`INSERT INTO config_chargers (charger_id, model, connected) VALUES ('ZAP-GONE', 'zaptec-go', false)`);
     expect(await h.reconciler.request('ZAP-GONE')).toMatchObject({ status: 'not-connected' });

@@ -44,6 +44,10 @@ function waiting(st: ApplyStateView | undefined, value: string): boolean {
  */
 export class Reconciler {
   private readonly slots = new Map<string, Slot>();
+  /** The run of each charger now in progress, with the time it started. */
+  private readonly current = new Map<string, { startedAt: number; result: Promise<ReconcileResult> }>();
+  /** When the last run of each charger that ended 'done' started. */
+  private readonly lastDoneStartedAt = new Map<string, number>();
   private active = 0;
   private readonly queue: Array<() => void> = [];
 
@@ -72,6 +76,21 @@ export class Reconciler {
     return slot.next;
   }
 
+  /**
+   * A reconciliation that started at or after `sinceMs`: the one in progress if it did, or nothing to do if
+   * the last successful one did; otherwise a new one. A reboot is a reconnect followed by a BootNotification,
+   * and both ask for a reconciliation: this makes them cost one run (GetConfiguration of every key, the
+   * snapshot rewritten), which matters when a whole fleet reconnects at once.
+   */
+  async requestSince(chargerId: string, sinceMs: number): Promise<ReconcileResult> {
+    const running = this.current.get(chargerId);
+    if (running && running.startedAt >= sinceMs) return running.result;
+    if ((this.lastDoneStartedAt.get(chargerId) ?? -Infinity) >= sinceMs) {
+      return { chargerId, status: 'done', sent: [], skipped: [], message: 'already reconciled since this connection' };
+    }
+    return this.request(chargerId);
+  }
+
   /** True while a reconciliation of this charger runs (tests and shutdown). */
   busy(chargerId?: string): boolean {
     return chargerId === undefined ? this.slots.size > 0 : this.slots.has(chargerId);
@@ -84,11 +103,24 @@ export class Reconciler {
 
   private async run(chargerId: string, slot: Slot): Promise<ReconcileResult> {
     try {
-      await this.acquire();
+      // Registered before waiting for a free place: the run reads the charger only after this moment, so
+      // it covers every connection made before it (requestSince).
+      const startedAt = Date.now();
+      const result = (async () => {
+        await this.acquire();
+        try {
+          return await this.reconcileOnce(chargerId);
+        } finally {
+          this.release();
+        }
+      })();
+      this.current.set(chargerId, { startedAt, result });
       try {
-        return await this.reconcileOnce(chargerId);
+        const done = await result;
+        if (done.status === 'done') this.lastDoneStartedAt.set(chargerId, startedAt);
+        return done;
       } finally {
-        this.release();
+        if (this.current.get(chargerId)?.result === result) this.current.delete(chargerId);
       }
     } finally {
       const followers = this.waiters.get(chargerId) ?? [];
