@@ -1,12 +1,10 @@
 /**
- * Zaptec chargers as they behave in the field (issue 10), against the all-in-one process:
- * per-model capabilities refuse unsupported commands before sending, legacy lowercase identities are
- * the same charger, and a charger that stops answering pings is shown offline.
+ * Zaptec chargers as they behave in the field (issue 10), against the all-in-one process (in-process
+ * bus, PGlite). The same tests run on NATS + PostgreSQL in test/infra/zaptec-field.infra.ts.
  */
 import { jest } from '@jest/globals';
-import { WebSocket } from 'ws';
-import { apiClient } from '../support/api-client.js';
-import { eventually, startService, type ServiceProcess } from '../support/processes.js';
+import { startService, type ServiceProcess } from '../support/processes.js';
+import { zaptecFieldTests } from '../support/zaptec-field-tests.js';
 
 jest.setTimeout(120_000);
 
@@ -20,63 +18,4 @@ afterAll(async () => {
   await csms?.stop();
 });
 
-async function bootedCharger(identity: string, boot: Record<string, string>, options: { autoPong?: boolean } = {}) {
-  const ws = new WebSocket(`${csms.ocppUrl}/ocpp/${identity}`, ['ocpp1.6'], { autoPong: options.autoPong ?? true });
-  const frames: unknown[][] = [];
-  ws.on('message', (d) => {
-    const f = JSON.parse(d.toString()) as unknown[];
-    // Configuration reconciliation on connect: answered as a charger without configurable keys would.
-    if (f[0] === 2 && f[2] === 'GetConfiguration') return ws.send(JSON.stringify([3, f[1], { configurationKey: [], unknownKey: (f[3] as { key?: string[] }).key ?? [] }]));
-    if (f[0] === 2 && f[2] === 'ChangeConfiguration') return ws.send(JSON.stringify([3, f[1], { status: 'NotSupported' }]));
-    frames.push(f);
-  });
-  await new Promise((r, j) => ws.once('open', r).once('error', j));
-  const lastSent = Date.now();
-  ws.send(JSON.stringify([2, 'boot-1', 'BootNotification', boot]));
-  await eventually(async () => (frames.some((f) => f[1] === 'boot-1') ? true : undefined), 'boot answer');
-  return { ws, frames, lastSent };
-}
-
-test('a Pro gets 422 for GetDiagnostics naming the model, and no frame reaches it', async () => {
-  const pro = await bootedCharger('ZPR080001', { chargePointVendor: 'Zaptec', chargePointModel: 'Pro', firmwareVersion: '7.5.4.0', chargePointSerialNumber: 'ZPR080001' });
-  const api = apiClient(csms.apiUrl);
-  await eventually(async () => ((await api.get('/api/v1/chargers/ZPR080001')).body?.model === 'zaptec-pro' ? true : undefined), 'Pro detected');
-  const before = pro.frames.length;
-  const res = await api.post('/api/v1/chargers/ZPR080001/commands/GetDiagnostics', { location: 'ftp://diag.example/' });
-  expect(res.status).toBe(422);
-  expect(res.body.model).toBe('zaptec-pro');
-  expect(res.body.message).toMatch(/GetDiagnostics/);
-  await new Promise((r) => setTimeout(r, 300));
-  expect(pro.frames.length).toBe(before);
-  pro.ws.close();
-});
-
-test('zap… and ZAP… are one charger: stored, listed and addressed under the upper-case identity', async () => {
-  const go = await bootedCharger('zap123456', { chargePointVendor: 'Zaptec', chargePointModel: 'Go', firmwareVersion: '2.4.2.4' });
-  const api = apiClient(csms.apiUrl);
-  const charger = await eventually(async () => {
-    const r = await api.get('/api/v1/chargers/ZAP123456');
-    return r.status === 200 && r.body.connected ? r.body : undefined;
-  }, 'ZAP123456 connected');
-  expect(charger.id).toBe('ZAP123456');
-  const list = await api.get('/api/v1/chargers');
-  const ids = (list.body.items as Array<{ id: string }>).map((c) => c.id);
-  expect(ids).toContain('ZAP123456');
-  expect(ids).not.toContain('zap123456');
-  // A command addressed to either spelling reaches the socket.
-  const pending = api.post('/api/v1/chargers/zap123456/commands/ClearCache', {});
-  const call = await eventually(async () => go.frames.find((f) => f[0] === 2), 'ClearCache at the charger');
-  go.ws.send(JSON.stringify([3, call[1], { status: 'Accepted' }]));
-  expect((await pending).status).toBe(200);
-  go.ws.close();
-});
-
-test('a charger that stops answering pings is disconnected and shown offline', async () => {
-  const silent = await bootedCharger('ZAP777777', { chargePointVendor: 'Zaptec', chargePointModel: 'Go' }, { autoPong: false });
-  const closed = new Promise<number>((r) => silent.ws.once('close', (code) => r(code)));
-  await closed;
-  // Two missed pongs at least: never within two intervals of the last frame the charger sent.
-  expect(Date.now() - silent.lastSent).toBeGreaterThanOrEqual(2 * PING_MS);
-  const api = apiClient(csms.apiUrl);
-  await eventually(async () => ((await api.get('/api/v1/chargers/ZAP777777')).body?.connected === false ? true : undefined), 'shown offline');
-});
+zaptecFieldTests(() => csms, PING_MS);
