@@ -3,12 +3,10 @@
  * real HTTP, with one-line stand-ins for auth and metering served on their contract subjects.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Module, type INestApplication, type INestMicroservice } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { BusModule, BusTransport, InProcessBus, subjects, type ChargerMessage, type ChargerReply, type ConnectionEvent, type Subscription } from '#csms/bus';
-import { apiValidationPipe, ok } from '#csms/http';
+import { InProcessBus, subjects, type ChargerMessage, type ChargerReply, type ConnectionEvent, type Subscription } from '#csms/bus';
+import { ok } from '#csms/http';
 import type { BootNotificationRequest, BootNotificationResponse } from '#csms/ocpp';
-import { PersistenceModule } from '#csms/persistence';
+import { startServiceHarness, type ServiceHarness } from '#csms/testing';
 import { RegistryApiModule } from './api/registry-api.module.js';
 import { ConfigManagerModule } from './config-manager.module.js';
 import { openTestDatabase, type TestDatabase } from './test-support/database.js';
@@ -26,8 +24,7 @@ async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
 describe('ConfigManagerModule + RegistryApiModule on the in-process bus', () => {
   let t: TestDatabase;
   let bus: InProcessBus;
-  let service: INestMicroservice;
-  let http: INestApplication;
+  let harness: ServiceHarness;
   let base: string;
   let auth: Subscription;
 
@@ -39,21 +36,12 @@ describe('ConfigManagerModule + RegistryApiModule on the in-process bus', () => 
       async (body: { chargerId: string }) => ok({ state: body.chargerId.startsWith('BLOCKED') ? 'blocked' : 'accepted', securityProfile: 1, known: true }),
       { queue: 'auth' },
     );
-    @Module({ imports: [PersistenceModule.forDataSource(t.db), BusModule.forRoot(bus), ConfigManagerModule.forRoot({ heartbeatIntervalS: 120 })] })
-    class ServiceApp {}
-    @Module({ imports: [BusModule.forRoot(bus), RegistryApiModule] })
-    class GatewayApp {}
-    service = await NestFactory.createMicroservice(ServiceApp, { strategy: new BusTransport(bus, 'config-manager'), logger: false });
-    await service.listen();
-    http = await NestFactory.create(GatewayApp, { logger: false });
-    http.useGlobalPipes(apiValidationPipe());
-    await http.listen(0, '127.0.0.1');
-    base = `${await http.getUrl()}/api/v1/chargers`.replace('[::1]', '127.0.0.1');
+    harness = await startServiceHarness({ bus, db: t.db, serviceName: 'config-manager', service: ConfigManagerModule.forRoot({ heartbeatIntervalS: 120 }), api: [RegistryApiModule] });
+    base = `${harness.apiBase}/chargers`;
   }, 60_000);
 
   afterAll(async () => {
-    await http?.close();
-    await service?.close();
+    await harness?.close();
     await bus?.close();
     await t?.close();
   });

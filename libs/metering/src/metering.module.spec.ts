@@ -2,12 +2,10 @@
  * Wiring: MeteringModule on the real in-process bus through BusTransport, MeteringApiModule over real
  * HTTP, and a one-line stand-in for auth served on its contract subject.
  */
-import { Module, type INestApplication, type INestMicroservice } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { BusModule, BusTransport, InProcessBus, subjects, type ChargerMessage, type ChargerReply, type Subscription } from '#csms/bus';
-import { apiValidationPipe, ok, type ServiceReply } from '#csms/http';
+import { InProcessBus, subjects, type ChargerMessage, type ChargerReply, type Subscription } from '#csms/bus';
+import { ok, type ServiceReply } from '#csms/http';
 import type { MeterValuesRequest, StartTransactionRequest, StartTransactionResponse, StatusNotificationRequest, StopTransactionRequest } from '#csms/ocpp';
-import { PersistenceModule } from '#csms/persistence';
+import { startServiceHarness, type ServiceHarness } from '#csms/testing';
 import type { DataSource } from 'typeorm';
 import { MeteringApiModule } from './api/metering-api.module.js';
 import { MeteringModule } from './metering.module.js';
@@ -30,8 +28,7 @@ describe('MeteringModule + MeteringApiModule on the in-process bus', () => {
   let db: DataSource;
   let closeDb: () => Promise<void>;
   let bus: InProcessBus;
-  let service: INestMicroservice;
-  let http: INestApplication;
+  let harness: ServiceHarness;
   let base: string;
   let auth: Subscription | undefined;
 
@@ -43,21 +40,12 @@ describe('MeteringModule + MeteringApiModule on the in-process bus', () => {
       async (b: { chargerId: string; idTag: string }) => ok({ idTagInfo: { status: b.idTag === 'BAD' ? 'Invalid' : 'Accepted' }, free: b.idTag === 'FREE' }),
       { queue: 'auth' },
     );
-    @Module({ imports: [PersistenceModule.forDataSource(db), BusModule.forRoot(bus), MeteringModule.forRoot({ authTimeoutMs: 500 })] })
-    class ServiceApp {}
-    @Module({ imports: [BusModule.forRoot(bus), MeteringApiModule] })
-    class GatewayApp {}
-    service = await NestFactory.createMicroservice(ServiceApp, { strategy: new BusTransport(bus, 'metering'), logger: false });
-    await service.listen();
-    http = await NestFactory.create(GatewayApp, { logger: false });
-    http.useGlobalPipes(apiValidationPipe());
-    await http.listen(0, '127.0.0.1');
-    base = `${await http.getUrl()}/api/v1`.replace('[::1]', '127.0.0.1');
+    harness = await startServiceHarness({ bus, db: db, serviceName: 'metering', service: MeteringModule.forRoot({ authTimeoutMs: 500 }), api: [MeteringApiModule] });
+    base = `${harness.apiBase}`;
   }, 60_000);
 
   afterAll(async () => {
-    await http?.close();
-    await service?.close();
+    await harness?.close();
     await bus?.close();
     await closeDb?.();
   });

@@ -6,3 +6,4 @@ export { infraStatus, infraStatusSync, describeInfra } from './infra.js';
 export type { InfraStatus } from './infra.js';
 export { waitFor } from './wait-for.js';
 export { openEmbeddedTestDatabase, type EmbeddedTestDatabase } from './embedded-database.js';
+export { startServiceHarness, type ServiceHarness } from './service-harness.js';

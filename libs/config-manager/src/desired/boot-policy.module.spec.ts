@@ -4,12 +4,10 @@
  * validation pipe, and a simulated Zaptec Go on its command subject.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Module, type INestApplication, type INestMicroservice } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { BusModule, BusTransport, InProcessBus, subjects, type ChargerMessage, type ChargerReply } from '#csms/bus';
-import { apiValidationPipe, type ServiceReply } from '#csms/http';
+import { InProcessBus, subjects, type ChargerMessage, type ChargerReply } from '#csms/bus';
+import { type ServiceReply } from '#csms/http';
 import type { BootNotificationRequest, BootNotificationResponse } from '#csms/ocpp';
-import { PersistenceModule } from '#csms/persistence';
+import { startServiceHarness, type ServiceHarness } from '#csms/testing';
 import { RegistryApiModule } from '../api/registry-api.module.js';
 import { ConfigManagerModule } from '../config-manager.module.js';
 import type { ChargerConfigurationView } from './desired.service.js';
@@ -23,8 +21,7 @@ const ID = 'ZAP000400';
 describe('boot policy: module on the in-process bus + HTTP API', () => {
   let t: DesiredTestDatabase;
   let bus: InProcessBus;
-  let service: INestMicroservice;
-  let http: INestApplication;
+  let harness: ServiceHarness;
   let base: string;
   let sim: SimulatedZaptec;
   let seq = 0;
@@ -34,21 +31,12 @@ describe('boot policy: module on the in-process bus + HTTP API', () => {
     bus = await InProcessBus.open();
     sim = await SimulatedZaptec.start(bus, ID);
     const accepted = async () => ({ kind: 'decided' as const, registration: { state: 'accepted' as const, securityProfile: 1, known: true } });
-    @Module({ imports: [PersistenceModule.forDataSource(t.db), BusModule.forRoot(bus), ConfigManagerModule.forRoot({ registrationLookup: accepted, pendingIntervalS: 15, bootReconcileDelayMs: 0, connectReconcileDelayMs: 0, recheckIntervalMs: 0 })] })
-    class ServiceApp {}
-    @Module({ imports: [BusModule.forRoot(bus), RegistryApiModule] })
-    class GatewayApp {}
-    service = await NestFactory.createMicroservice(ServiceApp, { strategy: new BusTransport(bus, 'config-manager'), logger: false });
-    await service.listen();
-    http = await NestFactory.create(GatewayApp, { logger: false });
-    http.useGlobalPipes(apiValidationPipe());
-    await http.listen(0, '127.0.0.1');
-    base = `${await http.getUrl()}/api/v1/chargers`.replace('[::1]', '127.0.0.1');
+    harness = await startServiceHarness({ bus, db: t.db, serviceName: 'config-manager', service: ConfigManagerModule.forRoot({ registrationLookup: accepted, pendingIntervalS: 15, bootReconcileDelayMs: 0, connectReconcileDelayMs: 0, recheckIntervalMs: 0 }), api: [RegistryApiModule] });
+    base = `${harness.apiBase}/chargers`;
   }, 60_000);
 
   afterAll(async () => {
-    await http?.close();
-    await service?.close();
+    await harness?.close();
     await sim?.stop();
     await bus?.close();
     await t?.close();
