@@ -7,35 +7,26 @@
  */
 import { jest } from '@jest/globals';
 import { WebSocket } from 'ws';
-import { createTestDatabase, describeInfra, startNatsServer, type NatsServerHandle } from '#csms/testing';
+import { describeInfra } from '#csms/testing';
 import { apiClient } from '../support/api-client.js';
 import { rpcCharger } from '../support/rpc-charger.js';
-import { eventually, startService, type ServiceProcess } from '../support/processes.js';
+import { eventually, type ServiceProcess } from '../support/processes.js';
+import { startProductionStack, type ProductionStack } from '../support/production-stack.js';
 
 jest.setTimeout(180_000);
 
 describeInfra('two gateways and the services on NATS JetStream + PostgreSQL', () => {
-  let nats: NatsServerHandle;
-  let db: { url: string; drop(): Promise<void> };
-  const procs: ServiceProcess[] = [];
+  let stack: ProductionStack;
   let gwA: ServiceProcess;
   let gwB: ServiceProcess;
 
   beforeAll(async () => {
-    nats = await startNatsServer({ jetstream: true });
-    db = await createTestDatabase();
-    const env = { NATS_URL: nats.url, DATABASE_URL: db.url, UNKNOWN_CHARGERS: 'accept' };
-    // Services first, one at a time: each runs its migrations under the advisory lock.
-    for (const app of ['auth', 'config-manager', 'metering'] as const) procs.push(await startService({ app, env }));
-    gwA = await startService({ app: 'gateway', env: { ...env, GATEWAY_ID: 'gw-a' } });
-    gwB = await startService({ app: 'gateway', env: { ...env, GATEWAY_ID: 'gw-b' } });
-    procs.push(gwA, gwB);
+    stack = await startProductionStack([{ GATEWAY_ID: 'gw-a' }, { GATEWAY_ID: 'gw-b' }]);
+    [gwA, gwB] = stack.gateways;
   });
 
   afterAll(async () => {
-    for (const p of procs.reverse()) await p.stop().catch(() => undefined);
-    await nats?.stop();
-    await db?.drop();
+    await stack?.stop();
   });
 
   test('a command through gateway A reaches a charger on gateway B, and its answer comes back', async () => {
