@@ -4,7 +4,8 @@
  * Driven over IPC by bench/run.ts: { reqId, cmd, ... } -> { reqId, ok, result | error }.
  */
 import WebSocket from 'ws';
-import { answerFor, bootPayload, meterValuesPayload } from './lib/ocpp-frames.js';
+import { bootPayload, meterValuesPayload } from './lib/ocpp-frames.js';
+import { ChargerKeys } from './lib/charger-keys.js';
 import { summarize } from './lib/stats.js';
 
 interface Charger {
@@ -16,9 +17,18 @@ interface Charger {
   pendingId: string | null;
   sentAt: number;
   onReply: ((ok: boolean, rtMs: number) => void) | null;
+  /** What ChangeConfiguration set: a charger keeps it across reconnects, so a reconnect finds nothing to change. */
+  keys: ChargerKeys;
 }
 
 const groups = new Map<string, Charger[]>();
+/** Each charger's configuration outlives its connections (a reconnect is the same charger). */
+const keysById = new Map<string, ChargerKeys>();
+function keysOf(id: string): ChargerKeys {
+  let k = keysById.get(id);
+  if (!k) keysById.set(id, (k = new ChargerKeys()));
+  return k;
+}
 const MV_BASE_MS = Date.UTC(2030, 0, 1);
 let callErrors = 0;
 
@@ -47,8 +57,8 @@ function onMessage(c: Charger, data: WebSocket.RawData): void {
     cb?.(type === 3, rt);
   } else if (type === 2) {
     // A CSMS command: answer it as a charger would.
-    const [, id, action] = JSON.parse(s) as [number, string, string];
-    c.ws.send(JSON.stringify([3, id, answerFor(action)]));
+    const [, id, action, payload] = JSON.parse(s) as [number, string, string, unknown];
+    c.ws.send(JSON.stringify([3, id, c.keys.answer(action, payload)]));
   } else {
     // Not the compact form: parse properly.
     const frame = JSON.parse(s) as unknown[];
@@ -60,7 +70,7 @@ function onMessage(c: Charger, data: WebSocket.RawData): void {
       if (frame[0] === 4) callErrors++;
       cb?.(frame[0] === 3, rt);
     } else if (Array.isArray(frame) && frame[0] === 2) {
-      c.ws.send(JSON.stringify([3, frame[1], answerFor(String(frame[2]))]));
+      c.ws.send(JSON.stringify([3, frame[1], c.keys.answer(String(frame[2]), frame[3])]));
     }
   }
 }
@@ -73,7 +83,7 @@ function open(url: string, id: string, localAddress: string | undefined): Promis
       handshakeTimeout: 30_000,
       localAddress,
     });
-    const c: Charger = { id, ws, msgSeq: 0, mvSeq: 0, pendingId: null, sentAt: 0, onReply: null };
+    const c: Charger = { id, ws, msgSeq: 0, mvSeq: 0, pendingId: null, sentAt: 0, onReply: null, keys: keysOf(id) };
     ws.once('open', () => {
       ws.removeAllListeners('error');
       ws.on('error', () => undefined);

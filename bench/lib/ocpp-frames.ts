@@ -26,12 +26,6 @@ export function meterValuesPayload(seq: number, baseMs: number): Record<string, 
   };
 }
 
-/** What a charger answers to a CSMS CALL (the command-latency benchmark sends GetConfiguration). */
-export function answerFor(action: string): Record<string, unknown> {
-  if (action === 'GetConfiguration') return { configurationKey: [{ key: 'HeartbeatInterval', readonly: false, value: '300' }], unknownKey: [] };
-  return { status: 'Accepted' };
-}
-
 /** What a bare central system answers to a charger CALL. */
 export function centralAnswerFor(action: string): Record<string, unknown> {
   switch (action) {
