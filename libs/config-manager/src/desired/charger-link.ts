@@ -78,11 +78,14 @@ export class ChargerLink {
     return sendCommand(this.bus, chargerId, { action: 'Reset', payload: { type: 'Soft' }, timeoutMs: this.timeoutMs, origin: ORIGIN });
   }
 
-  /** Tells auth and metering what they depend on. Best effort: neither may be running; the next read tells them again. */
-  async forward(chargerId: string, values: Record<string, string>): Promise<void> {
+  /**
+   * Tells auth and metering what they depend on. Best effort: neither may be running; the next read tells them
+   * again. `auth: false` when auth already heard these values (forwardAuth right after the read).
+   */
+  async forward(chargerId: string, values: Record<string, string>, options: { auth: boolean } = { auth: true }): Promise<void> {
     const authKeys = Object.fromEntries(AUTH_KEYS.filter((k) => values[k] !== undefined).map((k) => [k, values[k] as string]));
     const tasks: Array<Promise<void>> = [];
-    if (Object.keys(authKeys).length > 0) {
+    if (options.auth && Object.keys(authKeys).length > 0) {
       tasks.push(this.tell(subjects.api('auth', 'setReportedConfiguration'), { chargerId, keys: authKeys }));
     }
     const interval = parseInteger(values['MeterValueSampleInterval'] ?? '');

@@ -1,7 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { ChargerModel } from '#csms/zaptec-profile';
 import { detectChargerModel } from '../registry/charger-model.js';
-import { writeAudit, type AuditEntry } from './desired-store.js';
 import type { ApplyStateView, ReportedKey, ReportedSnapshot } from './effective.js';
 import type { ApplyOutcome } from './entities.js';
 
@@ -76,29 +75,27 @@ export class ChargerStateStore {
   }
 
   /**
-   * Replaces the snapshot with a full GetConfiguration answer, in one transaction, and audits every value
-   * that changed since the previous snapshot as a change made at the charger (actor 'charger').
+   * Replaces the snapshot with a full GetConfiguration answer and audits every value that changed since the
+   * previous snapshot as a change made at the charger (actor 'charger'); the first snapshot is a baseline, not a
+   * change. One statement (atomic by itself): it runs at every (re)connect of every charger, and a fleet
+   * reconnecting at once should not pay a five-step transaction each. Rows are upserted rather than deleted
+   * and re-inserted, so an unchanged snapshot only moves its time.
    */
   async replaceReported(chargerId: string, keys: Record<string, ReportedKey>, at: Date): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      const prev: Array<{ key: string; value: string | null }> = await tx.query(
-        `SELECT key, value FROM config_reported WHERE charger_id = $1 FOR UPDATE`, [chargerId]);
-      const before = new Map(prev.map((r) => [r.key, r.value]));
-      await tx.query(`DELETE FROM config_reported WHERE charger_id = $1`, [chargerId]);
-      const entries = Object.entries(keys);
-      if (entries.length > 0) {
-        await tx.query(
-          `INSERT INTO config_reported (charger_id, key, value, readonly, reported_at)
-           SELECT $1, k, v, r, $2 FROM unnest($3::text[], $4::text[], $5::boolean[]) AS t(k, v, r)`,
-          [chargerId, at.toISOString(), entries.map(([k]) => k), entries.map(([, v]) => v.value), entries.map(([, v]) => v.readonly)]);
-      }
-      // The first snapshot is a baseline, not a change.
-      if (prev.length === 0) return;
-      const changed: AuditEntry[] = entries
-        .filter(([k, v]) => before.has(k) && before.get(k) !== v.value)
-        .map(([key, v]) => ({ actor: 'charger', chargerId, key, oldValue: before.get(key) ?? null, newValue: v.value, outcome: 'reported' }));
-      await writeAudit(tx, changed);
-    });
+    const entries = Object.entries(keys);
+    await this.db.query(
+      `WITH prev AS (SELECT key, value FROM config_reported WHERE charger_id = $1 FOR UPDATE),
+       fresh AS (SELECT * FROM unnest($3::text[], $4::text[], $5::boolean[]) WITH ORDINALITY AS t(k, v, r, n)),
+       gone AS (DELETE FROM config_reported c WHERE c.charger_id = $1 AND NOT EXISTS (SELECT 1 FROM fresh WHERE fresh.k = c.key)),
+       kept AS (
+         INSERT INTO config_reported (charger_id, key, value, readonly, reported_at)
+         SELECT $1, k, v, r, $2 FROM fresh
+         ON CONFLICT (charger_id, key) DO UPDATE SET value = EXCLUDED.value, readonly = EXCLUDED.readonly, reported_at = EXCLUDED.reported_at)
+       INSERT INTO config_audit (actor, charger_id, key, old_value, new_value, outcome)
+       SELECT 'charger', $1, fresh.k, prev.value, fresh.v, 'reported' FROM fresh JOIN prev ON prev.key = fresh.k
+        WHERE prev.value IS DISTINCT FROM fresh.v
+        ORDER BY fresh.n`,
+      [chargerId, at.toISOString(), entries.map(([k]) => k), entries.map(([, v]) => v.value), entries.map(([, v]) => v.readonly)]);
   }
 
   async applyStates(chargerId: string): Promise<Record<string, ApplyStateView>> {
@@ -107,15 +104,15 @@ export class ChargerStateStore {
     return Object.fromEntries(rows.map((r) => [r.key, { desiredValue: r.desired_value, outcome: r.outcome, at: new Date(r.at).toISOString(), message: r.message }]));
   }
 
-  /** Records one key's outcome; with `audit`, the ChangeConfiguration is also written to the audit trail. */
+  /** Records one key's outcome; with `audit`, the ChangeConfiguration is also written to the audit trail (one statement). */
   async setApplyState(chargerId: string, key: string, desiredValue: string, outcome: ApplyOutcome, message: string | null, audit?: { oldValue: string | null }): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      await tx.query(
-        `INSERT INTO config_apply_state (charger_id, key, desired_value, outcome, at, message) VALUES ($1, $2, $3, $4, now(), $5)
-         ON CONFLICT (charger_id, key) DO UPDATE SET desired_value = EXCLUDED.desired_value, outcome = EXCLUDED.outcome, at = EXCLUDED.at, message = EXCLUDED.message`,
-        [chargerId, key, desiredValue, outcome, message]);
-      if (audit) await writeAudit(tx, [{ actor: 'reconciler', chargerId, key, oldValue: audit.oldValue, newValue: desiredValue, outcome }]);
-    });
+    await this.db.query(
+      `WITH st AS (
+         INSERT INTO config_apply_state (charger_id, key, desired_value, outcome, at, message) VALUES ($1, $2, $3, $4, now(), $5)
+         ON CONFLICT (charger_id, key) DO UPDATE SET desired_value = EXCLUDED.desired_value, outcome = EXCLUDED.outcome, at = EXCLUDED.at, message = EXCLUDED.message)
+       INSERT INTO config_audit (actor, charger_id, key, old_value, new_value, outcome)
+       SELECT 'reconciler', $1, $2, $6::text, $3, $4 WHERE $7::boolean`,
+      [chargerId, key, desiredValue, outcome, message, audit?.oldValue ?? null, audit !== undefined]);
   }
 
   /** After a boot, RebootRequired changes took effect (or not): the next reconciliation checks them afresh. */

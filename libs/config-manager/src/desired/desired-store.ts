@@ -87,23 +87,32 @@ export class DesiredStore {
     return rows.map((r) => r.charger_id);
   }
 
-  /** The levels of many chargers at once (fleet and group validations), in three queries. */
+  /**
+   * The levels of many chargers at once, in one query: every boot and every reconciliation asks for one
+   * charger's levels, so with a fleet reconnecting this runs thousands of times a second. Group membership
+   * rows come back beside the desired rows (scope 'member'); `overrides.groupOf` judges a membership change
+   * before it is written (group validations), so its groups are read too.
+   */
   async levelsOf(chargerIds: string[], overrides: { groupOf?: Map<string, string | null> } = {}, db: Db = this.db): Promise<Map<string, DesiredLevels>> {
-    const fleet = await this.level('fleet', '', db);
-    const memberRows: Array<{ charger_id: string; group_name: string }> = await db.query(
-      `SELECT charger_id, group_name FROM config_group_members WHERE charger_id = ANY($1::text[])`, [chargerIds]);
-    const groupOf = new Map<string, string | null>(memberRows.map((r) => [r.charger_id, r.group_name]));
-    for (const [id, g] of overrides.groupOf ?? []) groupOf.set(id, g);
-    const groupNames = [...new Set([...groupOf.values()].filter((g): g is string => g !== null))];
-    const rows: DesiredRow[] = await db.query(
-      `SELECT scope, scope_id, key, value FROM config_desired
-        WHERE (scope = 'group' AND scope_id = ANY($1::text[])) OR (scope = 'charger' AND scope_id = ANY($2::text[]))`,
-      [groupNames, chargerIds]);
+    const extraGroups = [...new Set([...(overrides.groupOf?.values() ?? [])].filter((g): g is string => g !== null))];
+    const rows: Array<Omit<DesiredRow, 'scope'> & { scope: DesiredScope | 'member' }> = await db.query(
+      `WITH m AS (SELECT charger_id, group_name FROM config_group_members WHERE charger_id = ANY($1::text[]))
+       SELECT 'member' AS scope, charger_id AS scope_id, '' AS key, group_name AS value FROM m
+       UNION ALL
+       SELECT scope, scope_id, key, value FROM config_desired
+        WHERE (scope = 'fleet' AND scope_id = '')
+           OR (scope = 'charger' AND scope_id = ANY($1::text[]))
+           OR (scope = 'group' AND (scope_id IN (SELECT group_name FROM m) OR scope_id = ANY($2::text[])))
+       ORDER BY 1, 2, 3`,
+      [chargerIds, extraGroups]);
+    const groupOf = new Map<string, string | null>();
     const byLevel = new Map<string, Record<string, string>>();
     for (const r of rows) {
-      const k = `${r.scope}:${r.scope_id}`;
-      byLevel.set(k, { ...(byLevel.get(k) ?? {}), [r.key]: r.value });
+      if (r.scope === 'member') groupOf.set(r.scope_id, r.value);
+      else byLevel.set(`${r.scope}:${r.scope_id}`, { ...(byLevel.get(`${r.scope}:${r.scope_id}`) ?? {}), [r.key]: r.value });
     }
+    for (const [id, g] of overrides.groupOf ?? []) groupOf.set(id, g);
+    const fleet = byLevel.get('fleet:') ?? {};
     const out = new Map<string, DesiredLevels>();
     for (const id of chargerIds) {
       const g = groupOf.get(id) ?? null;

@@ -211,7 +211,8 @@ export class Reconciler {
         values = reportedValues({ at: new Date(), keys: again.keys });
       }
     }
-    await this.link.forward(chargerId, values);
+    // Nothing sent: auth heard exactly these values after the read (forwardAuth above); only metering needs them.
+    await this.link.forward(chargerId, values, { auth: result.sent.length > 0 });
     if (rebootRequired && this.options.resetOnRebootRequired) await this.reset(chargerId);
     return result;
   }
