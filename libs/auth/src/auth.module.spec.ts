@@ -6,7 +6,9 @@ import { BusModule, BusTransport, InProcessBus, subjects, type ChargerMessage, t
 import { apiValidationPipe } from '#csms/http';
 import type { AuthorizeResponse } from '#csms/ocpp';
 import { PersistenceModule } from '#csms/persistence';
+import { ConnectDecisionService } from './connect-decision.service.js';
 import { AuthApiModule, AuthModule } from './index.js';
+import { VerifiedCredentials } from './verified-credentials.js';
 import { openAuthTestDatabase } from './test-support/test-database.js';
 
 /** The wiring: HTTP routes -> bus verbs -> AuthModule handlers, on the real in-process bus and PGlite. */
@@ -54,6 +56,16 @@ describe('AuthModule + AuthApiModule over the in-process bus', () => {
       chargerId: 'ZAP100001', remoteAddress: '10.0.0.1', tls: false, basic: { username: 'ZAP100001', passwordBase64: Buffer.from(password).toString('base64') },
     });
     expect(reply).toEqual({ decision: 'accept', chargerId: 'ZAP100001' });
+  });
+
+  it('shares one verified-credential cache per process and forgets a charger when it is blocked', async () => {
+    const cache = app.get(VerifiedCredentials);
+    expect(app.get(ConnectDecisionService).verifiedCredentials).toBe(cache);
+    expect(cache.size).toBe(1); // ZAP100001, verified by the test above
+    const setState = (state: string) => bus.request<unknown, { ok: boolean }>(subjects.api('auth', 'setRegistration'), { chargerId: 'zap100001', state });
+    expect(await setState('blocked')).toMatchObject({ ok: true });
+    expect(cache.size).toBe(0);
+    expect(await setState('accepted')).toMatchObject({ ok: true });
   });
 
   it('idTags over HTTP answer Authorize over the bus', async () => {

@@ -18,6 +18,7 @@ import { LocalAuthListService } from './local-auth-list.service.js';
 import { LocalAuthListStore } from './local-auth-list.store.js';
 import { SecurityEventsController } from './security-events.controller.js';
 import { SecurityEventsService } from './security-events.service.js';
+import { VerifiedCredentials } from './verified-credentials.js';
 
 /**
  * The auth service: charger authentication at the upgrade, credentials and the AuthorizationKey lifecycle,
@@ -46,11 +47,13 @@ export class AuthModule {
             new LocalAuthListService(new LocalAuthListStore(db), (chargerId, request) => sendCommand(bus, chargerId, request), options.localListTimeoutMs),
           inject: [DATA_SOURCE, BUS],
         },
+        // One per process: the passwords this replica already verified with scrypt (connect storms).
+        { provide: VerifiedCredentials, useFactory: () => new VerifiedCredentials() },
         {
           provide: ConnectDecisionService,
-          useFactory: (registry: ChargerRegistryService, events: SecurityEventsService) =>
-            new ConnectDecisionService(registry, events, options.unknownChargers, new ConnectThrottle(options.throttle)),
-          inject: [ChargerRegistryService, SecurityEventsService],
+          useFactory: (registry: ChargerRegistryService, events: SecurityEventsService, verifiedCredentials: VerifiedCredentials) =>
+            new ConnectDecisionService(registry, events, options.unknownChargers, new ConnectThrottle(options.throttle), { verifiedCredentials }),
+          inject: [ChargerRegistryService, SecurityEventsService, VerifiedCredentials],
         },
         {
           provide: AuthorizationKeyRotationService,

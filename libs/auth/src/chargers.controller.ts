@@ -11,6 +11,7 @@ import {
   type RegistrationView,
 } from './charger-registry.service.js';
 import { REGISTRATION_STATES, type RegistrationState } from './entities/auth-charger.entity.js';
+import { VerifiedCredentials } from './verified-credentials.js';
 import { canonicalIdentity } from './zaptec.js';
 
 const notFound = (id: string): ServiceReply<never> => refuse(404, 'not_found', `charger ${canonicalIdentity(id)} is not registered`);
@@ -22,6 +23,7 @@ export class ChargersController {
     @Inject(ChargerRegistryService) private readonly registry: ChargerRegistryService,
     @Inject(AuthorizationKeyRotationService) private readonly rotations: AuthorizationKeyRotationService,
     @Inject(AUTH_OPTIONS) private readonly options: AuthOptions,
+    @Inject(VerifiedCredentials) private readonly verifiedCredentials: VerifiedCredentials,
   ) {}
 
   @MessagePattern(subjects.api('auth', 'registerCharger'), { queue: 'auth' })
@@ -42,6 +44,8 @@ export class ChargersController {
       ]);
     }
     if (!(await this.registry.setRegistrationState(body.chargerId, body.state))) return notFound(body.chargerId);
+    // Hygiene only (a blocked charger is refused before its password is looked at); other replicas keep theirs.
+    if (body.state === 'blocked') this.verifiedCredentials.forget(canonicalIdentity(body.chargerId));
     return ok(await this.registry.registration(body.chargerId, this.options.unknownChargers));
   }
 
@@ -65,7 +69,10 @@ export class ChargersController {
   }
 
   @MessagePattern(subjects.api('auth', 'abandonKeyRotation'), { queue: 'auth' })
-  abandonKeyRotation(body: { chargerId: string }): Promise<ServiceReply<RotationView>> {
-    return this.rotations.abandon(body.chargerId);
+  async abandonKeyRotation(body: { chargerId: string }): Promise<ServiceReply<RotationView>> {
+    const reply = await this.rotations.abandon(body.chargerId);
+    // Ending an accepted rotation changes the stored hash, which the cache checks anyway: hygiene only.
+    this.verifiedCredentials.forget(canonicalIdentity(body.chargerId));
+    return reply;
   }
 }

@@ -4,8 +4,11 @@ import type { UnknownChargersPolicy } from './auth-options.js';
 import { ChargerRegistryService } from './charger-registry.service.js';
 import { ConnectDecisionService } from './connect-decision.service.js';
 import { ConnectThrottle } from './connect-throttle.js';
+import { hashPassword, verifyPassword } from './password-hash.js';
 import { SecurityEventsService } from './security-events.service.js';
+import { queryRows } from './sql.js';
 import { openAuthTestDatabase } from './test-support/test-database.js';
+import { VerifiedCredentials } from './verified-credentials.js';
 
 const b64 = (s: string | Buffer): string => Buffer.from(s).toString('base64');
 const basic = (username: string, password: string | Buffer): ConnectAuthRequest['basic'] => ({ username, passwordBase64: b64(password) });
@@ -140,6 +143,136 @@ describe('ConnectDecisionService', () => {
     for (const id of ['A1', 'A2', 'A3']) expect(await s.decide(ws(id, { remoteAddress: '192.0.2.7' }))).toMatchObject({ decision: 'unknown' });
     expect(await s.decide(ws('ZAP000001', { remoteAddress: '192.0.2.7', basic: basic('ZAP000001', 'correct-horse-battery') }))).toMatchObject({
       decision: 'throttled',
+    });
+  });
+
+  describe('verified-credential cache (reconnect storms)', () => {
+    let scryptCalls: number;
+    let cache: VerifiedCredentials;
+    let cacheClock: number;
+    const countingVerify = (password: Uint8Array, stored: string): Promise<boolean> => {
+      scryptCalls += 1;
+      return verifyPassword(password, stored);
+    };
+    const cached = (): ConnectDecisionService =>
+      new ConnectDecisionService(registry, events, 'reject', new ConnectThrottle({ maxFailures: 100 }, () => clock), {
+        verifiedCredentials: cache,
+        verifyPassword: countingVerify,
+      });
+    const login = (s: ConnectDecisionService, id: string, password: string) => s.decide(ws(id, { basic: basic(id, password) }));
+
+    beforeAll(async () => {
+      for (const id of ['CACHE01', 'CACHE02', 'CACHE03', 'CACHE04']) {
+        expect((await registry.registerCharger({ id, securityProfile: 1, password: `pw-${id}` })).ok).toBe(true);
+      }
+    });
+    beforeEach(() => {
+      scryptCalls = 0;
+      cacheClock = 5_000_000;
+      cache = new VerifiedCredentials({ ttlMs: 60_000, now: () => cacheClock });
+    });
+
+    it('a second connect with the same password skips scrypt', async () => {
+      const s = cached();
+      expect(await login(s, 'CACHE01', 'pw-CACHE01')).toEqual({ decision: 'accept', chargerId: 'CACHE01' });
+      expect(scryptCalls).toBe(1);
+      expect(cache.size).toBe(1);
+      // Also through another service sharing the process-wide cache.
+      expect(await login(s, 'CACHE01', 'pw-CACHE01')).toEqual({ decision: 'accept', chargerId: 'CACHE01' });
+      expect(await login(cached(), 'CACHE01', 'pw-CACHE01')).toEqual({ decision: 'accept', chargerId: 'CACHE01' });
+      expect(scryptCalls).toBe(1);
+      expect(s.counters.accepted).toBe(2);
+    });
+
+    it('a different password misses and is refused by scrypt, with the usual failure path', async () => {
+      const s = cached();
+      await login(s, 'CACHE01', 'pw-CACHE01');
+      scryptCalls = 0;
+      expect(await login(s, 'CACHE01', 'pw-CACHE01x')).toMatchObject({ decision: 'unauthorized', reason: 'Basic Auth password does not match' });
+      expect(scryptCalls).toBe(1);
+      expect(s.counters.failures.InvalidPassword).toBe(1);
+      expect((await events.list('CACHE01'))[0]).toMatchObject({ type: 'InvalidPassword' });
+      // The right one still hits.
+      expect(await login(s, 'CACHE01', 'pw-CACHE01')).toMatchObject({ decision: 'accept' });
+      expect(scryptCalls).toBe(1);
+    });
+
+    it('a changed stored hash misses and the old password is refused', async () => {
+      const s = cached();
+      await login(s, 'CACHE02', 'pw-CACHE02');
+      // The credential changes behind the cache's back (another replica, re-registration).
+      await queryRows(db, `UPDATE auth_chargers SET password_hash = $2 WHERE charger_id = $1`, ['CACHE02', await hashPassword(Buffer.from('rotated-02'))]);
+      scryptCalls = 0;
+      expect(await login(s, 'CACHE02', 'pw-CACHE02')).toMatchObject({ decision: 'unauthorized' });
+      expect(scryptCalls).toBe(1);
+      expect(await login(s, 'CACHE02', 'rotated-02')).toMatchObject({ decision: 'accept' });
+      expect(await login(s, 'CACHE02', 'rotated-02')).toMatchObject({ decision: 'accept' });
+      expect(scryptCalls).toBe(2);
+    });
+
+    it('an entry past its TTL is verified with scrypt again', async () => {
+      const s = cached();
+      await login(s, 'CACHE01', 'pw-CACHE01');
+      cacheClock += 59_999;
+      await login(s, 'CACHE01', 'pw-CACHE01');
+      expect(scryptCalls).toBe(1);
+      cacheClock += 1;
+      expect(await login(s, 'CACHE01', 'pw-CACHE01')).toMatchObject({ decision: 'accept' });
+      expect(scryptCalls).toBe(2);
+    });
+
+    it('evicts the least recently used charger at maxEntries', async () => {
+      cache = new VerifiedCredentials({ maxEntries: 1, now: () => cacheClock });
+      const s = cached();
+      await login(s, 'CACHE01', 'pw-CACHE01');
+      await login(s, 'CACHE03', 'pw-CACHE03');
+      expect(cache.size).toBe(1);
+      expect(scryptCalls).toBe(2);
+      await login(s, 'CACHE03', 'pw-CACHE03');
+      expect(scryptCalls).toBe(2);
+      expect(await login(s, 'CACHE01', 'pw-CACHE01')).toMatchObject({ decision: 'accept' });
+      expect(scryptCalls).toBe(3);
+    });
+
+    it('maxEntries 0 verifies every connect with scrypt', async () => {
+      cache = new VerifiedCredentials({ maxEntries: 0 });
+      const s = cached();
+      for (let i = 0; i < 3; i++) expect(await login(s, 'CACHE01', 'pw-CACHE01')).toMatchObject({ decision: 'accept' });
+      expect(scryptCalls).toBe(3);
+    });
+
+    it('a blocked charger is refused before the cache or scrypt is consulted', async () => {
+      const s = cached();
+      await login(s, 'CACHE03', 'pw-CACHE03');
+      await registry.setRegistrationState('CACHE03', 'blocked');
+      scryptCalls = 0;
+      expect(await login(s, 'CACHE03', 'pw-CACHE03')).toMatchObject({ decision: 'unauthorized', reason: expect.stringContaining('blocked') });
+      expect(scryptCalls).toBe(0);
+      await registry.setRegistrationState('CACHE03', 'accepted');
+    });
+
+    it('the pending password is not cached, its promotion works and the promoted hash is cached from then on', async () => {
+      const s = cached();
+      await login(s, 'CACHE04', 'pw-CACHE04');
+      expect(scryptCalls).toBe(1);
+      const pending = await hashPassword(Buffer.from('new-key-04'));
+      await queryRows(db, `UPDATE auth_chargers SET pending_password_hash = $2, rotation_state = 'accepted' WHERE charger_id = $1`, ['CACHE04', pending]);
+      // During the grace period the old password still hits.
+      expect(await login(s, 'CACHE04', 'pw-CACHE04')).toMatchObject({ decision: 'accept' });
+      expect(scryptCalls).toBe(1);
+      // The new one: a miss, scrypt against the old hash (no), then the pending one (yes): promoted, not remembered.
+      expect(await login(s, 'CACHE04', 'new-key-04')).toMatchObject({ decision: 'accept' });
+      expect(scryptCalls).toBe(3);
+      expect(await registry.find('CACHE04')).toMatchObject({ passwordHash: pending, pendingPasswordHash: null });
+      expect(cache.size).toBe(0);
+      // Next connect: one scrypt against the promoted hash, then cached.
+      expect(await login(s, 'CACHE04', 'new-key-04')).toMatchObject({ decision: 'accept' });
+      expect(scryptCalls).toBe(4);
+      expect(await login(s, 'CACHE04', 'new-key-04')).toMatchObject({ decision: 'accept' });
+      expect(scryptCalls).toBe(4);
+      // The old password stopped working, cache or not.
+      expect(await login(s, 'CACHE04', 'pw-CACHE04')).toMatchObject({ decision: 'unauthorized' });
+      expect(scryptCalls).toBe(5);
     });
   });
 });

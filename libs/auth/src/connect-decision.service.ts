@@ -5,6 +5,7 @@ import { ConnectThrottle } from './connect-throttle.js';
 import type { SecurityProfile } from './entities/auth-charger.entity.js';
 import { verifyPassword } from './password-hash.js';
 import { SecurityEventsService } from './security-events.service.js';
+import { VerifiedCredentials } from './verified-credentials.js';
 import { canonicalIdentity } from './zaptec.js';
 
 /** Why a connection was refused: the security event type and the metrics label. */
@@ -25,6 +26,13 @@ export interface ConnectCounters {
   failures: Partial<Record<ConnectFailure, number>>;
 }
 
+export interface ConnectDecisionOptions {
+  /** Passwords already verified by scrypt; AuthModule shares one per process. Default: a private one. */
+  verifiedCredentials?: VerifiedCredentials;
+  /** The scrypt check (`verifyPassword`); tests pass a counting one. */
+  verifyPassword?: (password: Uint8Array, storedHash: string) => Promise<boolean>;
+}
+
 /** The security profile a connection presents (OCPP16-NOTES §5). */
 export function presentedProfile(req: ConnectAuthRequest, recorded?: SecurityProfile): SecurityProfile {
   // A profile-2 charger may carry a client certificate too; it still authenticates by Basic Auth over TLS.
@@ -40,14 +48,20 @@ export function presentedProfile(req: ConnectAuthRequest, recorded?: SecurityPro
  */
 export class ConnectDecisionService {
   readonly counters: ConnectCounters = { accepted: 0, registered: 0, throttled: 0, failures: {} };
+  readonly verifiedCredentials: VerifiedCredentials;
+  private readonly verifyPassword: (password: Uint8Array, storedHash: string) => Promise<boolean>;
 
   constructor(
     private readonly registry: ChargerRegistryService,
     private readonly events: SecurityEventsService,
     private readonly unknownChargers: UnknownChargersPolicy,
     readonly throttle: ConnectThrottle,
+    options: ConnectDecisionOptions = {},
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.verifiedCredentials = options.verifiedCredentials ?? new VerifiedCredentials();
+    this.verifyPassword = options.verifyPassword ?? verifyPassword;
+  }
 
   async decide(req: ConnectAuthRequest): Promise<ConnectAuthReply> {
     const id = canonicalIdentity(req.chargerId);
@@ -125,10 +139,19 @@ export class ConnectDecisionService {
     if (!c.passwordHash && !c.pendingPasswordHash) {
       return { failure: 'NoCredentialOnRecord', message: `charger ${c.chargerId} has no password on record` };
     }
-    if (c.passwordHash && (await verifyPassword(password, c.passwordHash))) return undefined;
-    if (c.pendingPasswordHash && (await verifyPassword(password, c.pendingPasswordHash))) {
+    if (c.passwordHash) {
+      // A reconnect storm costs one HMAC per charger instead of scrypt; a miss is no refusal, scrypt decides.
+      if (this.verifiedCredentials.matches(c.chargerId, c.passwordHash, password)) return undefined;
+      if (await this.verifyPassword(password, c.passwordHash)) {
+        this.verifiedCredentials.remember(c.chargerId, c.passwordHash, password);
+        return undefined;
+      }
+    }
+    if (c.pendingPasswordHash && (await this.verifyPassword(password, c.pendingPasswordHash))) {
       // The charger uses the new key: the rotation is complete and the old password stops working (issue 4 §2).
+      // Not remembered here: the promotion changes the stored hash, the next connect verifies it once.
       await this.registry.promotePending(c.chargerId, c.pendingPasswordHash);
+      this.verifiedCredentials.forget(c.chargerId);
       return undefined;
     }
     return { failure: 'InvalidPassword', message: 'Basic Auth password does not match' };

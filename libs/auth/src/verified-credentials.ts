@@ -1,0 +1,95 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Remembers which (charger, stored hash, password) triples already passed scrypt in this process, so a
+ * reconnect storm does not pay scrypt again: ~30 ms of CPU per verify means 10,000 Basic Auth chargers
+ * reconnecting after an outage cost ~300 CPU-seconds before the last one is admitted. The same charger
+ * presents the same password every time, so after one verify per charger (per TTL, per replica) a reconnect
+ * costs one HMAC.
+ *
+ * The trade-off: no password is kept, only HMAC-SHA256 of it under a random secret that lives in this
+ * process's memory only (never stored or logged), so a leaked database or backup gives nothing new. Someone
+ * who can read this process's memory could test guesses at HMAC speed instead of scrypt speed, but such an
+ * attacker can read the passwords as they arrive anyway. Generated keys (40 hex digits, 160 bits) are not
+ * guessable at any speed. A miss never refuses: the caller falls back to scrypt and its failure path.
+ *
+ * An entry is tied to the stored hash it was verified against, so a changed credential (rotation promoted,
+ * re-registration) misses by itself; `forget` is hygiene only. Bounded like the connect throttle: beyond
+ * `maxEntries` the least recently used charger is dropped (Map insertion order, re-inserted on a hit), and an
+ * entry older than `ttlMs` (counted from the scrypt verify, not refreshed by hits) is verified again.
+ */
+export interface VerifiedCredentialsOptions {
+  /** 0 disables the cache: `matches` is always false, `remember` does nothing. */
+  maxEntries: number;
+  ttlMs: number;
+  now: () => number;
+}
+
+export const DEFAULT_VERIFIED_CREDENTIALS_OPTIONS: Omit<VerifiedCredentialsOptions, 'now'> = {
+  maxEntries: 100_000,
+  ttlMs: 24 * 3600 * 1000,
+};
+
+interface Entry {
+  storedHash: string;
+  digest: Buffer;
+  at: number;
+}
+
+export class VerifiedCredentials {
+  private readonly secret = randomBytes(32);
+  private readonly entries = new Map<string, Entry>();
+  private readonly maxEntries: number;
+  private readonly ttlMs: number;
+  private readonly now: () => number;
+
+  constructor({
+    maxEntries = DEFAULT_VERIFIED_CREDENTIALS_OPTIONS.maxEntries,
+    ttlMs = DEFAULT_VERIFIED_CREDENTIALS_OPTIONS.ttlMs,
+    now = () => Date.now(),
+  }: Partial<VerifiedCredentialsOptions> = {}) {
+    this.maxEntries = maxEntries;
+    this.ttlMs = ttlMs;
+    this.now = now;
+  }
+
+  /** True only for a fresh entry verified against this very stored hash with these password bytes. */
+  matches(chargerId: string, storedHash: string, password: Uint8Array): boolean {
+    if (this.maxEntries <= 0) return false;
+    const entry = this.entries.get(chargerId);
+    if (!entry) return false;
+    if (this.now() - entry.at >= this.ttlMs) {
+      this.entries.delete(chargerId);
+      return false;
+    }
+    if (entry.storedHash !== storedHash || !timingSafeEqual(entry.digest, this.digest(password))) return false;
+    // Re-inserting moves the key to the end, so Map order is least recently used first.
+    this.entries.delete(chargerId);
+    this.entries.set(chargerId, entry);
+    return true;
+  }
+
+  /** Call only after scrypt verified `password` against `storedHash`. */
+  remember(chargerId: string, storedHash: string, password: Uint8Array): void {
+    if (this.maxEntries <= 0) return;
+    this.entries.delete(chargerId);
+    this.entries.set(chargerId, { storedHash, digest: this.digest(password), at: this.now() });
+    while (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.entries.delete(oldest);
+    }
+  }
+
+  forget(chargerId: string): void {
+    this.entries.delete(chargerId);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private digest(password: Uint8Array): Buffer {
+    return createHmac('sha256', this.secret).update(password).digest();
+  }
+}
