@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { ok, refuse, type ServiceReply } from '#csms/http';
+import { Batcher } from '#csms/persistence';
 import type { UnknownChargersPolicy } from './auth-options.js';
 import { queryRows } from './sql.js';
 import type { RegistrationState, RotationState, SecurityProfile } from './entities/auth-charger.entity.js';
@@ -77,11 +78,20 @@ const REPORTED_KEYS = ['FreeCharging', 'FreeChargingIdTag', 'UseAuthorizationKey
 const wholeNumber = (v: string | undefined): number | null => (v !== undefined && /^\s*\d{1,9}\s*$/.test(v) ? Number(v) : null);
 
 export class ChargerRegistryService {
-  constructor(private readonly db: DataSource) {}
+  /** Every connect and every boot looks a charger up: lookups arriving together share one query. */
+  private readonly finder: Batcher<string, ChargerRecord | undefined>;
 
-  async find(chargerId: string): Promise<ChargerRecord | undefined> {
-    const rows = await queryRows<Row>(this.db, `SELECT * FROM auth_chargers WHERE charger_id = $1`, [canonicalIdentity(chargerId)]);
-    return rows[0] ? toRecord(rows[0]) : undefined;
+  constructor(private readonly db: DataSource) {
+    this.finder = new Batcher(async (ids) => {
+      const rows = await queryRows<Row>(this.db, `SELECT * FROM auth_chargers WHERE charger_id = ANY($1::text[])`, [[...new Set(ids)]]);
+      const byId = new Map(rows.map((r) => [r.charger_id as string, toRecord(r)]));
+      return ids.map((id) => byId.get(id));
+    });
+  }
+
+  /** Reads after the call (never an answer from before it), so a lookup right after a write sees the write. */
+  find(chargerId: string): Promise<ChargerRecord | undefined> {
+    return this.finder.add(canonicalIdentity(chargerId));
   }
 
   /** Inserts a charger; false when the (canonical) id is already registered. */

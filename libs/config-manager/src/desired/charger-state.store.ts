@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { Batcher, roundsOfDistinct } from '#csms/persistence';
 import type { ChargerModel } from '#csms/zaptec-profile';
 import { detectChargerModel } from '../registry/charger-model.js';
 import type { ApplyStateView, ReportedKey, ReportedSnapshot } from './effective.js';
@@ -26,14 +27,49 @@ export interface ChargerInfo {
 
 /** What the charger reported and how our ChangeConfigurations went, per key. */
 export class ChargerStateStore {
-  constructor(private readonly db: DataSource) {}
+  /**
+   * What every boot and every reconciliation reads and writes per charger; when a fleet reconnects, the
+   * operations arriving together share one statement each (see Batcher).
+   */
+  private readonly rebootClears: Batcher<string, void>;
+  private readonly infos: Batcher<string, ChargerInfo>;
+  private readonly applyReads: Batcher<string, Record<string, ApplyStateView>>;
+  private readonly snapshots: Batcher<Snapshot, void>;
+
+  constructor(private readonly db: DataSource) {
+    this.rebootClears = new Batcher<string, void>(async (ids) => {
+      await this.db.query(`DELETE FROM config_apply_state WHERE charger_id = ANY($1::text[]) AND outcome IN ('RebootRequired', 'NotSupported')`, [[...new Set(ids)]]);
+      return ids.map(() => undefined);
+    });
+    this.infos = new Batcher<string, ChargerInfo>(async (ids) => {
+      const rows: Array<{ charger_id: string; model: ChargerModel; connected: boolean }> = await this.db.query(
+        `SELECT charger_id, model, connected FROM config_chargers WHERE charger_id = ANY($1::text[])`, [[...new Set(ids)]]);
+      const byId = new Map(rows.map((r) => [r.charger_id, r]));
+      return ids.map((id) => {
+        const r = byId.get(id);
+        return r ? { model: r.model, connected: r.connected, known: true } : { model: detectChargerModel({ chargerId: id }), connected: false, known: false };
+      });
+    });
+    this.applyReads = new Batcher<string, Record<string, ApplyStateView>>(async (ids) => {
+      const rows: Array<ApplyRow & { charger_id: string }> = await this.db.query(
+        `SELECT charger_id, key, desired_value, outcome, at, message FROM config_apply_state WHERE charger_id = ANY($1::text[])`, [[...new Set(ids)]]);
+      const byId = new Map<string, Record<string, ApplyStateView>>();
+      for (const r of rows) {
+        const views = byId.get(r.charger_id) ?? {};
+        views[r.key] = { desiredValue: r.desired_value, outcome: r.outcome, at: new Date(r.at).toISOString(), message: r.message };
+        byId.set(r.charger_id, views);
+      }
+      return ids.map((id) => ({ ...(byId.get(id) ?? {}) }));
+    });
+    this.snapshots = new Batcher<Snapshot, void>(async (items) => {
+      for (const round of roundsOfDistinct(items, (it) => it.chargerId)) await replaceSnapshots(this.db, round.map(([, it]) => it));
+      return items.map(() => undefined);
+    });
+  }
 
   /** The registry's model (override or detected at boot); a charger never seen gets the model its identity suggests. */
-  async info(chargerId: string): Promise<ChargerInfo> {
-    const rows: Array<{ model: ChargerModel; connected: boolean }> = await this.db.query(
-      `SELECT model, connected FROM config_chargers WHERE charger_id = $1`, [chargerId]);
-    const r = rows[0];
-    return r ? { model: r.model, connected: r.connected, known: true } : { model: detectChargerModel({ chargerId }), connected: false, known: false };
+  info(chargerId: string): Promise<ChargerInfo> {
+    return this.infos.add(chargerId);
   }
 
   async models(chargerIds: string[]): Promise<Map<string, ChargerModel>> {
@@ -77,31 +113,14 @@ export class ChargerStateStore {
   /**
    * Replaces the snapshot with a full GetConfiguration answer and audits every value that changed since the
    * previous snapshot as a change made at the charger (actor 'charger'); the first snapshot is a baseline, not a
-   * change. One statement (atomic by itself): it runs at every (re)connect of every charger, and a fleet
-   * reconnecting at once should not pay a five-step transaction each. Rows are upserted rather than deleted
-   * and re-inserted, so an unchanged snapshot only moves its time.
+   * change. Runs at every (re)connect of every charger, so snapshots arriving together are one statement.
    */
-  async replaceReported(chargerId: string, keys: Record<string, ReportedKey>, at: Date): Promise<void> {
-    const entries = Object.entries(keys);
-    await this.db.query(
-      `WITH prev AS (SELECT key, value FROM config_reported WHERE charger_id = $1 FOR UPDATE),
-       fresh AS (SELECT * FROM unnest($3::text[], $4::text[], $5::boolean[]) WITH ORDINALITY AS t(k, v, r, n)),
-       gone AS (DELETE FROM config_reported c WHERE c.charger_id = $1 AND NOT EXISTS (SELECT 1 FROM fresh WHERE fresh.k = c.key)),
-       kept AS (
-         INSERT INTO config_reported (charger_id, key, value, readonly, reported_at)
-         SELECT $1, k, v, r, $2 FROM fresh
-         ON CONFLICT (charger_id, key) DO UPDATE SET value = EXCLUDED.value, readonly = EXCLUDED.readonly, reported_at = EXCLUDED.reported_at)
-       INSERT INTO config_audit (actor, charger_id, key, old_value, new_value, outcome)
-       SELECT 'charger', $1, fresh.k, prev.value, fresh.v, 'reported' FROM fresh JOIN prev ON prev.key = fresh.k
-        WHERE prev.value IS DISTINCT FROM fresh.v
-        ORDER BY fresh.n`,
-      [chargerId, at.toISOString(), entries.map(([k]) => k), entries.map(([, v]) => v.value), entries.map(([, v]) => v.readonly)]);
+  replaceReported(chargerId: string, keys: Record<string, ReportedKey>, at: Date): Promise<void> {
+    return this.snapshots.add({ chargerId, keys, at });
   }
 
-  async applyStates(chargerId: string): Promise<Record<string, ApplyStateView>> {
-    const rows: ApplyRow[] = await this.db.query(
-      `SELECT key, desired_value, outcome, at, message FROM config_apply_state WHERE charger_id = $1`, [chargerId]);
-    return Object.fromEntries(rows.map((r) => [r.key, { desiredValue: r.desired_value, outcome: r.outcome, at: new Date(r.at).toISOString(), message: r.message }]));
+  applyStates(chargerId: string): Promise<Record<string, ApplyStateView>> {
+    return this.applyReads.add(chargerId);
   }
 
   /** Records one key's outcome; with `audit`, the ChangeConfiguration is also written to the audit trail (one statement). */
@@ -116,7 +135,37 @@ export class ChargerStateStore {
   }
 
   /** After a boot, RebootRequired changes took effect (or not): the next reconciliation checks them afresh. */
-  async clearRebootPending(chargerId: string): Promise<void> {
-    await this.db.query(`DELETE FROM config_apply_state WHERE charger_id = $1 AND outcome IN ('RebootRequired', 'NotSupported')`, [chargerId]);
+  clearRebootPending(chargerId: string): Promise<void> {
+    return this.rebootClears.add(chargerId);
   }
+}
+
+interface Snapshot {
+  chargerId: string;
+  keys: Record<string, ReportedKey>;
+  at: Date;
+}
+
+/**
+ * One statement (atomic by itself) for the snapshots of distinct chargers: rows are upserted rather than
+ * deleted and re-inserted, so an unchanged snapshot only moves its time; keys no longer reported go; the audit
+ * rows are the values that differ from the previous snapshot (none for a first snapshot: nothing to join).
+ */
+async function replaceSnapshots(db: DataSource, snaps: Snapshot[]): Promise<void> {
+  const rows = snaps.flatMap((s) => Object.entries(s.keys).map(([k, v]) => ({ c: s.chargerId, k, v: v.value, r: v.readonly, at: s.at.toISOString() })));
+  await db.query(
+    `WITH prev AS (SELECT charger_id, key, value FROM config_reported WHERE charger_id = ANY($1::text[]) FOR UPDATE),
+     fresh AS (SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::boolean[], $6::timestamptz[]) WITH ORDINALITY AS t(c, k, v, r, at, n)),
+     gone AS (
+       DELETE FROM config_reported x WHERE x.charger_id = ANY($1::text[])
+          AND NOT EXISTS (SELECT 1 FROM fresh WHERE fresh.c = x.charger_id AND fresh.k = x.key)),
+     kept AS (
+       INSERT INTO config_reported (charger_id, key, value, readonly, reported_at)
+       SELECT c, k, v, r, at FROM fresh
+       ON CONFLICT (charger_id, key) DO UPDATE SET value = EXCLUDED.value, readonly = EXCLUDED.readonly, reported_at = EXCLUDED.reported_at)
+     INSERT INTO config_audit (actor, charger_id, key, old_value, new_value, outcome)
+     SELECT 'charger', fresh.c, fresh.k, prev.value, fresh.v, 'reported' FROM fresh JOIN prev ON prev.charger_id = fresh.c AND prev.key = fresh.k
+      WHERE prev.value IS DISTINCT FROM fresh.v
+      ORDER BY fresh.n`,
+    [snaps.map((s) => s.chargerId), rows.map((x) => x.c), rows.map((x) => x.k), rows.map((x) => x.v), rows.map((x) => x.r), rows.map((x) => x.at)]);
 }

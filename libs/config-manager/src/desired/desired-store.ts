@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { Batcher } from '#csms/persistence';
 import type { DesiredLevels } from './effective.js';
 import type { DesiredScope } from './entities.js';
 
@@ -63,7 +64,15 @@ export async function writeAudit(db: Db, entries: AuditEntry[]): Promise<void> {
 
 /** Reads and writes of the desired levels and groups. */
 export class DesiredStore {
-  constructor(private readonly db: DataSource) {}
+  /** Every boot and every reconciliation reads one charger's levels: reads arriving together share one query. */
+  private readonly levelReads: Batcher<string, DesiredLevels>;
+
+  constructor(private readonly db: DataSource) {
+    this.levelReads = new Batcher(async (ids) => {
+      const levels = await this.levelsOf([...new Set(ids)]);
+      return ids.map((id) => levels.get(id) as DesiredLevels);
+    });
+  }
 
   async level(scope: DesiredScope, scopeId: string, db: Db = this.db): Promise<Record<string, string>> {
     const rows: DesiredRow[] = await db.query(
@@ -121,8 +130,10 @@ export class DesiredStore {
     return out;
   }
 
-  async levelsFor(chargerId: string, db: Db = this.db): Promise<DesiredLevels> {
-    return (await this.levelsOf([chargerId], {}, db)).get(chargerId) as DesiredLevels;
+  /** In a transaction (`db` given) read there; otherwise batched with the reads arriving meanwhile. */
+  async levelsFor(chargerId: string, db?: Db): Promise<DesiredLevels> {
+    if (db) return (await this.levelsOf([chargerId], {}, db)).get(chargerId) as DesiredLevels;
+    return this.levelReads.add(chargerId);
   }
 
   /** Every charger the fleet level reaches: known to the registry, in a group, or with its own desired keys. */

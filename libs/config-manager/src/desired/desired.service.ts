@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { ok, refuse, type ApiFieldError, type ServiceReply } from '#csms/http';
+import { Batcher } from '#csms/persistence';
 import { getKeyDefinition, MODEL_NAMES, type ChargerModel } from '#csms/zaptec-profile';
 import { notInSyncReason } from './boot-sync.js';
 import type { ChargerInfo, ChargerStateStore } from './charger-state.store.js';
@@ -36,21 +37,31 @@ const actorOf = (a: string | undefined): string => (a && a.startsWith('api:') ? 
 
 /** The `api.config-manager.*` verbs: desired configuration per level, validated by the profile before it is stored. */
 export class DesiredService {
+  /** Every BootNotification asks; boots arriving together share three queries (see Batcher). */
+  private readonly heartbeats: Batcher<string, number | undefined>;
+
   constructor(
     private readonly db: DataSource,
     private readonly desired: DesiredStore,
     private readonly state: ChargerStateStore,
     private readonly reconciler: Reconciler,
     private readonly log: Pick<Logger, 'warn'> = new Logger('DesiredService'),
-  ) {}
+  ) {
+    this.heartbeats = new Batcher(async (ids) => {
+      const distinct = [...new Set(ids)];
+      const models = await this.state.models(distinct);
+      const levels = await this.desired.levelsOf(distinct);
+      const reported = await this.state.reportedMany(distinct);
+      return ids.map((id) => {
+        const value = effectiveFor(levels.get(id) as DesiredLevels, models.get(id) as ChargerModel, reported.get(id) ?? {}).effective.HeartbeatInterval;
+        return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
+      });
+    });
+  }
 
   /** The charger's effective desired HeartbeatInterval (s), for its BootNotification answer. */
-  async heartbeatIntervalFor(chargerId: string): Promise<number | undefined> {
-    const info = await this.state.info(chargerId);
-    const levels = await this.desired.levelsFor(chargerId);
-    const reported = (await this.state.reportedMany([chargerId])).get(chargerId) ?? {};
-    const value = effectiveFor(levels, info.model, reported).effective.HeartbeatInterval;
-    return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
+  heartbeatIntervalFor(chargerId: string): Promise<number | undefined> {
+    return this.heartbeats.add(chargerId);
   }
 
   /**

@@ -149,6 +149,30 @@ describe('BootService', () => {
     expect(count[0].n).toBe(2);
   });
 
+  it('records boots arriving together (several of one charger among them) as if one by one', async () => {
+    const s = service();
+    const models: string[] = [];
+    s.onBooted((b) => void models.push(`${b.chargerId}:${b.model}`));
+    const go = (id: string, fw: string, at: string): ChargerMessage<BootNotificationRequest> =>
+      bootMsg(id, { chargePointVendor: 'Zaptec', chargePointModel: 'Go', firmwareVersion: fw }, at);
+    const aOld = go('ZAP000020', '1.0.0', '2025-11-25T09:00:00.000Z');
+    const aNew = go('ZAP000020', '2.0.0', '2025-11-25T09:30:00.000Z');
+    const many = [aOld, go('ZAP000021', '1.0.0', '2025-11-25T09:00:00.000Z'), aNew, { ...aNew }, go('ZPG000022', '1.0.0', '2025-11-25T09:00:00.000Z'),
+      bootMsg('ZPG000022', { chargePointVendor: 'Zaptec', chargePointModel: 'Pro', firmwareVersion: '0.9.0' }, '2025-11-25T08:00:00.000Z')];
+    const replies = await Promise.all(many.map((m) => s.boot(m, NOW)));
+    expect(replies.map((r) => r.status)).toEqual(Array(many.length).fill('Accepted'));
+    expect(await row('ZAP000020')).toMatchObject({ firmware_version: '2.0.0' });
+    expect(await row('ZAP000021')).toMatchObject({ firmware_version: '1.0.0' });
+    // The older Pro boot came last but must not overwrite the newer one.
+    expect(await row('ZPG000022')).toMatchObject({ firmware_version: '1.0.0' });
+    const counts: Array<{ charger_id: string; n: number }> = await t.db.query(
+      `SELECT charger_id, count(*)::int AS n FROM config_boot_log GROUP BY charger_id ORDER BY charger_id`);
+    expect(counts).toEqual([{ charger_id: 'ZAP000020', n: 2 }, { charger_id: 'ZAP000021', n: 1 }, { charger_id: 'ZPG000022', n: 2 }]);
+    await new Promise((r) => setImmediate(r));
+    expect(models).toHaveLength(many.length);
+    expect(models.filter((m) => m.startsWith('ZPG000022'))).toEqual(['ZPG000022:zaptec-pro', 'ZPG000022:zaptec-pro']);
+  });
+
   it('tells boot listeners the effective model and status', async () => {
     const s = service();
     const seen = new Promise<string>((resolve) => s.onBooted((b) => resolve(`${b.chargerId}:${b.model}:${b.status}`)));

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { ChargerMessage } from '#csms/bus';
+import { Batcher, roundsOfDistinct } from '#csms/persistence';
 import type { BootNotificationRequest, BootNotificationResponse } from '#csms/ocpp';
 import { detectChargerModel, type ChargerModel } from '../registry/charger-model.js';
 import { decideBoot, type BootDecision, type BootIntervals } from './boot-decision.js';
@@ -34,12 +35,27 @@ export class BootService {
   private acceptedInterval?: (chargerId: string) => Promise<number | undefined>;
   private syncCheck?: ConfigurationSyncCheck;
 
+  /**
+   * When a fleet boots at once, the boots' reads and writes arriving together each share one statement
+   * (see Batcher); a boot alone still goes out at once.
+   */
+  private readonly policies: Batcher<string, boolean>;
+  private readonly records: Batcher<BootRecord, ChargerModel>;
+
   constructor(
     private readonly db: DataSource,
     private readonly lookup: RegistrationLookup,
     private readonly intervals: BootIntervals,
     private readonly log: WarnLogger = new Logger('BootService'),
-  ) {}
+  ) {
+    this.policies = new Batcher(async (ids) => {
+      const rows: Array<{ charger_id: string }> = await this.db.query(
+        `SELECT charger_id FROM config_chargers WHERE charger_id = ANY($1::text[]) AND apply_config_before_accept`, [[...new Set(ids)]]);
+      const on = new Set(rows.map((r) => r.charger_id));
+      return ids.map((id) => on.has(id));
+    });
+    this.records = new Batcher((items) => recordBoots(this.db, items));
+  }
 
   /**
    * Registers a listener called after each recorded boot, before the reply leaves. Listeners must not
@@ -79,7 +95,7 @@ export class BootService {
       this.log.warn(`BootNotification of ${msg.chargerId} answered Pending (retry in ${decision.interval} s): ${outcome.reason}`);
     }
     const detected = detectChargerModel({ chargerId: msg.chargerId, ...msg.payload });
-    const model = await this.record(msg, detected, decision);
+    const model = await this.records.add({ msg, detected, decision });
     this.notify({ chargerId: msg.chargerId, model, status: decision.status, boot: msg.payload, at: msg.receivedAt });
     return { status: decision.status, currentTime: now.toISOString(), interval: decision.interval };
   }
@@ -94,9 +110,7 @@ export class BootService {
     if (!check) return accepted;
     const pending = (reason: string): BootDecision => ({ status: 'Pending', interval: this.intervals.pendingIntervalS, reason });
     try {
-      const rows: Array<{ policy: boolean }> = await this.db.query(
-        `SELECT apply_config_before_accept AS policy FROM config_chargers WHERE charger_id = $1`, [msg.chargerId]);
-      if (rows[0]?.policy !== true) return accepted;
+      if (!(await this.policies.add(msg.chargerId))) return accepted;
       const notInSync = await check(msg.chargerId, new Date(msg.receivedAt));
       return notInSync === undefined ? accepted : pending(`policy:apply-config-before-accept: ${notInSync}`);
     } catch (err) {
@@ -106,19 +120,43 @@ export class BootService {
     }
   }
 
-  /**
-   * Upserts the boot columns and appends to the boot log in one statement (atomic by itself: one round trip
-   * instead of a five-step transaction, which matters when a fleet boots at once); returns the effective model.
-   */
-  private async record(msg: ChargerMessage<BootNotificationRequest>, detected: ChargerModel, decision: BootDecision): Promise<ChargerModel> {
-    const p = msg.payload;
+  private notify(booted: BootedCharger): void {
+    for (const listener of this.listeners) {
+      Promise.resolve()
+        .then(() => listener(booted))
+        .catch((err: unknown) => this.log.warn(`boot listener failed for ${booted.chargerId}: ${err instanceof Error ? err.message : String(err)}`));
+    }
+  }
+}
+
+interface BootRecord {
+  msg: ChargerMessage<BootNotificationRequest>;
+  detected: ChargerModel;
+  decision: BootDecision;
+}
+
+/**
+ * Upserts the boot columns and appends to the boot log for many boots in one statement per round (atomic by
+ * itself); returns each boot's effective model. An upsert may touch a row only once per statement, so two
+ * boots of the same charger in one batch go in successive rounds, in arrival order.
+ */
+async function recordBoots(db: DataSource, items: BootRecord[]): Promise<ChargerModel[]> {
+  const out = new Array<ChargerModel>(items.length);
+  for (const round of roundsOfDistinct(items, (it) => it.msg.chargerId)) {
+    const col = <T>(f: (it: BootRecord) => T): T[] => round.map(([, it]) => f(it));
+    const p = (it: BootRecord): BootNotificationRequest => it.msg.payload;
     // The upsert's WHERE keeps a redelivered, older BootNotification from overwriting a newer one; then it
     // returns no row and the model is the stored one (the statement's snapshot, which it left unchanged).
-    const rows: Array<{ model: ChargerModel }> = await this.db.query(
-      `WITH up AS (
+    const rows: Array<{ n: string | number; model: ChargerModel }> = await db.query(
+      `WITH input AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+           $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[])
+           WITH ORDINALITY AS t(charger_id, model, vendor, boot_model, cp_serial, cb_serial, firmware, iccid, imsi, meter_type,
+             meter_serial, at, status, message_id, gateway_id, payload, reason, n)),
+       up AS (
          INSERT INTO config_chargers (charger_id, model, boot_vendor, boot_model, charge_point_serial_number,
            charge_box_serial_number, firmware_version, iccid, imsi, meter_type, meter_serial_number, boot_at, boot_status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         SELECT charger_id, model, vendor, boot_model, cp_serial, cb_serial, firmware, iccid, imsi, meter_type, meter_serial, at, status FROM input
          ON CONFLICT (charger_id) DO UPDATE SET
            model = COALESCE(config_chargers.model_override, EXCLUDED.model),
            boot_vendor = EXCLUDED.boot_vendor, boot_model = EXCLUDED.boot_model,
@@ -128,29 +166,25 @@ export class BootService {
            meter_type = EXCLUDED.meter_type, meter_serial_number = EXCLUDED.meter_serial_number,
            boot_at = EXCLUDED.boot_at, boot_status = EXCLUDED.boot_status, updated_at = now()
          WHERE config_chargers.boot_at IS NULL OR config_chargers.boot_at <= EXCLUDED.boot_at
-         RETURNING model),
+         RETURNING charger_id, model),
        log AS (
          INSERT INTO config_boot_log (charger_id, message_id, received_at, gateway_id, payload, detected_model, status, reason)
-         VALUES ($1, $14, $12, $15, $16, $2, $13, $17)
+         SELECT charger_id, message_id, at, gateway_id, payload::jsonb, model, status, reason FROM input
          ON CONFLICT (charger_id, message_id) DO NOTHING)
-       SELECT model FROM up
-       UNION ALL
-       SELECT model FROM config_chargers WHERE charger_id = $1 AND NOT EXISTS (SELECT 1 FROM up)`,
+       SELECT input.n, COALESCE(up.model, c.model, input.model) AS model FROM input
+         LEFT JOIN up ON up.charger_id = input.charger_id
+         LEFT JOIN config_chargers c ON c.charger_id = input.charger_id
+        ORDER BY input.n`,
       [
-        msg.chargerId, detected, p.chargePointVendor, p.chargePointModel, p.chargePointSerialNumber ?? null,
-        p.chargeBoxSerialNumber ?? null, p.firmwareVersion ?? null, p.iccid ?? null, p.imsi ?? null,
-        p.meterType ?? null, p.meterSerialNumber ?? null, msg.receivedAt, decision.status,
-        msg.messageId, msg.gatewayId, JSON.stringify(p), decision.reason,
+        col((it) => it.msg.chargerId), col((it) => it.detected), col((it) => p(it).chargePointVendor), col((it) => p(it).chargePointModel),
+        col((it) => p(it).chargePointSerialNumber ?? null), col((it) => p(it).chargeBoxSerialNumber ?? null),
+        col((it) => p(it).firmwareVersion ?? null), col((it) => p(it).iccid ?? null), col((it) => p(it).imsi ?? null),
+        col((it) => p(it).meterType ?? null), col((it) => p(it).meterSerialNumber ?? null), col((it) => it.msg.receivedAt),
+        col((it) => it.decision.status), col((it) => it.msg.messageId), col((it) => it.msg.gatewayId),
+        col((it) => JSON.stringify(p(it))), col((it) => it.decision.reason),
       ],
     );
-    return rows[0]?.model ?? detected;
+    for (const r of rows) out[round[Number(r.n) - 1][0]] = r.model;
   }
-
-  private notify(booted: BootedCharger): void {
-    for (const listener of this.listeners) {
-      Promise.resolve()
-        .then(() => listener(booted))
-        .catch((err: unknown) => this.log.warn(`boot listener failed for ${booted.chargerId}: ${err instanceof Error ? err.message : String(err)}`));
-    }
-  }
+  return out;
 }
