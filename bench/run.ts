@@ -1,17 +1,17 @@
 /**
  * `npm run bench`: the load and benchmark suite (issue 6 §2, issue 2, issue 5). Every figure is printed
  * beside a baseline measured in the same run on the same machine, with the ratio. Benchmarks print, they
- * never assert. Flags: --quick (about a minute), --only a,b, --density 10000,20000, --chargers N
- * (command latency and storm), --duration S, --sockets N (throughput).
- * Default sizes (5k chargers, not the issue's 10k/20k) are what fits 10 minutes on a 2-core machine:
- * our upgrade path admits ~80 chargers/s here, so 10k chargers cost two minutes per connect phase.
- * `--density 10000,20000 --chargers 10000` runs the issue's sizes (about 20 minutes).
+ * never assert. Flags: --quick (about three minutes, small sizes), --only a,b, --density 10000,20000,
+ * --chargers N (command latency and storm), --duration S, --sockets N (throughput).
+ * The default sizes are the issue's: density at 10k and 20k chargers, command latency and the reconnect
+ * storm with 10k (about 6-7 minutes on a 2-core machine). A size above what the open-files limit allows is
+ * capped and the cap is printed and written into the results.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchOptions, BenchResult, Row } from './lib/context.js';
-import { benchDir, cleanupAll } from './lib/procs.js';
+import { benchDir, cleanupAll, stopChildren } from './lib/procs.js';
 import { machine, markdown, writeResults } from './lib/report.js';
 import { durable } from './suites/durable.js';
 import { density, latency, storm } from './suites/connections.js';
@@ -40,12 +40,12 @@ function options(): BenchOptions {
     durationS: Number(arg('duration') ?? 0) || (quick ? 3 : 10),
     warmupS: quick ? 1 : 2,
     sockets: Number(arg('sockets') ?? 0) || 100,
-    density: list(arg('density')) ?? (quick ? [500, 1_000] : [2_500, 5_000]),
-    latencyChargers: chargers ?? (quick ? 500 : 5_000),
+    density: list(arg('density')) ?? (quick ? [500, 1_000] : [10_000, 20_000]),
+    latencyChargers: chargers ?? (quick ? 500 : 10_000),
     commandsPerSec: 100,
     latencyS: quick ? 5 : 15,
     backgroundMvPerSec: quick ? 50 : 167,
-    stormChargers: chargers ?? (quick ? 500 : 5_000),
+    stormChargers: chargers ?? (quick ? 500 : 10_000),
     stormWindowS: quick ? 2 : 10,
     localAddrs: 8,
   };
@@ -129,7 +129,9 @@ const interrupt = (sig: string): void => {
   if (stopping) return;
   stopping = true;
   console.log(`\nbench: ${sig}, cleaning up`);
-  void cleanupAll().finally(() => process.exit(130));
+  void stopChildren()
+    .then(() => cleanupAll())
+    .finally(() => process.exit(130));
 };
 
 const reexec = reexecWithMoreFiles();

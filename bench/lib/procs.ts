@@ -24,6 +24,19 @@ export function trackChild(child: ChildProcess): void {
   child.once('exit', () => children.delete(child));
 }
 
+/**
+ * On Ctrl-C: SIGTERM every child at once (each server drains on its own), SIGKILL what is still alive after
+ * `graceMs`. The registered cleanups then only remove what the children left (databases, directories), instead
+ * of stopping a dozen processes one after the other.
+ */
+export async function stopChildren(graceMs = 5_000): Promise<void> {
+  const alive = [...children].filter((c) => c.exitCode === null && c.signalCode === null);
+  const exited = Promise.all(alive.map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(null) : c.once('exit', r)))));
+  for (const c of alive) c.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, graceMs))]);
+  for (const c of alive) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+}
+
 /** Runs every registered cleanup (newest first), then SIGKILLs any child still alive. */
 export async function cleanupAll(): Promise<void> {
   while (cleanups.length) {

@@ -21,8 +21,8 @@ interface Server {
 }
 
 /**
- * The connection benchmarks run the all-in-one on NATS JetStream + PostgreSQL: on PGlite the upgrade path
- * (auth decision + registration per charger) admits only ~40 chargers/s here, ~80/s on PostgreSQL.
+ * The connection benchmarks run the all-in-one on NATS JetStream + PostgreSQL, the fleet setup: PGlite (the
+ * laptop trial) runs every query on the server's own thread, which is not what 10k chargers meet in production.
  */
 async function ours(): Promise<Server> {
   const sys = await startAllInOne({ durable: true });

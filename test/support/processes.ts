@@ -48,7 +48,12 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Wait for /health/ready (default) or only /health/live. */
   waitFor?: 'ready' | 'live' | 'none';
+  /** Node options for the service process (the bench profiles it with --cpu-prof). */
+  nodeArgs?: string[];
 }
+
+/** The service's output kept for error messages: the last part only, a busy service under load logs a lot. */
+const KEEP_OUTPUT = 1 << 20;
 
 export async function startService(options: StartOptions = {}): Promise<ServiceProcess> {
   const app = options.app ?? 'csms';
@@ -64,9 +69,13 @@ export async function startService(options: StartOptions = {}): Promise<ServiceP
   };
   if (app === 'csms' && !env.DATA_DIR) env.DATA_DIR = tempDir();
   let out = '';
-  const child = spawn(process.execPath, [join(repoRoot, 'dist/apps', app, 'main.js')], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(repoRoot, 'dist/apps', app, 'main.js')], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const keep = (d: Buffer): void => {
+    out += d.toString();
+    if (out.length > 2 * KEEP_OUTPUT) out = out.slice(-KEEP_OUTPUT);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
   const proc: ServiceProcess = {
     name: app,
