@@ -5,7 +5,8 @@
  *             answered only after JetStream acked them, as our gateway does.
  *  - ocpp-rpc: a minimal ocpp-rpc RPCServer in strict mode (the peer benchmark).
  * bare and bare-js also serve HTTP on the same port: POST /cmd/:id sends GetConfiguration to that charger
- * and answers with its CALLRESULT; GET /lag returns the event-loop delay p99 since the last call.
+ * and answers with its CALLRESULT; GET /lag returns the event-loop delay p99 since the last call, GET /mem
+ * the V8 heap in use.
  * argv: <mode> [natsUrl]. Reports { ready: true, port } over IPC.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -35,6 +36,10 @@ async function startBare(): Promise<number> {
   const commandWaiters = new Map<string, (payload: unknown) => void>();
   let cmdSeq = 0;
   const http = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (req.method === 'GET' && req.url === '/mem') {
+      res.end(JSON.stringify({ heapUsed: process.memoryUsage().heapUsed }));
+      return;
+    }
     if (req.method === 'GET' && req.url === '/lag') {
       const p99 = lag.percentile(99) / 1e9;
       lag.reset();

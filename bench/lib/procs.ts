@@ -59,6 +59,28 @@ export function rssBytes(pid: number): number {
   return m ? Number(m[1]) * 1024 : NaN;
 }
 
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100; // utime + stime in clock ticks (USER_HZ = 100 on Linux)
+}
+
+/**
+ * Waits until the process uses less than `busyShare` of one core over a second (work that trails the
+ * connects, such as configuration reconciliations, has finished), at most `limitMs`. Returns the wait.
+ */
+export async function waitIdle(pid: number, busyShare = 0.05, limitMs = 60_000): Promise<number> {
+  const t0 = Date.now();
+  let before = cpuSeconds(pid);
+  while (Date.now() - t0 < limitMs) {
+    await sleep(1_000);
+    const now = cpuSeconds(pid);
+    if (now - before < busyShare) break;
+    before = now;
+  }
+  return Date.now() - t0;
+}
+
 /** A forked bench script speaking the { reqId, cmd } IPC protocol. */
 export class Worker {
   private seq = 0;

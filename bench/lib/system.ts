@@ -64,9 +64,17 @@ export async function startAllInOne(options: { durable?: boolean; env?: Record<s
   };
 }
 
+function metric(text: string, name: string): number {
+  const m = new RegExp(`^${name}(?:\\{[^}]*\\})?\\s+([0-9.eE+-]+)`, 'm').exec(text);
+  return m ? Number(m[1]) : NaN;
+}
+
 /** `nodejs_eventloop_lag_p99_seconds` from prom-client's default metrics (reset on each scrape). */
 export async function eventLoopP99Seconds(apiUrl: string): Promise<number> {
-  const text = await (await fetch(`${apiUrl}/metrics`)).text();
-  const m = /^nodejs_eventloop_lag_p99_seconds(?:\{[^}]*\})?\s+([0-9.eE+-]+)/m.exec(text);
-  return m ? Number(m[1]) : NaN;
+  return metric(await (await fetch(`${apiUrl}/metrics`)).text(), 'nodejs_eventloop_lag_p99_seconds');
+}
+
+/** V8 heap in use (`nodejs_heap_size_used_bytes`), the live objects beside RSS's high-water mark. */
+export async function heapUsedBytes(apiUrl: string): Promise<number> {
+  return metric(await (await fetch(`${apiUrl}/metrics`)).text(), 'nodejs_heap_size_used_bytes');
 }
