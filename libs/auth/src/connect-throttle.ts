@@ -1,3 +1,5 @@
+import { BoundedMap } from './bounded-map.js';
+
 /**
  * Slows down password guessing at the WebSocket upgrade (issue 4 §1): after `maxFailures` failures
  * within `windowMs` for one identity or one remote address, further attempts are answered
@@ -30,43 +32,16 @@ interface Entry {
   blockedUntil: number;
 }
 
-class BoundedFailureMap {
-  private readonly entries = new Map<string, Entry>();
-  constructor(private readonly maxEntries: number) {}
-
-  get(key: string): Entry | undefined {
-    return this.entries.get(key);
-  }
-
-  /** Re-inserting moves the key to the end, so Map order is least-recently-touched first. */
-  set(key: string, entry: Entry): void {
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.entries.delete(oldest);
-    }
-  }
-
-  delete(key: string): void {
-    this.entries.delete(key);
-  }
-
-  get size(): number {
-    return this.entries.size;
-  }
-}
 
 export class ConnectThrottle {
-  private readonly byIdentity: BoundedFailureMap;
-  private readonly byAddress: BoundedFailureMap;
+  private readonly byIdentity: BoundedMap<Entry>;
+  private readonly byAddress: BoundedMap<Entry>;
   private readonly options: ThrottleOptions;
 
   constructor(options: Partial<ThrottleOptions> = {}, private readonly now: () => number = Date.now) {
     this.options = { ...DEFAULT_THROTTLE_OPTIONS, ...options };
-    this.byIdentity = new BoundedFailureMap(this.options.maxEntries);
-    this.byAddress = new BoundedFailureMap(this.options.maxEntries);
+    this.byIdentity = new BoundedMap<Entry>(this.options.maxEntries);
+    this.byAddress = new BoundedMap<Entry>(this.options.maxEntries);
   }
 
   /** Seconds to wait when the identity or the address is blocked now; undefined when an attempt may go ahead. */
@@ -91,12 +66,12 @@ export class ConnectThrottle {
     return this.byIdentity.size + this.byAddress.size;
   }
 
-  private blockedUntil(map: BoundedFailureMap, key: string, t: number): number {
+  private blockedUntil(map: BoundedMap<Entry>, key: string, t: number): number {
     const e = map.get(key);
     return e && e.blockedUntil > t ? e.blockedUntil : 0;
   }
 
-  private bump(map: BoundedFailureMap, key: string, t: number): void {
+  private bump(map: BoundedMap<Entry>, key: string, t: number): void {
     const prev = map.get(key);
     // A window that ran out with no block active starts a fresh count.
     const fresh = !prev || (t - prev.firstFailureAt > this.options.windowMs && prev.blockedUntil <= t);

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { BoundedMap } from './bounded-map.js';
 
 /**
  * Remembers which (charger, stored hash, password) triples already passed scrypt in this process, so a
@@ -38,7 +39,7 @@ interface Entry {
 
 export class VerifiedCredentials {
   private readonly secret = randomBytes(32);
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: BoundedMap<Entry>;
   private readonly maxEntries: number;
   private readonly ttlMs: number;
   private readonly now: () => number;
@@ -49,6 +50,7 @@ export class VerifiedCredentials {
     now = () => Date.now(),
   }: Partial<VerifiedCredentialsOptions> = {}) {
     this.maxEntries = maxEntries;
+    this.entries = new BoundedMap(Math.max(0, maxEntries));
     this.ttlMs = ttlMs;
     this.now = now;
   }
@@ -63,22 +65,14 @@ export class VerifiedCredentials {
       return false;
     }
     if (entry.storedHash !== storedHash || !timingSafeEqual(entry.digest, this.digest(password))) return false;
-    // Re-inserting moves the key to the end, so Map order is least recently used first.
-    this.entries.delete(chargerId);
-    this.entries.set(chargerId, entry);
+    this.entries.set(chargerId, entry); // most recently used: the last to be dropped
     return true;
   }
 
   /** Call only after scrypt verified `password` against `storedHash`. */
   remember(chargerId: string, storedHash: string, password: Uint8Array): void {
     if (this.maxEntries <= 0) return;
-    this.entries.delete(chargerId);
     this.entries.set(chargerId, { storedHash, digest: this.digest(password), at: this.now() });
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.entries.delete(oldest);
-    }
   }
 
   forget(chargerId: string): void {
