@@ -75,13 +75,17 @@ function onMessage(c: Charger, data: WebSocket.RawData): void {
   }
 }
 
-function open(url: string, id: string, localAddress: string | undefined): Promise<Charger> {
+/** The Basic Auth password of a bench charger (security profile 1): per charger, stable across reconnects. */
+const passwordOf = (id: string): string => `bench-password-${id}`;
+
+function open(url: string, id: string, localAddress: string | undefined, basicAuth: boolean): Promise<Charger> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`${url}/${encodeURIComponent(id)}`, 'ocpp1.6', {
       perMessageDeflate: false,
       skipUTF8Validation: true,
       handshakeTimeout: 30_000,
       localAddress,
+      headers: basicAuth ? { authorization: `Basic ${Buffer.from(`${id}:${passwordOf(id)}`).toString('base64')}` } : undefined,
     });
     const c: Charger = { id, ws, msgSeq: 0, mvSeq: 0, pendingId: null, sentAt: 0, onReply: null, keys: keysOf(id) };
     ws.once('open', () => {
@@ -113,6 +117,8 @@ interface ConnectJob {
   spreadMs: number;
   concurrency: number;
   localAddrs: number;
+  /** Connect with Basic Auth (security profile 1), as a Zaptec fleet does. */
+  basicAuth?: boolean;
 }
 
 async function connect(job: ConnectJob): Promise<unknown> {
@@ -128,7 +134,7 @@ async function connect(job: ConnectJob): Promise<unknown> {
     const localAddress = job.localAddrs > 1 ? `127.0.0.${1 + (i % job.localAddrs)}` : undefined;
     for (let attempt = 0; attempt < 6; attempt++) {
       try {
-        const c = await open(job.url, id, localAddress);
+        const c = await open(job.url, id, localAddress, job.basicAuth === true);
         if (job.boot) {
           const ok = await new Promise<boolean>((res) => send(c, 'BootNotification', bootPayload(id), (ok2, rt) => (ok2 && bootLat.push(rt), res(ok2))));
           if (!ok) throw new Error('BootNotification not accepted');

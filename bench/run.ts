@@ -2,7 +2,8 @@
  * `npm run bench`: the load and benchmark suite (issue 6 §2, issue 2, issue 5). Every figure is printed
  * beside a baseline measured in the same run on the same machine, with the ratio. Benchmarks print, they
  * never assert. Flags: --quick (about three minutes, small sizes), --only a,b, --density 10000,20000,
- * --chargers N (command latency and storm), --duration S, --sockets N (throughput).
+ * --chargers N (command latency and storm), --duration S, --sockets N (throughput), --basic-auth (the
+ * connection benchmarks' chargers use Basic Auth, security profile 1).
  * The default sizes are the issue's: density at 10k and 20k chargers, command latency and the reconnect
  * storm with 10k (about 6-7 minutes on a 2-core machine). A size above what the open-files limit allows is
  * capped and the cap is printed and written into the results.
@@ -48,6 +49,7 @@ function options(): BenchOptions {
     stormChargers: chargers ?? (quick ? 500 : 10_000),
     stormWindowS: quick ? 2 : 10,
     localAddrs: 8,
+    basicAuth: process.argv.includes('--basic-auth'),
   };
   return o;
 }
@@ -90,7 +92,7 @@ async function main(): Promise<void> {
   console.log(
     `bench: sizes: throughput ${o.sockets} sockets x ${o.durationS} s (+${o.warmupS} s warm-up); density ${o.density.join(', ')}; ` +
       `command latency ${o.latencyChargers} chargers, ${o.commandsPerSec}/s for ${o.latencyS} s, background ${o.backgroundMvPerSec} MeterValues/s; ` +
-      `storm ${o.stormChargers} chargers within ${o.stormWindowS} s`,
+      `storm ${o.stormChargers} chargers within ${o.stormWindowS} s; chargers connect ${o.basicAuth ? 'with Basic Auth (profile 1)' : 'without Basic Auth (profile 0)'}`,
   );
   for (const c of capNote) console.log(`bench: ${c}`);
   const t0 = Date.now();

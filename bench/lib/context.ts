@@ -18,6 +18,8 @@ export interface BenchOptions {
   stormWindowS: number;
   /** 127.0.0.x source addresses the load client spreads its sockets over. */
   localAddrs: number;
+  /** Chargers of the connection benchmarks connect with Basic Auth (profile 1): one scrypt per charger on its first connect. */
+  basicAuth: boolean;
 }
 
 export interface Row {

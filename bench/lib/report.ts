@@ -26,7 +26,7 @@ export function markdown(date: string, m: Record<string, string | number>, o: Be
   const lines = [
     `## Benchmark run ${date}`,
     '',
-    `Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB RAM, Node ${m.node}, ${m.os}, load average ${m.loadAverage1m} at start. Mode: ${o.quick ? '--quick' : 'default'}.`,
+    `Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB RAM, Node ${m.node}, ${m.os}, load average ${m.loadAverage1m} at start. Mode: ${o.quick ? '--quick' : 'default'}${o.basicAuth ? ', chargers with Basic Auth (--basic-auth)' : ''}.`,
     '',
     '| Benchmark | Figure | Ours | Baseline | Baseline figure | Ratio ours/baseline | Better |',
     '|---|---|---:|---|---:|---:|---|',

@@ -52,7 +52,7 @@ async function bare(): Promise<Server> {
 }
 
 async function connectMany(lc: Worker, s: Server, o: BenchOptions, group: string, prefix: string, from: number, count: number, spreadMs = 0): Promise<ConnectResult> {
-  const r = await lc.call<ConnectResult>('connect', { group, url: s.wsUrl, prefix, from, count, boot: true, spreadMs, concurrency: 100, localAddrs: o.localAddrs });
+  const r = await lc.call<ConnectResult>('connect', { group, url: s.wsUrl, prefix, from, count, boot: true, spreadMs, concurrency: 100, localAddrs: o.localAddrs, basicAuth: o.basicAuth });
   console.log(`    ${s.name}: ${r.connected}/${count} chargers booted in ${(r.elapsedMs / 1000).toFixed(1)} s (boot p99 ${r.boot.p99} ms, ${r.retries} retries)${r.failed ? ` errors ${JSON.stringify(r.errors)}` : ''}`);
   return r;
 }

@@ -94,8 +94,8 @@ export class ChargerRegistryService {
     return this.finder.add(canonicalIdentity(chargerId));
   }
 
-  /** Inserts a charger; false when the (canonical) id is already registered. */
-  async register(c: NewCharger): Promise<boolean> {
+  /** Inserts a charger; `created` false when the (canonical) id is already registered. */
+  async register(c: NewCharger): Promise<{ created: boolean; passwordHash: string | null }> {
     const hash = c.password ? await hashPassword(c.password) : null;
     const rows = await queryRows<Row>(this.db, 
       `INSERT INTO auth_chargers (charger_id, security_profile, registration_state, use_authorization_key_without_decoding,
@@ -104,7 +104,7 @@ export class ChargerRegistryService {
       // A registered password is a key that was set on the charger: Zaptec then defaults to no decoding.
       [canonicalIdentity(c.chargerId), c.securityProfile, c.registrationState, c.useAuthorizationKeyWithoutDecoding ?? null, hash !== null, hash],
     );
-    return rows.length === 1;
+    return { created: rows.length === 1, passwordHash: hash };
   }
 
   async setRegistrationState(chargerId: string, state: RegistrationState): Promise<boolean> {
@@ -165,7 +165,7 @@ export class ChargerRegistryService {
     }
     const generated = input.securityProfile > 0 && input.password === undefined ? generatePasswordText() : undefined;
     const password = input.password ?? generated;
-    const created = await this.register({
+    const { created } = await this.register({
       chargerId,
       securityProfile: input.securityProfile,
       registrationState: 'accepted',

@@ -184,6 +184,35 @@ describe('ConnectDecisionService', () => {
       expect(s.counters.accepted).toBe(2);
     });
 
+    it('a retry while the first check is still running joins it instead of starting scrypt again', async () => {
+      // A cache that remembers nothing: only joining can save the second and third scrypt.
+      cache = new VerifiedCredentials({ maxEntries: 0 });
+      const s = cached();
+      const attempts = await Promise.all([1, 2, 3].map(() => login(s, 'CACHE02', 'pw-CACHE02')));
+      expect(attempts.map((a) => a.decision)).toEqual(['accept', 'accept', 'accept']);
+      expect(scryptCalls).toBe(1);
+      await login(s, 'CACHE02', 'pw-CACHE02'); // not running any more: a check of its own
+      expect(scryptCalls).toBe(2);
+      // A different password at the same time is its own check (and refused).
+      scryptCalls = 0;
+      const mixed = await Promise.all([login(s, 'CACHE02', 'pw-CACHE02'), login(s, 'CACHE02', 'wrong')]);
+      expect(mixed.map((a) => a.decision)).toEqual(['accept', 'unauthorized']);
+      expect(scryptCalls).toBe(2);
+    });
+
+    it('a charger registered on first use (its password just hashed) reconnects without scrypt', async () => {
+      const s = new ConnectDecisionService(registry, events, 'accept', new ConnectThrottle({ maxFailures: 100 }, () => clock), {
+        verifiedCredentials: cache,
+        verifyPassword: countingVerify,
+      });
+      expect(await login(s, 'TOFU01', 'first-use-pw')).toEqual({ decision: 'accept', chargerId: 'TOFU01' });
+      expect(s.counters.registered).toBe(1);
+      expect(await login(s, 'TOFU01', 'first-use-pw')).toEqual({ decision: 'accept', chargerId: 'TOFU01' });
+      expect(scryptCalls).toBe(0);
+      expect(await login(s, 'TOFU01', 'not-the-first')).toMatchObject({ decision: 'unauthorized' });
+      expect(scryptCalls).toBe(1);
+    });
+
     it('a different password misses and is refused by scrypt, with the usual failure path', async () => {
       const s = cached();
       await login(s, 'CACHE01', 'pw-CACHE01');

@@ -89,15 +89,18 @@ export class ConnectDecisionService {
     // Even trust-on-first-use needs a consistent claim: the username or certificate must name this charger.
     const identityRefusal = this.checkIdentityClaims(id, req, profile);
     if (identityRefusal) return identityRefusal;
-    const created = await this.registry.register({
+    const password = req.basic ? Buffer.from(req.basic.passwordBase64, 'base64') : undefined;
+    const { created, passwordHash } = await this.registry.register({
       chargerId: id,
       securityProfile: profile,
       registrationState: this.unknownChargers === 'accept' ? 'accepted' : 'pending',
       // The password it sent becomes its credential (first use); none sent: none recorded.
-      password: req.basic ? Buffer.from(req.basic.passwordBase64, 'base64') : undefined,
+      password,
     });
     if (created) {
       this.counters.registered += 1;
+      // Hashed from these very bytes: its next connect (the reconnect after a first boot) need not pay scrypt.
+      if (password && passwordHash) this.verifiedCredentials.remember(id, passwordHash, password);
       return undefined;
     }
     // Another replica registered it concurrently: judge this attempt against that record.
@@ -139,14 +142,8 @@ export class ConnectDecisionService {
     if (!c.passwordHash && !c.pendingPasswordHash) {
       return { failure: 'NoCredentialOnRecord', message: `charger ${c.chargerId} has no password on record` };
     }
-    if (c.passwordHash) {
-      // A reconnect storm costs one HMAC per charger instead of scrypt; a miss is no refusal, scrypt decides.
-      if (this.verifiedCredentials.matches(c.chargerId, c.passwordHash, password)) return undefined;
-      if (await this.verifyPassword(password, c.passwordHash)) {
-        this.verifiedCredentials.remember(c.chargerId, c.passwordHash, password);
-        return undefined;
-      }
-    }
+    // A reconnect storm costs one HMAC per charger instead of scrypt; a miss is no refusal, scrypt decides.
+    if (c.passwordHash && (await this.verifiedCredentials.verify(c.chargerId, c.passwordHash, password, this.verifyPassword))) return undefined;
     if (c.pendingPasswordHash && (await this.verifyPassword(password, c.pendingPasswordHash))) {
       // The charger uses the new key: the rotation is complete and the old password stops working (issue 4 §2).
       // Not remembered here: the promotion changes the stored hash, the next connect verifies it once.

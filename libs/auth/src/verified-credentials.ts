@@ -40,6 +40,8 @@ interface Entry {
 export class VerifiedCredentials {
   private readonly secret = randomBytes(32);
   private readonly entries: BoundedMap<Entry>;
+  /** One scrypt check per charger at a time; bounded by the chargers connecting right now. */
+  private readonly inFlight = new Map<string, { storedHash: string; digest: Buffer; result: Promise<boolean> }>();
   private readonly maxEntries: number;
   private readonly ttlMs: number;
   private readonly now: () => number;
@@ -69,7 +71,30 @@ export class VerifiedCredentials {
     return true;
   }
 
-  /** Call only after scrypt verified `password` against `storedHash`. */
+  /**
+   * The scrypt check with both shortcuts: a remembered password is accepted at once, and a check of the same
+   * password against the same hash already running (the charger retried: its upgrade timed out while scrypt
+   * queued) is joined rather than started again. Without the second, a cold storm (auth restarted) retries
+   * into an ever longer scrypt queue whose answers all come too late. A success is remembered.
+   */
+  async verify(chargerId: string, storedHash: string, password: Uint8Array, scrypt: (password: Uint8Array, storedHash: string) => Promise<boolean>): Promise<boolean> {
+    if (this.matches(chargerId, storedHash, password)) return true;
+    const digest = this.digest(password);
+    const running = this.inFlight.get(chargerId);
+    if (running && running.storedHash === storedHash && timingSafeEqual(running.digest, digest)) return running.result;
+    const result = scrypt(password, storedHash);
+    const mine = { storedHash, digest, result };
+    this.inFlight.set(chargerId, mine);
+    try {
+      const ok = await result;
+      if (ok) this.remember(chargerId, storedHash, password);
+      return ok;
+    } finally {
+      if (this.inFlight.get(chargerId) === mine) this.inFlight.delete(chargerId);
+    }
+  }
+
+  /** Call only after scrypt verified `password` against `storedHash` (or it was just hashed into it). */
   remember(chargerId: string, storedHash: string, password: Uint8Array): void {
     if (this.maxEntries <= 0) return;
     this.entries.set(chargerId, { storedHash, digest: this.digest(password), at: this.now() });
