@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { ok, refuse, type ServiceReply } from '#csms/http';
-import { Batcher } from '#csms/persistence';
+import { keyedBatcher, type Batcher } from '#csms/persistence';
 import type { UnknownChargersPolicy } from './auth-options.js';
 import { queryRows } from './sql.js';
 import type { RegistrationState, RotationState, SecurityProfile } from './entities/auth-charger.entity.js';
@@ -82,11 +82,10 @@ export class ChargerRegistryService {
   private readonly finder: Batcher<string, ChargerRecord | undefined>;
 
   constructor(private readonly db: DataSource) {
-    this.finder = new Batcher(async (ids) => {
-      const rows = await queryRows<Row>(this.db, `SELECT * FROM auth_chargers WHERE charger_id = ANY($1::text[])`, [[...new Set(ids)]]);
-      const byId = new Map(rows.map((r) => [r.charger_id as string, toRecord(r)]));
-      return ids.map((id) => byId.get(id));
-    });
+    this.finder = keyedBatcher<ChargerRecord | undefined>(async (ids) => {
+      const rows = await queryRows<Row>(this.db, `SELECT * FROM auth_chargers WHERE charger_id = ANY($1::text[])`, [ids]);
+      return new Map(rows.map((r) => [r.charger_id as string, toRecord(r)]));
+    }, () => undefined);
   }
 
   /** Reads after the call (never an answer from before it), so a lookup right after a write sees the write. */

@@ -1,4 +1,4 @@
-import { Batcher, roundsOfDistinct } from './batcher.js';
+import { Batcher, keyedBatcher, roundsOfDistinct } from './batcher.js';
 
 /** A run function whose batches finish only when the test says so. */
 function controlledRun(): { run: (items: number[]) => Promise<string[]>; batches: number[][]; finish(i: number, err?: Error): void } {
@@ -108,5 +108,24 @@ describe('roundsOfDistinct', () => {
   it('gives one round for distinct keys and none for no items', () => {
     expect(roundsOfDistinct([1, 2, 3], String)).toEqual([[[0, 1], [1, 2], [2, 3]]]);
     expect(roundsOfDistinct([], String)).toEqual([]);
+  });
+});
+
+describe('keyedBatcher', () => {
+  it('asks once per batch for the distinct keys and answers every waiter, missing keys included', async () => {
+    const asked: string[][] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const b = keyedBatcher<string>(async (keys) => {
+      asked.push(keys);
+      await gate;
+      return new Map(keys.filter((k) => k !== 'none').map((k) => [k, `v-${k}`]));
+    }, (k) => `missing-${k}`, { maxInFlight: 1 });
+    const first = b.add('a');
+    const rest = ['b', 'none', 'b', 'c'].map((k) => b.add(k));
+    release();
+    await expect(first).resolves.toBe('v-a');
+    await expect(Promise.all(rest)).resolves.toEqual(['v-b', 'missing-none', 'v-b', 'v-c']);
+    expect(asked).toEqual([['a'], ['b', 'none', 'c']]);
   });
 });

@@ -88,3 +88,14 @@ export function roundsOfDistinct<T>(items: T[], key: (item: T) => string): Array
   });
   return rounds;
 }
+
+/**
+ * A Batcher for lookups by key (a charger id): each batch asks `load` once for its distinct keys, and every
+ * waiter gets its key's value, or `missing(key)` when `load` found none.
+ */
+export function keyedBatcher<V>(load: (keys: string[]) => Promise<Map<string, V>>, missing: (key: string) => V, options: Partial<BatcherOptions> = {}): Batcher<string, V> {
+  return new Batcher<string, V>(async (keys) => {
+    const found = await load([...new Set(keys)]);
+    return keys.map((k) => (found.has(k) ? (found.get(k) as V) : missing(k)));
+  }, options);
+}

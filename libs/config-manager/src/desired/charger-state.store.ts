@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { Batcher, roundsOfDistinct } from '#csms/persistence';
+import { Batcher, keyedBatcher, roundsOfDistinct } from '#csms/persistence';
 import type { ChargerModel } from '#csms/zaptec-profile';
 import { detectChargerModel } from '../registry/charger-model.js';
 import type { ApplyStateView, ReportedKey, ReportedSnapshot } from './effective.js';
@@ -25,6 +25,9 @@ export interface ChargerInfo {
   known: boolean;
 }
 
+/** A charger never seen gets the model its identity suggests. */
+const unknownCharger = (chargerId: string): ChargerInfo => ({ model: detectChargerModel({ chargerId }), connected: false, known: false });
+
 /** What the charger reported and how our ChangeConfigurations went, per key. */
 export class ChargerStateStore {
   /**
@@ -41,26 +44,18 @@ export class ChargerStateStore {
       await this.db.query(`DELETE FROM config_apply_state WHERE charger_id = ANY($1::text[]) AND outcome IN ('RebootRequired', 'NotSupported')`, [[...new Set(ids)]]);
       return ids.map(() => undefined);
     });
-    this.infos = new Batcher<string, ChargerInfo>(async (ids) => {
-      const rows: Array<{ charger_id: string; model: ChargerModel; connected: boolean }> = await this.db.query(
-        `SELECT charger_id, model, connected FROM config_chargers WHERE charger_id = ANY($1::text[])`, [[...new Set(ids)]]);
-      const byId = new Map(rows.map((r) => [r.charger_id, r]));
-      return ids.map((id) => {
-        const r = byId.get(id);
-        return r ? { model: r.model, connected: r.connected, known: true } : { model: detectChargerModel({ chargerId: id }), connected: false, known: false };
-      });
-    });
-    this.applyReads = new Batcher<string, Record<string, ApplyStateView>>(async (ids) => {
+    this.infos = keyedBatcher((ids) => this.knownInfos(ids), unknownCharger);
+    this.applyReads = keyedBatcher(async (ids) => {
       const rows: Array<ApplyRow & { charger_id: string }> = await this.db.query(
-        `SELECT charger_id, key, desired_value, outcome, at, message FROM config_apply_state WHERE charger_id = ANY($1::text[])`, [[...new Set(ids)]]);
+        `SELECT charger_id, key, desired_value, outcome, at, message FROM config_apply_state WHERE charger_id = ANY($1::text[])`, [ids]);
       const byId = new Map<string, Record<string, ApplyStateView>>();
       for (const r of rows) {
         const views = byId.get(r.charger_id) ?? {};
         views[r.key] = { desiredValue: r.desired_value, outcome: r.outcome, at: new Date(r.at).toISOString(), message: r.message };
         byId.set(r.charger_id, views);
       }
-      return ids.map((id) => ({ ...(byId.get(id) ?? {}) }));
-    });
+      return byId;
+    }, () => ({}));
     this.snapshots = new Batcher<Snapshot, void>(async (items) => {
       for (const round of roundsOfDistinct(items, (it) => it.chargerId)) await replaceSnapshots(this.db, round.map(([, it]) => it));
       return items.map(() => undefined);
@@ -73,12 +68,17 @@ export class ChargerStateStore {
   }
 
   async models(chargerIds: string[]): Promise<Map<string, ChargerModel>> {
-    const rows: Array<{ charger_id: string; model: ChargerModel }> = await this.db.query(
-      `SELECT charger_id, model FROM config_chargers WHERE charger_id = ANY($1::text[])`, [chargerIds]);
-    const out = new Map(rows.map((r) => [r.charger_id, r.model]));
-    for (const id of chargerIds) if (!out.has(id)) out.set(id, detectChargerModel({ chargerId: id }));
-    return out;
+    const known = await this.knownInfos(chargerIds);
+    return new Map(chargerIds.map((id) => [id, (known.get(id) ?? unknownCharger(id)).model]));
   }
+
+  /** The registry's rows of these chargers (absent: never seen). */
+  private async knownInfos(chargerIds: string[]): Promise<Map<string, ChargerInfo>> {
+    const rows: Array<{ charger_id: string; model: ChargerModel; connected: boolean }> = await this.db.query(
+      `SELECT charger_id, model, connected FROM config_chargers WHERE charger_id = ANY($1::text[])`, [chargerIds]);
+    return new Map(rows.map((r) => [r.charger_id, { model: r.model, connected: r.connected, known: true }]));
+  }
+
 
   /** Connected chargers with a ChangeConfiguration still marked pending: a reconciliation was interrupted. */
   async interruptedChargers(): Promise<string[]> {

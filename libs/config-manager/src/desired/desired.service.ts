@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { ok, refuse, type ApiFieldError, type ServiceReply } from '#csms/http';
-import { Batcher } from '#csms/persistence';
+import { keyedBatcher, type Batcher } from '#csms/persistence';
 import { getKeyDefinition, MODEL_NAMES, type ChargerModel } from '#csms/zaptec-profile';
 import { notInSyncReason } from './boot-sync.js';
 import type { ChargerInfo, ChargerStateStore } from './charger-state.store.js';
@@ -47,16 +47,15 @@ export class DesiredService {
     private readonly reconciler: Reconciler,
     private readonly log: Pick<Logger, 'warn'> = new Logger('DesiredService'),
   ) {
-    this.heartbeats = new Batcher(async (ids) => {
-      const distinct = [...new Set(ids)];
-      const models = await this.state.models(distinct);
-      const levels = await this.desired.levelsOf(distinct);
-      const reported = await this.state.reportedMany(distinct);
-      return ids.map((id) => {
+    this.heartbeats = keyedBatcher(async (ids) => {
+      const models = await this.state.models(ids);
+      const levels = await this.desired.levelsOf(ids);
+      const reported = await this.state.reportedMany(ids);
+      return new Map(ids.map((id) => {
         const value = effectiveFor(levels.get(id) as DesiredLevels, models.get(id) as ChargerModel, reported.get(id) ?? {}).effective.HeartbeatInterval;
-        return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
-      });
-    });
+        return [id, value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined];
+      }));
+    }, () => undefined);
   }
 
   /** The charger's effective desired HeartbeatInterval (s), for its BootNotification answer. */

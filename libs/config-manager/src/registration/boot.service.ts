@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { ChargerMessage } from '#csms/bus';
-import { Batcher, roundsOfDistinct } from '#csms/persistence';
+import { Batcher, keyedBatcher, roundsOfDistinct } from '#csms/persistence';
 import type { BootNotificationRequest, BootNotificationResponse } from '#csms/ocpp';
 import { detectChargerModel, type ChargerModel } from '../registry/charger-model.js';
 import { decideBoot, type BootDecision, type BootIntervals } from './boot-decision.js';
@@ -48,12 +48,11 @@ export class BootService {
     private readonly intervals: BootIntervals,
     private readonly log: WarnLogger = new Logger('BootService'),
   ) {
-    this.policies = new Batcher(async (ids) => {
+    this.policies = keyedBatcher(async (ids) => {
       const rows: Array<{ charger_id: string }> = await this.db.query(
-        `SELECT charger_id FROM config_chargers WHERE charger_id = ANY($1::text[]) AND apply_config_before_accept`, [[...new Set(ids)]]);
-      const on = new Set(rows.map((r) => r.charger_id));
-      return ids.map((id) => on.has(id));
-    });
+        `SELECT charger_id FROM config_chargers WHERE charger_id = ANY($1::text[]) AND apply_config_before_accept`, [ids]);
+      return new Map(rows.map((r) => [r.charger_id, true]));
+    }, () => false);
     this.records = new Batcher((items) => recordBoots(this.db, items));
   }
 
