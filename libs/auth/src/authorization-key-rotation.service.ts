@@ -191,6 +191,9 @@ function outcomeOf(reply: CommandReply): [RotationState, string, boolean] {
       return ['rejected', `invalid command: ${reply.errors.map((e) => e.message).join('; ')}`, false];
     case 'timeout':
       return ['timeout', 'timeout', true];
+    case 'connection-lost':
+      // The CALL went out: the charger may have applied the new key before the socket closed.
+      return ['timeout', 'connection lost before an answer', true];
     case 'not-connected':
       return ['abandoned', 'not-connected', false];
   }

@@ -128,6 +128,7 @@ export class LocalAuthListService {
     if (reply.status === 'not-connected') return this.store.record(chargerId, 'not-connected', 'sent at the next connect', held);
     const detail =
       reply.status === 'timeout' ? `${action}: no answer within ${this.timeoutMs} ms`
+      : reply.status === 'connection-lost' ? `${action}: sent, but the connection closed before an answer`
       : reply.status === 'callerror' ? `${action}: CALLERROR ${reply.code} ${reply.description}`
       : `${action}: refused before sending: ${reply.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`;
     // A charger that does not implement the action at all has no local list.

@@ -22,8 +22,18 @@ export type ChargerReply<R = unknown> =
 
 /** A CSMS -> charger command, sent on the charger's command subject. */
 export interface CommandRequest<P = unknown> {
+  /**
+   * Unique per command (one API call, one queued delivery attempt): a gateway that already executed it
+   * answers with the outcome it has instead of sending it to the charger again.
+   */
+  commandId?: string;
   action: string;
   payload: P;
+  /**
+   * Epoch ms after which the caller no longer waits for the answer: a command still waiting in the
+   * charger's queue then is dropped, never sent.
+   */
+  deadline?: number;
   /** How long to wait for the charger's answer once the CALL was sent (ms). */
   timeoutMs?: number;
   /** Who asked (API caller, service name): kept in logs and audit trails. */
@@ -34,7 +44,10 @@ export type CommandReply<R = unknown> =
   | { status: 'ok'; result: R }
   | { status: 'callerror'; code: string; description: string; details: Record<string, unknown> }
   | { status: 'timeout' }
+  /** No gateway holds the charger's socket: nothing was sent. */
   | { status: 'not-connected' }
+  /** The CALL went out, then the connection closed before an answer: the outcome is unknown. */
+  | { status: 'connection-lost' }
   | { status: 'invalid'; errors: Array<{ path: string; message: string }> };
 
 export interface ConnectionEvent {
@@ -73,3 +86,22 @@ export type ConnectAuthReply =
   | { decision: 'unauthorized'; reason: string }
   | { decision: 'unknown'; reason: string }
   | { decision: 'throttled'; reason: string; retryAfterSeconds: number };
+
+/** What became of one CSMS -> charger command, recorded by the gateway that executed it (`subjects.fact(cp, 'CommandOutcome')`). */
+export interface CommandOutcomeFact {
+  chargerId: string;
+  commandId: string;
+  action: string;
+  payload: unknown;
+  origin?: string;
+  status: CommandReply['status'];
+  /** The charger's CALLRESULT payload when status is 'ok'. */
+  result?: unknown;
+  /** The charger's CALLERROR when status is 'callerror'. */
+  error?: { code: string; description: string };
+  /** When the CALL was written to the socket (absent when it never was). */
+  sentAt?: string;
+  finishedAt: string;
+  gatewayId: string;
+  sessionId: string;
+}

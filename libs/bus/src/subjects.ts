@@ -6,6 +6,8 @@
  *   ocpp.v16.evt.<cp>.<Action>     charger facts, durable in the OCPP_EVENTS stream
  *   ocpp.v16.conn.<cp>             connected / disconnected, durable in the same stream
  *   ocpp.v16.cmd.<cp>              commands for the gateway that holds the charger's socket
+ *   ocpp.v16.fact.<cp>.<Kind>      what the CSMS did or decided about a charger (command outcomes, ...),
+ *                                  durable in the same stream, for services and live dashboards
  *   ocpp.v16.seen                  periodic last-seen batches from each gateway (not durable)
  *   svc.auth.connect               the gateway's upgrade decision
  *   api.<service>.<verb>           the HTTP API's questions to the services
@@ -16,7 +18,7 @@ export const EVENTS_STREAM = 'OCPP_EVENTS';
 const ROOT = 'ocpp.v16';
 
 /** Subjects the events stream stores. */
-export const EVENT_STREAM_SUBJECTS = [`${ROOT}.evt.>`, `${ROOT}.conn.>`];
+export const EVENT_STREAM_SUBJECTS = [`${ROOT}.evt.>`, `${ROOT}.conn.>`, `${ROOT}.fact.>`];
 
 /** Charger CALLs the gateway forwards by request/reply, and the service that owns each. */
 export const REQUEST_ACTIONS = {
@@ -40,6 +42,10 @@ export const EVENT_ACTIONS = [
 ] as const;
 export type EventAction = (typeof EVENT_ACTIONS)[number];
 
+/** Facts the CSMS itself records about a charger (not charger CALLs). */
+export const FACT_KINDS = ['CommandOutcome'] as const;
+export type FactKind = (typeof FACT_KINDS)[number];
+
 export const subjects = {
   request: (action: RequestAction): string => `${ROOT}.req.${action}`,
   event: (identity: string, action: EventAction): string => `${ROOT}.evt.${identityToToken(identity)}.${action}`,
@@ -48,6 +54,9 @@ export const subjects = {
   connection: (identity: string): string => `${ROOT}.conn.${identityToToken(identity)}`,
   allConnections: `${ROOT}.conn.*`,
   command: (identity: string): string => `${ROOT}.cmd.${identityToToken(identity)}`,
+  fact: (identity: string, kind: FactKind): string => `${ROOT}.fact.${identityToToken(identity)}.${kind}`,
+  /** Filter for one kind of fact about every charger, for durable consumers. */
+  factsOf: (kind: FactKind): string => `${ROOT}.fact.*.${kind}`,
   seen: `${ROOT}.seen`,
   authConnect: 'svc.auth.connect',
   api: (service: ApiService, verb: string): string => `api.${service}.${verb}`,
@@ -60,6 +69,13 @@ export function parseEventSubject(subject: string): { identity: string; action: 
   const parts = subject.split('.');
   if (parts.length !== 5 || parts[0] !== 'ocpp' || parts[1] !== 'v16' || parts[2] !== 'evt') return undefined;
   return { identity: tokenToIdentity(parts[3]), action: parts[4] };
+}
+
+/** The charge point identity and kind of a fact subject (inverse of `subjects.fact`). */
+export function parseFactSubject(subject: string): { identity: string; kind: string } | undefined {
+  const parts = subject.split('.');
+  if (parts.length !== 5 || parts[0] !== 'ocpp' || parts[1] !== 'v16' || parts[2] !== 'fact') return undefined;
+  return { identity: tokenToIdentity(parts[3]), kind: parts[4] };
 }
 
 /** The charge point identity of a connection subject. */

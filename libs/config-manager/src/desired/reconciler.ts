@@ -232,6 +232,9 @@ function outcomeOf(reply: Awaited<ReturnType<ChargerLink['change']>>): { outcome
     case 'timeout':
     case 'not-connected':
       return { outcome: reply.status };
+    case 'connection-lost':
+      // Sent, then the socket closed: unknown like a timeout; the next connection's round reads the key again.
+      return { outcome: 'timeout', message: 'connection closed before the charger answered' };
     case 'callerror':
       // NotImplemented / NotSupported CALLERRORs mean the same as the NotSupported status (OCPP-J §4.2.3).
       return { outcome: /^Not(Implemented|Supported)$/.test(reply.code) ? 'NotSupported' : 'Rejected', message: `CALLERROR ${reply.code}: ${reply.description}` };

@@ -52,6 +52,13 @@ export class CommandsController {
         return { result: reply.result };
       case 'not-connected':
         throw new HttpException({ error: 'not_connected', message: `charger ${chargerId} is not connected` }, HttpStatus.NOT_FOUND);
+      case 'connection-lost':
+        // Not 404: the CALL went out, so the charger may have carried it out (a Hard Reset closes the socket
+        // before answering). 424 is used for nothing else here, so a caller can tell it from every other outcome.
+        throw new HttpException(
+          { error: 'connection_lost', outcome: 'unknown', message: `${action} was sent to charger ${chargerId}, then the connection closed before an answer; the outcome is unknown` },
+          HttpStatus.FAILED_DEPENDENCY,
+        );
       case 'timeout':
         throw new HttpException({ error: 'timeout', message: `charger ${chargerId} did not answer ${action} within ${timeoutMs} ms` }, HttpStatus.GATEWAY_TIMEOUT);
       case 'callerror':
