@@ -16,7 +16,8 @@ export type {
 } from './actions.js';
 export { OCPP_ERROR_CODES, normaliseErrorCode, isOcppErrorCode } from './errors.js';
 export type { OcppErrorCode } from './errors.js';
-export { validatePayload, CELSIUS_SPELLINGS } from './validation.js';
+export { validatePayload, normaliseLeapSeconds, CELSIUS_SPELLINGS } from './validation.js';
+export { INT32_MIN, INT32_MAX, MIN_TIMESTAMP_YEAR, MAX_TIMESTAMP_YEAR, isStorableTimestamp } from './storable.js';
 export type { PayloadValidation, PayloadValidationError, PayloadDirection } from './validation.js';
 export {
   parseFrame,

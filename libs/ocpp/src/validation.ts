@@ -4,6 +4,7 @@ import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { isOcppAction } from './actions.js';
 import type { OcppErrorCode } from './errors.js';
+import { dateTimePaths, isStorableTimestamp, normaliseLeapSecondsAt, tightenSchemas } from './storable.js';
 
 // ajv and ajv-formats are CommonJS; under NodeNext the default import is module.exports, whose
 // `.default` is the class/plugin itself (both packages set exports.default).
@@ -55,6 +56,7 @@ function loadSchemas(): RawSchema[] {
   // Our own parsed copy (not require's cached one): patchCelsius mutates it.
   const schemas = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as RawSchema[];
   patchCelsius(schemas);
+  tightenSchemas(schemas);
   return schemas;
 }
 
@@ -64,15 +66,29 @@ function loadSchemas(): RawSchema[] {
 // in binary floating point.
 const ajv = new Ajv({ strict: false, allErrors: false, multipleOfPrecision: 6 });
 addFormats(ajv);
+// Replaces ajv-formats' date-time: a value must also be one we can store (storable.ts).
+ajv.addFormat('date-time', { type: 'string', validate: isStorableTimestamp });
 
 const validators = new Map<string, ValidateFunction>();
+const timestampPaths = new Map<string, string[][]>();
 for (const schema of loadSchemas()) {
   const m = /^urn:([A-Za-z]+)\.(req|conf)$/.exec(schema.$id);
   if (!m) throw new Error(`unexpected OCPP schema $id: ${schema.$id}`);
   // `urn:Authorize.req` has no URN namespace id, which fast-uri (Ajv's URI library) refuses to
   // serialise; give it one. Only intra-schema `#/definitions/...` refs exist, so nothing else changes.
   const compiled = ajv.compile({ ...schema, $id: `urn:ocpp16:${m[1]}.${m[2]}` });
-  validators.set(`${m[1]}.${m[2] === 'req' ? 'request' : 'response'}`, compiled);
+  const key = `${m[1]}.${m[2] === 'req' ? 'request' : 'response'}`;
+  validators.set(key, compiled);
+  timestampPaths.set(key, dateTimePaths(schema));
+}
+
+/**
+ * Rewrites leap seconds (`…T23:59:60Z`) in the payload's timestamps to `…T23:59:59.999Z`, in place, before
+ * validation: RFC 3339 allows them, `Date` cannot hold them (storable.ts). Returns how many changed.
+ */
+export function normaliseLeapSeconds(action: string, direction: PayloadDirection, payload: unknown): number {
+  const paths = timestampPaths.get(`${action}.${direction}`);
+  return paths ? normaliseLeapSecondsAt(payload, paths) : 0;
 }
 
 /** `Action.request` / `Action.response` keys of every compiled schema (78 for OCPP 1.6 + security). */

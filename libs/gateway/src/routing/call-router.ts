@@ -12,7 +12,7 @@ import {
   type EventAction,
   type RequestAction,
 } from '#csms/bus';
-import { CHARGER_INITIATED_ACTIONS, isOcppAction, validatePayload, type OcppErrorCode } from '#csms/ocpp';
+import { CHARGER_INITIATED_ACTIONS, isOcppAction, normaliseLeapSeconds, validatePayload, type OcppErrorCode } from '#csms/ocpp';
 
 /** What the gateway answers to one charger CALL. */
 export type CallOutcome = { result: Record<string, unknown> } | { error: { code: OcppErrorCode; description: string; details?: Record<string, unknown> } };
@@ -35,6 +35,10 @@ export class CallRouter {
     if (!isOcppAction(action)) return fail('NotImplemented', `unknown action ${action}`);
     // A known action the CSMS only sends (e.g. Reset) arriving from a charger is recognised but not supported.
     if (!chargerActions.has(action)) return fail('NotSupported', `${action} is sent by a central system, not by a charge point`);
+    // Storable or refused, never both (libs/ocpp/src/storable.ts): a leap second is rewritten to a time every
+    // consumer can hold; integers beyond 32 bits, timestamps outside 1970-9999 and empty meterValue lists are
+    // refused here, before anything is acknowledged.
+    normaliseLeapSeconds(action, 'request', payload);
     const valid = validatePayload(action, 'request', payload);
     if (!valid.ok) return fail(valid.code, valid.description, { errors: valid.errors });
 

@@ -1,0 +1,75 @@
+/**
+ * Storable or refused, never both (issue 14 §1): the values a tester sent that the all-in-one acknowledged
+ * and then could never store, which stalled storage for every charger. Each is now refused with its 1.6
+ * CALLERROR (or, for a leap second, stored as the last millisecond before the next second), the socket
+ * stays up, and the readings and statuses of the same and of other chargers keep being stored, also after
+ * a restart.
+ */
+import { jest } from '@jest/globals';
+import { apiClient } from '../support/api-client.js';
+import { eventually, startService, tempDir, type ServiceProcess } from '../support/processes.js';
+import { connectRawCharger } from '../support/raw-charger.js';
+
+jest.setTimeout(180_000);
+
+const dataDir = tempDir();
+let csms: ServiceProcess;
+const api = () => apiClient(csms.apiUrl);
+const start = async () => (csms = await startService({ env: { DATA_DIR: dataDir } }));
+
+beforeAll(start);
+afterAll(async () => {
+  await csms?.stop();
+});
+
+const energy = (timestamp: string, wh: number) => ({ timestamp, sampledValue: [{ value: String(wh), measurand: 'Energy.Active.Import.Register', unit: 'Wh' }] });
+
+async function storedReadings(chargerId: string): Promise<number> {
+  const res = await api().get(`/api/v1/chargers/${chargerId}/meter-values?limit=100`);
+  expect(res.status).toBe(200);
+  return res.body.total as number;
+}
+
+test('poison values are refused with their CALLERROR and nothing behind them stalls', async () => {
+  const bad = await connectRawCharger(csms.ocppUrl, 'POISON-1');
+  const good = await connectRawCharger(csms.ocppUrl, 'POISON-2');
+  const poison: Array<[string, unknown[], string]> = [
+    ['connectorId 2^31', [2, 'p1', 'MeterValues', { connectorId: 2 ** 31, meterValue: [energy('2026-11-26T10:00:00Z', 1)] }], 'PropertyConstraintViolation'],
+    ['transactionId 2^31', [2, 'p2', 'MeterValues', { connectorId: 1, transactionId: 2 ** 31, meterValue: [energy('2026-11-26T10:00:00Z', 1)] }], 'PropertyConstraintViolation'],
+    ['timestamp in year 0000', [2, 'p3', 'MeterValues', { connectorId: 1, meterValue: [energy('0000-01-01T00:00:00Z', 1)] }], 'PropertyConstraintViolation'],
+    ['StopTransaction in year 0000', [2, 'p4', 'StopTransaction', { transactionId: 1, meterStop: 5, timestamp: '0000-01-01T00:00:00Z' }], 'PropertyConstraintViolation'],
+    ['an empty meterValue list', [2, 'p5', 'MeterValues', { connectorId: 1, meterValue: [] }], 'OccurenceConstraintViolation'],
+  ];
+  for (const [what, frame, code] of poison) {
+    bad.send(frame);
+    const answer = await bad.reply(frame[1] as string);
+    expect([what, answer[0], answer[2]]).toEqual([what, 4, code]);
+  }
+
+  // A leap second is stored, as 23:59:59.999.
+  bad.send([2, 'leap', 'StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available', timestamp: '2016-12-31T23:59:60Z' }]);
+  expect((await bad.reply('leap'))[0]).toBe(3);
+
+  // The same socket and another charger's keep being served and stored.
+  bad.send([2, 'ok1', 'MeterValues', { connectorId: 1, meterValue: [energy('2026-11-26T10:01:00Z', 100)] }]);
+  good.send([2, 'ok2', 'MeterValues', { connectorId: 1, meterValue: [energy('2026-11-26T10:01:00Z', 200)] }]);
+  expect((await bad.reply('ok1'))[0]).toBe(3);
+  expect((await good.reply('ok2'))[0]).toBe(3);
+  await eventually(async () => ((await storedReadings('POISON-1')) === 1 && (await storedReadings('POISON-2')) === 1 ? true : undefined), 'both readings stored');
+  const charger = await eventually(async () => {
+    const res = await api().get('/api/v1/chargers/POISON-1');
+    return res.body?.connectors?.some((c: { connectorId: number }) => c.connectorId === 1) ? res.body : undefined;
+  }, 'the leap-second status stored');
+  expect(charger.connectors.find((c: { connectorId: number }) => c.connectorId === 1)).toMatchObject({ status: 'Available' });
+  bad.ws.close();
+  good.ws.close();
+
+  // After a restart, storage still moves: nothing acknowledged before is stuck in front of new readings.
+  await csms.stop();
+  await start();
+  const again = await connectRawCharger(csms.ocppUrl, 'POISON-2');
+  again.send([2, 'ok3', 'MeterValues', { connectorId: 1, meterValue: [energy('2026-11-26T10:02:00Z', 300)] }]);
+  expect((await again.reply('ok3'))[0]).toBe(3);
+  await eventually(async () => ((await storedReadings('POISON-2')) === 2 ? true : undefined), 'the reading after the restart stored');
+  again.ws.close();
+});
