@@ -11,7 +11,7 @@ import { createTestDatabase, describeInfra, startNatsServer, type NatsServerHand
 import { FLEET_BILLING_DEFAULTS } from '#csms/zaptec-profile';
 import { RawCharger } from '../../../tools/soak/raw-charger.js';
 import { eventually, startService, type ServiceProcess } from '../../support/processes.js';
-import { consumerBacklog } from './support/readings.js';
+import { consumerBacklog } from '../../support/readings.js';
 
 jest.setTimeout(300_000);
 

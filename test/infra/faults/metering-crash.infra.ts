@@ -11,7 +11,7 @@ import { createTestDatabase, describeInfra, startNatsServer, type NatsServerHand
 import { RawCharger } from '../../../tools/soak/raw-charger.js';
 import { apiClient } from '../../support/api-client.js';
 import { eventually, startService, type ServiceProcess } from '../../support/processes.js';
-import { compareWithDatabase, consumerBacklog, meterLoop, type AckedReading } from './support/readings.js';
+import { compareWithDatabase, consumerBacklog, meterLoop, type AckedReading } from '../../support/readings.js';
 
 jest.setTimeout(600_000);
 

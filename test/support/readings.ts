@@ -5,7 +5,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
-import type { RawCharger } from '../../../../tools/soak/raw-charger.js';
+import type { RawCharger } from '../../tools/soak/raw-charger.js';
 
 export interface AckedReading {
   chargerId: string;
@@ -62,38 +62,46 @@ export interface Comparison {
   unexpected: string[];
 }
 
+/** Runs one SQL statement and returns its rows: a pg client, or PGlite for the all-in-one's embedded database. */
+export type SqlRows = <R>(sql: string, params: unknown[]) => Promise<R[]>;
+
 /** Compares every acknowledged reading with the rows stored for the chargers whose ids start with `prefix`. */
 export async function compareWithDatabase(databaseUrl: string, prefix: string, acked: AckedReading[]): Promise<Comparison> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ charger_id: string; ts: string; measurand: string; value_raw: string; n: string; values: string[] }>(
-      `SELECT charger_id, to_char("timestamp" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ts, measurand,
-              min(value_raw) AS value_raw, count(*) AS n, array_agg(value_raw) AS values
-         FROM metering_meter_values WHERE charger_id LIKE $1
-        GROUP BY charger_id, connector_id, "timestamp", measurand, COALESCE(phase, ''), location, context, format`,
-      [`${prefix}%`],
-    );
-    const stored = new Map(rows.map((r) => [`${r.charger_id}|${r.ts}|${r.measurand}`, r]));
-    const out: Comparison = { rows: 0, missing: [], doubled: [], wrongValue: [], unexpected: [] };
-    for (const r of rows) {
-      out.rows += Number(r.n);
-      // The unique index includes transaction_id: the same reading linked twice differently would show here.
-      if (Number(r.n) !== 1) out.doubled.push({ key: `${r.charger_id}|${r.ts}|${r.measurand} = ${r.values.join(',')}`, count: Number(r.n) });
-    }
-    const seen = new Set<string>();
-    for (const a of acked) {
-      const key = `${a.chargerId}|${a.timestamp}|${a.measurand}`;
-      seen.add(key);
-      const row = stored.get(key);
-      if (!row) out.missing.push(a);
-      else if (row.value_raw !== a.value) out.wrongValue.push({ ...a, stored: row.value_raw });
-    }
-    for (const key of stored.keys()) if (!seen.has(key)) out.unexpected.push(key);
-    return out;
+    return await compareStored(async (sql, params) => (await client.query(sql, params)).rows, prefix, acked);
   } finally {
     await client.end();
   }
+}
+
+/** `compareWithDatabase` on any SQL runner. */
+export async function compareStored(query: SqlRows, prefix: string, acked: AckedReading[]): Promise<Comparison> {
+  const rows = await query<{ charger_id: string; ts: string; measurand: string; value_raw: string; n: string | number; values: string[] }>(
+    `SELECT charger_id, to_char("timestamp" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ts, measurand,
+            min(value_raw) AS value_raw, count(*) AS n, array_agg(value_raw) AS values
+       FROM metering_meter_values WHERE charger_id LIKE $1
+      GROUP BY charger_id, connector_id, "timestamp", measurand, COALESCE(phase, ''), location, context, format`,
+    [`${prefix}%`],
+  );
+  const stored = new Map(rows.map((r) => [`${r.charger_id}|${r.ts}|${r.measurand}`, r]));
+  const out: Comparison = { rows: 0, missing: [], doubled: [], wrongValue: [], unexpected: [] };
+  for (const r of rows) {
+    out.rows += Number(r.n);
+    // The unique index includes transaction_id: the same reading linked twice differently would show here.
+    if (Number(r.n) !== 1) out.doubled.push({ key: `${r.charger_id}|${r.ts}|${r.measurand} = ${r.values.join(',')}`, count: Number(r.n) });
+  }
+  const seen = new Set<string>();
+  for (const a of acked) {
+    const key = `${a.chargerId}|${a.timestamp}|${a.measurand}`;
+    seen.add(key);
+    const row = stored.get(key);
+    if (!row) out.missing.push(a);
+    else if (row.value_raw !== a.value) out.wrongValue.push({ ...a, stored: row.value_raw });
+  }
+  for (const key of stored.keys()) if (!seen.has(key)) out.unexpected.push(key);
+  return out;
 }
 
 /** Messages of the stream the durable consumer has not yet been given or not yet acked (0 + 0 = caught up). */
