@@ -16,7 +16,7 @@ main({
   modules: (config) => [
     GatewayModule.forRoot(gatewayOptionsFromConfig(config)),
     AuthModule.forRoot(authOptionsFromConfig(config)),
-    ConfigManagerModule.forRoot({ heartbeatIntervalS: config.heartbeatIntervalS }),
+    ConfigManagerModule.forRoot({ heartbeatIntervalS: config.heartbeatIntervalS, provisionalChargerTtlS: config.provisionalChargerTtlS }),
     MeteringModule.forRoot({ meterValuesRetentionDays: config.meterValuesRetentionDays }),
     RegistryApiModule,
     ConfigurationApiModule,
