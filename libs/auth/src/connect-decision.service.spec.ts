@@ -55,6 +55,14 @@ describe('ConnectDecisionService', () => {
     expect(list[0]).toMatchObject({ type: 'InvalidPassword', remoteAddress: '10.9.9.9', source: 'csms' });
   });
 
+  it('an IPv4 client seen through a dual-stack socket (::ffff:a.b.c.d) is one address with its plain form', async () => {
+    const s = service();
+    await s.decide(ws('ZAP000001', { remoteAddress: '::ffff:10.9.9.8', basic: basic('ZAP000001', 'wrong') }));
+    expect((await events.list('ZAP000001'))[0]).toMatchObject({ type: 'InvalidPassword', remoteAddress: '10.9.9.8' });
+    for (let i = 0; i < 2; i++) await s.decide(ws('ZAP000001', { remoteAddress: '10.9.9.8', basic: basic('ZAP000001', 'wrong') }));
+    expect(await s.decide(ws('ZAP000001', { remoteAddress: '::ffff:10.9.9.8', basic: basic('ZAP000001', 'wrong') }))).toMatchObject({ decision: 'throttled' });
+  });
+
   it('refuses a wrong username even with the right password', async () => {
     const reply = await service().decide(ws('ZAP000001', { basic: basic('ZAP000009', 'correct-horse-battery') }));
     expect(reply).toMatchObject({ decision: 'unauthorized', reason: expect.stringContaining('username') });

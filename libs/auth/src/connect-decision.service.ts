@@ -45,6 +45,14 @@ const THROTTLE_REASONS: Record<ThrottleScope, string> = {
   address: 'too many charger identities failed from this address',
 };
 
+/**
+ * One spelling per client address: a dual-stack socket reports an IPv4 client as `::ffff:a.b.c.d`, and the
+ * throttle and the security events must see the same address however the client came in.
+ */
+export function clientAddress(remoteAddress: string): string {
+  return /^::ffff:\d{1,3}(\.\d{1,3}){3}$/i.test(remoteAddress) ? remoteAddress.slice(7) : remoteAddress;
+}
+
 /** The security profile a connection presents (OCPP16-NOTES §5). */
 export function presentedProfile(req: ConnectAuthRequest, recorded?: SecurityProfile): SecurityProfile {
   // A profile-2 charger may carry a client certificate too; it still authenticates by Basic Auth over TLS.
@@ -77,7 +85,8 @@ export class ConnectDecisionService {
     this.refusals = new RefusalEvents(events, { now: () => this.now().getTime(), ...options.refusalEvents });
   }
 
-  async decide(req: ConnectAuthRequest): Promise<ConnectAuthReply> {
+  async decide(question: ConnectAuthRequest): Promise<ConnectAuthReply> {
+    const req = { ...question, remoteAddress: clientAddress(question.remoteAddress) };
     const id = canonicalIdentity(req.chargerId);
     const throttled = this.throttle.check(id, req.remoteAddress);
     if (throttled) {

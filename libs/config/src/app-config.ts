@@ -23,7 +23,7 @@ export interface AppConfig {
   meterValuesRetentionDays: number;
   concurrentTx: boolean;
   /** THROTTLE_*: the failed-login slow-down (libs/auth connect-throttle.ts). */
-  connectThrottle: { pairMaxFailures: number; identityMaxFailures: number; addressMaxIdentities: number; windowMs: number; maxBackoffMs: number };
+  connectThrottle: { pairMaxFailures: number; identityMaxFailures: number; addressMaxIdentities: number; windowMs: number; baseBackoffMs: number; maxBackoffMs: number };
   provisionalChargerTtlS: number;
 }
 
@@ -57,6 +57,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       identityMaxFailures: v.THROTTLE_CHARGER_FAILURES as number,
       addressMaxIdentities: v.THROTTLE_ADDRESS_IDENTITIES as number,
       windowMs: (v.THROTTLE_WINDOW_S as number) * 1000,
+      baseBackoffMs: (v.THROTTLE_FIRST_BACKOFF_S as number) * 1000,
       maxBackoffMs: (v.THROTTLE_MAX_BACKOFF_S as number) * 1000,
     },
     provisionalChargerTtlS: v.PROVISIONAL_CHARGER_TTL_S as number,
