@@ -14,7 +14,7 @@ beforeAll(async () => {
   ({ db, close } = await openTestDatabase());
   tx = new TransactionsService(db);
   readings = new ReadingsService(db, tx);
-});
+}, 60_000); // opening the embedded database takes seconds on a busy machine
 afterAll(async () => close());
 
 const T0 = Date.parse('2025-01-01T10:00:00Z');
