@@ -11,26 +11,36 @@ export interface ProductionStack {
   /** NATS_URL, DATABASE_URL, UNKNOWN_CHARGERS: what every process of the stack was given. */
   env: Record<string, string>;
   gateways: ServiceProcess[];
+  /** The three services; `restart` replaces one (a test that stops auth, then brings it back). */
+  services: Record<StackService, ServiceProcess>;
+  restart(app: StackService): Promise<ServiceProcess>;
   stop(): Promise<void>;
 }
+
+export type StackService = 'auth' | 'config-manager' | 'metering';
 
 export async function startProductionStack(gateways: Array<Record<string, string>> = [{}]): Promise<ProductionStack> {
   const nats = await startNatsServer({ jetstream: true });
   const db = await createTestDatabase();
   const env = { NATS_URL: nats.url, DATABASE_URL: db.url, UNKNOWN_CHARGERS: 'accept' };
-  const procs: ServiceProcess[] = [];
+  const services = {} as Record<StackService, ServiceProcess>;
   // One at a time: each service runs its migrations under the advisory lock.
-  for (const app of ['auth', 'config-manager', 'metering'] as const) procs.push(await startService({ app, env }));
+  for (const app of ['auth', 'config-manager', 'metering'] as const) services[app] = await startService({ app, env });
   const gws: ServiceProcess[] = [];
   for (const [i, extra] of gateways.entries()) gws.push(await startService({ app: 'gateway', env: { ...env, GATEWAY_ID: `gw-${i + 1}`, ...extra } }));
-  procs.push(...gws);
   return {
     nats,
     db,
     env,
     gateways: gws,
+    services,
+    restart: async (app) => {
+      await services[app].stop();
+      services[app] = await startService({ app, env });
+      return services[app];
+    },
     stop: async () => {
-      for (const p of procs.reverse()) await p.stop().catch(() => undefined);
+      for (const p of [...gws.reverse(), services.metering, services['config-manager'], services.auth]) await p.stop().catch(() => undefined);
       await nats.stop();
       await db.drop();
     },

@@ -1,4 +1,4 @@
-import { AUTH_ENTITIES, AUTH_MIGRATIONS, AuthModule } from '#csms/auth';
+import { AUTH_ENTITIES, AUTH_MIGRATIONS, AuthModule, authOptionsFromConfig } from '#csms/auth';
 import { main } from '#csms/runtime';
 
 main({
@@ -8,5 +8,5 @@ main({
   openApi: false,
   entities: AUTH_ENTITIES,
   migrations: AUTH_MIGRATIONS,
-  modules: (config) => [AuthModule.forRoot({ unknownChargers: config.unknownChargers, concurrentTx: config.concurrentTx })],
+  modules: (config) => [AuthModule.forRoot(authOptionsFromConfig(config))],
 });

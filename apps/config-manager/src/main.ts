@@ -8,5 +8,5 @@ main({
   openApi: false,
   entities: CONFIG_MANAGER_ENTITIES,
   migrations: CONFIG_MANAGER_MIGRATIONS,
-  modules: (config) => [ConfigManagerModule.forRoot({ heartbeatIntervalS: config.heartbeatIntervalS })],
+  modules: (config) => [ConfigManagerModule.forRoot({ heartbeatIntervalS: config.heartbeatIntervalS, provisionalChargerTtlS: config.provisionalChargerTtlS })],
 });

@@ -1,4 +1,4 @@
-import { AUTH_ENTITIES, AUTH_MIGRATIONS, AuthApiModule, AuthModule } from '#csms/auth';
+import { AUTH_ENTITIES, AUTH_MIGRATIONS, AuthApiModule, AuthModule, authOptionsFromConfig } from '#csms/auth';
 import { CONFIG_MANAGER_ENTITIES, CONFIG_MANAGER_MIGRATIONS, ConfigManagerModule, ConfigurationApiModule, RegistryApiModule } from '#csms/config-manager';
 import { GatewayModule, gatewayOptionsFromConfig } from '#csms/gateway';
 import { METERING_ENTITIES, METERING_MIGRATIONS, MeteringApiModule, MeteringModule } from '#csms/metering';
@@ -15,8 +15,8 @@ main({
   migrations: [...AUTH_MIGRATIONS, ...CONFIG_MANAGER_MIGRATIONS, ...METERING_MIGRATIONS],
   modules: (config) => [
     GatewayModule.forRoot(gatewayOptionsFromConfig(config)),
-    AuthModule.forRoot({ unknownChargers: config.unknownChargers, concurrentTx: config.concurrentTx }),
-    ConfigManagerModule.forRoot({ heartbeatIntervalS: config.heartbeatIntervalS }),
+    AuthModule.forRoot(authOptionsFromConfig(config)),
+    ConfigManagerModule.forRoot({ heartbeatIntervalS: config.heartbeatIntervalS, provisionalChargerTtlS: config.provisionalChargerTtlS }),
     MeteringModule.forRoot({ meterValuesRetentionDays: config.meterValuesRetentionDays }),
     RegistryApiModule,
     ConfigurationApiModule,

@@ -8,18 +8,21 @@ const PAGE = 10;
 
 interface OpenTransaction {
   chargerId: string;
+  connectorId?: number;
+  startedAt?: string;
   idTagStatus: string | null;
 }
 
 /**
- * Asks metering (which owns transactions) whether the tag has an active transaction. Metering stores a
- * StartTransaction BEFORE it asks auth, so the start under decision is among the open ones: the newest open
- * transaction of this charger is left out (also on the charger's retry, which finds the same transaction). The
- * others count when auth accepted them (a start refused or still undecided is not an active one). Any failure
- * to answer gives undefined: auth does not block charging because metering is slow or down.
+ * Asks metering (which owns transactions) whether the tag has an active transaction. Metering asks auth before it
+ * stores the start (issue 14 B), but a retried start whose first answer was lost is already stored: the start
+ * under decision (same charger, connector and start time) is left out. Without the start's key (a metering from
+ * before issue 14, which stored first), the newest open transaction of this charger is taken as the start under
+ * decision, as before. The others count when auth accepted them (a refused start is not an active one). Any
+ * failure to answer gives undefined: auth does not block charging because metering is slow or down.
  */
 export function meteringActiveTransactionLookup(bus: Bus, timeoutMs = DEFAULT_CONCURRENT_TX_TIMEOUT_MS): ActiveTransactionLookup {
-  return async (chargerId, idTag) => {
+  return async (chargerId, idTag, start) => {
     let reply: ServiceReply<{ items: OpenTransaction[]; total: number }>;
     try {
       reply = await bus.request(subjects.api('metering', 'listTransactions'), { idTag, state: 'open', limit: PAGE }, { timeoutMs });
@@ -28,7 +31,9 @@ export function meteringActiveTransactionLookup(bus: Bus, timeoutMs = DEFAULT_CO
     }
     if (!reply?.ok || !Array.isArray(reply.data?.items)) return undefined;
     const { items, total } = reply.data;
-    const own = items.findIndex((t) => t.chargerId === chargerId);
+    const own = start
+      ? items.findIndex((t) => t.chargerId === chargerId && t.connectorId === start.connectorId && Date.parse(t.startedAt ?? '') === Date.parse(start.timestamp))
+      : items.findIndex((t) => t.chargerId === chargerId);
     const others = items.filter((_, i) => i !== own);
     // More open ones than one page: certainly another one besides the start being decided.
     if (total > items.length) return true;

@@ -1,3 +1,4 @@
+import type { AppConfig } from '#csms/config';
 import type { ThrottleOptions } from './connect-throttle.js';
 
 export type UnknownChargersPolicy = 'accept' | 'pending' | 'reject';
@@ -5,8 +6,10 @@ export type UnknownChargersPolicy = 'accept' | 'pending' | 'reject';
 export interface AuthOptions {
   /** UNKNOWN_CHARGERS: register and accept, register as pending, or refuse (404) an identity nobody registered. */
   unknownChargers: UnknownChargersPolicy;
-  /** Slow-down of repeated failed logins (defaults: 5 failures per identity or address in 10 min). */
+  /** Slow-down of repeated failed logins (see connect-throttle.ts and DEFAULT_THROTTLE_OPTIONS). */
   throttle?: Partial<ThrottleOptions>;
+  /** Seconds a record made by UNKNOWN_CHARGERS lives without a BootNotification (default 3600). */
+  provisionalChargerTtlS?: number;
   /** How long to wait for the charger's ChangeConfiguration(AuthorizationKey) answer. */
   rotationTimeoutMs?: number;
   /** Answer StartTransaction with ConcurrentTx when the tag already has an active transaction (asks metering). Default false. */
@@ -15,6 +18,18 @@ export interface AuthOptions {
   concurrentTxTimeoutMs?: number;
   /** How long to wait for a charger's SendLocalList / GetLocalListVersion answer (default 30 s). */
   localListTimeoutMs?: number;
+}
+
+export const DEFAULT_PROVISIONAL_CHARGER_TTL_S = 3_600;
+
+/** The auth options an app takes from the environment (libs/config ENV_SPEC). */
+export function authOptionsFromConfig(config: AppConfig): AuthOptions {
+  return {
+    unknownChargers: config.unknownChargers,
+    concurrentTx: config.concurrentTx,
+    throttle: config.connectThrottle,
+    provisionalChargerTtlS: config.provisionalChargerTtlS,
+  };
 }
 
 /** Nest injection token of the AuthModule options. */

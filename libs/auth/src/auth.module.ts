@@ -13,6 +13,7 @@ import { DriverAuthController } from './driver-auth.controller.js';
 import { IdTagsController } from './id-tags.controller.js';
 import { IdTagsService } from './id-tags.service.js';
 import { meteringActiveTransactionLookup } from './active-transactions.js';
+import { ProvisionalChargerSweeper } from './provisional-chargers.js';
 import { LocalAuthListController } from './local-auth-list.controller.js';
 import { LocalAuthListService } from './local-auth-list.service.js';
 import { LocalAuthListStore } from './local-auth-list.store.js';
@@ -32,7 +33,7 @@ export class AuthModule {
       module: AuthModule,
       controllers: [ConnectController, DriverAuthController, ChargersController, IdTagsController, SecurityEventsController, LocalAuthListController],
       providers: [
-        { provide: AUTH_OPTIONS, useValue: options },
+        { provide: AUTH_OPTIONS, useValue: options }, ProvisionalChargerSweeper,
         { provide: ChargerRegistryService, useFactory: (db: DataSource) => new ChargerRegistryService(db), inject: [DATA_SOURCE] },
         { provide: SecurityEventsService, useFactory: (db: DataSource) => new SecurityEventsService(db), inject: [DATA_SOURCE] },
         {

@@ -53,7 +53,7 @@ describe('AuthorizationKeyRotationService', () => {
     registry = new ChargerRegistryService(db);
     rotations = new AuthorizationKeyRotationService(db, registry, (id, req) => sendCommand(bus, id, req), 1_000);
     // A generous limit: these tests are about passwords, not about the slow-down.
-    connect = new ConnectDecisionService(registry, new SecurityEventsService(db), 'reject', new ConnectThrottle({ maxFailures: 1_000 }));
+    connect = new ConnectDecisionService(registry, new SecurityEventsService(db), 'reject', new ConnectThrottle({ pairMaxFailures: 1_000 }));
   }, 60_000);
   afterAll(async () => {
     await bus.close();

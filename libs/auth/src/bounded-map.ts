@@ -4,28 +4,36 @@
  * identities must not grow it without bound. `set` re-inserts, so Map order is least recently set first.
  */
 export class BoundedMap<V> {
-  private readonly entries = new Map<string, V>();
-  constructor(private readonly maxEntries: number) {}
+  private readonly map = new Map<string, V>();
+  /** `onEvict` is told about an entry dropped for room (not about `delete`). */
+  constructor(private readonly maxEntries: number, private readonly onEvict?: (value: V) => void) {}
 
   get(key: string): V | undefined {
-    return this.entries.get(key);
+    return this.map.get(key);
   }
 
   set(key: string, value: V): void {
-    this.entries.delete(key);
-    this.entries.set(key, value);
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
+    this.map.delete(key);
+    this.map.set(key, value);
+    while (this.map.size > this.maxEntries) {
+      const oldest = this.map.keys().next().value;
       if (oldest === undefined) break;
-      this.entries.delete(oldest);
+      const evicted = this.map.get(oldest);
+      this.map.delete(oldest);
+      if (this.onEvict && evicted !== undefined) this.onEvict(evicted);
     }
   }
 
   delete(key: string): void {
-    this.entries.delete(key);
+    this.map.delete(key);
+  }
+
+  /** A snapshot, so the caller may delete while it walks. */
+  entries(): Array<[string, V]> {
+    return [...this.map];
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.map.size;
   }
 }

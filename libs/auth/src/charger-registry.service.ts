@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { ok, refuse, type ServiceReply } from '#csms/http';
-import { keyedBatcher, type Batcher } from '#csms/persistence';
+import { Batcher, keyedBatcher } from '#csms/persistence';
 import type { UnknownChargersPolicy } from './auth-options.js';
 import { queryRows } from './sql.js';
 import type { RegistrationState, RotationState, SecurityProfile } from './entities/auth-charger.entity.js';
@@ -26,6 +26,8 @@ export interface ChargerRecord {
   rotationCompletedAt: Date | null;
   freeCharging: boolean | null;
   freeChargingIdTag: string | null;
+  /** Registered by UNKNOWN_CHARGERS, not booted yet: removed by the sweeper after its time (issue 14 D). */
+  provisional: boolean;
 }
 
 export interface NewCharger {
@@ -35,6 +37,8 @@ export interface NewCharger {
   /** The exact Basic Auth password bytes; absent: no credential (profile 0, or a charger that sent none). */
   password?: Uint8Array;
   useAuthorizationKeyWithoutDecoding?: boolean | null;
+  /** Registered on first connect (UNKNOWN_CHARGERS): permanent only from its first BootNotification. */
+  provisional?: boolean;
 }
 
 type Row = Record<string, unknown>;
@@ -58,6 +62,7 @@ function toRecord(r: Row): ChargerRecord {
     rotationCompletedAt: date(r.rotation_completed_at),
     freeCharging: (r.free_charging as boolean | null) ?? null,
     freeChargingIdTag: (r.free_charging_id_tag as string | null) ?? null,
+    provisional: r.provisional === true,
   };
 }
 
@@ -80,12 +85,18 @@ const wholeNumber = (v: string | undefined): number | null => (v !== undefined &
 export class ChargerRegistryService {
   /** Every connect and every boot looks a charger up: lookups arriving together share one query. */
   private readonly finder: Batcher<string, ChargerRecord | undefined>;
+  /** A fleet of new chargers booting at once makes their records permanent in shared statements. */
+  private readonly confirmer: Batcher<string, undefined>;
 
   constructor(private readonly db: DataSource) {
     this.finder = keyedBatcher<ChargerRecord | undefined>(async (ids) => {
       const rows = await queryRows<Row>(this.db, `SELECT * FROM auth_chargers WHERE charger_id = ANY($1::text[])`, [ids]);
       return new Map(rows.map((r) => [r.charger_id as string, toRecord(r)]));
     }, () => undefined);
+    this.confirmer = new Batcher(async (ids) => {
+      await queryRows(this.db, `UPDATE auth_chargers SET provisional = false WHERE charger_id = ANY($1::text[]) AND provisional`, [ids]);
+      return ids.map(() => undefined);
+    });
   }
 
   /** Reads after the call (never an answer from before it), so a lookup right after a write sees the write. */
@@ -94,21 +105,43 @@ export class ChargerRegistryService {
   }
 
   /** Inserts a charger; `created` false when the (canonical) id is already registered. */
-  async register(c: NewCharger): Promise<{ created: boolean; passwordHash: string | null }> {
+  async register(c: NewCharger, replaceProvisional = false): Promise<{ created: boolean; passwordHash: string | null }> {
     const hash = c.password ? await hashPassword(c.password) : null;
+    // The operator's registration replaces a record some socket made on first use and never confirmed by a
+    // boot: otherwise whoever connected first under a charger's id would keep its credential (issue 14 D).
+    const onConflict = replaceProvisional
+      ? `DO UPDATE SET security_profile = EXCLUDED.security_profile, registration_state = EXCLUDED.registration_state,
+           use_authorization_key_without_decoding = EXCLUDED.use_authorization_key_without_decoding,
+           authorization_key_set_before = EXCLUDED.authorization_key_set_before, password_hash = EXCLUDED.password_hash,
+           pending_password_hash = NULL, provisional = false, created_at = now()
+         WHERE auth_chargers.provisional`
+      : 'DO NOTHING';
     const rows = await queryRows<Row>(this.db, 
       `INSERT INTO auth_chargers (charger_id, security_profile, registration_state, use_authorization_key_without_decoding,
-                                  authorization_key_set_before, password_hash)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (charger_id) DO NOTHING RETURNING charger_id`,
+                                  authorization_key_set_before, password_hash, provisional)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (charger_id) ${onConflict} RETURNING charger_id`,
       // A registered password is a key that was set on the charger: Zaptec then defaults to no decoding.
-      [canonicalIdentity(c.chargerId), c.securityProfile, c.registrationState, c.useAuthorizationKeyWithoutDecoding ?? null, hash !== null, hash],
+      [canonicalIdentity(c.chargerId), c.securityProfile, c.registrationState, c.useAuthorizationKeyWithoutDecoding ?? null, hash !== null, hash, c.provisional === true],
     );
     return { created: rows.length === 1, passwordHash: hash };
   }
 
+  /**
+   * Removes provisional records older than `olderThanS` (a socket that connected under UNKNOWN_CHARGERS and never
+   * booted); returns their ids. A charger removed while still connected is registered again at its next connect.
+   */
+  async removeStaleProvisional(olderThanS: number): Promise<string[]> {
+    const rows = await queryRows<{ charger_id: string }>(this.db,
+      `DELETE FROM auth_chargers WHERE provisional AND created_at < now() - make_interval(secs => $1) RETURNING charger_id`,
+      [olderThanS],
+    );
+    return rows.map((r) => r.charger_id);
+  }
+
+  /** The operator decided about the charger: its record is no longer provisional. */
   async setRegistrationState(chargerId: string, state: RegistrationState): Promise<boolean> {
     const rows = await queryRows<Row>(this.db, 
-      `UPDATE auth_chargers SET registration_state = $2 WHERE charger_id = $1 RETURNING charger_id`,
+      `UPDATE auth_chargers SET registration_state = $2, provisional = false WHERE charger_id = $1 RETURNING charger_id`,
       [canonicalIdentity(chargerId), state],
     );
     return rows.length === 1;
@@ -170,7 +203,7 @@ export class ChargerRegistryService {
       registrationState: 'accepted',
       password: password === undefined ? undefined : Buffer.from(password, 'utf8'),
       useAuthorizationKeyWithoutDecoding: input.useAuthorizationKeyWithoutDecoding ?? null,
-    });
+    }, true);
     if (!created) return refuse(409, 'charger_exists', `charger ${chargerId} is already registered`);
     return ok({
       id: chargerId,
@@ -181,9 +214,14 @@ export class ChargerRegistryService {
     });
   }
 
-  /** What config-manager needs to answer a BootNotification; unknown chargers follow UNKNOWN_CHARGERS. */
-  async registration(chargerId: string, unknownChargers: UnknownChargersPolicy): Promise<RegistrationView> {
+  /**
+   * What config-manager needs to answer a BootNotification; unknown chargers follow UNKNOWN_CHARGERS.
+   * config-manager asks exactly when a charger boots (registration-lookup.ts), so `booting` makes a provisional
+   * record permanent: no extra message, and nothing to change in config-manager (issue 14 D).
+   */
+  async registration(chargerId: string, unknownChargers: UnknownChargersPolicy, booting = false): Promise<RegistrationView> {
     const c = await this.find(chargerId);
+    if (c?.provisional && booting) await this.confirmer.add(c.chargerId);
     if (c) return { state: c.registrationState, securityProfile: c.securityProfile, known: true };
     const state = unknownChargers === 'accept' ? 'accepted' : unknownChargers === 'pending' ? 'pending' : 'blocked';
     return { state, securityProfile: 0, known: false };

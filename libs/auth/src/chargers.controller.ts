@@ -31,9 +31,10 @@ export class ChargersController {
     return this.registry.registerCharger(body);
   }
 
+  /** Asked by config-manager when a charger sends BootNotification (and only then): it confirms a provisional record. */
   @MessagePattern(subjects.api('auth', 'registration'), { queue: 'auth' })
   async registration(body: { chargerId: string }): Promise<ServiceReply<RegistrationView>> {
-    return ok(await this.registry.registration(body.chargerId, this.options.unknownChargers));
+    return ok(await this.registry.registration(body.chargerId, this.options.unknownChargers, true));
   }
 
   @MessagePattern(subjects.api('auth', 'setRegistration'), { queue: 'auth' })

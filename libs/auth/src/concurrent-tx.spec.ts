@@ -6,7 +6,7 @@ import { ChargerRegistryService } from './charger-registry.service.js';
 import { IdTagsService } from './id-tags.service.js';
 import { openAuthTestDatabase } from './test-support/test-database.js';
 
-type Open = { chargerId: string; idTagStatus: string | null; startedAt: string };
+type Open = { chargerId: string; connectorId?: number; idTagStatus: string | null; startedAt: string };
 
 /** ConcurrentTx (issue 4 §3): auth asks metering, which owns transactions, over the real in-process bus. */
 describe('ConcurrentTx', () => {
@@ -46,19 +46,37 @@ describe('ConcurrentTx', () => {
   });
 
   it('answers ConcurrentTx when the tag has another accepted open transaction, not for the start being decided', async () => {
-    // Metering stores the start before asking auth: the only open transaction is this one, undecided.
+    const start = { connectorId: 1, timestamp: '2030-01-01T10:00:00.000Z' };
+    // Metering asks before it stores the start: nothing open for the tag.
+    open.set('DRIVER', []);
+    expect(await withCheck.idTagInfoForStart('CTX-1', 'DRIVER', start)).toEqual({ idTagInfo: { status: 'Accepted' }, free: false });
+    expect(asked[0]).toMatchObject({ idTag: 'DRIVER', state: 'open' });
+    // A retry whose first answer the charger lost: this start is stored (Accepted) and must not count against itself.
+    open.set('DRIVER', [{ chargerId: 'CTX-1', connectorId: 1, idTagStatus: 'Accepted', startedAt: '2030-01-01T10:00:00Z' }]);
+    expect(await withCheck.idTagInfoForStart('CTX-1', 'DRIVER', start)).toEqual({ idTagInfo: { status: 'Accepted' }, free: false });
+    // The same charger's other connector holds an accepted transaction of the tag: that one counts (issue 14 B
+    // changed the order; "the newest open one of this charger" is no longer the start being decided).
+    open.set('DRIVER', [{ chargerId: 'CTX-1', connectorId: 2, idTagStatus: 'Accepted', startedAt: '2030-01-01T09:00:00Z' }]);
+    expect(await withCheck.idTagInfoForStart('CTX-1', 'DRIVER', start)).toEqual({ idTagInfo: { status: 'ConcurrentTx' }, free: false });
+    // Another charger holds an accepted transaction of the same tag.
+    open.set('DRIVER', [
+      { chargerId: 'CTX-1', connectorId: 1, idTagStatus: 'Accepted', startedAt: '2030-01-01T10:00:00Z' },
+      { chargerId: 'OTHER', connectorId: 1, idTagStatus: 'Accepted', startedAt: '2030-01-01T09:00:00Z' },
+    ]);
+    expect(await withCheck.idTagInfoForStart('CTX-1', 'DRIVER', start)).toEqual({ idTagInfo: { status: 'ConcurrentTx' }, free: false });
+    // A Blocked tag keeps saying Blocked.
+    open.set('BLOCKED', [{ chargerId: 'OTHER', idTagStatus: 'Accepted', startedAt: '2030-01-01T09:00:00Z' }]);
+    expect((await withCheck.idTagInfoForStart('CTX-1', 'BLOCKED', start)).idTagInfo.status).toBe('Blocked');
+  });
+
+  it('without the start key (a metering that stored first), the newest open transaction of the charger is the start', async () => {
     open.set('DRIVER', [{ chargerId: 'CTX-1', idTagStatus: null, startedAt: '2030-01-01T10:00:00Z' }]);
     expect(await withCheck.idTagInfoForStart('CTX-1', 'DRIVER')).toEqual({ idTagInfo: { status: 'Accepted' }, free: false });
-    expect(asked[0]).toMatchObject({ idTag: 'DRIVER', state: 'open' });
-    // Another charger holds an accepted transaction of the same tag.
     open.set('DRIVER', [
       { chargerId: 'CTX-1', idTagStatus: null, startedAt: '2030-01-01T10:00:00Z' },
       { chargerId: 'OTHER', idTagStatus: 'Accepted', startedAt: '2030-01-01T09:00:00Z' },
     ]);
     expect(await withCheck.idTagInfoForStart('CTX-1', 'DRIVER')).toEqual({ idTagInfo: { status: 'ConcurrentTx' }, free: false });
-    // A Blocked tag keeps saying Blocked.
-    open.set('BLOCKED', [{ chargerId: 'OTHER', idTagStatus: 'Accepted', startedAt: '2030-01-01T09:00:00Z' }]);
-    expect((await withCheck.idTagInfoForStart('CTX-1', 'BLOCKED')).idTagInfo.status).toBe('Blocked');
   });
 
   it('never for the free-charging tag, and off unless configured', async () => {

@@ -22,7 +22,9 @@ describe('ConnectDecisionService', () => {
   let clock: number;
 
   const service = (policy: UnknownChargersPolicy = 'reject'): ConnectDecisionService =>
-    new ConnectDecisionService(registry, events, policy, new ConnectThrottle({ maxFailures: 3 }, () => clock));
+    new ConnectDecisionService(registry, events, policy, new ConnectThrottle({ pairMaxFailures: 3, identityMaxFailures: 6, addressMaxIdentities: 3 }, () => clock), {
+      refusalEvents: { now: () => clock },
+    });
 
   beforeAll(async () => {
     ({ db, close } = await openAuthTestDatabase());
@@ -51,6 +53,14 @@ describe('ConnectDecisionService', () => {
     expect(s.counters.failures.InvalidPassword).toBe(1);
     const list = await events.list('ZAP000001');
     expect(list[0]).toMatchObject({ type: 'InvalidPassword', remoteAddress: '10.9.9.9', source: 'csms' });
+  });
+
+  it('an IPv4 client seen through a dual-stack socket (::ffff:a.b.c.d) is one address with its plain form', async () => {
+    const s = service();
+    await s.decide(ws('ZAP000001', { remoteAddress: '::ffff:10.9.9.8', basic: basic('ZAP000001', 'wrong') }));
+    expect((await events.list('ZAP000001'))[0]).toMatchObject({ type: 'InvalidPassword', remoteAddress: '10.9.9.8' });
+    for (let i = 0; i < 2; i++) await s.decide(ws('ZAP000001', { remoteAddress: '10.9.9.8', basic: basic('ZAP000001', 'wrong') }));
+    expect(await s.decide(ws('ZAP000001', { remoteAddress: '::ffff:10.9.9.8', basic: basic('ZAP000001', 'wrong') }))).toMatchObject({ decision: 'throttled' });
   });
 
   it('refuses a wrong username even with the right password', async () => {
@@ -120,13 +130,16 @@ describe('ConnectDecisionService', () => {
     expect(await service().decide(ws('BLOCKME'))).toMatchObject({ decision: 'unauthorized', reason: expect.stringContaining('blocked') });
   });
 
-  it('throttles after N failures per identity, with exponential back-off, without checking the password', async () => {
+  it('throttles after N failures per (address, charger), with exponential back-off, without checking the password', async () => {
     const s = service();
     const attempt = (password: string, remoteAddress = '10.1.1.1') =>
       s.decide(ws('ZAP000001', { remoteAddress, basic: basic('ZAP000001', password) }));
     for (let i = 0; i < 3; i++) expect(await attempt('guess' + i)).toMatchObject({ decision: 'unauthorized' });
-    // Even the right password is not looked at while blocked.
-    expect(await attempt('correct-horse-battery', '10.2.2.2')).toEqual({ decision: 'throttled', reason: expect.any(String), retryAfterSeconds: 1 });
+    // Even the right password is not looked at while this address is blocked for this charger.
+    expect(await attempt('correct-horse-battery')).toEqual({ decision: 'throttled', reason: expect.any(String), retryAfterSeconds: 1 });
+    // From another address that never failed for it, the right password goes through (issue 14 A: an outsider
+    // failing logins for a charger must not keep it offline).
+    expect(await attempt('correct-horse-battery', '10.2.2.2')).toEqual({ decision: 'accept', chargerId: 'ZAP000001' });
     clock += 1_000;
     expect(await attempt('guess3')).toMatchObject({ decision: 'unauthorized' });
     expect(await attempt('guess4')).toMatchObject({ decision: 'throttled', retryAfterSeconds: 2 });
@@ -135,15 +148,40 @@ describe('ConnectDecisionService', () => {
     expect(await attempt('x')).toMatchObject({ decision: 'throttled', retryAfterSeconds: 4 });
     expect(s.counters.throttled).toBe(3);
     clock += 4_000;
-    expect(await attempt('correct-horse-battery', '10.3.3.3')).toEqual({ decision: 'accept', chargerId: 'ZAP000001' });
+    expect(await attempt('correct-horse-battery')).toEqual({ decision: 'accept', chargerId: 'ZAP000001' });
   });
 
-  it('throttles per remote address across identities', async () => {
+  it('every refusal, 429 included, is a security event; repeats within a minute add to its count', async () => {
     const s = service();
-    for (const id of ['A1', 'A2', 'A3']) expect(await s.decide(ws(id, { remoteAddress: '192.0.2.7' }))).toMatchObject({ decision: 'unknown' });
-    expect(await s.decide(ws('ZAP000001', { remoteAddress: '192.0.2.7', basic: basic('ZAP000001', 'correct-horse-battery') }))).toMatchObject({
-      decision: 'throttled',
-    });
+    const from = '10.4.4.4';
+    for (let i = 0; i < 3; i++) await s.decide(ws('ZAP000001', { remoteAddress: from, basic: basic('ZAP000001', 'nope' + i) }));
+    for (let i = 0; i < 5; i++) expect(await s.decide(ws('ZAP000001', { remoteAddress: from, basic: basic('ZAP000001', 'x') }))).toMatchObject({ decision: 'throttled' });
+    await s.refusals.flush();
+    const mine = (await events.list('ZAP000001', 1000)).filter((e) => e.remoteAddress === from);
+    expect(mine.map((e) => [e.type, e.count]).sort()).toEqual([['ConnectThrottled', 5], ['InvalidPassword', 3]]);
+    // The next minute starts a new event (the block ran out: one more failure, then throttled again).
+    clock += 60_000;
+    expect(await s.decide(ws('ZAP000001', { remoteAddress: from, basic: basic('ZAP000001', 'x') }))).toMatchObject({ decision: 'unauthorized' });
+    expect(await s.decide(ws('ZAP000001', { remoteAddress: from, basic: basic('ZAP000001', 'x') }))).toMatchObject({ decision: 'throttled' });
+    await s.refusals.flush();
+    const after = (await events.list('ZAP000001', 1000)).filter((e) => e.remoteAddress === from && e.type === 'ConnectThrottled');
+    expect(after.map((e) => e.count).sort()).toEqual([1, 5]);
+  });
+
+  it('throttles an address that sprays identities, except for chargers that logged in from it', async () => {
+    const s = service();
+    const nat = '192.0.2.7';
+    expect(await s.decide(ws('ZAP000001', { remoteAddress: nat, basic: basic('ZAP000001', 'correct-horse-battery') }))).toMatchObject({ decision: 'accept' });
+    for (const id of ['A1', 'A2', 'A3']) expect(await s.decide(ws(id, { remoteAddress: nat }))).toMatchObject({ decision: 'unknown' });
+    expect(await s.decide(ws('A4', { remoteAddress: nat }))).toMatchObject({ decision: 'throttled' });
+    expect(await s.decide(ws('OPEN01', { remoteAddress: nat }))).toMatchObject({ decision: 'throttled' });
+    expect(await s.decide(ws('ZAP000001', { remoteAddress: nat, basic: basic('ZAP000001', 'correct-horse-battery') }))).toMatchObject({ decision: 'accept' });
+    // A throttled sprayer makes one event per minute for the address, not one per made-up identity.
+    for (let i = 5; i < 30; i++) await s.decide(ws(`A${i}`, { remoteAddress: nat }));
+    await s.refusals.flush();
+    const rows = await queryRows<{ n: string; total: string }>(db, `SELECT count(*) AS n, sum(count) AS total FROM auth_security_events WHERE type = 'ConnectThrottled' AND remote_address = $1`, [nat]);
+    expect(Number(rows[0].n)).toBe(1);
+    expect(Number(rows[0].total)).toBe(27);
   });
 
   describe('verified-credential cache (reconnect storms)', () => {
@@ -155,7 +193,7 @@ describe('ConnectDecisionService', () => {
       return verifyPassword(password, stored);
     };
     const cached = (): ConnectDecisionService =>
-      new ConnectDecisionService(registry, events, 'reject', new ConnectThrottle({ maxFailures: 100 }, () => clock), {
+      new ConnectDecisionService(registry, events, 'reject', new ConnectThrottle({ pairMaxFailures: 100 }, () => clock), {
         verifiedCredentials: cache,
         verifyPassword: countingVerify,
       });
@@ -201,7 +239,7 @@ describe('ConnectDecisionService', () => {
     });
 
     it('a charger registered on first use (its password just hashed) reconnects without scrypt', async () => {
-      const s = new ConnectDecisionService(registry, events, 'accept', new ConnectThrottle({ maxFailures: 100 }, () => clock), {
+      const s = new ConnectDecisionService(registry, events, 'accept', new ConnectThrottle({ pairMaxFailures: 100 }, () => clock), {
         verifiedCredentials: cache,
         verifyPassword: countingVerify,
       });

@@ -1,9 +1,10 @@
 import type { ConnectAuthReply, ConnectAuthRequest } from '#csms/bus';
 import type { UnknownChargersPolicy } from './auth-options.js';
 import { ChargerRegistryService, type ChargerRecord } from './charger-registry.service.js';
-import { ConnectThrottle } from './connect-throttle.js';
+import { ConnectThrottle, type ThrottleScope } from './connect-throttle.js';
 import type { SecurityProfile } from './entities/auth-charger.entity.js';
 import { verifyPassword } from './password-hash.js';
+import { RefusalEvents, type RefusalEventsOptions } from './refusal-events.js';
 import { SecurityEventsService } from './security-events.service.js';
 import { VerifiedCredentials } from './verified-credentials.js';
 import { canonicalIdentity } from './zaptec.js';
@@ -31,6 +32,25 @@ export interface ConnectDecisionOptions {
   verifiedCredentials?: VerifiedCredentials;
   /** The scrypt check (`verifyPassword`); tests pass a counting one. */
   verifyPassword?: (password: Uint8Array, storedHash: string) => Promise<boolean>;
+  /** Aggregation of the refusal events (tests pass a clock). */
+  refusalEvents?: RefusalEventsOptions;
+}
+
+/** The security event type of a throttled connect (429), beside the ConnectFailure types. */
+export const THROTTLED_EVENT = 'ConnectThrottled';
+
+const THROTTLE_REASONS: Record<ThrottleScope, string> = {
+  pair: 'too many failed attempts for this charger from this address',
+  identity: 'too many failed attempts for this charger, this address among them',
+  address: 'too many charger identities failed from this address',
+};
+
+/**
+ * One spelling per client address: a dual-stack socket reports an IPv4 client as `::ffff:a.b.c.d`, and the
+ * throttle and the security events must see the same address however the client came in.
+ */
+export function clientAddress(remoteAddress: string): string {
+  return /^::ffff:\d{1,3}(\.\d{1,3}){3}$/i.test(remoteAddress) ? remoteAddress.slice(7) : remoteAddress;
 }
 
 /** The security profile a connection presents (OCPP16-NOTES §5). */
@@ -49,11 +69,12 @@ export function presentedProfile(req: ConnectAuthRequest, recorded?: SecurityPro
 export class ConnectDecisionService {
   readonly counters: ConnectCounters = { accepted: 0, registered: 0, throttled: 0, failures: {} };
   readonly verifiedCredentials: VerifiedCredentials;
+  readonly refusals: RefusalEvents;
   private readonly verifyPassword: (password: Uint8Array, storedHash: string) => Promise<boolean>;
 
   constructor(
     private readonly registry: ChargerRegistryService,
-    private readonly events: SecurityEventsService,
+    events: SecurityEventsService,
     private readonly unknownChargers: UnknownChargersPolicy,
     readonly throttle: ConnectThrottle,
     options: ConnectDecisionOptions = {},
@@ -61,14 +82,21 @@ export class ConnectDecisionService {
   ) {
     this.verifiedCredentials = options.verifiedCredentials ?? new VerifiedCredentials();
     this.verifyPassword = options.verifyPassword ?? verifyPassword;
+    this.refusals = new RefusalEvents(events, { now: () => this.now().getTime(), ...options.refusalEvents });
   }
 
-  async decide(req: ConnectAuthRequest): Promise<ConnectAuthReply> {
+  async decide(question: ConnectAuthRequest): Promise<ConnectAuthReply> {
+    const req = { ...question, remoteAddress: clientAddress(question.remoteAddress) };
     const id = canonicalIdentity(req.chargerId);
-    const retryAfterSeconds = this.throttle.retryAfterSeconds(id, req.remoteAddress);
-    if (retryAfterSeconds !== undefined) {
+    const throttled = this.throttle.check(id, req.remoteAddress);
+    if (throttled) {
       this.counters.throttled += 1;
-      return { decision: 'throttled', reason: 'too many failed attempts', retryAfterSeconds };
+      const reason = THROTTLE_REASONS[throttled.scope];
+      await this.refusals.record({
+        chargerId: id, type: THROTTLED_EVENT, remoteAddress: req.remoteAddress, perAddress: throttled.scope === 'address',
+        techInfo: `${reason} (${throttled.scope} limit; retry after ${throttled.retryAfterSeconds} s)`,
+      });
+      return { decision: 'throttled', reason, retryAfterSeconds: throttled.retryAfterSeconds };
     }
     const charger = await this.registry.find(id);
     const refusal = charger ? await this.checkKnown(charger, req) : await this.registerUnknown(id, req);
@@ -78,7 +106,7 @@ export class ConnectDecisionService {
         ? { decision: 'unknown', reason: refusal.message }
         : { decision: 'unauthorized', reason: refusal.message };
     }
-    this.throttle.recordSuccess(id);
+    this.throttle.recordSuccess(id, req.remoteAddress);
     this.counters.accepted += 1;
     return { decision: 'accept', chargerId: id };
   }
@@ -94,6 +122,8 @@ export class ConnectDecisionService {
       chargerId: id,
       securityProfile: profile,
       registrationState: this.unknownChargers === 'accept' ? 'accepted' : 'pending',
+      // Until its first BootNotification (or an operator's registration): a socket that never boots leaves no record.
+      provisional: true,
       // The password it sent becomes its credential (first use); none sent: none recorded.
       password,
     });
@@ -157,9 +187,7 @@ export class ConnectDecisionService {
   private async fail(id: string, req: ConnectAuthRequest, failure: ConnectFailure, message: string): Promise<void> {
     this.counters.failures[failure] = (this.counters.failures[failure] ?? 0) + 1;
     this.throttle.recordFailure(id, req.remoteAddress);
-    await this.events.store([
-      { chargerId: id, type: failure, techInfo: message, timestamp: this.now().toISOString(), remoteAddress: req.remoteAddress, source: 'csms' },
-    ]);
+    await this.refusals.record({ chargerId: id, type: failure, techInfo: message, remoteAddress: req.remoteAddress });
   }
 }
 

@@ -1,17 +1,35 @@
 import { BoundedMap } from './bounded-map.js';
 
 /**
- * Slows down password guessing at the WebSocket upgrade (issue 4 §1): after `maxFailures` failures
- * within `windowMs` for one identity or one remote address, further attempts are answered
- * "throttled" without checking any password, for a back-off that doubles with each further failure.
+ * Slows down password guessing at the WebSocket upgrade (issue 4 §1) without letting one broken charger or an
+ * outsider keep good chargers offline (issue 14 A). Three counters, each over `windowMs`:
  *
- * Kept in memory, per process: with several auth replicas each counts on its own, so the effective
- * limit is up to `maxFailures` x replicas (the queue group spreads attempts). The maps are bounded:
- * beyond `maxEntries` keys the oldest-touched key is dropped, so a flood of made-up identities cannot
- * grow memory; at worst it makes an old entry forget its failures.
+ * - per (address, identity): `pairMaxFailures` failures block that identity from that address. This is what
+ *   stops a broken charger (wrong key after a botched rotation) and a guesser working on one charger.
+ * - per identity, from all addresses: `identityMaxFailures` failures block the identity, but ONLY from the
+ *   addresses that themselves failed for it within the window. An outsider who knows a charger's id and fails
+ *   logins for it from elsewhere slows down his own addresses, not the charger's: it connects from an address
+ *   that did not fail for it. Chosen over "exempt the address that last succeeded" because that needs a memory
+ *   of successes that each replica and each restart lacks, and breaks for a charger whose address changes
+ *   (mobile networks, DHCP); this rule needs neither. The cost: while the identity is over its limit, a
+ *   distributed guesser still gets one guess per fresh address (then that address is blocked for it too).
+ * - per address, DISTINCT identities: `addressMaxIdentities` different identities failing from one address is
+ *   spraying (one broken charger fails with one identity; a NAT'ed site with a few broken chargers fails with a
+ *   few), and blocks the address for every identity that has not succeeded from it. Identities that did
+ *   succeed from the address (remembered per process, least recently used dropped) keep connecting, so the
+ *   good chargers of a NAT'ed site survive even a sprayer behind the same address; they still have their
+ *   own per-(address, identity) limit.
+ *
+ * A block lasts `baseBackoffMs`, doubling with each further failure up to `maxBackoffMs`. While blocked, no
+ * password is checked. Kept in memory, per process: with several auth replicas each counts on its own (the
+ * queue group spreads attempts), so the effective limits are up to the limits x replicas. Every map holds at
+ * most `maxEntries` keys (least recently touched dropped): a flood of made-up identities or addresses cannot
+ * grow memory, at worst it makes an old entry forget its failures.
  */
 export interface ThrottleOptions {
-  maxFailures: number;
+  pairMaxFailures: number;
+  identityMaxFailures: number;
+  addressMaxIdentities: number;
   windowMs: number;
   baseBackoffMs: number;
   maxBackoffMs: number;
@@ -19,68 +37,120 @@ export interface ThrottleOptions {
 }
 
 export const DEFAULT_THROTTLE_OPTIONS: ThrottleOptions = {
-  maxFailures: 5,
+  pairMaxFailures: 5,
+  identityMaxFailures: 20,
+  addressMaxIdentities: 20,
   windowMs: 10 * 60_000,
   baseBackoffMs: 1_000,
   maxBackoffMs: 15 * 60_000,
   maxEntries: 100_000,
 };
 
+/** Which counter refused: the reason given to the charger and recorded in the security event. */
+export type ThrottleScope = 'pair' | 'identity' | 'address';
+
+export interface ThrottleVerdict {
+  scope: ThrottleScope;
+  retryAfterSeconds: number;
+}
+
 interface Entry {
   failures: number;
   firstFailureAt: number;
   blockedUntil: number;
+  /** Failures since the count reached its limit: the back-off doubles with each. */
+  excess: number;
 }
 
+interface AddressEntry extends Entry {
+  /** 32-bit hashes of the identities that failed (at most addressMaxIdentities kept: bounded memory). */
+  identities: Set<number>;
+}
+
+/** FNV-1a: identities are kept per address as 4-byte hashes, not strings; a collision only undercounts by one. */
+function hash32(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+const pairKey = (identity: string, address: string): string => `${address}\n${identity}`;
 
 export class ConnectThrottle {
-  private readonly byIdentity: BoundedMap<Entry>;
-  private readonly byAddress: BoundedMap<Entry>;
+  private readonly pairs: BoundedMap<Entry>;
+  private readonly identities: BoundedMap<Entry>;
+  private readonly addresses: BoundedMap<AddressEntry>;
+  /** (address, identity) pairs that logged in successfully: exempt from the address-wide (spraying) block. */
+  private readonly succeeded: BoundedMap<true>;
   private readonly options: ThrottleOptions;
 
   constructor(options: Partial<ThrottleOptions> = {}, private readonly now: () => number = Date.now) {
     this.options = { ...DEFAULT_THROTTLE_OPTIONS, ...options };
-    this.byIdentity = new BoundedMap<Entry>(this.options.maxEntries);
-    this.byAddress = new BoundedMap<Entry>(this.options.maxEntries);
+    this.pairs = new BoundedMap<Entry>(this.options.maxEntries);
+    this.identities = new BoundedMap<Entry>(this.options.maxEntries);
+    this.addresses = new BoundedMap<AddressEntry>(this.options.maxEntries);
+    this.succeeded = new BoundedMap<true>(this.options.maxEntries);
   }
 
-  /** Seconds to wait when the identity or the address is blocked now; undefined when an attempt may go ahead. */
-  retryAfterSeconds(identity: string, remoteAddress: string): number | undefined {
+  /** Why and how long this attempt must wait; undefined when it may go ahead. The longest applicable block wins. */
+  check(identity: string, remoteAddress: string): ThrottleVerdict | undefined {
     const t = this.now();
-    const until = Math.max(this.blockedUntil(this.byIdentity, identity, t), this.blockedUntil(this.byAddress, remoteAddress, t));
-    return until > t ? Math.max(1, Math.ceil((until - t) / 1000)) : undefined;
+    const key = pairKey(identity, remoteAddress);
+    const pair = this.pairs.get(key);
+    const candidates: Array<[ThrottleScope, number]> = [];
+    if (pair && pair.blockedUntil > t) candidates.push(['pair', pair.blockedUntil]);
+    const id = this.identities.get(identity);
+    if (id && id.blockedUntil > t && pair && this.live(pair, t)) candidates.push(['identity', id.blockedUntil]);
+    const address = this.addresses.get(remoteAddress);
+    if (address && address.blockedUntil > t && !this.succeeded.get(key)) candidates.push(['address', address.blockedUntil]);
+    if (candidates.length === 0) return undefined;
+    const [scope, until] = candidates.reduce((a, b) => (b[1] > a[1] ? b : a));
+    return { scope, retryAfterSeconds: Math.max(1, Math.ceil((until - t) / 1000)) };
   }
 
   recordFailure(identity: string, remoteAddress: string): void {
     const t = this.now();
-    this.bump(this.byIdentity, identity, t);
-    this.bump(this.byAddress, remoteAddress, t);
+    this.bump(this.pairs, pairKey(identity, remoteAddress), t, this.options.pairMaxFailures, (e) => e);
+    this.bump(this.identities, identity, t, this.options.identityMaxFailures, (e) => e);
+    this.bump(this.addresses, remoteAddress, t, this.options.addressMaxIdentities, (e) => ({ ...e, identities: new Set<number>() }), (e) => {
+      if (e.identities.size < this.options.addressMaxIdentities) e.identities.add(hash32(identity));
+      return e.identities.size;
+    });
   }
 
-  /** A good login clears the identity's record; the address keeps its own (it may front many chargers). */
-  recordSuccess(identity: string): void {
-    this.byIdentity.delete(identity);
+  /**
+   * A good login clears its pair's failures and exempts the pair from the address-wide block. The identity-wide
+   * count is kept: a charger reconnecting now and then must not reset an outsider's progress on its id.
+   */
+  recordSuccess(identity: string, remoteAddress: string): void {
+    const key = pairKey(identity, remoteAddress);
+    this.pairs.delete(key);
+    this.succeeded.set(key, true);
   }
 
   get trackedKeys(): number {
-    return this.byIdentity.size + this.byAddress.size;
+    return this.pairs.size + this.identities.size + this.addresses.size + this.succeeded.size;
   }
 
-  private blockedUntil(map: BoundedMap<Entry>, key: string, t: number): number {
-    const e = map.get(key);
-    return e && e.blockedUntil > t ? e.blockedUntil : 0;
+  /** A pair that failed within the window (or is still blocked): the identity-wide block applies to it. */
+  private live(e: Entry, t: number): boolean {
+    return t - e.firstFailureAt <= this.options.windowMs || e.blockedUntil > t;
   }
 
-  private bump(map: BoundedMap<Entry>, key: string, t: number): void {
+  /**
+   * Counts one failure on `key` and blocks once the count reaches `limit`. `count` says what is counted
+   * (failures, or distinct identities for an address); `fresh` makes a new entry.
+   */
+  private bump<E extends Entry>(map: BoundedMap<E>, key: string, t: number, limit: number, fresh: (e: Entry) => E, count: (e: E) => number = (e) => e.failures): void {
     const prev = map.get(key);
     // A window that ran out with no block active starts a fresh count.
-    const fresh = !prev || (t - prev.firstFailureAt > this.options.windowMs && prev.blockedUntil <= t);
-    const entry: Entry = fresh ? { failures: 0, firstFailureAt: t, blockedUntil: 0 } : { ...prev };
+    const stale = !prev || (t - prev.firstFailureAt > this.options.windowMs && prev.blockedUntil <= t);
+    const entry = stale ? fresh({ failures: 0, firstFailureAt: t, blockedUntil: 0, excess: 0 }) : prev;
     entry.failures += 1;
-    if (entry.failures >= this.options.maxFailures) {
-      const exponent = Math.min(entry.failures - this.options.maxFailures, 30);
-      const backoff = Math.min(this.options.baseBackoffMs * 2 ** exponent, this.options.maxBackoffMs);
-      entry.blockedUntil = t + backoff;
+    if (count(entry) >= limit) {
+      const backoff = this.options.baseBackoffMs * 2 ** Math.min(entry.excess, 30);
+      entry.excess += 1;
+      entry.blockedUntil = t + Math.min(backoff, this.options.maxBackoffMs);
       // Keep the record alive while blocked: the window restarts from the latest failure.
       entry.firstFailureAt = t;
     }

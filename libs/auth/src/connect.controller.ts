@@ -1,4 +1,4 @@
-import { Controller, Inject } from '@nestjs/common';
+import { Controller, Inject, type OnApplicationShutdown } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import { subjects, type ConnectAuthReply, type ConnectAuthRequest } from '#csms/bus';
 import { ok, type ServiceReply } from '#csms/http';
@@ -6,8 +6,13 @@ import { ConnectDecisionService, type ConnectCounters } from './connect-decision
 
 /** The gateway's upgrade question, and the counters behind the auth-failure metrics. */
 @Controller()
-export class ConnectController {
+export class ConnectController implements OnApplicationShutdown {
   constructor(@Inject(ConnectDecisionService) private readonly decisions: ConnectDecisionService) {}
+
+  /** The refusals counted in memory since the last flush go to their security events before the process ends. */
+  onApplicationShutdown(): Promise<void> {
+    return this.decisions.refusals.flush();
+  }
 
   @MessagePattern(subjects.authConnect, { queue: 'auth' })
   connect(req: ConnectAuthRequest): Promise<ConnectAuthReply> {

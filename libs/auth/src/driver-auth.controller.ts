@@ -16,10 +16,12 @@ export class DriverAuthController {
   }
 
   @MessagePattern(subjects.api('auth', 'idTagInfoForStart'), { queue: 'auth' })
-  async idTagInfoForStart(body: { chargerId: string; idTag: string }): Promise<ServiceReply<{ idTagInfo: IdTagInfo; free: boolean }>> {
+  async idTagInfoForStart(body: { chargerId: string; idTag: string; connectorId?: number; timestamp?: string }): Promise<ServiceReply<{ idTagInfo: IdTagInfo; free: boolean }>> {
     if (typeof body?.chargerId !== 'string' || typeof body.idTag !== 'string') {
       return refuse(400, 'validation_failed', 'chargerId and idTag must be strings');
     }
-    return ok(await this.idTags.idTagInfoForStart(body.chargerId, body.idTag));
+    // The start's key is optional: a metering from before issue 14 does not send it.
+    const start = Number.isInteger(body.connectorId) && typeof body.timestamp === 'string' ? { connectorId: body.connectorId as number, timestamp: body.timestamp } : undefined;
+    return ok(await this.idTags.idTagInfoForStart(body.chargerId, body.idTag, start));
   }
 }

@@ -35,7 +35,13 @@ const toView = (r: Row): IdTagView => ({
  * Whether the tag has another active transaction: true / false, or undefined when nobody could tell (metering
  * not answering): the start is then decided from the tag alone.
  */
-export type ActiveTransactionLookup = (chargerId: string, idTag: string) => Promise<boolean | undefined>;
+export type ActiveTransactionLookup = (chargerId: string, idTag: string, start?: StartKey) => Promise<boolean | undefined>;
+
+/** The StartTransaction being decided (its connector and time): never counted as the tag's other transaction. */
+export interface StartKey {
+  connectorId: number;
+  timestamp: string;
+}
 
 /** Case-insensitive equality of IdTokens (CiString20Type). */
 export const sameIdTag = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
@@ -67,14 +73,14 @@ export class IdTagsService {
    * is true starts with its FreeChargingIdTag; that tag from that charger is Accepted and the transaction free,
    * even when the tag is unknown. The same tag from any other charger is an ordinary tag.
    */
-  async idTagInfoForStart(chargerId: string, idTag: string): Promise<{ idTagInfo: IdTagInfo; free: boolean }> {
+  async idTagInfoForStart(chargerId: string, idTag: string, start?: StartKey): Promise<{ idTagInfo: IdTagInfo; free: boolean }> {
     const charger = await this.registry.find(chargerId);
     if (charger?.freeCharging === true && charger.freeChargingIdTag && sameIdTag(charger.freeChargingIdTag, idTag)) {
       return { idTagInfo: { status: 'Accepted' }, free: true };
     }
     const idTagInfo = await this.idTagInfo(idTag);
     // ConcurrentTx only replaces an Accepted answer: a Blocked or Expired tag keeps saying so.
-    if (this.activeTransaction && idTagInfo.status === 'Accepted' && (await this.activeTransaction(chargerId, idTag)) === true) {
+    if (this.activeTransaction && idTagInfo.status === 'Accepted' && (await this.activeTransaction(chargerId, idTag, start)) === true) {
       return { idTagInfo: { ...idTagInfo, status: 'ConcurrentTx' }, free: false };
     }
     return { idTagInfo, free: false };

@@ -2,7 +2,7 @@ export { AuthModule } from './auth.module.js';
 export { AuthApiModule } from './api/auth-api.module.js';
 export { AUTH_ENTITIES, AuthCharger, AuthIdTag, AuthSecurityEvent } from './entities/index.js';
 export { AUTH_MIGRATIONS } from './migrations/index.js';
-export { AUTH_OPTIONS, type AuthOptions, type UnknownChargersPolicy } from './auth-options.js';
+export { AUTH_OPTIONS, authOptionsFromConfig, type AuthOptions, type UnknownChargersPolicy } from './auth-options.js';
 export { DEFAULT_THROTTLE_OPTIONS, type ThrottleOptions } from './connect-throttle.js';
 export type { ConnectCounters, ConnectFailure } from './connect-decision.service.js';
 export type { RegistrationView, RegisteredCharger } from './charger-registry.service.js';

@@ -17,6 +17,8 @@ export interface SecurityEventView {
   timestamp: string;
   remoteAddress: string | null;
   source: SecurityEventSource;
+  /** Attempts this event stands for: our refusals are aggregated per address, charger and reason per minute. */
+  count: number;
 }
 
 /** Stores and lists security events: the chargers' notifications and our own failed-login findings. */
@@ -40,8 +42,8 @@ export class SecurityEventsService {
   }
 
   async list(chargerId: string, limit = 100, offset = 0): Promise<SecurityEventView[]> {
-    const rows = await queryRows<{ type: string; tech_info: string | null; timestamp: Date; remote_address: string | null; source: SecurityEventSource }>(this.db, 
-        `SELECT type, tech_info, "timestamp", remote_address, source FROM auth_security_events
+    const rows = await queryRows<{ type: string; tech_info: string | null; timestamp: Date; remote_address: string | null; source: SecurityEventSource; count: number }>(this.db, 
+        `SELECT type, tech_info, "timestamp", remote_address, source, count FROM auth_security_events
           WHERE charger_id = $1 ORDER BY "timestamp" DESC, id DESC LIMIT $2 OFFSET $3`,
         [chargerId, limit, offset],
       );
@@ -51,7 +53,23 @@ export class SecurityEventsService {
       timestamp: new Date(r.timestamp).toISOString(),
       remoteAddress: r.remote_address,
       source: r.source,
+      count: Number(r.count),
     }));
+  }
+
+  /** One of our own events; its id, so that later attempts of the same minute only add to its count. */
+  async storeOne(e: SecurityEventInput): Promise<string> {
+    const rows = await queryRows<{ id: string }>(this.db, `${this.insertSql(1)} RETURNING id`, this.params(e));
+    return String(rows[0].id);
+  }
+
+  /** Adds attempts to stored events, one statement for all of them. */
+  async addToCounts(counts: Array<{ id: string; n: number }>): Promise<void> {
+    if (counts.length === 0) return;
+    await queryRows(this.db,
+      `UPDATE auth_security_events e SET count = e.count + v.n FROM unnest($1::bigint[], $2::int[]) AS v(id, n) WHERE e.id = v.id`,
+      [counts.map((c) => c.id), counts.map((c) => c.n)],
+    );
   }
 
   private insertSql(n: number): string {

@@ -13,6 +13,8 @@ export interface ConfigManagerOptions {
    * Given here so a process (or a test) can decide without auth running.
    */
   registrationLookup?: RegistrationLookup;
+  /** PROVISIONAL_CHARGER_TTL_S: a never-booted charger's row is removed this long after it disconnected. Default 3600. */
+  provisionalChargerTtlS?: number;
 }
 
 export type ResolvedConfigManagerOptions = Required<Omit<ConfigManagerOptions, 'registrationLookup'>> &
@@ -21,6 +23,7 @@ export type ResolvedConfigManagerOptions = Required<Omit<ConfigManagerOptions, '
 export const DEFAULT_HEARTBEAT_INTERVAL_S = 300;
 export const DEFAULT_PENDING_INTERVAL_S = 30;
 export const DEFAULT_REGISTRATION_TIMEOUT_MS = 5_000;
+export const DEFAULT_PROVISIONAL_CHARGER_TTL_S = 3_600;
 
 /** Nest injection token of the resolved options. */
 export const CONFIG_MANAGER_OPTIONS = Symbol.for('csms.config-manager.options');
@@ -31,5 +34,6 @@ export function resolveConfigManagerOptions(options: ConfigManagerOptions = {}):
     pendingIntervalS: options.pendingIntervalS ?? DEFAULT_PENDING_INTERVAL_S,
     registrationTimeoutMs: options.registrationTimeoutMs ?? DEFAULT_REGISTRATION_TIMEOUT_MS,
     registrationLookup: options.registrationLookup,
+    provisionalChargerTtlS: options.provisionalChargerTtlS ?? DEFAULT_PROVISIONAL_CHARGER_TTL_S,
   };
 }

@@ -22,6 +22,9 @@ export interface AppConfig {
   drainWindowMs: number;
   meterValuesRetentionDays: number;
   concurrentTx: boolean;
+  /** THROTTLE_*: the failed-login slow-down (libs/auth connect-throttle.ts). */
+  connectThrottle: { pairMaxFailures: number; identityMaxFailures: number; addressMaxIdentities: number; windowMs: number; baseBackoffMs: number; maxBackoffMs: number };
+  provisionalChargerTtlS: number;
 }
 
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -49,5 +52,14 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     drainWindowMs: v.DRAIN_WINDOW_MS as number,
     meterValuesRetentionDays: v.METER_VALUES_RETENTION_DAYS as number,
     concurrentTx: v.CONCURRENT_TX as boolean,
+    connectThrottle: {
+      pairMaxFailures: v.THROTTLE_PAIR_FAILURES as number,
+      identityMaxFailures: v.THROTTLE_CHARGER_FAILURES as number,
+      addressMaxIdentities: v.THROTTLE_ADDRESS_IDENTITIES as number,
+      windowMs: (v.THROTTLE_WINDOW_S as number) * 1000,
+      baseBackoffMs: (v.THROTTLE_FIRST_BACKOFF_S as number) * 1000,
+      maxBackoffMs: (v.THROTTLE_MAX_BACKOFF_S as number) * 1000,
+    },
+    provisionalChargerTtlS: v.PROVISIONAL_CHARGER_TTL_S as number,
   };
 }

@@ -41,6 +41,14 @@ export const ENV_SPEC: readonly EnvVarSpec[] = [
   { name: 'MAX_FRAME_BYTES', kind: 'int', default: '1048576', min: 1024, max: 67108864, usedBy: ['gateway', 'csms'], description: 'Largest WebSocket frame accepted from a charger.' },
   { name: 'HEARTBEAT_INTERVAL_S', kind: 'int', default: '300', min: 0, max: 4233600, usedBy: ['config-manager', 'csms'], description: 'BootNotification interval given to chargers.' },
   { name: 'CONCURRENT_TX', kind: 'bool', default: 'false', usedBy: ['auth', 'csms'], description: 'Answer ConcurrentTx to a StartTransaction whose idTag already has an active transaction.' },
+  // Failed-login slow-down at the upgrade and provisional chargers (issue 14; libs/auth/README.md).
+  { name: 'THROTTLE_PAIR_FAILURES', kind: 'int', default: '5', min: 1, max: 1000000, usedBy: ['auth', 'csms'], description: 'Failed logins of one charger from one address (per window) before that pair is slowed down.' },
+  { name: 'THROTTLE_CHARGER_FAILURES', kind: 'int', default: '20', min: 1, max: 1000000, usedBy: ['auth', 'csms'], description: 'Failed logins of one charger from all addresses before the addresses that failed for it are slowed down.' },
+  { name: 'THROTTLE_ADDRESS_IDENTITIES', kind: 'int', default: '20', min: 2, max: 1000000, usedBy: ['auth', 'csms'], description: 'Distinct charger identities failing from one address (spraying) before the address is slowed down for identities that never logged in from it.' },
+  { name: 'THROTTLE_WINDOW_S', kind: 'int', default: '600', min: 1, max: 86400, usedBy: ['auth', 'csms'], description: 'Window over which failed logins are counted.' },
+  { name: 'THROTTLE_FIRST_BACKOFF_S', kind: 'int', default: '1', min: 1, max: 3600, usedBy: ['auth', 'csms'], description: 'First slow-down once a limit is reached; it doubles with each further failure.' },
+  { name: 'THROTTLE_MAX_BACKOFF_S', kind: 'int', default: '900', min: 1, max: 86400, usedBy: ['auth', 'csms'], description: 'Longest slow-down.' },
+  { name: 'PROVISIONAL_CHARGER_TTL_S', kind: 'int', default: '3600', min: 1, max: 31536000, usedBy: ['auth', 'config-manager', 'csms'], description: 'A charger registered by UNKNOWN_CHARGERS that sends no BootNotification within this time is removed (config-manager: this long after it disconnected).' },
   { name: 'METER_VALUES_RETENTION_DAYS', kind: 'int', default: '0', min: 0, max: 36500, usedBy: ['metering', 'csms'], description: 'Meter values older than this many days are deleted (hourly, in chunks). 0 keeps them forever.' },
   { name: 'DRAIN_WINDOW_MS', kind: 'int', default: '10000', min: 0, max: 600000, usedBy: ['gateway', 'csms'], description: 'On SIGTERM, charger sockets are closed (1012) spread over this window.' },
 ];

@@ -1,5 +1,6 @@
 import { subjects, type Bus } from '#csms/bus';
 import type { ServiceReply } from '#csms/http';
+import type { StartTransactionRequest } from '#csms/ocpp';
 import type { IdTagInfoForStart } from './views.js';
 
 /** Auth could not give a verdict (not running, silent, or refused the question). */
@@ -11,12 +12,17 @@ export class AuthUnavailableError extends Error {
   }
 }
 
-/** Asks auth for the idTagInfo of a StartTransaction and whether the session is free charging. */
-export async function idTagInfoForStart(bus: Bus, chargerId: string, idTag: string, timeoutMs: number): Promise<IdTagInfoForStart> {
+/**
+ * Asks auth for the idTagInfo of a StartTransaction and whether the session is free charging. The start's
+ * connector and time go along: with ConcurrentTx, auth must not count this very start (stored by an earlier
+ * attempt whose answer the charger did not get) as the tag's other transaction.
+ */
+export async function idTagInfoForStart(bus: Bus, chargerId: string, start: StartTransactionRequest, timeoutMs: number): Promise<IdTagInfoForStart> {
   const subject = subjects.api('auth', 'idTagInfoForStart');
+  const body = { chargerId, idTag: start.idTag, connectorId: start.connectorId, timestamp: start.timestamp };
   let reply: ServiceReply<IdTagInfoForStart>;
   try {
-    reply = await bus.request<{ chargerId: string; idTag: string }, ServiceReply<IdTagInfoForStart>>(subject, { chargerId, idTag }, { timeoutMs });
+    reply = await bus.request<typeof body, ServiceReply<IdTagInfoForStart>>(subject, body, { timeoutMs });
   } catch (err) {
     throw new AuthUnavailableError(`auth did not answer ${subject}: ${(err as Error).message}`, err);
   }

@@ -7,6 +7,7 @@ import { meterAnomalies } from './metering-metrics.js';
 import { DEFAULT_METERING_OPTIONS, METERING_OPTIONS, type MeteringOptions } from './metering-options.js';
 import { ReadingsService } from './readings.service.js';
 import { TransactionsService } from './transactions.service.js';
+import type { IdTagInfoForStart } from './views.js';
 
 /** Charger CALLs owned by metering: StartTransaction (request/reply) and the durable facts. */
 @Controller()
@@ -21,23 +22,25 @@ export class MeteringChargerController {
   ) {}
 
   /**
-   * The transaction is stored first (idempotent on its natural key), then auth decides idTagInfo and
-   * free charging. When auth cannot answer we return a CALLERROR InternalError rather than guess: the
-   * charger keeps the StartTransaction queued and retries (OCPP16-NOTES §1, §6), the retry finds the same
-   * transactionId, and no tag is accepted or refused on a guess (a Go 2 stops at once on Invalid).
+   * Auth decides idTagInfo and free charging first; the transaction is then stored WITH that verdict, in one
+   * statement (idempotent on its natural key). When auth cannot answer nothing is stored and we return a
+   * CALLERROR InternalError rather than guess: the charger keeps the StartTransaction queued and retries
+   * (OCPP16-NOTES §1, §6), and no tag is accepted or refused on a guess (a Go 2 stops at once on Invalid).
+   * Storing first left an "open" transaction with no verdict behind every such refusal (issue 14 B).
    */
   @MessagePattern(subjects.request('StartTransaction'), { queue: 'metering' })
   async startTransaction(msg: ChargerMessage<StartTransactionRequest>): Promise<ChargerReply<StartTransactionResponse>> {
-    const { transactionId } = await this.transactions.recordStart(msg.chargerId, msg.payload);
+    const { chargerId, payload } = msg;
+    let verdict: IdTagInfoForStart;
     try {
-      const verdict = await idTagInfoForStart(this.bus, msg.chargerId, msg.payload.idTag, this.options.authTimeoutMs ?? DEFAULT_METERING_OPTIONS.authTimeoutMs);
-      await this.transactions.applyAuthDecision(transactionId, verdict.idTagInfo.status, verdict.free);
-      return { result: { transactionId, idTagInfo: verdict.idTagInfo } };
+      verdict = await idTagInfoForStart(this.bus, chargerId, payload, this.options.authTimeoutMs ?? DEFAULT_METERING_OPTIONS.authTimeoutMs);
     } catch (err) {
       if (!(err instanceof AuthUnavailableError)) throw err;
-      this.log.warn(`StartTransaction of ${msg.chargerId} (transaction ${transactionId}) answered InternalError: ${err.message}`);
+      this.log.warn(`StartTransaction of ${chargerId} (connector ${payload.connectorId}) answered InternalError, nothing stored: ${err.message}`);
       return { error: { code: 'InternalError', description: 'authorization service unavailable, retry later' } };
     }
+    const { transactionId } = await this.transactions.recordStart(chargerId, payload, { idTagStatus: verdict.idTagInfo.status, free: verdict.free });
+    return { result: { transactionId, idTagInfo: verdict.idTagInfo } };
   }
 
   @EventPattern<string>(subjects.eventsOf('StopTransaction'), { durable: 'metering-stop-transactions', maxBatch: 100, maxWaitMs: 20 })

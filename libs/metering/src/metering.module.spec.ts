@@ -120,14 +120,20 @@ describe('MeteringModule + MeteringApiModule on the in-process bus', () => {
     expect(await bus.request(verb, { chargerId: CP, meterValueSampleInterval: -1, eagerDelta: 200 })).toMatchObject({ ok: false, status: 400 });
   });
 
-  it('answers InternalError (the charger retries) when auth is unreachable, and the retry keeps the transactionId', async () => {
+  it('answers InternalError (the charger retries) when auth is unreachable, stores nothing, and the retries make one transaction', async () => {
     await auth?.unsubscribe();
     auth = undefined;
     const p = { connectorId: 3, idTag: 'T3', meterStart: 7, timestamp: '2025-03-01T13:00:00.000Z' };
-    expect(await start(p)).toMatchObject({ error: { code: 'InternalError' } });
-    const rows: Array<{ id: number; id_tag_status: string | null }> = await db.query(`SELECT id, id_tag_status FROM metering_transactions WHERE connector_id = 3`);
-    expect(rows).toHaveLength(1);
+    const rows = (): Promise<Array<{ id: number; id_tag_status: string | null }>> => db.query(`SELECT id, id_tag_status FROM metering_transactions WHERE connector_id = 3`);
+    // Issue 14 B: no "open" transaction without a verdict behind a refusal.
+    for (let i = 0; i < 3; i++) expect(await start(p)).toMatchObject({ error: { code: 'InternalError' } });
+    expect(await rows()).toEqual([]);
     auth = await bus.serve(subjects.api('auth', 'idTagInfoForStart'), async () => ok({ idTagInfo: { status: 'Accepted' }, free: false }), { queue: 'auth' });
-    expect(await start(p)).toEqual({ result: { transactionId: rows[0].id, idTagInfo: { status: 'Accepted' } } });
+    const answered = await start(p);
+    expect(answered).toMatchObject({ result: { idTagInfo: { status: 'Accepted' } } });
+    // The charger did not get that answer and retries once more: the same transaction.
+    expect(await start(p)).toEqual(answered);
+    const stored = await rows();
+    expect(stored).toEqual([{ id: (answered as { result: StartTransactionResponse }).result.transactionId, id_tag_status: 'Accepted' }]);
   });
 });

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ok, refuse, type ServiceReply } from '#csms/http';
+import { EARLIEST_TIME_MS, INT32_MAX, LATEST_TIME_MS, MAX_OFFSET, ok, refuse, type ServiceReply } from '#csms/http';
 import { powerOf } from './meter-value-writer.js';
 import { POWER_IMPORT } from './sampled-values.js';
 import { iso, num, withSql } from './sql.js';
@@ -11,14 +11,18 @@ const DEFAULT_LIMIT = 100;
 type Raw = Record<string, unknown>;
 
 function page(limit?: number, offset?: number): { limit: number; offset: number } {
-  return { limit: Math.min(Math.max(Math.trunc(limit ?? DEFAULT_LIMIT), 1), MAX_LIMIT), offset: Math.max(Math.trunc(offset ?? 0), 0) };
+  // The HTTP API refuses what is out of range (libs/http api-params.ts); another service's query is clamped.
+  const whole = (v: number | undefined, fallback: number): number => (Number.isFinite(v) ? Math.trunc(v as number) : fallback);
+  return { limit: Math.min(Math.max(whole(limit, DEFAULT_LIMIT), 1), MAX_LIMIT), offset: Math.min(Math.max(whole(offset, 0), 0), MAX_OFFSET) };
 }
 
-/** A time filter that does not parse is the caller's mistake: 400 naming the field. */
+/** A time filter that does not parse, or that PostgreSQL and JS would not read the same, is the caller's mistake: 400 naming the field. */
 function time(field: string, v: string | undefined): string | undefined | ServiceReply<never> {
   if (v === undefined) return undefined;
-  const t = new Date(v);
-  return Number.isNaN(t.getTime()) ? refuse(400, 'validation_failed', `${field} must be an ISO 8601 time`, [{ field, rule: 'isIso8601', message: `${field} must be an ISO 8601 time` }]) : t.toISOString();
+  const t = new Date(v).getTime();
+  if (t >= EARLIEST_TIME_MS && t <= LATEST_TIME_MS) return new Date(t).toISOString();
+  const message = `${field} must be an ISO 8601 time from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z`;
+  return refuse(400, 'validation_failed', message, [{ field, rule: 'timeRange', message }]);
 }
 const isRefusal = (v: unknown): v is ServiceReply<never> => typeof v === 'object' && v !== null && 'ok' in v;
 
@@ -86,6 +90,8 @@ export class QueryService {
 
   async getTransaction(id: number): Promise<ServiceReply<TransactionView & { meterValues: MeterValueView[] }>> {
     if (!Number.isInteger(id)) return refuse(400, 'validation_failed', 'id must be an integer');
+    // No transactionId lies outside the int32 column: such an id names no transaction (and must not reach SQL).
+    if (id < 1 || id > INT32_MAX) return refuse(404, 'not_found', `transaction ${id} does not exist`);
     return withSql(this.db, async (q) => {
       const rows = await q.rows<Raw>(`SELECT * FROM metering_transactions WHERE id = $1`, [id]);
       if (!rows[0]) return refuse(404, 'not_found', `transaction ${id} does not exist`);

@@ -11,7 +11,7 @@ let readings: ReadingsService;
 beforeAll(async () => {
   ({ db, close } = await openTestDatabase());
   readings = new ReadingsService(db, new TransactionsService(db));
-});
+}, 60_000); // opening the embedded database takes seconds on a busy machine
 afterAll(async () => close());
 
 const T0 = Date.parse('2025-02-01T00:00:00Z');

@@ -14,7 +14,7 @@ beforeAll(async () => {
   ({ db, close } = await openTestDatabase());
   tx = new TransactionsService(db);
   readings = new ReadingsService(db, tx);
-});
+}, 60_000); // opening the embedded database takes seconds on a busy machine
 afterAll(async () => close());
 
 const T0 = Date.parse('2025-01-01T10:00:00Z');
@@ -32,23 +32,27 @@ async function count(sql: string, params: unknown[]) {
   return Number(rows[0].n);
 }
 
+const ACCEPTED = { idTagStatus: 'Accepted', free: false };
+
 describe('StartTransaction', () => {
   it('is idempotent on its natural key and takes ids from the sequence', async () => {
     const req = { connectorId: 1, idTag: 'TAG1', meterStart: 1000, timestamp: at(0) };
-    const a = await tx.recordStart('CP-START', req);
-    const b = await tx.recordStart('CP-START', { ...req });
+    const a = await tx.recordStart('CP-START', req, ACCEPTED);
+    const b = await tx.recordStart('CP-START', { ...req }, ACCEPTED);
     expect(a.created).toBe(true);
     expect(b).toEqual({ transactionId: a.transactionId, created: false });
-    const c = await tx.recordStart('CP-START', { ...req, meterStart: 1001 });
+    const c = await tx.recordStart('CP-START', { ...req, meterStart: 1001 }, ACCEPTED);
     expect(c.transactionId).toBeGreaterThan(a.transactionId);
-    await tx.applyAuthDecision(a.transactionId, 'Accepted', true);
-    expect((await txRow(a.transactionId)).free).toBe(true);
+    expect(await txRow(a.transactionId)).toMatchObject({ id_tag_status: 'Accepted', free: false });
+    // A replay stores the verdict it was answered with (auth's answer may have changed meanwhile).
+    expect(await tx.recordStart('CP-START', req, { idTagStatus: 'Blocked', free: true })).toEqual({ transactionId: a.transactionId, created: false });
+    expect(await txRow(a.transactionId)).toMatchObject({ id_tag_status: 'Blocked', free: true });
   });
 });
 
 describe('StopTransaction', () => {
   it('closes once; a second stop changes nothing and is counted once per stream message', async () => {
-    const { transactionId } = await tx.recordStart('CP-STOP', { connectorId: 1, idTag: 'T', meterStart: 500, timestamp: at(0) });
+    const { transactionId } = await tx.recordStart('CP-STOP', { connectorId: 1, idTag: 'T', meterStart: 500, timestamp: at(0) }, ACCEPTED);
     const first = stopEv('CP-STOP', { transactionId, meterStop: 1500, timestamp: at(3600) });
     expect(await tx.stopBatch([first])).toEqual(['closed']);
     expect(await tx.stopBatch([first])).toEqual(['closed']); // redelivery of the closing message: not a duplicate
@@ -70,7 +74,7 @@ describe('StopTransaction', () => {
   });
 
   it('merges transactionData with the stored MeterValues without doubling', async () => {
-    const { transactionId } = await tx.recordStart('CP-MERGE', { connectorId: 1, idTag: 'T', meterStart: 0, timestamp: at(0) });
+    const { transactionId } = await tx.recordStart('CP-MERGE', { connectorId: 1, idTag: 'T', meterStart: 0, timestamp: at(0) }, ACCEPTED);
     const begin = reg(0, 0, { context: 'Transaction.Begin' });
     await readings.meterValuesBatch([mv('CP-MERGE', { connectorId: 1, transactionId, meterValue: [reg(60, 100), reg(120, 200)] })]);
     // Thinned stop data: one reading already stored (given with its defaults spelled out), Begin and End new.
@@ -81,7 +85,7 @@ describe('StopTransaction', () => {
   });
 
   it('takes the energy from the registers when meterStart is 2147483647, and flags it', async () => {
-    const { transactionId } = await tx.recordStart('CP-2P31', { connectorId: 1, idTag: 'T', meterStart: 2147483647, timestamp: at(0) });
+    const { transactionId } = await tx.recordStart('CP-2P31', { connectorId: 1, idTag: 'T', meterStart: 2147483647, timestamp: at(0) }, ACCEPTED);
     await readings.meterValuesBatch([mv('CP-2P31', { connectorId: 1, transactionId, meterValue: [reg(0, 4296944685), reg(1800, 4296949685)] })]);
     await tx.stopBatch([stopEv('CP-2P31', { transactionId, meterStop: 4296951685, timestamp: at(3600) })]);
     const row = await txRow(transactionId);
@@ -90,7 +94,7 @@ describe('StopTransaction', () => {
   });
 
   it('gives null energy and an anomaly when meterStart is implausible and there are no registers', async () => {
-    const { transactionId } = await tx.recordStart('CP-NOREG', { connectorId: 1, idTag: 'T', meterStart: 2147483647, timestamp: at(0) });
+    const { transactionId } = await tx.recordStart('CP-NOREG', { connectorId: 1, idTag: 'T', meterStart: 2147483647, timestamp: at(0) }, ACCEPTED);
     await tx.stopBatch([stopEv('CP-NOREG', { transactionId, meterStop: 2147493647, timestamp: at(3600) })]);
     const row = await txRow(transactionId);
     expect(row.energy_wh).toBeNull();
@@ -100,7 +104,7 @@ describe('StopTransaction', () => {
 
 describe('late readings and reboots', () => {
   it('links a late reading to the closed transaction and leaves its energy unchanged', async () => {
-    const { transactionId } = await tx.recordStart('CP-LATE', { connectorId: 2, idTag: 'T', meterStart: 100, timestamp: at(0) });
+    const { transactionId } = await tx.recordStart('CP-LATE', { connectorId: 2, idTag: 'T', meterStart: 100, timestamp: at(0) }, ACCEPTED);
     await tx.stopBatch([stopEv('CP-LATE', { transactionId, meterStop: 1100, timestamp: at(600) })]);
     await readings.meterValuesBatch([
       mv('CP-LATE', { connectorId: 2, transactionId, meterValue: [reg(599, 1100)] }), // with id, after stop
@@ -114,7 +118,7 @@ describe('late readings and reboots', () => {
   });
 
   it('closes an open transaction as Reboot on Available, and a late real Stop replaces it', async () => {
-    const { transactionId } = await tx.recordStart('CP-BOOT', { connectorId: 1, idTag: 'T', meterStart: 0, timestamp: at(0) });
+    const { transactionId } = await tx.recordStart('CP-BOOT', { connectorId: 1, idTag: 'T', meterStart: 0, timestamp: at(0) }, ACCEPTED);
     await readings.meterValuesBatch([mv('CP-BOOT', { connectorId: 1, transactionId, meterValue: [reg(0, 0), reg(900, 2500)] })]);
     const res = await readings.statusBatch([{ chargerId: 'CP-BOOT', payload: { connectorId: 1, status: 'Available', errorCode: 'NoError', timestamp: at(1200) }, receivedAt: at(1200) }]);
     expect(res.closedByReboot).toEqual([transactionId]);
@@ -139,7 +143,7 @@ describe('replayed offline queues', () => {
     const start = { connectorId: 1, idTag: 'Q', meterStart: 10_000, timestamp: at(0) };
     const values = { connectorId: 1, meterValue: [reg(0, 10_000, { context: 'Transaction.Begin' }), reg(900, 12_000), reg(1800, 14_000)] };
     const run = async (order: 'in' | 'reversed') => {
-      const { transactionId } = await tx.recordStart('CP-Q', start);
+      const { transactionId } = await tx.recordStart('CP-Q', start, ACCEPTED);
       const stop = () => tx.stopBatch([stopEv('CP-Q', { transactionId, meterStop: 15_000, timestamp: at(2000), reason: 'EVDisconnected' })]);
       const meter = () => readings.meterValuesBatch([mv('CP-Q', { ...values, transactionId })]);
       if (order === 'in') {

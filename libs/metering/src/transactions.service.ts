@@ -16,6 +16,12 @@ export interface StopEvent {
 
 export type StopOutcome = 'closed' | 'duplicate' | 'orphan';
 
+/** Auth's answer to a StartTransaction: stored with the transaction. */
+export interface StartVerdict {
+  idTagStatus: string;
+  free: boolean;
+}
+
 interface TxRow {
   id: number;
   meter_start: string;
@@ -35,31 +41,22 @@ export class TransactionsService {
   }
 
   /**
-   * Stores the StartTransaction, or finds the one already stored under the same natural key (a charger
-   * replaying its offline queue): the same transactionId either way.
+   * Stores the StartTransaction together with auth's verdict, in one statement (issue 14 B): there is never a
+   * transaction without its idTag status, so a start that auth could not decide leaves nothing behind. The same
+   * natural key (a charger replaying its offline queue, or retrying after our CALLERROR) finds the stored row:
+   * the same transactionId, with the verdict of this latest answer (the charger acts on the answer it got last).
    */
-  async recordStart(chargerId: string, req: StartTransactionRequest): Promise<{ transactionId: number; created: boolean }> {
+  async recordStart(chargerId: string, req: StartTransactionRequest, verdict: StartVerdict): Promise<{ transactionId: number; created: boolean }> {
     return withSql(this.db, async (q) => {
-      const startedAt = new Date(req.timestamp).toISOString();
-      const inserted = await q.rows<{ id: number }>(
-        `INSERT INTO metering_transactions (charger_id, connector_id, id_tag, meter_start, started_at, reservation_id)
-         VALUES ($1, $2, $3, $4, $5::timestamptz, $6) ON CONFLICT ON CONSTRAINT metering_transactions_natural_key DO NOTHING RETURNING id`,
-        [chargerId, req.connectorId, req.idTag, req.meterStart, startedAt, req.reservationId ?? null],
+      const rows = await q.rows<{ id: number; created: boolean }>(
+        `INSERT INTO metering_transactions (charger_id, connector_id, id_tag, meter_start, started_at, reservation_id, id_tag_status, free)
+         VALUES ($1, $2, $3, $4, $5::timestamptz, $6, $7, $8)
+         ON CONFLICT ON CONSTRAINT metering_transactions_natural_key DO UPDATE SET id_tag_status = EXCLUDED.id_tag_status, free = EXCLUDED.free
+         RETURNING id, (xmax = 0) AS created`,
+        [chargerId, req.connectorId, req.idTag, req.meterStart, new Date(req.timestamp).toISOString(), req.reservationId ?? null, verdict.idTagStatus, verdict.free],
       );
-      if (inserted[0]) return { transactionId: Number(inserted[0].id), created: true };
-      const found = await q.rows<{ id: number }>(
-        `SELECT id FROM metering_transactions WHERE charger_id = $1 AND connector_id = $2 AND id_tag = $3 AND meter_start = $4 AND started_at = $5::timestamptz`,
-        [chargerId, req.connectorId, req.idTag, req.meterStart, startedAt],
-      );
-      return { transactionId: Number(found[0].id), created: false };
+      return { transactionId: Number(rows[0].id), created: rows[0].created === true };
     });
-  }
-
-  /** Records auth's verdict (a replayed start refreshes it: auth may have been unreachable the first time). */
-  async applyAuthDecision(transactionId: number, status: string, free: boolean): Promise<void> {
-    await withSql(this.db, (q) =>
-      q.exec(`UPDATE metering_transactions SET id_tag_status = $2, free = $3 WHERE id = $1`, [transactionId, status, free]),
-    );
   }
 
   /** A batch of StopTransaction events, in one database transaction, in stream order. */

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
 import { BUS, subjects, type Bus } from '#csms/bus';
-import { callService } from '#csms/http';
+import { callService, ChargerIdPath } from '#csms/http';
 import type { RotationStarted, RotationView } from '../authorization-key-rotation.service.js';
 import type { RegisteredCharger, RegistrationView } from '../charger-registry.service.js';
 import { RegisterChargerDto, RotateAuthorizationKeyDto, SetRegistrationDto } from '../dto/charger.dto.js';
@@ -19,29 +19,29 @@ export class ChargerCredentialsController {
   }
 
   @Patch(':id/registration')
-  setRegistration(@Param('id') chargerId: string, @Body() body: SetRegistrationDto): Promise<RegistrationView> {
+  setRegistration(@Param() { id: chargerId }: ChargerIdPath, @Body() body: SetRegistrationDto): Promise<RegistrationView> {
     return callService(this.bus, subjects.api('auth', 'setRegistration'), { chargerId, state: body.state });
   }
 
   /** 202: the rotation runs on; GET on the same path shows how it went. */
   @Post(':id/authorization-key')
   @HttpCode(202)
-  startRotation(@Param('id') chargerId: string, @Body() body: RotateAuthorizationKeyDto): Promise<RotationStarted> {
+  startRotation(@Param() { id: chargerId }: ChargerIdPath, @Body() body: RotateAuthorizationKeyDto): Promise<RotationStarted> {
     return callService(this.bus, subjects.api('auth', 'startKeyRotation'), { chargerId, key: body.key });
   }
 
   @Get(':id/authorization-key')
-  rotationStatus(@Param('id') chargerId: string): Promise<RotationView> {
+  rotationStatus(@Param() { id: chargerId }: ChargerIdPath): Promise<RotationView> {
     return callService(this.bus, subjects.api('auth', 'keyRotationStatus'), { chargerId });
   }
 
   @Delete(':id/authorization-key')
-  abandonRotation(@Param('id') chargerId: string): Promise<RotationView> {
+  abandonRotation(@Param() { id: chargerId }: ChargerIdPath): Promise<RotationView> {
     return callService(this.bus, subjects.api('auth', 'abandonKeyRotation'), { chargerId });
   }
 
   @Get(':id/security-events')
-  securityEvents(@Param('id') chargerId: string, @Query() query: PageQueryDto): Promise<{ items: SecurityEventView[] }> {
+  securityEvents(@Param() { id: chargerId }: ChargerIdPath, @Query() query: PageQueryDto): Promise<{ items: SecurityEventView[] }> {
     return callService(this.bus, subjects.api('auth', 'listSecurityEvents'), { chargerId, limit: query.limit, offset: query.offset });
   }
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import { BUS, subjects, type Bus } from '#csms/bus';
 import { callService } from '#csms/http';
-import { CreateIdTagDto, IdTagFieldsDto, IdTagListQueryDto } from '../dto/id-tag.dto.js';
+import { CreateIdTagDto, IdTagFieldsDto, IdTagListQueryDto, IdTagPath } from '../dto/id-tag.dto.js';
 import type { IdTagView } from '../id-tags.service.js';
 
 /** Drivers' idTags. Runs in the gateway: it only asks auth over the bus. */
@@ -20,18 +20,18 @@ export class IdTagsApiController {
   }
 
   @Get(':idTag')
-  get(@Param('idTag') idTag: string): Promise<IdTagView> {
+  get(@Param() { idTag }: IdTagPath): Promise<IdTagView> {
     return callService(this.bus, subjects.api('auth', 'getIdTag'), { idTag });
   }
 
   @Put(':idTag')
-  replace(@Param('idTag') idTag: string, @Body() body: IdTagFieldsDto): Promise<IdTagView> {
+  replace(@Param() { idTag }: IdTagPath, @Body() body: IdTagFieldsDto): Promise<IdTagView> {
     return callService(this.bus, subjects.api('auth', 'replaceIdTag'), { ...body, idTag });
   }
 
   @Delete(':idTag')
   @HttpCode(204)
-  async remove(@Param('idTag') idTag: string): Promise<void> {
+  async remove(@Param() { idTag }: IdTagPath): Promise<void> {
     await callService(this.bus, subjects.api('auth', 'deleteIdTag'), { idTag });
   }
 }

@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, Length } from 'class-validator';
+import { PageLimit, PageOffset, PlainText } from '#csms/http';
 import { ID_TAG_STATUSES, type IdTagStatus } from '../entities/auth-id-tag.entity.js';
 
 /** The fields of an idTag other than the tag itself (PUT body). IdToken is CiString20. */
@@ -29,22 +29,21 @@ export class CreateIdTagDto extends IdTagFieldsDto {
 }
 
 export class PageQueryDto {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @PageLimit()
   limit?: number;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @PageOffset()
   offset?: number;
 }
 
 export class IdTagListQueryDto extends PageQueryDto {
   @IsOptional()
-  @IsString()
+  @PlainText(100)
   group?: string;
+}
+
+/** `:idTag` of /api/v1/id-tags/:idTag (IdToken is CiString20). */
+export class IdTagPath {
+  @PlainText(20)
+  idTag!: string;
 }

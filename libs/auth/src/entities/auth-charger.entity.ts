@@ -92,6 +92,10 @@ export class AuthCharger {
   @Column({ name: 'local_auth_list_max_length', type: 'integer', nullable: true })
   localAuthListMaxLength!: number | null;
 
+  /** Registered by UNKNOWN_CHARGERS and not yet booted nor registered by an operator: removed after a while. */
+  @Column({ name: 'provisional', type: 'boolean', default: false })
+  provisional!: boolean;
+
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;
 }

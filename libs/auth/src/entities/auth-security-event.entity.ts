@@ -28,4 +28,8 @@ export class AuthSecurityEvent {
 
   @Column({ name: 'source', type: 'text' })
   source!: SecurityEventSource;
+
+  /** Our refusals are aggregated: how many attempts this row stands for (see refusal-events.ts). */
+  @Column({ name: 'count', type: 'integer', default: 1 })
+  count!: number;
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BUS, subjects, type Bus } from '#csms/bus';
-import { callService } from '#csms/http';
+import { callService, ChargerIdPath } from '#csms/http';
 import { ListChargersQuery } from '../dto/list-chargers.query.js';
 import { SetBootPolicyBody } from '../dto/set-boot-policy.body.js';
 import { SetModelBody } from '../dto/set-model.body.js';
@@ -43,7 +43,7 @@ export class ChargersController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One charger, with its model capabilities and connector statuses' })
-  async get(@Param('id') id: string): Promise<ChargerView & { statusesUnavailable?: true }> {
+  async get(@Param() { id }: ChargerIdPath): Promise<ChargerView & { statusesUnavailable?: true }> {
     const charger = await callService<ChargerSummary>(this.bus, subjects.api('registry', 'get'), { chargerId: id });
     const statuses = await fetchConnectorStatuses(this.bus, [charger.id]);
     return statuses ? merge(charger, statuses) : { ...charger, statusesUnavailable: true };
@@ -51,13 +51,13 @@ export class ChargersController {
 
   @Put(':id/model')
   @ApiOperation({ summary: 'Override the detected model (null: detect again from the last BootNotification)' })
-  setModel(@Param('id') id: string, @Body() body: SetModelBody): Promise<ChargerSummary> {
+  setModel(@Param() { id }: ChargerIdPath, @Body() body: SetModelBody): Promise<ChargerSummary> {
     return callService<ChargerSummary>(this.bus, subjects.api('registry', 'setModel'), { chargerId: id, model: body.model });
   }
 
   @Put(':id/boot-policy')
   @ApiOperation({ summary: 'Boot policy: answer BootNotification Pending until the desired configuration is applied' })
-  setBootPolicy(@Param('id') id: string, @Body() body: SetBootPolicyBody): Promise<ChargerSummary> {
+  setBootPolicy(@Param() { id }: ChargerIdPath, @Body() body: SetBootPolicyBody): Promise<ChargerSummary> {
     return callService<ChargerSummary>(this.bus, subjects.api('registry', 'setBootPolicy'), {
       chargerId: id,
       applyConfigurationBeforeAccept: body.applyConfigurationBeforeAccept,

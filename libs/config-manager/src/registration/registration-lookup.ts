@@ -23,7 +23,10 @@ export type RegistrationOutcome =
 
 export type RegistrationLookup = (chargerId: string) => Promise<RegistrationOutcome>;
 
-/** Asks auth over the bus. Never throws: every failure becomes `unavailable` with the reason. */
+/**
+ * Asks auth over the bus. Never throws: every failure becomes `unavailable` with the reason. Asked only for a
+ * BootNotification: auth takes the question as the boot that makes a provisional charger permanent (issue 14 D).
+ */
 export function busRegistrationLookup(bus: Bus, timeoutMs: number): RegistrationLookup {
   const subject = subjects.api('auth', 'registration');
   return async (chargerId) => {

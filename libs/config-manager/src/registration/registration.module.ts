@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { BUS, type Bus } from '#csms/bus';
 import { DATA_SOURCE } from '#csms/persistence';
 import { CONFIG_MANAGER_OPTIONS, type ResolvedConfigManagerOptions } from '../config-manager.options.js';
+import { NeverBootedSweeper } from '../registry/never-booted.js';
 import { BootService } from './boot.service.js';
 import { busRegistrationLookup } from './registration-lookup.js';
 import { RegistrationController } from './registration.controller.js';
@@ -16,6 +17,8 @@ export class RegistrationModule {
       controllers: [RegistrationController],
       providers: [
         { provide: CONFIG_MANAGER_OPTIONS, useValue: options },
+        // Here because these options are: the rows it removes are the registry's (never-booted.ts).
+        NeverBootedSweeper,
         {
           provide: BootService,
           inject: [DATA_SOURCE, CONFIG_MANAGER_OPTIONS, { token: BUS, optional: true }],

@@ -16,6 +16,11 @@ export interface ChargerSummary {
   capabilities: ModelCapabilities;
   /** The last BootNotification, or null when the charger never sent one. */
   boot: ChargerBoot | null;
+  /**
+   * Connected but never booted (issue 14 D): not a charger yet, maybe only a socket. Removed
+   * PROVISIONAL_CHARGER_TTL_S after it disconnects unless it boots first (never-booted.ts).
+   */
+  provisional: boolean;
   bootPolicy: ChargerBootPolicy;
 }
 
@@ -100,6 +105,7 @@ export function toSummary(row: ChargerRow): ChargerSummary {
             at: iso(row.boot_at),
             status: row.boot_status,
           },
+    provisional: row.boot_at === null,
     bootPolicy: { applyConfigurationBeforeAccept: row.apply_config_before_accept === true },
   };
 }

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ok, refuse, type ServiceReply } from '#csms/http';
+import { MAX_OFFSET, ok, refuse, type ServiceReply } from '#csms/http';
 import { CHARGER_MODELS, detectChargerModel, isChargerModel, type ChargerModel } from './charger-model.js';
 import { toSummary, type ChargerRow, type ChargerSummary } from './charger-summary.js';
 
@@ -50,9 +50,9 @@ export class RegistryService {
         { field: 'limit', value: limit, rule: 'range', message: `limit must be an integer from 1 to ${MAX_PAGE_SIZE}` },
       ]);
     }
-    if (!isNonNegativeInt(offset)) {
-      return refuse(400, 'validation_failed', 'offset must be a non-negative integer', [
-        { field: 'offset', value: offset, rule: 'min', message: 'offset must be a non-negative integer' },
+    if (!isNonNegativeInt(offset) || offset > MAX_OFFSET) {
+      return refuse(400, 'validation_failed', `offset must be an integer from 0 to ${MAX_OFFSET}`, [
+        { field: 'offset', value: offset, rule: 'range', message: `offset must be an integer from 0 to ${MAX_OFFSET}` },
       ]);
     }
     if (req.connected !== undefined && typeof req.connected !== 'boolean') {

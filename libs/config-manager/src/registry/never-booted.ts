@@ -1,0 +1,50 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { DATA_SOURCE } from '#csms/persistence';
+import { CONFIG_MANAGER_OPTIONS, type ResolvedConfigManagerOptions } from '../config-manager.options.js';
+
+/**
+ * A connection event makes a `config_chargers` row before any BootNotification (the row carries the connection
+ * state). A socket that never boots must not stay a charger forever (issue 14 D: 5,000 silent sockets, 5,000
+ * chargers): its row is removed `provisionalChargerTtlS` after it disconnected. Rows an operator changed (model
+ * override, boot policy) are kept. Auth sweeps its own provisional records the same way; a real charger that
+ * comes back gets its row again from its next connection event.
+ */
+export async function removeNeverBooted(db: DataSource, disconnectedForS: number): Promise<string[]> {
+  const rows: unknown = await db.query(
+    `DELETE FROM config_chargers
+      WHERE boot_at IS NULL AND NOT connected AND model_override IS NULL AND NOT apply_config_before_accept
+        AND COALESCE(disconnected_at, updated_at) < now() - make_interval(secs => $1)
+      RETURNING charger_id`,
+    [disconnectedForS],
+  );
+  // DELETE ... RETURNING comes back as [rows, count] through TypeORM's postgres drivers, plain rows otherwise.
+  const list = (Array.isArray(rows) && Array.isArray(rows[0]) ? rows[0] : rows) as Array<{ charger_id: string }>;
+  return list.map((r) => r.charger_id);
+}
+
+@Injectable()
+export class NeverBootedSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer?: NodeJS.Timeout;
+  private readonly log = new Logger('config-manager-never-booted');
+
+  constructor(
+    @Inject(DATA_SOURCE) private readonly db: DataSource,
+    @Inject(CONFIG_MANAGER_OPTIONS) private readonly options: ResolvedConfigManagerOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const everyMs = Math.min(Math.max(this.options.provisionalChargerTtlS * 100, 1_000), 60_000);
+    this.timer = setInterval(() => {
+      removeNeverBooted(this.db, this.options.provisionalChargerTtlS).then(
+        (ids) => ids.length && this.log.log(`removed ${ids.length} never-booted chargers disconnected for ${this.options.provisionalChargerTtlS} s`),
+        (err: unknown) => this.log.warn(`never-booted chargers not swept: ${err instanceof Error ? err.message : String(err)}`),
+      );
+    }, everyMs);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+}
