@@ -100,10 +100,16 @@ describe('docs/deploy.md', () => {
   it('tells how to create every external Secret the manifests reference', () => {
     for (const name of EXTERNAL_SECRETS) expect(doc()).toContain(name);
   });
-  it('gives the NATS Helm chart values (JetStream, file storage, 3 replicas) and marks scaling figures as not yet measured', () => {
+  it('gives the NATS Helm chart values (JetStream, file storage, 3 replicas, TLS, users)', () => {
     expect(doc()).toMatch(/jetstream:\s*\n\s*enabled: true/);
     expect(doc()).toMatch(/fileStore:\s*\n\s*enabled: true/);
     expect(doc()).toMatch(/replicas: 3/);
-    expect(doc()).toMatch(/not yet measured/i);
+    expect(doc()).toMatch(/tls:\s*\n\s*enabled: true/);
+    expect(doc()).toMatch(/authorization:/);
+  });
+  it('names every NATS client variable, the connected-chargers metric, and no migration Job to delete', () => {
+    for (const name of [...ENV_BY_NAME.keys()].filter((n) => n.startsWith('NATS_'))) expect(doc()).toContain(name);
+    expect(doc()).toContain('ocpp_connected_chargers');
+    expect(doc()).not.toMatch(/delete job|job\/csms-migrate/i);
   });
 });
