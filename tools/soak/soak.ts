@@ -53,9 +53,13 @@ export function parseArgs(argv: string[]): Options {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const log = (line: string): void => console.log(`[soak ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
+/** Set when a fleet worker dies before it was told to stop: every wait ends with it. */
+let fleetFailure: string | undefined;
+
 async function until(what: string, probe: () => boolean | Promise<boolean>, limitMs: number): Promise<void> {
   const end = Date.now() + limitMs;
   while (!(await probe())) {
+    if (fleetFailure) throw new Error(`soak: ${fleetFailure} (while waiting for ${what})`);
     if (Date.now() > end) throw new Error(`soak: gave up waiting for ${what}`);
     await sleep(100);
   }
@@ -109,7 +113,11 @@ export async function runSoak(o: Options): Promise<boolean> {
             else if (m.type === 'where') wheres.shift()?.(m);
             else resolve();
           });
-          child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`fleet worker exited with ${code}`))));
+          child.once('exit', (code, signal) => {
+            if (code === 0) return;
+            fleetFailure = `fleet worker ${child.pid} exited with ${code ?? signal}`;
+            reject(new Error(fleetFailure));
+          });
         }),
       );
       const start: WorkerStart = {
