@@ -16,7 +16,7 @@ import { WebSocket } from 'ws';
 import { freePort, waitFor } from '#csms/testing';
 import { REPO, repoPath } from './support.js';
 
-jest.setTimeout(180_000);
+jest.setTimeout(600_000);
 
 interface LockEntry { dev?: boolean; optional?: boolean; devOptional?: boolean; link?: boolean }
 const lock = JSON.parse(readFileSync(repoPath('package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
@@ -153,7 +153,7 @@ describe('the runtime stage of docker/Dockerfile', () => {
     await waitFor(async () => {
       if (child?.exitCode !== null) throw new Error(`csms exited with ${String(child?.exitCode)}:\n${output}`);
       return fetch(`http://127.0.0.1:${apiPort}/health/ready`).then((r) => r.ok, () => false);
-    }, 'the all-in-one from the runtime tree to be ready', 90_000);
+    }, 'the all-in-one from the runtime tree to be ready', 300_000);
 
     const ws = new WebSocket(`ws://127.0.0.1:${ocppPort}/RUNTIME-1`, ['ocpp1.6']);
     const reply = new Promise<unknown[]>((res, rej) => {
