@@ -4,14 +4,15 @@
  */
 import { render } from './render.js';
 import { checkDeployments, checkPodSecurity, checkWorkloadEnv, find, podSpec } from './k8s-checks.js';
-import { checkGatewayLifecycle, checkNetworkPolicies, checkReferences, checkServices } from './k8s-topology-checks.js';
+import { checkGatewayLifecycle, checkMigrations, checkNatsClient, checkNetworkPolicies, checkReferences, checkServices } from './k8s-topology-checks.js';
 import { asObj, asObjs, repoPath, type Obj } from './support.js';
 
 const base = render(repoPath('k8s/base'));
 const all = (objs: Obj[]): string[] => [
   ...checkWorkloadEnv(objs), ...checkDeployments(objs), ...checkPodSecurity(objs), ...checkGatewayLifecycle(objs),
-  ...checkServices(objs), ...checkNetworkPolicies(objs), ...checkReferences(objs),
+  ...checkServices(objs), ...checkNetworkPolicies(objs), ...checkReferences(objs), ...checkMigrations(objs), ...checkNatsClient(objs),
 ];
+const production = render(repoPath('k8s/overlays/production'));
 const get = (objs: Obj[], kind: string, name: string): Obj => find(objs, kind, name) as Obj;
 const container = (objs: Obj[], name: string): Obj => asObjs(podSpec(get(objs, 'Deployment', name)).containers)[0];
 const env = (c: Obj): Obj[] => {
@@ -44,12 +45,29 @@ const mistakes: Array<[string, (o: Obj[]) => void, RegExp]> = [
   ['a service exposed outside', (o) => o.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'auth-lb' }, spec: { type: 'LoadBalancer', selector: { 'app.kubernetes.io/name': 'auth', 'app.kubernetes.io/part-of': 'csms' }, ports: [{ port: 8080, targetPort: 'http' }] } }), /only the gateway is exposed/],
   ['outside traffic to every pod', (o) => { asObj(get(o, 'NetworkPolicy', 'gateway-from-anywhere').spec).podSelector = {}; }, /only the gateway may take it/],
   ['no default deny', (o) => o.splice(o.indexOf(get(o, 'NetworkPolicy', 'default-deny-ingress')), 1), /deny all ingress by default/],
+  ['no migration before a Deployment starts', (o) => { delete podSpec(get(o, 'Deployment', 'metering')).initContainers; }, /Deployment\/metering: the first init container must run node dist\/apps\/csms\/main.js --migrate-only/],
+  ['a migration from another image', (o) => { asObjs(podSpec(get(o, 'Deployment', 'auth')).initContainers)[0].image = 'csms:old'; }, /migrate init container must run the pod's image/],
+  ['a migration on another database', (o) => { asObj(asObj(asObjs(asObjs(podSpec(get(o, 'Deployment', 'auth')).initContainers)[0].env)[0].valueFrom).secretKeyRef).name = 'csms-nats'; }, /must take DATABASE_URL from the Secret its container uses/],
+  ['a migration Job with a fixed name', (o) => o.push({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'csms-migrate' }, spec: { template: { spec: { containers: [{ name: 'm', command: ['node', 'dist/apps/csms/main.js', '--migrate-only'] }] } } } }), /Job\/csms-migrate: migrations run in the Deployments' init containers/],
+  ['an init container running as root', (o) => { asObj(asObjs(podSpec(get(o, 'Deployment', 'gateway')).initContainers)[0].securityContext).allowPrivilegeEscalation = true; }, /Deployment\/gateway\/migrate: allowPrivilegeEscalation must be false/],
   ['an undocumented Secret', (o) => { asObj(asObj(env(container(o, 'auth'))[0].valueFrom).secretKeyRef).name = 'db-creds'; }, /Secret db-creds is neither rendered nor one of the documented/],
 ];
 
 describe('the checks catch', () => {
-  it('nothing on the real base', () => {
+  it('nothing on the real base and production overlay', () => {
     expect(all(base)).toEqual([]);
+    expect(all(production)).toEqual([]);
+  });
+  it('NATS settings that differ between services (production: one service without the token)', () => {
+    const objs = structuredClone(production);
+    const metering = container(objs, 'metering');
+    metering.env = asObjs(metering.env).filter((e) => e.name !== 'NATS_TOKEN');
+    expect(all(objs).some((p) => /Deployment\/metering: NATS_\* variables differ/.test(p))).toBe(true);
+  });
+  it('a NATS key file outside a Secret volume (production)', () => {
+    const objs = structuredClone(production);
+    env(container(objs, 'auth')).push({ name: 'NATS_TLS_CERT_FILE', value: '/etc/c.pem' }, { name: 'NATS_TLS_KEY_FILE', value: '/etc/k.pem' });
+    expect(all(objs).some((p) => /auth: NATS_TLS_KEY_FILE is secret/.test(p))).toBe(true);
   });
   it.each(mistakes)('%s', (_label, plant, expected) => {
     const objs = structuredClone(base);

@@ -61,6 +61,9 @@ describe('docker/build-steps.sh (the build CI runs)', () => {
     expect(runBuildSteps('deps')).toEqual({ status: 0, calls: [`${REPO}|ci`] });
     expect(runBuildSteps('build')).toEqual({ status: 0, calls: [`${REPO}|run build`] });
     expect(runBuildSteps('nonsense')).toEqual({ status: 2, calls: [] });
+    // The runtime copy needs its output directory and calls no npm.
+    expect(runBuildSteps('runtime').calls).toEqual([]);
+    expect(runBuildSteps('runtime').status).not.toBe(0);
   });
   it('is what CI does: .ci/run installs with `npm ci`, and its build is `npm run build` (tools/build.mjs)', () => {
     const ci = readFileSync(repoPath('.ci/run'), 'utf8');
@@ -78,27 +81,33 @@ describe('docker/Dockerfile', () => {
   it('is multi-stage: build, production dependencies, runtime', () => {
     expect(stages).toEqual(['build', 'prod-deps', 'runtime']);
   });
-  it('builds only through docker/build-steps.sh: deps (cached layer), then build', () => {
+  it('builds only through docker/build-steps.sh: deps (cached layer), build, then the runtime copy', () => {
     const runs = inStage('build', 'RUN').map((i) => stripMount(i.args));
-    expect(runs).toEqual(['bash docker/build-steps.sh deps', 'bash docker/build-steps.sh build']);
+    expect(runs).toEqual(['bash docker/build-steps.sh deps', 'bash docker/build-steps.sh build', 'bash docker/build-steps.sh runtime /runtime']);
   });
-  it('installs production dependencies only, as locked, for the runtime', () => {
-    expect(inStage('prod-deps', 'RUN').map((i) => stripMount(i.args))).toEqual(['npm ci --omit=dev']);
-    const copies = inStage(runtime, 'COPY').map((i) => i.args);
-    expect(copies).toContain('--from=prod-deps /src/node_modules ./node_modules');
-    expect(copies).toContain('--from=build /src/dist ./dist');
-    expect(copies).toContain('package.json ./');
+  it('installs production dependencies only, as locked, without install scripts, for the runtime', () => {
+    expect(inStage('prod-deps', 'RUN').map((i) => stripMount(i.args))).toEqual(['npm ci --omit=dev --omit=optional --ignore-scripts']);
+  });
+  it('copies into the runtime only the runtime step\'s output (no tests: runtime-image.e2e.ts) and production dependencies', () => {
+    const copies = inStage(runtime, 'COPY').map((i) => i.args).filter((a) => a.startsWith('--from='));
+    expect(copies.sort()).toEqual(['--from=build /runtime/dist ./dist', '--from=build /runtime/package.json ./', '--from=prod-deps /src/node_modules ./node_modules'].sort());
   });
   it('keeps package.json at run time because its subpath imports point into dist/', () => {
     const pkg = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { type: string; imports: Record<string, Record<string, string>> };
     expect(pkg.type).toBe('module');
     expect(pkg.imports['#csms/*'].default).toBe('./dist/libs/*/src/index.js');
   });
-  it('uses a pinned minor of Node 20 that satisfies engines (>=20.19)', () => {
+  it('runs the Node LTS that CI tests (.ci/run), a pinned minor that satisfies engines', () => {
     const arg = dockerfile.find((i) => i.op === 'ARG' && i.args.startsWith('NODE_IMAGE='));
-    const m = /^NODE_IMAGE=node:20\.(\d+)-[a-z-]+$/.exec(arg?.args ?? '');
+    const m = /^NODE_IMAGE=node:(\d+)\.(\d+)-[a-z-]+$/.exec(arg?.args ?? '');
     expect(m).not.toBeNull();
-    expect(Number(m?.[1])).toBeGreaterThanOrEqual(19);
+    const ci = /^NODE_LTS_VERSION=(\d+)\.(\d+)\.(\d+)$/m.exec(readFileSync(repoPath('.ci/run'), 'utf8'));
+    expect([m?.[1], m?.[2]]).toEqual([ci?.[1], ci?.[2]]);
+    // Even-numbered majors are the LTS lines.
+    expect(Number(m?.[1]) % 2).toBe(0);
+    const pkg = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { engines: { node: string } };
+    const min = /^>=(\d+)\.(\d+)/.exec(pkg.engines.node);
+    expect(Number(m?.[1])).toBeGreaterThanOrEqual(Number(min?.[1]));
     for (const from of dockerfile.filter((i) => i.op === 'FROM')) expect(from.args).toMatch(/^\$\{NODE_IMAGE\} AS /);
   });
   it('runs as the non-root user node, the app chosen by ARG APP, under tini', () => {

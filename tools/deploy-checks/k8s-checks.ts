@@ -191,7 +191,7 @@ export function checkPodSecurity(objs: Obj[]): string[] {
     if (pod.enableServiceLinks !== false) problems.push(`${String(w.kind)}/${nameOf(w)}: enableServiceLinks must be false`);
     if (asObj(psc.seccompProfile).type !== 'RuntimeDefault') problems.push(`${String(w.kind)}/${nameOf(w)}: seccompProfile RuntimeDefault`);
     const emptyDirs = new Set(asObjs(pod.volumes).filter((v) => isObj(v.emptyDir)).map((v) => v.name));
-    for (const c of asObjs(pod.containers)) {
+    for (const c of [...asObjs(pod.initContainers), ...asObjs(pod.containers)]) {
       const where = `${String(w.kind)}/${nameOf(w)}/${String(c.name)}`;
       const sc = asObj(c.securityContext);
       const nonRoot = sc.runAsNonRoot ?? psc.runAsNonRoot;

@@ -1,9 +1,10 @@
 /**
  * Checks on how the objects fit together: autoscaling and disruption budget of the gateway, its
- * drain window, Services, NetworkPolicies, and references to ConfigMaps and Secrets.
+ * drain window, Services, NetworkPolicies, references to ConfigMaps and Secrets, migrations on every
+ * release, one NATS client setting for every service.
  */
 import { containersOf } from './render.js';
-import { byKind, envValue, find, podLabelsOf, podSpec, selects, WORKLOAD_KINDS } from './k8s-checks.js';
+import { byKind, containerEnv, envValue, find, podLabelsOf, podSpec, selects, WORKLOAD_KINDS } from './k8s-checks.js';
 import { asArr, asObj, asObjs, envDefault, EXTERNAL_SECRETS, isObj, str, type Obj } from './support.js';
 
 const nameOf = (o: Obj): string => String(asObj(o.metadata).name);
@@ -150,4 +151,51 @@ export function checkReferences(objs: Obj[]): string[] {
     }
   }
   return problems;
+}
+
+const MIGRATE_COMMAND = ['node', 'dist/apps/csms/main.js', '--migrate-only'];
+
+/**
+ * Migrations run on every release with no hand work: every Deployment's first init container runs the
+ * all-in-one's --migrate-only (under the advisory lock) from the pod's own image, on the database its
+ * app uses. A Job is refused: its pod template is immutable, so a fixed-name Job must be deleted by
+ * hand before each release.
+ */
+export function checkMigrations(objs: Obj[]): string[] {
+  const problems: string[] = [];
+  for (const j of [...byKind(objs, 'Job'), ...byKind(objs, 'CronJob')]) {
+    if (containersOf(j).some((c) => asArr(c.command).includes('--migrate-only'))) problems.push(`${String(j.kind)}/${nameOf(j)}: migrations run in the Deployments' init containers, not in a Job (immutable pod template)`);
+  }
+  for (const d of byKind(objs, 'Deployment')) {
+    const pod = podSpec(d);
+    const init = asObjs(pod.initContainers)[0];
+    const main = asObjs(pod.containers)[0];
+    const where = `Deployment/${nameOf(d)}`;
+    const command = asArr(init?.command);
+    if (!init || MIGRATE_COMMAND.some((part, i) => command[command.length - MIGRATE_COMMAND.length + i] !== part)) {
+      problems.push(`${where}: the first init container must run ${MIGRATE_COMMAND.join(' ')}`);
+      continue;
+    }
+    if (init.image !== main?.image) problems.push(`${where}: the migrate init container must run the pod's image (${String(main?.image)}), got ${String(init.image)}`);
+    const ref = (c: Obj): string => JSON.stringify(asObj(asObj(asObjs(c.env).find((e) => e.name === 'DATABASE_URL')?.valueFrom).secretKeyRef));
+    if (!main || ref(init) === '{}' || ref(init) !== ref(main)) problems.push(`${where}: the migrate init container must take DATABASE_URL from the Secret its container uses`);
+  }
+  return problems;
+}
+
+const NATS_CLIENT = /^NATS_/;
+
+/** Every service reaches the same NATS the same way: identical NATS_* variables (value or Secret key). */
+export function checkNatsClient(objs: Obj[]): string[] {
+  const settings = byKind(objs, 'Deployment').map((d) => {
+    const c = asObjs(podSpec(d).containers)[0] ?? {};
+    const entries = containerEnv(c, objs, [], '').filter((e) => NATS_CLIENT.test(e.name));
+    const byName = Object.fromEntries(entries.map((e) => {
+      const raw = asObjs(c.env).find((x) => x.name === e.name);
+      return [e.name, e.source === 'secret' ? JSON.stringify(asObj(raw?.valueFrom)) : String(e.value)];
+    }));
+    return { name: nameOf(d), settings: JSON.stringify(Object.entries(byName).sort()) };
+  });
+  const first = settings[0];
+  return settings.filter((s) => s.settings !== first.settings).map((s) => `Deployment/${s.name}: NATS_* variables differ from Deployment/${first.name}'s (${s.settings} vs ${first.settings})`);
 }

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { render } from './render.js';
 import { byKind, checkDeployments, checkPodSecurity, checkWorkloadEnv, envValue, find, podSpec } from './k8s-checks.js';
-import { checkGatewayLifecycle, checkNetworkPolicies, checkReferences, checkServices } from './k8s-topology-checks.js';
+import { checkGatewayLifecycle, checkMigrations, checkNatsClient, checkNetworkPolicies, checkReferences, checkServices } from './k8s-topology-checks.js';
 import { asObj, asObjs, ENV_BY_NAME, EXTERNAL_SECRETS, listFiles, REPO, repoPath, SERVICES, type Obj } from './support.js';
 
 const roots = listFiles(repoPath('k8s'), (n) => n === 'kustomization.yaml').map((f) => relative(REPO, dirname(f)));
@@ -38,13 +38,13 @@ describe.each(roots)('%s (rendered)', (root) => {
   it('referenced ConfigMaps and Secrets exist, or are the documented external Secrets', () => {
     expect(checkReferences(objs)).toEqual([]);
   });
-  it('the migration Job runs --migrate-only of the all-in-one app with DATABASE_URL from a Secret', () => {
-    const jobs = byKind(objs, 'Job');
-    expect(jobs).toHaveLength(1);
-    const c = asObjs(podSpec(jobs[0]).containers)[0];
-    expect(c.command).toEqual(expect.arrayContaining(['node', 'dist/apps/csms/main.js', '--migrate-only']));
-    expect(asObjs(c.env).find((e) => e.name === 'DATABASE_URL')?.valueFrom).toHaveProperty('secretKeyRef');
-    expect(podSpec(jobs[0]).restartPolicy).toBe('Never');
+  it('migrations run on every release with no hand work: each Deployment\'s first init container runs --migrate-only of the all-in-one, from its own image and database Secret; no Job', () => {
+    expect(checkMigrations(objs)).toEqual([]);
+    expect(byKind(objs, 'Job')).toEqual([]);
+    for (const d of byKind(objs, 'Deployment')) expect(asObjs(podSpec(d).initContainers).map((c) => c.name)).toEqual(['migrate']);
+  });
+  it('every service gets the same NATS_* settings', () => {
+    expect(checkNatsClient(objs)).toEqual([]);
   });
   it('all containers run the one image', () => {
     const images = new Set(objs.flatMap((o) => asObjs(podSpec(o).containers)).map((c) => c.image));
@@ -71,6 +71,19 @@ describe('k8s/overlays/production', () => {
     const tls = asObjs(podSpec(d).volumes).find((v) => v.name === 'tls');
     expect(asObj(tls?.secret).secretName).toBe('csms-gateway-tls');
   });
+  it('reaches NATS with credentials from Secret csms-nats (optional keys) and verifies its TLS certificate with the CA in Secret csms-nats-client', () => {
+    for (const s of SERVICES) {
+      const [d, c] = container(s);
+      const env = asObjs(c.env);
+      for (const name of ['NATS_USER', 'NATS_PASSWORD', 'NATS_TOKEN']) {
+        expect([name, asObj(env.find((e) => e.name === name)?.valueFrom).secretKeyRef]).toEqual([name, { name: 'csms-nats', key: name, optional: true }]);
+      }
+      expect(envValue(d, c, objs, 'NATS_TLS_CA_FILE')).toBe('/etc/csms/nats/ca.crt');
+      const volume = asObjs(podSpec(d).volumes).find((v) => v.name === 'nats-client');
+      expect(asObj(volume?.secret).secretName).toBe('csms-nats-client');
+      expect(asObjs(c.volumeMounts).find((m) => m.name === 'nats-client')).toEqual({ name: 'nats-client', mountPath: '/etc/csms/nats', readOnly: true });
+    }
+  });
   it('keeps no credential in git: the placeholder database Secret is dropped, real Secrets come from outside', () => {
     expect(byKind(objs, 'Secret')).toEqual([]);
   });
@@ -87,10 +100,16 @@ describe('docs/deploy.md', () => {
   it('tells how to create every external Secret the manifests reference', () => {
     for (const name of EXTERNAL_SECRETS) expect(doc()).toContain(name);
   });
-  it('gives the NATS Helm chart values (JetStream, file storage, 3 replicas) and marks scaling figures as not yet measured', () => {
+  it('gives the NATS Helm chart values (JetStream, file storage, 3 replicas, TLS, users)', () => {
     expect(doc()).toMatch(/jetstream:\s*\n\s*enabled: true/);
     expect(doc()).toMatch(/fileStore:\s*\n\s*enabled: true/);
     expect(doc()).toMatch(/replicas: 3/);
-    expect(doc()).toMatch(/not yet measured/i);
+    expect(doc()).toMatch(/tls:\s*\n\s*enabled: true/);
+    expect(doc()).toMatch(/authorization:/);
+  });
+  it('names every NATS client variable, the connected-chargers metric, and no migration Job to delete', () => {
+    for (const name of [...ENV_BY_NAME.keys()].filter((n) => n.startsWith('NATS_'))) expect(doc()).toContain(name);
+    expect(doc()).toContain('ocpp_connected_chargers');
+    expect(doc()).not.toMatch(/delete job|job\/csms-migrate/i);
   });
 });

@@ -33,6 +33,12 @@ export interface WorkerStats {
   commandsAnswered: number;
 }
 
+/** Where each open charger is, asked by the soak when a gateway is about to be drained. */
+export interface WorkerWhere {
+  type: 'where';
+  at: Record<string, string>;
+}
+
 export interface WorkerFinal {
   type: 'final';
   acked: Record<string, number>;
@@ -121,6 +127,11 @@ async function run(start: WorkerStart): Promise<void> {
     for (const s of wave) lives.push(live(s, start));
   }
   process.on('message', (msg: { type: string }) => {
+    if (msg.type === 'where') {
+      const where: WorkerWhere = { type: 'where', at: Object.fromEntries(slots.filter((s) => s.charger.isOpen).map((s) => [s.charger.id, s.charger.currentUrl])) };
+      process.send?.(where);
+      return;
+    }
     if (msg.type !== 'stop') return;
     stopping = true;
     for (const w of [...wakeAll]) w();

@@ -127,8 +127,11 @@ export class RawCharger {
 
   private async reconnect(afterClose: boolean): Promise<void> {
     this.reconnecting ??= (async () => {
-      // A socket closed by the server: its gateway is going away, start with the next one.
-      if (afterClose) this.urlIndex = (this.urlIndex + 1) % this.options.urls.length;
+      // A socket closed by the server: its gateway is going away, start with one of the others, picked
+      // at random as a load balancer spreads new connections (in a rolling update the drained
+      // chargers would otherwise all pile onto the next gateway, then the next).
+      const n = this.options.urls.length;
+      if (afterClose && n > 1) this.urlIndex = (this.urlIndex + 1 + Math.floor(Math.random() * (n - 1))) % n;
       for (let attempt = 0; !this.stopped; attempt++) {
         const index = (this.urlIndex + attempt) % this.options.urls.length;
         if (await this.openSocket(index)) return;

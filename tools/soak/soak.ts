@@ -1,16 +1,18 @@
 /**
- * Multi-process soak (issue 7 §5): its own nats-server (JetStream) and a fresh PostgreSQL database, auth,
- * config-manager, metering and TWO gateways as separate processes, N raw-ws chargers spread over both
- * gateways from forked fleet workers. Gateway A then gets SIGTERM (drain: 1012 over DRAIN_WINDOW_MS) and
- * is restarted; its chargers reconnect to B. Meanwhile commands go through B's API to chargers on B.
- * At the end every acknowledged MeterValues must be in the database once. Exit code 1 on any loss.
+ * Multi-process soak (issue 7 §5, issue 19 §5): its own nats-server (JetStream) and a fresh PostgreSQL
+ * database, auth, config-manager, metering and N gateways (default 2) as separate processes, raw-ws
+ * chargers spread over the gateways from forked fleet workers. Then `--roll K` gateways (default 1; all
+ * of them = a rolling update) are replaced one after another: SIGTERM (drain: 1012 over
+ * DRAIN_WINDOW_MS), their chargers reconnect to the others, the gateway is restarted on its ports.
+ * Meanwhile commands go through the other gateways' APIs. At the end every acknowledged MeterValues
+ * must be in the database once. Exit code 1 on any loss or failed command.
  *
- *   node dist/tools/soak/soak.js --chargers 2000 --minutes 3 [--meter-interval-ms 5000] [--drain-ms 10000]
+ *   node dist/tools/soak/soak.js --chargers 2000 --minutes 3 [--gateways 3 --roll 3] [--meter-interval-ms 5000] [--drain-ms 10000]
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase, startNatsServer } from '#csms/testing';
-import type { WorkerFinal, WorkerStart, WorkerStats } from './fleet-worker.js';
+import type { WorkerFinal, WorkerStart, WorkerStats, WorkerWhere } from './fleet-worker.js';
 import { consumerCaughtUp, rowsPerCharger, startApp, type Service } from './services.js';
 
 interface Options {
@@ -20,6 +22,10 @@ interface Options {
   heartbeatIntervalMs: number;
   drainMs: number;
   workers: number;
+  /** Gateway processes (pods). */
+  gateways: number;
+  /** How many of them are replaced one after another (a rolling update: all of them). */
+  roll: number;
 }
 
 export function parseArgs(argv: string[]): Options {
@@ -30,6 +36,8 @@ export function parseArgs(argv: string[]): Options {
     return v;
   };
   const chargers = Math.floor(get('chargers', 50));
+  const gateways = Math.floor(get('gateways', 2));
+  if (gateways < 2) throw new Error('--gateways must be at least 2: a drained gateway\'s chargers need another one');
   return {
     chargers,
     minutes: get('minutes', 1),
@@ -37,18 +45,36 @@ export function parseArgs(argv: string[]): Options {
     heartbeatIntervalMs: get('heartbeat-interval-ms', 30_000),
     drainMs: get('drain-ms', chargers >= 1_000 ? 10_000 : 3_000),
     workers: Math.floor(get('workers', Math.min(4, Math.max(1, Math.ceil(chargers / 500))))),
+    gateways,
+    roll: Math.min(gateways, Math.floor(get('roll', 1))),
   };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const log = (line: string): void => console.log(`[soak ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
+/** Set when a fleet worker dies before it was told to stop: every wait ends with it. */
+let fleetFailure: string | undefined;
+
 async function until(what: string, probe: () => boolean | Promise<boolean>, limitMs: number): Promise<void> {
   const end = Date.now() + limitMs;
   while (!(await probe())) {
+    if (fleetFailure) throw new Error(`soak: ${fleetFailure} (while waiting for ${what})`);
     if (Date.now() > end) throw new Error(`soak: gave up waiting for ${what}`);
     await sleep(100);
   }
+}
+
+/** One gateway replaced: SIGTERM (drain), every charger open again elsewhere, restarted on its ports. */
+interface Replacement {
+  gateway: string;
+  exitCode: number | null;
+  /** SIGTERM to exit. */
+  drainMs: number;
+  /** SIGTERM to every charger open again (on the other gateways). */
+  reconnectAllMs: number;
+  /** Chargers it held when SIGTERM came. */
+  moved: number;
 }
 
 export async function runSoak(o: Options): Promise<boolean> {
@@ -61,39 +87,42 @@ export async function runSoak(o: Options): Promise<boolean> {
   try {
     for (const app of ['auth', 'config-manager', 'metering'] as const) services.push(await startApp(app, env));
     const gwEnv = { ...env, DRAIN_WINDOW_MS: String(o.drainMs) };
-    let gwA = await startApp('gateway', { ...gwEnv, GATEWAY_ID: 'soak-a' }, 'gateway-a');
-    const gwB = await startApp('gateway', { ...gwEnv, GATEWAY_ID: 'soak-b' }, 'gateway-b');
-    // A restarted gateway comes back on the same port: chargers keep their URL list, as behind a Service.
-    const portA = new URL(gwA.apiUrl).port;
-    const ocppPortA = new URL(gwA.ocppUrl).port;
-    services.push(gwA, gwB);
-    log(`nats ${nats.url}, db ${db.name}, gateways A ${gwA.ocppUrl} B ${gwB.ocppUrl}; ${o.chargers} chargers in ${o.workers} worker(s)`);
+    const names = Array.from({ length: o.gateways }, (_, g) => String.fromCharCode(65 + g));
+    const gateways: Service[] = [];
+    for (const n of names) gateways.push(await startApp('gateway', { ...gwEnv, GATEWAY_ID: `soak-${n.toLowerCase()}` }, `gateway-${n.toLowerCase()}`));
+    services.push(...gateways);
+    log(`nats ${nats.url}, db ${db.name}, gateways ${gateways.map((g, i) => `${names[i]} ${g.ocppUrl}`).join(', ')}; ${o.chargers} chargers in ${o.workers} worker(s)`);
 
+    // Charger i starts on gateway i mod N; after a close it tries the next one, as behind a Service.
     const ids = Array.from({ length: o.chargers }, (_, i) => `SOAK${String(i + 1).padStart(6, '0')}`);
-    const onA = new Set(ids.filter((_, i) => i % 2 === 0));
-    const onB = ids.filter((id) => !onA.has(id));
+    const urlsOf = (i: number): string[] => gateways.map((_, k) => gateways[(i + k) % gateways.length].ocppUrl);
     const latest = new Map<ChildProcess, WorkerStats>();
     const finals: WorkerFinal[] = [];
+    const wheres: Array<(w: WorkerWhere) => void> = [];
     const base = Date.parse('2026-01-01T00:00:00.000Z');
     const workerPath = fileURLToPath(new URL('./fleet-worker.js', import.meta.url));
     const connected: Array<Promise<void>> = [];
     for (let w = 0; w < o.workers; w++) {
-      const mine = ids.filter((_, i) => i % o.workers === w);
       const child = fork(workerPath, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       workers.push(child);
       connected.push(
         new Promise<void>((resolve, reject) => {
-          child.on('message', (m: WorkerStats | WorkerFinal | { type: 'connected' }) => {
+          child.on('message', (m: WorkerStats | WorkerFinal | WorkerWhere | { type: 'connected' }) => {
             if (m.type === 'stats') latest.set(child, m);
             else if (m.type === 'final') finals.push(m);
+            else if (m.type === 'where') wheres.shift()?.(m);
             else resolve();
           });
-          child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`fleet worker exited with ${code}`))));
+          child.once('exit', (code, signal) => {
+            if (code === 0) return;
+            fleetFailure = `fleet worker ${child.pid} exited with ${code ?? signal}`;
+            reject(new Error(fleetFailure));
+          });
         }),
       );
       const start: WorkerStart = {
         type: 'start',
-        chargers: mine.map((id) => ({ id, urls: onA.has(id) ? [gwA.ocppUrl, gwB.ocppUrl] : [gwB.ocppUrl, gwA.ocppUrl] })),
+        chargers: ids.flatMap((id, i) => (i % o.workers === w ? [{ id, urls: urlsOf(i) }] : [])),
         meterIntervalMs: o.meterIntervalMs,
         heartbeatIntervalMs: o.heartbeatIntervalMs,
         base,
@@ -101,6 +130,12 @@ export async function runSoak(o: Options): Promise<boolean> {
       };
       child.send(start);
     }
+    /** Gateway URL of every open charger, from the workers. */
+    const where = async (): Promise<Map<string, string>> => {
+      const replies = workers.map(() => new Promise<WorkerWhere>((r) => wheres.push(r)));
+      for (const w of workers) w.send({ type: 'where' });
+      return new Map((await Promise.all(replies)).flatMap((r) => Object.entries(r.at)));
+    };
     const total = (): WorkerStats => sum([...latest.values()]);
     const connectStart = Date.now();
     await Promise.all(connected);
@@ -110,59 +145,64 @@ export async function runSoak(o: Options): Promise<boolean> {
 
     const runMs = o.minutes * 60_000;
     await sleep(runMs * 0.4);
-    const beforeDrain = total();
-    log(`before drain: ${beforeDrain.meterValuesAcked} MeterValues acked, open per gateway ${JSON.stringify(beforeDrain.perUrl)}`);
+    log(`before the first drain: ${total().meterValuesAcked} MeterValues acked, open per gateway ${JSON.stringify(total().perUrl)}`);
 
-    // Commands through the surviving gateway's API while A drains, exits and comes back.
-    const commands = { stableOk: 0, stableFailed: 0, movedOk: 0, movedNotYet: 0, failures: [] as string[] };
-    let commanding = true;
     const api = async (apiUrl: string, id: string): Promise<number> => {
       const res = await fetch(`${apiUrl}/api/v1/chargers/${id}/commands/ClearCache?timeoutMs=10000`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(20_000) });
       await res.text();
       return res.status;
     };
-    const commandLoop = (async () => {
-      const moved = [...onA];
-      for (let i = 0; commanding; i++) {
-        const stable = onB[i % onB.length];
-        const status = await api(gwB.apiUrl, stable).catch(() => 0);
-        if (status === 200) commands.stableOk++;
-        else {
-          commands.stableFailed++;
-          if (commands.failures.length < 10) commands.failures.push(`${stable}: HTTP ${status}`);
+    const commands = { stableOk: 0, stableFailed: 0, movedOk: 0, movedNotYet: 0, afterOk: 0, afterFailed: 0, failures: [] as string[] };
+    const fail = (line: string): void => void (commands.failures.length < 10 && commands.failures.push(line));
+    const replacements: Replacement[] = [];
+    for (let g = 0; g < o.roll; g++) {
+      const draining = gateways[g];
+      const others = gateways.filter((x) => x !== draining);
+      const at = await where();
+      const moving = ids.filter((id) => at.get(id) === draining.ocppUrl);
+      const stable = ids.filter((id) => at.has(id) && at.get(id) !== draining.ocppUrl);
+      // Commands through the other gateways' APIs while this one drains, exits and comes back: to
+      // chargers elsewhere (must all succeed) and to chargers that are moving (counted).
+      let commanding = true;
+      const commandLoop = (async () => {
+        for (let i = 0; commanding; i++) {
+          const via = others[i % others.length].apiUrl;
+          if (stable.length) {
+            const id = stable[i % stable.length];
+            const status = await api(via, id).catch(() => 0);
+            if (status === 200) commands.stableOk++;
+            else (commands.stableFailed++, fail(`${id} via ${via}: HTTP ${status}`));
+          }
+          // A charger of the draining gateway is not connected (404) until it is back elsewhere.
+          if (moving.length) (await api(via, moving[i % moving.length]).catch(() => 0)) === 200 ? commands.movedOk++ : commands.movedNotYet++;
+          if (!stable.length && !moving.length) await sleep(100);
         }
-        // A charger of A is in the middle of moving: 404 (not connected) until it is back on B.
-        const movedStatus = await api(gwB.apiUrl, moved[i % moved.length]).catch(() => 0);
-        if (movedStatus === 200) commands.movedOk++;
-        else commands.movedNotYet++;
-      }
-    })();
-
-    const sigterm = Date.now();
-    log(`SIGTERM gateway A (drain window ${o.drainMs} ms)`);
-    const exitCodeA = await gwA.stop();
-    const drainedMs = Date.now() - sigterm;
-    log(`gateway A exited with ${exitCodeA} after ${drainedMs} ms`);
-    await until('every charger of A back on a gateway', () => {
-      const s = total();
-      return s.open === o.chargers && s.reconnected >= onA.size;
-    }, 300_000);
-    const reconnectAllMs = Date.now() - sigterm;
-    const afterDrain = total();
-    log(`all chargers open again ${reconnectAllMs} ms after SIGTERM; per gateway ${JSON.stringify(afterDrain.perUrl)}; close codes ${JSON.stringify(afterDrain.closeCodes)}`);
-    gwA = await startApp('gateway', { ...gwEnv, GATEWAY_ID: 'soak-a', API_PORT: portA, OCPP_PORT: ocppPortA }, 'gateway-a');
-    services.push(gwA);
-    log(`gateway A restarted ${Date.now() - sigterm} ms after SIGTERM`);
-    commanding = false;
-    await commandLoop;
-
-    // Every charger that moved answers a command through either gateway's API.
-    let afterOk = 0;
-    const afterFailed: string[] = [];
-    for (const [i, id] of [...onA].entries()) {
-      const status = await api(i % 2 ? gwA.apiUrl : gwB.apiUrl, id).catch(() => 0);
-      if (status === 200) afterOk++;
-      else afterFailed.push(`${id}: HTTP ${status}`);
+      })();
+      const sigterm = Date.now();
+      log(`SIGTERM gateway ${names[g]} (${moving.length} chargers, drain window ${o.drainMs} ms)`);
+      const exitCode = await draining.stop();
+      const drainMs = Date.now() - sigterm;
+      await until(`every charger of gateway ${names[g]} open again elsewhere`, () => total().open === o.chargers && !(draining.ocppUrl in total().perUrl), 300_000);
+      const reconnectAllMs = Date.now() - sigterm;
+      log(`gateway ${names[g]} exited with ${exitCode} after ${drainMs} ms; all chargers open again after ${reconnectAllMs} ms; per gateway ${JSON.stringify(total().perUrl)}`);
+      const { port: apiPort } = new URL(draining.apiUrl);
+      const { port: ocppPort } = new URL(draining.ocppUrl);
+      gateways[g] = await startApp('gateway', { ...gwEnv, GATEWAY_ID: `soak-${names[g].toLowerCase()}`, API_PORT: apiPort, OCPP_PORT: ocppPort }, `gateway-${names[g].toLowerCase()}`);
+      services.push(gateways[g]);
+      commanding = false;
+      await commandLoop;
+      replacements.push({ gateway: names[g], exitCode, drainMs, reconnectAllMs, moved: moving.length });
+      // Every charger that moved answers a command, through the gateways' APIs in turn (the restarted one
+      // too), 8 at a time as operators' tools send them.
+      let next = 0;
+      await Promise.all(Array.from({ length: 8 }, async () => {
+        for (let i = next++; i < moving.length; i = next++) {
+          const via = gateways[i % gateways.length].apiUrl;
+          const status = await api(via, moving[i]).catch(() => 0);
+          if (status === 200) commands.afterOk++;
+          else (commands.afterFailed++, fail(`after ${names[g]}'s restart, ${moving[i]} via ${via}: HTTP ${status}`));
+        }
+      }));
     }
 
     await sleep(Math.max(0, runMs - (Date.now() - connectStart - connectAllMs)));
@@ -184,7 +224,7 @@ export async function runSoak(o: Options): Promise<boolean> {
     const summary = {
       chargers: o.chargers,
       minutes: o.minutes,
-      gateways: 2,
+      gateways: o.gateways,
       connectAllMs,
       meterValuesAcked: end.meterValuesAcked,
       heartbeatsAcked: end.heartbeatsAcked,
@@ -193,25 +233,23 @@ export async function runSoak(o: Options): Promise<boolean> {
       lost,
       doubled,
       extra,
-      gatewayAExitCode: exitCodeA,
-      drainMs: drainedMs,
+      replacements,
       closeCodes: end.closeCodes,
-      reconnectAllMs,
       callErrorsRetried: end.callErrors,
       resentAfterClose: end.resentAfterClose,
-      commandsDuringRestart: { toStableChargers: { ok: commands.stableOk, failed: commands.stableFailed }, toMovingChargers: { ok: commands.movedOk, notYetBack: commands.movedNotYet } },
-      commandsAfterRestart: { ok: afterOk, failed: afterFailed.length },
+      commandsDuringReplacements: { toStableChargers: { ok: commands.stableOk, failed: commands.stableFailed }, toMovingChargers: { ok: commands.movedOk, notYetBack: commands.movedNotYet } },
+      commandsAfterEachRestart: { ok: commands.afterOk, failed: commands.afterFailed },
       totalMs: Date.now() - started,
     };
     console.log(`SOAK SUMMARY ${JSON.stringify(summary)}`);
+    const movedTotal = replacements.reduce((a, r) => a + r.moved, 0);
     const problems = [
       ...(lost ? [`${lost} acknowledged MeterValues missing from the database`] : []),
       ...(doubled ? [`${doubled} readings stored twice`] : []),
       ...(extra ? [`${extra} readings stored that no charger saw acknowledged`] : []),
-      ...(exitCodeA !== 0 ? [`gateway A exited with ${exitCodeA} on SIGTERM`] : []),
-      ...(!end.closeCodes['1012'] ? ['no socket was closed with 1012 by the draining gateway'] : []),
-      ...(commands.stableFailed ? [`${commands.stableFailed} commands failed during the restart: ${commands.failures.join('; ')}`] : []),
-      ...(afterFailed.length ? [`${afterFailed.length} commands failed after the restart: ${afterFailed.slice(0, 10).join('; ')}`] : []),
+      ...replacements.filter((r) => r.exitCode !== 0).map((r) => `gateway ${r.gateway} exited with ${r.exitCode} on SIGTERM`),
+      ...((end.closeCodes['1012'] ?? 0) !== movedTotal ? [`${end.closeCodes['1012'] ?? 0} sockets closed with 1012, ${movedTotal} chargers were on draining gateways`] : []),
+      ...(commands.stableFailed || commands.afterFailed ? [`${commands.stableFailed + commands.afterFailed} commands failed: ${commands.failures.join('; ')}`] : []),
     ];
     for (const p of problems) console.log(`SOAK FAILURE: ${p}`);
     if (problems.length === 0) console.log('SOAK OK: no acknowledged message lost, every charger reconnected, commands kept flowing');

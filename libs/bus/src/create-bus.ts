@@ -1,12 +1,15 @@
 import type { Bus } from './bus.js';
 import { InProcessBus } from './in-process/in-process-bus.js';
 import { NatsBus } from './nats/nats-bus.js';
+import { explainConnectFailure, natsClientOptions, type NatsClientSettings } from './nats/nats-client-options.js';
 
 export interface CreateBusOptions {
   /** Comma-separated NATS URLs (`NATS_URL`). Absent: the in-process bus of the all-in-one process. */
   natsUrl?: string;
   /** Connection name: service and pod. */
   name: string;
+  /** NATS credentials and TLS files (NATS_USER ... NATS_TLS_KEY_FILE). */
+  natsClient?: NatsClientSettings;
   /** In-process only: where the events stream is journaled (under `DATA_DIR`). Absent: memory only. */
   journalDir?: string;
 }
@@ -16,6 +19,12 @@ export interface CreateBusOptions {
  * (BusModule.forRoot): separate InProcessBus instances do not see each other.
  */
 export async function createBus(options: CreateBusOptions): Promise<Bus> {
-  if (options.natsUrl) return NatsBus.connect({ servers: options.natsUrl, name: options.name });
+  if (options.natsUrl) {
+    const settings = options.natsClient ?? {};
+    const connection = natsClientOptions(settings);
+    return NatsBus.connect({ servers: options.natsUrl, name: options.name, connection }).catch((err: unknown) => {
+      throw explainConnectFailure(err, settings);
+    });
+  }
   return InProcessBus.open({ journalDir: options.journalDir });
 }

@@ -4,6 +4,8 @@ import { loadEnv } from './load-env.js';
 /** The validated configuration every process starts from. */
 export interface AppConfig {
   natsUrl?: string;
+  /** NATS credentials and TLS files (NATS_USER ... NATS_TLS_KEY_FILE); empty without them. */
+  natsClient: NatsClientConfig;
   databaseUrl?: string;
   dataDir: string;
   ocppPort: number;
@@ -27,11 +29,21 @@ export interface AppConfig {
   provisionalChargerTtlS: number;
 }
 
+export interface NatsClientConfig {
+  user?: string;
+  password?: string;
+  token?: string;
+  nkeySeedFile?: string;
+  credsFile?: string;
+  tls?: { caFile?: string; certFile?: string; keyFile?: string };
+}
+
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const v = loadEnv(env);
   const prefix = String(v.OCPP_PATH_PREFIX ?? '').replace(/\/+$/, '');
   return {
     natsUrl: v.NATS_URL as string | undefined,
+    natsClient: natsClientConfig(v),
     databaseUrl: v.DATABASE_URL as string | undefined,
     dataDir: v.DATA_DIR as string,
     ocppPort: v.OCPP_PORT as number,
@@ -62,4 +74,12 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     provisionalChargerTtlS: v.PROVISIONAL_CHARGER_TTL_S as number,
   };
+}
+
+function natsClientConfig(v: Record<string, unknown>): NatsClientConfig {
+  const s = (name: string): string | undefined => v[name] as string | undefined;
+  const tls = { caFile: s('NATS_TLS_CA_FILE'), certFile: s('NATS_TLS_CERT_FILE'), keyFile: s('NATS_TLS_KEY_FILE') };
+  const out: NatsClientConfig = { user: s('NATS_USER'), password: s('NATS_PASSWORD'), token: s('NATS_TOKEN'), nkeySeedFile: s('NATS_NKEY_SEED_FILE'), credsFile: s('NATS_CREDS_FILE') };
+  if (tls.caFile || tls.certFile) out.tls = tls;
+  return out;
 }

@@ -23,6 +23,15 @@ export interface EnvVarSpec {
 
 export const ENV_SPEC: readonly EnvVarSpec[] = [
   { name: 'NATS_URL', kind: 'url', usedBy: ['all'], description: 'NATS server(s), comma-separated. Unset: in-process bus (all-in-one only).' },
+  // NATS as operators run it (docs/deploy.md 3.1): credentials and TLS beside NATS_URL, never inside it.
+  { name: 'NATS_USER', kind: 'string', usedBy: ['all'], description: 'NATS user name (with NATS_PASSWORD).' },
+  { name: 'NATS_PASSWORD', kind: 'string', usedBy: ['all'], secret: true, description: 'NATS password (with NATS_USER).' },
+  { name: 'NATS_TOKEN', kind: 'string', usedBy: ['all'], secret: true, description: 'NATS authentication token.' },
+  { name: 'NATS_NKEY_SEED_FILE', kind: 'path', usedBy: ['all'], secret: true, description: 'File holding the NKEY seed (SU...) of a NATS nkey user.' },
+  { name: 'NATS_CREDS_FILE', kind: 'path', usedBy: ['all'], secret: true, description: 'NATS credentials file (user JWT and NKEY seed), decentralized auth.' },
+  { name: 'NATS_TLS_CA_FILE', kind: 'path', usedBy: ['all'], description: 'PEM CA bundle the NATS server certificate is verified with (turns TLS on).' },
+  { name: 'NATS_TLS_CERT_FILE', kind: 'path', usedBy: ['all'], description: 'PEM client certificate for NATS mutual TLS (with NATS_TLS_KEY_FILE).' },
+  { name: 'NATS_TLS_KEY_FILE', kind: 'path', usedBy: ['all'], secret: true, description: 'PEM private key of NATS_TLS_CERT_FILE.' },
   { name: 'DATABASE_URL', kind: 'url', usedBy: ['all'], secret: true, description: 'PostgreSQL URL. Unset: embedded PGlite under DATA_DIR.' },
   { name: 'DATA_DIR', kind: 'path', default: './data', usedBy: ['csms'], description: 'Where the embedded database and the in-process journal live.' },
   { name: 'OCPP_PORT', kind: 'port', default: '9000', usedBy: ['gateway', 'csms'], description: 'WebSocket port for chargers.' },

@@ -61,5 +61,17 @@ export function loadEnv(env: NodeJS.ProcessEnv = process.env): Record<string, En
   if (out.TLS_CA_FILE !== undefined && out.TLS_CERT_FILE === undefined) {
     throw new EnvConfigError('TLS_CA_FILE', 'needs TLS_CERT_FILE and TLS_KEY_FILE (mutual TLS runs over TLS)');
   }
+  checkNatsClient(out);
   return out;
+}
+
+const NATS_CLIENT_VARIABLES = ['NATS_USER', 'NATS_PASSWORD', 'NATS_TOKEN', 'NATS_NKEY_SEED_FILE', 'NATS_CREDS_FILE', 'NATS_TLS_CA_FILE', 'NATS_TLS_CERT_FILE', 'NATS_TLS_KEY_FILE'];
+
+/** NATS credentials and TLS files come in pairs and only with a NATS_URL to use them on. */
+function checkNatsClient(out: Record<string, EnvValue>): void {
+  for (const [a, b] of [['NATS_USER', 'NATS_PASSWORD'], ['NATS_TLS_CERT_FILE', 'NATS_TLS_KEY_FILE']]) {
+    if ((out[a] === undefined) !== (out[b] === undefined)) throw new EnvConfigError(out[a] === undefined ? a : b, `${a} and ${b} must be set together`);
+  }
+  const used = NATS_CLIENT_VARIABLES.find((name) => out[name] !== undefined);
+  if (used && out.NATS_URL === undefined) throw new EnvConfigError(used, 'needs NATS_URL (the in-process bus has no credentials)');
 }

@@ -72,7 +72,7 @@ export async function runService(def: ServiceDefinition, env: NodeJS.ProcessEnv 
   }
 
   const bus = await waitFor(config.natsUrl ? `NATS at ${config.natsUrl}` : 'in-process bus', () =>
-    createBus({ natsUrl: config.natsUrl, name: `${def.name}-${config.gatewayId}`, journalDir: config.natsUrl ? undefined : resolve(config.dataDir, 'journal') }),
+    createBus({ natsUrl: config.natsUrl, natsClient: config.natsClient, name: `${def.name}-${config.gatewayId}`, journalDir: config.natsUrl ? undefined : resolve(config.dataDir, 'journal') }),
   { log });
   log.log(`bus: ${bus.kind}`);
 

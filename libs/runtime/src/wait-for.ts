@@ -12,6 +12,8 @@ export async function waitFor<T>(what: string, attempt: () => Promise<T>, option
     try {
       return await attempt();
     } catch (err) {
+      // A refusal that no retry can change (NATS credentials the server rejects): stop with it now.
+      if ((err as { permanent?: unknown }).permanent === true) throw err;
       const message = (err as Error).message ?? String(err);
       if (Date.now() + delay > deadline) throw new Error(`${what}: still failing after ${n} attempts: ${message}`);
       log.warn(`waiting for ${what} (attempt ${n}, next in ${delay} ms): ${message}`);

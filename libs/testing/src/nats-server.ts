@@ -1,6 +1,6 @@
 /** A throw-away nats-server per test suite: free port, temp store dir, kill -9 and restart for fault tests. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants as fsConstants, mkdtempSync, promises as fs } from 'node:fs';
+import { accessSync, constants as fsConstants, mkdtempSync, promises as fs, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -68,18 +68,21 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-export async function startNatsServer(options: { jetstream?: boolean } = {}): Promise<NatsServerHandle> {
+/** `config`: nats-server configuration text (authorization, tls blocks); host, port and store stay ours. */
+export async function startNatsServer(options: { jetstream?: boolean; config?: string } = {}): Promise<NatsServerHandle> {
   const binary = natsServerBinary();
   if (!binary) throw new Error('nats-server binary not found (set NATS_SERVER_BIN or put nats-server on PATH)');
   const port = await freePort();
   const storeDir = mkdtempSync(path.join(os.tmpdir(), 'csms-nats-'));
   const jetstream = options.jetstream ?? true;
+  const configFile = path.join(storeDir, 'nats-server.conf');
+  if (options.config !== undefined) writeFileSync(configFile, options.config);
   let child: ChildProcess | undefined;
   const killOnExit = (): void => void child?.kill('SIGKILL');
   process.once('exit', killOnExit);
 
   const start = async (): Promise<void> => {
-    const args = ['-a', '127.0.0.1', '-p', String(port), ...(jetstream ? ['-js', '-sd', storeDir] : [])];
+    const args = [...(options.config !== undefined ? ['-c', configFile] : []), '-a', '127.0.0.1', '-p', String(port), ...(jetstream ? ['-js', '-sd', storeDir] : [])];
     const proc = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     child = proc;
     let stderr = '';

@@ -41,6 +41,8 @@ export interface NatsBusOptions {
   name: string;
   streamReplicas?: number;
   streamMaxAgeMs?: number;
+  /** Credentials and TLS (nats-client-options.ts). */
+  connection?: Partial<NonNullable<Parameters<typeof connect>[0]>>;
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -69,6 +71,7 @@ export class NatsBus implements Bus {
   static async connect(options: NatsBusOptions): Promise<NatsBus> {
     const servers = (Array.isArray(options.servers) ? options.servers : options.servers.split(',')).map((s) => s.trim()).filter(Boolean);
     const nc = await connect({
+      ...options.connection,
       servers,
       name: options.name,
       maxReconnectAttempts: -1,

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
@@ -10,6 +9,7 @@ import { gatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { CallRouter } from '../routing/call-router.js';
 import { ChargerSession, type SessionLimits } from '../session/charger-session.js';
 import type { SessionRegistry } from '../session/session-registry.js';
+import { ChargerTlsReloader, readChargerTls } from './tls-reloader.js';
 import { identityFromPath, parseBasicAuth, selectSubprotocol } from './upgrade-request.js';
 
 export interface ChargerSocketOptions extends SessionLimits {
@@ -29,6 +29,7 @@ const AUTH_TIMEOUT_MS = 5_000;
 export class ChargerSocketServer {
   private readonly log = new Logger('ChargerSocketServer');
   private server?: Server;
+  private tlsReloader?: ChargerTlsReloader;
   private readonly wss: WebSocketServer;
   private accepting = true;
 
@@ -49,14 +50,10 @@ export class ChargerSocketServer {
 
   async listen(): Promise<number> {
     const tls = this.options.tls;
-    const server = tls
-      ? createHttpsServer({
-          cert: readFileSync(tls.certFile),
-          key: readFileSync(tls.keyFile),
-          minVersion: 'TLSv1.2',
-          ...(tls.caFile ? { ca: readFileSync(tls.caFile), requestCert: true, rejectUnauthorized: false } : {}),
-        })
-      : createHttpServer();
+    const https = tls && createHttpsServer({ ...readChargerTls(tls), ...(tls.caFile ? { requestCert: true, rejectUnauthorized: false } : {}) });
+    const server = https || createHttpServer();
+    // cert-manager renews the certificate in place: new handshakes get the new one.
+    if (https && tls) this.tlsReloader = new ChargerTlsReloader(https, tls).start();
     server.on('request', (_req, res) => {
       res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' });
       res.end('OCPP 1.6J: connect with a WebSocket to /<charge point identity>\n');
@@ -141,6 +138,7 @@ export class ChargerSocketServer {
 
   async close(): Promise<void> {
     this.accepting = false;
+    this.tlsReloader?.close();
     for (const ws of this.wss.clients) ws.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
