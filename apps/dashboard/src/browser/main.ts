@@ -25,11 +25,19 @@ const shell = mountShell(document.body, () => {
   void start();
 });
 
+let shownRoute: Route['name'] | undefined;
+
 function show(view: View, route: Route['name']): void {
+  const focused = document.activeElement?.id;
   current?.dispose();
   current = view;
   shell.main.replaceChildren(view.el);
   shell.setCurrent(route === 'charger' ? 'chargers' : route);
+  // The same page again (a filter applied): focus stays on its control. Another page: focus goes to it.
+  const again = focused ? document.getElementById(focused) : null;
+  if (route === shownRoute && again) again.focus();
+  else if (shownRoute !== undefined) shell.main.focus();
+  shownRoute = route;
 }
 
 function render(reason?: string): void {

@@ -61,14 +61,14 @@ const HEADERS = ['Charger', 'Connection', 'Model', 'Firmware', 'Connectors', 'Co
 
 export function chargerListView(ctx: ViewContext, params: URLSearchParams): View {
   const filters = filtersFromParams(params);
-  const formSlot = h('div', {}, filterForm(filters, []));
+  const form = filterForm(filters, []);
   const status = h('p', { class: 'note', role: 'status' }, 'Loading…');
   const body = h('tbody', {});
   const tableEl = h('table', { class: 'chargers' }, h('caption', {}, 'Chargers'), h('thead', {}, h('tr', {}, ...HEADERS.map((t) => h('th', { scope: 'col' }, t)))), body);
   const prev = h('button', { type: 'button', disabled: true }, 'Previous page');
   const next = h('button', { type: 'button', disabled: true }, 'Next page');
   const pageNo = h('span', {});
-  const el = h('div', { class: 'page chargers' }, h('h1', {}, 'Chargers'), formSlot, status, tableEl, h('nav', { class: 'pager', 'aria-label': 'Pages' }, prev, pageNo, next));
+  const el = h('div', { class: 'page chargers' }, h('h1', {}, 'Chargers'), form, status, tableEl, h('nav', { class: 'pager', 'aria-label': 'Pages' }, prev, pageNo, next));
 
   // Cursors are opaque: the way back is the list of where each earlier page started.
   const starts: Array<PageRef | undefined> = [undefined];
@@ -83,11 +83,10 @@ export function chargerListView(ctx: ViewContext, params: URLSearchParams): View
       return tr;
     }));
     const ignored = [...refusedListParameters()].filter((p) => p in filters);
-    fill(
-      status,
-      `${formatCount(total)} ${total === 1 ? 'charger' : 'chargers'}: ${describeFilters(filters)}.`,
-      ignored.length ? h('strong', {}, ` This server does not filter by ${ignored.join(', ')}: those filters are not applied.`) : null,
-    );
+    const counted = `${formatCount(total)} ${total === 1 ? 'charger' : 'chargers'}: ${describeFilters(filters)}.`;
+    const warning = ignored.length ? ` This server does not filter by ${ignored.join(', ')}: those filters are not applied.` : '';
+    // A live region: said again only when it changes, not at every refresh.
+    if (status.textContent !== counted + warning) fill(status, counted, warning ? h('strong', {}, warning) : null);
     pageNo.textContent = `Page ${starts.length}`;
     prev.disabled = starts.length <= 1;
     next.disabled = nextRef === null;
@@ -114,15 +113,14 @@ export function chargerListView(ctx: ViewContext, params: URLSearchParams): View
     rows.set(row.id, { row, tr });
   };
 
-  formSlot.addEventListener('submit', (e) => {
+  form.addEventListener('submit', (e) => {
     e.preventDefault();
-    const form = e.target as HTMLFormElement;
     const chosen = filtersFromParams(new URLSearchParams([...new FormData(form)].map(([k, v]) => [k, String(v)])));
     const q = filtersToParams(chosen).toString();
     location.hash = `#/chargers${q ? `?${q}` : ''}`;
   });
-  formSlot.addEventListener('change', (e) => {
-    if (e.target instanceof HTMLSelectElement) (e.currentTarget as HTMLElement).querySelector('form')?.requestSubmit();
+  form.addEventListener('change', (e) => {
+    if (e.target instanceof HTMLSelectElement) form.requestSubmit();
   });
   next.addEventListener('click', () => {
     if (!nextRef) return;
@@ -140,7 +138,7 @@ export function chargerListView(ctx: ViewContext, params: URLSearchParams): View
   // The model names come from the profiles route; the form is usable before they arrive.
   void models().then(
     (list) => {
-      const modelSelect = formSlot.querySelector('select[name="model"]');
+      const modelSelect = form.querySelector('select[name="model"]');
       for (const m of list) if (m.model !== filters.model) modelSelect?.append(h('option', { value: m.model }, m.name));
     },
     () => undefined,

@@ -13,7 +13,7 @@ const OUTCOME_KIND: Record<string, 'ok' | 'warn' | 'bad' | 'muted'> = { Accepted
 
 function outcome(d: KeyDrift): Node | string {
   if (!d.lastOutcome) return UNKNOWN;
-  return h('span', {}, badge(d.lastOutcome, OUTCOME_KIND[d.lastOutcome] ?? 'muted'), d.lastOutcomeAt ? ` ${formatTime(d.lastOutcomeAt)}` : '', d.lastMessage ? ` — ${d.lastMessage}` : '');
+  return h('span', {}, badge(d.lastOutcome, OUTCOME_KIND[d.lastOutcome] ?? 'muted'), d.lastOutcomeAt ? h('span', { class: 'reason' }, formatTime(d.lastOutcomeAt)) : null, d.lastMessage ? h('span', { class: 'reason' }, d.lastMessage) : null);
 }
 
 export class ConfigurationPanel {
@@ -37,7 +37,7 @@ export class ConfigurationPanel {
         table(
           'Desired keys',
           ['Key', 'Desired', 'From', 'Reported', 'State', 'Last apply'],
-          c.drift.map((d) => [h('code', {}, d.key), d.desired, d.source, d.reported ?? UNKNOWN, h('span', {}, badge(d.state, STATE_KIND[d.state] ?? 'muted'), d.reason ? ` ${d.reason}` : ''), outcome(d)]),
+          c.drift.map((d) => [h('code', {}, d.key), d.desired, d.source, d.reported ?? UNKNOWN, h('span', {}, badge(d.state, STATE_KIND[d.state] ?? 'muted'), d.reason ? h('span', { class: 'reason' }, d.reason) : null), outcome(d)]),
           'no desired keys for this charger.',
         ),
         reportedOnly.length
