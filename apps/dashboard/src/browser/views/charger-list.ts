@@ -57,6 +57,8 @@ function rowCells(r: ChargerRow): Array<Node | string> {
   ];
 }
 
+const rowElement = (r: ChargerRow): HTMLTableRowElement => h('tr', { 'data-charger': r.id }, ...rowCells(r).map((c) => h('td', {}, c)));
+
 const HEADERS = ['Charger', 'Connection', 'Model', 'Firmware', 'Connectors', 'Configuration', 'Last seen'];
 
 export function chargerListView(ctx: ViewContext, params: URLSearchParams): View {
@@ -78,7 +80,7 @@ export function chargerListView(ctx: ViewContext, params: URLSearchParams): View
   const render = (items: ChargerRow[], total: number): void => {
     rows.clear();
     fill(body, ...items.map((r) => {
-      const tr = h('tr', { 'data-charger': r.id }, ...rowCells(r).map((c) => h('td', {}, c)));
+      const tr = rowElement(r);
       rows.set(r.id, { row: r, tr });
       return tr;
     }));
@@ -108,7 +110,7 @@ export function chargerListView(ctx: ViewContext, params: URLSearchParams): View
     if (!shown) return;
     const row = applyEvent(shown.row, e);
     if (row === shown.row) return;
-    const tr = h('tr', { 'data-charger': row.id }, ...rowCells(row).map((c) => h('td', {}, c)));
+    const tr = rowElement(row);
     shown.tr.replaceWith(tr);
     rows.set(row.id, { row, tr });
   };
