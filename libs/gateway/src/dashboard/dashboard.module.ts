@@ -41,6 +41,6 @@ export class DashboardModule implements OnModuleInit {
     }
     const assets = new DashboardAssets(this.dir);
     this.host.httpAdapter.use(assets.handle);
-    this.log.log(`ops dashboard at / (${assets.size} files, ${(assets.gzipBytes / 1024).toFixed(0)} KB compressed)`);
+    this.log.log(`ops dashboard at / (${assets.size} files, ${(assets.bytes / 1024).toFixed(0)} KB)`);
   }
 }
