@@ -5,7 +5,7 @@ export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tools', '<rootDir>/test'],
-  testMatch: ['**/*.spec.ts', '**/*.e2e.ts', '**/*.infra.ts'],
+  testMatch: ['**/*.spec.ts', '**/*.e2e.ts', '**/*.infra.ts', '**/*.browser.ts'],
   moduleNameMapper: {
     '^#csms/(.*)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: build, then every test tier this machine can run — unit, end-to-end (the running system
-// over WebSocket and HTTP), infrastructure (real NATS with JetStream + PostgreSQL). A tier that cannot
-// run here is skipped LOUDLY with the reason; with REQUIRE_INFRA=1 (CI) a missing tier is a failure.
+// over WebSocket and HTTP), browser (the ops dashboard in Chromium), infrastructure (real NATS with
+// JetStream + PostgreSQL). A tier that cannot run here is skipped LOUDLY with the reason; with
+// REQUIRE_INFRA=1 (CI) a missing tier is a failure.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
@@ -50,8 +51,24 @@ function jest(tier, match, inBand) {
   if (status !== 0) failedTiers.push(tier);
 }
 
+/** A tier this machine cannot run: said loudly, and a failure under REQUIRE_INFRA=1. */
+function skipped(tier, title, why, what) {
+  const line = '!'.repeat(71);
+  console.error(`\n${line}\n!! ${title} TIER SKIPPED: ${why}\n!! (${what})\n${line}\n`);
+  if (requireInfra) {
+    console.error(`REQUIRE_INFRA=1: a skipped ${title.toLowerCase()} tier is a failure.`);
+    failedTiers.push(`${tier} (unavailable)`);
+    totals.failed += 1;
+  }
+}
+
 jest('unit', '**/*.spec.ts', false);
 jest('e2e', '**/*.e2e.ts', true);
+
+// The dashboard's tests drive Debian's Chromium through playwright-core (.ci/run installs it).
+const chromium = '/usr/bin/chromium';
+if (existsSync(chromium)) jest('browser', '**/*.browser.ts', true);
+else skipped('browser', 'BROWSER', `${chromium} not found (apt-get install chromium)`, 'the ops dashboard tests in Chromium did not run.');
 
 const nats = natsBinary();
 const postgres = await reachable(5432);
@@ -59,13 +76,7 @@ if (nats && postgres) {
   jest('infra', '**/*.infra.ts', true);
 } else {
   const why = [!nats && 'nats-server binary not found', !postgres && 'PostgreSQL not reachable at 127.0.0.1:5432'].filter(Boolean).join('; ');
-  const banner = `\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n!! INFRASTRUCTURE TIER SKIPPED: ${why}\n!! (NATS JetStream + PostgreSQL tests did not run.)\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n`;
-  console.error(banner);
-  if (requireInfra) {
-    console.error('REQUIRE_INFRA=1: a skipped infrastructure tier is a failure.');
-    failedTiers.push('infra (unavailable)');
-    totals.failed += 1;
-  }
+  skipped('infra', 'INFRASTRUCTURE', why, 'NATS JetStream + PostgreSQL tests did not run.');
 }
 
 console.log(`\ntiers failed: ${failedTiers.length ? failedTiers.join(', ') : 'none'}`);

@@ -2,3 +2,4 @@ export { GatewayModule } from './gateway.module.js';
 export { GatewayService } from './gateway.service.js';
 export { type GatewayOptions, gatewayOptionsFromConfig } from './gateway-options.js';
 export { dedupId } from './routing/call-router.js';
+export { DashboardModule } from './dashboard/dashboard.module.js';

@@ -1,0 +1,16 @@
+import type { LiveEvent } from './api-types.js';
+import { describeEvent } from './describe-event.js';
+
+const at = '2026-11-26T10:00:00.000Z';
+const ev = (e: Omit<LiveEvent, 'id'>): LiveEvent => ({ id: '1', ...e }) as LiveEvent;
+
+describe('describeEvent', () => {
+  it('says what happened in one line', () => {
+    expect(describeEvent(ev({ type: 'charger.connected', data: { chargerId: 'A', at, gatewayId: 'gw-1', remoteAddress: '10.0.0.2' } }))).toBe('connected via gw-1 from 10.0.0.2');
+    expect(describeEvent(ev({ type: 'connector.status', data: { chargerId: 'A', at, connectorId: 1, status: 'Faulted', errorCode: 'GroundFailure' } }))).toBe('connector 1 Faulted (GroundFailure)');
+    expect(describeEvent(ev({ type: 'connector.status', data: { chargerId: 'A', at, connectorId: 1, status: 'Charging', errorCode: 'NoError' } }))).toBe('connector 1 Charging');
+    expect(describeEvent(ev({ type: 'power', data: { chargerId: 'A', at, connectorId: 2, powerW: 11000, transactionId: 3 } }))).toBe('connector 2: 11.0 kW');
+    expect(describeEvent(ev({ type: 'command', data: { chargerId: 'A', at, commandId: 'c', action: 'Reset', status: 'timeout', origin: 'api' } }))).toBe('Reset (api): timeout');
+    expect(describeEvent(ev({ type: 'configuration', data: { chargerId: 'A', at, key: 'HeartbeatInterval', value: '900', outcome: 'Rejected', inSync: false } }))).toBe('HeartbeatInterval = 900: Rejected, drift');
+  });
+});

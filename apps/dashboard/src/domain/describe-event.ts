@@ -1,0 +1,28 @@
+/** One line per live event for the activity feeds: what happened, in an operator's words. */
+import type { LiveEvent } from './api-types.js';
+import { formatPower } from './format.js';
+
+export function describeEvent(e: LiveEvent): string {
+  switch (e.type) {
+    case 'charger.connected':
+      return `connected via ${e.data.gatewayId}${e.data.remoteAddress ? ` from ${e.data.remoteAddress}` : ''}`;
+    case 'charger.disconnected':
+      return `disconnected (${e.data.code}${e.data.reason ? ` ${e.data.reason}` : ''})`;
+    case 'charger.boot':
+      return `BootNotification ${e.data.status}: ${e.data.vendor} ${e.data.model}${e.data.firmwareVersion ? `, firmware ${e.data.firmwareVersion}` : ''}`;
+    case 'connector.status':
+      return `connector ${e.data.connectorId} ${e.data.status}${e.data.errorCode && e.data.errorCode !== 'NoError' ? ` (${e.data.errorCode})` : ''}`;
+    case 'transaction.started':
+      return `transaction ${e.data.transactionId} started on connector ${e.data.connectorId} (${e.data.idTag})`;
+    case 'transaction.stopped':
+      return `transaction ${e.data.transactionId} stopped at ${e.data.meterStop} Wh${e.data.reason ? ` (${e.data.reason})` : ''}`;
+    case 'power':
+      return `connector ${e.data.connectorId}: ${formatPower(e.data.powerW)}`;
+    case 'configuration':
+      return `${e.data.key} = ${e.data.value}: ${e.data.outcome}${e.data.inSync ? ', in sync' : ', drift'}`;
+    case 'security':
+      return `security event ${e.data.type}${e.data.techInfo ? `: ${e.data.techInfo}` : ''}`;
+    case 'command':
+      return `${e.data.action} (${e.data.origin}): ${e.data.status}`;
+  }
+}
