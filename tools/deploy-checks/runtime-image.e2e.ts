@@ -115,7 +115,11 @@ describe('the runtime stage of docker/Dockerfile', () => {
     // The same run of the build did compile them: what was left out existed.
     expect(existsSync(repoPath('dist/libs/testing/src/index.js'))).toBe(true);
     expect(files(repoPath('dist/libs')).some((f) => f.endsWith('.spec.js'))).toBe(true);
-    for (const a of readdirSync(repoPath('apps'))) expect(existsSync(join(app, 'dist/apps', a, 'main.js'))).toBe(true);
+    // Every service app ships its entry point; the dashboard is browser files the gateway serves from there.
+    for (const a of readdirSync(repoPath('apps'))) {
+      const entry = a === 'dashboard' ? 'public/index.html' : 'main.js';
+      expect([a, existsSync(join(app, 'dist/apps', a, entry))]).toEqual([a, true]);
+    }
   });
 
   it('has exactly the packages the prod-deps stage installs (its npm ci --dry-run), none of them a devDependency', () => {
@@ -136,7 +140,8 @@ describe('the runtime stage of docker/Dockerfile', () => {
 
   it('every import of every app resolves inside it: its own files, node built-ins, production dependencies', () => {
     const production = new Set(productionPaths.map(nameOf));
-    const entries = readdirSync(join(app, 'dist/apps')).map((a) => join(app, 'dist/apps', a, 'main.js'));
+    const entries = readdirSync(join(app, 'dist/apps')).map((a) => join(app, 'dist/apps', a, 'main.js')).filter((f) => existsSync(f));
+    expect(entries.length).toBe(readdirSync(join(app, 'dist/apps')).length - 1);
     expect(unresolvedImports(app, entries, production)).toEqual([]);
   });
 
@@ -165,5 +170,8 @@ describe('the runtime stage of docker/Dockerfile', () => {
     const [type, id, payload] = await reply;
     ws.close();
     expect([type, id, (payload as { status: string }).status]).toEqual([3, 'boot-1', 'Accepted']);
+    // The ops dashboard comes from the same tree.
+    const page = await fetch(`http://127.0.0.1:${apiPort}/`);
+    expect([page.status, page.headers.get('content-type')?.split(';')[0]]).toEqual([200, 'text/html']);
   });
 });
