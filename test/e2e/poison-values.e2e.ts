@@ -8,6 +8,7 @@
 import { jest } from '@jest/globals';
 import { apiClient } from '../support/api-client.js';
 import { eventually, startService, tempDir, type ServiceProcess } from '../support/processes.js';
+import { LEAP_SECOND_STATUS, POISON_FRAMES, energyReading as energy } from '../support/poison-frames.js';
 import { connectRawCharger } from '../support/raw-charger.js';
 
 jest.setTimeout(180_000);
@@ -22,8 +23,6 @@ afterAll(async () => {
   await csms?.stop();
 });
 
-const energy = (timestamp: string, wh: number) => ({ timestamp, sampledValue: [{ value: String(wh), measurand: 'Energy.Active.Import.Register', unit: 'Wh' }] });
-
 async function storedReadings(chargerId: string): Promise<number> {
   const res = await api().get(`/api/v1/chargers/${chargerId}/meter-values?limit=100`);
   expect(res.status).toBe(200);
@@ -33,21 +32,14 @@ async function storedReadings(chargerId: string): Promise<number> {
 test('poison values are refused with their CALLERROR and nothing behind them stalls', async () => {
   const bad = await connectRawCharger(csms.ocppUrl, 'POISON-1');
   const good = await connectRawCharger(csms.ocppUrl, 'POISON-2');
-  const poison: Array<[string, unknown[], string]> = [
-    ['connectorId 2^31', [2, 'p1', 'MeterValues', { connectorId: 2 ** 31, meterValue: [energy('2026-11-26T10:00:00Z', 1)] }], 'PropertyConstraintViolation'],
-    ['transactionId 2^31', [2, 'p2', 'MeterValues', { connectorId: 1, transactionId: 2 ** 31, meterValue: [energy('2026-11-26T10:00:00Z', 1)] }], 'PropertyConstraintViolation'],
-    ['timestamp in year 0000', [2, 'p3', 'MeterValues', { connectorId: 1, meterValue: [energy('0000-01-01T00:00:00Z', 1)] }], 'PropertyConstraintViolation'],
-    ['StopTransaction in year 0000', [2, 'p4', 'StopTransaction', { transactionId: 1, meterStop: 5, timestamp: '0000-01-01T00:00:00Z' }], 'PropertyConstraintViolation'],
-    ['an empty meterValue list', [2, 'p5', 'MeterValues', { connectorId: 1, meterValue: [] }], 'OccurenceConstraintViolation'],
-  ];
-  for (const [what, frame, code] of poison) {
-    bad.send(frame);
-    const answer = await bad.reply(frame[1] as string);
+  for (const [i, { what, action, payload, code }] of POISON_FRAMES.entries()) {
+    bad.send([2, `p${i}`, action, payload]);
+    const answer = await bad.reply(`p${i}`);
     expect([what, answer[0], answer[2]]).toEqual([what, 4, code]);
   }
 
   // A leap second is stored, as 23:59:59.999.
-  bad.send([2, 'leap', 'StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available', timestamp: '2016-12-31T23:59:60Z' }]);
+  bad.send([2, 'leap', 'StatusNotification', LEAP_SECOND_STATUS]);
   expect((await bad.reply('leap'))[0]).toBe(3);
 
   // The same socket and another charger's keep being served and stored.

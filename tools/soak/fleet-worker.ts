@@ -3,7 +3,7 @@
  * MeterValues and Heartbeats forever, each MeterValues with its own timestamp so the database count per
  * charger can be compared with what the gateways acknowledged. Reports its counters every 250 ms.
  */
-import { RawCharger } from './raw-charger.js';
+import { RawCharger, defaultAnswer } from './raw-charger.js';
 
 export interface WorkerStart {
   type: 'start';
@@ -43,6 +43,8 @@ export interface WorkerFinal {
   type: 'final';
   acked: Record<string, number>;
   stats: WorkerStats;
+  /** DataTransfer `data` -> times executed: the probe commands that must run at most once. */
+  executed: Record<string, number>;
 }
 
 interface Slot {
@@ -117,7 +119,13 @@ function stats(slots: Slot[]): WorkerStats {
 }
 
 async function run(start: WorkerStart): Promise<void> {
-  const slots: Slot[] = start.chargers.map((c) => ({ charger: new RawCharger({ id: c.id, urls: c.urls, retryDelayMs: 500 }), booted: false, acked: 0, heartbeats: 0 }));
+  const executed = new Map<string, number>();
+  const onCommand = (action: string, payload: unknown): Record<string, unknown> => {
+    const data = action === 'DataTransfer' ? (payload as { data?: unknown }).data : undefined;
+    if (typeof data === 'string') executed.set(data, (executed.get(data) ?? 0) + 1);
+    return defaultAnswer(action);
+  };
+  const slots: Slot[] = start.chargers.map((c) => ({ charger: new RawCharger({ id: c.id, urls: c.urls, retryDelayMs: 500, onCommand }), booted: false, acked: 0, heartbeats: 0 }));
   const report = setInterval(() => process.send?.(stats(slots)), 250);
   const lives: Array<Promise<void>> = [];
   // Connect in waves: a fleet switched on at once would be a thundering herd of auth decisions.
@@ -138,7 +146,7 @@ async function run(start: WorkerStart): Promise<void> {
     // Every CALL in flight is retried until answered, so what is counted as acked is all that was sent.
     void Promise.all(lives).then(async () => {
       clearInterval(report);
-      const final: WorkerFinal = { type: 'final', acked: Object.fromEntries(slots.map((s) => [s.charger.id, s.acked])), stats: stats(slots) };
+      const final: WorkerFinal = { type: 'final', acked: Object.fromEntries(slots.map((s) => [s.charger.id, s.acked])), stats: stats(slots), executed: Object.fromEntries(executed) };
       await Promise.all(slots.map((s) => s.charger.stop()));
       process.send?.(final, () => process.exit(0));
     });

@@ -191,7 +191,7 @@ export class RawCharger {
   }
 }
 
-function defaultAnswer(action: string): Record<string, unknown> {
+export function defaultAnswer(action: string): Record<string, unknown> {
   // Every other command this CSMS sends in these runs (ClearCache, ChangeConfiguration, ...) answers with a status.
   return action === 'GetConfiguration' ? { configurationKey: [], unknownKey: [] } : { status: 'Accepted' };
 }

@@ -88,12 +88,17 @@ export async function rowsPerCharger(databaseUrl: string, prefix: string): Promi
   }
 }
 
-export async function consumerCaughtUp(natsUrl: string, stream: string, durable: string): Promise<boolean> {
-  const nc = await connect({ servers: natsUrl, reconnect: false });
+/** Messages a durable consumer has not processed yet: pending plus delivered and not acknowledged. */
+export async function consumerLag(natsUrl: string, stream: string, durable: string): Promise<number> {
+  const nc = await connect({ servers: natsUrl.split(','), reconnect: false });
   try {
     const info = await (await jetstreamManager(nc)).consumers.info(stream, durable);
-    return info.num_pending === 0 && info.num_ack_pending === 0;
+    return info.num_pending + info.num_ack_pending;
   } finally {
     await nc.close();
   }
+}
+
+export async function consumerCaughtUp(natsUrl: string, stream: string, durable: string): Promise<boolean> {
+  return (await consumerLag(natsUrl, stream, durable)) === 0;
 }

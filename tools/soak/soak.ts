@@ -9,10 +9,9 @@
  *
  *   node dist/tools/soak/soak.js --chargers 2000 --minutes 3 [--gateways 3 --roll 3] [--meter-interval-ms 5000] [--drain-ms 10000]
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase, startNatsServer } from '#csms/testing';
-import type { WorkerFinal, WorkerStart, WorkerStats, WorkerWhere } from './fleet-worker.js';
+import { startFleet, type Fleet } from './fleet.js';
 import { consumerCaughtUp, rowsPerCharger, startApp, type Service } from './services.js';
 
 interface Options {
@@ -53,13 +52,14 @@ export function parseArgs(argv: string[]): Options {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const log = (line: string): void => console.log(`[soak ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
-/** Set when a fleet worker dies before it was told to stop: every wait ends with it. */
-let fleetFailure: string | undefined;
+/** The running fleet: a worker that dies ends every wait. */
+let fleet: Fleet | undefined;
 
 async function until(what: string, probe: () => boolean | Promise<boolean>, limitMs: number): Promise<void> {
   const end = Date.now() + limitMs;
   while (!(await probe())) {
-    if (fleetFailure) throw new Error(`soak: ${fleetFailure} (while waiting for ${what})`);
+    const failure = fleet?.failure();
+    if (failure) throw new Error(`soak: ${failure} (while waiting for ${what})`);
     if (Date.now() > end) throw new Error(`soak: gave up waiting for ${what}`);
     await sleep(100);
   }
@@ -83,7 +83,6 @@ export async function runSoak(o: Options): Promise<boolean> {
   const db = await createTestDatabase();
   const env = { NATS_URL: nats.url, DATABASE_URL: db.url, UNKNOWN_CHARGERS: 'accept' };
   const services: Service[] = [];
-  const workers: ChildProcess[] = [];
   try {
     for (const app of ['auth', 'config-manager', 'metering'] as const) services.push(await startApp(app, env));
     const gwEnv = { ...env, DRAIN_WINDOW_MS: String(o.drainMs) };
@@ -96,49 +95,12 @@ export async function runSoak(o: Options): Promise<boolean> {
     // Charger i starts on gateway i mod N; after a close it tries the next one, as behind a Service.
     const ids = Array.from({ length: o.chargers }, (_, i) => `SOAK${String(i + 1).padStart(6, '0')}`);
     const urlsOf = (i: number): string[] => gateways.map((_, k) => gateways[(i + k) % gateways.length].ocppUrl);
-    const latest = new Map<ChildProcess, WorkerStats>();
-    const finals: WorkerFinal[] = [];
-    const wheres: Array<(w: WorkerWhere) => void> = [];
     const base = Date.parse('2026-01-01T00:00:00.000Z');
-    const workerPath = fileURLToPath(new URL('./fleet-worker.js', import.meta.url));
-    const connected: Array<Promise<void>> = [];
-    for (let w = 0; w < o.workers; w++) {
-      const child = fork(workerPath, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-      workers.push(child);
-      connected.push(
-        new Promise<void>((resolve, reject) => {
-          child.on('message', (m: WorkerStats | WorkerFinal | WorkerWhere | { type: 'connected' }) => {
-            if (m.type === 'stats') latest.set(child, m);
-            else if (m.type === 'final') finals.push(m);
-            else if (m.type === 'where') wheres.shift()?.(m);
-            else resolve();
-          });
-          child.once('exit', (code, signal) => {
-            if (code === 0) return;
-            fleetFailure = `fleet worker ${child.pid} exited with ${code ?? signal}`;
-            reject(new Error(fleetFailure));
-          });
-        }),
-      );
-      const start: WorkerStart = {
-        type: 'start',
-        chargers: ids.flatMap((id, i) => (i % o.workers === w ? [{ id, urls: urlsOf(i) }] : [])),
-        meterIntervalMs: o.meterIntervalMs,
-        heartbeatIntervalMs: o.heartbeatIntervalMs,
-        base,
-        connectConcurrency: 50,
-      };
-      child.send(start);
-    }
-    /** Gateway URL of every open charger, from the workers. */
-    const where = async (): Promise<Map<string, string>> => {
-      const replies = workers.map(() => new Promise<WorkerWhere>((r) => wheres.push(r)));
-      for (const w of workers) w.send({ type: 'where' });
-      return new Map((await Promise.all(replies)).flatMap((r) => Object.entries(r.at)));
-    };
-    const total = (): WorkerStats => sum([...latest.values()]);
     const connectStart = Date.now();
-    await Promise.all(connected);
+    const f = (fleet = startFleet({ ids, urlsOf, workers: o.workers, meterIntervalMs: o.meterIntervalMs, heartbeatIntervalMs: o.heartbeatIntervalMs, base }));
+    const where = f.where;
+    const total = f.total;
+    await f.connected;
     await until('every charger booted', () => total().booted === o.chargers, 300_000);
     const connectAllMs = Date.now() - connectStart;
     log(`all ${o.chargers} chargers connected and booted in ${connectAllMs} ms`);
@@ -206,10 +168,7 @@ export async function runSoak(o: Options): Promise<boolean> {
     }
 
     await sleep(Math.max(0, runMs - (Date.now() - connectStart - connectAllMs)));
-    for (const w of workers) w.send({ type: 'stop' });
-    await until('the fleet workers to finish their calls', () => finals.length === workers.length, 300_000);
-    const end = sum(finals.map((f) => f.stats));
-    const acked = Object.assign({}, ...finals.map((f) => f.acked)) as Record<string, number>;
+    const { stats: end, acked } = await f.stop();
     await until('the metering consumer to catch up', () => consumerCaughtUp(nats.url, 'OCPP_EVENTS', 'metering-meter-values'), 600_000);
     const stored = await rowsPerCharger(db.url, 'SOAK');
     let lost = 0;
@@ -255,21 +214,11 @@ export async function runSoak(o: Options): Promise<boolean> {
     if (problems.length === 0) console.log('SOAK OK: no acknowledged message lost, every charger reconnected, commands kept flowing');
     return problems.length === 0;
   } finally {
-    for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
+    fleet?.kill();
     for (const s of services.reverse()) await s.stop().catch(() => undefined);
     await nats.dispose().catch(() => undefined);
     await db.drop().catch(() => undefined);
   }
-}
-
-function sum(list: WorkerStats[]): WorkerStats {
-  const s: WorkerStats = { type: 'stats', chargers: 0, open: 0, booted: 0, reconnected: 0, perUrl: {}, meterValuesAcked: 0, heartbeatsAcked: 0, callErrors: 0, resentAfterClose: 0, timeouts: 0, closeCodes: {}, commandsAnswered: 0 };
-  for (const w of list) {
-    for (const k of ['chargers', 'open', 'booted', 'reconnected', 'meterValuesAcked', 'heartbeatsAcked', 'callErrors', 'resentAfterClose', 'timeouts', 'commandsAnswered'] as const) s[k] += w[k];
-    for (const [u, n] of Object.entries(w.perUrl)) s.perUrl[u] = (s.perUrl[u] ?? 0) + n;
-    for (const [c, n] of Object.entries(w.closeCodes)) s.closeCodes[c] = (s.closeCodes[c] ?? 0) + n;
-  }
-  return s;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

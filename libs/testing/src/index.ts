@@ -7,3 +7,5 @@ export type { InfraStatus } from './infra.js';
 export { waitFor } from './wait-for.js';
 export { openEmbeddedTestDatabase, type EmbeddedTestDatabase } from './embedded-database.js';
 export { startServiceHarness, type ServiceHarness } from './service-harness.js';
+export { startPostgresInstance, postgresBinDir, type PostgresInstance } from './postgres-instance.js';
+export { startNatsCluster, type NatsClusterHandle, type NatsClusterNode } from './nats-cluster.js';
