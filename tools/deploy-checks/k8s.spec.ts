@@ -9,7 +9,10 @@ import { byKind, checkDeployments, checkPodSecurity, checkWorkloadEnv, envValue,
 import { checkGatewayLifecycle, checkMigrations, checkNatsClient, checkNetworkPolicies, checkReferences, checkServices } from './k8s-topology-checks.js';
 import { asObj, asObjs, ENV_BY_NAME, EXTERNAL_SECRETS, listFiles, REPO, repoPath, SERVICES, type Obj } from './support.js';
 
-const roots = listFiles(repoPath('k8s'), (n) => n === 'kustomization.yaml').map((f) => relative(REPO, dirname(f)));
+// The application's kustomizations; k8s/monitoring is an add-on of other kinds (monitoring.spec.ts).
+const roots = listFiles(repoPath('k8s'), (n) => n === 'kustomization.yaml')
+  .map((f) => relative(REPO, dirname(f)))
+  .filter((r) => r !== 'k8s/monitoring');
 
 describe.each(roots)('%s (rendered)', (root) => {
   const objs = render(repoPath(root));

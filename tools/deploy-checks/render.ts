@@ -6,7 +6,7 @@
  * Generated ConfigMap/Secret names carry no hash suffix here.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { asArr, asObj, asObjs, isObj, parseYaml, readYamlAll, str, type Obj } from './support.js';
 
 export const SUPPORTED_FIELDS = [
@@ -52,10 +52,19 @@ function strategicMerge(target: Obj, patch: Obj, where: string): void {
 
 function generate(objects: Obj[], gens: unknown, kind: 'ConfigMap' | 'Secret', where: string): void {
   for (const g of asObjs(gens)) {
-    const extra = Object.keys(g).filter((k) => !['name', 'behavior', 'literals', 'type'].includes(k));
+    const extra = Object.keys(g).filter((k) => !['name', 'behavior', 'literals', 'files', 'options', 'type'].includes(k));
     if (extra.length) throw new Error(`${where}: ${kind} generator field(s) ${extra.join(', ')} not supported by render.ts`);
+    const options = asObj(g.options);
+    if (Object.keys(options).some((k) => k !== 'labels')) throw new Error(`${where}: generator options other than labels not supported by render.ts`);
     const name = str(g.name) ?? '';
     const data: Record<string, string> = {};
+    // `key=path` or `path` (the key is the file's name), relative to the kustomization's directory.
+    for (const entry of asArr(g.files)) {
+      const s = String(entry);
+      const eq = s.indexOf('=');
+      const [key, path] = eq > 0 ? [s.slice(0, eq), s.slice(eq + 1)] : [basename(s), s];
+      data[key] = readFileSync(join(dirname(where), path), 'utf8');
+    }
     for (const lit of asArr(g.literals)) {
       const s = String(lit);
       const eq = s.indexOf('=');
@@ -67,7 +76,8 @@ function generate(objects: Obj[], gens: unknown, kind: 'ConfigMap' | 'Secret', w
     const existing = objects.find((o) => keyOf(o) === `${kind}/${name}`);
     if (behavior === 'create') {
       if (existing) throw new Error(`${where}: ${kind} ${name} generated twice`);
-      const obj: Obj = { apiVersion: 'v1', kind, metadata: { name }, [field]: data };
+      const labels = asObj(options.labels);
+      const obj: Obj = { apiVersion: 'v1', kind, metadata: Object.keys(labels).length ? { name, labels } : { name }, [field]: data };
       if (kind === 'Secret') obj.type = str(g.type) ?? 'Opaque';
       objects.push(obj);
     } else if (behavior === 'merge' || behavior === 'replace') {

@@ -1,4 +1,4 @@
-import { Counter, register } from 'prom-client';
+import { Counter, Gauge, register } from 'prom-client';
 
 /**
  * Transactions whose meter values could not be trusted (issue 10 §5: "counted in metrics"), by reason
@@ -8,3 +8,37 @@ import { Counter, register } from 'prom-client';
 export const meterAnomalies =
   (register.getSingleMetric('metering_transaction_anomalies_total') as Counter<'reason'> | undefined) ??
   new Counter({ name: 'metering_transaction_anomalies_total', help: 'Stopped transactions flagged with a meterAnomaly, by reason', labelNames: ['reason'] });
+
+/** The single reader of `metering_transactions_active`: the data source it counts in, set while running. */
+let activeSource: { query(sql: string): Promise<Array<{ n: string | number }>> } | undefined;
+
+/**
+ * Transactions started and not stopped, counted at scrape time from the partial index on open
+ * transactions. Every metering replica reports the same number: aggregate with max(), not sum().
+ */
+export const activeTransactions =
+  (register.getSingleMetric('metering_transactions_active') as Gauge | undefined) ??
+  new Gauge({
+    name: 'metering_transactions_active',
+    help: 'Transactions started and not stopped (the same figure on every metering replica: use max())',
+    async collect() {
+      if (!activeSource) return;
+      try {
+        const [row] = await activeSource.query('SELECT count(*) AS n FROM metering_transactions WHERE stopped_at IS NULL');
+        this.set(Number(row?.n ?? 0));
+      } catch {
+        // The database is down: the last figure stays; readiness and db_pool_connections tell the story.
+      }
+    },
+  });
+
+/** Counts open transactions in `db` for /metrics from module start to shutdown. */
+export class ActiveTransactionsMetric {
+  constructor(private readonly db: { query(sql: string): Promise<Array<{ n: string | number }>> }) {}
+  onModuleInit(): void {
+    activeSource = this.db;
+  }
+  onModuleDestroy(): void {
+    if (activeSource === this.db) activeSource = undefined;
+  }
+}

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '#csms/persistence';
+import { ActiveTransactionsMetric } from './metering-metrics.js';
 import { MeteringChargerController } from './metering.controller.js';
 import { MeteringVerbsController } from './metering-verbs.controller.js';
 import { DEFAULT_METERING_OPTIONS, METERING_OPTIONS, type MeteringOptions } from './metering-options.js';
@@ -55,6 +56,7 @@ export class MeteringRetention implements OnApplicationBootstrap, OnApplicationS
       inject: [DATA_SOURCE, TransactionsService, OPTIONS],
     },
     { provide: QueryService, useFactory: (db: DataSource) => new QueryService(db), inject: [DATA_SOURCE] },
+    { provide: ActiveTransactionsMetric, useFactory: (db: DataSource) => new ActiveTransactionsMetric(db), inject: [DATA_SOURCE] },
     MeteringRetention,
   ],
   exports: [TransactionsService, ReadingsService, QueryService],

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DataSource, type MixedList, type EntitySchema } from 'typeorm';
 import { PGliteDriver } from 'typeorm-pglite';
+import { watchPool } from './pool-metrics.js';
 
 export interface PersistenceOptions {
   /** PostgreSQL URL; absent: embedded PGlite under dataDir. */
@@ -50,6 +51,7 @@ export async function openDataSource(options: PersistenceOptions): Promise<DataS
     dataSource = new DataSource({ ...common, driver: new PGliteDriver({ dataDir: dir }).driver });
   }
   await dataSource.initialize();
+  watchPool(dataSource);
   try {
     await runMigrationsLocked(dataSource, Boolean(options.databaseUrl));
   } catch (err) {

@@ -1,4 +1,5 @@
 import { Controller, Get, HttpException, HttpStatus, Inject } from '@nestjs/common';
+import { readinessGauge } from './http-metrics.js';
 import { READINESS_CHECKS, runReadinessChecks, type ReadinessCheck } from './readiness.js';
 
 @Controller('health')
@@ -15,7 +16,9 @@ export class HealthController {
   @Get('ready')
   async ready(): Promise<{ status: 'ready'; checks: Record<string, boolean> }> {
     const checks = await runReadinessChecks(this.checks);
-    if (Object.values(checks).every(Boolean)) return { status: 'ready', checks };
+    const ready = Object.values(checks).every(Boolean);
+    readinessGauge.set(ready ? 1 : 0);
+    if (ready) return { status: 'ready', checks };
     throw new HttpException({ status: 'not-ready', checks }, HttpStatus.SERVICE_UNAVAILABLE);
   }
 }
