@@ -2,25 +2,106 @@
 // Builds everything with one TypeScript pass (ESM output under dist/, same tree as the sources), the
 // ops dashboard's browser files (buildDashboard), and writes dist/apps/<name>/main.js, the entry point
 // each container and `npm start` run.
+//
+// Incremental: both TypeScript passes keep their build info under dist/.build, so a build with nothing
+// changed only checks what changed, and a build whose inputs (sources, configs, lock file, this script)
+// have not changed since the last one does nothing at all (a second `npm start` starts at once).
+// Outputs whose source was deleted or renamed are removed afterwards, so dist/ never runs stale code.
+// `node tools/build.mjs --clean` (or deleting dist/) builds from scratch.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, existsSync, writeFileSync, rmSync } from 'node:fs';
-import { join, dirname } from 'node:path';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, readdirSync, existsSync, writeFileSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join, dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-rmSync(join(root, 'dist'), { recursive: true, force: true });
-const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
-if (tsc.status !== 0) {
-  console.error('build: TypeScript reported errors (above)');
-  process.exit(tsc.status ?? 1);
+const dist = join(root, 'dist');
+const info = join(dist, '.build');
+if (process.argv.includes('--clean')) rmSync(dist, { recursive: true, force: true });
+mkdirSync(info, { recursive: true });
+const stamp = join(info, 'inputs.sha1');
+const inputs = fingerprint();
+if (existsSync(stamp) && readFileSync(stamp, 'utf8') === inputs && existsSync(join(dist, 'apps/csms/main.js'))) {
+  console.log('build: dist/ up to date');
+  process.exit(0);
 }
+rmSync(stamp, { force: true });
+
+function tsc(project, buildInfo, what) {
+  const r = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', project, '--incremental', '--tsBuildInfoFile', join(info, buildInfo)], { stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error(`build: TypeScript reported errors${what} (above)`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+tsc(join(root, 'tsconfig.json'), 'root.tsbuildinfo', '');
 buildDashboard();
+const entries = new Set();
 for (const app of readdirSync(join(root, 'apps'))) {
-  if (!existsSync(join(root, 'dist/apps', app, 'src/main.js'))) continue;
-  mkdirSync(join(root, 'dist/apps', app), { recursive: true });
-  writeFileSync(join(root, 'dist/apps', app, 'main.js'), "import './src/main.js';\n");
+  if (!existsSync(join(dist, 'apps', app, 'src/main.js'))) continue;
+  mkdirSync(join(dist, 'apps', app), { recursive: true });
+  const entry = join(dist, 'apps', app, 'main.js');
+  entries.add(entry);
+  const text = "import './src/main.js';\n";
+  if (!existsSync(entry) || readFileSync(entry, 'utf8') !== text) writeFileSync(entry, text);
 }
-console.log('build: dist/ ready');
+const pruned = prune(dist, (file) => {
+  if (entries.has(file)) return true;
+  const rel = relative(dist, file);
+  if (rel.startsWith('.build/')) return true;
+  const dashboard = 'apps/dashboard/public/';
+  if (rel.startsWith(dashboard)) {
+    const inPublic = rel.slice(dashboard.length);
+    if (inPublic.startsWith('js/vendor/') || inPublic.startsWith('vendor/')) return true;
+    if (inPublic.startsWith('js/')) return existsSync(join(root, 'apps/dashboard/src', source(inPublic.slice(3))));
+    return existsSync(join(root, 'apps/dashboard/public', inPublic));
+  }
+  return existsSync(join(root, source(rel)));
+});
+writeFileSync(stamp, inputs);
+console.log(`build: dist/ ready${pruned ? ` (${pruned} stale output(s) of deleted sources removed)` : ''}`);
+
+/** Every input of the build by path, size and modification time: cheap to take, changes with any edit. */
+function fingerprint() {
+  const hash = createHash('sha1');
+  const walk = (dir) => {
+    if (!existsSync(dir)) return;
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (entry.name === 'node_modules' || entry.name === 'dist') continue;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else {
+        const st = statSync(path);
+        hash.update(`${relative(root, path)}:${st.size}:${st.mtimeMs}\n`);
+      }
+    }
+  };
+  for (const dir of ['apps', 'libs', 'bench', 'tools', 'test']) walk(join(root, dir));
+  for (const file of ['tsconfig.json', 'tsconfig.base.json', 'package.json', 'package-lock.json']) {
+    if (existsSync(join(root, file))) hash.update(`${file}:${statSync(join(root, file)).mtimeMs}\n`);
+  }
+  return hash.digest('hex');
+}
+
+/** The TypeScript source a compiled file came from: x.js / x.js.map -> x.ts. */
+function source(compiled) {
+  return compiled.replace(/\.js(\.map)?$/, '.ts');
+}
+
+/** Removes files `keep` refuses, depth first; returns how many. */
+function prune(dir, keep) {
+  let n = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) n += prune(path, keep);
+    else if (!keep(path)) {
+      rmSync(path);
+      n++;
+    }
+  }
+  return n;
+}
 
 /**
  * The ops dashboard (apps/dashboard): its own TypeScript pass with the DOM types into
@@ -28,12 +109,8 @@ console.log('build: dist/ ready');
  * there too (no CDN). The gateway serves dist/apps/dashboard/public at /.
  */
 function buildDashboard() {
-  const out = join(root, 'dist/apps/dashboard/public');
-  const dashboardTsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'apps/dashboard/tsconfig.json')], { stdio: 'inherit' });
-  if (dashboardTsc.status !== 0) {
-    console.error('build: TypeScript reported errors in apps/dashboard (above)');
-    process.exit(dashboardTsc.status ?? 1);
-  }
+  const out = join(dist, 'apps/dashboard/public');
+  tsc(join(root, 'apps/dashboard/tsconfig.json'), 'dashboard.tsbuildinfo', ' in apps/dashboard');
   cpSync(join(root, 'apps/dashboard/public'), out, { recursive: true });
   const uplot = join(root, 'node_modules/uplot/dist');
   cpSync(join(uplot, 'uPlot.esm.js'), join(out, 'js/vendor/uPlot.esm.js'));
