@@ -14,6 +14,7 @@ export interface AppConfig {
   unknownChargers: 'accept' | 'pending' | 'reject';
   tls?: { certFile: string; keyFile: string; caFile?: string };
   logLevel: 'error' | 'warn' | 'info' | 'debug';
+  logFormat: 'auto' | 'json' | 'pretty';
   gatewayId: string;
   commandTimeoutMs: number;
   pingIntervalMs: number;
@@ -54,6 +55,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ? { certFile: v.TLS_CERT_FILE as string, keyFile: v.TLS_KEY_FILE as string, caFile: v.TLS_CA_FILE as string | undefined }
       : undefined,
     logLevel: v.LOG_LEVEL as AppConfig['logLevel'],
+    logFormat: v.LOG_FORMAT as AppConfig['logFormat'],
     gatewayId: (v.GATEWAY_ID as string | undefined) ?? `${hostname()}-${process.pid}`,
     commandTimeoutMs: v.COMMAND_TIMEOUT_MS as number,
     pingIntervalMs: v.PING_INTERVAL_MS as number,

@@ -42,6 +42,7 @@ export const ENV_SPEC: readonly EnvVarSpec[] = [
   { name: 'TLS_KEY_FILE', kind: 'path', usedBy: ['gateway', 'csms'], secret: true, description: 'PEM private key for TLS_CERT_FILE.' },
   { name: 'TLS_CA_FILE', kind: 'path', usedBy: ['gateway', 'csms'], description: 'PEM CA bundle to verify charger client certificates (security profile 3).' },
   { name: 'LOG_LEVEL', kind: 'enum', default: 'info', values: ['error', 'warn', 'info', 'debug'], usedBy: ['all'], description: 'Log verbosity.' },
+  { name: 'LOG_FORMAT', kind: 'enum', default: 'auto', values: ['auto', 'json', 'pretty'], usedBy: ['all'], description: 'json: one JSON object per line (for log pipelines); pretty: coloured text; auto: json unless stdout is a terminal.' },
   { name: 'GATEWAY_ID', kind: 'string', usedBy: ['gateway', 'csms'], description: 'Name of this gateway instance. Default: host name and pid.' },
   { name: 'COMMAND_TIMEOUT_MS', kind: 'int', default: '30000', min: 100, max: 600000, usedBy: ['gateway', 'csms'], description: 'How long a command waits for the charger.' },
   { name: 'PING_INTERVAL_MS', kind: 'int', default: '60000', min: 100, max: 3600000, usedBy: ['gateway', 'csms'], description: 'WebSocket ping interval; a charger missing two pongs is disconnected.' },

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { resolve } from 'node:path';
-import { Logger, Module, type DynamicModule, type INestApplication, type LogLevel, type Type } from '@nestjs/common';
+import { Logger, Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { DataSource, MixedList, EntitySchema } from 'typeorm';
@@ -8,6 +8,7 @@ import { BusModule, BusTransport, createBus, type Bus } from '#csms/bus';
 import { loadAppConfig, type AppConfig } from '#csms/config';
 import { HealthModule, apiValidationPipe, type ReadinessCheck } from '#csms/http';
 import { PersistenceModule, databaseAnswers, describeDatabase, openDataSource } from '#csms/persistence';
+import { createAppLogger } from './app-logger.js';
 import { waitFor } from './wait-for.js';
 
 export type ServiceName = 'gateway' | 'auth' | 'config-manager' | 'metering' | 'csms';
@@ -37,21 +38,15 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
-const LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
-  error: ['fatal', 'error'],
-  warn: ['fatal', 'error', 'warn'],
-  info: ['fatal', 'error', 'warn', 'log'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
-};
-
 /**
  * The one bootstrap of every process: validated config, the bus, the database (migrated), one Nest
  * application serving HTTP (API, health, metrics) with the bus transport attached for message handlers.
  */
 export async function runService(def: ServiceDefinition, env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv): Promise<RunningService | undefined> {
   const config = loadAppConfig(env);
+  const logger = createAppLogger(config, def.name);
+  Logger.overrideLogger(logger);
   const log = new Logger(def.name);
-  Logger.overrideLogger(LEVELS[config.logLevel]);
   if (!config.natsUrl && !def.allowInProcessBus) {
     throw new Error(`NATS_URL is required for the ${def.name} service (only the all-in-one csms runs without NATS)`);
   }
@@ -92,7 +87,7 @@ export async function runService(def: ServiceDefinition, env: NodeJS.ProcessEnv 
   })
   class RootModule {}
 
-  const app = await NestFactory.create(RootModule, { logger: LEVELS[config.logLevel], bufferLogs: false });
+  const app = await NestFactory.create(RootModule, { logger, bufferLogs: false });
   app.useGlobalPipes(apiValidationPipe());
   if (def.openApi) {
     const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('Zaptec-aware OCPP 1.6J CSMS').setVersion('1').build());
