@@ -16,7 +16,7 @@ describeInfra('NatsBus on a real nats-server', () => {
     await server?.dispose();
   });
 
-  busContract('NatsBus', () => NatsBus.connect({ servers: server.url, name: 'contract' }));
+  busContract('NatsBus', ({ maxDeliveries }) => NatsBus.connect({ servers: server.url, name: 'contract', maxDeliveries }));
 
   test('creates the events stream with the expected config', async () => {
     const bus = await NatsBus.connect({ servers: [server.url], name: 'stream-check', streamMaxAgeMs: 3_600_000 });
