@@ -72,7 +72,14 @@ export async function runService(def: ServiceDefinition, env: NodeJS.ProcessEnv 
   }
 
   const bus = await waitFor(config.natsUrl ? `NATS at ${config.natsUrl}` : 'in-process bus', () =>
-    createBus({ natsUrl: config.natsUrl, natsClient: config.natsClient, name: `${def.name}-${config.gatewayId}`, journalDir: config.natsUrl ? undefined : resolve(config.dataDir, 'journal') }),
+    createBus({
+      natsUrl: config.natsUrl,
+      natsClient: config.natsClient,
+      name: `${def.name}-${config.gatewayId}`,
+      journalDir: config.natsUrl ? undefined : resolve(config.dataDir, 'journal'),
+      maxDeliveries: config.bus.maxDeliveries,
+      streamReplicas: config.bus.streamReplicas,
+    }),
   { log });
   log.log(`bus: ${bus.kind}`);
 
