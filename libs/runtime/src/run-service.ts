@@ -6,7 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { DataSource, MixedList, EntitySchema } from 'typeorm';
 import { BusModule, BusTransport, createBus, type Bus } from '#csms/bus';
 import { loadAppConfig, type AppConfig } from '#csms/config';
-import { HealthModule, apiValidationPipe, type ReadinessCheck } from '#csms/http';
+import { HealthModule, apiValidationPipe, consumerReadiness, registerBusMetrics, type ReadinessCheck } from '#csms/http';
 import { PersistenceModule, databaseAnswers, describeDatabase, openDataSource } from '#csms/persistence';
 import { waitFor } from './wait-for.js';
 
@@ -83,7 +83,19 @@ export async function runService(def: ServiceDefinition, env: NodeJS.ProcessEnv 
   { log });
   log.log(`bus: ${bus.kind}`);
 
-  const checks: ReadinessCheck[] = [{ name: 'bus', check: () => bus.healthy() }];
+  registerBusMetrics(bus);
+  const checks: ReadinessCheck[] = [
+    { name: 'bus', check: () => bus.healthy() },
+    // a consumer that processes nothing while messages wait: this service is not doing its job
+    { name: 'consumers', check: async () => (await consumerReadiness(bus)).stalled.length === 0, reasons: async () => (await consumerReadiness(bus)).stalled },
+    // dead letters wait for an operator; restarting or unrouting the pod would not help (docs/deploy.md)
+    {
+      name: 'deadLetters',
+      degradesOnly: true,
+      check: async () => (await consumerReadiness(bus)).deadLetters === 0,
+      reasons: async () => [`${(await consumerReadiness(bus)).deadLetters} dead letter(s): GET /api/v1/dead-letters`],
+    },
+  ];
   if (dataSource) {
     const ds = dataSource;
     checks.push({ name: 'database', check: () => databaseAnswers(ds) });
