@@ -22,6 +22,7 @@ export class DeadLetterFile {
   /** `dir` absent: memory only (a bus without a journal keeps nothing across restarts anyway). */
   static async open(dir: string | undefined): Promise<DeadLetterFile> {
     if (!dir) return new DeadLetterFile(undefined);
+    await fs.mkdir(dir, { recursive: true });
     const file = path.join(dir, 'dead-letters.jsonl');
     const store = new DeadLetterFile(file);
     let text = '';

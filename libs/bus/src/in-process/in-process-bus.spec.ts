@@ -62,7 +62,7 @@ describe('InProcessBus journal', () => {
   });
 
   test('a dead-lettered poison message stays dead after a crash: the floor is past it, later messages are stored, the dead letter is kept', async () => {
-    const dir = tempDir();
+    const dir = path.join(tempDir(), 'journal'); // not there yet, as on a first start
     const subject = subjects.event('CP-poison', 'StatusNotification');
     const handler = (stored: number[], poisonSeen: number[]) => async (batch: Array<DurableMessage<number>>) => {
       if (batch.some((m) => m.data === 0)) {
