@@ -312,9 +312,9 @@ export class NatsBus implements Bus {
     },
     remove: async (id: string) => {
       const seq = deadLetterSeq(id);
-      if (seq === undefined) return false;
+      if (seq === undefined || !(await this.deadLetters.get(id))) return false;
       return this.jsm.streams.deleteMessage(DEAD_LETTERS_STREAM, seq, false).catch((err: unknown) => {
-        // the server answers "no message found" (10037) or "sequence N not found", depending on the version
+        // removed meanwhile (another API replica): the server's wording differs between versions
         if (err instanceof JetStreamApiError && (err.code === JetStreamApiCodes.NoMessageFound || /not found/i.test(err.message))) return false;
         throw err;
       });
