@@ -31,6 +31,16 @@ describeInfra('NatsBus on a real nats-server', () => {
     await bus.close();
   });
 
+  test('NATS_STREAM_REPLICAS higher than a single server allows: an existing stream stays as it is and the start goes on', async () => {
+    await (await NatsBus.connect({ servers: [server.url], name: 'replicas-1' })).close();
+    const bus = await NatsBus.connect({ servers: [server.url], name: 'replicas-3', streamReplicas: 3 });
+    const nc = await connect({ servers: server.url });
+    const info = await (await jetstreamManager(nc)).streams.info(EVENTS_STREAM);
+    expect(info.config.num_replicas).toBe(1);
+    await nc.close();
+    await bus.close();
+  });
+
   test('a consumer continues after nats-server restarts, and nothing acked by publishDurable is lost', async () => {
     const id = `cp-${randomBytes(4).toString('hex')}`;
     const subject = subjects.event(id, 'MeterValues');

@@ -103,7 +103,11 @@ export class NatsBus implements Bus {
     });
     try {
       const jsm = await jetstreamManager(nc);
-      const replicas = options.streamReplicas ?? 1;
+      const asked = options.streamReplicas ?? 1;
+      // a standalone server accepts num_replicas > 1 in an update and then cannot serve the stream: ask a cluster only
+      const clustered = nc.info?.cluster !== undefined;
+      if (asked > 1 && !clustered) console.warn(`[bus] ${options.name}: NATS_STREAM_REPLICAS=${asked}, but ${nc.getServer()} is not clustered; the streams keep 1 replica`);
+      const replicas = clustered ? asked : 1;
       await ensureStream(jsm, options.name, {
         name: EVENTS_STREAM,
         subjects: EVENT_STREAM_SUBJECTS,
@@ -359,9 +363,9 @@ export class NatsBus implements Bus {
  * replicas (an operator may have raised them); raising them is tried, and logged when the cluster refuses.
  */
 async function ensureStream(jsm: JetStreamManager, who: string, config: Partial<StreamConfig> & { name: string; num_replicas: number }): Promise<void> {
-  let existing: number;
+  let current: StreamConfig;
   try {
-    existing = (await jsm.streams.info(config.name)).config.num_replicas;
+    current = (await jsm.streams.info(config.name)).config;
   } catch (err) {
     if (!isNotFound(err)) throw err;
     try {
@@ -371,18 +375,26 @@ async function ensureStream(jsm: JetStreamManager, who: string, config: Partial<
     }
     return;
   }
+  const existing = current.num_replicas;
   const { name, ...rest } = config;
+  const wanted = { ...rest, num_replicas: Math.max(existing, config.num_replicas) };
+  // every pod start used to update the stream; an update while a stream changes replicas times out
+  const same = (Object.keys(wanted) as Array<keyof typeof wanted>).every((k) => JSON.stringify(current[k]) === JSON.stringify(wanted[k]));
+  if (existing > config.num_replicas) console.log(`[bus] ${who}: stream ${name} keeps its ${existing} replicas (NATS_STREAM_REPLICAS=${config.num_replicas} never lowers them)`);
+  if (same) return;
   if (existing >= config.num_replicas) {
-    if (existing > config.num_replicas) console.log(`[bus] ${who}: stream ${name} keeps its ${existing} replicas (NATS_STREAM_REPLICAS=${config.num_replicas} never lowers them)`);
-    await jsm.streams.update(name, { ...rest, num_replicas: existing });
+    await jsm.streams.update(name, wanted);
     return;
   }
   console.warn(`[bus] ${who}: stream ${name} has ${existing} replica(s), fewer than NATS_STREAM_REPLICAS=${config.num_replicas}; raising it`);
   try {
-    await jsm.streams.update(name, rest);
+    await jsm.streams.update(name, wanted);
   } catch (err) {
     console.warn(`[bus] ${who}: stream ${name} stays at ${existing} replica(s): the cluster refused ${config.num_replicas} (${errorMessage(err)})`);
-    await jsm.streams.update(name, { ...rest, num_replicas: existing });
+    const unchangedReplicas = { ...rest, num_replicas: existing };
+    if (!(Object.keys(unchangedReplicas) as Array<keyof typeof unchangedReplicas>).every((k) => JSON.stringify(current[k]) === JSON.stringify(unchangedReplicas[k]))) {
+      await jsm.streams.update(name, unchangedReplicas);
+    }
   }
 }
 
