@@ -57,6 +57,8 @@ export class BatchIsolator {
     const failedAlone: Array<{ message: M; error: string }> = [];
     const untried: M[] = [];
     const reversed = Math.max(...batch.map((m) => m.deliveryCount)) % 2 === 0;
+    // stream order: redeliveries interleaved with new messages would otherwise shift which half is which
+    const ordered = [...batch].sort((a, b) => a.seq - b.seq);
     let stopped = false;
 
     const solve = async (part: M[]): Promise<void> => {
@@ -80,7 +82,7 @@ export class BatchIsolator {
       const halves = reversed ? [part.slice(mid), part.slice(0, mid)] : [part.slice(0, mid), part.slice(mid)];
       for (const half of halves) await solve(half);
     };
-    await solve(batch);
+    await solve(ordered);
 
     const retry: Array<{ message: M; error: string }> = [];
     if (untried.length > 0) {
