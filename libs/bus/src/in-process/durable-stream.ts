@@ -27,6 +27,8 @@ export interface DurableStreamOptions {
   ackedRetentionMs?: number;
   /** Deliveries a message may fail alone before it is dead-lettered (BUS_MAX_DELIVERIES). Default 5. */
   maxDeliveries?: number;
+  /** A consumer with messages waiting that settled nothing for this long is stalled. Default CONSUMER_STALL_MS. */
+  stallAfterMs?: number;
 }
 
 interface HandlerEntry {
@@ -83,6 +85,7 @@ export class DurableStream {
   private readonly duplicateWindowMs: number;
   private readonly ackedRetentionMs: number;
   private readonly maxDeliveries: number;
+  private readonly stallAfterMs: number;
 
   private constructor(
     private readonly journal: Journal | undefined,
@@ -93,6 +96,7 @@ export class DurableStream {
     this.duplicateWindowMs = options.duplicateWindowMs ?? 120_000;
     this.ackedRetentionMs = options.ackedRetentionMs ?? 15 * 60_000;
     this.maxDeliveries = Math.max(1, options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES);
+    this.stallAfterMs = options.stallAfterMs ?? CONSUMER_STALL_MS;
     this.pruneTimer = setInterval(() => void this.prune(true), 60_000);
     this.pruneTimer.unref();
   }
@@ -374,7 +378,7 @@ export class DurableStream {
         pending,
         redelivered: c.redelivered,
         deadLettered: c.deadLettered,
-        stalled: pending > 0 && now - c.lastProgressAt > CONSUMER_STALL_MS,
+        stalled: pending > 0 && now - c.lastProgressAt > this.stallAfterMs,
       };
     });
   }

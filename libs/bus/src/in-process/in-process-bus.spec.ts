@@ -98,6 +98,24 @@ describe('InProcessBus journal', () => {
     await reopened.close();
   });
 
+  test('a consumer that settles nothing while messages wait is reported stalled, and no longer once it works again', async () => {
+    const bus = await InProcessBus.open({ stallAfterMs: 300 });
+    const subject = subjects.event('CP-stall', 'MeterValues');
+    let down = true;
+    await bus.consume<number>({ durable: 'stalling', filterSubjects: [subject] }, async () => {
+      if (down) throw new Error('connection refused');
+    });
+    const stalled = async (): Promise<boolean | undefined> => (await bus.consumerStats()).find((s) => s.consumer === 'stalling')?.stalled;
+    expect(await stalled()).toBe(false);
+    await bus.publishDurable(subject, 1);
+    await waitFor(async () => (await stalled()) === true, 'stalled');
+    expect((await bus.consumerStats())[0]).toMatchObject({ pending: 1, deadLettered: 0 });
+    down = false;
+    await waitFor(async () => (await stalled()) === false, 'moving again', 30_000);
+    expect((await bus.consumerStats())[0].pending).toBe(0);
+    await bus.close();
+  });
+
   test('rejects a durable publish no stream stores', async () => {
     const bus = await InProcessBus.open();
     await expect(bus.publishDurable('not.in.stream', 1)).rejects.toBeInstanceOf(NoStreamError);

@@ -85,11 +85,23 @@ export function registerBusMetrics(bus: Bus): void {
   );
 }
 
-/** Readiness of the consumers: a stalled consumer makes its service not ready; dead letters only degrade it. */
-export async function consumerReadiness(bus: Bus): Promise<{ stalled: string[]; deadLetters: number }> {
-  const all = await bus.consumerStats();
-  const stalled = all.filter((s) => s.stalled).map((s) => `consumer ${s.consumer} stalled: ${s.pending} pending, nothing processed for 2 min`);
-  let deadLetters = 0;
-  for (const s of all) deadLetters += (await bus.deadLetters.list({ consumer: s.consumer, limit: 0, offset: 0 })).total;
-  return { stalled, deadLetters };
+const readinessMemo = new WeakMap<Bus, { at: number; value: Promise<{ stalled: string[]; deadLetters: number }> }>();
+
+/**
+ * Readiness of the consumers: a stalled consumer makes its service not ready; dead letters only degrade it.
+ * One probe asks twice (two checks and their reasons): answered from one read of the bus per second.
+ */
+export function consumerReadiness(bus: Bus): Promise<{ stalled: string[]; deadLetters: number }> {
+  const memo = readinessMemo.get(bus);
+  if (memo && Date.now() - memo.at < 1_000) return memo.value;
+  const value = (async () => {
+    const all = await bus.consumerStats();
+    const stalled = all.filter((s) => s.stalled).map((s) => `consumer ${s.consumer} stalled: ${s.pending} pending, nothing processed for 2 min`);
+    let deadLetters = 0;
+    for (const s of all) deadLetters += (await bus.deadLetters.list({ consumer: s.consumer, limit: 0, offset: 0 })).total;
+    return { stalled, deadLetters };
+  })();
+  readinessMemo.set(bus, { at: Date.now(), value });
+  value.catch(() => readinessMemo.delete(bus));
+  return value;
 }
