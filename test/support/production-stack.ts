@@ -8,7 +8,7 @@ import { startService, type ServiceProcess } from './processes.js';
 export interface ProductionStack {
   nats: NatsServerHandle;
   db: { url: string; drop(): Promise<void> };
-  /** NATS_URL, DATABASE_URL, UNKNOWN_CHARGERS: what every process of the stack was given. */
+  /** NATS_URL, DATABASE_URL, UNKNOWN_CHARGERS and `common`: what every process of the stack was given. */
   env: Record<string, string>;
   gateways: ServiceProcess[];
   /** The three services; `restart` replaces one (a test that stops auth, then brings it back). */
@@ -19,10 +19,10 @@ export interface ProductionStack {
 
 export type StackService = 'auth' | 'config-manager' | 'metering';
 
-export async function startProductionStack(gateways: Array<Record<string, string>> = [{}]): Promise<ProductionStack> {
+export async function startProductionStack(gateways: Array<Record<string, string>> = [{}], common: Record<string, string> = {}): Promise<ProductionStack> {
   const nats = await startNatsServer({ jetstream: true });
   const db = await createTestDatabase();
-  const env = { NATS_URL: nats.url, DATABASE_URL: db.url, UNKNOWN_CHARGERS: 'accept' };
+  const env = { NATS_URL: nats.url, DATABASE_URL: db.url, UNKNOWN_CHARGERS: 'accept', ...common };
   const services = {} as Record<StackService, ServiceProcess>;
   // One at a time: each service runs its migrations under the advisory lock.
   for (const app of ['auth', 'config-manager', 'metering'] as const) services[app] = await startService({ app, env });

@@ -203,7 +203,7 @@ export async function runChaos(o: ChaosOptions): Promise<boolean> {
       },
       async () => {
         await victim.start();
-        await nats.healthy();
+        await nats.waitJetStream();
       },
     );
     await fault(
@@ -284,7 +284,7 @@ export async function runChaos(o: ChaosOptions): Promise<boolean> {
 }
 
 function runningNode(nats: NatsClusterHandle): string {
-  return (nats.nodes.find((n) => n.running) ?? nats.nodes[0]).url;
+  return (nats.nodes.find((n) => n.running()) ?? nats.nodes[0]).url;
 }
 
 /** Every poison frame on one socket, then a good reading on it: problems found (wrong answers). */

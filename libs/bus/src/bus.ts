@@ -45,13 +45,58 @@ export interface ConsumerSpec {
   maxBatch?: number;
   /** How long to wait to fill a batch once the first message arrived (ms). */
   maxWaitMs?: number;
-  /** How long a delivered batch may stay un-acked before redelivery (ms). */
+  /** How long a delivered batch may stay un-acked before redelivery (ms). Default 30 s, on both buses. */
   ackWaitMs?: number;
 }
 
+/** A message a consumer could not process after its last allowed delivery (issue 14 §1). */
+export interface DeadLetter {
+  /** Stable id in the dead-letter store (NATS: the sequence in OCPP_DEAD_LETTERS). */
+  id: string;
+  consumer: string;
+  /** The subject it was published on, and where a replay publishes it again. */
+  subject: string;
+  /** Its sequence in the events stream. */
+  seq: number;
+  data: unknown;
+  error: string;
+  attempts: number;
+  deadLetteredAt: string;
+}
+
+export interface DeadLetterQuery {
+  consumer?: string;
+  limit: number;
+  offset: number;
+}
+
+/** The dead letters of every consumer: durable, shared by every process on the same bus. */
+export interface DeadLetterStore {
+  list(query: DeadLetterQuery): Promise<{ items: DeadLetter[]; total: number }>;
+  get(id: string): Promise<DeadLetter | undefined>;
+  /** Publishes the message again on its subject for its consumer only, then removes the dead letter. */
+  replay(id: string): Promise<DeadLetter | undefined>;
+  remove(id: string): Promise<boolean>;
+}
+
+/** What a consumer of this process looks like (metrics and readiness). */
+export interface ConsumerStats {
+  consumer: string;
+  /** Messages waiting for this consumer, delivered-but-unacked included. */
+  pending: number;
+  /** Messages handed again after a failed or expired delivery, since this process started. */
+  redelivered: number;
+  /** Messages this process dead-lettered for the consumer. */
+  deadLettered: number;
+  /** Messages wait and nothing was processed or dead-lettered for CONSUMER_STALL_MS. */
+  stalled: boolean;
+}
+
 /**
- * Handles one batch. Resolving acks every message of the batch; rejecting leaves them un-acked
- * so they are redelivered (after a back-off). Handlers must be idempotent.
+ * Handles one batch. Resolving acks every message of the batch. Rejecting makes the bus split the batch
+ * (halves, recursively) until the failing messages are alone: the others are acked at once, a failing
+ * one is redelivered after a back-off and dead-lettered after BUS_MAX_DELIVERIES deliveries. So a
+ * handler may see a message more than once within one delivery: handlers must be idempotent.
  */
 export type BatchHandler<T = unknown> = (batch: DurableMessage<T>[]) => Promise<void>;
 
@@ -98,6 +143,11 @@ export interface Bus {
   /** Resolves once the events stream stored the message (JetStream ack); rejects otherwise. */
   publishDurable<T>(subject: string, data: T, options?: DurablePublishOptions): Promise<void>;
   consume<T>(spec: ConsumerSpec, handler: BatchHandler<T>): Promise<Subscription>;
+
+  /** Dead letters of every consumer on this bus. */
+  readonly deadLetters: DeadLetterStore;
+  /** The durable consumers this process runs. */
+  consumerStats(): Promise<ConsumerStats[]>;
 
   /** True while the transport is usable (connected, stream reachable). */
   healthy(): Promise<boolean>;

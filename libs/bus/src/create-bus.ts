@@ -12,6 +12,10 @@ export interface CreateBusOptions {
   natsClient?: NatsClientSettings;
   /** In-process only: where the events stream is journaled (under `DATA_DIR`). Absent: memory only. */
   journalDir?: string;
+  /** BUS_MAX_DELIVERIES: deliveries a message may fail alone before it is dead-lettered. */
+  maxDeliveries?: number;
+  /** NATS_STREAM_REPLICAS: replicas of the streams when created (never lowered). */
+  streamReplicas?: number;
 }
 
 /**
@@ -22,9 +26,9 @@ export async function createBus(options: CreateBusOptions): Promise<Bus> {
   if (options.natsUrl) {
     const settings = options.natsClient ?? {};
     const connection = natsClientOptions(settings);
-    return NatsBus.connect({ servers: options.natsUrl, name: options.name, connection }).catch((err: unknown) => {
+    return NatsBus.connect({ servers: options.natsUrl, name: options.name, connection, maxDeliveries: options.maxDeliveries, streamReplicas: options.streamReplicas }).catch((err: unknown) => {
       throw explainConnectFailure(err, settings);
     });
   }
-  return InProcessBus.open({ journalDir: options.journalDir });
+  return InProcessBus.open({ journalDir: options.journalDir, maxDeliveries: options.maxDeliveries });
 }

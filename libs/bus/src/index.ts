@@ -1,6 +1,6 @@
 export * from './bus.js';
 export * from './envelopes.js';
-export { subjects, EVENTS_STREAM, EVENT_STREAM_SUBJECTS, REQUEST_ACTIONS, EVENT_ACTIONS, FACT_KINDS, parseEventSubject, parseFactSubject, parseConnectionSubject } from './subjects.js';
+export { subjects, EVENTS_STREAM, EVENT_STREAM_SUBJECTS, DEAD_LETTERS_STREAM, DEAD_LETTER_SUBJECTS, REQUEST_ACTIONS, EVENT_ACTIONS, FACT_KINDS, parseEventSubject, parseFactSubject, parseConnectionSubject } from './subjects.js';
 export type { RequestAction, EventAction, FactKind, ApiService } from './subjects.js';
 export { identityToToken, tokenToIdentity } from './identity-token.js';
 export { sendCommand, DEFAULT_COMMAND_TIMEOUT_MS } from './commands.js';
@@ -15,3 +15,4 @@ export { subjectMatches, assertValidSubject, InvalidSubjectError } from './subje
 export { BusTransport, BusContext, DurableEventPattern } from './nest/bus-transport.js';
 export type { BusPatternExtras, DurableEventOptions } from './nest/bus-transport.js';
 export { BusModule } from './nest/bus.module.js';
+export { DEFAULT_MAX_DELIVERIES, CONSUMER_STALL_MS, AckWaitExpiredError } from './poison-isolation.js';

@@ -9,13 +9,19 @@
  *   ocpp.v16.fact.<cp>.<Kind>      what the CSMS did or decided about a charger (command outcomes, ...),
  *                                  durable in the same stream, for services and live dashboards
  *   ocpp.v16.seen                  periodic last-seen batches from each gateway (not durable)
+ *   ocpp.v16.dead.<consumer>       messages a durable consumer could not process, durable in the
+ *                                  OCPP_DEAD_LETTERS stream (issue 14 §1)
  *   svc.auth.connect               the gateway's upgrade decision
  *   api.<service>.<verb>           the HTTP API's questions to the services
  */
 import { identityToToken, tokenToIdentity } from './identity-token.js';
 
 export const EVENTS_STREAM = 'OCPP_EVENTS';
+export const DEAD_LETTERS_STREAM = 'OCPP_DEAD_LETTERS';
 const ROOT = 'ocpp.v16';
+
+/** Subjects the dead-letter stream stores. */
+export const DEAD_LETTER_SUBJECTS = [`${ROOT}.dead.>`];
 
 /** Subjects the events stream stores. */
 export const EVENT_STREAM_SUBJECTS = [`${ROOT}.evt.>`, `${ROOT}.conn.>`, `${ROOT}.fact.>`];
@@ -58,6 +64,8 @@ export const subjects = {
   /** Filter for one kind of fact about every charger, for durable consumers. */
   factsOf: (kind: FactKind): string => `${ROOT}.fact.*.${kind}`,
   seen: `${ROOT}.seen`,
+  /** Where a durable consumer's dead letters go (the durable name encoded as one token). */
+  deadLetter: (consumer: string): string => `${ROOT}.dead.${identityToToken(consumer)}`,
   authConnect: 'svc.auth.connect',
   api: (service: ApiService, verb: string): string => `api.${service}.${verb}`,
 };

@@ -28,6 +28,8 @@ export interface AppConfig {
   /** THROTTLE_*: the failed-login slow-down (libs/auth connect-throttle.ts). */
   connectThrottle: { pairMaxFailures: number; identityMaxFailures: number; addressMaxIdentities: number; windowMs: number; baseBackoffMs: number; maxBackoffMs: number };
   provisionalChargerTtlS: number;
+  /** BUS_MAX_DELIVERIES and NATS_STREAM_REPLICAS (libs/bus poison isolation, stream replicas). */
+  bus: { maxDeliveries: number; streamReplicas: number };
 }
 
 export interface NatsClientConfig {
@@ -75,6 +77,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxBackoffMs: (v.THROTTLE_MAX_BACKOFF_S as number) * 1000,
     },
     provisionalChargerTtlS: v.PROVISIONAL_CHARGER_TTL_S as number,
+    bus: { maxDeliveries: v.BUS_MAX_DELIVERIES as number, streamReplicas: v.NATS_STREAM_REPLICAS as number },
   };
 }
 

@@ -61,6 +61,9 @@ export const ENV_SPEC: readonly EnvVarSpec[] = [
   { name: 'PROVISIONAL_CHARGER_TTL_S', kind: 'int', default: '3600', min: 1, max: 31536000, usedBy: ['auth', 'config-manager', 'csms'], description: 'A charger registered by UNKNOWN_CHARGERS that sends no BootNotification within this time is removed (config-manager: this long after it disconnected).' },
   { name: 'METER_VALUES_RETENTION_DAYS', kind: 'int', default: '0', min: 0, max: 36500, usedBy: ['metering', 'csms'], description: 'Meter values older than this many days are deleted (hourly, in chunks). 0 keeps them forever.' },
   { name: 'DRAIN_WINDOW_MS', kind: 'int', default: '10000', min: 0, max: 600000, usedBy: ['gateway', 'csms'], description: 'On SIGTERM, charger sockets are closed (1012) spread over this window.' },
+  // Poison messages and stream replicas (issue 14 §1, §7; docs/deploy.md "When a message cannot be processed").
+  { name: 'BUS_MAX_DELIVERIES', kind: 'int', default: '5', min: 1, max: 1000, usedBy: ['all'], description: 'Deliveries a message may fail alone (while others go through) before a consumer dead-letters it.' },
+  { name: 'NATS_STREAM_REPLICAS', kind: 'int', default: '1', min: 1, max: 5, usedBy: ['all'], description: 'Replicas of the JetStream streams when created; a start never lowers an existing stream\'s replicas.' },
 ];
 
 export type EnvName = (typeof ENV_SPEC)[number]['name'];

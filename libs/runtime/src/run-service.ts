@@ -6,7 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { DataSource, MixedList, EntitySchema } from 'typeorm';
 import { BusModule, BusTransport, createBus, type Bus } from '#csms/bus';
 import { loadAppConfig, type AppConfig } from '#csms/config';
-import { HealthModule, apiValidationPipe, type ReadinessCheck } from '#csms/http';
+import { HealthModule, apiValidationPipe, consumerReadiness, registerBusMetrics, type ReadinessCheck } from '#csms/http';
 import { PersistenceModule, databaseAnswers, describeDatabase, openDataSource } from '#csms/persistence';
 import { createAppLogger } from './app-logger.js';
 import { waitFor } from './wait-for.js';
@@ -67,11 +67,30 @@ export async function runService(def: ServiceDefinition, env: NodeJS.ProcessEnv 
   }
 
   const bus = await waitFor(config.natsUrl ? `NATS at ${config.natsUrl}` : 'in-process bus', () =>
-    createBus({ natsUrl: config.natsUrl, natsClient: config.natsClient, name: `${def.name}-${config.gatewayId}`, journalDir: config.natsUrl ? undefined : resolve(config.dataDir, 'journal') }),
+    createBus({
+      natsUrl: config.natsUrl,
+      natsClient: config.natsClient,
+      name: `${def.name}-${config.gatewayId}`,
+      journalDir: config.natsUrl ? undefined : resolve(config.dataDir, 'journal'),
+      maxDeliveries: config.bus.maxDeliveries,
+      streamReplicas: config.bus.streamReplicas,
+    }),
   { log });
   log.log(`bus: ${bus.kind}`);
 
-  const checks: ReadinessCheck[] = [{ name: 'bus', check: () => bus.healthy() }];
+  registerBusMetrics(bus);
+  const checks: ReadinessCheck[] = [
+    { name: 'bus', check: () => bus.healthy() },
+    // a consumer that processes nothing while messages wait: this service is not doing its job
+    { name: 'consumers', check: async () => (await consumerReadiness(bus)).stalled.length === 0, reasons: async () => (await consumerReadiness(bus)).stalled },
+    // dead letters wait for an operator; restarting or unrouting the pod would not help (docs/deploy.md)
+    {
+      name: 'deadLetters',
+      degradesOnly: true,
+      check: async () => (await consumerReadiness(bus)).deadLetters === 0,
+      reasons: async () => [`${(await consumerReadiness(bus)).deadLetters} dead letter(s): GET /api/v1/dead-letters`],
+    },
+  ];
   if (dataSource) {
     const ds = dataSource;
     checks.push({ name: 'database', check: () => databaseAnswers(ds) });

@@ -1,6 +1,7 @@
 /** Test support only: never imported by production code. */
 export { startNatsServer, natsServerBinary, freePort } from './nats-server.js';
 export type { NatsServerHandle } from './nats-server.js';
+export { startNatsCluster, type NatsClusterHandle, type NatsClusterNode } from './nats-cluster.js';
 export { createTestDatabase, postgresAnswers, TEST_PG_ADMIN_URL } from './database.js';
 export { infraStatus, infraStatusSync, describeInfra } from './infra.js';
 export type { InfraStatus } from './infra.js';
@@ -8,4 +9,3 @@ export { waitFor } from './wait-for.js';
 export { openEmbeddedTestDatabase, type EmbeddedTestDatabase } from './embedded-database.js';
 export { startServiceHarness, type ServiceHarness } from './service-harness.js';
 export { startPostgresInstance, postgresBinDir, type PostgresInstance } from './postgres-instance.js';
-export { startNatsCluster, type NatsClusterHandle, type NatsClusterNode } from './nats-cluster.js';

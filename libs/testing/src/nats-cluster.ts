@@ -1,134 +1,145 @@
 /**
- * A throw-away three-node (or N-node) NATS cluster with JetStream, as operators run it (the Helm chart's
- * default): free client, route and monitoring ports, one store dir per node, and per-node kill/restart
- * for fault runs. Ready means every node answers /healthz, which in a cluster includes a JetStream meta
- * leader being elected.
+ * A throw-away three-node NATS cluster with JetStream (issue 14 §7: stream replicas): free client and
+ * route ports, one store dir per node under one temp dir, each node killable and restartable on its own.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, promises as fs, writeFileSync } from 'node:fs';
+import { mkdtempSync, promises as fs, writeFileSync, mkdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { freePort, natsServerBinary } from './nats-server.js';
 
 export interface NatsClusterNode {
+  /** server_name, as stream info reports its leader and replicas (n1, n2, n3). */
   name: string;
   url: string;
-  /** SIGKILL: a node lost. */
+  port: number;
+  running(): boolean;
+  /** SIGKILL, waits for exit: a crashed node. */
   kill(): Promise<void>;
-  /** Starts it again on its ports and store (after kill). */
+  /** Starts it again on the same ports and store. */
   start(): Promise<void>;
-  readonly running: boolean;
 }
 
 export interface NatsClusterHandle {
-  /** Every node's client URL, comma-separated: what NATS_URL takes. */
+  /** Every node's URL, comma-separated (NATS_URL). */
   url: string;
   nodes: NatsClusterNode[];
-  /** Resolves once every running node reports healthy (JetStream meta leader known). */
-  healthy(timeoutMs?: number): Promise<void>;
+  node(name: string): NatsClusterNode;
+  /** Resolves once JetStream answers through `url` (a meta leader is elected). */
+  waitJetStream(limitMs?: number): Promise<void>;
+  /** Stops every node and removes the temp dir. */
   dispose(): Promise<void>;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function healthz(monitorPort: number): Promise<boolean> {
-  try {
-    const res = await fetch(`http://127.0.0.1:${monitorPort}/healthz`, { signal: AbortSignal.timeout(1_000) });
-    return res.ok;
-  } catch {
-    return false;
-  }
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 export async function startNatsCluster(size = 3): Promise<NatsClusterHandle> {
   const binary = natsServerBinary();
   if (!binary) throw new Error('nats-server binary not found (set NATS_SERVER_BIN or put nats-server on PATH)');
   const root = mkdtempSync(path.join(os.tmpdir(), 'csms-nats-cluster-'));
-  const specs: Array<{ name: string; port: number; routePort: number; monitorPort: number }> = [];
-  for (let i = 0; i < size; i++) specs.push({ name: `n${i + 1}`, port: await freePort(), routePort: await freePort(), monitorPort: await freePort() });
+  const ports: Array<{ client: number; route: number }> = [];
+  for (let i = 0; i < size; i++) ports.push({ client: await freePort(), route: await freePort() });
+  const routes = ports.map((p) => `nats-route://127.0.0.1:${p.route}`);
   const children = new Map<string, ChildProcess>();
-  const killAll = (): void => {
-    for (const c of children.values()) c.kill('SIGKILL');
-  };
+  const killAll = (): void => children.forEach((c) => c.kill('SIGKILL'));
   process.once('exit', killAll);
 
-  const nodes: NatsClusterNode[] = specs.map((spec) => {
-    const dir = path.join(root, spec.name);
-    const config = path.join(root, `${spec.name}.conf`);
-    const routes = specs.filter((s) => s !== spec).map((s) => `nats-route://127.0.0.1:${s.routePort}`);
+  const nodes: NatsClusterNode[] = ports.map((p, i) => {
+    const name = `n${i + 1}`;
+    const dir = path.join(root, name);
+    mkdirSync(dir, { recursive: true });
+    const config = path.join(dir, 'nats-server.conf');
     writeFileSync(
       config,
       [
-        `server_name: ${spec.name}`,
-        `listen: 127.0.0.1:${spec.port}`,
-        `http: 127.0.0.1:${spec.monitorPort}`,
-        `jetstream { store_dir: "${dir}" }`,
-        `cluster { name: csms-test, listen: 127.0.0.1:${spec.routePort}, routes: [${routes.map((r) => `"${r}"`).join(', ')}] }`,
+        `server_name: ${name}`,
+        `listen: 127.0.0.1:${p.client}`,
+        `jetstream { store_dir: "${path.join(dir, 'js')}" }`,
+        `cluster {`,
+        `  name: csms-test`,
+        `  listen: 127.0.0.1:${p.route}`,
+        `  routes: [${routes.filter((_, j) => j !== i).join(', ')}]`,
+        `}`,
       ].join('\n'),
     );
-    const node: NatsClusterNode = {
-      name: spec.name,
-      url: `nats://127.0.0.1:${spec.port}`,
-      get running() {
-        return children.has(spec.name);
-      },
-      start: async () => {
-        if (children.has(spec.name)) return;
-        const child = spawn(binary, ['-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-        let stderr = '';
-        child.stderr?.on('data', (d: Buffer) => void (stderr = (stderr + d.toString()).slice(-4_000)));
-        child.once('exit', () => children.get(spec.name) === child && children.delete(spec.name));
-        children.set(spec.name, child);
-        const deadline = Date.now() + 20_000;
-        // The node accepts clients before the cluster has a meta leader: wait for its port only here;
-        // healthy() waits for the cluster.
-        for (;;) {
-          if (child.exitCode !== null) throw new Error(`nats node ${spec.name} exited with ${child.exitCode}: ${stderr}`);
-          try {
-            await fetch(`http://127.0.0.1:${spec.monitorPort}/varz`, { signal: AbortSignal.timeout(1_000) });
-            return;
-          } catch {
-            if (Date.now() > deadline) throw new Error(`nats node ${spec.name} did not start within 20 s: ${stderr}`);
-            await sleep(50);
-          }
+    let stderr = '';
+    const start = async (): Promise<void> => {
+      const child = spawn(binary, ['-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+      children.set(name, child);
+      child.stderr?.on('data', (chunk: Buffer) => void (stderr = (stderr + chunk.toString('utf8')).slice(-4_000)));
+      const until = Date.now() + 15_000;
+      while (Date.now() < until) {
+        if (child.exitCode !== null) throw new Error(`nats-server ${name} exited with ${child.exitCode}: ${stderr}`);
+        try {
+          const nc = await connect({ servers: `nats://127.0.0.1:${p.client}`, reconnect: false, timeout: 1_000 });
+          await nc.close();
+          return;
+        } catch {
+          await new Promise((r) => setTimeout(r, 100));
         }
+      }
+      child.kill('SIGKILL');
+      throw new Error(`nats-server ${name} did not accept connections within 15 s: ${stderr}`);
+    };
+    return {
+      name,
+      url: `nats://127.0.0.1:${p.client}`,
+      port: p.client,
+      running: () => {
+        const c = children.get(name);
+        return c !== undefined && c.exitCode === null && c.signalCode === null;
       },
       kill: async () => {
-        const child = children.get(spec.name);
-        if (!child) return;
-        children.delete(spec.name);
-        child.kill('SIGKILL');
-        if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('exit', r));
+        const c = children.get(name);
+        if (!c) return;
+        children.delete(name);
+        c.kill('SIGKILL');
+        await exited(c);
       },
+      start,
     };
-    return node;
   });
 
+  const url = nodes.map((n) => n.url).join(',');
   const handle: NatsClusterHandle = {
-    url: nodes.map((n) => n.url).join(','),
+    url,
     nodes,
-    healthy: async (timeoutMs = 60_000) => {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const running = specs.filter((s) => children.has(s.name));
-        const answers = await Promise.all(running.map((s) => healthz(s.monitorPort)));
-        if (running.length > 0 && answers.every(Boolean)) return;
-        if (Date.now() > deadline) throw new Error(`NATS cluster not healthy within ${timeoutMs} ms (${running.map((s, i) => `${s.name}:${answers[i] ? 'ok' : 'not ok'}`).join(', ')})`);
-        await sleep(200);
+    node: (name) => {
+      const n = nodes.find((x) => x.name === name);
+      if (!n) throw new Error(`no node ${name}`);
+      return n;
+    },
+    waitJetStream: async (limitMs = 30_000) => {
+      const until = Date.now() + limitMs;
+      let last: unknown;
+      while (Date.now() < until) {
+        const nc = await connect({ servers: nodes.filter((n) => n.running()).map((n) => n.url), timeout: 1_000 }).catch((e: unknown) => ((last = e), undefined));
+        if (nc) {
+          try {
+            await (await jetstreamManager(nc, { timeout: 2_000 })).getAccountInfo();
+            return;
+          } catch (e) {
+            last = e;
+          } finally {
+            await nc.close();
+          }
+        }
+        await new Promise((r) => setTimeout(r, 250));
       }
+      throw new Error(`JetStream of the cluster did not answer within ${limitMs} ms: ${String(last)}`);
     },
     dispose: async () => {
-      await Promise.all(nodes.map((n) => n.kill()));
+      for (const n of nodes) await n.kill();
       process.removeListener('exit', killAll);
       await fs.rm(root, { recursive: true, force: true });
     },
   };
-  try {
-    await Promise.all(nodes.map((n) => n.start()));
-    await handle.healthy();
-  } catch (err) {
-    await handle.dispose();
-    throw err;
-  }
+  await Promise.all(nodes.map((n) => n.start()));
+  await handle.waitJetStream();
   return handle;
 }

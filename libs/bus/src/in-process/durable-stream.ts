@@ -1,14 +1,20 @@
 /**
  * The in-process events stream: what JetStream does for the all-in-one process. Limits retention
  * (a consumer created later gets what is still stored), msgId de-duplication, durable consumers
- * with an ack floor, one batch in flight per consumer, redelivery of a rejected batch after a back-off.
+ * with an ack floor, one batch in flight per consumer, poison isolation (a rejected batch is split until
+ * the failing message is alone; it is redelivered after a back-off and dead-lettered after
+ * `maxDeliveries`), and the ack wait (a handler that does not settle in time gets its batch again).
+ * Messages acked individually above the floor are remembered in memory; the floor moves over them as
+ * soon as everything below is settled, so a poison message holds it only until it is dead-lettered.
  * Messages every known consumer acked are kept for `ackedRetentionMs` more, then dropped (memory and
  * journal), so the all-in-one process does not grow without bound.
  */
-import type { BatchHandler, ConsumerSpec, DurableMessage, Subscription } from '../bus.js';
+import type { BatchHandler, ConsumerSpec, ConsumerStats, DurableMessage, Subscription } from '../bus.js';
 import { errorMessage, fromJson } from '../codec.js';
+import { BatchIsolator, CONSUMER_STALL_MS, type IsolationOutcome, DEFAULT_MAX_DELIVERIES, withinAckWait } from '../poison-isolation.js';
 import { Signal, delay, redeliveryDelayMs } from '../signal.js';
 import { subjectMatches } from '../subject-match.js';
+import { DeadLetterFile } from './dead-letter-file.js';
 import { Journal, type StoredMessage } from './journal.js';
 
 export interface DurableStreamOptions {
@@ -19,6 +25,10 @@ export interface DurableStreamOptions {
   duplicateWindowMs?: number;
   /** How long messages every known consumer acked stay available to consumers created later. Default 15 minutes. */
   ackedRetentionMs?: number;
+  /** Deliveries a message may fail alone before it is dead-lettered (BUS_MAX_DELIVERIES). Default 5. */
+  maxDeliveries?: number;
+  /** A consumer with messages waiting that settled nothing for this long is stalled. Default CONSUMER_STALL_MS. */
+  stallAfterMs?: number;
 }
 
 interface HandlerEntry {
@@ -30,10 +40,19 @@ interface ConsumerState {
   filters: string[];
   maxBatch: number;
   maxWaitMs: number;
+  ackWaitMs: number;
   ackSeq: number;
+  /** Settled (processed or dead-lettered) above the floor; the floor moves over them. */
+  acked: Set<number>;
+  /** Failed messages and when they may be delivered again (epoch ms). */
+  retryAt: Map<number, number>;
   handlers: HandlerEntry[];
   next: number;
   deliveries: Map<number, number>;
+  isolator: BatchIsolator;
+  redelivered: number;
+  deadLettered: number;
+  lastProgressAt: number;
   arrived: Signal;
   stopped: Signal;
   loop?: Promise<void>;
@@ -43,6 +62,7 @@ interface ConsumerState {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+const DEFAULT_ACK_WAIT_MS = 30_000;
 /**
  * How long a floor moved only past messages a consumer does not want may stay unsaved. Losing such a
  * move in a crash costs nothing (the consumer skips the same messages again); saving it on every publish
@@ -64,19 +84,28 @@ export class DurableStream {
   private readonly maxAgeMs: number;
   private readonly duplicateWindowMs: number;
   private readonly ackedRetentionMs: number;
+  private readonly maxDeliveries: number;
+  private readonly stallAfterMs: number;
 
-  private constructor(private readonly journal: Journal | undefined, options: DurableStreamOptions) {
+  private constructor(
+    private readonly journal: Journal | undefined,
+    readonly deadLetters: DeadLetterFile,
+    options: DurableStreamOptions,
+  ) {
     this.maxAgeMs = options.maxAgeMs ?? 7 * DAY_MS;
     this.duplicateWindowMs = options.duplicateWindowMs ?? 120_000;
     this.ackedRetentionMs = options.ackedRetentionMs ?? 15 * 60_000;
+    this.maxDeliveries = Math.max(1, options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES);
+    this.stallAfterMs = options.stallAfterMs ?? CONSUMER_STALL_MS;
     this.pruneTimer = setInterval(() => void this.prune(true), 60_000);
     this.pruneTimer.unref();
   }
 
   static async open(options: DurableStreamOptions): Promise<DurableStream> {
-    if (!options.journalDir) return new DurableStream(undefined, options);
+    const deadLetters = await DeadLetterFile.open(options.journalDir);
+    if (!options.journalDir) return new DurableStream(undefined, deadLetters, options);
     const { journal, state } = await Journal.open(options.journalDir);
-    const stream = new DurableStream(journal, options);
+    const stream = new DurableStream(journal, deadLetters, options);
     const now = Date.now();
     stream.messages = state.messages.filter((m) => m.ts >= now - stream.maxAgeMs);
     for (const [name, ackSeq] of state.cursors) stream.detachedCursors.set(name, ackSeq);
@@ -89,7 +118,7 @@ export class DurableStream {
   }
 
   /** Resolves once stored (and fsync'd when journaled); a duplicate msgId resolves once the original is stored. */
-  async publish(subject: string, json: string, msgId?: string): Promise<void> {
+  async publish(subject: string, json: string, msgId?: string, forConsumer?: string): Promise<void> {
     if (this.closed) throw new Error('bus closed');
     const now = Date.now();
     for (const [id, entry] of this.dedup) {
@@ -100,7 +129,14 @@ export class DurableStream {
       const seen = this.dedup.get(msgId);
       if (seen) return seen.stored;
     }
-    const message: StoredMessage = { seq: ++this.lastSeq, subject, json, ts: now, ...(msgId !== undefined ? { msgId } : {}) };
+    const message: StoredMessage = {
+      seq: ++this.lastSeq,
+      subject,
+      json,
+      ts: now,
+      ...(msgId !== undefined ? { msgId } : {}),
+      ...(forConsumer !== undefined ? { for: forConsumer } : {}),
+    };
     const stored = this.journal ? this.journal.append([message]) : Promise.resolve();
     if (msgId !== undefined) {
       this.dedup.set(msgId, { ts: now, stored });
@@ -126,10 +162,17 @@ export class DurableStream {
         filters: spec.filterSubjects,
         maxBatch: 256,
         maxWaitMs: 10,
+        ackWaitMs: DEFAULT_ACK_WAIT_MS,
         ackSeq: this.detachedCursors.get(spec.durable) ?? 0,
+        acked: new Set(),
+        retryAt: new Map(),
         handlers: [],
         next: 0,
         deliveries: new Map(),
+        isolator: new BatchIsolator(this.maxDeliveries),
+        redelivered: 0,
+        deadLettered: 0,
+        lastProgressAt: Date.now(),
         arrived: new Signal(),
         stopped: new Signal(),
       };
@@ -140,6 +183,7 @@ export class DurableStream {
     state.filters = spec.filterSubjects;
     state.maxBatch = Math.max(1, spec.maxBatch ?? 256);
     state.maxWaitMs = Math.max(0, spec.maxWaitMs ?? 10);
+    state.ackWaitMs = Math.max(1, spec.ackWaitMs ?? DEFAULT_ACK_WAIT_MS);
     const entry: HandlerEntry = { handler };
     state.handlers.push(entry);
     const consumer = state;
@@ -161,16 +205,22 @@ export class DurableStream {
 
   private async run(consumer: ConsumerState): Promise<void> {
     while (this.active(consumer)) {
-      let { batch, scanEnd } = this.collect(consumer);
+      let { batch, retryInMs } = this.collect(consumer);
       if (batch.length === 0) {
-        if (scanEnd > consumer.ackSeq) await this.skip(consumer, scanEnd);
-        else await consumer.arrived.wait();
+        if (this.advanceFloor(consumer)) {
+          await this.skip(consumer);
+        } else {
+          await consumer.arrived.wait(retryInMs);
+          // idle, not stalled: the stall clock starts when something is owed
+          if (retryInMs === undefined) consumer.lastProgressAt = Date.now();
+        }
         continue;
       }
       if (batch.length < consumer.maxBatch && consumer.maxWaitMs > 0) {
         await delay(consumer.maxWaitMs);
         if (!this.active(consumer)) break;
-        ({ batch, scanEnd } = this.collect(consumer));
+        ({ batch } = this.collect(consumer));
+        if (batch.length === 0) continue;
       }
       const entry = consumer.handlers[consumer.next++ % consumer.handlers.length];
       const delivered: DurableMessage<unknown>[] = batch.map((m) => ({
@@ -179,37 +229,96 @@ export class DurableStream {
         seq: m.seq,
         deliveryCount: (consumer.deliveries.get(m.seq) ?? 0) + 1,
       }));
-      const attempt = Promise.resolve().then(() => entry.handler(delivered));
+      for (const m of delivered) {
+        consumer.deliveries.set(m.seq, m.deliveryCount);
+        if (m.deliveryCount > 1) consumer.redelivered++;
+      }
+      const attempt = consumer.isolator.run(delivered, (part) => withinAckWait(() => entry.handler(part), consumer.ackWaitMs));
       consumer.inFlight = attempt;
       try {
-        await attempt;
-        await this.ack(consumer, scanEnd);
-      } catch (err) {
-        for (const m of delivered) consumer.deliveries.set(m.seq, m.deliveryCount);
-        const backOff = redeliveryDelayMs(delivered[0].deliveryCount);
-        console.warn(`[bus] consumer ${consumer.name}: batch of ${batch.length} rejected (${errorMessage(err)}); redelivery in ${backOff} ms`);
-        await consumer.stopped.wait(backOff);
+        const outcome = await attempt;
+        await this.settle(consumer, batch, outcome);
       } finally {
         consumer.inFlight = undefined;
       }
     }
   }
 
-  /** The next batch after the ack floor, and the last sequence examined (non-matching ones are skipped). */
-  private collect(consumer: ConsumerState): { batch: StoredMessage[]; scanEnd: number } {
-    const batch: StoredMessage[] = [];
-    let scanEnd = consumer.ackSeq;
-    for (let i = this.firstIndexAfter(consumer.ackSeq); i < this.messages.length; i++) {
-      const m = this.messages[i];
-      if (consumer.filters.some((f) => subjectMatches(f, m.subject))) {
-        batch.push(m);
-        scanEnd = m.seq;
-        if (batch.length >= consumer.maxBatch) break;
-      } else {
-        scanEnd = m.seq;
+  private async settle(
+    consumer: ConsumerState,
+    batch: StoredMessage[],
+    outcome: IsolationOutcome<DurableMessage<unknown>>,
+  ): Promise<void> {
+    const bySeq = new Map(batch.map((m) => [m.seq, m]));
+    for (const m of outcome.ok) this.settled(consumer, m.seq);
+    for (const { message, error } of outcome.deadLetter) {
+      const stored = bySeq.get(message.seq);
+      if (!stored) continue;
+      try {
+        await this.deadLetters.add({ consumer: consumer.name, subject: stored.subject, seq: stored.seq, data: fromJson<unknown>(stored.json), error, attempts: message.deliveryCount });
+        consumer.deadLettered++;
+        this.settled(consumer, message.seq);
+        console.error(`[bus] consumer ${consumer.name}: seq ${message.seq} on ${stored.subject} failed ${message.deliveryCount} deliveries (${error}); dead-lettered`);
+      } catch (err) {
+        console.error(`[bus] consumer ${consumer.name}: could not store the dead letter of seq ${message.seq} (${errorMessage(err)}); redelivering it`);
+        outcome.retry.push({ message, error });
       }
     }
-    return { batch, scanEnd };
+    if (outcome.retry.length > 0) {
+      const now = Date.now();
+      for (const { message } of outcome.retry) consumer.retryAt.set(message.seq, now + redeliveryDelayMs(message.deliveryCount));
+      const first = outcome.retry[0];
+      console.warn(
+        `[bus] consumer ${consumer.name}: ${outcome.retry.length} of ${batch.length} messages failed (seq ${first.message.seq}: ${first.error}); ` +
+          `redelivery in ${redeliveryDelayMs(first.message.deliveryCount)} ms`,
+      );
+    }
+    if (outcome.ok.length > 0 || outcome.deadLetter.length > 0) consumer.lastProgressAt = Date.now();
+    if (this.advanceFloor(consumer)) await this.ack(consumer);
+  }
+
+  private settled(consumer: ConsumerState, seq: number): void {
+    consumer.acked.add(seq);
+    consumer.retryAt.delete(seq);
+    consumer.deliveries.delete(seq);
+  }
+
+  private wants(consumer: ConsumerState, m: StoredMessage): boolean {
+    if (m.for !== undefined && m.for !== consumer.name) return false;
+    return consumer.filters.some((f) => subjectMatches(f, m.subject));
+  }
+
+  /** The next batch after the ack floor (skipping settled and backing-off messages), and when a back-off ends. */
+  private collect(consumer: ConsumerState): { batch: StoredMessage[]; retryInMs?: number } {
+    const batch: StoredMessage[] = [];
+    const now = Date.now();
+    let retryAt = Infinity;
+    for (let i = this.firstIndexAfter(consumer.ackSeq); i < this.messages.length; i++) {
+      const m = this.messages[i];
+      if (consumer.acked.has(m.seq) || !this.wants(consumer, m)) continue;
+      const at = consumer.retryAt.get(m.seq);
+      if (at !== undefined && at > now) {
+        retryAt = Math.min(retryAt, at);
+        continue;
+      }
+      batch.push(m);
+      if (batch.length >= consumer.maxBatch) break;
+    }
+    return { batch, ...(retryAt < Infinity ? { retryInMs: Math.max(1, retryAt - now) } : {}) };
+  }
+
+  /** Moves the floor over settled and unwanted messages up to the first one still owed; true if it moved. */
+  private advanceFloor(consumer: ConsumerState): boolean {
+    let floor = consumer.ackSeq;
+    for (let i = this.firstIndexAfter(consumer.ackSeq); i < this.messages.length; i++) {
+      const m = this.messages[i];
+      if (consumer.acked.has(m.seq)) consumer.acked.delete(m.seq);
+      else if (this.wants(consumer, m)) break;
+      floor = m.seq;
+    }
+    if (floor === consumer.ackSeq) return false;
+    consumer.ackSeq = floor;
+    return true;
   }
 
   private firstIndexAfter(seq: number): number {
@@ -223,9 +332,8 @@ export class DurableStream {
     return lo;
   }
 
-  /** Moves the floor past messages this consumer does not want; saved within SKIPPED_FLOOR_SAVE_MS. */
-  private async skip(consumer: ConsumerState, throughSeq: number): Promise<void> {
-    consumer.ackSeq = throughSeq;
+  /** The floor moved only past messages this consumer does not want: saved within SKIPPED_FLOOR_SAVE_MS. */
+  private async skip(consumer: ConsumerState): Promise<void> {
     if (this.journal && !consumer.floorTimer) {
       consumer.floorTimer = setTimeout(() => void this.saveSkippedFloor(consumer), SKIPPED_FLOOR_SAVE_MS);
       consumer.floorTimer.unref();
@@ -241,10 +349,10 @@ export class DurableStream {
     });
   }
 
-  private async ack(consumer: ConsumerState, throughSeq: number): Promise<void> {
+  private async ack(consumer: ConsumerState): Promise<void> {
     clearTimeout(consumer.floorTimer);
     consumer.floorTimer = undefined;
-    consumer.ackSeq = throughSeq;
+    const throughSeq = consumer.ackSeq;
     for (const seq of consumer.deliveries.keys()) if (seq <= throughSeq) consumer.deliveries.delete(seq);
     if (this.journal) {
       try {
@@ -254,6 +362,25 @@ export class DurableStream {
       }
     }
     await this.prune(false);
+  }
+
+  /** Pending, redelivered and dead-lettered counts of every consumer attached in this process. */
+  stats(): ConsumerStats[] {
+    const now = Date.now();
+    return [...this.consumers.values()].map((c) => {
+      let pending = 0;
+      for (let i = this.firstIndexAfter(c.ackSeq); i < this.messages.length; i++) {
+        const m = this.messages[i];
+        if (!c.acked.has(m.seq) && this.wants(c, m)) pending++;
+      }
+      return {
+        consumer: c.name,
+        pending,
+        redelivered: c.redelivered,
+        deadLettered: c.deadLettered,
+        stalled: pending > 0 && now - c.lastProgressAt > this.stallAfterMs,
+      };
+    });
   }
 
   private async prune(force: boolean): Promise<void> {

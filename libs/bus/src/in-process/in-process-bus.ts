@@ -10,6 +10,10 @@ import {
   type BatchHandler,
   type Bus,
   type ConsumerSpec,
+  type ConsumerStats,
+  type DeadLetter,
+  type DeadLetterQuery,
+  type DeadLetterStore,
   type DurablePublishOptions,
   type MessageHandler,
   type RequestHandler,
@@ -134,6 +138,26 @@ export class InProcessBus implements Bus {
     for (const f of spec.filterSubjects) assertValidSubject(f, true);
     const stream = await this.stream;
     return stream.consume(spec, handler as BatchHandler<unknown>);
+  }
+
+  readonly deadLetters: DeadLetterStore = {
+    list: async (query: DeadLetterQuery) => (await this.stream).deadLetters.list(query),
+    get: async (id: string) => (await this.stream).deadLetters.get(id),
+    remove: async (id: string) => (await this.stream).deadLetters.remove(id),
+    replay: async (id: string): Promise<DeadLetter | undefined> => {
+      this.assertOpen();
+      const stream = await this.stream;
+      const letter = stream.deadLetters.get(id);
+      if (!letter) return undefined;
+      await stream.publish(letter.subject, toJson(letter.data), undefined, letter.consumer);
+      await stream.deadLetters.remove(id);
+      return letter;
+    },
+  };
+
+  async consumerStats(): Promise<ConsumerStats[]> {
+    const stream = await this.stream.catch(() => undefined);
+    return stream?.stats() ?? [];
   }
 
   async healthy(): Promise<boolean> {

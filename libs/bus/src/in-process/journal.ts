@@ -17,6 +17,8 @@ export interface StoredMessage {
   /** JSON of the data, as published. */
   json: string;
   msgId?: string;
+  /** A dead letter replayed for one consumer only: the others skip it. */
+  for?: string;
   /** Epoch ms when stored. */
   ts: number;
 }

@@ -16,7 +16,7 @@ describeInfra('NatsBus on a real nats-server', () => {
     await server?.dispose();
   });
 
-  busContract('NatsBus', () => NatsBus.connect({ servers: server.url, name: 'contract' }));
+  busContract('NatsBus', ({ maxDeliveries }) => NatsBus.connect({ servers: server.url, name: 'contract', maxDeliveries }));
 
   test('creates the events stream with the expected config', async () => {
     const bus = await NatsBus.connect({ servers: [server.url], name: 'stream-check', streamMaxAgeMs: 3_600_000 });
@@ -27,6 +27,16 @@ describeInfra('NatsBus on a real nats-server', () => {
     expect(info.config.retention).toBe('limits');
     expect(info.config.duplicate_window).toBe(120_000 * 1_000_000);
     expect(info.config.max_age).toBe(3_600_000 * 1_000_000);
+    await nc.close();
+    await bus.close();
+  });
+
+  test('NATS_STREAM_REPLICAS higher than a single server allows: an existing stream stays as it is and the start goes on', async () => {
+    await (await NatsBus.connect({ servers: [server.url], name: 'replicas-1' })).close();
+    const bus = await NatsBus.connect({ servers: [server.url], name: 'replicas-3', streamReplicas: 3 });
+    const nc = await connect({ servers: server.url });
+    const info = await (await jetstreamManager(nc)).streams.info(EVENTS_STREAM);
+    expect(info.config.num_replicas).toBe(1);
     await nc.close();
     await bus.close();
   });

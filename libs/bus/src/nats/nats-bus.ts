@@ -4,7 +4,17 @@
  * (`Nats-Service-Error`, as NATS micro services do) and surfaces as RemoteHandlerError.
  */
 import { connect } from '@nats-io/transport-node';
-import { JetStreamApiCodes, JetStreamApiError, RetentionPolicy, StorageType, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import {
+  JetStreamApiCodes,
+  JetStreamApiError,
+  RetentionPolicy,
+  StorageType,
+  jetstream,
+  jetstreamManager,
+  type JetStreamClient,
+  type JetStreamManager,
+  type StreamConfig,
+} from '@nats-io/jetstream';
 import {
   ClosedConnectionError,
   DrainingConnectionError,
@@ -23,6 +33,10 @@ import {
   type BatchHandler,
   type Bus,
   type ConsumerSpec,
+  type ConsumerStats,
+  type DeadLetter,
+  type DeadLetterQuery,
+  type DeadLetterStore,
   type DurablePublishOptions,
   type MessageHandler,
   type RequestHandler,
@@ -32,15 +46,19 @@ import {
 } from '../bus.js';
 import { decode, encode, errorMessage } from '../codec.js';
 import { Signal, delay } from '../signal.js';
-import { EVENTS_STREAM, EVENT_STREAM_SUBJECTS } from '../subjects.js';
-import { NatsConsumer } from './nats-consumer.js';
+import { DEFAULT_MAX_DELIVERIES } from '../poison-isolation.js';
+import { DEAD_LETTERS_STREAM, DEAD_LETTER_SUBJECTS, EVENTS_STREAM, EVENT_STREAM_SUBJECTS, subjects } from '../subjects.js';
+import { NatsConsumer, REPLAY_FOR_HEADER, type DeadLetterRecord } from './nats-consumer.js';
 
 export interface NatsBusOptions {
   servers: string[] | string;
   /** Connection name shown by the NATS server (service and pod). */
   name: string;
+  /** Replicas of the streams when created (NATS_STREAM_REPLICAS); a start never lowers an existing stream's. */
   streamReplicas?: number;
   streamMaxAgeMs?: number;
+  /** Deliveries a message may fail alone before it is dead-lettered (BUS_MAX_DELIVERIES). */
+  maxDeliveries?: number;
   /** Credentials and TLS (nats-client-options.ts). */
   connection?: Partial<NonNullable<Parameters<typeof connect>[0]>>;
 }
@@ -64,6 +82,7 @@ export class NatsBus implements Bus {
     private readonly js: JetStreamClient,
     private readonly jsm: JetStreamManager,
     private readonly name: string,
+    private readonly maxDeliveries: number,
   ) {
     void this.watchStatus();
   }
@@ -84,22 +103,30 @@ export class NatsBus implements Bus {
     });
     try {
       const jsm = await jetstreamManager(nc);
-      const config = {
+      const asked = options.streamReplicas ?? 1;
+      // a standalone server accepts num_replicas > 1 in an update and then cannot serve the stream: ask a cluster only
+      const clustered = nc.info?.cluster !== undefined;
+      if (asked > 1 && !clustered) console.warn(`[bus] ${options.name}: NATS_STREAM_REPLICAS=${asked}, but ${nc.getServer()} is not clustered; the streams keep 1 replica`);
+      const replicas = clustered ? asked : 1;
+      await ensureStream(jsm, options.name, {
+        name: EVENTS_STREAM,
         subjects: EVENT_STREAM_SUBJECTS,
         retention: RetentionPolicy.Limits,
         max_age: nanos(options.streamMaxAgeMs ?? 7 * 24 * 60 * 60 * 1000),
         duplicate_window: nanos(120_000),
-        num_replicas: options.streamReplicas ?? 1,
-      };
-      try {
-        await jsm.streams.info(EVENTS_STREAM);
-        await jsm.streams.update(EVENTS_STREAM, config);
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-        await jsm.streams.add({ name: EVENTS_STREAM, storage: StorageType.File, ...config });
-      }
-      console.log(`[bus] ${options.name}: connected to NATS ${nc.getServer()} (server ${nc.info?.version ?? '?'}), stream ${EVENTS_STREAM} ready`);
-      return new NatsBus(nc, jetstream(nc), jsm, options.name);
+        num_replicas: replicas,
+      });
+      // dead letters wait for an operator: no age limit; direct get serves the API's listing
+      await ensureStream(jsm, options.name, {
+        name: DEAD_LETTERS_STREAM,
+        subjects: DEAD_LETTER_SUBJECTS,
+        retention: RetentionPolicy.Limits,
+        duplicate_window: nanos(120_000),
+        allow_direct: true,
+        num_replicas: replicas,
+      });
+      console.log(`[bus] ${options.name}: connected to NATS ${nc.getServer()} (server ${nc.info?.version ?? '?'}), streams ${EVENTS_STREAM} and ${DEAD_LETTERS_STREAM} ready`);
+      return new NatsBus(nc, jetstream(nc), jsm, options.name, Math.max(1, options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES));
     } catch (err) {
       await nc.close();
       throw err;
@@ -244,6 +271,10 @@ export class NatsBus implements Bus {
         waitConnected: async () => {
           while (!this.connected && !this.nc.isClosed()) await this.reconnected.wait(1_000);
         },
+        deadLetter: async (letter: DeadLetterRecord) => {
+          await this.js.publish(subjects.deadLetter(letter.consumer), encode(letter), { msgID: `${letter.consumer}:${letter.seq}`, timeout: 5_000 });
+        },
+        maxDeliveries: this.maxDeliveries,
       },
       spec,
       handler as BatchHandler<unknown>,
@@ -256,6 +287,55 @@ export class NatsBus implements Bus {
         await consumer.stop();
       },
     };
+  }
+
+  readonly deadLetters: DeadLetterStore = {
+    list: async (query: DeadLetterQuery) => {
+      const filter = query.consumer !== undefined ? subjects.deadLetter(query.consumer) : DEAD_LETTER_SUBJECTS[0];
+      const info = await this.jsm.streams.info(DEAD_LETTERS_STREAM, { subjects_filter: filter });
+      const total = Object.values(info.state.subjects ?? {}).reduce((a, b) => a + b, 0);
+      const items: DeadLetter[] = [];
+      let seq = info.state.first_seq;
+      for (let skipped = 0; items.length < query.limit; ) {
+        const m = await this.jsm.direct.getMessage(DEAD_LETTERS_STREAM, { seq, next_by_subj: filter });
+        if (!m) break;
+        seq = m.seq + 1;
+        if (skipped++ < query.offset) continue;
+        items.push(toDeadLetter(m.seq, m.json<DeadLetterRecord>()));
+      }
+      return { items, total };
+    },
+    get: async (id: string) => {
+      const seq = deadLetterSeq(id);
+      if (seq === undefined) return undefined;
+      const m = await this.jsm.streams.getMessage(DEAD_LETTERS_STREAM, { seq }).catch((err: unknown) => {
+        if (err instanceof JetStreamApiError && (err.code === JetStreamApiCodes.NoMessageFound || /not found/i.test(err.message))) return null;
+        throw err;
+      });
+      return m ? toDeadLetter(m.seq, m.json<DeadLetterRecord>()) : undefined;
+    },
+    remove: async (id: string) => {
+      const seq = deadLetterSeq(id);
+      if (seq === undefined || !(await this.deadLetters.get(id))) return false;
+      return this.jsm.streams.deleteMessage(DEAD_LETTERS_STREAM, seq, false).catch((err: unknown) => {
+        // removed meanwhile (another API replica): the server's wording differs between versions
+        if (err instanceof JetStreamApiError && (err.code === JetStreamApiCodes.NoMessageFound || /not found/i.test(err.message))) return false;
+        throw err;
+      });
+    },
+    replay: async (id: string) => {
+      const letter = await this.deadLetters.get(id);
+      if (!letter) return undefined;
+      const h = headers();
+      h.set(REPLAY_FOR_HEADER, letter.consumer);
+      await this.js.publish(letter.subject, encode(letter.data), { headers: h, msgID: `replay:${letter.consumer}:${letter.seq}:${id}`, timeout: 5_000 });
+      await this.deadLetters.remove(id);
+      return letter;
+    },
+  };
+
+  async consumerStats(): Promise<ConsumerStats[]> {
+    return Promise.all([...this.consumers].map((c) => c.stats()));
   }
 
   async healthy(): Promise<boolean> {
@@ -276,6 +356,54 @@ export class NatsBus implements Bus {
     })();
     return this.closing;
   }
+}
+
+/**
+ * Creates the stream with the replicas asked for, or updates an existing one without ever lowering its
+ * replicas (an operator may have raised them); raising them is tried, and logged when the cluster refuses.
+ */
+async function ensureStream(jsm: JetStreamManager, who: string, config: Partial<StreamConfig> & { name: string; num_replicas: number }): Promise<void> {
+  let current: StreamConfig;
+  try {
+    current = (await jsm.streams.info(config.name)).config;
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+    try {
+      await jsm.streams.add({ storage: StorageType.File, ...config });
+    } catch (e) {
+      throw new Error(`stream ${config.name} could not be created with ${config.num_replicas} replica(s) (NATS_STREAM_REPLICAS): ${errorMessage(e)}`);
+    }
+    return;
+  }
+  const existing = current.num_replicas;
+  const { name, ...rest } = config;
+  const wanted = { ...rest, num_replicas: Math.max(existing, config.num_replicas) };
+  // every pod start used to update the stream; an update while a stream changes replicas times out
+  const same = (Object.keys(wanted) as Array<keyof typeof wanted>).every((k) => JSON.stringify(current[k]) === JSON.stringify(wanted[k]));
+  if (existing > config.num_replicas) console.log(`[bus] ${who}: stream ${name} keeps its ${existing} replicas (NATS_STREAM_REPLICAS=${config.num_replicas} never lowers them)`);
+  if (same) return;
+  if (existing >= config.num_replicas) {
+    await jsm.streams.update(name, wanted);
+    return;
+  }
+  console.warn(`[bus] ${who}: stream ${name} has ${existing} replica(s), fewer than NATS_STREAM_REPLICAS=${config.num_replicas}; raising it`);
+  try {
+    await jsm.streams.update(name, wanted);
+  } catch (err) {
+    console.warn(`[bus] ${who}: stream ${name} stays at ${existing} replica(s): the cluster refused ${config.num_replicas} (${errorMessage(err)})`);
+    const unchangedReplicas = { ...rest, num_replicas: existing };
+    if (!(Object.keys(unchangedReplicas) as Array<keyof typeof unchangedReplicas>).every((k) => JSON.stringify(current[k]) === JSON.stringify(unchangedReplicas[k]))) {
+      await jsm.streams.update(name, unchangedReplicas);
+    }
+  }
+}
+
+function deadLetterSeq(id: string): number | undefined {
+  return /^[1-9][0-9]{0,15}$/.test(id) ? Number(id) : undefined;
+}
+
+function toDeadLetter(seq: number, r: DeadLetterRecord): DeadLetter {
+  return { id: String(seq), consumer: r.consumer, subject: r.subject, seq: r.seq, data: r.data, error: r.error, attempts: r.attempts, deadLetteredAt: r.deadLetteredAt };
 }
 
 function isNotFound(err: unknown): boolean {

@@ -1,8 +1,10 @@
 /**
  * One durable pull consumer of the events stream: a puller fetches into a bounded local queue, a
- * processor hands batches to the handler (one in flight), acks each message once the handler resolved
- * and naks with a back-off when it rejected. Both loops survive NATS restarts: the puller re-creates the
- * consumer when it is gone and fetches again.
+ * processor hands batches to the handler (one in flight). A rejected batch is split until the failing
+ * messages are alone (poison-isolation.ts): the others are acked at once, a failing one is nak'd with a
+ * back-off, and after BUS_MAX_DELIVERIES it is published to the dead-letter stream and acked. A handler
+ * that does not settle within the ack wait counts as failed (the server redelivers it then anyway).
+ * Both loops survive NATS restarts: the puller re-creates the consumer when it is gone and fetches again.
  */
 import {
   AckPolicy,
@@ -16,8 +18,9 @@ import {
   type JsMsg,
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
-import type { BatchHandler, ConsumerSpec, DurableMessage } from '../bus.js';
+import type { BatchHandler, ConsumerSpec, ConsumerStats, DurableMessage } from '../bus.js';
 import { decode, errorMessage } from '../codec.js';
+import { BatchIsolator, CONSUMER_STALL_MS, withinAckWait } from '../poison-isolation.js';
 import { Signal, delay, redeliveryDelayMs } from '../signal.js';
 import { EVENTS_STREAM } from '../subjects.js';
 import { subjectMatches } from '../subject-match.js';
@@ -29,7 +32,24 @@ export interface ConsumerHost {
   serverVersion(): string;
   /** Resolves once connected (at once when connected): requests sent while disconnected only time out. */
   waitConnected(): Promise<void>;
+  /** Stores a dead letter durably (resolves once the dead-letter stream acked it). */
+  deadLetter(letter: DeadLetterRecord): Promise<void>;
+  maxDeliveries: number;
 }
+
+/** A dead letter as published on the dead-letter stream (its id is its sequence there). */
+export interface DeadLetterRecord {
+  consumer: string;
+  subject: string;
+  seq: number;
+  data: unknown;
+  error: string;
+  attempts: number;
+  deadLetteredAt: string;
+}
+
+/** Header of a replayed dead letter: only the named durable consumer processes it; the others ack it. */
+export const REPLAY_FOR_HEADER = 'Csms-Replay-For';
 
 /** How long one pull request stays open on the server. Short enough to notice a lost server quickly. */
 const FETCH_EXPIRES_MS = 5_000;
@@ -51,6 +71,10 @@ export class NatsConsumer {
   private readonly maxBatch: number;
   private readonly maxWaitMs: number;
   private readonly ackWaitMs: number;
+  private readonly isolator: BatchIsolator;
+  private redelivered = 0;
+  private deadLettered = 0;
+  private lastProgressAt = Date.now();
 
   constructor(
     private readonly host: ConsumerHost,
@@ -60,6 +84,30 @@ export class NatsConsumer {
     this.maxBatch = Math.max(1, spec.maxBatch ?? 256);
     this.maxWaitMs = Math.max(0, spec.maxWaitMs ?? 10);
     this.ackWaitMs = Math.max(1_000, spec.ackWaitMs ?? 30_000);
+    this.isolator = new BatchIsolator(host.maxDeliveries);
+  }
+
+  get durable(): string {
+    return this.spec.durable;
+  }
+
+  /** Pending from the server (shared by every replica of the service); the counts are this process's. */
+  async stats(): Promise<ConsumerStats> {
+    let pending = 0;
+    try {
+      const info = await this.host.jsm.consumers.info(EVENTS_STREAM, this.spec.durable);
+      pending = info.num_pending + info.num_ack_pending;
+    } catch {
+      pending = this.queue.length;
+    }
+    if (pending === 0) this.lastProgressAt = Date.now();
+    return {
+      consumer: this.spec.durable,
+      pending,
+      redelivered: this.redelivered,
+      deadLettered: this.deadLettered,
+      stalled: pending > 0 && Date.now() - this.lastProgressAt > CONSUMER_STALL_MS,
+    };
   }
 
   /** Creates or updates the durable consumer, then starts the loops. */
@@ -169,6 +217,8 @@ export class NatsConsumer {
       if (this.queue.length === 0) {
         if (this.stopped) break;
         await this.arrived.wait();
+        // idle, not stalled: the stall clock starts when something is owed
+        this.lastProgressAt = Date.now();
         continue;
       }
       if (this.queue.length < this.maxBatch && this.maxWaitMs > 0 && !this.stopped) await delay(this.maxWaitMs);
@@ -182,32 +232,69 @@ export class NatsConsumer {
   }
 
   private async handle(taken: JsMsg[]): Promise<void> {
-    const mine: JsMsg[] = [];
+    const mine = new Map<number, JsMsg>();
     const batch: DurableMessage<unknown>[] = [];
     for (const m of taken) {
-      if (!this.spec.filterSubjects.some((f) => subjectMatches(f, m.subject))) {
+      const replayFor = m.headers?.get(REPLAY_FOR_HEADER);
+      if (!this.spec.filterSubjects.some((f) => subjectMatches(f, m.subject)) || (replayFor && replayFor !== this.spec.durable)) {
         m.ack();
         continue;
       }
+      if (m.info.deliveryCount > 1) this.redelivered++;
       let data: unknown;
       try {
         data = decode<unknown>(m.data);
       } catch (err) {
-        console.error(`[bus] consumer ${this.spec.durable}: seq ${m.seq} on ${m.subject} is not JSON (${errorMessage(err)}); terminated`);
-        m.term();
+        // nothing can ever process it: straight to the dead letters, raw text kept for the operator
+        await this.deadLetter(m, new TextDecoder().decode(m.data), `not JSON: ${errorMessage(err)}`);
         continue;
       }
-      mine.push(m);
+      mine.set(m.seq, m);
       batch.push({ subject: m.subject, data, seq: m.seq, deliveryCount: m.info.deliveryCount });
     }
     if (batch.length === 0) return;
-    try {
-      await this.handler(batch);
-      for (const m of mine) m.ack();
-    } catch (err) {
-      const backOff = redeliveryDelayMs(batch[0].deliveryCount);
-      console.warn(`[bus] consumer ${this.spec.durable}: batch of ${batch.length} rejected (${errorMessage(err)}); redelivery in ${backOff} ms`);
-      for (const m of mine) m.nak(backOff);
+    const outcome = await this.isolator.run(batch, (part) => {
+      // splitting a large batch may take longer than the ack wait: each attempt restarts the server's clock
+      for (const p of part) mine.get(p.seq)?.working();
+      return withinAckWait(() => this.handler(part), this.ackWaitMs);
+    });
+    for (const m of outcome.ok) mine.get(m.seq)?.ack();
+    for (const { message, error } of outcome.deadLetter) {
+      const m = mine.get(message.seq);
+      if (m) await this.deadLetter(m, message.data, error);
     }
+    if (outcome.ok.length > 0) this.lastProgressAt = Date.now();
+    if (outcome.retry.length > 0) {
+      const first = outcome.retry[0];
+      const backOff = redeliveryDelayMs(first.message.deliveryCount);
+      console.warn(
+        `[bus] consumer ${this.spec.durable}: ${outcome.retry.length} of ${batch.length} messages failed (seq ${first.message.seq}: ${first.error}); redelivery in ${backOff} ms`,
+      );
+      for (const { message } of outcome.retry) mine.get(message.seq)?.nak(redeliveryDelayMs(message.deliveryCount));
+    }
+  }
+
+  /** Publishes to the dead-letter stream, then acks off the events stream; nak'd if it could not be stored. */
+  private async deadLetter(m: JsMsg, data: unknown, error: string): Promise<void> {
+    try {
+      await this.host.deadLetter({
+        consumer: this.spec.durable,
+        subject: m.subject,
+        seq: m.seq,
+        data,
+        error,
+        attempts: m.info.deliveryCount,
+        deadLetteredAt: new Date().toISOString(),
+      });
+    } catch (err) {
+      console.error(`[bus] consumer ${this.spec.durable}: could not store the dead letter of seq ${m.seq} (${errorMessage(err)}); redelivering it`);
+      m.nak(redeliveryDelayMs(m.info.deliveryCount));
+      return;
+    }
+    m.ack();
+    this.deadLettered++;
+    this.lastProgressAt = Date.now();
+    this.isolator.forget(m.seq);
+    console.error(`[bus] consumer ${this.spec.durable}: seq ${m.seq} on ${m.subject} failed ${m.info.deliveryCount} deliveries (${error}); dead-lettered`);
   }
 }

@@ -10,12 +10,22 @@ import { waitFor } from '#csms/testing';
 
 const uid = (): string => randomBytes(4).toString('hex');
 
-export function busContract(name: string, factory: () => Promise<Bus>): void {
+/** Polls until `get` gives a value. */
+async function eventually<T>(get: () => Promise<T | undefined>, what: string, deadlineMs = 20_000): Promise<T> {
+  let value: T | undefined;
+  await waitFor(async () => (value = await get()) !== undefined, what, deadlineMs);
+  return value as T;
+}
+
+/** Deliveries the contract's poison tests expect before a dead letter: pass it to the bus the factory makes. */
+export const CONTRACT_MAX_DELIVERIES = 3;
+
+export function busContract(name: string, factory: (options: { maxDeliveries: number }) => Promise<Bus>): void {
   describe(`Bus contract: ${name}`, () => {
     let bus: Bus;
     const subs: Subscription[] = [];
     beforeEach(async () => {
-      bus = await factory();
+      bus = await factory({ maxDeliveries: CONTRACT_MAX_DELIVERIES });
     });
     afterEach(async () => {
       for (const s of subs.splice(0)) await s.unsubscribe();
@@ -109,7 +119,7 @@ export function busContract(name: string, factory: () => Promise<Bus>): void {
       expect(got[1].seq).toBeLessThan(got[2].seq);
     });
 
-    test('a rejected batch is redelivered with deliveryCount 2; two durable names each get everything', async () => {
+    test('a rejected batch is split at once and every message still arrives; two durable names each get everything', async () => {
       const id = `cp-${uid()}`;
       const subject = subjects.event(id, 'StopTransaction');
       for (let n = 1; n <= 5; n++) await bus.publishDurable(subject, n);
@@ -118,7 +128,7 @@ export function busContract(name: string, factory: () => Promise<Bus>): void {
       subs.push(await bus.consume<number>({ durable: `a-${id}`, filterSubjects: [subject] }, async (batch) => {
         if (rejected === 0) {
           rejected = batch.length;
-          throw new Error('database down');
+          throw new Error('flaky once');
         }
         first.push(...batch);
       }));
@@ -130,9 +140,113 @@ export function busContract(name: string, factory: () => Promise<Bus>): void {
       await waitFor(() => new Set(first.map((m) => m.data)).size === 5 && second.length === 5, 'both consumers');
       expect(second).toEqual([1, 2, 3, 4, 5]);
       expect(rejected).toBeGreaterThan(0);
-      const redelivered = first.filter((m) => m.deliveryCount === 2).map((m) => m.data);
-      expect(redelivered.length).toBe(rejected);
-      expect(first.filter((m) => m.deliveryCount === 1).length).toBe(5 - rejected);
+      expect(first.map((m) => m.data).sort()).toEqual([1, 2, 3, 4, 5]);
+      expect((await bus.deadLetters.list({ consumer: `a-${id}`, limit: 10, offset: 0 })).total).toBe(0);
+    });
+
+    test('a poison message: the innocents of its batch are processed in the first delivery, it is dead-lettered after the last attempt, later messages flow', async () => {
+      const id = `cp-${uid()}`;
+      const durable = `poison-${id}`;
+      const subject = subjects.event(id, 'MeterValues');
+      const poison = { n: 3, poison: true };
+      for (const data of [{ n: 1 }, { n: 2 }, poison, { n: 4 }, { n: 5 }]) await bus.publishDurable(subject, data);
+      const stored: Array<DurableMessage<{ n: number; poison?: boolean }>> = [];
+      const poisonDeliveries: number[] = [];
+      subs.push(await bus.consume<{ n: number; poison?: boolean }>({ durable, filterSubjects: [subject] }, async (batch) => {
+        const bad = batch.find((m) => m.data.poison);
+        if (bad) {
+          poisonDeliveries.push(bad.deliveryCount);
+          throw new Error('value out of range for type integer');
+        }
+        stored.push(...batch);
+      }));
+      await waitFor(() => stored.length === 4, 'the four innocents');
+      expect(stored.map((m) => m.data.n).sort()).toEqual([1, 2, 4, 5]);
+      expect(stored.every((m) => m.deliveryCount === 1)).toBe(true);
+
+      const letters = await eventually(async () => {
+        const page = await bus.deadLetters.list({ consumer: durable, limit: 10, offset: 0 });
+        return page.total === 1 ? page : undefined;
+      }, 'the dead letter');
+      const [letter] = letters.items;
+      expect(letter).toMatchObject({ consumer: durable, subject, data: poison, attempts: CONTRACT_MAX_DELIVERIES, error: 'value out of range for type integer' });
+      expect(Math.max(...poisonDeliveries)).toBe(CONTRACT_MAX_DELIVERIES);
+      expect(await bus.deadLetters.get(letter.id)).toEqual(letter);
+      expect((await bus.deadLetters.list({ consumer: `other-${id}`, limit: 10, offset: 0 })).total).toBe(0);
+
+      // the floor moved past it: a later message is stored, the poison is not handed again
+      await bus.publishDurable(subject, { n: 6 });
+      await waitFor(() => stored.some((m) => m.data.n === 6), 'a later message');
+      const deliveriesSoFar = poisonDeliveries.length;
+      const stats = await eventually(async () => {
+        const s = (await bus.consumerStats()).find((c) => c.consumer === durable);
+        return s && s.pending === 0 ? s : undefined;
+      }, 'nothing pending');
+      expect(stats).toMatchObject({ deadLettered: 1, stalled: false });
+      expect(stats.redelivered).toBeGreaterThanOrEqual(CONTRACT_MAX_DELIVERIES - 1);
+      expect(poisonDeliveries.length).toBe(deliveriesSoFar);
+    });
+
+    test('replay after a fix: the dead letter goes back to its own consumer only, and leaves the store', async () => {
+      const id = `cp-${uid()}`;
+      const durable = `replay-${id}`;
+      const subject = subjects.event(id, 'StatusNotification');
+      let fixed = false;
+      const stored: Array<DurableMessage<string>> = [];
+      const bystander: string[] = [];
+      subs.push(await bus.consume<string>({ durable, filterSubjects: [subject] }, async (batch) => {
+        if (!fixed && batch.some((m) => m.data === 'bad')) throw new Error('constraint violated');
+        stored.push(...batch);
+      }));
+      subs.push(await bus.consume<string>({ durable: `bystander-${id}`, filterSubjects: [subject] }, async (batch) => void bystander.push(...batch.map((m) => m.data))));
+      for (const data of ['ok-1', 'bad', 'ok-2']) await bus.publishDurable(subject, data);
+      const letter = await eventually(async () => (await bus.deadLetters.list({ consumer: durable, limit: 1, offset: 0 })).items[0], 'dead letter');
+      expect(bystander).toEqual(['ok-1', 'bad', 'ok-2']);
+      fixed = true;
+      expect(await bus.deadLetters.replay(letter.id)).toMatchObject({ id: letter.id, data: 'bad' });
+      await waitFor(() => stored.some((m) => m.data === 'bad'), 'the replayed message');
+      expect(stored.find((m) => m.data === 'bad')?.deliveryCount).toBe(1);
+      expect(await bus.deadLetters.get(letter.id)).toBeUndefined();
+      await bus.publishDurable(subject, 'ok-3');
+      await waitFor(() => bystander.includes('ok-3'), 'bystander sentinel');
+      expect(bystander).toEqual(['ok-1', 'bad', 'ok-2', 'ok-3']);
+      expect(await bus.deadLetters.replay(letter.id)).toBeUndefined();
+      expect(await bus.deadLetters.remove(letter.id)).toBe(false);
+    });
+
+    test('an outage (every message fails) dead-letters nothing: all of it is redelivered until it works', async () => {
+      const id = `cp-${uid()}`;
+      const durable = `outage-${id}`;
+      const subject = subjects.event(id, 'MeterValues');
+      let down = true;
+      let maxDelivery = 0;
+      const stored: number[] = [];
+      subs.push(await bus.consume<number>({ durable, filterSubjects: [subject] }, async (batch) => {
+        maxDelivery = Math.max(maxDelivery, ...batch.map((m) => m.deliveryCount));
+        if (down) throw new Error('connection refused');
+        stored.push(...batch.map((m) => m.data));
+      }));
+      for (let n = 1; n <= 4; n++) await bus.publishDurable(subject, n);
+      await waitFor(() => maxDelivery > CONTRACT_MAX_DELIVERIES, 'more deliveries than allowed for a poison message', 30_000);
+      down = false;
+      await waitFor(() => new Set(stored).size === 4, 'everything after the outage', 30_000);
+      expect((await bus.deadLetters.list({ consumer: durable, limit: 10, offset: 0 })).total).toBe(0);
+    });
+
+    test('a handler that never settles gets its message again after the ack wait', async () => {
+      const id = `cp-${uid()}`;
+      const subject = subjects.event(id, 'StopTransaction');
+      const calls: number[] = [];
+      const stored: number[] = [];
+      subs.push(await bus.consume<string>({ durable: `hang-${id}`, filterSubjects: [subject], ackWaitMs: 1_000 }, async (batch) => {
+        calls.push(batch[0].deliveryCount);
+        if (calls.length === 1) return new Promise<void>(() => undefined);
+        stored.push(...batch.map((m) => m.deliveryCount));
+      }));
+      await bus.publishDurable(subject, 'stop');
+      await waitFor(() => stored.length === 1, 'redelivered after the ack wait', 30_000);
+      expect(calls[0]).toBe(1);
+      expect(stored[0]).toBeGreaterThan(1);
     });
 
     test('healthy while open', async () => {

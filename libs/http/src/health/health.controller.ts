@@ -1,6 +1,14 @@
 import { Controller, Get, HttpException, HttpStatus, Inject } from '@nestjs/common';
 import { readinessGauge } from './http-metrics.js';
-import { READINESS_CHECKS, runReadinessChecks, type ReadinessCheck } from './readiness.js';
+import { READINESS_CHECKS, readinessReasons, runReadinessChecks, type ReadinessCheck } from './readiness.js';
+
+interface ReadyBody {
+  status: 'ready';
+  checks: Record<string, boolean>;
+  /** Checks that failed without making the process not ready (e.g. dead letters waiting). */
+  degraded?: string[];
+  reasons?: string[];
+}
 
 @Controller('health')
 export class HealthController {
@@ -12,13 +20,18 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Readiness: every dependency this process needs answers (bus, database). */
+  /** Readiness: every dependency this process needs answers (bus, database), and no consumer is stalled. */
   @Get('ready')
-  async ready(): Promise<{ status: 'ready'; checks: Record<string, boolean> }> {
+  async ready(): Promise<ReadyBody> {
     const checks = await runReadinessChecks(this.checks);
-    const ready = Object.values(checks).every(Boolean);
+    const failed = this.checks.filter((c) => !checks[c.name]);
+    const reasons = failed.length > 0 ? await readinessReasons(this.checks, checks) : [];
+    const ready = failed.every((c) => c.degradesOnly);
     readinessGauge.set(ready ? 1 : 0);
-    if (ready) return { status: 'ready', checks };
-    throw new HttpException({ status: 'not-ready', checks }, HttpStatus.SERVICE_UNAVAILABLE);
+    if (ready) {
+      const degraded = failed.map((c) => c.name);
+      return { status: 'ready', checks, ...(degraded.length > 0 ? { degraded, reasons } : {}) };
+    }
+    throw new HttpException({ status: 'not-ready', checks, ...(reasons.length > 0 ? { reasons } : {}) }, HttpStatus.SERVICE_UNAVAILABLE);
   }
 }

@@ -1,0 +1,68 @@
+import { Controller, Delete, Get, HttpCode, HttpException, HttpStatus, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { IsOptional } from 'class-validator';
+import { BUS, type Bus, type DeadLetter } from '#csms/bus';
+import { PageLimit, PageOffset, PlainText, WholeNumber } from '#csms/http';
+
+class DeadLettersQueryDto {
+  /** A durable consumer name, e.g. metering-meter-values. */
+  @IsOptional()
+  @PlainText(200)
+  consumer?: string;
+
+  @PageLimit(1000)
+  limit?: number;
+
+  @PageOffset()
+  offset?: number;
+}
+
+class DeadLetterIdPath {
+  @WholeNumber(1, Number.MAX_SAFE_INTEGER)
+  id!: number;
+}
+
+const notFound = (id: number): HttpException => new HttpException({ error: 'not_found', message: `dead letter ${id} does not exist (replayed or deleted?)` }, HttpStatus.NOT_FOUND);
+
+/**
+ * The messages a consumer gave up on (issue 14 §1; docs/deploy.md "When a message cannot be processed").
+ * The dead letters live on the bus (JetStream stream OCPP_DEAD_LETTERS, or the all-in-one's journal),
+ * so the gateway reads them there: no service has to answer for them.
+ */
+@ApiTags('dead-letters')
+@Controller('api/v1/dead-letters')
+export class DeadLettersController {
+  constructor(@Inject(BUS) private readonly bus: Bus) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Dead letters, oldest first; filter by consumer, page with limit/offset' })
+  list(@Query() query: DeadLettersQueryDto): Promise<{ items: DeadLetter[]; total: number; limit: number; offset: number }> {
+    const limit = query.limit ?? 100;
+    const offset = query.offset ?? 0;
+    return this.bus.deadLetters.list({ consumer: query.consumer, limit, offset }).then((page) => ({ ...page, limit, offset }));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One dead letter: consumer, subject, payload, error, attempts' })
+  async get(@Param() { id }: DeadLetterIdPath): Promise<DeadLetter> {
+    const letter = await this.bus.deadLetters.get(String(id));
+    if (!letter) throw notFound(id);
+    return letter;
+  }
+
+  @Post(':id/replay')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Publish it again on its subject for its consumer only (after a fix), and remove it' })
+  async replay(@Param() { id }: DeadLetterIdPath): Promise<{ replayed: DeadLetter }> {
+    const letter = await this.bus.deadLetters.replay(String(id));
+    if (!letter) throw notFound(id);
+    return { replayed: letter };
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Drop it for good' })
+  async remove(@Param() { id }: DeadLetterIdPath): Promise<void> {
+    if (!(await this.bus.deadLetters.remove(String(id)))) throw notFound(id);
+  }
+}
