@@ -20,6 +20,8 @@ export interface CallOptions {
   deadline?: number;
   /** Clock for the deadline (tests). */
   now?: () => number;
+  /** Called once the CALL was written to the transport (it may be queued before that). */
+  onSent?: () => void;
 }
 
 export type ResponseFrame = Extract<ParsedFrame, { kind: 'result' | 'error' }>;
@@ -107,6 +109,7 @@ interface QueuedCall {
   timeoutMs: number;
   deadline?: number;
   now: () => number;
+  onSent?: () => void;
   /** Drops the call from the queue at its deadline (queued calls with a deadline only). */
   expiry?: ReturnType<typeof setTimeout>;
   resolve: (value: unknown) => void;
@@ -154,6 +157,7 @@ export class RpcSession {
         timeoutMs: options.timeoutMs ?? this.options.defaultTimeoutMs,
         deadline: options.deadline,
         now,
+        onSent: options.onSent,
         // The CALLRESULT payload was validated against R's schema before it reaches here.
         resolve: resolve as (value: unknown) => void,
         reject,
@@ -246,6 +250,7 @@ export class RpcSession {
         timer: setTimeout(() => this.onTimeout(call), timeoutMs),
       };
       this.outstanding = call;
+      next.onSent?.();
     }
   }
 
