@@ -83,6 +83,12 @@ export interface ConnectAuthRequest {
   clientCertificateO?: string;
 }
 
+/** Auth's answer on `subjects.authReady`. */
+export interface AuthReadyReply {
+  ready: boolean;
+  reason?: string;
+}
+
 export type ConnectAuthReply =
   | { decision: 'accept'; chargerId: string }
   | { decision: 'unauthorized'; reason: string }

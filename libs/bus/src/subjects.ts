@@ -10,6 +10,7 @@
  *                                  durable in the same stream, for services and live dashboards
  *   ocpp.v16.seen                  periodic last-seen batches from each gateway (not durable)
  *   svc.auth.connect               the gateway's upgrade decision
+ *   svc.auth.ready                 whether auth can decide upgrades now (gateway readiness)
  *   api.<service>.<verb>           the HTTP API's questions to the services
  */
 import { identityToToken, tokenToIdentity } from './identity-token.js';
@@ -59,6 +60,8 @@ export const subjects = {
   factsOf: (kind: FactKind): string => `${ROOT}.fact.*.${kind}`,
   seen: `${ROOT}.seen`,
   authConnect: 'svc.auth.connect',
+  /** Whether auth can decide upgrades now (its database answers): the gateway's readiness asks it. */
+  authReady: 'svc.auth.ready',
   api: (service: ApiService, verb: string): string => `api.${service}.${verb}`,
 };
 

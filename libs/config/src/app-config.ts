@@ -27,6 +27,8 @@ export interface AppConfig {
   /** THROTTLE_*: the failed-login slow-down (libs/auth connect-throttle.ts). */
   connectThrottle: { pairMaxFailures: number; identityMaxFailures: number; addressMaxIdentities: number; windowMs: number; baseBackoffMs: number; maxBackoffMs: number };
   provisionalChargerTtlS: number;
+  /** API_*_TIMEOUT_MS: idle and receive limits of the HTTP listener. */
+  httpTimeouts: { keepAliveTimeoutMs: number; headersTimeoutMs: number; requestTimeoutMs: number };
 }
 
 export interface NatsClientConfig {
@@ -73,6 +75,11 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxBackoffMs: (v.THROTTLE_MAX_BACKOFF_S as number) * 1000,
     },
     provisionalChargerTtlS: v.PROVISIONAL_CHARGER_TTL_S as number,
+    httpTimeouts: {
+      keepAliveTimeoutMs: v.API_KEEP_ALIVE_TIMEOUT_MS as number,
+      headersTimeoutMs: v.API_HEADERS_TIMEOUT_MS as number,
+      requestTimeoutMs: v.API_REQUEST_TIMEOUT_MS as number,
+    },
   };
 }
 

@@ -8,6 +8,7 @@ import { BusModule, BusTransport, createBus, type Bus } from '#csms/bus';
 import { loadAppConfig, type AppConfig } from '#csms/config';
 import { HealthModule, apiValidationPipe, type ReadinessCheck } from '#csms/http';
 import { PersistenceModule, databaseAnswers, describeDatabase, openDataSource } from '#csms/persistence';
+import { applyHttpTimeouts } from './http-timeouts.js';
 import { waitFor } from './wait-for.js';
 
 export type ServiceName = 'gateway' | 'auth' | 'config-manager' | 'metering' | 'csms';
@@ -26,6 +27,8 @@ export interface ServiceDefinition {
   allowInProcessBus: boolean;
   /** Serve the OpenAPI document at /api/docs (the process that serves the operator API). */
   openApi: boolean;
+  /** Readiness checks of this process beyond the bus and the database (a gateway: auth reachable). */
+  readiness?: (bus: Bus) => ReadinessCheck[];
 }
 
 export interface RunningService {
@@ -81,6 +84,7 @@ export async function runService(def: ServiceDefinition, env: NodeJS.ProcessEnv 
     const ds = dataSource;
     checks.push({ name: 'database', check: () => databaseAnswers(ds) });
   }
+  checks.push(...(def.readiness?.(bus) ?? []));
 
   @Module({
     imports: [
@@ -100,6 +104,7 @@ export async function runService(def: ServiceDefinition, env: NodeJS.ProcessEnv 
   }
   app.connectMicroservice({ strategy: new BusTransport(bus, def.name) }, { inheritAppConfig: true });
   await app.startAllMicroservices();
+  applyHttpTimeouts(app.getHttpServer(), config.httpTimeouts);
   await app.listen(config.apiPort);
   const address = app.getHttpServer().address();
   const apiPort = typeof address === 'object' && address ? address.port : config.apiPort;

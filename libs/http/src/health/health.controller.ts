@@ -1,5 +1,5 @@
 import { Controller, Get, HttpException, HttpStatus, Inject } from '@nestjs/common';
-import { READINESS_CHECKS, runReadinessChecks, type ReadinessCheck } from './readiness.js';
+import { READINESS_CHECKS, runReadiness, type ReadinessCheck } from './readiness.js';
 
 @Controller('health')
 export class HealthController {
@@ -11,11 +11,11 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Readiness: every dependency this process needs answers (bus, database). */
+  /** Readiness: every dependency this process needs answers (bus, database; for a gateway, auth), with the reasons when not. */
   @Get('ready')
   async ready(): Promise<{ status: 'ready'; checks: Record<string, boolean> }> {
-    const checks = await runReadinessChecks(this.checks);
+    const { checks, reasons } = await runReadiness(this.checks);
     if (Object.values(checks).every(Boolean)) return { status: 'ready', checks };
-    throw new HttpException({ status: 'not-ready', checks }, HttpStatus.SERVICE_UNAVAILABLE);
+    throw new HttpException({ status: 'not-ready', checks, reasons }, HttpStatus.SERVICE_UNAVAILABLE);
   }
 }
