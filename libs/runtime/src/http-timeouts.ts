@@ -1,4 +1,5 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
 
 /** How long the HTTP API keeps a connection that is not doing anything (API_*_TIMEOUT_MS). */
 export interface HttpTimeouts {
@@ -15,10 +16,10 @@ export interface HttpTimeouts {
  *
  * Node's own limits (v20): `requestTimeout` and `headersTimeout` bound *receiving* a request, not the
  * response, so an event stream (`text/event-stream`, open for hours) is untouched by them;
- * `keepAliveTimeout` closes a connection idle between requests. None of them covers a connection that
- * never sends a byte: the parser only starts its clock at the first byte, so such a socket stayed open
- * forever. That case gets a socket idle timeout of `headersTimeoutMs`, lifted as soon as a request
- * arrives (Node then manages the socket's timeout itself, with keepAliveTimeout between requests).
+ * `keepAliveTimeout` closes a connection idle between requests. None of them reliably covers a connection
+ * that never sends a byte (we saw Node 20 answer one 408 in one setup and keep it open for good in
+ * another, as the issue found on the API port). Such a connection is destroyed once it has
+ * been silent a little longer than `headersTimeoutMs`; the timer is lifted when its first request arrives.
  * `server.timeout` (socket inactivity during a response) stays 0: a quiet event stream is not idle.
  */
 export function applyHttpTimeouts(server: Server, t: HttpTimeouts): void {
@@ -29,7 +30,15 @@ export function applyHttpTimeouts(server: Server, t: HttpTimeouts): void {
   // Check the two receive limits often enough to honour them to within about a second.
   const checking = Math.max(250, Math.min(1_000, Math.floor(server.headersTimeout / 4)));
   (server as Server & { connectionsCheckingInterval?: number }).connectionsCheckingInterval = checking;
-  // One checking interval later than headersTimeout, so a request that started gets Node's 408 instead.
-  server.on('connection', (socket) => socket.setTimeout(server.headersTimeout + checking));
-  server.on('request', (req) => req.socket.setTimeout(0));
+  // One checking interval later than headersTimeout, so a request that started gets Node's 408 instead. A
+  // plain timer, not socket.setTimeout: a 'timeout' listener anywhere on the server would disarm that one.
+  const silentLimitMs = server.headersTimeout + checking;
+  const silent = new WeakMap<object, NodeJS.Timeout>();
+  server.on('connection', (socket: Socket) => {
+    const timer = setTimeout(() => socket.destroy(), silentLimitMs);
+    timer.unref();
+    silent.set(socket, timer);
+    socket.once('close', () => clearTimeout(timer));
+  });
+  server.on('request', (req: IncomingMessage) => clearTimeout(silent.get(req.socket)));
 }
