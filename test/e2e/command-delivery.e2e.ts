@@ -170,7 +170,7 @@ describe('idle API connections (issue 14 §7)', () => {
     socket.on('error', () => undefined); // a reset is a close too
     await new Promise<void>((resolve) => socket.on('close', () => resolve()));
     expect(socket.destroyed).toBe(true);
-  });
+  }, 30_000);
 
   test('an idle keep-alive connection is closed after its response', async () => {
     const socket = tcpConnect(csms.apiPort, '127.0.0.1', () => socket.write('GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n'));
