@@ -158,6 +158,6 @@ test('identities with reserved subject characters work end to end', async () => 
   const pending = api.post(`/api/v1/chargers/${encodeURIComponent(identity)}/commands/ClearCache`, {});
   const call = await c.next((f) => f[0] === 2);
   c.send([3, call[1], { status: 'Accepted' }]);
-  expect((await pending).body).toEqual({ result: { status: 'Accepted' } });
+  expect((await pending).body).toMatchObject({ result: { status: 'Accepted' }, commandId: expect.any(String) });
   c.ws.close();
 });

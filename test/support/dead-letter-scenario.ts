@@ -72,7 +72,7 @@ export async function poisonScenario(target: PoisonScenarioTarget, prefix: strin
   const ready = await apiClient(target.meteringUrl).get('/health/ready');
   expect(ready.status).toBe(200);
   expect(ready.body).toMatchObject({ status: 'ready', degraded: ['deadLetters'] });
-  expect(ready.body.reasons.join(' ')).toMatch(/dead letter/);
+  expect(ready.body.reasons.deadLetters).toMatch(/dead letter/);
 
   expect((await api.get(`/api/v1/dead-letters/${String(first.id)}`)).body).toMatchObject({ id: first.id, consumer: CONSUMER });
   expect((await api.get('/api/v1/dead-letters?limit=0')).status).toBe(400);

@@ -1,6 +1,6 @@
 import { AUTH_ENTITIES, AUTH_MIGRATIONS, AuthApiModule, AuthModule, authOptionsFromConfig } from '#csms/auth';
 import { CONFIG_MANAGER_ENTITIES, CONFIG_MANAGER_MIGRATIONS, ConfigManagerModule, ConfigurationApiModule, RegistryApiModule } from '#csms/config-manager';
-import { DashboardModule, GatewayModule, gatewayOptionsFromConfig } from '#csms/gateway';
+import { DashboardModule, GatewayModule, authReadiness, gatewayOptionsFromConfig } from '#csms/gateway';
 import { METERING_ENTITIES, METERING_MIGRATIONS, MeteringApiModule, MeteringModule } from '#csms/metering';
 import { main } from '#csms/runtime';
 
@@ -11,6 +11,8 @@ main({
   needsDatabase: true,
   allowInProcessBus: true,
   openApi: true,
+  // Ready only when chargers can be accepted: every upgrade asks auth.
+  readiness: (bus) => [authReadiness(bus)],
   entities: [...AUTH_ENTITIES, ...CONFIG_MANAGER_ENTITIES, ...METERING_ENTITIES],
   migrations: [...AUTH_MIGRATIONS, ...CONFIG_MANAGER_MIGRATIONS, ...METERING_MIGRATIONS],
   modules: (config) => [

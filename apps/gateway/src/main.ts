@@ -1,6 +1,6 @@
 import { AuthApiModule } from '#csms/auth';
 import { ConfigurationApiModule, RegistryApiModule } from '#csms/config-manager';
-import { DashboardModule, GatewayModule, gatewayOptionsFromConfig } from '#csms/gateway';
+import { DashboardModule, GatewayModule, authReadiness, gatewayOptionsFromConfig } from '#csms/gateway';
 import { MeteringApiModule } from '#csms/metering';
 import { main } from '#csms/runtime';
 
@@ -12,6 +12,8 @@ main({
   needsDatabase: false,
   allowInProcessBus: false,
   openApi: true,
+  // Ready only when chargers can be accepted: every upgrade asks auth.
+  readiness: (bus) => [authReadiness(bus)],
   entities: [],
   migrations: [],
   modules: (config) => [GatewayModule.forRoot(gatewayOptionsFromConfig(config)), RegistryApiModule, ConfigurationApiModule, AuthApiModule, MeteringApiModule, DashboardModule.forRoot()],

@@ -1,13 +1,18 @@
 import { Controller, Inject, type OnApplicationShutdown } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
-import { subjects, type ConnectAuthReply, type ConnectAuthRequest } from '#csms/bus';
+import type { DataSource } from 'typeorm';
+import { subjects, type AuthReadyReply, type ConnectAuthReply, type ConnectAuthRequest } from '#csms/bus';
 import { ok, type ServiceReply } from '#csms/http';
+import { DATA_SOURCE, databaseAnswers } from '#csms/persistence';
 import { ConnectDecisionService, type ConnectCounters } from './connect-decision.service.js';
 
 /** The gateway's upgrade question, and the counters behind the auth-failure metrics. */
 @Controller()
 export class ConnectController implements OnApplicationShutdown {
-  constructor(@Inject(ConnectDecisionService) private readonly decisions: ConnectDecisionService) {}
+  constructor(
+    @Inject(ConnectDecisionService) private readonly decisions: ConnectDecisionService,
+    @Inject(DATA_SOURCE) private readonly db: DataSource,
+  ) {}
 
   /** The refusals counted in memory since the last flush go to their security events before the process ends. */
   onApplicationShutdown(): Promise<void> {
@@ -17,6 +22,12 @@ export class ConnectController implements OnApplicationShutdown {
   @MessagePattern(subjects.authConnect, { queue: 'auth' })
   connect(req: ConnectAuthRequest): Promise<ConnectAuthReply> {
     return this.decisions.decide(req);
+  }
+
+  /** The gateways' readiness question: can this replica decide upgrades now (its database answers)? */
+  @MessagePattern(subjects.authReady, { queue: 'auth' })
+  async ready(): Promise<AuthReadyReply> {
+    return (await databaseAnswers(this.db)) ? { ready: true } : { ready: false, reason: 'auth database not answering' };
   }
 
   /** Counters of this replica since it started (sum them over replicas in Prometheus). */

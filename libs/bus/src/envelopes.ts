@@ -38,6 +38,8 @@ export interface CommandRequest<P = unknown> {
   timeoutMs?: number;
   /** Who asked (API caller, service name): kept in logs and audit trails. */
   origin?: string;
+  /** The authenticated principal behind an API command, when the API knows one (recorded in the outcome fact). */
+  requestedBy?: string;
 }
 
 export type CommandReply<R = unknown> =
@@ -81,6 +83,12 @@ export interface ConnectAuthRequest {
   clientCertificateO?: string;
 }
 
+/** Auth's answer on `subjects.authReady`. */
+export interface AuthReadyReply {
+  ready: boolean;
+  reason?: string;
+}
+
 export type ConnectAuthReply =
   | { decision: 'accept'; chargerId: string }
   | { decision: 'unauthorized'; reason: string }
@@ -94,6 +102,7 @@ export interface CommandOutcomeFact {
   action: string;
   payload: unknown;
   origin?: string;
+  requestedBy?: string;
   status: CommandReply['status'];
   /** The charger's CALLRESULT payload when status is 'ok'. */
   result?: unknown;
@@ -102,6 +111,8 @@ export interface CommandOutcomeFact {
   /** When the CALL was written to the socket (absent when it never was). */
   sentAt?: string;
   finishedAt: string;
+  /** From the gateway taking the command to its outcome (queue time included). */
+  latencyMs?: number;
   gatewayId: string;
   sessionId: string;
 }

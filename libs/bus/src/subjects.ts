@@ -12,6 +12,7 @@
  *   ocpp.v16.dead.<consumer>       messages a durable consumer could not process, durable in the
  *                                  OCPP_DEAD_LETTERS stream (issue 14 §1)
  *   svc.auth.connect               the gateway's upgrade decision
+ *   svc.auth.ready                 whether auth can decide upgrades now (gateway readiness)
  *   api.<service>.<verb>           the HTTP API's questions to the services
  */
 import { identityToToken, tokenToIdentity } from './identity-token.js';
@@ -67,6 +68,8 @@ export const subjects = {
   /** Where a durable consumer's dead letters go (the durable name encoded as one token). */
   deadLetter: (consumer: string): string => `${ROOT}.dead.${identityToToken(consumer)}`,
   authConnect: 'svc.auth.connect',
+  /** Whether auth can decide upgrades now (its database answers): the gateway's readiness asks it. */
+  authReady: 'svc.auth.ready',
   api: (service: ApiService, verb: string): string => `api.${service}.${verb}`,
 };
 

@@ -30,6 +30,8 @@ export interface AppConfig {
   provisionalChargerTtlS: number;
   /** BUS_MAX_DELIVERIES and NATS_STREAM_REPLICAS (libs/bus poison isolation, stream replicas). */
   bus: { maxDeliveries: number; streamReplicas: number };
+  /** API_*_TIMEOUT_MS: idle and receive limits of the HTTP listener. */
+  httpTimeouts: { keepAliveTimeoutMs: number; headersTimeoutMs: number; requestTimeoutMs: number };
 }
 
 export interface NatsClientConfig {
@@ -78,6 +80,11 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     provisionalChargerTtlS: v.PROVISIONAL_CHARGER_TTL_S as number,
     bus: { maxDeliveries: v.BUS_MAX_DELIVERIES as number, streamReplicas: v.NATS_STREAM_REPLICAS as number },
+    httpTimeouts: {
+      keepAliveTimeoutMs: v.API_KEEP_ALIVE_TIMEOUT_MS as number,
+      headersTimeoutMs: v.API_HEADERS_TIMEOUT_MS as number,
+      requestTimeoutMs: v.API_REQUEST_TIMEOUT_MS as number,
+    },
   };
 }
 

@@ -60,6 +60,10 @@ export const ENV_SPEC: readonly EnvVarSpec[] = [
   { name: 'THROTTLE_MAX_BACKOFF_S', kind: 'int', default: '900', min: 1, max: 86400, usedBy: ['auth', 'csms'], description: 'Longest slow-down.' },
   { name: 'PROVISIONAL_CHARGER_TTL_S', kind: 'int', default: '3600', min: 1, max: 31536000, usedBy: ['auth', 'config-manager', 'csms'], description: 'A charger registered by UNKNOWN_CHARGERS that sends no BootNotification within this time is removed (config-manager: this long after it disconnected).' },
   { name: 'METER_VALUES_RETENTION_DAYS', kind: 'int', default: '0', min: 0, max: 36500, usedBy: ['metering', 'csms'], description: 'Meter values older than this many days are deleted (hourly, in chunks). 0 keeps them forever.' },
+  // HTTP API connection timeouts (issue 14 §7; libs/runtime/src/http-timeouts.ts). An event stream is a long response: none of these cut it.
+  { name: 'API_KEEP_ALIVE_TIMEOUT_MS', kind: 'int', default: '5000', min: 100, max: 600000, usedBy: ['all'], description: 'An HTTP connection idle this long after a response is closed.' },
+  { name: 'API_HEADERS_TIMEOUT_MS', kind: 'int', default: '15000', min: 100, max: 600000, usedBy: ['all'], description: 'Time to receive request headers; also the longest a new HTTP connection may stay silent.' },
+  { name: 'API_REQUEST_TIMEOUT_MS', kind: 'int', default: '60000', min: 100, max: 3600000, usedBy: ['all'], description: 'Time to receive a whole HTTP request (headers and body); not the response.' },
   { name: 'DRAIN_WINDOW_MS', kind: 'int', default: '10000', min: 0, max: 600000, usedBy: ['gateway', 'csms'], description: 'On SIGTERM, charger sockets are closed (1012) spread over this window.' },
   // Poison messages and stream replicas (issue 14 §1, §7; docs/deploy.md "When a message cannot be processed").
   { name: 'BUS_MAX_DELIVERIES', kind: 'int', default: '5', min: 1, max: 1000, usedBy: ['all'], description: 'Deliveries a message may fail alone (while others go through) before a consumer dead-letters it.' },

@@ -2,6 +2,6 @@ export { ok, refuse, type ServiceReply, type ApiErrorBody, type ApiFieldError } 
 export { callService } from './call-service.js';
 export { apiValidationPipe } from './validation.js';
 export { HealthModule } from './health/health.module.js';
-export { type ReadinessCheck, runReadinessChecks } from './health/readiness.js';
+export { type ReadinessCheck, type ReadinessOutcome, type ReadinessReport, runReadinessChecks, runReadiness } from './health/readiness.js';
 export { registerBusMetrics, consumerReadiness } from './health/bus-metrics.js';
 export { ApiTime, ChargerIdPath, ChargerIdentity, Int32Id, PageLimit, PageOffset, PlainText, WholeNumber, INT32_MAX, MAX_OFFSET, EARLIEST_TIME_MS, LATEST_TIME_MS } from './api-params.js';

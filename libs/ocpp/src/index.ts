@@ -35,6 +35,7 @@ export {
   CallTimeoutError,
   CallErrorResponse,
   SessionClosedError,
+  CallExpiredError,
   OutgoingPayloadError,
   CallSendError,
 } from './rpc-session.js';

@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import { parseFrame } from './framing.js';
 import {
   CallErrorResponse,
+  CallExpiredError,
   CallSendError,
   CallTimeoutError,
   OutgoingPayloadError,
@@ -187,5 +188,44 @@ describe('RpcSession', () => {
     expect(sent).toHaveLength(1);
     session.close();
     await expect(second).rejects.toBeInstanceOf(SessionClosedError);
+  });
+  describe('deadlines (issue 14 §4: a command queued behind an unanswered CALL is never sent after its caller gave up)', () => {
+    it('a queued call leaves the queue at its deadline and is never sent, even when the queue moves later', async () => {
+      const { session, sent, answer } = harness();
+      const first = session.call('Reset', RESET, { timeoutMs: 60_000 });
+      const second = session.call('ClearCache', {}, { deadline: Date.now() + 5_000 });
+      const err = second.catch((e: unknown) => e);
+      jest.advanceTimersByTime(5_000);
+      expect(await err).toBeInstanceOf(CallExpiredError);
+      expect(await err).toMatchObject({ code: 'RPC_EXPIRED', action: 'ClearCache' });
+      answer(0, { status: 'Accepted' });
+      await expect(first).resolves.toEqual({ status: 'Accepted' });
+      expect(sent).toHaveLength(1);
+      expect(session.pending).toBe(0);
+    });
+
+    it('a call sent before its deadline waits at most until the deadline', async () => {
+      const { session, sent } = harness();
+      const p = session.call('Reset', RESET, { timeoutMs: 60_000, deadline: Date.now() + 2_000 });
+      expect(sent).toHaveLength(1);
+      const err = p.catch((e: unknown) => e);
+      jest.advanceTimersByTime(2_000);
+      expect(await err).toBeInstanceOf(CallTimeoutError);
+    });
+
+    it('a call whose deadline already passed is refused at once', async () => {
+      const { session, sent } = harness();
+      await expect(session.call('Reset', RESET, { deadline: Date.now() - 1 })).rejects.toBeInstanceOf(CallExpiredError);
+      expect(sent).toHaveLength(0);
+    });
+  });
+
+  it('close tells a sent call (outcome unknown) from a queued one (never sent)', async () => {
+    const { session } = harness();
+    const sentCall = session.call('Reset', RESET).catch((e: unknown) => e);
+    const queuedCall = session.call('ClearCache', {}).catch((e: unknown) => e);
+    session.close('socket closed');
+    expect(await sentCall).toMatchObject({ code: 'RPC_SESSION_CLOSED', sent: true });
+    expect(await queuedCall).toMatchObject({ code: 'RPC_SESSION_CLOSED', sent: false });
   });
 });

@@ -13,6 +13,15 @@ export interface RpcSessionOptions {
 
 export interface CallOptions {
   timeoutMs?: number;
+  /**
+   * Epoch ms after which the caller no longer waits. A call still queued then is dropped, never sent
+   * (CallExpiredError); a call sent before it waits at most until it (the shorter of this and timeoutMs).
+   */
+  deadline?: number;
+  /** Clock for the deadline (tests). */
+  now?: () => number;
+  /** Called once the CALL was written to the transport (it may be queued before that). */
+  onSent?: () => void;
 }
 
 export type ResponseFrame = Extract<ParsedFrame, { kind: 'result' | 'error' }>;
@@ -53,9 +62,22 @@ export class CallErrorResponse extends RpcError {
 
 export class SessionClosedError extends RpcError {
   readonly code = 'RPC_SESSION_CLOSED';
-  constructor(readonly reason: string) {
-    super(`RPC session closed: ${reason}`);
+  /**
+   * @param sent whether this call's CALL had already gone out when the session closed: then the peer may
+   *   have carried it out (a Hard Reset closes the socket before answering) and the outcome is unknown.
+   */
+  constructor(readonly reason: string, readonly sent = false) {
+    super(`RPC session closed: ${reason}${sent ? ' (after the CALL was sent)' : ''}`);
     this.name = 'SessionClosedError';
+  }
+}
+
+/** The call's deadline passed while it waited behind another CALL: it was dropped, never sent. */
+export class CallExpiredError extends RpcError {
+  readonly code = 'RPC_EXPIRED';
+  constructor(readonly action: string, readonly deadline: number) {
+    super(`${action} dropped unsent: its deadline ${new Date(deadline).toISOString()} passed while it was queued`);
+    this.name = 'CallExpiredError';
   }
 }
 
@@ -85,6 +107,11 @@ interface QueuedCall {
   action: string;
   payload: unknown;
   timeoutMs: number;
+  deadline?: number;
+  now: () => number;
+  onSent?: () => void;
+  /** Drops the call from the queue at its deadline (queued calls with a deadline only). */
+  expiry?: ReturnType<typeof setTimeout>;
   resolve: (value: unknown) => void;
   reject: (err: Error) => void;
 }
@@ -121,16 +148,27 @@ export class RpcSession {
       const v = validatePayload(action, 'request', payload);
       if (!v.ok) return Promise.reject(new OutgoingPayloadError(action, v.code, v.errors, v.description));
     }
+    const now = options.now ?? Date.now;
+    if (options.deadline !== undefined && options.deadline <= now()) return Promise.reject(new CallExpiredError(action, options.deadline));
     return new Promise<R>((resolve, reject) => {
-      this.queue.push({
+      const queued: QueuedCall = {
         action,
         payload,
         timeoutMs: options.timeoutMs ?? this.options.defaultTimeoutMs,
+        deadline: options.deadline,
+        now,
+        onSent: options.onSent,
         // The CALLRESULT payload was validated against R's schema before it reaches here.
         resolve: resolve as (value: unknown) => void,
         reject,
-      });
+      };
+      this.queue.push(queued);
       this.pump();
+      // Still queued behind another CALL: leave the queue at the deadline, so the caller's timeout and
+      // "never sent" are the same moment (issue 14 §4).
+      if (queued.deadline !== undefined && this.queue.includes(queued)) {
+        queued.expiry = setTimeout(() => this.expire(queued), Math.max(0, queued.deadline - now()));
+      }
     });
   }
 
@@ -155,12 +193,19 @@ export class RpcSession {
     if (this.closedReason !== undefined) return;
     this.closedReason = reason;
     const victims: QueuedCall[] = [];
-    if (this.outstanding) {
-      victims.push(this.outstanding);
-      this.finish(this.outstanding);
-    }
-    victims.push(...this.queue.splice(0));
-    for (const c of victims) c.reject(new SessionClosedError(reason));
+    const outstanding = this.outstanding;
+    if (outstanding) this.finish(outstanding);
+    const queued = this.queue.splice(0);
+    for (const c of queued) clearTimeout(c.expiry);
+    outstanding?.reject(new SessionClosedError(reason, true));
+    for (const c of queued) c.reject(new SessionClosedError(reason, false));
+  }
+
+  private expire(call: QueuedCall): void {
+    const i = this.queue.indexOf(call);
+    if (i < 0) return;
+    this.queue.splice(i, 1);
+    call.reject(new CallExpiredError(call.action, call.deadline ?? call.now()));
   }
 
   private checkResponse(call: OutstandingCall, payload: unknown): CallErrorResponse | undefined {
@@ -180,6 +225,16 @@ export class RpcSession {
     while (this.outstanding === undefined && this.closedReason === undefined) {
       const next = this.queue.shift();
       if (next === undefined) return;
+      clearTimeout(next.expiry);
+      let timeoutMs = next.timeoutMs;
+      if (next.deadline !== undefined) {
+        const left = next.deadline - next.now();
+        if (left <= 0) {
+          next.reject(new CallExpiredError(next.action, next.deadline));
+          continue;
+        }
+        timeoutMs = Math.min(timeoutMs, left);
+      }
       const messageId = newMessageId();
       try {
         this.options.send(serializeCall(messageId, next.action, next.payload));
@@ -190,10 +245,12 @@ export class RpcSession {
       // The timeout runs from the moment the CALL left, not from when it was queued.
       const call: OutstandingCall = {
         ...next,
+        timeoutMs,
         messageId,
-        timer: setTimeout(() => this.onTimeout(call), next.timeoutMs),
+        timer: setTimeout(() => this.onTimeout(call), timeoutMs),
       };
       this.outstanding = call;
+      next.onSent?.();
     }
   }
 

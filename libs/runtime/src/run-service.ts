@@ -9,6 +9,7 @@ import { loadAppConfig, type AppConfig } from '#csms/config';
 import { HealthModule, apiValidationPipe, consumerReadiness, registerBusMetrics, type ReadinessCheck } from '#csms/http';
 import { PersistenceModule, databaseAnswers, describeDatabase, openDataSource } from '#csms/persistence';
 import { createAppLogger } from './app-logger.js';
+import { applyHttpTimeouts } from './http-timeouts.js';
 import { waitFor } from './wait-for.js';
 
 export type ServiceName = 'gateway' | 'auth' | 'config-manager' | 'metering' | 'csms';
@@ -27,6 +28,8 @@ export interface ServiceDefinition {
   allowInProcessBus: boolean;
   /** Serve the OpenAPI document at /api/docs (the process that serves the operator API). */
   openApi: boolean;
+  /** Readiness checks of this process beyond the bus and the database (a gateway: auth reachable). */
+  readiness?: (bus: Bus) => ReadinessCheck[];
 }
 
 export interface RunningService {
@@ -82,19 +85,28 @@ export async function runService(def: ServiceDefinition, env: NodeJS.ProcessEnv 
   const checks: ReadinessCheck[] = [
     { name: 'bus', check: () => bus.healthy() },
     // a consumer that processes nothing while messages wait: this service is not doing its job
-    { name: 'consumers', check: async () => (await consumerReadiness(bus)).stalled.length === 0, reasons: async () => (await consumerReadiness(bus)).stalled },
+    {
+      name: 'consumers',
+      check: async () => {
+        const { stalled } = await consumerReadiness(bus);
+        return stalled.length === 0 ? true : { ready: false, reason: stalled.join('; ') };
+      },
+    },
     // dead letters wait for an operator; restarting or unrouting the pod would not help (docs/deploy.md)
     {
       name: 'deadLetters',
       degradesOnly: true,
-      check: async () => (await consumerReadiness(bus)).deadLetters === 0,
-      reasons: async () => [`${(await consumerReadiness(bus)).deadLetters} dead letter(s): GET /api/v1/dead-letters`],
+      check: async () => {
+        const { deadLetters } = await consumerReadiness(bus);
+        return deadLetters === 0 ? true : { ready: false, reason: `${deadLetters} dead letter(s): GET /api/v1/dead-letters` };
+      },
     },
   ];
   if (dataSource) {
     const ds = dataSource;
     checks.push({ name: 'database', check: () => databaseAnswers(ds) });
   }
+  checks.push(...(def.readiness?.(bus) ?? []));
 
   @Module({
     imports: [
@@ -114,6 +126,7 @@ export async function runService(def: ServiceDefinition, env: NodeJS.ProcessEnv 
   }
   app.connectMicroservice({ strategy: new BusTransport(bus, def.name) }, { inheritAppConfig: true });
   await app.startAllMicroservices();
+  applyHttpTimeouts(app.getHttpServer(), config.httpTimeouts);
   await app.listen(config.apiPort);
   const address = app.getHttpServer().address();
   const apiPort = typeof address === 'object' && address ? address.port : config.apiPort;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, HttpException, HttpStatus, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { BUS, sendCommand, type Bus } from '#csms/bus';
@@ -10,8 +11,10 @@ const csmsActions = new Set<string>(CSMS_INITIATED_ACTIONS);
 
 /**
  * POST /api/v1/chargers/:id/commands/:action — the body is the OCPP request payload. The answer is the
- * charger's own: 200 with its CALLRESULT payload, 502 with its CALLERROR, 504 when it did not answer,
- * 404 when no gateway holds its socket.
+ * charger's own: 200 with its CALLRESULT payload, 502 with its CALLERROR, 504 when it did not answer
+ * within timeoutMs (a command still queued then is never sent), 424 when the CALL was sent and the
+ * connection closed before an answer (outcome unknown), 404 when nothing was sent because no gateway
+ * holds its socket. Each call is one command id: executed at most once (docs/api-commands.md).
  */
 @ApiTags('commands')
 @Controller('api/v1/chargers/:id/commands')
@@ -24,7 +27,7 @@ export class CommandsController {
   @ApiParam({ name: 'action', enum: [...CSMS_INITIATED_ACTIONS] })
   @ApiQuery({ name: 'timeoutMs', required: false, type: Number })
   @ApiBody({ description: 'The OCPP request payload of the action', schema: { type: 'object' } })
-  async send(@Param('id') idParam: string, @Param('action') action: string, @Body() payload: unknown, @Query('timeoutMs') timeoutRaw?: string): Promise<{ result: unknown }> {
+  async send(@Param('id') idParam: string, @Param('action') action: string, @Body() payload: unknown, @Query('timeoutMs') timeoutRaw?: string): Promise<{ result: unknown; commandId: string }> {
     // Legacy lowercase `zap…` identities name the same charger (issue 10 §6).
     const chargerId = canonicalIdentity(idParam);
     if (!isOcppAction(action) || !csmsActions.has(action)) {
@@ -46,10 +49,13 @@ export class CommandsController {
         HttpStatus.UNPROCESSABLE_ENTITY,
       );
     }
-    const reply = await sendCommand(this.bus, chargerId, { action, payload: payload ?? {}, timeoutMs, origin: 'api' });
+    // The whole wait is the caller's timeoutMs: the deadline goes with the command, so a command still
+    // queued behind an unanswered CALL when we answer 504 is dropped, never sent (issue 14 §4).
+    const commandId = randomUUID();
+    const reply = await sendCommand(this.bus, chargerId, { commandId, action, payload: payload ?? {}, timeoutMs, deadline: Date.now() + timeoutMs, origin: 'api' });
     switch (reply.status) {
       case 'ok':
-        return { result: reply.result };
+        return { result: reply.result, commandId };
       case 'not-connected':
         throw new HttpException({ error: 'not_connected', message: `charger ${chargerId} is not connected` }, HttpStatus.NOT_FOUND);
       case 'connection-lost':

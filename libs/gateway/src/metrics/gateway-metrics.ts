@@ -21,5 +21,11 @@ export const gatewayMetrics = {
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     }),
   ),
+  commandSubscriptions: once('ocpp_command_subscriptions', () =>
+    new Gauge({ name: 'ocpp_command_subscriptions', help: 'Command subscriptions this gateway holds (one per charger it holds; more would deliver commands twice)' }),
+  ),
+  duplicateCommands: once('ocpp_command_duplicates_total', () =>
+    new Counter({ name: 'ocpp_command_duplicates_total', help: 'Command deliveries answered from the first execution of the same commandId instead of being sent again' }),
+  ),
   socketsClosed: once('ocpp_sockets_closed_total', () => new Counter({ name: 'ocpp_sockets_closed_total', help: 'Charger sockets closed by the gateway, by reason', labelNames: ['reason'] })),
 };

@@ -5,6 +5,8 @@ import type { CommandReply, CommandRequest } from '#csms/bus';
 import {
   CSMS_INITIATED_ACTIONS,
   CallErrorResponse,
+  CallExpiredError,
+  CallSendError,
   CallTimeoutError,
   RpcSession,
   SessionClosedError,
@@ -17,12 +19,19 @@ import {
 import { gatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { CallRouter } from '../routing/call-router.js';
 import { BadFrameLimiter } from './bad-frame-limiter.js';
+import { WarningThrottle } from './warning-throttle.js';
 
 export interface SessionLimits {
   commandTimeoutMs: number;
   pingIntervalMs: number;
   badFramesPerMinute: number;
   maxSendBufferBytes: number;
+}
+
+/** What one command became on this socket: the reply, and when the CALL went out (absent when it never did). */
+export interface CommandExecution {
+  reply: CommandReply;
+  sentAt?: Date;
 }
 
 const csmsActions = new Set<string>(CSMS_INITIATED_ACTIONS);
@@ -43,6 +52,7 @@ export class ChargerSession {
   private readonly log = new Logger('ChargerSession');
   private readonly rpc: RpcSession;
   private readonly badFrames: BadFrameLimiter;
+  private readonly warnings: WarningThrottle;
   private incoming: Promise<void> = Promise.resolve();
   private inFlight = 0;
   private lastAlive = Date.now();
@@ -60,6 +70,7 @@ export class ChargerSession {
   ) {
     this.rpc = new RpcSession({ send: (text) => this.send(text, 'call'), defaultTimeoutMs: limits.commandTimeoutMs });
     this.badFrames = new BadFrameLimiter(limits.badFramesPerMinute);
+    this.warnings = new WarningThrottle((message) => this.log.warn(`${this.chargerId}: ${message}`));
   }
 
   start(): void {
@@ -76,37 +87,45 @@ export class ChargerSession {
     this.closeListeners.push(listener);
   }
 
+  /** True while the socket is open and not closing: a command may still be written to it. */
   get isOpen(): boolean {
-    return !this.closed;
+    return !this.closed && this.ws.readyState === this.ws.OPEN;
   }
 
-  /** Sends a CSMS -> charger command and reports the charger's answer. */
-  async execute(request: CommandRequest): Promise<CommandReply> {
+  /**
+   * Sends a CSMS -> charger command and reports the charger's answer. `not-connected` only when nothing was
+   * sent (the socket closed or was closing first); `connection-lost` when the CALL went out and the socket
+   * closed before the answer; `timeout` also when the caller's deadline passed while it waited in the queue
+   * (then it was never sent).
+   */
+  async execute(request: CommandRequest): Promise<CommandExecution> {
     if (!isOcppAction(request.action) || !csmsActions.has(request.action)) {
-      return { status: 'invalid', errors: [{ path: 'action', message: `${request.action} is not a command a central system can send in OCPP 1.6` }] };
+      return { reply: { status: 'invalid', errors: [{ path: 'action', message: `${request.action} is not a command a central system can send in OCPP 1.6` }] } };
     }
     const valid = validatePayload(request.action, 'request', request.payload);
-    if (!valid.ok) return { status: 'invalid', errors: valid.errors };
+    if (!valid.ok) return { reply: { status: 'invalid', errors: valid.errors } };
     if (this.bootStatus === 'Rejected') {
-      return { status: 'invalid', errors: [{ path: 'action', message: 'the charger boot was Rejected: the central system sends it nothing (OCPP 1.6 §4.2)' }] };
+      return { reply: { status: 'invalid', errors: [{ path: 'action', message: 'the charger boot was Rejected: the central system sends it nothing (OCPP 1.6 §4.2)' }] } };
     }
     if (this.bootStatus === 'Pending' && NOT_WHILE_PENDING.has(request.action)) {
-      return { status: 'invalid', errors: [{ path: 'action', message: `the charger boot is Pending: ${request.action} is not allowed until it is Accepted (OCPP 1.6 §4.2.1)` }] };
+      return { reply: { status: 'invalid', errors: [{ path: 'action', message: `the charger boot is Pending: ${request.action} is not allowed until it is Accepted (OCPP 1.6 §4.2.1)` }] } };
     }
     const started = process.hrtime.bigint();
-    const outcome = await this.callCharger(request);
-    gatewayMetrics.commandLatency.observe({ action: request.action, outcome: outcome.status }, Number(process.hrtime.bigint() - started) / 1e9);
-    return outcome;
+    const execution: CommandExecution = { reply: { status: 'not-connected' } };
+    execution.reply = await this.callCharger(request, () => (execution.sentAt = new Date()));
+    gatewayMetrics.commandLatency.observe({ action: request.action, outcome: execution.reply.status }, Number(process.hrtime.bigint() - started) / 1e9);
+    return execution;
   }
 
-  private async callCharger(request: CommandRequest): Promise<CommandReply> {
+  private async callCharger(request: CommandRequest, onSent: () => void): Promise<CommandReply> {
     try {
-      const result = await this.rpc.call(request.action, request.payload, { timeoutMs: request.timeoutMs ?? this.limits.commandTimeoutMs });
+      const result = await this.rpc.call(request.action, request.payload, { timeoutMs: request.timeoutMs ?? this.limits.commandTimeoutMs, deadline: request.deadline, onSent });
       return { status: 'ok', result };
     } catch (err) {
       if (err instanceof CallErrorResponse) return { status: 'callerror', code: err.code, description: err.description, details: asRecord(err.details) };
-      if (err instanceof CallTimeoutError) return { status: 'timeout' };
-      if (err instanceof SessionClosedError) return { status: 'not-connected' };
+      if (err instanceof CallTimeoutError || err instanceof CallExpiredError) return { status: 'timeout' };
+      if (err instanceof SessionClosedError) return { status: err.sent ? 'connection-lost' : 'not-connected' };
+      if (err instanceof CallSendError) return { status: 'not-connected' };
       throw err;
     }
   }
@@ -141,24 +160,29 @@ export class ChargerSession {
       case 'result':
       case 'error':
         gatewayMetrics.framesIn.inc({ kind: frame.kind, action: '' });
-        if (!this.rpc.handleResponse(frame)) this.log.warn(`${this.chargerId}: answer ${frame.messageId} matches no outstanding call (late or unknown)`);
+        // Issue 14 §6: an answer to nothing is a bad frame like any other (a late answer after our timeout
+        // counts once; a flood of them closes the socket).
+        if (!this.rpc.handleResponse(frame)) this.countBadFrame('unmatched-answer', `answer ${frame.messageId} matches no outstanding call (late or unknown)`);
         return;
       case 'ignored':
-        // OCPP-J §4.1.3: an unknown message type is ignored.
-        gatewayMetrics.badFrames.inc({ reason: 'unknown-type' });
-        this.log.warn(`${this.chargerId}: ignored frame (${frame.reason})`);
-        return;
+        // OCPP-J §4.1.3: an unknown message type is ignored (not answered), but it still counts.
+        return this.countBadFrame('unknown-type', `ignored frame (${frame.reason})`);
       case 'bad':
         return this.badFrame('malformed', frame.messageId, frame.code, frame.description);
     }
   }
 
   private badFrame(reason: string, messageId: string | undefined, code: Parameters<typeof serializeError>[1], description: string): void {
-    gatewayMetrics.badFrames.inc({ reason });
-    this.log.warn(`${this.chargerId}: bad frame (${description})`);
     // A CALLERROR needs an id the charger can match; without one there is nobody to answer.
     if (messageId !== undefined) this.sendError(messageId, code, description, {});
-    if (this.badFrames.record()) {
+    this.countBadFrame(reason, `bad frame (${description})`);
+  }
+
+  /** Every bad frame goes through here: one metric, one rate-limited warning, one step toward the limit. */
+  private countBadFrame(reason: string, warning: string): void {
+    gatewayMetrics.badFrames.inc({ reason });
+    this.warnings.warn(warning);
+    if (this.badFrames.record() && !this.closed && this.ws.readyState === this.ws.OPEN) {
       this.log.warn(`${this.chargerId}: more than ${this.limits.badFramesPerMinute} bad frames in a minute, closing`);
       this.close(1002, 'too many malformed frames');
     }
@@ -173,8 +197,9 @@ export class ChargerSession {
           if (action === 'BootNotification') this.bootStatus = outcome.result.status as ChargerSession['bootStatus'];
           this.send(serializeResult(messageId, outcome.result), 'result', action);
         } else {
-          if (outcome.error.code !== 'InternalError') this.badFrames.record();
           this.sendError(messageId, outcome.error.code, outcome.error.description, outcome.error.details ?? {});
+          // The charger's own mistake (not ours: InternalError) counts toward the limit.
+          if (outcome.error.code !== 'InternalError') this.countBadFrame('refused-call', `${action} refused: ${outcome.error.code}`);
         }
       } catch (err) {
         this.log.error(`${this.chargerId}: ${action} failed: ${(err as Error).stack ?? err}`);
@@ -191,11 +216,16 @@ export class ChargerSession {
   }
 
   private send(text: string, kind: 'call' | 'result' | 'error', action = ''): void {
-    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) {
+      // A CALL that cannot go out must say so (RpcSession turns this into CallSendError: never sent).
+      if (kind === 'call') throw new Error('socket not open');
+      return;
+    }
     // A charger that does not read must not make us buffer without bound.
     if (this.ws.bufferedAmount + Buffer.byteLength(text) > this.limits.maxSendBufferBytes) {
       this.log.warn(`${this.chargerId}: send buffer over ${this.limits.maxSendBufferBytes} bytes, closing`);
       this.close(1008, 'send buffer full', true);
+      if (kind === 'call') throw new Error('send buffer full');
       return;
     }
     gatewayMetrics.framesOut.inc({ kind, action: action.slice(0, 40) });
@@ -230,6 +260,7 @@ export class ChargerSession {
     this.closed = true;
     clearInterval(this.livenessTimer);
     this.rpc.close('socket closed');
+    this.warnings.flush();
     for (const listener of this.closeListeners) listener(code, reason);
   }
 }

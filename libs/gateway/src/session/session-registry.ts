@@ -1,21 +1,90 @@
+import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import { subjects, type Bus, type CommandReply, type CommandRequest, type ConnectionEvent, type SeenBatch, type Subscription } from '#csms/bus';
+import {
+  DEFAULT_COMMAND_TIMEOUT_MS,
+  sendCommand,
+  subjects,
+  type Bus,
+  type CommandOutcomeFact,
+  type CommandReply,
+  type CommandRequest,
+  type ConnectionEvent,
+  type SeenBatch,
+  type Subscription,
+} from '#csms/bus';
 import { gatewayMetrics } from '../metrics/gateway-metrics.js';
-import type { ChargerSession } from './charger-session.js';
+import type { ChargerSession, CommandExecution } from './charger-session.js';
+import { CommandLedger } from './command-ledger.js';
 
 const SEEN_FLUSH_MS = 15_000;
+/** Queue group of every gateway's command subscriptions: one request reaches one gateway. */
+const COMMAND_QUEUE = 'gateway-commands';
+/** Longer than the longest command (600 s, the API's and COMMAND_TIMEOUT_MS's upper bound), with margin. */
+const COMMAND_LEDGER_TTL_MS = 15 * 60_000;
+const SUBSCRIBE_RETRY_MS = 1_000;
+/** Outcomes after which the charger may have done something: these become CommandOutcome facts. */
+const EXECUTED: ReadonlySet<CommandReply['status']> = new Set(['ok', 'callerror', 'timeout', 'connection-lost']);
 
 /**
- * The sockets this gateway holds, one per identity. The newest socket wins (OCPP16-NOTES §2): locally
- * the older session is closed at once; across gateways every gateway listens to connection events and
- * closes its own session when a newer one for the same identity opened elsewhere.
+ * One charger's presence on this gateway: the socket that holds the identity now, and the one command
+ * subscription that belongs to the presence, not to any socket. Sockets attach and detach; the
+ * subscription follows "is there a holder" through one serialized chain of subscribe/unsubscribe steps,
+ * so overlapping connects, closes and takeovers can never leave two subscriptions or an orphan.
+ */
+class ChargerPresence {
+  holder?: ChargerSession;
+  subscription?: Subscription;
+  /** Subscribe/unsubscribe steps queued or running; the presence is forgotten only at 0 with nothing held. */
+  busy = 0;
+  chain: Promise<void> = Promise.resolve();
+  private waiters: Array<() => void> = [];
+
+  constructor(readonly chargerId: string) {}
+
+  get settledWithout(): boolean {
+    return this.holder === undefined && this.subscription === undefined && this.busy === 0;
+  }
+
+  /** Resolves at the next change of holder or subscription. */
+  changed(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  notify(): void {
+    for (const w of this.waiters.splice(0)) w();
+  }
+}
+
+/**
+ * The sockets this gateway holds, one per identity, and their command subscriptions, one per identity.
+ *
+ * Newest socket wins (OCPP16-NOTES §2): locally the older session is closed at once; across gateways
+ * every gateway listens to connection events and closes its own session when a newer one for the same
+ * identity opened elsewhere.
+ *
+ * Commands (issue 14 §2, exactly one execution per command):
+ * - The command subject is served in one queue group across gateways, so one request reaches one
+ *   gateway, also during a takeover when two gateways briefly both hold a socket for the charger. The
+ *   one that gets it sends on its socket; if that socket is the older one and closes, the caller gets
+ *   `connection-lost` (outcome unknown), never a second execution elsewhere.
+ * - A gateway that holds no open socket for the charger never sends and never answers "not connected"
+ *   on its own (another gateway may hold the charger): it waits until its own subscription is gone, then
+ *   asks the command subject again, so whoever holds the charger now answers, or nobody does
+ *   ('not-connected', now true).
+ * - Each gateway remembers the command ids it executed (CommandLedger): a repeated delivery gets the
+ *   first outcome. We chose this over a ledger shared through JetStream because the queue group already
+ *   gives one delivery per request; the local ledger covers retries that reach the same gateway.
+ * - The socket that holds the identity answers; a command queued on a socket that closed before sending
+ *   it moves to the newer socket, if there is one.
  */
 export class SessionRegistry {
   private readonly log = new Logger('SessionRegistry');
-  private readonly sessions = new Map<string, ChargerSession>();
-  private readonly commandSubs = new Map<string, Subscription>();
+  private readonly presences = new Map<string, ChargerPresence>();
+  private readonly ledger = new CommandLedger<CommandReply>(COMMAND_LEDGER_TTL_MS);
   private connectionSub?: Subscription;
   private seenTimer?: NodeJS.Timeout;
+  private stopped = false;
+  private holders = 0;
 
   constructor(private readonly bus: Bus, private readonly gatewayId: string) {}
 
@@ -25,46 +94,174 @@ export class SessionRegistry {
     this.seenTimer.unref();
   }
 
+  /** Chargers held by a socket on this gateway. */
   get size(): number {
-    return this.sessions.size;
+    return this.holders;
+  }
+
+  /** Command subscriptions this gateway holds now (one per held charger, once the steps settled). */
+  get commandSubscriptions(): number {
+    let n = 0;
+    for (const p of this.presences.values()) if (p.subscription) n++;
+    return n;
   }
 
   get(chargerId: string): ChargerSession | undefined {
-    return this.sessions.get(chargerId);
+    return this.presences.get(chargerId)?.holder;
   }
 
   all(): ChargerSession[] {
-    return [...this.sessions.values()];
+    const out: ChargerSession[] = [];
+    for (const p of this.presences.values()) if (p.holder) out.push(p.holder);
+    return out;
+  }
+
+  /** Resolves once every charger's subscribe/unsubscribe steps have run (tests, drain). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.presences.values()].map((p) => p.chain));
   }
 
   async add(session: ChargerSession): Promise<void> {
-    const older = this.sessions.get(session.chargerId);
-    this.sessions.set(session.chargerId, session);
-    gatewayMetrics.connectedChargers.set(this.sessions.size);
-    if (older) older.close(1000, 'replaced by a newer connection');
+    // A socket that closed before it got here holds nothing.
+    if (!session.isOpen) return;
+    const presence = this.presenceOf(session.chargerId);
+    const older = presence.holder;
+    presence.holder = session;
+    if (!older) this.holders++;
+    gatewayMetrics.connectedChargers.set(this.holders);
     session.onClose((code, reason) => void this.removed(session, code, reason));
-    if (!this.commandSubs.has(session.chargerId)) {
-      const sub = await this.bus.serve<CommandRequest, CommandReply>(subjects.command(session.chargerId), (request) => this.execute(session.chargerId, request));
-      this.commandSubs.set(session.chargerId, sub);
-    }
+    if (older) older.close(1000, 'replaced by a newer connection');
+    presence.notify();
+    this.reconcile(presence);
     await this.announce(session, { state: 'connected' });
   }
 
-  private async execute(chargerId: string, request: CommandRequest): Promise<CommandReply> {
-    const session = this.sessions.get(chargerId);
-    if (!session || !session.isOpen) return { status: 'not-connected' };
-    return session.execute(request);
+  private presenceOf(chargerId: string): ChargerPresence {
+    let presence = this.presences.get(chargerId);
+    if (!presence) {
+      presence = new ChargerPresence(chargerId);
+      this.presences.set(chargerId, presence);
+    }
+    return presence;
   }
 
   private async removed(session: ChargerSession, code: number, reason: string): Promise<void> {
-    if (this.sessions.get(session.chargerId) === session) {
-      this.sessions.delete(session.chargerId);
-      gatewayMetrics.connectedChargers.set(this.sessions.size);
-      const sub = this.commandSubs.get(session.chargerId);
-      this.commandSubs.delete(session.chargerId);
-      await sub?.unsubscribe().catch(() => undefined);
+    const presence = this.presences.get(session.chargerId);
+    if (presence?.holder === session) {
+      presence.holder = undefined;
+      this.holders--;
+      gatewayMetrics.connectedChargers.set(this.holders);
+      presence.notify();
+      this.reconcile(presence);
     }
     await this.announce(session, { state: 'disconnected', code, reason });
+  }
+
+  /**
+   * Queues one step that brings the subscription in line with the holder: subscribe when held and not
+   * subscribed, unsubscribe when not held and subscribed. Steps of one charger never overlap, so an
+   * unsubscribe still in flight is always finished before the next subscribe starts, and the one
+   * `subscription` field is the only place a subscription lives.
+   */
+  private reconcile(presence: ChargerPresence): void {
+    presence.busy++;
+    presence.chain = presence.chain
+      .then(async () => {
+        const wanted = presence.holder !== undefined && !this.stopped;
+        if (wanted && !presence.subscription) {
+          try {
+            presence.subscription = await this.bus.serve<CommandRequest, CommandReply>(
+              subjects.command(presence.chargerId),
+              (request) => this.onCommand(presence.chargerId, request),
+              { queue: COMMAND_QUEUE },
+            );
+          } catch (err) {
+            this.log.error(`${presence.chargerId}: command subscription failed, retrying: ${(err as Error).message}`);
+            setTimeout(() => this.reconcile(presence), SUBSCRIBE_RETRY_MS).unref();
+          }
+        } else if (!wanted && presence.subscription) {
+          const sub = presence.subscription;
+          presence.subscription = undefined;
+          await sub.unsubscribe().catch((err: Error) => this.log.warn(`${presence.chargerId}: unsubscribe failed: ${err.message}`));
+        }
+      })
+      .finally(() => {
+        presence.busy--;
+        gatewayMetrics.commandSubscriptions.set(this.commandSubscriptions);
+        if (presence.settledWithout && this.presences.get(presence.chargerId) === presence) this.presences.delete(presence.chargerId);
+        presence.notify();
+      });
+  }
+
+  /** A request on the charger's command subject. Executes at most once per commandId on this gateway. */
+  private async onCommand(chargerId: string, request: CommandRequest): Promise<CommandReply> {
+    const holder = this.presences.get(chargerId)?.holder;
+    if (!holder?.isOpen) return this.handOn(chargerId, request);
+    const commandId = request.commandId ?? randomUUID();
+    const { outcome, duplicate } = this.ledger.run(commandId, () => this.executeHere(chargerId, { ...request, commandId }));
+    if (duplicate) gatewayMetrics.duplicateCommands.inc();
+    return outcome;
+  }
+
+  /** Runs the command on the socket holding the charger; a command its socket never sent moves to a newer socket. */
+  private async executeHere(chargerId: string, request: CommandRequest & { commandId: string }): Promise<CommandReply> {
+    const startedAt = Date.now();
+    for (;;) {
+      const session = this.presences.get(chargerId)?.holder;
+      if (!session?.isOpen) return this.handOn(chargerId, request);
+      const execution = await session.execute(request);
+      const moved = this.presences.get(chargerId)?.holder;
+      if (execution.reply.status === 'not-connected' && moved !== undefined && moved !== session && moved.isOpen) continue;
+      if (execution.reply.status === 'not-connected') return this.handOn(chargerId, request);
+      if (EXECUTED.has(execution.reply.status)) this.recordOutcome(chargerId, session, request, execution, startedAt);
+      return execution.reply;
+    }
+  }
+
+  /**
+   * This gateway holds no open socket for the charger (it just closed, or is closing): never send, never
+   * claim "not connected" while another gateway may hold it. Wait until this gateway's own subscription
+   * is gone (or a socket attached here again), then ask the command subject again: whoever holds the
+   * charger answers, or nobody listens and the answer is 'not-connected'. Bounded by the caller's deadline.
+   */
+  private async handOn(chargerId: string, request: CommandRequest): Promise<CommandReply> {
+    const deadline = request.deadline ?? Date.now() + (request.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
+    for (;;) {
+      const presence = this.presences.get(chargerId);
+      if (!presence || presence.settledWithout) break;
+      if (presence.holder?.isOpen) return this.onCommand(chargerId, request);
+      const left = deadline - Date.now();
+      if (left <= 0) return { status: 'timeout' };
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([presence.changed(), new Promise<void>((r) => (timer = setTimeout(r, left)))]);
+      clearTimeout(timer);
+    }
+    if (this.stopped) return { status: 'not-connected' };
+    if (deadline <= Date.now()) return { status: 'timeout' };
+    return sendCommand(this.bus, chargerId, { ...request, deadline });
+  }
+
+  /** The CommandOutcome fact: what was sent, what came back, when. Published after the reply, with retries. */
+  private recordOutcome(chargerId: string, session: ChargerSession, request: CommandRequest & { commandId: string }, execution: CommandExecution, startedAt: number): void {
+    const reply = execution.reply;
+    const finished = Date.now();
+    const fact: CommandOutcomeFact = {
+      chargerId,
+      commandId: request.commandId,
+      action: request.action,
+      payload: request.payload,
+      ...(request.origin !== undefined ? { origin: request.origin } : {}),
+      ...(request.requestedBy !== undefined ? { requestedBy: request.requestedBy } : {}),
+      status: reply.status,
+      ...(reply.status === 'ok' ? { result: reply.result } : {}),
+      ...(reply.status === 'callerror' ? { error: { code: reply.code, description: reply.description } } : {}),
+      ...(execution.sentAt ? { sentAt: execution.sentAt.toISOString() } : {}),
+      finishedAt: new Date(finished).toISOString(),
+      latencyMs: finished - startedAt,
+      gatewayId: this.gatewayId,
+      sessionId: session.sessionId,
+    };
+    void this.publishWithRetry(subjects.fact(chargerId, 'CommandOutcome'), fact, `cmd:${request.commandId}`, `${chargerId}: outcome of ${request.action} ${request.commandId}`);
   }
 
   private async announce(session: ChargerSession, change: Pick<ConnectionEvent, 'state' | 'code' | 'reason'>): Promise<void> {
@@ -76,12 +273,16 @@ export class SessionRegistry {
       remoteAddress: session.remoteAddress,
       ...change,
     };
+    await this.publishWithRetry(subjects.connection(session.chargerId), event, `${session.sessionId}:${change.state}`, `${session.chargerId}: ${change.state} event`);
+  }
+
+  private async publishWithRetry(subject: string, data: unknown, msgId: string, what: string): Promise<void> {
     for (let attempt = 1; attempt <= 5; attempt++) {
       try {
-        await this.bus.publishDurable(subjects.connection(session.chargerId), event, { msgId: `${session.sessionId}:${change.state}` });
+        await this.bus.publishDurable(subject, data, { msgId });
         return;
       } catch (err) {
-        if (attempt === 5) this.log.error(`${session.chargerId}: ${change.state} event not stored: ${(err as Error).message}`);
+        if (attempt === 5) this.log.error(`${what} not stored: ${(err as Error).message}`);
         else await new Promise((r) => setTimeout(r, 200 * attempt));
       }
     }
@@ -89,7 +290,7 @@ export class SessionRegistry {
 
   private onConnectionEvent(event: ConnectionEvent): void {
     if (event.state !== 'connected') return;
-    const mine = this.sessions.get(event.chargerId);
+    const mine = this.presences.get(event.chargerId)?.holder;
     if (!mine || mine.sessionId === event.sessionId) return;
     // Ties broken by session id so two gateways never both close (or both keep) their socket.
     const theirs = Date.parse(event.at);
@@ -101,18 +302,19 @@ export class SessionRegistry {
   }
 
   private async flushSeen(): Promise<void> {
-    if (this.sessions.size === 0) return;
+    if (this.holders === 0) return;
     const seen: Record<string, string> = {};
-    for (const s of this.sessions.values()) seen[s.chargerId] = s.lastSeen.toISOString();
+    for (const s of this.all()) seen[s.chargerId] = s.lastSeen.toISOString();
     const batch: SeenBatch = { gatewayId: this.gatewayId, seen };
     await this.bus.publish(subjects.seen, batch).catch((err: Error) => this.log.warn(`seen batch not sent: ${err.message}`));
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.seenTimer);
     await this.flushSeen();
     await this.connectionSub?.unsubscribe().catch(() => undefined);
-    for (const sub of this.commandSubs.values()) await sub.unsubscribe().catch(() => undefined);
-    this.commandSubs.clear();
+    for (const presence of this.presences.values()) this.reconcile(presence);
+    await this.settled();
   }
 }

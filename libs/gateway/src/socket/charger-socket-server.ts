@@ -21,6 +21,10 @@ export interface ChargerSocketOptions extends SessionLimits {
 }
 
 const AUTH_TIMEOUT_MS = 5_000;
+/** Longest a draining socket waits for its in-flight CALLs (within the window). */
+const MAX_SETTLE_WAIT_MS = 2_000;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Terminates charger WebSockets. The upgrade is decided by the auth service over the bus before the
@@ -124,16 +128,24 @@ export class ChargerSocketServer {
     refuse(socket, status, reason, headers);
   }
 
-  /** Stops new upgrades, then closes every socket with 1012 spread over the window so the fleet does not reconnect at once. */
+  /**
+   * Stops new upgrades, then closes every socket with 1012 spread over the window so the fleet does not
+   * reconnect at once. Each socket has its own slot in the window and waits there, in parallel with the
+   * others, for the CALLs it already sent us to be answered; nothing waits past the window's end. (Waiting
+   * for each socket in turn made a 10 s window last 130 s for 327 busy chargers: docs/deploy.md.)
+   */
   async drain(windowMs: number): Promise<void> {
     this.accepting = false;
     const sessions = this.registry.all();
+    const end = Date.now() + windowMs;
     const step = sessions.length > 1 ? windowMs / sessions.length : 0;
-    for (const [i, session] of sessions.entries()) {
-      if (i > 0 && step > 0) await new Promise((r) => setTimeout(r, step));
-      await Promise.race([session.settled(), new Promise((r) => setTimeout(r, 2_000))]);
-      session.close(1012, 'service restart');
-    }
+    await Promise.all(
+      sessions.map(async (session, i) => {
+        if (i > 0 && step > 0) await sleep(i * step);
+        await Promise.race([session.settled(), sleep(Math.min(MAX_SETTLE_WAIT_MS, Math.max(0, end - Date.now())))]);
+        session.close(1012, 'service restart');
+      }),
+    );
   }
 
   async close(): Promise<void> {

@@ -1,13 +1,14 @@
 import { Controller, Get, HttpException, HttpStatus, Inject } from '@nestjs/common';
 import { readinessGauge } from './http-metrics.js';
-import { READINESS_CHECKS, readinessReasons, runReadinessChecks, type ReadinessCheck } from './readiness.js';
+import { READINESS_CHECKS, runReadiness, type ReadinessCheck } from './readiness.js';
 
 interface ReadyBody {
   status: 'ready';
   checks: Record<string, boolean>;
   /** Checks that failed without making the process not ready (e.g. dead letters waiting). */
   degraded?: string[];
-  reasons?: string[];
+  /** Why each failing check failed, by check name. */
+  reasons?: Record<string, string>;
 }
 
 @Controller('health')
@@ -20,18 +21,18 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Readiness: every dependency this process needs answers (bus, database), and no consumer is stalled. */
+  /**
+   * Readiness: every dependency this process needs answers (bus, database, auth for a gateway), and no
+   * consumer is stalled. A failing `degradesOnly` check keeps the process ready and is reported.
+   */
   @Get('ready')
   async ready(): Promise<ReadyBody> {
-    const checks = await runReadinessChecks(this.checks);
+    const { checks, reasons } = await runReadiness(this.checks);
     const failed = this.checks.filter((c) => !checks[c.name]);
-    const reasons = failed.length > 0 ? await readinessReasons(this.checks, checks) : [];
     const ready = failed.every((c) => c.degradesOnly);
     readinessGauge.set(ready ? 1 : 0);
-    if (ready) {
-      const degraded = failed.map((c) => c.name);
-      return { status: 'ready', checks, ...(degraded.length > 0 ? { degraded, reasons } : {}) };
-    }
-    throw new HttpException({ status: 'not-ready', checks, ...(reasons.length > 0 ? { reasons } : {}) }, HttpStatus.SERVICE_UNAVAILABLE);
+    const withReasons = Object.keys(reasons).length > 0 ? { reasons } : {};
+    if (ready) return { status: 'ready', checks, ...(failed.length > 0 ? { degraded: failed.map((c) => c.name), ...withReasons } : {}) };
+    throw new HttpException({ status: 'not-ready', checks, ...withReasons }, HttpStatus.SERVICE_UNAVAILABLE);
   }
 }

@@ -1,9 +1,13 @@
+/** A check's answer with the reason it is not ready, for the operator reading /health/ready. */
+export interface ReadinessOutcome {
+  ready: boolean;
+  reason?: string;
+}
+
 /** A named check the readiness probe runs; the process is ready only when every check answers true. */
 export interface ReadinessCheck {
   name: string;
-  check(): Promise<boolean>;
-  /** Why it failed, for the probe's body (operators read it); at most a few lines. */
-  reasons?(): Promise<string[]>;
+  check(): Promise<boolean | ReadinessOutcome>;
   /**
    * A failure only degrades the process: it stays ready (a restart would not help) and the body says
    * `degraded` with the reasons. Dead letters are such a case: they wait for an operator.
@@ -11,37 +15,36 @@ export interface ReadinessCheck {
   degradesOnly?: boolean;
 }
 
+export interface ReadinessReport {
+  checks: Record<string, boolean>;
+  /** Why each failing check is not ready, where it says (a check that hung: 'no answer within ...'). */
+  reasons: Record<string, string>;
+}
+
 export const READINESS_CHECKS = Symbol.for('csms.readiness-checks');
 
 /** Runs every check with a time limit so a hung dependency makes the probe fail instead of hang. */
 export async function runReadinessChecks(checks: readonly ReadinessCheck[], timeoutMs = 2_000): Promise<Record<string, boolean>> {
+  return (await runReadiness(checks, timeoutMs)).checks;
+}
+
+/** Like runReadinessChecks, with the reasons of the checks that are not ready. */
+export async function runReadiness(checks: readonly ReadinessCheck[], timeoutMs = 2_000): Promise<ReadinessReport> {
   const results = await Promise.all(
     checks.map(async (c) => {
       let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), timeoutMs);
+      const timeout = new Promise<ReadinessOutcome>((resolve) => {
+        timer = setTimeout(() => resolve({ ready: false, reason: `no answer within ${timeoutMs} ms` }), timeoutMs);
       });
-      const ok = await Promise.race([c.check().catch(() => false), timeout]);
+      const answer = await Promise.race([c.check().catch((err: unknown): ReadinessOutcome => ({ ready: false, reason: err instanceof Error ? err.message : String(err) })), timeout]);
       clearTimeout(timer);
-      return [c.name, ok] as const;
+      return [c.name, typeof answer === 'boolean' ? { ready: answer } : answer] as const;
     }),
   );
-  return Object.fromEntries(results);
-}
-
-/** The reasons of the failed checks (each one bounded by the same time limit). */
-export async function readinessReasons(checks: readonly ReadinessCheck[], results: Record<string, boolean>, timeoutMs = 2_000): Promise<string[]> {
-  const failed = checks.filter((c) => !results[c.name] && c.reasons);
-  const lists = await Promise.all(
-    failed.map(async (c) => {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<string[]>((resolve) => {
-        timer = setTimeout(() => resolve([`${c.name}: no answer within ${timeoutMs} ms`]), timeoutMs);
-      });
-      const reasons = await Promise.race([(c.reasons?.() ?? Promise.resolve([])).catch(() => [`${c.name}: failed`]), timeout]);
-      clearTimeout(timer);
-      return reasons;
-    }),
-  );
-  return lists.flat();
+  const report: ReadinessReport = { checks: {}, reasons: {} };
+  for (const [name, outcome] of results) {
+    report.checks[name] = outcome.ready;
+    if (!outcome.ready && outcome.reason) report.reasons[name] = outcome.reason;
+  }
+  return report;
 }

@@ -1,0 +1,26 @@
+import { NoRespondersError, RequestTimeoutError, subjects, type AuthReadyReply, type Bus } from '#csms/bus';
+import type { ReadinessCheck, ReadinessOutcome } from '#csms/http';
+
+const ASK_TIMEOUT_MS = 1_500;
+
+/**
+ * A gateway is ready only when it can accept chargers (issue 14 §7): every upgrade asks auth, so with auth
+ * not running, not answering, or without its database, every charger would get 503. Auth is asked the way an
+ * upgrade asks it (request/reply on the bus): a separate service on NATS, the in-process module in the
+ * all-in-one.
+ */
+export function authReadiness(bus: Bus): ReadinessCheck {
+  return {
+    name: 'auth',
+    check: async (): Promise<ReadinessOutcome> => {
+      try {
+        const reply = await bus.request<Record<string, never>, AuthReadyReply>(subjects.authReady, {}, { timeoutMs: ASK_TIMEOUT_MS });
+        return reply.ready ? { ready: true } : { ready: false, reason: reply.reason ?? 'auth not ready' };
+      } catch (err) {
+        if (err instanceof NoRespondersError) return { ready: false, reason: 'auth service not running: chargers would be refused (503)' };
+        if (err instanceof RequestTimeoutError) return { ready: false, reason: `auth service did not answer within ${ASK_TIMEOUT_MS} ms: chargers would be refused (503)` };
+        return { ready: false, reason: `auth service failed: ${(err as Error).message}` };
+      }
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { CommandLedger } from './command-ledger.js';
+
+describe('CommandLedger', () => {
+  test('a second delivery of one command id gets the first outcome and does not execute again', async () => {
+    const ledger = new CommandLedger<string>(60_000);
+    let executions = 0;
+    let finish: (v: string) => void = () => undefined;
+    const first = ledger.run('c1', () => {
+      executions++;
+      return new Promise<string>((r) => (finish = r));
+    });
+    // The duplicate arrives while the first still runs: it waits for the same outcome.
+    const second = ledger.run('c1', async () => {
+      executions++;
+      return 'second';
+    });
+    expect(first.duplicate).toBe(false);
+    expect(second.duplicate).toBe(true);
+    finish('accepted');
+    expect(await second.outcome).toBe('accepted');
+    expect(await first.outcome).toBe('accepted');
+    // And after it finished.
+    expect(await ledger.run('c1', async () => 'third').outcome).toBe('accepted');
+    expect(executions).toBe(1);
+  });
+
+  test('a failed execution is remembered too: a duplicate does not turn one attempt into two', async () => {
+    const ledger = new CommandLedger<string>(60_000);
+    const first = ledger.run('c1', async () => {
+      throw new Error('boom');
+    });
+    await expect(first.outcome).rejects.toThrow('boom');
+    const again = ledger.run('c1', async () => 'ran again');
+    expect(again.duplicate).toBe(true);
+    await expect(again.outcome).rejects.toThrow('boom');
+  });
+
+  test('entries expire after the TTL and the ledger stays within its bound', async () => {
+    let now = 0;
+    const ledger = new CommandLedger<number>(1_000, 3, () => now);
+    for (let i = 0; i < 5; i++) ledger.run(`c${i}`, async () => i);
+    expect(ledger.size).toBeLessThanOrEqual(3);
+    // The oldest went first: c4 is still known, c0 is not.
+    expect(ledger.run('c4', async () => -1).duplicate).toBe(true);
+    expect(ledger.run('c0', async () => -1).duplicate).toBe(false);
+    now = 1_001;
+    const late = ledger.run('c4', async () => 44);
+    expect(late.duplicate).toBe(false);
+    expect(await late.outcome).toBe(44);
+    expect(ledger.size).toBe(1);
+  });
+});

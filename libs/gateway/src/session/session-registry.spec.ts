@@ -1,0 +1,190 @@
+import { EventEmitter } from 'node:events';
+import { InProcessBus, sendCommand, subjects, type Bus, type CommandOutcomeFact, type CommandReply, type CommandRequest, type Subscription } from '#csms/bus';
+import type { WebSocket } from 'ws';
+import { CallRouter } from '../routing/call-router.js';
+import { ChargerSession } from './charger-session.js';
+import { SessionRegistry } from './session-registry.js';
+
+/**
+ * A socket as ChargerSession sees it. `answer` decides what the "charger" does with each CALL it receives
+ * (answer at once, or never); `calls` counts every CALL that reached this socket.
+ */
+class FakeSocket extends EventEmitter {
+  readonly OPEN = 1;
+  readyState = 1;
+  bufferedAmount = 0;
+  readonly calls: Array<{ id: string; action: string }> = [];
+  constructor(private readonly answer: 'at-once' | 'never' = 'at-once') {
+    super();
+  }
+  send(text: string): void {
+    const frame = JSON.parse(text) as unknown[];
+    if (frame[0] !== 2) return;
+    this.calls.push({ id: String(frame[1]), action: String(frame[2]) });
+    if (this.answer === 'at-once') setImmediate(() => this.emit('message', Buffer.from(JSON.stringify([3, frame[1], { status: frame[2] === 'UnlockConnector' ? 'Unlocked' : 'Accepted' }])), false));
+  }
+  close(code = 1000, reason = ''): void {
+    if (this.readyState !== 1) return;
+    this.readyState = 2;
+    setImmediate(() => {
+      this.readyState = 3;
+      this.emit('close', code, Buffer.from(reason));
+    });
+  }
+  terminate(): void {
+    this.close(1006, 'terminated');
+  }
+  ping(): void {}
+}
+
+/** The real in-process bus, with the subscribe/unsubscribe latency of a network transport, counting live command subscriptions. */
+function slowBus(inner: Bus): Bus & { live: Map<string, number> } {
+  const live = new Map<string, number>();
+  const jitter = () => new Promise((r) => setTimeout(r, Math.floor(Math.random() * 4)));
+  const wrapped = Object.create(inner) as Bus & { live: Map<string, number> };
+  wrapped.live = live;
+  wrapped.serve = async (subject, handler, options) => {
+    await jitter();
+    const sub = await inner.serve(subject, handler, options);
+    live.set(subject, (live.get(subject) ?? 0) + 1);
+    return {
+      unsubscribe: async (): Promise<void> => {
+        await jitter();
+        await sub.unsubscribe();
+        live.set(subject, (live.get(subject) ?? 0) - 1);
+      },
+    } satisfies Subscription;
+  };
+  return wrapped;
+}
+
+const limits = { commandTimeoutMs: 5_000, pingIntervalMs: 60_000, badFramesPerMinute: 20, maxSendBufferBytes: 1 << 20 };
+
+describe('SessionRegistry: one command subscription per charger, one execution per command', () => {
+  let inner: InProcessBus;
+  let bus: Bus & { live: Map<string, number> };
+  let registry: SessionRegistry;
+  let router: CallRouter;
+
+  beforeEach(async () => {
+    inner = await InProcessBus.open();
+    bus = slowBus(inner);
+    registry = new SessionRegistry(bus, 'gw-test');
+    router = new CallRouter(bus, 'gw-test');
+    await registry.start();
+  });
+  afterEach(async () => {
+    await registry.stop();
+    await inner.close();
+  });
+
+  const connect = (id: string, answer: 'at-once' | 'never' = 'at-once') => {
+    const socket = new FakeSocket(answer);
+    const session = new ChargerSession(id, '127.0.0.1', socket as unknown as WebSocket, router, limits);
+    session.start();
+    return { socket, session, added: registry.add(session) };
+  };
+  /** Waits until no socket is still closing and every subscribe/unsubscribe step has run. */
+  const quiet = async (sockets: FakeSocket[]) => {
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 10));
+      await registry.settled();
+      if (sockets.every((s) => s.readyState !== 2)) return registry.settled();
+    }
+  };
+  const command = (id: string, extra: Partial<CommandRequest> = {}) => sendCommand(bus, id, { action: 'ClearCache', payload: {}, timeoutMs: 3_000, ...extra });
+
+  test('50 overlapping sockets for one identity: one subscription, and each command reaches the charger once', async () => {
+    const sockets = Array.from({ length: 50 }, () => connect('CP-50'));
+    // Close most of them in a scrambled order while the later ones still attach.
+    for (const [i, s] of sockets.entries()) if (i % 7 !== 6 && i < 49) setTimeout(() => s.socket.close(), Math.floor(Math.random() * 5));
+    await Promise.all(sockets.map((s) => s.added));
+    await quiet(sockets.map((s) => s.socket));
+    const holder = registry.get('CP-50');
+    expect(holder).toBe(sockets[49].session);
+    expect(bus.live.get(subjects.command('CP-50'))).toBe(1);
+    expect(registry.commandSubscriptions).toBe(1);
+
+    const replies = await Promise.all(Array.from({ length: 20 }, () => command('CP-50')));
+    expect(replies.map((r) => r.status)).toEqual(Array(20).fill('ok'));
+    const received = sockets.reduce((n, s) => n + s.socket.calls.length, 0);
+    expect(received).toBe(20);
+
+    for (const s of sockets) s.socket.close();
+    await quiet(sockets.map((s) => s.socket));
+    expect(bus.live.get(subjects.command('CP-50'))).toBe(0);
+    expect(registry.commandSubscriptions).toBe(0);
+    expect((await command('CP-50')).status).toBe('not-connected');
+  });
+
+  test('100 chargers x 3 overlapping sockets, then all closed: nothing leaks', async () => {
+    const all = [];
+    for (let c = 0; c < 100; c++) for (let k = 0; k < 3; k++) all.push(connect(`CP-${c}`));
+    for (const s of all) if (Math.random() < 0.5) setTimeout(() => s.socket.close(), Math.floor(Math.random() * 3));
+    await Promise.all(all.map((s) => s.added));
+    await quiet(all.map((s) => s.socket));
+    for (let c = 0; c < 100; c++) {
+      const subs = bus.live.get(subjects.command(`CP-${c}`)) ?? 0;
+      expect([c, subs]).toEqual([c, registry.get(`CP-${c}`) ? 1 : 0]);
+    }
+    for (const s of all) s.socket.close();
+    await quiet(all.map((s) => s.socket));
+    expect([...bus.live.values()].every((n) => n === 0)).toBe(true);
+    expect(registry.size).toBe(0);
+  });
+
+  test('a second delivery of the same command id gets the first outcome; the charger sees one CALL', async () => {
+    const { socket, added } = connect('CP-DUP');
+    await added;
+    await registry.settled();
+    const [a, b] = await Promise.all([command('CP-DUP', { commandId: 'same-id' }), command('CP-DUP', { commandId: 'same-id' })]);
+    expect(a).toEqual({ status: 'ok', result: { status: 'Accepted' } });
+    expect(b).toEqual(a);
+    expect(socket.calls).toHaveLength(1);
+  });
+
+  test('a command queued behind an unanswered CALL is dropped at its deadline and never sent', async () => {
+    const { socket, added } = connect('CP-SLOW', 'never');
+    await added;
+    await registry.settled();
+    const first = command('CP-SLOW', { timeoutMs: 400 });
+    const second = command('CP-SLOW', { timeoutMs: 200 });
+    expect((await second).status).toBe('timeout');
+    expect((await first).status).toBe('timeout');
+    // The queue moved on after the first timed out; the second was already gone.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(socket.calls.map((c) => c.action)).toEqual(['ClearCache']);
+  });
+
+  test('sent, then the socket closed before an answer: connection-lost, and a CommandOutcome fact', async () => {
+    const facts: CommandOutcomeFact[] = [];
+    const consumer = await inner.consume<CommandOutcomeFact>({ durable: 'test-facts', filterSubjects: [subjects.factsOf('CommandOutcome')] }, async (batch) => void facts.push(...batch.map((m) => m.data)));
+    const { socket, added } = connect('CP-LOST', 'never');
+    await added;
+    await registry.settled();
+    const pending = command('CP-LOST', { commandId: 'lost-1', action: 'Reset', payload: { type: 'Hard' }, origin: 'api' });
+    while (socket.calls.length === 0) await new Promise((r) => setTimeout(r, 5));
+    socket.close(1006, 'rebooting');
+    expect((await pending).status).toBe('connection-lost');
+    while (facts.length === 0) await new Promise((r) => setTimeout(r, 5));
+    expect(facts[0]).toMatchObject({ chargerId: 'CP-LOST', commandId: 'lost-1', action: 'Reset', status: 'connection-lost', origin: 'api', gatewayId: 'gw-test', sentAt: expect.any(String) });
+    expect(facts[0].latencyMs).toEqual(expect.any(Number));
+    await consumer.unsubscribe();
+  });
+
+  test('a command queued on a socket replaced before sending it goes to the newer socket', async () => {
+    const old = connect('CP-MOVE', 'never');
+    await old.added;
+    await registry.settled();
+    const first = command('CP-MOVE', { timeoutMs: 2_000 });
+    while (old.socket.calls.length === 0) await new Promise((r) => setTimeout(r, 5));
+    const queued = command('CP-MOVE', { action: 'UnlockConnector', payload: { connectorId: 1 }, timeoutMs: 2_000 });
+    await new Promise((r) => setTimeout(r, 20));
+    const newer = connect('CP-MOVE');
+    await newer.added;
+    expect((await first).status).toBe('connection-lost');
+    expect(await queued).toEqual({ status: 'ok', result: { status: 'Unlocked' } } satisfies CommandReply);
+    expect(old.socket.calls.map((c) => c.action)).toEqual(['ClearCache']);
+    expect(newer.socket.calls.map((c) => c.action)).toEqual(['UnlockConnector']);
+  });
+});
