@@ -38,6 +38,8 @@ export interface CommandRequest<P = unknown> {
   timeoutMs?: number;
   /** Who asked (API caller, service name): kept in logs and audit trails. */
   origin?: string;
+  /** The operator behind an API command: API token name or OIDC subject ('loopback' for a trusted local call). */
+  requestedBy?: string;
 }
 
 export type CommandReply<R = unknown> =
@@ -94,6 +96,8 @@ export interface CommandOutcomeFact {
   action: string;
   payload: unknown;
   origin?: string;
+  /** CommandRequest.requestedBy: who sent it through the API. */
+  requestedBy?: string;
   status: CommandReply['status'];
   /** The charger's CALLRESULT payload when status is 'ok'. */
   result?: unknown;

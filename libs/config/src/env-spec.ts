@@ -60,6 +60,13 @@ export const ENV_SPEC: readonly EnvVarSpec[] = [
   { name: 'PROVISIONAL_CHARGER_TTL_S', kind: 'int', default: '3600', min: 1, max: 31536000, usedBy: ['auth', 'config-manager', 'csms'], description: 'A charger registered by UNKNOWN_CHARGERS that sends no BootNotification within this time is removed (config-manager: this long after it disconnected).' },
   { name: 'METER_VALUES_RETENTION_DAYS', kind: 'int', default: '0', min: 0, max: 36500, usedBy: ['metering', 'csms'], description: 'Meter values older than this many days are deleted (hourly, in chunks). 0 keeps them forever.' },
   { name: 'DRAIN_WINDOW_MS', kind: 'int', default: '10000', min: 0, max: 600000, usedBy: ['gateway', 'csms'], description: 'On SIGTERM, charger sockets are closed (1012) spread over this window.' },
+  // Operator API access (issue 15 §1; docs/api-auth.md): who may call /api/v1, and from where.
+  { name: 'API_AUTH', kind: 'enum', values: ['loopback-trusted', 'token'], usedBy: ['gateway', 'csms'], description: 'loopback-trusted: a request without a token from 127.0.0.1/::1 acts as admin; token: every /api/v1 request needs a token. Unset: loopback-trusted, refused in production (NODE_ENV=production).' },
+  { name: 'API_ADMIN_TOKEN', kind: 'string', secret: true, usedBy: ['gateway', 'auth', 'csms'], description: 'An admin API token (at least 32 characters). Unset: the service holding the token table generates one at first start, logs it once and writes it to DATA_DIR/admin-token.' },
+  { name: 'OIDC_ISSUER', kind: 'url', usedBy: ['gateway', 'csms'], description: 'OpenID Connect issuer whose access tokens the API accepts (JWKS from its discovery document).' },
+  { name: 'OIDC_AUDIENCE', kind: 'string', usedBy: ['gateway', 'csms'], description: 'Audience (aud) an OIDC access token must carry. Required with OIDC_ISSUER.' },
+  { name: 'OIDC_ROLE_CLAIM', kind: 'string', default: 'csms_role', usedBy: ['gateway', 'csms'], description: 'Claim holding the role (viewer, operator, admin; an array: the highest counts). Dots reach into objects (realm_access.roles).' },
+  { name: 'API_CORS_ORIGINS', kind: 'string', usedBy: ['gateway', 'csms'], description: 'Browser origins allowed to call the API cross-origin, comma-separated (https://ops.example.com). Unset: no CORS.' },
 ];
 
 export type EnvName = (typeof ENV_SPEC)[number]['name'];

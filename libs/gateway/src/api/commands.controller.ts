@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, HttpException, HttpStatus, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { BUS, sendCommand, type Bus } from '#csms/bus';
+import { CurrentCaller, type ApiCaller } from '#csms/http';
 import { CSMS_INITIATED_ACTIONS, isOcppAction, validatePayload } from '#csms/ocpp';
 import { canonicalIdentity } from '#csms/zaptec-profile';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway-options.js';
@@ -24,7 +25,7 @@ export class CommandsController {
   @ApiParam({ name: 'action', enum: [...CSMS_INITIATED_ACTIONS] })
   @ApiQuery({ name: 'timeoutMs', required: false, type: Number })
   @ApiBody({ description: 'The OCPP request payload of the action', schema: { type: 'object' } })
-  async send(@Param('id') idParam: string, @Param('action') action: string, @Body() payload: unknown, @Query('timeoutMs') timeoutRaw?: string): Promise<{ result: unknown }> {
+  async send(@Param('id') idParam: string, @Param('action') action: string, @Body() payload: unknown, @Query('timeoutMs') timeoutRaw?: string, @CurrentCaller() caller?: ApiCaller): Promise<{ result: unknown }> {
     // Legacy lowercase `zap…` identities name the same charger (issue 10 §6).
     const chargerId = canonicalIdentity(idParam);
     if (!isOcppAction(action) || !csmsActions.has(action)) {
@@ -46,7 +47,7 @@ export class CommandsController {
         HttpStatus.UNPROCESSABLE_ENTITY,
       );
     }
-    const reply = await sendCommand(this.bus, chargerId, { action, payload: payload ?? {}, timeoutMs, origin: 'api' });
+    const reply = await sendCommand(this.bus, chargerId, { action, payload: payload ?? {}, timeoutMs, origin: 'api', requestedBy: caller?.name });
     switch (reply.status) {
       case 'ok':
         return { result: reply.result };

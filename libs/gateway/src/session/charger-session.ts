@@ -96,6 +96,7 @@ export class ChargerSession {
     const started = process.hrtime.bigint();
     const outcome = await this.callCharger(request);
     gatewayMetrics.commandLatency.observe({ action: request.action, outcome: outcome.status }, Number(process.hrtime.bigint() - started) / 1e9);
+    this.log.debug(`${this.chargerId}: ${request.action} from ${request.requestedBy ?? request.origin ?? 'unknown'}: ${outcome.status}`);
     return outcome;
   }
 
