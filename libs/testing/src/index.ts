@@ -7,3 +7,4 @@ export type { InfraStatus } from './infra.js';
 export { waitFor } from './wait-for.js';
 export { openEmbeddedTestDatabase, type EmbeddedTestDatabase } from './embedded-database.js';
 export { startServiceHarness, type ServiceHarness } from './service-harness.js';
+export { startLocalOidcIssuer, type LocalOidcIssuer } from './oidc-issuer.js';
