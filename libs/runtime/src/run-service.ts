@@ -104,7 +104,7 @@ export async function runService(def: ServiceDefinition, env: NodeJS.ProcessEnv 
   // Before init registers the routes, so CORS answers preflights and the audit trail sees every answer.
   for (const middleware of access?.middlewares ?? []) app.use(middleware);
   if (def.openApi) {
-    const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('Zaptec-aware OCPP 1.6J CSMS').setVersion('1').build());
+    const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('Zaptec-aware OCPP 1.6J CSMS').setVersion('1').addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API token or OIDC access token (docs/api-auth.md)' }).build());
     SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
   }
   app.connectMicroservice({ strategy: new BusTransport(bus, def.name) }, { inheritAppConfig: true });
