@@ -137,6 +137,9 @@ describe('API_AUTH=token: every /api/v1 route, each role, OIDC, audit, CORS', ()
 
   test('the event stream token: ?access_token= on a GET, never on another method', async () => {
     expect((await status(`${csms.apiUrl}/api/v1/whoami?access_token=${tokens.viewer}`, 'GET')).status).toBe(200);
+    // The route's own query rules (unknown parameters refused) never see the token.
+    expect((await status(`${csms.apiUrl}/api/v1/chargers?limit=5&access_token=${tokens.viewer}`, 'GET')).status).toBe(200);
+    expect((await status(`${csms.apiUrl}/api/v1/chargers?limit=5&access_token=${tokens.viewer}&bogus=1`, 'GET')).status).toBe(400);
     expect((await status(`${csms.apiUrl}/api/v1/id-tags?access_token=${tokens.admin}`, 'POST')).status).toBe(401);
   });
 

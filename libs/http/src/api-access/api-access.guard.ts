@@ -39,6 +39,7 @@ export class ApiAccessGuard implements CanActivate {
       if (decision.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="csms"');
       throw new HttpException({ error: decision.error, message: decision.message }, decision.status);
     }
+    if (req.query && 'access_token' in req.query) withoutAccessToken(req);
     const caller = decision.caller;
     const route = typeof req.route?.path === 'string' ? req.route.path : path;
     req[API_CALLER] = caller;
@@ -48,4 +49,13 @@ export class ApiAccessGuard implements CanActivate {
     }
     return true;
   }
+}
+
+/**
+ * The token is the guard's, not the route's: a query DTO that refuses unknown parameters must not see it.
+ * Express 5 parses `req.query` anew on each read (a getter), so the copy without it shadows the getter.
+ */
+function withoutAccessToken(req: ApiRequest): void {
+  const { access_token: _token, ...rest } = req.query ?? {};
+  Object.defineProperty(req, 'query', { value: rest, configurable: true, enumerable: true, writable: true });
 }
