@@ -217,6 +217,14 @@ describe('API_AUTH=token: every /api/v1 route, each role, OIDC, audit, CORS', ()
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  test('refusals are counted for alerting (csms_api_auth_refusals_total)', async () => {
+    await status(`${csms.apiUrl}/api/v1/chargers`, 'GET');
+    await status(`${csms.apiUrl}/api/v1/id-tags`, 'POST', tokens.viewer);
+    const metrics = await (await fetch(`${csms.apiUrl}/metrics`)).text();
+    expect(metrics).toMatch(/csms_api_auth_refusals_total\{status="401",kind="none"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/csms_api_auth_refusals_total\{status="403",kind="token"[^}]*\} [1-9]/);
+  });
+
   test('health, metrics, the OpenAPI document and the dashboard stay open', async () => {
     for (const path of ['/health/live', '/health/ready', '/metrics', '/api/docs/openapi.json', '/']) {
       expect([path, (await status(csms.apiUrl + path, 'GET')).status]).toEqual([path, 200]);

@@ -1,6 +1,7 @@
 import { HttpException, Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { ServerResponse } from 'node:http';
+import { apiAuthRefusals } from './api-access-metrics.js';
 import { ApiCallerResolver } from './api-caller-resolver.js';
 import { API_AUDIT, type RequestWithAudit } from './audit-trail.js';
 import { API_CALLER, type RequestWithCaller } from './caller.js';
@@ -37,6 +38,7 @@ export class ApiAccessGuard implements CanActivate {
       : ({ ok: false, status: 401, error: 'unauthorized', message: bearer.message } as const);
     if (!decision.ok) {
       if (decision.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="csms"');
+      apiAuthRefusals.inc({ status: String(decision.status), kind: bearer.ok && bearer.token !== undefined ? 'token' : 'none' });
       throw new HttpException({ error: decision.error, message: decision.message }, decision.status);
     }
     if (req.query && 'access_token' in req.query) withoutAccessToken(req);
@@ -45,6 +47,7 @@ export class ApiAccessGuard implements CanActivate {
     req[API_CALLER] = caller;
     req[API_AUDIT] = { caller, route, chargerId: CHARGER_ROUTE.test(route) ? req.params?.id : undefined };
     if (!roleCovers(caller.role, needed)) {
+      apiAuthRefusals.inc({ status: '403', kind: caller.kind });
       throw new HttpException({ error: 'forbidden', message: `${method} ${route} needs the ${needed} role; ${caller.name} has ${caller.role}`, requiredRole: needed, role: caller.role }, 403);
     }
     return true;
