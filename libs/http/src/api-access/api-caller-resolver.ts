@@ -42,14 +42,14 @@ export class ApiCallerResolver {
       }
       return { ok: false, status: 401, error: 'unauthorized', message: 'this route needs a token: Authorization: Bearer <API token or OIDC access token>' };
     }
+    const hash = hashApiToken(q.token);
+    if (this.adminTokenHash && timingSafeEqual(this.adminTokenHash, Buffer.from(hash, 'hex'))) {
+      return { ok: true, caller: { name: 'API_ADMIN_TOKEN', role: 'admin', kind: 'token' } };
+    }
     if (this.oidc && JWT_SHAPE.test(q.token)) {
       const outcome = await this.oidc.verify(q.token);
       if (outcome.ok) return outcome;
       return { ok: false, status: outcome.status, error: outcome.status === 403 ? 'forbidden' : outcome.status === 401 ? 'unauthorized' : 'oidc_unavailable', message: outcome.reason };
-    }
-    const hash = hashApiToken(q.token);
-    if (this.adminTokenHash && timingSafeEqual(this.adminTokenHash, Buffer.from(hash, 'hex'))) {
-      return { ok: true, caller: { name: 'API_ADMIN_TOKEN', role: 'admin', kind: 'token' } };
     }
     const known = await this.directory.lookup(hash);
     if (!known) return { ok: false, status: 401, error: 'unauthorized', message: 'the bearer token is not valid (unknown, revoked or mistyped)' };
