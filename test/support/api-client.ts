@@ -8,11 +8,23 @@ export interface ApiResponse<T = any> {
   text: string;
 }
 
-export function apiClient(baseUrl: string) {
+/**
+ * Bearer tokens of the processes started with API_AUTH=token (test/support/processes.ts records their
+ * API_ADMIN_TOKEN here), so a test written for the loopback-trusted default runs unchanged against them.
+ */
+const tokensByBaseUrl = new Map<string, string>();
+
+export function rememberApiToken(baseUrl: string, token: string): void {
+  tokensByBaseUrl.set(baseUrl, token);
+}
+
+/** `token`: sent as Authorization: Bearer; default the one remembered for `baseUrl`; `null`: none. */
+export function apiClient(baseUrl: string, options: { token?: string | null } = {}) {
+  const token = options.token === null ? undefined : (options.token ?? tokensByBaseUrl.get(baseUrl));
   async function call<T>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>> {
     const res = await fetch(baseUrl + path, {
       method,
-      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...(token ? { Authorization: `Bearer ${token}` } : {}) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();

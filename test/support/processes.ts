@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 /** The repository root, from the sources (test/support) or from their build (dist/test/support). */
 import { freePort } from '#csms/testing';
+import { rememberApiToken } from './api-client.js';
 
 export { freePort };
 
@@ -97,6 +98,7 @@ export async function startService(options: StartOptions = {}): Promise<ServiceP
       await exited;
     },
   };
+  if (env.API_ADMIN_TOKEN) rememberApiToken(proc.apiUrl, env.API_ADMIN_TOKEN);
   if (options.waitFor !== 'none') await waitHealthy(proc, options.waitFor ?? 'ready');
   return proc;
 }

@@ -2,13 +2,14 @@
  * The production shape for infrastructure tests: our own nats-server with JetStream, a fresh PostgreSQL
  * database, auth, config-manager and metering as separate processes, and one or more gateways.
  */
+import { randomBytes } from 'node:crypto';
 import { createTestDatabase, startNatsServer, type NatsServerHandle } from '#csms/testing';
 import { startService, type ServiceProcess } from './processes.js';
 
 export interface ProductionStack {
   nats: NatsServerHandle;
   db: { url: string; drop(): Promise<void> };
-  /** NATS_URL, DATABASE_URL, UNKNOWN_CHARGERS and `common`: what every process of the stack was given. */
+  /** NATS_URL, DATABASE_URL, UNKNOWN_CHARGERS, API_AUTH=token, API_ADMIN_TOKEN and `common`: what every process of the stack was given. */
   env: Record<string, string>;
   gateways: ServiceProcess[];
   /** The three services; `restart` replaces one (a test that stops auth, then brings it back). */
@@ -22,7 +23,8 @@ export type StackService = 'auth' | 'config-manager' | 'metering';
 export async function startProductionStack(gateways: Array<Record<string, string>> = [{}], common: Record<string, string> = {}): Promise<ProductionStack> {
   const nats = await startNatsServer({ jetstream: true });
   const db = await createTestDatabase();
-  const env = { NATS_URL: nats.url, DATABASE_URL: db.url, UNKNOWN_CHARGERS: 'accept', ...common };
+  // As production runs it (k8s overlay): every API request needs a token; apiClient sends this one.
+  const env = { NATS_URL: nats.url, DATABASE_URL: db.url, UNKNOWN_CHARGERS: 'accept', API_AUTH: 'token', API_ADMIN_TOKEN: `csms_stack_${randomBytes(24).toString('base64url')}`, ...common };
   const services = {} as Record<StackService, ServiceProcess>;
   // One at a time: each service runs its migrations under the advisory lock.
   for (const app of ['auth', 'config-manager', 'metering'] as const) services[app] = await startService({ app, env });

@@ -87,6 +87,15 @@ describe('k8s/overlays/production', () => {
       expect(asObjs(c.volumeMounts).find((m) => m.name === 'nats-client')).toEqual({ name: 'nats-client', mountPath: '/etc/csms/nats', readOnly: true });
     }
   });
+  it('serves the operator API with token authentication only: API_AUTH=token, API_ADMIN_TOKEN from Secret csms-api', () => {
+    for (const s of SERVICES.filter((x) => (ENV_BY_NAME.get('API_AUTH')?.usedBy as readonly string[]).includes(x))) {
+      expect([s, envValue(...container(s), objs, 'API_AUTH')]).toEqual([s, 'token']);
+    }
+    for (const s of SERVICES.filter((x) => (ENV_BY_NAME.get('API_ADMIN_TOKEN')?.usedBy as readonly string[]).includes(x))) {
+      const env = asObjs(container(s)[1].env);
+      expect([s, asObj(env.find((e) => e.name === 'API_ADMIN_TOKEN')?.valueFrom).secretKeyRef]).toEqual([s, { name: 'csms-api', key: 'API_ADMIN_TOKEN' }]);
+    }
+  });
   it('keeps no credential in git: the placeholder database Secret is dropped, real Secrets come from outside', () => {
     expect(byKind(objs, 'Secret')).toEqual([]);
   });

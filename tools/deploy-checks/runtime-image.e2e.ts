@@ -150,7 +150,7 @@ describe('the runtime stage of docker/Dockerfile', () => {
     let output = '';
     child = spawn(process.execPath, ['dist/apps/csms/main.js'], {
       cwd: app,
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', API_PORT: String(apiPort), OCPP_PORT: String(ocppPort), DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'warn' },
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', API_AUTH: 'token', API_PORT: String(apiPort), OCPP_PORT: String(ocppPort), DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.on('data', (d: Buffer) => void (output += d.toString()));

@@ -20,7 +20,7 @@ export const SERVICES = ['gateway', 'auth', 'config-manager', 'metering'] as con
 export const OCPP_APPS: readonly string[] = ['gateway', 'csms'];
 
 /** Secrets the production overlay expects to be created out of band; docs/deploy.md names each. */
-export const EXTERNAL_SECRETS = ['csms-database', 'csms-gateway-tls', 'csms-nats', 'csms-nats-client'] as const;
+export const EXTERNAL_SECRETS = ['csms-database', 'csms-api', 'csms-gateway-tls', 'csms-nats', 'csms-nats-client'] as const;
 
 export type Obj = Record<string, unknown>;
 export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);

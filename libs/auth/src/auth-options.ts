@@ -18,6 +18,8 @@ export interface AuthOptions {
   concurrentTxTimeoutMs?: number;
   /** How long to wait for a charger's SendLocalList / GetLocalListVersion answer (default 30 s). */
   localListTimeoutMs?: number;
+  /** API_ADMIN_TOKEN is set (the first admin token is not generated) and DATA_DIR (where a generated one is written). */
+  apiAccess?: { adminTokenConfigured: boolean; dataDir: string };
 }
 
 export const DEFAULT_PROVISIONAL_CHARGER_TTL_S = 3_600;
@@ -29,6 +31,7 @@ export function authOptionsFromConfig(config: AppConfig): AuthOptions {
     concurrentTx: config.concurrentTx,
     throttle: config.connectThrottle,
     provisionalChargerTtlS: config.provisionalChargerTtlS,
+    apiAccess: { adminTokenConfigured: config.apiAccess.adminToken !== undefined, dataDir: config.dataDir },
   };
 }
 

@@ -1,8 +1,11 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Inject, Module, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { BUS, sendCommand, type Bus } from '#csms/bus';
 import { DATA_SOURCE } from '#csms/persistence';
 import { AUTH_OPTIONS, type AuthOptions } from './auth-options.js';
+import { bootstrapAdminToken } from './api-access/admin-token-bootstrap.js';
+import { ApiAccessController } from './api-access/api-access.controller.js';
+import { ApiAccessStore } from './api-access/api-access.store.js';
 import { AuthorizationKeyRotationService } from './authorization-key-rotation.service.js';
 import { ChargerRegistryService } from './charger-registry.service.js';
 import { ChargersController } from './chargers.controller.js';
@@ -27,15 +30,29 @@ import { VerifiedCredentials } from './verified-credentials.js';
  * Needs DATA_SOURCE (PersistenceModule) and BUS (BusModule).
  */
 @Module({})
-export class AuthModule {
+export class AuthModule implements OnApplicationBootstrap {
+  private bootstrapped?: Promise<unknown>;
+
+  constructor(
+    @Inject(ApiAccessStore) private readonly apiAccess: ApiAccessStore,
+    @Inject(AUTH_OPTIONS) private readonly options: AuthOptions,
+  ) {}
+
+  /** The first admin API token (once per database, when API_ADMIN_TOKEN is unset). Once per process: a hybrid app may call this hook twice. */
+  onApplicationBootstrap(): Promise<unknown> {
+    const access = this.options.apiAccess;
+    return (this.bootstrapped ??= access ? bootstrapAdminToken(this.apiAccess, access) : Promise.resolve());
+  }
+
   static forRoot(options: AuthOptions): DynamicModule {
     return {
       module: AuthModule,
-      controllers: [ConnectController, DriverAuthController, ChargersController, IdTagsController, SecurityEventsController, LocalAuthListController],
+      controllers: [ConnectController, DriverAuthController, ChargersController, IdTagsController, SecurityEventsController, LocalAuthListController, ApiAccessController],
       providers: [
         { provide: AUTH_OPTIONS, useValue: options }, ProvisionalChargerSweeper,
         { provide: ChargerRegistryService, useFactory: (db: DataSource) => new ChargerRegistryService(db), inject: [DATA_SOURCE] },
         { provide: SecurityEventsService, useFactory: (db: DataSource) => new SecurityEventsService(db), inject: [DATA_SOURCE] },
+        { provide: ApiAccessStore, useFactory: (db: DataSource) => new ApiAccessStore(db), inject: [DATA_SOURCE] },
         {
           provide: IdTagsService,
           useFactory: (db: DataSource, registry: ChargerRegistryService, bus: Bus) =>

@@ -1,5 +1,6 @@
 export { AuthModule } from './auth.module.js';
 export { AuthApiModule } from './api/auth-api.module.js';
+export { ApiAccessStore, type ApiTokenView, type CreatedApiToken, type AuditRecord } from './api-access/api-access.store.js';
 export { AUTH_ENTITIES, AuthCharger, AuthIdTag, AuthSecurityEvent } from './entities/index.js';
 export { AUTH_MIGRATIONS } from './migrations/index.js';
 export { AUTH_OPTIONS, authOptionsFromConfig, type AuthOptions, type UnknownChargersPolicy } from './auth-options.js';

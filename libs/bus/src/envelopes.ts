@@ -38,7 +38,7 @@ export interface CommandRequest<P = unknown> {
   timeoutMs?: number;
   /** Who asked (API caller, service name): kept in logs and audit trails. */
   origin?: string;
-  /** The authenticated principal behind an API command, when the API knows one (recorded in the outcome fact). */
+  /** The operator behind an API command: API token name or OIDC subject ('loopback' for a trusted local call). */
   requestedBy?: string;
 }
 
@@ -102,6 +102,7 @@ export interface CommandOutcomeFact {
   action: string;
   payload: unknown;
   origin?: string;
+  /** CommandRequest.requestedBy: who sent it through the API. */
   requestedBy?: string;
   status: CommandReply['status'];
   /** The charger's CALLRESULT payload when status is 'ok'. */

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { loadEnv } from './load-env.js';
+import { EnvConfigError, loadEnv } from './load-env.js';
 
 /** The validated configuration every process starts from. */
 export interface AppConfig {
@@ -32,6 +32,22 @@ export interface AppConfig {
   bus: { maxDeliveries: number; streamReplicas: number };
   /** API_*_TIMEOUT_MS: idle and receive limits of the HTTP listener. */
   httpTimeouts: { keepAliveTimeoutMs: number; headersTimeoutMs: number; requestTimeoutMs: number };
+  /** API_AUTH, API_ADMIN_TOKEN, OIDC_*, API_CORS_ORIGINS: who may call the operator API (docs/api-auth.md). */
+  apiAccess: ApiAccessConfig;
+}
+
+export type ApiAuthMode = 'loopback-trusted' | 'token';
+
+export interface ApiAccessConfig {
+  mode: ApiAuthMode;
+  /** False when API_AUTH was left unset (the mode is the default). */
+  modeSet: boolean;
+  adminToken?: string;
+  oidc?: { issuer: string; audience: string; roleClaim: string };
+  /** Exact origins allowed cross-origin; empty: CORS off. */
+  corsOrigins: string[];
+  /** NODE_ENV=production (what the Docker image sets): unauthenticated API access is refused at start-up. */
+  production: boolean;
 }
 
 export interface NatsClientConfig {
@@ -85,7 +101,59 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       headersTimeoutMs: v.API_HEADERS_TIMEOUT_MS as number,
       requestTimeoutMs: v.API_REQUEST_TIMEOUT_MS as number,
     },
+    apiAccess: apiAccessConfig(v, env),
   };
+}
+
+/** An admin token shorter than this is guessable; the generated ones are 43 characters of base64url. */
+export const MIN_ADMIN_TOKEN_LENGTH = 32;
+
+function apiAccessConfig(v: Record<string, unknown>, env: NodeJS.ProcessEnv): ApiAccessConfig {
+  const s = (name: string): string | undefined => v[name] as string | undefined;
+  const adminToken = s('API_ADMIN_TOKEN');
+  if (adminToken !== undefined && (adminToken.length < MIN_ADMIN_TOKEN_LENGTH || /\s/.test(adminToken))) {
+    throw new EnvConfigError('API_ADMIN_TOKEN', `must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters without spaces (e.g. openssl rand -base64 32)`);
+  }
+  const issuer = s('OIDC_ISSUER');
+  const audience = s('OIDC_AUDIENCE');
+  if (issuer && !audience) throw new EnvConfigError('OIDC_AUDIENCE', 'is required with OIDC_ISSUER (a token for another audience must not pass)');
+  if (audience && !issuer) throw new EnvConfigError('OIDC_ISSUER', 'is required with OIDC_AUDIENCE');
+  if (issuer && issuer.includes(',')) throw new EnvConfigError('OIDC_ISSUER', 'must be one issuer URL');
+  return {
+    mode: (s('API_AUTH') as ApiAuthMode | undefined) ?? 'loopback-trusted',
+    modeSet: s('API_AUTH') !== undefined,
+    adminToken,
+    oidc: issuer && audience ? { issuer: issuer.replace(/\/+$/, ''), audience, roleClaim: s('OIDC_ROLE_CLAIM') ?? 'csms_role' } : undefined,
+    corsOrigins: parseCorsOrigins(s('API_CORS_ORIGINS')),
+    production: env.NODE_ENV === 'production',
+  };
+}
+
+/** Exact origins (scheme://host[:port]); a wildcard, a path or a bad URL stops start-up. */
+function parseCorsOrigins(raw: string | undefined): string[] {
+  if (!raw) return [];
+  return raw.split(',').map((part) => part.trim()).filter(Boolean).map((origin) => {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      /* reported below */
+    }
+    if (!parsed || parsed.origin !== origin || !/^https?:$/.test(parsed.protocol)) {
+      throw new EnvConfigError('API_CORS_ORIGINS', `each entry must be an exact origin such as https://ops.example.com (no wildcard, path or trailing slash), got "${origin}"`);
+    }
+    return origin;
+  });
+}
+
+/**
+ * Production (NODE_ENV=production, which the Docker image sets) never serves the operator API without
+ * authentication: API_AUTH must say token. Only for the processes that serve /api/v1 (gateway, csms).
+ */
+export function checkApiAccessForProduction(access: ApiAccessConfig): void {
+  if (access.production && access.mode !== 'token') {
+    throw new EnvConfigError('API_AUTH', `must be "token" in production (NODE_ENV=production)${access.modeSet ? `, got "${access.mode}"` : ' (unset means loopback-trusted)'}: requests from loopback would act as admin without a token`);
+  }
 }
 
 function natsClientConfig(v: Record<string, unknown>): NatsClientConfig {

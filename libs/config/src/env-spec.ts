@@ -68,6 +68,13 @@ export const ENV_SPEC: readonly EnvVarSpec[] = [
   // Poison messages and stream replicas (issue 14 §1, §7; docs/deploy.md "When a message cannot be processed").
   { name: 'BUS_MAX_DELIVERIES', kind: 'int', default: '5', min: 1, max: 1000, usedBy: ['all'], description: 'Deliveries a message may fail alone (while others go through) before a consumer dead-letters it.' },
   { name: 'NATS_STREAM_REPLICAS', kind: 'int', default: '1', min: 1, max: 5, usedBy: ['all'], description: 'Replicas of the JetStream streams when created; a start never lowers an existing stream\'s replicas.' },
+  // Operator API access (issue 15 §1; docs/api-auth.md): who may call /api/v1, and from where.
+  { name: 'API_AUTH', kind: 'enum', values: ['loopback-trusted', 'token'], usedBy: ['gateway', 'csms'], description: 'loopback-trusted: a request without a token from 127.0.0.1/::1 acts as admin; token: every /api/v1 request needs a token. Unset: loopback-trusted, refused in production (NODE_ENV=production).' },
+  { name: 'API_ADMIN_TOKEN', kind: 'string', secret: true, usedBy: ['gateway', 'auth', 'csms'], description: 'An admin API token (at least 32 characters). Unset: the service holding the token table generates one at first start, logs it once and writes it to DATA_DIR/admin-token.' },
+  { name: 'OIDC_ISSUER', kind: 'url', usedBy: ['gateway', 'csms'], description: 'OpenID Connect issuer whose access tokens the API accepts (JWKS from its discovery document).' },
+  { name: 'OIDC_AUDIENCE', kind: 'string', usedBy: ['gateway', 'csms'], description: 'Audience (aud) an OIDC access token must carry. Required with OIDC_ISSUER.' },
+  { name: 'OIDC_ROLE_CLAIM', kind: 'string', default: 'csms_role', usedBy: ['gateway', 'csms'], description: 'Claim holding the role (viewer, operator, admin; an array: the highest counts). Dots reach into objects (realm_access.roles).' },
+  { name: 'API_CORS_ORIGINS', kind: 'string', usedBy: ['gateway', 'csms'], description: 'Browser origins allowed to call the API cross-origin, comma-separated (https://ops.example.com). Unset: no CORS.' },
 ];
 
 export type EnvName = (typeof ENV_SPEC)[number]['name'];

@@ -5,8 +5,8 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { DataSource, MixedList, EntitySchema } from 'typeorm';
 import { BusModule, BusTransport, createBus, type Bus } from '#csms/bus';
-import { loadAppConfig, type AppConfig } from '#csms/config';
-import { HealthModule, apiValidationPipe, consumerReadiness, registerBusMetrics, type ReadinessCheck } from '#csms/http';
+import { checkApiAccessForProduction, loadAppConfig, type AppConfig } from '#csms/config';
+import { ApiExceptionFilter, HealthModule, apiAccess, apiValidationPipe, consumerReadiness, registerBusMetrics, type ReadinessCheck } from '#csms/http';
 import { PersistenceModule, databaseAnswers, describeDatabase, openDataSource } from '#csms/persistence';
 import { createAppLogger } from './app-logger.js';
 import { applyHttpTimeouts } from './http-timeouts.js';
@@ -53,6 +53,8 @@ export async function runService(def: ServiceDefinition, env: NodeJS.ProcessEnv 
   if (!config.natsUrl && !def.allowInProcessBus) {
     throw new Error(`NATS_URL is required for the ${def.name} service (only the all-in-one csms runs without NATS)`);
   }
+  // The processes that serve the operator API (openApi) refuse to serve it unauthenticated in production.
+  if (def.openApi) checkApiAccessForProduction(config.apiAccess);
   if (!config.databaseUrl && def.needsDatabase && def.name !== 'csms') {
     throw new Error(`DATABASE_URL is required for the ${def.name} service (only the all-in-one csms uses the embedded database)`);
   }
@@ -108,8 +110,12 @@ export async function runService(def: ServiceDefinition, env: NodeJS.ProcessEnv 
   }
   checks.push(...(def.readiness?.(bus) ?? []));
 
+  // Authentication and roles on /api/v1 (docs/api-auth.md), in the processes that serve it.
+  const access = def.openApi ? apiAccess(config.apiAccess, bus) : undefined;
+
   @Module({
     imports: [
+      ...(access ? [access.module] : []),
       BusModule.forRoot(bus),
       ...(dataSource ? [PersistenceModule.forDataSource(dataSource)] : []),
       HealthModule.forChecks(checks, def.name),
@@ -120,8 +126,11 @@ export async function runService(def: ServiceDefinition, env: NodeJS.ProcessEnv 
 
   const app = await NestFactory.create(RootModule, { logger, bufferLogs: false });
   app.useGlobalPipes(apiValidationPipe());
+  app.useGlobalFilters(new ApiExceptionFilter());
+  // Before init registers the routes, so CORS answers preflights and the audit trail sees every answer.
+  for (const middleware of access?.middlewares ?? []) app.use(middleware);
   if (def.openApi) {
-    const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('Zaptec-aware OCPP 1.6J CSMS').setVersion('1').build());
+    const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('Zaptec-aware OCPP 1.6J CSMS').setVersion('1').addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API token or OIDC access token (docs/api-auth.md)' }).build());
     SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
   }
   app.connectMicroservice({ strategy: new BusTransport(bus, def.name) }, { inheritAppConfig: true });

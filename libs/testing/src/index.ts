@@ -9,3 +9,4 @@ export { waitFor } from './wait-for.js';
 export { openEmbeddedTestDatabase, type EmbeddedTestDatabase } from './embedded-database.js';
 export { startServiceHarness, type ServiceHarness } from './service-harness.js';
 export { startPostgresInstance, postgresBinDir, type PostgresInstance } from './postgres-instance.js';
+export { startLocalOidcIssuer, type LocalOidcIssuer } from './oidc-issuer.js';

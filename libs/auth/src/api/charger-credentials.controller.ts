@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
 import { BUS, subjects, type Bus } from '#csms/bus';
-import { callService, ChargerIdPath } from '#csms/http';
+import { AdminOnly, callService, ChargerIdPath } from '#csms/http';
 import type { RotationStarted, RotationView } from '../authorization-key-rotation.service.js';
 import type { RegisteredCharger, RegistrationView } from '../charger-registry.service.js';
 import { RegisterChargerDto, RotateAuthorizationKeyDto, SetRegistrationDto } from '../dto/charger.dto.js';
@@ -14,17 +14,20 @@ export class ChargerCredentialsController {
 
   /** 201 with the generated password (returned this once) when none was given. */
   @Post()
+  @AdminOnly()
   register(@Body() body: RegisterChargerDto): Promise<RegisteredCharger> {
     return callService(this.bus, subjects.api('auth', 'registerCharger'), { ...body });
   }
 
   @Patch(':id/registration')
+  @AdminOnly()
   setRegistration(@Param() { id: chargerId }: ChargerIdPath, @Body() body: SetRegistrationDto): Promise<RegistrationView> {
     return callService(this.bus, subjects.api('auth', 'setRegistration'), { chargerId, state: body.state });
   }
 
   /** 202: the rotation runs on; GET on the same path shows how it went. */
   @Post(':id/authorization-key')
+  @AdminOnly()
   @HttpCode(202)
   startRotation(@Param() { id: chargerId }: ChargerIdPath, @Body() body: RotateAuthorizationKeyDto): Promise<RotationStarted> {
     return callService(this.bus, subjects.api('auth', 'startKeyRotation'), { chargerId, key: body.key });
@@ -36,6 +39,7 @@ export class ChargerCredentialsController {
   }
 
   @Delete(':id/authorization-key')
+  @AdminOnly()
   abandonRotation(@Param() { id: chargerId }: ChargerIdPath): Promise<RotationView> {
     return callService(this.bus, subjects.api('auth', 'abandonKeyRotation'), { chargerId });
   }

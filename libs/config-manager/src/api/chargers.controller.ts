@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BUS, subjects, type Bus } from '#csms/bus';
-import { callService, ChargerIdPath } from '#csms/http';
+import { AdminOnly, callService, ChargerIdPath } from '#csms/http';
 import { ListChargersQuery } from '../dto/list-chargers.query.js';
 import { SetBootPolicyBody } from '../dto/set-boot-policy.body.js';
 import { SetModelBody } from '../dto/set-model.body.js';
@@ -50,6 +50,7 @@ export class ChargersController {
   }
 
   @Put(':id/model')
+  @AdminOnly()
   @ApiOperation({ summary: 'Override the detected model (null: detect again from the last BootNotification)' })
   setModel(@Param() { id }: ChargerIdPath, @Body() body: SetModelBody): Promise<ChargerSummary> {
     return callService<ChargerSummary>(this.bus, subjects.api('registry', 'setModel'), { chargerId: id, model: body.model });

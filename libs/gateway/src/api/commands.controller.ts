@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, HttpException, HttpStatus, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { BUS, sendCommand, type Bus } from '#csms/bus';
+import { CurrentCaller, type ApiCaller } from '#csms/http';
 import { CSMS_INITIATED_ACTIONS, isOcppAction, validatePayload } from '#csms/ocpp';
 import { canonicalIdentity } from '#csms/zaptec-profile';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway-options.js';
@@ -27,7 +28,7 @@ export class CommandsController {
   @ApiParam({ name: 'action', enum: [...CSMS_INITIATED_ACTIONS] })
   @ApiQuery({ name: 'timeoutMs', required: false, type: Number })
   @ApiBody({ description: 'The OCPP request payload of the action', schema: { type: 'object' } })
-  async send(@Param('id') idParam: string, @Param('action') action: string, @Body() payload: unknown, @Query('timeoutMs') timeoutRaw?: string): Promise<{ result: unknown; commandId: string }> {
+  async send(@Param('id') idParam: string, @Param('action') action: string, @Body() payload: unknown, @Query('timeoutMs') timeoutRaw?: string, @CurrentCaller() caller?: ApiCaller): Promise<{ result: unknown; commandId: string }> {
     // Legacy lowercase `zap…` identities name the same charger (issue 10 §6).
     const chargerId = canonicalIdentity(idParam);
     if (!isOcppAction(action) || !csmsActions.has(action)) {
@@ -52,7 +53,7 @@ export class CommandsController {
     // The whole wait is the caller's timeoutMs: the deadline goes with the command, so a command still
     // queued behind an unanswered CALL when we answer 504 is dropped, never sent (issue 14 §4).
     const commandId = randomUUID();
-    const reply = await sendCommand(this.bus, chargerId, { commandId, action, payload: payload ?? {}, timeoutMs, deadline: Date.now() + timeoutMs, origin: 'api' });
+    const reply = await sendCommand(this.bus, chargerId, { commandId, action, payload: payload ?? {}, timeoutMs, deadline: Date.now() + timeoutMs, origin: 'api', requestedBy: caller?.name });
     switch (reply.status) {
       case 'ok':
         return { result: reply.result, commandId };

@@ -114,6 +114,7 @@ export class ChargerSession {
     const execution: CommandExecution = { reply: { status: 'not-connected' } };
     execution.reply = await this.callCharger(request, () => (execution.sentAt = new Date()));
     gatewayMetrics.commandLatency.observe({ action: request.action, outcome: execution.reply.status }, Number(process.hrtime.bigint() - started) / 1e9);
+    this.log.debug(`${this.chargerId}: ${request.action} from ${request.requestedBy ?? request.origin ?? 'unknown'}: ${execution.reply.status}`);
     return execution;
   }
 

@@ -1,0 +1,35 @@
+import { checkApiAccessForProduction, loadAppConfig } from './app-config.js';
+
+const refusal = (env: NodeJS.ProcessEnv): string => {
+  try {
+    checkApiAccessForProduction(loadAppConfig(env).apiAccess);
+    return '';
+  } catch (err) {
+    return (err as Error).message;
+  }
+};
+
+describe('API access configuration (API_AUTH, API_ADMIN_TOKEN, OIDC_*, API_CORS_ORIGINS)', () => {
+  it('defaults: loopback-trusted, no admin token, no OIDC, no CORS, role claim csms_role when OIDC is on', () => {
+    expect(loadAppConfig({}).apiAccess).toEqual({ mode: 'loopback-trusted', modeSet: false, adminToken: undefined, oidc: undefined, corsOrigins: [], production: false });
+    expect(loadAppConfig({ OIDC_ISSUER: 'https://idp.example/realms/ops/', OIDC_AUDIENCE: 'csms' }).apiAccess.oidc).toEqual({ issuer: 'https://idp.example/realms/ops', audience: 'csms', roleClaim: 'csms_role' });
+  });
+
+  it('production (NODE_ENV=production) refuses to start without API_AUTH=token, naming the variable', () => {
+    expect(refusal({ NODE_ENV: 'production' })).toMatch(/API_AUTH.*must be "token" in production/);
+    expect(refusal({ NODE_ENV: 'production', API_AUTH: 'loopback-trusted' })).toMatch(/API_AUTH/);
+    expect(refusal({ NODE_ENV: 'production', API_AUTH: 'token' })).toBe('');
+    expect(refusal({ NATS_URL: 'nats://127.0.0.1:4222' })).toBe('');
+  });
+
+  it('refuses a short admin token, OIDC half configured, a bad CORS origin, an unknown mode', () => {
+    expect(() => loadAppConfig({ API_ADMIN_TOKEN: 'short' })).toThrow(/API_ADMIN_TOKEN/);
+    expect(() => loadAppConfig({ OIDC_ISSUER: 'https://idp.example' })).toThrow(/OIDC_AUDIENCE/);
+    expect(() => loadAppConfig({ OIDC_AUDIENCE: 'csms' })).toThrow(/OIDC_ISSUER/);
+    for (const bad of ['*', 'https://ops.example.com/', 'ops.example.com', 'https://ops.example.com/path', 'ftp://x.example']) {
+      expect(() => loadAppConfig({ API_CORS_ORIGINS: bad })).toThrow(/API_CORS_ORIGINS/);
+    }
+    expect(loadAppConfig({ API_CORS_ORIGINS: 'https://a.example, http://localhost:5173' }).apiAccess.corsOrigins).toEqual(['https://a.example', 'http://localhost:5173']);
+    expect(() => loadAppConfig({ API_AUTH: 'none' })).toThrow(/API_AUTH/);
+  });
+});
