@@ -295,7 +295,8 @@ export class NatsBus implements Bus {
       const info = await this.jsm.streams.info(DEAD_LETTERS_STREAM, { subjects_filter: filter });
       const total = Object.values(info.state.subjects ?? {}).reduce((a, b) => a + b, 0);
       const items: DeadLetter[] = [];
-      let seq = info.state.first_seq;
+      if (total === 0 || query.limit === 0) return { items, total };
+      let seq = Math.max(1, info.state.first_seq);
       for (let skipped = 0; items.length < query.limit; ) {
         const m = await this.jsm.direct.getMessage(DEAD_LETTERS_STREAM, { seq, next_by_subj: filter });
         if (!m) break;

@@ -253,9 +253,14 @@ export class NatsConsumer {
       batch.push({ subject: m.subject, data, seq: m.seq, deliveryCount: m.info.deliveryCount });
     }
     if (batch.length === 0) return;
+    let touched = Date.now();
     const outcome = await this.isolator.run(batch, (part) => {
-      // splitting a large batch may take longer than the ack wait: each attempt restarts the server's clock
-      for (const p of part) mine.get(p.seq)?.working();
+      // splitting a large batch may take longer than the ack wait: restart the server's clock for the
+      // whole batch (nothing of it is acked before the split ends) so it is not redelivered meanwhile
+      if (Date.now() - touched > this.ackWaitMs / 3) {
+        for (const m of mine.values()) m.working();
+        touched = Date.now();
+      }
       return withinAckWait(() => this.handler(part), this.ackWaitMs);
     });
     for (const m of outcome.ok) mine.get(m.seq)?.ack();

@@ -1,15 +1,16 @@
 /**
  * NATS_STREAM_REPLICAS on a real three-node JetStream cluster (issue 14 §7): a start raises a stream that
  * has fewer replicas than asked (the cluster allows it), a stream leader killed mid-load loses nothing
- * publishDurable acknowledged, and a later start asking fewer replicas (the default 1) leaves 3.
+ * publishDurable acknowledged, and a later start asking fewer replicas (the default 1) leaves 3: also a
+ * real service (metering, from dist/) restarted without NATS_STREAM_REPLICAS.
  */
 import { jest } from '@jest/globals';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { describeInfra, startNatsCluster, waitFor, type NatsClusterHandle } from '#csms/testing';
-import { DEAD_LETTERS_STREAM, EVENTS_STREAM, subjects } from '../subjects.js';
-import { NatsBus } from './nats-bus.js';
+import { DEAD_LETTERS_STREAM, EVENTS_STREAM, NatsBus, subjects } from '#csms/bus';
+import { createTestDatabase, describeInfra, startNatsCluster, waitFor, type NatsClusterHandle } from '#csms/testing';
+import { startService } from '../support/processes.js';
 
 jest.setTimeout(300_000);
 
@@ -88,5 +89,17 @@ describeInfra('stream replicas on a three-node NATS cluster', () => {
     const two = await NatsBus.connect({ servers: cluster.url, name: 'restarted-2', streamReplicas: 2 });
     expect(await replicas(EVENTS_STREAM)).toBe(3);
     await two.close();
+
+    const db = await createTestDatabase();
+    try {
+      for (const extra of [{}, { NATS_STREAM_REPLICAS: '1' }] as Array<Record<string, string>>) {
+        const metering = await startService({ app: 'metering', env: { NATS_URL: cluster.url, DATABASE_URL: db.url, ...extra } });
+        expect(await replicas(EVENTS_STREAM)).toBe(3);
+        expect(await replicas(DEAD_LETTERS_STREAM)).toBe(3);
+        await metering.stop();
+      }
+    } finally {
+      await db.drop();
+    }
   });
 });
