@@ -60,6 +60,8 @@ export const subjects = {
   seen: `${ROOT}.seen`,
   authConnect: 'svc.auth.connect',
   api: (service: ApiService, verb: string): string => `api.${service}.${verb}`,
+  /** The gateway's command API tells config-manager of a ChangeConfiguration the charger accepted (issue 16). */
+  commandConfigurationChange: 'api.config-manager.recordCommandChange',
 };
 
 export type ApiService = 'auth' | 'config-manager' | 'metering' | 'registry';

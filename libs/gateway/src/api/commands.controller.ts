@@ -1,10 +1,12 @@
-import { Body, Controller, HttpCode, HttpException, HttpStatus, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, HttpException, HttpStatus, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { BUS, sendCommand, type Bus } from '#csms/bus';
-import { CSMS_INITIATED_ACTIONS, isOcppAction, validatePayload } from '#csms/ocpp';
+import { auditActor } from '#csms/http';
+import { CSMS_INITIATED_ACTIONS, isOcppAction, validatePayload, type ChangeConfigurationRequest, type ChangeConfigurationResponse } from '#csms/ocpp';
 import { canonicalIdentity } from '#csms/zaptec-profile';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway-options.js';
 import { checkCapability } from './capability-check.js';
+import { keepAcceptedChange, type DesiredAfterCommand } from './command-configuration.js';
 
 const csmsActions = new Set<string>(CSMS_INITIATED_ACTIONS);
 
@@ -24,7 +26,10 @@ export class CommandsController {
   @ApiParam({ name: 'action', enum: [...CSMS_INITIATED_ACTIONS] })
   @ApiQuery({ name: 'timeoutMs', required: false, type: Number })
   @ApiBody({ description: 'The OCPP request payload of the action', schema: { type: 'object' } })
-  async send(@Param('id') idParam: string, @Param('action') action: string, @Body() payload: unknown, @Query('timeoutMs') timeoutRaw?: string): Promise<{ result: unknown }> {
+  async send(
+    @Param('id') idParam: string, @Param('action') action: string, @Body() payload: unknown, @Query('timeoutMs') timeoutRaw?: string,
+    @Headers('x-csms-caller') caller?: string,
+  ): Promise<{ result: unknown; desired?: DesiredAfterCommand }> {
     // Legacy lowercase `zap…` identities name the same charger (issue 10 §6).
     const chargerId = canonicalIdentity(idParam);
     if (!isOcppAction(action) || !csmsActions.has(action)) {
@@ -48,8 +53,13 @@ export class CommandsController {
     }
     const reply = await sendCommand(this.bus, chargerId, { action, payload: payload ?? {}, timeoutMs, origin: 'api' });
     switch (reply.status) {
-      case 'ok':
-        return { result: reply.result };
+      case 'ok': {
+        // Issue 16: an accepted ChangeConfiguration becomes the charger's desired value, so reconciliation keeps it.
+        const desired = action === 'ChangeConfiguration'
+          ? await keepAcceptedChange(this.bus, chargerId, payload as ChangeConfigurationRequest, reply.result as ChangeConfigurationResponse, auditActor(caller))
+          : undefined;
+        return { result: reply.result, ...(desired ? { desired } : {}) };
+      }
       case 'not-connected':
         throw new HttpException({ error: 'not_connected', message: `charger ${chargerId} is not connected` }, HttpStatus.NOT_FOUND);
       case 'connection-lost':
