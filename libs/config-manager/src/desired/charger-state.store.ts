@@ -160,8 +160,11 @@ export class ChargerStateStore {
    */
   async forgetRefusals(chargerId: string, keys?: string[]): Promise<string[]> {
     const rows: Array<{ key: string }> = await this.db.query(
-      `DELETE FROM config_apply_state WHERE charger_id = $1 AND outcome IN ('Rejected', 'NotSupported') AND ($2::text[] IS NULL OR key = ANY($2::text[]))
-       RETURNING key`, [chargerId, keys ?? null]);
+      // A SELECT over the DELETE: TypeORM answers a bare DELETE ... RETURNING with [rows, count].
+      `WITH gone AS (
+         DELETE FROM config_apply_state WHERE charger_id = $1 AND outcome IN ('Rejected', 'NotSupported') AND ($2::text[] IS NULL OR key = ANY($2::text[]))
+         RETURNING key)
+       SELECT key FROM gone`, [chargerId, keys ?? null]);
     return rows.map((r) => r.key).sort();
   }
 

@@ -84,7 +84,9 @@ describe('desired configuration: module on the in-process bus + HTTP API', () =>
     expect((await put('/groups/depot/configuration', { keys: { ConnectionTimeOut: '45' } })).status).toBe(200);
     expect(await (await fetch(`${base}/groups/depot/configuration`)).json()).toMatchObject({ name: 'depot', keys: { ConnectionTimeOut: '45' }, members: [ID] });
     await until(() => (sim.value('ConnectionTimeOut') === '45' ? true : undefined));
-    expect(await (await fetch(`${base}/configuration`)).json()).toMatchObject({ scope: 'fleet', keys: { HeartbeatInterval: '900' } });
+    expect(await (await fetch(`${base}/configuration`)).json()).toMatchObject({ scope: 'fleet', keys: {} });
+    expect(await (await fetch(`${base}/models/zaptec-go/configuration`)).json()).toMatchObject({ scope: 'model', name: 'zaptec-go', keys: { HeartbeatInterval: '900' } });
+    expect((await fetch(`${base}/models/tesla/configuration`)).status).toBe(404);
     const malformed = await put('/configuration', { keys: { HeartbeatInterval: 60 } });
     expect(malformed.status).toBe(400);
     expect((await put('/configuration', { keys: {}, extra: 1 })).status).toBe(400);

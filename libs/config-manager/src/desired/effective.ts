@@ -61,8 +61,8 @@ export function reportedValues(snapshot: ReportedSnapshot | null): Record<string
 }
 
 /**
- * Merges the levels for a charger of `model`. A key set at the charger level always stays (validation refuses it
- * with the model's name when the model lacks it, issue 10 §1); a fleet or group key the model lacks (FreeCharging
+ * Merges the levels for a charger of `model`. A key set at the charger level, or at the model's own level, always
+ * stays (validation refuses it with the model's name when the model lacks it, issue 10 §1); a fleet or group key the model lacks (FreeCharging
  * on a Pro, Zaptec keys on a generic charger) is simply not applicable to that charger, so one fleet can hold
  * Zaptec keys next to other models.
  */
@@ -84,9 +84,13 @@ export function effectiveFor(levels: DesiredLevels, model: ChargerModel, reporte
       source[key] = scope;
     }
   }
+  const modelKeys = capabilitiesOf(model).keys;
   for (const key of Object.keys(effective)) {
     const def = getKeyDefinition(key);
-    if (source[key] !== 'charger' && def && !caps.keys.includes(def.name)) {
+    // A model-level key the model itself lacks stays, like a charger-level one, so validation names it; one that
+    // only this charger's SupportedFeatureProfiles rules out is not applicable to this charger.
+    const ownLevel = source[key] === 'charger' || (source[key] === 'model' && def !== undefined && !modelKeys.includes(def.name));
+    if (!ownLevel && def && !caps.keys.includes(def.name)) {
       notApplicable.push(key);
       delete effective[key];
       delete source[key];

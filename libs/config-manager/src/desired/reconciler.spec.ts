@@ -105,13 +105,13 @@ describe('Reconciler against a simulated Zaptec on the in-process bus', () => {
     ]));
   });
 
-  it('records Rejected as drift with the reason, and RebootRequired as pending reboot', async () => {
+  it('records Rejected as refused with the reason, and RebootRequired as pending reboot', async () => {
     const sim = await h.charger('ZAP000006', 'zaptec-go', { extraReadOnly: ['ConnectionTimeOut'], rebootRequired: ['ClockAlignedDataInterval'] });
     await h.service.setCharger({ chargerId: 'ZAP000006', keys: { ConnectionTimeOut: '60' } });
     await h.reconciler.request('ZAP000006');
     const drift = (await view('ZAP000006')).drift;
-    expect(drift.find((d) => d.key === 'ConnectionTimeOut')).toMatchObject({ state: 'drifted', lastOutcome: 'Rejected' });
-    expect(drift.find((d) => d.key === 'ConnectionTimeOut')?.reason).toMatch(/answered Rejected/);
+    expect(drift.find((d) => d.key === 'ConnectionTimeOut')).toMatchObject({ state: 'refused', lastOutcome: 'Rejected' });
+    expect(drift.find((d) => d.key === 'ConnectionTimeOut')?.reason).toMatch(/^refused by the charger: it answered Rejected/);
     expect(drift.find((d) => d.key === 'ClockAlignedDataInterval')).toMatchObject({ state: 'pending-reboot', lastOutcome: 'RebootRequired' });
     // Not sent again while the reboot is pending; no Reset without the operator's policy.
     await h.reconciler.request('ZAP000006');
