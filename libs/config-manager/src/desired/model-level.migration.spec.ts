@@ -29,7 +29,7 @@ describe('ConfigManagerModelLevel1764416160000: seeded fleet keys move to the Za
   it('moves what no operator touched, keeps the operator\'s fleet values, audits both, and seeds nothing over them', async () => {
     const old = await openDataSource({ dataDir, entities: [...REGISTRY_ENTITIES, ...DESIRED_ENTITIES], migrations: [...REGISTRY_MIGRATIONS, ConfigManagerDesiredInit1764200000000] });
     // The previous version's seeding (HeartbeatInterval from HEARTBEAT_INTERVAL_S), then an operator's edit.
-    const seeded = { ...ZAPTEC_BILLING_DEFAULTS, HeartbeatInterval: '300' };
+    const seeded: Record<string, string> = { ...ZAPTEC_BILLING_DEFAULTS, HeartbeatInterval: '300' };
     for (const [k, v] of Object.entries(seeded)) {
       await old.query(`INSERT INTO config_desired (scope, scope_id, key, value, updated_by) VALUES ('fleet', '', $1, $2, 'reconciler')`, [k, v]);
       await old.query(`INSERT INTO config_audit (actor, scope, scope_id, key, old_value, new_value, outcome) VALUES ('reconciler', 'fleet', '', $1, NULL, $2, 'stored')`, [k, v]);
