@@ -141,15 +141,16 @@ test('a generic charger receives no configuration it was not given; a Zaptec Go 
   await connect('ACME000001', generic, GENERIC_BOOT);
   const go = goKeys();
   await connect('ZAPMF00001', go, GO_BOOT);
-  // The Go's boot round applies its model's billing defaults.
-  const model = (await api().get('/api/v1/models/zaptec-go/configuration')).body.keys as Record<string, string>;
-  expect(Number(model.MeterValueSampleInterval)).toBeGreaterThan(0);
-  await eventually(async () => (go.get('MeterValueSampleInterval') === model.MeterValueSampleInterval && go.get('HeartbeatInterval') === model.HeartbeatInterval ? true : undefined), 'Go corrected');
-  // The generic charger's boot round has read it; a change its operator asks for is the first and only one it gets.
+  // The generic charger's boot round has read it; a change its operator asks for is the first and only one it gets
+  // (one charger's rounds never overlap: anything its boot round sent came before).
   await eventually(async () => (generic.rounds > 0 ? true : undefined), 'generic charger read');
   expect((await api().put('/api/v1/chargers/ACME000001/configuration', { keys: { MeterValueSampleInterval: '300' } })).status).toBe(200);
   await eventually(async () => (generic.get('MeterValueSampleInterval') === '300' ? true : undefined), 'generic charger given its operator\'s value');
   expect(generic.changes).toEqual([{ key: 'MeterValueSampleInterval', value: '300', status: 'Accepted' }]);
+  // The Go's boot round applies its model's billing defaults.
+  const model = (await api().get('/api/v1/models/zaptec-go/configuration')).body.keys as Record<string, string>;
+  expect(Number(model.MeterValueSampleInterval)).toBeGreaterThan(0);
+  await eventually(async () => (go.get('MeterValueSampleInterval') === model.MeterValueSampleInterval && go.get('HeartbeatInterval') === model.HeartbeatInterval ? true : undefined), 'Go corrected');
   const view = await configuration('ACME000001');
   expect(view).toMatchObject({ model: 'generic', effective: { MeterValueSampleInterval: '300' }, sources: { MeterValueSampleInterval: 'charger' } });
   expect(Object.keys(view.effective)).toEqual(['MeterValueSampleInterval']);
@@ -192,16 +193,19 @@ test('a reconnect costs one reconciliation round, also when its connection event
   const b = goKeys();
   let clientA = await connect('ZAPMF00003', a, GO_BOOT);
   let clientB = await connect('ZAPMF00004', b, GO_BOOT);
+  // Each boot's own round (about a second after the boot) first, then nothing started before the barriers is left.
+  await eventually(async () => (a.rounds > 0 && b.rounds > 0 ? true : undefined), 'the first boot rounds');
   await barrier('ZAPMF00003', a);
   await barrier('ZAPMF00004', b);
-  // A disconnects, and reconnects (with a boot) while the consumer still handles that disconnection.
+  // A disconnects, and reconnects (with a boot) while the consumer may still handle that disconnection.
   await clientA.close({ force: false });
-  await new Promise((r) => setTimeout(r, 200));
+  await disconnected('ZAPMF00003');
   const before = a.rounds;
   clientA = await connect('ZAPMF00003', a, GO_BOOT);
   await eventually(async () => (a.rounds > before ? true : undefined), 'the boot round of A');
   // B reconnects without a reboot: its connection round comes from the same consumer, after A's connection event.
   await clientB.close({ force: false });
+  await disconnected('ZAPMF00004');
   const bBefore = b.rounds;
   clientB = await connect('ZAPMF00004', b, null);
   await eventually(async () => (b.rounds > bBefore ? true : undefined), 'the connection round of B', 60_000);

@@ -28,19 +28,26 @@ export interface Connected {
 }
 
 /**
- * The newest event per charger of a batch: only a charger whose last word is "connected" is reconciled, and the
- * connection's own time says which reconciliation covers it (issue 16: taking the time the batch was handled
- * instead made a backlog's reconnects cost a second round after the boot's). The gateway's clock is capped at
- * ours, so a gateway ahead of us cannot make a later connection look covered by nothing.
+ * The chargers a batch leaves connected, each with the time of its newest connection (ms). A charger counts when
+ * its newest "connected" session has no "disconnected" in the batch: a superseded socket's disconnection, which
+ * the gateway reports after the new socket's connection, does not cancel the new one. The connection's own time
+ * says which reconciliation covers it (issue 16: taking the time the batch was handled instead made a backlog's
+ * reconnects cost a second round after the boot's). The gateway's clock is capped at ours, so a gateway ahead of
+ * us cannot make a connection look newer than any round.
  */
 export function connectedIn(batch: DurableMessage<ConnectionEvent>[], now = Date.now()): Connected[] {
-  const last = new Map<string, ConnectionEvent>();
+  const newest = new Map<string, ConnectionEvent>();
+  const closed = new Set<string>();
   for (const { data } of batch) {
-    const prev = last.get(data.chargerId);
-    if (!prev || Date.parse(prev.at) <= Date.parse(data.at)) last.set(data.chargerId, data);
+    if (data.state === 'disconnected') {
+      closed.add(`${data.chargerId}\u0000${data.sessionId}`);
+      continue;
+    }
+    const prev = newest.get(data.chargerId);
+    if (!prev || Date.parse(prev.at) <= Date.parse(data.at)) newest.set(data.chargerId, data);
   }
-  return [...last.values()]
-    .filter((e) => e.state === 'connected')
+  return [...newest.values()]
+    .filter((e) => !closed.has(`${e.chargerId}\u0000${e.sessionId}`))
     .map((e) => {
       const at = Date.parse(e.at);
       return { chargerId: e.chargerId, connectedAt: Number.isFinite(at) ? Math.min(at, now) : now };
