@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { ok, refuse, type ApiFieldError, type ServiceReply } from '#csms/http';
 import { keyedBatcher, type Batcher } from '#csms/persistence';
 import { CHARGER_MODELS, getKeyDefinition, MODEL_NAMES, type ChargerModel } from '#csms/zaptec-profile';
+import { isChargerModel } from '../registry/charger-model.js';
 import { notInSyncReason } from './boot-sync.js';
 import type { ChargerInfo, ChargerStateStore } from './charger-state.store.js';
 import { badKeysBody, refusalsOfChange, type ChargerCase } from './desired-validation.js';
@@ -38,8 +39,6 @@ export interface ChargerConfigurationView {
   drifted: boolean;
 }
 export interface LevelView { scope: DesiredScope; name?: string; keys: Record<string, string>; members?: string[] }
-
-const isModel = (m: unknown): m is ChargerModel => typeof m === 'string' && (CHARGER_MODELS as readonly string[]).includes(m);
 
 const MAX_GROUP_NAME = 100;
 const actorOf = (a: string | undefined): string => (a && a.startsWith('api:') ? a : 'api:anonymous');
@@ -240,7 +239,7 @@ export class DesiredService {
   }
 
   private checkModel(model: unknown): ServiceReply<never> | undefined {
-    if (isModel(model)) return undefined;
+    if (isChargerModel(model)) return undefined;
     return refuse(404, 'model_not_found', `model ${String(model)} does not exist; models: ${CHARGER_MODELS.join(', ')}`);
   }
 
