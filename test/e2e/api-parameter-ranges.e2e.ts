@@ -59,6 +59,7 @@ const ROUTES: Route[] = [
     { method: 'get', path: '/api/v1/chargers/{v}/configuration' },
     { method: 'put', path: '/api/v1/chargers/{v}/configuration', body: { keys: { HeartbeatInterval: '300' } } },
     { method: 'get', path: '/api/v1/chargers/{v}/configuration/history' },
+    { method: 'post', path: '/api/v1/chargers/{v}/configuration/retry', body: {} },
     { method: 'patch', path: '/api/v1/chargers/{v}/registration', body: { state: 'accepted' } },
     { method: 'post', path: '/api/v1/chargers/{v}/authorization-key', body: {} },
     { method: 'get', path: '/api/v1/chargers/{v}/authorization-key' },
@@ -77,6 +78,10 @@ const ROUTES: Route[] = [
     { method: 'put', path: '/api/v1/groups/{v}/configuration', body: { keys: { HeartbeatInterval: '300' } } },
     { method: 'put', path: '/api/v1/groups/{v}/members', body: { chargerIds: [] } },
   ].map((r) => ({ ...r, field: 'name', values: BAD_GROUPS }) as Route),
+  ...[
+    { method: 'get', path: '/api/v1/models/{v}/configuration' },
+    { method: 'put', path: '/api/v1/models/{v}/configuration', body: { keys: { HeartbeatInterval: '300' } } },
+  ].map((r) => ({ ...r, field: 'model', values: ['%00', 'M'.repeat(51)] }) as Route),
 ];
 
 let csms: ServiceProcess;

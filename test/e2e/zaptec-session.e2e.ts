@@ -26,7 +26,7 @@ afterAll(async () => {
   await csms?.stop();
 });
 
-test('(a) a Go booting with HeartbeatInterval 86400 / MeterValueSampleInterval 0 gets the fleet values right after boot', async () => {
+test('(a) a Go booting with HeartbeatInterval 86400 / MeterValueSampleInterval 0 gets its model values right after boot', async () => {
   await bootProvisioning(csms, 'ZAPSES0001');
 });
 

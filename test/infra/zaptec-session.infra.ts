@@ -25,7 +25,7 @@ describeInfra('Zaptec sessions on the separate services (NATS JetStream + Postgr
     await stack?.stop();
   });
 
-  test('(a) a Go booting with 86400 / 0 gets the fleet interval and sampling right after boot', async () => {
+  test('(a) a Go booting with 86400 / 0 gets its model interval and sampling right after boot', async () => {
     await bootProvisioning(gateway, 'ZAPINF0001');
   });
 

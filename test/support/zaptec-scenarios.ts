@@ -88,20 +88,23 @@ async function acceptedTag(env: Endpoints, idTag: string): Promise<void> {
   expect([201, 409]).toContain(r.status);
 }
 
-/** (a) Issue 10 §2: a Go booting with 86400 / 0 is brought to the fleet's interval and sampling right after boot. */
+/**
+ * (a) Issue 10 §2: a Go booting with 86400 / 0 is brought to its model's interval and sampling right after boot
+ * (issue 16: the billing defaults live at the Zaptec models' level, not the fleet's).
+ */
 export async function bootProvisioning(env: Endpoints, identity: string): Promise<void> {
-  const fleet = await apiClient(env.apiUrl).get('/api/v1/configuration');
-  expect(fleet.status).toBe(200);
-  const want = fleet.body.keys as Record<string, string>;
+  const level = await apiClient(env.apiUrl).get('/api/v1/models/zaptec-go/configuration');
+  expect(level.status).toBe(200);
+  const want = level.body.keys as Record<string, string>;
   expect(want.HeartbeatInterval).not.toBe('86400');
   expect(Number(want.MeterValueSampleInterval)).toBeGreaterThan(0);
   const sim = await bootedGo(env, identity);
-  // The BootNotification answer already carries the fleet's heartbeat (issue 10 §2).
+  // The BootNotification answer already carries the model's heartbeat (issue 10 §2).
   expect(answerOf<{ interval: number }>(sim, 'BootNotification').interval).toBe(Number(want.HeartbeatInterval));
   const keys = ['HeartbeatInterval', 'MeterValueSampleInterval', 'MeterValuesSampledData', 'ClockAlignedDataInterval'] as const;
   // "Within seconds of boot": the boot provisioning runs about a second after the BootNotification answer.
   await eventually(async () => (keys.every((k) => sim.charger.keys.get(k) === want[k]) ? true : undefined),
-    `${identity} key store at the fleet values`, 15_000);
+    `${identity} key store at the model's values`, 15_000);
   for (const k of keys) expect(sim.charger.keys.get(k)).toBe(want[k]);
 }
 

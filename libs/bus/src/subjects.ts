@@ -71,6 +71,8 @@ export const subjects = {
   /** Whether auth can decide upgrades now (its database answers): the gateway's readiness asks it. */
   authReady: 'svc.auth.ready',
   api: (service: ApiService, verb: string): string => `api.${service}.${verb}`,
+  /** The gateway's command API tells config-manager of a ChangeConfiguration the charger accepted (issue 16). */
+  commandConfigurationChange: 'api.config-manager.recordCommandChange',
 };
 
 export type ApiService = 'auth' | 'config-manager' | 'metering' | 'registry';

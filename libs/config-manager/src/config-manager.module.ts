@@ -15,7 +15,7 @@ export class ConfigManagerModule {
   static forRoot(options: ConfigManagerOptions & DesiredConfigurationOptions = {}): DynamicModule {
     const resolved = resolveConfigManagerOptions(options);
     const registration = RegistrationModule.forRoot(resolved);
-    const parts = [RegistryModule, registration, DesiredModule.forRoot(resolveDesiredOptions({ fleetHeartbeatIntervalS: options.heartbeatIntervalS, ...options }), registration)];
+    const parts = [RegistryModule, registration, DesiredModule.forRoot(resolveDesiredOptions({ zaptecHeartbeatIntervalS: options.heartbeatIntervalS, ...options }), registration)];
     return { module: ConfigManagerModule, imports: parts, exports: parts };
   }
 }

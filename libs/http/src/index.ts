@@ -1,5 +1,6 @@
 export { ok, refuse, type ServiceReply, type ApiErrorBody, type ApiFieldError } from './service-reply.js';
 export { callService } from './call-service.js';
+export { auditActor } from './audit-actor.js';
 export { apiValidationPipe } from './validation.js';
 export { HealthModule } from './health/health.module.js';
 export { type ReadinessCheck, type ReadinessOutcome, type ReadinessReport, runReadinessChecks, runReadiness } from './health/readiness.js';

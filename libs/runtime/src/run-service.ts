@@ -132,6 +132,9 @@ export async function runService(def: ServiceDefinition, env: NodeJS.ProcessEnv 
   if (def.openApi) {
     const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('Zaptec-aware OCPP 1.6J CSMS').setVersion('1').addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API token or OIDC access token (docs/api-auth.md)' }).build());
     SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+    // The same document where Nest users look first (@nestjs/swagger's default `<path>-json`, issue 16).
+    const http = app.getHttpAdapter();
+    http.get('/api/docs-json', (_req: unknown, res: unknown) => http.reply(res, document, 200));
   }
   app.connectMicroservice({ strategy: new BusTransport(bus, def.name) }, { inheritAppConfig: true });
   await app.startAllMicroservices();

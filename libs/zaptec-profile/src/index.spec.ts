@@ -7,7 +7,7 @@ describe('#csms/zaptec-profile public API', () => {
       'KEY_REGISTRY', 'getKeyDefinition', 'MEASURANDS', 'validateKeyValue', 'validateDesiredConfiguration',
       'validateAuthorizationKey', 'expectedPasswordBytes', 'defaultUseAuthorizationKeyWithoutDecoding',
       'detectModel', 'capabilitiesOf', 'isActionSupported', 'canonicalIdentity', 'orderForApply',
-      'effectiveAccess', 'FLEET_BILLING_DEFAULTS', 'RULES',
+      'effectiveAccess', 'ZAPTEC_BILLING_DEFAULTS', 'billingDefaultsOf', 'RULES',
     ]) {
       expect(profile).toHaveProperty(name);
     }

@@ -34,4 +34,4 @@ export {
 export type { ActionDefinition, ActionDirection } from './actions.js';
 export { ACTIONS } from './actions.js';
 export { orderForApply, effectiveAccess } from './apply-order.js';
-export { FLEET_BILLING_DEFAULTS, factoryDefaultsOf } from './provisioning.js';
+export { ZAPTEC_BILLING_DEFAULTS, MODELS_WITH_BILLING_DEFAULTS, billingDefaultsOf, factoryDefaultsOf } from './provisioning.js';

@@ -1,21 +1,29 @@
 import { CHARGER_MODELS } from './models.js';
-import { factoryDefaultsOf, FLEET_BILLING_DEFAULTS } from './provisioning.js';
+import { billingDefaultsOf, factoryDefaultsOf, MODELS_WITH_BILLING_DEFAULTS, ZAPTEC_BILLING_DEFAULTS } from './provisioning.js';
 import { validateDesiredConfiguration } from './validation.js';
 
-describe('FLEET_BILLING_DEFAULTS (issue 10 §2)', () => {
+describe('ZAPTEC_BILLING_DEFAULTS (issue 10 §2)', () => {
   it.each(CHARGER_MODELS)('is a valid desired configuration for %s, with no reported state', (model) => {
-    expect(validateDesiredConfiguration({ ...FLEET_BILLING_DEFAULTS }, { model })).toEqual([]);
+    expect(validateDesiredConfiguration({ ...ZAPTEC_BILLING_DEFAULTS }, { model })).toEqual([]);
   });
 
   it('replaces the 24-hour heartbeat and the absent sampling', () => {
-    expect(Number(FLEET_BILLING_DEFAULTS['HeartbeatInterval'])).toBeLessThan(86400);
-    expect(Number(FLEET_BILLING_DEFAULTS['MeterValueSampleInterval'])).toBeGreaterThan(0);
-    expect(FLEET_BILLING_DEFAULTS['MeterValuesSampledData']).toContain('Power.Active.Import');
+    expect(Number(ZAPTEC_BILLING_DEFAULTS['HeartbeatInterval'])).toBeLessThan(86400);
+    expect(Number(ZAPTEC_BILLING_DEFAULTS['MeterValueSampleInterval'])).toBeGreaterThan(0);
+    expect(ZAPTEC_BILLING_DEFAULTS['MeterValuesSampledData']).toContain('Power.Active.Import');
   });
 
   it('still allows the eager sample on top of it', () => {
-    const desired = { ...FLEET_BILLING_DEFAULTS, PowerActiveImportDeltaForEagerMeterValueSample: '500' };
+    const desired = { ...ZAPTEC_BILLING_DEFAULTS, PowerActiveImportDeltaForEagerMeterValueSample: '500' };
     expect(validateDesiredConfiguration(desired, { model: 'zaptec-go2' })).toEqual([]);
+  });
+});
+
+describe('billingDefaultsOf (issue 16: per model, not for the fleet)', () => {
+  it('gives the billing defaults to every Zaptec model and nothing to a generic charger', () => {
+    expect(MODELS_WITH_BILLING_DEFAULTS).toEqual(['zaptec-go', 'zaptec-go2', 'zaptec-pro', 'zaptec-unknown']);
+    for (const model of MODELS_WITH_BILLING_DEFAULTS) expect(billingDefaultsOf(model)).toEqual(ZAPTEC_BILLING_DEFAULTS);
+    expect(billingDefaultsOf('generic')).toEqual({});
   });
 });
 

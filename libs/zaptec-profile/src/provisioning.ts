@@ -1,7 +1,9 @@
-import type { ChargerModel } from './models.js';
+import { CHARGER_MODELS, isZaptec, type ChargerModel } from './models.js';
 
 /**
- * Fleet defaults applied after every BootNotification of a Zaptec charger (issue 10 §2). Zaptec ships
+ * Billing defaults of the Zaptec models, applied after every BootNotification of a Zaptec charger (issue 10 §2).
+ * They live at the Zaptec models' level of the desired configuration, never at the fleet level (issue 16): they
+ * correct Zaptec's factory values, and a generic charger receives only what its operator set. Zaptec ships
  * HeartbeatInterval 86400 and MeterValueSampleInterval 0 (ZAPTEC-FACTS), which loses billing data:
  * - HeartbeatInterval 900: liveness comes from WebSocket pings (CSMS side, 60 s), so the heartbeat only needs
  *   to keep the charger's clock in step (OCPP16-NOTES §2) and give a fallback sign of life through proxies that
@@ -19,7 +21,7 @@ import type { ChargerModel } from './models.js';
  * WebSocketPingInterval (the charger's own pings) is left alone: the CSMS pings, and Zaptec's handling of it
  * is not documented.
  */
-export const FLEET_BILLING_DEFAULTS: Readonly<Record<string, string>> = Object.freeze({
+export const ZAPTEC_BILLING_DEFAULTS: Readonly<Record<string, string>> = Object.freeze({
   HeartbeatInterval: '900',
   MeterValueSampleInterval: '60',
   MeterValuesSampledData: 'Energy.Active.Import.Register,Power.Active.Import,Current.Import,Voltage',
@@ -27,6 +29,14 @@ export const FLEET_BILLING_DEFAULTS: Readonly<Record<string, string>> = Object.f
   MeterValuesAlignedData: 'Energy.Active.Import.Register',
   StopTxnSampledData: 'Energy.Active.Import.Register',
 });
+
+/** The models whose desired-configuration level starts with ZAPTEC_BILLING_DEFAULTS: every Zaptec model. */
+export const MODELS_WITH_BILLING_DEFAULTS: readonly ChargerModel[] = CHARGER_MODELS.filter(isZaptec);
+
+/** What a model's level of the desired configuration starts with: the billing defaults for Zaptec, nothing else. */
+export function billingDefaultsOf(model: ChargerModel): Readonly<Record<string, string>> {
+  return isZaptec(model) ? ZAPTEC_BILLING_DEFAULTS : {};
+}
 
 /**
  * The values a model reports out of the box, where ZAPTEC-FACTS knows them (for simulator presets and for

@@ -8,7 +8,7 @@
  */
 import { jest } from '@jest/globals';
 import { createTestDatabase, describeInfra, startNatsServer, type NatsServerHandle } from '#csms/testing';
-import { FLEET_BILLING_DEFAULTS } from '#csms/zaptec-profile';
+import { ZAPTEC_BILLING_DEFAULTS } from '#csms/zaptec-profile';
 import { RawCharger } from '../../../tools/soak/raw-charger.js';
 import { eventually, startService, type ServiceProcess } from '../../support/processes.js';
 import { consumerBacklog } from '../../support/readings.js';
@@ -85,10 +85,10 @@ describeInfra('config-manager restarted in the middle of a reconciliation', () =
     await configManager.kill();
     configManager = await startService({ app: 'config-manager', env });
 
-    // The fleet level as the system holds it (FLEET_BILLING_DEFAULTS, with HeartbeatInterval from HEARTBEAT_INTERVAL_S).
-    const fleet = (await (await fetch(`${gateway.apiUrl}/api/v1/configuration`)).json()) as { keys: Record<string, string> };
-    expect(Object.keys(fleet.keys).sort()).toEqual(Object.keys(FLEET_BILLING_DEFAULTS).sort());
-    const want = fleet.keys;
+    // The Zaptec Go's model level as the system holds it (ZAPTEC_BILLING_DEFAULTS, with HeartbeatInterval from HEARTBEAT_INTERVAL_S).
+    const level = (await (await fetch(`${gateway.apiUrl}/api/v1/models/zaptec-go/configuration`)).json()) as { keys: Record<string, string> };
+    expect(Object.keys(level.keys).sort()).toEqual(Object.keys(ZAPTEC_BILLING_DEFAULTS).sort());
+    const want = level.keys;
     const have = (): Record<string, string> => Object.fromEntries(Object.keys(want).map((k) => [k, store[k]]));
     try {
       await eventually(async () => (JSON.stringify(have()) === JSON.stringify(want) ? true : undefined), 'the reconciliation to finish after the restart', 120_000);

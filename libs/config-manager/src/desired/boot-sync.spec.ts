@@ -127,7 +127,7 @@ describe('BootService + the desired part: Pending until configured', () => {
     expect(await bootAndReconcile()).toMatchObject({ status: 'Pending' });
     expect(await bootAndReconcile()).toMatchObject({ status: 'Pending' });
     const reason: Array<{ reason: string }> = await h.t.db.query(`SELECT reason FROM config_boot_log WHERE charger_id = $1 ORDER BY id DESC LIMIT 1`, [ID]);
-    expect(reason[0].reason).toMatch(/MeterValueSampleInterval drifted \(the charger answered Rejected/);
+    expect(reason[0].reason).toMatch(/MeterValueSampleInterval refused \(refused by the charger: it answered Rejected/);
     // The operator lets it in by turning the policy off.
     await policy(false);
     expect(await bootAndReconcile()).toMatchObject({ status: 'Accepted' });

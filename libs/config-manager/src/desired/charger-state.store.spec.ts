@@ -56,8 +56,8 @@ describe('ChargerStateStore, operations arriving together', () => {
       store.setApplyState('ZPG000002', 'MeterValueSampleInterval', '60', 'RebootRequired', null),
     ]);
     const [go, pro, unknown, go2] = await Promise.all(['ZAP000001', 'ZPG000002', 'ZAP999999', 'ZAP000001'].map((id) => store.info(id)));
-    expect(go).toEqual({ model: 'zaptec-go', connected: true, known: true });
-    expect(pro).toEqual({ model: 'zaptec-pro', connected: false, known: true });
+    expect(go).toEqual({ model: 'zaptec-go', connected: true, known: true, firmwareVersion: null });
+    expect(pro).toEqual({ model: 'zaptec-pro', connected: false, known: true, firmwareVersion: null });
     expect(unknown).toMatchObject({ connected: false, known: false });
     expect(go2).toEqual(go);
     const [sGo, sPro, sNone] = await Promise.all(['ZAP000001', 'ZPG000002', 'ZAP999999'].map((id) => store.applyStates(id)));

@@ -17,16 +17,20 @@ interface ApplyRow {
   outcome: ApplyOutcome;
   at: Date | string;
   message: string | null;
+  firmware_version: string | null;
+  model: string | null;
 }
 
 export interface ChargerInfo {
   model: ChargerModel;
   connected: boolean;
   known: boolean;
+  /** From its last BootNotification: a refusal is remembered per firmware (issue 16). */
+  firmwareVersion: string | null;
 }
 
 /** A charger never seen gets the model its identity suggests. */
-const unknownCharger = (chargerId: string): ChargerInfo => ({ model: detectChargerModel({ chargerId }), connected: false, known: false });
+const unknownCharger = (chargerId: string): ChargerInfo => ({ model: detectChargerModel({ chargerId }), connected: false, known: false, firmwareVersion: null });
 
 /** What the charger reported and how our ChangeConfigurations went, per key. */
 export class ChargerStateStore {
@@ -41,17 +45,19 @@ export class ChargerStateStore {
 
   constructor(private readonly db: DataSource) {
     this.rebootClears = new Batcher<string, void>(async (ids) => {
-      await this.db.query(`DELETE FROM config_apply_state WHERE charger_id = ANY($1::text[]) AND outcome IN ('RebootRequired', 'NotSupported')`, [[...new Set(ids)]]);
+      // Only RebootRequired: a Rejected/NotSupported is remembered per firmware and model, so a reboot on the same
+      // firmware asks nothing again (issue 16) and a new firmware is seen by comparing it (ApplyStateView).
+      await this.db.query(`DELETE FROM config_apply_state WHERE charger_id = ANY($1::text[]) AND outcome = 'RebootRequired'`, [[...new Set(ids)]]);
       return ids.map(() => undefined);
     });
     this.infos = keyedBatcher((ids) => this.knownInfos(ids), unknownCharger);
     this.applyReads = keyedBatcher(async (ids) => {
       const rows: Array<ApplyRow & { charger_id: string }> = await this.db.query(
-        `SELECT charger_id, key, desired_value, outcome, at, message FROM config_apply_state WHERE charger_id = ANY($1::text[])`, [ids]);
+        `SELECT charger_id, key, desired_value, outcome, at, message, firmware_version, model FROM config_apply_state WHERE charger_id = ANY($1::text[])`, [ids]);
       const byId = new Map<string, Record<string, ApplyStateView>>();
       for (const r of rows) {
         const views = byId.get(r.charger_id) ?? {};
-        views[r.key] = { desiredValue: r.desired_value, outcome: r.outcome, at: new Date(r.at).toISOString(), message: r.message };
+        views[r.key] = { desiredValue: r.desired_value, outcome: r.outcome, at: new Date(r.at).toISOString(), message: r.message, firmwareVersion: r.firmware_version, model: r.model };
         byId.set(r.charger_id, views);
       }
       return byId;
@@ -74,9 +80,9 @@ export class ChargerStateStore {
 
   /** The registry's rows of these chargers (absent: never seen). */
   private async knownInfos(chargerIds: string[]): Promise<Map<string, ChargerInfo>> {
-    const rows: Array<{ charger_id: string; model: ChargerModel; connected: boolean }> = await this.db.query(
-      `SELECT charger_id, model, connected FROM config_chargers WHERE charger_id = ANY($1::text[])`, [chargerIds]);
-    return new Map(rows.map((r) => [r.charger_id, { model: r.model, connected: r.connected, known: true }]));
+    const rows: Array<{ charger_id: string; model: ChargerModel; connected: boolean; firmware_version: string | null }> = await this.db.query(
+      `SELECT charger_id, model, connected, firmware_version FROM config_chargers WHERE charger_id = ANY($1::text[])`, [chargerIds]);
+    return new Map(rows.map((r) => [r.charger_id, { model: r.model, connected: r.connected, known: true, firmwareVersion: r.firmware_version }]));
   }
 
 
@@ -85,6 +91,12 @@ export class ChargerStateStore {
     const rows: Array<{ charger_id: string }> = await this.db.query(
       `SELECT DISTINCT s.charger_id FROM config_apply_state s JOIN config_chargers c ON c.charger_id = s.charger_id
         WHERE s.outcome = 'pending' AND c.connected ORDER BY s.charger_id`);
+    return rows.map((r) => r.charger_id);
+  }
+
+  /** Chargers the registry holds with this model (the ones a model-level change reaches). */
+  async chargersOfModel(model: ChargerModel): Promise<string[]> {
+    const rows: Array<{ charger_id: string }> = await this.db.query(`SELECT charger_id FROM config_chargers WHERE model = $1 ORDER BY charger_id`, [model]);
     return rows.map((r) => r.charger_id);
   }
 
@@ -123,15 +135,37 @@ export class ChargerStateStore {
     return this.applyReads.add(chargerId);
   }
 
-  /** Records one key's outcome; with `audit`, the ChangeConfiguration is also written to the audit trail (one statement). */
-  async setApplyState(chargerId: string, key: string, desiredValue: string, outcome: ApplyOutcome, message: string | null, audit?: { oldValue: string | null }): Promise<void> {
+  /**
+   * Records one key's outcome with the charger's firmware and model at the time (a refusal holds for those, issue
+   * 16); with `audit`, the ChangeConfiguration is also written to the audit trail by `actor` (one statement).
+   */
+  async setApplyState(
+    chargerId: string, key: string, desiredValue: string, outcome: ApplyOutcome, message: string | null,
+    options: { on?: { firmwareVersion: string | null; model: string }; audit?: { oldValue: string | null; actor?: string } } = {},
+  ): Promise<void> {
+    const { on, audit } = options;
     await this.db.query(
       `WITH st AS (
-         INSERT INTO config_apply_state (charger_id, key, desired_value, outcome, at, message) VALUES ($1, $2, $3, $4, now(), $5)
-         ON CONFLICT (charger_id, key) DO UPDATE SET desired_value = EXCLUDED.desired_value, outcome = EXCLUDED.outcome, at = EXCLUDED.at, message = EXCLUDED.message)
+         INSERT INTO config_apply_state (charger_id, key, desired_value, outcome, at, message, firmware_version, model) VALUES ($1, $2, $3, $4, now(), $5, $8, $9)
+         ON CONFLICT (charger_id, key) DO UPDATE SET desired_value = EXCLUDED.desired_value, outcome = EXCLUDED.outcome, at = EXCLUDED.at, message = EXCLUDED.message,
+           firmware_version = EXCLUDED.firmware_version, model = EXCLUDED.model)
        INSERT INTO config_audit (actor, charger_id, key, old_value, new_value, outcome)
-       SELECT 'reconciler', $1, $2, $6::text, $3, $4 WHERE $7::boolean`,
-      [chargerId, key, desiredValue, outcome, message, audit?.oldValue ?? null, audit !== undefined]);
+       SELECT $10, $1, $2, $6::text, $3, $4 WHERE $7::boolean`,
+      [chargerId, key, desiredValue, outcome, message, audit?.oldValue ?? null, audit !== undefined, on?.firmwareVersion ?? null, on?.model ?? null, audit?.actor ?? 'reconciler']);
+  }
+
+  /**
+   * Forgets Rejected/NotSupported answers (all of the charger's, or `keys`): an operator asks for a retry (issue 16).
+   * Returns the keys forgotten.
+   */
+  async forgetRefusals(chargerId: string, keys?: string[]): Promise<string[]> {
+    const rows: Array<{ key: string }> = await this.db.query(
+      // A SELECT over the DELETE: TypeORM answers a bare DELETE ... RETURNING with [rows, count].
+      `WITH gone AS (
+         DELETE FROM config_apply_state WHERE charger_id = $1 AND outcome IN ('Rejected', 'NotSupported') AND ($2::text[] IS NULL OR key = ANY($2::text[]))
+         RETURNING key)
+       SELECT key FROM gone`, [chargerId, keys ?? null]);
+    return rows.map((r) => r.key).sort();
   }
 
   /** After a boot, RebootRequired changes took effect (or not): the next reconciliation checks them afresh. */

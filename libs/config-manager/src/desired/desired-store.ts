@@ -1,5 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { keyedBatcher, type Batcher } from '#csms/persistence';
+import type { ChargerModel } from '#csms/zaptec-profile';
+import { detectChargerModel } from '../registry/charger-model.js';
 import type { DesiredLevels } from './effective.js';
 import type { DesiredScope } from './entities.js';
 
@@ -69,7 +71,7 @@ export class DesiredStore {
 
   constructor(private readonly db: DataSource) {
     // levelsOf answers every charger it is asked about; `missing` is never reached.
-    this.levelReads = keyedBatcher((ids) => this.levelsOf(ids), () => ({ fleet: {}, group: null, charger: {} }));
+    this.levelReads = keyedBatcher((ids) => this.levelsOf(ids), (id) => ({ fleet: {}, model: { name: detectChargerModel({ chargerId: id }), keys: {} }, group: null, charger: {} }));
   }
 
   async level(scope: DesiredScope, scopeId: string, db: Db = this.db): Promise<Record<string, string>> {
@@ -96,34 +98,51 @@ export class DesiredStore {
 
   /**
    * The levels of many chargers at once, in one query: every boot and every reconciliation asks for one
-   * charger's levels, so with a fleet reconnecting this runs thousands of times a second. Group membership
-   * rows come back beside the desired rows (scope 'member'); `overrides.groupOf` judges a membership change
-   * before it is written (group validations), so its groups are read too.
+   * charger's levels, so with a fleet reconnecting this runs thousands of times a second. Group membership and
+   * the registry's model come back beside the desired rows (scopes 'member' and 'model-of'); a charger the
+   * registry does not know gets the model its identity suggests, as ChargerStateStore.info does. `overrides`
+   * judges a membership or model change before it is written (validations), so its groups are read too.
    */
-  async levelsOf(chargerIds: string[], overrides: { groupOf?: Map<string, string | null> } = {}, db: Db = this.db): Promise<Map<string, DesiredLevels>> {
+  async levelsOf(
+    chargerIds: string[],
+    overrides: { groupOf?: Map<string, string | null>; modelOf?: Map<string, ChargerModel> } = {},
+    db: Db = this.db,
+  ): Promise<Map<string, DesiredLevels>> {
     const extraGroups = [...new Set([...(overrides.groupOf?.values() ?? [])].filter((g): g is string => g !== null))];
-    const rows: Array<Omit<DesiredRow, 'scope'> & { scope: DesiredScope | 'member' }> = await db.query(
+    const rows: Array<Omit<DesiredRow, 'scope'> & { scope: DesiredScope | 'member' | 'model-of' }> = await db.query(
       `WITH m AS (SELECT charger_id, group_name FROM config_group_members WHERE charger_id = ANY($1::text[]))
        SELECT 'member' AS scope, charger_id AS scope_id, '' AS key, group_name AS value FROM m
        UNION ALL
+       SELECT 'model-of', charger_id, '', model FROM config_chargers WHERE charger_id = ANY($1::text[])
+       UNION ALL
        SELECT scope, scope_id, key, value FROM config_desired
         WHERE (scope = 'fleet' AND scope_id = '')
+           OR scope = 'model'
            OR (scope = 'charger' AND scope_id = ANY($1::text[]))
            OR (scope = 'group' AND (scope_id IN (SELECT group_name FROM m) OR scope_id = ANY($2::text[])))
        ORDER BY 1, 2, 3`,
       [chargerIds, extraGroups]);
     const groupOf = new Map<string, string | null>();
+    const modelOf = new Map<string, ChargerModel>();
     const byLevel = new Map<string, Record<string, string>>();
     for (const r of rows) {
       if (r.scope === 'member') groupOf.set(r.scope_id, r.value);
+      else if (r.scope === 'model-of') modelOf.set(r.scope_id, r.value as ChargerModel);
       else byLevel.set(`${r.scope}:${r.scope_id}`, { ...(byLevel.get(`${r.scope}:${r.scope_id}`) ?? {}), [r.key]: r.value });
     }
     for (const [id, g] of overrides.groupOf ?? []) groupOf.set(id, g);
+    for (const [id, model] of overrides.modelOf ?? []) modelOf.set(id, model);
     const fleet = byLevel.get('fleet:') ?? {};
     const out = new Map<string, DesiredLevels>();
     for (const id of chargerIds) {
       const g = groupOf.get(id) ?? null;
-      out.set(id, { fleet, group: g === null ? null : { name: g, keys: byLevel.get(`group:${g}`) ?? {} }, charger: byLevel.get(`charger:${id}`) ?? {} });
+      const model = modelOf.get(id) ?? detectChargerModel({ chargerId: id });
+      out.set(id, {
+        fleet,
+        model: { name: model, keys: byLevel.get(`model:${model}`) ?? {} },
+        group: g === null ? null : { name: g, keys: byLevel.get(`group:${g}`) ?? {} },
+        charger: byLevel.get(`charger:${id}`) ?? {},
+      });
     }
     return out;
   }
@@ -148,7 +167,7 @@ export class DesiredStore {
    * Applies `changes` to one level (null removes the key) and audits each real change; returns the audit
    * entries written. Run inside the caller's transaction, after validation.
    */
-  async writeLevel(tx: Db, scope: DesiredScope, scopeId: string, changes: Record<string, string | null>, actor: string): Promise<AuditEntry[]> {
+  async writeLevel(tx: Db, scope: DesiredScope, scopeId: string, changes: Record<string, string | null>, actor: string, outcome = 'stored'): Promise<AuditEntry[]> {
     const before = await this.level(scope, scopeId, tx);
     const upserts = Object.entries(changes).filter((e): e is [string, string] => e[1] !== null && before[e[0]] !== e[1]);
     const removals = Object.entries(changes).filter(([k, v]) => v === null && before[k] !== undefined).map(([k]) => k);
@@ -166,7 +185,7 @@ export class DesiredStore {
     const entries: AuditEntry[] = [
       ...upserts.map(([key, v]) => ({ key, oldValue: before[key] ?? null, newValue: v })),
       ...removals.map((key) => ({ key, oldValue: before[key] ?? null, newValue: null })),
-    ].map((e) => ({ ...e, actor, scope, scopeId, chargerId: scope === 'charger' ? scopeId : null, outcome: 'stored' }));
+    ].map((e) => ({ ...e, actor, scope, scopeId, chargerId: scope === 'charger' ? scopeId : null, outcome }));
     await writeAudit(tx, entries);
     return entries;
   }
@@ -189,14 +208,14 @@ export class DesiredStore {
     return { joined, left };
   }
 
-  /** The charger's audit trail, newest first: its own rows and the fleet/group changes that reached it. */
+  /** The charger's audit trail, newest first: its own rows and the fleet/model/group changes that reached it. */
   async history(chargerId: string, limit: number): Promise<AuditView[]> {
-    const group = await this.groupOf(chargerId);
+    const levels = await this.levelsFor(chargerId);
     const rows: AuditRow[] = await this.db.query(
       `SELECT at, actor, charger_id, scope, scope_id, key, old_value, new_value, outcome FROM config_audit
-        WHERE charger_id = $1 OR (charger_id IS NULL AND (scope = 'fleet' OR (scope = 'group' AND scope_id = $2)))
-        ORDER BY id DESC LIMIT $3`,
-      [chargerId, group, limit]);
+        WHERE charger_id = $1 OR (charger_id IS NULL AND (scope = 'fleet' OR (scope = 'group' AND scope_id = $2) OR (scope = 'model' AND scope_id = $3)))
+        ORDER BY id DESC LIMIT $4`,
+      [chargerId, levels.group?.name ?? null, levels.model.name, limit]);
     return rows.map((r) => ({
       at: new Date(r.at).toISOString(), actor: r.actor, chargerId: r.charger_id, scope: r.scope, scopeId: r.scope_id,
       key: r.key, old: r.old_value, new: r.new_value, outcome: r.outcome,

@@ -8,6 +8,10 @@ import {
   type LevelView,
   type SetChargerConfigurationRequest,
   type SetFleetConfigurationRequest,
+  type SetModelConfigurationRequest,
+  type RecordCommandChangeRequest,
+  type RecordCommandChangeView,
+  type RetryRefusedRequest,
   type SetGroupConfigurationRequest,
   type SetGroupMembersRequest,
 } from './desired.service.js';
@@ -17,14 +21,37 @@ import { DESIRED_OPTIONS, type ResolvedDesiredOptions } from './desired.options.
 import { Reconciler } from './reconciler.js';
 import { DESIRED_VERBS, RECONCILE_CONSUMER } from './verbs.js';
 
-/** The newest event per charger of a batch: only a charger whose last word is "connected" is reconciled. */
-export function connectedIn(batch: DurableMessage<ConnectionEvent>[]): string[] {
-  const last = new Map<string, ConnectionEvent>();
+/** A charger whose newest event of a batch says "connected", with the time of that connection (ms). */
+export interface Connected {
+  chargerId: string;
+  connectedAt: number;
+}
+
+/**
+ * The chargers a batch leaves connected, each with the time of its newest connection (ms). A charger counts when
+ * its newest "connected" session has no "disconnected" in the batch: a superseded socket's disconnection, which
+ * the gateway reports after the new socket's connection, does not cancel the new one. The connection's own time
+ * says which reconciliation covers it (issue 16: taking the time the batch was handled instead made a backlog's
+ * reconnects cost a second round after the boot's). The gateway's clock is capped at ours, so a gateway ahead of
+ * us cannot make a connection look newer than any round.
+ */
+export function connectedIn(batch: DurableMessage<ConnectionEvent>[], now = Date.now()): Connected[] {
+  const newest = new Map<string, ConnectionEvent>();
+  const closed = new Set<string>();
   for (const { data } of batch) {
-    const prev = last.get(data.chargerId);
-    if (!prev || Date.parse(prev.at) <= Date.parse(data.at)) last.set(data.chargerId, data);
+    if (data.state === 'disconnected') {
+      closed.add(`${data.chargerId}\u0000${data.sessionId}`);
+      continue;
+    }
+    const prev = newest.get(data.chargerId);
+    if (!prev || Date.parse(prev.at) <= Date.parse(data.at)) newest.set(data.chargerId, data);
   }
-  return [...last.values()].filter((e) => e.state === 'connected').map((e) => e.chargerId);
+  return [...newest.values()]
+    .filter((e) => !closed.has(`${e.chargerId}\u0000${e.sessionId}`))
+    .map((e) => {
+      const at = Date.parse(e.at);
+      return { chargerId: e.chargerId, connectedAt: Number.isFinite(at) ? Math.min(at, now) : now };
+    });
 }
 
 @Controller()
@@ -44,9 +71,13 @@ export class DesiredController {
    */
   @EventPattern<string>(subjects.allConnections, { durable: RECONCILE_CONSUMER, maxBatch: 50, maxWaitMs: 20, ackWaitMs: 15 * 60_000 })
   async connections(@Payload() batch: DurableMessage<ConnectionEvent>[]): Promise<void> {
-    const since = Date.now();
-    await new Promise((r) => setTimeout(r, this.options.connectReconcileDelayMs));
-    const results = await Promise.all(connectedIn(batch).map((id) => this.reconciler.requestSince(id, since)));
+    // Each connection waits connectReconcileDelayMs from when it happened, not from when its batch is handled:
+    // a backlog after a reconnect storm is drained without sleeping again per batch.
+    const results = await Promise.all(connectedIn(batch).map(async ({ chargerId, connectedAt }) => {
+      const wait = connectedAt + this.options.connectReconcileDelayMs - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      return this.reconciler.requestSince(chargerId, connectedAt);
+    }));
     for (const r of results) {
       if (r.status !== 'done') this.log.warn(`reconciliation of ${r.chargerId} ended ${r.status}${r.message ? `: ${r.message}` : ''}`);
     }
@@ -90,6 +121,26 @@ export class DesiredController {
   @MessagePattern(DESIRED_VERBS.setFleetConfiguration, { queue: 'config-manager' })
   setFleet(@Payload() body: SetFleetConfigurationRequest): Promise<ServiceReply<LevelView>> {
     return this.service.setFleet(body);
+  }
+
+  @MessagePattern(DESIRED_VERBS.getModelConfiguration, { queue: 'config-manager' })
+  getModel(@Payload() body: { model: string }): Promise<ServiceReply<LevelView>> {
+    return this.service.getLevel('model', body.model);
+  }
+
+  @MessagePattern(DESIRED_VERBS.setModelConfiguration, { queue: 'config-manager' })
+  setModel(@Payload() body: SetModelConfigurationRequest): Promise<ServiceReply<LevelView>> {
+    return this.service.setModel(body);
+  }
+
+  @MessagePattern(DESIRED_VERBS.recordCommandChange, { queue: 'config-manager' })
+  recordCommandChange(@Payload() body: RecordCommandChangeRequest): Promise<ServiceReply<RecordCommandChangeView>> {
+    return this.service.recordCommandChange(body);
+  }
+
+  @MessagePattern(DESIRED_VERBS.retryRefused, { queue: 'config-manager' })
+  retryRefused(@Payload() body: RetryRefusedRequest): Promise<ServiceReply<ChargerConfigurationView>> {
+    return this.service.retryRefused(body);
   }
 
   @MessagePattern(DESIRED_VERBS.profiles, { queue: 'config-manager' })

@@ -38,7 +38,7 @@ describe('desired configuration: module on the in-process bus + HTTP API', () =>
   });
 
   const put = (path: string, body: unknown): Promise<Response> =>
-    fetch(`${base}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-csms-caller': 'ops' }, body: JSON.stringify(body) });
+    fetch(`${base}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
   it('reconciles on a connected event from the durable stream: fleet defaults reach the charger', async () => {
     const event: ConnectionEvent = { chargerId: ID, state: 'connected', gatewayId: 'gw-1', sessionId: 's1', at: new Date().toISOString() };
@@ -77,14 +77,16 @@ describe('desired configuration: module on the in-process bus + HTTP API', () =>
       return v.effective['FreeCharging'] === 'true' && v.drifted === false && v.reported !== null ? v : undefined;
     });
     const history = (await (await fetch(`${base}/chargers/${ID}/configuration/history?limit=50`)).json()) as { items: Array<{ actor: string; key: string }> };
-    expect(history.items).toEqual(expect.arrayContaining([expect.objectContaining({ actor: 'api:ops', key: 'FreeCharging' })]));
+    expect(history.items).toEqual(expect.arrayContaining([expect.objectContaining({ actor: 'api:anonymous', key: 'FreeCharging' })]));
     const profiles = (await (await fetch(`${base}/profiles`)).json()) as { keys: Array<{ name: string }>; models: unknown[] };
     expect(profiles.keys.length).toBeGreaterThan(43);
     expect((await put('/groups/depot/members', { chargerIds: [ID] })).status).toBe(200);
     expect((await put('/groups/depot/configuration', { keys: { ConnectionTimeOut: '45' } })).status).toBe(200);
     expect(await (await fetch(`${base}/groups/depot/configuration`)).json()).toMatchObject({ name: 'depot', keys: { ConnectionTimeOut: '45' }, members: [ID] });
     await until(() => (sim.value('ConnectionTimeOut') === '45' ? true : undefined));
-    expect(await (await fetch(`${base}/configuration`)).json()).toMatchObject({ scope: 'fleet', keys: { HeartbeatInterval: '900' } });
+    expect(await (await fetch(`${base}/configuration`)).json()).toMatchObject({ scope: 'fleet', keys: {} });
+    expect(await (await fetch(`${base}/models/zaptec-go/configuration`)).json()).toMatchObject({ scope: 'model', name: 'zaptec-go', keys: { HeartbeatInterval: '900' } });
+    expect((await fetch(`${base}/models/tesla/configuration`)).status).toBe(404);
     const malformed = await put('/configuration', { keys: { HeartbeatInterval: 60 } });
     expect(malformed.status).toBe(400);
     expect((await put('/configuration', { keys: {}, extra: 1 })).status).toBe(400);

@@ -2,7 +2,7 @@ import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { BUS, type Bus } from '#csms/bus';
 import { DATA_SOURCE } from '#csms/persistence';
-import { ensureFleetDefaults } from '../provisioning/fleet-defaults.js';
+import { ensureModelDefaults } from '../provisioning/model-defaults.js';
 import { BootService } from '../registration/boot.service.js';
 import { ChargerLink } from './charger-link.js';
 import { ChargerStateStore } from './charger-state.store.js';
@@ -13,7 +13,7 @@ import { DesiredStore } from './desired-store.js';
 import { ReconcileScheduler } from './reconcile-scheduler.js';
 import { Reconciler } from './reconciler.js';
 
-const FLEET_DEFAULTS_SEEDED = Symbol.for('csms.config-manager.fleet-defaults-seeded');
+const MODEL_DEFAULTS_SEEDED = Symbol.for('csms.config-manager.model-defaults-seeded');
 
 /**
  * Desired-state configuration: levels, validation, reconciliation, drift, `api.config-manager.*`.
@@ -31,14 +31,14 @@ export class DesiredModule {
       controllers: [DesiredController],
       providers: [
         { provide: DESIRED_OPTIONS, useValue: options },
-        // Seeded before anything reads the fleet level (issue 10 §2).
+        // Seeded before anything reads the desired levels (issue 10 §2, issue 16: at the Zaptec models' level).
         {
-          provide: FLEET_DEFAULTS_SEEDED,
+          provide: MODEL_DEFAULTS_SEEDED,
           inject: [DATA_SOURCE],
           useFactory: (db: DataSource) =>
-            ensureFleetDefaults(db, options.fleetHeartbeatIntervalS !== undefined ? { HeartbeatInterval: String(options.fleetHeartbeatIntervalS) } : {}),
+            ensureModelDefaults(db, options.zaptecHeartbeatIntervalS !== undefined ? { HeartbeatInterval: String(options.zaptecHeartbeatIntervalS) } : {}),
         },
-        { provide: DesiredStore, inject: [DATA_SOURCE, FLEET_DEFAULTS_SEEDED], useFactory: (db: DataSource) => new DesiredStore(db) },
+        { provide: DesiredStore, inject: [DATA_SOURCE, MODEL_DEFAULTS_SEEDED], useFactory: (db: DataSource) => new DesiredStore(db) },
         { provide: ChargerStateStore, inject: [DATA_SOURCE], useFactory: (db: DataSource) => new ChargerStateStore(db) },
         {
           provide: ChargerLink,

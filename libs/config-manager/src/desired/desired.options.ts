@@ -17,13 +17,14 @@ export interface DesiredConfigurationOptions {
   /** At most this many chargers reconciled at once by one process. Default 20. */
   maxConcurrentReconciliations?: number;
   /**
-   * The HeartbeatInterval the fleet level starts with (s). The process's HEARTBEAT_INTERVAL_S, so that one
-   * setting decides both the BootNotification interval and the key the reconciler brings chargers to.
+   * The HeartbeatInterval the Zaptec models' levels start with (s). The process's HEARTBEAT_INTERVAL_S, so that one
+   * setting decides both the BootNotification interval and the key the reconciler brings Zaptec chargers to. A
+   * generic charger gets only the BootNotification interval (OCPP 1.6 §4.2: it adjusts its heartbeat to it).
    */
-  fleetHeartbeatIntervalS?: number;
+  zaptecHeartbeatIntervalS?: number;
 }
 
-export type ResolvedDesiredOptions = Required<Omit<DesiredConfigurationOptions, 'fleetHeartbeatIntervalS'>> & Pick<DesiredConfigurationOptions, 'fleetHeartbeatIntervalS'>;
+export type ResolvedDesiredOptions = Required<Omit<DesiredConfigurationOptions, 'zaptecHeartbeatIntervalS'>> & Pick<DesiredConfigurationOptions, 'zaptecHeartbeatIntervalS'>;
 
 export const DEFAULT_RECHECK_INTERVAL_MS = 6 * 60 * 60 * 1000;
 export const DESIRED_OPTIONS = Symbol.for('csms.config-manager.desired-options');
@@ -36,6 +37,6 @@ export function resolveDesiredOptions(o: DesiredConfigurationOptions = {}): Reso
     bootReconcileDelayMs: o.bootReconcileDelayMs ?? 1_000,
     connectReconcileDelayMs: o.connectReconcileDelayMs ?? 5_000,
     maxConcurrentReconciliations: o.maxConcurrentReconciliations ?? 20,
-    fleetHeartbeatIntervalS: o.fleetHeartbeatIntervalS,
+    zaptecHeartbeatIntervalS: o.zaptecHeartbeatIntervalS,
   };
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { ensureModelDefaults } from '../provisioning/model-defaults.js';
 import { profilesView } from './profiles-view.js';
 import { Harness } from './test-support/harness.js';
 
@@ -49,14 +50,14 @@ describe('DesiredService: levels, validation by the profile, 422', () => {
     expect(errorsOf(r)).toEqual([expect.objectContaining({ key: 'AuthorizationKey', value: null, rule: 'authorizationKey.ownedByAuth' })]);
   });
 
-  it('merges fleet < group < charger, later wins, null removes a level\'s key', async () => {
+  it('merges fleet < model < group < charger, later wins, null removes a level\'s key', async () => {
     await h.charger('ZAP000011', 'zaptec-go');
     const eff = async (): Promise<{ value?: string; source?: string }> => {
       const r = await h.service.getCharger('ZAP000011');
       if (!r.ok) throw new Error('not found');
       return { value: r.data.effective['HeartbeatInterval'], source: r.data.drift.find((d) => d.key === 'HeartbeatInterval')?.source };
     };
-    expect(await eff()).toEqual({ value: '900', source: 'fleet' });
+    expect(await eff()).toEqual({ value: '900', source: 'model' });
     expect((await h.service.setGroup({ group: 'garage', keys: { HeartbeatInterval: '600' } })).ok).toBe(true);
     expect((await h.service.setGroupMembers({ group: 'garage', chargerIds: ['ZAP000011'] })).ok).toBe(true);
     expect(await eff()).toEqual({ value: '600', source: 'group' });
@@ -65,19 +66,26 @@ describe('DesiredService: levels, validation by the profile, 422', () => {
     await h.service.setCharger({ chargerId: 'ZAP000011', keys: { HeartbeatInterval: null } });
     expect(await eff()).toEqual({ value: '600', source: 'group' });
     await h.service.setGroupMembers({ group: 'garage', chargerIds: [] });
-    expect(await eff()).toEqual({ value: '900', source: 'fleet' });
+    expect(await eff()).toEqual({ value: '900', source: 'model' });
+    expect((await h.service.setFleet({ keys: { HeartbeatInterval: '1200' } })).ok).toBe(true);
+    expect(await eff()).toEqual({ value: '900', source: 'model' });
+    expect((await h.service.setModel({ model: 'zaptec-go', keys: { HeartbeatInterval: null } })).ok).toBe(true);
+    expect(await eff()).toEqual({ value: '1200', source: 'fleet' });
     await h.service.setFleet({ keys: { HeartbeatInterval: null } });
     expect(await eff()).toEqual({ value: undefined, source: undefined });
   });
 
-  it('validates a fleet or group change against every member, naming the charger', async () => {
+  it('validates a fleet, model or group change against every member, naming the charger', async () => {
     await h.charger('ZAP000012', 'zaptec-go');
     await h.service.setCharger({ chargerId: 'ZAP000012', keys: { PowerActiveImportDeltaForEagerMeterValueSample: '200' } });
-    // Dropping Power.Active.Import at the fleet level breaks this charger's eager sample.
-    const r = await h.service.setFleet({ keys: { MeterValuesSampledData: 'Energy.Active.Import.Register' } });
+    // Dropping Power.Active.Import at the Go's level breaks this charger's eager sample.
+    const r = await h.service.setModel({ model: 'zaptec-go', keys: { MeterValuesSampledData: 'Energy.Active.Import.Register' } });
     const e = errorsOf(r).find((x) => x.rule === 'eagerSample.needsPowerActiveImport');
     expect(e?.message).toMatch(/^ZAP000012 \(Zaptec Go\): /);
-    expect((await h.service.getLevel('fleet')).ok && (await h.service.getLevel('fleet'))).toMatchObject({ data: { keys: { MeterValuesSampledData: expect.stringContaining('Power.Active.Import') } } });
+    expect((await h.service.getLevel('model', 'zaptec-go')).ok && (await h.service.getLevel('model', 'zaptec-go'))).toMatchObject({ data: { keys: { MeterValuesSampledData: expect.stringContaining('Power.Active.Import') } } });
+    // The same at the fleet level is harmless while the Go's level holds its own list; without it, refused.
+    expect((await h.service.setFleet({ keys: { MeterValuesSampledData: 'Energy.Active.Import.Register' } })).ok).toBe(true);
+    await h.service.setFleet({ keys: { MeterValuesSampledData: null } });
     // Moving a Go 2 into a group that desires StopTransactionOnInvalidId=false is refused too.
     await h.charger('ZAP200002', 'zaptec-go2', { model: 'go2' });
     expect((await h.service.setGroup({ group: 'lenient', keys: { StopTransactionOnInvalidId: 'false' } })).ok).toBe(true);
@@ -101,9 +109,18 @@ describe('DesiredService: levels, validation by the profile, 422', () => {
     expect(await h.service.setCharger({ chargerId: 'X', keys: { HeartbeatInterval: 60 as unknown as string } })).toMatchObject({ ok: false, status: 400 });
   });
 
-  it('seeds the fleet level with the billing defaults, once', async () => {
+  it('seeds the Zaptec models\' levels with the billing defaults, not the fleet, and never again once touched', async () => {
     const fleet = await h.service.getLevel('fleet');
-    expect(fleet.ok && fleet.data.keys).toMatchObject({ HeartbeatInterval: '900', MeterValueSampleInterval: '60' });
+    expect(fleet.ok && fleet.data.keys).toEqual({});
+    const go = await h.service.getLevel('model', 'zaptec-go');
+    expect(go.ok && go.data.keys).toMatchObject({ HeartbeatInterval: '900', MeterValueSampleInterval: '60' });
+    const generic = await h.service.getLevel('model', 'generic');
+    expect(generic.ok && generic.data.keys).toEqual({});
+    // An operator removes one at a model level: a restart does not bring it back.
+    expect((await h.service.setModel({ model: 'zaptec-pro', keys: { ClockAlignedDataInterval: null } })).ok).toBe(true);
+    expect(await ensureModelDefaults(h.t.db)).toBe(0);
+    const pro = await h.service.getLevel('model', 'zaptec-pro');
+    expect(pro.ok && pro.data.keys['ClockAlignedDataInterval']).toBeUndefined();
   });
 
   it('serves the key registry and the models for forms', () => {

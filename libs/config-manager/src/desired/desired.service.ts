@@ -2,11 +2,12 @@ import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { ok, refuse, type ApiFieldError, type ServiceReply } from '#csms/http';
 import { keyedBatcher, type Batcher } from '#csms/persistence';
-import { getKeyDefinition, MODEL_NAMES, type ChargerModel } from '#csms/zaptec-profile';
+import { CHARGER_MODELS, getKeyDefinition, MODEL_NAMES, type ChargerModel } from '#csms/zaptec-profile';
+import { isChargerModel } from '../registry/charger-model.js';
 import { notInSyncReason } from './boot-sync.js';
 import type { ChargerInfo, ChargerStateStore } from './charger-state.store.js';
 import { badKeysBody, refusalsOfChange, type ChargerCase } from './desired-validation.js';
-import type { AuditView, DesiredStore } from './desired-store.js';
+import { writeAudit, type AuditView, type DesiredStore } from './desired-store.js';
 import { computeDrift, effectiveFor, reportedValues, type DesiredLevels, type EffectiveConfiguration, type KeyDrift, type ReportedSnapshot } from './effective.js';
 import type { DesiredScope } from './entities.js';
 import type { Reconciler } from './reconciler.js';
@@ -15,6 +16,11 @@ export type KeysChange = Record<string, string | null>;
 export interface SetChargerConfigurationRequest { chargerId: string; keys: KeysChange; actor?: string }
 export interface SetGroupConfigurationRequest { group: string; keys: KeysChange; actor?: string }
 export interface SetFleetConfigurationRequest { keys: KeysChange; actor?: string }
+export interface SetModelConfigurationRequest { model: string; keys: KeysChange; actor?: string }
+/** A ChangeConfiguration an operator sent through the command API and the charger accepted (issue 16). */
+export interface RecordCommandChangeRequest { chargerId: string; key: string; value: string; status: string; actor?: string }
+export interface RecordCommandChangeView { chargerId: string; key: string; value: string; recorded: boolean; level?: 'charger'; reason?: string }
+export interface RetryRefusedRequest { chargerId: string; keys?: string[]; actor?: string }
 export interface SetGroupMembersRequest { group: string; chargerIds: string[]; actor?: string }
 
 export interface ChargerConfigurationView {
@@ -25,7 +31,9 @@ export interface ChargerConfigurationView {
   reported: { at: string; ageSeconds: number; keys: Array<{ key: string; value: string | null; readonly: boolean }> } | null;
   desired: DesiredLevels;
   effective: Record<string, string>;
-  /** Fleet/group keys this model does not have: not applied to it. */
+  /** Where each effective value comes from: fleet < model < group < charger, the most specific wins. */
+  sources: Record<string, DesiredScope>;
+  /** Fleet/model/group keys this model does not have: not applied to it. */
   notApplicable: string[];
   drift: KeyDrift[];
   drifted: boolean;
@@ -77,7 +85,7 @@ export class DesiredService {
     const levels = await this.desired.levelsFor(chargerId);
     const snapshot = await this.state.reported(chargerId);
     const eff = effectiveFor(levels, info.model, reportedValues(snapshot));
-    const drift = computeDrift(eff, snapshot, await this.state.applyStates(chargerId));
+    const drift = computeDrift(eff, snapshot, await this.state.applyStates(chargerId), info);
     return { info, levels, snapshot, eff, drift };
   }
 
@@ -93,8 +101,8 @@ export class DesiredService {
         ageSeconds: Math.max(0, Math.round((Date.now() - snapshot.at.getTime()) / 1000)),
         keys: Object.entries(snapshot.keys).map(([key, v]) => ({ key, value: v.value, readonly: v.readonly })),
       },
-      desired: levels, effective: eff.effective, notApplicable: eff.notApplicable, drift,
-      drifted: drift.some((d) => d.state === 'drifted'),
+      desired: levels, effective: eff.effective, sources: eff.source, notApplicable: eff.notApplicable, drift,
+      drifted: drift.some((d) => d.state === 'drifted' || d.state === 'refused'),
     });
   }
 
@@ -112,14 +120,62 @@ export class DesiredService {
     return this.getCharger(req.chargerId);
   }
 
-  async getLevel(scope: 'fleet' | 'group', name = ''): Promise<ServiceReply<LevelView>> {
+  async getLevel(scope: 'fleet' | 'model' | 'group', name = ''): Promise<ServiceReply<LevelView>> {
     if (scope === 'fleet') return ok({ scope, keys: await this.desired.level('fleet', '') });
+    if (scope === 'model') return this.checkModel(name) ?? ok({ scope, name, keys: await this.desired.level('model', name) });
     if (!(await this.desired.groupExists(name))) return refuse(404, 'group_not_found', `group ${name} does not exist`);
     return ok({ scope, name, keys: await this.desired.level('group', name), members: await this.desired.members(name) });
   }
 
   async setFleet(req: SetFleetConfigurationRequest): Promise<ServiceReply<LevelView>> {
     return this.setLevel('fleet', '', req.keys, req.actor);
+  }
+
+  /** The level of one model (issue 16): validated for every charger of that model, as a group change is for its members. */
+  async setModel(req: SetModelConfigurationRequest): Promise<ServiceReply<LevelView>> {
+    return this.checkModel(req.model) ?? this.setLevel('model', req.model, req.keys, req.actor);
+  }
+
+  /**
+   * Issue 16: a ChangeConfiguration sent through the command API that the charger Accepted (or will take after a
+   * reboot) becomes the charger-level desired value, audited with the caller, so reconciliation keeps it instead
+   * of undoing it. AuthorizationKey stays auth's (key rotation), never a desired key.
+   */
+  async recordCommandChange(req: RecordCommandChangeRequest): Promise<ServiceReply<RecordCommandChangeView>> {
+    if (typeof req.chargerId !== 'string' || typeof req.key !== 'string' || typeof req.value !== 'string' || req.key === '') {
+      return refuse(400, 'validation_failed', 'chargerId, key and value must be strings', [{ field: 'key', rule: 'isString', message: 'chargerId, key and value must be strings' }]);
+    }
+    const def = getKeyDefinition(req.key);
+    const key = def?.name ?? req.key; // the registry's spelling, so desired and reported keys match
+    const base = { chargerId: req.chargerId, key, value: req.value };
+    if (req.status !== 'Accepted' && req.status !== 'RebootRequired') return ok({ ...base, recorded: false, reason: `the charger answered ${req.status}` });
+    if (def?.name === 'AuthorizationKey') return ok({ ...base, recorded: false, reason: 'AuthorizationKey belongs to auth\'s key rotation, never to the desired configuration' });
+    const info = await this.state.info(req.chargerId);
+    const actor = actorOf(req.actor);
+    await this.db.transaction(async (tx) => {
+      const written = await this.desired.writeLevel(tx, 'charger', req.chargerId, { [key]: req.value }, actor, `command:${req.status}`);
+      // Already the charger-level value: the command is still the operator's act, so it is audited all the same.
+      if (written.length === 0) {
+        await writeAudit(tx, [{ actor, chargerId: req.chargerId, scope: 'charger', scopeId: req.chargerId, key, oldValue: req.value, newValue: req.value, outcome: `command:${req.status}` }]);
+      }
+    });
+    await this.state.setApplyState(req.chargerId, key, req.value, req.status, 'sent through the command API', { on: info });
+    // A round that read the charger before this change may still send the older effective value: one more round
+    // after it, which now finds the operator's value desired (and the charger holding it).
+    if (this.reconciler.busy(req.chargerId)) this.trigger([req.chargerId]);
+    return ok({ ...base, recorded: true, level: 'charger' });
+  }
+
+  /** An operator asks for keys the charger refused to be tried again (all refused keys when `keys` is absent). */
+  async retryRefused(req: RetryRefusedRequest): Promise<ServiceReply<ChargerConfigurationView>> {
+    if (req.keys !== undefined && (!Array.isArray(req.keys) || req.keys.some((k) => typeof k !== 'string' || k === ''))) {
+      return refuse(400, 'validation_failed', 'keys must be an array of key names', [{ field: 'keys', rule: 'isArray', message: 'keys must be an array of non-empty key names' }]);
+    }
+    const forgotten = await this.state.forgetRefusals(req.chargerId, req.keys);
+    await writeAudit(this.db, forgotten.map((key) => ({ actor: actorOf(req.actor), chargerId: req.chargerId, key, oldValue: null, newValue: null, outcome: 'retry requested' })));
+    const info = await this.state.info(req.chargerId);
+    if (info.connected && forgotten.length > 0) this.trigger([req.chargerId]);
+    return this.getCharger(req.chargerId);
   }
 
   async setGroup(req: SetGroupConfigurationRequest): Promise<ServiceReply<LevelView>> {
@@ -151,30 +207,40 @@ export class DesiredService {
     return ok({ chargerId, items: await this.desired.history(chargerId, n) });
   }
 
-  private async setLevel(scope: 'fleet' | 'group', name: string, keys: KeysChange, actor: string | undefined): Promise<ServiceReply<LevelView>> {
+  private async setLevel(scope: 'fleet' | 'model' | 'group', name: string, keys: KeysChange, actor: string | undefined): Promise<ServiceReply<LevelView>> {
     const bad = this.checkBody(keys);
     if (bad) return bad;
-    const affected = scope === 'fleet' ? await this.desired.allChargers() : await this.desired.members(name);
+    const affected = scope === 'fleet' ? await this.desired.allChargers()
+      : scope === 'model' ? await this.state.chargersOfModel(name as ChargerModel)
+        : await this.desired.members(name);
     const patch = (l: DesiredLevels): DesiredLevels => scope === 'fleet'
       ? { ...l, fleet: applyChange(l.fleet, keys) }
-      : { ...l, group: { name, keys: applyChange(l.group?.keys ?? {}, keys) } };
+      : scope === 'model'
+        ? { ...l, model: { name: l.model.name, keys: applyChange(l.model.keys, keys) } }
+        : { ...l, group: { name, keys: applyChange(l.group?.keys ?? {}, keys) } };
     let cases: ChargerCase[];
     if (affected.length > 0) {
       const before = await this.desired.levelsOf(affected);
       const after = new Map([...before].map(([id, l]) => [id, patch(l)]));
       cases = await this.cases(affected, before, after);
     } else {
-      // Nobody to check against yet: a generic OCPP 1.6J charger (the rules every model shares).
+      // Nobody to check against yet: a charger of that model, or a generic OCPP 1.6J charger (the rules every model shares).
+      const model: ChargerModel = scope === 'model' ? (name as ChargerModel) : 'generic';
       const fleet = await this.desired.level('fleet', '');
       const group = scope === 'group' ? { name, keys: await this.desired.level('group', name) } : null;
-      const before: DesiredLevels = { fleet, group, charger: {} };
-      cases = [{ chargerId: null, model: 'generic', reported: {}, before, after: patch(before) }];
+      const before: DesiredLevels = { fleet, model: { name: model, keys: await this.desired.level('model', model) }, group, charger: {} };
+      cases = [{ chargerId: null, model, reported: {}, before, after: patch(before) }];
     }
     const errors = refusalsOfChange(cases, true);
-    if (errors.length > 0) return refused(errors, scope === 'fleet' ? 'the fleet' : `group ${name}`);
+    if (errors.length > 0) return refused(errors, scope === 'fleet' ? 'the fleet' : scope === 'model' ? `model ${name} (${MODEL_NAMES[name as ChargerModel]})` : `group ${name}`);
     await this.db.transaction((tx) => this.desired.writeLevel(tx, scope, name, keys, actorOf(actor)));
     await this.triggerConnected(affected);
     return this.getLevel(scope, name);
+  }
+
+  private checkModel(model: unknown): ServiceReply<never> | undefined {
+    if (isChargerModel(model)) return undefined;
+    return refuse(404, 'model_not_found', `model ${String(model)} does not exist; models: ${CHARGER_MODELS.join(', ')}`);
   }
 
   private async cases(ids: string[], before: Map<string, DesiredLevels>, after: Map<string, DesiredLevels>): Promise<ChargerCase[]> {

@@ -1,19 +1,21 @@
 import { capabilitiesOf, effectiveAccess, getKeyDefinition, parseCsl, type ChargerModel } from '#csms/zaptec-profile';
 import type { ApplyOutcome, DesiredScope } from './entities.js';
 
-/** The three levels of desired configuration that apply to one charger. */
+/** The four levels of desired configuration that apply to one charger, least specific first (issue 16). */
 export interface DesiredLevels {
   fleet: Record<string, string>;
+  /** The level of the charger's model (registry: override, else detected at boot). */
+  model: { name: ChargerModel; keys: Record<string, string> };
   group: { name: string; keys: Record<string, string> } | null;
   charger: Record<string, string>;
 }
 
 export interface EffectiveConfiguration {
-  /** What the charger should hold: fleet < group < charger, later wins. */
+  /** What the charger should hold: fleet < model < group < charger, the most specific wins. */
   effective: Record<string, string>;
   /** Which level each effective key comes from. */
   source: Record<string, DesiredScope>;
-  /** Keys inherited from the fleet or a group that this charger's model does not have: not applied to it. */
+  /** Keys inherited from the fleet, model or a group that this charger's model does not have: not applied to it. */
   notApplicable: string[];
 }
 
@@ -31,6 +33,24 @@ export interface ApplyStateView {
   outcome: ApplyOutcome;
   at: string;
   message: string | null;
+  /** The charger's firmware and model when it answered (null: recorded before issue 16, or not known). */
+  firmwareVersion?: string | null;
+  model?: string | null;
+}
+
+/** The charger as a refusal is judged against. */
+export interface ChargerIdentity {
+  model: ChargerModel;
+  firmwareVersion: string | null;
+}
+
+/**
+ * Issue 16: a Rejected or NotSupported answer holds for the value it was given to, on the firmware and model the
+ * charger had then; a new desired value, firmware or model (or an operator's retry, which forgets it) lifts it.
+ */
+export function refusalHolds(st: ApplyStateView | undefined, value: string, charger: ChargerIdentity): boolean {
+  return st !== undefined && (st.outcome === 'Rejected' || st.outcome === 'NotSupported') && st.desiredValue === value
+    && (st.firmwareVersion ?? null) === charger.firmwareVersion && (st.model ?? charger.model) === charger.model;
 }
 
 /** The reported values as a plain map (keys reported without a value are left out). */
@@ -41,8 +61,8 @@ export function reportedValues(snapshot: ReportedSnapshot | null): Record<string
 }
 
 /**
- * Merges the levels for a charger of `model`. A key set at the charger level always stays (validation refuses it
- * with the model's name when the model lacks it, issue 10 §1); a fleet or group key the model lacks (FreeCharging
+ * Merges the levels for a charger of `model`. A key set at the charger level, or at the model's own level, always
+ * stays (validation refuses it with the model's name when the model lacks it, issue 10 §1); a fleet or group key the model lacks (FreeCharging
  * on a Pro, Zaptec keys on a generic charger) is simply not applicable to that charger, so one fleet can hold
  * Zaptec keys next to other models.
  */
@@ -54,6 +74,7 @@ export function effectiveFor(levels: DesiredLevels, model: ChargerModel, reporte
   const notApplicable: string[] = [];
   const layers: Array<[DesiredScope, Record<string, string>]> = [
     ['fleet', levels.fleet],
+    ['model', levels.model.keys],
     ['group', levels.group?.keys ?? {}],
     ['charger', levels.charger],
   ];
@@ -63,9 +84,13 @@ export function effectiveFor(levels: DesiredLevels, model: ChargerModel, reporte
       source[key] = scope;
     }
   }
+  const modelKeys = capabilitiesOf(model).keys;
   for (const key of Object.keys(effective)) {
     const def = getKeyDefinition(key);
-    if (source[key] !== 'charger' && def && !caps.keys.includes(def.name)) {
+    // A model-level key the model itself lacks stays, like a charger-level one, so validation names it; one that
+    // only this charger's SupportedFeatureProfiles rules out is not applicable to this charger.
+    const ownLevel = source[key] === 'charger' || (source[key] === 'model' && def !== undefined && !modelKeys.includes(def.name));
+    if (!ownLevel && def && !caps.keys.includes(def.name)) {
       notApplicable.push(key);
       delete effective[key];
       delete source[key];
@@ -83,7 +108,8 @@ export function sameValue(key: string, a: string | null | undefined, b: string |
   return a === b;
 }
 
-export type KeyState = 'in-sync' | 'drifted' | 'pending-reboot' | 'pending' | 'unknown';
+/** `refused`: the charger answered Rejected/NotSupported to this value on its current firmware (not sent again). */
+export type KeyState = 'in-sync' | 'drifted' | 'refused' | 'pending-reboot' | 'pending' | 'unknown';
 
 export interface KeyDrift {
   key: string;
@@ -98,10 +124,10 @@ export interface KeyDrift {
 }
 
 /**
- * Issue 3 §2: a key is drifted when the reported value differs from the effective desired one, or when its last
- * ChangeConfiguration for the current desired value was Rejected/NotSupported; the reason says which.
+ * Issue 3 §2: a key is drifted when the reported value differs from the effective desired one; issue 16: it is
+ * `refused` while the charger's Rejected/NotSupported for the current desired value holds (refusalHolds).
  */
-export function computeDrift(eff: EffectiveConfiguration, snapshot: ReportedSnapshot | null, states: Record<string, ApplyStateView>): KeyDrift[] {
+export function computeDrift(eff: EffectiveConfiguration, snapshot: ReportedSnapshot | null, states: Record<string, ApplyStateView>, charger: ChargerIdentity): KeyDrift[] {
   const values = reportedValues(snapshot);
   return Object.entries(eff.effective).map(([key, desired]): KeyDrift => {
     const rep = snapshot?.keys[key];
@@ -112,8 +138,12 @@ export function computeDrift(eff: EffectiveConfiguration, snapshot: ReportedSnap
       key, desired, source: eff.source[key] ?? 'fleet', reported, state: 'in-sync',
       ...(st ? { lastOutcome: st.outcome, lastOutcomeAt: st.at, ...(st.message ? { lastMessage: st.message } : {}) } : {}),
     };
-    if (current && (current.outcome === 'Rejected' || current.outcome === 'NotSupported')) {
-      return { ...base, state: 'drifted', reason: `the charger answered ${current.outcome} to ${key}=${desired}${current.message ? ` (${current.message})` : ''}` };
+    if (current && refusalHolds(current, desired, charger)) {
+      const fw = current.firmwareVersion ? ` on firmware ${current.firmwareVersion}` : '';
+      return {
+        ...base, state: 'refused',
+        reason: `refused by the charger: it answered ${current.outcome} to ${key}=${desired}${fw}${current.message ? ` (${current.message})` : ''}; not sent again until the desired value, the firmware or the model changes, or a retry is asked for`,
+      };
     }
     if (!snapshot) return { ...base, state: 'unknown', reason: 'no configuration reported yet' };
     if (rep && sameValue(key, reported, desired)) return base;

@@ -5,8 +5,9 @@ import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
  * the entities document the tables the migration `ConfigManagerDesiredInit1764200000000` creates.
  */
 
-export type DesiredScope = 'fleet' | 'group' | 'charger';
-export const DESIRED_SCOPES: readonly DesiredScope[] = ['fleet', 'group', 'charger'];
+/** The levels of desired configuration, least specific first: fleet < model < group < charger (issue 16). */
+export type DesiredScope = 'fleet' | 'model' | 'group' | 'charger';
+export const DESIRED_SCOPES: readonly DesiredScope[] = ['fleet', 'model', 'group', 'charger'];
 
 /** Per-key outcome of the last ChangeConfiguration (OCPP 1.6 §6.8 statuses, plus our transport outcomes). */
 export type ApplyOutcome = 'Accepted' | 'RebootRequired' | 'Rejected' | 'NotSupported' | 'timeout' | 'not-connected' | 'pending';
@@ -18,7 +19,7 @@ export class ConfigDesired {
   @PrimaryColumn({ name: 'scope', type: 'text' })
   scope!: DesiredScope;
 
-  /** '' for the fleet, the group name, or the canonical charger id. */
+  /** '' for the fleet, the model id ('zaptec-go', 'generic', ...), the group name, or the canonical charger id. */
   @PrimaryColumn({ name: 'scope_id', type: 'text' })
   scopeId!: string;
 
@@ -31,7 +32,7 @@ export class ConfigDesired {
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
   updatedAt!: Date;
 
-  /** 'api:<caller>' or 'reconciler' (fleet defaults seeding). */
+  /** 'api:<caller>', 'reconciler' (model defaults seeding) or 'migration' (defaults moved from the fleet level). */
   @Column({ name: 'updated_by', type: 'text' })
   updatedBy!: string;
 }
@@ -97,6 +98,16 @@ export class ConfigApplyState {
 
   @Column({ name: 'message', type: 'text', nullable: true })
   message!: string | null;
+
+  /**
+   * The charger's firmware and model when it answered (issue 16): a Rejected/NotSupported is remembered for this
+   * value on this firmware and model, and asked again only when one of them changes or an operator asks.
+   */
+  @Column({ name: 'firmware_version', type: 'text', nullable: true })
+  firmwareVersion!: string | null;
+
+  @Column({ name: 'model', type: 'text', nullable: true })
+  model!: string | null;
 }
 
 /** Who or what changed which key, when, from what to what, with which outcome (issue 3 §2). */

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { ConfigManagerModelLevel1764416160000 } from './model-level.migration.js';
 
 /** Desired configuration (three levels), groups, reported snapshots, per-key apply outcomes, audit trail. */
 export class ConfigManagerDesiredInit1764200000000 implements MigrationInterface {
@@ -75,4 +76,5 @@ export class ConfigManagerDesiredInit1764200000000 implements MigrationInterface
   }
 }
 
-export const DESIRED_MIGRATIONS = [ConfigManagerDesiredInit1764200000000];
+export { ConfigManagerModelLevel1764416160000 };
+export const DESIRED_MIGRATIONS = [ConfigManagerDesiredInit1764200000000, ConfigManagerModelLevel1764416160000];

@@ -1,4 +1,4 @@
-import { CHARGER_MODELS, capabilitiesOf, FLEET_BILLING_DEFAULTS, KEY_REGISTRY, MODEL_NAMES, type Capabilities, type ChargerModel } from '#csms/zaptec-profile';
+import { billingDefaultsOf, CHARGER_MODELS, capabilitiesOf, KEY_REGISTRY, MODEL_NAMES, type Capabilities, type ChargerModel } from '#csms/zaptec-profile';
 
 export interface KeyView {
   name: string;
@@ -16,8 +16,8 @@ export interface KeyView {
 }
 export interface ProfilesView {
   keys: KeyView[];
-  models: Array<{ model: ChargerModel; name: string; capabilities: Capabilities }>;
-  fleetDefaults: Record<string, string>;
+  /** Each model with its capabilities and the defaults its desired-configuration level starts with (issue 16). */
+  models: Array<{ model: ChargerModel; name: string; capabilities: Capabilities; defaults: Record<string, string> }>;
 }
 
 /** The key registry and the model matrix as JSON, so a dashboard can render forms (issue 3 §3). */
@@ -39,6 +39,6 @@ export function profilesView(): ProfilesView {
       description: d.description,
     };
   });
-  const models = CHARGER_MODELS.map((model) => ({ model, name: MODEL_NAMES[model], capabilities: capabilitiesOf(model) }));
-  return { keys, models, fleetDefaults: { ...FLEET_BILLING_DEFAULTS } };
+  const models = CHARGER_MODELS.map((model) => ({ model, name: MODEL_NAMES[model], capabilities: capabilitiesOf(model), defaults: { ...billingDefaultsOf(model) } }));
+  return { keys, models };
 }

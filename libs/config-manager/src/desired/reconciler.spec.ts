@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { subjects } from '#csms/bus';
 import { ok } from '#csms/http';
-import { FLEET_BILLING_DEFAULTS } from '#csms/zaptec-profile';
+import { ZAPTEC_BILLING_DEFAULTS } from '#csms/zaptec-profile';
 import type { ChargerConfigurationView } from './desired.service.js';
 import { Harness, until } from './test-support/harness.js';
 
@@ -20,11 +20,11 @@ describe('Reconciler against a simulated Zaptec on the in-process bus', () => {
   afterAll(async () => h.close());
   beforeEach(async () => h.reset());
 
-  it('brings a Go from 86400/0 to the fleet billing defaults and reports it in sync', async () => {
+  it('brings a Go from 86400/0 to the Zaptec model billing defaults and reports it in sync', async () => {
     const sim = await h.charger('ZAP000001', 'zaptec-go');
     const result = await h.reconciler.request('ZAP000001');
     expect(result.status).toBe('done');
-    for (const [k, v] of Object.entries(FLEET_BILLING_DEFAULTS)) expect(sim.value(k)).toBe(v);
+    for (const [k, v] of Object.entries(ZAPTEC_BILLING_DEFAULTS)) expect(sim.value(k)).toBe(v);
     // Sampled measurands before the stop measurands that must be among them (profile order).
     const keys = sim.changes.map((c) => c.key);
     expect(keys.indexOf('MeterValuesSampledData')).toBeLessThan(keys.indexOf('StopTxnSampledData'));
@@ -105,13 +105,13 @@ describe('Reconciler against a simulated Zaptec on the in-process bus', () => {
     ]));
   });
 
-  it('records Rejected as drift with the reason, and RebootRequired as pending reboot', async () => {
+  it('records Rejected as refused with the reason, and RebootRequired as pending reboot', async () => {
     const sim = await h.charger('ZAP000006', 'zaptec-go', { extraReadOnly: ['ConnectionTimeOut'], rebootRequired: ['ClockAlignedDataInterval'] });
     await h.service.setCharger({ chargerId: 'ZAP000006', keys: { ConnectionTimeOut: '60' } });
     await h.reconciler.request('ZAP000006');
     const drift = (await view('ZAP000006')).drift;
-    expect(drift.find((d) => d.key === 'ConnectionTimeOut')).toMatchObject({ state: 'drifted', lastOutcome: 'Rejected' });
-    expect(drift.find((d) => d.key === 'ConnectionTimeOut')?.reason).toMatch(/answered Rejected/);
+    expect(drift.find((d) => d.key === 'ConnectionTimeOut')).toMatchObject({ state: 'refused', lastOutcome: 'Rejected' });
+    expect(drift.find((d) => d.key === 'ConnectionTimeOut')?.reason).toMatch(/^refused by the charger: it answered Rejected/);
     expect(drift.find((d) => d.key === 'ClockAlignedDataInterval')).toMatchObject({ state: 'pending-reboot', lastOutcome: 'RebootRequired' });
     // Not sent again while the reboot is pending; no Reset without the operator's policy.
     await h.reconciler.request('ZAP000006');

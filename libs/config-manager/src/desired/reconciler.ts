@@ -4,7 +4,7 @@ import type { ChargerStateStore } from './charger-state.store.js';
 import { AUTH_KEYS, type ChargerLink } from './charger-link.js';
 import type { DesiredStore } from './desired-store.js';
 import { writeAudit } from './desired-store.js';
-import { effectiveFor, reportedValues, sameValue, type ApplyStateView } from './effective.js';
+import { effectiveFor, refusalHolds, reportedValues, sameValue, type ApplyStateView, type ChargerIdentity } from './effective.js';
 import type { ApplyOutcome } from './entities.js';
 import type { ResolvedDesiredOptions } from './desired.options.js';
 import type { DataSource } from 'typeorm';
@@ -30,10 +30,10 @@ interface Slot {
 const isAuthorizationKey = (key: string): boolean => getKeyDefinition(key)?.name === 'AuthorizationKey';
 
 /** Whether a key is waiting for something other than another ChangeConfiguration with the same value. */
-function waiting(st: ApplyStateView | undefined, value: string): boolean {
-  // RebootRequired: accepted, effective after the reboot (cleared at the next boot). NotSupported: the charger
-  // lacks the key; asking again before it reboots (new firmware) only adds noise. Rejected is retried.
-  return st !== undefined && st.desiredValue === value && (st.outcome === 'RebootRequired' || st.outcome === 'NotSupported');
+function waiting(st: ApplyStateView | undefined, value: string, charger: ChargerIdentity): boolean {
+  // RebootRequired: accepted, effective after the reboot (cleared at the next boot). Rejected/NotSupported: the
+  // charger refused this value on this firmware; asking again every round only adds noise (issue 16).
+  return (st !== undefined && st.desiredValue === value && st.outcome === 'RebootRequired') || refusalHolds(st, value, charger);
 }
 
 /**
@@ -148,7 +148,8 @@ export class Reconciler {
     const result: ReconcileResult = { chargerId, status: 'done', sent: [], skipped: [] };
     const info = await this.state.info(chargerId);
     const levels = await this.desired.levelsFor(chargerId);
-    const desiredKeys = [...Object.keys(levels.fleet), ...Object.keys(levels.group?.keys ?? {}), ...Object.keys(levels.charger)];
+    const desiredKeys = [...Object.keys(levels.fleet), ...Object.keys(levels.model.keys), ...Object.keys(levels.group?.keys ?? {}), ...Object.keys(levels.charger)];
+    const charger: ChargerIdentity = { model: info.model, firmwareVersion: info.firmwareVersion };
     const known = [...new Set([...capabilitiesOf(info.model).keys, ...desiredKeys])].filter((k) => !isAuthorizationKey(k));
 
     const read = await this.link.readAll(chargerId, known);
@@ -164,7 +165,7 @@ export class Reconciler {
     const states = await this.state.applyStates(chargerId);
     const candidates = Object.keys(eff.effective).filter((k) => {
       const v = eff.effective[k] as string;
-      return !isAuthorizationKey(k) && !sameValue(k, values[k], v) && !waiting(states[k], v);
+      return !isAuthorizationKey(k) && !sameValue(k, values[k], v) && !waiting(states[k], v, charger);
     });
     let rebootRequired = false;
     for (const key of orderForApply(candidates)) {
@@ -183,10 +184,10 @@ export class Reconciler {
         await writeAudit(this.db, [{ actor: 'reconciler', chargerId, key, oldValue: values[key] ?? null, newValue: value, outcome: 'not-sent' }]);
         continue;
       }
-      await this.state.setApplyState(chargerId, key, value, 'pending', null);
+      await this.state.setApplyState(chargerId, key, value, 'pending', null, { on: charger });
       const reply = await this.link.change(chargerId, key, value);
       const { outcome, message } = outcomeOf(reply);
-      await this.state.setApplyState(chargerId, key, value, outcome, message ?? null, { oldValue: values[key] ?? null });
+      await this.state.setApplyState(chargerId, key, value, outcome, message ?? null, { on: charger, audit: { oldValue: values[key] ?? null } });
       result.sent.push({ key, value, outcome, ...(message ? { message } : {}) });
       if (outcome === 'Accepted') {
         values = { ...values, [key]: value };

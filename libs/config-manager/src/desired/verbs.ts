@@ -10,6 +10,11 @@ export const DESIRED_VERBS = {
   setGroupMembers: subjects.api('config-manager', 'setGroupMembers'),
   getFleetConfiguration: subjects.api('config-manager', 'getFleetConfiguration'),
   setFleetConfiguration: subjects.api('config-manager', 'setFleetConfiguration'),
+  getModelConfiguration: subjects.api('config-manager', 'getModelConfiguration'),
+  setModelConfiguration: subjects.api('config-manager', 'setModelConfiguration'),
+  retryRefused: subjects.api('config-manager', 'retryRefusedConfiguration'),
+  /** Spelled in libs/bus: the gateway's command API sends it. */
+  recordCommandChange: subjects.commandConfigurationChange,
   profiles: subjects.api('config-manager', 'profiles'),
 } as const;
 

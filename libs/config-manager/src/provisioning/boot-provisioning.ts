@@ -5,7 +5,7 @@ import type { Reconciler } from '../desired/reconciler.js';
 
 /**
  * Issue 10 §2: after every BootNotification, reconcile the charger, which brings HeartbeatInterval,
- * MeterValueSampleInterval, MeterValuesSampledData and ClockAlignedDataInterval (fleet level) to the desired
+ * MeterValueSampleInterval, MeterValuesSampledData and ClockAlignedDataInterval (a Zaptec model's level, issue 16) to the desired
  * values. The reboot also ends every "pending reboot": the new read shows whether those keys took effect.
  * Not inline: the charger must have its BootNotification answer before we address it (OCPP16-NOTES §2), and
  * BootService calls listeners before the reply leaves, so the reconciliation starts `delayMs` later.

@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, HttpException, HttpStatus, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { BUS, sendCommand, type Bus } from '#csms/bus';
-import { CurrentCaller, type ApiCaller } from '#csms/http';
-import { CSMS_INITIATED_ACTIONS, isOcppAction, validatePayload } from '#csms/ocpp';
+import { CurrentCaller, auditActor, type ApiCaller } from '#csms/http';
+import { CSMS_INITIATED_ACTIONS, isOcppAction, validatePayload, type ChangeConfigurationRequest, type ChangeConfigurationResponse } from '#csms/ocpp';
 import { canonicalIdentity } from '#csms/zaptec-profile';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway-options.js';
 import { checkCapability } from './capability-check.js';
+import { keepAcceptedChange, type DesiredAfterCommand } from './command-configuration.js';
 
 const csmsActions = new Set<string>(CSMS_INITIATED_ACTIONS);
 
@@ -28,7 +29,10 @@ export class CommandsController {
   @ApiParam({ name: 'action', enum: [...CSMS_INITIATED_ACTIONS] })
   @ApiQuery({ name: 'timeoutMs', required: false, type: Number })
   @ApiBody({ description: 'The OCPP request payload of the action', schema: { type: 'object' } })
-  async send(@Param('id') idParam: string, @Param('action') action: string, @Body() payload: unknown, @Query('timeoutMs') timeoutRaw?: string, @CurrentCaller() caller?: ApiCaller): Promise<{ result: unknown; commandId: string }> {
+  async send(
+    @Param('id') idParam: string, @Param('action') action: string, @Body() payload: unknown, @Query('timeoutMs') timeoutRaw?: string,
+    @CurrentCaller() caller?: ApiCaller,
+  ): Promise<{ result: unknown; commandId: string; desired?: DesiredAfterCommand }> {
     // Legacy lowercase `zap…` identities name the same charger (issue 10 §6).
     const chargerId = canonicalIdentity(idParam);
     if (!isOcppAction(action) || !csmsActions.has(action)) {
@@ -55,8 +59,13 @@ export class CommandsController {
     const commandId = randomUUID();
     const reply = await sendCommand(this.bus, chargerId, { commandId, action, payload: payload ?? {}, timeoutMs, deadline: Date.now() + timeoutMs, origin: 'api', requestedBy: caller?.name });
     switch (reply.status) {
-      case 'ok':
-        return { result: reply.result, commandId };
+      case 'ok': {
+        // Issue 16: an accepted ChangeConfiguration becomes the charger's desired value, so reconciliation keeps it.
+        const desired = action === 'ChangeConfiguration'
+          ? await keepAcceptedChange(this.bus, chargerId, payload as ChangeConfigurationRequest, reply.result as ChangeConfigurationResponse, auditActor(caller))
+          : undefined;
+        return { result: reply.result, commandId, ...(desired ? { desired } : {}) };
+      }
       case 'not-connected':
         throw new HttpException({ error: 'not_connected', message: `charger ${chargerId} is not connected` }, HttpStatus.NOT_FOUND);
       case 'connection-lost':

@@ -8,7 +8,7 @@ import { configuration } from '../api/endpoints.js';
 import { badge, fill, h, table } from './dom.js';
 import { errorText } from './view.js';
 
-const STATE_KIND: Record<string, 'ok' | 'warn' | 'bad' | 'muted'> = { 'in-sync': 'ok', drifted: 'bad', 'pending-reboot': 'warn', pending: 'warn', unknown: 'muted' };
+const STATE_KIND: Record<string, 'ok' | 'warn' | 'bad' | 'muted'> = { 'in-sync': 'ok', drifted: 'bad', refused: 'bad', 'pending-reboot': 'warn', pending: 'warn', unknown: 'muted' };
 const OUTCOME_KIND: Record<string, 'ok' | 'warn' | 'bad' | 'muted'> = { Accepted: 'ok', RebootRequired: 'warn', Rejected: 'bad', NotSupported: 'bad', timeout: 'warn', 'not-connected': 'muted', pending: 'muted' };
 
 function outcome(d: KeyDrift): Node | string {

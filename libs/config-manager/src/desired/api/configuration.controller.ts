@@ -1,25 +1,27 @@
-import { Body, Controller, Get, Headers, Inject, Param, Put, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { CHARGER_MODELS } from '#csms/zaptec-profile';
 import { BUS, type Bus } from '#csms/bus';
-import { callService, ChargerIdPath, PlainText } from '#csms/http';
+import { auditActor as actor, callService, ChargerIdPath, CurrentCaller, PlainText, type ApiCaller } from '#csms/http';
 import type { AuditView } from '../desired-store.js';
 import type { ChargerConfigurationView, LevelView } from '../desired.service.js';
 import { ConfigurationBody } from '../dto/configuration.body.js';
 import { GroupMembersBody } from '../dto/group-members.body.js';
 import { HistoryQuery } from '../dto/history.query.js';
+import { RetryRefusedBody } from '../dto/retry-refused.body.js';
 import type { ProfilesView } from '../profiles-view.js';
 import { DESIRED_VERBS } from '../verbs.js';
-
-/** The audit trail's actor. The API has no user accounts yet: a caller may name itself in X-Csms-Caller. */
-function actor(caller: string | undefined): string {
-  const name = (caller ?? '').trim().slice(0, 100);
-  return `api:${/^[\w.@:-]+$/.test(name) ? name : 'anonymous'}`;
-}
 
 /** `:name` of /api/v1/groups/:name (desired.service.ts allows 1 to 100 characters). */
 class GroupNamePath {
   @PlainText(100)
   name!: string;
+}
+
+/** `:model` of /api/v1/models/:model (config-manager answers 404 naming the models for any other value). */
+class ModelPath {
+  @PlainText(50)
+  model!: string;
 }
 
 /** Runs in the gateway: only asks config-manager over the bus. */
@@ -36,8 +38,15 @@ export class ConfigurationController {
 
   @Put('chargers/:id/configuration')
   @ApiOperation({ summary: 'Set desired keys of one charger (null removes); 422 naming every refusal; applied at once when connected' })
-  setCharger(@Param() { id: chargerId }: ChargerIdPath, @Body() body: ConfigurationBody, @Headers('x-csms-caller') caller?: string): Promise<ChargerConfigurationView> {
+  setCharger(@Param() { id: chargerId }: ChargerIdPath, @Body() body: ConfigurationBody, @CurrentCaller() caller?: ApiCaller): Promise<ChargerConfigurationView> {
     return callService(this.bus, DESIRED_VERBS.setChargerConfiguration, { chargerId, keys: body.keys, actor: actor(caller) });
+  }
+
+  @Post('chargers/:id/configuration/retry')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Try again keys the charger refused (Rejected/NotSupported are otherwise not sent again for the same value, firmware and model)' })
+  retry(@Param() { id: chargerId }: ChargerIdPath, @Body() body: RetryRefusedBody, @CurrentCaller() caller?: ApiCaller): Promise<ChargerConfigurationView> {
+    return callService(this.bus, DESIRED_VERBS.retryRefused, { chargerId, keys: body.keys, actor: actor(caller) });
   }
 
   @Get('chargers/:id/configuration/history')
@@ -54,25 +63,39 @@ export class ConfigurationController {
 
   @Put('groups/:name/configuration')
   @ApiOperation({ summary: 'Set desired keys of a group (created when new); validated for every member' })
-  setGroup(@Param() { name: group }: GroupNamePath, @Body() body: ConfigurationBody, @Headers('x-csms-caller') caller?: string): Promise<LevelView> {
+  setGroup(@Param() { name: group }: GroupNamePath, @Body() body: ConfigurationBody, @CurrentCaller() caller?: ApiCaller): Promise<LevelView> {
     return callService(this.bus, DESIRED_VERBS.setGroupConfiguration, { group, keys: body.keys, actor: actor(caller) });
   }
 
   @Put('groups/:name/members')
   @ApiOperation({ summary: 'Make exactly these chargers the members of the group (a charger is in at most one group)' })
-  setMembers(@Param() { name: group }: GroupNamePath, @Body() body: GroupMembersBody, @Headers('x-csms-caller') caller?: string): Promise<LevelView> {
+  setMembers(@Param() { name: group }: GroupNamePath, @Body() body: GroupMembersBody, @CurrentCaller() caller?: ApiCaller): Promise<LevelView> {
     return callService(this.bus, DESIRED_VERBS.setGroupMembers, { group, chargerIds: body.chargerIds, actor: actor(caller) });
   }
 
+  @Get('models/:model/configuration')
+  @ApiOperation({ summary: 'Desired keys of one charger model (between fleet and group); the Zaptec models start with the billing defaults' })
+  @ApiParam({ name: 'model', enum: [...CHARGER_MODELS] })
+  getModel(@Param() { model }: ModelPath): Promise<LevelView> {
+    return callService(this.bus, DESIRED_VERBS.getModelConfiguration, { model });
+  }
+
+  @Put('models/:model/configuration')
+  @ApiOperation({ summary: 'Set desired keys of one charger model (null removes); validated for every charger of that model' })
+  @ApiParam({ name: 'model', enum: [...CHARGER_MODELS] })
+  setModel(@Param() { model }: ModelPath, @Body() body: ConfigurationBody, @CurrentCaller() caller?: ApiCaller): Promise<LevelView> {
+    return callService(this.bus, DESIRED_VERBS.setModelConfiguration, { model, keys: body.keys, actor: actor(caller) });
+  }
+
   @Get('configuration')
-  @ApiOperation({ summary: 'Fleet default desired keys' })
+  @ApiOperation({ summary: 'Fleet desired keys (every charger, every model; empty unless an operator sets them)' })
   getFleet(): Promise<LevelView> {
     return callService(this.bus, DESIRED_VERBS.getFleetConfiguration, {});
   }
 
   @Put('configuration')
   @ApiOperation({ summary: 'Set fleet default desired keys; validated for every known charger' })
-  setFleet(@Body() body: ConfigurationBody, @Headers('x-csms-caller') caller?: string): Promise<LevelView> {
+  setFleet(@Body() body: ConfigurationBody, @CurrentCaller() caller?: ApiCaller): Promise<LevelView> {
     return callService(this.bus, DESIRED_VERBS.setFleetConfiguration, { keys: body.keys, actor: actor(caller) });
   }
 

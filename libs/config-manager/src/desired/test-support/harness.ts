@@ -1,5 +1,5 @@
 import { InProcessBus } from '#csms/bus';
-import { ensureFleetDefaults } from '../../provisioning/fleet-defaults.js';
+import { ensureModelDefaults } from '../../provisioning/model-defaults.js';
 import { ChargerLink } from '../charger-link.js';
 import { ChargerStateStore } from '../charger-state.store.js';
 import { DesiredService } from '../desired.service.js';
@@ -31,12 +31,12 @@ export class Harness {
     return new Harness(await openDesiredTestDatabase(), await InProcessBus.open(), options.resetOnRebootRequired ?? false);
   }
 
-  /** Empty tables, fleet defaults seeded as at start-up, no charger. */
+  /** Empty tables, model defaults seeded as at start-up, no charger. */
   async reset(): Promise<void> {
     await Promise.all(this.sims.map((s) => s.stop()));
     this.sims = [];
     await this.t.reset();
-    await ensureFleetDefaults(this.t.db);
+    await ensureModelDefaults(this.t.db);
   }
 
   async charger(id: string, model: string, options: SimOptions = {}): Promise<SimulatedZaptec> {
