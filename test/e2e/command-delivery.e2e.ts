@@ -168,6 +168,8 @@ describe('idle API connections (issue 14 §7)', () => {
   test('a connection that never sends a request is closed by the server', async () => {
     const socket = tcpConnect(csms.apiPort, '127.0.0.1');
     socket.on('error', () => undefined); // a reset is a close too
+    // Read whatever comes (a 408, or nothing): a paused socket would never see the server's end.
+    socket.resume();
     await new Promise<void>((resolve) => socket.on('close', () => resolve()));
     expect(socket.destroyed).toBe(true);
   }, 30_000);

@@ -16,10 +16,10 @@ export interface HttpTimeouts {
  *
  * Node's own limits (v20): `requestTimeout` and `headersTimeout` bound *receiving* a request, not the
  * response, so an event stream (`text/event-stream`, open for hours) is untouched by them;
- * `keepAliveTimeout` closes a connection idle between requests. None of them reliably covers a connection
- * that never sends a byte (we saw Node 20 answer one 408 in one setup and keep it open for good in
- * another, as the issue found on the API port). Such a connection is destroyed once it has
- * been silent a little longer than `headersTimeoutMs`; the timer is lifted when its first request arrives.
+ * `keepAliveTimeout` closes a connection idle between requests. Node 20 also answers 408 to a connection
+ * that sends nothing within headersTimeout (its periodic connection check); a plain timer per connection
+ * backs that up without depending on Node's internal check: a connection silent a little longer than
+ * `headersTimeoutMs` is destroyed, and the timer is lifted when its first request arrives.
  * `server.timeout` (socket inactivity during a response) stays 0: a quiet event stream is not idle.
  */
 export function applyHttpTimeouts(server: Server, t: HttpTimeouts): void {

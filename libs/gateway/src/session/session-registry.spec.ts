@@ -187,4 +187,38 @@ describe('SessionRegistry: one command subscription per charger, one execution p
     expect(old.socket.calls.map((c) => c.action)).toEqual(['ClearCache']);
     expect(newer.socket.calls.map((c) => c.action)).toEqual(['UnlockConnector']);
   });
+  test('two gateways on one bus: commands during a takeover from one to the other each reach the charger once', async () => {
+    const other = new SessionRegistry(bus, 'gw-other');
+    await other.start();
+    try {
+      const onThis = connect('CP-XGW');
+      await onThis.added;
+      await registry.settled();
+      const sent = Array.from({ length: 10 }, () => command('CP-XGW'));
+      // The charger reconnects to the other gateway while the commands are in flight.
+      const socket = new FakeSocket();
+      const moved = new ChargerSession('CP-XGW', '127.0.0.1', socket as unknown as WebSocket, router, limits);
+      moved.start();
+      await other.add(moved);
+      const more = Array.from({ length: 10 }, () => command('CP-XGW'));
+      const replies = await Promise.all([...sent, ...more]);
+      const received = onThis.socket.calls.length + socket.calls.length;
+      const ok = replies.filter((r) => r.status === 'ok').length;
+      const unknown = replies.filter((r) => r.status === 'connection-lost' || r.status === 'timeout').length;
+      expect(replies.filter((r) => !['ok', 'connection-lost', 'timeout'].includes(r.status))).toEqual([]);
+      expect(received).toBeGreaterThanOrEqual(ok);
+      expect(received).toBeLessThanOrEqual(ok + unknown);
+      // The first gateway lets go (on NATS when it hears of the newer connection; the in-process bus has one
+      // gateway and does not carry that event to subscribers): then everything goes to the other one.
+      onThis.socket.close(1000, 'replaced by a newer connection');
+      while (onThis.socket.readyState !== 3) await new Promise((r) => setTimeout(r, 5));
+      await registry.settled();
+      const before = socket.calls.length;
+      expect((await command('CP-XGW')).status).toBe('ok');
+      expect(socket.calls.length).toBe(before + 1);
+      expect(bus.live.get(subjects.command('CP-XGW'))).toBe(1);
+    } finally {
+      await other.stop();
+    }
+  });
 });

@@ -21,7 +21,8 @@ export interface ChargerSocketOptions extends SessionLimits {
 }
 
 const AUTH_TIMEOUT_MS = 5_000;
-/** Longest a draining socket waits for its in-flight CALLs (within the window). */
+/** A draining socket waits for its in-flight CALLs about its slot of the window: at least this, at most the max, never past the window. */
+const MIN_SETTLE_WAIT_MS = 100;
 const MAX_SETTLE_WAIT_MS = 2_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -131,7 +132,8 @@ export class ChargerSocketServer {
   /**
    * Stops new upgrades, then closes every socket with 1012 spread over the window so the fleet does not
    * reconnect at once. Each socket has its own slot in the window and waits there, in parallel with the
-   * others, for the CALLs it already sent us to be answered; nothing waits past the window's end. (Waiting
+   * others, for the CALLs it already sent us to be answered (about one slot long); nothing waits past the
+   * window's end. An unanswered CALL is safe to cut: the charger sends it again on another gateway. (Waiting
    * for each socket in turn made a 10 s window last 130 s for 327 busy chargers: docs/deploy.md.)
    */
   async drain(windowMs: number): Promise<void> {
@@ -142,7 +144,9 @@ export class ChargerSocketServer {
     await Promise.all(
       sessions.map(async (session, i) => {
         if (i > 0 && step > 0) await sleep(i * step);
-        await Promise.race([session.settled(), sleep(Math.min(MAX_SETTLE_WAIT_MS, Math.max(0, end - Date.now())))]);
+        // Waiting longer than its slot would pile the closes up at the window's end when the services are slow.
+        const wait = Math.min(MAX_SETTLE_WAIT_MS, Math.max(step, MIN_SETTLE_WAIT_MS), Math.max(0, end - Date.now()));
+        await Promise.race([session.settled(), sleep(wait)]);
         session.close(1012, 'service restart');
       }),
     );
