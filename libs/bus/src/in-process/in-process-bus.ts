@@ -15,6 +15,8 @@ import {
   type RequestHandler,
   type RequestOptions,
   type ServeOptions,
+  type StreamReadSpec,
+  type StreamReader,
   type Subscription,
 } from '../bus.js';
 import { errorMessage, fromJson, toJson } from '../codec.js';
@@ -134,6 +136,13 @@ export class InProcessBus implements Bus {
     for (const f of spec.filterSubjects) assertValidSubject(f, true);
     const stream = await this.stream;
     return stream.consume(spec, handler as BatchHandler<unknown>);
+  }
+
+  async readStream<T>(spec: StreamReadSpec): Promise<StreamReader<T>> {
+    this.assertOpen();
+    if (spec.filterSubjects.length === 0) throw new Error('a stream reader needs filter subjects');
+    for (const f of spec.filterSubjects) assertValidSubject(f, true);
+    return (await this.stream).read<T>(spec);
   }
 
   async healthy(): Promise<boolean> {

@@ -28,12 +28,15 @@ import {
   type RequestHandler,
   type RequestOptions,
   type ServeOptions,
+  type StreamReadSpec,
+  type StreamReader,
   type Subscription,
 } from '../bus.js';
 import { decode, encode, errorMessage } from '../codec.js';
 import { Signal, delay } from '../signal.js';
 import { EVENTS_STREAM, EVENT_STREAM_SUBJECTS } from '../subjects.js';
 import { NatsConsumer } from './nats-consumer.js';
+import { openNatsStreamReader } from './nats-stream-reader.js';
 
 export interface NatsBusOptions {
   servers: string[] | string;
@@ -256,6 +259,12 @@ export class NatsBus implements Bus {
         await consumer.stop();
       },
     };
+  }
+
+  readStream<T>(spec: StreamReadSpec): Promise<StreamReader<T>> {
+    if (spec.filterSubjects.length === 0) throw new Error('a stream reader needs filter subjects');
+    const [major = 0, minor = 0] = (this.nc.info?.version ?? '0.0.0').split('.').map((p) => parseInt(p, 10));
+    return openNatsStreamReader<T>({ js: this.js, jsm: this.jsm, multipleFilters: () => major > 2 || (major === 2 && minor >= 10) }, spec);
   }
 
   async healthy(): Promise<boolean> {
