@@ -15,3 +15,4 @@ export { subjectMatches, assertValidSubject, InvalidSubjectError } from './subje
 export { BusTransport, BusContext, DurableEventPattern } from './nest/bus-transport.js';
 export type { BusPatternExtras, DurableEventOptions } from './nest/bus-transport.js';
 export { BusModule } from './nest/bus.module.js';
+export { recordFact } from './facts.js';

@@ -27,6 +27,8 @@ export interface AppConfig {
   /** THROTTLE_*: the failed-login slow-down (libs/auth connect-throttle.ts). */
   connectThrottle: { pairMaxFailures: number; identityMaxFailures: number; addressMaxIdentities: number; windowMs: number; baseBackoffMs: number; maxBackoffMs: number };
   provisionalChargerTtlS: number;
+  /** EVENTS_*: the live event stream (libs/gateway events/). */
+  liveEvents: { heartbeatMs: number; clientBufferBytes: number; clientStallMs: number; powerIntervalMs: number };
 }
 
 export interface NatsClientConfig {
@@ -73,6 +75,12 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxBackoffMs: (v.THROTTLE_MAX_BACKOFF_S as number) * 1000,
     },
     provisionalChargerTtlS: v.PROVISIONAL_CHARGER_TTL_S as number,
+    liveEvents: {
+      heartbeatMs: (v.EVENTS_HEARTBEAT_S as number) * 1000,
+      clientBufferBytes: v.EVENTS_CLIENT_BUFFER_BYTES as number,
+      clientStallMs: (v.EVENTS_CLIENT_STALL_S as number) * 1000,
+      powerIntervalMs: v.EVENTS_POWER_INTERVAL_MS as number,
+    },
   };
 }
 

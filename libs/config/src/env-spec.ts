@@ -59,6 +59,11 @@ export const ENV_SPEC: readonly EnvVarSpec[] = [
   { name: 'THROTTLE_MAX_BACKOFF_S', kind: 'int', default: '900', min: 1, max: 86400, usedBy: ['auth', 'csms'], description: 'Longest slow-down.' },
   { name: 'PROVISIONAL_CHARGER_TTL_S', kind: 'int', default: '3600', min: 1, max: 31536000, usedBy: ['auth', 'config-manager', 'csms'], description: 'A charger registered by UNKNOWN_CHARGERS that sends no BootNotification within this time is removed (config-manager: this long after it disconnected).' },
   { name: 'METER_VALUES_RETENTION_DAYS', kind: 'int', default: '0', min: 0, max: 36500, usedBy: ['metering', 'csms'], description: 'Meter values older than this many days are deleted (hourly, in chunks). 0 keeps them forever.' },
+  // Live events for dashboards, GET /api/v1/events (issue 15 §2; docs/api-events.md).
+  { name: 'EVENTS_HEARTBEAT_S', kind: 'int', default: '15', min: 1, max: 3600, usedBy: ['gateway', 'csms'], description: 'Seconds between heartbeat comments on an idle event stream (keeps proxies from closing it).' },
+  { name: 'EVENTS_CLIENT_BUFFER_BYTES', kind: 'int', default: '1048576', min: 4096, max: 268435456, usedBy: ['gateway', 'csms'], description: 'Unsent bytes an event-stream client may hold before it is cut off (it resumes with Last-Event-ID).' },
+  { name: 'EVENTS_CLIENT_STALL_S', kind: 'int', default: '30', min: 1, max: 3600, usedBy: ['gateway', 'csms'], description: 'How long an event-stream client catching up may leave its socket full before it is cut off.' },
+  { name: 'EVENTS_POWER_INTERVAL_MS', kind: 'int', default: '1000', min: 0, max: 3600000, usedBy: ['gateway', 'csms'], description: 'At most one power event per connector in this interval (the latest reading wins); 0: every reading.' },
   { name: 'DRAIN_WINDOW_MS', kind: 'int', default: '10000', min: 0, max: 600000, usedBy: ['gateway', 'csms'], description: 'On SIGTERM, charger sockets are closed (1012) spread over this window.' },
 ];
 

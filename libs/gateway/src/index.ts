@@ -3,3 +3,4 @@ export { GatewayService } from './gateway.service.js';
 export { type GatewayOptions, gatewayOptionsFromConfig } from './gateway-options.js';
 export { dedupId } from './routing/call-router.js';
 export { DashboardModule } from './dashboard/dashboard.module.js';
+export { LiveEventsModule } from './events/live-events.module.js';
