@@ -1,6 +1,6 @@
 import { AuthApiModule } from '#csms/auth';
 import { ConfigurationApiModule, RegistryApiModule } from '#csms/config-manager';
-import { DashboardModule, GatewayModule, LiveEventsModule, gatewayOptionsFromConfig } from '#csms/gateway';
+import { DashboardModule, GatewayModule, FleetModule, LiveEventsModule, gatewayOptionsFromConfig } from '#csms/gateway';
 import { MeteringApiModule } from '#csms/metering';
 import { main } from '#csms/runtime';
 
@@ -14,5 +14,5 @@ main({
   openApi: true,
   entities: [],
   migrations: [],
-  modules: (config) => [GatewayModule.forRoot(gatewayOptionsFromConfig(config)), RegistryApiModule, ConfigurationApiModule, AuthApiModule, MeteringApiModule, LiveEventsModule.forRoot(config.liveEvents), DashboardModule.forRoot()],
+  modules: (config) => [GatewayModule.forRoot(gatewayOptionsFromConfig(config)), RegistryApiModule, ConfigurationApiModule, AuthApiModule, MeteringApiModule, LiveEventsModule.forRoot(config.liveEvents), FleetModule, DashboardModule.forRoot()],
 });

@@ -4,3 +4,4 @@ export { type GatewayOptions, gatewayOptionsFromConfig } from './gateway-options
 export { dedupId } from './routing/call-router.js';
 export { DashboardModule } from './dashboard/dashboard.module.js';
 export { LiveEventsModule } from './events/live-events.module.js';
+export { FleetModule } from './fleet/fleet.module.js';
