@@ -119,11 +119,23 @@ test('cursor paging walks the list once in the asked order; the full view keeps 
 
   const compact = (await api.get('/api/v1/chargers?view=compact&q=ZPGQ')).body.items[0];
   const { lastSeen, ...rest } = compact;
-  expect(rest).toEqual({ id: 'ZPGQ0004', connected: true, model: 'zaptec-pro', firmwareVersion: '1.8.0', connectedAt: expect.any(String), provisional: false, connectorStatus: { 1: 'Faulted' } });
+  expect(rest).toEqual({ id: 'ZPGQ0004', connected: true, model: 'zaptec-pro', firmwareVersion: '1.8.0', connectedAt: expect.any(String), provisional: false, connectorStatus: { 1: 'Faulted' }, drift: true });
   expect(lastSeen === null || typeof lastSeen === 'string').toBe(true); // gateways report last-seen times in periodic batches
   const full = (await api.get('/api/v1/chargers?q=ZPGQ')).body;
   expect(full).toMatchObject({ total: 1, limit: 100, offset: 0, nextCursor: null });
   expect(full.items[0]).toMatchObject({ id: 'ZPGQ0004', model: 'zaptec-pro', capabilities: expect.any(Object), boot: { firmwareVersion: '1.8.0' }, connectors: [expect.objectContaining({ connectorId: 1, status: 'Faulted' })] });
+});
+
+test('configuration sync: the summary counts each charger once, and the drift filter agrees with it', async () => {
+  // Each charger answers NotSupported to every ChangeConfiguration its reconciliation sends: refused.
+  const summary = await eventually(async () => (await api.get('/api/v1/fleet/summary')).body, (s) => s.configuration?.refused > 0 && s.configuration.unknown <= 1);
+  const c = summary.configuration;
+  expect(c.inSync + c.drift + c.refused + c.unknown).toBe(5);
+  expect(c.refused).toBeGreaterThan(0);
+  const drifted = (await api.get('/api/v1/chargers?drift=true&view=compact')).body;
+  expect(drifted.total).toBe(c.drift + c.refused);
+  expect(drifted.items.every((r: { drift: boolean | null }) => r.drift === true)).toBe(true);
+  expect((await api.get('/api/v1/chargers?drift=false')).body.total).toBe(c.inSync);
 });
 
 test('every bad list parameter is a 400 naming it', async () => {

@@ -21,6 +21,8 @@ export interface CompactChargerView {
   provisional: boolean;
   /** connectorId -> last status. */
   connectorStatus: Record<string, string>;
+  /** Configuration drift (or refused) after the last reconciliation; null when never reconciled. */
+  drift: boolean | null;
 }
 export interface ChargerListView extends Omit<ChargerPage, 'items'> {
   items: ChargerView[] | CompactChargerView[];
@@ -33,6 +35,7 @@ function compact(charger: ChargerSummary, statuses: ConnectorStatusMap | undefin
     id: charger.id, connected: charger.connected, model: charger.model, firmwareVersion: charger.boot?.firmwareVersion ?? null,
     lastSeen: charger.lastSeen, connectedAt: charger.connectedAt, provisional: charger.provisional,
     connectorStatus: Object.fromEntries((statuses?.[charger.id] ?? []).map((c) => [String(c.connectorId), c.status])),
+    drift: charger.configurationSync === undefined || charger.configurationSync === 'unknown' ? null : charger.configurationSync !== 'in-sync',
   };
 }
 

@@ -37,6 +37,12 @@ export class ListChargersQuery {
   @IsBoolean()
   connected?: boolean;
 
+  @ApiPropertyOptional({ description: 'true: configuration drift (or refused by the charger); false: in sync. Chargers not reconciled yet match neither' })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  drift?: boolean;
+
   @ApiPropertyOptional({ description: 'Effective model (zaptec-go, zaptec-go2, zaptec-pro, generic, ...)' })
   @IsOptional()
   @PlainText(100)

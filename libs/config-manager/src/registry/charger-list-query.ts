@@ -21,7 +21,12 @@ export interface ChargerListFilters {
   q?: string;
   /** Only these ids (the status filter: metering's answer). */
   ids?: string[];
+  /** true: drift or refused; false: in sync (config_sync_state); chargers never reconciled match neither. */
+  drift?: boolean;
 }
+
+/** The list's table: the registry, with each charger's configuration sync state (desired/sync-state.ts). */
+export const LIST_FROM = 'config_chargers LEFT JOIN config_sync_state s USING (charger_id)';
 
 const SORT_KEY: Record<string, string> = {
   id: 'charger_id',
@@ -78,6 +83,7 @@ export function listSql(f: ChargerListFilters, sort: ListSort): ListSql {
   if (f.q !== undefined) conds.push(`charger_id ILIKE ${p(`%${likeText(f.q)}%`)}`);
   if (f.group !== undefined) conds.push(`charger_id IN (SELECT charger_id FROM config_group_members WHERE group_name = ${p(f.group)})`);
   if (f.ids !== undefined) conds.push(`charger_id = ANY(${p(f.ids)}::text[])`);
+  if (f.drift !== undefined) conds.push(f.drift ? `s.state IN ('drift', 'refused')` : `s.state = 'in-sync'`);
   const desc = sort.startsWith('-');
   const key = SORT_KEY[desc ? sort.slice(1) : sort];
   const dir = desc ? 'DESC' : 'ASC';

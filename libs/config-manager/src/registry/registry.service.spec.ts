@@ -120,6 +120,16 @@ describe('RegistryService', () => {
   it('counts the fleet by connection state, model and model + firmware', async () => {
     const reply = await registry.fleetFigures();
     if (!reply.ok) throw new Error(reply.body.message);
-    expect(reply.data).toEqual({ total: 3, connected: 2, byModel: { 'zaptec-go': 1, 'zaptec-pro': 1, generic: 1 }, byFirmware: { 'zaptec-go 2.4.2.4': 1 } });
+    expect(reply.data).toEqual({
+      total: 3, connected: 2, byModel: { 'zaptec-go': 1, 'zaptec-pro': 1, generic: 1 }, byFirmware: { 'zaptec-go 2.4.2.4': 1 },
+      configuration: { inSync: 0, drift: 0, refused: 0, unknown: 3 },
+    });
+    await t.db.query(`INSERT INTO config_sync_state (charger_id, state) VALUES ('ABB-3', 'in-sync'), ('ZPR000002', 'refused')`);
+    const again = await registry.fleetFigures();
+    expect(again.ok && again.data.configuration).toEqual({ inSync: 1, drift: 0, refused: 1, unknown: 1 });
+    const drifted = await registry.list({ drift: true });
+    expect(drifted.ok && drifted.data.items.map((c) => [c.id, c.configurationSync])).toEqual([['ZPR000002', 'refused']]);
+    const inSync = await registry.list({ drift: false });
+    expect(inSync.ok && inSync.data.items.map((c) => c.id)).toEqual(['ABB-3']);
   });
 });

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { MAX_OFFSET, ok, refuse, type ServiceReply } from '#csms/http';
 import { CHARGER_MODELS, detectChargerModel, isChargerModel, type ChargerModel } from './charger-model.js';
 import { toSummary, type ChargerRow, type ChargerSummary } from './charger-summary.js';
-import { decodeCursor, encodeCursor, listSql, LIST_SORTS, type ChargerListFilters, type ListSort } from './charger-list-query.js';
+import { decodeCursor, encodeCursor, listSql, LIST_FROM, LIST_SORTS, type ChargerListFilters, type ListSort } from './charger-list-query.js';
 
 export interface ListChargersRequest extends ChargerListFilters {
   limit?: number;
@@ -30,6 +30,8 @@ export interface RegistryFleetFigures {
   byModel: Record<string, number>;
   /** "<model> <firmware version>": firmware versions mean something only within a model. */
   byFirmware: Record<string, number>;
+  /** Chargers by configuration sync state; never reconciled counts as unknown. */
+  configuration: { inSync: number; drift: number; refused: number; unknown: number };
 }
 
 export interface GetChargerRequest {
@@ -87,10 +89,10 @@ export class RegistryService {
     const where = after.condition ? (q.where ? `${q.where} AND ${after.condition}` : `WHERE ${after.condition}`) : q.where;
     const params = [...q.params, ...after.params];
     const rows: Array<ChargerRow & { sort_key: string }> = await this.db.query(
-      `SELECT *, (${q.key})::text AS sort_key FROM config_chargers ${where} ${q.order} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      `SELECT config_chargers.*, s.state AS sync_state, (${q.key})::text AS sort_key FROM ${LIST_FROM} ${where} ${q.order} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, limit + 1, cursor ? 0 : offset],
     );
-    const counted: Array<{ total: string | number }> = await this.db.query(`SELECT count(*) AS total FROM config_chargers ${q.where}`, q.params);
+    const counted: Array<{ total: string | number }> = await this.db.query(`SELECT count(*) AS total FROM ${LIST_FROM} ${q.where}`, q.params);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const nextCursor = rows.length > limit && last ? encodeCursor({ sort, key: last.sort_key, id: last.charger_id }) : null;
@@ -104,7 +106,11 @@ export class RegistryService {
     const models: Array<{ model: string; n: string | number }> = await this.db.query(`SELECT model, count(*) AS n FROM config_chargers GROUP BY model`);
     const firmware: Array<{ model: string; firmware_version: string; n: string | number }> = await this.db.query(
       `SELECT model, firmware_version, count(*) AS n FROM config_chargers WHERE firmware_version IS NOT NULL GROUP BY model, firmware_version`);
+    const sync: Array<{ state: string | null; n: string | number }> = await this.db.query(
+      `SELECT s.state, count(*) AS n FROM ${LIST_FROM} GROUP BY s.state`);
+    const bySync = (state: string): number => sync.filter((r) => (r.state ?? 'unknown') === state).reduce((sum, r) => sum + Number(r.n), 0);
     return ok({
+      configuration: { inSync: bySync('in-sync'), drift: bySync('drift'), refused: bySync('refused'), unknown: bySync('unknown') },
       total: Number(counts?.total ?? 0),
       connected: Number(counts?.connected ?? 0),
       byModel: Object.fromEntries(models.map((r) => [r.model, Number(r.n)])),
@@ -113,7 +119,7 @@ export class RegistryService {
   }
 
   async get(req: GetChargerRequest): Promise<ServiceReply<ChargerSummary>> {
-    const rows: ChargerRow[] = await this.db.query(`SELECT * FROM config_chargers WHERE charger_id = $1`, [req.chargerId]);
+    const rows: ChargerRow[] = await this.db.query(`SELECT config_chargers.*, s.state AS sync_state FROM ${LIST_FROM} WHERE charger_id = $1`, [req.chargerId]);
     return rows[0] ? ok(toSummary(rows[0])) : notFound(req.chargerId);
   }
 
@@ -162,6 +168,7 @@ export class RegistryService {
 function badFilters(req: ListChargersRequest): ServiceReply<never> | undefined {
   const fail = (field: string, value: unknown, rule: string, message: string): ServiceReply<never> => refuse(400, 'validation_failed', message, [{ field, value, rule, message }]);
   if (req.connected !== undefined && typeof req.connected !== 'boolean') return fail('connected', req.connected, 'isBoolean', 'connected must be a boolean');
+  if (req.drift !== undefined && typeof req.drift !== 'boolean') return fail('drift', req.drift, 'isBoolean', 'drift must be a boolean');
   for (const field of ['model', 'firmware', 'group', 'q'] as const) {
     const v = req[field];
     if (v !== undefined && (typeof v !== 'string' || v === '')) return fail(field, v, 'isString', `${field} must be non-empty text`);

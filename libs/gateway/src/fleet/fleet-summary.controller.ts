@@ -9,6 +9,7 @@ interface RegistryFigures {
   connected: number;
   byModel: Record<string, number>;
   byFirmware: Record<string, number>;
+  configuration: { inSync: number; drift: number; refused: number; unknown: number };
 }
 interface MeteringFigures {
   connectorStatus: Record<string, number>;
@@ -23,6 +24,7 @@ export interface FleetSummary {
   byModel: Record<string, number>;
   byFirmware: Record<string, number>;
   connectorStatus: Record<string, number>;
+  configuration: { inSync: number; drift: number; refused: number; unknown: number };
   transactions: { active: number; energyTodayWh: number };
   lastHour: { callErrors: number; securityEvents: number; commands: number };
 }
@@ -54,6 +56,7 @@ export class FleetSummaryController {
       byModel: registry.byModel,
       byFirmware: registry.byFirmware,
       connectorStatus: metering.connectorStatus,
+      configuration: registry.configuration,
       transactions: { active: metering.activeTransactions, energyTodayWh: metering.energyTodayWh },
       lastHour: { ...this.commands.lastHour(now), securityEvents: security.count },
     };
