@@ -186,3 +186,10 @@ test('a client that never reads is cut off by the server, which holds no more th
   expect(['ECONNRESET', 'close']).toContain(await ended);
   flood.ws.close();
 });
+
+test('on SIGTERM the gateway ends its open streams (the clients resume elsewhere) and exits cleanly', async () => {
+  const open = await events();
+  for (const c of chargers) await c.close({ force: true }).catch(() => undefined);
+  expect(await csms.stop()).toBe(0);
+  await open.ended;
+});

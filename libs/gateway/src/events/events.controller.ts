@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { Controller, Get, Headers, HttpException, HttpStatus, Inject, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, HttpException, HttpStatus, Inject, Query, Res, type BeforeApplicationShutdown } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { BUS, subjects, type Bus, type StreamReader } from '#csms/bus';
 import { callService } from '#csms/http';
@@ -32,7 +32,9 @@ export function parseLastEventId(header: string | undefined): number | undefined
  */
 @ApiTags('events')
 @Controller('api/v1/events')
-export class EventsController {
+export class EventsController implements BeforeApplicationShutdown {
+  private readonly sessions = new Set<LiveEventSession>();
+
   constructor(
     @Inject(BUS) private readonly bus: Bus,
     @Inject(LIVE_EVENT_LIMITS) private readonly limits: LiveEventLimits,
@@ -54,7 +56,13 @@ export class EventsController {
     } catch (err) {
       throw new HttpException({ error: 'events_unavailable', message: `the events stream cannot be read: ${err instanceof Error ? err.message : String(err)}` }, HttpStatus.SERVICE_UNAVAILABLE);
     }
-    void new LiveEventSession(res, reader, filter, this.limits).run();
+    const session = new LiveEventSession(res, reader, filter, this.limits);
+    this.sessions.add(session);
+    void session.run().finally(() => this.sessions.delete(session));
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.sessions].map((s) => s.stop()));
   }
 
   /** The chargers asked for: `chargerId`, the members of `group`, both (those in both), or undefined (all). */

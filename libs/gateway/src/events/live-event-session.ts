@@ -89,6 +89,16 @@ export class LiveEventSession {
     await this.end();
   }
 
+  /**
+   * Ends the stream cleanly (the gateway is shutting down): the client reconnects, to another replica, with
+   * Last-Event-ID. Open streams would otherwise hold the HTTP server's close open until the pod is killed.
+   */
+  async stop(): Promise<void> {
+    if (this.ended) return;
+    this.res.end();
+    await this.end();
+  }
+
   /** Writes unless that would pass the client's buffer limit, in which case the client is cut off. */
   private write(text: string): boolean {
     if (this.ended) return false;
