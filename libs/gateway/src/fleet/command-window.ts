@@ -17,15 +17,19 @@ export class CommandWindow implements OnModuleDestroy {
 
   constructor(private readonly bus: Bus) {}
 
-  /** Starts reading; failures are logged and retried, the counts are only ever low, never wrong in kind. */
-  start(): void {
-    void this.run();
+  /**
+   * Starts reading; resolves once the first read is open (outcomes from then on are counted). Failures are
+   * logged and retried: the counts are only ever low, never wrong in kind.
+   */
+  start(): Promise<void> {
+    return new Promise((opened) => void this.run(opened));
   }
 
-  private async run(): Promise<void> {
+  private async run(opened: () => void): Promise<void> {
     while (!this.stopped) {
       try {
         this.reader = await this.bus.readStream<CommandOutcomeFact>({ filterSubjects: [subjects.factsOf('CommandOutcome')] });
+        opened();
         for await (const m of this.reader) this.add(m.data, Date.now());
       } catch (err) {
         if (!this.stopped) this.log.warn(`command outcomes not counted for a moment: ${err instanceof Error ? err.message : String(err)}`);

@@ -12,6 +12,7 @@ export class FleetModule implements OnModuleInit {
   constructor(@Inject(CommandWindow) private readonly window: CommandWindow) {}
 
   onModuleInit(): void {
-    this.window.start();
+    // not awaited: the API does not wait for the command counts (NATS may still be connecting)
+    void this.window.start();
   }
 }
