@@ -6,6 +6,7 @@
 import { jest } from '@jest/globals';
 import { connect as netConnect, type Socket } from 'node:net';
 import type { RPCClient } from 'ocpp-rpc';
+import { WebSocket } from 'ws';
 import { waitFor } from '#csms/testing';
 import { apiClient } from '../support/api-client.js';
 import { startService, type ServiceProcess } from '../support/processes.js';
@@ -138,6 +139,21 @@ test('filters: chargerId (repeated), group and types; bad values are 400 naming 
   await badHeader.ended;
   expect(JSON.parse(badHeader.body).errors[0].field).toBe('Last-Event-ID');
   expect((await api.get('/api/v1/events?group=no-such-group')).status).toBe(404);
+});
+
+test('security: a refused connection (the CSMS\'s own finding) arrives as a security event with source csms', async () => {
+  expect((await api.post('/api/v1/chargers', { id: 'ZAPLIVESEC', securityProfile: 1, password: 'correct horse battery' })).status).toBe(201);
+  const security = await events('?types=security&chargerId=ZAPLIVESEC');
+  const refused = await new Promise<number>((resolve) => {
+    const ws = new WebSocket(`${csms.ocppUrl}/ocpp/ZAPLIVESEC`, ['ocpp1.6'], { headers: { Authorization: `Basic ${Buffer.from('ZAPLIVESEC:wrong').toString('base64')}` } });
+    ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.once('open', () => resolve(101));
+    ws.once('error', () => undefined);
+  });
+  expect(refused).toBe(401);
+  const e = await security.next((ev) => ev.data.chargerId === 'ZAPLIVESEC');
+  expect(e.data).toMatchObject({ source: 'csms', remoteAddress: expect.any(String) });
+  expect(typeof e.data.type).toBe('string');
 });
 
 test('power: at most one event per connector per interval, the latest reading released after it without an id', async () => {

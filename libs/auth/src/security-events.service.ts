@@ -66,8 +66,12 @@ export class SecurityEventsService {
   /** One of our own events; its id, so that later attempts of the same minute only add to its count. */
   async storeOne(e: SecurityEventInput): Promise<string> {
     const rows = await queryRows<{ id: string }>(this.db, `${this.insertSql(1)} RETURNING id`, this.params(e));
+    if (e.source === 'csms') this.onCsmsEvent?.(e);
     return String(rows[0].id);
   }
+
+  /** Told each event of our own once stored (auth.module: the SecurityEvent fact for live dashboards). */
+  onCsmsEvent?: (e: SecurityEventInput) => void;
 
   /** Adds attempts to stored events, one statement for all of them. */
   async addToCounts(counts: Array<{ id: string; n: number }>): Promise<void> {

@@ -150,3 +150,13 @@ export interface ConfigurationAppliedFact {
   driftedKeys: string[];
   at: string;
 }
+
+/** A security event the CSMS recorded itself (auth: a refused connection), `subjects.fact(cp, 'SecurityEvent')`. */
+export interface SecurityEventFact {
+  chargerId: string;
+  type: string;
+  techInfo: string | null;
+  remoteAddress: string | null;
+  /** When it happened (ISO). */
+  timestamp: string;
+}

@@ -47,8 +47,10 @@ export type EventAction = (typeof EVENT_ACTIONS)[number];
  * answers of request/reply CALLs (the charger's own message is not in the stream): published by the service
  * that decided, before it answers, so the stream holds them in the order the charger saw them.
  * ConfigurationApplied: one ChangeConfiguration outcome of the reconciler, or the charger's drift state changing.
+ * SecurityEvent: one the CSMS found itself (a refused connection), as auth stored it; the chargers' own
+ * SecurityEventNotifications are events already.
  */
-export const FACT_KINDS = ['CommandOutcome', 'Boot', 'TransactionStarted', 'ConfigurationApplied'] as const;
+export const FACT_KINDS = ['CommandOutcome', 'Boot', 'TransactionStarted', 'ConfigurationApplied', 'SecurityEvent'] as const;
 export type FactKind = (typeof FACT_KINDS)[number];
 
 export const subjects = {

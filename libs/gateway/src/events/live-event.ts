@@ -13,6 +13,7 @@ import {
   type CommandOutcomeFact,
   type ConfigurationAppliedFact,
   type ConnectionEvent,
+  type SecurityEventFact,
   type StreamedMessage,
   type TransactionStartedFact,
 } from '#csms/bus';
@@ -60,7 +61,9 @@ export function sourceSubjects(type: LiveEventType, identity?: string): string[]
     case 'configuration':
       return [one ? subjects.fact(identity, 'ConfigurationApplied') : subjects.factsOf('ConfigurationApplied')];
     case 'security':
-      return [one ? subjects.event(identity, 'SecurityEventNotification') : subjects.eventsOf('SecurityEventNotification')];
+      return one
+        ? [subjects.event(identity, 'SecurityEventNotification'), subjects.fact(identity, 'SecurityEvent')]
+        : [subjects.eventsOf('SecurityEventNotification'), subjects.factsOf('SecurityEvent')];
     case 'command':
       return [one ? subjects.fact(identity, 'CommandOutcome') : subjects.factsOf('CommandOutcome')];
   }
@@ -156,6 +159,10 @@ function fromFact(seq: number, kind: string, data: unknown): LiveEvent | undefin
         seq,
         data: { chargerId: f.chargerId, at: f.at, transactionId: f.transactionId, connectorId: f.connectorId, idTag: f.idTag, meterStart: f.meterStart, idTagStatus: f.idTagStatus, timestamp: f.timestamp },
       };
+    }
+    case 'SecurityEvent': {
+      const f = data as SecurityEventFact;
+      return { type: 'security', seq, data: { chargerId: f.chargerId, at: f.timestamp, type: f.type, techInfo: f.techInfo, timestamp: f.timestamp, source: 'csms', remoteAddress: f.remoteAddress } };
     }
     case 'ConfigurationApplied': {
       const f = data as ConfigurationAppliedFact;
