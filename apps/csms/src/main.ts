@@ -1,6 +1,6 @@
 import { AUTH_ENTITIES, AUTH_MIGRATIONS, AuthApiModule, AuthModule, authOptionsFromConfig } from '#csms/auth';
 import { CONFIG_MANAGER_ENTITIES, CONFIG_MANAGER_MIGRATIONS, ConfigManagerModule, ConfigurationApiModule, RegistryApiModule } from '#csms/config-manager';
-import { DashboardModule, GatewayModule, authReadiness, gatewayOptionsFromConfig } from '#csms/gateway';
+import { DashboardModule, GatewayModule, FleetModule, LiveEventsModule, authReadiness, gatewayOptionsFromConfig } from '#csms/gateway';
 import { METERING_ENTITIES, METERING_MIGRATIONS, MeteringApiModule, MeteringModule } from '#csms/metering';
 import { main } from '#csms/runtime';
 
@@ -24,6 +24,8 @@ main({
     ConfigurationApiModule,
     AuthApiModule,
     MeteringApiModule,
+    LiveEventsModule.forRoot(config.liveEvents),
+    FleetModule,
     DashboardModule.forRoot(),
   ],
 });

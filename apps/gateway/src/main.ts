@@ -1,6 +1,6 @@
 import { AuthApiModule } from '#csms/auth';
 import { ConfigurationApiModule, RegistryApiModule } from '#csms/config-manager';
-import { DashboardModule, GatewayModule, authReadiness, gatewayOptionsFromConfig } from '#csms/gateway';
+import { DashboardModule, GatewayModule, FleetModule, LiveEventsModule, authReadiness, gatewayOptionsFromConfig } from '#csms/gateway';
 import { MeteringApiModule } from '#csms/metering';
 import { main } from '#csms/runtime';
 
@@ -16,5 +16,5 @@ main({
   readiness: (bus) => [authReadiness(bus)],
   entities: [],
   migrations: [],
-  modules: (config) => [GatewayModule.forRoot(gatewayOptionsFromConfig(config)), RegistryApiModule, ConfigurationApiModule, AuthApiModule, MeteringApiModule, DashboardModule.forRoot()],
+  modules: (config) => [GatewayModule.forRoot(gatewayOptionsFromConfig(config)), RegistryApiModule, ConfigurationApiModule, AuthApiModule, MeteringApiModule, LiveEventsModule.forRoot(config.liveEvents), FleetModule, DashboardModule.forRoot()],
 });

@@ -24,6 +24,12 @@ export class SecurityEventsController {
     );
   }
 
+  @MessagePattern(subjects.api('auth', 'securityEventCount'), { queue: 'auth' })
+  async count(body: { sinceMs?: number } | undefined): Promise<ServiceReply<{ count: number }>> {
+    const since = typeof body?.sinceMs === 'number' && Number.isFinite(body.sinceMs) ? body.sinceMs : Date.now() - 3_600_000;
+    return ok({ count: await this.events.countSince(new Date(since)) });
+  }
+
   @MessagePattern(subjects.api('auth', 'listSecurityEvents'), { queue: 'auth' })
   async list(body: { chargerId: string; limit?: number; offset?: number }): Promise<ServiceReply<{ items: SecurityEventView[] }>> {
     return ok({ items: await this.events.list(canonicalIdentity(body.chargerId), body.limit ?? 100, body.offset ?? 0) });

@@ -41,6 +41,12 @@ export class SecurityEventsService {
     if (csms.length) await queryRows(this.db, this.insertSql(csms.length), csms.flatMap((e) => this.params(e)));
   }
 
+  /** Security events of the whole fleet since `since` (GET /api/v1/fleet/summary's last hour); repeats folded in `count` counted each. */
+  async countSince(since: Date): Promise<number> {
+    const rows = await queryRows<{ n: string | number | null }>(this.db, `SELECT sum(count) AS n FROM auth_security_events WHERE "timestamp" >= $1`, [since]);
+    return Number(rows[0]?.n ?? 0);
+  }
+
   async list(chargerId: string, limit = 100, offset = 0): Promise<SecurityEventView[]> {
     const rows = await queryRows<{ type: string; tech_info: string | null; timestamp: Date; remote_address: string | null; source: SecurityEventSource; count: number }>(this.db, 
         `SELECT type, tech_info, "timestamp", remote_address, source, count FROM auth_security_events
@@ -60,8 +66,12 @@ export class SecurityEventsService {
   /** One of our own events; its id, so that later attempts of the same minute only add to its count. */
   async storeOne(e: SecurityEventInput): Promise<string> {
     const rows = await queryRows<{ id: string }>(this.db, `${this.insertSql(1)} RETURNING id`, this.params(e));
+    if (e.source === 'csms') this.onCsmsEvent?.(e);
     return String(rows[0].id);
   }
+
+  /** Told each event of our own once stored (auth.module: the SecurityEvent fact for live dashboards). */
+  onCsmsEvent?: (e: SecurityEventInput) => void;
 
   /** Adds attempts to stored events, one statement for all of them. */
   async addToCounts(counts: Array<{ id: string; n: number }>): Promise<void> {

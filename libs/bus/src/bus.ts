@@ -100,6 +100,33 @@ export interface ConsumerStats {
  */
 export type BatchHandler<T = unknown> = (batch: DurableMessage<T>[]) => Promise<void>;
 
+/** What `readStream` reads: a window on the events stream, for one live reader (no ack, nothing kept). */
+export interface StreamReadSpec {
+  /** Subjects (wildcards allowed) wanted from the events stream. */
+  filterSubjects: string[];
+  /**
+   * First sequence to deliver (inclusive). Absent: only messages stored from now on. A sequence below the
+   * stream's first one starts at the first one (older messages are gone); a sequence more than one past the
+   * stream's last one (the stream was recreated, so sequences started again) also starts at the first one.
+   */
+  startSeq?: number;
+}
+
+export interface StreamedMessage<T = unknown> {
+  subject: string;
+  data: T;
+  /** Stream sequence number. */
+  seq: number;
+  /** How many stored messages are still to be read after this one (0: caught up). An estimate: never 0 while behind. */
+  pending: number;
+}
+
+/** An ordered, ephemeral read of the events stream; stops pulling when the iteration is not advanced. */
+export interface StreamReader<T = unknown> extends AsyncIterable<StreamedMessage<T>> {
+  /** Ends the iteration (a pending `next` resolves done) and frees the server-side consumer. */
+  close(): Promise<void>;
+}
+
 export type RequestHandler<Req = unknown, Res = unknown> = (data: Req, subject: string) => Promise<Res>;
 export type MessageHandler<T = unknown> = (data: T, subject: string) => void | Promise<void>;
 
@@ -143,6 +170,11 @@ export interface Bus {
   /** Resolves once the events stream stored the message (JetStream ack); rejects otherwise. */
   publishDurable<T>(subject: string, data: T, options?: DurablePublishOptions): Promise<void>;
   consume<T>(spec: ConsumerSpec, handler: BatchHandler<T>): Promise<Subscription>;
+  /**
+   * Reads the events stream from a sequence, in order, without a durable consumer: for live readers that
+   * resume by sequence (the API's event stream, `Last-Event-ID`). Nothing is acked; closing leaves no trace.
+   */
+  readStream<T>(spec: StreamReadSpec): Promise<StreamReader<T>>;
 
   /** Dead letters of every consumer on this bus. */
   readonly deadLetters: DeadLetterStore;

@@ -117,3 +117,58 @@ export interface CommandOutcomeFact {
   gatewayId: string;
   sessionId: string;
 }
+
+/** A BootNotification and what config-manager answered (`subjects.fact(cp, 'Boot')`). */
+export interface BootFact {
+  chargerId: string;
+  status: 'Accepted' | 'Pending' | 'Rejected';
+  vendor: string;
+  model: string;
+  firmwareVersion: string | null;
+  serialNumber: string | null;
+  /** When the CSMS decided (ISO). */
+  at: string;
+}
+
+/** A transaction metering opened, with the idTag decision it answered (`subjects.fact(cp, 'TransactionStarted')`). */
+export interface TransactionStartedFact {
+  chargerId: string;
+  transactionId: number;
+  connectorId: number;
+  idTag: string;
+  meterStart: number;
+  /** The charger's start time. */
+  timestamp: string;
+  idTagStatus: string;
+  at: string;
+}
+
+/** The charger's configuration as a whole, as drift tells it (config-manager desired/). */
+export type ConfigurationSyncState = 'in-sync' | 'drift' | 'refused' | 'unknown';
+
+/**
+ * One ChangeConfiguration outcome of the reconciler (`key` set), or the end of a reconciliation that sent
+ * nothing (`key` null), with the charger's sync state after it (`subjects.fact(cp, 'ConfigurationApplied')`).
+ */
+export interface ConfigurationAppliedFact {
+  chargerId: string;
+  key: string | null;
+  value: string | null;
+  /** The ChangeConfiguration outcome (Accepted, RebootRequired, Rejected, NotSupported, timeout, not-connected), or the state. */
+  outcome: string;
+  message?: string;
+  state: ConfigurationSyncState;
+  /** Keys drifted (or refused) after it. */
+  driftedKeys: string[];
+  at: string;
+}
+
+/** A security event the CSMS recorded itself (auth: a refused connection), `subjects.fact(cp, 'SecurityEvent')`. */
+export interface SecurityEventFact {
+  chargerId: string;
+  type: string;
+  techInfo: string | null;
+  remoteAddress: string | null;
+  /** When it happened (ISO). */
+  timestamp: string;
+}

@@ -16,3 +16,4 @@ export { BusTransport, BusContext, DurableEventPattern } from './nest/bus-transp
 export type { BusPatternExtras, DurableEventOptions } from './nest/bus-transport.js';
 export { BusModule } from './nest/bus.module.js';
 export { DEFAULT_MAX_DELIVERIES, CONSUMER_STALL_MS, AckWaitExpiredError } from './poison-isolation.js';
+export { recordFact } from './facts.js';

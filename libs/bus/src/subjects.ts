@@ -49,8 +49,15 @@ export const EVENT_ACTIONS = [
 ] as const;
 export type EventAction = (typeof EVENT_ACTIONS)[number];
 
-/** Facts the CSMS itself records about a charger (not charger CALLs). */
-export const FACT_KINDS = ['CommandOutcome'] as const;
+/**
+ * Facts the CSMS itself records about a charger (not charger CALLs). Boot and TransactionStarted are the
+ * answers of request/reply CALLs (the charger's own message is not in the stream): published by the service
+ * that decided, before it answers, so the stream holds them in the order the charger saw them.
+ * ConfigurationApplied: one ChangeConfiguration outcome of the reconciler, or the charger's drift state changing.
+ * SecurityEvent: one the CSMS found itself (a refused connection), as auth stored it; the chargers' own
+ * SecurityEventNotifications are events already.
+ */
+export const FACT_KINDS = ['CommandOutcome', 'Boot', 'TransactionStarted', 'ConfigurationApplied', 'SecurityEvent'] as const;
 export type FactKind = (typeof FACT_KINDS)[number];
 
 export const subjects = {

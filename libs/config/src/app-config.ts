@@ -34,6 +34,8 @@ export interface AppConfig {
   httpTimeouts: { keepAliveTimeoutMs: number; headersTimeoutMs: number; requestTimeoutMs: number };
   /** API_AUTH, API_ADMIN_TOKEN, OIDC_*, API_CORS_ORIGINS: who may call the operator API (docs/api-auth.md). */
   apiAccess: ApiAccessConfig;
+  /** EVENTS_*: the live event stream (libs/gateway events/). */
+  liveEvents: { heartbeatMs: number; clientBufferBytes: number; clientStallMs: number; powerIntervalMs: number };
 }
 
 export type ApiAuthMode = 'loopback-trusted' | 'token';
@@ -102,6 +104,12 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       requestTimeoutMs: v.API_REQUEST_TIMEOUT_MS as number,
     },
     apiAccess: apiAccessConfig(v, env),
+    liveEvents: {
+      heartbeatMs: (v.EVENTS_HEARTBEAT_S as number) * 1000,
+      clientBufferBytes: v.EVENTS_CLIENT_BUFFER_BYTES as number,
+      clientStallMs: (v.EVENTS_CLIENT_STALL_S as number) * 1000,
+      powerIntervalMs: v.EVENTS_POWER_INTERVAL_MS as number,
+    },
   };
 }
 

@@ -64,6 +64,11 @@ export const ENV_SPEC: readonly EnvVarSpec[] = [
   { name: 'API_KEEP_ALIVE_TIMEOUT_MS', kind: 'int', default: '5000', min: 100, max: 600000, usedBy: ['all'], description: 'An HTTP connection idle this long after a response is closed.' },
   { name: 'API_HEADERS_TIMEOUT_MS', kind: 'int', default: '15000', min: 100, max: 600000, usedBy: ['all'], description: 'Time to receive request headers; also the longest a new HTTP connection may stay silent.' },
   { name: 'API_REQUEST_TIMEOUT_MS', kind: 'int', default: '60000', min: 100, max: 3600000, usedBy: ['all'], description: 'Time to receive a whole HTTP request (headers and body); not the response.' },
+  // Live events for dashboards, GET /api/v1/events (issue 15 §2; docs/api-events.md).
+  { name: 'EVENTS_HEARTBEAT_S', kind: 'int', default: '15', min: 1, max: 3600, usedBy: ['gateway', 'csms'], description: 'Seconds between heartbeat comments on an idle event stream (keeps proxies from closing it).' },
+  { name: 'EVENTS_CLIENT_BUFFER_BYTES', kind: 'int', default: '1048576', min: 4096, max: 268435456, usedBy: ['gateway', 'csms'], description: 'Unsent bytes an event-stream client may hold before it is cut off (it resumes with Last-Event-ID).' },
+  { name: 'EVENTS_CLIENT_STALL_S', kind: 'int', default: '30', min: 1, max: 3600, usedBy: ['gateway', 'csms'], description: 'How long an event-stream client catching up may leave its socket full before it is cut off.' },
+  { name: 'EVENTS_POWER_INTERVAL_MS', kind: 'int', default: '1000', min: 0, max: 3600000, usedBy: ['gateway', 'csms'], description: 'At most one power event per connector in this interval (the latest reading wins); 0: every reading.' },
   { name: 'DRAIN_WINDOW_MS', kind: 'int', default: '10000', min: 0, max: 600000, usedBy: ['gateway', 'csms'], description: 'On SIGTERM, charger sockets are closed (1012) spread over this window.' },
   // Poison messages and stream replicas (issue 14 §1, §7; docs/deploy.md "When a message cannot be processed").
   { name: 'BUS_MAX_DELIVERIES', kind: 'int', default: '5', min: 1, max: 1000, usedBy: ['all'], description: 'Deliveries a message may fail alone (while others go through) before a consumer dead-letters it.' },

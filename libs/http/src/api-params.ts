@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min, ValidateBy } from 'class-validator';
 
 /**
  * The one set of rules for the API's query and path values (issue 14 C: `offset=1e20`, `from=0000-01-01` and
@@ -86,6 +86,38 @@ export function ChargerIdentity(): PropertyDecorator {
   );
 }
 
+/**
+ * One or several charge point identities in a query, as the parameter repeated (`chargerId=A&chargerId=B`;
+ * identities may hold commas, so no comma lists): each one as ChargerIdentity, at most `max` of them.
+ */
+export function ChargerIdentities(max: number): PropertyDecorator {
+  return applyDecorators(
+    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? [value] : value)),
+    IsArray({ message: '$property must be one or more charge point identities' }),
+    ArrayMinSize(1, { message: '$property must name at least one charger' }),
+    ArrayMaxSize(max, { message: `$property may name at most ${max} chargers` }),
+    IsString({ each: true, message: '$property must be text' }),
+    Length(1, 48, { each: true, message: 'each $property must be 1 to 48 characters (a charge point identity)' }),
+    Matches(CHARGER_IDENTITY, { each: true, message: '$property must not contain ":" or control characters' }),
+  );
+}
+
+/**
+ * A comma list of names from `allowed` (`types=power,security`), each at most once: the list a filter takes.
+ */
+export function NameList(allowed: readonly string[]): PropertyDecorator {
+  return applyDecorators(
+    IsString(),
+    ValidateBy({
+      name: 'isNameList',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && value.split(',').every((n) => allowed.includes(n.trim())),
+        defaultMessage: () => `$property must be a comma-separated list of ${allowed.join(', ')}`,
+      },
+    }),
+  );
+}
+
 /** Free text in a path or query (a tag, a group, a measurand): 1 to `max` characters, no control characters. */
 export function PlainText(max: number): PropertyDecorator {
   return applyDecorators(
@@ -93,6 +125,11 @@ export function PlainText(max: number): PropertyDecorator {
     Length(1, max, { message: `$property must be 1 to ${max} characters` }),
     Matches(NO_CTL, { message: '$property must not contain control characters' }),
   );
+}
+
+/** A stream sequence (an SSE event id): a whole number that JS holds exactly. */
+export function StreamSequence(): PropertyDecorator {
+  return WholeNumber(0, Number.MAX_SAFE_INTEGER);
 }
 
 /** `:id` of the routes under /api/v1/chargers/:id. */

@@ -43,6 +43,16 @@ export class MeteringVerbsController {
     return this.query.connectorStatuses(body?.chargerIds);
   }
 
+  @MessagePattern(subjects.api('metering', 'fleetFigures'), q)
+  fleetFigures() {
+    return this.query.fleetFigures();
+  }
+
+  @MessagePattern(subjects.api('metering', 'chargersWithStatus'), q)
+  chargersWithStatus(body: { status?: unknown } | undefined) {
+    return this.query.chargersWithStatus(body?.status);
+  }
+
   @MessagePattern(subjects.api('metering', 'setChargerSettings'), q)
   async setChargerSettings(body: SetChargerSettingsBody): Promise<ServiceReply<{ chargerId: string }>> {
     const bad = (field: string, message: string) => refuse(400, 'validation_failed', `${field}: ${message}`, [{ field, rule: 'invalid', message }]);

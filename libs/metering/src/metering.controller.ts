@@ -1,6 +1,6 @@
 import { Controller, Inject, Logger, Optional } from '@nestjs/common';
 import { EventPattern, MessagePattern } from '@nestjs/microservices';
-import { BUS, subjects, type Bus, type ChargerMessage, type ChargerReply, type DurableMessage } from '#csms/bus';
+import { BUS, recordFact, subjects, type Bus, type ChargerMessage, type ChargerReply, type DurableMessage, type TransactionStartedFact } from '#csms/bus';
 import type { MeterValuesRequest, StartTransactionRequest, StartTransactionResponse, StatusNotificationRequest, StopTransactionRequest } from '#csms/ocpp';
 import { AuthUnavailableError, idTagInfoForStart } from './auth-client.js';
 import { meterAnomalies } from './metering-metrics.js';
@@ -40,6 +40,12 @@ export class MeteringChargerController {
       return { error: { code: 'InternalError', description: 'authorization service unavailable, retry later' } };
     }
     const { transactionId } = await this.transactions.recordStart(chargerId, payload, { idTagStatus: verdict.idTagInfo.status, free: verdict.free });
+    // Before the answer: the charger's MeterValues for this transaction then follow it in the stream.
+    const fact: TransactionStartedFact = {
+      chargerId, transactionId, connectorId: payload.connectorId, idTag: payload.idTag, meterStart: payload.meterStart,
+      timestamp: payload.timestamp, idTagStatus: verdict.idTagInfo.status, at: new Date().toISOString(),
+    };
+    await recordFact(this.bus, chargerId, 'TransactionStarted', fact, `${chargerId}:${msg.messageId}:TransactionStarted`);
     return { result: { transactionId, idTagInfo: verdict.idTagInfo } };
   }
 

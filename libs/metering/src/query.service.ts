@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { EARLIEST_TIME_MS, INT32_MAX, LATEST_TIME_MS, MAX_OFFSET, ok, refuse, type ServiceReply } from '#csms/http';
+import { chargersWithStatus, meteringFleetFigures, type MeteringFleetFigures } from './fleet-figures.js';
 import { powerOf } from './meter-value-writer.js';
 import { POWER_IMPORT } from './sampled-values.js';
 import { iso, num, withSql } from './sql.js';
@@ -161,6 +162,16 @@ export class QueryService {
       }
       return ok({ chargers });
     });
+  }
+
+  /** GET /api/v1/fleet/summary's metering figures (fleet-figures.ts). */
+  fleetFigures(): Promise<ServiceReply<MeteringFleetFigures>> {
+    return meteringFleetFigures(this.db);
+  }
+
+  /** The charger list's `status` filter (fleet-figures.ts). */
+  chargersWithStatus(status: unknown): Promise<ServiceReply<{ chargerIds: string[] }>> {
+    return chargersWithStatus(this.db, status);
   }
 }
 

@@ -12,5 +12,7 @@ describe('describeEvent', () => {
     expect(describeEvent(ev({ type: 'power', data: { chargerId: 'A', at, connectorId: 2, powerW: 11000, transactionId: 3 } }))).toBe('connector 2: 11.0 kW');
     expect(describeEvent(ev({ type: 'command', data: { chargerId: 'A', at, commandId: 'c', action: 'Reset', status: 'timeout', origin: 'api' } }))).toBe('Reset (api): timeout');
     expect(describeEvent(ev({ type: 'configuration', data: { chargerId: 'A', at, key: 'HeartbeatInterval', value: '900', outcome: 'Rejected', inSync: false } }))).toBe('HeartbeatInterval = 900: Rejected, drift');
+    expect(describeEvent(ev({ type: 'configuration', data: { chargerId: 'A', at, key: '', value: '', outcome: 'refused', inSync: false } }))).toBe('configuration refused');
+    expect(describeEvent(ev({ type: 'configuration', data: { chargerId: 'A', at, key: '', value: '', outcome: 'in-sync', inSync: true } }))).toBe('configuration in sync');
   });
 });

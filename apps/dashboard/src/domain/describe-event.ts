@@ -19,6 +19,8 @@ export function describeEvent(e: LiveEvent): string {
     case 'power':
       return `connector ${e.data.connectorId}: ${formatPower(e.data.powerW)}`;
     case 'configuration':
+      // No key: a reconciliation that sent nothing changed the charger's state (outcome = the state).
+      if (!e.data.key) return `configuration ${e.data.inSync ? 'in sync' : e.data.outcome}`;
       return `${e.data.key} = ${e.data.value}: ${e.data.outcome}${e.data.inSync ? ', in sync' : ', drift'}`;
     case 'security':
       return `security event ${e.data.type}${e.data.techInfo ? `: ${e.data.techInfo}` : ''}`;

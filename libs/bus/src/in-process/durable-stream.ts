@@ -9,13 +9,14 @@
  * Messages every known consumer acked are kept for `ackedRetentionMs` more, then dropped (memory and
  * journal), so the all-in-one process does not grow without bound.
  */
-import type { BatchHandler, ConsumerSpec, ConsumerStats, DurableMessage, Subscription } from '../bus.js';
+import type { BatchHandler, ConsumerSpec, ConsumerStats, DurableMessage, StreamReadSpec, StreamReader, Subscription } from '../bus.js';
 import { errorMessage, fromJson } from '../codec.js';
 import { BatchIsolator, CONSUMER_STALL_MS, type IsolationOutcome, DEFAULT_MAX_DELIVERIES, withinAckWait } from '../poison-isolation.js';
 import { Signal, delay, redeliveryDelayMs } from '../signal.js';
 import { subjectMatches } from '../subject-match.js';
 import { DeadLetterFile } from './dead-letter-file.js';
 import { Journal, type StoredMessage } from './journal.js';
+import { InProcessStreamReader } from './stream-reader.js';
 
 export interface DurableStreamOptions {
   journalDir?: string;
@@ -76,6 +77,8 @@ export class DurableStream {
   private lastSeq = 0;
   private readonly dedup = new Map<string, { ts: number; stored: Promise<void> }>();
   private readonly consumers = new Map<string, ConsumerState>();
+  /** Live readers (`read`): woken by every stored message. */
+  private readonly readers = new Set<InProcessStreamReader<unknown>>();
   /** Ack floors of consumers known from the journal but not attached in this process (yet). */
   private readonly detachedCursors = new Map<string, number>();
   private closed = false;
@@ -145,6 +148,27 @@ export class DurableStream {
     await stored;
     this.insert(message);
     for (const consumer of this.consumers.values()) consumer.arrived.notify();
+    for (const reader of this.readers) reader.arrived.notify();
+  }
+
+  /** An ordered read from a sequence (Bus.readStream); holds no ack floor, so it never keeps messages stored. */
+  read<T>(spec: StreamReadSpec): StreamReader<T> {
+    if (this.closed) throw new Error('bus closed');
+    const reader = new InProcessStreamReader<unknown>(
+      {
+        after: (seq, max) => {
+          const from = this.firstIndexAfter(seq);
+          const messages = this.messages.slice(from, from + max);
+          return { messages, remaining: Math.max(0, this.messages.length - from - messages.length) };
+        },
+        lastSeq: () => this.lastSeq,
+        isClosed: () => this.closed,
+      },
+      spec,
+      (r) => this.readers.delete(r),
+    );
+    this.readers.add(reader);
+    return reader as StreamReader<T>;
   }
 
   private insert(message: StoredMessage): void {
@@ -410,6 +434,7 @@ export class DurableStream {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.pruneTimer);
+    for (const reader of this.readers) reader.arrived.notify();
     const loops: Promise<void>[] = [];
     for (const consumer of this.consumers.values()) {
       consumer.stopped.notify();

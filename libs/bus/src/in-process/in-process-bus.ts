@@ -19,6 +19,8 @@ import {
   type RequestHandler,
   type RequestOptions,
   type ServeOptions,
+  type StreamReadSpec,
+  type StreamReader,
   type Subscription,
 } from '../bus.js';
 import { errorMessage, fromJson, toJson } from '../codec.js';
@@ -158,6 +160,13 @@ export class InProcessBus implements Bus {
   async consumerStats(): Promise<ConsumerStats[]> {
     const stream = await this.stream.catch(() => undefined);
     return stream?.stats() ?? [];
+  }
+
+  async readStream<T>(spec: StreamReadSpec): Promise<StreamReader<T>> {
+    this.assertOpen();
+    if (spec.filterSubjects.length === 0) throw new Error('a stream reader needs filter subjects');
+    for (const f of spec.filterSubjects) assertValidSubject(f, true);
+    return (await this.stream).read<T>(spec);
   }
 
   async healthy(): Promise<boolean> {

@@ -42,6 +42,8 @@ import {
   type RequestHandler,
   type RequestOptions,
   type ServeOptions,
+  type StreamReadSpec,
+  type StreamReader,
   type Subscription,
 } from '../bus.js';
 import { decode, encode, errorMessage } from '../codec.js';
@@ -49,6 +51,7 @@ import { Signal, delay } from '../signal.js';
 import { DEFAULT_MAX_DELIVERIES } from '../poison-isolation.js';
 import { DEAD_LETTERS_STREAM, DEAD_LETTER_SUBJECTS, EVENTS_STREAM, EVENT_STREAM_SUBJECTS, subjects } from '../subjects.js';
 import { NatsConsumer, REPLAY_FOR_HEADER, type DeadLetterRecord } from './nats-consumer.js';
+import { openNatsStreamReader } from './nats-stream-reader.js';
 
 export interface NatsBusOptions {
   servers: string[] | string;
@@ -337,6 +340,12 @@ export class NatsBus implements Bus {
 
   async consumerStats(): Promise<ConsumerStats[]> {
     return Promise.all([...this.consumers].map((c) => c.stats()));
+  }
+
+  readStream<T>(spec: StreamReadSpec): Promise<StreamReader<T>> {
+    if (spec.filterSubjects.length === 0) throw new Error('a stream reader needs filter subjects');
+    const [major = 0, minor = 0] = (this.nc.info?.version ?? '0.0.0').split('.').map((p) => parseInt(p, 10));
+    return openNatsStreamReader<T>({ js: this.js, jsm: this.jsm, multipleFilters: () => major > 2 || (major === 2 && minor >= 10) }, spec);
   }
 
   async healthy(): Promise<boolean> {

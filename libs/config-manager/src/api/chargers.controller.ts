@@ -10,11 +10,36 @@ import type { ChargerPage } from '../registry/registry.service.js';
 import { fetchConnectorStatuses, type ConnectorStatus, type ConnectorStatusMap } from './connector-statuses.js';
 
 export type ChargerView = ChargerSummary & { connectors?: ConnectorStatus[] };
+/** One charger of `view=compact`: what a list row shows (a few hundred bytes, not the capabilities). */
+export interface CompactChargerView {
+  id: string;
+  connected: boolean;
+  model: string;
+  firmwareVersion: string | null;
+  lastSeen: string | null;
+  connectedAt: string | null;
+  provisional: boolean;
+  /** connectorId -> last status. */
+  connectorStatus: Record<string, string>;
+  /** Configuration drift (or refused) after the last reconciliation; null when never reconciled. */
+  drift: boolean | null;
+}
 export interface ChargerListView extends Omit<ChargerPage, 'items'> {
-  items: ChargerView[];
+  items: ChargerView[] | CompactChargerView[];
   /** Present (true) when metering did not answer: the items carry no `connectors`. */
   statusesUnavailable?: true;
 }
+
+function compact(charger: ChargerSummary, statuses: ConnectorStatusMap | undefined): CompactChargerView {
+  return {
+    id: charger.id, connected: charger.connected, model: charger.model, firmwareVersion: charger.boot?.firmwareVersion ?? null,
+    lastSeen: charger.lastSeen, connectedAt: charger.connectedAt, provisional: charger.provisional,
+    connectorStatus: Object.fromEntries((statuses?.[charger.id] ?? []).map((c) => [String(c.connectorId), c.status])),
+    drift: charger.configurationSync === undefined || charger.configurationSync === 'unknown' ? null : charger.configurationSync !== 'in-sync',
+  };
+}
+
+const emptyPage = (query: ListChargersQuery): ChargerListView => ({ items: [], total: 0, limit: query.limit ?? 100, offset: query.offset ?? 0, nextCursor: null });
 
 function merge(charger: ChargerSummary, statuses: ConnectorStatusMap | undefined): ChargerView {
   return statuses ? { ...charger, connectors: statuses[charger.id] ?? [] } : charger;
@@ -30,15 +55,16 @@ export class ChargersController {
   constructor(@Inject(BUS) private readonly bus: Bus) {}
 
   @Get()
-  @ApiOperation({ summary: 'Every known charger: connection, model and capabilities, last boot, connector statuses' })
+  @ApiOperation({ summary: 'Known chargers, filtered, sorted and paged (cursor or offset): connection, model and capabilities, last boot, connector statuses; view=compact for lists' })
   async list(@Query() query: ListChargersQuery): Promise<ChargerListView> {
-    const page = await callService<ChargerPage>(this.bus, subjects.api('registry', 'list'), {
-      limit: query.limit,
-      offset: query.offset,
-      connected: query.connected,
-    });
+    const { view, status, ...rest } = query;
+    // Connector statuses are metering's: it names the chargers with one in `status`, the registry pages them.
+    const ids = status === undefined ? undefined : (await callService<{ chargerIds: string[] }>(this.bus, subjects.api('metering', 'chargersWithStatus'), { status })).chargerIds;
+    if (ids !== undefined && ids.length === 0) return emptyPage(query);
+    const page = await callService<ChargerPage>(this.bus, subjects.api('registry', 'list'), { ...rest, ...(ids ? { ids } : {}) });
     const statuses = await fetchConnectorStatuses(this.bus, page.items.map((c) => c.id));
-    return { ...page, items: page.items.map((c) => merge(c, statuses)), ...(statuses ? {} : { statusesUnavailable: true as const }) };
+    const items = view === 'compact' ? page.items.map((c) => compact(c, statuses)) : page.items.map((c) => merge(c, statuses));
+    return { ...page, items, ...(statuses ? {} : { statusesUnavailable: true as const }) };
   }
 
   @Get(':id')

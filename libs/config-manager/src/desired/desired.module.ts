@@ -12,6 +12,7 @@ import { DesiredService } from './desired.service.js';
 import { DesiredStore } from './desired-store.js';
 import { ReconcileScheduler } from './reconcile-scheduler.js';
 import { Reconciler } from './reconciler.js';
+import { SyncStateTracker } from './sync-state.js';
 
 const MODEL_DEFAULTS_SEEDED = Symbol.for('csms.config-manager.model-defaults-seeded');
 
@@ -21,6 +22,7 @@ const MODEL_DEFAULTS_SEEDED = Symbol.for('csms.config-manager.model-defaults-see
  */
 const BOOT_INTERVAL_HOOK = Symbol('boot-interval-hook');
 const BOOT_SYNC_HOOK = Symbol('boot-sync-hook');
+const SYNC_STATE_HOOK = Symbol('sync-state-hook');
 
 @Module({})
 export class DesiredModule {
@@ -72,6 +74,16 @@ export class DesiredModule {
           inject: [BootService, DesiredService],
           useFactory: (b: BootService, d: DesiredService) => {
             b.useConfigurationSyncCheck((id, bootAt) => d.notInSyncAtBoot(id, bootAt));
+            return true;
+          },
+        },
+        {
+          // Each run's outcome: the charger's sync state (list filter, fleet summary) and the live events.
+          provide: SYNC_STATE_HOOK,
+          inject: [DATA_SOURCE, Reconciler, DesiredService, BUS],
+          useFactory: (db: DataSource, r: Reconciler, d: DesiredService, bus: Bus) => {
+            const tracker = new SyncStateTracker(db, d, bus);
+            r.onFinished = (result) => tracker.afterRun(result);
             return true;
           },
         },

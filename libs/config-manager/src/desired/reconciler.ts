@@ -50,6 +50,8 @@ export class Reconciler {
   private readonly lastDoneStartedAt = new Map<string, number>();
   private active = 0;
   private readonly queue: Array<() => void> = [];
+  /** Told every finished run (sync-state.ts: the charger's sync state and the live events). */
+  onFinished?: (result: ReconcileResult) => Promise<void>;
 
   constructor(
     private readonly db: DataSource,
@@ -118,6 +120,7 @@ export class Reconciler {
       try {
         const done = await result;
         if (done.status === 'done') this.lastDoneStartedAt.set(chargerId, startedAt);
+        await this.onFinished?.(done);
         return done;
       } finally {
         if (this.current.get(chargerId)?.result === result) this.current.delete(chargerId);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import type { ChargerMessage } from '#csms/bus';
+import { InProcessBus, type ChargerMessage } from '#csms/bus';
 import type { BootNotificationRequest } from '#csms/ocpp';
 import { RegistryService } from '../registry/registry.service.js';
 import { openTestDatabase, type TestDatabase } from '../test-support/database.js';
@@ -183,7 +183,7 @@ describe('BootService', () => {
 
 describe('RegistrationController', () => {
   it('answers every DataTransfer UnknownVendorId: we implement no vendor extension', async () => {
-    const controller = new RegistrationController({} as BootService);
+    const controller = new RegistrationController({} as BootService, new InProcessBus());
     const reply = await controller.dataTransfer({
       chargerId: 'ZAP000001', messageId: 'd1', action: 'DataTransfer', payload: { vendorId: 'Zaptec', messageId: 'x', data: '{}' },
       receivedAt: NOW.toISOString(), gatewayId: 'gw-1',

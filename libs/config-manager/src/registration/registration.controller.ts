@@ -1,6 +1,6 @@
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { subjects, type ChargerMessage, type ChargerReply } from '#csms/bus';
+import { BUS, recordFact, subjects, type BootFact, type Bus, type ChargerMessage, type ChargerReply } from '#csms/bus';
 import type { BootNotificationRequest, BootNotificationResponse, DataTransferRequest, DataTransferResponse } from '#csms/ocpp';
 import { BootService } from './boot.service.js';
 
@@ -9,17 +9,26 @@ import { BootService } from './boot.service.js';
 export class RegistrationController {
   private readonly log = new Logger('RegistrationController');
 
-  constructor(@Inject(BootService) private readonly boots: BootService) {}
+  constructor(@Inject(BootService) private readonly boots: BootService, @Inject(BUS) private readonly bus: Bus) {}
 
   @MessagePattern(subjects.request('BootNotification'), { queue: 'config-manager' })
   async bootNotification(@Payload() msg: ChargerMessage<BootNotificationRequest>): Promise<ChargerReply<BootNotificationResponse>> {
+    let result: BootNotificationResponse;
     try {
-      return { result: await this.boots.boot(msg) };
+      result = await this.boots.boot(msg);
     } catch (err) {
       // Only our own failure (database) lands here; the charger retries a CALLERROR'd BootNotification.
       this.log.error(`BootNotification of ${msg.chargerId} failed: ${err instanceof Error ? err.message : String(err)}`);
       return { error: { code: 'InternalError', description: 'BootNotification could not be recorded; retry later' } };
     }
+    // Before the answer: the charger's next CALLs (StatusNotification) then follow it in the stream.
+    const p = msg.payload;
+    const fact: BootFact = {
+      chargerId: msg.chargerId, status: result.status, vendor: p.chargePointVendor, model: p.chargePointModel,
+      firmwareVersion: p.firmwareVersion ?? null, serialNumber: p.chargePointSerialNumber ?? null, at: new Date().toISOString(),
+    };
+    await recordFact(this.bus, msg.chargerId, 'Boot', fact, `${msg.chargerId}:${msg.messageId}:Boot`);
+    return { result };
   }
 
   /**

@@ -22,6 +22,8 @@ export interface ChargerSummary {
    */
   provisional: boolean;
   bootPolicy: ChargerBootPolicy;
+  /** Configuration sync state after the last reconciliation (list and get; absent in other answers). */
+  configurationSync?: 'in-sync' | 'drift' | 'refused' | 'unknown';
 }
 
 /** Operator policy for this charger's BootNotification answers. */
@@ -70,6 +72,8 @@ export interface ChargerRow {
   connection_event_at: Date | string | null;
   last_seen: Date | string | null;
   apply_config_before_accept: boolean;
+  /** Joined from config_sync_state by list and get (null: never reconciled). */
+  sync_state?: 'in-sync' | 'drift' | 'refused' | 'unknown' | null;
 }
 
 export function iso(value: Date | string | null): string | null {
@@ -107,5 +111,6 @@ export function toSummary(row: ChargerRow): ChargerSummary {
           },
     provisional: row.boot_at === null,
     bootPolicy: { applyConfigurationBeforeAccept: row.apply_config_before_accept === true },
+    ...('sync_state' in row ? { configurationSync: row.sync_state ?? 'unknown' } : {}),
   };
 }

@@ -4,7 +4,7 @@ import { subjects, type ConnectionEvent, type DurableMessage, type SeenBatch } f
 import type { ServiceReply } from '#csms/http';
 import type { ChargerSummary } from './charger-summary.js';
 import { ConnectionsService } from './connections.service.js';
-import { RegistryService, type ChargerPage, type GetChargerRequest, type ListChargersRequest, type SetBootPolicyRequest, type SetModelRequest } from './registry.service.js';
+import { RegistryService, type ChargerPage, type GetChargerRequest, type ListChargersRequest, type RegistryFleetFigures, type SetBootPolicyRequest, type SetModelRequest } from './registry.service.js';
 
 /** Connection facts in, registry answers out (`api.registry.*`). */
 @Controller()
@@ -35,6 +35,11 @@ export class RegistryController {
   @MessagePattern(subjects.api('registry', 'list'), { queue: 'config-manager' })
   list(@Payload() body: ListChargersRequest): Promise<ServiceReply<ChargerPage>> {
     return this.registry.list(body ?? {});
+  }
+
+  @MessagePattern(subjects.api('registry', 'fleetFigures'), { queue: 'config-manager' })
+  fleetFigures(): Promise<ServiceReply<RegistryFleetFigures>> {
+    return this.registry.fleetFigures();
   }
 
   @MessagePattern(subjects.api('registry', 'get'), { queue: 'config-manager' })

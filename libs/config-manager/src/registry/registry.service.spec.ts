@@ -78,4 +78,58 @@ describe('RegistryService', () => {
     expect(bad).toMatchObject({ ok: false, status: 400, body: { errors: [{ field: 'model', rule: 'isIn' }] } });
     expect(await registry.setModel({ chargerId: 'NOPE', model: 'generic' })).toMatchObject({ ok: false, status: 404 });
   });
+
+  it('filters in SQL by model, firmware prefix, id text and group; sorts; walks pages by cursor', async () => {
+    await t.db.query(`INSERT INTO config_groups (name) VALUES ('site') ON CONFLICT DO NOTHING`);
+    await t.db.query(`INSERT INTO config_group_members (charger_id, group_name) VALUES ('ABB-3', 'site'), ('ZPR000002', 'site')`);
+    const ids = async (req: Parameters<RegistryService['list']>[0]): Promise<string[]> => {
+      const reply = await registry.list(req);
+      if (!reply.ok) throw new Error(reply.body.message);
+      return reply.data.items.map((c) => c.id);
+    };
+    expect(await ids({ model: 'zaptec-go' })).toEqual(['ZAP000001']);
+    expect(await ids({ firmware: '2.4' })).toEqual(['ZAP000001']);
+    expect(await ids({ firmware: '2_4' })).toEqual([]);
+    expect(await ids({ q: 'zp' })).toEqual(['ZPR000002']);
+    expect(await ids({ group: 'site', sort: '-id' })).toEqual(['ZPR000002', 'ABB-3']);
+    expect(await ids({ ids: ['ZAP000001', 'NOPE'] })).toEqual(['ZAP000001']);
+
+    const walked: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 5; page++) {
+      const reply = await registry.list({ limit: 2, sort: '-connectedAt', ...(cursor ? { cursor } : {}) });
+      if (!reply.ok) throw new Error(reply.body.message);
+      expect(reply.data.total).toBe(3);
+      walked.push(...reply.data.items.map((c) => c.id));
+      if (!reply.data.nextCursor) break;
+      cursor = reply.data.nextCursor;
+    }
+    expect(walked.sort()).toEqual(['ABB-3', 'ZAP000001', 'ZPR000002']);
+  });
+
+  it('refuses a cursor of another sort, and a cursor with an offset, naming the field', async () => {
+    const first = await registry.list({ limit: 1 });
+    if (!first.ok || !first.data.nextCursor) throw new Error('expected a next page');
+    const other = await registry.list({ limit: 1, sort: '-id', cursor: first.data.nextCursor });
+    expect(other).toMatchObject({ ok: false, status: 400, body: { errors: [{ field: 'cursor' }] } });
+    const both = await registry.list({ limit: 1, offset: 1, cursor: first.data.nextCursor });
+    expect(both).toMatchObject({ ok: false, status: 400, body: { errors: [{ field: 'offset' }] } });
+    expect(await registry.list({ sort: 'model' as never })).toMatchObject({ ok: false, status: 400, body: { errors: [{ field: 'sort' }] } });
+  });
+
+  it('counts the fleet by connection state, model and model + firmware', async () => {
+    const reply = await registry.fleetFigures();
+    if (!reply.ok) throw new Error(reply.body.message);
+    expect(reply.data).toEqual({
+      total: 3, connected: 2, byModel: { 'zaptec-go': 1, 'zaptec-pro': 1, generic: 1 }, byFirmware: { 'zaptec-go 2.4.2.4': 1 },
+      configuration: { inSync: 0, drift: 0, refused: 0, unknown: 3 },
+    });
+    await t.db.query(`INSERT INTO config_sync_state (charger_id, state) VALUES ('ABB-3', 'in-sync'), ('ZPR000002', 'refused')`);
+    const again = await registry.fleetFigures();
+    expect(again.ok && again.data.configuration).toEqual({ inSync: 1, drift: 0, refused: 1, unknown: 1 });
+    const drifted = await registry.list({ drift: true });
+    expect(drifted.ok && drifted.data.items.map((c) => [c.id, c.configurationSync])).toEqual([['ZPR000002', 'refused']]);
+    const inSync = await registry.list({ drift: false });
+    expect(inSync.ok && inSync.data.items.map((c) => c.id)).toEqual(['ABB-3']);
+  });
 });

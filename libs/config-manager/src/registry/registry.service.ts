@@ -2,19 +2,36 @@ import type { DataSource } from 'typeorm';
 import { MAX_OFFSET, ok, refuse, type ServiceReply } from '#csms/http';
 import { CHARGER_MODELS, detectChargerModel, isChargerModel, type ChargerModel } from './charger-model.js';
 import { toSummary, type ChargerRow, type ChargerSummary } from './charger-summary.js';
+import { decodeCursor, encodeCursor, listSql, LIST_FROM, LIST_SORTS, type ChargerListFilters, type ListSort } from './charger-list-query.js';
 
-export interface ListChargersRequest {
+export interface ListChargersRequest extends ChargerListFilters {
   limit?: number;
   offset?: number;
-  /** Only connected (true) or only disconnected (false) chargers; absent: all. */
-  connected?: boolean;
+  /** Default 'id'. */
+  sort?: ListSort;
+  /** Where the page starts: `nextCursor` of the page before (instead of offset). */
+  cursor?: string;
 }
 
 export interface ChargerPage {
   items: ChargerSummary[];
+  /** Chargers matching the filters (all pages). */
   total: number;
   limit: number;
   offset: number;
+  /** Start of the next page (`cursor`), null on the last page. */
+  nextCursor: string | null;
+}
+
+/** The registry's figures for GET /api/v1/fleet/summary. */
+export interface RegistryFleetFigures {
+  total: number;
+  connected: number;
+  byModel: Record<string, number>;
+  /** "<model> <firmware version>": firmware versions mean something only within a model. */
+  byFirmware: Record<string, number>;
+  /** Chargers by configuration sync state; never reconciled counts as unknown. */
+  configuration: { inSync: number; drift: number; refused: number; unknown: number };
 }
 
 export interface GetChargerRequest {
@@ -55,26 +72,54 @@ export class RegistryService {
         { field: 'offset', value: offset, rule: 'range', message: `offset must be an integer from 0 to ${MAX_OFFSET}` },
       ]);
     }
-    if (req.connected !== undefined && typeof req.connected !== 'boolean') {
-      return refuse(400, 'validation_failed', 'connected must be a boolean', [
-        { field: 'connected', value: req.connected, rule: 'isBoolean', message: 'connected must be a boolean' },
-      ]);
+    const bad = badFilters(req);
+    if (bad) return bad;
+    const sort = req.sort ?? 'id';
+    const cursor = req.cursor === undefined ? undefined : decodeCursor(req.cursor);
+    if (req.cursor !== undefined && (!cursor || cursor.sort !== sort)) {
+      const message = 'cursor must be the nextCursor of a page of this list with the same sort';
+      return refuse(400, 'validation_failed', message, [{ field: 'cursor', value: req.cursor, rule: 'cursor', message }]);
     }
-    const connected = req.connected ?? null;
-    const rows: ChargerRow[] = await this.db.query(
-      `SELECT * FROM config_chargers WHERE ($1::boolean IS NULL OR connected = $1::boolean)
-        ORDER BY charger_id LIMIT $2 OFFSET $3`,
-      [connected, limit, offset],
+    if (cursor && req.offset !== undefined && req.offset !== 0) {
+      const message = 'a page starts at a cursor or at an offset, not both';
+      return refuse(400, 'validation_failed', message, [{ field: 'offset', value: req.offset, rule: 'cursorOrOffset', message }]);
+    }
+    const q = listSql(req, sort);
+    const after = q.after(cursor);
+    const where = after.condition ? (q.where ? `${q.where} AND ${after.condition}` : `WHERE ${after.condition}`) : q.where;
+    const params = [...q.params, ...after.params];
+    const rows: Array<ChargerRow & { sort_key: string }> = await this.db.query(
+      `SELECT config_chargers.*, s.state AS sync_state, (${q.key})::text AS sort_key FROM ${LIST_FROM} ${where} ${q.order} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, limit + 1, cursor ? 0 : offset],
     );
-    const counted: Array<{ total: string | number }> = await this.db.query(
-      `SELECT count(*) AS total FROM config_chargers WHERE ($1::boolean IS NULL OR connected = $1::boolean)`,
-      [connected],
-    );
-    return ok({ items: rows.map(toSummary), total: Number(counted[0]?.total ?? 0), limit, offset });
+    const counted: Array<{ total: string | number }> = await this.db.query(`SELECT count(*) AS total FROM ${LIST_FROM} ${q.where}`, q.params);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    const nextCursor = rows.length > limit && last ? encodeCursor({ sort, key: last.sort_key, id: last.charger_id }) : null;
+    return ok({ items: page.map(toSummary), total: Number(counted[0]?.total ?? 0), limit, offset: cursor ? 0 : offset, nextCursor });
+  }
+
+  /** Counts by connection state, model and firmware: three aggregates, whatever the fleet's size. */
+  async fleetFigures(): Promise<ServiceReply<RegistryFleetFigures>> {
+    const [counts]: Array<{ total: string | number; connected: string | number }> = await this.db.query(
+      `SELECT count(*) AS total, count(*) FILTER (WHERE connected) AS connected FROM config_chargers`);
+    const models: Array<{ model: string; n: string | number }> = await this.db.query(`SELECT model, count(*) AS n FROM config_chargers GROUP BY model`);
+    const firmware: Array<{ model: string; firmware_version: string; n: string | number }> = await this.db.query(
+      `SELECT model, firmware_version, count(*) AS n FROM config_chargers WHERE firmware_version IS NOT NULL GROUP BY model, firmware_version`);
+    const sync: Array<{ state: string | null; n: string | number }> = await this.db.query(
+      `SELECT s.state, count(*) AS n FROM ${LIST_FROM} GROUP BY s.state`);
+    const bySync = (state: string): number => sync.filter((r) => (r.state ?? 'unknown') === state).reduce((sum, r) => sum + Number(r.n), 0);
+    return ok({
+      configuration: { inSync: bySync('in-sync'), drift: bySync('drift'), refused: bySync('refused'), unknown: bySync('unknown') },
+      total: Number(counts?.total ?? 0),
+      connected: Number(counts?.connected ?? 0),
+      byModel: Object.fromEntries(models.map((r) => [r.model, Number(r.n)])),
+      byFirmware: Object.fromEntries(firmware.map((r) => [`${r.model} ${r.firmware_version}`, Number(r.n)])),
+    });
   }
 
   async get(req: GetChargerRequest): Promise<ServiceReply<ChargerSummary>> {
-    const rows: ChargerRow[] = await this.db.query(`SELECT * FROM config_chargers WHERE charger_id = $1`, [req.chargerId]);
+    const rows: ChargerRow[] = await this.db.query(`SELECT config_chargers.*, s.state AS sync_state FROM ${LIST_FROM} WHERE charger_id = $1`, [req.chargerId]);
     return rows[0] ? ok(toSummary(rows[0])) : notFound(req.chargerId);
   }
 
@@ -117,6 +162,21 @@ export class RegistryService {
     const row = firstRow(updated) as ChargerRow | undefined;
     return row ? ok(toSummary(row)) : notFound(req.chargerId);
   }
+}
+
+/** The filters as they come off the bus: the API checked them, a bus caller may not have. */
+function badFilters(req: ListChargersRequest): ServiceReply<never> | undefined {
+  const fail = (field: string, value: unknown, rule: string, message: string): ServiceReply<never> => refuse(400, 'validation_failed', message, [{ field, value, rule, message }]);
+  if (req.connected !== undefined && typeof req.connected !== 'boolean') return fail('connected', req.connected, 'isBoolean', 'connected must be a boolean');
+  if (req.drift !== undefined && typeof req.drift !== 'boolean') return fail('drift', req.drift, 'isBoolean', 'drift must be a boolean');
+  for (const field of ['model', 'firmware', 'group', 'q'] as const) {
+    const v = req[field];
+    if (v !== undefined && (typeof v !== 'string' || v === '')) return fail(field, v, 'isString', `${field} must be non-empty text`);
+  }
+  if (req.ids !== undefined && (!Array.isArray(req.ids) || req.ids.some((id) => typeof id !== 'string'))) return fail('ids', req.ids, 'isArray', 'ids must be an array of charger ids');
+  if (req.sort !== undefined && !(LIST_SORTS as readonly string[]).includes(req.sort)) return fail('sort', req.sort, 'isIn', `sort must be one of ${LIST_SORTS.join(', ')}`);
+  if (req.cursor !== undefined && typeof req.cursor !== 'string') return fail('cursor', req.cursor, 'isString', 'cursor must be text');
+  return undefined;
 }
 
 const notFound = (chargerId: string): ServiceReply<never> =>

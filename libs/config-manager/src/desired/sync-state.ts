@@ -1,0 +1,62 @@
+/**
+ * Each charger's configuration sync state (in-sync, drift, refused, unknown), kept in `config_sync_state`
+ * after every reconciliation, and told to live dashboards as ConfigurationApplied facts: one per key the run
+ * sent (its ChangeConfiguration outcome), or one for the charger when nothing was sent but its state changed.
+ * The charger list's `drift` filter and the fleet summary count the table in SQL.
+ */
+import { Logger } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { recordFact, type Bus, type ConfigurationAppliedFact, type ConfigurationSyncState } from '#csms/bus';
+import type { ChargerConfigurationView, DesiredService } from './desired.service.js';
+import type { KeyDrift } from './effective.js';
+import type { ReconcileResult } from './reconciler.js';
+
+const REFUSED_OUTCOMES = new Set(['Rejected', 'NotSupported']);
+
+/** The state of a charger from its drift (the same drift GET /chargers/:id/configuration shows). */
+export function syncStateOf(view: Pick<ChargerConfigurationView, 'reported' | 'drift'>): { state: ConfigurationSyncState; driftedKeys: string[] } {
+  const drifted = view.drift.filter((d: KeyDrift) => d.state !== 'in-sync' && d.state !== 'unknown');
+  const driftedKeys = drifted.map((d) => d.key);
+  // Refused: the charger answered Rejected/NotSupported to the value it should hold (effective.ts computeDrift).
+  // A key the charger refused is remembered as `refused` (not resent until something changes).
+  if (drifted.some((d) => d.state === 'refused' || (d.state === 'drifted' && d.lastOutcome !== undefined && REFUSED_OUTCOMES.has(d.lastOutcome) && d.reason?.startsWith('the charger answered')))) {
+    return { state: 'refused', driftedKeys };
+  }
+  if (drifted.length > 0) return { state: 'drift', driftedKeys };
+  if (view.reported === null && view.drift.length > 0) return { state: 'unknown', driftedKeys };
+  return { state: 'in-sync', driftedKeys };
+}
+
+export class SyncStateTracker {
+  constructor(
+    private readonly db: DataSource,
+    private readonly desired: DesiredService,
+    private readonly bus: Bus,
+    private readonly log: Pick<Logger, 'warn'> = new Logger('SyncState'),
+  ) {}
+
+  /** After a reconciliation run: store the state, tell dashboards. Never throws (a run's result stands). */
+  async afterRun(result: ReconcileResult): Promise<void> {
+    try {
+      const view = await this.desired.getCharger(result.chargerId);
+      if (!view.ok) return;
+      const { state, driftedKeys } = syncStateOf(view.data);
+      const before: Array<{ state: string }> = await this.db.query(`SELECT state FROM config_sync_state WHERE charger_id = $1`, [result.chargerId]);
+      await this.db.query(
+        `INSERT INTO config_sync_state (charger_id, state, drifted_keys, updated_at) VALUES ($1, $2, $3::text[], now())
+         ON CONFLICT (charger_id) DO UPDATE SET state = EXCLUDED.state, drifted_keys = EXCLUDED.drifted_keys, updated_at = now()`,
+        [result.chargerId, state, driftedKeys],
+      );
+      const at = new Date().toISOString();
+      const facts: ConfigurationAppliedFact[] = result.sent.map((s) => ({
+        chargerId: result.chargerId, key: s.key, value: s.value, outcome: s.outcome, ...(s.message ? { message: s.message } : {}), state, driftedKeys, at,
+      }));
+      if (facts.length === 0 && before[0]?.state !== state) {
+        facts.push({ chargerId: result.chargerId, key: null, value: null, outcome: state, state, driftedKeys, at });
+      }
+      for (const fact of facts) await recordFact(this.bus, result.chargerId, 'ConfigurationApplied', fact);
+    } catch (err) {
+      this.log.warn(`sync state of ${result.chargerId} not stored: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * The events of GET /api/v1/events, made from what the events stream holds: connection events, the
+ * chargers' stored CALLs and the CSMS's facts. One function per source; docs/api-events.md lists the payloads
+ * (the dashboard's copy of the contract: apps/dashboard/src/domain/api-types.ts LiveEventData).
+ */
+import {
+  parseConnectionSubject,
+  parseEventSubject,
+  parseFactSubject,
+  subjects,
+  type BootFact,
+  type ChargerMessage,
+  type CommandOutcomeFact,
+  type ConfigurationAppliedFact,
+  type ConnectionEvent,
+  type SecurityEventFact,
+  type StreamedMessage,
+  type TransactionStartedFact,
+} from '#csms/bus';
+import type { MeterValuesRequest, SecurityEventNotificationRequest, StatusNotificationRequest, StopTransactionRequest } from '#csms/ocpp';
+
+export const LIVE_EVENT_TYPES = [
+  'charger.connected',
+  'charger.disconnected',
+  'charger.boot',
+  'connector.status',
+  'transaction.started',
+  'transaction.stopped',
+  'power',
+  'configuration',
+  'security',
+  'command',
+] as const;
+export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
+
+export interface LiveEvent {
+  type: LiveEventType;
+  /** The stream sequence (the SSE id). */
+  seq: number;
+  /** Always has chargerId and at (ISO). */
+  data: { chargerId: string; at: string } & Record<string, unknown>;
+}
+
+/** Where each event type comes from, for one charger or (identity undefined) every charger. */
+export function sourceSubjects(type: LiveEventType, identity?: string): string[] {
+  const one = identity !== undefined;
+  switch (type) {
+    case 'charger.connected':
+    case 'charger.disconnected':
+      return [one ? subjects.connection(identity) : subjects.allConnections];
+    case 'charger.boot':
+      return [one ? subjects.fact(identity, 'Boot') : subjects.factsOf('Boot')];
+    case 'connector.status':
+      return [one ? subjects.event(identity, 'StatusNotification') : subjects.eventsOf('StatusNotification')];
+    case 'transaction.started':
+      return [one ? subjects.fact(identity, 'TransactionStarted') : subjects.factsOf('TransactionStarted')];
+    case 'transaction.stopped':
+      return [one ? subjects.event(identity, 'StopTransaction') : subjects.eventsOf('StopTransaction')];
+    case 'power':
+      return [one ? subjects.event(identity, 'MeterValues') : subjects.eventsOf('MeterValues')];
+    case 'configuration':
+      return [one ? subjects.fact(identity, 'ConfigurationApplied') : subjects.factsOf('ConfigurationApplied')];
+    case 'security':
+      return one
+        ? [subjects.event(identity, 'SecurityEventNotification'), subjects.fact(identity, 'SecurityEvent')]
+        : [subjects.eventsOf('SecurityEventNotification'), subjects.factsOf('SecurityEvent')];
+    case 'command':
+      return [one ? subjects.fact(identity, 'CommandOutcome') : subjects.factsOf('CommandOutcome')];
+  }
+}
+
+const orNull = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
+
+/** The live event a stream message makes, or undefined (a message no live event shows). */
+export function toLiveEvent(m: StreamedMessage): LiveEvent | undefined {
+  const conn = parseConnectionSubject(m.subject);
+  if (conn !== undefined && m.subject === subjects.connection(conn)) {
+    const e = m.data as ConnectionEvent;
+    const base = { chargerId: e.chargerId, at: e.at, gatewayId: e.gatewayId, sessionId: e.sessionId };
+    return e.state === 'connected'
+      ? { type: 'charger.connected', seq: m.seq, data: { ...base, remoteAddress: orNull(e.remoteAddress) } }
+      : { type: 'charger.disconnected', seq: m.seq, data: { ...base, code: e.code ?? 1006, reason: e.reason ?? '' } };
+  }
+  const evt = parseEventSubject(m.subject);
+  if (evt) return fromChargerCall(m.seq, evt.action, m.data as ChargerMessage);
+  const fact = parseFactSubject(m.subject);
+  if (fact) return fromFact(m.seq, fact.kind, m.data);
+  return undefined;
+}
+
+function fromChargerCall(seq: number, action: string, msg: ChargerMessage): LiveEvent | undefined {
+  const base = { chargerId: msg.chargerId, at: msg.receivedAt };
+  switch (action) {
+    case 'StatusNotification': {
+      const p = msg.payload as StatusNotificationRequest;
+      return {
+        type: 'connector.status',
+        seq,
+        data: { ...base, connectorId: p.connectorId, status: p.status, errorCode: p.errorCode, info: orNull(p.info), vendorErrorCode: orNull(p.vendorErrorCode), timestamp: orNull(p.timestamp) },
+      };
+    }
+    case 'StopTransaction': {
+      const p = msg.payload as StopTransactionRequest;
+      return { type: 'transaction.stopped', seq, data: { ...base, transactionId: p.transactionId, meterStop: p.meterStop, reason: orNull(p.reason), timestamp: p.timestamp } };
+    }
+    case 'SecurityEventNotification': {
+      const p = msg.payload as SecurityEventNotificationRequest;
+      return { type: 'security', seq, data: { ...base, type: p.type, techInfo: orNull(p.techInfo), timestamp: p.timestamp, source: 'charger' } };
+    }
+    case 'MeterValues':
+      return powerEvent(seq, msg as ChargerMessage<MeterValuesRequest>);
+    default:
+      return undefined;
+  }
+}
+
+const POWER_IMPORT = 'Power.Active.Import';
+const PHASES = new Set(['L1', 'L2', 'L3', 'L1-N', 'L2-N', 'L3-N']);
+
+/**
+ * The latest Power.Active.Import of a MeterValues, in W: the overall value, else the sum of the phase values
+ * (metering's rule for GET /chargers/:id/power, libs/metering powerOf). A MeterValues without power makes no event.
+ */
+function powerEvent(seq: number, msg: ChargerMessage<MeterValuesRequest>): LiveEvent | undefined {
+  const p = msg.payload;
+  const samples = [...p.meterValue].sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
+  for (let i = samples.length - 1; i >= 0; i--) {
+    const power = samples[i].sampledValue.filter((s) => s.measurand === POWER_IMPORT && (s.format ?? 'Raw') === 'Raw' && Number.isFinite(Number(s.value)) && s.value.trim() !== '');
+    if (power.length === 0) continue;
+    const watts = (s: (typeof power)[number]): number => Number(s.value) * (s.unit === 'kW' ? 1000 : 1);
+    const overall = power.find((s) => s.phase === undefined);
+    const phases = power.filter((s) => s.phase !== undefined && PHASES.has(s.phase));
+    const powerW = overall ? watts(overall) : phases.length ? phases.reduce((sum, s) => sum + watts(s), 0) : null;
+    if (powerW === null) continue;
+    // `at` is the sample's time, as GET /chargers/:id/power gives it: the chart's time axis.
+    return { type: 'power', seq, data: { chargerId: msg.chargerId, at: samples[i].timestamp, connectorId: p.connectorId, powerW, transactionId: orNull(p.transactionId), receivedAt: msg.receivedAt } };
+  }
+  return undefined;
+}
+
+function fromFact(seq: number, kind: string, data: unknown): LiveEvent | undefined {
+  switch (kind) {
+    case 'CommandOutcome': {
+      const f = data as CommandOutcomeFact;
+      return {
+        type: 'command',
+        seq,
+        data: { chargerId: f.chargerId, at: f.finishedAt, commandId: f.commandId, action: f.action, status: f.status, origin: f.origin ?? 'unknown', ...(f.error ? { error: f.error } : {}) },
+      };
+    }
+    case 'Boot': {
+      const f = data as BootFact;
+      return { type: 'charger.boot', seq, data: { chargerId: f.chargerId, at: f.at, status: f.status, vendor: f.vendor, model: f.model, firmwareVersion: f.firmwareVersion, serialNumber: f.serialNumber } };
+    }
+    case 'TransactionStarted': {
+      const f = data as TransactionStartedFact;
+      return {
+        type: 'transaction.started',
+        seq,
+        data: { chargerId: f.chargerId, at: f.at, transactionId: f.transactionId, connectorId: f.connectorId, idTag: f.idTag, meterStart: f.meterStart, idTagStatus: f.idTagStatus, timestamp: f.timestamp },
+      };
+    }
+    case 'SecurityEvent': {
+      const f = data as SecurityEventFact;
+      return { type: 'security', seq, data: { chargerId: f.chargerId, at: f.timestamp, type: f.type, techInfo: f.techInfo, timestamp: f.timestamp, source: 'csms', remoteAddress: f.remoteAddress } };
+    }
+    case 'ConfigurationApplied': {
+      const f = data as ConfigurationAppliedFact;
+      return {
+        type: 'configuration',
+        seq,
+        data: { chargerId: f.chargerId, at: f.at, key: f.key ?? '', value: f.value ?? '', outcome: f.outcome, inSync: f.state === 'in-sync', state: f.state, driftedKeys: f.driftedKeys, ...(f.message ? { message: f.message } : {}) },
+      };
+    }
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,64 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { BUS, subjects, type Bus } from '#csms/bus';
+import { callService } from '#csms/http';
+import { CommandWindow } from './command-window.js';
+
+interface RegistryFigures {
+  total: number;
+  connected: number;
+  byModel: Record<string, number>;
+  byFirmware: Record<string, number>;
+  configuration: { inSync: number; drift: number; refused: number; unknown: number };
+}
+interface MeteringFigures {
+  connectorStatus: Record<string, number>;
+  activeTransactions: number;
+  energyTodayWh: number;
+}
+
+/** GET /api/v1/fleet/summary (docs/api-events.md): the shape of FleetSummary in apps/dashboard api-types.ts. */
+export interface FleetSummary {
+  at: string;
+  chargers: { total: number; connected: number; disconnected: number };
+  byModel: Record<string, number>;
+  byFirmware: Record<string, number>;
+  connectorStatus: Record<string, number>;
+  configuration: { inSync: number; drift: number; refused: number; unknown: number };
+  transactions: { active: number; energyTodayWh: number };
+  lastHour: { callErrors: number; securityEvents: number; commands: number };
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The fleet in numbers: each service answers with SQL aggregates over what it owns (the registry: connection,
+ * model, firmware; metering: connector statuses, transactions, energy; auth: security events); command
+ * counts come from this gateway's window on the events stream. The services are asked at once.
+ */
+@ApiTags('fleet')
+@Controller('api/v1/fleet')
+export class FleetSummaryController {
+  constructor(@Inject(BUS) private readonly bus: Bus, @Inject(CommandWindow) private readonly commands: CommandWindow) {}
+
+  @Get('summary')
+  @ApiOperation({ summary: 'Fleet figures: chargers by connection state, model and firmware, connector statuses, transactions, energy today, last hour' })
+  async summary(): Promise<FleetSummary> {
+    const now = Date.now();
+    const [registry, metering, security] = await Promise.all([
+      callService<RegistryFigures>(this.bus, subjects.api('registry', 'fleetFigures'), {}),
+      callService<MeteringFigures>(this.bus, subjects.api('metering', 'fleetFigures'), {}),
+      callService<{ count: number }>(this.bus, subjects.api('auth', 'securityEventCount'), { sinceMs: now - HOUR_MS }),
+    ]);
+    return {
+      at: new Date(now).toISOString(),
+      chargers: { total: registry.total, connected: registry.connected, disconnected: registry.total - registry.connected },
+      byModel: registry.byModel,
+      byFirmware: registry.byFirmware,
+      connectorStatus: metering.connectorStatus,
+      configuration: registry.configuration,
+      transactions: { active: metering.activeTransactions, energyTodayWh: metering.energyTodayWh },
+      lastHour: { ...this.commands.lastHour(now), securityEvents: security.count },
+    };
+  }
+}
