@@ -1,6 +1,10 @@
 import type { Bus } from './bus.js';
 import { errorMessage } from './codec.js';
 import { subjects, type FactKind } from './subjects.js';
+import { Logger } from '@nestjs/common';
+
+// Through the process's logger (LOG_LEVEL, LOG_FORMAT), never straight to the console.
+const log = new Logger('Bus');
 
 /**
  * Records a fact about a charger in the events stream, for live dashboards (GET /api/v1/events) and any
@@ -12,6 +16,6 @@ export async function recordFact(bus: Bus, chargerId: string, kind: FactKind, fa
   try {
     await bus.publishDurable(subjects.fact(chargerId, kind), fact, msgId !== undefined ? { msgId } : {});
   } catch (err) {
-    console.warn(`[bus] ${kind} fact of ${chargerId} not recorded (live dashboards miss it): ${errorMessage(err)}`);
+    log.warn(`${kind} fact of ${chargerId} not recorded (live dashboards miss it): ${errorMessage(err)}`);
   }
 }

@@ -17,6 +17,10 @@ import { subjectMatches } from '../subject-match.js';
 import { DeadLetterFile } from './dead-letter-file.js';
 import { Journal, type StoredMessage } from './journal.js';
 import { InProcessStreamReader } from './stream-reader.js';
+import { Logger } from '@nestjs/common';
+
+// Through the process's logger (LOG_LEVEL, LOG_FORMAT), never straight to the console.
+const log = new Logger('Bus');
 
 export interface DurableStreamOptions {
   journalDir?: string;
@@ -282,9 +286,9 @@ export class DurableStream {
         await this.deadLetters.add({ consumer: consumer.name, subject: stored.subject, seq: stored.seq, data: fromJson<unknown>(stored.json), error, attempts: message.deliveryCount });
         consumer.deadLettered++;
         this.settled(consumer, message.seq);
-        console.error(`[bus] consumer ${consumer.name}: seq ${message.seq} on ${stored.subject} failed ${message.deliveryCount} deliveries (${error}); dead-lettered`);
+        log.error(`consumer ${consumer.name}: seq ${message.seq} on ${stored.subject} failed ${message.deliveryCount} deliveries (${error}); dead-lettered`);
       } catch (err) {
-        console.error(`[bus] consumer ${consumer.name}: could not store the dead letter of seq ${message.seq} (${errorMessage(err)}); redelivering it`);
+        log.error(`consumer ${consumer.name}: could not store the dead letter of seq ${message.seq} (${errorMessage(err)}); redelivering it`);
         outcome.retry.push({ message, error });
       }
     }
@@ -292,8 +296,8 @@ export class DurableStream {
       const now = Date.now();
       for (const { message } of outcome.retry) consumer.retryAt.set(message.seq, now + redeliveryDelayMs(message.deliveryCount));
       const first = outcome.retry[0];
-      console.warn(
-        `[bus] consumer ${consumer.name}: ${outcome.retry.length} of ${batch.length} messages failed (seq ${first.message.seq}: ${first.error}); ` +
+      log.warn(
+        `consumer ${consumer.name}: ${outcome.retry.length} of ${batch.length} messages failed (seq ${first.message.seq}: ${first.error}); ` +
           `redelivery in ${redeliveryDelayMs(first.message.deliveryCount)} ms`,
       );
     }
@@ -369,7 +373,7 @@ export class DurableStream {
     clearTimeout(consumer.floorTimer);
     consumer.floorTimer = undefined;
     await this.journal?.saveCursor(consumer.name, consumer.ackSeq).catch((err: unknown) => {
-      console.warn(`[bus] consumer ${consumer.name}: could not save its ack floor (${errorMessage(err)}); it may rescan after a restart`);
+      log.warn(`consumer ${consumer.name}: could not save its ack floor (${errorMessage(err)}); it may rescan after a restart`);
     });
   }
 
@@ -382,7 +386,7 @@ export class DurableStream {
       try {
         await this.journal.saveCursor(consumer.name, throughSeq);
       } catch (err) {
-        console.warn(`[bus] consumer ${consumer.name}: could not save its ack floor (${errorMessage(err)}); it may see redeliveries after a restart`);
+        log.warn(`consumer ${consumer.name}: could not save its ack floor (${errorMessage(err)}); it may see redeliveries after a restart`);
       }
     }
     await this.prune(false);
@@ -425,7 +429,7 @@ export class DurableStream {
     if (drop > 0) this.messages.splice(0, drop);
     if (this.journal && droppedThrough > 0) {
       await this.journal.deleteSegments(droppedThrough, now - this.maxAgeMs).catch((err: unknown) => {
-        console.warn(`[bus] could not delete journal segments: ${errorMessage(err)}`);
+        log.warn(`could not delete journal segments: ${errorMessage(err)}`);
       });
     }
   }

@@ -27,6 +27,10 @@ import { errorMessage, fromJson, toJson } from '../codec.js';
 import { EVENT_STREAM_SUBJECTS } from '../subjects.js';
 import { assertValidSubject, subjectMatches } from '../subject-match.js';
 import { DurableStream, type DurableStreamOptions } from './durable-stream.js';
+import { Logger } from '@nestjs/common';
+
+// Through the process's logger (LOG_LEVEL, LOG_FORMAT), never straight to the console.
+const log = new Logger('Bus');
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
@@ -219,6 +223,6 @@ export class InProcessBus implements Bus {
     const run = target.reply ?? target.handler;
     Promise.resolve()
       .then(() => run?.(fromJson(json), subject))
-      .catch((err: unknown) => console.warn(`[bus] handler on ${target.filter} failed for ${subject}: ${errorMessage(err)}`));
+      .catch((err: unknown) => log.warn(`handler on ${target.filter} failed for ${subject}: ${errorMessage(err)}`));
   }
 }

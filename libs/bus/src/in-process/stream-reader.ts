@@ -7,6 +7,10 @@ import { errorMessage, fromJson } from '../codec.js';
 import { Signal } from '../signal.js';
 import { subjectMatches } from '../subject-match.js';
 import type { StoredMessage } from './journal.js';
+import { Logger } from '@nestjs/common';
+
+// Through the process's logger (LOG_LEVEL, LOG_FORMAT), never straight to the console.
+const log = new Logger('Bus');
 
 /** What a reader sees of the stream. */
 export interface StoredWindow {
@@ -50,7 +54,7 @@ export class InProcessStreamReader<T> implements StreamReader<T> {
         try {
           data = fromJson<T>(m.json);
         } catch (err) {
-          console.warn(`[bus] stream reader: message ${m.seq} on ${m.subject} is not JSON (${errorMessage(err)}); skipped`);
+          log.warn(`stream reader: message ${m.seq} on ${m.subject} is not JSON (${errorMessage(err)}); skipped`);
           continue;
         }
         yield { subject: m.subject, data, seq: m.seq, pending: remaining + messages.length - 1 - i };

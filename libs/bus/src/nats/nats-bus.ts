@@ -52,6 +52,10 @@ import { DEFAULT_MAX_DELIVERIES } from '../poison-isolation.js';
 import { DEAD_LETTERS_STREAM, DEAD_LETTER_SUBJECTS, EVENTS_STREAM, EVENT_STREAM_SUBJECTS, subjects } from '../subjects.js';
 import { NatsConsumer, REPLAY_FOR_HEADER, type DeadLetterRecord } from './nats-consumer.js';
 import { openNatsStreamReader } from './nats-stream-reader.js';
+import { Logger } from '@nestjs/common';
+
+// Through the process's logger (LOG_LEVEL, LOG_FORMAT), never straight to the console.
+const log = new Logger('Bus');
 
 export interface NatsBusOptions {
   servers: string[] | string;
@@ -109,7 +113,7 @@ export class NatsBus implements Bus {
       const asked = options.streamReplicas ?? 1;
       // a standalone server accepts num_replicas > 1 in an update and then cannot serve the stream: ask a cluster only
       const clustered = nc.info?.cluster !== undefined;
-      if (asked > 1 && !clustered) console.warn(`[bus] ${options.name}: NATS_STREAM_REPLICAS=${asked}, but ${nc.getServer()} is not clustered; the streams keep 1 replica`);
+      if (asked > 1 && !clustered) log.warn(`${options.name}: NATS_STREAM_REPLICAS=${asked}, but ${nc.getServer()} is not clustered; the streams keep 1 replica`);
       const replicas = clustered ? asked : 1;
       await ensureStream(jsm, options.name, {
         name: EVENTS_STREAM,
@@ -128,7 +132,7 @@ export class NatsBus implements Bus {
         allow_direct: true,
         num_replicas: replicas,
       });
-      console.log(`[bus] ${options.name}: connected to NATS ${nc.getServer()} (server ${nc.info?.version ?? '?'}), streams ${EVENTS_STREAM} and ${DEAD_LETTERS_STREAM} ready`);
+      log.log(`${options.name}: connected to NATS ${nc.getServer()} (server ${nc.info?.version ?? '?'}), streams ${EVENTS_STREAM} and ${DEAD_LETTERS_STREAM} ready`);
       return new NatsBus(nc, jetstream(nc), jsm, options.name, Math.max(1, options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES));
     } catch (err) {
       await nc.close();
@@ -142,35 +146,35 @@ export class NatsBus implements Bus {
       switch (s.type) {
         case 'disconnect':
           this.connected = false;
-          console.warn(`[bus] ${this.name}: disconnected from NATS ${s.server}`);
+          log.warn(`${this.name}: disconnected from NATS ${s.server}`);
           break;
         case 'reconnecting':
-          if (!reconnecting) console.warn(`[bus] ${this.name}: reconnecting to NATS`);
+          if (!reconnecting) log.warn(`${this.name}: reconnecting to NATS`);
           reconnecting = true;
           break;
         case 'reconnect':
           this.connected = true;
           reconnecting = false;
-          console.log(`[bus] ${this.name}: reconnected to NATS ${s.server}`);
+          log.log(`${this.name}: reconnected to NATS ${s.server}`);
           this.reconnected.notify();
           for (const c of this.consumers) c.refetch();
           break;
         case 'error':
-          console.warn(`[bus] ${this.name}: NATS error: ${errorMessage(s.error)}`);
+          log.warn(`${this.name}: NATS error: ${errorMessage(s.error)}`);
           break;
         case 'ldm':
-          console.warn(`[bus] ${this.name}: NATS server ${s.server} entering lame duck mode`);
+          log.warn(`${this.name}: NATS server ${s.server} entering lame duck mode`);
           break;
         case 'staleConnection':
-          console.warn(`[bus] ${this.name}: NATS connection stale`);
+          log.warn(`${this.name}: NATS connection stale`);
           break;
         case 'slowConsumer':
-          console.warn(`[bus] ${this.name}: slow consumer on ${s.sub.getSubject()} (${s.pending} pending)`);
+          log.warn(`${this.name}: slow consumer on ${s.sub.getSubject()} (${s.pending} pending)`);
           break;
         case 'close':
           this.connected = false;
           this.reconnected.notify();
-          console.log(`[bus] ${this.name}: NATS connection closed`);
+          log.log(`${this.name}: NATS connection closed`);
           break;
         default:
           break;
@@ -197,7 +201,7 @@ export class NatsBus implements Bus {
     const sub = this.nc.subscribe(subject, {
       queue: options.queue,
       callback: (err, msg) => {
-        if (err) return void console.warn(`[bus] ${this.name}: subscription ${subject} failed: ${errorMessage(err)}`);
+        if (err) return void log.warn(`${this.name}: subscription ${subject} failed: ${errorMessage(err)}`);
         void this.answer(msg, handler as RequestHandler<unknown, unknown>);
       },
     });
@@ -225,10 +229,10 @@ export class NatsBus implements Bus {
   async subscribe<T>(subject: string, handler: MessageHandler<T>): Promise<Subscription> {
     const sub = this.nc.subscribe(subject, {
       callback: (err, msg) => {
-        if (err) return void console.warn(`[bus] ${this.name}: subscription ${subject} failed: ${errorMessage(err)}`);
+        if (err) return void log.warn(`${this.name}: subscription ${subject} failed: ${errorMessage(err)}`);
         Promise.resolve()
           .then(() => handler(decode<T>(msg.data), msg.subject))
-          .catch((e: unknown) => console.warn(`[bus] handler on ${subject} failed for ${msg.subject}: ${errorMessage(e)}`));
+          .catch((e: unknown) => log.warn(`handler on ${subject} failed for ${msg.subject}: ${errorMessage(e)}`));
       },
     });
     return this.track(sub);
@@ -390,17 +394,17 @@ async function ensureStream(jsm: JetStreamManager, who: string, config: Partial<
   const wanted = { ...rest, num_replicas: Math.max(existing, config.num_replicas) };
   // every pod start used to update the stream; an update while a stream changes replicas times out
   const same = (Object.keys(wanted) as Array<keyof typeof wanted>).every((k) => JSON.stringify(current[k]) === JSON.stringify(wanted[k]));
-  if (existing > config.num_replicas) console.log(`[bus] ${who}: stream ${name} keeps its ${existing} replicas (NATS_STREAM_REPLICAS=${config.num_replicas} never lowers them)`);
+  if (existing > config.num_replicas) log.log(`${who}: stream ${name} keeps its ${existing} replicas (NATS_STREAM_REPLICAS=${config.num_replicas} never lowers them)`);
   if (same) return;
   if (existing >= config.num_replicas) {
     await jsm.streams.update(name, wanted);
     return;
   }
-  console.warn(`[bus] ${who}: stream ${name} has ${existing} replica(s), fewer than NATS_STREAM_REPLICAS=${config.num_replicas}; raising it`);
+  log.warn(`${who}: stream ${name} has ${existing} replica(s), fewer than NATS_STREAM_REPLICAS=${config.num_replicas}; raising it`);
   try {
     await jsm.streams.update(name, wanted);
   } catch (err) {
-    console.warn(`[bus] ${who}: stream ${name} stays at ${existing} replica(s): the cluster refused ${config.num_replicas} (${errorMessage(err)})`);
+    log.warn(`${who}: stream ${name} stays at ${existing} replica(s): the cluster refused ${config.num_replicas} (${errorMessage(err)})`);
     const unchangedReplicas = { ...rest, num_replicas: existing };
     if (!(Object.keys(unchangedReplicas) as Array<keyof typeof unchangedReplicas>).every((k) => JSON.stringify(current[k]) === JSON.stringify(unchangedReplicas[k]))) {
       await jsm.streams.update(name, unchangedReplicas);

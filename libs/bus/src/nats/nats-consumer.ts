@@ -24,6 +24,10 @@ import { BatchIsolator, CONSUMER_STALL_MS, withinAckWait } from '../poison-isola
 import { Signal, delay, redeliveryDelayMs } from '../signal.js';
 import { EVENTS_STREAM } from '../subjects.js';
 import { subjectMatches } from '../subject-match.js';
+import { Logger } from '@nestjs/common';
+
+// Through the process's logger (LOG_LEVEL, LOG_FORMAT), never straight to the console.
+const log = new Logger('Bus');
 
 export interface ConsumerHost {
   js: JetStreamClient;
@@ -118,7 +122,7 @@ export class NatsConsumer {
     } catch (err) {
       // a refused config is the caller's bug; anything else (NATS restarting) is retried by the puller
       if (err instanceof JetStreamApiError) throw err;
-      console.warn(`[bus] consumer ${this.spec.durable}: not created yet (${errorMessage(err)}); retrying in the background`);
+      log.warn(`consumer ${this.spec.durable}: not created yet (${errorMessage(err)}); retrying in the background`);
       ensured = false;
     }
     this.puller = this.pull(ensured ? 0 : 1);
@@ -163,7 +167,7 @@ export class NatsConsumer {
         JSON.stringify(c.filter_subjects ?? []) === JSON.stringify(updatable.filter_subjects ?? []);
       if (!same) {
         await jsm.consumers.update(EVENTS_STREAM, this.spec.durable, updatable).catch((err: unknown) => {
-          console.warn(`[bus] consumer ${this.spec.durable}: could not update its config (${errorMessage(err)}); using the existing one`);
+          log.warn(`consumer ${this.spec.durable}: could not update its config (${errorMessage(err)}); using the existing one`);
         });
       }
     } catch (err) {
@@ -199,13 +203,13 @@ export class NatsConsumer {
             this.arrived.notify();
           }
           this.current = undefined;
-          if (failures > 0) console.log(`[bus] consumer ${this.spec.durable}: fetching again`);
+          if (failures > 0) log.log(`consumer ${this.spec.durable}: fetching again`);
           failures = 0;
         }
       } catch (err) {
         this.current = undefined;
         if (this.stopped) break;
-        if (failures === 0 && !this.stopped) console.warn(`[bus] consumer ${this.spec.durable}: fetch failed (${errorMessage(err)}); retrying`);
+        if (failures === 0 && !this.stopped) log.warn(`consumer ${this.spec.durable}: fetch failed (${errorMessage(err)}); retrying`);
         failures++;
         await this.stopping.wait(Math.min(250 * 2 ** Math.min(failures, 5), 5_000));
       }
@@ -272,8 +276,8 @@ export class NatsConsumer {
     if (outcome.retry.length > 0) {
       const first = outcome.retry[0];
       const backOff = redeliveryDelayMs(first.message.deliveryCount);
-      console.warn(
-        `[bus] consumer ${this.spec.durable}: ${outcome.retry.length} of ${batch.length} messages failed (seq ${first.message.seq}: ${first.error}); redelivery in ${backOff} ms`,
+      log.warn(
+        `consumer ${this.spec.durable}: ${outcome.retry.length} of ${batch.length} messages failed (seq ${first.message.seq}: ${first.error}); redelivery in ${backOff} ms`,
       );
       for (const { message } of outcome.retry) mine.get(message.seq)?.nak(redeliveryDelayMs(message.deliveryCount));
     }
@@ -292,7 +296,7 @@ export class NatsConsumer {
         deadLetteredAt: new Date().toISOString(),
       });
     } catch (err) {
-      console.error(`[bus] consumer ${this.spec.durable}: could not store the dead letter of seq ${m.seq} (${errorMessage(err)}); redelivering it`);
+      log.error(`consumer ${this.spec.durable}: could not store the dead letter of seq ${m.seq} (${errorMessage(err)}); redelivering it`);
       m.nak(redeliveryDelayMs(m.info.deliveryCount));
       return;
     }
@@ -300,6 +304,6 @@ export class NatsConsumer {
     this.deadLettered++;
     this.lastProgressAt = Date.now();
     this.isolator.forget(m.seq);
-    console.error(`[bus] consumer ${this.spec.durable}: seq ${m.seq} on ${m.subject} failed ${m.info.deliveryCount} deliveries (${error}); dead-lettered`);
+    log.error(`consumer ${this.spec.durable}: seq ${m.seq} on ${m.subject} failed ${m.info.deliveryCount} deliveries (${error}); dead-lettered`);
   }
 }

@@ -8,6 +8,10 @@ import type { StreamReadSpec, StreamReader, StreamedMessage } from '../bus.js';
 import { decode, errorMessage } from '../codec.js';
 import { EVENTS_STREAM } from '../subjects.js';
 import { subjectMatches } from '../subject-match.js';
+import { Logger } from '@nestjs/common';
+
+// Through the process's logger (LOG_LEVEL, LOG_FORMAT), never straight to the console.
+const log = new Logger('Bus');
 
 /** Messages pulled ahead of the reader: enough to keep a fast reader busy, small enough to be no queue. */
 const READ_AHEAD = 64;
@@ -45,7 +49,7 @@ export async function openNatsStreamReader<T>(host: StreamReaderHost, spec: Stre
       try {
         data = decode<T>(m.data);
       } catch (err) {
-        console.warn(`[bus] stream reader: message ${m.seq} on ${m.subject} is not JSON (${errorMessage(err)}); skipped`);
+        log.warn(`stream reader: message ${m.seq} on ${m.subject} is not JSON (${errorMessage(err)}); skipped`);
         continue;
       }
       yield { subject: m.subject, data, seq: m.seq, pending: m.info.pending };

@@ -74,6 +74,8 @@ export class ChargerSession {
   }
 
   start(): void {
+    // The lifecycle an operator follows per charger: connect, boot, transactions, commands, disconnect.
+    this.log.log(`${this.chargerId} connected`, { event: 'connected', chargerId: this.chargerId, remoteAddress: this.remoteAddress, sessionId: this.sessionId });
     this.ws.on('message', (data: RawData, isBinary: boolean) => this.onMessage(data, isBinary));
     this.ws.on('pong', () => this.markAlive());
     this.ws.on('close', (code: number, reason: Buffer) => this.onClosed(code, reason.toString()));
@@ -114,7 +116,15 @@ export class ChargerSession {
     const execution: CommandExecution = { reply: { status: 'not-connected' } };
     execution.reply = await this.callCharger(request, () => (execution.sentAt = new Date()));
     gatewayMetrics.commandLatency.observe({ action: request.action, outcome: execution.reply.status }, Number(process.hrtime.bigint() - started) / 1e9);
-    this.log.debug(`${this.chargerId}: ${request.action} from ${request.requestedBy ?? request.origin ?? 'unknown'}: ${execution.reply.status}`);
+    this.log.log(`${this.chargerId} ${request.action}: ${execution.reply.status}`, {
+      event: 'command',
+      chargerId: this.chargerId,
+      action: request.action,
+      outcome: execution.reply.status,
+      latencyMs: Math.round(Number(process.hrtime.bigint() - started) / 1e6),
+      requestedBy: request.requestedBy ?? request.origin ?? 'unknown',
+      ...(request.commandId ? { commandId: request.commandId } : {}),
+    });
     return execution;
   }
 
@@ -197,6 +207,7 @@ export class ChargerSession {
         if ('result' in outcome) {
           if (action === 'BootNotification') this.bootStatus = outcome.result.status as ChargerSession['bootStatus'];
           this.send(serializeResult(messageId, outcome.result), 'result', action);
+          this.logLifecycle(action, payload, outcome.result);
         } else {
           this.sendError(messageId, outcome.error.code, outcome.error.description, outcome.error.details ?? {});
           // The charger's own mistake (not ours: InternalError) counts toward the limit.
@@ -256,9 +267,26 @@ export class ChargerSession {
     }
   }
 
+  /** Boot and transaction start/stop at info, with the fields an operator searches by. */
+  private logLifecycle(action: string, payload: unknown, result: Record<string, unknown>): void {
+    const p = asRecord(payload);
+    if (action === 'BootNotification') {
+      this.log.log(`${this.chargerId} boot ${String(result.status)}`, { event: 'boot', chargerId: this.chargerId, status: result.status, vendor: p.chargePointVendor, model: p.chargePointModel, firmware: p.firmwareVersion });
+    } else if (action === 'StartTransaction') {
+      this.log.log(`${this.chargerId} transaction ${String(result.transactionId)} started`, {
+        event: 'transaction-started', chargerId: this.chargerId, transactionId: result.transactionId, connectorId: p.connectorId, meterStart: p.meterStart, idTagStatus: asRecord(result.idTagInfo).status,
+      });
+    } else if (action === 'StopTransaction') {
+      this.log.log(`${this.chargerId} transaction ${String(p.transactionId)} stopped`, { event: 'transaction-stopped', chargerId: this.chargerId, transactionId: p.transactionId, meterStop: p.meterStop, reason: p.reason });
+    }
+  }
+
   private onClosed(code: number, reason: string): void {
     if (this.closed) return;
     this.closed = true;
+    this.log.log(`${this.chargerId} disconnected (${code})`, {
+      event: 'disconnected', chargerId: this.chargerId, sessionId: this.sessionId, closeCode: code, reason, durationS: Math.round((Date.now() - this.connectedAt.getTime()) / 1000),
+    });
     clearInterval(this.livenessTimer);
     this.rpc.close('socket closed');
     this.warnings.flush();
