@@ -128,6 +128,25 @@ export interface BootFact {
   serialNumber: string | null;
   /** When the CSMS decided (ISO). */
   at: string;
+  /** The Reset this boot follows, when one was sent and not answered (socket closed) or Accepted. */
+  afterReset?: ResetLink;
+}
+
+/**
+ * A Reset the charger may be carrying out (`api.registry.noteReset`, from the gateway that sent it): its
+ * next BootNotification is linked to it, so an operator learns what became of a Reset whose answer was lost.
+ */
+export interface ResetLink {
+  commandId: string;
+  type: 'Hard' | 'Soft';
+  /** `connection-lost`: sent, socket closed before an answer (a Hard Reset does that); `accepted`: answered Accepted. */
+  outcome: 'connection-lost' | 'accepted';
+  /** When the CALL was sent (ISO). */
+  sentAt: string;
+}
+
+export interface ResetSentNote extends ResetLink {
+  chargerId: string;
 }
 
 /** A transaction metering opened, with the idTag decision it answered (`subjects.fact(cp, 'TransactionStarted')`). */

@@ -1,3 +1,4 @@
 export { openDataSource, databaseAnswers, describeDatabase, type PersistenceOptions } from './data-source.js';
 export { Batcher, keyedBatcher, roundsOfDistinct, type BatcherOptions } from './batcher.js';
 export { PersistenceModule, DATA_SOURCE } from './persistence.module.js';
+export { returnedRows } from './returned-rows.js';

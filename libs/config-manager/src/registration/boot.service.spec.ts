@@ -6,6 +6,7 @@ import { openTestDatabase, type TestDatabase } from '../test-support/database.js
 import { BootService } from './boot.service.js';
 import type { RegistrationLookup, RegistrationOutcome, RegistrationState } from './registration-lookup.js';
 import { RegistrationController } from './registration.controller.js';
+import { ResetLinks } from './reset-links.js';
 
 const INTERVALS = { heartbeatIntervalS: 900, pendingIntervalS: 30 };
 const NOW = new Date('2025-11-25T10:00:00.000Z');
@@ -173,6 +174,19 @@ describe('BootService', () => {
     expect(models.filter((m) => m.startsWith('ZPG000022'))).toEqual(['ZPG000022:zaptec-pro', 'ZPG000022:zaptec-pro']);
   });
 
+  it('links the boot after a Reset whose answer was lost to that Reset, once, and only within the window', async () => {
+    const links = new ResetLinks(t.db);
+    const sentAt = new Date(NOW.getTime() - 30_000).toISOString();
+    await links.note({ chargerId: 'RESET-1', commandId: 'cmd-old', type: 'Soft', outcome: 'accepted', sentAt: new Date(NOW.getTime() - 60_000).toISOString() });
+    await links.note({ chargerId: 'RESET-1', commandId: 'cmd-1', type: 'Hard', outcome: 'connection-lost', sentAt });
+    // A note that arrives late for an older Reset does not replace the newer one.
+    await links.note({ chargerId: 'RESET-1', commandId: 'cmd-older', type: 'Soft', outcome: 'accepted', sentAt: new Date(NOW.getTime() - 90_000).toISOString() });
+    expect(await links.take('RESET-1', NOW)).toEqual({ commandId: 'cmd-1', type: 'Hard', outcome: 'connection-lost', sentAt });
+    expect(await links.take('RESET-1', NOW)).toBeUndefined();
+    await links.note({ chargerId: 'RESET-2', commandId: 'cmd-2', type: 'Hard', outcome: 'connection-lost', sentAt: new Date(NOW.getTime() - 2 * 3600_000).toISOString() });
+    expect(await links.take('RESET-2', NOW)).toBeUndefined();
+  });
+
   it('tells boot listeners the effective model and status', async () => {
     const s = service();
     const seen = new Promise<string>((resolve) => s.onBooted((b) => resolve(`${b.chargerId}:${b.model}:${b.status}`)));
@@ -183,7 +197,7 @@ describe('BootService', () => {
 
 describe('RegistrationController', () => {
   it('answers every DataTransfer UnknownVendorId: we implement no vendor extension', async () => {
-    const controller = new RegistrationController({} as BootService, new InProcessBus());
+    const controller = new RegistrationController({} as BootService, new InProcessBus(), {} as ResetLinks);
     const reply = await controller.dataTransfer({
       chargerId: 'ZAP000001', messageId: 'd1', action: 'DataTransfer', payload: { vendorId: 'Zaptec', messageId: 'x', data: '{}' },
       receivedAt: NOW.toISOString(), gatewayId: 'gw-1',

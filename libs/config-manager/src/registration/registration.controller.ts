@@ -1,15 +1,28 @@
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { BUS, recordFact, subjects, type BootFact, type Bus, type ChargerMessage, type ChargerReply } from '#csms/bus';
+import { BUS, recordFact, subjects, type BootFact, type Bus, type ChargerMessage, type ChargerReply, type ResetLink, type ResetSentNote } from '#csms/bus';
+import { ok, type ServiceReply } from '#csms/http';
 import type { BootNotificationRequest, BootNotificationResponse, DataTransferRequest, DataTransferResponse } from '#csms/ocpp';
 import { BootService } from './boot.service.js';
+import { ResetLinks } from './reset-links.js';
 
 /** Charger CALLs owned by config-manager (REQUEST_ACTIONS in #csms/bus). */
 @Controller()
 export class RegistrationController {
   private readonly log = new Logger('RegistrationController');
 
-  constructor(@Inject(BootService) private readonly boots: BootService, @Inject(BUS) private readonly bus: Bus) {}
+  constructor(
+    @Inject(BootService) private readonly boots: BootService,
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(ResetLinks) private readonly resets: ResetLinks,
+  ) {}
+
+  /** A Reset sent and not answered (or Accepted): the charger's next boot is linked to it. */
+  @MessagePattern(subjects.api('registry', 'noteReset'), { queue: 'config-manager' })
+  async noteReset(@Payload() note: ResetSentNote): Promise<ServiceReply<{ noted: true }>> {
+    await this.resets.note(note);
+    return ok({ noted: true });
+  }
 
   @MessagePattern(subjects.request('BootNotification'), { queue: 'config-manager' })
   async bootNotification(@Payload() msg: ChargerMessage<BootNotificationRequest>): Promise<ChargerReply<BootNotificationResponse>> {
@@ -23,9 +36,15 @@ export class RegistrationController {
     }
     // Before the answer: the charger's next CALLs (StatusNotification) then follow it in the stream.
     const p = msg.payload;
+    const afterReset = await this.resets.take(msg.chargerId, new Date(msg.receivedAt)).catch((err: unknown): ResetLink | undefined => {
+      this.log.warn(`reset link of ${msg.chargerId}'s boot not read: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    });
+    if (afterReset) this.log.log(`${msg.chargerId} booted after Reset ${afterReset.type} ${afterReset.commandId} (${afterReset.outcome})`, { event: 'boot-after-reset', chargerId: msg.chargerId, ...afterReset });
     const fact: BootFact = {
       chargerId: msg.chargerId, status: result.status, vendor: p.chargePointVendor, model: p.chargePointModel,
       firmwareVersion: p.firmwareVersion ?? null, serialNumber: p.chargePointSerialNumber ?? null, at: new Date().toISOString(),
+      ...(afterReset ? { afterReset } : {}),
     };
     await recordFact(this.bus, msg.chargerId, 'Boot', fact, `${msg.chargerId}:${msg.messageId}:Boot`);
     return { result };

@@ -7,6 +7,7 @@ import { NeverBootedSweeper } from '../registry/never-booted.js';
 import { BootService } from './boot.service.js';
 import { busRegistrationLookup } from './registration-lookup.js';
 import { RegistrationController } from './registration.controller.js';
+import { ResetLinks } from './reset-links.js';
 
 /** BootNotification and DataTransfer. Exports BootService so other parts can `onBooted(...)`. */
 @Module({})
@@ -19,6 +20,7 @@ export class RegistrationModule {
         { provide: CONFIG_MANAGER_OPTIONS, useValue: options },
         // Here because these options are: the rows it removes are the registry's (never-booted.ts).
         NeverBootedSweeper,
+        { provide: ResetLinks, inject: [DATA_SOURCE], useFactory: (db: DataSource) => new ResetLinks(db) },
         {
           provide: BootService,
           inject: [DATA_SOURCE, CONFIG_MANAGER_OPTIONS, { token: BUS, optional: true }],

@@ -1,3 +1,4 @@
+import { returnedRows } from '#csms/persistence';
 import type { DataSource } from 'typeorm';
 import { MAX_OFFSET, ok, refuse, type ServiceReply } from '#csms/http';
 import { CHARGER_MODELS, detectChargerModel, isChargerModel, type ChargerModel } from './charger-model.js';
@@ -184,6 +185,5 @@ const notFound = (chargerId: string): ServiceReply<never> =>
 
 /** UPDATE ... RETURNING comes back as [rows, count] through TypeORM's postgres drivers, plain rows otherwise. */
 function firstRow(result: unknown): ChargerRow {
-  const rows = Array.isArray(result) && Array.isArray(result[0]) ? (result[0] as ChargerRow[]) : (result as ChargerRow[]);
-  return rows[0];
+  return returnedRows<ChargerRow>(result)[0];
 }

@@ -3,11 +3,12 @@ import { Body, Controller, HttpCode, HttpException, HttpStatus, Inject, Param, P
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { BUS, sendCommand, type Bus } from '#csms/bus';
 import { CurrentCaller, auditActor, type ApiCaller } from '#csms/http';
-import { CSMS_INITIATED_ACTIONS, isOcppAction, validatePayload, type ChangeConfigurationRequest, type ChangeConfigurationResponse } from '#csms/ocpp';
+import { CSMS_INITIATED_ACTIONS, isOcppAction, validatePayload, type ChangeConfigurationRequest, type ChangeConfigurationResponse, type ResetRequest } from '#csms/ocpp';
 import { canonicalIdentity } from '#csms/zaptec-profile';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway-options.js';
 import { checkCapability } from './capability-check.js';
 import { keepAcceptedChange, type DesiredAfterCommand } from './command-configuration.js';
+import { noteResetForBoot } from './command-reset.js';
 
 const csmsActions = new Set<string>(CSMS_INITIATED_ACTIONS);
 
@@ -57,7 +58,9 @@ export class CommandsController {
     // The whole wait is the caller's timeoutMs: the deadline goes with the command, so a command still
     // queued behind an unanswered CALL when we answer 504 is dropped, never sent (issue 14 §4).
     const commandId = randomUUID();
+    const sending = new Date();
     const reply = await sendCommand(this.bus, chargerId, { commandId, action, payload: payload ?? {}, timeoutMs, deadline: Date.now() + timeoutMs, origin: 'api', requestedBy: caller?.name });
+    const bootLinked = action === 'Reset' ? await noteResetForBoot(this.bus, chargerId, commandId, payload as ResetRequest, reply, sending) : false;
     switch (reply.status) {
       case 'ok': {
         // Issue 16: an accepted ChangeConfiguration becomes the charger's desired value, so reconciliation keeps it.
@@ -72,7 +75,14 @@ export class CommandsController {
         // Not 404: the CALL went out, so the charger may have carried it out (a Hard Reset closes the socket
         // before answering). 424 is used for nothing else here, so a caller can tell it from every other outcome.
         throw new HttpException(
-          { error: 'connection_lost', outcome: 'unknown', message: `${action} was sent to charger ${chargerId}, then the connection closed before an answer; the outcome is unknown` },
+          {
+            error: 'connection_lost',
+            outcome: 'unknown',
+            commandId,
+            message: `${action} was sent to charger ${chargerId}, then the connection closed before an answer; the outcome is unknown`,
+            // A Reset's outcome shows later: the charger's next BootNotification carries this command id.
+            ...(bootLinked ? { nextBoot: `the charger's next BootNotification will be linked to this command (charger.boot event, afterReset.commandId ${commandId})` } : {}),
+          },
           HttpStatus.FAILED_DEPENDENCY,
         );
       case 'timeout':

@@ -150,7 +150,11 @@ function fromFact(seq: number, kind: string, data: unknown): LiveEvent | undefin
     }
     case 'Boot': {
       const f = data as BootFact;
-      return { type: 'charger.boot', seq, data: { chargerId: f.chargerId, at: f.at, status: f.status, vendor: f.vendor, model: f.model, firmwareVersion: f.firmwareVersion, serialNumber: f.serialNumber } };
+      return {
+        type: 'charger.boot',
+        seq,
+        data: { chargerId: f.chargerId, at: f.at, status: f.status, vendor: f.vendor, model: f.model, firmwareVersion: f.firmwareVersion, serialNumber: f.serialNumber, ...(f.afterReset ? { afterReset: f.afterReset } : {}) },
+      };
     }
     case 'TransactionStarted': {
       const f = data as TransactionStartedFact;

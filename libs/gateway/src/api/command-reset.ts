@@ -1,0 +1,26 @@
+import { Logger } from '@nestjs/common';
+import { subjects, type Bus, type CommandReply, type ResetSentNote } from '#csms/bus';
+import type { ResetRequest, ResetResponse } from '#csms/ocpp';
+
+const log = new Logger('CommandReset');
+const CONFIG_MANAGER_TIMEOUT_MS = 3_000;
+
+/**
+ * Issue 16: a Reset the charger may be carrying out (Hard Reset closes the socket before answering, or the
+ * charger answered Accepted) is noted with config-manager before the caller is answered, so the charger's
+ * next BootNotification, whichever gateway and replica it reaches, is linked to this command (its Boot fact
+ * and `charger.boot` event carry `afterReset`). Returns whether the link is in place; a config-manager that
+ * does not answer costs the link, never the caller's answer.
+ */
+export async function noteResetForBoot(bus: Bus, chargerId: string, commandId: string, payload: ResetRequest, reply: CommandReply, sentNoEarlierThan: Date): Promise<boolean> {
+  const outcome = reply.status === 'connection-lost' ? 'connection-lost' : reply.status === 'ok' && (reply.result as ResetResponse).status === 'Accepted' ? 'accepted' : undefined;
+  if (!outcome) return false;
+  const note: ResetSentNote = { chargerId, commandId, type: payload.type, outcome, sentAt: sentNoEarlierThan.toISOString() };
+  try {
+    await bus.request(subjects.api('registry', 'noteReset'), note, { timeoutMs: CONFIG_MANAGER_TIMEOUT_MS });
+    return true;
+  } catch (err) {
+    log.warn(`${chargerId}: Reset ${commandId} not noted for its next boot (${(err as Error).message})`);
+    return false;
+  }
+}
