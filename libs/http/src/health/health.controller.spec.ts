@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import { toApiError } from '../errors/api-error.js';
 import { HealthController } from './health.controller.js';
 import type { ReadinessCheck } from './readiness.js';
 
@@ -36,9 +37,13 @@ describe('GET /health/ready', () => {
     expect(err).toBeInstanceOf(HttpException);
     expect((err as HttpException).getStatus()).toBe(503);
     expect((err as HttpException).getResponse()).toEqual({
+      error: 'not_ready',
+      message: 'not ready: consumers (consumer metering-status stalled: 12 pending, nothing processed for 2 min); auth (auth service does not answer)',
       status: 'not-ready',
       checks: { bus: true, consumers: false, deadLetters: false, auth: false },
       reasons: { consumers: 'consumer metering-status stalled: 12 pending, nothing processed for 2 min', deadLetters: '1 dead letter(s)', auth: 'auth service does not answer' },
     });
+    // The API's exception filter passes it through unchanged (the error shape, plus the checks and reasons).
+    expect(toApiError(err).body).toEqual((err as HttpException).getResponse());
   });
 });

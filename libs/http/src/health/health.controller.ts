@@ -33,6 +33,12 @@ export class HealthController {
     readinessGauge.set(ready ? 1 : 0);
     const withReasons = Object.keys(reasons).length > 0 ? { reasons } : {};
     if (ready) return { status: 'ready', checks, ...(failed.length > 0 ? { degraded: failed.map((c) => c.name), ...withReasons } : {}) };
-    throw new HttpException({ status: 'not-ready', checks, ...withReasons }, HttpStatus.SERVICE_UNAVAILABLE);
+    // In the API's one error shape (error, message) so the exception filter passes it through as it is,
+    // with the checks and reasons the operator reads.
+    const failing = failed.filter((c) => !c.degradesOnly).map((c) => c.name);
+    throw new HttpException(
+      { error: 'not_ready', message: `not ready: ${failing.map((n) => (reasons[n] ? `${n} (${reasons[n]})` : n)).join('; ')}`, status: 'not-ready', checks, ...withReasons },
+      HttpStatus.SERVICE_UNAVAILABLE,
+    );
   }
 }
