@@ -33,7 +33,9 @@ describeInfra('live events and fleet queries with two gateways on NATS JetStream
 
   test('gateway A streams the events of a charger on gateway B; resuming on B gets exactly the missed ones', async () => {
     const [gwA, gwB] = stack.gateways;
-    const onA = await openSse(`${gwA.apiUrl}/api/v1/events?chargerId=ZAPINFRA1`);
+    // The stack runs with API_AUTH=token, as production does.
+    const auth = { Authorization: `Bearer ${stack.env.API_ADMIN_TOKEN}` };
+    const onA = await openSse(`${gwA.apiUrl}/api/v1/events?chargerId=ZAPINFRA1`, auth);
     streams.push(onA);
     expect(onA.status).toBe(200);
     client = rpcCharger(`${gwB.ocppUrl}/ocpp`, 'ZAPINFRA1', { GetConfiguration: () => ({ configurationKey: [], unknownKey: [] }) }, () => ({ status: 'NotSupported' }));
@@ -47,7 +49,7 @@ describeInfra('live events and fleet queries with two gateways on NATS JetStream
 
     await client.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Preparing', timestamp: now() });
     await client.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging', timestamp: now() });
-    const onB = await openSse(`${gwB.apiUrl}/api/v1/events?chargerId=ZAPINFRA1&types=connector.status`, { 'Last-Event-ID': String(seen.id) });
+    const onB = await openSse(`${gwB.apiUrl}/api/v1/events?chargerId=ZAPINFRA1&types=connector.status`, { ...auth, 'Last-Event-ID': String(seen.id) });
     streams.push(onB);
     await onB.next((e) => e.data.status === 'Charging', 0, 30_000);
     expect(onB.events.map(label)).toEqual(['connector.status:Preparing', 'connector.status:Charging']);
