@@ -32,7 +32,11 @@ const FORBIDDEN: Array<{ rule: string; pattern: RegExp }> = [
 ];
 
 /** Repository paths as comments write them: from the root (`docs/x.md`) or relative (`../support/x.ts`). */
-const PATH_REF = /(?<![\w./-])((?:\.\.?\/)+[\w.-][\w./-]*[\w-]|(?:docs|libs|apps|tools|test|bench|k8s|docker)\/[\w.-][\w./-]*[\w-])(#[\w-]+)?/g;
+const ROOT_DIRS = '(?:docs|libs|apps|tools|test|bench|k8s|docker)';
+const PATH_REF = new RegExp(
+  `(?<![\\w./-])((?:\\.\\.?/)+[\\w.-][\\w./-]*[\\w-]|${ROOT_DIRS}/[\\w.-][\\w./-]*[\\w-])(#[\\w-]+)?`,
+  'g',
+);
 
 function walk(dir: string, keep: (file: string) => boolean): string[] {
   const out: string[] = [];
@@ -162,7 +166,9 @@ function markdownProblems(): string[] {
         const hash = link.indexOf('#');
         const target = hash < 0 ? link : link.slice(0, hash);
         const anchor = hash < 0 ? undefined : link.slice(hash);
-        const why = unresolved(file, target === '' ? `./${file.split('/').pop()}` : target.startsWith('.') || target.startsWith('/') ? target : `./${target}`, anchor);
+        // Relative to this Markdown file; `#heading` alone is a heading of this file.
+        const relativeTarget = target === '' ? `./${file.split('/').pop() ?? ''}` : target.startsWith('.') ? target : `./${target}`;
+        const why = unresolved(file, relativeTarget, anchor);
         if (why) problems.push(`${rel}:${i + 1}: link ${link}: ${why}`);
       }
     });

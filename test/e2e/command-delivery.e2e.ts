@@ -1,5 +1,6 @@
 /**
- * docs/reference/design-decisions.md#commands, docs/reference/design-decisions.md#every-bad-frame-counts and the smaller points on the all-in-one: each API command reaches the charger
+ * docs/reference/design-decisions.md#commands, docs/reference/design-decisions.md#every-bad-frame-counts and the
+ * smaller points on the all-in-one: each API command reaches the charger
  * exactly once whatever overlapping sockets came and went before; a command queued behind an unanswered
  * CALL is never sent after its caller got 504; a CALL sent and then lost with the socket is 424 "outcome
  * unknown", not 404; every bad frame counts toward the limit, with rate-limited warnings; idle API

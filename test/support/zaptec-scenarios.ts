@@ -89,7 +89,8 @@ async function acceptedTag(env: Endpoints, idTag: string): Promise<void> {
 }
 
 /**
- * (a) docs/reference/design-decisions.md#boot-provisioning: a Go booting with 86400 / 0 is brought to its model's interval and sampling right after boot
+ * (a) docs/reference/design-decisions.md#boot-provisioning: a Go booting with 86400 / 0 is brought to its model's
+ * interval and sampling right after boot
  * (docs/reference/design-decisions.md#boot-provisioning: the billing defaults live at the Zaptec models' level, not the fleet's).
  */
 export async function bootProvisioning(env: Endpoints, identity: string): Promise<void> {
@@ -159,7 +160,10 @@ export async function freeChargingSession(env: Endpoints, identity: string, free
   expect(listed.body.items.map((t: { id: number }) => t.id)).toEqual([started.transactionId]);
 }
 
-/** (c) docs/reference/design-decisions.md#driver-authorization: an unknown FreeChargingIdTag starts a transaction only on a charger whose FreeCharging is on. */
+/**
+ * (c) docs/reference/design-decisions.md#driver-authorization: an unknown FreeChargingIdTag starts a transaction only
+ * on a charger whose FreeCharging is on.
+ */
 export async function freeTagOnlyWithFreeCharging(env: Endpoints, freeId: string, otherId: string, freeTag: string): Promise<void> {
   const api = apiClient(env.apiUrl);
   const free = await bootedGo(env, freeId);
@@ -180,7 +184,10 @@ export async function freeTagOnlyWithFreeCharging(env: Endpoints, freeId: string
   free.charger.unplug();
 }
 
-/** (d) docs/reference/design-decisions.md#metering: a Sample.Periodic after StopTransaction is linked to the closed transaction and changes nothing. */
+/**
+ * (d) docs/reference/design-decisions.md#metering: a Sample.Periodic after StopTransaction is linked to the closed
+ * transaction and changes nothing.
+ */
 export async function lateSampleAfterStop(env: Endpoints, identity: string, idTag: string): Promise<void> {
   await acceptedTag(env, idTag);
   const sim = await bootedGo(env, identity, { faults: { lateSampleAfterStop: true }, powerCurve: [{ atSecond: 0, powerW: 7400 }] });
@@ -207,7 +214,10 @@ export async function lateSampleAfterStop(env: Endpoints, identity: string, idTa
   expect(list.body.items.map((t: { id: number; state: string }) => [t.id, t.state])).toEqual([[started.transactionId, 'closed']]);
 }
 
-/** (e) docs/reference/design-decisions.md#metering: meterStart 2147483647 gives the energy of the register readings and the meterAnomaly flag. */
+/**
+ * (e) docs/reference/design-decisions.md#metering: meterStart 2147483647 gives the energy of the register readings and
+ * the meterAnomaly flag.
+ */
 export async function nearInt31Start(env: Endpoints, identity: string, idTag: string): Promise<void> {
   await acceptedTag(env, idTag);
   const sim = await bootedGo(env, identity, { faults: { nearInt31: true }, powerCurve: [{ atSecond: 0, powerW: 11000 }] });

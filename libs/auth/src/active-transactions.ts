@@ -15,7 +15,8 @@ interface OpenTransaction {
 
 /**
  * Asks metering (which owns transactions) whether the tag has an active transaction. Metering asks auth before it
- * stores the start (docs/reference/design-decisions.md#starttransaction-with-its-verdict), but a retried start whose first answer was lost is already stored: the start
+ * stores the start (docs/reference/design-decisions.md#starttransaction-with-its-verdict), but a retried start whose
+ * first answer was lost is already stored: the start
  * under decision (same charger, connector and start time) is left out. Without the start's key (a metering from
  * from before it asked first, which stored first), the newest open transaction of this charger is taken as the start under
  * decision, as before. The others count when auth accepted them (a refused start is not an active one). Any

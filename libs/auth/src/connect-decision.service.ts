@@ -63,7 +63,8 @@ export function presentedProfile(req: ConnectAuthRequest, recorded?: SecurityPro
 }
 
 /**
- * The WebSocket upgrade decision (docs/reference/design-decisions.md#charger-authentication): who may connect, under which canonical identity.
+ * The WebSocket upgrade decision (docs/reference/design-decisions.md#charger-authentication): who may connect, under
+ * which canonical identity.
  * Every refusal is a security event with the remote address, a counter, and a step toward the slow-down.
  */
 export class ConnectDecisionService {
@@ -175,7 +176,8 @@ export class ConnectDecisionService {
     // A reconnect storm costs one HMAC per charger instead of scrypt; a miss is no refusal, scrypt decides.
     if (c.passwordHash && (await this.verifiedCredentials.verify(c.chargerId, c.passwordHash, password, this.verifyPassword))) return undefined;
     if (c.pendingPasswordHash && (await this.verifyPassword(password, c.pendingPasswordHash))) {
-      // The charger uses the new key: the rotation is complete and the old password stops working (docs/reference/design-decisions.md#authorizationkey-rotation).
+      // The charger uses the new key: the rotation is complete and the old password stops working
+      // (docs/reference/design-decisions.md#authorizationkey-rotation).
       // Not remembered here: the promotion changes the stored hash, the next connect verifies it once.
       await this.registry.promotePending(c.chargerId, c.pendingPasswordHash);
       this.verifiedCredentials.forget(c.chargerId);

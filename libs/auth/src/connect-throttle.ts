@@ -1,7 +1,8 @@
 import { BoundedMap } from './bounded-map.js';
 
 /**
- * Slows down password guessing at the WebSocket upgrade (docs/reference/design-decisions.md#charger-authentication) without letting one broken charger or an
+ * Slows down password guessing at the WebSocket upgrade (docs/reference/design-decisions.md#charger-authentication)
+ * without letting one broken charger or an
  * outsider keep good chargers offline (docs/reference/design-decisions.md#connect-throttling). Three counters, each over `windowMs`:
  *
  * - per (address, identity): `pairMaxFailures` failures block that identity from that address. This is what

@@ -69,7 +69,8 @@ export class IdTagsService {
   }
 
   /**
-   * idTagInfo for a StartTransaction. Free charging (docs/reference/zaptec-facts.md#freecharging-and-freechargingidtag): a charger whose REPORTED FreeCharging
+   * idTagInfo for a StartTransaction. Free charging
+   * (docs/reference/zaptec-facts.md#freecharging-and-freechargingidtag): a charger whose REPORTED FreeCharging
    * is true starts with its FreeChargingIdTag; that tag from that charger is Accepted and the transaction free,
    * even when the tag is unknown. The same tag from any other charger is an ordinary tag.
    */

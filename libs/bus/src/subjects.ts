@@ -78,7 +78,10 @@ export const subjects = {
   /** Whether auth can decide upgrades now (its database answers): the gateway's readiness asks it. */
   authReady: 'svc.auth.ready',
   api: (service: ApiService, verb: string): string => `api.${service}.${verb}`,
-  /** The gateway's command API tells config-manager of a ChangeConfiguration the charger accepted (docs/reference/design-decisions.md#command-api-changes-stick). */
+  /**
+   * The gateway's command API tells config-manager of a ChangeConfiguration the charger accepted
+   * (docs/reference/design-decisions.md#command-api-changes-stick).
+   */
   commandConfigurationChange: 'api.config-manager.recordCommandChange',
 };
 

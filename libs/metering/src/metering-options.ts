@@ -1,6 +1,9 @@
 /** Tuning of the metering service; every field has a safe default. */
 export interface MeteringOptions {
-  /** A reading without transactionId this long after its connector's StopTransaction still belongs to it (docs/reference/design-decisions.md#metering). */
+  /**
+   * A reading without transactionId this long after its connector's StopTransaction still belongs to it
+   * (docs/reference/design-decisions.md#metering).
+   */
   lateReadingWindowSec?: number;
   /** The charger's maximum power for register sanity (docs/reference/design-decisions.md#metering). */
   maxPowerW?: number;

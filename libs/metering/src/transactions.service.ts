@@ -41,7 +41,8 @@ export class TransactionsService {
   }
 
   /**
-   * Stores the StartTransaction together with auth's verdict, in one statement (docs/reference/design-decisions.md#starttransaction-with-its-verdict): there is never a
+   * Stores the StartTransaction together with auth's verdict, in one statement
+   * (docs/reference/design-decisions.md#starttransaction-with-its-verdict): there is never a
    * transaction without its idTag status, so a start that auth could not decide leaves nothing behind. The same
    * natural key (a charger replaying its offline queue, or retrying after our CALLERROR) finds the stored row:
    * the same transactionId, with the verdict of this latest answer (the charger acts on the answer it got last).

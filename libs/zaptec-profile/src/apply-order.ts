@@ -3,7 +3,8 @@ import type { KeyAccess } from './keys/types.js';
 
 /**
  * "a before b" pairs for ChangeConfiguration, one key at a time (docs/reference/design-decisions.md#desired-configuration):
- * - UseAuthorizationKeyWithoutDecoding decides how the charger reads AuthorizationKey (docs/reference/zaptec-facts.md#useauthorizationkeywithoutdecoding);
+ * - UseAuthorizationKeyWithoutDecoding decides how the charger reads AuthorizationKey
+ * (docs/reference/zaptec-facts.md#useauthorizationkeywithoutdecoding);
  * - LockCablePermanently decides whether UnlockConnectorOnEVSideDisconnect is writable (guide §1.3);
  * - the eager-sample delta and StopTxnSampledData need their measurands already sampled (guide §1.4,
  *   docs/reference/zaptec-facts.md#metering, Go 2); likewise StopTxnAlignedData after MeterValuesAlignedData;
@@ -20,7 +21,8 @@ const BEFORE: ReadonlyArray<readonly [string, string]> = [
 
 /**
  * Keys that change how the charger connects go last: a new AuthorizationKey or a raised SecurityProfile can
- * make the charger reconnect (docs/reference/protocol-notes.md#authorizationkey), so every other key is applied first; SecurityProfile last of
+ * make the charger reconnect (docs/reference/protocol-notes.md#authorizationkey), so every other key is applied first;
+ * SecurityProfile last of
  * all, because raising it needs the key already in place.
  */
 const LATE_RANK: Readonly<Record<string, number>> = { AuthorizationKey: 1, SecurityProfile: 2 };

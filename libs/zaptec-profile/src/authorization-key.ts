@@ -89,7 +89,10 @@ export function expectedPasswordBytes(key: string, useWithoutDecoding: boolean):
   return Buffer.from(key, 'hex');
 }
 
-/** docs/reference/zaptec-facts.md#useauthorizationkeywithoutdecoding: UseAuthorizationKeyWithoutDecoding defaults to false if no key was set before, else true. */
+/**
+ * docs/reference/zaptec-facts.md#useauthorizationkeywithoutdecoding: UseAuthorizationKeyWithoutDecoding defaults to
+ * false if no key was set before, else true.
+ */
 export function defaultUseAuthorizationKeyWithoutDecoding(authorizationKeySetBefore: boolean): boolean {
   return authorizationKeySetBefore;
 }

@@ -31,7 +31,8 @@ export function firmwareMajor(firmwareVersion: string | undefined): number | und
 }
 
 /**
- * docs/reference/design-decisions.md#zaptec-chargers: ZPR/ZPG (identity or serial) is a Pro (docs/reference/zaptec-facts.md#models-firmware-and-serials: "Pro (serial ZPR080000+ and ZPG)");
+ * docs/reference/design-decisions.md#zaptec-chargers: ZPR/ZPG (identity or serial) is a Pro
+ * (docs/reference/zaptec-facts.md#models-firmware-and-serials: "Pro (serial ZPR080000+ and ZPG)");
  * ZAP with firmware major >= 3 is a Go 2 (Go 2 firmware is 3.x, Go 2.x); vendor Zaptec otherwise is an
  * unknown Zaptec treated as Go; anything else generic. Prefixes match in any case: legacy mode lower-cases
  * Zaptec's prefix (docs/reference/zaptec-facts.md#legacy-identities). A ZAP charger without a firmware version (or a vendor-Zaptec charger
@@ -53,7 +54,8 @@ export function detectModel(boot: BootIdentity): ChargerModel {
 }
 
 /**
- * docs/reference/design-decisions.md#zaptec-chargers / docs/reference/zaptec-facts.md#legacy-identities: Zaptec's legacy identity mode sent the device id with a lowercase
+ * docs/reference/design-decisions.md#zaptec-chargers / docs/reference/zaptec-facts.md#legacy-identities: Zaptec's
+ * legacy identity mode sent the device id with a lowercase
  * prefix (ZAP123XYZ as zap123XYZ) and stays on for older installations until toggled off; whether it affects
  * box-level connections is UNCERTAIN, so both forms are one charger. Only the `zap` prefix is upper-cased; the
  * rest of the identity is kept as sent. Off (legacyAliases = false) returns the identity unchanged.

@@ -1,8 +1,10 @@
 import { CHARGER_MODELS, isZaptec, type ChargerModel } from './models.js';
 
 /**
- * Billing defaults of the Zaptec models, applied after every BootNotification of a Zaptec charger (docs/reference/design-decisions.md#boot-provisioning).
- * They live at the Zaptec models' level of the desired configuration, never at the fleet level (docs/reference/design-decisions.md#boot-provisioning): they
+ * Billing defaults of the Zaptec models, applied after every BootNotification of a Zaptec charger
+ * (docs/reference/design-decisions.md#boot-provisioning).
+ * They live at the Zaptec models' level of the desired configuration, never at the fleet level
+ * (docs/reference/design-decisions.md#boot-provisioning): they
  * correct Zaptec's factory values, and a generic charger receives only what its operator set. Zaptec ships
  * HeartbeatInterval 86400 and MeterValueSampleInterval 0 (docs/reference/zaptec-facts.md#factory-configuration), which loses billing data:
  * - HeartbeatInterval 900: liveness comes from WebSocket pings (CSMS side, 60 s), so the heartbeat only needs
@@ -39,7 +41,8 @@ export function billingDefaultsOf(model: ChargerModel): Readonly<Record<string, 
 }
 
 /**
- * The values a model reports out of the box, where docs/reference/zaptec-facts.md#factory-configuration knows them (for simulator presets and for
+ * The values a model reports out of the box, where docs/reference/zaptec-facts.md#factory-configuration knows them (for
+ * simulator presets and for
  * reading a charger's state before its first GetConfiguration). Keys not listed are unknown.
  */
 export function factoryDefaultsOf(model: ChargerModel): Record<string, string> {

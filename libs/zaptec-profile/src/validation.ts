@@ -7,7 +7,8 @@ import { refusal, RULES, type ConfigRefusal, type ValidationContext } from './re
 import { parseBoolean, parseCsl, parseInteger, validateType } from './value-parsing.js';
 
 /**
- * docs/reference/zaptec-facts.md#factory-configuration: Zaptec intervals range 0 … ~49 days, i.e. 2^32 ms (an inference). A larger value cannot be
+ * docs/reference/zaptec-facts.md#factory-configuration: Zaptec intervals range 0 … ~49 days, i.e. 2^32 ms (an
+ * inference). A larger value cannot be
  * held by the charger, so it is refused for Zaptec models.
  */
 const ZAPTEC_INTERVAL_MAX_S = Math.floor(2 ** 32 / 1000);

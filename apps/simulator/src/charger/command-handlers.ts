@@ -98,7 +98,8 @@ export function registerCommandHandlers(client: RpcClient, c: SimulatedCharger):
   });
 
   on('GetDiagnostics', () => {
-    // Pro has no GetDiagnostics (docs/reference/zaptec-facts.md#capabilities-per-model): a charger without the action answers NotImplemented.
+    // Pro has no GetDiagnostics (docs/reference/zaptec-facts.md#capabilities-per-model): a charger without the action
+    // answers NotImplemented.
     if (!c.preset.supportsGetDiagnostics) throw createRPCError('NotImplemented', 'GetDiagnostics is not implemented');
     // Nothing is uploaded by the simulator: it says so honestly rather than report a fake success.
     afterReply(() => {
@@ -109,7 +110,8 @@ export function registerCommandHandlers(client: RpcClient, c: SimulatedCharger):
   });
 
   on('UpdateFirmware', () => {
-    // Box-level firmware goes via the Zaptec app/Portal (docs/reference/zaptec-facts.md#smart-charging-firmware-and-diagnostics); the simulator downloads nothing.
+    // Box-level firmware goes via the Zaptec app/Portal
+    // (docs/reference/zaptec-facts.md#smart-charging-firmware-and-diagnostics); the simulator downloads nothing.
     afterReply(() => c.send('FirmwareStatusNotification', { status: 'DownloadFailed' }));
     return {};
   });

@@ -6,7 +6,10 @@ export interface Faults {
   registerOffsetWh: number;
   /** A Go 2 log (docs/reference/zaptec-facts.md#metering): meterStart 2147483647 (register readings stay true). */
   nearInt31: boolean;
-  /** Go (docs/reference/zaptec-facts.md#reconnect-after-close): no reconnect after the CSMS closed the link without completing the close handshake (code 1006). */
+  /**
+   * Go (docs/reference/zaptec-facts.md#reconnect-after-close): no reconnect after the CSMS closed the link without
+   * completing the close handshake (code 1006).
+   */
   noReconnectAfterUnackedClose: boolean;
 }
 

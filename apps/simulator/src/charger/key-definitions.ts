@@ -15,7 +15,10 @@ export interface KeyDefinition {
   maxLength?: number;
 }
 
-/** ~49 days in seconds: the range Zaptec quotes for its intervals matches 2^32 ms (inference; docs/reference/zaptec-facts.md#factory-configuration). */
+/**
+ * ~49 days in seconds: the range Zaptec quotes for its intervals matches 2^32 ms (inference;
+ * docs/reference/zaptec-facts.md#factory-configuration).
+ */
 const MAX_INTERVAL_S = 4_294_967;
 
 function bool(key: string, defaultValue: boolean, access: Access = 'RW'): KeyDefinition {
@@ -37,7 +40,8 @@ export function keyDefinitionsFor(preset: ModelPreset): KeyDefinition[] {
   const defs: KeyDefinition[] = [
     int('HeartbeatInterval', 86_400, 0, MAX_INTERVAL_S),
     int('MeterValueSampleInterval', preset.meterValueSampleInterval, 0, MAX_INTERVAL_S),
-    // UNCERTAIN defaults: Zaptec documents the keys as settable but not their defaults (docs/reference/zaptec-facts.md#factory-configuration).
+    // UNCERTAIN defaults: Zaptec documents the keys as settable but not their defaults
+    // (docs/reference/zaptec-facts.md#factory-configuration).
     { key: 'MeterValuesSampledData', type: 'csl-measurands', access: 'RW',
       defaultValue: 'Energy.Active.Import.Register,Power.Active.Import,Current.Import,Voltage' },
     { key: 'MeterValuesAlignedData', type: 'csl-measurands', access: 'RW', defaultValue: 'Energy.Active.Import.Register' },
@@ -73,7 +77,8 @@ export function keyDefinitionsFor(preset: ModelPreset): KeyDefinition[] {
     );
   }
   if (preset.featureProfiles.includes('Reservation')) defs.push(bool('ReserveConnectorZeroSupported', false, 'R'));
-  // The five Zaptec keys (docs/reference/zaptec-facts.md#zaptec-configuration-keys); the Pro lacks FreeCharging/FreeChargingIdTag (docs/reference/zaptec-facts.md#capabilities-per-model).
+  // The five Zaptec keys (docs/reference/zaptec-facts.md#zaptec-configuration-keys); the Pro lacks
+  // FreeCharging/FreeChargingIdTag (docs/reference/zaptec-facts.md#capabilities-per-model).
   if (preset.hasFreeCharging) {
     defs.push(
       bool('FreeCharging', false),

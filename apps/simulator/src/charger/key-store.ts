@@ -1,5 +1,7 @@
 // The charger's configuration store, with the ChangeConfiguration / GetConfiguration semantics of a Zaptec
-// charger (docs/reference/zaptec-facts.md#zaptec-configuration-keys, docs/reference/zaptec-facts.md#what-a-faithful-simulator-does, OCPP 1.6 §9 and docs/reference/protocol-notes.md#configuration-keys).
+// charger (docs/reference/zaptec-facts.md#zaptec-configuration-keys,
+// docs/reference/zaptec-facts.md#what-a-faithful-simulator-does, OCPP 1.6 §9 and
+// docs/reference/protocol-notes.md#configuration-keys).
 import { passwordFromAuthorizationKey } from './authorization-key.js';
 import { keyDefinitionsFor, normaliseValue, type KeyDefinition } from './key-definitions.js';
 import type { ModelPreset } from './presets.js';

@@ -100,7 +100,8 @@ export function thinTransactionData<T extends MeterValue>(entries: readonly T[],
 }
 
 /**
- * docs/reference/zaptec-facts.md#poweractiveimportdeltaforeagermetervaluesample: when Power.Active.Import has moved by more than the delta (W) since the power in the last
+ * docs/reference/zaptec-facts.md#poweractiveimportdeltaforeagermetervaluesample: when Power.Active.Import has moved by
+ * more than the delta (W) since the power in the last
  * sample related to MeterValuesSampledData, send a Sample.Periodic at once and restart the interval. 0 = off.
  */
 export class EagerSampleRule {

@@ -14,9 +14,15 @@ export interface ModelPreset {
   featureProfiles: string[];
   /** Go/Go 2 have FreeCharging + FreeChargingIdTag; the Pro lacks them (docs/reference/zaptec-facts.md#capabilities-per-model). */
   hasFreeCharging: boolean;
-  /** Pro (EVerest/libocpp) has no GetDiagnostics (docs/reference/zaptec-facts.md#capabilities-per-model): it answers a CALLERROR NotImplemented. */
+  /**
+   * Pro (EVerest/libocpp) has no GetDiagnostics (docs/reference/zaptec-facts.md#capabilities-per-model): it answers a
+   * CALLERROR NotImplemented.
+   */
   supportsGetDiagnostics: boolean;
-  /** StopTransactionOnInvalidId behaves as true whatever its value (Go 2, docs/reference/zaptec-facts.md#transactions-and-authorization; assumed for all). */
+  /**
+   * StopTransactionOnInvalidId behaves as true whatever its value (Go 2,
+   * docs/reference/zaptec-facts.md#transactions-and-authorization; assumed for all).
+   */
   stopOnInvalidIdAlways: boolean;
   /** Default MeterValueSampleInterval: 0 on Go and Go 2; Pro UNCERTAIN (docs/reference/zaptec-facts.md#factory-configuration). */
   meterValueSampleInterval: number;
@@ -31,7 +37,8 @@ export const PRESETS: Readonly<Record<ModelId, ModelPreset>> = {
     model: 'Go',
     vendor: 'Zaptec',
     firmwareVersion: '2.4.2.4',
-    // UNCERTAIN beyond Core; Smart Charging is said to be supported in box-level mode (docs/reference/zaptec-facts.md#capabilities-per-model).
+    // UNCERTAIN beyond Core; Smart Charging is said to be supported in box-level mode
+    // (docs/reference/zaptec-facts.md#capabilities-per-model).
     featureProfiles: ['Core', 'FirmwareManagement', 'SmartCharging', 'RemoteTrigger'],
     hasFreeCharging: true,
     supportsGetDiagnostics: true,

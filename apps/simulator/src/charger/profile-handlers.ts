@@ -43,7 +43,8 @@ export function registerProfileHandlers(on: On, c: SimulatedCharger): void {
     };
   });
 
-  // Reservation: the Pro has it (LED does not show it; docs/reference/zaptec-facts.md#capabilities-per-model); the Go answers as configured not to reserve.
+  // Reservation: the Pro has it (LED does not show it; docs/reference/zaptec-facts.md#capabilities-per-model); the Go
+  // answers as configured not to reserve.
   let reservation: { id: number; idTag: string } | undefined;
   on('ReserveNow', ({ params }) => {
     if (!has('Reservation') || params.connectorId !== 1) return { status: 'Rejected' };
@@ -67,7 +68,8 @@ export function registerProfileHandlers(on: On, c: SimulatedCharger): void {
     throw createRPCError('NotSupported', 'LocalAuthListManagement is not supported');
   });
 
-  // Security extension: only Basic Auth (profile 1) keys exist on these chargers (docs/reference/zaptec-facts.md#security); no PKI, no log upload.
+  // Security extension: only Basic Auth (profile 1) keys exist on these chargers
+  // (docs/reference/zaptec-facts.md#security); no PKI, no log upload.
   on('CertificateSigned', () => ({ status: 'Rejected' }));
   on('InstallCertificate', () => ({ status: 'Rejected' }));
   on('DeleteCertificate', () => ({ status: 'NotFound' }));

@@ -6,7 +6,10 @@ export interface DesiredConfigurationOptions {
   recheckIntervalMs?: number;
   /** Timeout of each GetConfiguration / ChangeConfiguration sent during reconciliation. Default 20 s. */
   commandTimeoutMs?: number;
-  /** Delay between a BootNotification and its reconciliation, so the charger has its answer first (docs/reference/protocol-notes.md#boot-states). */
+  /**
+   * Delay between a BootNotification and its reconciliation, so the charger has its answer first
+   * (docs/reference/protocol-notes.md#boot-states).
+   */
   bootReconcileDelayMs?: number;
   /**
    * Delay between a connection event and its reconciliation. A charger that reboots connects and then sends

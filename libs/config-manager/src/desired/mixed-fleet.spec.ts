@@ -1,5 +1,7 @@
 /**
- * Desired configuration in a mixed fleet (docs/reference/design-decisions.md#boot-provisioning, docs/reference/design-decisions.md#refusals-remembered) on the desired part wired by hand (PGlite, the real in-process bus, simulated chargers): the model level,
+ * Desired configuration in a mixed fleet (docs/reference/design-decisions.md#boot-provisioning,
+ * docs/reference/design-decisions.md#refusals-remembered) on the desired part wired by hand (PGlite, the real
+ * in-process bus, simulated chargers): the model level,
  * refusals remembered per value/firmware/model, and a ChangeConfiguration from the command API kept as desired.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';

@@ -24,7 +24,8 @@ export class ReconcileScheduler implements OnApplicationBootstrap, OnApplication
   onApplicationBootstrap(): void {
     this.provisioning = registerBootProvisioning(this.boots, this.state, this.reconciler, this.options.bootReconcileDelayMs);
     // A config-manager killed mid-reconciliation leaves keys 'pending'; the connection event that started
-    // it is redelivered only after its long ack wait, so resume those chargers now (docs/reference/design-decisions.md#desired-configuration: a restarted
+    // it is redelivered only after its long ack wait, so resume those chargers now
+    // (docs/reference/design-decisions.md#desired-configuration: a restarted
     // config-manager finishes the reconciliation it was in).
     void this.resumeInterrupted();
     if (this.options.recheckIntervalMs > 0) {

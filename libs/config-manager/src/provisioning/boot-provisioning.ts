@@ -4,7 +4,8 @@ import type { ChargerStateStore } from '../desired/charger-state.store.js';
 import type { Reconciler } from '../desired/reconciler.js';
 
 /**
- * docs/reference/design-decisions.md#boot-provisioning: after every BootNotification, reconcile the charger, which brings HeartbeatInterval,
+ * docs/reference/design-decisions.md#boot-provisioning: after every BootNotification, reconcile the charger, which
+ * brings HeartbeatInterval,
  * MeterValueSampleInterval, MeterValuesSampledData and ClockAlignedDataInterval (a Zaptec model's level) to the desired
  * values. The reboot also ends every "pending reboot": the new read shows whether those keys took effect.
  * Not inline: the charger must have its BootNotification answer before we address it (docs/reference/protocol-notes.md#boot-states), and

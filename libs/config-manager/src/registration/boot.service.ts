@@ -74,7 +74,8 @@ export class BootService {
   }
 
   /**
-   * How the "apply the desired configuration before accepting" policy (docs/reference/design-decisions.md#boot-policy) learns whether a charger is in
+   * How the "apply the desired configuration before accepting" policy (docs/reference/design-decisions.md#boot-policy)
+   * learns whether a charger is in
    * sync. Registration owns the policy (a config_chargers column); the desired-state part, which owns drift,
    * registers the check. Without a check the policy has nothing to wait for and chargers are Accepted.
    */

@@ -60,7 +60,8 @@ export class CommandsController {
     const reply = await sendCommand(this.bus, chargerId, { commandId, action, payload: payload ?? {}, timeoutMs, deadline: Date.now() + timeoutMs, origin: 'api', requestedBy: caller?.name });
     switch (reply.status) {
       case 'ok': {
-        // docs/reference/design-decisions.md#command-api-changes-stick: an accepted ChangeConfiguration becomes the charger's desired value, so reconciliation keeps it.
+        // docs/reference/design-decisions.md#command-api-changes-stick: an accepted ChangeConfiguration becomes the
+        // charger's desired value, so reconciliation keeps it.
         const desired = action === 'ChangeConfiguration'
           ? await keepAcceptedChange(this.bus, chargerId, payload as ChangeConfigurationRequest, reply.result as ChangeConfigurationResponse, auditActor(caller))
           : undefined;

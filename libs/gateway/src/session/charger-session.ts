@@ -171,7 +171,8 @@ export class ChargerSession {
       case 'result':
       case 'error':
         gatewayMetrics.framesIn.inc({ kind: frame.kind, action: '' });
-        // docs/reference/design-decisions.md#every-bad-frame-counts: an answer to nothing is a bad frame like any other (a late answer after our timeout
+        // docs/reference/design-decisions.md#every-bad-frame-counts: an answer to nothing is a bad frame like any other
+        // (a late answer after our timeout
         // counts once; a flood of them closes the socket).
         if (!this.rpc.handleResponse(frame)) this.countBadFrame('unmatched-answer', `answer ${frame.messageId} matches no outstanding call (late or unknown)`);
         return;
