@@ -18,7 +18,7 @@ const self = relative(root, fileURLToPath(import.meta.url));
 
 const SOURCE_DIRS = ['libs', 'apps', 'tools', 'test', 'bench'];
 const SOURCE_EXT = new Set(['.ts', '.tsx', '.mts', '.js', '.mjs']);
-const SKIP_DIRS = new Set(['node_modules', 'dist', 'public', 'results', '.git']);
+const SKIP_DIRS = new Set(['node_modules', 'dist', '.git']);
 
 /** Citations of documents that a clone does not have. */
 const FORBIDDEN: Array<{ rule: string; pattern: RegExp }> = [
