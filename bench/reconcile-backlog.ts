@@ -1,5 +1,6 @@
 /**
- * Focused measurement (issue 14 §7 / issue 16): how fast the configuration reconciliation consumer
+ * Focused measurement (docs/reference/design-decisions.md#one-reconciliation-per-connection): how fast the
+ * configuration reconciliation consumer
  * (`config-manager-reconcile`) drains the connection events of a reconnect storm. Not part of `npm run bench`.
  *
  *   node dist/bench/reconcile-backlog.js [chargers=200] [storms=7] [windowS=2]

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the load and benchmark suite (issue 6 §2, issue 2, issue 5). Every figure is printed
+ * `npm run bench`: the load and benchmark suite (docs/benchmarks.md). Every figure is printed
  * beside a baseline measured in the same run on the same machine, with the ratio. Benchmarks print, they
  * never assert. Flags: --quick (about three minutes, small sizes), --only a,b, --density 10000,20000,
  * --chargers N (command latency and storm), --duration S, --sockets N (throughput), --basic-auth (the
@@ -19,7 +19,7 @@ import { density, latency, storm } from './suites/connections.js';
 import { peer, throughput } from './suites/throughput.js';
 
 const BENCHES: Record<string, (o: BenchOptions) => Promise<BenchResult>> = { throughput, durable, peer, density, latency, storm };
-/** `metering` (issue 5) is measured in the same run as `durable`. */
+/** `metering` is measured in the same run as `durable`. */
 const ALIASES: Record<string, string> = { metering: 'durable', 'command-latency': 'latency', reconnect: 'storm' };
 const WANT_NOFILE = 65_536;
 

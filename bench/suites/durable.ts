@@ -1,7 +1,7 @@
 /**
  * 2. durable path: MeterValues round trips/s through the gateway on NATS JetStream (answered only after
  *    JetStream acked) vs a bare `ws` + JetStream publish-and-ack server.
- * 7. metering write path (issue 5): meter rows/s written gateway -> JetStream -> metering -> PostgreSQL,
+ * 7. metering write path: meter rows/s written gateway -> JetStream -> metering -> PostgreSQL,
  *    counted in metering_meter_values until all arrived, vs a bare COPY FROM STDIN of the same number of
  *    rows into a same-shaped table (LIKE ... INCLUDING ALL: same indexes) in the same database.
  */

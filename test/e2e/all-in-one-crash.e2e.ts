@@ -1,6 +1,7 @@
 /**
  * The all-in-one process (in-process bus with its journal, embedded PGlite) SIGKILLed under MeterValues load
- * and restarted on the same data dir, three times (issue 14): every MeterValues it acknowledged is stored
+ * and restarted on the same data dir, three times (docs/reference/design-decisions.md#acknowledged-means-stored): every
+ * MeterValues it acknowledged is stored
  * exactly once, with the value the charger sent. Chargers retry an unanswered or refused CALL with the same
  * messageId, as real chargers retry queued transaction messages.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 15 §1: authentication and roles on every /api/v1 route of the built all-in-one process, over HTTP.
+ * docs/api-auth.md: authentication and roles on every /api/v1 route of the built all-in-one process, over HTTP.
  * The route table is the one the process itself publishes (/api/docs/openapi.json); the expected role of
  * each route is written here independently (docs/api-auth.md's table), so a route that loses its
  * @AdminOnly() or a controller that escapes the guard fails this file.

@@ -1,5 +1,6 @@
 /**
- * Issue 14 C: every API route answers an out-of-range or malformed query or path value with a 400 naming the
+ * docs/reference/design-decisions.md#api-parameter-ranges: every API route answers an out-of-range or malformed query
+ * or path value with a 400 naming the
  * parameter and the rule (libs/http api-params.ts), never a 500: `offset=1e20`, `from=0000-01-01` and
  * `/transactions/99999999999` were 500s because the value passed its DTO and broke in PostgreSQL. Walks the
  * values below against the real routes of the all-in-one process, over HTTP.

@@ -1,5 +1,6 @@
 /**
- * Boot policy "apply the desired configuration before accepting" (issue 3 §2) against the all-in-one process,
+ * Boot policy "apply the desired configuration before accepting" (docs/reference/design-decisions.md#boot-policy)
+ * against the all-in-one process,
  * with a raw `ws` charger that keeps a small key store so the CSMS's ChangeConfigurations stick:
  * policy on -> BootNotification Pending (OCPP 1.6 §4.2: the CSMS may configure it meanwhile) -> the CSMS sends the
  * desired values -> the charger boots again -> Accepted.

@@ -1,5 +1,6 @@
 /**
- * Charger authentication at the WebSocket upgrade (issue 4), over real sockets: security profile 1
+ * Charger authentication at the WebSocket upgrade (docs/reference/design-decisions.md#charger-authentication), over
+ * real sockets: security profile 1
  * (Basic Auth over ws), 2 (TLS + Basic Auth over wss, certificate made here) and 3 (mutual TLS,
  * CN = identity), with the statuses a charger sees: 401 bad credentials, 404 unknown identity.
  */

@@ -1,5 +1,5 @@
 /**
- * The charger-facing certificate renewed in place (issue 19 §4), the way the kubelet updates a mounted
+ * The charger-facing certificate renewed in place (docs/reference/design-decisions.md#deployment), the way the kubelet updates a mounted
  * Secret: new files in a fresh directory, then the `..data` symlink swapped atomically. New
  * connections get the new certificate, a connected charger keeps its socket and is answered, and a
  * key that does not match its certificate is refused with the current pair kept.

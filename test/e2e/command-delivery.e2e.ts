@@ -1,5 +1,6 @@
 /**
- * Issue 14 §2, §4, §6 and the smaller points on the all-in-one: each API command reaches the charger
+ * docs/reference/design-decisions.md#commands, docs/reference/design-decisions.md#every-bad-frame-counts and the
+ * smaller points on the all-in-one: each API command reaches the charger
  * exactly once whatever overlapping sockets came and went before; a command queued behind an unanswered
  * CALL is never sent after its caller got 504; a CALL sent and then lost with the socket is 424 "outcome
  * unknown", not 404; every bad frame counts toward the limit, with rate-limited warnings; idle API
@@ -57,7 +58,7 @@ async function oneLeft(sockets: RawCharger[]): Promise<RawCharger> {
   }
 }
 
-describe('exactly one delivery per command after overlapping sockets (issue 14 §2)', () => {
+describe('exactly one delivery per command after overlapping sockets', () => {
   test('50 sockets at once for one identity, some closed by the charger: 20 commands, 20 answers, 20 receipts', async () => {
     const sockets = await overlapping('OVERLAP-50', 50);
     // The charger side closes a few of its own sockets too, while the gateway is still sorting them out.
@@ -102,7 +103,7 @@ describe('exactly one delivery per command after overlapping sockets (issue 14 �
   });
 });
 
-describe('deadlines and lost connections (issue 14 §4, §2)', () => {
+describe('deadlines and lost connections', () => {
   test('a command queued behind an unanswered CALL is dropped at its 504 and never reaches the charger', async () => {
     const c = await connectRawCharger(csms.ocppUrl, 'DEADLINE-1');
     c.send([2, 'b1', 'BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'X1' }]);
@@ -143,7 +144,7 @@ describe('deadlines and lost connections (issue 14 §4, §2)', () => {
   });
 });
 
-describe('every bad frame counts (issue 14 §6)', () => {
+describe('every bad frame counts', () => {
   test.each([
     ['answers that match no CALL', (i: number) => [3, `nobody-asked-${i}`, {}]],
     ['CALLERRORs that match no CALL', (i: number) => [4, `nobody-asked-${i}`, 'GenericError', '', {}]],
@@ -164,7 +165,7 @@ describe('every bad frame counts (issue 14 §6)', () => {
   });
 });
 
-describe('idle API connections (issue 14 §7)', () => {
+describe('idle API connections', () => {
   test('a connection that never sends a request is closed by the server', async () => {
     const socket = tcpConnect(csms.apiPort, '127.0.0.1');
     socket.on('error', () => undefined); // a reset is a close too

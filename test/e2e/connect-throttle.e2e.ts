@@ -1,5 +1,6 @@
 /**
- * Issue 14 A over real sockets, with the default limits (5 per address and charger, 20 per charger, 20
+ * docs/reference/design-decisions.md#connect-throttling over real sockets, with the default limits (5 per address and
+ * charger, 20 per charger, 20
  * identities per address): the failed-login slow-down protects sites instead of
  * locking them out. Every connection comes from its own loopback address (127.0.0.x), as chargers behind one
  * NAT address or an outsider elsewhere would:

@@ -12,7 +12,7 @@ import { repoRoot, startService, type ServiceProcess } from '../support/processe
 
 jest.setTimeout(120_000);
 
-/** Issue 15 §4: the whole dashboard, compressed, under 300 KB. */
+/** docs/reference/design-decisions.md#operator-api: the whole dashboard, compressed, under 300 KB. */
 const BUDGET_BYTES = 300 * 1024;
 const BUILT = join(repoRoot, 'dist/apps/dashboard/public');
 

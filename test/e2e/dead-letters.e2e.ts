@@ -1,5 +1,5 @@
 /**
- * Poison isolation on the all-in-one process (issue 14 §1): a message metering can never store is
+ * Poison isolation on the all-in-one process (docs/reference/design-decisions.md#poison-messages): a message metering can never store is
  * dead-lettered, the rest of its batch and everything after it is stored, and the embedded journal keeps
  * both the dead letter and the moved ack floor across a restart. The scenario is shared with the
  * NATS + PostgreSQL infra test (test/support/dead-letter-scenario.ts).

@@ -1,7 +1,9 @@
 /**
- * Desired-state configuration (issue 3 "Done when") against the all-in-one process, with a charger that is NOT
- * our simulator: an ocpp-rpc client (strict mode) holding its own key store and enforcing Zaptec's rules as the
- * seed guide describes a Zaptec Go (read-only keys Rejected, bad values Rejected, LockCablePermanently=true makes
+ * Desired-state configuration (docs/reference/design-decisions.md#desired-configuration) against the all-in-one
+ * process, with a charger that is NOT
+ * our simulator: an ocpp-rpc client (strict mode) holding its own key store and enforcing Zaptec's rules as
+ * docs/reference/zaptec-facts.md#zaptec-configuration-keys describes a Zaptec Go (read-only keys Rejected, bad values
+ * Rejected, LockCablePermanently=true makes
  * UnlockConnectorOnEVSideDisconnect false and read-only). Nothing here shares code with the CSMS's profile.
  */
 import { jest } from '@jest/globals';
@@ -21,7 +23,10 @@ const MEASURANDS = new Set(['Current.Export', 'Current.Import', 'Current.Offered
   'Energy.Reactive.Export.Interval', 'Energy.Reactive.Import.Interval', 'Frequency', 'Power.Active.Export', 'Power.Active.Import', 'Power.Factor',
   'Power.Offered', 'Power.Reactive.Export', 'Power.Reactive.Import', 'RPM', 'SoC', 'Temperature', 'Voltage']);
 
-/** A Zaptec Go's configuration store as the seed guide and OCPP 1.6 §9 describe it (factory values). */
+/**
+ * A Zaptec Go's configuration store as docs/reference/zaptec-facts.md#zaptec-configuration-keys and OCPP 1.6 §9
+ * describe it (factory values).
+ */
 class GoKeyStore {
   readonly keys = new Map<string, Key>([
     ['HeartbeatInterval', { access: 'RW', kind: { t: 'int', min: 0 }, value: '86400' }],
@@ -35,7 +40,7 @@ class GoKeyStore {
     ['SupportedFeatureProfiles', { access: 'R', kind: { t: 'csl' }, value: 'Core,FirmwareManagement,SmartCharging,RemoteTrigger' }],
     ['UnlockConnectorOnEVSideDisconnect', { access: 'RW', kind: { t: 'bool' }, value: 'true' }],
     ['StopTransactionOnEVSideDisconnect', { access: 'RW', kind: { t: 'bool' }, value: 'true' }],
-    // Seed guide §1.1-§1.5.
+    // docs/reference/zaptec-facts.md#zaptec-configuration-keys.
     ['FreeChargingIdTag', { access: 'RW', kind: { t: 'str', max: 20 }, value: '' }],
     ['FreeCharging', { access: 'RW', kind: { t: 'bool' }, value: 'false' }],
     ['LockCablePermanently', { access: 'RW', kind: { t: 'bool' }, value: 'false' }],
@@ -52,7 +57,8 @@ class GoKeyStore {
 
   readOnly(key: string): boolean {
     const k = this.keys.get(key);
-    // Seed guide §1.3: while LockCablePermanently is true, UnlockConnectorOnEVSideDisconnect is read-only.
+    // docs/reference/zaptec-facts.md#lockcablepermanently: while LockCablePermanently is true,
+    // UnlockConnectorOnEVSideDisconnect is read-only.
     return k?.access === 'R' || (key === 'UnlockConnectorOnEVSideDisconnect' && this.get('LockCablePermanently') === 'true');
   }
 

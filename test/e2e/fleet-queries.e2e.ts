@@ -1,6 +1,7 @@
 /**
  * GET /api/v1/fleet/summary and the charger list's filters, sort, cursor paging and compact view on the built
- * all-in-one process (issue 15 §3): the numbers match what the chargers sent, every filter narrows in the
+ * all-in-one process (docs/reference/design-decisions.md#operator-api): the numbers match what the chargers sent, every
+ * filter narrows in the
  * database, a cursor walks the whole list once, and a bad parameter is a 400 naming it.
  */
 import { jest } from '@jest/globals';

@@ -1,5 +1,5 @@
 /**
- * Bad input of every kind over a raw socket (OCPP16-NOTES §1), the subprotocol rule, and the
+ * Bad input of every kind over a raw socket (docs/reference/protocol-notes.md#bad-frames), the subprotocol rule, and the
  * one-outstanding-CALL rule for commands fired at once through the API (OCPP-J §4.1.1).
  */
 import { jest } from '@jest/globals';

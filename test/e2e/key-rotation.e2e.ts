@@ -1,5 +1,6 @@
 /**
- * AuthorizationKey rotation (issue 4 §2) against the all-in-one process with our Zaptec simulator, which
+ * AuthorizationKey rotation (docs/reference/design-decisions.md#authorizationkey-rotation) against the all-in-one
+ * process with our Zaptec simulator, which
  * applies a new key exactly as Zaptec's guide says (UseAuthorizationKeyWithoutDecoding: false = the
  * password is the hex-decoded key bytes, true = the key text) and reconnects with the new password.
  */

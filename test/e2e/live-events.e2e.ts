@@ -1,5 +1,5 @@
 /**
- * GET /api/v1/events on the built all-in-one process (issue 15 §2): events in stream order with ids, resume
+ * GET /api/v1/events on the built all-in-one process (docs/api-events.md): events in stream order with ids, resume
  * with Last-Event-ID (header or query) receives exactly what was missed, filters, the power throttle, and a
  * client that never reads is cut off by the server with its memory bounded.
  */

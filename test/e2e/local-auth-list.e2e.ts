@@ -1,5 +1,6 @@
 /**
- * Local authorization list (issue 4 §3) against the all-in-one process: a raw OCPP charger in an idTag group
+ * Local authorization list (docs/reference/design-decisions.md#driver-authorization) against the all-in-one process: a
+ * raw OCPP charger in an idTag group
  * gets the group's tags as a Full SendLocalList when it connects, then a Differential when a tag is added, and
  * GET /api/v1/chargers/:id/local-auth-list shows what auth sent and how it went.
  */

@@ -1,5 +1,6 @@
 /**
- * Issue 16 against the all-in-one process, with chargers that are NOT our simulator: ocpp-rpc clients (strict mode,
+ * Desired configuration in a mixed fleet (docs/reference/design-decisions.md#boot-provisioning) against the all-in-one
+ * process, with chargers that are NOT our simulator: ocpp-rpc clients (strict mode,
  * test/support/rpc-charger.ts) holding their own key stores. A generic charger and a Zaptec Go share one fleet:
  * the generic one receives nothing it was not given, the Go gets its corrections, an operator's raw
  * ChangeConfiguration sticks, a reconnect costs one reconciliation round, and a key the charger rejects is tried
@@ -74,7 +75,10 @@ const genericKeys = (): KeyStore => new KeyStore({
   NumberOfConnectors: '2', GetConfigurationMaxKeys: '100', SupportedFeatureProfiles: 'Core,RemoteTrigger',
 }, ['NumberOfConnectors', 'GetConfigurationMaxKeys', 'SupportedFeatureProfiles']);
 
-/** A Zaptec Go at its factory values (ZAPTEC-FACTS: heartbeat 86400, no sampling); `refuses` as KeyStore. */
+/**
+ * A Zaptec Go at its factory values (docs/reference/zaptec-facts.md#factory-configuration: heartbeat 86400, no
+ * sampling); `refuses` as KeyStore.
+ */
 const goKeys = (refuses: Record<string, string> = {}): KeyStore => new KeyStore({
   HeartbeatInterval: '86400', MeterValueSampleInterval: '0', ClockAlignedDataInterval: '0', ConnectionTimeOut: '30',
   MeterValuesSampledData: 'Energy.Active.Import.Register', MeterValuesAlignedData: '', StopTxnSampledData: '', StopTxnAlignedData: '',

@@ -1,5 +1,6 @@
 /**
- * Storable or refused, never both (issue 14 §1): the values a tester sent that the all-in-one acknowledged
+ * Storable or refused, never both (docs/reference/design-decisions.md#poison-messages): the values a tester sent that
+ * the all-in-one acknowledged
  * and then could never store, which stalled storage for every charger. Each is now refused with its 1.6
  * CALLERROR (or, for a leap second, stored as the last millisecond before the next second), the socket
  * stays up, and the readings and statuses of the same and of other chargers keep being stored, also after

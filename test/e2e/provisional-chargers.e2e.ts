@@ -1,5 +1,6 @@
 /**
- * Issue 14 D: under UNKNOWN_CHARGERS=accept, sockets that connect and never send a BootNotification used to
+ * docs/reference/design-decisions.md#provisional-chargers: under UNKNOWN_CHARGERS=accept, sockets that connect and
+ * never send a BootNotification used to
  * leave a permanent charger each (5,000 silent sockets, 5,000 records). Now such a charger is provisional: listed
  * as such while it is connected, and its records (auth's and the registry's) are removed once
  * PROVISIONAL_CHARGER_TTL_S has passed (1 s here). A charger that booted stays.

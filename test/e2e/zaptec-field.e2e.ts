@@ -1,5 +1,6 @@
 /**
- * Zaptec chargers as they behave in the field (issue 10), against the all-in-one process (in-process
+ * Zaptec chargers as they behave in the field (docs/reference/design-decisions.md#zaptec-chargers), against the
+ * all-in-one process (in-process
  * bus, PGlite). The same tests run on NATS + PostgreSQL in test/infra/zaptec-field.infra.ts.
  */
 import { jest } from '@jest/globals';

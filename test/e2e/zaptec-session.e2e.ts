@@ -1,6 +1,7 @@
 /**
- * Zaptec sessions with our simulator against the all-in-one process (issue 6 "Done when", issue 4 free charging,
- * issue 10 boot provisioning and odd readings). The scenarios live in ../support/zaptec-scenarios.ts so the
+ * Zaptec sessions with our simulator against the all-in-one process
+ * (docs/reference/zaptec-facts.md#what-a-faithful-simulator-does: free charging,
+ * boot provisioning and odd readings). The scenarios live in ../support/zaptec-scenarios.ts so the
  * infrastructure tier runs the same ones on NATS + PostgreSQL (test/infra/zaptec-session.infra.ts).
  */
 import { jest } from '@jest/globals';

@@ -1,5 +1,5 @@
 /**
- * Issue 15 §1 in the production shape: two gateways (no database of their own) and auth as a separate
+ * docs/api-auth.md in the production shape: two gateways (no database of their own) and auth as a separate
  * process holding the API tokens and the audit log in PostgreSQL, over NATS. A token made through one
  * gateway works on the other; a revocation reaches the other within its cache time; the audit log holds
  * what both gateways did; every route needs a token (API_AUTH=token); API_ADMIN_TOKEN works while auth is down.

@@ -1,5 +1,6 @@
 /**
- * Issue 14 §2 and §7 on the production shape (two gateways, auth, config-manager, metering on NATS
+ * docs/reference/design-decisions.md#commands and docs/reference/design-decisions.md#readiness on the production shape
+ * (two gateways, auth, config-manager, metering on NATS
  * JetStream + PostgreSQL): sockets for one identity overlapping across the two gateways leave one command
  * subscription in the whole system, each API command reaches the charger once, commands fired during a
  * takeover between gateways never run twice; a gateway is not ready while auth cannot be reached.
@@ -40,7 +41,7 @@ async function commandSubscriptions(gw: ServiceProcess): Promise<number> {
 
 const open = (sockets: RawCharger[]) => sockets.filter((c) => c.ws.readyState === c.ws.OPEN);
 
-describeInfra('commands across two gateways on NATS (issue 14 §2)', () => {
+describeInfra('commands across two gateways on NATS', () => {
   let stack: ProductionStack;
   let gwA: ServiceProcess;
   let gwB: ServiceProcess;

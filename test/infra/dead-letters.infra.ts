@@ -1,5 +1,5 @@
 /**
- * Poison isolation on NATS JetStream + PostgreSQL (issue 14 §1): the same real poison message as the
+ * Poison isolation on NATS JetStream + PostgreSQL (docs/reference/design-decisions.md#poison-messages): the same real poison message as the
  * all-in-one e2e test (test/support/dead-letter-scenario.ts), here with metering as its own process, the
  * dead letters in the OCPP_DEAD_LETTERS stream and the API served by the gateway. Metering is restarted:
  * the dead letter stays, the poison does not come back, storage moves.

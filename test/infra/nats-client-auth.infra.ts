@@ -1,5 +1,5 @@
 /**
- * NATS as operators run it (issue 19 §3): a nats-server requiring user/password (and an nkey user),
+ * NATS as operators run it (docs/reference/design-decisions.md#deployment): a nats-server requiring user/password (and an nkey user),
  * one requiring TLS with client certificates (made here with openssl), and a service connecting with
  * the NATS_* variables. A refused credential stops start-up at once with a message naming the
  * variables, instead of retrying for minutes.

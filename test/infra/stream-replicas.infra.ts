@@ -1,5 +1,6 @@
 /**
- * NATS_STREAM_REPLICAS on a real three-node JetStream cluster (issue 14 §7): a start raises a stream that
+ * NATS_STREAM_REPLICAS on a real three-node JetStream cluster (docs/reference/design-decisions.md#stream-replicas): a
+ * start raises a stream that
  * has fewer replicas than asked (the cluster allows it), a stream leader killed mid-load loses nothing
  * publishDurable acknowledged, and a later start asking fewer replicas (the default 1) leaves 3: also a
  * real service (metering, from dist/) restarted without NATS_STREAM_REPLICAS.

@@ -1,5 +1,6 @@
 /**
- * The Zaptec field rules of test/e2e/zaptec-field.e2e.ts (issue 10), on real NATS JetStream + PostgreSQL:
+ * The Zaptec field rules of test/e2e/zaptec-field.e2e.ts (docs/reference/design-decisions.md#zaptec-chargers), on real
+ * NATS JetStream + PostgreSQL:
  * the separate services and a gateway, as in production.
  */
 import { jest } from '@jest/globals';

@@ -1,6 +1,6 @@
 /**
  * The Zaptec session scenarios of test/e2e/zaptec-session.e2e.ts, unchanged, against the separate services on
- * NATS JetStream + PostgreSQL (issue 10: "the same tests pass in the all-in-one process and on NATS + PostgreSQL"):
+ * NATS JetStream + PostgreSQL (the same tests pass in the all-in-one process and on NATS + PostgreSQL):
  * boot provisioning of a factory Go, a free-charging session with an eager sample, a late reading after the stop.
  */
 import { jest } from '@jest/globals';

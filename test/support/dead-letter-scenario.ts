@@ -1,5 +1,6 @@
 /**
- * A real poison message meets a real consumer (issue 14 §1), the same scenario on the all-in-one process
+ * A real poison message meets a real consumer (docs/reference/design-decisions.md#poison-messages), the same scenario
+ * on the all-in-one process
  * and on NATS + PostgreSQL. The message: a StatusNotification whose `info` holds a NUL character. JSON
  * and the OCPP 1.6 schema allow it (CiString50 is any string of at most 50 characters) and the gateway
  * acknowledges it; PostgreSQL text cannot hold U+0000, so metering's insert fails every time.

@@ -1,5 +1,6 @@
 /**
- * The values a tester sent that the system once acknowledged and could never store (issue 14 §1), each
+ * The values a tester sent that the system once acknowledged and could never store
+ * (docs/reference/design-decisions.md#poison-messages), each
  * with the 1.6 CALLERROR it must now get. Shared by the e2e test and the chaos run, which mixes them into
  * a fleet's traffic.
  */

@@ -1,5 +1,6 @@
 /**
- * Zaptec chargers as they behave in the field (issue 10): per-model capabilities refuse unsupported
+ * Zaptec chargers as they behave in the field (docs/reference/design-decisions.md#zaptec-chargers): per-model
+ * capabilities refuse unsupported
  * commands before sending, legacy lowercase identities are the same charger, and a charger that stops
  * answering pings is shown offline. Registered by the all-in-one e2e file and by the NATS + PostgreSQL
  * infrastructure file, so the same tests run in both modes.

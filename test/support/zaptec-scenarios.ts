@@ -1,6 +1,6 @@
 /**
  * Zaptec scenarios driven by our simulator (SimulatedCharger), shared by the all-in-one end-to-end tests and the
- * NATS + PostgreSQL infrastructure tests (issue 10: "the same tests pass in both modes"). Each takes the endpoints
+ * NATS + PostgreSQL infrastructure tests (the same tests pass in both modes). Each takes the endpoints
  * of a running system (a charger URL and an operator API URL) and asserts only through WebSocket and HTTP, plus the
  * simulator's own state (its key store and meter), which is the charger's side of the story.
  */
@@ -89,8 +89,9 @@ async function acceptedTag(env: Endpoints, idTag: string): Promise<void> {
 }
 
 /**
- * (a) Issue 10 §2: a Go booting with 86400 / 0 is brought to its model's interval and sampling right after boot
- * (issue 16: the billing defaults live at the Zaptec models' level, not the fleet's).
+ * (a) docs/reference/design-decisions.md#boot-provisioning: a Go booting with 86400 / 0 is brought to its model's
+ * interval and sampling right after boot
+ * (docs/reference/design-decisions.md#boot-provisioning: the billing defaults live at the Zaptec models' level, not the fleet's).
  */
 export async function bootProvisioning(env: Endpoints, identity: string): Promise<void> {
   const level = await apiClient(env.apiUrl).get('/api/v1/models/zaptec-go/configuration');
@@ -99,7 +100,7 @@ export async function bootProvisioning(env: Endpoints, identity: string): Promis
   expect(want.HeartbeatInterval).not.toBe('86400');
   expect(Number(want.MeterValueSampleInterval)).toBeGreaterThan(0);
   const sim = await bootedGo(env, identity);
-  // The BootNotification answer already carries the model's heartbeat (issue 10 §2).
+  // The BootNotification answer already carries the model's heartbeat (docs/reference/design-decisions.md#boot-provisioning).
   expect(answerOf<{ interval: number }>(sim, 'BootNotification').interval).toBe(Number(want.HeartbeatInterval));
   const keys = ['HeartbeatInterval', 'MeterValueSampleInterval', 'MeterValuesSampledData', 'ClockAlignedDataInterval'] as const;
   // "Within seconds of boot": the boot provisioning runs about a second after the BootNotification answer.
@@ -159,7 +160,10 @@ export async function freeChargingSession(env: Endpoints, identity: string, free
   expect(listed.body.items.map((t: { id: number }) => t.id)).toEqual([started.transactionId]);
 }
 
-/** (c) Issue 4: an unknown FreeChargingIdTag starts a transaction only on a charger whose FreeCharging is on. */
+/**
+ * (c) docs/reference/design-decisions.md#driver-authorization: an unknown FreeChargingIdTag starts a transaction only
+ * on a charger whose FreeCharging is on.
+ */
 export async function freeTagOnlyWithFreeCharging(env: Endpoints, freeId: string, otherId: string, freeTag: string): Promise<void> {
   const api = apiClient(env.apiUrl);
   const free = await bootedGo(env, freeId);
@@ -180,7 +184,10 @@ export async function freeTagOnlyWithFreeCharging(env: Endpoints, freeId: string
   free.charger.unplug();
 }
 
-/** (d) Issue 10 §3: a Sample.Periodic after StopTransaction is linked to the closed transaction and changes nothing. */
+/**
+ * (d) docs/reference/design-decisions.md#metering: a Sample.Periodic after StopTransaction is linked to the closed
+ * transaction and changes nothing.
+ */
 export async function lateSampleAfterStop(env: Endpoints, identity: string, idTag: string): Promise<void> {
   await acceptedTag(env, idTag);
   const sim = await bootedGo(env, identity, { faults: { lateSampleAfterStop: true }, powerCurve: [{ atSecond: 0, powerW: 7400 }] });
@@ -207,7 +214,10 @@ export async function lateSampleAfterStop(env: Endpoints, identity: string, idTa
   expect(list.body.items.map((t: { id: number; state: string }) => [t.id, t.state])).toEqual([[started.transactionId, 'closed']]);
 }
 
-/** (e) Issue 10 §5: meterStart 2147483647 gives the energy of the register readings and the meterAnomaly flag. */
+/**
+ * (e) docs/reference/design-decisions.md#metering: meterStart 2147483647 gives the energy of the register readings and
+ * the meterAnomaly flag.
+ */
 export async function nearInt31Start(env: Endpoints, identity: string, idTag: string): Promise<void> {
   await acceptedTag(env, idTag);
   const sim = await bootedGo(env, identity, { faults: { nearInt31: true }, powerCurve: [{ atSecond: 0, powerW: 11000 }] });
@@ -227,7 +237,7 @@ export async function nearInt31Start(env: Endpoints, identity: string, idTag: st
   expect(tx.meterStart).toBe(2_147_483_647);
   expect(tx.energyWh).toBe(fromRegisters);
   expect(tx.meterAnomaly).toEqual(expect.stringContaining('meter-start-out-of-range'));
-  // Issue 10 §5: counted in metrics (in the all-in-one process the API process is the metering process).
+  // docs/reference/design-decisions.md#metering: counted in metrics (in the all-in-one process the API process is the metering process).
   if (env.meteringMetricsUrl) {
     const metrics = await (await fetch(env.meteringMetricsUrl)).text();
     expect(metrics).toMatch(/metering_transaction_anomalies_total\{[^}]*reason="meter-start-out-of-range"[^}]*\} [1-9]/);

@@ -1,5 +1,6 @@
 /**
- * `npm run chaos` (issue 14): the faults that once hurt a whole fleet, run one after another at fleet size
+ * `npm run chaos` (docs/reference/design-decisions.md#deployment): the faults that once hurt a whole fleet, run one
+ * after another at fleet size
  * on this machine, against the services as operators deploy them: a three-node NATS JetStream cluster, a
  * PostgreSQL server of its own (so it can be crashed), auth, config-manager, metering and two gateways as
  * separate processes, and thousands of raw-ws chargers sending MeterValues from forked fleet workers.

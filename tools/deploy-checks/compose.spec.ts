@@ -94,7 +94,7 @@ describe('docker/compose.yml', () => {
       }
       if (!readBy(spec, app)) problems.push(`${key} is not read by ${app}`);
       if (typeof raw !== 'string') problems.push(`${key} must be a quoted string`);
-      // Compose has no Secret object: a secret comes from the host's environment (or docker/.env).
+      // Compose has no Secret object: a secret comes from the host's environment (or an `.env` file beside docker/compose.yml).
       if (spec.secret && !String(raw).includes('${')) problems.push(`${key} is secret: take it from the environment (\${...}), not literally`);
       values[key] = interpolate(String(raw)) ?? placeholderValue(spec);
     }

@@ -1,6 +1,6 @@
 /**
  * Every metric the alert rules and the Grafana dashboard of k8s/monitoring use is exported by the
- * /metrics of the services as they run in production (issue 15 §5): gateway, auth, config-manager and
+ * /metrics of the services as they run in production (docs/deploy.md#35-monitoring): gateway, auth, config-manager and
  * metering on NATS JetStream + PostgreSQL. A metric renamed in the code, or a panel written for a metric
  * nobody exports, fails here instead of showing an empty graph or an alert that never fires.
  */

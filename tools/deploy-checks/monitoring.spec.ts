@@ -1,5 +1,5 @@
 /**
- * k8s/monitoring (issue 15 §5): the ServiceMonitors find the services' metrics ports, the alert rules the
+ * k8s/monitoring (docs/deploy.md#35-monitoring): the ServiceMonitors find the services' metrics ports, the alert rules the
  * issue asks for exist and are documented, the Grafana dashboard is shipped as the sidecar's ConfigMap.
  * That every metric they use is exported is checked against the running services in
  * monitoring-metrics.infra.ts.

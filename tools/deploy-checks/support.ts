@@ -11,7 +11,10 @@ import { ENV_SPEC, type EnvVarSpec } from '#csms/config';
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const repoPath = (...parts: string[]): string => join(REPO, ...parts);
 
-/** Apps that `npm run build` puts under dist/apps/<name>/main.js (docs/CONVENTIONS, ARCHITECTURE). */
+/**
+ * Apps that `npm run build` puts under dist/apps/<name>/main.js (docs/CONVENTIONS-FOR-CONTRIBUTORS.md,
+ * docs/reference/design-decisions.md#services-and-flows).
+ */
 export const KNOWN_APPS = ['gateway', 'auth', 'config-manager', 'metering', 'csms', 'simulator'] as const;
 export type AppName = (typeof KNOWN_APPS)[number];
 /** The services deployed one per Deployment / compose service. */

@@ -1,5 +1,5 @@
 /**
- * Multi-process soak (issue 7 §5, issue 19 §5): its own nats-server (JetStream) and a fresh PostgreSQL
+ * Multi-process soak (docs/reference/design-decisions.md#deployment): its own nats-server (JetStream) and a fresh PostgreSQL
  * database, auth, config-manager, metering and N gateways (default 2) as separate processes, raw-ws
  * chargers spread over the gateways from forked fleet workers. Then `--roll K` gateways (default 1; all
  * of them = a rolling update) are replaced one after another: SIGTERM (drain: 1012 over

@@ -15,9 +15,10 @@ interface OpenTransaction {
 
 /**
  * Asks metering (which owns transactions) whether the tag has an active transaction. Metering asks auth before it
- * stores the start (issue 14 B), but a retried start whose first answer was lost is already stored: the start
+ * stores the start (docs/reference/design-decisions.md#starttransaction-with-its-verdict), but a retried start whose
+ * first answer was lost is already stored: the start
  * under decision (same charger, connector and start time) is left out. Without the start's key (a metering from
- * before issue 14, which stored first), the newest open transaction of this charger is taken as the start under
+ * from before it asked first, which stored first), the newest open transaction of this charger is taken as the start under
  * decision, as before. The others count when auth accepted them (a refused start is not an active one). Any
  * failure to answer gives undefined: auth does not block charging because metering is slow or down.
  */

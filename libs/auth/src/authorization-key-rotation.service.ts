@@ -41,7 +41,8 @@ export function generateAuthorizationKey(withoutDecoding: boolean): string {
 const ORIGIN = 'auth:authorization-key';
 
 /**
- * The AuthorizationKey lifecycle (issue 4 §2): validate for the charger's decoding mode, store the hash of
+ * The AuthorizationKey lifecycle (docs/reference/design-decisions.md#authorizationkey-rotation): validate for the
+ * charger's decoding mode, store the hash of
  * the new password as pending, send ChangeConfiguration(AuthorizationKey), and record the outcome.
  * Accepted: both passwords work until the charger reconnects with the new one (then the old one stops)
  * or the operator ends the rotation. Rejected / NotSupported / CALLERROR / not connected: the pending one

@@ -26,7 +26,10 @@ export interface ChargerRecord {
   rotationCompletedAt: Date | null;
   freeCharging: boolean | null;
   freeChargingIdTag: string | null;
-  /** Registered by UNKNOWN_CHARGERS, not booted yet: removed by the sweeper after its time (issue 14 D). */
+  /**
+   * Registered by UNKNOWN_CHARGERS, not booted yet: removed by the sweeper after its time
+   * (docs/reference/design-decisions.md#provisional-chargers).
+   */
   provisional: boolean;
 }
 
@@ -66,7 +69,10 @@ function toRecord(r: Row): ChargerRecord {
   };
 }
 
-/** The charger's effective decoding switch: the reported/set value, else Zaptec's default (seed guide 1.5). */
+/**
+ * The charger's effective decoding switch: the reported/set value, else Zaptec's default
+ * (docs/reference/zaptec-facts.md#useauthorizationkeywithoutdecoding).
+ */
 export function decodingModeOf(c: Pick<ChargerRecord, 'useAuthorizationKeyWithoutDecoding' | 'authorizationKeySetBefore'>): boolean {
   return c.useAuthorizationKeyWithoutDecoding ?? defaultUseAuthorizationKeyWithoutDecoding(c.authorizationKeySetBefore);
 }
@@ -108,7 +114,8 @@ export class ChargerRegistryService {
   async register(c: NewCharger, replaceProvisional = false): Promise<{ created: boolean; passwordHash: string | null }> {
     const hash = c.password ? await hashPassword(c.password) : null;
     // The operator's registration replaces a record some socket made on first use and never confirmed by a
-    // boot: otherwise whoever connected first under a charger's id would keep its credential (issue 14 D).
+    // boot: otherwise whoever connected first under a charger's id would keep its credential
+    // (docs/reference/design-decisions.md#provisional-chargers).
     const onConflict = replaceProvisional
       ? `DO UPDATE SET security_profile = EXCLUDED.security_profile, registration_state = EXCLUDED.registration_state,
            use_authorization_key_without_decoding = EXCLUDED.use_authorization_key_without_decoding,
@@ -217,7 +224,7 @@ export class ChargerRegistryService {
   /**
    * What config-manager needs to answer a BootNotification; unknown chargers follow UNKNOWN_CHARGERS.
    * config-manager asks exactly when a charger boots (registration-lookup.ts), so `booting` makes a provisional
-   * record permanent: no extra message, and nothing to change in config-manager (issue 14 D).
+   * record permanent: no extra message, and nothing to change in config-manager (docs/reference/design-decisions.md#provisional-chargers).
    */
   async registration(chargerId: string, unknownChargers: UnknownChargersPolicy, booting = false): Promise<RegistrationView> {
     const c = await this.find(chargerId);

@@ -8,7 +8,10 @@ import { openAuthTestDatabase } from './test-support/test-database.js';
 
 type Open = { chargerId: string; connectorId?: number; idTagStatus: string | null; startedAt: string };
 
-/** ConcurrentTx (issue 4 §3): auth asks metering, which owns transactions, over the real in-process bus. */
+/**
+ * ConcurrentTx (docs/reference/design-decisions.md#driver-authorization): auth asks metering, which owns transactions,
+ * over the real in-process bus.
+ */
 describe('ConcurrentTx', () => {
   let db: DataSource;
   let close: () => Promise<void>;
@@ -54,7 +57,8 @@ describe('ConcurrentTx', () => {
     // A retry whose first answer the charger lost: this start is stored (Accepted) and must not count against itself.
     open.set('DRIVER', [{ chargerId: 'CTX-1', connectorId: 1, idTagStatus: 'Accepted', startedAt: '2030-01-01T10:00:00Z' }]);
     expect(await withCheck.idTagInfoForStart('CTX-1', 'DRIVER', start)).toEqual({ idTagInfo: { status: 'Accepted' }, free: false });
-    // The same charger's other connector holds an accepted transaction of the tag: that one counts (issue 14 B
+    // The same charger's other connector holds an accepted transaction of the tag: that one counts
+    // (docs/reference/design-decisions.md#starttransaction-with-its-verdict
     // changed the order; "the newest open one of this charger" is no longer the start being decided).
     open.set('DRIVER', [{ chargerId: 'CTX-1', connectorId: 2, idTagStatus: 'Accepted', startedAt: '2030-01-01T09:00:00Z' }]);
     expect(await withCheck.idTagInfoForStart('CTX-1', 'DRIVER', start)).toEqual({ idTagInfo: { status: 'ConcurrentTx' }, free: false });

@@ -137,7 +137,8 @@ describe('ConnectDecisionService', () => {
     for (let i = 0; i < 3; i++) expect(await attempt('guess' + i)).toMatchObject({ decision: 'unauthorized' });
     // Even the right password is not looked at while this address is blocked for this charger.
     expect(await attempt('correct-horse-battery')).toEqual({ decision: 'throttled', reason: expect.any(String), retryAfterSeconds: 1 });
-    // From another address that never failed for it, the right password goes through (issue 14 A: an outsider
+    // From another address that never failed for it, the right password goes through
+    // (docs/reference/design-decisions.md#connect-throttling: an outsider
     // failing logins for a charger must not keep it offline).
     expect(await attempt('correct-horse-battery', '10.2.2.2')).toEqual({ decision: 'accept', chargerId: 'ZAP000001' });
     clock += 1_000;

@@ -53,7 +53,7 @@ export function clientAddress(remoteAddress: string): string {
   return /^::ffff:\d{1,3}(\.\d{1,3}){3}$/i.test(remoteAddress) ? remoteAddress.slice(7) : remoteAddress;
 }
 
-/** The security profile a connection presents (OCPP16-NOTES §5). */
+/** The security profile a connection presents (docs/reference/protocol-notes.md#security-profiles). */
 export function presentedProfile(req: ConnectAuthRequest, recorded?: SecurityProfile): SecurityProfile {
   // A profile-2 charger may carry a client certificate too; it still authenticates by Basic Auth over TLS.
   if (recorded === 2 && req.tls && req.basic) return 2;
@@ -63,7 +63,8 @@ export function presentedProfile(req: ConnectAuthRequest, recorded?: SecurityPro
 }
 
 /**
- * The WebSocket upgrade decision (issue 4 §1, issue 2 §4): who may connect, under which canonical identity.
+ * The WebSocket upgrade decision (docs/reference/design-decisions.md#charger-authentication): who may connect, under
+ * which canonical identity.
  * Every refusal is a security event with the remote address, a counter, and a step toward the slow-down.
  */
 export class ConnectDecisionService {
@@ -175,7 +176,8 @@ export class ConnectDecisionService {
     // A reconnect storm costs one HMAC per charger instead of scrypt; a miss is no refusal, scrypt decides.
     if (c.passwordHash && (await this.verifiedCredentials.verify(c.chargerId, c.passwordHash, password, this.verifyPassword))) return undefined;
     if (c.pendingPasswordHash && (await this.verifyPassword(password, c.pendingPasswordHash))) {
-      // The charger uses the new key: the rotation is complete and the old password stops working (issue 4 §2).
+      // The charger uses the new key: the rotation is complete and the old password stops working
+      // (docs/reference/design-decisions.md#authorizationkey-rotation).
       // Not remembered here: the promotion changes the stored hash, the next connect verifies it once.
       await this.registry.promotePending(c.chargerId, c.pendingPasswordHash);
       this.verifiedCredentials.forget(c.chargerId);

@@ -1,8 +1,9 @@
 import { BoundedMap } from './bounded-map.js';
 
 /**
- * Slows down password guessing at the WebSocket upgrade (issue 4 §1) without letting one broken charger or an
- * outsider keep good chargers offline (issue 14 A). Three counters, each over `windowMs`:
+ * Slows down password guessing at the WebSocket upgrade (docs/reference/design-decisions.md#charger-authentication)
+ * without letting one broken charger or an
+ * outsider keep good chargers offline (docs/reference/design-decisions.md#connect-throttling). Three counters, each over `windowMs`:
  *
  * - per (address, identity): `pairMaxFailures` failures block that identity from that address. This is what
  *   stops a broken charger (wrong key after a botched rotation) and a guesser working on one charger.

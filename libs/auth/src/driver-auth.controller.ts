@@ -20,7 +20,8 @@ export class DriverAuthController {
     if (typeof body?.chargerId !== 'string' || typeof body.idTag !== 'string') {
       return refuse(400, 'validation_failed', 'chargerId and idTag must be strings');
     }
-    // The start's key is optional: a metering from before issue 14 does not send it.
+    // The start's key is optional: a metering from before it asked auth first
+    // (docs/reference/design-decisions.md#starttransaction-with-its-verdict) does not send it.
     const start = Number.isInteger(body.connectorId) && typeof body.timestamp === 'string' ? { connectorId: body.connectorId as number, timestamp: body.timestamp } : undefined;
     return ok(await this.idTags.idTagInfoForStart(body.chargerId, body.idTag, start));
   }

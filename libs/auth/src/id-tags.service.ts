@@ -46,7 +46,7 @@ export interface StartKey {
 /** Case-insensitive equality of IdTokens (CiString20Type). */
 export const sameIdTag = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
-/** Drivers' idTags and the idTagInfo given for Authorize and StartTransaction (issue 4 §3). */
+/** Drivers' idTags and the idTagInfo given for Authorize and StartTransaction (docs/reference/design-decisions.md#driver-authorization). */
 export class IdTagsService {
   constructor(
     private readonly db: DataSource,
@@ -69,7 +69,8 @@ export class IdTagsService {
   }
 
   /**
-   * idTagInfo for a StartTransaction. Free charging (seed guide 1.1-1.2): a charger whose REPORTED FreeCharging
+   * idTagInfo for a StartTransaction. Free charging
+   * (docs/reference/zaptec-facts.md#freecharging-and-freechargingidtag): a charger whose REPORTED FreeCharging
    * is true starts with its FreeChargingIdTag; that tag from that charger is Accepted and the transaction free,
    * even when the tag is unknown. The same tag from any other charger is an ordinary tag.
    */

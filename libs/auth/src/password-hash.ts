@@ -1,7 +1,7 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 /**
- * Salted scrypt hashes of charger passwords (the exact Basic Auth password bytes, OCPP16-NOTES §5).
+ * Salted scrypt hashes of charger passwords (the exact Basic Auth password bytes, docs/reference/protocol-notes.md#authorizationkey).
  * Stored as one self-describing string `scrypt$N$r$p$<salt b64>$<hash b64>` so the cost can be raised
  * later without a migration: old hashes keep verifying with their own parameters.
  */

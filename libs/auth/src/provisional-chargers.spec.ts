@@ -7,7 +7,10 @@ import { SecurityEventsService } from './security-events.service.js';
 import { queryRows } from './sql.js';
 import { openAuthTestDatabase } from './test-support/test-database.js';
 
-/** Issue 14 D: a socket that connects under UNKNOWN_CHARGERS=accept and never boots leaves no permanent record. */
+/**
+ * docs/reference/design-decisions.md#provisional-chargers: a socket that connects under UNKNOWN_CHARGERS=accept and
+ * never boots leaves no permanent record.
+ */
 describe('provisional chargers', () => {
   let db: DataSource;
   let close: () => Promise<void>;

@@ -3,7 +3,8 @@ import { AUTH_OPTIONS, DEFAULT_PROVISIONAL_CHARGER_TTL_S, type AuthOptions } fro
 import { ChargerRegistryService } from './charger-registry.service.js';
 
 /**
- * Removes the records that UNKNOWN_CHARGERS made for sockets that never sent a BootNotification (issue 14 D:
+ * Removes the records that UNKNOWN_CHARGERS made for sockets that never sent a BootNotification
+ * (docs/reference/design-decisions.md#provisional-chargers:
  * 5,000 silent sockets made 5,000 permanent chargers). Runs in every auth replica; a DELETE that finds nothing
  * costs one index scan. Checks every tenth of the time to live (at least every second, at most every minute),
  * so a record lives at most 1.1 x its time to live.

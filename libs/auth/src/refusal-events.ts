@@ -34,7 +34,8 @@ export interface RefusalEventsOptions {
 const MINUTE_MS = 60_000;
 
 /**
- * Every refused connect is a security event (issue 14 A), but a flood of refusals must not become a flood of
+ * Every refused connect is a security event (docs/reference/design-decisions.md#connect-throttling), but a flood of
+ * refusals must not become a flood of
  * rows: the first refusal of a (address, charger, reason) in a minute is written at once (so it shows right
  * away), the next ones of that minute only count in memory and are added to that row's `count` every
  * `flushEveryMs` in one statement. So the table grows by at most one row per key and minute, and a throttled

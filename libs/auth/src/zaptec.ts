@@ -1,6 +1,7 @@
 /**
  * The Zaptec profile rules auth relies on, imported in this one place (the profile lib owns them:
- * identity canonicalisation, issue 10 §6; AuthorizationKey validation and password derivation, OCPP16-NOTES §5).
+ * identity canonicalisation, docs/reference/design-decisions.md#zaptec-chargers; AuthorizationKey validation and
+ * password derivation, docs/reference/protocol-notes.md#authorizationkey).
  */
 export {
   canonicalIdentity,

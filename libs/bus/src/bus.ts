@@ -49,7 +49,7 @@ export interface ConsumerSpec {
   ackWaitMs?: number;
 }
 
-/** A message a consumer could not process after its last allowed delivery (issue 14 §1). */
+/** A message a consumer could not process after its last allowed delivery (docs/reference/design-decisions.md#poison-messages). */
 export interface DeadLetter {
   /** Stable id in the dead-letter store (NATS: the sequence in OCPP_DEAD_LETTERS). */
   id: string;

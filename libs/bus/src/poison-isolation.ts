@@ -1,5 +1,6 @@
 /**
- * Poison isolation, shared by both buses (issue 14 §1): a batch the handler rejects is split in halves,
+ * Poison isolation, shared by both buses (docs/reference/design-decisions.md#poison-messages): a batch the handler
+ * rejects is split in halves,
  * recursively, until each failing message is alone; the others are processed (and acked) at once. A
  * message that failed alone is retried with a back-off and becomes a dead letter once it failed
  * `maxDeliveries` deliveries, but only when the consumer showed it can process other messages since

@@ -10,7 +10,7 @@
  *                                  durable in the same stream, for services and live dashboards
  *   ocpp.v16.seen                  periodic last-seen batches from each gateway (not durable)
  *   ocpp.v16.dead.<consumer>       messages a durable consumer could not process, durable in the
- *                                  OCPP_DEAD_LETTERS stream (issue 14 §1)
+ *                                  OCPP_DEAD_LETTERS stream (docs/reference/design-decisions.md#poison-messages)
  *   svc.auth.connect               the gateway's upgrade decision
  *   svc.auth.ready                 whether auth can decide upgrades now (gateway readiness)
  *   api.<service>.<verb>           the HTTP API's questions to the services
@@ -78,7 +78,10 @@ export const subjects = {
   /** Whether auth can decide upgrades now (its database answers): the gateway's readiness asks it. */
   authReady: 'svc.auth.ready',
   api: (service: ApiService, verb: string): string => `api.${service}.${verb}`,
-  /** The gateway's command API tells config-manager of a ChangeConfiguration the charger accepted (issue 16). */
+  /**
+   * The gateway's command API tells config-manager of a ChangeConfiguration the charger accepted
+   * (docs/reference/design-decisions.md#command-api-changes-stick).
+   */
   commandConfigurationChange: 'api.config-manager.recordCommandChange',
 };
 

@@ -2,7 +2,10 @@ import type { RegistrationLookup } from './registration/registration-lookup.js';
 
 /** Options of `ConfigManagerModule.forRoot`. Every field has a default; see `resolveConfigManagerOptions`. */
 export interface ConfigManagerOptions {
-  /** BootNotification `interval` for Accepted chargers (HEARTBEAT_INTERVAL_S). Default 300 s (platform issue §5). */
+  /**
+   * BootNotification `interval` for Accepted chargers (HEARTBEAT_INTERVAL_S). Default 300 s
+   * (docs/reference/design-decisions.md#boot-provisioning).
+   */
   heartbeatIntervalS?: number;
   /** BootNotification `interval` for Pending chargers, and when auth cannot be asked: how soon the charger retries. */
   pendingIntervalS?: number;

@@ -51,7 +51,8 @@ export const ENV_SPEC: readonly EnvVarSpec[] = [
   { name: 'MAX_FRAME_BYTES', kind: 'int', default: '1048576', min: 1024, max: 67108864, usedBy: ['gateway', 'csms'], description: 'Largest WebSocket frame accepted from a charger.' },
   { name: 'HEARTBEAT_INTERVAL_S', kind: 'int', default: '300', min: 0, max: 4233600, usedBy: ['config-manager', 'csms'], description: 'BootNotification interval given to chargers.' },
   { name: 'CONCURRENT_TX', kind: 'bool', default: 'false', usedBy: ['auth', 'csms'], description: 'Answer ConcurrentTx to a StartTransaction whose idTag already has an active transaction.' },
-  // Failed-login slow-down at the upgrade and provisional chargers (issue 14; libs/auth/README.md).
+  // Failed-login slow-down at the upgrade and provisional chargers
+  // (docs/reference/design-decisions.md#connect-throttling; libs/auth/README.md).
   { name: 'THROTTLE_PAIR_FAILURES', kind: 'int', default: '5', min: 1, max: 1000000, usedBy: ['auth', 'csms'], description: 'Failed logins of one charger from one address (per window) before that pair is slowed down.' },
   { name: 'THROTTLE_CHARGER_FAILURES', kind: 'int', default: '20', min: 1, max: 1000000, usedBy: ['auth', 'csms'], description: 'Failed logins of one charger from all addresses before the addresses that failed for it are slowed down.' },
   { name: 'THROTTLE_ADDRESS_IDENTITIES', kind: 'int', default: '20', min: 2, max: 1000000, usedBy: ['auth', 'csms'], description: 'Distinct charger identities failing from one address (spraying) before the address is slowed down for identities that never logged in from it.' },
@@ -60,20 +61,22 @@ export const ENV_SPEC: readonly EnvVarSpec[] = [
   { name: 'THROTTLE_MAX_BACKOFF_S', kind: 'int', default: '900', min: 1, max: 86400, usedBy: ['auth', 'csms'], description: 'Longest slow-down.' },
   { name: 'PROVISIONAL_CHARGER_TTL_S', kind: 'int', default: '3600', min: 1, max: 31536000, usedBy: ['auth', 'config-manager', 'csms'], description: 'A charger registered by UNKNOWN_CHARGERS that sends no BootNotification within this time is removed (config-manager: this long after it disconnected).' },
   { name: 'METER_VALUES_RETENTION_DAYS', kind: 'int', default: '0', min: 0, max: 36500, usedBy: ['metering', 'csms'], description: 'Meter values older than this many days are deleted (hourly, in chunks). 0 keeps them forever.' },
-  // HTTP API connection timeouts (issue 14 §7; libs/runtime/src/http-timeouts.ts). An event stream is a long response: none of these cut it.
+  // HTTP API connection timeouts (docs/reference/design-decisions.md#idle-api-connections;
+  // libs/runtime/src/http-timeouts.ts). An event stream is a long response: none of these cut it.
   { name: 'API_KEEP_ALIVE_TIMEOUT_MS', kind: 'int', default: '5000', min: 100, max: 600000, usedBy: ['all'], description: 'An HTTP connection idle this long after a response is closed.' },
   { name: 'API_HEADERS_TIMEOUT_MS', kind: 'int', default: '15000', min: 100, max: 600000, usedBy: ['all'], description: 'Time to receive request headers; also the longest a new HTTP connection may stay silent.' },
   { name: 'API_REQUEST_TIMEOUT_MS', kind: 'int', default: '60000', min: 100, max: 3600000, usedBy: ['all'], description: 'Time to receive a whole HTTP request (headers and body); not the response.' },
-  // Live events for dashboards, GET /api/v1/events (issue 15 §2; docs/api-events.md).
+  // Live events for dashboards, GET /api/v1/events (docs/api-events.md).
   { name: 'EVENTS_HEARTBEAT_S', kind: 'int', default: '15', min: 1, max: 3600, usedBy: ['gateway', 'csms'], description: 'Seconds between heartbeat comments on an idle event stream (keeps proxies from closing it).' },
   { name: 'EVENTS_CLIENT_BUFFER_BYTES', kind: 'int', default: '1048576', min: 4096, max: 268435456, usedBy: ['gateway', 'csms'], description: 'Unsent bytes an event-stream client may hold before it is cut off (it resumes with Last-Event-ID).' },
   { name: 'EVENTS_CLIENT_STALL_S', kind: 'int', default: '30', min: 1, max: 3600, usedBy: ['gateway', 'csms'], description: 'How long an event-stream client catching up may leave its socket full before it is cut off.' },
   { name: 'EVENTS_POWER_INTERVAL_MS', kind: 'int', default: '1000', min: 0, max: 3600000, usedBy: ['gateway', 'csms'], description: 'At most one power event per connector in this interval (the latest reading wins); 0: every reading.' },
   { name: 'DRAIN_WINDOW_MS', kind: 'int', default: '10000', min: 0, max: 600000, usedBy: ['gateway', 'csms'], description: 'On SIGTERM, charger sockets are closed (1012) spread over this window.' },
-  // Poison messages and stream replicas (issue 14 §1, §7; docs/deploy.md "When a message cannot be processed").
+  // Poison messages and stream replicas (docs/reference/design-decisions.md#poison-messages,
+  // docs/reference/design-decisions.md#stream-replicas; docs/deploy.md#36-when-a-message-cannot-be-processed).
   { name: 'BUS_MAX_DELIVERIES', kind: 'int', default: '5', min: 1, max: 1000, usedBy: ['all'], description: 'Deliveries a message may fail alone (while others go through) before a consumer dead-letters it.' },
   { name: 'NATS_STREAM_REPLICAS', kind: 'int', default: '1', min: 1, max: 5, usedBy: ['all'], description: 'Replicas of the JetStream streams when created; a start never lowers an existing stream\'s replicas.' },
-  // Operator API access (issue 15 §1; docs/api-auth.md): who may call /api/v1, and from where.
+  // Operator API access (docs/api-auth.md): who may call /api/v1, and from where.
   { name: 'API_AUTH', kind: 'enum', values: ['loopback-trusted', 'token'], usedBy: ['gateway', 'csms'], description: 'loopback-trusted: a request without a token from 127.0.0.1/::1 acts as admin; token: every /api/v1 request needs a token. Unset: loopback-trusted, refused in production (NODE_ENV=production).' },
   { name: 'API_ADMIN_TOKEN', kind: 'string', secret: true, usedBy: ['gateway', 'auth', 'csms'], description: 'An admin API token (at least 32 characters). Unset: the service holding the token table generates one at first start, logs it once and writes it to DATA_DIR/admin-token.' },
   { name: 'OIDC_ISSUER', kind: 'url', usedBy: ['gateway', 'csms'], description: 'OpenID Connect issuer whose access tokens the API accepts (JWKS from its discovery document).' },

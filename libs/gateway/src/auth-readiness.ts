@@ -4,7 +4,7 @@ import type { ReadinessCheck, ReadinessOutcome } from '#csms/http';
 const ASK_TIMEOUT_MS = 1_500;
 
 /**
- * A gateway is ready only when it can accept chargers (issue 14 §7): every upgrade asks auth, so with auth
+ * A gateway is ready only when it can accept chargers (docs/reference/design-decisions.md#readiness): every upgrade asks auth, so with auth
  * not running, not answering, or without its database, every charger would get 503. Auth is asked the way an
  * upgrade asks it (request/reply on the bus): a separate service on NATS, the in-process module in the
  * all-in-one.

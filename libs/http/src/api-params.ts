@@ -3,7 +3,8 @@ import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min, ValidateBy } from 'class-validator';
 
 /**
- * The one set of rules for the API's query and path values (issue 14 C: `offset=1e20`, `from=0000-01-01` and
+ * The one set of rules for the API's query and path values (docs/reference/design-decisions.md#api-parameter-ranges:
+ * `offset=1e20`, `from=0000-01-01` and
  * `/transactions/99999999999` were HTTP 500s, because the value passed the DTO and broke in PostgreSQL). Every
  * controller uses these instead of its own checks, so a value the database or JS cannot hold is a 400 naming
  * the parameter and the rule, never a 500.

@@ -6,7 +6,7 @@ const start: SampleState = { lastSampleAt: 0, lastPowerW: 300 };
 const seq = (...s: Array<[number, number | null]>) => s.map(([sec, powerW]) => ({ at: sec * 1000, powerW }));
 
 describe('eager Sample.Periodic detection', () => {
-  it('recognises the seed guide example (300 W -> 600 W, delta 200) as eager and restarts the interval from it', () => {
+  it('recognises the Zaptec guide example (300 W -> 600 W, delta 200) as eager and restarts the interval from it', () => {
     const { verdicts } = classifySamples(S, start, seq([600, 600], [600 + 3600, 620], [600 + 7200, 610]));
     expect(verdicts).toEqual(['eager', 'regular', 'regular']);
   });

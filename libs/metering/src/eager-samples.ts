@@ -1,6 +1,7 @@
 /**
- * Eager Sample.Periodic detection (Zaptec PowerActiveImportDeltaForEagerMeterValueSample, seed guide
- * §1.4; ZAPTEC-FACTS "Metering"): when Power.Active.Import moved more than the delta (W) since the last
+ * Eager Sample.Periodic detection (Zaptec PowerActiveImportDeltaForEagerMeterValueSample,
+ * docs/reference/zaptec-facts.md#poweractiveimportdeltaforeagermetervaluesample): when Power.Active.Import moved more
+ * than the delta (W) since the last
  * sample, the charger sends a Sample.Periodic at once and restarts its MeterValueSampleInterval timer.
  *
  * Pure: the caller supplies the settings, the previous sample (from the database) and the new samples of

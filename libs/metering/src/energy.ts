@@ -1,5 +1,6 @@
 /**
- * Energy of a transaction with register sanity (issue 10 §5, ZAPTEC-FACTS "Metering": meterStart
+ * Energy of a transaction with register sanity (docs/reference/design-decisions.md#metering,
+ * docs/reference/zaptec-facts.md#metering: meterStart
  * 2147483647 and registers near 2^32 seen in real Go 2 logs). An implausible meterStart/meterStop never
  * produces a garbage energy: the transaction's own Energy.Active.Import.Register readings decide, or null.
  */

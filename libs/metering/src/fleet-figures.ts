@@ -1,6 +1,6 @@
 /**
  * Metering's part of GET /api/v1/fleet/summary and of the charger list's status filter: aggregates in SQL,
- * never rows per charger (issue 15 §3: a 10k-charger fleet is numbers, not a page of 10k objects).
+ * never rows per charger (docs/reference/design-decisions.md#operator-api: a 10k-charger fleet is numbers, not a page of 10k objects).
  */
 import type { DataSource } from 'typeorm';
 import { ok, refuse, type ServiceReply } from '#csms/http';

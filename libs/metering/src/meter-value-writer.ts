@@ -82,7 +82,7 @@ export class MeterValueWriter {
     for (const r of wanted) r.transactionId = byKey.get(linkKey(r)) ?? null;
   }
 
-  /** `.Register` values rise monotonically [OCPP16-NOTES §6]: one that goes backwards is flagged. */
+  /** `.Register` values rise monotonically (docs/reference/protocol-notes.md#meter-values): one that goes backwards is flagged. */
   private async flagRegisters(q: Sql, rows: MeterValueRow[]): Promise<void> {
     const groups = groupBy(
       rows.filter((r) => r.measurand.endsWith('.Register') && r.valueNum !== null),

@@ -1,7 +1,7 @@
 import { Counter, Gauge, register } from 'prom-client';
 
 /**
- * Transactions whose meter values could not be trusted (issue 10 §5: "counted in metrics"), by reason
+ * Transactions whose meter values could not be trusted (docs/reference/design-decisions.md#metering: "counted in metrics"), by reason
  * (meter-start-out-of-range, energy-above-max-power, ...). Counted after the batch committed, so a
  * redelivered batch is not counted twice.
  */

@@ -1,8 +1,11 @@
 /** Tuning of the metering service; every field has a safe default. */
 export interface MeteringOptions {
-  /** A reading without transactionId this long after its connector's StopTransaction still belongs to it (issue 10 §3). */
+  /**
+   * A reading without transactionId this long after its connector's StopTransaction still belongs to it
+   * (docs/reference/design-decisions.md#metering).
+   */
   lateReadingWindowSec?: number;
-  /** The charger's maximum power for register sanity (issue 10 §5). */
+  /** The charger's maximum power for register sanity (docs/reference/design-decisions.md#metering). */
   maxPowerW?: number;
   /** Meter values older than this are deleted; 0 = keep forever. Not an env variable yet: set by the app. */
   meterValuesRetentionDays?: number;

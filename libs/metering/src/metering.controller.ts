@@ -25,8 +25,10 @@ export class MeteringChargerController {
    * Auth decides idTagInfo and free charging first; the transaction is then stored WITH that verdict, in one
    * statement (idempotent on its natural key). When auth cannot answer nothing is stored and we return a
    * CALLERROR InternalError rather than guess: the charger keeps the StartTransaction queued and retries
-   * (OCPP16-NOTES §1, §6), and no tag is accepted or refused on a guess (a Go 2 stops at once on Invalid).
-   * Storing first left an "open" transaction with no verdict behind every such refusal (issue 14 B).
+   * (docs/reference/protocol-notes.md#callerror-codes, docs/reference/protocol-notes.md#offline-queue), and no tag is
+   * accepted or refused on a guess (a Go 2 stops at once on Invalid).
+   * Storing first left an "open" transaction with no verdict behind every such refusal
+   * (docs/reference/design-decisions.md#starttransaction-with-its-verdict).
    */
   @MessagePattern(subjects.request('StartTransaction'), { queue: 'metering' })
   async startTransaction(msg: ChargerMessage<StartTransactionRequest>): Promise<ChargerReply<StartTransactionResponse>> {

@@ -26,7 +26,7 @@ export class ReadingsService {
 
   /**
    * One batch of MeterValues in one database transaction. A transactionId the charger gave is kept even
-   * when that transaction is closed (late Go 2 samples, issue 10 §3): the transaction row is never touched.
+   * when that transaction is closed (late Go 2 samples, docs/reference/design-decisions.md#metering): the transaction row is never touched.
    */
   async meterValuesBatch(events: Array<ChargerEvent<MeterValuesRequest>>): Promise<number> {
     if (events.length === 0) return 0;

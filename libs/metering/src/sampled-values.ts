@@ -3,7 +3,7 @@ import type { MeterValuesRequest } from '#csms/ocpp';
 export type OcppMeterValue = MeterValuesRequest['meterValue'][number];
 export type MeterValueSource = 'MeterValues' | 'StopTransaction';
 
-/** One SampledValue with the OCPP 1.6 defaults applied [OCPP16-NOTES §6]. */
+/** One SampledValue with the OCPP 1.6 defaults applied (docs/reference/protocol-notes.md#meter-values). */
 export interface MeterValueRow {
   chargerId: string;
   connectorId: number;

@@ -41,7 +41,8 @@ export class TransactionsService {
   }
 
   /**
-   * Stores the StartTransaction together with auth's verdict, in one statement (issue 14 B): there is never a
+   * Stores the StartTransaction together with auth's verdict, in one statement
+   * (docs/reference/design-decisions.md#starttransaction-with-its-verdict): there is never a
    * transaction without its idTag status, so a start that auth could not decide leaves nothing behind. The same
    * natural key (a charger replaying its offline queue, or retrying after our CALLERROR) finds the stored row:
    * the same transactionId, with the verdict of this latest answer (the charger acts on the answer it got last).
@@ -78,7 +79,7 @@ export class TransactionsService {
 
   async stop(q: Sql, e: StopEvent): Promise<StopOutcome> {
     const req = e.request;
-    const reason = req.reason ?? 'Local'; // absent = Local [OCPP16-NOTES §6]
+    const reason = req.reason ?? 'Local'; // absent = Local (docs/reference/protocol-notes.md#transactions)
     const stoppedAt = new Date(req.timestamp).toISOString();
     // A transactionId issued to another charger is not this charger's transaction: orphan.
     const tx = (

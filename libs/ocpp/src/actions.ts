@@ -1,6 +1,6 @@
 import type * as T from './generated/ocpp16-types.js';
 
-/** Charger -> CSMS actions [OCPP16-NOTES §3]: Core, FirmwareManagement and the security extension. */
+/** Charger -> CSMS actions (docs/reference/protocol-notes.md#messages-by-profile): Core, FirmwareManagement and the security extension. */
 export const CHARGER_INITIATED_ACTIONS = [
   'Authorize',
   'BootNotification',
@@ -18,7 +18,7 @@ export const CHARGER_INITIATED_ACTIONS = [
   'StopTransaction',
 ] as const;
 
-/** CSMS -> charger actions [OCPP16-NOTES §3]. DataTransfer may be sent by either side. */
+/** CSMS -> charger actions (docs/reference/protocol-notes.md#messages-by-profile). DataTransfer may be sent by either side. */
 export const CSMS_INITIATED_ACTIONS = [
   'CancelReservation',
   'CertificateSigned',

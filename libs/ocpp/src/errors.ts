@@ -1,4 +1,4 @@
-/** CALLERROR codes with their OCPP 1.6 spellings [J16 §4.2.3; OCPP16-NOTES §1]. */
+/** CALLERROR codes with their OCPP 1.6 spellings [J16 §4.2.3; docs/reference/protocol-notes.md#callerror-codes]. */
 export const OCPP_ERROR_CODES = [
   'NotImplemented',
   'NotSupported',

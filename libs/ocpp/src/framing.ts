@@ -29,7 +29,7 @@ function isJsonObject(v: unknown): v is Record<string, unknown> {
 
 /**
  * Parses one WebSocket text frame. Never throws: everything malformed becomes `bad` (answer a
- * FormationViolation where the id is known [OCPP16-NOTES §1]) or `ignored` (unknown type number).
+ * FormationViolation where the id is known, docs/reference/protocol-notes.md#bad-frames) or `ignored` (unknown type number).
  * Payload content is not checked here; see validatePayload.
  */
 export function parseFrame(text: string): ParsedFrame {

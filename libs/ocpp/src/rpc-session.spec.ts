@@ -189,7 +189,7 @@ describe('RpcSession', () => {
     session.close();
     await expect(second).rejects.toBeInstanceOf(SessionClosedError);
   });
-  describe('deadlines (issue 14 §4: a command queued behind an unanswered CALL is never sent after its caller gave up)', () => {
+  describe('deadlines (a command queued behind an unanswered CALL is never sent after its caller gave up)', () => {
     it('a queued call leaves the queue at its deadline and is never sent, even when the queue moves later', async () => {
       const { session, sent, answer } = harness();
       const first = session.call('Reset', RESET, { timeoutMs: 60_000 });

@@ -165,7 +165,7 @@ export class RpcSession {
       this.queue.push(queued);
       this.pump();
       // Still queued behind another CALL: leave the queue at the deadline, so the caller's timeout and
-      // "never sent" are the same moment (issue 14 §4).
+      // "never sent" are the same moment (docs/reference/design-decisions.md#commands).
       if (queued.deadline !== undefined && this.queue.includes(queued)) {
         queued.expiry = setTimeout(() => this.expire(queued), Math.max(0, queued.deadline - now()));
       }

@@ -1,7 +1,8 @@
 import { INT32_MAX, isStorableTimestamp } from './storable.js';
 import { normaliseLeapSeconds, validatePayload } from './validation.js';
 
-// The values a tester sent that the gateway acknowledged and storage then refused (issue 14 §1): each is
+// The values a tester sent that the gateway acknowledged and storage then refused
+// (docs/reference/design-decisions.md#poison-messages): each is
 // now refused with the 1.6 CALLERROR code of the rule it breaks, or rewritten into a value we can store.
 const reading = (timestamp = '2026-11-26T10:00:00Z') => ({ timestamp, sampledValue: [{ value: '1200', measurand: 'Energy.Active.Import.Register', unit: 'Wh' }] });
 

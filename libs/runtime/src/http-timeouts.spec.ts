@@ -11,7 +11,7 @@ function client(port: number, send?: string): { socket: Socket; received: () => 
   return { socket, received: () => data, closed };
 }
 
-describe('HTTP API timeouts (issue 14 §7)', () => {
+describe('HTTP API timeouts', () => {
   let server: Server;
   let port: number;
   let streamsEnded = 0;

@@ -12,7 +12,7 @@ export interface HttpTimeouts {
 }
 
 /**
- * Idle API connections time out (issue 14 §7), while long responses keep working.
+ * Idle API connections time out (docs/reference/design-decisions.md#idle-api-connections), while long responses keep working.
  *
  * Node's own limits (v20): `requestTimeout` and `headersTimeout` bound *receiving* a request, not the
  * response, so an event stream (`text/event-stream`, open for hours) is untouched by them;

@@ -24,7 +24,7 @@ export interface ServiceDefinition {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: MixedList<Function | string>;
   needsDatabase: boolean;
-  /** Only the all-in-one process may run without NATS (ARCHITECTURE: Configuration). */
+  /** Only the all-in-one process may run without NATS (docs/reference/design-decisions.md#all-in-one-without-nats). */
   allowInProcessBus: boolean;
   /** Serve the OpenAPI document at /api/docs (the process that serves the operator API). */
   openApi: boolean;
@@ -132,7 +132,7 @@ export async function runService(def: ServiceDefinition, env: NodeJS.ProcessEnv 
   if (def.openApi) {
     const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('Zaptec-aware OCPP 1.6J CSMS').setVersion('1').addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API token or OIDC access token (docs/api-auth.md)' }).build());
     SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
-    // The same document where Nest users look first (@nestjs/swagger's default `<path>-json`, issue 16).
+    // The same document where Nest users look first (@nestjs/swagger's default `<path>-json`).
     const http = app.getHttpAdapter();
     http.get('/api/docs-json', (_req: unknown, res: unknown) => http.reply(res, document, 200));
   }

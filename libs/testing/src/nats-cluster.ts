@@ -1,5 +1,5 @@
 /**
- * A throw-away three-node NATS cluster with JetStream (issue 14 §7: stream replicas): free client and
+ * A throw-away three-node NATS cluster with JetStream (docs/reference/design-decisions.md#stream-replicas): free client and
  * route ports, one store dir per node under one temp dir, each node killable and restartable on its own.
  */
 import { spawn, type ChildProcess } from 'node:child_process';

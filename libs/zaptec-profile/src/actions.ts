@@ -10,7 +10,10 @@ export interface ActionDefinition {
 const cs = (profile: FeatureProfile): ActionDefinition => ({ profile, direction: 'toCentralSystem' });
 const cp = (profile: FeatureProfile): ActionDefinition => ({ profile, direction: 'toChargePoint' });
 
-/** The 39 OCPP 1.6J actions by feature profile (OCPP16-NOTES §3; 'Security' = the security whitepaper). */
+/**
+ * The 39 OCPP 1.6J actions by feature profile (docs/reference/protocol-notes.md#messages-by-profile; 'Security' = the
+ * security whitepaper).
+ */
 export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
   Authorize: cs('Core'),
   BootNotification: cs('Core'),

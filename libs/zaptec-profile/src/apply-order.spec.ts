@@ -33,7 +33,7 @@ describe('orderForApply', () => {
 });
 
 describe('effectiveAccess', () => {
-  it('makes UnlockConnectorOnEVSideDisconnect read-only while LockCablePermanently=true (seed guide §1.3)', () => {
+  it('makes UnlockConnectorOnEVSideDisconnect read-only while LockCablePermanently=true (a Zaptec rule)', () => {
     expect(effectiveAccess('UnlockConnectorOnEVSideDisconnect', { LockCablePermanently: 'true' })).toBe('R');
     expect(effectiveAccess('UnlockConnectorOnEVSideDisconnect', { LockCablePermanently: 'false' })).toBe('RW');
     expect(effectiveAccess('UnlockConnectorOnEVSideDisconnect', {})).toBe('RW');

@@ -2,11 +2,12 @@ import { getKeyDefinition } from './keys/registry.js';
 import type { KeyAccess } from './keys/types.js';
 
 /**
- * "a before b" pairs for ChangeConfiguration, one key at a time (issue 3):
- * - UseAuthorizationKeyWithoutDecoding decides how the charger reads AuthorizationKey (seed guide §1.5);
+ * "a before b" pairs for ChangeConfiguration, one key at a time (docs/reference/design-decisions.md#desired-configuration):
+ * - UseAuthorizationKeyWithoutDecoding decides how the charger reads AuthorizationKey
+ * (docs/reference/zaptec-facts.md#useauthorizationkeywithoutdecoding);
  * - LockCablePermanently decides whether UnlockConnectorOnEVSideDisconnect is writable (guide §1.3);
  * - the eager-sample delta and StopTxnSampledData need their measurands already sampled (guide §1.4,
- *   ZAPTEC-FACTS Go 2 notes); likewise StopTxnAlignedData after MeterValuesAlignedData;
+ *   docs/reference/zaptec-facts.md#metering, Go 2); likewise StopTxnAlignedData after MeterValuesAlignedData;
  * - FreeCharging is only switched on once its idTag is there (guide §1.1-§1.2).
  */
 const BEFORE: ReadonlyArray<readonly [string, string]> = [
@@ -20,7 +21,8 @@ const BEFORE: ReadonlyArray<readonly [string, string]> = [
 
 /**
  * Keys that change how the charger connects go last: a new AuthorizationKey or a raised SecurityProfile can
- * make the charger reconnect (OCPP16-NOTES §5), so every other key is applied first; SecurityProfile last of
+ * make the charger reconnect (docs/reference/protocol-notes.md#authorizationkey), so every other key is applied first;
+ * SecurityProfile last of
  * all, because raising it needs the key already in place.
  */
 const LATE_RANK: Readonly<Record<string, number>> = { AuthorizationKey: 1, SecurityProfile: 2 };
@@ -46,7 +48,7 @@ export function orderForApply(keys: string[]): string[] {
 }
 
 /**
- * Access of a key given the charger's current (or about-to-be) values. Seed guide §1.3: while
+ * Access of a key given the charger's current (or about-to-be) values. docs/reference/zaptec-facts.md#lockcablepermanently: while
  * LockCablePermanently is true, UnlockConnectorOnEVSideDisconnect is false and read-only. A key we do not
  * know is taken as RW: the charger decides, and answers Rejected or NotSupported.
  */

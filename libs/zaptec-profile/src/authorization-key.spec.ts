@@ -74,7 +74,7 @@ describe('AuthorizationKey without decoding (UseAuthorizationKeyWithoutDecoding=
   });
 });
 
-describe('UseAuthorizationKeyWithoutDecoding default (seed guide §1.5)', () => {
+describe('UseAuthorizationKeyWithoutDecoding default (docs/reference/zaptec-facts.md#useauthorizationkeywithoutdecoding)', () => {
   it('is false when no key was set before and true after', () => {
     expect(defaultUseAuthorizationKeyWithoutDecoding(false)).toBe(false);
     expect(defaultUseAuthorizationKeyWithoutDecoding(true)).toBe(true);

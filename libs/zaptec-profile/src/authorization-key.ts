@@ -1,8 +1,8 @@
 import { refusal, RULES, type ConfigRefusal } from './refusal.js';
 
 /**
- * AuthorizationKey rules, per OCPP16-NOTES §5, the security whitepaper and Zaptec's
- * UseAuthorizationKeyWithoutDecoding (seed guide §1.5).
+ * AuthorizationKey rules, per docs/reference/protocol-notes.md#authorizationkey, the security whitepaper and Zaptec's
+ * UseAuthorizationKeyWithoutDecoding (docs/reference/zaptec-facts.md#useauthorizationkeywithoutdecoding).
  *
  * - Decoding (useWithoutDecoding = false): the key is hex; the password is the decoded bytes. Even number of
  *   hex digits, 16..20 decoded bytes (32..40 digits), and no decoded byte may be an RFC 5234 CTL (0x00-0x1F,
@@ -89,7 +89,10 @@ export function expectedPasswordBytes(key: string, useWithoutDecoding: boolean):
   return Buffer.from(key, 'hex');
 }
 
-/** Seed guide §1.5: UseAuthorizationKeyWithoutDecoding defaults to false if no key was set before, else true. */
+/**
+ * docs/reference/zaptec-facts.md#useauthorizationkeywithoutdecoding: UseAuthorizationKeyWithoutDecoding defaults to
+ * false if no key was set before, else true.
+ */
 export function defaultUseAuthorizationKeyWithoutDecoding(authorizationKeySetBefore: boolean): boolean {
   return authorizationKeySetBefore;
 }

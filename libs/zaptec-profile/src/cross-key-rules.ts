@@ -19,19 +19,22 @@ export function crossKeyRefusals(
     if (key !== undefined) out.push(refusal(key, candidate[key] ?? null, rule, message));
   };
 
-  // Seed guide §1.1-§1.2: FreeCharging starts transactions with FreeChargingIdTag, so it needs one.
+  // docs/reference/zaptec-facts.md#freecharging-and-freechargingidtag: FreeCharging starts transactions with
+  // FreeChargingIdTag, so it needs one.
   if (view['FreeCharging'] === 'true' && (view['FreeChargingIdTag'] ?? '').trim() === '') {
     push(firstOf('FreeCharging', 'FreeChargingIdTag'), RULES.freeChargingIdTagRequired,
       'FreeCharging=true needs a non-empty FreeChargingIdTag: the charger puts that idTag in StartTransaction.');
   }
 
-  // Seed guide §1.3: with LockCablePermanently=true, UnlockConnectorOnEVSideDisconnect is false and read-only.
+  // docs/reference/zaptec-facts.md#lockcablepermanently: with LockCablePermanently=true,
+  // UnlockConnectorOnEVSideDisconnect is false and read-only.
   if (candidate['UnlockConnectorOnEVSideDisconnect'] === 'true' && view['LockCablePermanently'] === 'true') {
     push(firstOf('UnlockConnectorOnEVSideDisconnect'), RULES.lockCableUnlockOnEvDisconnect,
       'UnlockConnectorOnEVSideDisconnect cannot be true while LockCablePermanently is true: the charger then holds it false and read-only.');
   }
 
-  // Seed guide §1.4: the eager sample watches Power.Active.Import "related to MeterValuesSampledData".
+  // docs/reference/zaptec-facts.md#poweractiveimportdeltaforeagermetervaluesample: the eager sample watches
+  // Power.Active.Import "related to MeterValuesSampledData".
   const delta = parseInteger(view['PowerActiveImportDeltaForEagerMeterValueSample'] ?? '');
   const sampled = view['MeterValuesSampledData'];
   if (delta !== undefined && delta > 0 && !(sampled !== undefined && parseCsl(sampled).includes('Power.Active.Import'))) {
@@ -41,7 +44,8 @@ export function crossKeyRefusals(
         : `PowerActiveImportDeltaForEagerMeterValueSample=${delta} only works when MeterValuesSampledData contains Power.Active.Import; add Power.Active.Import to MeterValuesSampledData or set the delta to 0.`);
   }
 
-  // ZAPTEC-FACTS (Go 2, S1): StopTransaction measurands not also sampled are missing; issue 10 §2 asks every
+  // docs/reference/zaptec-facts.md#metering (Go 2): StopTransaction measurands not also sampled are missing;
+  // docs/reference/design-decisions.md#boot-provisioning asks every
   // model's MeterValuesSampledData to include StopTxnSampledData.
   const stopItems = parseCsl(view['StopTxnSampledData'] ?? '');
   if (stopItems.length > 0) {

@@ -13,7 +13,7 @@ describe('#csms/zaptec-profile public API', () => {
     }
   });
 
-  it('works end to end for the issue 3 example body', () => {
+  it('works end to end for the documented example body', () => {
     const desired = { FreeCharging: 'true', FreeChargingIdTag: 'FREE' };
     expect(profile.validateDesiredConfiguration(desired, { model: 'zaptec-go' })).toEqual([]);
     expect(profile.orderForApply(Object.keys(desired))).toEqual(['FreeChargingIdTag', 'FreeCharging']);

@@ -1,6 +1,6 @@
 import { canonicalIdentity, capabilitiesOf, detectModel, firmwareMajor, isActionSupported, type BootIdentity, type ChargerModel } from './models.js';
 
-describe('detectModel (issue 10 §1)', () => {
+describe('detectModel', () => {
   it.each<[string, BootIdentity, ChargerModel]>([
     ['Pro by identity ZPR', { identity: 'ZPR081234', firmwareVersion: '7.5.4.0' }, 'zaptec-pro'],
     ['Pro by serial ZPG', { identity: 'garage-1', chargePointSerialNumber: 'ZPG001122' }, 'zaptec-pro'],
@@ -22,7 +22,7 @@ describe('detectModel (issue 10 §1)', () => {
   });
 });
 
-describe('canonicalIdentity (ZAPTEC-FACTS legacy identity mode)', () => {
+describe('canonicalIdentity (Zaptec legacy identity mode)', () => {
   it('upper-cases only the legacy zap prefix', () => {
     expect(canonicalIdentity('zap123XYZ')).toBe('ZAP123XYZ');
     expect(canonicalIdentity('ZAP123XYZ')).toBe('ZAP123XYZ');

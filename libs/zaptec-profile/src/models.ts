@@ -31,10 +31,11 @@ export function firmwareMajor(firmwareVersion: string | undefined): number | und
 }
 
 /**
- * Issue 10 §1: ZPR/ZPG (identity or serial) is a Pro (ZAPTEC-FACTS: "Pro (serial ZPR080000+ and ZPG)");
+ * docs/reference/design-decisions.md#zaptec-chargers: ZPR/ZPG (identity or serial) is a Pro
+ * (docs/reference/zaptec-facts.md#models-firmware-and-serials: "Pro (serial ZPR080000+ and ZPG)");
  * ZAP with firmware major >= 3 is a Go 2 (Go 2 firmware is 3.x, Go 2.x); vendor Zaptec otherwise is an
  * unknown Zaptec treated as Go; anything else generic. Prefixes match in any case: legacy mode lower-cases
- * Zaptec's prefix (ZAPTEC-FACTS, S6). A ZAP charger without a firmware version (or a vendor-Zaptec charger
+ * Zaptec's prefix (docs/reference/zaptec-facts.md#legacy-identities). A ZAP charger without a firmware version (or a vendor-Zaptec charger
  * whose identity says nothing) falls back to chargePointModel ("Go 2", "Go", "Pro"), else zaptec-unknown.
  */
 export function detectModel(boot: BootIdentity): ChargerModel {
@@ -53,7 +54,8 @@ export function detectModel(boot: BootIdentity): ChargerModel {
 }
 
 /**
- * Issue 10 §6 / ZAPTEC-FACTS "Identity": Zaptec's legacy identity mode sent the device id with a lowercase
+ * docs/reference/design-decisions.md#zaptec-chargers / docs/reference/zaptec-facts.md#legacy-identities: Zaptec's
+ * legacy identity mode sent the device id with a lowercase
  * prefix (ZAP123XYZ as zap123XYZ) and stays on for older installations until toggled off; whether it affects
  * box-level connections is UNCERTAIN, so both forms are one charger. Only the `zap` prefix is upper-cased; the
  * rest of the identity is kept as sent. Off (legacyAliases = false) returns the identity unchanged.
@@ -75,11 +77,11 @@ export interface Capabilities {
 }
 
 export const NEVER_REPORTS = {
-  /** ZAPTEC-FACTS: all box-level models report only Available/Unavailable on connector 0. */
+  /** docs/reference/zaptec-facts.md#capabilities-per-model: all box-level models report only Available/Unavailable on connector 0. */
   faultedOnConnectorZero: 'Faulted on connector 0',
-  /** ZAPTEC-FACTS (S2): Pro errors light the LED but send no Faulted StatusNotification. */
+  /** docs/reference/zaptec-facts.md#capabilities-per-model: Pro errors light the LED but send no Faulted StatusNotification. */
   faulted: 'Faulted',
-  /** ZAPTEC-FACTS (S1): Go 2 does not implement the LockFailure error code. */
+  /** docs/reference/zaptec-facts.md#capabilities-per-model: Go 2 does not implement the LockFailure error code. */
   lockFailure: 'LockFailure',
 } as const;
 

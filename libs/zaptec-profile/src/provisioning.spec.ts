@@ -2,7 +2,7 @@ import { CHARGER_MODELS } from './models.js';
 import { billingDefaultsOf, factoryDefaultsOf, MODELS_WITH_BILLING_DEFAULTS, ZAPTEC_BILLING_DEFAULTS } from './provisioning.js';
 import { validateDesiredConfiguration } from './validation.js';
 
-describe('ZAPTEC_BILLING_DEFAULTS (issue 10 §2)', () => {
+describe('ZAPTEC_BILLING_DEFAULTS', () => {
   it.each(CHARGER_MODELS)('is a valid desired configuration for %s, with no reported state', (model) => {
     expect(validateDesiredConfiguration({ ...ZAPTEC_BILLING_DEFAULTS }, { model })).toEqual([]);
   });
@@ -19,7 +19,7 @@ describe('ZAPTEC_BILLING_DEFAULTS (issue 10 §2)', () => {
   });
 });
 
-describe('billingDefaultsOf (issue 16: per model, not for the fleet)', () => {
+describe('billingDefaultsOf (per model, not for the fleet)', () => {
   it('gives the billing defaults to every Zaptec model and nothing to a generic charger', () => {
     expect(MODELS_WITH_BILLING_DEFAULTS).toEqual(['zaptec-go', 'zaptec-go2', 'zaptec-pro', 'zaptec-unknown']);
     for (const model of MODELS_WITH_BILLING_DEFAULTS) expect(billingDefaultsOf(model)).toEqual(ZAPTEC_BILLING_DEFAULTS);
@@ -28,7 +28,7 @@ describe('billingDefaultsOf (issue 16: per model, not for the fleet)', () => {
 });
 
 describe('factoryDefaultsOf', () => {
-  it('gives the Zaptec boot state ZAPTEC-FACTS reports', () => {
+  it('gives the Zaptec boot state the facts report', () => {
     expect(factoryDefaultsOf('zaptec-go')).toMatchObject({ HeartbeatInterval: '86400', MeterValueSampleInterval: '0' });
     expect(factoryDefaultsOf('zaptec-pro')).toMatchObject({ ConnectionTimeOut: '30', NumberOfConnectors: '1' });
     expect(factoryDefaultsOf('generic')).toEqual({});

@@ -1,15 +1,17 @@
 import { CHARGER_MODELS, isZaptec, type ChargerModel } from './models.js';
 
 /**
- * Billing defaults of the Zaptec models, applied after every BootNotification of a Zaptec charger (issue 10 §2).
- * They live at the Zaptec models' level of the desired configuration, never at the fleet level (issue 16): they
+ * Billing defaults of the Zaptec models, applied after every BootNotification of a Zaptec charger
+ * (docs/reference/design-decisions.md#boot-provisioning).
+ * They live at the Zaptec models' level of the desired configuration, never at the fleet level
+ * (docs/reference/design-decisions.md#boot-provisioning): they
  * correct Zaptec's factory values, and a generic charger receives only what its operator set. Zaptec ships
- * HeartbeatInterval 86400 and MeterValueSampleInterval 0 (ZAPTEC-FACTS), which loses billing data:
+ * HeartbeatInterval 86400 and MeterValueSampleInterval 0 (docs/reference/zaptec-facts.md#factory-configuration), which loses billing data:
  * - HeartbeatInterval 900: liveness comes from WebSocket pings (CSMS side, 60 s), so the heartbeat only needs
- *   to keep the charger's clock in step (OCPP16-NOTES §2) and give a fallback sign of life through proxies that
+ *   to keep the charger's clock in step (docs/reference/protocol-notes.md#liveness) and give a fallback sign of life through proxies that
  *   answer pings themselves; every 15 min costs ~100 small frames a day per charger.
  * - MeterValueSampleInterval 60: the sampled register stream is the primary energy record, because Go 2 thins
- *   StopTransaction data and meterStart/meterStop can be implausible (issue 10 §4-§5); one reading a minute
+ *   StopTransaction data and meterStart/meterStop can be implausible (docs/reference/design-decisions.md#metering); one reading a minute
  *   bounds the energy lost to a missing stop at one minute of charging.
  * - MeterValuesSampledData: the register for billing, Power.Active.Import so the eager sample
  *   (PowerActiveImportDeltaForEagerMeterValueSample) can be turned on, current and voltage for diagnosis and
@@ -39,7 +41,8 @@ export function billingDefaultsOf(model: ChargerModel): Readonly<Record<string, 
 }
 
 /**
- * The values a model reports out of the box, where ZAPTEC-FACTS knows them (for simulator presets and for
+ * The values a model reports out of the box, where docs/reference/zaptec-facts.md#factory-configuration knows them (for
+ * simulator presets and for
  * reading a charger's state before its first GetConfiguration). Keys not listed are unknown.
  */
 export function factoryDefaultsOf(model: ChargerModel): Record<string, string> {

@@ -3,7 +3,7 @@ import type { ChargerModel } from './models.js';
 /**
  * One refused desired key. `rule` is a stable id (see RULES) that callers and tests match on; `message`
  * is a sentence for the operator. `value` is null when the refused key is absent from the checked set,
- * and for AuthorizationKey, whose value is a secret and is never echoed (OCPP16-NOTES §5).
+ * and for AuthorizationKey, whose value is a secret and is never echoed (docs/reference/protocol-notes.md#authorizationkey).
  */
 export interface ConfigRefusal {
   key: string;

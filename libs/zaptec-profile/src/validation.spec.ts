@@ -12,7 +12,8 @@ type Case = [
   acceptedModel?: ChargerModel, acceptedReported?: Record<string, string>,
 ];
 
-// Each rule with a configuration it accepts and one it refuses for that rule (issues 3, 4 and 10; seed guide §1).
+// Each rule with a configuration it accepts and one it refuses for that rule
+// (docs/reference/design-decisions.md#desired-configuration; docs/reference/zaptec-facts.md#zaptec-configuration-keys).
 const CASES: Case[] = [
   ['key.length', { HeartbeatInterval: '60' }, { ['K'.repeat(51)]: '1' }],
   ['value.length', { CpoName: 'x'.repeat(500) }, { CpoName: 'x'.repeat(501) }],

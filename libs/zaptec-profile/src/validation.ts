@@ -7,7 +7,8 @@ import { refusal, RULES, type ConfigRefusal, type ValidationContext } from './re
 import { parseBoolean, parseCsl, parseInteger, validateType } from './value-parsing.js';
 
 /**
- * ZAPTEC-FACTS: Zaptec intervals range 0 … ~49 days, i.e. 2^32 ms (an inference). A larger value cannot be
+ * docs/reference/zaptec-facts.md#factory-configuration: Zaptec intervals range 0 … ~49 days, i.e. 2^32 ms (an
+ * inference). A larger value cannot be
  * held by the charger, so it is refused for Zaptec models.
  */
 const ZAPTEC_INTERVAL_MAX_S = Math.floor(2 ** 32 / 1000);
@@ -71,13 +72,13 @@ function keyRules(def: KeyDefinition, value: string, context: ValidationContext,
     if (current !== undefined && wanted < current) {
       return [refusal(key, value, RULES.securityProfileLower, `SecurityProfile can only be raised: the charger is at ${current}, ${value} would lower it.`)];
     }
-    // ZAPTEC-FACTS: profile 3 is not mentioned for Zaptec (assume absent, no mTLS). A profile is never lowered,
+    // docs/reference/zaptec-facts.md#security: profile 3 is not mentioned for Zaptec (assume absent, no mTLS). A profile is never lowered,
     // so raising a charger to a profile it cannot speak would lock it out for good.
     if (wanted === 3 && isZaptec(context.model)) {
       return [refusal(key, value, RULES.securityProfileUnsupported, `${model} does not support security profile 3 (mutual TLS); raising to it could lock the charger out.`)];
     }
   }
-  // ZAPTEC-FACTS (S1): on Go 2 StopTransactionOnInvalidId behaves as true whatever its value.
+  // docs/reference/zaptec-facts.md#transactions-and-authorization: on Go 2 StopTransactionOnInvalidId behaves as true whatever its value.
   if (key === 'StopTransactionOnInvalidId' && value === 'false' && context.model === 'zaptec-go2') {
     return [refusal(key, value, RULES.go2StopTxOnInvalidIdFixed, 'Zaptec Go 2 always stops a transaction whose idTag is found invalid, whatever StopTransactionOnInvalidId says; false would only make the configuration lie.')];
   }

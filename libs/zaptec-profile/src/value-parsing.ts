@@ -71,7 +71,7 @@ function validateCsl(def: KeyDefinition, value: string, members?: readonly strin
   if (members) {
     const unknown = items.filter((item) => !members.includes(item));
     if (unknown.length > 0) {
-      // OCPP16-NOTES §4: a measurand list with one unsupported measurand is Rejected as a whole.
+      // docs/reference/protocol-notes.md#configuration-keys: a measurand list with one unsupported measurand is Rejected as a whole.
       const isMeasurands = MEASURAND_LIST_KEYS.includes(name);
       out.push(
         refusal(name, value, isMeasurands ? RULES.measurandUnknown : RULES.cslMember,

@@ -1,5 +1,6 @@
 /**
- * Issue 14 B on NATS + PostgreSQL: StartTransaction while the auth service is stopped. Metering used to store
+ * docs/reference/design-decisions.md#starttransaction-with-its-verdict on NATS + PostgreSQL: StartTransaction while the
+ * auth service is stopped. Metering used to store
  * the transaction before asking auth, so every refused attempt left an "open" transaction with no idTag status
  * (13 in 22 s). Now nothing is stored while auth cannot answer (the charger gets CALLERROR InternalError and
  * retries with the same messageId, as a real one does), and the retry after auth is back makes ONE transaction.

@@ -1,5 +1,6 @@
 /**
- * Issue 3, last "Done when" bullet: the config-manager restarted in the middle of a reconciliation finishes
+ * docs/reference/design-decisions.md#desired-configuration, a round survives a restart: the config-manager restarted in
+ * the middle of a reconciliation finishes
  * it after the restart. A Zaptec Go reporting its factory values connects; the reconciliation on connect
  * sends the fleet billing defaults one ChangeConfiguration at a time. The charger never answers the first
  * one; while the config-manager waits for it, it is SIGKILLed and started again. The charger (still
@@ -15,7 +16,10 @@ import { consumerBacklog } from '../../support/readings.js';
 
 jest.setTimeout(300_000);
 
-/** A Go out of the box (ZAPTEC-FACTS), with every billing key present and different from the fleet default. */
+/**
+ * A Go out of the box (docs/reference/zaptec-facts.md#factory-configuration), with every billing key present and
+ * different from the fleet default.
+ */
 const FACTORY: Record<string, string> = {
   NumberOfConnectors: '1',
   HeartbeatInterval: '86400',

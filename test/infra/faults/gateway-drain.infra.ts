@@ -1,5 +1,5 @@
 /**
- * Issue 7 §3, graceful life cycle of the gateway on SIGTERM: it stops taking new sockets (503), answers
+ * docs/reference/design-decisions.md#deployment, graceful life cycle of the gateway on SIGTERM: it stops taking new sockets (503), answers
  * the CALL a charger already sent, closes every socket with 1012 "service restart" so chargers reconnect
  * elsewhere, and exits 0. The stored fact of that last CALL is not lost.
  */

@@ -1,5 +1,6 @@
 /**
- * Issue 5, "Done when": the metering service SIGKILLed and restarted several times while chargers keep
+ * docs/reference/design-decisions.md#metering, nothing acknowledged lost or doubled: the metering service SIGKILLed and
+ * restarted several times while chargers keep
  * sending MeterValues, and NATS restarted once: every MeterValues the gateway acknowledged (CALLRESULT)
  * is in metering_meter_values exactly once, with the value the charger sent; nothing is there twice.
  * A CALLERROR (NATS down) is retried by the charger with the same messageId, as a real charger does.

@@ -1,5 +1,5 @@
 /**
- * A rolling update of the gateways without downtime (issue 19 §5), at small size: the soak with three
+ * A rolling update of the gateways without downtime (docs/reference/design-decisions.md#deployment), at small size: the soak with three
  * gateways replaced one after another (SIGTERM drain, exit, restart on the same ports, as a Deployment
  * with maxUnavailable 0 does pod by pod) while 200 chargers send MeterValues and commands go through
  * the API. Each drained gateway's chargers reconnect to the others after 1012, every acknowledged

@@ -1,5 +1,5 @@
 /**
- * Issue 7 §5 at small size: the soak script itself (dist/tools/soak/soak.js, built by tools/build.mjs)
+ * docs/reference/design-decisions.md#deployment at small size: the soak script itself (dist/tools/soak/soak.js, built by tools/build.mjs)
  * with 50 chargers for about a minute. It starts its own NATS, database, services and two gateways,
  * drains gateway A with SIGTERM and restarts it, and exits non-zero on any lost acknowledged message.
  */

@@ -1,4 +1,4 @@
-// UseAuthorizationKeyWithoutDecoding exactly as the Zaptec seed guide §1.5 puts it:
+// UseAuthorizationKeyWithoutDecoding exactly as Zaptec's guide puts it (docs/reference/zaptec-facts.md#useauthorizationkeywithoutdecoding):
 //  false: hex-decode AuthorizationKey; refuse keys that are not hex, odd length, not 16..20 bytes, or whose decoded
 //         bytes contain RFC 5234 CTL characters (0x00-0x1F, 0x7F), which RFC 7617 forbids in a password.
 //         The Basic Auth password is the decoded bytes.

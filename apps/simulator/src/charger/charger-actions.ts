@@ -32,7 +32,7 @@ export async function plugIn(c: SimulatedCharger, idTag?: string): Promise<void>
     return;
   }
   if (c.preset.hasFreeCharging && c.keys.getBool('FreeCharging')) {
-    // Seed guide §1.1/1.2: no authorization; StartTransaction carries FreeChargingIdTag.
+    // docs/reference/zaptec-facts.md#freecharging-and-freechargingidtag: no authorization; StartTransaction carries FreeChargingIdTag.
     c.transactions.start(c.keys.get('FreeChargingIdTag') ?? '');
     return;
   }

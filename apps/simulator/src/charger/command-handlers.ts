@@ -39,7 +39,7 @@ export function registerCommandHandlers(client: RpcClient, c: SimulatedCharger):
     const key = str(params.key) ?? '';
     const r = c.keys.change(key, str(params.value) ?? '');
     if (r.status === 'Accepted' && key === 'AuthorizationKey') {
-      // Stop using the old password: reconnect with the new one once this reply is out (OCPP16-NOTES §5).
+      // Stop using the old password: reconnect with the new one once this reply is out (docs/reference/protocol-notes.md#authorizationkey).
       afterReply(() => void c.reconnectWithNewPassword());
     }
     return { status: r.status };
@@ -67,7 +67,7 @@ export function registerCommandHandlers(client: RpcClient, c: SimulatedCharger):
 
   on('UnlockConnector', ({ params }) => {
     if (params.connectorId !== 1) return { status: 'NotSupported' };
-    // Seed guide §1.3: with LockCablePermanently the cable acts as permanently attached.
+    // docs/reference/zaptec-facts.md#lockcablepermanently: with LockCablePermanently the cable acts as permanently attached.
     if (c.keys.getBool('LockCablePermanently')) return { status: 'NotSupported' };
     if (c.transactions.active) afterReply(() => c.stopTransaction('UnlockCommand'));
     return { status: 'Unlocked' };
@@ -98,7 +98,8 @@ export function registerCommandHandlers(client: RpcClient, c: SimulatedCharger):
   });
 
   on('GetDiagnostics', () => {
-    // Pro has no GetDiagnostics [S2]: a charger without the action answers NotImplemented.
+    // Pro has no GetDiagnostics (docs/reference/zaptec-facts.md#capabilities-per-model): a charger without the action
+    // answers NotImplemented.
     if (!c.preset.supportsGetDiagnostics) throw createRPCError('NotImplemented', 'GetDiagnostics is not implemented');
     // Nothing is uploaded by the simulator: it says so honestly rather than report a fake success.
     afterReply(() => {
@@ -109,7 +110,8 @@ export function registerCommandHandlers(client: RpcClient, c: SimulatedCharger):
   });
 
   on('UpdateFirmware', () => {
-    // Box-level firmware goes via the Zaptec app/Portal [S7]; the simulator downloads nothing.
+    // Box-level firmware goes via the Zaptec app/Portal
+    // (docs/reference/zaptec-facts.md#smart-charging-firmware-and-diagnostics); the simulator downloads nothing.
     afterReply(() => c.send('FirmwareStatusNotification', { status: 'DownloadFailed' }));
     return {};
   });

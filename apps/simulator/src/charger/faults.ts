@@ -1,12 +1,15 @@
-// Switchable faults seen in the field (ZAPTEC-FACTS "Metering", "Identity & connection").
+// Switchable faults seen in the field (docs/reference/zaptec-facts.md#metering, docs/reference/zaptec-facts.md#reconnect-after-close).
 export interface Faults {
-  /** Go 2 [S1]: rarely the last Sample.Periodic arrives after StopTransaction. Here: always one. */
+  /** Go 2 (docs/reference/zaptec-facts.md#metering): rarely the last Sample.Periodic arrives after StopTransaction. Here: always one. */
   lateSampleAfterStop: boolean;
-  /** Wh added to every register value (register jump after a cloud->native switch [S1][S3]). */
+  /** Wh added to every register value (register jump after a cloud->native switch, docs/reference/zaptec-facts.md#metering). */
   registerOffsetWh: number;
-  /** Go 2 log [S12]: meterStart 2147483647 (register readings stay true). */
+  /** A Go 2 log (docs/reference/zaptec-facts.md#metering): meterStart 2147483647 (register readings stay true). */
   nearInt31: boolean;
-  /** Go [S3]: no reconnect after the CSMS closed the link without completing the close handshake (code 1006). */
+  /**
+   * Go (docs/reference/zaptec-facts.md#reconnect-after-close): no reconnect after the CSMS closed the link without
+   * completing the close handshake (code 1006).
+   */
   noReconnectAfterUnackedClose: boolean;
 }
 

@@ -1,5 +1,5 @@
 // The charger-side catalogue of configuration keys (OCPP 1.6 §9, security whitepaper keys, Zaptec keys from
-// the seed guide). Kept here rather than shared with the CSMS on purpose (see rpc.ts).
+// docs/reference/zaptec-facts.md#zaptec-configuration-keys). Kept here rather than shared with the CSMS on purpose (see rpc.ts).
 import { SUPPORTED_MEASURANDS, type ModelPreset } from './presets.js';
 
 export type KeyType = 'boolean' | 'integer' | 'string' | 'csl-measurands' | 'csl';
@@ -15,7 +15,10 @@ export interface KeyDefinition {
   maxLength?: number;
 }
 
-/** ~49 days in seconds: the range Zaptec quotes for its intervals matches 2^32 ms [S4] (inference). */
+/**
+ * ~49 days in seconds: the range Zaptec quotes for its intervals matches 2^32 ms (inference;
+ * docs/reference/zaptec-facts.md#factory-configuration).
+ */
 const MAX_INTERVAL_S = 4_294_967;
 
 function bool(key: string, defaultValue: boolean, access: Access = 'RW'): KeyDefinition {
@@ -37,7 +40,8 @@ export function keyDefinitionsFor(preset: ModelPreset): KeyDefinition[] {
   const defs: KeyDefinition[] = [
     int('HeartbeatInterval', 86_400, 0, MAX_INTERVAL_S),
     int('MeterValueSampleInterval', preset.meterValueSampleInterval, 0, MAX_INTERVAL_S),
-    // UNCERTAIN defaults: Zaptec documents the keys as settable but not their defaults [S4].
+    // UNCERTAIN defaults: Zaptec documents the keys as settable but not their defaults
+    // (docs/reference/zaptec-facts.md#factory-configuration).
     { key: 'MeterValuesSampledData', type: 'csl-measurands', access: 'RW',
       defaultValue: 'Energy.Active.Import.Register,Power.Active.Import,Current.Import,Voltage' },
     { key: 'MeterValuesAlignedData', type: 'csl-measurands', access: 'RW', defaultValue: 'Energy.Active.Import.Register' },
@@ -49,7 +53,7 @@ export function keyDefinitionsFor(preset: ModelPreset): KeyDefinition[] {
     bool('UnlockConnectorOnEVSideDisconnect', true),
     bool('StopTransactionOnEVSideDisconnect', true),
     bool('StopTransactionOnInvalidId', true),
-    // UNCERTAIN default; the thinning rule itself is Go 2's [S1].
+    // UNCERTAIN default; the thinning rule itself is Go 2's (docs/reference/zaptec-facts.md#metering).
     int('StopTransactionMaxMeterValues', 20, 0, 1000),
     bool('AuthorizeRemoteTxRequests', false),
     bool('LocalAuthorizeOffline', true),
@@ -60,7 +64,7 @@ export function keyDefinitionsFor(preset: ModelPreset): KeyDefinition[] {
     int('TransactionMessageRetryInterval', 60, 0, MAX_INTERVAL_S),
     // UNCERTAIN value. The CSMS must request keys in pages of at most this many (requests with more are refused).
     int('GetConfigurationMaxKeys', 20, 1, 1000, 'R'),
-    // Security whitepaper keys. Profile 3 is not mentioned by Zaptec: assumed absent (ZAPTEC-FACTS).
+    // Security whitepaper keys. Profile 3 is not mentioned by Zaptec: assumed absent (docs/reference/zaptec-facts.md#security).
     int('SecurityProfile', 0, 0, 2),
     { key: 'AuthorizationKey', type: 'string', access: 'W', defaultValue: '' },
   ];
@@ -73,7 +77,8 @@ export function keyDefinitionsFor(preset: ModelPreset): KeyDefinition[] {
     );
   }
   if (preset.featureProfiles.includes('Reservation')) defs.push(bool('ReserveConnectorZeroSupported', false, 'R'));
-  // The five Zaptec keys (seed guide §1); the Pro lacks FreeCharging/FreeChargingIdTag [S2].
+  // The five Zaptec keys (docs/reference/zaptec-facts.md#zaptec-configuration-keys); the Pro lacks
+  // FreeCharging/FreeChargingIdTag (docs/reference/zaptec-facts.md#capabilities-per-model).
   if (preset.hasFreeCharging) {
     defs.push(
       bool('FreeCharging', false),

@@ -1,5 +1,7 @@
 // The charger's configuration store, with the ChangeConfiguration / GetConfiguration semantics of a Zaptec
-// charger (seed guide §1, ZAPTEC-FACTS "What a faithful simulator must do", OCPP 1.6 §9 and §4 of OCPP16-NOTES).
+// charger (docs/reference/zaptec-facts.md#zaptec-configuration-keys,
+// docs/reference/zaptec-facts.md#what-a-faithful-simulator-does, OCPP 1.6 §9 and
+// docs/reference/protocol-notes.md#configuration-keys).
 import { passwordFromAuthorizationKey } from './authorization-key.js';
 import { keyDefinitionsFor, normaliseValue, type KeyDefinition } from './key-definitions.js';
 import type { ModelPreset } from './presets.js';
@@ -118,7 +120,7 @@ export class KeyStore {
     return key === 'UnlockConnectorOnEVSideDisconnect' && this.getBool('LockCablePermanently');
   }
 
-  /** Seed guide §1.5: default false if no key was set before, else true. */
+  /** docs/reference/zaptec-facts.md#useauthorizationkeywithoutdecoding: default false if no key was set before, else true. */
   private withoutDecoding(): boolean {
     return this.withoutDecodingExplicit ?? this.keySetBefore;
   }
@@ -155,11 +157,11 @@ export class KeyStore {
     if (key === 'LockCablePermanently') {
       const wasLocked = this.getBool('LockCablePermanently');
       if (v === 'true' && !wasLocked) {
-        // Seed guide §1.3: UnlockConnectorOnEVSideDisconnect SHALL be false and read-only while locked.
+        // docs/reference/zaptec-facts.md#lockcablepermanently: UnlockConnectorOnEVSideDisconnect SHALL be false and read-only while locked.
         this.unlockBeforeLock = this.values.get('UnlockConnectorOnEVSideDisconnect');
         this.values.set('UnlockConnectorOnEVSideDisconnect', 'false');
       } else if (v === 'false' && wasLocked) {
-        // Clearing restores the value it had before (ZAPTEC-FACTS, Go [S3]).
+        // Clearing restores the value it had before (docs/reference/zaptec-facts.md#lockcablepermanently).
         this.values.set('UnlockConnectorOnEVSideDisconnect', this.unlockBeforeLock ?? 'true');
         this.unlockBeforeLock = undefined;
       }

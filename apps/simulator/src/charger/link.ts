@@ -135,7 +135,8 @@ export class ChargerLink {
       this.closingOnPurpose = false;
       return; // reboot / network drop / rekey reconnect on their own
     }
-    // Go [S3]: may not reconnect when the CSMS closes without completing the close handshake.
+    // Go (docs/reference/zaptec-facts.md#reconnect-after-close): may not reconnect when the CSMS closes without
+    // completing the close handshake.
     if (this.host.faults.noReconnectAfterUnackedClose && code === 1006) return;
     this.scheduleReconnect();
   }

@@ -40,7 +40,8 @@ describe('StopTransaction thinning (Go 2, StopTransactionMaxMeterValues)', () =>
 
 describe('eager sample rule', () => {
   it('fires only when power moved by more than the delta since the last sent sample', () => {
-    // Seed guide example: delta 200, last sample 300 W -> fires above 500 or below 100.
+    // Zaptec's guide example (docs/reference/zaptec-facts.md#poweractiveimportdeltaforeagermetervaluesample): delta
+    // 200, last sample 300 W -> fires above 500 or below 100.
     const r = new EagerSampleRule(300);
     expect(r.shouldSend(500, 200)).toBe(false);
     expect(r.shouldSend(100, 200)).toBe(false);

@@ -1,4 +1,4 @@
-// Meter readings in the shape observed on a Go 2 (ZAPTEC-FACTS "Metering", log [S12]): one meterValue entry per
+// Meter readings in the shape observed on a Go 2 (docs/reference/zaptec-facts.md#metering, the observed payload): one meterValue entry per
 // measurand sharing one timestamp; energy in Wh; Current.Import per phase L1..L3; Voltage per phase plus
 // line-line; location Outlet.
 import type { Measurand } from './presets.js';
@@ -68,7 +68,7 @@ function entryContext(e: MeterValue): string | undefined {
 }
 
 /**
- * StopTransaction thinning as Go 2 firmware does it [S1]: while there are more entries than
+ * StopTransaction thinning as Go 2 firmware does it (docs/reference/zaptec-facts.md#metering): while there are more entries than
  * StopTransactionMaxMeterValues, drop the first entry that is not Transaction.Begin, then every other one after it
  * (with Begin at index 0 that is indices 1, 3, 5, ...), stopping as soon as the count is within the cap;
  * if one pass is not enough, the next pass starts again on what is left. Transaction.End is never dropped.
@@ -100,7 +100,8 @@ export function thinTransactionData<T extends MeterValue>(entries: readonly T[],
 }
 
 /**
- * Seed guide §1.4: when Power.Active.Import has moved by more than the delta (W) since the power in the last
+ * docs/reference/zaptec-facts.md#poweractiveimportdeltaforeagermetervaluesample: when Power.Active.Import has moved by
+ * more than the delta (W) since the power in the last
  * sample related to MeterValuesSampledData, send a Sample.Periodic at once and restart the interval. 0 = off.
  */
 export class EagerSampleRule {

@@ -1,4 +1,4 @@
-// Per-model presets (ZAPTEC-FACTS.md "What a faithful simulator must do"; issue 10 §7).
+// Per-model presets (docs/reference/zaptec-facts.md#what-a-faithful-simulator-does).
 // Values marked UNCERTAIN are not documented by Zaptec in what could be read; they are choices, overridable
 // through KeyStore overrides (CLI --set KEY=VALUE).
 
@@ -12,13 +12,19 @@ export interface ModelPreset {
   firmwareVersion: string;
   /** Feature profiles reported in SupportedFeatureProfiles (R). */
   featureProfiles: string[];
-  /** Go/Go 2 have FreeCharging + FreeChargingIdTag; the Pro lacks them [S2]. */
+  /** Go/Go 2 have FreeCharging + FreeChargingIdTag; the Pro lacks them (docs/reference/zaptec-facts.md#capabilities-per-model). */
   hasFreeCharging: boolean;
-  /** Pro (EVerest/libocpp) has no GetDiagnostics [S2]: it answers a CALLERROR NotImplemented. */
+  /**
+   * Pro (EVerest/libocpp) has no GetDiagnostics (docs/reference/zaptec-facts.md#capabilities-per-model): it answers a
+   * CALLERROR NotImplemented.
+   */
   supportsGetDiagnostics: boolean;
-  /** StopTransactionOnInvalidId behaves as true whatever its value (Go 2 [S1]; assumed for all). */
+  /**
+   * StopTransactionOnInvalidId behaves as true whatever its value (Go 2,
+   * docs/reference/zaptec-facts.md#transactions-and-authorization; assumed for all).
+   */
   stopOnInvalidIdAlways: boolean;
-  /** Default MeterValueSampleInterval: 0 on Go and Go 2 [S4]; Pro UNCERTAIN. */
+  /** Default MeterValueSampleInterval: 0 on Go and Go 2; Pro UNCERTAIN (docs/reference/zaptec-facts.md#factory-configuration). */
   meterValueSampleInterval: number;
   /** Phases drawn when charging (current per phase = P / (phases * 230 V)). */
   phases: 1 | 3;
@@ -31,7 +37,8 @@ export const PRESETS: Readonly<Record<ModelId, ModelPreset>> = {
     model: 'Go',
     vendor: 'Zaptec',
     firmwareVersion: '2.4.2.4',
-    // UNCERTAIN beyond Core; Smart Charging is said to be supported in box-level mode [S9].
+    // UNCERTAIN beyond Core; Smart Charging is said to be supported in box-level mode
+    // (docs/reference/zaptec-facts.md#capabilities-per-model).
     featureProfiles: ['Core', 'FirmwareManagement', 'SmartCharging', 'RemoteTrigger'],
     hasFreeCharging: true,
     supportsGetDiagnostics: true,
@@ -58,7 +65,7 @@ export const PRESETS: Readonly<Record<ModelId, ModelPreset>> = {
     model: 'Pro',
     vendor: 'Zaptec',
     firmwareVersion: '7.5.4.0',
-    // Reservation exists on the Pro (LED does not show it) [S2].
+    // Reservation exists on the Pro (LED does not show it; docs/reference/zaptec-facts.md#capabilities-per-model).
     featureProfiles: ['Core', 'FirmwareManagement', 'SmartCharging', 'RemoteTrigger', 'Reservation'],
     hasFreeCharging: false,
     supportsGetDiagnostics: false,

@@ -8,7 +8,7 @@ type On = (method: string, handler: CallHandler) => void;
 export function registerProfileHandlers(on: On, c: SimulatedCharger): void {
   const has = (profile: string): boolean => c.keys.getList('SupportedFeatureProfiles').includes(profile);
 
-  // SmartCharging (box-level: the CSMS is the only load manager [S9][S15]).
+  // SmartCharging (box-level: the CSMS is the only load manager, docs/reference/zaptec-facts.md#smart-charging-firmware-and-diagnostics).
   on('SetChargingProfile', ({ params }) => {
     if (!has('SmartCharging')) return { status: 'NotSupported' };
     return { status: c.applyChargingProfile(Number(params.connectorId), params.csChargingProfiles as Record<string, unknown>) };
@@ -43,7 +43,8 @@ export function registerProfileHandlers(on: On, c: SimulatedCharger): void {
     };
   });
 
-  // Reservation: the Pro has it (LED does not show it) [S2]; the Go answers as configured not to reserve.
+  // Reservation: the Pro has it (LED does not show it; docs/reference/zaptec-facts.md#capabilities-per-model); the Go
+  // answers as configured not to reserve.
   let reservation: { id: number; idTag: string } | undefined;
   on('ReserveNow', ({ params }) => {
     if (!has('Reservation') || params.connectorId !== 1) return { status: 'Rejected' };
@@ -67,7 +68,8 @@ export function registerProfileHandlers(on: On, c: SimulatedCharger): void {
     throw createRPCError('NotSupported', 'LocalAuthListManagement is not supported');
   });
 
-  // Security extension: only Basic Auth (profile 1) keys exist on these chargers [S4]; no PKI, no log upload.
+  // Security extension: only Basic Auth (profile 1) keys exist on these chargers
+  // (docs/reference/zaptec-facts.md#security); no PKI, no log upload.
   on('CertificateSigned', () => ({ status: 'Rejected' }));
   on('InstallCertificate', () => ({ status: 'Rejected' }));
   on('DeleteCertificate', () => ({ status: 'NotFound' }));

@@ -187,7 +187,7 @@ export class SimulatedCharger extends EventEmitter {
   // ---- connector status -----------------------------------------------------------------------------------
 
   statusPayload(connectorId: 0 | 1): Record<string, unknown> {
-    // Connector 0 reports only Available/Unavailable, never Faulted (ZAPTEC-FACTS [S4]).
+    // Connector 0 reports only Available/Unavailable, never Faulted (docs/reference/zaptec-facts.md#capabilities-per-model).
     const status = connectorId === 0 ? (this.operative ? 'Available' : 'Unavailable') : this.connectorStatus;
     return { connectorId, errorCode: 'NoError', status, timestamp: new Date(this.clock.now()).toISOString() };
   }
@@ -252,7 +252,10 @@ export class SimulatedCharger extends EventEmitter {
     this.transactions.refreshPower();
   }
 
-  /** TriggerMessage(MeterValues): context Trigger; connector 0 carries the whole charger's values [S12]. */
+  /**
+   * TriggerMessage(MeterValues): context Trigger; connector 0 carries the whole charger's values
+   * (docs/reference/zaptec-facts.md#metering).
+   */
   sendTriggeredMeterValues(connectorId: 0 | 1): void {
     const txId = connectorId === 1 ? this.transactions.transactionId : undefined;
     const meterValue = perMeasurandEntries(this.transactions.sampledMeasurands(), this.transactions.reading(), 'Trigger');
@@ -288,7 +291,8 @@ export class SimulatedCharger extends EventEmitter {
     const info = r.idTagInfo as { status?: string } | undefined;
     const active = this.transactions.active;
     if (!info || info.status === 'Accepted' || !active || active.localTxId !== localTxId) return;
-    // StopTransactionOnInvalidId behaves as true whatever its value on Go 2 [S1].
+    // StopTransactionOnInvalidId behaves as true whatever its value on Go 2
+    // (docs/reference/zaptec-facts.md#transactions-and-authorization).
     if (this.preset.stopOnInvalidIdAlways || this.keys.getBool('StopTransactionOnInvalidId')) {
       this.transactions.stop('DeAuthorized');
     } else {

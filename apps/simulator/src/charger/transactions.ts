@@ -95,7 +95,7 @@ export class TransactionController {
     return this.host.keys.getList('MeterValuesSampledData') as Measurand[];
   }
 
-  /** Go 2 [S1]: StopTxn measurands missing from the sampled/aligned sets are not reported. */
+  /** Go 2 (docs/reference/zaptec-facts.md#metering): StopTxn measurands missing from the sampled/aligned sets are not reported. */
   stopMeasurands(): Measurand[] {
     const k = this.host.keys;
     const known = new Set([...k.getList('MeterValuesSampledData'), ...k.getList('MeterValuesAlignedData')]);
@@ -149,7 +149,7 @@ export class TransactionController {
       }),
     });
     if (this.host.faults.lateSampleAfterStop) {
-      // Go 2 [S1]: a last Sample.Periodic after Transaction.End.
+      // Go 2 (docs/reference/zaptec-facts.md#metering): a last Sample.Periodic after Transaction.End.
       const measurands = this.sampledMeasurands();
       this.host.queue.enqueue({
         action: 'MeterValues',

@@ -1,4 +1,4 @@
-// Offline queue for transaction-related messages (OCPP 1.6 "Transaction-Related Messages"; OCPP16-NOTES §6):
+// Offline queue for transaction-related messages (docs/reference/protocol-notes.md#offline-queue):
 // StartTransaction, StopTransaction and periodic MeterValues of a transaction always go through this queue, so
 // their order is kept whether the charger is online or not. Payloads are built at send time, so a StopTransaction
 // or MeterValues for a transaction whose StartTransaction was not answered yet carries the id once it is known.

@@ -11,7 +11,7 @@ export interface AdminTokenBootstrapOptions {
 }
 
 /**
- * The first admin token when API_ADMIN_TOKEN is unset (issue 15 §1 bootstrap): made once per database,
+ * The first admin token when API_ADMIN_TOKEN is unset (docs/api-auth.md#bootstrap-the-first-admin): made once per database,
  * printed once in the log and written to DATA_DIR/admin-token (mode 0600) for the laptop trial. Later
  * starts find it made and say nothing; an operator who lost it sets API_ADMIN_TOKEN instead.
  */

@@ -68,7 +68,10 @@ export class AuthCharger {
   @Column({ name: 'reported_at', type: 'timestamptz', nullable: true })
   reportedAt!: Date | null;
 
-  /** Local authorization list group: the charger's list is the idTags of this group (issue 4 §3). */
+  /**
+   * Local authorization list group: the charger's list is the idTags of this group
+   * (docs/reference/design-decisions.md#driver-authorization).
+   */
   @Column({ name: 'auth_group', type: 'text', nullable: true })
   authGroup!: string | null;
 

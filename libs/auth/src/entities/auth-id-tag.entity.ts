@@ -18,7 +18,7 @@ export class AuthIdTag {
   @Column({ name: 'parent_id_tag', type: 'text', nullable: true })
   parentIdTag!: string | null;
 
-  /** Local authorization list group (issue 4 §3). */
+  /** Local authorization list group (docs/reference/design-decisions.md#driver-authorization). */
   @Column({ name: 'group_name', type: 'text', nullable: true })
   groupName!: string | null;
 

@@ -1,8 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Operator API access (issue 15 §1): API tokens (only their SHA-256 is kept) and the audit log of every
- * state-changing API request. In auth's database because the gateway has none (ARCHITECTURE: Persistence).
+ * Operator API access (docs/api-auth.md): API tokens (only their SHA-256 is kept) and the audit log of every
+ * state-changing API request. In auth's database because the gateway has none (docs/reference/design-decisions.md#persistence).
  */
 export class AuthApiAccess1764000400000 implements MigrationInterface {
   name = 'AuthApiAccess1764000400000';

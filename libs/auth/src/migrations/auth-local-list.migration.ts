@@ -1,6 +1,9 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Local authorization list (issue 4 §3): the charger's group, what auth last sent it, and its reported limits. */
+/**
+ * Local authorization list (docs/reference/design-decisions.md#driver-authorization): the charger's group, what auth
+ * last sent it, and its reported limits.
+ */
 export class AuthLocalList1764000200000 implements MigrationInterface {
   name = 'AuthLocalList1764000200000';
 

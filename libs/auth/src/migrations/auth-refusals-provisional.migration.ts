@@ -1,7 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Issue 14: refused connects are aggregated (one event per address, charger and reason per minute, with a
+ * docs/reference/design-decisions.md#connect-throttling: refused connects are aggregated (one event per address,
+ * charger and reason per minute, with a
  * count), and a charger registered by UNKNOWN_CHARGERS stays provisional until its first BootNotification.
  * Existing chargers are not provisional: they were registered before the rule existed.
  */

@@ -1,5 +1,6 @@
 /**
- * The desired part's side of "apply the desired configuration before accepting" (issue 3 §2): BootService with the
+ * The desired part's side of "apply the desired configuration before accepting"
+ * (docs/reference/design-decisions.md#boot-policy): BootService with the
  * real sync check (DesiredService's drift) and boot provisioning, on PGlite and the in-process bus, against the
  * simulated Zaptec Go. Pending while not in sync, the reconciliation after the boot applies, the next boot Accepted.
  */

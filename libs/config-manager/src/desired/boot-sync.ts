@@ -4,7 +4,8 @@ import type { KeyDrift } from './effective.js';
 const NAMED = 3;
 
 /**
- * Whether a charger is in sync for the "apply the desired configuration before accepting" policy (issue 3 §2),
+ * Whether a charger is in sync for the "apply the desired configuration before accepting" policy
+ * (docs/reference/design-decisions.md#boot-policy),
  * judged on the same per-key drift `GET /api/v1/chargers/:id/configuration` shows. Returns why not, or undefined.
  *
  * - No reported snapshot: not in sync (we cannot know what the charger holds until the first GetConfiguration).

@@ -25,7 +25,7 @@ export interface ChargerInfo {
   model: ChargerModel;
   connected: boolean;
   known: boolean;
-  /** From its last BootNotification: a refusal is remembered per firmware (issue 16). */
+  /** From its last BootNotification: a refusal is remembered per firmware (docs/reference/design-decisions.md#refusals-remembered). */
   firmwareVersion: string | null;
 }
 
@@ -46,7 +46,8 @@ export class ChargerStateStore {
   constructor(private readonly db: DataSource) {
     this.rebootClears = new Batcher<string, void>(async (ids) => {
       // Only RebootRequired: a Rejected/NotSupported is remembered per firmware and model, so a reboot on the same
-      // firmware asks nothing again (issue 16) and a new firmware is seen by comparing it (ApplyStateView).
+      // firmware asks nothing again (docs/reference/design-decisions.md#refusals-remembered) and a new firmware is seen
+      // by comparing it (ApplyStateView).
       await this.db.query(`DELETE FROM config_apply_state WHERE charger_id = ANY($1::text[]) AND outcome = 'RebootRequired'`, [[...new Set(ids)]]);
       return ids.map(() => undefined);
     });
@@ -155,7 +156,8 @@ export class ChargerStateStore {
   }
 
   /**
-   * Forgets Rejected/NotSupported answers (all of the charger's, or `keys`): an operator asks for a retry (issue 16).
+   * Forgets Rejected/NotSupported answers (all of the charger's, or `keys`): an operator asks for a retry
+   * (docs/reference/design-decisions.md#refusals-remembered).
    * Returns the keys forgotten.
    */
   async forgetRefusals(chargerId: string, keys?: string[]): Promise<string[]> {

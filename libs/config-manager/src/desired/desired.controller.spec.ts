@@ -8,7 +8,7 @@ const ev = (chargerId: string, state: ConnectionEvent['state'], sessionId: strin
 describe('connectedIn: which connections of a batch get a reconciliation, from when', () => {
   const now = Date.parse('2026-11-26T10:00:10.000Z');
 
-  it('takes each connection\'s own time, not the time the batch is handled (issue 16)', () => {
+  it('takes each connection\'s own time, not the time the batch is handled', () => {
     expect(connectedIn([ev('A', 'connected', 's1', '2026-11-26T10:00:00.000Z')], now)).toEqual([{ chargerId: 'A', connectedAt: Date.parse('2026-11-26T10:00:00.000Z') }]);
   });
 

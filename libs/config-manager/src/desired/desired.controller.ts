@@ -31,7 +31,8 @@ export interface Connected {
  * The chargers a batch leaves connected, each with the time of its newest connection (ms). A charger counts when
  * its newest "connected" session has no "disconnected" in the batch: a superseded socket's disconnection, which
  * the gateway reports after the new socket's connection, does not cancel the new one. The connection's own time
- * says which reconciliation covers it (issue 16: taking the time the batch was handled instead made a backlog's
+ * says which reconciliation covers it (docs/reference/design-decisions.md#one-reconciliation-per-connection: taking the
+ * time the batch was handled instead made a backlog's
  * reconnects cost a second round after the boot's). The gateway's clock is capped at ours, so a gateway ahead of
  * us cannot make a connection look newer than any round.
  */

@@ -33,7 +33,8 @@ export class DesiredModule {
       controllers: [DesiredController],
       providers: [
         { provide: DESIRED_OPTIONS, useValue: options },
-        // Seeded before anything reads the desired levels (issue 10 §2, issue 16: at the Zaptec models' level).
+        // Seeded before anything reads the desired levels (docs/reference/design-decisions.md#boot-provisioning: at the
+        // Zaptec models' level).
         {
           provide: MODEL_DEFAULTS_SEEDED,
           inject: [DATA_SOURCE],
@@ -68,7 +69,8 @@ export class DesiredModule {
           },
         },
         {
-          // "Apply the desired configuration before accepting" (issue 3 §2): registration owns the policy, the
+          // "Apply the desired configuration before accepting" (docs/reference/design-decisions.md#boot-policy):
+          // registration owns the policy, the
           // drift that decides it lives here.
           provide: BOOT_SYNC_HOOK,
           inject: [BootService, DesiredService],

@@ -6,12 +6,15 @@ export interface DesiredConfigurationOptions {
   recheckIntervalMs?: number;
   /** Timeout of each GetConfiguration / ChangeConfiguration sent during reconciliation. Default 20 s. */
   commandTimeoutMs?: number;
-  /** Delay between a BootNotification and its reconciliation, so the charger has its answer first (OCPP16-NOTES §2). */
+  /**
+   * Delay between a BootNotification and its reconciliation, so the charger has its answer first
+   * (docs/reference/protocol-notes.md#boot-states).
+   */
   bootReconcileDelayMs?: number;
   /**
    * Delay between a connection event and its reconciliation. A charger that reboots connects and then sends
    * BootNotification; the reconciliation after the boot then covers the connection too, and nothing is sent
-   * to a charger before it had the chance to boot (OCPP16-NOTES §2). Default 5 s.
+   * to a charger before it had the chance to boot (docs/reference/protocol-notes.md#boot-states). Default 5 s.
    */
   connectReconcileDelayMs?: number;
   /** At most this many chargers reconciled at once by one process. Default 20. */

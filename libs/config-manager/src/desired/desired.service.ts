@@ -17,7 +17,10 @@ export interface SetChargerConfigurationRequest { chargerId: string; keys: KeysC
 export interface SetGroupConfigurationRequest { group: string; keys: KeysChange; actor?: string }
 export interface SetFleetConfigurationRequest { keys: KeysChange; actor?: string }
 export interface SetModelConfigurationRequest { model: string; keys: KeysChange; actor?: string }
-/** A ChangeConfiguration an operator sent through the command API and the charger accepted (issue 16). */
+/**
+ * A ChangeConfiguration an operator sent through the command API and the charger accepted
+ * (docs/reference/design-decisions.md#command-api-changes-stick).
+ */
 export interface RecordCommandChangeRequest { chargerId: string; key: string; value: string; status: string; actor?: string }
 export interface RecordCommandChangeView { chargerId: string; key: string; value: string; recorded: boolean; level?: 'charger'; reason?: string }
 export interface RetryRefusedRequest { chargerId: string; keys?: string[]; actor?: string }
@@ -131,13 +134,17 @@ export class DesiredService {
     return this.setLevel('fleet', '', req.keys, req.actor);
   }
 
-  /** The level of one model (issue 16): validated for every charger of that model, as a group change is for its members. */
+  /**
+   * The level of one model (docs/reference/design-decisions.md#desired-configuration): validated for every charger of
+   * that model, as a group change is for its members.
+   */
   async setModel(req: SetModelConfigurationRequest): Promise<ServiceReply<LevelView>> {
     return this.checkModel(req.model) ?? this.setLevel('model', req.model, req.keys, req.actor);
   }
 
   /**
-   * Issue 16: a ChangeConfiguration sent through the command API that the charger Accepted (or will take after a
+   * docs/reference/design-decisions.md#command-api-changes-stick: a ChangeConfiguration sent through the command API
+   * that the charger Accepted (or will take after a
    * reboot) becomes the charger-level desired value, audited with the caller, so reconciliation keeps it instead
    * of undoing it. AuthorizationKey stays auth's (key rotation), never a desired key.
    */
@@ -255,7 +262,8 @@ export class DesiredService {
   private checkBody(keys: unknown): ServiceReply<never> | undefined {
     const bad = badKeysBody(keys);
     if (bad.length > 0) return refuse(400, 'validation_failed', bad.map((e) => e.message).join('; '), bad);
-    // Auth owns AuthorizationKey (rotation with the pending password, OCPP16-NOTES §5): never a desired key.
+    // Auth owns AuthorizationKey (rotation with the pending password,
+    // docs/reference/protocol-notes.md#authorizationkey): never a desired key.
     const owned = Object.keys(keys as object).filter((k) => getKeyDefinition(k)?.name === 'AuthorizationKey');
     if (owned.length > 0) {
       return refused(owned.map((key) => ({ key, value: null, rule: 'authorizationKey.ownedByAuth', message: 'AuthorizationKey is set through auth\'s key rotation (POST /api/v1/chargers/:id/authorization-key), never as desired configuration.' })), 'this change');

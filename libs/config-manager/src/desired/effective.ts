@@ -1,7 +1,10 @@
 import { capabilitiesOf, effectiveAccess, getKeyDefinition, parseCsl, type ChargerModel } from '#csms/zaptec-profile';
 import type { ApplyOutcome, DesiredScope } from './entities.js';
 
-/** The four levels of desired configuration that apply to one charger, least specific first (issue 16). */
+/**
+ * The four levels of desired configuration that apply to one charger, least specific first
+ * (docs/reference/design-decisions.md#desired-configuration).
+ */
 export interface DesiredLevels {
   fleet: Record<string, string>;
   /** The level of the charger's model (registry: override, else detected at boot). */
@@ -33,7 +36,7 @@ export interface ApplyStateView {
   outcome: ApplyOutcome;
   at: string;
   message: string | null;
-  /** The charger's firmware and model when it answered (null: recorded before issue 16, or not known). */
+  /** The charger's firmware and model when it answered (null: recorded before refusals were remembered per firmware, or not known). */
   firmwareVersion?: string | null;
   model?: string | null;
 }
@@ -45,7 +48,8 @@ export interface ChargerIdentity {
 }
 
 /**
- * Issue 16: a Rejected or NotSupported answer holds for the value it was given to, on the firmware and model the
+ * docs/reference/design-decisions.md#refusals-remembered: a Rejected or NotSupported answer holds for the value it was
+ * given to, on the firmware and model the
  * charger had then; a new desired value, firmware or model (or an operator's retry, which forgets it) lifts it.
  */
 export function refusalHolds(st: ApplyStateView | undefined, value: string, charger: ChargerIdentity): boolean {
@@ -62,7 +66,8 @@ export function reportedValues(snapshot: ReportedSnapshot | null): Record<string
 
 /**
  * Merges the levels for a charger of `model`. A key set at the charger level, or at the model's own level, always
- * stays (validation refuses it with the model's name when the model lacks it, issue 10 §1); a fleet or group key the model lacks (FreeCharging
+ * stays (validation refuses it with the model's name when the model lacks it,
+ * docs/reference/design-decisions.md#zaptec-chargers); a fleet or group key the model lacks (FreeCharging
  * on a Pro, Zaptec keys on a generic charger) is simply not applicable to that charger, so one fleet can hold
  * Zaptec keys next to other models.
  */
@@ -124,7 +129,8 @@ export interface KeyDrift {
 }
 
 /**
- * Issue 3 §2: a key is drifted when the reported value differs from the effective desired one; issue 16: it is
+ * docs/reference/design-decisions.md#desired-configuration: a key is drifted when the reported value differs from the
+ * effective desired one; docs/reference/design-decisions.md#refusals-remembered: it is
  * `refused` while the charger's Rejected/NotSupported for the current desired value holds (refusalHolds).
  */
 export function computeDrift(eff: EffectiveConfiguration, snapshot: ReportedSnapshot | null, states: Record<string, ApplyStateView>, charger: ChargerIdentity): KeyDrift[] {

@@ -5,7 +5,10 @@ import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
  * the entities document the tables the migration `ConfigManagerDesiredInit1764200000000` creates.
  */
 
-/** The levels of desired configuration, least specific first: fleet < model < group < charger (issue 16). */
+/**
+ * The levels of desired configuration, least specific first: fleet < model < group < charger
+ * (docs/reference/design-decisions.md#desired-configuration).
+ */
 export type DesiredScope = 'fleet' | 'model' | 'group' | 'charger';
 export const DESIRED_SCOPES: readonly DesiredScope[] = ['fleet', 'model', 'group', 'charger'];
 
@@ -13,7 +16,10 @@ export const DESIRED_SCOPES: readonly DesiredScope[] = ['fleet', 'model', 'group
 export type ApplyOutcome = 'Accepted' | 'RebootRequired' | 'Rejected' | 'NotSupported' | 'timeout' | 'not-connected' | 'pending';
 export const APPLY_OUTCOMES: readonly ApplyOutcome[] = ['Accepted', 'RebootRequired', 'Rejected', 'NotSupported', 'timeout', 'not-connected', 'pending'];
 
-/** One desired key at one level. Fleet rows have scope_id ''. Values are OCPP strings (OCPP16-NOTES §4). */
+/**
+ * One desired key at one level. Fleet rows have scope_id ''. Values are OCPP strings
+ * (docs/reference/protocol-notes.md#configuration-keys).
+ */
 @Entity({ name: 'config_desired' })
 export class ConfigDesired {
   @PrimaryColumn({ name: 'scope', type: 'text' })
@@ -100,7 +106,8 @@ export class ConfigApplyState {
   message!: string | null;
 
   /**
-   * The charger's firmware and model when it answered (issue 16): a Rejected/NotSupported is remembered for this
+   * The charger's firmware and model when it answered (docs/reference/design-decisions.md#refusals-remembered): a
+   * Rejected/NotSupported is remembered for this
    * value on this firmware and model, and asked again only when one of them changes or an operator asks.
    */
   @Column({ name: 'firmware_version', type: 'text', nullable: true })
@@ -110,7 +117,10 @@ export class ConfigApplyState {
   model!: string | null;
 }
 
-/** Who or what changed which key, when, from what to what, with which outcome (issue 3 §2). */
+/**
+ * Who or what changed which key, when, from what to what, with which outcome
+ * (docs/reference/design-decisions.md#desired-configuration).
+ */
 @Entity({ name: 'config_audit' })
 export class ConfigAudit {
   @PrimaryGeneratedColumn({ name: 'id', type: 'bigint' })

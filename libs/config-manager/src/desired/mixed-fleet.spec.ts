@@ -1,5 +1,7 @@
 /**
- * Issue 16 on the desired part wired by hand (PGlite, the real in-process bus, simulated chargers): the model level,
+ * Desired configuration in a mixed fleet (docs/reference/design-decisions.md#boot-provisioning,
+ * docs/reference/design-decisions.md#refusals-remembered) on the desired part wired by hand (PGlite, the real
+ * in-process bus, simulated chargers): the model level,
  * refusals remembered per value/firmware/model, and a ChangeConfiguration from the command API kept as desired.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
@@ -12,7 +14,7 @@ const data = <T>(reply: { ok: true; data: T } | { ok: false }): T => {
   return reply.data;
 };
 
-describe('desired configuration in a mixed fleet (issue 16)', () => {
+describe('desired configuration in a mixed fleet', () => {
   let h: Harness;
   const view = async (id: string): Promise<ChargerConfigurationView> => data(await h.service.getCharger(id));
 

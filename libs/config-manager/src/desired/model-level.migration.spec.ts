@@ -1,5 +1,6 @@
 /**
- * The upgrade of issue 16 on a database as the previous version left it: the fleet level seeded with Zaptec's
+ * The upgrade to the model level (docs/reference/design-decisions.md#boot-provisioning) on a database as the previous
+ * version left it: the fleet level seeded with Zaptec's
  * billing defaults (actor 'reconciler'), one of them since changed by an operator. Opened once with the old
  * migrations, filled, and opened again with every migration, as a new version starting on it does.
  */

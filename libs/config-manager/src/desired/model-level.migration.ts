@@ -8,7 +8,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 const ZAPTEC_MODELS = ['zaptec-go', 'zaptec-go2', 'zaptec-pro', 'zaptec-unknown'];
 
 /**
- * Issue 16: a model level between fleet and group (fleet < model < group < charger), and Rejected/NotSupported
+ * docs/reference/design-decisions.md#boot-provisioning and docs/reference/design-decisions.md#refusals-remembered: a
+ * model level between fleet and group (fleet < model < group < charger), and Rejected/NotSupported
  * remembered against the charger's firmware and model.
  *
  * Upgrade: the fleet level was seeded with Zaptec's billing defaults (actor 'reconciler'), which reached every

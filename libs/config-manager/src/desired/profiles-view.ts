@@ -16,11 +16,17 @@ export interface KeyView {
 }
 export interface ProfilesView {
   keys: KeyView[];
-  /** Each model with its capabilities and the defaults its desired-configuration level starts with (issue 16). */
+  /**
+   * Each model with its capabilities and the defaults its desired-configuration level starts with
+   * (docs/reference/design-decisions.md#boot-provisioning).
+   */
   models: Array<{ model: ChargerModel; name: string; capabilities: Capabilities; defaults: Record<string, string> }>;
 }
 
-/** The key registry and the model matrix as JSON, so a dashboard can render forms (issue 3 §3). */
+/**
+ * The key registry and the model matrix as JSON, so a dashboard can render forms
+ * (docs/reference/design-decisions.md#desired-configuration).
+ */
 export function profilesView(): ProfilesView {
   const keys = [...KEY_REGISTRY.values()].map((d): KeyView => {
     const t = d.type;

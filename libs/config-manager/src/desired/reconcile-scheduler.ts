@@ -7,7 +7,7 @@ import type { Reconciler } from './reconciler.js';
 
 /**
  * What starts reconciliations besides connection events: every BootNotification (boot provisioning) and the
- * periodic re-check that catches drift made at the charger (issue 3 §2).
+ * periodic re-check that catches drift made at the charger (docs/reference/design-decisions.md#desired-configuration).
  */
 export class ReconcileScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
@@ -24,7 +24,8 @@ export class ReconcileScheduler implements OnApplicationBootstrap, OnApplication
   onApplicationBootstrap(): void {
     this.provisioning = registerBootProvisioning(this.boots, this.state, this.reconciler, this.options.bootReconcileDelayMs);
     // A config-manager killed mid-reconciliation leaves keys 'pending'; the connection event that started
-    // it is redelivered only after its long ack wait, so resume those chargers now (issue 3: a restarted
+    // it is redelivered only after its long ack wait, so resume those chargers now
+    // (docs/reference/design-decisions.md#desired-configuration: a restarted
     // config-manager finishes the reconciliation it was in).
     void this.resumeInterrupted();
     if (this.options.recheckIntervalMs > 0) {

@@ -32,12 +32,14 @@ const isAuthorizationKey = (key: string): boolean => getKeyDefinition(key)?.name
 /** Whether a key is waiting for something other than another ChangeConfiguration with the same value. */
 function waiting(st: ApplyStateView | undefined, value: string, charger: ChargerIdentity): boolean {
   // RebootRequired: accepted, effective after the reboot (cleared at the next boot). Rejected/NotSupported: the
-  // charger refused this value on this firmware; asking again every round only adds noise (issue 16).
+  // charger refused this value on this firmware; asking again every round only adds noise
+  // (docs/reference/design-decisions.md#refusals-remembered).
   return (st !== undefined && st.desiredValue === value && st.outcome === 'RebootRequired') || refusalHolds(st, value, charger);
 }
 
 /**
- * Brings a connected charger to its effective desired configuration (issue 3 §2): read everything, store the
+ * Brings a connected charger to its effective desired configuration
+ * (docs/reference/design-decisions.md#desired-configuration): read everything, store the
  * snapshot, forward what auth and metering need, then ChangeConfiguration one key at a time in the profile's
  * order. One reconciliation per charger at a time: requests arriving meanwhile share one follow-up run, which
  * starts after the current one and so sees every change made before it was requested.
@@ -174,7 +176,8 @@ export class Reconciler {
     for (const key of orderForApply(candidates)) {
       const value = eff.effective[key] as string;
       if (sameValue(key, values[key], value)) continue; // an earlier change of this run brought it there
-      // Seed guide §1.3: while LockCablePermanently=true the charger holds UnlockConnectorOnEVSideDisconnect read-only.
+      // docs/reference/zaptec-facts.md#lockcablepermanently: while LockCablePermanently=true the charger holds
+      // UnlockConnectorOnEVSideDisconnect read-only.
       if (effectiveAccess(key, values) === 'R') {
         result.skipped.push({ key, reason: 'read-only at the charger given its current values' });
         continue;
@@ -194,7 +197,8 @@ export class Reconciler {
       result.sent.push({ key, value, outcome, ...(message ? { message } : {}) });
       if (outcome === 'Accepted') {
         values = { ...values, [key]: value };
-        // Auth decides StartTransaction from what it was last told (free charging, seed guide §1.1-§1.2) and the
+        // Auth decides StartTransaction from what it was last told (free charging,
+        // docs/reference/zaptec-facts.md#freecharging-and-freechargingidtag) and the
         // password from the decoding switch (§1.5). The charger uses an Accepted value at once, so auth must hear
         // of it now, not only after the re-read at the end: that read may be slow or fail, a later key may time
         // out and end the run early, and a car plugged in meanwhile would otherwise get its free tag Invalid.

@@ -54,7 +54,8 @@ export class ConfigCharger {
   bootStatus!: 'Accepted' | 'Pending' | 'Rejected' | null;
 
   /**
-   * Operator policy (issue 3 §2): answer BootNotification Pending until the desired configuration is applied.
+   * Operator policy (docs/reference/design-decisions.md#boot-policy): answer BootNotification Pending until the desired
+   * configuration is applied.
    * Set through `PUT /api/v1/chargers/:id/boot-policy`; judged by the desired-state part at boot.
    */
   @Column({ name: 'apply_config_before_accept', type: 'boolean', default: false })

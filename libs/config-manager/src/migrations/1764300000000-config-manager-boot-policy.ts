@@ -1,7 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Operator boot policy per charger (issue 3 §2): with `apply_config_before_accept` a BootNotification is answered
+ * Operator boot policy per charger (docs/reference/design-decisions.md#boot-policy): with `apply_config_before_accept`
+ * a BootNotification is answered
  * Pending until the charger's configuration is in sync with its desired one. Off by default, so existing chargers
  * keep being Accepted as before.
  */

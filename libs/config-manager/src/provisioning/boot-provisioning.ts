@@ -4,12 +4,13 @@ import type { ChargerStateStore } from '../desired/charger-state.store.js';
 import type { Reconciler } from '../desired/reconciler.js';
 
 /**
- * Issue 10 §2: after every BootNotification, reconcile the charger, which brings HeartbeatInterval,
- * MeterValueSampleInterval, MeterValuesSampledData and ClockAlignedDataInterval (a Zaptec model's level, issue 16) to the desired
+ * docs/reference/design-decisions.md#boot-provisioning: after every BootNotification, reconcile the charger, which
+ * brings HeartbeatInterval,
+ * MeterValueSampleInterval, MeterValuesSampledData and ClockAlignedDataInterval (a Zaptec model's level) to the desired
  * values. The reboot also ends every "pending reboot": the new read shows whether those keys took effect.
- * Not inline: the charger must have its BootNotification answer before we address it (OCPP16-NOTES §2), and
+ * Not inline: the charger must have its BootNotification answer before we address it (docs/reference/protocol-notes.md#boot-states), and
  * BootService calls listeners before the reply leaves, so the reconciliation starts `delayMs` later.
- * A Rejected charger is not addressed at all (OCPP16-NOTES §2: while Rejected the CSMS should send nothing).
+ * A Rejected charger is not addressed at all (docs/reference/protocol-notes.md#boot-states: while Rejected the CSMS should send nothing).
  */
 export function registerBootProvisioning(
   boots: BootService,

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { billingDefaultsOf, MODELS_WITH_BILLING_DEFAULTS } from '#csms/zaptec-profile';
 
 /**
- * Issue 10 §2 and issue 16: each Zaptec model's level starts with the profile's billing defaults, so a Zaptec
+ * docs/reference/design-decisions.md#boot-provisioning: each Zaptec model's level starts with the profile's billing defaults, so a Zaptec
  * booting with a 24 h heartbeat and no sampling is brought to sensible values without an operator acting first,
  * while a generic charger receives nothing it was not given. A key is seeded for a model only when that model's
  * level never held it (no audit row: seeded before, moved there by the upgrade, or set or removed by an operator)

@@ -15,7 +15,7 @@ export interface BootIntervals {
 }
 
 /**
- * BootNotification answer from auth's registration state (Zaptec issue §2):
+ * BootNotification answer from auth's registration state (docs/reference/design-decisions.md#boot-policy):
  * accepted -> Accepted with the fleet heartbeat; pending -> Pending, retry soon; blocked -> Rejected.
  * Rejected gets the long interval: per OCPP 1.6 §4.2 it is the minimum wait before the next
  * BootNotification, and a blocked charger should not hammer us. Auth not answering is not a verdict

@@ -58,7 +58,7 @@ export class BootService {
 
   /**
    * Registers a listener called after each recorded boot, before the reply leaves. Listeners must not
-   * send commands inline: a charger may not be addressed before it has its answer (OCPP16-NOTES §2).
+   * send commands inline: a charger may not be addressed before it has its answer (docs/reference/protocol-notes.md#boot-states).
    */
   onBooted(listener: BootListener): void {
     this.listeners.push(listener);
@@ -66,7 +66,7 @@ export class BootService {
 
   /**
    * Where an Accepted boot's `interval` comes from when desired configuration knows the charger's
-   * HeartbeatInterval (issue 10 §2: the heartbeat is brought to the fleet's value through the
+   * HeartbeatInterval (docs/reference/design-decisions.md#boot-provisioning: the heartbeat is brought to the fleet's value through the
    * BootNotification interval too, not only by ChangeConfiguration).
    */
   useAcceptedIntervalFrom(source: (chargerId: string) => Promise<number | undefined>): void {
@@ -74,7 +74,8 @@ export class BootService {
   }
 
   /**
-   * How the "apply the desired configuration before accepting" policy (issue 3 §2) learns whether a charger is in
+   * How the "apply the desired configuration before accepting" policy (docs/reference/design-decisions.md#boot-policy)
+   * learns whether a charger is in
    * sync. Registration owns the policy (a config_chargers column); the desired-state part, which owns drift,
    * registers the check. Without a check the policy has nothing to wait for and chargers are Accepted.
    */

@@ -25,7 +25,8 @@ export type RegistrationLookup = (chargerId: string) => Promise<RegistrationOutc
 
 /**
  * Asks auth over the bus. Never throws: every failure becomes `unavailable` with the reason. Asked only for a
- * BootNotification: auth takes the question as the boot that makes a provisional charger permanent (issue 14 D).
+ * BootNotification: auth takes the question as the boot that makes a provisional charger permanent
+ * (docs/reference/design-decisions.md#provisional-chargers).
  */
 export function busRegistrationLookup(bus: Bus, timeoutMs: number): RegistrationLookup {
   const subject = subjects.api('auth', 'registration');

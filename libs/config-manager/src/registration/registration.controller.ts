@@ -53,7 +53,7 @@ export class RegistrationController {
   /**
    * We implement no vendor extension, so every DataTransfer is answered UnknownVendorId (OCPP 1.6 §4.3:
    * "UnknownVendorId: no vendor-specific implementation for this vendorId"). Zaptec's native OCPP mode needs
-   * none: its own settings are ordinary configuration keys (seed guide).
+   * none: its own settings are ordinary configuration keys (docs/reference/zaptec-facts.md#zaptec-configuration-keys).
    */
   @MessagePattern(subjects.request('DataTransfer'), { queue: 'config-manager' })
   async dataTransfer(@Payload() msg: ChargerMessage<DataTransferRequest>): Promise<ChargerReply<DataTransferResponse>> {

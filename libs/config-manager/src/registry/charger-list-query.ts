@@ -1,5 +1,6 @@
 /**
- * The charger list's filters, sort and cursor as SQL over `config_chargers` (GET /api/v1/chargers, issue 15 §3):
+ * The charger list's filters, sort and cursor as SQL over `config_chargers` (GET /api/v1/chargers,
+ * docs/reference/design-decisions.md#operator-api):
  * the database filters, counts and pages; nothing is loaded to be filtered here.
  *
  * Cursor paging is keyset paging: the cursor holds the sort key and id of the page's last row, so the next

@@ -10,7 +10,7 @@ export function isChargerModel(value: unknown): value is ChargerModel {
   return typeof value === 'string' && (CHARGER_MODELS as readonly string[]).includes(value);
 }
 
-/** What model detection looks at (Zaptec issue §1): identity, vendor, model, serial, firmware. */
+/** What model detection looks at (docs/reference/design-decisions.md#zaptec-chargers): identity, vendor, model, serial, firmware. */
 export interface ModelEvidence {
   chargerId: string;
   chargePointVendor?: string | null;

@@ -17,7 +17,7 @@ export interface ChargerSummary {
   /** The last BootNotification, or null when the charger never sent one. */
   boot: ChargerBoot | null;
   /**
-   * Connected but never booted (issue 14 D): not a charger yet, maybe only a socket. Removed
+   * Connected but never booted (docs/reference/design-decisions.md#provisional-chargers): not a charger yet, maybe only a socket. Removed
    * PROVISIONAL_CHARGER_TTL_S after it disconnects unless it boots first (never-booted.ts).
    */
   provisional: boolean;

@@ -15,7 +15,7 @@ export interface ConnectionState {
 /**
  * The state after one connection event, or undefined when the event changes nothing.
  *
- * The newest socket for an identity wins (ARCHITECTURE "Connect"): when a charger reconnects, the new
+ * The newest socket for an identity wins (docs/reference/design-decisions.md#services-and-flows): when a charger reconnects, the new
  * session's `connected` usually arrives before the old socket's `disconnected`, possibly from another
  * gateway. So a `disconnected` counts only for the current session, and any event older (by event time)
  * than the last one applied is stale: durable redelivery and two gateways publishing make both happen.

@@ -13,7 +13,7 @@ const evt = (chargerId: string, state: ConnectionEvent['state'], at: string): Du
   data: { chargerId, state, sessionId: `s-${chargerId}`, gatewayId: 'gw-1', at, remoteAddress: '10.0.0.1', ...(state === 'disconnected' ? { code: 1006, reason: '' } : {}) },
 });
 
-/** Issue 14 D: a socket that connected and never booted does not stay a charger. */
+/** docs/reference/design-decisions.md#provisional-chargers: a socket that connected and never booted does not stay a charger. */
 describe('never-booted chargers', () => {
   let t: TestDatabase;
   beforeAll(async () => {

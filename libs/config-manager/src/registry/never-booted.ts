@@ -5,7 +5,8 @@ import { CONFIG_MANAGER_OPTIONS, type ResolvedConfigManagerOptions } from '../co
 
 /**
  * A connection event makes a `config_chargers` row before any BootNotification (the row carries the connection
- * state). A socket that never boots must not stay a charger forever (issue 14 D: 5,000 silent sockets, 5,000
+ * state). A socket that never boots must not stay a charger forever
+ * (docs/reference/design-decisions.md#provisional-chargers: 5,000 silent sockets, 5,000
  * chargers): its row is removed `provisionalChargerTtlS` after it disconnected. Rows an operator changed (model
  * override, boot policy) are kept. Auth sweeps its own provisional records the same way; a real charger that
  * comes back gets its row again from its next connection event.

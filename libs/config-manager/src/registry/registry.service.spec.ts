@@ -44,7 +44,7 @@ describe('RegistryService', () => {
     });
     expect(go.capabilities.model).toBe('zaptec-go');
     expect(reply.data.items[0].boot).toBeNull();
-    // Pro has no FreeCharging (issue 10 §1), and the capability list says so.
+    // Pro has no FreeCharging (docs/reference/design-decisions.md#zaptec-chargers), and the capability list says so.
     expect(reply.data.items[2].capabilities.keys).not.toContain('FreeCharging');
     expect(reply.data.items[2].capabilities.unsupportedActions).toContain('GetDiagnostics');
   });

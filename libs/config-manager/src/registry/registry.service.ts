@@ -47,7 +47,7 @@ export interface SetModelRequest {
 
 export interface SetBootPolicyRequest {
   chargerId: string;
-  /** Answer BootNotification Pending until the desired configuration is applied (issue 3 §2). */
+  /** Answer BootNotification Pending until the desired configuration is applied (docs/reference/design-decisions.md#boot-policy). */
   applyConfigurationBeforeAccept: boolean;
 }
 

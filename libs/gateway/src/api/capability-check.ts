@@ -9,7 +9,7 @@ const REGISTRY_TIMEOUT_MS = 3_000;
 export type CapabilityVerdict = { ok: true } | { ok: false; model: string; reason: string };
 
 /**
- * Issue 10 §1: a command the charger's model does not support (GetDiagnostics on a Pro, a feature
+ * docs/reference/design-decisions.md#zaptec-chargers: a command the charger's model does not support (GetDiagnostics on a Pro, a feature
  * profile its SupportedFeatureProfiles lacks) is refused before anything is sent. The capabilities come
  * from the registry (config-manager). When the registry cannot answer, the command goes out unchecked:
  * the charger itself will answer NotSupported/NotImplemented, which is safe, while blocking every

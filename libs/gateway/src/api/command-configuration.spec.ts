@@ -3,7 +3,7 @@ import { InProcessBus, subjects } from '#csms/bus';
 import { ok } from '#csms/http';
 import { keepAcceptedChange } from './command-configuration.js';
 
-describe('keepAcceptedChange: an accepted ChangeConfiguration from the command API kept as desired (issue 16)', () => {
+describe('keepAcceptedChange: an accepted ChangeConfiguration from the command API kept as desired', () => {
   let bus: InProcessBus;
   beforeAll(async () => {
     bus = await InProcessBus.open();

@@ -14,7 +14,8 @@ export interface DesiredAfterCommand {
 }
 
 /**
- * Issue 16: a ChangeConfiguration an operator sends through the command API and the charger accepts (Accepted, or
+ * docs/reference/design-decisions.md#command-api-changes-stick: a ChangeConfiguration an operator sends through the
+ * command API and the charger accepts (Accepted, or
  * RebootRequired) becomes that charger's desired value, so the next reconciliation keeps it instead of undoing it.
  * config-manager records it (audited with the caller); the answer says whether it did. When config-manager cannot
  * be reached the charger's answer is still returned, with `recorded: false` and why: the change then lasts only

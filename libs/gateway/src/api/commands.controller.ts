@@ -34,7 +34,7 @@ export class CommandsController {
     @Param('id') idParam: string, @Param('action') action: string, @Body() payload: unknown, @Query('timeoutMs') timeoutRaw?: string,
     @CurrentCaller() caller?: ApiCaller,
   ): Promise<{ result: unknown; commandId: string; desired?: DesiredAfterCommand }> {
-    // Legacy lowercase `zap…` identities name the same charger (issue 10 §6).
+    // Legacy lowercase `zap…` identities name the same charger (docs/reference/design-decisions.md#zaptec-chargers).
     const chargerId = canonicalIdentity(idParam);
     if (!isOcppAction(action) || !csmsActions.has(action)) {
       throw new HttpException(
@@ -56,14 +56,15 @@ export class CommandsController {
       );
     }
     // The whole wait is the caller's timeoutMs: the deadline goes with the command, so a command still
-    // queued behind an unanswered CALL when we answer 504 is dropped, never sent (issue 14 §4).
+    // queued behind an unanswered CALL when we answer 504 is dropped, never sent (docs/reference/design-decisions.md#commands).
     const commandId = randomUUID();
     const sending = new Date();
     const reply = await sendCommand(this.bus, chargerId, { commandId, action, payload: payload ?? {}, timeoutMs, deadline: Date.now() + timeoutMs, origin: 'api', requestedBy: caller?.name });
     const bootLinked = action === 'Reset' ? await noteResetForBoot(this.bus, chargerId, commandId, payload as ResetRequest, reply, sending) : false;
     switch (reply.status) {
       case 'ok': {
-        // Issue 16: an accepted ChangeConfiguration becomes the charger's desired value, so reconciliation keeps it.
+        // docs/reference/design-decisions.md#command-api-changes-stick: an accepted ChangeConfiguration becomes the
+        // charger's desired value, so reconciliation keeps it.
         const desired = action === 'ChangeConfiguration'
           ? await keepAcceptedChange(this.bus, chargerId, payload as ChangeConfigurationRequest, reply.result as ChangeConfigurationResponse, auditActor(caller))
           : undefined;

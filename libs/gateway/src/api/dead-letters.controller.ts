@@ -25,7 +25,8 @@ class DeadLetterIdPath {
 const notFound = (id: number): HttpException => new HttpException({ error: 'not_found', message: `dead letter ${id} does not exist (replayed or deleted?)` }, HttpStatus.NOT_FOUND);
 
 /**
- * The messages a consumer gave up on (issue 14 §1; docs/deploy.md "When a message cannot be processed").
+ * The messages a consumer gave up on (docs/reference/design-decisions.md#poison-messages;
+ * docs/deploy.md#36-when-a-message-cannot-be-processed).
  * The dead letters live on the bus (JetStream stream OCPP_DEAD_LETTERS, or the all-in-one's journal),
  * so the gateway reads them there: no service has to answer for them.
  */

@@ -5,7 +5,7 @@ function once<T>(name: string, make: () => T): T {
   return (register.getSingleMetric(name) as T | undefined) ?? make();
 }
 
-/** The gateway's Prometheus metrics (issue 2 §4: /metrics). */
+/** The gateway's Prometheus metrics (docs/reference/design-decisions.md#deployment: /metrics). */
 export const gatewayMetrics = {
   connectedChargers: once('ocpp_connected_chargers', () => new Gauge({ name: 'ocpp_connected_chargers', help: 'Charger sockets open on this gateway' })),
   framesIn: once('ocpp_frames_in_total', () => new Counter({ name: 'ocpp_frames_in_total', help: 'Frames received from chargers', labelNames: ['kind', 'action'] })),

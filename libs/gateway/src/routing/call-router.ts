@@ -22,7 +22,7 @@ const eventActions = new Set<string>(EVENT_ACTIONS);
 const chargerActions = new Set<string>(CHARGER_INITIATED_ACTIONS);
 
 /**
- * The whole path of one charger CALL, kept short on purpose (STYLE.md): validate -> answer locally,
+ * The whole path of one charger CALL, kept short on purpose: validate -> answer locally,
  * ask the owning service, or store durably -> answer. A CALLRESULT for a fact is sent only after
  * JetStream (or the in-process journal) stored it, so an acknowledged message is never lost.
  */

@@ -1,5 +1,5 @@
 /**
- * Counts bad frames in a sliding one-minute window. OCPP16-NOTES §1: never drop the socket for one bad
+ * Counts bad frames in a sliding one-minute window. docs/reference/protocol-notes.md#bad-frames: never drop the socket for one bad
  * frame, but close it (1002) after too many in a window.
  */
 export class BadFrameLimiter {

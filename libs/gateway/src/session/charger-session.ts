@@ -171,7 +171,8 @@ export class ChargerSession {
       case 'result':
       case 'error':
         gatewayMetrics.framesIn.inc({ kind: frame.kind, action: '' });
-        // Issue 14 §6: an answer to nothing is a bad frame like any other (a late answer after our timeout
+        // docs/reference/design-decisions.md#every-bad-frame-counts: an answer to nothing is a bad frame like any other
+        // (a late answer after our timeout
         // counts once; a flood of them closes the socket).
         if (!this.rpc.handleResponse(frame)) this.countBadFrame('unmatched-answer', `answer ${frame.messageId} matches no outstanding call (late or unknown)`);
         return;
@@ -251,7 +252,7 @@ export class ChargerSession {
 
   private checkLiveness(): void {
     const now = Date.now();
-    // Two missed pongs: nothing heard for two intervals. Half-open sockets end here (OCPP16-NOTES §2).
+    // Two missed pongs: nothing heard for two intervals. Half-open sockets end here (docs/reference/protocol-notes.md#liveness).
     if (now - this.lastAlive > 2 * this.limits.pingIntervalMs) {
       this.log.warn(`${this.chargerId}: no pong for two ping intervals, disconnecting`);
       this.close(1001, 'pong timeout', true);

@@ -1,7 +1,7 @@
 /**
  * The commands this gateway executed recently, by commandId, with their outcome (or the promise of it).
  *
- * Exactly one execution per command (issue 14 §2): a second delivery of a command id this gateway already
+ * Exactly one execution per command (docs/reference/design-decisions.md#commands): a second delivery of a command id this gateway already
  * took (a caller's retry, a copy that reached it twice) gets the first execution's outcome, or waits for it,
  * and never sends the CALL again. Entries live at least `ttlMs` from the first delivery; that must exceed the
  * longest a command may run (COMMAND_TIMEOUT_MS and the API's timeoutMs both stop at 600 s), so an entry is

@@ -58,11 +58,11 @@ class ChargerPresence {
 /**
  * The sockets this gateway holds, one per identity, and their command subscriptions, one per identity.
  *
- * Newest socket wins (OCPP16-NOTES §2): locally the older session is closed at once; across gateways
+ * Newest socket wins (docs/reference/protocol-notes.md#newest-socket-wins): locally the older session is closed at once; across gateways
  * every gateway listens to connection events and closes its own session when a newer one for the same
  * identity opened elsewhere.
  *
- * Commands (issue 14 §2, exactly one execution per command):
+ * Commands (docs/reference/design-decisions.md#commands, exactly one execution per command):
  * - The command subject is served in one queue group across gateways, so one request reaches one
  *   gateway, also during a takeover when two gateways briefly both hold a socket for the charger. The
  *   one that gets it sends on its socket; if that socket is the older one and closes, the caller gets

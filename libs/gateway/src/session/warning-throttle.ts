@@ -1,5 +1,6 @@
 /**
- * Warnings about one socket, rate-limited (issue 14 §6: 50,000 unmatched answers made 8-9 MB of log). The
+ * Warnings about one socket, rate-limited (docs/reference/design-decisions.md#every-bad-frame-counts: 50,000 unmatched
+ * answers made 8-9 MB of log). The
  * first `burst` warnings of each window are logged as they come; the rest are counted and reported as one
  * summary line when the window has passed (at the next warning) or when the socket closes.
  */

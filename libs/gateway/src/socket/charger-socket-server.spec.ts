@@ -27,7 +27,7 @@ class FakeSocket extends EventEmitter {
 
 const limits = { commandTimeoutMs: 5_000, pingIntervalMs: 600_000, badFramesPerMinute: 20, maxSendBufferBytes: 1 << 20 };
 
-describe('ChargerSocketServer.drain (issue 14 §8)', () => {
+describe('ChargerSocketServer.drain', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 

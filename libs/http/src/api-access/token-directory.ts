@@ -28,7 +28,7 @@ export interface CachedDirectoryOptions {
 }
 
 /**
- * The tokens live with the auth service (the gateway has no database, ARCHITECTURE: Persistence); the gateway
+ * The tokens live with the auth service (the gateway has no database, docs/reference/design-decisions.md#persistence); the gateway
  * asks it over the bus (`api.auth.verifyApiToken`) and keeps each answer briefly, so a dashboard's requests
  * do not cost a bus round trip each, and a revoked token stops working within `knownTtlMs` everywhere.
  */

@@ -4,7 +4,8 @@ import type { ServerResponse } from 'node:http';
 import { toApiError } from './api-error.js';
 
 /**
- * The one error shape for every HTTP 4xx/5xx (issue 15 §6), including Nest's own 404 for an unknown route
+ * The one error shape for every HTTP 4xx/5xx (docs/reference/design-decisions.md#one-error-shape), including Nest's own
+ * 404 for an unknown route
  * and a pipe's 400. Message handlers on the bus (the same application, inheritAppConfig) keep Nest's RPC
  * handling: their errors are not HTTP answers.
  */

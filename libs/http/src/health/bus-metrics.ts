@@ -2,7 +2,7 @@ import { Counter, Gauge, register } from 'prom-client';
 import type { Bus, ConsumerStats } from '#csms/bus';
 
 /**
- * The bus's consumers on /metrics (issue 14 §1): pending (lag), redeliveries and dead letters per
+ * The bus's consumers on /metrics (docs/reference/design-decisions.md#poison-messages): pending (lag), redeliveries and dead letters per
  * durable consumer of this process, and the dead letters stored for them. Read from the bus at scrape
  * time, so the figures are the bus's own and need no bookkeeping here.
  */

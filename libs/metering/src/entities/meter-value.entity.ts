@@ -1,6 +1,9 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-/** One SampledValue, defaults applied [OCPP16-NOTES §6]. Written only by batch SQL (see meter-value-writer.ts). */
+/**
+ * One SampledValue, defaults applied (docs/reference/protocol-notes.md#meter-values). Written only by batch SQL (see
+ * meter-value-writer.ts).
+ */
 @Entity('metering_meter_values')
 export class MeteringMeterValue {
   @PrimaryGeneratedColumn({ type: 'bigint' }) id!: string;

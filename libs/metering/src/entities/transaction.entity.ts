@@ -13,7 +13,7 @@ export class MeteringTransaction {
   @Column({ name: 'started_at', type: 'timestamptz' }) startedAt!: Date;
   @Column({ name: 'meter_stop', type: 'bigint', nullable: true }) meterStop!: string | null;
   @Column({ name: 'stopped_at', type: 'timestamptz', nullable: true }) stoppedAt!: Date | null;
-  /** Absent in the StopTransaction = 'Local' [OCPP16-NOTES §6]. */
+  /** Absent in the StopTransaction = 'Local' (docs/reference/protocol-notes.md#transactions). */
   @Column({ name: 'stop_reason', type: 'text', nullable: true }) stopReason!: string | null;
   @Column({ name: 'stop_id_tag', type: 'text', nullable: true }) stopIdTag!: string | null;
   @Column({ type: 'boolean', default: false }) free!: boolean;

@@ -42,7 +42,7 @@ const SECURITY: Row[] = [
   ['CpoName', 'string', 'RW', false], ['SecurityProfile', 'integer', 'RW', false],
 ];
 
-// Seed guide §1.1-§1.5.
+// docs/reference/zaptec-facts.md#zaptec-configuration-keys.
 const ZAPTEC: Row[] = [
   ['FreeChargingIdTag', 'string', 'RW', true], ['FreeCharging', 'boolean', 'RW', true],
   ['LockCablePermanently', 'boolean', 'RW', true], ['PowerActiveImportDeltaForEagerMeterValueSample', 'integer', 'RW', true],

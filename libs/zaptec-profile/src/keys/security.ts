@@ -8,7 +8,7 @@ import { MAX_VALUE_LENGTH, type KeyDefinition } from './types.js';
 export const SECURITY_KEYS: readonly KeyDefinition[] = [
   key('Security', 'AdditionalRootCertificateCheck', bool(), 'R', OPTIONAL,
     'Whether a new central system root certificate must be signed by the old one (fallback kept).'),
-  // Write-only: GetConfiguration never returns it (OCPP16-NOTES §5). Its content is checked by
+  // Write-only: GetConfiguration never returns it (docs/reference/protocol-notes.md#authorizationkey). Its content is checked by
   // validateAuthorizationKey according to UseAuthorizationKeyWithoutDecoding, not by this type alone.
   key('Security', 'AuthorizationKey', str(40), 'W', OPTIONAL,
     'Basic Auth password for security profiles 1 and 2: 16 to 20 bytes, sent as up to 40 hex digits.'),

@@ -1,6 +1,6 @@
 /**
  * Shape of one configuration key, as OCPP 1.6 edition 2 §9 and the security whitepaper describe keys:
- * name, type, accessibility, required/optional. Values always travel as strings (OCPP16-NOTES §4).
+ * name, type, accessibility, required/optional. Values always travel as strings (docs/reference/protocol-notes.md#configuration-keys).
  */
 export type FeatureProfile =
   | 'Core'
@@ -32,7 +32,7 @@ export interface KeyDefinition {
   description: string;
 }
 
-/** OCPP16-NOTES §4: ChangeConfiguration.req key is CiString50, value CiString500. */
+/** docs/reference/protocol-notes.md#configuration-keys: ChangeConfiguration.req key is CiString50, value CiString500. */
 export const MAX_KEY_NAME_LENGTH = 50;
 export const MAX_VALUE_LENGTH = 500;
 

@@ -3,7 +3,7 @@ import type { KeyDefinition } from './types.js';
 
 /**
  * Zaptec's five keys, exactly as "Zaptec Go OCPP 1.6J Non-standard implementation guide" §1.1-§1.5
- * (shared/seed) defines them: all required, all RW.
+ * (docs/reference/zaptec-facts.md#zaptec-configuration-keys) defines them: all required, all RW.
  */
 export const ZAPTEC_KEYS: readonly KeyDefinition[] = [
   key('Zaptec', 'FreeChargingIdTag', str(20), 'RW', REQUIRED,

@@ -1,7 +1,8 @@
 import { subjects, type Bus, type CommandReply, type CommandRequest, type Subscription } from '#csms/bus';
 
 /**
- * A charger on the command subject with its own key store, enforcing Zaptec's rules the way the seed guide says
+ * A charger on the command subject with its own key store, enforcing Zaptec's rules the way
+ * docs/reference/zaptec-facts.md#zaptec-configuration-keys says
  * a Zaptec Go does (deliberately written without the profile, so the profile's mistakes are not hidden):
  * unknown keys NotSupported, read-only keys Rejected, bad values Rejected, LockCablePermanently=true forcing
  * UnlockConnectorOnEVSideDisconnect false and read-only (guide §1.3).
