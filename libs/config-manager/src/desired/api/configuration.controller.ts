@@ -84,7 +84,7 @@ export class ConfigurationController {
   @Put('groups/:name/members')
   @ApiOperation({ summary: 'Make exactly these chargers the members of the group (a charger is in at most one group)' })
   @ApiOk(LEVEL_SCHEMA)
-  @ApiErrors([400, 404, 409, 422])
+  @ApiErrors([400, 422], { 422: 'Members whose model refuses the group keys: every refusal named' })
   setMembers(@Param() { name: group }: GroupNamePath, @Body() body: GroupMembersBody, @CurrentCaller() caller?: ApiCaller): Promise<LevelView> {
     return callService(this.bus, DESIRED_VERBS.setGroupMembers, { group, chargerIds: body.chargerIds, actor: actor(caller) });
   }
