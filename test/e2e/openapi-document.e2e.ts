@@ -6,12 +6,18 @@
  */
 import { jest } from '@jest/globals';
 import AjvModule, { type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { RPCClient } from 'ocpp-rpc';
 import { apiClient } from '../support/api-client.js';
 import { startService, type ServiceProcess } from '../support/processes.js';
+import { rpcCharger } from '../support/rpc-charger.js';
 
 jest.setTimeout(180_000);
 
 const Ajv = AjvModule.default;
+const addFormats = addFormatsModule.default;
+const CHARGER = 'ZAPOPENAPI1';
+const now = (): string => new Date().toISOString();
 const ADMIN = `csms_openapi_${'a'.repeat(40)}`;
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'] as const;
 
@@ -115,7 +121,9 @@ describe('the OpenAPI document (/api/docs-json)', () => {
   let doc: Document;
   let operations: Array<{ method: string; path: string; op: Operation }>;
   let viewer: string;
+  let charger: RPCClient | undefined;
   const ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats(ajv);
   const admin = (): ReturnType<typeof apiClient> => apiClient(csms.apiUrl, { token: ADMIN });
 
   /** The documented schema of `method path`'s answer `status`, compiled against the document's components. */
@@ -142,6 +150,7 @@ describe('the OpenAPI document (/api/docs-json)', () => {
   });
 
   afterAll(async () => {
+    await charger?.close({ force: true }).catch(() => undefined);
     await csms?.stop();
   });
 
@@ -248,8 +257,21 @@ describe('the OpenAPI document (/api/docs-json)', () => {
     expect(answers.badBody.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'role' })]));
   });
 
-  test('success answers match their documented schemas', async () => {
+  test('success answers match their documented schemas, with a charger connected and a transaction', async () => {
     const a = admin();
+    charger = rpcCharger(`${csms.ocppUrl}/ocpp`, CHARGER, { GetConfiguration: () => ({ configurationKey: [{ key: 'HeartbeatInterval', readonly: false, value: '60' }], unknownKey: [] }) }, () => ({ status: 'NotSupported' }));
+    await charger.connect();
+    await charger.call('BootNotification', { chargePointVendor: 'Zaptec', chargePointModel: 'ZAPTEC GO', firmwareVersion: '2.1.0' });
+    await charger.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging', timestamp: now() });
+    await a.post('/api/v1/id-tags', { idTag: 'OPENAPI2', status: 'Accepted' });
+    const { transactionId } = (await charger.call('StartTransaction', { connectorId: 1, idTag: 'OPENAPI2', meterStart: 1_000, timestamp: now() })) as { transactionId: number };
+    await charger.call('MeterValues', { connectorId: 1, transactionId, meterValue: [{ timestamp: now(), sampledValue: [{ value: '7200', measurand: 'Power.Active.Import', unit: 'W' }] }] });
+    // The services store the facts from the stream a moment after the charger's answer.
+    for (let i = 0; i < 100; i++) {
+      const [list, tx, power] = await Promise.all([a.get('/api/v1/chargers'), a.get(`/api/v1/transactions/${transactionId}`), a.get(`/api/v1/chargers/${CHARGER}/power`)]);
+      if (list.body.items?.some((c: { id: string; connected: boolean; boot: unknown; connectors?: unknown[] }) => c.id === CHARGER && c.connected && c.boot && c.connectors?.length) && tx.status === 200 && tx.body.meterValues?.length && power.body.connectors?.length) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
     const created = await a.post('/api/v1/id-tags', { idTag: 'OPENAPI1', status: 'Accepted', group: 'docs' });
     const calls: Array<[string, string, number, Promise<{ status: number; body: unknown }>]> = [
       ['get', '/api/v1/whoami', 200, a.get('/api/v1/whoami')],
@@ -268,6 +290,17 @@ describe('the OpenAPI document (/api/docs-json)', () => {
       ['get', '/api/v1/chargers/{id}/security-events', 200, a.get('/api/v1/chargers/ZAPNOBODY1/security-events')],
       ['get', '/api/v1/chargers/{id}/meter-values', 200, a.get('/api/v1/chargers/ZAPNOBODY1/meter-values')],
       ['get', '/api/v1/chargers/{id}/power', 200, a.get('/api/v1/chargers/ZAPNOBODY1/power')],
+      ['get', '/api/v1/chargers/{id}', 200, a.get(`/api/v1/chargers/${CHARGER}`)],
+      ['get', '/api/v1/chargers/{id}/configuration', 200, a.get(`/api/v1/chargers/${CHARGER}/configuration`)],
+      ['get', '/api/v1/chargers/{id}/configuration/history', 200, a.get(`/api/v1/chargers/${CHARGER}/configuration/history`)],
+      ['get', '/api/v1/chargers/{id}/local-auth-list', 200, a.get(`/api/v1/chargers/${CHARGER}/local-auth-list`)],
+      ['get', '/api/v1/chargers/{id}/authorization-key', 200, a.get(`/api/v1/chargers/${CHARGER}/authorization-key`)],
+      ['get', '/api/v1/chargers/{id}/power', 200, a.get(`/api/v1/chargers/${CHARGER}/power`)],
+      ['get', '/api/v1/chargers/{id}/meter-values', 200, a.get(`/api/v1/chargers/${CHARGER}/meter-values`)],
+      ['get', '/api/v1/transactions/{id}', 200, a.get(`/api/v1/transactions/${transactionId}`)],
+      ['get', '/api/v1/transactions', 200, a.get(`/api/v1/transactions?chargerId=${CHARGER}`)],
+      ['post', '/api/v1/chargers/{id}/commands/{action}', 200, a.post(`/api/v1/chargers/${CHARGER}/commands/GetConfiguration`, {})],
+      ['put', '/api/v1/chargers/{id}/boot-policy', 200, a.put(`/api/v1/chargers/${CHARGER}/boot-policy`, { applyConfigurationBeforeAccept: false })],
     ];
     const wrong: string[] = [];
     const check = (method: string, path: string, status: number, res: { status: number; body: unknown }): void => {
@@ -279,6 +312,10 @@ describe('the OpenAPI document (/api/docs-json)', () => {
     for (const [method, path, status, res] of calls) check(method, path, status, await res);
     check('post', '/api/v1/api-tokens', 201, await a.post('/api/v1/api-tokens', { name: 'openapi-check', role: 'operator' }));
     expect(wrong).toEqual([]);
+    // The charger's answers were there to validate, not empty lists.
+    const one = (await a.get(`/api/v1/chargers/${CHARGER}`)).body;
+    expect(one).toMatchObject({ id: CHARGER, connected: true, boot: { firmwareVersion: '2.1.0' }, connectors: [{ connectorId: 1, status: 'Charging' }] });
+    expect((await a.get(`/api/v1/chargers/${CHARGER}/power`)).body.connectors).toEqual([expect.objectContaining({ connectorId: 1, powerW: 7200 })]);
   });
 
   test('the event stream is documented as text/event-stream and answers so', async () => {

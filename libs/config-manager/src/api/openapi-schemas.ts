@@ -10,7 +10,7 @@ const str = S.nullable(S.str);
 const time = S.nullable(S.time);
 const strings = S.map(S.str);
 
-export const CONNECTOR_STATUS_SCHEMA = S.obj({ connectorId: S.int, status: S.str, errorCode: S.str, info: S.str, timestamp: S.time }, ['info']);
+export const CONNECTOR_STATUS_SCHEMA = S.obj({ connectorId: S.int, status: S.str, errorCode: S.str, info: S.nullable(S.str), timestamp: S.time }, ['info']);
 
 const BOOT = S.nullable(S.obj({
   vendor: str, model: str, serialNumber: str, chargeBoxSerialNumber: str, firmwareVersion: str, iccid: str, imsi: str,
