@@ -1,4 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min, ValidateBy } from 'class-validator';
 
@@ -39,6 +40,8 @@ function toWholeNumber({ value }: { value: unknown }): unknown {
 /** A whole number in [min, max], written in decimal digits when it comes from a query string or a path. */
 export function WholeNumber(min: number, max: number): PropertyDecorator {
   return applyDecorators(
+    // The OpenAPI document's view of the same rule (no `required`: the DTO says whether it is optional).
+    ApiProperty({ type: 'integer', minimum: min, maximum: max, required: undefined }),
     Transform(toWholeNumber),
     IsInt({ message: '$property must be a whole number in decimal digits (no sign but -, fraction, exponent, NaN or Infinity)' }),
     Min(min, { message: `$property must not be less than ${min}` }),
@@ -48,12 +51,12 @@ export function WholeNumber(min: number, max: number): PropertyDecorator {
 
 /** `limit` of a page: 1 to `max` (default 1000); absent: the route's default. */
 export function PageLimit(max = DEFAULT_MAX_LIMIT): PropertyDecorator {
-  return applyDecorators(IsOptional(), WholeNumber(1, max));
+  return applyDecorators(ApiPropertyOptional({ description: `Page size, 1 to ${max}` }), IsOptional(), WholeNumber(1, max));
 }
 
 /** `offset` of a page: 0 to MAX_OFFSET; absent: 0. */
 export function PageOffset(): PropertyDecorator {
-  return applyDecorators(IsOptional(), WholeNumber(0, MAX_OFFSET));
+  return applyDecorators(ApiPropertyOptional({ description: 'Items to skip (default 0)' }), IsOptional(), WholeNumber(0, MAX_OFFSET));
 }
 
 /** A database id or connector id: 1 (or `min`) to int32. */
@@ -64,6 +67,7 @@ export function Int32Id(min = 1): PropertyDecorator {
 /** An ISO 8601 time that both JS and PostgreSQL read the same: from 1970-01-01 to 9999-12-31T23:59:59.999Z. */
 export function ApiTime(): PropertyDecorator {
   return applyDecorators(
+    ApiProperty({ type: 'string', format: 'date-time', description: 'ISO 8601, 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z', required: undefined }),
     IsISO8601({ strict: true }, { message: '$property must be an ISO 8601 date or time (e.g. 2025-03-01T10:00:00Z)' }),
     ValidateBy({
       name: 'timeRange',
@@ -81,6 +85,7 @@ export function ApiTime(): PropertyDecorator {
 /** A charge point identity in a path or query: 1 to 48 characters, no ':' and no control characters. */
 export function ChargerIdentity(): PropertyDecorator {
   return applyDecorators(
+    ApiProperty({ type: 'string', minLength: 1, maxLength: 48, pattern: CHARGER_IDENTITY.source, description: 'Charge point identity', required: undefined }),
     IsString(),
     Length(1, 48, { message: '$property must be 1 to 48 characters (a charge point identity)' }),
     Matches(CHARGER_IDENTITY, { message: '$property must not contain ":" or control characters' }),
@@ -93,6 +98,7 @@ export function ChargerIdentity(): PropertyDecorator {
  */
 export function ChargerIdentities(max: number): PropertyDecorator {
   return applyDecorators(
+    ApiProperty({ type: [String], minItems: 1, maxItems: max, description: `Charge point identities, the parameter repeated (at most ${max})`, required: undefined }),
     Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? [value] : value)),
     IsArray({ message: '$property must be one or more charge point identities' }),
     ArrayMinSize(1, { message: '$property must name at least one charger' }),
@@ -108,6 +114,7 @@ export function ChargerIdentities(max: number): PropertyDecorator {
  */
 export function NameList(allowed: readonly string[]): PropertyDecorator {
   return applyDecorators(
+    ApiProperty({ type: 'string', description: `Comma-separated list of: ${allowed.join(', ')}`, required: undefined }),
     IsString(),
     ValidateBy({
       name: 'isNameList',
@@ -122,6 +129,7 @@ export function NameList(allowed: readonly string[]): PropertyDecorator {
 /** Free text in a path or query (a tag, a group, a measurand): 1 to `max` characters, no control characters. */
 export function PlainText(max: number): PropertyDecorator {
   return applyDecorators(
+    ApiProperty({ type: 'string', minLength: 1, maxLength: max, required: undefined }),
     IsString(),
     Length(1, max, { message: `$property must be 1 to ${max} characters` }),
     Matches(NO_CTL, { message: '$property must not contain control characters' }),

@@ -18,3 +18,5 @@ export { API_TOKEN_DIRECTORY, BusApiTokenDirectory, type ApiTokenDirectory, type
 export { CurrentCaller } from './api-access/whoami.controller.js';
 export type { ApiCaller } from './api-access/caller.js';
 export type { AuditEntry } from './api-access/audit-trail.js';
+export { ApiErrorDoc, ApiFieldErrorDoc, ApiErrors, ApiV1, ApiChargerIdParam, ApiTextParam, ApiNumberParam, type ApiErrorStatus } from './openapi/api-docs.js';
+export { S, ApiOk, ApiDone, ApiOkAs } from './openapi/response-schema.js';

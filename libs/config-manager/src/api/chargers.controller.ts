@@ -1,12 +1,13 @@
 import { Body, Controller, Get, Inject, Param, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BUS, subjects, type Bus } from '#csms/bus';
-import { AdminOnly, callService, ChargerIdPath } from '#csms/http';
+import { AdminOnly, ApiErrors, ApiOk, ApiV1, callService, ChargerIdPath } from '#csms/http';
 import { ListChargersQuery } from '../dto/list-chargers.query.js';
 import { SetBootPolicyBody } from '../dto/set-boot-policy.body.js';
 import { SetModelBody } from '../dto/set-model.body.js';
 import type { ChargerSummary } from '../registry/charger-summary.js';
 import type { ChargerPage } from '../registry/registry.service.js';
+import { CHARGER_LIST_SCHEMA, CHARGER_SCHEMA } from './openapi-schemas.js';
 import { fetchConnectorStatuses, type ConnectorStatus, type ConnectorStatusMap } from './connector-statuses.js';
 
 export type ChargerView = ChargerSummary & { connectors?: ConnectorStatus[] };
@@ -50,12 +51,15 @@ function merge(charger: ChargerSummary, statuses: ConnectorStatusMap | undefined
  * credentials) belongs to auth's API module.
  */
 @ApiTags('chargers')
+@ApiV1()
 @Controller('api/v1/chargers')
 export class ChargersController {
   constructor(@Inject(BUS) private readonly bus: Bus) {}
 
   @Get()
   @ApiOperation({ summary: 'Known chargers, filtered, sorted and paged (cursor or offset): connection, model and capabilities, last boot, connector statuses; view=compact for lists' })
+  @ApiOk(CHARGER_LIST_SCHEMA)
+  @ApiErrors([400])
   async list(@Query() query: ListChargersQuery): Promise<ChargerListView> {
     const { view, status, ...rest } = query;
     // Connector statuses are metering's: it names the chargers with one in `status`, the registry pages them.
@@ -69,6 +73,8 @@ export class ChargersController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One charger, with its model capabilities and connector statuses' })
+  @ApiOk(CHARGER_SCHEMA)
+  @ApiErrors([400, 404])
   async get(@Param() { id }: ChargerIdPath): Promise<ChargerView & { statusesUnavailable?: true }> {
     const charger = await callService<ChargerSummary>(this.bus, subjects.api('registry', 'get'), { chargerId: id });
     const statuses = await fetchConnectorStatuses(this.bus, [charger.id]);
@@ -78,12 +84,16 @@ export class ChargersController {
   @Put(':id/model')
   @AdminOnly()
   @ApiOperation({ summary: 'Override the detected model (null: detect again from the last BootNotification)' })
+  @ApiOk(CHARGER_SCHEMA)
+  @ApiErrors([400, 404])
   setModel(@Param() { id }: ChargerIdPath, @Body() body: SetModelBody): Promise<ChargerSummary> {
     return callService<ChargerSummary>(this.bus, subjects.api('registry', 'setModel'), { chargerId: id, model: body.model });
   }
 
   @Put(':id/boot-policy')
   @ApiOperation({ summary: 'Boot policy: answer BootNotification Pending until the desired configuration is applied' })
+  @ApiOk(CHARGER_SCHEMA)
+  @ApiErrors([400, 404])
   setBootPolicy(@Param() { id }: ChargerIdPath, @Body() body: SetBootPolicyBody): Promise<ChargerSummary> {
     return callService<ChargerSummary>(this.bus, subjects.api('registry', 'setBootPolicy'), {
       chargerId: id,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, HttpException, HttpStatus, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { BUS, sendCommand, type Bus } from '#csms/bus';
-import { CurrentCaller, auditActor, type ApiCaller } from '#csms/http';
+import { ApiChargerIdParam, ApiErrors, ApiOk, ApiV1, CurrentCaller, S, auditActor, type ApiCaller } from '#csms/http';
 import { CSMS_INITIATED_ACTIONS, isOcppAction, validatePayload, type ChangeConfigurationRequest, type ChangeConfigurationResponse, type ResetRequest } from '#csms/ocpp';
 import { canonicalIdentity } from '#csms/zaptec-profile';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway-options.js';
@@ -20,6 +20,7 @@ const csmsActions = new Set<string>(CSMS_INITIATED_ACTIONS);
  * holds its socket. Each call is one command id: executed at most once (docs/api-commands.md).
  */
 @ApiTags('commands')
+@ApiV1()
 @Controller('api/v1/chargers/:id/commands')
 export class CommandsController {
   constructor(@Inject(BUS) private readonly bus: Bus, @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions) {}
@@ -27,8 +28,19 @@ export class CommandsController {
   @Post(':action')
   @HttpCode(200)
   @ApiOperation({ summary: 'Send an OCPP 1.6 command to a charger and return its answer (422 when its model lacks the feature)' })
+  @ApiChargerIdParam()
   @ApiParam({ name: 'action', enum: [...CSMS_INITIATED_ACTIONS] })
-  @ApiQuery({ name: 'timeoutMs', required: false, type: Number })
+  @ApiQuery({ name: 'timeoutMs', required: false, schema: { type: 'integer', minimum: 100, maximum: 600_000 }, description: 'How long to wait for the answer (default COMMAND_TIMEOUT_MS)' })
+  @ApiOk(S.obj({
+    result: { ...S.any, description: "The charger's CALLRESULT payload" },
+    commandId: S.str,
+    desired: { ...S.obj({ key: S.str, value: S.str }), additionalProperties: true, description: 'ChangeConfiguration accepted: the desired value kept for reconciliation' },
+  }, ['desired']), 200, "The charger's answer")
+  @ApiErrors([400, 404, 409, 422, 424, 502, 504], {
+    404: 'The charger is not connected (nothing was sent)',
+    409: 'Not allowed in the current OCPP state',
+    504: 'The charger did not answer within timeoutMs (a command still queued is never sent)',
+  })
   @ApiBody({ description: 'The OCPP request payload of the action', schema: { type: 'object' } })
   async send(
     @Param('id') idParam: string, @Param('action') action: string, @Body() payload: unknown, @Query('timeoutMs') timeoutRaw?: string,

@@ -1,11 +1,12 @@
 import { Controller, Delete, Get, HttpCode, HttpException, HttpStatus, Inject, Param, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
 import { BUS, type Bus, type DeadLetter } from '#csms/bus';
-import { PageLimit, PageOffset, PlainText, WholeNumber } from '#csms/http';
+import { ApiDone, ApiErrors, ApiOk, ApiV1, PageLimit, PageOffset, PlainText, S, WholeNumber } from '#csms/http';
 
 class DeadLettersQueryDto {
   /** A durable consumer name, e.g. metering-meter-values. */
+  @ApiPropertyOptional({ description: 'A durable consumer name, e.g. metering-meter-values' })
   @IsOptional()
   @PlainText(200)
   consumer?: string;
@@ -22,6 +23,11 @@ class DeadLetterIdPath {
   id!: number;
 }
 
+const DEAD_LETTER = S.obj({
+  id: S.str, consumer: { ...S.str, description: 'The durable consumer that gave up' }, subject: S.str, seq: S.int,
+  data: { ...S.any, description: 'The message as it was published' }, error: S.str, attempts: S.int, deadLetteredAt: S.time,
+});
+
 const notFound = (id: number): HttpException => new HttpException({ error: 'not_found', message: `dead letter ${id} does not exist (replayed or deleted?)` }, HttpStatus.NOT_FOUND);
 
 /**
@@ -31,12 +37,15 @@ const notFound = (id: number): HttpException => new HttpException({ error: 'not_
  * so the gateway reads them there: no service has to answer for them.
  */
 @ApiTags('dead-letters')
+@ApiV1({ asksServices: false })
 @Controller('api/v1/dead-letters')
 export class DeadLettersController {
   constructor(@Inject(BUS) private readonly bus: Bus) {}
 
   @Get()
   @ApiOperation({ summary: 'Dead letters, oldest first; filter by consumer, page with limit/offset' })
+  @ApiOk(S.page(DEAD_LETTER))
+  @ApiErrors([400])
   list(@Query() query: DeadLettersQueryDto): Promise<{ items: DeadLetter[]; total: number; limit: number; offset: number }> {
     const limit = query.limit ?? 100;
     const offset = query.offset ?? 0;
@@ -45,6 +54,8 @@ export class DeadLettersController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One dead letter: consumer, subject, payload, error, attempts' })
+  @ApiOk(DEAD_LETTER)
+  @ApiErrors([400, 404])
   async get(@Param() { id }: DeadLetterIdPath): Promise<DeadLetter> {
     const letter = await this.bus.deadLetters.get(String(id));
     if (!letter) throw notFound(id);
@@ -54,6 +65,8 @@ export class DeadLettersController {
   @Post(':id/replay')
   @HttpCode(202)
   @ApiOperation({ summary: 'Publish it again on its subject for its consumer only (after a fix), and remove it' })
+  @ApiOk(S.obj({ replayed: DEAD_LETTER }), 202, 'Published again')
+  @ApiErrors([400, 404])
   async replay(@Param() { id }: DeadLetterIdPath): Promise<{ replayed: DeadLetter }> {
     const letter = await this.bus.deadLetters.replay(String(id));
     if (!letter) throw notFound(id);
@@ -63,6 +76,8 @@ export class DeadLettersController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Drop it for good' })
+  @ApiDone('Dropped')
+  @ApiErrors([400, 404])
   async remove(@Param() { id }: DeadLetterIdPath): Promise<void> {
     if (!(await this.bus.deadLetters.remove(String(id)))) throw notFound(id);
   }

@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { Controller, Get, Headers, HttpException, HttpStatus, Inject, Query, Res, type BeforeApplicationShutdown } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BUS, subjects, type Bus, type StreamReader } from '#csms/bus';
-import { callService } from '#csms/http';
+import { ApiErrors, ApiOkAs, ApiV1, callService } from '#csms/http';
 import { canonicalIdentity } from '#csms/zaptec-profile';
 import { EventsQuery } from './events.query.js';
 import { LiveEventFilter } from './live-event-filter.js';
@@ -31,6 +31,7 @@ export function parseLastEventId(header: string | undefined): number | undefined
  * serves them and `Last-Event-ID` resumes exactly after the last event a client saw (docs/api-events.md).
  */
 @ApiTags('events')
+@ApiV1()
 @Controller('api/v1/events')
 export class EventsController implements BeforeApplicationShutdown {
   private readonly sessions = new Set<LiveEventSession>();
@@ -42,7 +43,8 @@ export class EventsController implements BeforeApplicationShutdown {
 
   @Get()
   @ApiOperation({ summary: 'Live events (text/event-stream): connections, boots, connector status, transactions, power, configuration, security events, command outcomes' })
-  @ApiProduces('text/event-stream')
+  @ApiOkAs('text/event-stream', 'Server-Sent Events: `id` (for Last-Event-ID), `event` (the type), `data` (JSON); docs/api-events.md')
+  @ApiErrors([400])
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event id' })
   async stream(@Query() query: EventsQuery, @Headers('last-event-id') lastEventIdHeader: string | undefined, @Res() res: ServerResponse): Promise<void> {
     const after = parseLastEventId(lastEventIdHeader) ?? query.lastEventId;
