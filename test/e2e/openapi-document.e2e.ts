@@ -1,5 +1,5 @@
 /**
- * Issue 15 §6: the OpenAPI document the built all-in-one serves at /api/docs-json describes the whole
+ * The OpenAPI document (docs/api-openapi.md) the built all-in-one serves at /api/docs-json describes the whole
  * operator API: every /api/v1 operation with its parameters, body, success answer, bearer security and
  * error answers in the one ApiError shape; and what the API really answers matches the document (error
  * bodies and a set of success bodies validated against the documented schemas).

@@ -1,5 +1,5 @@
 /**
- * Command outcomes that tell the truth, for the one command that answers by rebooting (issue 16): a Hard
+ * Command outcomes that tell the truth, for the one command that answers by rebooting (docs/api-commands.md): a Hard
  * Reset the charger carries out by closing its socket before any CALLRESULT comes back 424 "sent, connection
  * lost, outcome unknown" (never 404 "not connected"), and the charger's next BootNotification is linked to
  * that command in the events stream (`charger.boot` with `afterReset.commandId`). A Reset to a charger that is

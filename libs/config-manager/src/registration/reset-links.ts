@@ -13,8 +13,8 @@ interface PendingResetRow {
 }
 
 /**
- * Resets a charger may be carrying out, and the boot that follows them (issue 16: a Hard Reset answered by a
- * reboot instead of a CALLRESULT). The gateway that sent the Reset notes it; the next BootNotification of the
+ * Resets a charger may be carrying out, and the boot that follows them (a Hard Reset answered by a reboot
+ * instead of a CALLRESULT; docs/reference/design-decisions.md#commands). The gateway that sent the Reset notes it; the next BootNotification of the
  * charger, handled by any config-manager replica, takes it and carries it in its Boot fact and event.
  */
 export class ResetLinks {

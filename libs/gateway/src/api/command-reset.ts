@@ -6,7 +6,7 @@ const log = new Logger('CommandReset');
 const CONFIG_MANAGER_TIMEOUT_MS = 3_000;
 
 /**
- * Issue 16: a Reset the charger may be carrying out (Hard Reset closes the socket before answering, or the
+ * A Reset the charger may be carrying out (docs/reference/design-decisions.md#commands) (Hard Reset closes the socket before answering, or the
  * charger answered Accepted) is noted with config-manager before the caller is answered, so the charger's
  * next BootNotification, whichever gateway and replica it reaches, is linked to this command (its Boot fact
  * and `charger.boot` event carry `afterReset`). Returns whether the link is in place; a config-manager that
