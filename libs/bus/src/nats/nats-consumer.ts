@@ -18,7 +18,7 @@ import {
   type JsMsg,
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
-import type { BatchHandler, ConsumerSpec, ConsumerStats, DurableMessage } from '../bus.js';
+import type { BatchHandler, ConsumerSpec, ConsumerStats, DeadLetter, DurableMessage } from '../bus.js';
 import { decode, errorMessage } from '../codec.js';
 import { BatchIsolator, CONSUMER_STALL_MS, withinAckWait } from '../poison-isolation.js';
 import { Signal, delay, redeliveryDelayMs } from '../signal.js';
@@ -42,15 +42,7 @@ export interface ConsumerHost {
 }
 
 /** A dead letter as published on the dead-letter stream (its id is its sequence there). */
-export interface DeadLetterRecord {
-  consumer: string;
-  subject: string;
-  seq: number;
-  data: unknown;
-  error: string;
-  attempts: number;
-  deadLetteredAt: string;
-}
+export type DeadLetterRecord = Omit<DeadLetter, 'id'>;
 
 /** Header of a replayed dead letter: only the named durable consumer processes it; the others ack it. */
 export const REPLAY_FOR_HEADER = 'Csms-Replay-For';
