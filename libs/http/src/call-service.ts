@@ -1,11 +1,13 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
-import { NoRespondersError, RequestTimeoutError, type Bus } from '#csms/bus';
+import { HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { NoRespondersError, RemoteHandlerError, RequestTimeoutError, type Bus } from '#csms/bus';
 import type { ServiceReply } from './service-reply.js';
 
 /**
  * Asks a service over the bus on behalf of an HTTP request and turns its reply into the HTTP answer:
  * data is returned; a refusal becomes an HttpException with the service's status and body; a service
- * that nobody runs (no responders) becomes 503 and a silent one 504, both naming the subject.
+ * that nobody runs (no responders) becomes 503 and a silent one 504, both naming the subject. A service whose
+ * handler failed (its database down, say) is a 503 too: a dependency the caller can wait for, not our 500;
+ * its message stays in our log (it may name database internals).
  */
 export async function callService<T>(bus: Bus, subject: string, data: unknown, timeoutMs = 10_000): Promise<T> {
   let reply: ServiceReply<T>;
@@ -17,6 +19,10 @@ export async function callService<T>(bus: Bus, subject: string, data: unknown, t
     }
     if (err instanceof RequestTimeoutError) {
       throw new HttpException({ error: 'service_timeout', message: `${subject} did not answer within ${timeoutMs} ms` }, HttpStatus.GATEWAY_TIMEOUT);
+    }
+    if (err instanceof RemoteHandlerError) {
+      new Logger('CallService').warn(`${subject} failed: ${err.message}`);
+      throw new HttpException({ error: 'service_failed', message: `the service behind ${subject} failed to answer (its log says why); retry later` }, HttpStatus.SERVICE_UNAVAILABLE);
     }
     throw err;
   }

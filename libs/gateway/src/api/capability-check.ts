@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { NoRespondersError, RequestTimeoutError, subjects, type Bus } from '#csms/bus';
+import { NoRespondersError, RemoteHandlerError, RequestTimeoutError, subjects, type Bus } from '#csms/bus';
 import type { ServiceReply } from '#csms/http';
 import { isActionSupported, type Capabilities } from '#csms/zaptec-profile';
 
@@ -20,7 +20,7 @@ export async function checkCapability(bus: Bus, chargerId: string, action: strin
   try {
     reply = await bus.request(subjects.api('registry', 'get'), { chargerId }, { timeoutMs: REGISTRY_TIMEOUT_MS });
   } catch (err) {
-    if (!(err instanceof NoRespondersError) && !(err instanceof RequestTimeoutError)) throw err;
+    if (!(err instanceof NoRespondersError) && !(err instanceof RequestTimeoutError) && !(err instanceof RemoteHandlerError)) throw err;
     log.warn(`capabilities of ${chargerId} unknown (${(err as Error).message}); sending ${action} unchecked`);
     return { ok: true };
   }

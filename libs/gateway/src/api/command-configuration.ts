@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { NoRespondersError, RequestTimeoutError, subjects, type Bus } from '#csms/bus';
+import { NoRespondersError, RemoteHandlerError, RequestTimeoutError, subjects, type Bus } from '#csms/bus';
 import type { ServiceReply } from '#csms/http';
 import type { ChangeConfigurationRequest, ChangeConfigurationResponse } from '#csms/ocpp';
 
@@ -32,7 +32,7 @@ export async function keepAcceptedChange(bus: Bus, chargerId: string, payload: C
     if (!reply.ok) return { recorded: false, reason: reply.body.message };
     return { recorded: reply.data.recorded, ...(reply.data.level ? { level: reply.data.level } : {}), ...(reply.data.reason ? { reason: reply.data.reason } : {}) };
   } catch (err) {
-    if (!(err instanceof NoRespondersError) && !(err instanceof RequestTimeoutError)) throw err;
+    if (!(err instanceof NoRespondersError) && !(err instanceof RequestTimeoutError) && !(err instanceof RemoteHandlerError)) throw err;
     log.warn(`${chargerId}: ${payload.key} accepted by the charger but not recorded as desired (${(err as Error).message})`);
     return { recorded: false, reason: `config-manager did not answer (${(err as Error).message}); the next reconciliation may undo the change` };
   }
