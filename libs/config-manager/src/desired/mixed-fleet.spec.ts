@@ -7,12 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { ZAPTEC_BILLING_DEFAULTS } from '#csms/zaptec-profile';
 import type { ChargerConfigurationView } from './desired.service.js';
-import { Harness } from './test-support/harness.js';
-
-const data = <T>(reply: { ok: true; data: T } | { ok: false }): T => {
-  if (!reply.ok) throw new Error(`refused: ${JSON.stringify(reply)}`);
-  return reply.data;
-};
+import { Harness, data } from './test-support/harness.js';
 
 describe('desired configuration in a mixed fleet', () => {
   let h: Harness;

@@ -3,12 +3,7 @@ import { subjects } from '#csms/bus';
 import { ok } from '#csms/http';
 import { ZAPTEC_BILLING_DEFAULTS } from '#csms/zaptec-profile';
 import type { ChargerConfigurationView } from './desired.service.js';
-import { Harness, until } from './test-support/harness.js';
-
-const data = <T>(reply: { ok: true; data: T } | { ok: false }): T => {
-  if (!reply.ok) throw new Error(`refused: ${JSON.stringify(reply)}`);
-  return reply.data;
-};
+import { Harness, data, until } from './test-support/harness.js';
 
 describe('Reconciler against a simulated Zaptec on the in-process bus', () => {
   let h: Harness;

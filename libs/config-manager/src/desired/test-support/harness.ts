@@ -64,3 +64,9 @@ export async function until<T>(probe: () => Promise<T | undefined> | T | undefin
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/** A service reply's data; a refusal fails the test with its body. */
+export function data<T>(reply: { ok: true; data: T } | { ok: false }): T {
+  if (!reply.ok) throw new Error(`refused: ${JSON.stringify(reply)}`);
+  return reply.data;
+}
