@@ -1,5 +1,6 @@
 import { anomalyOf, classifySamples, type EagerSettings, type PeriodicSample, type SampleState } from './eager-samples.js';
-import { POWER_IMPORT, naturalKey, normalizeMeterValues, toBaseUnit, type MeterValueRow, type NormalizeInput } from './sampled-values.js';
+import { powerWatts } from '#csms/ocpp';
+import { naturalKey, normalizeMeterValues, toBaseUnit, type MeterValueRow, type NormalizeInput } from './sampled-values.js';
 import type { Sql } from './sql.js';
 
 export const DEFAULT_LATE_READING_WINDOW_SEC = 120;
@@ -168,14 +169,9 @@ export class MeterValueWriter {
   }
 }
 
-/** Power.Active.Import of one sample in W: the overall value, else the sum of the phase values. */
+/** Power.Active.Import of one sample in W (the one rule: libs/ocpp powerWatts). */
 export function powerOf(rows: Array<Pick<MeterValueRow, 'measurand' | 'phase' | 'valueNum' | 'unit'>>): number | null {
-  const power = rows.filter((r) => r.measurand === POWER_IMPORT && r.valueNum !== null);
-  const overall = power.find((r) => r.phase === null);
-  if (overall) return toBaseUnit(overall.valueNum as number, overall.unit);
-  const phases = power.filter((r) => r.phase === 'L1' || r.phase === 'L2' || r.phase === 'L3' || r.phase?.endsWith('-N'));
-  if (phases.length === 0) return null;
-  return phases.reduce((sum, r) => sum + toBaseUnit(r.valueNum as number, r.unit), 0);
+  return powerWatts(rows.map((r) => ({ measurand: r.measurand, phase: r.phase, value: r.valueNum, unit: r.unit })));
 }
 
 const linkKey = (r: MeterValueRow): string => [r.chargerId, r.connectorId, r.timestamp].join('\u0000');

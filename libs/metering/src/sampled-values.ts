@@ -1,4 +1,4 @@
-import type { MeterValuesRequest } from '#csms/ocpp';
+import { POWER_ACTIVE_IMPORT, type MeterValuesRequest } from '#csms/ocpp';
 
 export type OcppMeterValue = MeterValuesRequest['meterValue'][number];
 export type MeterValueSource = 'MeterValues' | 'StopTransaction';
@@ -34,7 +34,7 @@ export const DEFAULTS = {
 } as const;
 
 export const ENERGY_REGISTER = 'Energy.Active.Import.Register';
-export const POWER_IMPORT = 'Power.Active.Import';
+export const POWER_IMPORT = POWER_ACTIVE_IMPORT;
 
 const NUMERIC = /^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/;
 

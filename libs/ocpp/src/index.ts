@@ -40,3 +40,4 @@ export {
   CallSendError,
 } from './rpc-session.js';
 export type { RpcSessionOptions, CallOptions, ResponseFrame } from './rpc-session.js';
+export { POWER_ACTIVE_IMPORT, powerWatts, type PowerSample } from './power.js';

@@ -17,7 +17,7 @@ import {
   type StreamedMessage,
   type TransactionStartedFact,
 } from '#csms/bus';
-import type { MeterValuesRequest, SecurityEventNotificationRequest, StatusNotificationRequest, StopTransactionRequest } from '#csms/ocpp';
+import { powerWatts, type MeterValuesRequest, type SecurityEventNotificationRequest, type StatusNotificationRequest, type StopTransactionRequest } from '#csms/ocpp';
 
 export const LIVE_EVENT_TYPES = [
   'charger.connected',
@@ -114,23 +114,22 @@ function fromChargerCall(seq: number, action: string, msg: ChargerMessage): Live
   }
 }
 
-const POWER_IMPORT = 'Power.Active.Import';
-const PHASES = new Set(['L1', 'L2', 'L3', 'L1-N', 'L2-N', 'L3-N']);
-
 /**
- * The latest Power.Active.Import of a MeterValues, in W: the overall value, else the sum of the phase values
- * (metering's rule for GET /chargers/:id/power, libs/metering powerOf). A MeterValues without power makes no event.
+ * The latest Power.Active.Import of a MeterValues, in W, by the rule metering applies to stored power
+ * (libs/ocpp powerWatts). A MeterValues without power makes no event.
  */
 function powerEvent(seq: number, msg: ChargerMessage<MeterValuesRequest>): LiveEvent | undefined {
   const p = msg.payload;
   const samples = [...p.meterValue].sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
   for (let i = samples.length - 1; i >= 0; i--) {
-    const power = samples[i].sampledValue.filter((s) => s.measurand === POWER_IMPORT && (s.format ?? 'Raw') === 'Raw' && Number.isFinite(Number(s.value)) && s.value.trim() !== '');
-    if (power.length === 0) continue;
-    const watts = (s: (typeof power)[number]): number => Number(s.value) * (s.unit === 'kW' ? 1000 : 1);
-    const overall = power.find((s) => s.phase === undefined);
-    const phases = power.filter((s) => s.phase !== undefined && PHASES.has(s.phase));
-    const powerW = overall ? watts(overall) : phases.length ? phases.reduce((sum, s) => sum + watts(s), 0) : null;
+    const powerW = powerWatts(
+      samples[i].sampledValue.map((s) => ({
+        measurand: s.measurand,
+        phase: s.phase,
+        value: (s.format ?? 'Raw') === 'Raw' && s.value.trim() !== '' && Number.isFinite(Number(s.value)) ? Number(s.value) : null,
+        unit: s.unit,
+      })),
+    );
     if (powerW === null) continue;
     // `at` is the sample's time, as GET /chargers/:id/power gives it: the chart's time axis.
     return { type: 'power', seq, data: { chargerId: msg.chargerId, at: samples[i].timestamp, connectorId: p.connectorId, powerW, transactionId: orNull(p.transactionId), receivedAt: msg.receivedAt } };
