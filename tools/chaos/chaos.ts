@@ -104,15 +104,7 @@ export async function runChaos(o: ChaosOptions): Promise<boolean> {
       heartbeatIntervalMs: o.heartbeatIntervalMs,
       base: Date.parse('2026-01-01T00:00:00.000Z'),
     }));
-    const until = async (what: string, probe: () => boolean | Promise<boolean>, limitMs = 600_000): Promise<void> => {
-      const end = Date.now() + limitMs;
-      while (!(await probe())) {
-        const failure = f.failure();
-        if (failure) throw new Error(`${failure} (while waiting for ${what})`);
-        if (Date.now() > end) throw new Error(`gave up waiting ${limitMs} ms for ${what}`);
-        await sleep(250);
-      }
-    };
+    const until = (what: string, probe: () => boolean | Promise<boolean>, limitMs = 600_000): Promise<void> => f.until(what, probe, limitMs);
     const t0 = Date.now();
     await f.connected;
     await until('every charger booted', () => f.total().booted === o.chargers);

@@ -33,6 +33,8 @@ export interface Fleet {
   where(): Promise<Map<string, string>>;
   /** Set when a worker died before it was told to stop. */
   failure(): string | undefined;
+  /** Polls `probe` until true; a dead worker or `limitMs` passing ends the wait with an error naming `what`. */
+  until(what: string, probe: () => boolean | Promise<boolean>, limitMs: number): Promise<void>;
   /** Stops every charger after its CALL in flight is answered; what each acked and executed. */
   stop(): Promise<FleetResult>;
   kill(): void;
@@ -85,6 +87,14 @@ export function startFleet(o: FleetOptions): Fleet {
       return new Map((await Promise.all(replies)).flatMap((r) => Object.entries(r.at)));
     },
     failure: () => failure,
+    until: async (what, probe, limitMs) => {
+      const end = Date.now() + limitMs;
+      while (!(await probe())) {
+        if (failure) throw new Error(`${failure} (while waiting for ${what})`);
+        if (Date.now() > end) throw new Error(`gave up waiting ${limitMs} ms for ${what}`);
+        await sleep(100);
+      }
+    },
     stop: async () => {
       for (const w of workers) w.send({ type: 'stop' });
       const end = Date.now() + 300_000;

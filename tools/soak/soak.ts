@@ -52,18 +52,8 @@ export function parseArgs(argv: string[]): Options {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const log = (line: string): void => console.log(`[soak ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
-/** The running fleet: a worker that dies ends every wait. */
+/** The running fleet (killed if the run fails). */
 let fleet: Fleet | undefined;
-
-async function until(what: string, probe: () => boolean | Promise<boolean>, limitMs: number): Promise<void> {
-  const end = Date.now() + limitMs;
-  while (!(await probe())) {
-    const failure = fleet?.failure();
-    if (failure) throw new Error(`soak: ${failure} (while waiting for ${what})`);
-    if (Date.now() > end) throw new Error(`soak: gave up waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 /** One gateway replaced: SIGTERM (drain), every charger open again elsewhere, restarted on its ports. */
 interface Replacement {
@@ -101,7 +91,7 @@ export async function runSoak(o: Options): Promise<boolean> {
     const where = f.where;
     const total = f.total;
     await f.connected;
-    await until('every charger booted', () => total().booted === o.chargers, 300_000);
+    await f.until('every charger booted', () => total().booted === o.chargers, 300_000);
     const connectAllMs = Date.now() - connectStart;
     log(`all ${o.chargers} chargers connected and booted in ${connectAllMs} ms`);
 
@@ -144,7 +134,7 @@ export async function runSoak(o: Options): Promise<boolean> {
       log(`SIGTERM gateway ${names[g]} (${moving.length} chargers, drain window ${o.drainMs} ms)`);
       const exitCode = await draining.stop();
       const drainMs = Date.now() - sigterm;
-      await until(`every charger of gateway ${names[g]} open again elsewhere`, () => total().open === o.chargers && !(draining.ocppUrl in total().perUrl), 300_000);
+      await f.until(`every charger of gateway ${names[g]} open again elsewhere`, () => total().open === o.chargers && !(draining.ocppUrl in total().perUrl), 300_000);
       const reconnectAllMs = Date.now() - sigterm;
       log(`gateway ${names[g]} exited with ${exitCode} after ${drainMs} ms; all chargers open again after ${reconnectAllMs} ms; per gateway ${JSON.stringify(total().perUrl)}`);
       const { port: apiPort } = new URL(draining.apiUrl);
@@ -169,7 +159,7 @@ export async function runSoak(o: Options): Promise<boolean> {
 
     await sleep(Math.max(0, runMs - (Date.now() - connectStart - connectAllMs)));
     const { stats: end, acked } = await f.stop();
-    await until('the metering consumer to catch up', () => consumerCaughtUp(nats.url, 'OCPP_EVENTS', 'metering-meter-values'), 600_000);
+    await f.until('the metering consumer to catch up', () => consumerCaughtUp(nats.url, 'OCPP_EVENTS', 'metering-meter-values'), 600_000);
     const stored = await rowsPerCharger(db.url, 'SOAK');
     let lost = 0;
     let doubled = 0;

@@ -15,8 +15,8 @@ const pools = new Set<PoolCounts>();
  * above zero is a service starved of connections (a slow database, or a pool too small for its load).
  * The embedded database has no pool and reports nothing.
  */
-const poolGauge =
-  (register.getSingleMetric('db_pool_connections') as Gauge<'state'> | undefined) ??
+// Registered once per process (Jest and the all-in-one may load this module twice); read only at scrape time.
+if (!register.getSingleMetric('db_pool_connections')) {
   new Gauge({
     name: 'db_pool_connections',
     help: 'Database pool connections by state (in_use, idle, waiting requests)',
@@ -35,6 +35,7 @@ const poolGauge =
       this.set({ state: 'waiting' }, waiting);
     },
   });
+}
 
 function isPool(value: unknown): value is PoolCounts {
   return typeof value === 'object' && value !== null && typeof (value as PoolCounts).totalCount === 'number' && typeof (value as PoolCounts).waitingCount === 'number';
@@ -45,7 +46,6 @@ export function watchPool(dataSource: DataSource): void {
   // TypeORM's postgres driver keeps the pg Pool as `master`; not part of its typed surface.
   const pool = (dataSource.driver as unknown as { master?: unknown }).master;
   if (!isPool(pool)) return;
-  void poolGauge;
   pools.add(pool);
   const destroy = dataSource.destroy.bind(dataSource);
   dataSource.destroy = async () => {
