@@ -142,7 +142,8 @@ export function checkReferences(objs: Obj[]): string[] {
       const where = `${String(w.kind)}/${nameOf(w)}/${String(c.name)}`;
       for (const e of asObjs(c.env)) {
         const ref = asObj(asObj(e.valueFrom).secretKeyRef);
-        if (str(ref.name)) secretOk(ref.name, `${where} ${String(e.name)}`, ref.key);
+        // An optional key (optional: true) may be absent: Kubernetes then leaves the variable unset.
+        if (str(ref.name)) secretOk(ref.name, `${where} ${String(e.name)}`, ref.optional === true ? undefined : ref.key);
       }
       for (const ef of asObjs(c.envFrom)) {
         if (isObj(ef.secretRef)) secretOk(ef.secretRef.name, where);

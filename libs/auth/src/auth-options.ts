@@ -18,6 +18,8 @@ export interface AuthOptions {
   concurrentTxTimeoutMs?: number;
   /** How long to wait for a charger's SendLocalList / GetLocalListVersion answer (default 30 s). */
   localListTimeoutMs?: number;
+  /** AUTH_CREDENTIAL_SECRET, newest first (credential-hasher.ts); empty: the one kept in auth's database. */
+  credentialSecrets?: string[];
   /** API_ADMIN_TOKEN is set (the first admin token is not generated) and DATA_DIR (where a generated one is written). */
   apiAccess?: { adminTokenConfigured: boolean; dataDir: string };
 }
@@ -31,6 +33,7 @@ export function authOptionsFromConfig(config: AppConfig): AuthOptions {
     concurrentTx: config.concurrentTx,
     throttle: config.connectThrottle,
     provisionalChargerTtlS: config.provisionalChargerTtlS,
+    credentialSecrets: config.credentialSecrets,
     apiAccess: { adminTokenConfigured: config.apiAccess.adminToken !== undefined, dataDir: config.dataDir },
   };
 }

@@ -50,7 +50,7 @@ export class AuthModule implements OnApplicationBootstrap {
       controllers: [ConnectController, DriverAuthController, ChargersController, IdTagsController, SecurityEventsController, LocalAuthListController, ApiAccessController],
       providers: [
         { provide: AUTH_OPTIONS, useValue: options }, ProvisionalChargerSweeper,
-        { provide: ChargerRegistryService, useFactory: (db: DataSource) => new ChargerRegistryService(db), inject: [DATA_SOURCE] },
+        { provide: ChargerRegistryService, useFactory: (db: DataSource) => new ChargerRegistryService(db, (options.credentialSecrets ?? []).map((x) => Buffer.from(x, 'utf8'))), inject: [DATA_SOURCE] },
         {
           provide: SecurityEventsService,
           useFactory: (db: DataSource, bus: Bus) => {

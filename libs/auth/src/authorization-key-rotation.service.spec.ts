@@ -67,6 +67,8 @@ describe('AuthorizationKeyRotationService', () => {
     const { reply, done } = await rotations.start('ROT-DEC', key);
     expect(reply).toMatchObject({ ok: true, data: { state: 'sending', withoutDecoding: false } });
     expect(reply.ok && reply.data.generatedKey).toBeFalsy();
+    // The operator chose this key: scrypt, since a chosen key may be guessable.
+    expect((await registry.find('ROT-DEC'))?.pendingPasswordHash).toMatch(/^scrypt\$/);
     await done;
     expect(await rotations.status('ROT-DEC')).toMatchObject({ ok: true, data: { state: 'accepted', outcome: 'Accepted', newPasswordPending: true } });
     expect(await registry.find('ROT-DEC')).toMatchObject({ authorizationKeySetBefore: true });
@@ -98,6 +100,8 @@ describe('AuthorizationKeyRotationService', () => {
     const generated = reply.ok ? reply.data.generatedKey : undefined;
     expect(generated).toMatch(/^[0-9A-F]{40}$/);
     expect(charger.seenKeys).toEqual([generated]);
+    // A key the CSMS generated holds 160 random bits: a keyed hash, not scrypt (credential-hasher.ts).
+    expect((await registry.find('ROT-TXT'))?.pendingPasswordHash).toMatch(/^hmac-sha256\$/);
     const status = await rotations.status('ROT-TXT');
     expect(JSON.stringify(status)).not.toContain(generated!);
     const tls = (password: string) =>

@@ -6,7 +6,6 @@ import type { DataSource } from 'typeorm';
 import { queryRows } from './sql.js';
 import { ChargerRegistryService, decodingModeOf, type ChargerRecord } from './charger-registry.service.js';
 import type { RotationState } from './entities/auth-charger.entity.js';
-import { hashPassword } from './password-hash.js';
 import { canonicalIdentity, expectedPasswordBytes, validateAuthorizationKey } from './zaptec.js';
 
 /** Sends a command to a charger: `sendCommand` over the bus in the service, a charger double in tests. */
@@ -74,7 +73,7 @@ export class AuthorizationKeyRotationService {
         done: none,
       };
     }
-    const pendingHash = await hashPassword(expectedPasswordBytes(newKey, withoutDecoding));
+    const pendingHash = await this.registry.hasher.hash(expectedPasswordBytes(newKey, withoutDecoding), key === undefined ? 'generated' : 'chosen');
     const rotationId = randomUUID();
     const rows = await queryRows(this.db, 
       `UPDATE auth_chargers

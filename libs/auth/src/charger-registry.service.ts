@@ -5,7 +5,7 @@ import { Batcher, keyedBatcher } from '#csms/persistence';
 import type { UnknownChargersPolicy } from './auth-options.js';
 import { queryRows } from './sql.js';
 import type { RegistrationState, RotationState, SecurityProfile } from './entities/auth-charger.entity.js';
-import { hashPassword } from './password-hash.js';
+import { CredentialHasher, credentialSecretSource, type CredentialOrigin } from './credential-hasher.js';
 import { canonicalIdentity, defaultUseAuthorizationKeyWithoutDecoding } from './zaptec.js';
 
 /** What auth knows about one charger (never the password itself). */
@@ -39,6 +39,8 @@ export interface NewCharger {
   registrationState: RegistrationState;
   /** The exact Basic Auth password bytes; absent: no credential (profile 0, or a charger that sent none). */
   password?: Uint8Array;
+  /** Who chose the password; decides its hash (credential-hasher.ts). Default: chosen. */
+  passwordOrigin?: CredentialOrigin;
   useAuthorizationKeyWithoutDecoding?: boolean | null;
   /** Registered on first connect (UNKNOWN_CHARGERS): permanent only from its first BootNotification. */
   provisional?: boolean;
@@ -94,7 +96,11 @@ export class ChargerRegistryService {
   /** A fleet of new chargers booting at once makes their records permanent in shared statements. */
   private readonly confirmer: Batcher<string, undefined>;
 
-  constructor(private readonly db: DataSource) {
+  /** One per registry, so the connect check, registration and key rotation share the server secret. */
+  readonly hasher: CredentialHasher;
+
+  constructor(private readonly db: DataSource, credentialSecrets: Uint8Array[] = []) {
+    this.hasher = new CredentialHasher(credentialSecretSource(db, credentialSecrets));
     this.finder = keyedBatcher<ChargerRecord | undefined>(async (ids) => {
       const rows = await queryRows<Row>(this.db, `SELECT * FROM auth_chargers WHERE charger_id = ANY($1::text[])`, [ids]);
       return new Map(rows.map((r) => [r.charger_id as string, toRecord(r)]));
@@ -112,7 +118,7 @@ export class ChargerRegistryService {
 
   /** Inserts a charger; `created` false when the (canonical) id is already registered. */
   async register(c: NewCharger, replaceProvisional = false): Promise<{ created: boolean; passwordHash: string | null }> {
-    const hash = c.password ? await hashPassword(c.password) : null;
+    const hash = c.password ? await this.hasher.hash(c.password, c.passwordOrigin ?? 'chosen') : null;
     // The operator's registration replaces a record some socket made on first use and never confirmed by a
     // boot: otherwise whoever connected first under a charger's id would keep its credential
     // (docs/reference/design-decisions.md#provisional-chargers).
@@ -209,6 +215,7 @@ export class ChargerRegistryService {
       securityProfile: input.securityProfile,
       registrationState: 'accepted',
       password: password === undefined ? undefined : Buffer.from(password, 'utf8'),
+      passwordOrigin: generated ? 'generated' : 'chosen',
       useAuthorizationKeyWithoutDecoding: input.useAuthorizationKeyWithoutDecoding ?? null,
     }, true);
     if (!created) return refuse(409, 'charger_exists', `charger ${chargerId} is already registered`);

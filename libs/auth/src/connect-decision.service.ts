@@ -3,7 +3,7 @@ import type { UnknownChargersPolicy } from './auth-options.js';
 import { ChargerRegistryService, type ChargerRecord } from './charger-registry.service.js';
 import { ConnectThrottle, type ThrottleScope } from './connect-throttle.js';
 import type { SecurityProfile } from './entities/auth-charger.entity.js';
-import { verifyPassword } from './password-hash.js';
+import { keyedHashSecretId } from './password-hash.js';
 import { RefusalEvents, type RefusalEventsOptions } from './refusal-events.js';
 import { SecurityEventsService } from './security-events.service.js';
 import { VerifiedCredentials } from './verified-credentials.js';
@@ -30,7 +30,7 @@ export interface ConnectCounters {
 export interface ConnectDecisionOptions {
   /** Passwords already verified by scrypt; AuthModule shares one per process. Default: a private one. */
   verifiedCredentials?: VerifiedCredentials;
-  /** The scrypt check (`verifyPassword`); tests pass a counting one. */
+  /** The password check (default: the registry's CredentialHasher); tests pass a counting one. */
   verifyPassword?: (password: Uint8Array, storedHash: string) => Promise<boolean>;
   /** Aggregation of the refusal events (tests pass a clock). */
   refusalEvents?: RefusalEventsOptions;
@@ -82,7 +82,7 @@ export class ConnectDecisionService {
     private readonly now: () => Date = () => new Date(),
   ) {
     this.verifiedCredentials = options.verifiedCredentials ?? new VerifiedCredentials();
-    this.verifyPassword = options.verifyPassword ?? verifyPassword;
+    this.verifyPassword = options.verifyPassword ?? ((password, stored) => registry.hasher.verify(password, stored));
     this.refusals = new RefusalEvents(events, { now: () => this.now().getTime(), ...options.refusalEvents });
   }
 
@@ -173,8 +173,14 @@ export class ConnectDecisionService {
     if (!c.passwordHash && !c.pendingPasswordHash) {
       return { failure: 'NoCredentialOnRecord', message: `charger ${c.chargerId} has no password on record` };
     }
-    // A reconnect storm costs one HMAC per charger instead of scrypt; a miss is no refusal, scrypt decides.
-    if (c.passwordHash && (await this.verifiedCredentials.verify(c.chargerId, c.passwordHash, password, this.verifyPassword))) return undefined;
+    // A keyed hash is as cheap as the memory of a verified scrypt check, so only scrypt hashes are remembered:
+    // a reconnect storm then costs one HMAC per charger either way; a miss is no refusal, scrypt decides.
+    if (c.passwordHash) {
+      const verified = keyedHashSecretId(c.passwordHash) !== undefined
+        ? await this.verifyPassword(password, c.passwordHash)
+        : await this.verifiedCredentials.verify(c.chargerId, c.passwordHash, password, this.verifyPassword);
+      if (verified) return undefined;
+    }
     if (c.pendingPasswordHash && (await this.verifyPassword(password, c.pendingPasswordHash))) {
       // The charger uses the new key: the rotation is complete and the old password stops working
       // (docs/reference/design-decisions.md#authorizationkey-rotation).

@@ -1,4 +1,4 @@
-import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 /**
  * Salted scrypt hashes of charger passwords (the exact Basic Auth password bytes, docs/reference/protocol-notes.md#authorizationkey).
@@ -40,4 +40,36 @@ export async function verifyPassword(password: Uint8Array, stored: string): Prom
   const expected = Buffer.from(parts[5], 'base64');
   const actual = await derive(password, salt, { N, r, p });
   return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
+/**
+ * Keyed hashes of the credentials the CSMS generates itself (docs/reference/design-decisions.md#credential-hashing):
+ * a generated password or AuthorizationKey holds 160 random bits, so no guessing attack needs slowing down and a
+ * slow KDF only makes a reconnect storm CPU-bound. Stored as `hmac-sha256$<secret id>$<mac b64>`; the secret id
+ * (the first 8 bytes of the secret's SHA-256, hex) tells a hash made under another server secret from a wrong password.
+ */
+export const KEYED_HASH_PREFIX = 'hmac-sha256';
+
+export function secretId(secret: Uint8Array): string {
+  return createHash('sha256').update(secret).digest('hex').slice(0, 16);
+}
+
+export function keyedHash(password: Uint8Array, secret: Uint8Array): string {
+  return [KEYED_HASH_PREFIX, secretId(secret), createHmac('sha256', secret).update(password).digest('base64')].join('$');
+}
+
+/** Undefined when `stored` is not a keyed hash; false under another secret or a wrong password. */
+export function verifyKeyedHash(password: Uint8Array, stored: string, secret: Uint8Array): boolean | undefined {
+  const parts = stored.split('$');
+  if (parts[0] !== KEYED_HASH_PREFIX) return undefined;
+  if (parts.length !== 3 || parts[1] !== secretId(secret)) return false;
+  const expected = Buffer.from(parts[2], 'base64');
+  const actual = createHmac('sha256', secret).update(password).digest();
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
+/** The secret id a keyed hash names; undefined for any other stored hash. */
+export function keyedHashSecretId(stored: string): string | undefined {
+  const parts = stored.split('$');
+  return parts[0] === KEYED_HASH_PREFIX && parts.length === 3 ? parts[1] : undefined;
 }

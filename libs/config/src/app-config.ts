@@ -28,6 +28,8 @@ export interface AppConfig {
   /** THROTTLE_*: the failed-login slow-down (libs/auth connect-throttle.ts). */
   connectThrottle: { pairMaxFailures: number; identityMaxFailures: number; addressMaxIdentities: number; windowMs: number; baseBackoffMs: number; maxBackoffMs: number };
   provisionalChargerTtlS: number;
+  /** AUTH_CREDENTIAL_SECRET: the server secrets of keyed credential hashes, newest first; empty: auth's database keeps one. */
+  credentialSecrets: string[];
   /** BUS_MAX_DELIVERIES and NATS_STREAM_REPLICAS (libs/bus poison isolation, stream replicas). */
   bus: { maxDeliveries: number; streamReplicas: number };
   /** API_*_TIMEOUT_MS: idle and receive limits of the HTTP listener. */
@@ -97,6 +99,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxBackoffMs: (v.THROTTLE_MAX_BACKOFF_S as number) * 1000,
     },
     provisionalChargerTtlS: v.PROVISIONAL_CHARGER_TTL_S as number,
+    credentialSecrets: credentialSecrets(v.AUTH_CREDENTIAL_SECRET as string | undefined),
     bus: { maxDeliveries: v.BUS_MAX_DELIVERIES as number, streamReplicas: v.NATS_STREAM_REPLICAS as number },
     httpTimeouts: {
       keepAliveTimeoutMs: v.API_KEEP_ALIVE_TIMEOUT_MS as number,
@@ -162,6 +165,17 @@ export function checkApiAccessForProduction(access: ApiAccessConfig): void {
   if (access.production && access.mode !== 'token') {
     throw new EnvConfigError('API_AUTH', `must be "token" in production (NODE_ENV=production)${access.modeSet ? `, got "${access.mode}"` : ' (unset means loopback-trusted)'}: requests from loopback would act as admin without a token`);
   }
+}
+
+/** Secrets shorter than this are guessable (HMAC-SHA-256 keys need no more than its 32-byte output). */
+export const MIN_CREDENTIAL_SECRET_LENGTH = 32;
+
+function credentialSecrets(raw: string | undefined): string[] {
+  const secrets = (raw ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  if (secrets.some((x) => x.length < MIN_CREDENTIAL_SECRET_LENGTH)) {
+    throw new EnvConfigError('AUTH_CREDENTIAL_SECRET', `each comma-separated secret must be at least ${MIN_CREDENTIAL_SECRET_LENGTH} characters (e.g. openssl rand -base64 48)`);
+  }
+  return secrets;
 }
 
 function natsClientConfig(v: Record<string, unknown>): NatsClientConfig {
