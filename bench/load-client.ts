@@ -78,14 +78,14 @@ function onMessage(c: Charger, data: WebSocket.RawData): void {
 /** The Basic Auth password of a bench charger (security profile 1): per charger, stable across reconnects. */
 const passwordOf = (id: string): string => `bench-password-${id}`;
 
-function open(url: string, id: string, localAddress: string | undefined, basicAuth: boolean): Promise<Charger> {
+function open(url: string, id: string, localAddress: string | undefined, basicAuth: boolean, password = passwordOf(id)): Promise<Charger> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`${url}/${encodeURIComponent(id)}`, 'ocpp1.6', {
       perMessageDeflate: false,
       skipUTF8Validation: true,
       handshakeTimeout: 30_000,
       localAddress,
-      headers: basicAuth ? { authorization: `Basic ${Buffer.from(`${id}:${passwordOf(id)}`).toString('base64')}` } : undefined,
+      headers: basicAuth ? { authorization: `Basic ${Buffer.from(`${id}:${password}`).toString('base64')}` } : undefined,
     });
     const c: Charger = { id, ws, msgSeq: 0, mvSeq: 0, pendingId: null, sentAt: 0, onReply: null, keys: keysOf(id) };
     ws.once('open', () => {
@@ -119,6 +119,8 @@ interface ConnectJob {
   localAddrs: number;
   /** Connect with Basic Auth (security profile 1), as a Zaptec fleet does. */
   basicAuth?: boolean;
+  /** Basic Auth passwords by charger id (ones the CSMS generated at registration); others use passwordOf. */
+  passwords?: Record<string, string>;
 }
 
 async function connect(job: ConnectJob): Promise<unknown> {
@@ -134,7 +136,7 @@ async function connect(job: ConnectJob): Promise<unknown> {
     const localAddress = job.localAddrs > 1 ? `127.0.0.${1 + (i % job.localAddrs)}` : undefined;
     for (let attempt = 0; attempt < 6; attempt++) {
       try {
-        const c = await open(job.url, id, localAddress, job.basicAuth === true);
+        const c = await open(job.url, id, localAddress, job.basicAuth === true, job.passwords?.[id]);
         if (job.boot) {
           const ok = await new Promise<boolean>((res) => send(c, 'BootNotification', bootPayload(id), (ok2, rt) => (ok2 && bootLat.push(rt), res(ok2))));
           if (!ok) throw new Error('BootNotification not accepted');

@@ -15,10 +15,11 @@ import type { BenchOptions, BenchResult, Row } from './lib/context.js';
 import { benchDir, cleanupAll, stopChildren } from './lib/procs.js';
 import { machine, markdown, writeResults } from './lib/report.js';
 import { durable } from './suites/durable.js';
+import { authStorm } from './suites/auth-storm.js';
 import { density, latency, storm } from './suites/connections.js';
 import { peer, throughput } from './suites/throughput.js';
 
-const BENCHES: Record<string, (o: BenchOptions) => Promise<BenchResult>> = { throughput, durable, peer, density, latency, storm };
+const BENCHES: Record<string, (o: BenchOptions) => Promise<BenchResult>> = { throughput, durable, peer, density, latency, storm, 'auth-storm': authStorm };
 /** `metering` is measured in the same run as `durable`. */
 const ALIASES: Record<string, string> = { metering: 'durable', 'command-latency': 'latency', reconnect: 'storm' };
 const WANT_NOFILE = 65_536;

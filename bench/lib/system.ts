@@ -10,6 +10,8 @@ export interface System {
   wsUrl: string;
   apiUrl: string;
   databaseUrl?: string;
+  /** Stops the process and starts it again on the same NATS and database (every in-memory cache empty). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -34,9 +36,9 @@ export async function startAllInOne(options: { durable?: boolean; env?: Record<s
   extra.DATA_DIR ??= dataDir; // unused on NATS + PostgreSQL, but never the user's default data directory
   undo.push(() => rm(dataDir, { recursive: true, force: true }));
   let svc: ServiceProcess;
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the system under test (written on its SIGTERM exit)
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   try {
-    // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the system under test (written on its SIGTERM exit)
-    const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
     svc = await startService({ app: 'csms', env: extra, nodeArgs });
     trackChild(svc.child);
   } catch (err) {
@@ -49,12 +51,20 @@ export async function startAllInOne(options: { durable?: boolean; env?: Record<s
     clearTimeout(t);
   };
   const offSvc = onCleanup('csms', stopSvc);
-  return {
+  const system: System = {
     svc,
     pid: svc.child.pid as number,
     wsUrl: svc.ocppUrl,
     apiUrl: svc.apiUrl,
     databaseUrl,
+    restart: async () => {
+      await stopSvc();
+      // Same ports, so the load client's URLs stay valid.
+      svc = await startService({ app: 'csms', env: { ...extra, OCPP_PORT: new URL(system.wsUrl).port, API_PORT: new URL(system.apiUrl).port }, nodeArgs });
+      trackChild(svc.child);
+      system.svc = svc;
+      system.pid = svc.child.pid as number;
+    },
     stop: async () => {
       offSvc();
       await stopSvc();
@@ -62,6 +72,7 @@ export async function startAllInOne(options: { durable?: boolean; env?: Record<s
       for (const u of undo.reverse()) await u().catch((e: unknown) => console.error(`cleanup: ${String(e)}`));
     },
   };
+  return system;
 }
 
 function metric(text: string, name: string): number {
