@@ -75,6 +75,12 @@ export class QueuedDelivery {
         commandId: sentCommandId, action: claimed.action, payload: claimed.payload, timeoutMs: this.options.commandTimeoutMs,
         origin: 'queued', ...(claimed.requestedBy ? { requestedBy: claimed.requestedBy } : {}),
       });
+      if (reply.status === 'not-connected') {
+        // Nothing was sent: not an attempt. The registry saw a connection the gateways do not hold (yet, or
+        // any more); its boot, or the next sweep, tries again.
+        await this.store.releaseUnsent(claimed.commandId, claimed.attempt);
+        return;
+      }
       const settlement = settle(reply);
       const after = await this.store.settleAttempt(claimed.commandId, claimed.attempt, settlement);
       if (!after) {

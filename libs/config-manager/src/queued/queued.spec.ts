@@ -125,6 +125,19 @@ describe('queued commands on PGlite', () => {
     expect(await store.get(second)).toMatchObject({ status: 'succeeded' });
   });
 
+  it('no gateway holds the charger: nothing was sent, so no attempt is counted and nothing is held', async () => {
+    const d = delivery();
+    const [a] = ids(1);
+    await store.insert({ commandId: a, chargerId: CP, action: 'TriggerMessage', payload: { requestedMessage: 'Heartbeat' }, expiresAt: new Date(Date.now() + 60_000) });
+    answers = [{ status: 'not-connected' }];
+    await d.kick(CP);
+    expect(await store.get(a)).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(await store.attempts(a)).toEqual([]);
+    await d.kick(CP);
+    expect(await store.get(a)).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect(received).toHaveLength(2);
+  });
+
   it('expires what is due at delivery and at the sweep; cancels only while pending', async () => {
     const d = delivery();
     const service = new QueuedCommandService(store, d);

@@ -15,7 +15,7 @@ export interface Settlement {
  * docs/api-commands.md#queued-commands: an answer settles the command (CALLRESULT: succeeded; CALLERROR or a
  * state the gateway refuses: failed). No answer leaves it pending for the charger's next connection: a timeout or
  * a connection lost mid-call is an unknown outcome, so the command is sent again (at least once per connection,
- * never twice at once), and not-connected means nothing was sent at all.
+ * never twice at once). not-connected means nothing was sent: the delivery forgets that claim (delivery.ts).
  */
 export function settle(reply: CommandReply): Settlement {
   switch (reply.status) {

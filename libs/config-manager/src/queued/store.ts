@@ -26,7 +26,7 @@ export interface AttemptView {
   sentCommandId: string;
   startedAt: string;
   finishedAt: string | null;
-  /** ok, callerror, timeout, connection-lost, not-connected, invalid; interrupted (the delivering replica died); null while in flight. */
+  /** ok, callerror, timeout, connection-lost, invalid; interrupted (the delivering replica died); null while in flight. */
   outcome: string | null;
   detail: unknown;
 }
@@ -157,6 +157,20 @@ export class QueuedCommandStore {
        SELECT * FROM settled`,
       [commandId, attempt, s.status, s.result === undefined ? null : JSON.stringify(s.result), s.error ? JSON.stringify(s.error) : null, terminal, s.outcome, detail === null ? null : JSON.stringify(detail)]));
     return rows[0] ? view(rows[0]) : undefined;
+  }
+
+  /**
+   * Undoes a claim whose command was never sent (no gateway held the charger): pending again, the attempt
+   * forgotten, no hold, so the charger's connection that is coming takes it.
+   */
+  async releaseUnsent(commandId: string, attempt: number): Promise<void> {
+    await this.db.query(
+      `WITH released AS (
+         UPDATE config_queued_commands SET status = 'pending', attempts = attempts - 1, lease_until = NULL
+         WHERE command_id = $1 AND status = 'delivering' AND attempts = $2 RETURNING command_id
+       )
+       DELETE FROM config_queued_command_attempts a USING released WHERE a.command_id = released.command_id AND a.attempt = $2`,
+      [commandId, attempt]);
   }
 
   /** Cancels a pending command: 'cancelled' with the command, or why not (unknown, or its current state). */
