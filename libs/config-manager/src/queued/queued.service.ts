@@ -61,6 +61,9 @@ export class QueuedCommandService {
     const limit = Math.min(req.limit ?? DEFAULT_QUEUED_PAGE, MAX_QUEUED_PAGE);
     const offset = req.offset ?? 0;
     const page = await this.store.list(req.chargerId, status, limit, offset);
+    if (page.total === 0 && offset === 0 && status === undefined && !(await this.store.chargerState(req.chargerId))) {
+      return refuse(404, 'unknown_charger', `charger ${req.chargerId} is not known`);
+    }
     return ok({ ...page, limit, offset });
   }
 

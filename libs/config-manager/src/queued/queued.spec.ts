@@ -158,6 +158,7 @@ describe('queued commands on PGlite', () => {
     expect(received).toHaveLength(1);
     const page = await service.list({ chargerId: CP, status: 'expired' });
     expect(page).toMatchObject({ ok: true, data: { total: 1, items: [{ commandId: a }] } });
+    expect(await service.list({ chargerId: 'NEVERSEEN' })).toMatchObject({ ok: false, status: 404, body: { error: 'unknown_charger' } });
     const all = await service.list({ chargerId: CP });
     expect(all.ok && all.data.items.map((i) => i.commandId)).toEqual([c, b, a]);
   });

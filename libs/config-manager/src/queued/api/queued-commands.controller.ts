@@ -67,7 +67,7 @@ export class QueuedCommandsApiController {
   @ApiOperation({ summary: "A charger's queued commands, newest first, optionally of one status" })
   @ApiChargerIdParam()
   @ApiOk(S.page(QUEUED))
-  @ApiErrors([400])
+  @ApiErrors([400, 404], { 404: 'The charger is not known and has no queued commands' })
   list(@Param() { id }: ChargerIdPath, @Query() query: ListQueuedQuery): Promise<QueuedCommandPage> {
     return callService(this.bus, subjects.queuedCommands.list, { chargerId: canonicalIdentity(id), ...query });
   }
