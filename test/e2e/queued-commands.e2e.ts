@@ -142,12 +142,12 @@ test('cancel while pending; an expired command is never sent; a model that lacks
 test('a charger that drops mid-call gets the command again on its next connection, both attempts recorded', async () => {
   const ID = 'QUEUE-DROP1';
   await knownAndOffline(ID);
-  const reset = await api.post(queued(ID, 'Reset'), { type: 'Soft' });
-  expect(reset.status).toBe(202);
-  const id = reset.body.commandId as string;
+  const res = await api.post(queued(ID, 'ChangeAvailability'), { connectorId: 1, type: 'Inoperative' });
+  expect(res.status).toBe(202);
+  const id = res.body.commandId as string;
 
   const before = await bootRaw(ID);
-  await before.next((f) => f[0] === 2 && f[2] === 'Reset', 30_000);
+  await before.next((f) => f[0] === 2 && f[2] === 'ChangeAvailability', 30_000);
   before.ws.terminate();
   const held = await eventually(async () => {
     const r = (await api.get(`/api/v1/commands/${id}`)).body;
@@ -156,13 +156,39 @@ test('a charger that drops mid-call gets the command again on its next connectio
   expect(held).toMatchObject({ attempts: 1, attemptLog: [expect.objectContaining({ attempt: 1, outcome: 'connection-lost' })] });
 
   const after = await bootRaw(ID, goBoot, 'b2');
-  const again = await after.next((f) => f[0] === 2 && f[2] === 'Reset', 30_000);
+  const again = await after.next((f) => f[0] === 2 && f[2] === 'ChangeAvailability', 30_000);
   after.send([3, again[1], { status: 'Accepted' }]);
   await until(id, 'succeeded');
   const record = (await api.get(`/api/v1/commands/${id}`)).body;
   expect(record.attempts).toBe(2);
   expect(record.attemptLog.map((a: { outcome: string }) => a.outcome)).toEqual(['connection-lost', 'ok']);
   expect(record.attemptLog[0].sentCommandId).not.toBe(record.attemptLog[1].sentCommandId);
-  expect(after.frames.filter((f) => f[0] === 2 && f[2] === 'Reset')).toHaveLength(1);
+  expect(after.frames.filter((f) => f[0] === 2 && f[2] === 'ChangeAvailability')).toHaveLength(1);
+  after.ws.close();
+});
+
+test('a queued Hard Reset answered by a reboot is done at the boot that follows, never sent again, and that boot names it', async () => {
+  const ID = 'QUEUE-RESET1';
+  await knownAndOffline(ID);
+  const res = await api.post(queued(ID, 'Reset'), { type: 'Hard' });
+  const id = res.body.commandId as string;
+
+  const before = await bootRaw(ID);
+  await before.next((f) => f[0] === 2 && f[2] === 'Reset', 30_000);
+  before.ws.terminate();
+  await eventually(async () => ((await api.get(`/api/v1/commands/${id}`)).body?.attemptLog?.[0]?.outcome === 'connection-lost' ? true : undefined), 'attempt 1 recorded', 60_000);
+
+  const after = await bootRaw(ID, goBoot, 'b2');
+  await until(id, 'succeeded');
+  const record = (await api.get(`/api/v1/commands/${id}`)).body;
+  expect(record).toMatchObject({ attempts: 1, result: { rebooted: true } });
+  const events = await openSse(`${csms.apiUrl}/api/v1/events?chargerId=${ID}&types=charger.boot&lastEventId=0`);
+  streams.push(events);
+  const boots = await eventually(async () => {
+    const b = events.events.filter((e) => e.type === 'charger.boot');
+    return b.length >= 3 ? b : undefined;
+  }, 'three boots in the stream');
+  expect(boots[2].data.afterReset).toMatchObject({ commandId: id, type: 'Hard', outcome: 'connection-lost' });
+  expect(after.frames.filter((f) => f[0] === 2 && f[2] === 'Reset')).toHaveLength(0);
   after.ws.close();
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { recordFact, sendCommand, type Bus, type QueuedCommandFact } from '#csms/bus';
+import { afterDelivery } from './after-delivery.js';
 import { settle } from './settle.js';
 import type { QueuedCommandStore, QueuedCommandView } from './store.js';
 
@@ -65,11 +66,13 @@ export class QueuedDelivery {
 
   private async deliver(chargerId: string): Promise<void> {
     for (const c of await this.store.expireDue(chargerId)) await this.fact(c, 'expired');
+    for (const c of await this.store.settleRebootedResets(chargerId)) await this.fact(c, 'succeeded', c.attempts, 'rebooted');
     while (!this.stopped) {
       const sentCommandId = randomUUID();
       const claimed = await this.store.claimNext(chargerId, this.options.commandTimeoutMs + LEASE_GRACE_MS, sentCommandId);
       if (!claimed) return;
       await this.fact(claimed, 'delivered', claimed.attempt);
+      const sentAt = new Date();
       // Each attempt is a command id of its own: the gateway answers a repeated id with its first outcome.
       const reply = await sendCommand(this.bus, chargerId, {
         commandId: sentCommandId, action: claimed.action, payload: claimed.payload, timeoutMs: this.options.commandTimeoutMs,
@@ -81,12 +84,13 @@ export class QueuedDelivery {
         await this.store.releaseUnsent(claimed.commandId, claimed.attempt);
         return;
       }
-      const settlement = settle(reply);
+      const settlement = settle(reply, claimed.attempt);
       const after = await this.store.settleAttempt(claimed.commandId, claimed.attempt, settlement);
       if (!after) {
         this.log.warn(`${chargerId}: queued ${claimed.action} ${claimed.commandId} attempt ${claimed.attempt} outlived its claim; its outcome (${reply.status}) is not recorded`);
         return;
       }
+      await afterDelivery(this.bus, claimed, sentAt, reply, this.log);
       await this.fact(after, settlement.status === 'pending' ? 'retry' : settlement.status, claimed.attempt, settlement.outcome);
       if (settlement.status === 'pending') return;
     }

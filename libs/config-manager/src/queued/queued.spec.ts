@@ -4,7 +4,7 @@ import { openTestDatabase, type TestDatabase } from '../test-support/database.js
 import { QueuedDelivery } from './delivery.js';
 import { expiryOf, MAX_QUEUED_MS } from './expiry.js';
 import { QueuedCommandService } from './queued.service.js';
-import { settle } from './settle.js';
+import { MAX_ATTEMPTS, settle } from './settle.js';
 import { QueuedCommandStore } from './store.js';
 
 const NOW = new Date('2026-03-01T12:00:00.000Z');
@@ -22,10 +22,11 @@ describe('expiryOf', () => {
 
 describe('settle', () => {
   it('an answer settles the command, no answer leaves it pending for the next connection', () => {
-    expect(settle({ status: 'ok', result: { status: 'Accepted' } })).toEqual({ status: 'succeeded', outcome: 'ok', result: { status: 'Accepted' } });
-    expect(settle({ status: 'callerror', code: 'NotSupported', description: 'no', details: {} })).toEqual({ status: 'failed', outcome: 'callerror', error: { code: 'NotSupported', description: 'no', details: {} } });
-    expect(settle({ status: 'invalid', errors: [{ path: '', message: 'boot Rejected' }] })).toMatchObject({ status: 'failed', error: { code: 'not_allowed', description: 'boot Rejected' } });
-    for (const s of ['timeout', 'connection-lost', 'not-connected'] as const) expect(settle({ status: s })).toEqual({ status: 'pending', outcome: s });
+    expect(settle({ status: 'ok', result: { status: 'Accepted' } }, 1)).toEqual({ status: 'succeeded', outcome: 'ok', result: { status: 'Accepted' } });
+    expect(settle({ status: 'callerror', code: 'NotSupported', description: 'no', details: {} }, 1)).toEqual({ status: 'failed', outcome: 'callerror', error: { code: 'NotSupported', description: 'no', details: {} } });
+    expect(settle({ status: 'invalid', errors: [{ path: '', message: 'boot Rejected' }] }, 1)).toMatchObject({ status: 'failed', error: { code: 'not_allowed', description: 'boot Rejected' } });
+    for (const s of ['timeout', 'connection-lost', 'not-connected'] as const) expect(settle({ status: s }, MAX_ATTEMPTS - 1)).toEqual({ status: 'pending', outcome: s });
+    expect(settle({ status: 'connection-lost' }, MAX_ATTEMPTS)).toMatchObject({ status: 'failed', error: { code: 'attempts_exhausted' } });
   });
 });
 
@@ -123,6 +124,21 @@ describe('queued commands on PGlite', () => {
     expect(await store.get(first)).toMatchObject({ status: 'failed', attempts: 2, error: { code: 'InternalError', description: 'busy' } });
     expect((await store.attempts(first)).map((a) => a.outcome)).toEqual(['connection-lost', 'callerror']);
     expect(await store.get(second)).toMatchObject({ status: 'succeeded' });
+  });
+
+  it('a Reset whose connection closed mid-call is done once the charger booted after it: never sent again', async () => {
+    const d = delivery();
+    const [reset, next] = ids(2);
+    const expiresAt = new Date(Date.now() + 60_000);
+    await store.insert({ commandId: reset, chargerId: CP, action: 'Reset', payload: { type: 'Hard' }, expiresAt });
+    await store.insert({ commandId: next, chargerId: CP, action: 'TriggerMessage', payload: { requestedMessage: 'Heartbeat' }, expiresAt });
+    answers = [{ status: 'connection-lost' }];
+    await d.kick(CP);
+    expect(await store.get(reset)).toMatchObject({ status: 'pending', attempts: 1 });
+    await t.db.query(`UPDATE config_chargers SET boot_at = now() + interval '1 second', connected_at = now() + interval '1 second' WHERE charger_id = $1`, [CP]);
+    await d.kick(CP);
+    expect(await store.get(reset)).toMatchObject({ status: 'succeeded', attempts: 1, result: { rebooted: true } });
+    expect(received.map((r) => r.action)).toEqual(['Reset', 'TriggerMessage']);
   });
 
   it('no gateway holds the charger: nothing was sent, so no attempt is counted and nothing is held', async () => {

@@ -11,13 +11,16 @@ export interface Settlement {
   error?: { code: string; description: string; details?: Record<string, unknown> };
 }
 
+/** Attempts without an answer after which a queued command fails (docs/api-commands.md#queued-commands). */
+export const MAX_ATTEMPTS = 5;
+
 /**
  * docs/api-commands.md#queued-commands: an answer settles the command (CALLRESULT: succeeded; CALLERROR or a
  * state the gateway refuses: failed). No answer leaves it pending for the charger's next connection: a timeout or
  * a connection lost mid-call is an unknown outcome, so the command is sent again (at least once per connection,
  * never twice at once). not-connected means nothing was sent: the delivery forgets that claim (delivery.ts).
  */
-export function settle(reply: CommandReply): Settlement {
+export function settle(reply: CommandReply, attempt: number): Settlement {
   switch (reply.status) {
     case 'ok':
       return { status: 'succeeded', outcome: 'ok', result: reply.result };
@@ -28,6 +31,10 @@ export function settle(reply: CommandReply): Settlement {
     case 'timeout':
     case 'connection-lost':
     case 'not-connected':
+      // Bounded: a charger that drops every time it gets this command must not get it forever.
+      if (attempt >= MAX_ATTEMPTS) {
+        return { status: 'failed', outcome: reply.status, error: { code: 'attempts_exhausted', description: `no answer in ${attempt} attempts (last: ${reply.status})` } };
+      }
       return { status: 'pending', outcome: reply.status };
   }
 }

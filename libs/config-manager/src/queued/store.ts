@@ -99,6 +99,24 @@ export class QueuedCommandStore {
   }
 
   /**
+   * A Reset whose connection closed mid-call, and the charger booted after that: it rebooted, which is what a Reset
+   * that closes the socket before answering does (a Hard Reset typically). Succeeded, never sent again: sending it
+   * again after every boot would reboot the charger in a loop (docs/reference/design-decisions.md#queued-commands).
+   */
+  async settleRebootedResets(chargerId: string): Promise<QueuedCommandView[]> {
+    const result: unknown = await this.db.query(
+      `UPDATE config_queued_commands q SET status = 'succeeded', finished_at = now(), held_at = NULL,
+         result = jsonb_build_object('rebooted', true, 'bootAt', c.boot_at)
+       FROM config_chargers c
+       WHERE q.charger_id = $1 AND c.charger_id = q.charger_id AND q.status = 'pending' AND q.action = 'Reset'
+         AND q.held_at IS NOT NULL AND c.boot_at > q.held_at
+         AND EXISTS (SELECT 1 FROM config_queued_command_attempts a WHERE a.command_id = q.command_id AND a.attempt = q.attempts AND a.outcome = 'connection-lost')
+       RETURNING ${COLUMNS.split(', ').map((col) => `q.${col}`).join(', ')}`,
+      [chargerId]);
+    return returnedRows<Row>(result).map(view);
+  }
+
+  /**
    * Claims whose lease lapsed (the replica delivering them stopped) become pending again; their unfinished
    * attempt is recorded as interrupted (its outcome is unknown, like a connection lost mid-call).
    */
