@@ -36,7 +36,7 @@ export class QueuedCommandService {
 
   async queue(req: QueueCommandRequest, now = new Date()): Promise<ServiceReply<QueuedCommandView>> {
     const expiry = expiryOf(req.expiresAt, now);
-    if (!expiry.ok) return refuse(400, 'validation_failed', `expiresAt: ${expiry.error.message}`, [expiry.error]);
+    if (!expiry.ok) return refuse(400, 'validation_failed', expiry.error.message, [expiry.error]);
     // Only chargers the registry knows (they connected at least once): a typo must not wait a week unseen.
     const state = await this.store.chargerState(req.chargerId);
     if (!state) return refuse(404, 'unknown_charger', `charger ${req.chargerId} is not known (it never connected); commands can be queued only for known chargers`);
@@ -56,7 +56,7 @@ export class QueuedCommandService {
   async list(req: ListQueuedRequest): Promise<ServiceReply<QueuedCommandPage>> {
     const status = req.status === undefined ? undefined : (QUEUED_COMMAND_STATES as readonly string[]).includes(req.status) ? (req.status as QueuedCommandState) : null;
     if (status === null) {
-      return refuse(400, 'validation_failed', `status: must be one of ${QUEUED_COMMAND_STATES.join(', ')}`, [{ field: 'status', value: req.status, rule: 'isIn', message: `must be one of ${QUEUED_COMMAND_STATES.join(', ')}` }]);
+      return refuse(400, 'validation_failed', `status: must be one of ${QUEUED_COMMAND_STATES.join(', ')}`, [{ field: 'status', value: req.status, rule: 'isIn', message: `status must be one of ${QUEUED_COMMAND_STATES.join(', ')}` }]);
     }
     const limit = Math.min(req.limit ?? DEFAULT_QUEUED_PAGE, MAX_QUEUED_PAGE);
     const offset = req.offset ?? 0;

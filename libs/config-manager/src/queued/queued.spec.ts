@@ -16,7 +16,7 @@ describe('expiryOf', () => {
     expect(expiryOf('2026-03-01T11:00:00Z', NOW)).toMatchObject({ ok: false, error: { field: 'expiresAt', rule: 'future' } });
     expect(expiryOf('2026-03-01T12:00:00Z', NOW)).toMatchObject({ ok: false, error: { field: 'expiresAt', rule: 'future' } });
     expect(expiryOf('2026-04-01T12:00:00Z', NOW)).toMatchObject({ ok: false, error: { field: 'expiresAt', rule: 'max' } });
-    for (const bad of ['tomorrow', '2026-03-02', '2026-03-02T10:00:00', 42]) expect(expiryOf(bad, NOW)).toMatchObject({ ok: false, error: { field: 'expiresAt', rule: 'isoTime' } });
+    for (const bad of ['tomorrow', '2026-03-02', '2026-03-02T10:00:00', 42, '']) expect(expiryOf(bad, NOW)).toMatchObject({ ok: false, error: { field: 'expiresAt', rule: 'isoTime' } });
   });
 });
 

@@ -15,7 +15,7 @@ export interface QueuedAnswer {
 /** `delivery`: absent or `immediate` (send now, answer with the charger's reply) or `queued`. */
 export function deliveryMode(raw: string | undefined, expiresAt: string | undefined): 'immediate' | 'queued' {
   const refuse = (field: string, rule: string, message: string): never => {
-    throw new HttpException({ error: 'validation_failed', message: `${field}: ${message}`, errors: [{ field, rule, message }] }, HttpStatus.BAD_REQUEST);
+    throw new HttpException({ error: 'validation_failed', message: `${field} ${message}`, errors: [{ field, rule, message: `${field} ${message}` }] }, HttpStatus.BAD_REQUEST);
   };
   if (raw === 'queued') return 'queued';
   if (raw !== undefined && raw !== 'immediate') return refuse('delivery', 'isIn', 'must be immediate or queued');
