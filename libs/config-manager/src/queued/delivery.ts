@@ -48,6 +48,11 @@ export class QueuedDelivery {
     return loop;
   }
 
+  /** After an Accepted boot: delivers only when the charger has open commands (one batched look for a fleet's boots). */
+  async afterBoot(chargerId: string): Promise<void> {
+    if (await this.store.hasOpen.add(chargerId)) await this.kick(chargerId);
+  }
+
   /** Expires what is due, frees claims whose sender died, and delivers to every charger that can take commands now. */
   async sweep(): Promise<void> {
     for (const c of await this.store.expireDue()) await this.fact(c, 'expired');

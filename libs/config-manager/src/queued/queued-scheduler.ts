@@ -25,7 +25,8 @@ export class QueuedScheduler implements OnApplicationBootstrap, OnApplicationShu
       if (this.stopped || booted.status !== 'Accepted') return;
       const timer = setTimeout(() => {
         this.timers.delete(timer);
-        void this.delivery.kick(booted.chargerId);
+        this.delivery.afterBoot(booted.chargerId).catch((err: unknown) =>
+          this.log.warn(`queued commands of ${booted.chargerId} after its boot: ${err instanceof Error ? err.message : String(err)}`));
       }, this.options.bootDelayMs);
       this.timers.add(timer);
     });

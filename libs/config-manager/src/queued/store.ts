@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { QueuedCommandState } from '#csms/bus';
-import { returnedRows } from '#csms/persistence';
+import { keyedBatcher, returnedRows, type Batcher } from '#csms/persistence';
 import type { Settlement } from './settle.js';
 
 /** One queued command as the API shows it. */
@@ -72,7 +72,19 @@ export const OPEN_STATES = ['pending', 'delivering'] as const;
  * the charger's oldest open command only while it is still pending (docs/reference/design-decisions.md#queued-commands).
  */
 export class QueuedCommandStore {
-  constructor(private readonly db: DataSource) {}
+  /**
+   * Whether a charger has open commands, asked at every Accepted boot: a fleet booting at once shares one
+   * statement per batch (docs/CONVENTIONS-FOR-CONTRIBUTORS.md), and only chargers with commands go further.
+   */
+  readonly hasOpen: Batcher<string, boolean>;
+
+  constructor(private readonly db: DataSource) {
+    this.hasOpen = keyedBatcher(async (ids) => {
+      const rows: Array<{ charger_id: string }> = await this.db.query(
+        `SELECT DISTINCT charger_id FROM config_queued_commands WHERE charger_id = ANY($1::text[]) AND status IN ('pending', 'delivering')`, [ids]);
+      return new Map(rows.map((r) => [r.charger_id, true]));
+    }, () => false);
+  }
 
   async insert(c: NewQueuedCommand): Promise<QueuedCommandView> {
     const rows: Row[] = await this.db.query(
