@@ -38,7 +38,13 @@ const ROUTES: Route[] = [
     query('/api/v1/chargers', f, f === 'limit' ? BAD_LIMITS : BAD_NUMBERS),
     query('/api/v1/id-tags', f, f === 'limit' ? BAD_LIMITS : BAD_NUMBERS),
     query('/api/v1/chargers/CP1/security-events', f, f === 'limit' ? BAD_LIMITS : BAD_NUMBERS),
+    query('/api/v1/chargers/CP1/commands', f, f === 'limit' ? [...BAD_LIMITS, '201'] : BAD_NUMBERS),
   ]),
+  query('/api/v1/chargers/CP1/commands', 'status', ['done', '%00', '']),
+  { method: 'post', path: '/api/v1/chargers/CP1/commands/ClearCache?delivery=queued&expiresAt={v}', field: 'expiresAt', values: [...BAD_TIMES, '2020-01-01T00:00:00Z', '9999-12-31T23:59:59Z'] },
+  { method: 'post', path: '/api/v1/chargers/CP1/commands/ClearCache?delivery={v}', field: 'delivery', values: ['later', '', '%00'] },
+  ...[{ method: 'get', path: '/api/v1/commands/{v}' }, { method: 'delete', path: '/api/v1/commands/{v}' }]
+    .map((r) => ({ ...r, field: 'id', values: ['not-a-uuid', '%00', '1', '99999999999'] }) as Route),
   query('/api/v1/chargers/CP1/configuration/history', 'limit', BAD_LIMITS),
   ...['from', 'to'].flatMap((f) => [
     query('/api/v1/transactions', f, BAD_TIMES),
@@ -66,6 +72,7 @@ const ROUTES: Route[] = [
     { method: 'get', path: '/api/v1/chargers/{v}/authorization-key' },
     { method: 'delete', path: '/api/v1/chargers/{v}/authorization-key' },
     { method: 'get', path: '/api/v1/chargers/{v}/security-events' },
+    { method: 'get', path: '/api/v1/chargers/{v}/commands' },
     { method: 'get', path: '/api/v1/chargers/{v}/local-auth-list' },
     { method: 'put', path: '/api/v1/chargers/{v}/local-auth-list', body: { group: null } },
   ].map((r) => ({ ...r, field: 'id', values: BAD_CHARGER_IDS }) as Route),
@@ -128,10 +135,11 @@ test('the edges themselves are accepted: int32 ids, the largest offset, 1970 and
     '/api/v1/id-tags?offset=2147483647&limit=1000',
     `/api/v1/chargers/${'X'.repeat(48)}/security-events?offset=2147483647`,
     '/api/v1/chargers/CP1/configuration/history?limit=1000',
+    '/api/v1/chargers/CP1/commands?offset=2147483647&limit=200',
   ];
   for (const path of ok) expect([path, (await api.get(path)).status]).toEqual([path, 200]);
   // Well-formed ids that name nothing: 404, not 400 and not 500.
-  for (const path of ['/api/v1/transactions/2147483647', '/api/v1/transactions/1/meter-values.csv', '/api/v1/id-tags/NOSUCHTAG', `/api/v1/chargers/${'X'.repeat(48)}`]) {
+  for (const path of ['/api/v1/transactions/2147483647', '/api/v1/transactions/1/meter-values.csv', '/api/v1/id-tags/NOSUCHTAG', `/api/v1/chargers/${'X'.repeat(48)}`, '/api/v1/commands/00000000-0000-4000-8000-000000000000', '/api/v1/chargers/CP1/commands']) {
     expect([path, (await api.get(path)).status]).toEqual([path, 404]);
   }
 });

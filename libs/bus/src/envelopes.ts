@@ -191,3 +191,25 @@ export interface SecurityEventFact {
   /** When it happened (ISO). */
   timestamp: string;
 }
+
+/** The states of a queued command (docs/api-commands.md#queued-commands). */
+export const QUEUED_COMMAND_STATES = ['pending', 'delivering', 'succeeded', 'failed', 'expired', 'cancelled'] as const;
+export type QueuedCommandState = (typeof QUEUED_COMMAND_STATES)[number];
+
+/**
+ * A queued command changed state (`subjects.fact(cp, 'QueuedCommand')`), from config-manager which owns the queue.
+ * `event`: queued (stored), delivered (claimed and sent to the gateway), then one of succeeded, failed, expired,
+ * cancelled, or retry (the attempt's outcome is unknown: pending again until the charger's next connection).
+ */
+export interface QueuedCommandFact {
+  chargerId: string;
+  commandId: string;
+  action: string;
+  event: 'queued' | 'delivered' | 'succeeded' | 'failed' | 'expired' | 'cancelled' | 'retry';
+  status: QueuedCommandState;
+  /** The attempt this event is about (delivered, succeeded, failed, retry). */
+  attempt?: number;
+  /** The gateway's outcome of that attempt (ok, callerror, timeout, connection-lost, not-connected, invalid). */
+  outcome?: string;
+  at: string;
+}

@@ -56,8 +56,9 @@ export type EventAction = (typeof EVENT_ACTIONS)[number];
  * ConfigurationApplied: one ChangeConfiguration outcome of the reconciler, or the charger's drift state changing.
  * SecurityEvent: one the CSMS found itself (a refused connection), as auth stored it; the chargers' own
  * SecurityEventNotifications are events already.
+ * QueuedCommand: a queued command (docs/api-commands.md#queued-commands) changed state (queued, delivered, ...).
  */
-export const FACT_KINDS = ['CommandOutcome', 'Boot', 'TransactionStarted', 'ConfigurationApplied', 'SecurityEvent'] as const;
+export const FACT_KINDS = ['CommandOutcome', 'Boot', 'TransactionStarted', 'ConfigurationApplied', 'SecurityEvent', 'QueuedCommand'] as const;
 export type FactKind = (typeof FACT_KINDS)[number];
 
 export const subjects = {
@@ -83,6 +84,13 @@ export const subjects = {
    * (docs/reference/design-decisions.md#command-api-changes-stick).
    */
   commandConfigurationChange: 'api.config-manager.recordCommandChange',
+  /** Queued commands for offline chargers, owned by config-manager (docs/api-commands.md#queued-commands). */
+  queuedCommands: {
+    queue: 'api.config-manager.queueCommand',
+    get: 'api.config-manager.getQueuedCommand',
+    list: 'api.config-manager.listQueuedCommands',
+    cancel: 'api.config-manager.cancelQueuedCommand',
+  },
 };
 
 export type ApiService = 'auth' | 'config-manager' | 'metering' | 'registry';

@@ -4,6 +4,7 @@ import { RegistrationModule } from './registration/registration.module.js';
 import { RegistryModule } from './registry/registry.module.js';
 import { DesiredModule } from './desired/desired.module.js';
 import { resolveDesiredOptions, type DesiredConfigurationOptions } from './desired/desired.options.js';
+import { QueuedModule } from './queued/queued.module.js';
 
 /**
  * The config-manager service: one sub-module per part. A new part (desired-state configuration in
@@ -15,7 +16,9 @@ export class ConfigManagerModule {
   static forRoot(options: ConfigManagerOptions & DesiredConfigurationOptions = {}): DynamicModule {
     const resolved = resolveConfigManagerOptions(options);
     const registration = RegistrationModule.forRoot(resolved);
-    const parts = [RegistryModule, registration, DesiredModule.forRoot(resolveDesiredOptions({ zaptecHeartbeatIntervalS: options.heartbeatIntervalS, ...options }), registration)];
+    const desired = resolveDesiredOptions({ zaptecHeartbeatIntervalS: options.heartbeatIntervalS, ...options });
+    const queued = QueuedModule.forRoot({ commandTimeoutMs: desired.commandTimeoutMs, bootDelayMs: desired.bootReconcileDelayMs, sweepIntervalMs: resolved.queuedSweepIntervalMs }, registration);
+    const parts = [RegistryModule, registration, DesiredModule.forRoot(desired, registration), queued];
     return { module: ConfigManagerModule, imports: parts, exports: parts };
   }
 }

@@ -18,6 +18,8 @@ export interface ConfigManagerOptions {
   registrationLookup?: RegistrationLookup;
   /** PROVISIONAL_CHARGER_TTL_S: a never-booted charger's row is removed this long after it disconnected. Default 3600. */
   provisionalChargerTtlS?: number;
+  /** How often queued commands are swept: expired, lapsed claims freed, connected chargers served. Default 30 000 ms. */
+  queuedSweepIntervalMs?: number;
 }
 
 export type ResolvedConfigManagerOptions = Required<Omit<ConfigManagerOptions, 'registrationLookup'>> &
@@ -27,6 +29,7 @@ export const DEFAULT_HEARTBEAT_INTERVAL_S = 300;
 export const DEFAULT_PENDING_INTERVAL_S = 30;
 export const DEFAULT_REGISTRATION_TIMEOUT_MS = 5_000;
 export const DEFAULT_PROVISIONAL_CHARGER_TTL_S = 3_600;
+export const DEFAULT_QUEUED_SWEEP_INTERVAL_MS = 30_000;
 
 /** Nest injection token of the resolved options. */
 export const CONFIG_MANAGER_OPTIONS = Symbol.for('csms.config-manager.options');
@@ -38,5 +41,6 @@ export function resolveConfigManagerOptions(options: ConfigManagerOptions = {}):
     registrationTimeoutMs: options.registrationTimeoutMs ?? DEFAULT_REGISTRATION_TIMEOUT_MS,
     registrationLookup: options.registrationLookup,
     provisionalChargerTtlS: options.provisionalChargerTtlS ?? DEFAULT_PROVISIONAL_CHARGER_TTL_S,
+    queuedSweepIntervalMs: options.queuedSweepIntervalMs ?? DEFAULT_QUEUED_SWEEP_INTERVAL_MS,
   };
 }

@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
+import { QueuedCommandsApiController } from '../queued/api/queued-commands.controller.js';
 import { ChargersController } from './chargers.controller.js';
 
 /**
  * The registry's HTTP routes, mounted by the gateway (which provides BUS and the global validation pipe).
- * Holds no service logic: every route asks config-manager (and metering) over the bus.
+ * Also the queued commands' read and cancel routes. Holds no service logic: every route asks config-manager (and metering) over the bus.
  */
-@Module({ controllers: [ChargersController] })
+@Module({ controllers: [ChargersController, QueuedCommandsApiController] })
 export class RegistryApiModule {}

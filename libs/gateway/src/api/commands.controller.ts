@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, HttpCode, HttpException, HttpStatus, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpException, HttpStatus, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { BUS, sendCommand, type Bus } from '#csms/bus';
 import { ApiChargerIdParam, ApiErrors, ApiOk, ApiV1, CurrentCaller, S, auditActor, type ApiCaller } from '#csms/http';
@@ -8,6 +8,7 @@ import { canonicalIdentity } from '#csms/zaptec-profile';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway-options.js';
 import { checkCapability } from './capability-check.js';
 import { keepAcceptedChange, type DesiredAfterCommand } from './command-configuration.js';
+import { deliveryMode, queueCommand, type QueuedAnswer } from './command-queue.js';
 import { noteResetForBoot } from './command-reset.js';
 
 const csmsActions = new Set<string>(CSMS_INITIATED_ACTIONS);
@@ -18,6 +19,8 @@ const csmsActions = new Set<string>(CSMS_INITIATED_ACTIONS);
  * within timeoutMs (a command still queued then is never sent), 424 when the CALL was sent and the
  * connection closed before an answer (outcome unknown), 404 when nothing was sent because no gateway
  * holds its socket. Each call is one command id: executed at most once (docs/api-commands.md).
+ * `?delivery=queued`: the same checks, then 202 and the command is stored and delivered when the charger is next
+ * connected and booted (docs/api-commands.md#queued-commands).
  */
 @ApiTags('commands')
 @ApiV1()
@@ -31,21 +34,25 @@ export class CommandsController {
   @ApiChargerIdParam()
   @ApiParam({ name: 'action', enum: [...CSMS_INITIATED_ACTIONS] })
   @ApiQuery({ name: 'timeoutMs', required: false, schema: { type: 'integer', minimum: 100, maximum: 600_000 }, description: 'How long to wait for the answer (default COMMAND_TIMEOUT_MS)' })
+  @ApiQuery({ name: 'delivery', required: false, schema: { type: 'string', enum: ['immediate', 'queued'] }, description: 'queued: store it (202) and deliver it when the charger is next connected and booted' })
+  @ApiQuery({ name: 'expiresAt', required: false, schema: { type: 'string', format: 'date-time' }, description: 'delivery=queued: not delivered after this time (default and at most 7 days ahead)' })
+  @ApiOk(S.obj({ commandId: S.str, status: S.enum(['pending']), chargerId: S.str, action: S.str, createdAt: S.time, expiresAt: S.time }), 202, 'delivery=queued: stored; GET /api/v1/commands/{commandId} follows it')
   @ApiOk(S.obj({
     result: { ...S.any, description: "The charger's CALLRESULT payload" },
     commandId: S.str,
     desired: { ...S.obj({ key: S.str, value: S.str }), additionalProperties: true, description: 'ChangeConfiguration accepted: the desired value kept for reconciliation' },
   }, ['desired']), 200, "The charger's answer")
   @ApiErrors([400, 404, 409, 422, 424, 502, 504], {
-    404: 'The charger is not connected (nothing was sent)',
+    404: 'The charger is not connected (nothing was sent); delivery=queued: the charger is not known (never connected)',
     409: 'Not allowed in the current OCPP state',
     504: 'The charger did not answer within timeoutMs (a command still queued is never sent)',
   })
   @ApiBody({ description: 'The OCPP request payload of the action', schema: { type: 'object' } })
   async send(
     @Param('id') idParam: string, @Param('action') action: string, @Body() payload: unknown, @Query('timeoutMs') timeoutRaw?: string,
-    @CurrentCaller() caller?: ApiCaller,
-  ): Promise<{ result: unknown; commandId: string; desired?: DesiredAfterCommand }> {
+    @CurrentCaller() caller?: ApiCaller, @Query('delivery') deliveryRaw?: string, @Query('expiresAt') expiresAt?: string,
+    @Res({ passthrough: true }) res?: { status(code: number): unknown },
+  ): Promise<{ result: unknown; commandId: string; desired?: DesiredAfterCommand } | QueuedAnswer> {
     // Legacy lowercase `zap…` identities name the same charger (docs/reference/design-decisions.md#zaptec-chargers).
     const chargerId = canonicalIdentity(idParam);
     if (!isOcppAction(action) || !csmsActions.has(action)) {
@@ -54,6 +61,7 @@ export class CommandsController {
         HttpStatus.BAD_REQUEST,
       );
     }
+    const delivery = deliveryMode(deliveryRaw, expiresAt);
     const timeoutMs = parseTimeout(timeoutRaw, this.options.commandTimeoutMs);
     const valid = validatePayload(action, 'request', payload ?? {});
     if (!valid.ok) {
@@ -66,6 +74,11 @@ export class CommandsController {
         { error: 'not_supported_by_model', model: capability.model, message: capability.reason, errors: [{ field: 'action', rule: 'model.capability', message: capability.reason }] },
         HttpStatus.UNPROCESSABLE_ENTITY,
       );
+    }
+    if (delivery === 'queued') {
+      const queued = await queueCommand(this.bus, chargerId, randomUUID(), action, payload ?? {}, expiresAt, caller?.name);
+      res?.status(HttpStatus.ACCEPTED);
+      return queued;
     }
     // The whole wait is the caller's timeoutMs: the deadline goes with the command, so a command still
     // queued behind an unanswered CALL when we answer 504 is dropped, never sent (docs/reference/design-decisions.md#commands).

@@ -13,6 +13,7 @@ import {
   type CommandOutcomeFact,
   type ConfigurationAppliedFact,
   type ConnectionEvent,
+  type QueuedCommandFact,
   type SecurityEventFact,
   type StreamedMessage,
   type TransactionStartedFact,
@@ -30,6 +31,7 @@ export const LIVE_EVENT_TYPES = [
   'configuration',
   'security',
   'command',
+  'queued-command',
 ] as const;
 export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
 
@@ -66,6 +68,8 @@ export function sourceSubjects(type: LiveEventType, identity?: string): string[]
         : [subjects.eventsOf('SecurityEventNotification'), subjects.factsOf('SecurityEvent')];
     case 'command':
       return [one ? subjects.fact(identity, 'CommandOutcome') : subjects.factsOf('CommandOutcome')];
+    case 'queued-command':
+      return [one ? subjects.fact(identity, 'QueuedCommand') : subjects.factsOf('QueuedCommand')];
   }
 }
 
@@ -145,6 +149,14 @@ function fromFact(seq: number, kind: string, data: unknown): LiveEvent | undefin
         type: 'command',
         seq,
         data: { chargerId: f.chargerId, at: f.finishedAt, commandId: f.commandId, action: f.action, status: f.status, origin: f.origin ?? 'unknown', ...(f.error ? { error: f.error } : {}) },
+      };
+    }
+    case 'QueuedCommand': {
+      const f = data as QueuedCommandFact;
+      return {
+        type: 'queued-command',
+        seq,
+        data: { chargerId: f.chargerId, at: f.at, commandId: f.commandId, action: f.action, event: f.event, status: f.status, attempt: orNull(f.attempt), outcome: orNull(f.outcome) },
       };
     }
     case 'Boot': {

@@ -1,0 +1,45 @@
+import { Logger, Module, type DynamicModule } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { BUS, type Bus } from '#csms/bus';
+import { DATA_SOURCE } from '#csms/persistence';
+import { BootService } from '../registration/boot.service.js';
+import { QueuedDelivery } from './delivery.js';
+import { QueuedCommandsBusController } from './queued.controller.js';
+import { QueuedScheduler } from './queued-scheduler.js';
+import { QueuedCommandService } from './queued.service.js';
+import { QueuedCommandStore } from './store.js';
+
+export interface QueuedModuleOptions {
+  commandTimeoutMs: number;
+  bootDelayMs: number;
+  sweepIntervalMs: number;
+}
+
+/**
+ * Queued commands for offline chargers (docs/reference/design-decisions.md#queued-commands): here because
+ * config-manager owns the registry (who is known, connected, booted) and hears every BootNotification.
+ */
+@Module({})
+export class QueuedModule {
+  static forRoot(options: QueuedModuleOptions, registration: DynamicModule): DynamicModule {
+    return {
+      module: QueuedModule,
+      imports: [registration],
+      controllers: [QueuedCommandsBusController],
+      providers: [
+        { provide: QueuedCommandStore, inject: [DATA_SOURCE], useFactory: (db: DataSource) => new QueuedCommandStore(db) },
+        {
+          provide: QueuedDelivery,
+          inject: [QueuedCommandStore, BUS],
+          useFactory: (s: QueuedCommandStore, bus: Bus) => new QueuedDelivery(s, bus, { commandTimeoutMs: options.commandTimeoutMs }, new Logger('QueuedDelivery')),
+        },
+        { provide: QueuedCommandService, inject: [QueuedCommandStore, QueuedDelivery], useFactory: (s: QueuedCommandStore, d: QueuedDelivery) => new QueuedCommandService(s, d) },
+        {
+          provide: QueuedScheduler,
+          inject: [BootService, QueuedDelivery],
+          useFactory: (b: BootService, d: QueuedDelivery) => new QueuedScheduler(b, d, { bootDelayMs: options.bootDelayMs, sweepIntervalMs: options.sweepIntervalMs }),
+        },
+      ],
+    };
+  }
+}

@@ -1,0 +1,195 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { InProcessBus, subjects, type CommandReply, type CommandRequest } from '#csms/bus';
+import { openTestDatabase, type TestDatabase } from '../test-support/database.js';
+import { QueuedDelivery } from './delivery.js';
+import { expiryOf, MAX_QUEUED_MS } from './expiry.js';
+import { QueuedCommandService } from './queued.service.js';
+import { MAX_ATTEMPTS, settle } from './settle.js';
+import { QueuedCommandStore } from './store.js';
+
+const NOW = new Date('2026-03-01T12:00:00.000Z');
+
+describe('expiryOf', () => {
+  it('defaults to the longest wait, and names expiresAt for a past, far or malformed time', () => {
+    expect(expiryOf(undefined, NOW)).toEqual({ ok: true, at: new Date(NOW.getTime() + MAX_QUEUED_MS) });
+    expect(expiryOf('2026-03-01T13:00:00Z', NOW)).toEqual({ ok: true, at: new Date('2026-03-01T13:00:00Z') });
+    expect(expiryOf('2026-03-01T11:00:00Z', NOW)).toMatchObject({ ok: false, error: { field: 'expiresAt', rule: 'future' } });
+    expect(expiryOf('2026-03-01T12:00:00Z', NOW)).toMatchObject({ ok: false, error: { field: 'expiresAt', rule: 'future' } });
+    expect(expiryOf('2026-04-01T12:00:00Z', NOW)).toMatchObject({ ok: false, error: { field: 'expiresAt', rule: 'max' } });
+    for (const bad of ['tomorrow', '2026-03-02', '2026-03-02T10:00:00', 42, '']) expect(expiryOf(bad, NOW)).toMatchObject({ ok: false, error: { field: 'expiresAt', rule: 'isoTime' } });
+  });
+});
+
+describe('settle', () => {
+  it('an answer settles the command, no answer leaves it pending for the next connection', () => {
+    expect(settle({ status: 'ok', result: { status: 'Accepted' } }, 1)).toEqual({ status: 'succeeded', outcome: 'ok', result: { status: 'Accepted' } });
+    expect(settle({ status: 'callerror', code: 'NotSupported', description: 'no', details: {} }, 1)).toEqual({ status: 'failed', outcome: 'callerror', error: { code: 'NotSupported', description: 'no', details: {} } });
+    expect(settle({ status: 'invalid', errors: [{ path: '', message: 'boot Rejected' }] }, 1)).toMatchObject({ status: 'failed', error: { code: 'not_allowed', description: 'boot Rejected' } });
+    for (const s of ['timeout', 'connection-lost', 'not-connected'] as const) expect(settle({ status: s }, MAX_ATTEMPTS - 1)).toEqual({ status: 'pending', outcome: s });
+    expect(settle({ status: 'connection-lost' }, MAX_ATTEMPTS)).toMatchObject({ status: 'failed', error: { code: 'attempts_exhausted' } });
+  });
+});
+
+describe('queued commands on PGlite', () => {
+  let t: TestDatabase;
+  let bus: InProcessBus;
+  let store: QueuedCommandStore;
+  /** What the stand-in gateway received, and what it answers next (default Accepted). */
+  let received: CommandRequest[];
+  let answers: CommandReply[];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const CP = 'QCP1';
+
+  beforeAll(async () => {
+    t = await openTestDatabase();
+    bus = new InProcessBus();
+    store = new QueuedCommandStore(t.db);
+    await bus.serve<CommandRequest, CommandReply>(subjects.command(CP), async (req) => {
+      received.push(req);
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight--;
+      return answers.shift() ?? { status: 'ok', result: { status: 'Accepted' } };
+    });
+  });
+  afterAll(async () => {
+    await bus.close();
+    await t.close();
+  });
+  beforeEach(async () => {
+    await t.reset();
+    received = [];
+    answers = [];
+    maxInFlight = 0;
+    await t.db.query(`INSERT INTO config_chargers (charger_id, model, connected, boot_status, connected_at) VALUES ($1, 'Go', true, 'Accepted', now() - interval '1 hour')`, [CP]);
+  });
+
+  const delivery = (): QueuedDelivery => new QueuedDelivery(store, bus, { commandTimeoutMs: 2_000 }, { warn: () => undefined });
+  const queue = async (service: QueuedCommandService, commandId: string, action = 'TriggerMessage', expiresAt?: string): Promise<void> => {
+    const r = await service.queue({ commandId, chargerId: CP, action, payload: { requestedMessage: 'Heartbeat' }, ...(expiresAt ? { expiresAt } : {}) });
+    expect(r.ok).toBe(true);
+  };
+  const ids = (n: number): string[] => Array.from({ length: n }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+
+  it('refuses a charger the registry does not know (404), stores a known one pending', async () => {
+    const d = delivery();
+    const service = new QueuedCommandService(store, d);
+    const refused = await service.queue({ commandId: ids(1)[0], chargerId: 'NEVERSEEN', action: 'Reset', payload: { type: 'Soft' } });
+    expect(refused).toMatchObject({ ok: false, status: 404, body: { error: 'unknown_charger' } });
+    await t.db.query(`UPDATE config_chargers SET connected = false WHERE charger_id = $1`, [CP]);
+    await queue(service, ids(1)[0]);
+    expect((await store.get(ids(1)[0]))?.status).toBe('pending');
+    expect(received).toEqual([]);
+  });
+
+  it('delivers in creation order, one at a time even from two replicas, each once, with the reply stored', async () => {
+    const replicaA = delivery();
+    const replicaB = delivery();
+    const service = new QueuedCommandService(store, replicaA);
+    await t.db.query(`UPDATE config_chargers SET connected = false WHERE charger_id = $1`, [CP]);
+    const five = ids(5);
+    for (const id of five) await queue(service, id);
+    await Promise.all([replicaA.kick(CP), replicaB.kick(CP), replicaA.kick(CP), replicaB.kick(CP)]);
+    await Promise.all([replicaA.idle(), replicaB.idle()]);
+    expect(maxInFlight).toBe(1);
+    expect(received).toHaveLength(5);
+    const sentFor = await Promise.all(five.map(async (id) => (await store.attempts(id)).map((a) => a.sentCommandId)));
+    expect(received.map((r) => r.commandId)).toEqual(sentFor.flat());
+    for (const id of five) expect(await store.get(id)).toMatchObject({ status: 'succeeded', attempts: 1, result: { status: 'Accepted' } });
+    expect(received.every((r) => r.origin === 'queued')).toBe(true);
+  });
+
+  it('connection lost mid-call: pending again with the attempt recorded, sent again only after a new connection', async () => {
+    const d = delivery();
+    const service = new QueuedCommandService(store, d);
+    const [first, second] = ids(2);
+    await t.db.query(`UPDATE config_chargers SET connected = false WHERE charger_id = $1`, [CP]);
+    await queue(service, first, 'Reset');
+    await queue(service, second);
+    answers = [{ status: 'connection-lost' }];
+    await d.kick(CP);
+    expect(received).toHaveLength(1);
+    expect(await store.get(first)).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(await store.attempts(first)).toMatchObject([{ attempt: 1, outcome: 'connection-lost' }]);
+    // The same connection: nothing goes out again, and the second waits behind the first.
+    await d.kick(CP);
+    expect(received).toHaveLength(1);
+    await t.db.query(`UPDATE config_chargers SET connected_at = now() + interval '1 second' WHERE charger_id = $1`, [CP]);
+    answers = [{ status: 'callerror', code: 'InternalError', description: 'busy', details: {} }];
+    await d.kick(CP);
+    expect(received.map((r) => r.action)).toEqual(['Reset', 'Reset', 'TriggerMessage']);
+    expect(received[0].commandId).not.toBe(received[1].commandId);
+    expect(await store.get(first)).toMatchObject({ status: 'failed', attempts: 2, error: { code: 'InternalError', description: 'busy' } });
+    expect((await store.attempts(first)).map((a) => a.outcome)).toEqual(['connection-lost', 'callerror']);
+    expect(await store.get(second)).toMatchObject({ status: 'succeeded' });
+  });
+
+  it('a Reset whose connection closed mid-call is done once the charger booted after it: never sent again', async () => {
+    const d = delivery();
+    const [reset, next] = ids(2);
+    const expiresAt = new Date(Date.now() + 60_000);
+    await store.insert({ commandId: reset, chargerId: CP, action: 'Reset', payload: { type: 'Hard' }, expiresAt });
+    await store.insert({ commandId: next, chargerId: CP, action: 'TriggerMessage', payload: { requestedMessage: 'Heartbeat' }, expiresAt });
+    answers = [{ status: 'connection-lost' }];
+    await d.kick(CP);
+    expect(await store.get(reset)).toMatchObject({ status: 'pending', attempts: 1 });
+    await t.db.query(`UPDATE config_chargers SET boot_at = now() + interval '1 second', connected_at = now() + interval '1 second' WHERE charger_id = $1`, [CP]);
+    await d.kick(CP);
+    expect(await store.get(reset)).toMatchObject({ status: 'succeeded', attempts: 1, result: { rebooted: true } });
+    expect(received.map((r) => r.action)).toEqual(['Reset', 'TriggerMessage']);
+  });
+
+  it('no gateway holds the charger: nothing was sent, so no attempt is counted and nothing is held', async () => {
+    const d = delivery();
+    const [a] = ids(1);
+    await store.insert({ commandId: a, chargerId: CP, action: 'TriggerMessage', payload: { requestedMessage: 'Heartbeat' }, expiresAt: new Date(Date.now() + 60_000) });
+    answers = [{ status: 'not-connected' }];
+    await d.kick(CP);
+    expect(await store.get(a)).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(await store.attempts(a)).toEqual([]);
+    await d.kick(CP);
+    expect(await store.get(a)).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect(received).toHaveLength(2);
+  });
+
+  it('expires what is due at delivery and at the sweep; cancels only while pending', async () => {
+    const d = delivery();
+    const service = new QueuedCommandService(store, d);
+    const [a, b, c] = ids(3);
+    await t.db.query(`UPDATE config_chargers SET connected = false WHERE charger_id = $1`, [CP]);
+    await queue(service, a, 'TriggerMessage', new Date(Date.now() + 60_000).toISOString());
+    await queue(service, b);
+    await queue(service, c);
+    await t.db.query(`UPDATE config_queued_commands SET expires_at = now() - interval '1 second' WHERE command_id = $1`, [a]);
+    expect(await service.cancel(b, 'api:ops')).toMatchObject({ ok: true, data: { status: 'cancelled', cancelledBy: 'api:ops' } });
+    expect(await service.cancel(b, 'api:ops')).toMatchObject({ ok: false, status: 409, body: { error: 'not_pending' } });
+    expect(await service.cancel('00000000-0000-4000-8000-999999999999', 'api:ops')).toMatchObject({ ok: false, status: 404 });
+    await t.db.query(`UPDATE config_chargers SET connected = true WHERE charger_id = $1`, [CP]);
+    await d.sweep();
+    await d.idle();
+    expect(await store.get(a)).toMatchObject({ status: 'expired' });
+    expect(await store.get(c)).toMatchObject({ status: 'succeeded' });
+    expect(received).toHaveLength(1);
+    const page = await service.list({ chargerId: CP, status: 'expired' });
+    expect(page).toMatchObject({ ok: true, data: { total: 1, items: [{ commandId: a }] } });
+    expect(await service.list({ chargerId: 'NEVERSEEN' })).toMatchObject({ ok: false, status: 404, body: { error: 'unknown_charger' } });
+    const all = await service.list({ chargerId: CP });
+    expect(all.ok && all.data.items.map((i) => i.commandId)).toEqual([c, b, a]);
+  });
+
+  it('a claim whose replica died is freed by the sweep: its attempt is interrupted and the command goes again', async () => {
+    const d = delivery();
+    const [a] = ids(1);
+    await store.insert({ commandId: a, chargerId: CP, action: 'TriggerMessage', payload: { requestedMessage: 'Heartbeat' }, expiresAt: new Date(Date.now() + 60_000) });
+    expect(await store.claimNext(CP, 0, 'sent-1')).toMatchObject({ commandId: a, attempt: 1 });
+    // The claim is held: nobody else takes it, nor the command behind it.
+    expect(await store.claimNext(CP, 0, 'sent-x')).toBeUndefined();
+    await t.db.query(`UPDATE config_chargers SET connected_at = now() + interval '1 second' WHERE charger_id = $1`, [CP]);
+    await d.sweep();
+    await d.idle();
+    expect(await store.get(a)).toMatchObject({ status: 'succeeded', attempts: 2 });
+    expect((await store.attempts(a)).map((x) => x.outcome)).toEqual(['interrupted', 'ok']);
+  });
+});
