@@ -56,8 +56,9 @@ export type EventAction = (typeof EVENT_ACTIONS)[number];
  * ConfigurationApplied: one ChangeConfiguration outcome of the reconciler, or the charger's drift state changing.
  * SecurityEvent: one the CSMS found itself (a refused connection), as auth stored it; the chargers' own
  * SecurityEventNotifications are events already.
+ * Reservation: a reservation created, refused, cancelled, expired or used, as auth recorded it.
  */
-export const FACT_KINDS = ['CommandOutcome', 'Boot', 'TransactionStarted', 'ConfigurationApplied', 'SecurityEvent'] as const;
+export const FACT_KINDS = ['CommandOutcome', 'Boot', 'TransactionStarted', 'ConfigurationApplied', 'SecurityEvent', 'Reservation'] as const;
 export type FactKind = (typeof FACT_KINDS)[number];
 
 export const subjects = {

@@ -2,6 +2,7 @@ import { AuthApiAccess1764000400000 } from './auth-api-access.migration.js';
 import { AuthInit1764000100000 } from './auth-init.migration.js';
 import { AuthLocalList1764000200000 } from './auth-local-list.migration.js';
 import { AuthRefusalsProvisional1764000300000 } from './auth-refusals-provisional.migration.js';
+import { AuthReservations1764000500000 } from './auth-reservations.migration.js';
 
-export { AuthInit1764000100000, AuthLocalList1764000200000, AuthRefusalsProvisional1764000300000, AuthApiAccess1764000400000 };
-export const AUTH_MIGRATIONS = [AuthInit1764000100000, AuthLocalList1764000200000, AuthRefusalsProvisional1764000300000, AuthApiAccess1764000400000];
+export { AuthInit1764000100000, AuthLocalList1764000200000, AuthRefusalsProvisional1764000300000, AuthApiAccess1764000400000, AuthReservations1764000500000 };
+export const AUTH_MIGRATIONS = [AuthInit1764000100000, AuthLocalList1764000200000, AuthRefusalsProvisional1764000300000, AuthApiAccess1764000400000, AuthReservations1764000500000];

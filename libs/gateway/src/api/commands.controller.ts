@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, HttpException, HttpStatus, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { BUS, sendCommand, type Bus } from '#csms/bus';
-import { ApiChargerIdParam, ApiErrors, ApiOk, ApiV1, CurrentCaller, S, auditActor, type ApiCaller } from '#csms/http';
+import { ApiChargerIdParam, ApiErrors, ApiOk, ApiV1, CurrentCaller, S, auditActor, checkCapability, type ApiCaller } from '#csms/http';
 import { CSMS_INITIATED_ACTIONS, isOcppAction, validatePayload, type ChangeConfigurationRequest, type ChangeConfigurationResponse, type ResetRequest } from '#csms/ocpp';
 import { canonicalIdentity } from '#csms/zaptec-profile';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway-options.js';
-import { checkCapability } from './capability-check.js';
 import { keepAcceptedChange, type DesiredAfterCommand } from './command-configuration.js';
 import { noteResetForBoot } from './command-reset.js';
 
