@@ -2,6 +2,7 @@
  * The reservation store on real PostgreSQL (the unit specs run it on PGlite): auth's migrations, the reservationId
  * sequence across two connections, the StartTransaction lookup and expiry.
  */
+import { tmpdir } from 'node:os';
 import type { DataSource } from 'typeorm';
 import { openDataSource } from '#csms/persistence';
 import { createTestDatabase, describeInfra } from '#csms/testing';
@@ -17,8 +18,10 @@ describeInfra('auth reservations on PostgreSQL', () => {
   beforeAll(async () => {
     const created = await createTestDatabase();
     drop = created.drop;
-    a = await openDataSource({ databaseUrl: created.url, entities: AUTH_ENTITIES, migrations: AUTH_MIGRATIONS });
-    b = await openDataSource({ databaseUrl: created.url, entities: AUTH_ENTITIES, migrations: AUTH_MIGRATIONS });
+    // dataDir is only for PGlite; with a databaseUrl nothing is written there.
+    const options = { databaseUrl: created.url, dataDir: tmpdir(), entities: AUTH_ENTITIES, migrations: AUTH_MIGRATIONS };
+    a = await openDataSource(options);
+    b = await openDataSource(options);
   }, 60_000);
   afterAll(async () => {
     await a?.destroy();
