@@ -20,6 +20,10 @@ export interface AuthOptions {
   localListTimeoutMs?: number;
   /** AUTH_CREDENTIAL_SECRET, newest first (credential-hasher.ts); empty: the one kept in auth's database. */
   credentialSecrets?: string[];
+  /** How often expired reservations are swept (default 10 s); reads and StartTransactions check expiry anyway. */
+  reservationSweepMs?: number;
+  /** How long to wait for a charger's ReserveNow / CancelReservation answer when the API caller set none (default 30 s). */
+  reservationTimeoutMs?: number;
   /** API_ADMIN_TOKEN is set (the first admin token is not generated) and DATA_DIR (where a generated one is written). */
   apiAccess?: { adminTokenConfigured: boolean; dataDir: string };
 }

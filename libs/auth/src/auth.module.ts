@@ -1,6 +1,6 @@
 import { Inject, Module, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { BUS, recordFact, sendCommand, type Bus, type SecurityEventFact } from '#csms/bus';
+import { BUS, recordFact, sendCommand, type Bus, type ReservationFact, type SecurityEventFact } from '#csms/bus';
 import { DATA_SOURCE } from '#csms/persistence';
 import { AUTH_OPTIONS, type AuthOptions } from './auth-options.js';
 import { bootstrapAdminToken } from './api-access/admin-token-bootstrap.js';
@@ -20,6 +20,10 @@ import { ProvisionalChargerSweeper } from './provisional-chargers.js';
 import { LocalAuthListController } from './local-auth-list.controller.js';
 import { LocalAuthListService } from './local-auth-list.service.js';
 import { LocalAuthListStore } from './local-auth-list.store.js';
+import { ReservationSweeper } from './reservations/reservation-sweeper.js';
+import { ReservationsController } from './reservations/reservations.controller.js';
+import { ReservationsService } from './reservations/reservations.service.js';
+import { ReservationsStore } from './reservations/reservations.store.js';
 import { SecurityEventsController } from './security-events.controller.js';
 import { SecurityEventsService } from './security-events.service.js';
 import { VerifiedCredentials } from './verified-credentials.js';
@@ -47,9 +51,9 @@ export class AuthModule implements OnApplicationBootstrap {
   static forRoot(options: AuthOptions): DynamicModule {
     return {
       module: AuthModule,
-      controllers: [ConnectController, DriverAuthController, ChargersController, IdTagsController, SecurityEventsController, LocalAuthListController, ApiAccessController],
+      controllers: [ConnectController, DriverAuthController, ChargersController, IdTagsController, SecurityEventsController, LocalAuthListController, ApiAccessController, ReservationsController],
       providers: [
-        { provide: AUTH_OPTIONS, useValue: options }, ProvisionalChargerSweeper,
+        { provide: AUTH_OPTIONS, useValue: options }, ProvisionalChargerSweeper, ReservationSweeper,
         { provide: ChargerRegistryService, useFactory: (db: DataSource) => new ChargerRegistryService(db, (options.credentialSecrets ?? []).map((x) => Buffer.from(x, 'utf8'))), inject: [DATA_SOURCE] },
         {
           provide: SecurityEventsService,
@@ -65,10 +69,22 @@ export class AuthModule implements OnApplicationBootstrap {
         },
         { provide: ApiAccessStore, useFactory: (db: DataSource) => new ApiAccessStore(db), inject: [DATA_SOURCE] },
         {
+          provide: ReservationsService,
+          useFactory: (db: DataSource, bus: Bus) =>
+            new ReservationsService(new ReservationsStore(db), (chargerId, request) => sendCommand(bus, chargerId, request), undefined, options.reservationTimeoutMs,
+              // Live dashboards see reservations come and go (GET /api/v1/events, type reservation).
+              (event, r) => void recordFact(bus, r.chargerId, 'Reservation', {
+                chargerId: r.chargerId, event, reservationId: r.reservationId, connectorId: r.connectorId, idTag: r.idTag, status: r.status,
+                expiresAt: r.expiresAt, reserveStatus: r.reserveStatus, transactionId: r.transactionId, at: new Date().toISOString(),
+              } satisfies ReservationFact)),
+          inject: [DATA_SOURCE, BUS],
+        },
+        {
           provide: IdTagsService,
-          useFactory: (db: DataSource, registry: ChargerRegistryService, bus: Bus) =>
-            new IdTagsService(db, registry, undefined, options.concurrentTx ? meteringActiveTransactionLookup(bus, options.concurrentTxTimeoutMs) : undefined),
-          inject: [DATA_SOURCE, ChargerRegistryService, BUS],
+          useFactory: (db: DataSource, registry: ChargerRegistryService, bus: Bus, reservations: ReservationsService) =>
+            new IdTagsService(db, registry, undefined, options.concurrentTx ? meteringActiveTransactionLookup(bus, options.concurrentTxTimeoutMs) : undefined,
+              (chargerId, start) => reservations.decideStart(chargerId, start)),
+          inject: [DATA_SOURCE, ChargerRegistryService, BUS, ReservationsService],
         },
         {
           provide: LocalAuthListService,

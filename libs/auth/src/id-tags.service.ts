@@ -3,6 +3,7 @@ import { queryRows } from './sql.js';
 import type { AuthorizeResponse } from '#csms/ocpp';
 import { ChargerRegistryService } from './charger-registry.service.js';
 import type { IdTagStatus } from './entities/auth-id-tag.entity.js';
+import type { StartDecision, StartFacts } from './reservations/reservation-rules.js';
 
 export type IdTagInfo = AuthorizeResponse['idTagInfo'];
 
@@ -41,6 +42,18 @@ export type ActiveTransactionLookup = (chargerId: string, idTag: string, start?:
 export interface StartKey {
   connectorId: number;
   timestamp: string;
+  /** The reservation the charger says the start uses (OCPP 1.6 StartTransaction.req reservationId). */
+  reservationId?: number;
+}
+
+/** Matches a StartTransaction against its charger's reservations (ReservationsService.decideStart). */
+export type ReservationGate = (chargerId: string, start: StartFacts) => Promise<StartDecision>;
+
+/** Auth's verdict on a StartTransaction; reservationId: the reservation it used, for metering to link the transaction. */
+export interface StartVerdict {
+  idTagInfo: IdTagInfo;
+  free: boolean;
+  reservationId?: number;
 }
 
 /** Case-insensitive equality of IdTokens (CiString20Type). */
@@ -54,6 +67,7 @@ export class IdTagsService {
     private readonly now: () => Date = () => new Date(),
     /** Set when ConcurrentTx is configured (AuthModule.forRoot({ concurrentTx: true })). */
     private readonly activeTransaction?: ActiveTransactionLookup,
+    private readonly reservations?: ReservationGate,
   ) {}
 
   /** Unknown: Invalid; Accepted past its expiryDate: Expired; otherwise the stored status, with expiry and parent. */
@@ -74,7 +88,19 @@ export class IdTagsService {
    * is true starts with its FreeChargingIdTag; that tag from that charger is Accepted and the transaction free,
    * even when the tag is unknown. The same tag from any other charger is an ordinary tag.
    */
-  async idTagInfoForStart(chargerId: string, idTag: string, start?: StartKey): Promise<{ idTagInfo: IdTagInfo; free: boolean }> {
+  async idTagInfoForStart(chargerId: string, idTag: string, start?: StartKey): Promise<StartVerdict> {
+    const verdict = await this.tagVerdictForStart(chargerId, idTag, start);
+    if (!start || !this.reservations) return verdict;
+    // docs/reference/design-decisions.md#reservations: a reserved connector is the reserved driver's; anyone
+    // else starting there is not authorised, whatever their tag says.
+    const decision = await this.reservations(chargerId, {
+      connectorId: start.connectorId, idTag, at: new Date(start.timestamp), reservationId: start.reservationId, parentIdTag: verdict.idTagInfo.parentIdTag ?? null,
+    });
+    if (decision.kind === 'refuse') return { idTagInfo: { status: 'Invalid' }, free: false };
+    return decision.kind === 'consume' ? { ...verdict, reservationId: decision.reservationId } : verdict;
+  }
+
+  private async tagVerdictForStart(chargerId: string, idTag: string, start?: StartKey): Promise<StartVerdict> {
     const charger = await this.registry.find(chargerId);
     if (charger?.freeCharging === true && charger.freeChargingIdTag && sameIdTag(charger.freeChargingIdTag, idTag)) {
       return { idTagInfo: { status: 'Accepted' }, free: true };

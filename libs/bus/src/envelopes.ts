@@ -162,6 +162,22 @@ export interface TransactionStartedFact {
   at: string;
 }
 
+/** A reservation's change, as auth recorded it (`subjects.fact(cp, 'Reservation')`). */
+export interface ReservationFact {
+  chargerId: string;
+  event: 'created' | 'refused' | 'cancelled' | 'expired' | 'used';
+  reservationId: number;
+  connectorId: number;
+  idTag: string;
+  status: string;
+  expiresAt: string;
+  /** The charger's answer to ReserveNow (refused: why). */
+  reserveStatus: string | null;
+  /** used: the transaction, once metering stored it (a second `used` fact carries it). */
+  transactionId: number | null;
+  at: string;
+}
+
 /** The charger's configuration as a whole, as drift tells it (config-manager desired/). */
 export type ConfigurationSyncState = 'in-sync' | 'drift' | 'refused' | 'unknown';
 

@@ -57,8 +57,9 @@ export type EventAction = (typeof EVENT_ACTIONS)[number];
  * SecurityEvent: one the CSMS found itself (a refused connection), as auth stored it; the chargers' own
  * SecurityEventNotifications are events already.
  * QueuedCommand: a queued command (docs/api-commands.md#queued-commands) changed state (queued, delivered, ...).
+ * Reservation: a reservation created, refused, cancelled, expired or used, as auth recorded it.
  */
-export const FACT_KINDS = ['CommandOutcome', 'Boot', 'TransactionStarted', 'ConfigurationApplied', 'SecurityEvent', 'QueuedCommand'] as const;
+export const FACT_KINDS = ['CommandOutcome', 'Boot', 'TransactionStarted', 'ConfigurationApplied', 'SecurityEvent', 'QueuedCommand', 'Reservation'] as const;
 export type FactKind = (typeof FACT_KINDS)[number];
 
 export const subjects = {

@@ -19,7 +19,10 @@ export class AuthUnavailableError extends Error {
  */
 export async function idTagInfoForStart(bus: Bus, chargerId: string, start: StartTransactionRequest, timeoutMs: number): Promise<IdTagInfoForStart> {
   const subject = subjects.api('auth', 'idTagInfoForStart');
-  const body = { chargerId, idTag: start.idTag, connectorId: start.connectorId, timestamp: start.timestamp };
+  const body = {
+    chargerId, idTag: start.idTag, connectorId: start.connectorId, timestamp: start.timestamp,
+    ...(start.reservationId !== undefined ? { reservationId: start.reservationId } : {}),
+  };
   let reply: ServiceReply<IdTagInfoForStart>;
   try {
     reply = await bus.request<typeof body, ServiceReply<IdTagInfoForStart>>(subject, body, { timeoutMs });
@@ -28,4 +31,15 @@ export async function idTagInfoForStart(bus: Bus, chargerId: string, start: Star
   }
   if (!reply.ok) throw new AuthUnavailableError(`auth refused ${subject}: ${reply.status} ${reply.body.message}`);
   return reply.data;
+}
+
+/**
+ * Tells auth which transaction used a reservation (only for a start auth matched to one, so a start without a
+ * reservation costs nothing more). A lost answer leaves the reservation used without its transaction id: logged by
+ * the caller, never a reason to refuse the start.
+ */
+export async function reportReservationUsed(bus: Bus, reservationId: number, transactionId: number, timeoutMs: number): Promise<void> {
+  const subject = subjects.api('auth', 'reservationUsed');
+  const reply = await bus.request<{ reservationId: number; transactionId: number }, ServiceReply<{ linked: boolean }>>(subject, { reservationId, transactionId }, { timeoutMs });
+  if (!reply.ok) throw new AuthUnavailableError(`auth refused ${subject}: ${reply.status} ${reply.body.message}`);
 }

@@ -2,7 +2,7 @@ import { Controller, Inject, Logger, Optional } from '@nestjs/common';
 import { EventPattern, MessagePattern } from '@nestjs/microservices';
 import { BUS, recordFact, subjects, type Bus, type ChargerMessage, type ChargerReply, type DurableMessage, type TransactionStartedFact } from '#csms/bus';
 import type { MeterValuesRequest, StartTransactionRequest, StartTransactionResponse, StatusNotificationRequest, StopTransactionRequest } from '#csms/ocpp';
-import { AuthUnavailableError, idTagInfoForStart } from './auth-client.js';
+import { AuthUnavailableError, idTagInfoForStart, reportReservationUsed } from './auth-client.js';
 import { meterAnomalies } from './metering-metrics.js';
 import { DEFAULT_METERING_OPTIONS, METERING_OPTIONS, type MeteringOptions } from './metering-options.js';
 import { ReadingsService } from './readings.service.js';
@@ -48,6 +48,10 @@ export class MeteringChargerController {
       timestamp: payload.timestamp, idTagStatus: verdict.idTagInfo.status, at: new Date().toISOString(),
     };
     await recordFact(this.bus, chargerId, 'TransactionStarted', fact, `${chargerId}:${msg.messageId}:TransactionStarted`);
+    if (verdict.reservationId !== undefined) {
+      await reportReservationUsed(this.bus, verdict.reservationId, transactionId, this.options.authTimeoutMs ?? DEFAULT_METERING_OPTIONS.authTimeoutMs).catch((err: unknown) =>
+        this.log.warn(`reservation ${verdict.reservationId} used by transaction ${transactionId}, link not recorded: ${err instanceof Error ? err.message : String(err)}`));
+    }
     return { result: { transactionId, idTagInfo: verdict.idTagInfo } };
   }
 

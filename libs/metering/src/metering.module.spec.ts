@@ -37,7 +37,8 @@ describe('MeteringModule + MeteringApiModule on the in-process bus', () => {
     bus = await InProcessBus.open();
     auth = await bus.serve(
       subjects.api('auth', 'idTagInfoForStart'),
-      async (b: { chargerId: string; idTag: string }) => ok({ idTagInfo: { status: b.idTag === 'BAD' ? 'Invalid' : 'Accepted' }, free: b.idTag === 'FREE' }),
+      async (b: { chargerId: string; idTag: string; reservationId?: number }) =>
+        ok({ idTagInfo: { status: b.idTag === 'BAD' ? 'Invalid' : 'Accepted' }, free: b.idTag === 'FREE', ...(b.reservationId === 77 ? { reservationId: 77 } : {}) }),
       { queue: 'auth' },
     );
     harness = await startServiceHarness({ bus, db: db, serviceName: 'metering', service: MeteringModule.forRoot({ authTimeoutMs: 500 }), api: [MeteringApiModule] });
@@ -67,6 +68,22 @@ describe('MeteringModule + MeteringApiModule on the in-process bus', () => {
     const id = (a as { result: StartTransactionResponse }).result.transactionId;
     expect((await get(`/transactions/${id}`)).json()).toMatchObject({ id, chargerId: CP, connectorId: 1, idTag: 'FREE', free: true, meterStart: 1000, state: 'open' });
     expect(await start({ ...p, idTag: 'BAD' })).toMatchObject({ result: { idTagInfo: { status: 'Invalid' } } });
+  });
+
+  it('passes the reservationId to auth, and tells auth the transaction of a start that used a reservation (only then)', async () => {
+    const used: Array<{ reservationId: number; transactionId: number }> = [];
+    const sub = await bus.serve(subjects.api('auth', 'reservationUsed'), async (b: { reservationId: number; transactionId: number }) => {
+      used.push(b);
+      return ok({ linked: true });
+    }, { queue: 'auth' });
+    try {
+      const plain = await start({ connectorId: 2, idTag: 'R1', meterStart: 5, timestamp: '2025-03-01T10:05:00.000Z' });
+      const reserved = await start({ connectorId: 2, idTag: 'R2', meterStart: 6, timestamp: '2025-03-01T10:06:00.000Z', reservationId: 77 });
+      expect(plain).toMatchObject({ result: { idTagInfo: { status: 'Accepted' } } });
+      expect(used).toEqual([{ reservationId: 77, transactionId: (reserved as { result: StartTransactionResponse }).result.transactionId }]);
+    } finally {
+      await sub.unsubscribe();
+    }
   });
 
   it('consumes MeterValues, StopTransaction and StatusNotification from the durable stream and serves them over HTTP', async () => {

@@ -90,4 +90,6 @@ export interface SetChargerSettingsBody {
 export interface IdTagInfoForStart {
   idTagInfo: { status: 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx'; expiryDate?: string; parentIdTag?: string };
   free: boolean;
+  /** The reservation this start used, when auth matched one (docs/reference/design-decisions.md#reservations). */
+  reservationId?: number;
 }

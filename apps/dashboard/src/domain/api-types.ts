@@ -155,6 +155,7 @@ export interface LiveEventData {
   configuration: { key: string; value: string; outcome: string; inSync: boolean };
   security: { type: string; techInfo: string | null };
   command: { commandId: string; action: string; status: string; origin: string };
+  reservation: { event: string; reservationId: number; connectorId: number; idTag: string; status: string; transactionId: number | null };
 }
 export type LiveEventType = keyof LiveEventData;
 export const LIVE_EVENT_TYPES = [
@@ -168,6 +169,7 @@ export const LIVE_EVENT_TYPES = [
   'configuration',
   'security',
   'command',
+  'reservation',
 ] as const satisfies readonly LiveEventType[];
 
 export type LiveEvent = { [T in LiveEventType]: { type: T; id: string; data: LiveEventBase & LiveEventData[T] } }[LiveEventType];

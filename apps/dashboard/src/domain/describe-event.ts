@@ -26,5 +26,7 @@ export function describeEvent(e: LiveEvent): string {
       return `security event ${e.data.type}${e.data.techInfo ? `: ${e.data.techInfo}` : ''}`;
     case 'command':
       return `${e.data.action} (${e.data.origin}): ${e.data.status}`;
+    case 'reservation':
+      return `reservation ${e.data.reservationId} ${e.data.event} on connector ${e.data.connectorId} (${e.data.idTag})${e.data.transactionId !== null ? `, transaction ${e.data.transactionId}` : ''}`;
   }
 }

@@ -1,17 +1,32 @@
 // Physical actions on a simulated charger: cable, RFID, reboot, network drop, rekey reconnect.
 import type { SimulatedCharger } from './simulated-charger.js';
 
-async function authorize(c: SimulatedCharger, idTag: string): Promise<boolean> {
+/** Whether the tag may charge, and its parentIdTag when the CSMS told it (a reservation may be for the parent). */
+async function authorize(c: SimulatedCharger, idTag: string): Promise<{ ok: boolean; parentIdTag?: string }> {
   if (c.state !== 'booted') {
     // Offline: LocalAuthorizeOffline decides (no local list/cache is simulated: any tag is taken as valid).
-    return c.keys.getBool('LocalAuthorizeOffline');
+    return { ok: c.keys.getBool('LocalAuthorizeOffline') };
   }
   try {
-    const r = (await c.call('Authorize', { idTag })) as { idTagInfo?: { status?: string } };
-    return r.idTagInfo?.status === 'Accepted';
+    const r = (await c.call('Authorize', { idTag })) as { idTagInfo?: { status?: string; parentIdTag?: string } };
+    return { ok: r.idTagInfo?.status === 'Accepted', parentIdTag: r.idTagInfo?.parentIdTag };
   } catch {
-    return c.keys.getBool('LocalAuthorizeOffline');
+    return { ok: c.keys.getBool('LocalAuthorizeOffline') };
   }
+}
+
+/**
+ * Starts for this tag unless the connector is reserved for someone else (OCPP 1.6 §5.13); the reserved driver's
+ * StartTransaction carries the reservationId.
+ */
+function startFor(c: SimulatedCharger, idTag: string, parentIdTag?: string): boolean {
+  const claim = c.reservation.claim(idTag, parentIdTag);
+  if (!claim.allowed) {
+    c.emit('reservedForOther', idTag);
+    return false;
+  }
+  c.transactions.start(idTag, claim.reservationId);
+  return true;
 }
 
 function canStart(c: SimulatedCharger): boolean {
@@ -22,16 +37,17 @@ export async function plugIn(c: SimulatedCharger, idTag?: string): Promise<void>
   if (c.isPlugged) return;
   const i = c.internals();
   i.setPlugged(true);
-  c.setStatus('Preparing');
+  // A reserved connector stays Reserved until its driver starts.
+  if (!c.reservation.current) c.setStatus('Preparing');
   if (!c.isOperative) return;
   const pending = i.pendingRemoteStart();
   if (pending) {
     c.clock.clearTimeout(pending.timer);
     i.setPendingRemoteStart(undefined);
-    c.transactions.start(pending.idTag);
+    startFor(c, pending.idTag);
     return;
   }
-  if (c.preset.hasFreeCharging && c.keys.getBool('FreeCharging')) {
+  if (c.preset.hasFreeCharging && c.keys.getBool('FreeCharging') && !c.reservation.current) {
     // docs/reference/zaptec-facts.md#freecharging-and-freechargingidtag: no authorization; StartTransaction carries FreeChargingIdTag.
     c.transactions.start(c.keys.get('FreeChargingIdTag') ?? '');
     return;
@@ -46,11 +62,12 @@ export async function presentIdTag(c: SimulatedCharger, idTag: string): Promise<
     return;
   }
   if (!canStart(c)) return;
-  if (!(await authorize(c, idTag))) {
+  const auth = await authorize(c, idTag);
+  if (!auth.ok) {
     c.emit('authorizeRejected', idTag);
     return;
   }
-  if (canStart(c)) c.transactions.start(idTag);
+  if (canStart(c)) startFor(c, idTag, auth.parentIdTag);
 }
 
 export function unplug(c: SimulatedCharger): void {
@@ -61,7 +78,7 @@ export function unplug(c: SimulatedCharger): void {
     else c.setStatus('SuspendedEV');
     if (c.transactions.active) return;
   }
-  c.setStatus(c.isOperative ? 'Available' : 'Unavailable');
+  c.setStatus(!c.isOperative ? 'Unavailable' : c.reservation.current ? 'Reserved' : 'Available');
 }
 
 /** RemoteStartTransaction: start now if the cable is in, else wait ConnectionTimeOut for it. */
@@ -69,9 +86,9 @@ export function acceptRemoteStart(c: SimulatedCharger, idTag: string): boolean {
   if (!c.isOperative || c.transactions.active) return false;
   const i = c.internals();
   const run = async (): Promise<void> => {
-    if (c.keys.getBool('AuthorizeRemoteTxRequests') && !(await authorize(c, idTag))) return;
+    if (c.keys.getBool('AuthorizeRemoteTxRequests') && !(await authorize(c, idTag)).ok) return;
     if (canStart(c)) {
-      c.transactions.start(idTag);
+      startFor(c, idTag);
       return;
     }
     const old = i.pendingRemoteStart();

@@ -43,24 +43,10 @@ export function registerProfileHandlers(on: On, c: SimulatedCharger): void {
     };
   });
 
-  // Reservation: the Pro has it (LED does not show it; docs/reference/zaptec-facts.md#capabilities-per-model); the Go
-  // answers as configured not to reserve.
-  let reservation: { id: number; idTag: string } | undefined;
-  on('ReserveNow', ({ params }) => {
-    if (!has('Reservation') || params.connectorId !== 1) return { status: 'Rejected' };
-    if (!c.isOperative) return { status: 'Unavailable' };
-    if (c.transactions.active || c.isPlugged) return { status: 'Occupied' };
-    if (reservation && reservation.id !== params.reservationId) return { status: 'Occupied' };
-    reservation = { id: Number(params.reservationId), idTag: String(params.idTag) };
-    c.setStatus('Reserved');
-    return { status: 'Accepted' };
-  });
-  on('CancelReservation', ({ params }) => {
-    if (!reservation || reservation.id !== params.reservationId) return { status: 'Rejected' };
-    reservation = undefined;
-    if (c.status === 'Reserved') c.setStatus('Available');
-    return { status: 'Accepted' };
-  });
+  // Reservation: the Pro has it (LED does not show it; docs/reference/zaptec-facts.md#capabilities-per-model); a model
+  // without it in SupportedFeatureProfiles answers Rejected (reservation.ts).
+  on('ReserveNow', ({ params }) => ({ status: c.reservation.reserve(params) }));
+  on('CancelReservation', ({ params }) => ({ status: c.reservation.cancel(params.reservationId) }));
 
   // LocalAuthListManagement is not in any preset's SupportedFeatureProfiles.
   on('SendLocalList', () => ({ status: 'NotSupported' }));

@@ -133,4 +133,42 @@ describe('SimulatedCharger against an ocpp-rpc server', () => {
     expect(passwords[1]).toBe(key);
     await charger.stop();
   });
+
+  it('Pro: holds a reservation (Reserved), refuses another tag, starts the reserved one with its reservationId, expires', async () => {
+    const clock = new ManualClock();
+    const charger = new SimulatedCharger({ url, identity: 'ZAP000009', model: 'pro', clock });
+    const from = received.length;
+    const mine = (m: string) => received.slice(from).filter((r) => r.method === m);
+    const statuses = () => mine('StatusNotification').map((r) => r.params.status);
+    charger.start();
+    await charger.waitFor('booted');
+    await until(() => statuses().length >= 2);
+    const sc = serverClient!;
+    const expiry = (ms: number) => new Date(clock.now() + ms).toISOString();
+
+    expect(await sc.call('ReserveNow', { connectorId: 0, expiryDate: expiry(60_000), idTag: 'ALICE', reservationId: 5 })).toEqual({ status: 'Rejected' });
+    expect(await sc.call('ReserveNow', { connectorId: 1, expiryDate: expiry(60_000), idTag: 'ALICE', reservationId: 5 })).toEqual({ status: 'Accepted' });
+    expect(await sc.call('ReserveNow', { connectorId: 1, expiryDate: expiry(60_000), idTag: 'BOB', reservationId: 6 })).toEqual({ status: 'Occupied' });
+    await until(() => statuses().at(-1) === 'Reserved');
+
+    const refused: string[] = [];
+    charger.on('reservedForOther', (tag: string) => refused.push(tag));
+    await charger.plugIn('BOB');
+    expect(refused).toEqual(['BOB']);
+    expect(charger.status).toBe('Reserved');
+    await charger.presentIdTag('ALICE');
+    await until(() => mine('StartTransaction').length === 1);
+    expect(mine('StartTransaction')[0].params).toMatchObject({ connectorId: 1, idTag: 'ALICE', reservationId: 5 });
+    expect(await sc.call('CancelReservation', { reservationId: 5 })).toEqual({ status: 'Rejected' });
+    charger.unplug();
+    await until(() => mine('StopTransaction').length === 1);
+
+    // Reserved again, then the charger drops it at expiryDate by itself.
+    expect(await sc.call('ReserveNow', { connectorId: 1, expiryDate: expiry(30_000), idTag: 'ALICE', reservationId: 7 })).toEqual({ status: 'Accepted' });
+    await until(() => statuses().at(-1) === 'Reserved');
+    clock.advance(30_000);
+    await until(() => statuses().at(-1) === 'Available');
+    expect(charger.reservation.current).toBeUndefined();
+    await charger.stop();
+  });
 });

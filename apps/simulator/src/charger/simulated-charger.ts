@@ -11,6 +11,7 @@ import { EnergyMeter } from './meter.js';
 import type { PowerStep } from './metering.js';
 import { presetFor, type ModelId, type ModelPreset } from './presets.js';
 import { ChargerStats } from './stats.js';
+import { ChargerReservation } from './reservation.js';
 import { ChargingProfiles } from './charging-profiles.js';
 import { perMeasurandEntries } from './metering.js';
 import { TransactionController, type ConnectorStatus, type StopReason } from './transactions.js';
@@ -44,7 +45,8 @@ export interface SimulatedChargerOptions {
 export type { ChargerState, SentMessage } from './link.js';
 
 /** Events: 'state' (ChargerState), 'sent' (SentMessage), 'received' (action, params), 'booted',
- *  'transactionStarted'/'transactionStopped' (localTxId), 'error' is never emitted (errors are counted in stats). */
+ *  'transactionStarted'/'transactionStopped' (localTxId), 'reservedForOther' (idTag),
+ *  'error' is never emitted (errors are counted in stats). */
 export class SimulatedCharger extends EventEmitter {
   readonly preset: ModelPreset;
   readonly keys: KeyStore;
@@ -62,6 +64,7 @@ export class SimulatedCharger extends EventEmitter {
   /** RemoteStartTransaction accepted before the cable was plugged in (waits ConnectionTimeOut). */
   private pendingRemoteStart: { idTag: string; timer: TimerHandle } | undefined;
   readonly chargingProfiles = new ChargingProfiles();
+  readonly reservation = new ChargerReservation(this);
 
   constructor(readonly options: SimulatedChargerOptions) {
     super();

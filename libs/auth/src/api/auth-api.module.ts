@@ -3,7 +3,8 @@ import { ApiTokensApiController, AuditApiController } from './api-access-api.con
 import { ChargerCredentialsController } from './charger-credentials.controller.js';
 import { IdTagsApiController } from './id-tags-api.controller.js';
 import { LocalAuthListApiController } from './local-auth-list-api.controller.js';
+import { ReservationsApiController } from './reservations-api.controller.js';
 
 /** Auth's HTTP routes, mounted by the gateway (needs the BUS provider, from BusModule). No service logic here. */
-@Module({ controllers: [ChargerCredentialsController, IdTagsApiController, LocalAuthListApiController, ApiTokensApiController, AuditApiController] })
+@Module({ controllers: [ChargerCredentialsController, IdTagsApiController, LocalAuthListApiController, ApiTokensApiController, AuditApiController, ReservationsApiController] })
 export class AuthApiModule {}

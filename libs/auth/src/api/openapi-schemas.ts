@@ -46,3 +46,13 @@ export const LOCAL_LIST_SCHEMA = S.obj({
   outcome: S.nullable(S.enum(['Accepted', 'Failed', 'NotSupported', 'VersionMismatch', 'not-connected', 'TooManyTags'])),
   detail: str, updatedAt: time, sendLocalListMaxLength: S.nullable(S.int), localAuthListMaxLength: S.nullable(S.int),
 });
+
+export const RESERVATION_SCHEMA = S.obj({
+  reservationId: { ...S.int, description: 'The OCPP reservationId, allocated by the CSMS' },
+  chargerId: S.str, connectorId: S.int, idTag: S.str, parentIdTag: str, expiresAt: S.time,
+  status: S.enum(['pending', 'active', 'refused', 'failed', 'cancelled', 'expired', 'used']),
+  reserveStatus: { ...S.nullable(S.enum(['Accepted', 'Faulted', 'Occupied', 'Rejected', 'Unavailable'])), description: "The charger's answer to ReserveNow" },
+  cancelStatus: { ...S.nullable(S.enum(['Accepted', 'Rejected'])), description: "The charger's answer to CancelReservation" },
+  detail: str, transactionId: S.nullable(S.int), requestedBy: str, createdAt: S.time, updatedAt: S.time, endedAt: time,
+  connectorStatus: { ...str, description: "The connector's last StatusNotification status (Reserved while the charger holds it); null when unknown" },
+}, ['connectorStatus']);

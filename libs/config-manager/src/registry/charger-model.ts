@@ -1,4 +1,4 @@
-import { CHARGER_MODELS, capabilitiesOf, detectModel, type ChargerModel } from '#csms/zaptec-profile';
+import { CHARGER_MODELS, capabilitiesOf, detectModel, parseCsl, type ChargerModel } from '#csms/zaptec-profile';
 
 export type { ChargerModel };
 export type ModelCapabilities = ReturnType<typeof capabilitiesOf>;
@@ -30,6 +30,11 @@ export function detectChargerModel(evidence: ModelEvidence): ChargerModel {
   });
 }
 
-export function capabilitiesOfModel(model: ChargerModel): ModelCapabilities {
-  return capabilitiesOf(model);
+/**
+ * The model's capability matrix, narrowed by the charger's reported SupportedFeatureProfiles when there is one
+ * (libs/zaptec-profile capabilitiesOf: a profile the charger does not list removes its actions, so the command and
+ * reservation APIs refuse them before anything is sent).
+ */
+export function capabilitiesOfModel(model: ChargerModel, supportedFeatureProfiles?: string | null): ModelCapabilities {
+  return capabilitiesOf(model, supportedFeatureProfiles == null ? undefined : parseCsl(supportedFeatureProfiles));
 }

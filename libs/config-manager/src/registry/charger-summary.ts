@@ -74,6 +74,8 @@ export interface ChargerRow {
   apply_config_before_accept: boolean;
   /** Joined from config_sync_state by list and get (null: never reconciled). */
   sync_state?: 'in-sync' | 'drift' | 'refused' | 'unknown' | null;
+  /** Joined from config_reported by get: the charger's reported SupportedFeatureProfiles (null: never read). */
+  supported_feature_profiles?: string | null;
 }
 
 export function iso(value: Date | string | null): string | null {
@@ -92,7 +94,7 @@ export function toSummary(row: ChargerRow): ChargerSummary {
     remoteAddress: row.remote_address,
     model: row.model,
     modelOverridden: row.model_override !== null,
-    capabilities: capabilitiesOfModel(row.model),
+    capabilities: capabilitiesOfModel(row.model, row.supported_feature_profiles),
     boot:
       row.boot_at === null
         ? null

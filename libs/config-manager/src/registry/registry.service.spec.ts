@@ -66,6 +66,17 @@ describe('RegistryService', () => {
     expect(await registry.get({ chargerId: 'NOPE' })).toMatchObject({ ok: false, status: 404, body: { error: 'charger_not_found' } });
   });
 
+  it('narrows the capabilities get returns by the reported SupportedFeatureProfiles (the checks of the command APIs)', async () => {
+    const before = await registry.get({ chargerId: 'ZAP000001' });
+    if (!before.ok) throw new Error(before.body.message);
+    expect(before.data.capabilities.unsupportedActions).not.toContain('ReserveNow');
+    await t.db.query(`INSERT INTO config_reported (charger_id, key, value, readonly, reported_at) VALUES ('ZAP000001', 'SupportedFeatureProfiles', 'Core,SmartCharging', true, now())`);
+    const after = await registry.get({ chargerId: 'ZAP000001' });
+    if (!after.ok) throw new Error(after.body.message);
+    expect(after.data.capabilities.featureProfiles).toEqual(['Core', 'SmartCharging']);
+    expect(after.data.capabilities.unsupportedActions).toEqual(expect.arrayContaining(['ReserveNow', 'CancelReservation', 'SendLocalList']));
+  });
+
   it('overrides the model, and null detects it again from the last boot', async () => {
     expect(await registry.setModel({ chargerId: 'ZAP000001', model: 'zaptec-go2' })).toMatchObject({
       ok: true, data: { model: 'zaptec-go2', modelOverridden: true, capabilities: { model: 'zaptec-go2' } },

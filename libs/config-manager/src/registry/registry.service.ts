@@ -120,7 +120,11 @@ export class RegistryService {
   }
 
   async get(req: GetChargerRequest): Promise<ServiceReply<ChargerSummary>> {
-    const rows: ChargerRow[] = await this.db.query(`SELECT config_chargers.*, s.state AS sync_state FROM ${LIST_FROM} WHERE charger_id = $1`, [req.chargerId]);
+    // The capabilities the command and reservation APIs check follow the charger's reported profiles (charger-model.ts).
+    const rows: ChargerRow[] = await this.db.query(
+      `SELECT config_chargers.*, s.state AS sync_state,
+         (SELECT r.value FROM config_reported r WHERE r.charger_id = config_chargers.charger_id AND r.key = 'SupportedFeatureProfiles') AS supported_feature_profiles
+       FROM ${LIST_FROM} WHERE charger_id = $1`, [req.chargerId]);
     return rows[0] ? ok(toSummary(rows[0])) : notFound(req.chargerId);
   }
 

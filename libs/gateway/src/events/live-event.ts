@@ -14,6 +14,7 @@ import {
   type ConfigurationAppliedFact,
   type ConnectionEvent,
   type QueuedCommandFact,
+  type ReservationFact,
   type SecurityEventFact,
   type StreamedMessage,
   type TransactionStartedFact,
@@ -32,6 +33,7 @@ export const LIVE_EVENT_TYPES = [
   'security',
   'command',
   'queued-command',
+  'reservation',
 ] as const;
 export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
 
@@ -70,6 +72,8 @@ export function sourceSubjects(type: LiveEventType, identity?: string): string[]
       return [one ? subjects.fact(identity, 'CommandOutcome') : subjects.factsOf('CommandOutcome')];
     case 'queued-command':
       return [one ? subjects.fact(identity, 'QueuedCommand') : subjects.factsOf('QueuedCommand')];
+    case 'reservation':
+      return [one ? subjects.fact(identity, 'Reservation') : subjects.factsOf('Reservation')];
   }
 }
 
@@ -185,6 +189,28 @@ function fromFact(seq: number, kind: string, data: unknown): LiveEvent | undefin
         type: 'configuration',
         seq,
         data: { chargerId: f.chargerId, at: f.at, key: f.key ?? '', value: f.value ?? '', outcome: f.outcome, inSync: f.state === 'in-sync', state: f.state, driftedKeys: f.driftedKeys, ...(f.message ? { message: f.message } : {}) },
+      };
+    }
+    case 'Reservation': {
+      const f = data as ReservationFact;
+      return {
+        type: 'reservation',
+        seq,
+        data: {
+          chargerId: f.chargerId, at: f.at, event: f.event, reservationId: f.reservationId, connectorId: f.connectorId, idTag: f.idTag, status: f.status,
+          expiresAt: f.expiresAt, reserveStatus: f.reserveStatus, transactionId: f.transactionId,
+        },
+      };
+    }
+    case 'Reservation': {
+      const f = data as ReservationFact;
+      return {
+        type: 'reservation',
+        seq,
+        data: {
+          chargerId: f.chargerId, at: f.at, event: f.event, reservationId: f.reservationId, connectorId: f.connectorId, idTag: f.idTag, status: f.status,
+          expiresAt: f.expiresAt, reserveStatus: f.reserveStatus, transactionId: f.transactionId,
+        },
       };
     }
     default:

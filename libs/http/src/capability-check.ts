@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { NoRespondersError, RemoteHandlerError, RequestTimeoutError, subjects, type Bus } from '#csms/bus';
-import type { ServiceReply } from '#csms/http';
+import type { ServiceReply } from './service-reply.js';
 import { isActionSupported, type Capabilities } from '#csms/zaptec-profile';
 
 const log = new Logger('CapabilityCheck');

@@ -1,0 +1,44 @@
+/**
+ * The reservation store on real PostgreSQL (the unit specs run it on PGlite): auth's migrations, the reservationId
+ * sequence across two connections, the StartTransaction lookup and expiry.
+ */
+import { tmpdir } from 'node:os';
+import type { DataSource } from 'typeorm';
+import { openDataSource } from '#csms/persistence';
+import { createTestDatabase, describeInfra } from '#csms/testing';
+import { AUTH_ENTITIES } from '../entities/index.js';
+import { AUTH_MIGRATIONS } from '../migrations/index.js';
+import { ReservationsStore } from './reservations.store.js';
+
+describeInfra('auth reservations on PostgreSQL', () => {
+  let drop: () => Promise<void>;
+  let a: DataSource;
+  let b: DataSource;
+
+  beforeAll(async () => {
+    const created = await createTestDatabase();
+    drop = created.drop;
+    // dataDir is only for PGlite; with a databaseUrl nothing is written there.
+    const options = { databaseUrl: created.url, dataDir: tmpdir(), entities: AUTH_ENTITIES, migrations: AUTH_MIGRATIONS };
+    a = await openDataSource(options);
+    b = await openDataSource(options);
+  }, 60_000);
+  afterAll(async () => {
+    await a?.destroy();
+    await b?.destroy();
+    await drop?.();
+  });
+
+  it('hands out distinct reservationIds from two connections, finds them for a start, and expires them once', async () => {
+    const input = { chargerId: 'CP1', connectorId: 1, idTag: 'ALICE', parentIdTag: null, expiresAt: '2030-06-01T12:10:00.000Z', requestedBy: null };
+    const made = await Promise.all([...Array(10)].map((_, i) => new ReservationsStore(i % 2 ? a : b).insert(input)));
+    expect(new Set(made.map((r) => r.reservationId)).size).toBe(10);
+    const store = new ReservationsStore(a);
+    expect(await store.transition(made[0].reservationId, ['pending'], 'active', { reserveStatus: 'Accepted' })).toMatchObject({ status: 'active', endedAt: null });
+    expect((await store.candidates('CP1', new Date('2030-06-01T12:00:00.000Z'))).length).toBe(10);
+    expect(await store.candidates('CP1', new Date('2030-06-01T12:10:00.000Z'))).toEqual([]);
+    expect((await store.expireDue(new Date('2030-06-01T12:10:00.000Z'))).length).toBe(10);
+    expect(await store.expireDue(new Date('2030-06-01T12:10:00.000Z'))).toEqual([]);
+    expect((await store.list({ chargerId: 'CP1', status: 'expired', limit: 5, offset: 0 }))).toMatchObject({ total: 10, limit: 5 });
+  });
+});
