@@ -156,6 +156,7 @@ export interface LiveEventData {
   security: { type: string; techInfo: string | null };
   command: { commandId: string; action: string; status: string; origin: string };
   reservation: { event: string; reservationId: number; connectorId: number; idTag: string; status: string; transactionId: number | null };
+  'queued-command': { commandId: string; action: string; event: string; status: string; attempt: number | null; outcome: string | null };
 }
 export type LiveEventType = keyof LiveEventData;
 export const LIVE_EVENT_TYPES = [
@@ -169,6 +170,7 @@ export const LIVE_EVENT_TYPES = [
   'configuration',
   'security',
   'command',
+  'queued-command',
   'reservation',
 ] as const satisfies readonly LiveEventType[];
 

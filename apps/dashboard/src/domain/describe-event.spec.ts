@@ -11,6 +11,7 @@ describe('describeEvent', () => {
     expect(describeEvent(ev({ type: 'connector.status', data: { chargerId: 'A', at, connectorId: 1, status: 'Charging', errorCode: 'NoError' } }))).toBe('connector 1 Charging');
     expect(describeEvent(ev({ type: 'power', data: { chargerId: 'A', at, connectorId: 2, powerW: 11000, transactionId: 3 } }))).toBe('connector 2: 11.0 kW');
     expect(describeEvent(ev({ type: 'command', data: { chargerId: 'A', at, commandId: 'c', action: 'Reset', status: 'timeout', origin: 'api' } }))).toBe('Reset (api): timeout');
+    expect(describeEvent(ev({ type: 'queued-command', data: { chargerId: 'A', at, commandId: 'q', action: 'Reset', event: 'retry', status: 'pending', attempt: 1, outcome: 'connection-lost' } }))).toBe('queued Reset retry (attempt 1: connection-lost)');
     expect(describeEvent(ev({ type: 'reservation', data: { chargerId: 'A', at, event: 'used', reservationId: 4, connectorId: 1, idTag: 'T', status: 'used', transactionId: 9 } }))).toBe('reservation 4 used on connector 1 (T), transaction 9');
     expect(describeEvent(ev({ type: 'configuration', data: { chargerId: 'A', at, key: 'HeartbeatInterval', value: '900', outcome: 'Rejected', inSync: false } }))).toBe('HeartbeatInterval = 900: Rejected, drift');
     expect(describeEvent(ev({ type: 'configuration', data: { chargerId: 'A', at, key: '', value: '', outcome: 'refused', inSync: false } }))).toBe('configuration refused');
