@@ -202,17 +202,6 @@ function fromFact(seq: number, kind: string, data: unknown): LiveEvent | undefin
         },
       };
     }
-    case 'Reservation': {
-      const f = data as ReservationFact;
-      return {
-        type: 'reservation',
-        seq,
-        data: {
-          chargerId: f.chargerId, at: f.at, event: f.event, reservationId: f.reservationId, connectorId: f.connectorId, idTag: f.idTag, status: f.status,
-          expiresAt: f.expiresAt, reserveStatus: f.reserveStatus, transactionId: f.transactionId,
-        },
-      };
-    }
     default:
       return undefined;
   }
