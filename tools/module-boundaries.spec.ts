@@ -55,7 +55,10 @@ test('the rules catch each kind of crossing', () => {
 test('every app and lib folder is an Nx project with tags', () => {
   for (const kind of ['apps', 'libs']) {
     for (const name of readdirSync(join(root, kind))) {
-      expect({ project: `${kind}/${name}`, hasProjectJson: existsSync(join(root, kind, name, 'project.json')) }).toEqual({ project: `${kind}/${name}`, hasProjectJson: true });
+      expect({ project: `${kind}/${name}`, hasProjectJson: existsSync(join(root, kind, name, 'project.json')) }).toEqual({
+        project: `${kind}/${name}`,
+        hasProjectJson: true,
+      });
     }
   }
 });

@@ -47,7 +47,8 @@ export function boundaryViolation(projects, file, spec) {
   if (has(project, 'type:lib') && has(target, 'type:app')) return `a lib imports an app (${spec})`;
   if (has(project, 'type:app') && has(target, 'type:app') && target !== project) return `an app imports another app (${spec})`;
   if (has(project, 'layer:core') && has(target, 'layer:feature')) return `a core lib imports a feature lib (${spec})`;
-  if (has(project, 'layer:feature') && has(target, 'layer:feature') && target !== project) return `a service imports another service (${spec}); talk over the bus`;
+  if (has(project, 'layer:feature') && has(target, 'layer:feature') && target !== project)
+    return `a service imports another service (${spec}); talk over the bus`;
   if (has(target, 'layer:testing') && !isTest(file) && !has(project, 'layer:testing')) return 'production code imports the testing lib';
   return undefined;
 }
