@@ -3,11 +3,12 @@
 // Formatting is Prettier's job (.prettierrc); nothing here argues about layout.
 // Run: `npm run lint` (whole tree), `npx nx run <project>:lint` (one project), `npx nx affected -t lint`.
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import { moduleBoundaries } from './tools/eslint/module-boundaries.js';
 
-export default tseslint.config(
+export default defineConfig(
   {
     ignores: [
       '**/node_modules/**',
@@ -24,7 +25,7 @@ export default tseslint.config(
     ],
   },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  tseslint.configs.recommended,
   {
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
