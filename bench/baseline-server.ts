@@ -86,7 +86,10 @@ async function startBare(): Promise<number> {
       }
       if (frame[0] === 3) {
         const w = commandWaiters.get(String(frame[1]));
-        if (w) (commandWaiters.delete(String(frame[1])), w(frame[2]));
+        if (w) {
+          commandWaiters.delete(String(frame[1]));
+          w(frame[2]);
+        }
         return;
       }
       if (frame[0] !== 2) return;

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// `npm test`: build, then every test tier this machine can run — unit, end-to-end (the running system
-// over WebSocket and HTTP), browser (the ops dashboard in Chromium), infrastructure (real NATS with
-// JetStream + PostgreSQL). A tier that cannot run here is skipped LOUDLY with the reason; with
-// REQUIRE_INFRA=1 (CI) a missing tier is a failure.
+// `npm test`: lint (ESLint, Prettier's check), build, then every test tier this machine can run — unit,
+// end-to-end (the running system over WebSocket and HTTP), browser (the ops dashboard in Chromium),
+// infrastructure (real NATS with JetStream + PostgreSQL). A tier that cannot run here is skipped LOUDLY
+// with the reason; with REQUIRE_INFRA=1 (CI) a missing tier is a failure.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
@@ -32,11 +32,28 @@ function natsBinary() {
   return which.status === 0 ? which.stdout.trim() : undefined;
 }
 
-if (run(process.execPath, [join(root, 'tools/build.mjs')]) !== 0) process.exit(1);
-
 mkdirSync(join(root, 'tmp'), { recursive: true });
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const failedTiers = [];
+
+// First tier: ESLint on the whole tree (eslint.config.js) and Prettier's check (.prettierrc), each one
+// check in the totals. Both keep a cache under tmp/, so a second run only looks at what changed.
+console.log('\n=== lint (eslint ., prettier --check .) ===');
+const lintChecks = [
+  ['eslint', [join(root, 'node_modules/eslint/bin/eslint.js'), '--cache', '--cache-location', join(root, 'tmp/eslintcache'), '.']],
+  ['prettier', [join(root, 'node_modules/prettier/bin/prettier.cjs'), '--check', '--log-level', 'warn', '--cache', '--cache-location', join(root, 'tmp/prettiercache'), '.']],
+];
+for (const [name, args] of lintChecks) {
+  const ok = run(process.execPath, args) === 0;
+  console.log(`lint: ${name} ${ok ? 'passed' : 'FAILED'}`);
+  if (ok) totals.passed++;
+  else {
+    totals.failed++;
+    if (!failedTiers.includes('lint')) failedTiers.push('lint');
+  }
+}
+
+if (run(process.execPath, [join(root, 'tools/build.mjs')]) !== 0) process.exit(1);
 function jest(tier, match, inBand) {
   const out = join(root, 'tmp', `jest-${tier}.json`);
   const args = ['--experimental-vm-modules', join(root, 'node_modules/jest/bin/jest.js'), '--ci', '--forceExit', `--testMatch=${match}`, '--json', `--outputFile=${out}`, ...(inBand ? ['--runInBand'] : []), ...extra];

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are untyped JSON on purpose (below) */
 /**
  * A plain HTTP client for the operator API, as a dashboard would use it. Bodies are untyped JSON (`any`
  * on purpose): the tests assert their shape, which is the point of an end-to-end test.

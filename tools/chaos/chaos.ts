@@ -119,7 +119,7 @@ export async function runChaos(o: ChaosOptions): Promise<boolean> {
       const id = `chaos-${++seq}`;
       const urls = apiUrls();
       const via = urls[seq % Math.max(1, urls.length)];
-      let status = 0;
+      let status: number;
       try {
         const res = await fetch(`${via}/api/v1/chargers/${chargerId}/commands/DataTransfer?timeoutMs=10000`, {
           method: 'POST',

@@ -70,7 +70,7 @@ describe('docker/build-steps.sh (the build CI runs)', () => {
     const pkg = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { scripts: Record<string, string> };
     expect(ci).toMatch(/^\s*(npm ci|bash docker\/build-steps\.sh)\b/m);
     expect(pkg.scripts.build).toBe('node tools/build.mjs');
-    // CI builds through `npm test` (tools/test.mjs runs tools/build.mjs first) or calls the build itself.
+    // CI builds through `npm test` (tools/test.mjs runs tools/build.mjs before the tests) or calls the build itself.
     const testScript = existsSync(repoPath('tools/test.mjs')) ? readFileSync(repoPath('tools/test.mjs'), 'utf8') : '';
     const ciBuilds = /npm run build|docker\/build-steps\.sh/.test(ci) || (/\bnpm test\b/.test(ci) && pkg.scripts.test === 'node tools/test.mjs' && testScript.includes("'tools/build.mjs'"));
     expect(ciBuilds).toBe(true);

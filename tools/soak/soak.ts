@@ -123,7 +123,10 @@ export async function runSoak(o: Options): Promise<boolean> {
             const id = stable[i % stable.length];
             const status = await api(via, id).catch(() => 0);
             if (status === 200) commands.stableOk++;
-            else (commands.stableFailed++, fail(`${id} via ${via}: HTTP ${status}`));
+            else {
+              commands.stableFailed++;
+              fail(`${id} via ${via}: HTTP ${status}`);
+            }
           }
           // A charger of the draining gateway is not connected (404) until it is back elsewhere.
           if (moving.length) (await api(via, moving[i % moving.length]).catch(() => 0)) === 200 ? commands.movedOk++ : commands.movedNotYet++;
@@ -152,7 +155,10 @@ export async function runSoak(o: Options): Promise<boolean> {
           const via = gateways[i % gateways.length].apiUrl;
           const status = await api(via, moving[i]).catch(() => 0);
           if (status === 200) commands.afterOk++;
-          else (commands.afterFailed++, fail(`after ${names[g]}'s restart, ${moving[i]} via ${via}: HTTP ${status}`));
+          else {
+            commands.afterFailed++;
+            fail(`after ${names[g]}'s restart, ${moving[i]} via ${via}: HTTP ${status}`);
+          }
         }
       }));
     }

@@ -37,7 +37,7 @@ describe('AuthModule + AuthApiModule over the in-process bus', () => {
     await close();
   });
 
-  // `any`: the API answers JSON of several shapes and the test reads fields by name.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the API answers JSON of several shapes and the test reads fields by name
   const http = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> => {
     const res = await fetch(base + path, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await res.text();

@@ -11,7 +11,6 @@ import {
   type RpcSessionOptions,
 } from './rpc-session.js';
 
-const BOOT = { chargePointVendor: 'Zaptec', chargePointModel: 'Go' };
 const RESET = { type: 'Soft' };
 
 function harness(opts: Partial<RpcSessionOptions> = {}) {

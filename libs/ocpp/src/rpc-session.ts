@@ -192,7 +192,6 @@ export class RpcSession {
   close(reason = 'closed'): void {
     if (this.closedReason !== undefined) return;
     this.closedReason = reason;
-    const victims: QueuedCall[] = [];
     const outstanding = this.outstanding;
     if (outstanding) this.finish(outstanding);
     const queued = this.queue.splice(0);

@@ -15,7 +15,7 @@ export async function waitFor<T>(what: string, attempt: () => Promise<T>, option
       // A refusal that no retry can change (NATS credentials the server rejects): stop with it now.
       if ((err as { permanent?: unknown }).permanent === true) throw err;
       const message = (err as Error).message ?? String(err);
-      if (Date.now() + delay > deadline) throw new Error(`${what}: still failing after ${n} attempts: ${message}`);
+      if (Date.now() + delay > deadline) throw new Error(`${what}: still failing after ${n} attempts: ${message}`, { cause: err });
       log.warn(`waiting for ${what} (attempt ${n}, next in ${delay} ms): ${message}`);
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, 5_000);

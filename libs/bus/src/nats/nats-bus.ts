@@ -385,7 +385,7 @@ async function ensureStream(jsm: JetStreamManager, who: string, config: Partial<
     try {
       await jsm.streams.add({ storage: StorageType.File, ...config });
     } catch (e) {
-      throw new Error(`stream ${config.name} could not be created with ${config.num_replicas} replica(s) (NATS_STREAM_REPLICAS): ${errorMessage(e)}`);
+      throw new Error(`stream ${config.name} could not be created with ${config.num_replicas} replica(s) (NATS_STREAM_REPLICAS): ${errorMessage(e)}`, { cause: e });
     }
     return;
   }

@@ -89,7 +89,7 @@ export class NatsConsumer {
 
   /** Pending from the server (shared by every replica of the service); the counts are this process's. */
   async stats(): Promise<ConsumerStats> {
-    let pending = 0;
+    let pending: number;
     try {
       const info = await this.host.jsm.consumers.info(EVENTS_STREAM, this.spec.durable);
       pending = info.num_pending + info.num_ack_pending;

@@ -38,12 +38,8 @@ export function busContract(name: string, factory: (options: { maxDeliveries: nu
       const rest: string[] = [];
       subs.push(await bus.subscribe<string>(`${root}.*.x`, (d) => void star.push(d)));
       subs.push(await bus.subscribe<string>(`${root}.>`, (d) => void rest.push(d)));
-      let returned = false;
-      const publishing = bus.publish(`${root}.a.x`, 'a.x');
-      returned = true;
-      await publishing;
+      await bus.publish(`${root}.a.x`, 'a.x');
       expect(star).toEqual([]);
-      expect(returned).toBe(true);
       for (const s of ['a.y', 'a.b.x', 'b']) await bus.publish(`${root}.${s}`, s);
       await bus.publish(`${root}.end.x`, 'end.x');
       await waitFor(() => star.includes('end.x') && rest.includes('end.x'), 'sentinel');

@@ -30,6 +30,6 @@ export class EventsQuery {
   @ApiPropertyOptional({ description: 'The bearer token, for EventSource (which cannot send headers); read by the API authentication' })
   @IsOptional()
   @IsString()
-  // eslint-disable-next-line @typescript-eslint/naming-convention -- the OAuth 2.0 bearer query name (RFC 6750 §2.3)
+  // snake_case: the OAuth 2.0 bearer query name (RFC 6750 §2.3).
   access_token?: string;
 }

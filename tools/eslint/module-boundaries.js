@@ -1,0 +1,78 @@
+// The Nx module-boundary rules, read from the tags in each apps/*/project.json and libs/*/project.json:
+// a lib never imports an app; an app never imports another app; core libs never import feature libs;
+// feature libs (services) never import each other (they talk over the bus); only test code imports the
+// testing lib; and nobody reaches into another project's files except through its `#csms/<lib>` entry.
+// One implementation for two callers: the ESLint rule below (eslint.config.js, at the import) and
+// tools/module-boundaries.spec.ts (the same check over every file, in the unit tier).
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Every app and lib with its project.json tags: [{ dir: 'libs/bus', tags: [...] }]. */
+export function readProjects() {
+  const out = [];
+  for (const kind of ['apps', 'libs']) {
+    for (const name of readdirSync(join(root, kind))) {
+      const pj = join(root, kind, name, 'project.json');
+      if (existsSync(pj)) out.push({ dir: `${kind}/${name}`, tags: JSON.parse(readFileSync(pj, 'utf8')).tags ?? [] });
+    }
+  }
+  return out;
+}
+
+const isTest = (file) => /\.(spec|e2e|infra)\.ts$/.test(file) || file.includes(`${sep}test-support${sep}`);
+
+/**
+ * What is wrong with `file` (absolute) importing `spec`, or undefined. Imports of packages and of the
+ * file's own project are always fine.
+ */
+export function boundaryViolation(projects, file, spec) {
+  const byDir = new Map(projects.map((p) => [p.dir, p]));
+  const owner = (path) => {
+    const rel = relative(root, path).split(sep);
+    return byDir.get(`${rel[0]}/${rel[1]}`);
+  };
+  const project = owner(file);
+  if (!project) return undefined;
+  if (spec.startsWith('.')) {
+    const target = owner(resolve(dirname(file), spec));
+    return target && target !== project ? `reaches into ${target.dir} by a relative path; import '#csms/...' instead` : undefined;
+  }
+  if (!spec.startsWith('#csms/')) return undefined;
+  const target = byDir.get(`libs/${spec.slice('#csms/'.length)}`);
+  if (!target) return `imports unknown lib ${spec}`;
+  const has = (p, tag) => p.tags.includes(tag);
+  if (has(project, 'type:lib') && has(target, 'type:app')) return `a lib imports an app (${spec})`;
+  if (has(project, 'type:app') && has(target, 'type:app') && target !== project) return `an app imports another app (${spec})`;
+  if (has(project, 'layer:core') && has(target, 'layer:feature')) return `a core lib imports a feature lib (${spec})`;
+  if (has(project, 'layer:feature') && has(target, 'layer:feature') && target !== project)
+    return `a service imports another service (${spec}); talk over the bus`;
+  if (has(target, 'layer:testing') && !isTest(file) && !has(project, 'layer:testing')) return 'production code imports the testing lib';
+  return undefined;
+}
+
+/** The ESLint rule: reports each import (static, re-export or dynamic) that crosses a boundary. */
+export const moduleBoundaries = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'Nx module boundaries from the project.json tags' },
+    messages: { boundary: '{{why}}' },
+    schema: [],
+  },
+  create(context) {
+    const projects = readProjects();
+    const check = (source) => {
+      if (source?.type !== 'Literal' || typeof source.value !== 'string') return;
+      const why = boundaryViolation(projects, context.filename, source.value);
+      if (why) context.report({ node: source, messageId: 'boundary', data: { why } });
+    };
+    return {
+      ImportDeclaration: (node) => check(node.source),
+      ExportNamedDeclaration: (node) => check(node.source),
+      ExportAllDeclaration: (node) => check(node.source),
+      ImportExpression: (node) => check(node.source),
+    };
+  },
+};
