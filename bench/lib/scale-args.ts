@@ -13,8 +13,12 @@ export interface ScaleOptions {
   singleChargers: number;
   /** Load-client processes per run (each holds its share of the client sockets). 0: one per 10k chargers, at least 2. */
   loadClients: number;
-  /** Connects per second, over the whole fleet. */
-  connectRate: number;
+  /**
+   * Chargers opening a socket at once, over the whole fleet (closed loop: the next one starts when one has
+   * booted). An open-loop rate above what auth answers within the gateway's 5 s turns into 503s and retries
+   * that queue more work on auth: a collapse, not a measurement.
+   */
+  connectConcurrency: number;
   /** MeterValues per second over the whole fleet of the scale-out run (the comparison run: the same per charger). */
   mvRate: number;
   /** Commands per second during the command window, spread over every gateway's API. */
@@ -31,7 +35,7 @@ const FLAGS: Record<string, { key: keyof ScaleOptions; min: number; integer: boo
   chargers: { key: 'chargers', min: 1, integer: true },
   'single-chargers': { key: 'singleChargers', min: 0, integer: true },
   'load-clients': { key: 'loadClients', min: 0, integer: true },
-  'connect-rate': { key: 'connectRate', min: 1, integer: false },
+  'connect-concurrency': { key: 'connectConcurrency', min: 1, integer: true },
   'mv-rate': { key: 'mvRate', min: 1, integer: false },
   'commands-per-s': { key: 'commandsPerS', min: 1, integer: false },
   'measure-s': { key: 'measureS', min: 1, integer: false },
@@ -40,7 +44,7 @@ const FLAGS: Record<string, { key: keyof ScaleOptions; min: number; integer: boo
 };
 
 export const SCALE_USAGE = `usage: npm run bench:scale -- [--gateways 4] [--chargers 40000] [--single-chargers 10000] [--load-clients 0]
-       [--connect-rate 400] [--mv-rate 1000] [--commands-per-s 50] [--measure-s 30] [--local-addrs 8] [--results-dir bench/results]`;
+       [--connect-concurrency 200] [--mv-rate 1000] [--commands-per-s 50] [--measure-s 30] [--local-addrs 8] [--results-dir bench/results]`;
 
 export class ScaleArgsError extends Error {
   readonly code = 'SCALE_BAD_ARGUMENT';
@@ -52,7 +56,7 @@ export function parseScaleArgs(argv: string[]): ScaleOptions {
     chargers: 40_000,
     singleChargers: 10_000,
     loadClients: 0,
-    connectRate: 400,
+    connectConcurrency: 200,
     mvRate: 1_000,
     commandsPerS: 50,
     measureS: 30,

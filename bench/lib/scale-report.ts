@@ -29,7 +29,7 @@ export function scaleMarkdown(date: string, machine: Record<string, string | num
     '',
     `Machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB RAM, Node ${machine.node}, ${machine.os}, load average ${machine.loadAverage1m} at start ` +
       `(shared with other work: CPU figures are process CPU time, which other load does not inflate, but latencies are wall-clock). ` +
-      `Options: --gateways ${o.gateways} --chargers ${o.chargers} --single-chargers ${o.singleChargers} --connect-rate ${o.connectRate} --mv-rate ${o.mvRate} --commands-per-s ${o.commandsPerS} --measure-s ${o.measureS}.`,
+      `Options: --gateways ${o.gateways} --chargers ${o.chargers} --single-chargers ${o.singleChargers} --connect-concurrency ${o.connectConcurrency} --mv-rate ${o.mvRate} --commands-per-s ${o.commandsPerS} --measure-s ${o.measureS}.`,
     '',
     ...runs.flatMap(runTable),
     '- Every run: its own nats-server (JetStream) and database, auth, config-manager and metering as separate processes, the gateways as separate processes; chargers spread evenly over the gateways, each load client holding a share of every gateway\'s chargers (raw ws, BootNotification, a Zaptec Go\'s configuration keys).',

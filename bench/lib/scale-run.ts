@@ -39,7 +39,7 @@ export interface RunFigures {
   gateways: number;
   chargers: number;
   loadClients: number;
-  connect: { connected: number; failed: number; retries: number; seconds: number; bootP99Ms: number; idleAfterS: number };
+  connect: { connected: number; failed: number; retries: number; errors: Record<string, number>; seconds: number; bootP99Ms: number; idleAfterS: number };
   meterValuesPerS: number;
   background: { sent: number; answered: number; skipped: number };
   commandsPerS: number;
@@ -79,23 +79,31 @@ export async function measureRun(o: ScaleOptions, label: string, gatewayCount: n
     const gs = stack.gateways;
     const before = await sampleAll(gs);
 
-    // Connect: every load client takes a slice of every gateway's chargers; all slices share one window.
-    const spreadMs = (chargers / o.connectRate) * 1000;
-    log(`${label}: connecting ${chargers} chargers over ${gatewayCount} gateway(s) from ${clients} load client(s) at ${o.connectRate}/s`);
+    // Connect: every load client takes a slice of every gateway's chargers, a share of the concurrency each.
+    const concurrency = Math.max(1, Math.round(o.connectConcurrency / (clients * gatewayCount)));
+    log(`${label}: connecting ${chargers} chargers over ${gatewayCount} gateway(s) from ${clients} load client(s), ${concurrency * clients * gatewayCount} at once`);
     const t0 = performance.now();
+    const progress = setInterval(() => {
+      void sampleAll(gs).then(
+        (s) => log(`${label}: ${((performance.now() - t0) / 1000).toFixed(0)} s: held ${s.map((x) => x.connected).join(' / ')}`),
+        () => undefined,
+      );
+    }, 15_000);
     const jobs = gs.flatMap((g, gi) => {
       const share = shareOf(chargers, gatewayCount, gi);
       return lcs.map((lc, l) => {
         const from = Math.floor((share * l) / clients);
         const count = Math.floor((share * (l + 1)) / clients) - from;
-        return lc.call<ConnectResult>('connect', { group: 'scale', url: g.ocppUrl, prefix: `SCALE-G${gi}-`, from, count, boot: true, spreadMs, concurrency: 0, localAddrs: o.localAddrs });
+        return lc.call<ConnectResult>('connect', { group: 'scale', url: g.ocppUrl, prefix: `SCALE-G${gi}-`, from, count, boot: true, spreadMs: 0, concurrency, localAddrs: o.localAddrs });
       });
     });
-    const results = await Promise.all(jobs);
+    const results = await Promise.all(jobs).finally(() => clearInterval(progress));
     const connectS = (performance.now() - t0) / 1000;
     const failed = results.reduce((a, r) => a + r.failed, 0);
     const boots = results.map((r) => r.boot.p99).filter(Number.isFinite);
-    log(`${label}: ${chargers - failed}/${chargers} booted in ${connectS.toFixed(1)} s (${results.reduce((a, r) => a + r.retries, 0)} retries)`);
+    const errors: Record<string, number> = {};
+    for (const r of results) for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
+    log(`${label}: ${chargers - failed}/${chargers} booted in ${connectS.toFixed(1)} s (${results.reduce((a, r) => a + r.retries, 0)} retries${Object.keys(errors).length ? `: ${JSON.stringify(errors)}` : ''})`);
     // The configuration reconciliations of first connects trail the boots: wait until they are done.
     const idleT0 = Date.now();
     await Promise.all([stack.configManagerPid, ...gs.map((g) => g.pid)].map((pid) => waitIdle(pid, 0.05, 300_000)));
@@ -169,7 +177,7 @@ export async function measureRun(o: ScaleOptions, label: string, gatewayCount: n
       gateways: gatewayCount,
       chargers,
       loadClients: clients,
-      connect: { connected: chargers - failed, failed, retries: results.reduce((a, r) => a + r.retries, 0), seconds: round(connectS, 1), bootP99Ms: boots.length ? Math.max(...boots) : NaN, idleAfterS: round(idleAfterS, 1) },
+      connect: { connected: chargers - failed, failed, retries: results.reduce((a, r) => a + r.retries, 0), errors, seconds: round(connectS, 1), bootP99Ms: boots.length ? Math.max(...boots) : NaN, idleAfterS: round(idleAfterS, 1) },
       meterValuesPerS: mvRate,
       background,
       commandsPerS: o.commandsPerS,
