@@ -256,6 +256,8 @@ interface CommandsJob {
   body: unknown;
   ratePerSec: number;
   durationMs: number;
+  /** Also return every successful latency, so several runs can be merged into one percentile. */
+  samples?: boolean;
 }
 
 /** Open loop HTTP commands at a fixed rate; latency from request to response. */
@@ -287,7 +289,7 @@ async function commands(job: CommandsJob): Promise<unknown> {
     );
   }
   await Promise.all(inflight);
-  return { sent: total, elapsedMs: performance.now() - t0, statuses, latency: summarize(lat) };
+  return { sent: total, elapsedMs: performance.now() - t0, statuses, latency: summarize(lat), ...(job.samples ? { samples: lat } : {}) };
 }
 
 async function close(job: { group: string }): Promise<unknown> {

@@ -1,8 +1,10 @@
 /**
  * What the monitoring files under k8s/monitoring use: the PromQL of every alert rule and of every Grafana
- * panel and variable, and the metric names in it, for the checks that each one is exported.
+ * panel and variable, and the metric names in it, for the checks that each one is exported; also the series
+ * the prometheus-adapter rules of docs/deploy.md read for the gateway HPA (hpa-metrics.ts).
  */
 import { readFileSync } from 'node:fs';
+import { adapterRules, seriesOf } from './hpa-metrics.js';
 import { asObj, asObjs, readYamlAll, repoPath, type Obj } from './support.js';
 
 /** Series Prometheus makes itself, not our /metrics. */
@@ -56,6 +58,11 @@ export function metricsUsed(): Map<string, string[]> {
   const used = new Map<string, string[]>();
   for (const { where, expr } of monitoringExpressions()) {
     for (const name of metricNamesIn(expr)) if (!PROMETHEUS_SYNTHETIC.has(name)) used.set(name, [...(used.get(name) ?? []), where]);
+  }
+  // The gateway HPA's Pods metric comes through these rules (docs/deploy.md section 4).
+  for (const rule of adapterRules()) {
+    const name = seriesOf(rule);
+    if (name) used.set(name, [...(used.get(name) ?? []), 'prometheus-adapter rule']);
   }
   return used;
 }
