@@ -3,7 +3,8 @@
  * beside a baseline measured in the same run on the same machine, with the ratio. Benchmarks print, they
  * never assert. Flags: --quick (about three minutes, small sizes), --only a,b, --density 10000,20000,
  * --chargers N (command latency and storm), --duration S, --sockets N (throughput), --basic-auth (the
- * connection benchmarks' chargers use Basic Auth, security profile 1).
+ * connection benchmarks' chargers use Basic Auth, security profile 1). `--only auth-storm`: the cold Basic Auth storm.
+ * Flags are strict (bench/lib/flags.ts): an unknown one stops the run with exit code 2.
  * The default sizes are the issue's: density at 10k and 20k chargers, command latency and the reconnect
  * storm with 10k (about 6-7 minutes on a 2-core machine). A size above what the open-files limit allows is
  * capped and the cap is printed and written into the results.
@@ -12,6 +13,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchOptions, BenchResult, Row } from './lib/context.js';
+import { BenchArgsError, parseFlags, type FlagSpec } from './lib/flags.js';
 import { benchDir, cleanupAll, stopChildren } from './lib/procs.js';
 import { machine, markdown, writeResults } from './lib/report.js';
 import { durable } from './suites/durable.js';
@@ -24,25 +26,31 @@ const BENCHES: Record<string, (o: BenchOptions) => Promise<BenchResult>> = { thr
 const ALIASES: Record<string, string> = { metering: 'durable', 'command-latency': 'latency', reconnect: 'storm' };
 const WANT_NOFILE = 65_536;
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i >= 0) return process.argv[i + 1];
-  const eq = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return eq?.slice(name.length + 3);
-}
+const FLAGS: Record<string, FlagSpec> = {
+  quick: { kind: 'boolean' },
+  'basic-auth': { kind: 'boolean' },
+  only: { kind: 'string' },
+  duration: { kind: 'number', min: 1, integer: false },
+  sockets: { kind: 'number', min: 1, integer: true },
+  density: { kind: 'numbers', min: 1 },
+  chargers: { kind: 'number', min: 1, integer: true },
+};
 
-function options(): BenchOptions {
-  const quick = process.argv.includes('--quick');
-  const list = (v: string | undefined): number[] | undefined => v?.split(',').map((x) => Number(x.trim())).filter((x) => x > 0);
-  const only = arg('only');
-  const chargers = Number(arg('chargers') ?? 0) || undefined;
+/** Strict (bench/lib/flags.ts): an unknown flag or benchmark name stops the run before anything starts. */
+function options(argv: readonly string[]): BenchOptions {
+  const f = parseFlags(argv, FLAGS);
+  const quick = f.get('quick') === true;
+  const chargers = f.get('chargers') as number | undefined;
+  const only = (f.get('only') as string | undefined)?.split(',').map((s) => ALIASES[s.trim()] ?? s.trim());
+  const unknown = only?.filter((name) => !(name in BENCHES));
+  if (unknown?.length) throw new BenchArgsError(`--only: unknown benchmark ${unknown.join(', ')} (known: ${[...Object.keys(BENCHES), ...Object.keys(ALIASES)].join(', ')})`);
   const o: BenchOptions = {
     quick,
-    only: only ? new Set(only.split(',').map((s) => ALIASES[s.trim()] ?? s.trim())) : null,
-    durationS: Number(arg('duration') ?? 0) || (quick ? 3 : 10),
+    only: only ? new Set(only) : null,
+    durationS: (f.get('duration') as number | undefined) ?? (quick ? 3 : 10),
     warmupS: quick ? 1 : 2,
-    sockets: Number(arg('sockets') ?? 0) || 100,
-    density: list(arg('density')) ?? (quick ? [500, 1_000] : [10_000, 20_000]),
+    sockets: (f.get('sockets') as number | undefined) ?? 100,
+    density: (f.get('density') as number[] | undefined) ?? (quick ? [500, 1_000] : [10_000, 20_000]),
     latencyChargers: chargers ?? (quick ? 500 : 10_000),
     commandsPerSec: 100,
     latencyS: quick ? 5 : 15,
@@ -50,7 +58,7 @@ function options(): BenchOptions {
     stormChargers: chargers ?? (quick ? 500 : 10_000),
     stormWindowS: quick ? 2 : 10,
     localAddrs: 8,
-    basicAuth: process.argv.includes('--basic-auth'),
+    basicAuth: f.get('basic-auth') === true,
   };
   return o;
 }
@@ -74,8 +82,7 @@ function reexecWithMoreFiles(): Promise<number> | null {
   return new Promise((res) => child.on('exit', (code) => res(code ?? 1)));
 }
 
-async function main(): Promise<void> {
-  const o = options();
+async function main(o: BenchOptions): Promise<void> {
   const limit = nofileLimit();
   const skipped: Record<string, string> = {};
   const maxSockets = limit - 600;
@@ -137,13 +144,22 @@ const interrupt = (sig: string): void => {
     .finally(() => process.exit(130));
 };
 
+let parsed: BenchOptions;
+try {
+  parsed = options(process.argv.slice(2));
+} catch (err) {
+  if (!(err instanceof BenchArgsError)) throw err;
+  console.error(`bench: ${err.message}\nusage: npm run bench -- [--quick] [--only ${Object.keys(BENCHES).join(',')}] [--density 10000,20000] [--chargers N] [--duration S] [--sockets N] [--basic-auth]`);
+  process.exit(2);
+}
+
 const reexec = reexecWithMoreFiles();
 if (reexec) {
   void reexec.then((code) => process.exit(code));
 } else {
   process.on('SIGINT', () => interrupt('SIGINT'));
   process.on('SIGTERM', () => interrupt('SIGTERM'));
-  main().then(
+  main(parsed).then(
     async () => {
       await cleanupAll();
       process.exit(0);

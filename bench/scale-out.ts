@@ -7,7 +7,8 @@
  * command p50/p99. Prints, never asserts. Exit code 2 on a bad flag, 1 when a run could not be carried out.
  */
 import { join } from 'node:path';
-import { parseScaleArgs, SCALE_USAGE, ScaleArgsError, type ScaleOptions } from './lib/scale-args.js';
+import { BenchArgsError } from './lib/flags.js';
+import { parseScaleArgs, SCALE_USAGE, type ScaleOptions } from './lib/scale-args.js';
 import { measureRun, type RunFigures } from './lib/scale-run.js';
 import { scaleMarkdown } from './lib/scale-report.js';
 import { benchDir, cleanupAll, stopChildren } from './lib/procs.js';
@@ -32,7 +33,7 @@ let options: ScaleOptions;
 try {
   options = parseScaleArgs(process.argv.slice(2));
 } catch (err) {
-  if (!(err instanceof ScaleArgsError)) throw err;
+  if (!(err instanceof BenchArgsError)) throw err;
   console.error(`scale-out: ${err.message}\n${SCALE_USAGE}`);
   process.exit(2);
 }

@@ -1,8 +1,7 @@
 /**
- * Options of the scale-out benchmark (bench/scale-out.ts). Strict: an unknown flag, a missing value or a
- * value out of range is an error (exit code 2), never silently ignored, so a typo cannot turn a 40k run
- * into a default-sized one without anyone noticing.
+ * Options of the scale-out benchmark (bench/scale-out.ts), parsed strictly (flags.ts).
  */
+import { BenchArgsError, parseFlags, type FlagSpec, type FlagValue } from './flags.js';
 
 export interface ScaleOptions {
   /** Gateway processes of the scale-out run. */
@@ -30,25 +29,22 @@ export interface ScaleOptions {
   resultsDir: string | undefined;
 }
 
-const FLAGS: Record<string, { key: keyof ScaleOptions; min: number; integer: boolean } | 'string'> = {
-  gateways: { key: 'gateways', min: 1, integer: true },
-  chargers: { key: 'chargers', min: 1, integer: true },
-  'single-chargers': { key: 'singleChargers', min: 0, integer: true },
-  'load-clients': { key: 'loadClients', min: 0, integer: true },
-  'connect-concurrency': { key: 'connectConcurrency', min: 1, integer: true },
-  'mv-rate': { key: 'mvRate', min: 1, integer: false },
-  'commands-per-s': { key: 'commandsPerS', min: 1, integer: false },
-  'measure-s': { key: 'measureS', min: 1, integer: false },
-  'local-addrs': { key: 'localAddrs', min: 1, integer: true },
-  'results-dir': 'string',
+/** Flag name -> option, with its rule. */
+const FLAGS: Record<string, { key: keyof ScaleOptions; spec: FlagSpec }> = {
+  gateways: { key: 'gateways', spec: { kind: 'number', min: 1, integer: true } },
+  chargers: { key: 'chargers', spec: { kind: 'number', min: 1, integer: true } },
+  'single-chargers': { key: 'singleChargers', spec: { kind: 'number', min: 0, integer: true } },
+  'load-clients': { key: 'loadClients', spec: { kind: 'number', min: 0, integer: true } },
+  'connect-concurrency': { key: 'connectConcurrency', spec: { kind: 'number', min: 1, integer: true } },
+  'mv-rate': { key: 'mvRate', spec: { kind: 'number', min: 1, integer: false } },
+  'commands-per-s': { key: 'commandsPerS', spec: { kind: 'number', min: 1, integer: false } },
+  'measure-s': { key: 'measureS', spec: { kind: 'number', min: 1, integer: false } },
+  'local-addrs': { key: 'localAddrs', spec: { kind: 'number', min: 1, integer: true } },
+  'results-dir': { key: 'resultsDir', spec: { kind: 'string' } },
 };
 
 export const SCALE_USAGE = `usage: npm run bench:scale -- [--gateways 4] [--chargers 40000] [--single-chargers 10000] [--load-clients 0]
        [--connect-concurrency 200] [--mv-rate 1000] [--commands-per-s 50] [--measure-s 30] [--local-addrs 8] [--results-dir bench/results]`;
-
-export class ScaleArgsError extends Error {
-  readonly code = 'SCALE_BAD_ARGUMENT';
-}
 
 export function parseScaleArgs(argv: string[]): ScaleOptions {
   const o: ScaleOptions = {
@@ -63,26 +59,9 @@ export function parseScaleArgs(argv: string[]): ScaleOptions {
     localAddrs: 8,
     resultsDir: undefined,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const raw = argv[i];
-    if (!raw.startsWith('--')) throw new ScaleArgsError(`unexpected argument ${raw}`);
-    const eq = raw.indexOf('=');
-    const name = raw.slice(2, eq < 0 ? undefined : eq);
-    const spec = FLAGS[name];
-    if (!spec) throw new ScaleArgsError(`unknown flag --${name}`);
-    const value = eq >= 0 ? raw.slice(eq + 1) : argv[++i];
-    if (value === undefined || value.startsWith('--')) throw new ScaleArgsError(`--${name} needs a value`);
-    if (spec === 'string') {
-      o.resultsDir = value;
-      continue;
-    }
-    const n = Number(value);
-    if (!Number.isFinite(n) || n < spec.min || (spec.integer && !Number.isInteger(n))) {
-      throw new ScaleArgsError(`--${name} must be ${spec.integer ? 'an integer' : 'a number'} >= ${spec.min}, got ${value}`);
-    }
-    (o[spec.key] as number) = n;
-  }
-  if (o.chargers < o.gateways) throw new ScaleArgsError('--chargers must be at least --gateways');
+  const values = parseFlags(argv, Object.fromEntries(Object.entries(FLAGS).map(([name, f]) => [name, f.spec])));
+  for (const [name, value] of values) (o as unknown as Record<string, FlagValue>)[FLAGS[name].key] = value;
+  if (o.chargers < o.gateways) throw new BenchArgsError('--chargers must be at least --gateways');
   return o;
 }
 
