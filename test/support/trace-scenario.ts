@@ -1,6 +1,6 @@
 /**
  * One charger's path through the system, checked in the exported spans and in the log lines
- * (docs/deploy.md, logs and traces): BootNotification, StartTransaction (request/reply to metering, its
+ * (docs/deploy.md#37-logs-and-traces): BootNotification, StartTransaction (request/reply to metering, its
  * database write and fact), MeterValues (durable publish, metering's batch consumer, its database batch),
  * and one API request continuing the caller's `traceparent`. The same scenario runs on the all-in-one
  * process (in-process bus) and on the NATS stack.

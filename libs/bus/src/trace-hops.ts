@@ -1,5 +1,5 @@
 /**
- * Bus hops in the trace (docs/deploy.md, section on logs and traces): the sending side opens a span and
+ * Bus hops in the trace (docs/deploy.md#37-logs-and-traces): the sending side opens a span and
  * puts its context in the message (`traceparent`, NATS headers or the in-process message's fields); the
  * receiving side continues it, so the handler, its log lines and what it sends on belong to the same trace.
  * Both buses go through these helpers: a service cannot tell them apart here either.

@@ -43,7 +43,7 @@ export const ENV_SPEC: readonly EnvVarSpec[] = [
   { name: 'TLS_CA_FILE', kind: 'path', usedBy: ['gateway', 'csms'], description: 'PEM CA bundle to verify charger client certificates (security profile 3).' },
   { name: 'LOG_LEVEL', kind: 'enum', default: 'info', values: ['error', 'warn', 'info', 'debug'], usedBy: ['all'], description: 'Log verbosity.' },
   { name: 'LOG_FORMAT', kind: 'enum', default: 'auto', values: ['auto', 'json', 'pretty'], usedBy: ['all'], description: 'json: one JSON object per line (for log pipelines); pretty: coloured text; auto: json unless stdout is a terminal.' },
-  // Traces (docs/deploy.md#logs-and-traces): the standard OpenTelemetry variables. Unset endpoint: no SDK,
+  // Traces (docs/deploy.md#37-logs-and-traces): the standard OpenTelemetry variables. Unset endpoint: no SDK,
   // nothing exported; the correlation id (trace id) still reaches every log line.
   { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', kind: 'url', usedBy: ['all'], description: 'OTLP/HTTP collector base URL (http://otel-collector:4318); spans go to <it>/v1/traces as JSON. Unset: no traces exported.' },
   { name: 'OTEL_SERVICE_NAME', kind: 'string', usedBy: ['all'], description: 'service.name of the exported spans. Unset: the process\'s service (gateway, auth, config-manager, metering, csms).' },

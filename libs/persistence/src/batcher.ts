@@ -16,7 +16,7 @@ export interface BatcherOptions {
   maxInFlight: number;
   /** Items per batch (one statement's array parameters; keep well below what the database takes at once). */
   maxBatch: number;
-  /** Name of the batch's span (docs/deploy.md, logs and traces). */
+  /** Name of the batch's span (docs/deploy.md#37-logs-and-traces). */
   name: string;
 }
 

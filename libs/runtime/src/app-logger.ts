@@ -41,7 +41,7 @@ export class AppLogger extends ConsoleLogger {
   /**
    * Log pipelines expect `info` (Nest says `log`), an ISO time, and which service wrote the line; a line
    * written on the path of a charger CALL or an API request carries its correlation id, the W3C trace id
-   * (`traceId`, with the `spanId` of the step), from the active context (docs/deploy.md, logs and traces).
+   * (`traceId`, with the `spanId` of the step), from the active context (docs/deploy.md#37-logs-and-traces).
    */
   protected override stringifyJsonLogObject(record: Record<string, unknown>): string {
     const time = typeof record.timestamp === 'number' ? new Date(record.timestamp).toISOString() : undefined;

@@ -1,5 +1,5 @@
 /**
- * The correlation id of the whole system is the W3C trace id (docs/deploy.md, section on logs and traces):
+ * The correlation id of the whole system is the W3C trace id (docs/deploy.md#37-logs-and-traces):
  * the gateway starts a trace for each charger CALL, the API for each request (or continues the caller's
  * `traceparent`), every bus hop carries it as a `traceparent` header, and every log line written while it
  * is the active context carries it as `traceId`. Only @opentelemetry/api here: without an SDK the spans

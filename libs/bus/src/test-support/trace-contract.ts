@@ -1,5 +1,5 @@
 /**
- * Trace propagation every Bus must show (docs/deploy.md, logs and traces): what a handler runs under
+ * Trace propagation every Bus must show (docs/deploy.md#37-logs-and-traces): what a handler runs under
  * continues the sender's trace, over request/reply, broadcast and the durable stream, with and without an
  * SDK. Run against each implementation (in-process spec, NatsBus infra test).
  */

@@ -1,5 +1,5 @@
 /**
- * Each operator API request runs in a trace (docs/deploy.md, logs and traces): the caller's W3C
+ * Each operator API request runs in a trace (docs/deploy.md#37-logs-and-traces): the caller's W3C
  * `traceparent` continues theirs; else an `X-Request-Id` that is a trace id (32 hex digits, or a UUID)
  * becomes the trace id; else a new one is made. The trace id is answered as `X-Request-Id`, so a caller can
  * quote it and an operator find every log line and span of that request. Health and metrics are not traced.
