@@ -1,4 +1,3 @@
-import { ROOT_CONTEXT, SpanKind, inSpan } from '#csms/tracing';
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
@@ -12,6 +11,7 @@ import { ChargerSession, type SessionLimits } from '../session/charger-session.j
 import type { SessionRegistry } from '../session/session-registry.js';
 import { ChargerTlsReloader, readChargerTls } from './tls-reloader.js';
 import { identityFromPath, parseBasicAuth, selectSubprotocol } from './upgrade-request.js';
+import { ROOT_CONTEXT, SpanKind, inSpan } from '#csms/tracing';
 
 export interface ChargerSocketOptions extends SessionLimits {
   port: number;
