@@ -4,7 +4,7 @@
  * receiving side continues it, so the handler, its log lines and what it sends on belong to the same trace.
  * Both buses go through these helpers: a service cannot tell them apart here either.
  */
-import { ROOT_CONTEXT, SpanKind, extractTrace, hasTrace, inSpan, injectTrace, linkTo, type TraceCarrier } from '#csms/tracing';
+import { ROOT_CONTEXT, SpanKind, activeContext, extractTrace, hasTrace, inSpan, injectTrace, linkTo, type TraceCarrier } from '#csms/tracing';
 import type { BatchHandler, Bus } from './bus.js';
 
 /** A span name must not carry a charger identity (one name per kind of message, not per charger). */
@@ -17,8 +17,13 @@ export function subjectPattern(subject: string): string {
 type Send = 'publish' | 'request';
 type Receive = 'process' | 'serve';
 
-/** Runs a send in its span and hands it the carrier to put in the message. */
+/**
+ * Runs a send in its span and hands it the carrier to put in the message. A send outside any trace (a
+ * timer's: last-seen batches, reconciliation) is not one: a trace of one span every few seconds per
+ * process is noise; the receiving side starts a trace of its own for it.
+ */
 export function tracedSend<T>(system: Bus['kind'], op: Send, subject: string, send: (carrier: TraceCarrier) => Promise<T>): Promise<T> {
+  if (!hasTrace(activeContext())) return send({});
   return inSpan(
     `${op} ${subjectPattern(subject)}`,
     { kind: op === 'request' ? SpanKind.CLIENT : SpanKind.PRODUCER, attributes: { 'messaging.system': system, 'messaging.destination.name': subject, 'messaging.operation.type': 'send' } },
