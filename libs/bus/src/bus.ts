@@ -34,6 +34,8 @@ export interface DurableMessage<T = unknown> {
   seq: number;
   /** 1 on first delivery, more on redelivery. */
   deliveryCount: number;
+  /** The publisher's trace context (`traceparent`), for work done per message (docs/deploy.md#37-logs-and-traces). */
+  trace?: Record<string, string>;
 }
 
 export interface ConsumerSpec {

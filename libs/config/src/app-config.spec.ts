@@ -33,3 +33,26 @@ describe('API access configuration (API_AUTH, API_ADMIN_TOKEN, OIDC_*, API_CORS_
     expect(() => loadAppConfig({ API_AUTH: 'none' })).toThrow(/API_AUTH/);
   });
 });
+
+describe('trace export configuration (OTEL_*)', () => {
+  it('is off by default; an endpoint and a service name are taken as given', () => {
+    expect(loadAppConfig({}).tracing).toEqual({});
+    expect(loadAppConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318', OTEL_SERVICE_NAME: 'csms-eu' }).tracing).toEqual({ otlpEndpoint: 'http://otel-collector:4318', serviceName: 'csms-eu' });
+  });
+
+  it('a bad value stops start-up naming the variable, never echoing the headers (a secret)', () => {
+    for (const bad of ['not a url', 'grpc://collector:4317', 'http://a:4318,http://b:4318']) {
+      expect(() => loadAppConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: bad })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
+    }
+    expect(() => loadAppConfig({ OTEL_SERVICE_NAME: '   ' })).toThrow(/OTEL_SERVICE_NAME/);
+    let message = '';
+    try {
+      loadAppConfig({ OTEL_EXPORTER_OTLP_HEADERS: 'api-key hunter2secret' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/OTEL_EXPORTER_OTLP_HEADERS/);
+    expect(message).not.toContain('hunter2secret');
+    expect(() => loadAppConfig({ OTEL_EXPORTER_OTLP_HEADERS: 'api-key=abc,x-tenant=ops' })).not.toThrow();
+  });
+});

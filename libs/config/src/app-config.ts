@@ -15,6 +15,8 @@ export interface AppConfig {
   tls?: { certFile: string; keyFile: string; caFile?: string };
   logLevel: 'error' | 'warn' | 'info' | 'debug';
   logFormat: 'auto' | 'json' | 'pretty';
+  /** OTEL_*: span export (libs/tracing); no endpoint: nothing exported, trace ids still in logs. */
+  tracing: TracingConfig;
   gatewayId: string;
   commandTimeoutMs: number;
   pingIntervalMs: number;
@@ -38,6 +40,12 @@ export interface AppConfig {
   apiAccess: ApiAccessConfig;
   /** EVENTS_*: the live event stream (libs/gateway events/). */
   liveEvents: { heartbeatMs: number; clientBufferBytes: number; clientStallMs: number; powerIntervalMs: number };
+}
+
+export interface TracingConfig {
+  otlpEndpoint?: string;
+  /** OTEL_SERVICE_NAME; unset: the process's service name. */
+  serviceName?: string;
 }
 
 export type ApiAuthMode = 'loopback-trusted' | 'token';
@@ -80,6 +88,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       : undefined,
     logLevel: v.LOG_LEVEL as AppConfig['logLevel'],
     logFormat: v.LOG_FORMAT as AppConfig['logFormat'],
+    tracing: tracingConfig(v),
     gatewayId: (v.GATEWAY_ID as string | undefined) ?? `${hostname()}-${process.pid}`,
     commandTimeoutMs: v.COMMAND_TIMEOUT_MS as number,
     pingIntervalMs: v.PING_INTERVAL_MS as number,
@@ -114,6 +123,21 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       powerIntervalMs: v.EVENTS_POWER_INTERVAL_MS as number,
     },
   };
+}
+
+/** One http(s) collector URL; the headers (a secret) well-formed, as the exporter would otherwise drop them quietly. */
+function tracingConfig(v: Record<string, unknown>): TracingConfig {
+  const endpoint = v.OTEL_EXPORTER_OTLP_ENDPOINT as string | undefined;
+  if (endpoint !== undefined && (endpoint.includes(',') || !/^https?:$/.test(new URL(endpoint).protocol))) {
+    throw new EnvConfigError('OTEL_EXPORTER_OTLP_ENDPOINT', `must be one http:// or https:// URL (OTLP over HTTP), got "${endpoint}"`);
+  }
+  const headers = v.OTEL_EXPORTER_OTLP_HEADERS as string | undefined;
+  if (headers !== undefined && !headers.split(',').every((pair) => /^\s*[^=\s]+\s*=[^,]*$/.test(pair))) {
+    throw new EnvConfigError('OTEL_EXPORTER_OTLP_HEADERS', 'must be key=value pairs separated by commas');
+  }
+  const serviceName = (v.OTEL_SERVICE_NAME as string | undefined)?.trim();
+  if (v.OTEL_SERVICE_NAME !== undefined && !serviceName) throw new EnvConfigError('OTEL_SERVICE_NAME', 'must not be blank');
+  return { ...(endpoint ? { otlpEndpoint: endpoint } : {}), ...(serviceName ? { serviceName } : {}) };
 }
 
 /** An admin token shorter than this is guessable; the generated ones are 43 characters of base64url. */

@@ -43,6 +43,11 @@ export const ENV_SPEC: readonly EnvVarSpec[] = [
   { name: 'TLS_CA_FILE', kind: 'path', usedBy: ['gateway', 'csms'], description: 'PEM CA bundle to verify charger client certificates (security profile 3).' },
   { name: 'LOG_LEVEL', kind: 'enum', default: 'info', values: ['error', 'warn', 'info', 'debug'], usedBy: ['all'], description: 'Log verbosity.' },
   { name: 'LOG_FORMAT', kind: 'enum', default: 'auto', values: ['auto', 'json', 'pretty'], usedBy: ['all'], description: 'json: one JSON object per line (for log pipelines); pretty: coloured text; auto: json unless stdout is a terminal.' },
+  // Traces (docs/deploy.md#37-logs-and-traces): the standard OpenTelemetry variables. Unset endpoint: no SDK,
+  // nothing exported; the correlation id (trace id) still reaches every log line.
+  { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', kind: 'url', usedBy: ['all'], description: 'OTLP/HTTP collector base URL (http://otel-collector:4318); spans go to <it>/v1/traces as JSON. Unset: no traces exported.' },
+  { name: 'OTEL_SERVICE_NAME', kind: 'string', usedBy: ['all'], description: 'service.name of the exported spans. Unset: the process\'s service (gateway, auth, config-manager, metering, csms).' },
+  { name: 'OTEL_EXPORTER_OTLP_HEADERS', kind: 'string', secret: true, usedBy: ['all'], description: 'Headers sent with every export, key=value pairs separated by commas (a collector\'s API key).' },
   { name: 'GATEWAY_ID', kind: 'string', usedBy: ['gateway', 'csms'], description: 'Name of this gateway instance. Default: host name and pid.' },
   { name: 'COMMAND_TIMEOUT_MS', kind: 'int', default: '30000', min: 100, max: 600000, usedBy: ['gateway', 'csms'], description: 'How long a command waits for the charger.' },
   { name: 'PING_INTERVAL_MS', kind: 'int', default: '60000', min: 100, max: 3600000, usedBy: ['gateway', 'csms'], description: 'WebSocket ping interval; a charger missing two pongs is disconnected.' },

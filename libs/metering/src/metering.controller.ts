@@ -64,7 +64,8 @@ export class MeteringChargerController {
 
   @EventPattern<string>(subjects.eventsOf('MeterValues'), { durable: 'metering-meter-values', maxBatch: 500, maxWaitMs: 20 })
   async meterValues(batch: Array<DurableMessage<ChargerMessage<MeterValuesRequest>>>): Promise<void> {
-    await this.readings.meterValuesBatch(batch.map((m) => ({ chargerId: m.data.chargerId, payload: m.data.payload, receivedAt: m.data.receivedAt })));
+    const stored = await this.readings.meterValuesBatch(batch.map((m) => ({ chargerId: m.data.chargerId, payload: m.data.payload, receivedAt: m.data.receivedAt })));
+    this.log.debug(`MeterValues batch: ${batch.length} message(s), ${stored} new reading(s) stored`, { event: 'meter-values-stored', messages: batch.length, readings: stored });
   }
 
   @EventPattern<string>(subjects.eventsOf('StatusNotification'), { durable: 'metering-status', maxBatch: 500, maxWaitMs: 20 })

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { dbSpan } from './db-span.js';
 import type { MeterValuesRequest, StatusNotificationRequest } from '#csms/ocpp';
 import { DEFAULT_METERING_OPTIONS, type MeteringOptions } from './metering-options.js';
 import { inTransaction, valuesList, withSql } from './sql.js';
@@ -30,7 +31,7 @@ export class ReadingsService {
    */
   async meterValuesBatch(events: Array<ChargerEvent<MeterValuesRequest>>): Promise<number> {
     if (events.length === 0) return 0;
-    return inTransaction(this.db, (q) =>
+    return dbSpan('metering meter values batch', events.length, () => inTransaction(this.db, (q) =>
       this.transactions.writer.write(
         q,
         events.map((e) => ({
@@ -42,7 +43,7 @@ export class ReadingsService {
           receivedAt: e.receivedAt,
         })),
       ),
-    );
+    ));
   }
 
   /**

@@ -5,6 +5,7 @@ import { MeterValueWriter } from './meter-value-writer.js';
 import { DEFAULT_METERING_OPTIONS, type MeteringOptions } from './metering-options.js';
 import { ENERGY_REGISTER, toBaseUnit } from './sampled-values.js';
 import { inTransaction, withSql, type Sql } from './sql.js';
+import { dbSpan } from './db-span.js';
 
 export interface StopEvent {
   chargerId: string;
@@ -48,7 +49,7 @@ export class TransactionsService {
    * the same transactionId, with the verdict of this latest answer (the charger acts on the answer it got last).
    */
   async recordStart(chargerId: string, req: StartTransactionRequest, verdict: StartVerdict): Promise<{ transactionId: number; created: boolean }> {
-    return withSql(this.db, async (q) => {
+    return dbSpan('metering transaction start', 1, () => withSql(this.db, async (q) => {
       const rows = await q.rows<{ id: number; created: boolean }>(
         `INSERT INTO metering_transactions (charger_id, connector_id, id_tag, meter_start, started_at, reservation_id, id_tag_status, free)
          VALUES ($1, $2, $3, $4, $5::timestamptz, $6, $7, $8)
@@ -57,16 +58,16 @@ export class TransactionsService {
         [chargerId, req.connectorId, req.idTag, req.meterStart, new Date(req.timestamp).toISOString(), req.reservationId ?? null, verdict.idTagStatus, verdict.free],
       );
       return { transactionId: Number(rows[0].id), created: rows[0].created === true };
-    });
+    }));
   }
 
   /** A batch of StopTransaction events, in one database transaction, in stream order. */
   async stopBatch(events: StopEvent[]): Promise<StopOutcome[]> {
-    return inTransaction(this.db, async (q) => {
+    return dbSpan('metering transaction stop batch', events.length, () => inTransaction(this.db, async (q) => {
       const out: StopOutcome[] = [];
       for (const e of [...events].sort((a, b) => a.seq - b.seq)) out.push(await this.stop(q, e));
       return out;
-    });
+    }));
   }
 
   /** The meterAnomaly reasons of the transactions closed by these stream messages (after commit). */

@@ -9,17 +9,23 @@
  * `run` gets the items in arrival order and must return one result per item, in the same order. If it
  * throws, every item of that batch is rejected with the error; other batches are unaffected.
  */
+import { SpanKind, activeContext, inSpan, linkTo, type Context } from '#csms/tracing';
+
 export interface BatcherOptions {
   /** Batches out at once; more waiting items join the next batch. */
   maxInFlight: number;
   /** Items per batch (one statement's array parameters; keep well below what the database takes at once). */
   maxBatch: number;
+  /** Name of the batch's span (docs/deploy.md#37-logs-and-traces). */
+  name: string;
 }
 
-const DEFAULTS: BatcherOptions = { maxInFlight: 2, maxBatch: 500 };
+const DEFAULTS: BatcherOptions = { maxInFlight: 2, maxBatch: 500, name: 'db batch' };
 
 interface Waiting<I, O> {
   item: I;
+  /** The trace the item was added in: the batch span continues the first one and links them all. */
+  context: Context;
   resolve: (out: O) => void;
   reject: (err: unknown) => void;
 }
@@ -39,7 +45,7 @@ export class Batcher<I, O> {
 
   add(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
+      this.queue.push({ item, context: activeContext(), resolve, reject });
       this.pump();
     });
   }
@@ -54,7 +60,9 @@ export class Batcher<I, O> {
 
   private async dispatch(batch: Array<Waiting<I, O>>): Promise<void> {
     try {
-      const out = await this.run(batch.map((w) => w.item));
+      const links = batch.flatMap((w) => linkTo(w.context) ?? []);
+      const items = batch.map((w) => w.item);
+      const out = await inSpan(this.options.name, { parent: batch[0].context, kind: SpanKind.CLIENT, links, attributes: { 'db.operation.batch.size': batch.length } }, () => this.run(items));
       if (out.length !== batch.length) throw new Error(`Batcher: ${out.length} results for ${batch.length} items`);
       batch.forEach((w, i) => w.resolve(out[i] as O));
     } catch (err) {

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { ROOT_CONTEXT, currentTraceId, inSpan, installTraceContext } from '#csms/tracing';
 import { createAppLogger, usesJson } from './app-logger.js';
 
 function capture(run: () => void): string[] {
@@ -50,5 +51,29 @@ describe('the app logger', () => {
     expect(usesJson('pretty', false)).toBe(false);
     expect(usesJson('auto', false)).toBe(true);
     expect(usesJson('auto', true)).toBe(false);
+  });
+});
+
+describe('the app logger in a trace', () => {
+  beforeAll(() => installTraceContext());
+
+  it('puts the active trace id (the correlation id) and span id on every JSON line, and nothing outside a trace', async () => {
+    const logger = createAppLogger({ logLevel: 'info', logFormat: 'json' }, 'metering');
+    const outside = capture(() => logger.log('idle', 'X')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(outside[0]).not.toHaveProperty('traceId');
+    let traceId = '';
+    let lines: string[] = [];
+    await inSpan('work', { parent: ROOT_CONTEXT }, async () => {
+      traceId = currentTraceId() as string;
+      await Promise.resolve();
+      lines = capture(() => logger.warn('stored', { chargerId: 'ZAP1' }, 'Y'));
+    });
+    const record = JSON.parse(lines[0]) as Record<string, unknown>;
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(record).toMatchObject({ traceId, level: 'warn', chargerId: 'ZAP1', message: 'stored' });
+    expect(record.spanId).toMatch(/^[0-9a-f]{16}$/);
+    const pretty = createAppLogger({ logLevel: 'info', logFormat: 'pretty' }, 'metering');
+    const prettyLines = await inSpan('again', { parent: ROOT_CONTEXT }, async () => ({ id: currentTraceId(), lines: capture(() => pretty.log('hello', 'Z')) }));
+    expect(prettyLines.lines.join('\n')).toContain(String(prettyLines.id));
   });
 });

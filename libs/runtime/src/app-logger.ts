@@ -1,5 +1,6 @@
 import { ConsoleLogger, type ConsoleLoggerOptions, type LogLevel } from '@nestjs/common';
 import type { AppConfig } from '#csms/config';
+import { currentSpanId, currentTraceId } from '#csms/tracing';
 
 export const LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
   error: ['fatal', 'error'],
@@ -37,11 +38,23 @@ export class AppLogger extends ConsoleLogger {
     else super.log(message, ...optionalParams);
   }
 
-  /** Log pipelines expect `info` (Nest says `log`), an ISO time, and which service wrote the line. */
+  /**
+   * Log pipelines expect `info` (Nest says `log`), an ISO time, and which service wrote the line; a line
+   * written on the path of a charger CALL or an API request carries its correlation id, the W3C trace id
+   * (`traceId`, with the `spanId` of the step), from the active context (docs/deploy.md#37-logs-and-traces).
+   */
   protected override stringifyJsonLogObject(record: Record<string, unknown>): string {
     const time = typeof record.timestamp === 'number' ? new Date(record.timestamp).toISOString() : undefined;
     const { level, timestamp: _timestamp, ...rest } = record;
-    return super.stringifyJsonLogObject({ time, level: level === 'log' ? 'info' : level, service: this.service, ...rest });
+    const traceId = currentTraceId();
+    const trace = traceId ? { traceId, spanId: currentSpanId() } : {};
+    return super.stringifyJsonLogObject({ time, level: level === 'log' ? 'info' : level, service: this.service, ...trace, ...rest });
+  }
+
+  /** Pretty lines too: the trace id after the context, so a developer can grep one CALL's path. */
+  protected override formatContext(context: string): string {
+    const traceId = currentTraceId();
+    return super.formatContext(context) + (traceId ? `(${traceId}) ` : '');
   }
 }
 

@@ -6,7 +6,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { DataSource, MixedList, EntitySchema } from 'typeorm';
 import { BusModule, BusTransport, createBus, type Bus } from '#csms/bus';
 import { checkApiAccessForProduction, loadAppConfig, type AppConfig } from '#csms/config';
-import { ApiExceptionFilter, HealthModule, apiAccess, apiValidationPipe, consumerReadiness, registerBusMetrics, type ReadinessCheck } from '#csms/http';
+import { ApiExceptionFilter, HealthModule, apiAccess, requestTracing, apiValidationPipe, consumerReadiness, registerBusMetrics, type ReadinessCheck } from '#csms/http';
+import { startTracing } from '#csms/tracing';
 import { PersistenceModule, databaseAnswers, describeDatabase, openDataSource } from '#csms/persistence';
 import { createAppLogger } from './app-logger.js';
 import { applyHttpTimeouts } from './http-timeouts.js';
@@ -50,6 +51,9 @@ export async function runService(def: ServiceDefinition, env: NodeJS.ProcessEnv 
   const logger = createAppLogger(config, def.name);
   Logger.overrideLogger(logger);
   const log = new Logger(def.name);
+  // Before the bus and the HTTP server exist: every hop and request they handle runs in a trace context.
+  const tracing = await startTracing({ otlpEndpoint: config.tracing.otlpEndpoint, serviceName: config.tracing.serviceName ?? def.name });
+  if (tracing.exporting) log.log(`traces exported to ${new URL(config.tracing.otlpEndpoint ?? '').origin} as ${config.tracing.serviceName ?? def.name}`);
   if (!config.natsUrl && !def.allowInProcessBus) {
     throw new Error(`NATS_URL is required for the ${def.name} service (only the all-in-one csms runs without NATS)`);
   }
@@ -67,6 +71,7 @@ export async function runService(def: ServiceDefinition, env: NodeJS.ProcessEnv 
   }
   if (argv.includes('--migrate-only')) {
     await dataSource?.destroy();
+    await tracing.shutdown();
     log.log('migrations applied; exiting (--migrate-only)');
     return undefined;
   }
@@ -128,6 +133,8 @@ export async function runService(def: ServiceDefinition, env: NodeJS.ProcessEnv 
   app.useGlobalPipes(apiValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
   // Before init registers the routes, so CORS answers preflights and the audit trail sees every answer.
+  // First: CORS, the audit trail and everything after run in the request's trace.
+  app.use(requestTracing());
   for (const middleware of access?.middlewares ?? []) app.use(middleware);
   if (def.openApi) {
     const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('Zaptec-aware OCPP 1.6J CSMS').setVersion('1').addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API token or OIDC access token (docs/api-auth.md)' }).build());
@@ -152,6 +159,8 @@ export async function runService(def: ServiceDefinition, env: NodeJS.ProcessEnv 
       await (app as unknown as { close(signal?: string): Promise<void> }).close(signal);
       await bus.close();
       await dataSource?.destroy();
+      // last: the spans of the shutdown itself go out too
+      await tracing.shutdown();
     })());
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {

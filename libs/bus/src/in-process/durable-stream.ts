@@ -125,7 +125,7 @@ export class DurableStream {
   }
 
   /** Resolves once stored (and fsync'd when journaled); a duplicate msgId resolves once the original is stored. */
-  async publish(subject: string, json: string, msgId?: string, forConsumer?: string): Promise<void> {
+  async publish(subject: string, json: string, msgId?: string, forConsumer?: string, trace?: Record<string, string>): Promise<void> {
     if (this.closed) throw new Error('bus closed');
     const now = Date.now();
     for (const [id, entry] of this.dedup) {
@@ -143,6 +143,7 @@ export class DurableStream {
       ts: now,
       ...(msgId !== undefined ? { msgId } : {}),
       ...(forConsumer !== undefined ? { for: forConsumer } : {}),
+      ...(trace !== undefined && Object.keys(trace).length > 0 ? { trace } : {}),
     };
     const stored = this.journal ? this.journal.append([message]) : Promise.resolve();
     if (msgId !== undefined) {
@@ -256,6 +257,7 @@ export class DurableStream {
         data: fromJson<unknown>(m.json),
         seq: m.seq,
         deliveryCount: (consumer.deliveries.get(m.seq) ?? 0) + 1,
+        ...(m.trace ? { trace: m.trace } : {}),
       }));
       for (const m of delivered) {
         consumer.deliveries.set(m.seq, m.deliveryCount);

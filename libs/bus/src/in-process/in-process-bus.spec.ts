@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DurableMessage } from '../bus.js';
 import { busContract } from '../test-support/bus-contract.js';
+import { traceContract } from '../test-support/trace-contract.js';
 import { subjects } from '../subjects.js';
 import { subjectMatches } from '../subject-match.js';
 import { waitFor } from '#csms/testing';
@@ -139,3 +140,5 @@ describe('InProcessBus journal', () => {
     expect(finished).toBe(true);
   });
 });
+
+traceContract('InProcessBus', () => InProcessBus.open({}));

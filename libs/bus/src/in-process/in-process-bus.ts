@@ -28,6 +28,8 @@ import { EVENT_STREAM_SUBJECTS } from '../subjects.js';
 import { assertValidSubject, subjectMatches } from '../subject-match.js';
 import { DurableStream, type DurableStreamOptions } from './durable-stream.js';
 import { Logger } from '@nestjs/common';
+import type { TraceCarrier } from '#csms/tracing';
+import { tracedBatches, tracedReceive, tracedSend } from '../trace-hops.js';
 
 // Through the process's logger (LOG_LEVEL, LOG_FORMAT), never straight to the console.
 const log = new Logger('Bus');
@@ -79,6 +81,11 @@ export class InProcessBus implements Bus {
     const targets = this.route(subject);
     if (targets.length === 0) throw new NoRespondersError(subject);
     const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    return tracedSend(this.kind, 'request', subject, (carrier) => this.ask<Res>(subject, json, targets, timeoutMs, carrier));
+  }
+
+  /** Like NATS: the request and its carrier go to every target; the first reply (or failure) wins. */
+  private ask<Res>(subject: string, json: string, targets: Listener[], timeoutMs: number, carrier: TraceCarrier): Promise<Res> {
     return new Promise<Res>((resolve, reject) => {
       let settled = false;
       const timer = setTimeout(() => finish(() => reject(new RequestTimeoutError(subject, timeoutMs))), timeoutMs);
@@ -94,7 +101,7 @@ export class InProcessBus implements Bus {
           if (reply) {
             if (!this.listeners.has(target)) return;
             Promise.resolve()
-              .then(() => reply(fromJson(json), subject))
+              .then(() => tracedReceive(this.kind, 'serve', subject, carrier, async () => reply(fromJson(json), subject)))
               .then(
                 (reply) => {
                   const replyJson = toJson(reply);
@@ -103,7 +110,7 @@ export class InProcessBus implements Bus {
                 (err: unknown) => setImmediate(() => finish(() => reject(new RemoteHandlerError(subject, errorMessage(err))))),
               );
           } else {
-            this.deliver(target, json, subject);
+            this.deliver(target, json, subject, carrier);
           }
         });
       }
@@ -121,7 +128,9 @@ export class InProcessBus implements Bus {
     this.assertOpen();
     assertValidSubject(subject, false);
     const json = toJson(data);
-    for (const target of this.route(subject)) setImmediate(() => this.deliver(target, json, subject));
+    await tracedSend(this.kind, 'publish', subject, async (carrier) => {
+      for (const target of this.route(subject)) setImmediate(() => this.deliver(target, json, subject, carrier));
+    });
   }
 
   async subscribe<T>(subject: string, handler: MessageHandler<T>): Promise<Subscription> {
@@ -135,7 +144,8 @@ export class InProcessBus implements Bus {
     assertValidSubject(subject, false);
     if (!EVENT_STREAM_SUBJECTS.some((f) => subjectMatches(f, subject))) throw new NoStreamError(subject);
     const stream = await this.stream;
-    await stream.publish(subject, toJson(data), options.msgId);
+    const json = toJson(data);
+    await tracedSend(this.kind, 'publish', subject, (carrier) => stream.publish(subject, json, options.msgId, undefined, carrier));
   }
 
   async consume<T>(spec: ConsumerSpec, handler: BatchHandler<T>): Promise<Subscription> {
@@ -143,7 +153,7 @@ export class InProcessBus implements Bus {
     if (spec.filterSubjects.length === 0) throw new Error(`consumer ${spec.durable} has no filter subjects`);
     for (const f of spec.filterSubjects) assertValidSubject(f, true);
     const stream = await this.stream;
-    return stream.consume(spec, handler as BatchHandler<unknown>);
+    return stream.consume(spec, tracedBatches(this.kind, spec.durable, handler as BatchHandler<unknown>));
   }
 
   readonly deadLetters: DeadLetterStore = {
@@ -218,11 +228,11 @@ export class InProcessBus implements Bus {
   }
 
   /** A published message (or a request to a plain subscriber): no reply. */
-  private deliver(target: Listener, json: string, subject: string): void {
+  private deliver(target: Listener, json: string, subject: string, carrier: TraceCarrier): void {
     if (!this.listeners.has(target)) return;
     const run = target.reply ?? target.handler;
     Promise.resolve()
-      .then(() => run?.(fromJson(json), subject))
+      .then(() => tracedReceive(this.kind, 'process', subject, carrier, async () => run?.(fromJson(json), subject)))
       .catch((err: unknown) => log.warn(`handler on ${target.filter} failed for ${subject}: ${errorMessage(err)}`));
   }
 }

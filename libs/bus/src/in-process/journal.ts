@@ -19,6 +19,8 @@ export interface StoredMessage {
   msgId?: string;
   /** A dead letter replayed for one consumer only: the others skip it. */
   for?: string;
+  /** The publisher's trace context (`traceparent`): a consumer continues its trace, after a restart too. */
+  trace?: Record<string, string>;
   /** Epoch ms when stored. */
   ts: number;
 }

@@ -4,6 +4,8 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { describeInfra, startNatsServer, waitFor, type NatsServerHandle } from '#csms/testing';
 import type { Bus } from '../bus.js';
 import { busContract } from '../test-support/bus-contract.js';
+import { traceContract } from '../test-support/trace-contract.js';
+import { ROOT_CONTEXT, currentTraceId, inSpan } from '#csms/tracing';
 import { EVENTS_STREAM, EVENT_STREAM_SUBJECTS, subjects } from '../subjects.js';
 import { NatsBus } from './nats-bus.js';
 
@@ -17,6 +19,19 @@ describeInfra('NatsBus on a real nats-server', () => {
   });
 
   busContract('NatsBus', ({ maxDeliveries }) => NatsBus.connect({ servers: server.url, name: 'contract', maxDeliveries }));
+  traceContract('NatsBus', () => NatsBus.connect({ servers: server.url, name: 'trace-contract' }));
+
+  test('the trace context travels as a W3C traceparent NATS header (what other NATS clients read)', async () => {
+    const bus = await NatsBus.connect({ servers: [server.url], name: 'trace-header' });
+    const nc = await connect({ servers: server.url });
+    const subject = `th${randomBytes(4).toString('hex')}`;
+    const got = new Promise<string | undefined>((resolve) => nc.subscribe(subject, { max: 1, callback: (_e, m) => resolve(m.headers?.get('traceparent')) }));
+    await nc.flush();
+    const traceId = await inSpan('root', { parent: ROOT_CONTEXT }, async () => (await bus.publish(subject, 1), currentTraceId()));
+    expect(await got).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-0[01]$`));
+    await nc.close();
+    await bus.close();
+  });
 
   test('creates the events stream with the expected config', async () => {
     const bus = await NatsBus.connect({ servers: [server.url], name: 'stream-check', streamMaxAgeMs: 3_600_000 });

@@ -52,6 +52,8 @@ import { DEFAULT_MAX_DELIVERIES } from '../poison-isolation.js';
 import { DEAD_LETTERS_STREAM, DEAD_LETTER_SUBJECTS, EVENTS_STREAM, EVENT_STREAM_SUBJECTS, subjects } from '../subjects.js';
 import { NatsConsumer, REPLAY_FOR_HEADER, type DeadLetterRecord } from './nats-consumer.js';
 import { openNatsStreamReader } from './nats-stream-reader.js';
+import { carrierOf, headersWith } from './trace-headers.js';
+import { tracedBatches, tracedReceive, tracedSend } from '../trace-hops.js';
 import { Logger } from '@nestjs/common';
 
 // Through the process's logger (LOG_LEVEL, LOG_FORMAT), never straight to the console.
@@ -184,17 +186,19 @@ export class NatsBus implements Bus {
 
   async request<Req, Res>(subject: string, data: Req, options: RequestOptions = {}): Promise<Res> {
     const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-    let reply: Msg;
-    try {
-      reply = await this.nc.request(subject, encode(data), { timeout: timeoutMs });
-    } catch (err) {
-      if (err instanceof RequestError && err.isNoResponders()) throw new NoRespondersError(subject);
-      if (err instanceof TimeoutError || (err instanceof Error && err.cause instanceof TimeoutError)) throw new RequestTimeoutError(subject, timeoutMs);
-      throw err;
-    }
-    const remoteError = reply.headers?.get(SERVICE_ERROR_HEADER);
-    if (reply.headers?.has(SERVICE_ERROR_HEADER)) throw new RemoteHandlerError(subject, remoteError ?? 'remote handler failed');
-    return decode<Res>(reply.data);
+    return tracedSend(this.kind, 'request', subject, async (carrier) => {
+      let reply: Msg;
+      try {
+        reply = await this.nc.request(subject, encode(data), { timeout: timeoutMs, headers: headersWith(carrier) });
+      } catch (err) {
+        if (err instanceof RequestError && err.isNoResponders()) throw new NoRespondersError(subject);
+        if (err instanceof TimeoutError || (err instanceof Error && err.cause instanceof TimeoutError)) throw new RequestTimeoutError(subject, timeoutMs);
+        throw err;
+      }
+      const remoteError = reply.headers?.get(SERVICE_ERROR_HEADER);
+      if (reply.headers?.has(SERVICE_ERROR_HEADER)) throw new RemoteHandlerError(subject, remoteError ?? 'remote handler failed');
+      return decode<Res>(reply.data);
+    });
   }
 
   async serve<Req, Res>(subject: string, handler: RequestHandler<Req, Res>, options: ServeOptions = {}): Promise<Subscription> {
@@ -212,7 +216,7 @@ export class NatsBus implements Bus {
     let payload: Uint8Array;
     let errorHeaders: ReturnType<typeof headers> | undefined;
     try {
-      payload = encode(await handler(decode<unknown>(msg.data), msg.subject));
+      payload = encode(await tracedReceive(this.kind, 'serve', msg.subject, carrierOf(msg.headers), () => handler(decode<unknown>(msg.data), msg.subject)));
     } catch (err) {
       payload = new Uint8Array();
       errorHeaders = headers();
@@ -223,7 +227,7 @@ export class NatsBus implements Bus {
   }
 
   async publish<T>(subject: string, data: T): Promise<void> {
-    this.nc.publish(subject, encode(data));
+    await tracedSend(this.kind, 'publish', subject, async (carrier) => this.nc.publish(subject, encode(data), { headers: headersWith(carrier) }));
   }
 
   async subscribe<T>(subject: string, handler: MessageHandler<T>): Promise<Subscription> {
@@ -231,7 +235,7 @@ export class NatsBus implements Bus {
       callback: (err, msg) => {
         if (err) return void log.warn(`${this.name}: subscription ${subject} failed: ${errorMessage(err)}`);
         Promise.resolve()
-          .then(() => handler(decode<T>(msg.data), msg.subject))
+          .then(() => tracedReceive(this.kind, 'process', msg.subject, carrierOf(msg.headers), async () => handler(decode<T>(msg.data), msg.subject)))
           .catch((e: unknown) => log.warn(`handler on ${subject} failed for ${msg.subject}: ${errorMessage(e)}`));
       },
     });
@@ -249,12 +253,16 @@ export class NatsBus implements Bus {
   }
 
   async publishDurable<T>(subject: string, data: T, options: DurablePublishOptions = {}): Promise<void> {
-    const payload = encode(data);
+    return tracedSend(this.kind, 'publish', subject, (carrier) => this.storeDurable(subject, encode(data), options, carrier));
+  }
+
+  private async storeDurable(subject: string, payload: Uint8Array, options: DurablePublishOptions, carrier: Record<string, string>): Promise<void> {
     const deadline = Date.now() + DURABLE_PUBLISH_DEADLINE_MS;
     for (let attempt = 1; ; attempt++) {
       const left = deadline - Date.now();
       try {
         await this.js.publish(subject, payload, {
+          headers: headersWith(carrier),
           ...(options.msgId !== undefined ? { msgID: options.msgId } : {}),
           timeout: Math.max(500, Math.min(left, 2_000)),
         });
@@ -284,7 +292,7 @@ export class NatsBus implements Bus {
         maxDeliveries: this.maxDeliveries,
       },
       spec,
-      handler as BatchHandler<unknown>,
+      tracedBatches(this.kind, spec.durable, handler as BatchHandler<unknown>),
     );
     await consumer.start();
     this.consumers.add(consumer);

@@ -24,6 +24,7 @@ import { BatchIsolator, CONSUMER_STALL_MS, withinAckWait } from '../poison-isola
 import { Signal, delay, redeliveryDelayMs } from '../signal.js';
 import { EVENTS_STREAM } from '../subjects.js';
 import { subjectMatches } from '../subject-match.js';
+import { carrierOf } from './trace-headers.js';
 import { Logger } from '@nestjs/common';
 
 // Through the process's logger (LOG_LEVEL, LOG_FORMAT), never straight to the console.
@@ -246,7 +247,8 @@ export class NatsConsumer {
         continue;
       }
       mine.set(m.seq, m);
-      batch.push({ subject: m.subject, data, seq: m.seq, deliveryCount: m.info.deliveryCount });
+      const trace = carrierOf(m.headers);
+      batch.push({ subject: m.subject, data, seq: m.seq, deliveryCount: m.info.deliveryCount, ...(trace ? { trace } : {}) });
     }
     if (batch.length === 0) return;
     let touched = Date.now();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
+import { ROOT_CONTEXT, SpanKind, inSpan, type SpanSpec } from '#csms/tracing';
 import type { WebSocket, RawData } from 'ws';
 import type { CommandReply, CommandRequest } from '#csms/bus';
 import {
@@ -202,25 +203,28 @@ export class ChargerSession {
 
   private enqueueCall(messageId: string, action: string, payload: unknown): void {
     this.inFlight++;
-    this.incoming = this.incoming.then(async () => {
-      try {
-        const outcome = await this.router.route(this.chargerId, messageId, action, payload);
-        if ('result' in outcome) {
-          if (action === 'BootNotification') this.bootStatus = outcome.result.status as ChargerSession['bootStatus'];
-          this.send(serializeResult(messageId, outcome.result), 'result', action);
-          this.logLifecycle(action, payload, outcome.result);
-        } else {
-          this.sendError(messageId, outcome.error.code, outcome.error.description, outcome.error.details ?? {});
-          // The charger's own mistake (not ours: InternalError) counts toward the limit.
-          if (outcome.error.code !== 'InternalError') this.countBadFrame('refused-call', `${action} refused: ${outcome.error.code}`);
-        }
-      } catch (err) {
-        this.log.error(`${this.chargerId}: ${action} failed: ${(err as Error).stack ?? err}`);
-        this.sendError(messageId, 'InternalError', 'unexpected error', {});
-      } finally {
-        this.inFlight--;
+    // Each CALL starts its own trace: its id is the correlation id of every hop and log line it causes.
+    this.incoming = this.incoming.then(() => inSpan(`ocpp ${action.slice(0, 40)}`, callSpan(this.chargerId, messageId, action), () => this.handleCall(messageId, action, payload)));
+  }
+
+  private async handleCall(messageId: string, action: string, payload: unknown): Promise<void> {
+    try {
+      const outcome = await this.router.route(this.chargerId, messageId, action, payload);
+      if ('result' in outcome) {
+        if (action === 'BootNotification') this.bootStatus = outcome.result.status as ChargerSession['bootStatus'];
+        this.send(serializeResult(messageId, outcome.result), 'result', action);
+        this.logLifecycle(action, payload, outcome.result);
+      } else {
+        this.sendError(messageId, outcome.error.code, outcome.error.description, outcome.error.details ?? {});
+        // The charger's own mistake (not ours: InternalError) counts toward the limit.
+        if (outcome.error.code !== 'InternalError') this.countBadFrame('refused-call', `${action} refused: ${outcome.error.code}`);
       }
-    });
+    } catch (err) {
+      this.log.error(`${this.chargerId}: ${action} failed: ${(err as Error).stack ?? err}`);
+      this.sendError(messageId, 'InternalError', 'unexpected error', {});
+    } finally {
+      this.inFlight--;
+    }
   }
 
   private sendError(messageId: string, code: Parameters<typeof serializeError>[1], description: string, details: Record<string, unknown>): void {
@@ -293,6 +297,10 @@ export class ChargerSession {
     this.warnings.flush();
     for (const listener of this.closeListeners) listener(code, reason);
   }
+}
+
+function callSpan(chargerId: string, messageId: string, action: string): SpanSpec {
+  return { parent: ROOT_CONTEXT, kind: SpanKind.SERVER, attributes: { 'rpc.system': 'ocpp1.6', 'rpc.method': action, 'ocpp.charger_id': chargerId, 'ocpp.message_id': messageId } };
 }
 
 function asRecord(value: unknown): Record<string, unknown> {

@@ -11,6 +11,7 @@ import { ChargerSession, type SessionLimits } from '../session/charger-session.j
 import type { SessionRegistry } from '../session/session-registry.js';
 import { ChargerTlsReloader, readChargerTls } from './tls-reloader.js';
 import { identityFromPath, parseBasicAuth, selectSubprotocol } from './upgrade-request.js';
+import { ROOT_CONTEXT, SpanKind, inSpan } from '#csms/tracing';
 
 export interface ChargerSocketOptions extends SessionLimits {
   port: number;
@@ -63,7 +64,8 @@ export class ChargerSocketServer {
       res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' });
       res.end('OCPP 1.6J: connect with a WebSocket to /<charge point identity>\n');
     });
-    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.onUpgrade(req, socket, head));
+    // A connection attempt is a trace of its own: the auth decision, the session's start and their log lines.
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void inSpan('ocpp connect', { parent: ROOT_CONTEXT, kind: SpanKind.SERVER }, () => this.onUpgrade(req, socket, head)));
     server.on('clientError', (_err, socket) => socket.destroy());
     this.server = server;
     await new Promise<void>((resolve, reject) => {
