@@ -61,8 +61,15 @@ describe('AuthModule + AuthApiModule over the in-process bus', () => {
   it('shares one verified-credential cache per process and forgets a charger when it is blocked', async () => {
     const cache = app.get(VerifiedCredentials);
     expect(app.get(ConnectDecisionService).verifiedCredentials).toBe(cache);
-    expect(cache.size).toBe(1); // ZAP100001, verified by the test above
-    const setState = (state: string) => bus.request<unknown, { ok: boolean }>(subjects.api('auth', 'setRegistration'), { chargerId: 'zap100001', state });
+    // ZAP100001's generated password is a keyed hash: cheap to check, so not remembered. A chosen one is scrypt.
+    expect(cache.size).toBe(0);
+    expect((await http('POST', '/api/v1/chargers', { id: 'ZAP100002', securityProfile: 1, password: 'operator-chosen-2' })).status).toBe(201);
+    const reply = await bus.request<unknown, ConnectAuthReply>(subjects.authConnect, {
+      chargerId: 'ZAP100002', remoteAddress: '10.0.0.1', tls: false, basic: { username: 'ZAP100002', passwordBase64: Buffer.from('operator-chosen-2').toString('base64') },
+    });
+    expect(reply).toEqual({ decision: 'accept', chargerId: 'ZAP100002' });
+    expect(cache.size).toBe(1);
+    const setState = (state: string) => bus.request<unknown, { ok: boolean }>(subjects.api('auth', 'setRegistration'), { chargerId: 'zap100002', state });
     expect(await setState('blocked')).toMatchObject({ ok: true });
     expect(cache.size).toBe(0);
     expect(await setState('accepted')).toMatchObject({ ok: true });
