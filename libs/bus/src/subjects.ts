@@ -92,6 +92,18 @@ export const subjects = {
     list: 'api.config-manager.listQueuedCommands',
     cancel: 'api.config-manager.cancelQueuedCommand',
   },
+  /** Diagnostics and log uploads through the CSMS's own upload URL, owned by config-manager (docs/diagnostics.md). */
+  diagnostics: {
+    create: 'api.config-manager.diagnostics.create',
+    answered: 'api.config-manager.diagnostics.answered',
+    get: 'api.config-manager.diagnostics.get',
+    list: 'api.config-manager.diagnostics.list',
+    claim: 'api.config-manager.diagnostics.claim',
+    chunk: 'api.config-manager.diagnostics.chunk',
+    finish: 'api.config-manager.diagnostics.finish',
+    abandon: 'api.config-manager.diagnostics.abandon',
+    read: 'api.config-manager.diagnostics.read',
+  },
 };
 
 export type ApiService = 'auth' | 'config-manager' | 'metering' | 'registry';
