@@ -10,6 +10,8 @@ import { apiClient } from '../support/api-client.js';
 import { eventually, startService, tempDir, type ServiceProcess } from '../support/processes.js';
 import { connectRawCharger } from '../support/raw-charger.js';
 import { rpcCharger } from '../support/rpc-charger.js';
+import { SimulatedCharger } from '../../apps/simulator/src/index.js';
+import { diagnosticsFile } from '../../apps/simulator/src/charger/diagnostics-upload.js';
 
 jest.setTimeout(180_000);
 
@@ -58,8 +60,11 @@ test('request → GetDiagnostics with our one-time URL → upload (multipart) �
     await client.call('DiagnosticsStatusNotification', { status: 'Uploaded' });
     await client.call('DiagnosticsStatusNotification', { status: 'Idle' });
 
-    await until(asked.body.id, 'received');
-    const view = (await api.get(`/api/v1/diagnostics/${asked.body.id}`)).body;
+    // The notifications are read from the events stream: the last one, Idle, shows once all are applied.
+    const view = await eventually(async () => {
+      const v = (await api.get(`/api/v1/diagnostics/${asked.body.id}`)).body;
+      return v.chargerStatus === 'Idle' ? v : undefined;
+    }, 'Idle applied');
     expect(view).toMatchObject({ status: 'received', chargerStatus: 'Idle', size: file.length, storedName: 'go-diag.tar.gz', contentType: 'application/gzip' });
     const download = await fetch(`${csms.apiUrl}/api/v1/diagnostics/${asked.body.id}/file`);
     expect(download.status).toBe(200);
@@ -111,4 +116,69 @@ test('a Pro (no GetDiagnostics) gets 422 not_supported_by_model and no frame rea
   await pro.reply('h1');
   expect(pro.frames.filter((f) => f[2] === 'GetDiagnostics')).toEqual([]);
   pro.ws.close();
+});
+
+test('GetLog (security extension): the requestId ties LogStatusNotification to the request; a JSON body is no file (415)', async () => {
+  const ID = 'DIAG-GO3';
+  let call: Record<string, unknown> = {};
+  const client = rpcCharger(`${csms.ocppUrl}/ocpp`, ID, {
+    GetLog: ({ params }) => ((call = params), { status: 'Accepted', filename: 'security.log' }),
+    GetConfiguration: ({ params }) => ({ configurationKey: [], unknownKey: (params.key as string[] | undefined) ?? [] }),
+  }, () => ({ status: 'NotSupported' }));
+  await client.connect();
+  try {
+    expect(await client.call('BootNotification', goBoot)).toMatchObject({ status: 'Accepted' });
+    const asked = await api.post(`/api/v1/chargers/${ID}/logs`, { logType: 'SecurityLog', startTime: '2026-01-01T00:00:00Z' });
+    expect(asked.status).toBe(201);
+    expect(asked.body).toMatchObject({ kind: 'security-log', fileName: 'security.log', status: 'requested' });
+    expect(call).toMatchObject({ logType: 'SecurityLog', requestId: asked.body.requestId, log: { oldestTimestamp: '2026-01-01T00:00:00Z' } });
+    const url = ((call.log as { remoteLocation: string }).remoteLocation).replace(/^http:\/\/localhost:\d+/, csms.apiUrl);
+    const json = await fetch(url, { method: 'PUT', body: JSON.stringify({ a: 1 }), headers: { 'Content-Type': 'application/json' } });
+    expect(json.status).toBe(415);
+    await client.call('LogStatusNotification', { status: 'Uploading', requestId: asked.body.requestId });
+    await until(asked.body.id, 'uploading');
+    const log = Buffer.from('2026-01-01T00:00:01Z SettingSystemTime\n');
+    expect((await fetch(url, { method: 'PUT', body: log })).status).toBe(201);
+    await client.call('LogStatusNotification', { status: 'Uploaded', requestId: asked.body.requestId });
+    await until(asked.body.id, 'received');
+    const download = await fetch(`${csms.apiUrl}/api/v1/diagnostics/${asked.body.id}/file`);
+    expect(download.headers.get('content-disposition')).toBe('attachment; filename="security.log"');
+    expect(Buffer.from(await download.arrayBuffer()).equals(log)).toBe(true);
+  } finally {
+    await client.close();
+  }
+});
+
+test.each([
+  ['uploads its file to the CSMS: received, the same bytes', false, 'received'],
+  ['with the upload-failure fault: UploadFailed, nothing stored', true, 'upload-failed'],
+] as const)('the simulator %s', async (_name, fails, expected) => {
+  const ID = fails ? 'ZAPDIAG000002' : 'ZAPDIAG000001';
+  const charger = new SimulatedCharger({ url: csms.ocppUrl, identity: ID, model: 'go', reconnectDelayMs: 100, faults: { diagnosticsUploadFails: fails } });
+  const booted = new Promise<void>((r) => charger.once('booted', () => r()));
+  charger.start();
+  try {
+    await booted;
+    const asked = await api.post(`/api/v1/chargers/${ID}/diagnostics`, {});
+    expect(asked.status).toBe(201);
+    expect(asked.body.fileName).toBe(`${ID}-diagnostics.log`);
+    await until(asked.body.id, expected);
+    const view = (await api.get(`/api/v1/diagnostics/${asked.body.id}`)).body;
+    const download = await fetch(`${csms.apiUrl}/api/v1/diagnostics/${asked.body.id}/file`);
+    if (fails) {
+      expect(download.status).toBe(404);
+      return;
+    }
+    expect(download.status).toBe(200);
+    const bytes = Buffer.from(await download.arrayBuffer());
+    // The simulator's file with its own generation time: compare everything but that line.
+    const head = (b: Buffer): string => b.toString().split('\n').slice(0, 3).join('\n');
+    expect(head(bytes)).toBe(head(diagnosticsFile(ID, 'Go', '2.4.2.4')));
+    expect(view).toMatchObject({ size: bytes.length, storedName: `${ID}-diagnostics.log` });
+    // The charger's Uploaded and Idle after the receipt change nothing.
+    await eventually(async () => ((await api.get(`/api/v1/diagnostics/${asked.body.id}`)).body.chargerStatus === 'Idle' ? true : undefined), 'Idle seen');
+    expect(await statusOf(asked.body.id)).toBe('received');
+  } finally {
+    await charger.stop();
+  }
 });

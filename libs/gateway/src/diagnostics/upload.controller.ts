@@ -33,6 +33,10 @@ export class UploadController {
 
   private async receive(token: string, name: string | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'PUT' && req.method !== 'POST') return answer(res, 405, { error: 'method_not_allowed', message: 'upload with PUT or POST' }, { Allow: 'PUT, POST' });
+    // The API's JSON and form parsers ran before this handler and consumed such a body: it is not a file.
+    if (req.readableEnded && Number(req.headers['content-length'] ?? 0) > 0) {
+      return answer(res, 415, { error: 'unsupported_media_type', message: 'send the file as the raw body (e.g. application/octet-stream) or multipart/form-data' });
+    }
     const { maxBytes } = this.options.uploads;
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (declared > maxBytes) return answer(res, 413, tooLarge(maxBytes));
