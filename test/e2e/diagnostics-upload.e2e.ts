@@ -10,6 +10,7 @@ import { apiClient } from '../support/api-client.js';
 import { eventually, startService, tempDir, type ServiceProcess } from '../support/processes.js';
 import { connectRawCharger } from '../support/raw-charger.js';
 import { rpcCharger } from '../support/rpc-charger.js';
+import { openSse } from '../support/sse-client.js';
 import { SimulatedCharger } from '../../apps/simulator/src/index.js';
 import { diagnosticsFile } from '../../apps/simulator/src/charger/diagnostics-upload.js';
 
@@ -165,6 +166,13 @@ test.each([
     await until(asked.body.id, expected);
     const view = (await api.get(`/api/v1/diagnostics/${asked.body.id}`)).body;
     const download = await fetch(`${csms.apiUrl}/api/v1/diagnostics/${asked.body.id}/file`);
+    const events = await openSse(`${csms.apiUrl}/api/v1/events?chargerId=${ID}&types=diagnostics&lastEventId=0`);
+    try {
+      await events.next((e) => e.type === 'diagnostics' && e.data.id === asked.body.id && e.data.status === expected);
+      expect(events.events.filter((e) => e.data.id === asked.body.id).map((e) => e.data.event).slice(0, 2)).toEqual(['requested', 'answered']);
+    } finally {
+      events.close();
+    }
     if (fails) {
       expect(download.status).toBe(404);
       return;

@@ -51,5 +51,18 @@ export interface UploadClaim {
   attempt: number;
 }
 
+/** The `Diagnostics` fact: what changed a request, and its state after it (live event `diagnostics`). */
+export interface DiagnosticsFact {
+  chargerId: string;
+  at: string;
+  id: string;
+  kind: DiagnosticsKind;
+  event: 'requested' | 'answered' | 'notified' | 'received' | 'upload-refused';
+  status: DiagnosticsState;
+  chargerStatus: string | null;
+  fileName: string | null;
+  size: number | null;
+}
+
 /** Largest decoded chunk on the bus: well under NATS's default 1 MiB payload once base64-encoded. */
 export const UPLOAD_CHUNK_BYTES = 256 * 1024;

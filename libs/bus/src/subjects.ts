@@ -58,8 +58,9 @@ export type EventAction = (typeof EVENT_ACTIONS)[number];
  * SecurityEventNotifications are events already.
  * QueuedCommand: a queued command (docs/api-commands.md#queued-commands) changed state (queued, delivered, ...).
  * Reservation: a reservation created, refused, cancelled, expired or used, as auth recorded it.
+ * Diagnostics: a diagnostics or log request changed (requested, answered, the charger's notification, file received).
  */
-export const FACT_KINDS = ['CommandOutcome', 'Boot', 'TransactionStarted', 'ConfigurationApplied', 'SecurityEvent', 'QueuedCommand', 'Reservation'] as const;
+export const FACT_KINDS = ['CommandOutcome', 'Boot', 'TransactionStarted', 'ConfigurationApplied', 'SecurityEvent', 'QueuedCommand', 'Reservation', 'Diagnostics'] as const;
 export type FactKind = (typeof FACT_KINDS)[number];
 
 export const subjects = {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import { BUS, type Bus } from '#csms/bus';
 import { DATA_SOURCE } from '#csms/persistence';
 import { DiagnosticsBusController } from './diagnostics.controller.js';
 import { DiagnosticsService } from './diagnostics.service.js';
@@ -13,7 +14,7 @@ import { DiagnosticsStore } from './store.js';
   controllers: [DiagnosticsBusController],
   providers: [
     { provide: DiagnosticsStore, inject: [DATA_SOURCE], useFactory: (db: DataSource) => new DiagnosticsStore(db) },
-    { provide: DiagnosticsService, inject: [DiagnosticsStore], useFactory: (s: DiagnosticsStore) => new DiagnosticsService(s) },
+    { provide: DiagnosticsService, inject: [DiagnosticsStore, BUS], useFactory: (s: DiagnosticsStore, bus: Bus) => new DiagnosticsService(s, bus) },
   ],
 })
 export class DiagnosticsModule {}

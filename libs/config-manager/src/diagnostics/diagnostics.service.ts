@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ok, refuse, type ServiceReply } from '#csms/http';
-import type { DiagnosticsCreated, DiagnosticsKind, DiagnosticsView, UploadClaim } from '#csms/bus';
+import { recordFact, type Bus, type DiagnosticsCreated, type DiagnosticsFact, type DiagnosticsKind, type DiagnosticsView, type UploadClaim } from '#csms/bus';
 import { statusAfterAnswer, statusAfterNotification } from './status.js';
 import type { DiagnosticsStore, StoredDiagnostics } from './store.js';
 import { UPLOAD_TOKEN_TTL_MS, hashUploadToken, isUploadTokenShape, newUploadToken, tokenVerdict } from './upload-token.js';
@@ -12,11 +12,19 @@ const publicView = ({ uploadAttempt: _a, uploadLease: _l, ...v }: StoredDiagnost
 
 /** The diagnostics requests' answers to the gateway (docs/diagnostics.md). */
 export class DiagnosticsService {
-  constructor(private readonly store: DiagnosticsStore) {}
+  constructor(private readonly store: DiagnosticsStore, private readonly bus?: Bus) {}
+
+  /** The live event `diagnostics` (docs/api-events.md): after the change is stored, never instead of it. */
+  private async fact(v: DiagnosticsView | undefined, event: DiagnosticsFact['event']): Promise<void> {
+    if (!v || !this.bus) return;
+    const fact: DiagnosticsFact = { chargerId: v.chargerId, at: new Date().toISOString(), id: v.id, kind: v.kind, event, status: v.status, chargerStatus: v.chargerStatus, fileName: v.fileName, size: v.size };
+    await recordFact(this.bus, v.chargerId, 'Diagnostics', fact);
+  }
 
   async create(req: { chargerId: string; kind: DiagnosticsKind; requestedBy?: string }, now = new Date()): Promise<ServiceReply<DiagnosticsCreated>> {
     const { token, hash } = newUploadToken();
     const stored = await this.store.insert({ id: randomUUID(), chargerId: req.chargerId, kind: req.kind, tokenHash: hash, expiresAt: new Date(now.getTime() + UPLOAD_TOKEN_TTL_MS), requestedBy: req.requestedBy });
+    await this.fact(stored, 'requested');
     return ok({ view: publicView(stored), token });
   }
 
@@ -26,6 +34,7 @@ export class DiagnosticsService {
     if (!found) return refuse(404, 'unknown_diagnostics', `no diagnostics request ${req.id}`);
     const status = statusAfterAnswer(found.status, req.fileName, req.error !== undefined);
     const updated = await this.store.update(req.id, { status, fileName: req.fileName ?? null, ...(req.error !== undefined ? { error: req.error } : {}) });
+    await this.fact(updated, 'answered');
     return ok(publicView(updated ?? found));
   }
 
@@ -61,11 +70,13 @@ export class DiagnosticsService {
 
   async finish(req: UploadClaim & { storedName?: string; contentType?: string }): Promise<ServiceReply<DiagnosticsView>> {
     const done = await this.store.finish(req.id, req.attempt, { storedName: req.storedName ?? null, contentType: req.contentType ?? null });
+    await this.fact(done, 'received');
     return done ? ok(publicView(done)) : refuse(409, 'upload_superseded', 'this upload attempt is no longer current');
   }
 
   async abandon(req: UploadClaim & { error: string }): Promise<ServiceReply<{ abandoned: true }>> {
     await this.store.abandon(req.id, req.attempt, req.error);
+    await this.fact(await this.store.get(req.id), 'upload-refused');
     return ok({ abandoned: true });
   }
 
@@ -79,6 +90,8 @@ export class DiagnosticsService {
   async notified(chargerId: string, chargerStatus: string, requestId?: number): Promise<StoredDiagnostics | undefined> {
     const found = requestId === undefined ? await this.store.latest(chargerId, ['diagnostics']) : await this.store.byRequestId(chargerId, requestId);
     if (!found) return undefined;
-    return this.store.update(found.id, { status: statusAfterNotification(found.status, chargerStatus), chargerStatus });
+    const updated = await this.store.update(found.id, { status: statusAfterNotification(found.status, chargerStatus), chargerStatus });
+    await this.fact(updated, 'notified');
+    return updated;
   }
 }
