@@ -115,6 +115,18 @@ describe('API_AUTH=token: every /api/v1 route, each role, OIDC, audit, CORS', ()
     expect(wrong).toEqual([]);
   });
 
+  test('the chargers\' upload route is outside /api/v1 on purpose: no API token, the one-time token in its URL decides (docs/diagnostics.md#upload-endpoint)', async () => {
+    // Not in the operator API's document, so not in the walk above.
+    expect(routes.some((r) => r.path.startsWith('/ocpp-uploads'))).toBe(false);
+    const unknown = `${csms.apiUrl}/ocpp-uploads/${Buffer.alloc(32, 7).toString('base64url')}/diag.log`;
+    for (const method of ['PUT', 'POST']) {
+      const res = await status(unknown, method, undefined, { 'Content-Type': 'application/octet-stream' });
+      expect([res.status, (res.body as { error?: string } | undefined)?.error]).toEqual([404, 'unknown_upload_token']);
+    }
+    // An API token gives nothing there either: the URL's token is the only credential.
+    expect((await status(unknown, 'PUT', tokens.admin, { 'Content-Type': 'application/octet-stream' })).status).toBe(404);
+  });
+
   test('a bad token, and a malformed Authorization header, are 401 too', async () => {
     expect((await status(`${csms.apiUrl}/api/v1/chargers`, 'GET', 'csms_not-a-real-token')).status).toBe(401);
     expect((await status(`${csms.apiUrl}/api/v1/chargers`, 'GET', undefined, { Authorization: `Basic ${Buffer.from('a:b').toString('base64')}` })).status).toBe(401);

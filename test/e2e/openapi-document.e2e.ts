@@ -202,7 +202,7 @@ describe('the OpenAPI document (/api/docs-json)', () => {
 
   test('every path parameter is declared (required, with a schema); input routes declare 400, single resources 404', () => {
     // Lists under a charger answer an empty list for an unknown one (asserted against the API below): no 404.
-    const listsUnderACharger = new Set(['GET /api/v1/chargers/{id}/security-events', 'GET /api/v1/chargers/{id}/meter-values', 'GET /api/v1/chargers/{id}/power']);
+    const listsUnderACharger = new Set(['GET /api/v1/chargers/{id}/security-events', 'GET /api/v1/chargers/{id}/meter-values', 'GET /api/v1/chargers/{id}/power', 'GET /api/v1/chargers/{id}/diagnostics']);
     const wrong: string[] = [];
     for (const { method, path, op } of operations) {
       const name = `${method.toUpperCase()} ${path}`;
@@ -290,6 +290,7 @@ describe('the OpenAPI document (/api/docs-json)', () => {
       ['get', '/api/v1/chargers/{id}/security-events', 200, a.get('/api/v1/chargers/ZAPNOBODY1/security-events')],
       ['get', '/api/v1/chargers/{id}/meter-values', 200, a.get('/api/v1/chargers/ZAPNOBODY1/meter-values')],
       ['get', '/api/v1/chargers/{id}/power', 200, a.get('/api/v1/chargers/ZAPNOBODY1/power')],
+      ['get', '/api/v1/chargers/{id}/diagnostics', 200, a.get('/api/v1/chargers/ZAPNOBODY1/diagnostics')],
       ['get', '/api/v1/chargers/{id}', 200, a.get(`/api/v1/chargers/${CHARGER}`)],
       ['get', '/api/v1/chargers/{id}/configuration', 200, a.get(`/api/v1/chargers/${CHARGER}/configuration`)],
       ['get', '/api/v1/chargers/{id}/configuration/history', 200, a.get(`/api/v1/chargers/${CHARGER}/configuration/history`)],

@@ -1,7 +1,7 @@
 // Command-line parsing (node:util parseArgs). Bad arguments -> UsageError -> exit code 2.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { Faults } from './charger/faults.js';
+import { NO_FAULTS, type Faults } from './charger/faults.js';
 import { PRESETS, type ModelId } from './charger/presets.js';
 import { chargeScenario, parseScenario, ScenarioError, type Scenario } from './scenario.js';
 
@@ -26,6 +26,7 @@ export const USAGE = `Usage: node dist/apps/simulator/main.js --url ws://127.0.0
   --register-offset WH        fault: Wh added to every register value
   --near-int31                fault: meterStart 2147483647
   --no-reconnect-after-unacked-close  fault: stay offline after a close without handshake (1006)
+  --diagnostics-upload-fails  fault: GetDiagnostics/GetLog answer, then UploadFailed without uploading
   --duration S                stop after S seconds (default: when scenarios end, or Ctrl-C)
   --per-process N             chargers per worker process before forking                  (5000)
   --quiet                     no live progress line
@@ -96,6 +97,7 @@ export function parseCli(argv: string[]): CliOptions {
         'register-offset': { type: 'string' },
         'near-int31': { type: 'boolean', default: false },
         'no-reconnect-after-unacked-close': { type: 'boolean', default: false },
+        'diagnostics-upload-fails': { type: 'boolean', default: false },
         duration: { type: 'string' },
         'per-process': { type: 'string' },
         quiet: { type: 'boolean', default: false },
@@ -179,6 +181,7 @@ export function parseCli(argv: string[]): CliOptions {
       registerOffsetWh: int('register-offset', v['register-offset'], 0, 0),
       nearInt31: v['near-int31'] === true,
       noReconnectAfterUnackedClose: v['no-reconnect-after-unacked-close'] === true,
+      diagnosticsUploadFails: v['diagnostics-upload-fails'] === true,
     },
     ...(v.duration !== undefined ? { durationS: positive('duration', v.duration, 1) } : {}),
     perProcess: int('per-process', v['per-process'], 5000, 1),
@@ -191,7 +194,7 @@ export function parseCli(argv: string[]): CliOptions {
 }
 
 function noFaults(): Faults {
-  return { lateSampleAfterStop: false, registerOffsetWh: 0, nearInt31: false, noReconnectAfterUnackedClose: false };
+  return { ...NO_FAULTS };
 }
 
 export function identityAt(o: Pick<CliOptions, 'idPrefix' | 'idStart'>, index: number): string {

@@ -17,3 +17,4 @@ export type { BusPatternExtras, DurableEventOptions } from './nest/bus-transport
 export { BusModule } from './nest/bus.module.js';
 export { DEFAULT_MAX_DELIVERIES, CONSUMER_STALL_MS, AckWaitExpiredError } from './poison-isolation.js';
 export { recordFact } from './facts.js';
+export * from './diagnostics.js';

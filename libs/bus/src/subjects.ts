@@ -58,8 +58,9 @@ export type EventAction = (typeof EVENT_ACTIONS)[number];
  * SecurityEventNotifications are events already.
  * QueuedCommand: a queued command (docs/api-commands.md#queued-commands) changed state (queued, delivered, ...).
  * Reservation: a reservation created, refused, cancelled, expired or used, as auth recorded it.
+ * Diagnostics: a diagnostics or log request changed (requested, answered, the charger's notification, file received).
  */
-export const FACT_KINDS = ['CommandOutcome', 'Boot', 'TransactionStarted', 'ConfigurationApplied', 'SecurityEvent', 'QueuedCommand', 'Reservation'] as const;
+export const FACT_KINDS = ['CommandOutcome', 'Boot', 'TransactionStarted', 'ConfigurationApplied', 'SecurityEvent', 'QueuedCommand', 'Reservation', 'Diagnostics'] as const;
 export type FactKind = (typeof FACT_KINDS)[number];
 
 export const subjects = {
@@ -91,6 +92,18 @@ export const subjects = {
     get: 'api.config-manager.getQueuedCommand',
     list: 'api.config-manager.listQueuedCommands',
     cancel: 'api.config-manager.cancelQueuedCommand',
+  },
+  /** Diagnostics and log uploads through the CSMS's own upload URL, owned by config-manager (docs/diagnostics.md). */
+  diagnostics: {
+    create: 'api.config-manager.diagnostics.create',
+    answered: 'api.config-manager.diagnostics.answered',
+    get: 'api.config-manager.diagnostics.get',
+    list: 'api.config-manager.diagnostics.list',
+    claim: 'api.config-manager.diagnostics.claim',
+    chunk: 'api.config-manager.diagnostics.chunk',
+    finish: 'api.config-manager.diagnostics.finish',
+    abandon: 'api.config-manager.diagnostics.abandon',
+    read: 'api.config-manager.diagnostics.read',
   },
 };
 

@@ -56,3 +56,21 @@ describe('trace export configuration (OTEL_*)', () => {
     expect(() => loadAppConfig({ OTEL_EXPORTER_OTLP_HEADERS: 'api-key=abc,x-tenant=ops' })).not.toThrow();
   });
 });
+
+describe('diagnostics uploads (UPLOAD_BASE_URL, DIAGNOSTICS_MAX_BYTES)', () => {
+  it('defaults to the API port on localhost and 50 MiB', () => {
+    expect(loadAppConfig({}).uploads).toEqual({ baseUrl: 'http://localhost:8080', maxBytes: 52_428_800 });
+    expect(loadAppConfig({ API_PORT: '9090' }).uploads.baseUrl).toBe('http://localhost:9090');
+  });
+
+  it('takes an http(s) base URL, without its trailing slash', () => {
+    expect(loadAppConfig({ UPLOAD_BASE_URL: 'https://csms.example.com/uploads/' }).uploads.baseUrl).toBe('https://csms.example.com/uploads');
+  });
+
+  it('refuses another scheme, a query, a fragment, or a limit out of range, naming the variable', () => {
+    for (const bad of ['ftp://diag.example', 'https://csms.example.com/?a=1', 'https://csms.example.com/#x', 'not a url']) {
+      expect(() => loadAppConfig({ UPLOAD_BASE_URL: bad })).toThrow(/UPLOAD_BASE_URL/);
+    }
+    expect(() => loadAppConfig({ DIAGNOSTICS_MAX_BYTES: '10' })).toThrow(/DIAGNOSTICS_MAX_BYTES/);
+  });
+});

@@ -40,6 +40,8 @@ export interface AppConfig {
   apiAccess: ApiAccessConfig;
   /** EVENTS_*: the live event stream (libs/gateway events/). */
   liveEvents: { heartbeatMs: number; clientBufferBytes: number; clientStallMs: number; powerIntervalMs: number };
+  /** UPLOAD_BASE_URL, DIAGNOSTICS_MAX_BYTES: where chargers upload diagnostics, and how much (docs/diagnostics.md). */
+  uploads: { baseUrl: string; maxBytes: number };
 }
 
 export interface TracingConfig {
@@ -122,6 +124,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       clientStallMs: (v.EVENTS_CLIENT_STALL_S as number) * 1000,
       powerIntervalMs: v.EVENTS_POWER_INTERVAL_MS as number,
     },
+    uploads: uploadsConfig(v),
   };
 }
 
@@ -138,6 +141,21 @@ function tracingConfig(v: Record<string, unknown>): TracingConfig {
   const serviceName = (v.OTEL_SERVICE_NAME as string | undefined)?.trim();
   if (v.OTEL_SERVICE_NAME !== undefined && !serviceName) throw new EnvConfigError('OTEL_SERVICE_NAME', 'must not be blank');
   return { ...(endpoint ? { otlpEndpoint: endpoint } : {}), ...(serviceName ? { serviceName } : {}) };
+}
+
+function uploadsConfig(v: Record<string, unknown>): AppConfig['uploads'] {
+  const raw = (v.UPLOAD_BASE_URL as string | undefined) ?? `http://localhost:${v.API_PORT as number}`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new EnvConfigError('UPLOAD_BASE_URL', 'must be an absolute http(s) URL');
+  }
+  // Chargers upload by HTTP(S) to this URL: another scheme, a query or a fragment would not survive the appended path.
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash) {
+    throw new EnvConfigError('UPLOAD_BASE_URL', 'must be an http(s) URL without query or fragment (e.g. https://csms.example.com)');
+  }
+  return { baseUrl: url.href.replace(/\/+$/, ''), maxBytes: v.DIAGNOSTICS_MAX_BYTES as number };
 }
 
 /** An admin token shorter than this is guessable; the generated ones are 43 characters of base64url. */

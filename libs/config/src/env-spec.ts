@@ -77,6 +77,9 @@ export const ENV_SPEC: readonly EnvVarSpec[] = [
   { name: 'EVENTS_CLIENT_STALL_S', kind: 'int', default: '30', min: 1, max: 3600, usedBy: ['gateway', 'csms'], description: 'How long an event-stream client catching up may leave its socket full before it is cut off.' },
   { name: 'EVENTS_POWER_INTERVAL_MS', kind: 'int', default: '1000', min: 0, max: 3600000, usedBy: ['gateway', 'csms'], description: 'At most one power event per connector in this interval (the latest reading wins); 0: every reading.' },
   { name: 'DRAIN_WINDOW_MS', kind: 'int', default: '10000', min: 0, max: 600000, usedBy: ['gateway', 'csms'], description: 'On SIGTERM, charger sockets are closed (1012) spread over this window.' },
+  // Diagnostics and log uploads to the CSMS itself (docs/diagnostics.md).
+  { name: 'UPLOAD_BASE_URL', kind: 'url', usedBy: ['gateway', 'csms'], description: 'Public base URL chargers upload diagnostics to (http(s)://host:port, the API port or a proxy in front of it); the one-time /ocpp-uploads/<token>/ path is appended. Unset: http://localhost:API_PORT (all-in-one on one machine only).' },
+  { name: 'DIAGNOSTICS_MAX_BYTES', kind: 'int', default: '52428800', min: 1024, max: 1073741824, usedBy: ['gateway', 'csms'], description: 'Largest diagnostics or log file a charger may upload; a larger one is refused with 413.' },
   // Poison messages and stream replicas (docs/reference/design-decisions.md#poison-messages,
   // docs/reference/design-decisions.md#stream-replicas; docs/deploy.md#36-when-a-message-cannot-be-processed).
   { name: 'BUS_MAX_DELIVERIES', kind: 'int', default: '5', min: 1, max: 1000, usedBy: ['all'], description: 'Deliveries a message may fail alone (while others go through) before a consumer dead-letters it.' },

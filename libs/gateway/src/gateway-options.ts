@@ -4,6 +4,8 @@ import type { ChargerSocketOptions } from './socket/charger-socket-server.js';
 export interface GatewayOptions extends ChargerSocketOptions {
   gatewayId: string;
   drainWindowMs: number;
+  /** Where chargers upload diagnostics and logs, and the size limit (docs/diagnostics.md). */
+  uploads: { baseUrl: string; maxBytes: number };
 }
 
 export const GATEWAY_OPTIONS = Symbol.for('csms.gateway-options');
@@ -20,5 +22,6 @@ export function gatewayOptionsFromConfig(config: AppConfig): GatewayOptions {
     maxSendBufferBytes: config.maxSendBufferBytes,
     maxFrameBytes: config.maxFrameBytes,
     drainWindowMs: config.drainWindowMs,
+    uploads: config.uploads,
   };
 }

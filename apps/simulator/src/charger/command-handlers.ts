@@ -6,6 +6,7 @@ import { createRPCError } from '../rpc.js';
 import { KeyStoreError } from './key-store.js';
 import type { SimulatedCharger } from './simulated-charger.js';
 import { registerProfileHandlers } from './profile-handlers.js';
+import { diagnosticsFile, uploadDiagnostics } from './diagnostics-upload.js';
 
 /** Runs after the current reply has been written (ocpp-rpc sends it synchronously once the handler resolves). */
 export function afterReply(fn: () => void): void {
@@ -97,16 +98,15 @@ export function registerCommandHandlers(client: RpcClient, c: SimulatedCharger):
     return { status: status === 'NotImplemented' ? 'NotImplemented' : status };
   });
 
-  on('GetDiagnostics', () => {
+  on('GetDiagnostics', ({ params }) => {
     // Pro has no GetDiagnostics (docs/reference/zaptec-facts.md#capabilities-per-model): a charger without the action
     // answers NotImplemented.
     if (!c.preset.supportsGetDiagnostics) throw createRPCError('NotImplemented', 'GetDiagnostics is not implemented');
-    // Nothing is uploaded by the simulator: it says so honestly rather than report a fake success.
-    afterReply(() => {
-      c.send('DiagnosticsStatusNotification', { status: 'Uploading' });
-      c.send('DiagnosticsStatusNotification', { status: 'UploadFailed' });
-    });
-    return { fileName: `${c.identity}-diagnostics.log` };
+    const fileName = `${c.identity}-diagnostics.log`;
+    // An HTTP(S) location gets a real upload; FTP or the diagnosticsUploadFails fault end in UploadFailed.
+    const body = diagnosticsFile(c.identity, c.preset.model, c.preset.firmwareVersion);
+    afterReply(() => void uploadDiagnostics(c, str(params.location) ?? '', fileName, body));
+    return { fileName };
   });
 
   on('UpdateFirmware', () => {

@@ -11,6 +11,8 @@ export interface Faults {
    * completing the close handshake (code 1006).
    */
   noReconnectAfterUnackedClose: boolean;
+  /** Diagnostics and logs (docs/diagnostics.md): report UploadFailed without uploading, as a charger whose upload broke. */
+  diagnosticsUploadFails: boolean;
 }
 
 export const NO_FAULTS: Faults = {
@@ -18,4 +20,5 @@ export const NO_FAULTS: Faults = {
   registerOffsetWh: 0,
   nearInt31: false,
   noReconnectAfterUnackedClose: false,
+  diagnosticsUploadFails: false,
 };

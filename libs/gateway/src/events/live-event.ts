@@ -13,6 +13,7 @@ import {
   type CommandOutcomeFact,
   type ConfigurationAppliedFact,
   type ConnectionEvent,
+  type DiagnosticsFact,
   type QueuedCommandFact,
   type ReservationFact,
   type SecurityEventFact,
@@ -34,6 +35,7 @@ export const LIVE_EVENT_TYPES = [
   'command',
   'queued-command',
   'reservation',
+  'diagnostics',
 ] as const;
 export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
 
@@ -74,6 +76,8 @@ export function sourceSubjects(type: LiveEventType, identity?: string): string[]
       return [one ? subjects.fact(identity, 'QueuedCommand') : subjects.factsOf('QueuedCommand')];
     case 'reservation':
       return [one ? subjects.fact(identity, 'Reservation') : subjects.factsOf('Reservation')];
+    case 'diagnostics':
+      return [one ? subjects.fact(identity, 'Diagnostics') : subjects.factsOf('Diagnostics')];
   }
 }
 
@@ -153,6 +157,14 @@ function fromFact(seq: number, kind: string, data: unknown): LiveEvent | undefin
         type: 'command',
         seq,
         data: { chargerId: f.chargerId, at: f.finishedAt, commandId: f.commandId, action: f.action, status: f.status, origin: f.origin ?? 'unknown', ...(f.error ? { error: f.error } : {}) },
+      };
+    }
+    case 'Diagnostics': {
+      const f = data as DiagnosticsFact;
+      return {
+        type: 'diagnostics',
+        seq,
+        data: { chargerId: f.chargerId, at: f.at, id: f.id, kind: f.kind, event: f.event, status: f.status, chargerStatus: f.chargerStatus, fileName: f.fileName, size: f.size },
       };
     }
     case 'QueuedCommand': {
