@@ -26,6 +26,8 @@ export const USAGE = `Usage: node dist/apps/simulator/main.js --url ws://127.0.0
   --register-offset WH        fault: Wh added to every register value
   --near-int31                fault: meterStart 2147483647
   --no-reconnect-after-unacked-close  fault: stay offline after a close without handshake (1006)
+  --firmware-download-failure-pct P  fault: P% of chargers fail UpdateFirmware's download (DownloadFailed)
+  --firmware-install-failure-pct P   fault: P% of chargers fail its installation (InstallationFailed)
   --duration S                stop after S seconds (default: when scenarios end, or Ctrl-C)
   --per-process N             chargers per worker process before forking                  (5000)
   --quiet                     no live progress line
@@ -62,6 +64,12 @@ function int(name: string, v: string | undefined, def: number, min: number): num
   if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`--${name} must be an integer >= ${min} (got '${v}')`);
   return Number(v);
 }
+function pct(name: string, v: string | undefined): number {
+  if (v === undefined) return 0;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0 || n > 100) throw new UsageError(`--${name} must be a percentage 0..100 (got '${v}')`);
+  return n;
+}
 function positive(name: string, v: string | undefined, def: number): number {
   if (v === undefined) return def;
   const n = Number(v);
@@ -96,6 +104,8 @@ export function parseCli(argv: string[]): CliOptions {
         'register-offset': { type: 'string' },
         'near-int31': { type: 'boolean', default: false },
         'no-reconnect-after-unacked-close': { type: 'boolean', default: false },
+        'firmware-download-failure-pct': { type: 'string' },
+        'firmware-install-failure-pct': { type: 'string' },
         duration: { type: 'string' },
         'per-process': { type: 'string' },
         quiet: { type: 'boolean', default: false },
@@ -179,6 +189,8 @@ export function parseCli(argv: string[]): CliOptions {
       registerOffsetWh: int('register-offset', v['register-offset'], 0, 0),
       nearInt31: v['near-int31'] === true,
       noReconnectAfterUnackedClose: v['no-reconnect-after-unacked-close'] === true,
+      firmwareDownloadFailurePct: pct('firmware-download-failure-pct', v['firmware-download-failure-pct']),
+      firmwareInstallFailurePct: pct('firmware-install-failure-pct', v['firmware-install-failure-pct']),
     },
     ...(v.duration !== undefined ? { durationS: positive('duration', v.duration, 1) } : {}),
     perProcess: int('per-process', v['per-process'], 5000, 1),
@@ -191,7 +203,7 @@ export function parseCli(argv: string[]): CliOptions {
 }
 
 function noFaults(): Faults {
-  return { lateSampleAfterStop: false, registerOffsetWh: 0, nearInt31: false, noReconnectAfterUnackedClose: false };
+  return { lateSampleAfterStop: false, registerOffsetWh: 0, nearInt31: false, noReconnectAfterUnackedClose: false, firmwareDownloadFailurePct: 0, firmwareInstallFailurePct: 0 };
 }
 
 export function identityAt(o: Pick<CliOptions, 'idPrefix' | 'idStart'>, index: number): string {

@@ -5,6 +5,7 @@ import { RegistryModule } from './registry/registry.module.js';
 import { DesiredModule } from './desired/desired.module.js';
 import { resolveDesiredOptions, type DesiredConfigurationOptions } from './desired/desired.options.js';
 import { QueuedModule } from './queued/queued.module.js';
+import { FirmwareModule } from './firmware/firmware.module.js';
 
 /**
  * The config-manager service: one sub-module per part. A new part (desired-state configuration in
@@ -18,7 +19,8 @@ export class ConfigManagerModule {
     const registration = RegistrationModule.forRoot(resolved);
     const desired = resolveDesiredOptions({ zaptecHeartbeatIntervalS: options.heartbeatIntervalS, ...options });
     const queued = QueuedModule.forRoot({ commandTimeoutMs: desired.commandTimeoutMs, bootDelayMs: desired.bootReconcileDelayMs, sweepIntervalMs: resolved.queuedSweepIntervalMs }, registration);
-    const parts = [RegistryModule, registration, DesiredModule.forRoot(desired, registration), queued];
+    const firmware = FirmwareModule.forRoot({ sweepIntervalMs: resolved.queuedSweepIntervalMs }, registration, queued);
+    const parts = [RegistryModule, registration, DesiredModule.forRoot(desired, registration), queued, firmware];
     return { module: ConfigManagerModule, imports: parts, exports: parts };
   }
 }

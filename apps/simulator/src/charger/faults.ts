@@ -11,6 +11,13 @@ export interface Faults {
    * completing the close handshake (code 1006).
    */
   noReconnectAfterUnackedClose: boolean;
+  /**
+   * UpdateFirmware: percent of chargers whose download fails (DownloadFailed, nothing installed). Which ones is a
+   * hash of the identity, so a fleet run is reproducible (100: every charger, 0: none).
+   */
+  firmwareDownloadFailurePct: number;
+  /** UpdateFirmware: percent of chargers whose installation fails after the download (InstallationFailed, old version kept). */
+  firmwareInstallFailurePct: number;
 }
 
 export const NO_FAULTS: Faults = {
@@ -18,4 +25,6 @@ export const NO_FAULTS: Faults = {
   registerOffsetWh: 0,
   nearInt31: false,
   noReconnectAfterUnackedClose: false,
+  firmwareDownloadFailurePct: 0,
+  firmwareInstallFailurePct: 0,
 };
