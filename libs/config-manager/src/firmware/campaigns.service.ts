@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ok, refuse, type ServiceReply } from '#csms/http';
-import { CHARGER_MODELS, capabilitiesOf, isActionSupported, type ChargerModel } from '#csms/zaptec-profile';
+import { CHARGER_MODELS, isActionSupported, type ChargerModel } from '#csms/zaptec-profile';
+import { capabilitiesOfModel } from '../registry/charger-model.js';
 import type { QueuedCommandService } from '../queued/queued.service.js';
 import type { FirmwareCampaignEngine } from './engine.js';
 import { CAMPAIGN_CHARGER_STATES, CAMPAIGN_STATES, waveOf, type CampaignChargerState, type CampaignState, type RolloutPolicy } from './rollout.js';
@@ -50,8 +51,9 @@ export class FirmwareCampaignService {
     let seq = 0;
     const chargers: NewCampaignCharger[] = [];
     for (const c of found) {
-      // Never sent to a charger whose model lacks the action (docs/reference/zaptec-facts.md#capabilities-per-model).
-      const verdict = isActionSupported(capabilitiesOf(c.model as ChargerModel), 'UpdateFirmware');
+      // Never sent to a charger whose model, or reported SupportedFeatureProfiles, lacks the action
+      // (docs/reference/zaptec-facts.md#capabilities-per-model): the same matrix the command API refuses by.
+      const verdict = isActionSupported(capabilitiesOfModel(c.model as ChargerModel, c.supportedFeatureProfiles), 'UpdateFirmware');
       if (!verdict.ok) chargers.push({ chargerId: c.chargerId, seq: -1, wave: -1, state: 'not-applicable', reason: verdict.reason });
       else {
         chargers.push({ chargerId: c.chargerId, seq, wave: waveOf(p, seq), state: 'pending' });

@@ -34,7 +34,7 @@ export class FirmwareCampaignEngine {
   async onBoot(chargerId: string, firmwareVersion: string | undefined): Promise<void> {
     if (!(await this.store.hasActive.add(chargerId))) return;
     for (const row of await this.store.activeRows(chargerId)) {
-      const next = afterBoot(row.state, firmwareVersion, row.targetVersion);
+      const next = afterBoot(row.state, firmwareVersion, row.targetVersion, row.delivered);
       if (next) await this.moved(row.campaignId, chargerId, row.state, next);
     }
   }

@@ -20,16 +20,21 @@ describe('per-charger state machine', () => {
 
   test('Installed is not success: only a boot reporting the target version is', () => {
     expect(afterFirmwareStatus('installing', 'Installed')?.state).toBe('installed');
-    expect(afterBoot('installed', '2.5.0.0', '2.5.0.0')).toEqual({ state: 'succeeded' });
-    expect(afterBoot('installed', '2.4.2.4', '2.5.0.0')).toEqual({ state: 'failed', reason: 'booted-with-other-version:2.4.2.4' });
-    expect(afterBoot('installing', undefined, '2.5.0.0')?.state).toBe('failed');
+    expect(afterBoot('installed', '2.5.0.0', '2.5.0.0', true)).toEqual({ state: 'succeeded' });
+    expect(afterBoot('installed', '2.4.2.4', '2.5.0.0', true)).toEqual({ state: 'failed', reason: 'booted-with-other-version:2.4.2.4' });
+    expect(afterBoot('installing', undefined, '2.5.0.0', true)?.state).toBe('failed');
   });
 
   test('a queued (offline) charger booting with its old version is coming back for the update, not failing it', () => {
-    expect(afterBoot('queued', '2.4.2.4', '2.5.0.0')).toBeUndefined();
-    expect(afterBoot('queued', '2.5.0.0', '2.5.0.0')).toBeUndefined();
-    expect(afterBoot('downloading', '2.4.2.4', '2.5.0.0')).toBeUndefined();
-    expect(afterBoot('pending', '2.5.0.0', '2.5.0.0')).toBeUndefined();
+    expect(afterBoot('queued', '2.4.2.4', '2.5.0.0', false)).toBeUndefined();
+    expect(afterBoot('queued', '2.5.0.0', '2.5.0.0', false)).toBeUndefined();
+    expect(afterBoot('downloading', '2.4.2.4', '2.5.0.0', true)).toBeUndefined();
+    expect(afterBoot('pending', '2.5.0.0', '2.5.0.0', false)).toBeUndefined();
+  });
+
+  test('a boot with the target version after delivery succeeds even when it overtakes the status notifications', () => {
+    expect(afterBoot('queued', '2.5.0.0', '2.5.0.0', true)).toEqual({ state: 'succeeded' });
+    expect(afterBoot('queued', '2.4.2.4', '2.5.0.0', true)).toBeUndefined();
   });
 });
 

@@ -52,12 +52,14 @@ export function afterFirmwareStatus(state: CampaignChargerState, status: string)
 }
 
 /**
- * A BootNotification confirms success only when it reports the target version and the charger had begun the update
- * (a boot while still queued is the offline charger coming back to receive it). After Installing or Installed, a
- * boot with another version means the installation did not take.
+ * A BootNotification confirms success only when it reports the target version and the charger has the command:
+ * it reported progress, or the queue delivered UpdateFirmware (`delivered`; the boot's request/reply may overtake
+ * the durable FirmwareStatusNotifications before it). A boot while the command still waits in the queue is the
+ * offline charger coming back to receive it. After Installing or Installed, a boot with another version means
+ * the installation did not take.
  */
-export function afterBoot(state: CampaignChargerState, firmwareVersion: string | undefined, targetVersion: string): Transition | undefined {
-  if (!ACTIVE_STATES.includes(state) || state === 'queued') return undefined;
+export function afterBoot(state: CampaignChargerState, firmwareVersion: string | undefined, targetVersion: string, delivered: boolean): Transition | undefined {
+  if (!ACTIVE_STATES.includes(state) || (state === 'queued' && !delivered)) return undefined;
   if (firmwareVersion === targetVersion) return { state: 'succeeded' };
   if (state === 'installing' || state === 'installed') return { state: 'failed', reason: `booted-with-other-version:${firmwareVersion ?? 'none'}` };
   return undefined;

@@ -45,6 +45,8 @@ export interface TargetedCharger {
   chargerId: string;
   model: string;
   firmwareVersion: string | null;
+  /** The charger's reported SupportedFeatureProfiles (null: never read). */
+  supportedFeatureProfiles: string | null;
 }
 
 export interface NewCampaignCharger {
@@ -61,6 +63,8 @@ export interface ActiveRow {
   chargerId: string;
   state: CampaignChargerState;
   targetVersion: string;
+  /** The queue delivered its UpdateFirmware and the charger accepted it. */
+  delivered: boolean;
 }
 
 const iso = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
@@ -104,12 +108,13 @@ export class FirmwareCampaignStore {
   }
 
   async resolveTarget(t: CampaignTarget): Promise<TargetedCharger[]> {
-    const select = `SELECT c.charger_id, COALESCE(c.model_override, c.model) AS model, c.firmware_version FROM config_chargers c`;
-    let rows: Array<{ charger_id: string; model: string; firmware_version: string | null }>;
+    const select = `SELECT c.charger_id, COALESCE(c.model_override, c.model) AS model, c.firmware_version,
+      (SELECT r.value FROM config_reported r WHERE r.charger_id = c.charger_id AND r.key = 'SupportedFeatureProfiles') AS profiles FROM config_chargers c`;
+    let rows: Array<{ charger_id: string; model: string; firmware_version: string | null; profiles: string | null }>;
     if (t.chargerIds) rows = await this.db.query(`${select} WHERE c.charger_id = ANY($1::text[]) ORDER BY c.charger_id`, [t.chargerIds]);
     else if (t.group !== undefined) rows = await this.db.query(`${select} JOIN config_group_members m ON m.charger_id = c.charger_id WHERE m.group_name = $1 ORDER BY c.charger_id`, [t.group]);
     else rows = await this.db.query(`${select} WHERE COALESCE(c.model_override, c.model) = $1 AND ($2::text[] IS NULL OR c.firmware_version = ANY($2::text[])) ORDER BY c.charger_id`, [t.model, t.firmwareVersions ?? null]);
-    return rows.map((r) => ({ chargerId: r.charger_id, model: r.model, firmwareVersion: r.firmware_version }));
+    return rows.map((r) => ({ chargerId: r.charger_id, model: r.model, firmwareVersion: r.firmware_version, supportedFeatureProfiles: r.profiles }));
   }
 
   async insert(c: Omit<CampaignView, 'state' | 'pausedReason' | 'acceptedWave' | 'createdAt' | 'updatedAt'>, chargers: NewCampaignCharger[]): Promise<CampaignView> {
@@ -206,10 +211,11 @@ export class FirmwareCampaignStore {
   }
 
   async activeRows(chargerId: string): Promise<ActiveRow[]> {
-    const rows: Array<{ campaign_id: string; charger_id: string; state: CampaignChargerState; target_version: string }> = await this.db.query(
-      `SELECT r.campaign_id, r.charger_id, r.state, c.target_version FROM config_firmware_campaign_chargers r
-       JOIN config_firmware_campaigns c ON c.campaign_id = r.campaign_id WHERE r.charger_id = $1 AND r.state IN ${ACTIVE}`, [chargerId]);
-    return rows.map((r) => ({ campaignId: r.campaign_id, chargerId: r.charger_id, state: r.state, targetVersion: r.target_version }));
+    const rows: Array<{ campaign_id: string; charger_id: string; state: CampaignChargerState; target_version: string; delivered: boolean | null }> = await this.db.query(
+      `SELECT r.campaign_id, r.charger_id, r.state, c.target_version, q.status = 'succeeded' AS delivered FROM config_firmware_campaign_chargers r
+       JOIN config_firmware_campaigns c ON c.campaign_id = r.campaign_id LEFT JOIN config_queued_commands q ON q.command_id = r.command_id
+       WHERE r.charger_id = $1 AND r.state IN ${ACTIVE}`, [chargerId]);
+    return rows.map((r) => ({ campaignId: r.campaign_id, chargerId: r.charger_id, state: r.state, targetVersion: r.target_version, delivered: r.delivered === true }));
   }
 
   /** Moves one charger from the state it was read in; false when something else moved it first. */
