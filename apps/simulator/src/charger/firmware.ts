@@ -1,6 +1,6 @@
 // UpdateFirmware as a charger carries it out (OCPP 1.6 §5.19, §6.26): Accepted at once, then at retrieveDate
 // Downloading -> Downloaded (or DownloadFailed) -> Installing -> Installed (or InstallationFailed) -> reboot with
-// the new version. Nothing is downloaded; the version comes from the location (docs/simulator.md#firmware-updates).
+// the new version. Nothing is downloaded; the version comes from the location (docs/api-firmware-campaigns.md#the-simulator).
 import type { SimulatedCharger } from './simulated-charger.js';
 
 export type FirmwareStatus = 'Idle' | 'Downloading' | 'Downloaded' | 'DownloadFailed' | 'Installing' | 'Installed' | 'InstallationFailed';

@@ -89,8 +89,8 @@ export class FirmwareCampaignService {
     return ok({ ...(await this.store.list(state, limit, offset)), limit, offset });
   }
 
-  async pause(campaignId: string): Promise<ServiceReply<CampaignRecord>> {
-    return this.transition(campaignId, ['running'], 'paused', { pausedReason: { code: 'operator', message: 'paused by an operator' } });
+  async pause(campaignId: string, note?: string): Promise<ServiceReply<CampaignRecord>> {
+    return this.transition(campaignId, ['running'], 'paused', { pausedReason: { code: 'operator', message: note ? `paused by an operator: ${note}` : 'paused by an operator' } });
   }
 
   /** Resumes past the wave that paused it: that wave's failure rate is accepted by the operator. */

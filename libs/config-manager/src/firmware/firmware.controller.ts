@@ -31,8 +31,8 @@ export class FirmwareCampaignsBusController {
   }
 
   @MessagePattern(subjects.firmwareCampaigns.pause, { queue: 'config-manager' })
-  pause(@Payload() body: { campaignId: string }): Promise<ServiceReply<CampaignRecord>> {
-    return this.service.pause(body.campaignId);
+  pause(@Payload() body: { campaignId: string; note?: string }): Promise<ServiceReply<CampaignRecord>> {
+    return this.service.pause(body.campaignId, body.note);
   }
 
   @MessagePattern(subjects.firmwareCampaigns.resume, { queue: 'config-manager' })

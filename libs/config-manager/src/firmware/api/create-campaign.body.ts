@@ -109,3 +109,12 @@ export class CreateCampaignBody {
   @Type(() => RolloutPolicyBody)
   policy!: RolloutPolicyBody;
 }
+
+/** Body of pause, resume and cancel: an optional note for the record (kept in a pause's reason). */
+export class CampaignActionBody {
+  @ApiPropertyOptional({ maxLength: 200, description: "Why (kept in the campaign's pausedReason for a pause)" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  note?: string;
+}

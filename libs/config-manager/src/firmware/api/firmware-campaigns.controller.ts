@@ -6,7 +6,7 @@ import { ApiErrors, ApiOk, ApiV1, auditActor, callService, CurrentCaller, PageLi
 import { MAX_CAMPAIGN_PAGE, type CampaignRecord } from '../campaigns.service.js';
 import { CAMPAIGN_CHARGER_STATES, CAMPAIGN_STATES } from '../rollout.js';
 import type { CampaignView } from '../store.js';
-import { CreateCampaignBody } from './create-campaign.body.js';
+import { CampaignActionBody, CreateCampaignBody } from './create-campaign.body.js';
 
 class CampaignIdPath {
   @IsUUID('all', { message: '$property must be a campaign id (UUID)' })
@@ -94,8 +94,8 @@ export class FirmwareCampaignsApiController {
   @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid' } })
   @ApiOk(RECORD)
   @ApiErrors([400, 404, 409], { 409: 'The campaign is not running: invalid_campaign_state' })
-  pause(@Param() { id }: CampaignIdPath): Promise<CampaignRecord> {
-    return callService(this.bus, subjects.firmwareCampaigns.pause, { campaignId: id });
+  pause(@Param() { id }: CampaignIdPath, @Body() body: CampaignActionBody): Promise<CampaignRecord> {
+    return callService(this.bus, subjects.firmwareCampaigns.pause, { campaignId: id, ...(body.note ? { note: body.note } : {}) });
   }
 
   @Post(':id/resume')
@@ -104,7 +104,7 @@ export class FirmwareCampaignsApiController {
   @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid' } })
   @ApiOk(RECORD)
   @ApiErrors([400, 404, 409], { 409: 'The campaign is not paused: invalid_campaign_state' })
-  resume(@Param() { id }: CampaignIdPath): Promise<CampaignRecord> {
+  resume(@Param() { id }: CampaignIdPath, @Body() _body: CampaignActionBody): Promise<CampaignRecord> {
     return callService(this.bus, subjects.firmwareCampaigns.resume, { campaignId: id });
   }
 
@@ -114,7 +114,7 @@ export class FirmwareCampaignsApiController {
   @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid' } })
   @ApiOk(RECORD)
   @ApiErrors([400, 404, 409], { 409: 'The campaign is completed or cancelled: invalid_campaign_state' })
-  cancel(@Param() { id }: CampaignIdPath, @CurrentCaller() caller?: ApiCaller): Promise<CampaignRecord> {
+  cancel(@Param() { id }: CampaignIdPath, @Body() _body: CampaignActionBody, @CurrentCaller() caller?: ApiCaller): Promise<CampaignRecord> {
     return callService(this.bus, subjects.firmwareCampaigns.cancel, { campaignId: id, actor: auditActor(caller) });
   }
 }
