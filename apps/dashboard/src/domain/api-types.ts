@@ -157,6 +157,7 @@ export interface LiveEventData {
   command: { commandId: string; action: string; status: string; origin: string };
   reservation: { event: string; reservationId: number; connectorId: number; idTag: string; status: string; transactionId: number | null };
   'queued-command': { commandId: string; action: string; event: string; status: string; attempt: number | null; outcome: string | null };
+  firmware: { status: string };
 }
 export type LiveEventType = keyof LiveEventData;
 export const LIVE_EVENT_TYPES = [
@@ -172,6 +173,7 @@ export const LIVE_EVENT_TYPES = [
   'command',
   'queued-command',
   'reservation',
+  'firmware',
 ] as const satisfies readonly LiveEventType[];
 
 export type LiveEvent = { [T in LiveEventType]: { type: T; id: string; data: LiveEventBase & LiveEventData[T] } }[LiveEventType];

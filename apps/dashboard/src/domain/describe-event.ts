@@ -28,6 +28,8 @@ export function describeEvent(e: LiveEvent): string {
       return `${e.data.action} (${e.data.origin}): ${e.data.status}`;
     case 'queued-command':
       return `queued ${e.data.action} ${e.data.event}${e.data.attempt !== null ? ` (attempt ${e.data.attempt}${e.data.outcome ? `: ${e.data.outcome}` : ''})` : ''}`;
+    case 'firmware':
+      return `firmware update: ${e.data.status}`;
     case 'reservation':
       return `reservation ${e.data.reservationId} ${e.data.event} on connector ${e.data.connectorId} (${e.data.idTag})${e.data.transactionId !== null ? `, transaction ${e.data.transactionId}` : ''}`;
   }

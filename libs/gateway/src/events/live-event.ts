@@ -19,7 +19,8 @@ import {
   type StreamedMessage,
   type TransactionStartedFact,
 } from '#csms/bus';
-import { powerWatts, type MeterValuesRequest, type SecurityEventNotificationRequest, type StatusNotificationRequest, type StopTransactionRequest } from '#csms/ocpp';
+import { powerWatts, type MeterValuesRequest, type SecurityEventNotificationRequest, type FirmwareStatusNotificationRequest,
+  type StatusNotificationRequest, type StopTransactionRequest } from '#csms/ocpp';
 
 export const LIVE_EVENT_TYPES = [
   'charger.connected',
@@ -34,6 +35,7 @@ export const LIVE_EVENT_TYPES = [
   'command',
   'queued-command',
   'reservation',
+  'firmware',
 ] as const;
 export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
 
@@ -74,6 +76,8 @@ export function sourceSubjects(type: LiveEventType, identity?: string): string[]
       return [one ? subjects.fact(identity, 'QueuedCommand') : subjects.factsOf('QueuedCommand')];
     case 'reservation':
       return [one ? subjects.fact(identity, 'Reservation') : subjects.factsOf('Reservation')];
+    case 'firmware':
+      return [one ? subjects.event(identity, 'FirmwareStatusNotification') : subjects.eventsOf('FirmwareStatusNotification')];
   }
 }
 
@@ -117,6 +121,9 @@ function fromChargerCall(seq: number, action: string, msg: ChargerMessage): Live
     }
     case 'MeterValues':
       return powerEvent(seq, msg as ChargerMessage<MeterValuesRequest>);
+    case 'FirmwareStatusNotification':
+      // A firmware update's progress (docs/api-firmware-campaigns.md#charger-states).
+      return { type: 'firmware', seq, data: { ...base, status: (msg.payload as FirmwareStatusNotificationRequest).status } };
     default:
       return undefined;
   }
