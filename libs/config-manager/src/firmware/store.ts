@@ -236,20 +236,24 @@ export class FirmwareCampaignStore {
   /**
    * Chargers of running or paused campaigns that ran out of time: in a reported state longer than the policy's
    * timeout, or queued with the queued command finished (delivered and answered) that long ago. A queued
-   * command that failed, expired or was cancelled fails the charger at once. An offline charger whose command
+   * command that failed, expired or was cancelled fails the charger at once (a claim whose command the queue never
+   * stored, after 5 minutes: command-missing). An offline charger whose command
    * still waits in the queue never times out: it gets the update when it comes back.
    */
   async failOverdue(campaignId: string): Promise<number> {
     const rows = returnedRows(await this.db.query(
       `WITH due AS (
-         SELECT r.charger_id, r.state, CASE WHEN q.status IN ('failed', 'expired', 'cancelled') THEN 'command-' || q.status ELSE 'timeout' END AS reason
+         SELECT r.charger_id, r.state,
+           CASE WHEN q.command_id IS NULL THEN 'command-missing' WHEN q.status IN ('failed', 'expired', 'cancelled') THEN 'command-' || q.status ELSE 'timeout' END AS reason
          FROM config_firmware_campaign_chargers r
          JOIN config_firmware_campaigns c ON c.campaign_id = r.campaign_id
          LEFT JOIN config_queued_commands q ON q.command_id = r.command_id
          WHERE r.campaign_id = $1 AND r.state IN ${ACTIVE} AND (
            (r.state <> 'queued' AND r.state_at < now() - (c.policy->>'perChargerTimeoutS')::int * interval '1 second')
            OR (r.state = 'queued' AND q.status IN ('failed', 'expired', 'cancelled'))
-           OR (r.state = 'queued' AND q.status = 'succeeded' AND q.finished_at < now() - (c.policy->>'perChargerTimeoutS')::int * interval '1 second'))
+           OR (r.state = 'queued' AND q.status = 'succeeded' AND q.finished_at < now() - (c.policy->>'perChargerTimeoutS')::int * interval '1 second')
+           -- claimed, and the replica died before the queue stored its command
+           OR (r.state = 'queued' AND q.command_id IS NULL AND r.state_at < now() - interval '5 minutes'))
        )
        UPDATE config_firmware_campaign_chargers r SET state = 'failed', reason = due.reason, state_at = now(), finished_at = now()
        FROM due WHERE r.campaign_id = $1 AND r.charger_id = due.charger_id AND r.state = due.state
