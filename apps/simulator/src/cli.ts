@@ -27,6 +27,8 @@ export const USAGE = `Usage: node dist/apps/simulator/main.js --url ws://127.0.0
   --near-int31                fault: meterStart 2147483647
   --no-reconnect-after-unacked-close  fault: stay offline after a close without handshake (1006)
   --diagnostics-upload-fails  fault: GetDiagnostics/GetLog answer, then UploadFailed without uploading
+  --firmware-download-failure-pct P  fault: P% of chargers fail UpdateFirmware's download (DownloadFailed)
+  --firmware-install-failure-pct P   fault: P% of chargers fail its installation (InstallationFailed)
   --duration S                stop after S seconds (default: when scenarios end, or Ctrl-C)
   --per-process N             chargers per worker process before forking                  (5000)
   --quiet                     no live progress line
@@ -63,6 +65,12 @@ function int(name: string, v: string | undefined, def: number, min: number): num
   if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`--${name} must be an integer >= ${min} (got '${v}')`);
   return Number(v);
 }
+function pct(name: string, v: string | undefined): number {
+  if (v === undefined) return 0;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0 || n > 100) throw new UsageError(`--${name} must be a percentage 0..100 (got '${v}')`);
+  return n;
+}
 function positive(name: string, v: string | undefined, def: number): number {
   if (v === undefined) return def;
   const n = Number(v);
@@ -98,6 +106,8 @@ export function parseCli(argv: string[]): CliOptions {
         'near-int31': { type: 'boolean', default: false },
         'no-reconnect-after-unacked-close': { type: 'boolean', default: false },
         'diagnostics-upload-fails': { type: 'boolean', default: false },
+        'firmware-download-failure-pct': { type: 'string' },
+        'firmware-install-failure-pct': { type: 'string' },
         duration: { type: 'string' },
         'per-process': { type: 'string' },
         quiet: { type: 'boolean', default: false },
@@ -182,6 +192,8 @@ export function parseCli(argv: string[]): CliOptions {
       nearInt31: v['near-int31'] === true,
       noReconnectAfterUnackedClose: v['no-reconnect-after-unacked-close'] === true,
       diagnosticsUploadFails: v['diagnostics-upload-fails'] === true,
+      firmwareDownloadFailurePct: pct('firmware-download-failure-pct', v['firmware-download-failure-pct']),
+      firmwareInstallFailurePct: pct('firmware-install-failure-pct', v['firmware-install-failure-pct']),
     },
     ...(v.duration !== undefined ? { durationS: positive('duration', v.duration, 1) } : {}),
     perProcess: int('per-process', v['per-process'], 5000, 1),

@@ -7,6 +7,7 @@ export { passwordFromAuthorizationKey } from './charger/authorization-key.js';
 export { thinTransactionData, EagerSampleRule, perMeasurandEntries, powerAt, type PowerStep, type MeterValue, type SampledValue } from './charger/metering.js';
 export { TransactionMessageQueue, type QueuedMessage } from './charger/tx-queue.js';
 export { NO_FAULTS, type Faults } from './charger/faults.js';
+export { faultHits, versionFromLocation, type FirmwareStatus } from './charger/firmware.js';
 export { ChargerStats, type StatsSnapshot } from './charger/stats.js';
 export type { ConnectorStatus, StopReason } from './charger/transactions.js';
 export { ManualClock, RealClock, type Clock, type TimerHandle } from './clock.js';

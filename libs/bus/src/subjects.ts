@@ -105,6 +105,15 @@ export const subjects = {
     abandon: 'api.config-manager.diagnostics.abandon',
     read: 'api.config-manager.diagnostics.read',
   },
+  /** Firmware campaigns, owned by config-manager (docs/api-firmware-campaigns.md). */
+  firmwareCampaigns: {
+    create: 'api.config-manager.createFirmwareCampaign',
+    list: 'api.config-manager.listFirmwareCampaigns',
+    get: 'api.config-manager.getFirmwareCampaign',
+    pause: 'api.config-manager.pauseFirmwareCampaign',
+    resume: 'api.config-manager.resumeFirmwareCampaign',
+    cancel: 'api.config-manager.cancelFirmwareCampaign',
+  },
 };
 
 export type ApiService = 'auth' | 'config-manager' | 'metering' | 'registry';

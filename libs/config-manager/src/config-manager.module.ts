@@ -6,6 +6,7 @@ import { DesiredModule } from './desired/desired.module.js';
 import { resolveDesiredOptions, type DesiredConfigurationOptions } from './desired/desired.options.js';
 import { QueuedModule } from './queued/queued.module.js';
 import { DiagnosticsModule } from './diagnostics/diagnostics.module.js';
+import { FirmwareModule } from './firmware/firmware.module.js';
 
 /**
  * The config-manager service: one sub-module per part. A new part (desired-state configuration in
@@ -19,7 +20,8 @@ export class ConfigManagerModule {
     const registration = RegistrationModule.forRoot(resolved);
     const desired = resolveDesiredOptions({ zaptecHeartbeatIntervalS: options.heartbeatIntervalS, ...options });
     const queued = QueuedModule.forRoot({ commandTimeoutMs: desired.commandTimeoutMs, bootDelayMs: desired.bootReconcileDelayMs, sweepIntervalMs: resolved.queuedSweepIntervalMs }, registration);
-    const parts = [RegistryModule, registration, DesiredModule.forRoot(desired, registration), queued, DiagnosticsModule];
+    const firmware = FirmwareModule.forRoot({ sweepIntervalMs: resolved.queuedSweepIntervalMs }, registration, queued);
+    const parts = [RegistryModule, registration, DesiredModule.forRoot(desired, registration), queued, DiagnosticsModule, firmware];
     return { module: ConfigManagerModule, imports: parts, exports: parts };
   }
 }

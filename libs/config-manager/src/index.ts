@@ -3,6 +3,7 @@ import { REGISTRY_MIGRATIONS } from './migrations/index.js';
 import { DESIRED_ENTITIES, DESIRED_MIGRATIONS } from './desired/index.js';
 import { QUEUED_MIGRATIONS } from './queued/index.js';
 import { DIAGNOSTICS_MIGRATIONS } from './diagnostics/index.js';
+import { FIRMWARE_MIGRATIONS } from './firmware/index.js';
 
 export { ConfigManagerModule } from './config-manager.module.js';
 export {
@@ -27,4 +28,4 @@ export * from './diagnostics/index.js';
 /** Every entity of the service; the desired-state part appends its own. */
 export const CONFIG_MANAGER_ENTITIES = [...REGISTRY_ENTITIES, ...DESIRED_ENTITIES];
 /** Every migration of the service, oldest first; the desired-state and queued-command parts append their own. */
-export const CONFIG_MANAGER_MIGRATIONS = [...REGISTRY_MIGRATIONS, ...DESIRED_MIGRATIONS, ...QUEUED_MIGRATIONS, ...DIAGNOSTICS_MIGRATIONS];
+export const CONFIG_MANAGER_MIGRATIONS = [...REGISTRY_MIGRATIONS, ...DESIRED_MIGRATIONS, ...QUEUED_MIGRATIONS, ...DIAGNOSTICS_MIGRATIONS, ...FIRMWARE_MIGRATIONS];

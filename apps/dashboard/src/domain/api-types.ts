@@ -158,6 +158,7 @@ export interface LiveEventData {
   reservation: { event: string; reservationId: number; connectorId: number; idTag: string; status: string; transactionId: number | null };
   'queued-command': { commandId: string; action: string; event: string; status: string; attempt: number | null; outcome: string | null };
   diagnostics: { id: string; kind: string; event: string; status: string; chargerStatus: string | null; fileName: string | null; size: number | null };
+  firmware: { status: string };
 }
 export type LiveEventType = keyof LiveEventData;
 export const LIVE_EVENT_TYPES = [
@@ -174,6 +175,7 @@ export const LIVE_EVENT_TYPES = [
   'queued-command',
   'reservation',
   'diagnostics',
+  'firmware',
 ] as const satisfies readonly LiveEventType[];
 
 export type LiveEvent = { [T in LiveEventType]: { type: T; id: string; data: LiveEventBase & LiveEventData[T] } }[LiveEventType];

@@ -16,6 +16,7 @@ describe('describeEvent', () => {
     expect(describeEvent(ev({ type: 'diagnostics', data: { chargerId: 'A', at, id: 'd', kind: 'security-log', event: 'notified', status: 'upload-failed', chargerStatus: 'UploadFailed', fileName: null, size: null } }))).toBe('security-log notified: upload-failed');
     expect(describeEvent(ev({ type: 'reservation', data: { chargerId: 'A', at, event: 'used', reservationId: 4, connectorId: 1, idTag: 'T', status: 'used', transactionId: 9 } }))).toBe('reservation 4 used on connector 1 (T), transaction 9');
     expect(describeEvent(ev({ type: 'configuration', data: { chargerId: 'A', at, key: 'HeartbeatInterval', value: '900', outcome: 'Rejected', inSync: false } }))).toBe('HeartbeatInterval = 900: Rejected, drift');
+    expect(describeEvent(ev({ type: 'firmware', data: { chargerId: 'A', at, status: 'InstallationFailed' } }))).toBe('firmware update: InstallationFailed');
     expect(describeEvent(ev({ type: 'configuration', data: { chargerId: 'A', at, key: '', value: '', outcome: 'refused', inSync: false } }))).toBe('configuration refused');
     expect(describeEvent(ev({ type: 'configuration', data: { chargerId: 'A', at, key: '', value: '', outcome: 'in-sync', inSync: true } }))).toBe('configuration in sync');
   });

@@ -30,6 +30,8 @@ export function describeEvent(e: LiveEvent): string {
       return `queued ${e.data.action} ${e.data.event}${e.data.attempt !== null ? ` (attempt ${e.data.attempt}${e.data.outcome ? `: ${e.data.outcome}` : ''})` : ''}`;
     case 'diagnostics':
       return `${e.data.kind} ${e.data.event}: ${e.data.status}${e.data.size !== null ? ` (${e.data.size} bytes)` : ''}`;
+    case 'firmware':
+      return `firmware update: ${e.data.status}`;
     case 'reservation':
       return `reservation ${e.data.reservationId} ${e.data.event} on connector ${e.data.connectorId} (${e.data.idTag})${e.data.transactionId !== null ? `, transaction ${e.data.transactionId}` : ''}`;
   }

@@ -109,10 +109,10 @@ export function registerCommandHandlers(client: RpcClient, c: SimulatedCharger):
     return { fileName };
   });
 
-  on('UpdateFirmware', () => {
-    // Box-level firmware goes via the Zaptec app/Portal
-    // (docs/reference/zaptec-facts.md#smart-charging-firmware-and-diagnostics); the simulator downloads nothing.
-    afterReply(() => c.send('FirmwareStatusNotification', { status: 'DownloadFailed' }));
+  on('UpdateFirmware', ({ params }) => {
+    // A model without FirmwareManagement (the Pro, docs/reference/zaptec-facts.md#capabilities-per-model) lacks the action.
+    if (!c.preset.supportsGetDiagnostics) throw createRPCError('NotImplemented', 'UpdateFirmware is not implemented');
+    c.firmware.start(str(params.location) ?? '', str(params.retrieveDate) ?? '');
     return {};
   });
 
@@ -151,7 +151,7 @@ function trigger(c: SimulatedCharger, requested: string, connectorId: unknown): 
       afterReply(() => c.send('DiagnosticsStatusNotification', { status: 'Idle' }));
       return 'Accepted';
     case 'FirmwareStatusNotification':
-      afterReply(() => c.send('FirmwareStatusNotification', { status: 'Idle' }));
+      afterReply(() => c.send('FirmwareStatusNotification', { status: c.firmware.status }));
       return 'Accepted';
     default:
       return 'NotImplemented';

@@ -13,6 +13,13 @@ export interface Faults {
   noReconnectAfterUnackedClose: boolean;
   /** Diagnostics and logs (docs/diagnostics.md): report UploadFailed without uploading, as a charger whose upload broke. */
   diagnosticsUploadFails: boolean;
+  /**
+   * UpdateFirmware: percent of chargers whose download fails (DownloadFailed, nothing installed). Which ones is a
+   * hash of the identity, so a fleet run is reproducible (100: every charger, 0: none).
+   */
+  firmwareDownloadFailurePct: number;
+  /** UpdateFirmware: percent of chargers whose installation fails after the download (InstallationFailed, old version kept). */
+  firmwareInstallFailurePct: number;
 }
 
 export const NO_FAULTS: Faults = {
@@ -21,4 +28,6 @@ export const NO_FAULTS: Faults = {
   nearInt31: false,
   noReconnectAfterUnackedClose: false,
   diagnosticsUploadFails: false,
+  firmwareDownloadFailurePct: 0,
+  firmwareInstallFailurePct: 0,
 };

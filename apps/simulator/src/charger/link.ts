@@ -37,6 +37,8 @@ export interface LinkHost {
   onSent(message: SentMessage): void;
   onConnectError(error: unknown): void;
   onBooted(): void;
+  /** The version the BootNotification reports (changes after a firmware update). */
+  firmwareVersion(): string;
 }
 
 export class ChargerLink {
@@ -210,7 +212,7 @@ export class ChargerLink {
         chargePointModel: preset.model,
         chargePointSerialNumber: this.opts.identity,
         chargeBoxSerialNumber: this.opts.identity,
-        firmwareVersion: preset.firmwareVersion,
+        firmwareVersion: this.host.firmwareVersion(),
       })) as { status?: string; interval?: number };
     } catch {
       if (this.client === client) retry(this.opts.bootRetrySeconds ?? 60);

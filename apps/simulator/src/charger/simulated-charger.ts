@@ -5,6 +5,7 @@ import { RealClock, type Clock, type TimerHandle } from '../clock.js';
 import * as actions from './charger-actions.js';
 import { registerCommandHandlers } from './command-handlers.js';
 import { NO_FAULTS, type Faults } from './faults.js';
+import { FirmwareUpdater } from './firmware.js';
 import { ChargerLink, type ChargerState } from './link.js';
 import { KeyStore } from './key-store.js';
 import { EnergyMeter } from './meter.js';
@@ -40,6 +41,10 @@ export interface SimulatedChargerOptions {
   callTimeoutMs?: number;
   /** BootNotification retry when the CSMS answers with interval 0 (s). */
   bootRetrySeconds?: number;
+  /** The firmware version at start (default: the model's minimum box-level version). */
+  firmwareVersion?: string;
+  /** Time between two firmware update steps (Downloading, Downloaded, ...) in clock ms. */
+  firmwareStepMs?: number;
 }
 
 export type { ChargerState, SentMessage } from './link.js';
@@ -65,12 +70,17 @@ export class SimulatedCharger extends EventEmitter {
   private pendingRemoteStart: { idTag: string; timer: TimerHandle } | undefined;
   readonly chargingProfiles = new ChargingProfiles();
   readonly reservation = new ChargerReservation(this);
+  /** What the next BootNotification reports: an installed firmware update changes it. */
+  firmwareVersion: string;
+  readonly firmware: FirmwareUpdater;
 
   constructor(readonly options: SimulatedChargerOptions) {
     super();
     this.preset = typeof options.model === 'string' ? presetFor(options.model) : options.model;
     this.clock = options.clock ?? new RealClock();
     this.faults = { ...NO_FAULTS, ...options.faults };
+    this.firmwareVersion = options.firmwareVersion ?? this.preset.firmwareVersion;
+    this.firmware = new FirmwareUpdater(this, options.firmwareStepMs ?? 1000);
     this.keys = new KeyStore(this.preset, {
       overrides: options.keys,
       initialPassword: options.initialPassword,
@@ -119,6 +129,7 @@ export class SimulatedCharger extends EventEmitter {
       onSent: (m) => this.emit('sent', m),
       onConnectError: (e) => this.emit('connectError', e),
       onBooted: () => this.onBooted(),
+      firmwareVersion: () => this.firmwareVersion,
     });
   }
 

@@ -26,6 +26,8 @@ export class QueuedModule {
       module: QueuedModule,
       imports: [registration],
       controllers: [QueuedCommandsBusController],
+      // Firmware campaigns send UpdateFirmware through the queue.
+      exports: [QueuedCommandService],
       providers: [
         { provide: QueuedCommandStore, inject: [DATA_SOURCE], useFactory: (db: DataSource) => new QueuedCommandStore(db) },
         {

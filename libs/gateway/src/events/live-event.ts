@@ -20,7 +20,8 @@ import {
   type StreamedMessage,
   type TransactionStartedFact,
 } from '#csms/bus';
-import { powerWatts, type MeterValuesRequest, type SecurityEventNotificationRequest, type StatusNotificationRequest, type StopTransactionRequest } from '#csms/ocpp';
+import { powerWatts, type MeterValuesRequest, type SecurityEventNotificationRequest, type FirmwareStatusNotificationRequest,
+  type StatusNotificationRequest, type StopTransactionRequest } from '#csms/ocpp';
 
 export const LIVE_EVENT_TYPES = [
   'charger.connected',
@@ -36,6 +37,7 @@ export const LIVE_EVENT_TYPES = [
   'queued-command',
   'reservation',
   'diagnostics',
+  'firmware',
 ] as const;
 export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
 
@@ -78,6 +80,8 @@ export function sourceSubjects(type: LiveEventType, identity?: string): string[]
       return [one ? subjects.fact(identity, 'Reservation') : subjects.factsOf('Reservation')];
     case 'diagnostics':
       return [one ? subjects.fact(identity, 'Diagnostics') : subjects.factsOf('Diagnostics')];
+    case 'firmware':
+      return [one ? subjects.event(identity, 'FirmwareStatusNotification') : subjects.eventsOf('FirmwareStatusNotification')];
   }
 }
 
@@ -121,6 +125,9 @@ function fromChargerCall(seq: number, action: string, msg: ChargerMessage): Live
     }
     case 'MeterValues':
       return powerEvent(seq, msg as ChargerMessage<MeterValuesRequest>);
+    case 'FirmwareStatusNotification':
+      // A firmware update's progress (docs/api-firmware-campaigns.md#charger-states).
+      return { type: 'firmware', seq, data: { ...base, status: (msg.payload as FirmwareStatusNotificationRequest).status } };
     default:
       return undefined;
   }

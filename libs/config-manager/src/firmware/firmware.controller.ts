@@ -1,0 +1,53 @@
+import { Controller, Inject } from '@nestjs/common';
+import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { subjects, type ChargerMessage, type DurableMessage } from '#csms/bus';
+import type { ServiceReply } from '#csms/http';
+import type { FirmwareStatusNotificationRequest } from '#csms/ocpp';
+import { FirmwareCampaignService, type CampaignRecord, type CreateCampaignRequest } from './campaigns.service.js';
+import { FirmwareCampaignEngine } from './engine.js';
+import type { CampaignView } from './store.js';
+
+/** `api.config-manager.*FirmwareCampaign*` (one replica each) and the chargers' FirmwareStatusNotifications. */
+@Controller()
+export class FirmwareCampaignsBusController {
+  constructor(
+    @Inject(FirmwareCampaignService) private readonly service: FirmwareCampaignService,
+    @Inject(FirmwareCampaignEngine) private readonly engine: FirmwareCampaignEngine,
+  ) {}
+
+  @MessagePattern(subjects.firmwareCampaigns.create, { queue: 'config-manager' })
+  create(@Payload() body: CreateCampaignRequest): Promise<ServiceReply<CampaignRecord>> {
+    return this.service.create(body);
+  }
+
+  @MessagePattern(subjects.firmwareCampaigns.list, { queue: 'config-manager' })
+  list(@Payload() body: { state?: string; limit?: number; offset?: number }): Promise<ServiceReply<{ items: CampaignView[]; total: number; limit: number; offset: number }>> {
+    return this.service.list(body);
+  }
+
+  @MessagePattern(subjects.firmwareCampaigns.get, { queue: 'config-manager' })
+  get(@Payload() body: { campaignId: string; state?: string; limit?: number; offset?: number }): Promise<ServiceReply<CampaignRecord>> {
+    return this.service.get(body);
+  }
+
+  @MessagePattern(subjects.firmwareCampaigns.pause, { queue: 'config-manager' })
+  pause(@Payload() body: { campaignId: string; note?: string }): Promise<ServiceReply<CampaignRecord>> {
+    return this.service.pause(body.campaignId, body.note);
+  }
+
+  @MessagePattern(subjects.firmwareCampaigns.resume, { queue: 'config-manager' })
+  resume(@Payload() body: { campaignId: string }): Promise<ServiceReply<CampaignRecord>> {
+    return this.service.resume(body.campaignId);
+  }
+
+  @MessagePattern(subjects.firmwareCampaigns.cancel, { queue: 'config-manager' })
+  cancel(@Payload() body: { campaignId: string; actor: string }): Promise<ServiceReply<CampaignRecord>> {
+    return this.service.cancel(body.campaignId, body.actor);
+  }
+
+  @EventPattern<string>(subjects.eventsOf('FirmwareStatusNotification'), { durable: 'config-manager-firmware-status', maxBatch: 200, maxWaitMs: 20 })
+  async firmwareStatus(batch: Array<DurableMessage<ChargerMessage<FirmwareStatusNotificationRequest>>>): Promise<void> {
+    // In order per charger: one charger's Downloading and Downloaded may share a batch.
+    for (const m of batch) await this.engine.onFirmwareStatus(m.data.chargerId, m.data.payload.status);
+  }
+}
