@@ -29,7 +29,13 @@ async function startBare(): Promise<number> {
   if (mode === 'bare-js') {
     const nc = await connect({ servers: natsUrl });
     const jsm = await jetstreamManager(nc);
-    await jsm.streams.add({ name: 'BENCH', subjects: ['bench.>'], storage: StorageType.File, retention: RetentionPolicy.Limits, duplicate_window: 120_000_000_000 });
+    await jsm.streams.add({
+      name: 'BENCH',
+      subjects: ['bench.>'],
+      storage: StorageType.File,
+      retention: RetentionPolicy.Limits,
+      duplicate_window: 120_000_000_000,
+    });
     js = jetstream(nc);
   }
   const sockets = new Map<string, WebSocket>();
@@ -96,7 +102,9 @@ async function startBare(): Promise<number> {
       const [, id, action, payload] = frame as [number, string, string, unknown];
       const reply = (): void => ws.send(JSON.stringify([3, id, centralAnswerFor(action)]));
       if (js && DURABLE.has(action)) {
-        js.publish(`bench.${action}.${identity}`, JSON.stringify(payload), { msgID: `${identity}:${id}` }).then(reply, () => ws.send(JSON.stringify([4, id, 'InternalError', 'publish failed', {}])));
+        js.publish(`bench.${action}.${identity}`, JSON.stringify(payload), { msgID: `${identity}:${id}` }).then(reply, () =>
+          ws.send(JSON.stringify([4, id, 'InternalError', 'publish failed', {}])),
+        );
       } else reply();
     });
   });

@@ -220,7 +220,16 @@ async function load(job: LoadJob): Promise<unknown> {
   // Let the outstanding CALLs finish so the next benchmark starts from idle sockets.
   const until = Date.now() + 30_000;
   while (list.some((c) => c.pendingId !== null) && Date.now() < until) await sleep(20);
-  return { roundTrips: count, totalOk, failed, callErrors: callErrors - errBefore, elapsedMs: elapsed, perSecond: (count * 1000) / elapsed, latency: summarize(lat), sockets: list.length };
+  return {
+    roundTrips: count,
+    totalOk,
+    failed,
+    callErrors: callErrors - errBefore,
+    elapsedMs: elapsed,
+    perSecond: (count * 1000) / elapsed,
+    latency: summarize(lat),
+    sockets: list.length,
+  };
 }
 
 /** Open loop: `ratePerSec` MeterValues spread over the group's sockets (skips a socket still busy). */

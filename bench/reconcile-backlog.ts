@@ -28,7 +28,18 @@ async function main(): Promise<void> {
     const b = await consumerBacklog(nats.url, 'OCPP_EVENTS', 'config-manager-reconcile');
     return b.pending + b.ackPending;
   };
-  const connect = (spreadMs: number) => lc.call<{ connected: number; elapsedMs: number }>('connect', { group: 'g', url: sys.wsUrl, prefix: 'RB-', from: 0, count: chargers, boot: true, spreadMs, concurrency: 100, localAddrs: 1 });
+  const connect = (spreadMs: number) =>
+    lc.call<{ connected: number; elapsedMs: number }>('connect', {
+      group: 'g',
+      url: sys.wsUrl,
+      prefix: 'RB-',
+      from: 0,
+      count: chargers,
+      boot: true,
+      spreadMs,
+      concurrency: 100,
+      localAddrs: 1,
+    });
 
   await connect(0);
   // The first provisioning of every charger, then an empty backlog to start from.
@@ -50,7 +61,20 @@ async function main(): Promise<void> {
     await sleep(1_000);
   }
   const totalS = (Date.now() - t0) / 1000;
-  console.log(JSON.stringify({ chargers, storms, windowS, eventsProduced: produced, stormSeconds: Math.round(stormS), backlogAtStormEnd: timeline[0]?.[1], peakBacklog: peak, drainedAfterSeconds: Math.round(totalS), eventsPerMinute: Math.round((produced / totalS) * 60), timeline: timeline.filter((_, i) => i % 5 === 0 || i === timeline.length - 1) }));
+  console.log(
+    JSON.stringify({
+      chargers,
+      storms,
+      windowS,
+      eventsProduced: produced,
+      stormSeconds: Math.round(stormS),
+      backlogAtStormEnd: timeline[0]?.[1],
+      peakBacklog: peak,
+      drainedAfterSeconds: Math.round(totalS),
+      eventsPerMinute: Math.round((produced / totalS) * 60),
+      timeline: timeline.filter((_, i) => i % 5 === 0 || i === timeline.length - 1),
+    }),
+  );
   await lc.stop();
   await sys.stop();
 }

@@ -43,7 +43,8 @@ function options(argv: readonly string[]): BenchOptions {
   const chargers = f.get('chargers') as number | undefined;
   const only = (f.get('only') as string | undefined)?.split(',').map((s) => ALIASES[s.trim()] ?? s.trim());
   const unknown = only?.filter((name) => !(name in BENCHES));
-  if (unknown?.length) throw new BenchArgsError(`--only: unknown benchmark ${unknown.join(', ')} (known: ${[...Object.keys(BENCHES), ...Object.keys(ALIASES)].join(', ')})`);
+  if (unknown?.length)
+    throw new BenchArgsError(`--only: unknown benchmark ${unknown.join(', ')} (known: ${[...Object.keys(BENCHES), ...Object.keys(ALIASES)].join(', ')})`);
   const o: BenchOptions = {
     quick,
     only: only ? new Set(only) : null,
@@ -76,7 +77,10 @@ function nofileLimit(): number {
 function reexecWithMoreFiles(): Promise<number> | null {
   if (process.env.BENCH_NOFILE_TRIED || nofileLimit() >= WANT_NOFILE) return null;
   const script = `ulimit -Hn ${WANT_NOFILE} 2>/dev/null; ulimit -Sn ${WANT_NOFILE} 2>/dev/null || ulimit -Sn $(ulimit -Hn); exec "$0" "$@"`;
-  const child = spawn('/bin/sh', ['-c', script, process.execPath, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, BENCH_NOFILE_TRIED: '1' } });
+  const child = spawn('/bin/sh', ['-c', script, process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, BENCH_NOFILE_TRIED: '1' },
+  });
   process.on('SIGINT', () => undefined); // the child (same process group) gets it and cleans up
   process.on('SIGTERM', () => child.kill('SIGTERM'));
   return new Promise((res) => child.on('exit', (code) => res(code ?? 1)));
@@ -89,7 +93,9 @@ async function main(o: BenchOptions): Promise<void> {
   const capNote: string[] = [];
   if (o.density.some((n) => n > maxSockets)) {
     // The server holds one descriptor per socket plus its own: a size above the limit is measured at the limit.
-    capNote.push(`density sizes ${o.density.filter((n) => n > maxSockets).join(', ')} capped to ${maxSockets}: the open-files limit of a process here is ${limit} and could not be raised (no CAP_SYS_RESOURCE)`);
+    capNote.push(
+      `density sizes ${o.density.filter((n) => n > maxSockets).join(', ')} capped to ${maxSockets}: the open-files limit of a process here is ${limit} and could not be raised (no CAP_SYS_RESOURCE)`,
+    );
     o.density = [...new Set(o.density.map((n) => Math.min(n, maxSockets)))];
   }
   for (const k of ['latencyChargers', 'stormChargers'] as const) if (o[k] > maxSockets) o[k] = maxSockets;
@@ -117,7 +123,9 @@ async function main(o: BenchOptions): Promise<void> {
       details[name] = r.details;
       notes[name] = name === 'density' ? [...capNote, ...r.notes] : r.notes;
       for (const row of r.rows) {
-        console.log(`  ${row.figure}: ours ${row.ours} ${row.unit} | ${row.baselineName} ${row.baseline} ${row.unit} | ratio ours/baseline ${row.ratio} (${row.better} is better)`);
+        console.log(
+          `  ${row.figure}: ours ${row.ours} ${row.unit} | ${row.baselineName} ${row.baseline} ${row.unit} | ratio ours/baseline ${row.ratio} (${row.better} is better)`,
+        );
       }
     } catch (err) {
       // A benchmark that cannot run is reported, never fatal for the others.
@@ -129,7 +137,12 @@ async function main(o: BenchOptions): Promise<void> {
   }
   const date = new Date().toISOString();
   const md = markdown(date, m, o, rows, notes, skipped);
-  const files = writeResults(join(benchDir, '../../bench/results'), date.slice(0, 19).replace(/:/g, '-'), { date, machine: m, options: { ...o, only: o.only ? [...o.only] : null }, rows, notes, skipped, details, totalSeconds: (Date.now() - t0) / 1000 }, md);
+  const files = writeResults(
+    join(benchDir, '../../bench/results'),
+    date.slice(0, 19).replace(/:/g, '-'),
+    { date, machine: m, options: { ...o, only: o.only ? [...o.only] : null }, rows, notes, skipped, details, totalSeconds: (Date.now() - t0) / 1000 },
+    md,
+  );
   console.log(`\n${md}`);
   console.log(`bench: done in ${((Date.now() - t0) / 1000).toFixed(0)} s; results in ${files.md} and ${files.json}`);
 }
@@ -149,7 +162,9 @@ try {
   parsed = options(process.argv.slice(2));
 } catch (err) {
   if (!(err instanceof BenchArgsError)) throw err;
-  console.error(`bench: ${err.message}\nusage: npm run bench -- [--quick] [--only ${Object.keys(BENCHES).join(',')}] [--density 10000,20000] [--chargers N] [--duration S] [--sockets N] [--basic-auth]`);
+  console.error(
+    `bench: ${err.message}\nusage: npm run bench -- [--quick] [--only ${Object.keys(BENCHES).join(',')}] [--density 10000,20000] [--chargers N] [--duration S] [--sockets N] [--basic-auth]`,
+  );
   process.exit(2);
 }
 

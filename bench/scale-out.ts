@@ -17,14 +17,21 @@ import { machine, writeResults } from './lib/report.js';
 async function main(o: ScaleOptions): Promise<void> {
   const m = machine();
   const t0 = Date.now();
-  console.log(`scale-out: ${o.gateways} gateways x ${o.chargers} chargers, then 1 gateway x ${o.singleChargers}; ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, load average at start ${m.loadAverage1m}`);
+  console.log(
+    `scale-out: ${o.gateways} gateways x ${o.chargers} chargers, then 1 gateway x ${o.singleChargers}; ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, load average at start ${m.loadAverage1m}`,
+  );
   const runs: RunFigures[] = [await measureRun(o, 'scale-out', o.gateways, o.chargers, o.mvRate)];
   // The comparison run: the same MeterValues rate per charger, so per gateway it carries what one of the N did.
   if (o.singleChargers > 0) runs.push(await measureRun(o, 'single', 1, o.singleChargers, (o.mvRate * o.singleChargers) / o.chargers));
   const date = new Date().toISOString();
   const md = scaleMarkdown(date, m, o, runs);
   const dir = o.resultsDir ?? join(benchDir, '../../bench/results');
-  const files = writeResults(dir, `scale-out-${date.slice(0, 19).replace(/:/g, '-')}`, { date, machine: m, options: o, runs, totalSeconds: (Date.now() - t0) / 1000 }, md);
+  const files = writeResults(
+    dir,
+    `scale-out-${date.slice(0, 19).replace(/:/g, '-')}`,
+    { date, machine: m, options: o, runs, totalSeconds: (Date.now() - t0) / 1000 },
+    md,
+  );
   console.log(`\n${md}`);
   console.log(`scale-out: done in ${((Date.now() - t0) / 1000).toFixed(0)} s; results in ${files.md} and ${files.json}`);
 }

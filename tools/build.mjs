@@ -28,7 +28,11 @@ if (existsSync(stamp) && readFileSync(stamp, 'utf8') === inputs && existsSync(jo
 rmSync(stamp, { force: true });
 
 function tsc(project, buildInfo, what) {
-  const r = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', project, '--incremental', '--tsBuildInfoFile', join(info, buildInfo)], { stdio: 'inherit' });
+  const r = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '-p', project, '--incremental', '--tsBuildInfoFile', join(info, buildInfo)],
+    { stdio: 'inherit' },
+  );
   if (r.status !== 0) {
     console.error(`build: TypeScript reported errors${what} (above)`);
     process.exit(r.status ?? 1);

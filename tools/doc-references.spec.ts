@@ -33,10 +33,7 @@ const FORBIDDEN: Array<{ rule: string; pattern: RegExp }> = [
 
 /** Repository paths as comments write them: from the root (`docs/x.md`) or relative (`../support/x.ts`). */
 const ROOT_DIRS = '(?:docs|libs|apps|tools|test|bench|k8s|docker)';
-const PATH_REF = new RegExp(
-  `(?<![\\w./-])((?:\\.\\.?/)+[\\w.-][\\w./-]*[\\w-]|${ROOT_DIRS}/[\\w.-][\\w./-]*[\\w-])(#[\\w-]+)?`,
-  'g',
-);
+const PATH_REF = new RegExp(`(?<![\\w./-])((?:\\.\\.?/)+[\\w.-][\\w./-]*[\\w-]|${ROOT_DIRS}/[\\w.-][\\w./-]*[\\w-])(#[\\w-]+)?`, 'g');
 
 function walk(dir: string, keep: (file: string) => boolean): string[] {
   const out: string[] = [];
@@ -73,8 +70,13 @@ function textsOf(file: string): Texts {
   const visit = (node: ts.Node): void => {
     addComments(ts.getLeadingCommentRanges(source, node.pos));
     addComments(ts.getTrailingCommentRanges(source, node.end));
-    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateHead(node)
-      || ts.isTemplateMiddle(node) || ts.isTemplateTail(node)) {
+    if (
+      ts.isStringLiteral(node) ||
+      ts.isNoSubstitutionTemplateLiteral(node) ||
+      ts.isTemplateHead(node) ||
+      ts.isTemplateMiddle(node) ||
+      ts.isTemplateTail(node)
+    ) {
       out.strings.push({ line: lineOf(node.getStart(sf)), text: node.text });
     }
     ts.forEachChild(node, visit);
@@ -95,7 +97,10 @@ function anchorsOf(markdownFile: string): Set<string> {
     const m = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
     if (!m) continue;
     const text = m[1].replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/<[^>]+>/g, '');
-    const base = text.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+    const base = text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
     const n = counts.get(base) ?? 0;
     counts.set(base, n + 1);
     anchors.add(n === 0 ? base : `${base}-${n}`);

@@ -27,7 +27,8 @@ function reachable(port, host = '127.0.0.1') {
 }
 
 function natsBinary() {
-  for (const p of [process.env.NATS_SERVER_BIN, '/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server']) if (p && existsSync(p)) return p;
+  for (const p of [process.env.NATS_SERVER_BIN, '/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'])
+    if (p && existsSync(p)) return p;
   const which = spawnSync('sh', ['-c', 'command -v nats-server'], { encoding: 'utf8' });
   return which.status === 0 ? which.stdout.trim() : undefined;
 }
@@ -41,7 +42,19 @@ const failedTiers = [];
 console.log('\n=== lint (eslint ., prettier --check .) ===');
 const lintChecks = [
   ['eslint', [join(root, 'node_modules/eslint/bin/eslint.js'), '--cache', '--cache-location', join(root, 'tmp/eslintcache'), '.']],
-  ['prettier', [join(root, 'node_modules/prettier/bin/prettier.cjs'), '--check', '--log-level', 'warn', '--cache', '--cache-location', join(root, 'tmp/prettiercache'), '.']],
+  [
+    'prettier',
+    [
+      join(root, 'node_modules/prettier/bin/prettier.cjs'),
+      '--check',
+      '--log-level',
+      'warn',
+      '--cache',
+      '--cache-location',
+      join(root, 'tmp/prettiercache'),
+      '.',
+    ],
+  ],
 ];
 for (const [name, args] of lintChecks) {
   const ok = run(process.execPath, args) === 0;
@@ -56,7 +69,17 @@ for (const [name, args] of lintChecks) {
 if (run(process.execPath, [join(root, 'tools/build.mjs')]) !== 0) process.exit(1);
 function jest(tier, match, inBand) {
   const out = join(root, 'tmp', `jest-${tier}.json`);
-  const args = ['--experimental-vm-modules', join(root, 'node_modules/jest/bin/jest.js'), '--ci', '--forceExit', `--testMatch=${match}`, '--json', `--outputFile=${out}`, ...(inBand ? ['--runInBand'] : []), ...extra];
+  const args = [
+    '--experimental-vm-modules',
+    join(root, 'node_modules/jest/bin/jest.js'),
+    '--ci',
+    '--forceExit',
+    `--testMatch=${match}`,
+    '--json',
+    `--outputFile=${out}`,
+    ...(inBand ? ['--runInBand'] : []),
+    ...extra,
+  ];
   console.log(`\n=== ${tier} tests (${match}) ===`);
   const status = run(process.execPath, args, { NODE_NO_WARNINGS: '1' });
   if (existsSync(out)) {

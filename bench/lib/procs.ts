@@ -141,7 +141,10 @@ export async function startLoadClient(name = 'load-client'): Promise<Worker> {
   return w;
 }
 
-export async function startBaseline(mode: 'bare' | 'bare-js' | 'ocpp-rpc', natsUrl?: string): Promise<{ worker: Worker; port: number; url: string; http: string }> {
+export async function startBaseline(
+  mode: 'bare' | 'bare-js' | 'ocpp-rpc',
+  natsUrl?: string,
+): Promise<{ worker: Worker; port: number; url: string; http: string }> {
   const w = forkScript('baseline-server.js', natsUrl ? [mode, natsUrl] : [mode], `baseline:${mode}`);
   const { port } = await w.ready;
   return { worker: w, port: port as number, url: `ws://127.0.0.1:${port}`, http: `http://127.0.0.1:${port}` };

@@ -22,7 +22,14 @@ function fmt(v: number): string {
   return Math.abs(v) >= 1000 ? Math.round(v).toLocaleString('en-US') : String(v);
 }
 
-export function markdown(date: string, m: Record<string, string | number>, o: BenchOptions, rows: Row[], notes: Record<string, string[]>, skipped: Record<string, string>): string {
+export function markdown(
+  date: string,
+  m: Record<string, string | number>,
+  o: BenchOptions,
+  rows: Row[],
+  notes: Record<string, string[]>,
+  skipped: Record<string, string>,
+): string {
   const lines = [
     `## Benchmark run ${date}`,
     '',
@@ -30,7 +37,10 @@ export function markdown(date: string, m: Record<string, string | number>, o: Be
     '',
     '| Benchmark | Figure | Ours | Baseline | Baseline figure | Ratio ours/baseline | Better |',
     '|---|---|---:|---|---:|---:|---|',
-    ...rows.map((r) => `| ${r.bench} | ${r.figure} (${r.unit}) | ${fmt(r.ours)} | ${r.baselineName} | ${fmt(r.baseline)} | ${Number.isFinite(r.ratio) ? r.ratio.toFixed(2) : 'n/a'} | ${r.better}${r.note ? `; ${r.note}` : ''} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.bench} | ${r.figure} (${r.unit}) | ${fmt(r.ours)} | ${r.baselineName} | ${fmt(r.baseline)} | ${Number.isFinite(r.ratio) ? r.ratio.toFixed(2) : 'n/a'} | ${r.better}${r.note ? `; ${r.note}` : ''} |`,
+    ),
     '',
   ];
   for (const [bench, ns] of Object.entries(notes)) for (const n of ns) lines.push(`- ${bench}: ${n}`);

@@ -32,10 +32,10 @@ export function scaleMarkdown(date: string, machine: Record<string, string | num
       `Options: --gateways ${o.gateways} --chargers ${o.chargers} --single-chargers ${o.singleChargers} --connect-concurrency ${o.connectConcurrency} --mv-rate ${o.mvRate} --commands-per-s ${o.commandsPerS} --measure-s ${o.measureS}.`,
     '',
     ...runs.flatMap(runTable),
-    '- Every run: its own nats-server (JetStream) and database, auth, config-manager and metering as separate processes, the gateways as separate processes; chargers spread evenly over the gateways, each load client holding a share of every gateway\'s chargers (raw ws, BootNotification, a Zaptec Go\'s configuration keys).',
+    "- Every run: its own nats-server (JetStream) and database, auth, config-manager and metering as separate processes, the gateways as separate processes; chargers spread evenly over the gateways, each load client holding a share of every gateway's chargers (raw ws, BootNotification, a Zaptec Go's configuration keys).",
     '- Chargers held: `ocpp_connected_chargers` of each gateway. RSS: VmRSS from /proc before any charger, after the connects once the gateways and config-manager were idle, and at the end of the command window; per charger = (with chargers - empty) / held. V8 heap: `nodejs_heap_size_used_bytes` from /metrics, same moments.',
     `- CPU: utime + stime from /proc/<pid>/stat over each ${o.measureS} s window. Frames = \`ocpp_frames_in_total\` + \`ocpp_frames_out_total\` (a MeterValues and its CALLRESULT are 2 frames; each MeterValues has 4 sampled values). Gross = all the window's CPU per 1,000 frames/s; net = minus the idle window's CPU (sockets and pings alone).`,
-    '- Commands: GetConfiguration (key HeartbeatInterval) through POST /api/v1/chargers/:id/commands/GetConfiguration, open loop, every gateway\'s API in equal shares, each to chargers held by the other gateways (with 1 gateway: its own), MeterValues still flowing; p99 over all of them together and per API.',
+    "- Commands: GetConfiguration (key HeartbeatInterval) through POST /api/v1/chargers/:id/commands/GetConfiguration, open loop, every gateway's API in equal shares, each to chargers held by the other gateways (with 1 gateway: its own), MeterValues still flowing; p99 over all of them together and per API.",
     '',
   ].join('\n');
 }

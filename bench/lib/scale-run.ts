@@ -81,8 +81,14 @@ export async function measureRun(o: ScaleOptions, label: string, gatewayCount: n
   const perGateway = Math.ceil(chargers / gatewayCount);
   const clients = loadClientsFor(o, chargers);
   // A socket is one descriptor in the gateway and one in a load client; both need headroom for their own files.
-  for (const [what, n] of [['gateway', perGateway], ['load client', Math.ceil(chargers / clients)]] as const) {
-    if (n > nofile - 600) throw new Error(`${n} sockets per ${what} process exceed the open-files limit ${nofile} (minus 600 for the process's own files): use more ${what === 'gateway' ? '--gateways' : '--load-clients'}`);
+  for (const [what, n] of [
+    ['gateway', perGateway],
+    ['load client', Math.ceil(chargers / clients)],
+  ] as const) {
+    if (n > nofile - 600)
+      throw new Error(
+        `${n} sockets per ${what} process exceed the open-files limit ${nofile} (minus 600 for the process's own files): use more ${what === 'gateway' ? '--gateways' : '--load-clients'}`,
+      );
   }
   log(`${label}: starting NATS, PostgreSQL database, auth, config-manager, metering and ${gatewayCount} gateway(s)`);
   const stack = await startScaleStack(gatewayCount, label);
@@ -94,7 +100,9 @@ export async function measureRun(o: ScaleOptions, label: string, gatewayCount: n
 
     // Connect: every load client takes a slice of every gateway's chargers, a share of the concurrency each.
     const concurrency = Math.max(1, Math.round(o.connectConcurrency / (clients * gatewayCount)));
-    log(`${label}: connecting ${chargers} chargers over ${gatewayCount} gateway(s) from ${clients} load client(s), ${concurrency * clients * gatewayCount} at once`);
+    log(
+      `${label}: connecting ${chargers} chargers over ${gatewayCount} gateway(s) from ${clients} load client(s), ${concurrency * clients * gatewayCount} at once`,
+    );
     const t0 = performance.now();
     const progress = setInterval(() => {
       void sampleAll(gs).then(
@@ -107,7 +115,17 @@ export async function measureRun(o: ScaleOptions, label: string, gatewayCount: n
       return lcs.map((lc, l) => {
         const from = Math.floor((share * l) / clients);
         const count = Math.floor((share * (l + 1)) / clients) - from;
-        return lc.call<ConnectResult>('connect', { group: 'scale', url: g.ocppUrl, prefix: `SCALE-G${gi}-`, from, count, boot: true, spreadMs: 0, concurrency, localAddrs: o.localAddrs });
+        return lc.call<ConnectResult>('connect', {
+          group: 'scale',
+          url: g.ocppUrl,
+          prefix: `SCALE-G${gi}-`,
+          from,
+          count,
+          boot: true,
+          spreadMs: 0,
+          concurrency,
+          localAddrs: o.localAddrs,
+        });
       });
     });
     const results = await Promise.all(jobs).finally(() => clearInterval(progress));
@@ -116,7 +134,9 @@ export async function measureRun(o: ScaleOptions, label: string, gatewayCount: n
     const boots = results.map((r) => r.boot.p99).filter(Number.isFinite);
     const errors: Record<string, number> = {};
     for (const r of results) for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
-    log(`${label}: ${chargers - failed}/${chargers} booted in ${connectS.toFixed(1)} s (${results.reduce((a, r) => a + r.retries, 0)} retries${Object.keys(errors).length ? `: ${JSON.stringify(errors)}` : ''})`);
+    log(
+      `${label}: ${chargers - failed}/${chargers} booted in ${connectS.toFixed(1)} s (${results.reduce((a, r) => a + r.retries, 0)} retries${Object.keys(errors).length ? `: ${JSON.stringify(errors)}` : ''})`,
+    );
     // The configuration reconciliations of first connects trail the boots: wait until they are done. On a
     // busy machine a starved process looks idle by its CPU share, so no frame moving on any gateway decides.
     const idleT0 = Date.now();
@@ -135,7 +155,9 @@ export async function measureRun(o: ScaleOptions, label: string, gatewayCount: n
     const mv0 = await sampleAll(gs);
     await sleep(o.measureS * 1000);
     const mv1 = await sampleAll(gs);
-    log(`${label}: MeterValues window: ${gs.map((g, i) => `${g.name} ${framesPerS(mv0[i], mv1[i]).toFixed(0)} frames/s at ${(coresBetween(mv0[i], mv1[i]) * 1000).toFixed(0)} millicores`).join('; ')}`);
+    log(
+      `${label}: MeterValues window: ${gs.map((g, i) => `${g.name} ${framesPerS(mv0[i], mv1[i]).toFixed(0)} frames/s at ${(coresBetween(mv0[i], mv1[i]) * 1000).toFixed(0)} millicores`).join('; ')}`,
+    );
 
     // Commands: gateway i's API to chargers held by the other gateways (with one gateway: its own).
     const perVia = o.commandsPerS / gatewayCount;
@@ -149,16 +171,28 @@ export async function measureRun(o: ScaleOptions, label: string, gatewayCount: n
     };
     const body = { key: ['HeartbeatInterval'] };
     // Warm-up: each API's first commands pay for lazy set-up, not for scale.
-    await Promise.all(gs.map((_, gi) => lcs[gi % clients].call('commands', { urls: targetsFor(gi).slice(0, 20), body, ratePerSec: Math.max(5, perVia), durationMs: 1_000 })));
+    await Promise.all(
+      gs.map((_, gi) => lcs[gi % clients].call('commands', { urls: targetsFor(gi).slice(0, 20), body, ratePerSec: Math.max(5, perVia), durationMs: 1_000 })),
+    );
     const c0 = await sampleAll(gs);
     const byVia = await Promise.all(
       gs.map((_, gi) =>
-        lcs[gi % clients].call<{ latency: LatencySummary; statuses: Record<string, number>; samples: number[] }>('commands', { urls: targetsFor(gi), body, ratePerSec: perVia, durationMs: o.measureS * 1000, samples: true }),
+        lcs[gi % clients].call<{ latency: LatencySummary; statuses: Record<string, number>; samples: number[] }>('commands', {
+          urls: targetsFor(gi),
+          body,
+          ratePerSec: perVia,
+          durationMs: o.measureS * 1000,
+          samples: true,
+        }),
       ),
     );
     const c1 = await sampleAll(gs);
     const stopped = await Promise.all(lcs.map((lc) => lc.call<{ sent: number; answered: number; skipped: number }>('stopBackground')));
-    const background = stopped.reduce((a, b) => ({ sent: a.sent + b.sent, answered: a.answered + b.answered, skipped: a.skipped + b.skipped }), { sent: 0, answered: 0, skipped: 0 });
+    const background = stopped.reduce((a, b) => ({ sent: a.sent + b.sent, answered: a.answered + b.answered, skipped: a.skipped + b.skipped }), {
+      sent: 0,
+      answered: 0,
+      skipped: 0,
+    });
     const statuses: Record<string, number> = {};
     for (const v of byVia) for (const [k, n] of Object.entries(v.statuses)) statuses[k] = (statuses[k] ?? 0) + n;
     const commandLatency = summarize(byVia.flatMap((v) => v.samples));
@@ -192,7 +226,15 @@ export async function measureRun(o: ScaleOptions, label: string, gatewayCount: n
       gateways: gatewayCount,
       chargers,
       loadClients: clients,
-      connect: { connected: chargers - failed, failed, retries: results.reduce((a, r) => a + r.retries, 0), errors, seconds: round(connectS, 1), bootP99Ms: boots.length ? Math.max(...boots) : NaN, idleAfterS: round(idleAfterS, 1) },
+      connect: {
+        connected: chargers - failed,
+        failed,
+        retries: results.reduce((a, r) => a + r.retries, 0),
+        errors,
+        seconds: round(connectS, 1),
+        bootP99Ms: boots.length ? Math.max(...boots) : NaN,
+        idleAfterS: round(idleAfterS, 1),
+      },
       meterValuesPerS: mvRate,
       background,
       commandsPerS: o.commandsPerS,

@@ -58,7 +58,9 @@ async function ours(o: BenchOptions, n: number, chosen: boolean): Promise<StormF
     await sys.restart();
     await sleep(2_000);
     const r = await lc.call<ConnectResult>('connect', { ...job, spreadMs: o.stormWindowS * 1000 });
-    console.log(`    ours (${chosen ? 'chosen passwords, scrypt' : 'generated passwords, HMAC'}): registered ${n} in ${registerS.toFixed(1)} s; after a restart ${r.connected}/${n} booted in ${(r.elapsedMs / 1000).toFixed(1)} s (boot p99 ${r.boot.p99} ms, ${r.retries} retries)`);
+    console.log(
+      `    ours (${chosen ? 'chosen passwords, scrypt' : 'generated passwords, HMAC'}): registered ${n} in ${registerS.toFixed(1)} s; after a restart ${r.connected}/${n} booted in ${(r.elapsedMs / 1000).toFixed(1)} s (boot p99 ${r.boot.p99} ms, ${r.retries} retries)`,
+    );
     return { chargers: n, registerS, allBootedS: r.elapsedMs / 1000, bootP99Ms: r.boot.p99, retries: r.retries, failed: r.failed };
   } finally {
     await lc.stop();
@@ -91,9 +93,32 @@ export async function authStorm(o: BenchOptions): Promise<BenchResult> {
   const baseline = await bare(o, n);
   const base = { bench: 'cold Basic Auth storm', baselineName: 'bare ws, same storm, no authentication', better: 'lower' as const };
   const rows: Row[] = [
-    { ...base, figure: `generated passwords: time until all ${n} booted after a restart (window ${o.stormWindowS} s)`, unit: 's', ours: round(generated.allBootedS), baseline: round(baseline.allBootedS), ratio: ratio(generated.allBootedS, baseline.allBootedS), note: `${generated.retries} connect retries, ${generated.failed} failed` },
-    { ...base, figure: 'generated passwords: BootNotification p99', unit: 'ms', ours: generated.bootP99Ms, baseline: baseline.bootP99Ms, ratio: ratio(generated.bootP99Ms, baseline.bootP99Ms) },
-    { ...base, figure: `chosen passwords (scrypt): time until all ${small} booted after a restart`, unit: 's', ours: round(chosen.allBootedS), baseline: round(baseline.allBootedS), ratio: ratio(chosen.allBootedS, baseline.allBootedS), note: `${chosen.retries} connect retries, ${chosen.failed} failed; baseline is the ${n}-charger bare storm` },
+    {
+      ...base,
+      figure: `generated passwords: time until all ${n} booted after a restart (window ${o.stormWindowS} s)`,
+      unit: 's',
+      ours: round(generated.allBootedS),
+      baseline: round(baseline.allBootedS),
+      ratio: ratio(generated.allBootedS, baseline.allBootedS),
+      note: `${generated.retries} connect retries, ${generated.failed} failed`,
+    },
+    {
+      ...base,
+      figure: 'generated passwords: BootNotification p99',
+      unit: 'ms',
+      ours: generated.bootP99Ms,
+      baseline: baseline.bootP99Ms,
+      ratio: ratio(generated.bootP99Ms, baseline.bootP99Ms),
+    },
+    {
+      ...base,
+      figure: `chosen passwords (scrypt): time until all ${small} booted after a restart`,
+      unit: 's',
+      ours: round(chosen.allBootedS),
+      baseline: round(baseline.allBootedS),
+      ratio: ratio(chosen.allBootedS, baseline.allBootedS),
+      note: `${chosen.retries} connect retries, ${chosen.failed} failed; baseline is the ${n}-charger bare storm`,
+    },
   ];
   return {
     rows,

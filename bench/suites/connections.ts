@@ -51,15 +51,40 @@ async function bare(): Promise<Server> {
   };
 }
 
-async function connectMany(lc: Worker, s: Server, o: BenchOptions, group: string, prefix: string, from: number, count: number, spreadMs = 0): Promise<ConnectResult> {
-  const r = await lc.call<ConnectResult>('connect', { group, url: s.wsUrl, prefix, from, count, boot: true, spreadMs, concurrency: 100, localAddrs: o.localAddrs, basicAuth: o.basicAuth });
-  console.log(`    ${s.name}: ${r.connected}/${count} chargers booted in ${(r.elapsedMs / 1000).toFixed(1)} s (boot p99 ${r.boot.p99} ms, ${r.retries} retries)${r.failed ? ` errors ${JSON.stringify(r.errors)}` : ''}`);
+async function connectMany(
+  lc: Worker,
+  s: Server,
+  o: BenchOptions,
+  group: string,
+  prefix: string,
+  from: number,
+  count: number,
+  spreadMs = 0,
+): Promise<ConnectResult> {
+  const r = await lc.call<ConnectResult>('connect', {
+    group,
+    url: s.wsUrl,
+    prefix,
+    from,
+    count,
+    boot: true,
+    spreadMs,
+    concurrency: 100,
+    localAddrs: o.localAddrs,
+    basicAuth: o.basicAuth,
+  });
+  console.log(
+    `    ${s.name}: ${r.connected}/${count} chargers booted in ${(r.elapsedMs / 1000).toFixed(1)} s (boot p99 ${r.boot.p99} ms, ${r.retries} retries)${r.failed ? ` errors ${JSON.stringify(r.errors)}` : ''}`,
+  );
   return r;
 }
 
 async function withEach<T>(o: BenchOptions, run: (lc: Worker, s: Server) => Promise<T>): Promise<{ ours: T; bare: T }> {
   const out: Partial<{ ours: T; bare: T }> = {};
-  for (const [key, start] of [['ours', ours], ['bare', bare]] as const) {
+  for (const [key, start] of [
+    ['ours', ours],
+    ['bare', bare],
+  ] as const) {
     const lc = await startLoadClient();
     const s = await start();
     try {
@@ -103,7 +128,16 @@ export async function density(o: BenchOptions): Promise<BenchResult> {
       const rssAfter = rssBytes(s.pid);
       const heapAfter = await s.heapUsedBytes();
       const connected: number = res.length ? res[res.length - 1].connected + r.connected : r.connected;
-      res.push({ n, connected, rssBefore, rssAfter, perCharger: (rssAfter - rssBefore) / connected, heapBefore, heapAfter, heapPerCharger: (heapAfter - heapBefore) / connected });
+      res.push({
+        n,
+        connected,
+        rssBefore,
+        rssAfter,
+        perCharger: (rssAfter - rssBefore) / connected,
+        heapBefore,
+        heapAfter,
+        heapPerCharger: (heapAfter - heapBefore) / connected,
+      });
       console.log(
         `    ${s.name} @ ${n} (idle after ${(waited / 1000).toFixed(0)} s): RSS ${(rssBefore / 2 ** 20).toFixed(0)} -> ${(rssAfter / 2 ** 20).toFixed(0)} MiB = ` +
           `${((rssAfter - rssBefore) / connected / 1024).toFixed(1)} KiB per charger; V8 heap used ${((heapAfter - heapBefore) / connected / 1024).toFixed(1)} KiB per charger`,
@@ -146,14 +180,23 @@ export async function latency(o: BenchOptions): Promise<BenchResult> {
   const run = async (lc: Worker, s: Server): Promise<{ latency: LatencySummary; statuses: Record<string, number>; background: unknown }> => {
     const prefix = `LAT-${s.name === 'ours' ? 'O' : 'B'}-`;
     await connectMany(lc, s, o, 'l', prefix, 0, n);
-    const targets = Array.from({ length: Math.min(n, 2_000) }, (_, i) => s.commandUrl(`${prefix}${String(Math.floor((i * n) / Math.min(n, 2_000))).padStart(6, '0')}`));
+    const targets = Array.from({ length: Math.min(n, 2_000) }, (_, i) =>
+      s.commandUrl(`${prefix}${String(Math.floor((i * n) / Math.min(n, 2_000))).padStart(6, '0')}`),
+    );
     await lc.call('startBackground', { group: 'l', ratePerSec: o.backgroundMvPerSec });
     await sleep(1_000);
     // Warm-up, then the measured run.
     await lc.call('commands', { urls: targets.slice(0, 50), body: { key: ['HeartbeatInterval'] }, ratePerSec: o.commandsPerSec, durationMs: 1_000 });
-    const r = await lc.call<{ latency: LatencySummary; statuses: Record<string, number> }>('commands', { urls: targets, body: { key: ['HeartbeatInterval'] }, ratePerSec: o.commandsPerSec, durationMs: o.latencyS * 1000 });
+    const r = await lc.call<{ latency: LatencySummary; statuses: Record<string, number> }>('commands', {
+      urls: targets,
+      body: { key: ['HeartbeatInterval'] },
+      ratePerSec: o.commandsPerSec,
+      durationMs: o.latencyS * 1000,
+    });
     const background = await lc.call('stopBackground');
-    console.log(`    ${s.name}: commands p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, p99.9 ${r.latency.p999} ms, statuses ${JSON.stringify(r.statuses)}; background ${JSON.stringify(background)}`);
+    console.log(
+      `    ${s.name}: commands p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, p99.9 ${r.latency.p999} ms, statuses ${JSON.stringify(r.statuses)}; background ${JSON.stringify(background)}`,
+    );
     return { ...r, background };
   };
   const r = await withEach(o, run);
@@ -170,7 +213,9 @@ export async function latency(o: BenchOptions): Promise<BenchResult> {
   return {
     rows: [row('p50', 'p50'), row('p99', 'p99'), row('p99.9', 'p999')],
     details: r,
-    notes: [`Ours: all-in-one on NATS + PostgreSQL. GetConfiguration through POST /api/v1/chargers/:id/commands/GetConfiguration, ${o.commandsPerSec}/s open loop for ${o.latencyS} s over ${Math.min(n, 2000)} chargers, background MeterValues ${o.backgroundMvPerSec}/s over all ${n}.`],
+    notes: [
+      `Ours: all-in-one on NATS + PostgreSQL. GetConfiguration through POST /api/v1/chargers/:id/commands/GetConfiguration, ${o.commandsPerSec}/s open loop for ${o.latencyS} s over ${Math.min(n, 2000)} chargers, background MeterValues ${o.backgroundMvPerSec}/s over all ${n}.`,
+    ],
   };
 }
 
@@ -191,11 +236,27 @@ export async function storm(o: BenchOptions): Promise<BenchResult> {
   const base = { bench: 'reconnect storm', baselineName: 'bare ws, same storm', better: 'lower' as const };
   return {
     rows: [
-      { ...base, figure: `time until all ${n} booted (window ${o.stormWindowS} s)`, unit: 's', ours: round(r.ours.allBootedS), baseline: round(r.bare.allBootedS), ratio: ratio(r.ours.allBootedS, r.bare.allBootedS) },
+      {
+        ...base,
+        figure: `time until all ${n} booted (window ${o.stormWindowS} s)`,
+        unit: 's',
+        ours: round(r.ours.allBootedS),
+        baseline: round(r.bare.allBootedS),
+        ratio: ratio(r.ours.allBootedS, r.bare.allBootedS),
+      },
       { ...base, figure: 'BootNotification p99', unit: 'ms', ours: r.ours.boot.p99, baseline: r.bare.boot.p99, ratio: ratio(r.ours.boot.p99, r.bare.boot.p99) },
-      { ...base, figure: 'server event-loop delay p99', unit: 'ms', ours: round(r.ours.lagP99Ms), baseline: round(r.bare.lagP99Ms), ratio: ratio(r.ours.lagP99Ms, r.bare.lagP99Ms) },
+      {
+        ...base,
+        figure: 'server event-loop delay p99',
+        unit: 'ms',
+        ours: round(r.ours.lagP99Ms),
+        baseline: round(r.bare.lagP99Ms),
+        ratio: ratio(r.ours.lagP99Ms, r.bare.lagP99Ms),
+      },
     ],
     details: r,
-    notes: [`Ours: all-in-one on NATS + PostgreSQL. ${n} chargers connect and boot once (known to the system), all disconnect, then reconnect spread evenly over ${o.stormWindowS} s, each sending BootNotification; failed connects retry after 0.5-1 s. Event-loop delay: ours from /metrics (nodejs_eventloop_lag_p99_seconds), bare from monitorEventLoopDelay, both reset just before the storm.`],
+    notes: [
+      `Ours: all-in-one on NATS + PostgreSQL. ${n} chargers connect and boot once (known to the system), all disconnect, then reconnect spread evenly over ${o.stormWindowS} s, each sending BootNotification; failed connects retry after 0.5-1 s. Event-loop delay: ours from /metrics (nodejs_eventloop_lag_p99_seconds), bare from monitorEventLoopDelay, both reset just before the storm.`,
+    ],
   };
 }

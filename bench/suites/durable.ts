@@ -15,7 +15,24 @@ import { ratio, round } from '../lib/stats.js';
 import { startAllInOne } from '../lib/system.js';
 import { closedLoop } from './throughput.js';
 
-const COPY_COLS = ['charger_id', 'connector_id', 'transaction_id', '"timestamp"', 'measurand', 'phase', 'location', 'context', 'format', 'unit', 'value_raw', 'value_num', 'source', 'eager', 'anomaly', 'received_at'];
+const COPY_COLS = [
+  'charger_id',
+  'connector_id',
+  'transaction_id',
+  '"timestamp"',
+  'measurand',
+  'phase',
+  'location',
+  'context',
+  'format',
+  'unit',
+  'value_raw',
+  'value_num',
+  'source',
+  'eager',
+  'anomaly',
+  'received_at',
+];
 
 function copyLines(rows: number, chargers: number): string[] {
   const kinds = [
@@ -31,7 +48,9 @@ function copyLines(rows: number, chargers: number): string[] {
     const msg = Math.floor(i / kinds.length);
     const [measurand, phase, unit] = kinds[i % kinds.length];
     const ts = new Date(base + Math.floor(msg / chargers) * 1000).toISOString();
-    lines.push(`BCOPY-${msg % chargers}\t1\t\\N\t${ts}\t${measurand}\t${phase}\tOutlet\tSample.Periodic\tRaw\t${unit}\t${1000 + i}\t${1000 + i}\tMeterValues\tf\t\\N\t${now}`);
+    lines.push(
+      `BCOPY-${msg % chargers}\t1\t\\N\t${ts}\t${measurand}\t${phase}\tOutlet\tSample.Periodic\tRaw\t${unit}\t${1000 + i}\t${1000 + i}\tMeterValues\tf\t\\N\t${now}`,
+    );
   }
   return lines;
 }
@@ -55,7 +74,17 @@ export async function durable(o: BenchOptions): Promise<BenchResult> {
       try {
         const prefix = `DUR${Date.now() % 100000}-`;
         const group = prefix;
-        const conn = await lc.call<ConnectResult>('connect', { group, url: sys.wsUrl, prefix, from: 0, count: o.sockets, boot: true, spreadMs: 0, concurrency: 50, localAddrs: 1 });
+        const conn = await lc.call<ConnectResult>('connect', {
+          group,
+          url: sys.wsUrl,
+          prefix,
+          from: 0,
+          count: o.sockets,
+          boot: true,
+          spreadMs: 0,
+          concurrency: 50,
+          localAddrs: 1,
+        });
         if (conn.failed) notes.push(`${conn.failed} sockets failed to connect`);
         const count = async (): Promise<number> => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM metering_meter_values')).rows[0].n);
         const before = await count();
@@ -70,7 +99,8 @@ export async function durable(o: BenchOptions): Promise<BenchResult> {
           n = await count();
         }
         const elapsed = (performance.now() - t0) / 1000;
-        if (n - before < expectedRows) notes.push(`metering: only ${n - before} of ${expectedRows} rows arrived within 180 s after the load; the figure counts those.`);
+        if (n - before < expectedRows)
+          notes.push(`metering: only ${n - before} of ${expectedRows} rows arrived within 180 s after the load; the figure counts those.`);
         pathRowsPerSec = (n - before) / elapsed;
         console.log(`    whole path: ${n - before} rows in ${elapsed.toFixed(1)} s = ${Math.round(pathRowsPerSec)} rows/s`);
         await lc.call('close', { group });

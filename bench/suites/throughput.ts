@@ -14,14 +14,32 @@ export interface Target {
 }
 
 /** Connects `sockets` booted chargers, runs the closed loop for each action, closes them. */
-export async function closedLoop(lc: Worker, target: Target, o: BenchOptions, prefix: string, actions: Array<'Heartbeat' | 'MeterValues'>): Promise<Record<string, LoadResult>> {
+export async function closedLoop(
+  lc: Worker,
+  target: Target,
+  o: BenchOptions,
+  prefix: string,
+  actions: Array<'Heartbeat' | 'MeterValues'>,
+): Promise<Record<string, LoadResult>> {
   const group = prefix;
-  const conn = await lc.call<ConnectResult>('connect', { group, url: target.url, prefix, from: 0, count: o.sockets, boot: true, spreadMs: 0, concurrency: 50, localAddrs: 1 });
+  const conn = await lc.call<ConnectResult>('connect', {
+    group,
+    url: target.url,
+    prefix,
+    from: 0,
+    count: o.sockets,
+    boot: true,
+    spreadMs: 0,
+    concurrency: 50,
+    localAddrs: 1,
+  });
   if (conn.failed) console.log(`    ${prefix}: ${conn.failed} of ${o.sockets} sockets failed to connect: ${JSON.stringify(conn.errors)}`);
   const out: Record<string, LoadResult> = {};
   for (const action of actions) {
     out[action] = await lc.call<LoadResult>('load', { group, action, warmupMs: o.warmupS * 1000, durationMs: o.durationS * 1000 });
-    console.log(`    ${prefix} ${action}: ${Math.round(out[action].perSecond)} round trips/s (p50 ${out[action].latency.p50} ms, p99 ${out[action].latency.p99} ms, ${out[action].failed} failed, ${out[action].callErrors} CALLERRORs)`);
+    console.log(
+      `    ${prefix} ${action}: ${Math.round(out[action].perSecond)} round trips/s (p50 ${out[action].latency.p50} ms, p99 ${out[action].latency.p99} ms, ${out[action].failed} failed, ${out[action].callErrors} CALLERRORs)`,
+    );
   }
   await lc.call('close', { group });
   return out;
@@ -64,9 +82,14 @@ export async function throughput(o: BenchOptions): Promise<BenchResult> {
       await bare.worker.stop();
     }
     return {
-      rows: [rtRow('throughput', 'Heartbeat', ours.Heartbeat, 'bare ws', base.Heartbeat), rtRow('throughput', 'MeterValues', ours.MeterValues, 'bare ws', base.MeterValues)],
+      rows: [
+        rtRow('throughput', 'Heartbeat', ours.Heartbeat, 'bare ws', base.Heartbeat),
+        rtRow('throughput', 'MeterValues', ours.MeterValues, 'bare ws', base.MeterValues),
+      ],
       details: { ours, bare: base },
-      notes: [`${o.sockets} sockets, 1 outstanding CALL each, ${o.durationS} s measured after ${o.warmupS} s warm-up; all-in-one on the in-process bus + PGlite (MeterValues stored).`],
+      notes: [
+        `${o.sockets} sockets, 1 outstanding CALL each, ${o.durationS} s measured after ${o.warmupS} s warm-up; all-in-one on the in-process bus + PGlite (MeterValues stored).`,
+      ],
     };
   } finally {
     await lc.stop();

@@ -64,16 +64,18 @@ test('a charger that connects appears on the overview and in the list within 2 s
   await list.getByText('0 chargers').waitFor({ timeout: GENEROUS_MS });
   await Promise.all([settled(overview), settled(list)]);
 
-  charger = rpcCharger(`${csms.ocppUrl}/ocpp`, ID, {
-    GetConfiguration: () => ({ configurationKey: [{ key: 'HeartbeatInterval', readonly: false, value: HEARTBEAT_AS_REPORTED }], unknownKey: [] }),
-  }, ({ method }) => ({ status: method === 'ChangeConfiguration' || method === 'TriggerMessage' ? 'Accepted' : 'Rejected' }));
+  charger = rpcCharger(
+    `${csms.ocppUrl}/ocpp`,
+    ID,
+    {
+      GetConfiguration: () => ({ configurationKey: [{ key: 'HeartbeatInterval', readonly: false, value: HEARTBEAT_AS_REPORTED }], unknownKey: [] }),
+    },
+    ({ method }) => ({ status: method === 'ChangeConfiguration' || method === 'TriggerMessage' ? 'Accepted' : 'Rejected' }),
+  );
   await charger.connect();
 
   // The requirement is what an operator sees: the change within 2 s of the connection, with no reload.
-  await Promise.all([
-    metricReads(overview, 'chargers.connected', '1', 2_000),
-    list.locator(`tr[data-charger="${ID}"]`).waitFor({ timeout: 2_000 }),
-  ]);
+  await Promise.all([metricReads(overview, 'chargers.connected', '1', 2_000), list.locator(`tr[data-charger="${ID}"]`).waitFor({ timeout: 2_000 })]);
   expect(await list.locator(`tr[data-charger="${ID}"]`).getByText('connected', { exact: true }).count()).toBe(1);
   expect(await metric(overview, 'chargers.total')).toBe('1');
 
@@ -92,7 +94,9 @@ test('its power chart moves during a transaction', async () => {
 
   expect(await api.post('/api/v1/id-tags', { idTag: 'DASH-TAG', status: 'Accepted' })).toMatchObject({ status: 201 });
   await charger.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging', timestamp: new Date().toISOString() });
-  const start = (await charger.call('StartTransaction', { connectorId: 1, idTag: 'DASH-TAG', meterStart: 10_000, timestamp: new Date().toISOString() })) as { transactionId: number };
+  const start = (await charger.call('StartTransaction', { connectorId: 1, idTag: 'DASH-TAG', meterStart: 10_000, timestamp: new Date().toISOString() })) as {
+    transactionId: number;
+  };
   transactionId = start.transactionId;
 
   // Readings once a second, as a charger with MeterValueSampleInterval=1 would: the stream forwards at
@@ -104,16 +108,27 @@ test('its power chart moves during a transaction', async () => {
     await charger.call('MeterValues', {
       connectorId: 1,
       transactionId,
-      meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [{ value: String(watts), measurand: 'Power.Active.Import', unit: 'W' }, { value: String(10_000 + watts / 100), measurand: 'Energy.Active.Import.Register', unit: 'Wh' }] }],
+      meterValue: [
+        {
+          timestamp: new Date().toISOString(),
+          sampledValue: [
+            { value: String(watts), measurand: 'Power.Active.Import', unit: 'W' },
+            { value: String(10_000 + watts / 100), measurand: 'Energy.Active.Import.Register', unit: 'Wh' },
+          ],
+        },
+      ],
     });
     await new Promise((r) => setTimeout(r, 1_000));
   }
   expect(await points()).toBeGreaterThanOrEqual(before + 3);
-  await chargerPage.locator('.readout [data-connector="1"]').getByText(/\d+\.\d kW/).waitFor({ timeout: GENEROUS_MS });
+  await chargerPage
+    .locator('.readout [data-connector="1"]')
+    .getByText(/\d+\.\d kW/)
+    .waitFor({ timeout: GENEROUS_MS });
   await chargerPage.locator('#transactions tbody td:first-child', { hasText: new RegExp(`^${transactionId}$`) }).waitFor({ timeout: GENEROUS_MS });
 });
 
-test('a GetConfiguration sent from the charger page shows the charger\'s answer, and a refused command its status and error body', async () => {
+test("a GetConfiguration sent from the charger page shows the charger's answer, and a refused command its status and error body", async () => {
   const reply = chargerPage.locator('#cmd-reply');
   await chargerPage.getByLabel('Command', { exact: true }).selectOption('UnlockConnector');
   expect(JSON.parse(await chargerPage.getByLabel('Payload (JSON)', { exact: true }).inputValue())).toEqual({ connectorId: 1 });
@@ -155,10 +170,17 @@ test('a viewer token gets no command form, and a command forged with it is refus
   expect(await page.locator('form.command').count()).toBe(0);
   await settled(page);
 
-  const forged = await page.evaluate(async ({ id, bearer }) => {
-    const res = await fetch(`/api/v1/chargers/${id}/commands/Reset`, { method: 'POST', headers: { Authorization: `Bearer ${bearer}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ type: 'Hard' }) });
-    return res.status;
-  }, { id: ID, bearer: token });
+  const forged = await page.evaluate(
+    async ({ id, bearer }) => {
+      const res = await fetch(`/api/v1/chargers/${id}/commands/Reset`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${bearer}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ type: 'Hard' }),
+      });
+      return res.status;
+    },
+    { id: ID, bearer: token },
+  );
   expect(forged).toBe(403);
   await page.close();
 });

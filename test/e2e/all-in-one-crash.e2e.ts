@@ -25,7 +25,10 @@ test('every reading the all-in-one acknowledged is stored exactly once across SI
   const base = Date.parse('2026-03-01T00:00:00.000Z');
   const acked: AckedReading[] = [];
   let stop = false;
-  const chargers = Array.from({ length: CHARGERS }, (_, i) => new RawCharger({ id: `AIO${String(i).padStart(3, '0')}`, urls: [csms.ocppUrl], retryDelayMs: 200 }));
+  const chargers = Array.from(
+    { length: CHARGERS },
+    (_, i) => new RawCharger({ id: `AIO${String(i).padStart(3, '0')}`, urls: [csms.ocppUrl], retryDelayMs: 200 }),
+  );
   try {
     await Promise.all(chargers.map((c) => c.connect()));
     const loops = chargers.map((c, i) => meterLoop(c, i, base, acked, () => stop));

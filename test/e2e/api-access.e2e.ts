@@ -20,10 +20,14 @@ const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
 
 /** Routes only an admin may call (docs/api-auth.md): tokens, audit, registration, AuthorizationKey rotation, model override. */
 const ADMIN_ROUTES = new Set([
-  'POST /api/v1/api-tokens', 'GET /api/v1/api-tokens', 'DELETE /api/v1/api-tokens/{id}',
+  'POST /api/v1/api-tokens',
+  'GET /api/v1/api-tokens',
+  'DELETE /api/v1/api-tokens/{id}',
   'GET /api/v1/audit',
-  'POST /api/v1/chargers', 'PATCH /api/v1/chargers/{id}/registration',
-  'POST /api/v1/chargers/{id}/authorization-key', 'DELETE /api/v1/chargers/{id}/authorization-key',
+  'POST /api/v1/chargers',
+  'PATCH /api/v1/chargers/{id}/registration',
+  'POST /api/v1/chargers/{id}/authorization-key',
+  'DELETE /api/v1/chargers/{id}/authorization-key',
   'PUT /api/v1/chargers/{id}/model',
 ]);
 
@@ -44,10 +48,19 @@ function concrete(path: string): string {
 }
 
 /** Status only: the body is cancelled (a stream such as the event stream never ends). */
-async function status(url: string, method: string, token?: string, extra: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body?: unknown }> {
+async function status(
+  url: string,
+  method: string,
+  token?: string,
+  extra: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; body?: unknown }> {
   const res = await fetch(url, {
     method,
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(method === 'GET' || method === 'HEAD' ? {} : { 'Content-Type': 'application/json' }), ...extra },
+    headers: {
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(method === 'GET' || method === 'HEAD' ? {} : { 'Content-Type': 'application/json' }),
+      ...extra,
+    },
     body: method === 'GET' || method === 'HEAD' ? undefined : '{}',
     signal: AbortSignal.timeout(60_000),
   });
@@ -82,7 +95,11 @@ describe('API_AUTH=token: every /api/v1 route, each role, OIDC, audit, CORS', ()
     const doc = (await (await fetch(`${csms.apiUrl}/api/docs/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
     routes = Object.entries(doc.paths)
       .filter(([path]) => path.startsWith('/api/v1/'))
-      .flatMap(([path, ops]) => Object.keys(ops).filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m)).map((m) => ({ method: m.toUpperCase(), path })));
+      .flatMap(([path, ops]) =>
+        Object.keys(ops)
+          .filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
+          .map((m) => ({ method: m.toUpperCase(), path })),
+      );
   });
 
   afterAll(async () => {
@@ -108,14 +125,19 @@ describe('API_AUTH=token: every /api/v1 route, each role, OIDC, audit, CORS', ()
     for (const r of routes) {
       const res = await status(csms.apiUrl + concrete(r.path), r.method);
       const body = res.body as { error?: unknown; message?: unknown } | undefined;
-      if (res.status !== 401 || !/^Bearer/.test(res.headers.get('www-authenticate') ?? '') || body?.error !== 'unauthorized' || typeof body.message !== 'string') {
+      if (
+        res.status !== 401 ||
+        !/^Bearer/.test(res.headers.get('www-authenticate') ?? '') ||
+        body?.error !== 'unauthorized' ||
+        typeof body.message !== 'string'
+      ) {
         wrong.push(`${r.method} ${r.path}: ${res.status} ${JSON.stringify(body)}`);
       }
     }
     expect(wrong).toEqual([]);
   });
 
-  test('the chargers\' upload route is outside /api/v1 on purpose: no API token, the one-time token in its URL decides (docs/diagnostics.md#upload-endpoint)', async () => {
+  test("the chargers' upload route is outside /api/v1 on purpose: no API token, the one-time token in its URL decides (docs/diagnostics.md#upload-endpoint)", async () => {
     // Not in the operator API's document, so not in the walk above.
     expect(routes.some((r) => r.path.startsWith('/ocpp-uploads'))).toBe(false);
     const unknown = `${csms.apiUrl}/ocpp-uploads/${Buffer.alloc(32, 7).toString('base64url')}/diag.log`;
@@ -129,7 +151,9 @@ describe('API_AUTH=token: every /api/v1 route, each role, OIDC, audit, CORS', ()
 
   test('a bad token, and a malformed Authorization header, are 401 too', async () => {
     expect((await status(`${csms.apiUrl}/api/v1/chargers`, 'GET', 'csms_not-a-real-token')).status).toBe(401);
-    expect((await status(`${csms.apiUrl}/api/v1/chargers`, 'GET', undefined, { Authorization: `Basic ${Buffer.from('a:b').toString('base64')}` })).status).toBe(401);
+    expect((await status(`${csms.apiUrl}/api/v1/chargers`, 'GET', undefined, { Authorization: `Basic ${Buffer.from('a:b').toString('base64')}` })).status).toBe(
+      401,
+    );
   });
 
   test.each(['viewer', 'operator', 'admin'] as const)('%s: allowed routes are never 401/403, denied routes are exactly 403', async (role) => {
@@ -159,7 +183,9 @@ describe('API_AUTH=token: every /api/v1 route, each role, OIDC, audit, CORS', ()
     const good = await idp.token({ aud: 'csms-e2e', sub: 'sso-user-9', csms_role: ['viewer', 'operator'] });
     expect((await apiClient(csms.apiUrl, { token: good }).get('/api/v1/whoami')).body).toEqual({ name: 'sso-user-9', role: 'operator', kind: 'oidc' });
     expect((await status(`${csms.apiUrl}/api/v1/chargers/ZAPWALK01/model`, 'PUT', good)).status).toBe(403);
-    expect((await status(`${csms.apiUrl}/api/v1/chargers`, 'GET', await idp.token({ aud: 'csms-e2e', csms_role: 'admin' }, { expiresInS: -300 }))).status).toBe(401);
+    expect((await status(`${csms.apiUrl}/api/v1/chargers`, 'GET', await idp.token({ aud: 'csms-e2e', csms_role: 'admin' }, { expiresInS: -300 }))).status).toBe(
+      401,
+    );
     expect((await status(`${csms.apiUrl}/api/v1/chargers`, 'GET', await idp.token({ aud: 'another-api', csms_role: 'admin' }))).status).toBe(401);
     await idp.rotate();
     const afterRotation = await idp.token({ aud: 'csms-e2e', sub: 'sso-user-9', csms_role: 'viewer' });
@@ -198,10 +224,17 @@ describe('API_AUTH=token: every /api/v1 route, each role, OIDC, audit, CORS', ()
     const adminApi = apiClient(csms.apiUrl, { token: admin });
     const made = await adminApi.post('/api/v1/api-tokens', { name: 'short-lived', role: 'operator' });
     expect((await adminApi.post('/api/v1/api-tokens', { name: 'short-lived', role: 'viewer' })).status).toBe(409);
-    expect((await adminApi.post('/api/v1/api-tokens', { name: 'x', role: 'root' })).body).toMatchObject({ error: 'validation_failed', errors: [{ field: 'role' }] });
+    expect((await adminApi.post('/api/v1/api-tokens', { name: 'x', role: 'root' })).body).toMatchObject({
+      error: 'validation_failed',
+      errors: [{ field: 'role' }],
+    });
     const list = await adminApi.get('/api/v1/api-tokens');
     expect(list.text).not.toContain(made.body.token);
-    expect(list.body.items.find((t: { name: string }) => t.name === 'short-lived')).toMatchObject({ id: made.body.id, role: 'operator', createdBy: 'bootstrap-admin' });
+    expect(list.body.items.find((t: { name: string }) => t.name === 'short-lived')).toMatchObject({
+      id: made.body.id,
+      role: 'operator',
+      createdBy: 'bootstrap-admin',
+    });
     expect((await status(`${csms.apiUrl}/api/v1/whoami`, 'GET', made.body.token)).status).toBe(200);
     expect((await adminApi.delete(`/api/v1/api-tokens/${made.body.id}`)).status).toBe(200);
     expect((await status(`${csms.apiUrl}/api/v1/whoami`, 'GET', made.body.token)).status).toBe(401);
@@ -209,13 +242,22 @@ describe('API_AUTH=token: every /api/v1 route, each role, OIDC, audit, CORS', ()
   });
 
   test("Nest's own errors have the API's shape: unknown route, bad numeric parameter", async () => {
-    expect(await status(`${csms.apiUrl}/api/v1/no-such-route`, 'GET', tokens.viewer)).toMatchObject({ status: 404, body: { error: 'not_found', message: expect.any(String) } });
-    expect(await status(`${csms.apiUrl}/api/v1/transactions/abc`, 'GET', tokens.viewer)).toMatchObject({ status: 400, body: { error: 'validation_failed', errors: expect.arrayContaining([expect.objectContaining({ field: 'id', rule: 'isInt' })]) } });
+    expect(await status(`${csms.apiUrl}/api/v1/no-such-route`, 'GET', tokens.viewer)).toMatchObject({
+      status: 404,
+      body: { error: 'not_found', message: expect.any(String) },
+    });
+    expect(await status(`${csms.apiUrl}/api/v1/transactions/abc`, 'GET', tokens.viewer)).toMatchObject({
+      status: 400,
+      body: { error: 'validation_failed', errors: expect.arrayContaining([expect.objectContaining({ field: 'id', rule: 'isInt' })]) },
+    });
   });
 
   test('CORS: an allowed origin gets its preflight (Authorization allowed) and its answers; another origin none', async () => {
     const preflight = (origin: string): Promise<Response> =>
-      fetch(`${csms.apiUrl}/api/v1/chargers`, { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' } });
+      fetch(`${csms.apiUrl}/api/v1/chargers`, {
+        method: 'OPTIONS',
+        headers: { Origin: origin, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' },
+      });
     const ok = await preflight(CORS_OK);
     expect(ok.status).toBe(204);
     expect(ok.headers.get('access-control-allow-origin')).toBe(CORS_OK);
@@ -255,7 +297,9 @@ describe('API_AUTH=token: every /api/v1 route, each role, OIDC, audit, CORS', ()
 
 describe('API_AUTH=loopback-trusted (the default)', () => {
   let csms: ServiceProcess;
-  const outside = Object.values(networkInterfaces()).flat().find((a) => a && !a.internal && a.family === 'IPv4')?.address;
+  const outside = Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a && !a.internal && a.family === 'IPv4')?.address;
 
   beforeAll(async () => {
     csms = await startService({ env: { LOG_LEVEL: 'info' } });
@@ -266,19 +310,22 @@ describe('API_AUTH=loopback-trusted (the default)', () => {
     expect(csms.output().match(/API_AUTH=loopback-trusted/g)).toHaveLength(1);
   });
 
-  test('from loopback without a token: admin; with a token: that token\'s role', async () => {
+  test("from loopback without a token: admin; with a token: that token's role", async () => {
     expect((await apiClient(csms.apiUrl).get('/api/v1/whoami')).body).toEqual({ name: 'loopback', role: 'admin', kind: 'loopback' });
     const viewer = (await apiClient(csms.apiUrl).post('/api/v1/api-tokens', { name: 'laptop-viewer', role: 'viewer' })).body.token as string;
     expect((await apiClient(csms.apiUrl, { token: viewer }).get('/api/v1/whoami')).body).toMatchObject({ role: 'viewer' });
     expect((await apiClient(csms.apiUrl, { token: viewer }).post('/api/v1/id-tags', { idTag: 'NOPE', status: 'Accepted' })).status).toBe(403);
   });
 
-  (outside ? test : test.skip)(`from a non-loopback address (${outside ?? 'none on this machine'}) without a token: 401, X-Forwarded-For: 127.0.0.1 changes nothing`, async () => {
-    const url = `http://${outside}:${csms.apiPort}/api/v1/whoami`;
-    expect((await status(url, 'GET')).status).toBe(401);
-    expect((await status(url, 'GET', undefined, { 'X-Forwarded-For': '127.0.0.1', 'X-Real-IP': '127.0.0.1', Forwarded: 'for=127.0.0.1' })).status).toBe(401);
-    expect((await status(`http://${outside}:${csms.apiPort}/health/ready`, 'GET')).status).toBe(200);
-  });
+  (outside ? test : test.skip)(
+    `from a non-loopback address (${outside ?? 'none on this machine'}) without a token: 401, X-Forwarded-For: 127.0.0.1 changes nothing`,
+    async () => {
+      const url = `http://${outside}:${csms.apiPort}/api/v1/whoami`;
+      expect((await status(url, 'GET')).status).toBe(401);
+      expect((await status(url, 'GET', undefined, { 'X-Forwarded-For': '127.0.0.1', 'X-Real-IP': '127.0.0.1', Forwarded: 'for=127.0.0.1' })).status).toBe(401);
+      expect((await status(`http://${outside}:${csms.apiPort}/health/ready`, 'GET')).status).toBe(200);
+    },
+  );
 });
 
 describe('production (NODE_ENV=production)', () => {

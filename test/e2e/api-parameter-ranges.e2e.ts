@@ -13,7 +13,19 @@ jest.setTimeout(300_000);
 
 const BAD_NUMBERS = ['1e20', '1e3', '99999999999', '2147483648', '-1', 'NaN', 'Infinity', '-Infinity', '1.5', '0x10', '', '%205', '12abc', '9'.repeat(400)];
 const BAD_LIMITS = [...BAD_NUMBERS, '0', '1001'];
-const BAD_TIMES = ['0000-01-01', '1969-12-31T23:59:59Z', '10000-01-01', '+010000-01-01T00:00:00Z', '-000001-01-01T00:00:00Z', '2025-02-30', '2025-13-01', 'yesterday', '2025-W01-1', '', '1e20'];
+const BAD_TIMES = [
+  '0000-01-01',
+  '1969-12-31T23:59:59Z',
+  '10000-01-01',
+  '+010000-01-01T00:00:00Z',
+  '-000001-01-01T00:00:00Z',
+  '2025-02-30',
+  '2025-13-01',
+  'yesterday',
+  '2025-W01-1',
+  '',
+  '1e20',
+];
 const BAD_IDS = ['99999999999', '2147483648', '0', '-1', '1e3', 'NaN', 'Infinity', '1.5', '0x10', '%20'];
 const BAD_CHARGER_IDS = ['%00', 'A%0AB', 'A%3AB', 'X'.repeat(49), '%7F'];
 const BAD_TAGS = ['%00', 'T'.repeat(21), 'A%09B'];
@@ -28,7 +40,12 @@ interface Route {
   body?: unknown;
 }
 
-const query = (path: string, field: string, values: string[]): Route => ({ method: 'get', path: `${path}${path.includes('?') ? '&' : '?'}${field}={v}`, field, values });
+const query = (path: string, field: string, values: string[]): Route => ({
+  method: 'get',
+  path: `${path}${path.includes('?') ? '&' : '?'}${field}={v}`,
+  field,
+  values,
+});
 
 const ROUTES: Route[] = [
   ...['limit', 'offset'].flatMap((f) => [
@@ -41,10 +58,17 @@ const ROUTES: Route[] = [
     query('/api/v1/chargers/CP1/commands', f, f === 'limit' ? [...BAD_LIMITS, '201'] : BAD_NUMBERS),
   ]),
   query('/api/v1/chargers/CP1/commands', 'status', ['done', '%00', '']),
-  { method: 'post', path: '/api/v1/chargers/CP1/commands/ClearCache?delivery=queued&expiresAt={v}', field: 'expiresAt', values: [...BAD_TIMES, '2020-01-01T00:00:00Z', '9999-12-31T23:59:59Z'] },
+  {
+    method: 'post',
+    path: '/api/v1/chargers/CP1/commands/ClearCache?delivery=queued&expiresAt={v}',
+    field: 'expiresAt',
+    values: [...BAD_TIMES, '2020-01-01T00:00:00Z', '9999-12-31T23:59:59Z'],
+  },
   { method: 'post', path: '/api/v1/chargers/CP1/commands/ClearCache?delivery={v}', field: 'delivery', values: ['later', '', '%00'] },
-  ...[{ method: 'get', path: '/api/v1/commands/{v}' }, { method: 'delete', path: '/api/v1/commands/{v}' }]
-    .map((r) => ({ ...r, field: 'id', values: ['not-a-uuid', '%00', '1', '99999999999'] }) as Route),
+  ...[
+    { method: 'get', path: '/api/v1/commands/{v}' },
+    { method: 'delete', path: '/api/v1/commands/{v}' },
+  ].map((r) => ({ ...r, field: 'id', values: ['not-a-uuid', '%00', '1', '99999999999'] }) as Route),
   query('/api/v1/chargers/CP1/configuration/history', 'limit', BAD_LIMITS),
   ...['from', 'to'].flatMap((f) => [
     query('/api/v1/transactions', f, BAD_TIMES),
@@ -116,7 +140,9 @@ test('every out-of-range or malformed query and path value is a 400 naming the p
       const errors = (res.body as { errors?: Array<{ field: string; rule: string; message: string }> } | undefined)?.errors ?? [];
       const named = errors.find((e) => e.field === route.field && e.rule && e.message.includes(route.field));
       if (res.status !== 400 || (res.body as { error?: string }).error !== 'validation_failed' || !named) {
-        wrong.push(`${route.method.toUpperCase()} ${route.path.replace('{v}', value.length > 30 ? `${value.slice(0, 10)}...(${value.length})` : value)}: ${res.status} ${res.text.slice(0, 200)}`);
+        wrong.push(
+          `${route.method.toUpperCase()} ${route.path.replace('{v}', value.length > 30 ? `${value.slice(0, 10)}...(${value.length})` : value)}: ${res.status} ${res.text.slice(0, 200)}`,
+        );
       }
     }
   }
@@ -139,7 +165,14 @@ test('the edges themselves are accepted: int32 ids, the largest offset, 1970 and
   ];
   for (const path of ok) expect([path, (await api.get(path)).status]).toEqual([path, 200]);
   // Well-formed ids that name nothing: 404, not 400 and not 500.
-  for (const path of ['/api/v1/transactions/2147483647', '/api/v1/transactions/1/meter-values.csv', '/api/v1/id-tags/NOSUCHTAG', `/api/v1/chargers/${'X'.repeat(48)}`, '/api/v1/commands/00000000-0000-4000-8000-000000000000', '/api/v1/chargers/CP1/commands']) {
+  for (const path of [
+    '/api/v1/transactions/2147483647',
+    '/api/v1/transactions/1/meter-values.csv',
+    '/api/v1/id-tags/NOSUCHTAG',
+    `/api/v1/chargers/${'X'.repeat(48)}`,
+    '/api/v1/commands/00000000-0000-4000-8000-000000000000',
+    '/api/v1/chargers/CP1/commands',
+  ]) {
     expect([path, (await api.get(path)).status]).toEqual([path, 404]);
   }
 });

@@ -53,10 +53,16 @@ test('policy on: Pending, configured while Pending, Accepted on the next boot', 
     if (action === 'GetConfiguration') {
       const asked = (payload.key as string[] | undefined) ?? [];
       const names = asked.length > 0 ? asked.filter((k) => store.has(k)) : [...store.keys()];
-      ws.send(JSON.stringify([3, id, {
-        configurationKey: names.map((k) => ({ key: k, readonly: store.get(k)?.readonly ?? true, value: store.get(k)?.value ?? '' })),
-        unknownKey: asked.filter((k) => !store.has(k)),
-      }]));
+      ws.send(
+        JSON.stringify([
+          3,
+          id,
+          {
+            configurationKey: names.map((k) => ({ key: k, readonly: store.get(k)?.readonly ?? true, value: store.get(k)?.value ?? '' })),
+            unknownKey: asked.filter((k) => !store.has(k)),
+          },
+        ]),
+      );
     } else if (action === 'ChangeConfiguration') {
       const { key, value } = payload as { key: string; value: string };
       const k = store.get(key);

@@ -87,7 +87,9 @@ describe('profiles 2 and 3 over wss (certificates made in the test)', () => {
     ssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'san.ext');
     ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'client.key', '-out', 'client.csr', '-subj', '/CN=ZAP300003/O=Test CPO');
     ssl('x509', '-req', '-in', 'client.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'client.pem', '-days', '2');
-    csms = await startService({ env: { UNKNOWN_CHARGERS: 'reject', TLS_CERT_FILE: file('server.pem'), TLS_KEY_FILE: file('server.key'), TLS_CA_FILE: file('ca.pem') } });
+    csms = await startService({
+      env: { UNKNOWN_CHARGERS: 'reject', TLS_CERT_FILE: file('server.pem'), TLS_KEY_FILE: file('server.key'), TLS_CA_FILE: file('ca.pem') },
+    });
   });
   afterAll(async () => {
     await csms?.stop();
@@ -101,7 +103,9 @@ describe('profiles 2 and 3 over wss (certificates made in the test)', () => {
     expect(await attempt(`${wss}/ZAP300002`, { Authorization: basic('ZAP300002', 'tls-password-123456') }, { ca })).toBe('open');
     expect(await attempt(`${wss}/ZAP300002`, { Authorization: basic('ZAP300002', 'nope') }, { ca })).toBe(401);
     // TLS 1.1 is refused by the server (TLS 1.2 or newer).
-    expect(await attempt(`${wss}/ZAP300002`, { Authorization: basic('ZAP300002', 'tls-password-123456') }, { ca, maxVersion: 'TLSv1.1', minVersion: 'TLSv1' })).toBe(0);
+    expect(
+      await attempt(`${wss}/ZAP300002`, { Authorization: basic('ZAP300002', 'tls-password-123456') }, { ca, maxVersion: 'TLSv1.1', minVersion: 'TLSv1' }),
+    ).toBe(0);
   });
 
   test('profile 3: a client certificate whose CN is the identity', async () => {

@@ -49,7 +49,12 @@ test('the charger connects with subprotocol ocpp1.6 under any path and boots Acc
   );
   await client.connect();
   expect(client.protocol).toBe('ocpp1.6');
-  const boot = (await client.call('BootNotification', { chargePointVendor: 'Zaptec', chargePointModel: 'Go', firmwareVersion: '2.4.2.4', chargePointSerialNumber: ID })) as {
+  const boot = (await client.call('BootNotification', {
+    chargePointVendor: 'Zaptec',
+    chargePointModel: 'Go',
+    firmwareVersion: '2.4.2.4',
+    chargePointSerialNumber: ID,
+  })) as {
     status: string;
     interval: number;
     currentTime: string;

@@ -156,7 +156,11 @@ describe('every bad frame counts', () => {
     const closed = await c.closed;
     expect(closed.code).toBe(1002);
     // Output arrives asynchronously: wait for the summary of what was held back (written at the close).
-    const lines = () => csms.output().split('\n').filter((l) => l.includes(`${identity}:`));
+    const lines = () =>
+      csms
+        .output()
+        .split('\n')
+        .filter((l) => l.includes(`${identity}:`));
     for (let i = 0; i < 100 && !lines().some((l) => l.includes('suppressed')); i++) await new Promise((r) => setTimeout(r, 100));
     const warnings = lines().filter((l) => !l.includes('suppressed') && !l.includes('closing'));
     // At least 11 bad frames reached the gateway before it closed the socket: 5 warned, the rest summarised.

@@ -67,7 +67,8 @@ test('an outsider failing logins for a named charger from elsewhere does not kee
   const seen: Array<number | 'open'> = [];
   for (let i = 0; i < 12; i++) for (const from of outsider) seen.push(await login('VICTIM-1', from, `guess-${i}`));
   // Each outsider address: 5 refusals, then slowed down.
-  for (const [i, from] of outsider.entries()) expect([from, seen.filter((_, k) => k % 3 === i)]).toEqual([from, [...Array(5).fill(401), ...Array(7).fill(429)]]);
+  for (const [i, from] of outsider.entries())
+    expect([from, seen.filter((_, k) => k % 3 === i)]).toEqual([from, [...Array(5).fill(401), ...Array(7).fill(429)]]);
   // The outsider's addresses stay slowed down, even with the right password ...
   expect(await login('VICTIM-1', outsider[0])).toBe(429);
   // ... the charger at its own address connects.
@@ -86,7 +87,9 @@ test('spraying identities from one address is slowed down, for that address only
 
 test('every refusal, 429 included, is a security event with its address and a count', async () => {
   const api = apiClient(csms.apiUrl);
-  const events = async (id: string) => ((await api.get(`/api/v1/chargers/${id}/security-events?limit=1000`)).body as { items: Array<{ type: string; remoteAddress: string; count: number }> }).items;
+  const events = async (id: string) =>
+    ((await api.get(`/api/v1/chargers/${id}/security-events?limit=1000`)).body as { items: Array<{ type: string; remoteAddress: string; count: number }> })
+      .items;
   const broken = await events('SITE-BROKEN');
   const throttled = broken.filter((e) => e.type === 'ConnectThrottled' && e.remoteAddress === '127.0.0.2');
   const invalid = broken.filter((e) => e.type === 'InvalidPassword' && e.remoteAddress === '127.0.0.2');

@@ -15,13 +15,37 @@ jest.setTimeout(120_000);
 
 type Access = 'R' | 'RW' | 'W';
 type Kind = { t: 'bool' } | { t: 'int'; min: number } | { t: 'str'; max: number } | { t: 'measurands' } | { t: 'csl' };
-interface Key { access: Access; kind: Kind; value: string }
+interface Key {
+  access: Access;
+  kind: Kind;
+  value: string;
+}
 
 // OCPP 1.6 §7.31 measurands: a list naming anything else is rejected as a whole.
-const MEASURANDS = new Set(['Current.Export', 'Current.Import', 'Current.Offered', 'Energy.Active.Export.Register', 'Energy.Active.Import.Register',
-  'Energy.Reactive.Export.Register', 'Energy.Reactive.Import.Register', 'Energy.Active.Export.Interval', 'Energy.Active.Import.Interval',
-  'Energy.Reactive.Export.Interval', 'Energy.Reactive.Import.Interval', 'Frequency', 'Power.Active.Export', 'Power.Active.Import', 'Power.Factor',
-  'Power.Offered', 'Power.Reactive.Export', 'Power.Reactive.Import', 'RPM', 'SoC', 'Temperature', 'Voltage']);
+const MEASURANDS = new Set([
+  'Current.Export',
+  'Current.Import',
+  'Current.Offered',
+  'Energy.Active.Export.Register',
+  'Energy.Active.Import.Register',
+  'Energy.Reactive.Export.Register',
+  'Energy.Reactive.Import.Register',
+  'Energy.Active.Export.Interval',
+  'Energy.Active.Import.Interval',
+  'Energy.Reactive.Export.Interval',
+  'Energy.Reactive.Import.Interval',
+  'Frequency',
+  'Power.Active.Export',
+  'Power.Active.Import',
+  'Power.Factor',
+  'Power.Offered',
+  'Power.Reactive.Export',
+  'Power.Reactive.Import',
+  'RPM',
+  'SoC',
+  'Temperature',
+  'Voltage',
+]);
 
 /**
  * A Zaptec Go's configuration store as docs/reference/zaptec-facts.md#zaptec-configuration-keys and OCPP 1.6 §9
@@ -64,11 +88,16 @@ class GoKeyStore {
 
   private valid(kind: Kind, v: string): boolean {
     switch (kind.t) {
-      case 'bool': return v === 'true' || v === 'false';
-      case 'int': return /^\d+$/.test(v) && Number(v) >= kind.min && Number(v) <= 2_147_483_647;
-      case 'str': return v.length <= kind.max;
-      case 'measurands': return v === '' || v.split(',').every((m) => MEASURANDS.has(m.trim()));
-      case 'csl': return true;
+      case 'bool':
+        return v === 'true' || v === 'false';
+      case 'int':
+        return /^\d+$/.test(v) && Number(v) >= kind.min && Number(v) <= 2_147_483_647;
+      case 'str':
+        return v.length <= kind.max;
+      case 'measurands':
+        return v === '' || v.split(',').every((m) => MEASURANDS.has(m.trim()));
+      case 'csl':
+        return true;
     }
   }
 
@@ -92,7 +121,8 @@ class GoKeyStore {
       throw createRPCError('OccurenceConstraintViolation', 'more keys than GetConfigurationMaxKeys');
     }
     const names = wanted && wanted.length > 0 ? wanted : [...this.keys.keys()];
-    const configurationKey = names.filter((n) => this.keys.has(n) && this.keys.get(n)?.access !== 'W')
+    const configurationKey = names
+      .filter((n) => this.keys.has(n) && this.keys.get(n)?.access !== 'W')
       .map((key) => ({ key, readonly: this.readOnly(key), value: this.get(key) as string }));
     const unknownKey = names.filter((n) => !this.keys.has(n));
     return { configurationKey, ...(unknownKey.length > 0 ? { unknownKey } : {}) };
@@ -128,7 +158,9 @@ async function connect(identity: string, store: GoKeyStore, hold: { get?: () => 
   });
   await client.connect();
   open.push(client);
-  expect(await client.call('BootNotification', { chargePointVendor: 'Zaptec', chargePointModel: 'Go', firmwareVersion: '2.4.2.4' })).toMatchObject({ status: 'Accepted' });
+  expect(await client.call('BootNotification', { chargePointVendor: 'Zaptec', chargePointModel: 'Go', firmwareVersion: '2.4.2.4' })).toMatchObject({
+    status: 'Accepted',
+  });
   await client.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' });
   return client;
 }
@@ -169,12 +201,19 @@ test('desired FreeCharging + FreeChargingIdTag are sent on the next connect, the
   ]);
   // The charger now starts without authorization, with its FreeChargingIdTag (unknown to the CSMS): Accepted.
   // (Polled: auth hears of the change a moment after the charger answered; an early refusal is stopped again.)
-  const startedFree = await eventually(async () => {
-    const r = (await again.call('StartTransaction', { connectorId: 1, idTag: 'DC-FREE-TAG', meterStart: 100, timestamp: new Date().toISOString() })) as { transactionId: number; idTagInfo: { status: string } };
-    if (r.idTagInfo.status === 'Accepted') return r;
-    await again.call('StopTransaction', { transactionId: r.transactionId, meterStop: 100, timestamp: new Date().toISOString() });
-    return undefined;
-  }, 'StartTransaction with the FreeChargingIdTag accepted before the re-read', 10_000);
+  const startedFree = await eventually(
+    async () => {
+      const r = (await again.call('StartTransaction', { connectorId: 1, idTag: 'DC-FREE-TAG', meterStart: 100, timestamp: new Date().toISOString() })) as {
+        transactionId: number;
+        idTagInfo: { status: string };
+      };
+      if (r.idTagInfo.status === 'Accepted') return r;
+      await again.call('StopTransaction', { transactionId: r.transactionId, meterStop: 100, timestamp: new Date().toISOString() });
+      return undefined;
+    },
+    'StartTransaction with the FreeChargingIdTag accepted before the re-read',
+    10_000,
+  );
   release();
   const view = await settled(id);
   expect(view.effective).toMatchObject({ FreeCharging: 'true', FreeChargingIdTag: 'DC-FREE-TAG' });
@@ -197,12 +236,16 @@ test('LockCablePermanently on: the CSMS stops asking for UnlockConnectorOnEVSide
   store.setLocally('UnlockConnectorOnEVSideDisconnect', 'false');
   const second = await connect(id, store);
   await eventually(async () => (store.get('UnlockConnectorOnEVSideDisconnect') === 'true' ? true : undefined), 'Unlock corrected');
-  expect(store.changes.filter((c) => c.key === 'UnlockConnectorOnEVSideDisconnect')).toEqual([{ key: 'UnlockConnectorOnEVSideDisconnect', value: 'true', status: 'Accepted' }]);
+  expect(store.changes.filter((c) => c.key === 'UnlockConnectorOnEVSideDisconnect')).toEqual([
+    { key: 'UnlockConnectorOnEVSideDisconnect', value: 'true', status: 'Accepted' },
+  ]);
 
   // Locking the cable and asking for Unlock=true at once is refused: the charger would hold it false and read-only.
   const both = await api().put(`/api/v1/chargers/${id}/configuration`, { keys: { LockCablePermanently: 'true' } });
   expect(both.status).toBe(422);
-  expect(both.body.errors).toEqual([expect.objectContaining({ key: 'UnlockConnectorOnEVSideDisconnect', rule: expect.any(String), message: expect.stringMatching(/LockCablePermanently/) })]);
+  expect(both.body.errors).toEqual([
+    expect.objectContaining({ key: 'UnlockConnectorOnEVSideDisconnect', rule: expect.any(String), message: expect.stringMatching(/LockCablePermanently/) }),
+  ]);
   const lock = await api().put(`/api/v1/chargers/${id}/configuration`, { keys: { LockCablePermanently: 'true', UnlockConnectorOnEVSideDisconnect: null } });
   expect(lock.status).toBe(200);
   await eventually(async () => (store.get('LockCablePermanently') === 'true' ? true : undefined), 'cable locked');
@@ -216,7 +259,9 @@ test('LockCablePermanently on: the CSMS stops asking for UnlockConnectorOnEVSide
   expect(afterLock.filter((c) => c.key === 'UnlockConnectorOnEVSideDisconnect')).toEqual([]);
   expect(store.changes.filter((c) => c.status !== 'Accepted')).toEqual([]);
   const view = await api().get(`/api/v1/chargers/${id}/configuration`);
-  const reported = (view.body.reported.keys as Array<{ key: string; value: string; readonly: boolean }>).find((k) => k.key === 'UnlockConnectorOnEVSideDisconnect');
+  const reported = (view.body.reported.keys as Array<{ key: string; value: string; readonly: boolean }>).find(
+    (k) => k.key === 'UnlockConnectorOnEVSideDisconnect',
+  );
   expect(reported).toEqual({ key: 'UnlockConnectorOnEVSideDisconnect', value: 'false', readonly: true });
 });
 
@@ -238,19 +283,28 @@ test('values changed at the charger show up as drift on the next check and are c
     const r = await api().get(`/api/v1/chargers/${id}/configuration`);
     return r.body?.drifted === true && store.changes.length === before ? r.body : undefined;
   }, 'drift shown');
-  const drifted = (during.drift as Array<{ key: string; state: string; reported: string; desired: string; reason?: string }>).filter((d) => d.state !== 'in-sync');
+  const drifted = (during.drift as Array<{ key: string; state: string; reported: string; desired: string; reason?: string }>).filter(
+    (d) => d.state !== 'in-sync',
+  );
   expect(drifted.map((d) => d.key).sort()).toEqual(['HeartbeatInterval', 'MeterValueSampleInterval']);
-  expect(drifted.find((d) => d.key === 'MeterValueSampleInterval')).toMatchObject({ state: 'drifted', reported: '0', desired: fleet.MeterValueSampleInterval, reason: expect.stringContaining('reported "0"') });
+  expect(drifted.find((d) => d.key === 'MeterValueSampleInterval')).toMatchObject({
+    state: 'drifted',
+    reported: '0',
+    desired: fleet.MeterValueSampleInterval,
+    reason: expect.stringContaining('reported "0"'),
+  });
   release();
   await settled(id);
   expect(store.get('HeartbeatInterval')).toBe(fleet.HeartbeatInterval);
   expect(store.get('MeterValueSampleInterval')).toBe(fleet.MeterValueSampleInterval);
   const history = await api().get(`/api/v1/chargers/${id}/configuration/history`);
   // The audit trail keeps both: what the charger reported (the drift) and the reconciler's correction.
-  expect(history.body.items).toEqual(expect.arrayContaining([
-    expect.objectContaining({ actor: 'charger', key: 'MeterValueSampleInterval', old: fleet.MeterValueSampleInterval, new: '0', outcome: 'reported' }),
-    expect.objectContaining({ actor: 'reconciler', key: 'MeterValueSampleInterval', old: '0', new: fleet.MeterValueSampleInterval, outcome: 'Accepted' }),
-  ]));
+  expect(history.body.items).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ actor: 'charger', key: 'MeterValueSampleInterval', old: fleet.MeterValueSampleInterval, new: '0', outcome: 'reported' }),
+      expect.objectContaining({ actor: 'reconciler', key: 'MeterValueSampleInterval', old: '0', new: fleet.MeterValueSampleInterval, outcome: 'Accepted' }),
+    ]),
+  );
 });
 
 test('an invalid desired value gets 422 naming every refusal and never reaches the charger', async () => {
@@ -268,7 +322,9 @@ test('an invalid desired value gets 422 naming every refusal and never reaches t
     expect(e.message.length).toBeGreaterThan(10);
   }
   // Eager samples without Power.Active.Import sampled: refused with a message that says so.
-  const eager = await api().put(`/api/v1/chargers/${id}/configuration`, { keys: { PowerActiveImportDeltaForEagerMeterValueSample: '500', MeterValuesSampledData: 'Energy.Active.Import.Register' } });
+  const eager = await api().put(`/api/v1/chargers/${id}/configuration`, {
+    keys: { PowerActiveImportDeltaForEagerMeterValueSample: '500', MeterValuesSampledData: 'Energy.Active.Import.Register' },
+  });
   expect(eager.status).toBe(422);
   expect(JSON.stringify(eager.body.errors)).toMatch(/Power\.Active\.Import/);
   // Not stored, so not sent now nor on the next connect.

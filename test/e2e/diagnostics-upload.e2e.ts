@@ -36,10 +36,15 @@ test('request → GetDiagnostics with our one-time URL → upload (multipart) �
   const ID = 'DIAG-GO1';
   const file = randomBytes(40_000);
   const locations: string[] = [];
-  const client = rpcCharger(`${csms.ocppUrl}/ocpp`, ID, {
-    GetDiagnostics: ({ params }) => (locations.push(params.location as string), { fileName: 'go-diag.tar.gz' }),
+  const client = rpcCharger(
+    `${csms.ocppUrl}/ocpp`,
+    ID,
+    {
+      GetDiagnostics: ({ params }) => (locations.push(params.location as string), { fileName: 'go-diag.tar.gz' }),
       GetConfiguration: ({ params }) => ({ configurationKey: [], unknownKey: (params.key as string[] | undefined) ?? [] }),
-  }, () => ({ status: 'NotSupported' }));
+    },
+    () => ({ status: 'NotSupported' }),
+  );
   await client.connect();
   try {
     expect(await client.call('BootNotification', goBoot)).toMatchObject({ status: 'Accepted' });
@@ -75,7 +80,9 @@ test('request → GetDiagnostics with our one-time URL → upload (multipart) �
     const again = await fetch(url, { method: 'PUT', body: randomBytes(10) });
     expect(again.status).toBe(409);
     expect(((await again.json()) as { error: string }).error).toBe('upload_token_used');
-    expect((await fetch(url.replace(/\/ocpp-uploads\/[^/]+/, `/ocpp-uploads/${randomBytes(32).toString('base64url')}`), { method: 'PUT', body: 'x' })).status).toBe(404);
+    expect(
+      (await fetch(url.replace(/\/ocpp-uploads\/[^/]+/, `/ocpp-uploads/${randomBytes(32).toString('base64url')}`), { method: 'PUT', body: 'x' })).status,
+    ).toBe(404);
     const list = await api.get(`/api/v1/chargers/${ID}/diagnostics`);
     expect(list.body.items.map((i: { id: string }) => i.id)).toEqual([asked.body.id]);
   } finally {
@@ -86,7 +93,12 @@ test('request → GetDiagnostics with our one-time URL → upload (multipart) �
 test('a raw upload over DIAGNOSTICS_MAX_BYTES is refused with 413 and stores nothing; a failed upload shows upload-failed', async () => {
   const ID = 'DIAG-GO2';
   let location = '';
-  const client = rpcCharger(`${csms.ocppUrl}/ocpp`, ID, { GetDiagnostics: ({ params }) => ((location = params.location as string), { fileName: 'big.log' }) }, () => ({ status: 'NotSupported' }));
+  const client = rpcCharger(
+    `${csms.ocppUrl}/ocpp`,
+    ID,
+    { GetDiagnostics: ({ params }) => ((location = params.location as string), { fileName: 'big.log' }) },
+    () => ({ status: 'NotSupported' }),
+  );
   await client.connect();
   try {
     expect(await client.call('BootNotification', goBoot)).toMatchObject({ status: 'Accepted' });
@@ -122,10 +134,15 @@ test('a Pro (no GetDiagnostics) gets 422 not_supported_by_model and no frame rea
 test('GetLog (security extension): the requestId ties LogStatusNotification to the request; a JSON body is no file (415)', async () => {
   const ID = 'DIAG-GO3';
   let call: Record<string, unknown> = {};
-  const client = rpcCharger(`${csms.ocppUrl}/ocpp`, ID, {
-    GetLog: ({ params }) => ((call = params), { status: 'Accepted', filename: 'security.log' }),
-    GetConfiguration: ({ params }) => ({ configurationKey: [], unknownKey: (params.key as string[] | undefined) ?? [] }),
-  }, () => ({ status: 'NotSupported' }));
+  const client = rpcCharger(
+    `${csms.ocppUrl}/ocpp`,
+    ID,
+    {
+      GetLog: ({ params }) => ((call = params), { status: 'Accepted', filename: 'security.log' }),
+      GetConfiguration: ({ params }) => ({ configurationKey: [], unknownKey: (params.key as string[] | undefined) ?? [] }),
+    },
+    () => ({ status: 'NotSupported' }),
+  );
   await client.connect();
   try {
     expect(await client.call('BootNotification', goBoot)).toMatchObject({ status: 'Accepted' });
@@ -133,7 +150,7 @@ test('GetLog (security extension): the requestId ties LogStatusNotification to t
     expect(asked.status).toBe(201);
     expect(asked.body).toMatchObject({ kind: 'security-log', fileName: 'security.log', status: 'requested' });
     expect(call).toMatchObject({ logType: 'SecurityLog', requestId: asked.body.requestId, log: { oldestTimestamp: '2026-01-01T00:00:00Z' } });
-    const url = ((call.log as { remoteLocation: string }).remoteLocation).replace(/^http:\/\/localhost:\d+/, csms.apiUrl);
+    const url = (call.log as { remoteLocation: string }).remoteLocation.replace(/^http:\/\/localhost:\d+/, csms.apiUrl);
     const json = await fetch(url, { method: 'PUT', body: JSON.stringify({ a: 1 }), headers: { 'Content-Type': 'application/json' } });
     expect(json.status).toBe(415);
     await client.call('LogStatusNotification', { status: 'Uploading', requestId: asked.body.requestId });
@@ -169,7 +186,12 @@ test.each([
     const events = await openSse(`${csms.apiUrl}/api/v1/events?chargerId=${ID}&types=diagnostics&lastEventId=0`);
     try {
       await events.next((e) => e.type === 'diagnostics' && e.data.id === asked.body.id && e.data.status === expected);
-      expect(events.events.filter((e) => e.data.id === asked.body.id).map((e) => e.data.event).slice(0, 2)).toEqual(['requested', 'answered']);
+      expect(
+        events.events
+          .filter((e) => e.data.id === asked.body.id)
+          .map((e) => e.data.event)
+          .slice(0, 2),
+      ).toEqual(['requested', 'answered']);
     } finally {
       events.close();
     }

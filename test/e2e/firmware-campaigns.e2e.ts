@@ -28,16 +28,32 @@ afterAll(async () => {
 });
 
 function sim(identity: string, options: Partial<SimulatedChargerOptions> = {}): SimulatedCharger {
-  const c = new SimulatedCharger({ url: `${csms.ocppUrl}/ocpp`, identity, model: 'go', reconnectDelayMs: 100, rebootDelayMs: 200, firmwareStepMs: 20, ...options });
+  const c = new SimulatedCharger({
+    url: `${csms.ocppUrl}/ocpp`,
+    identity,
+    model: 'go',
+    reconnectDelayMs: 100,
+    rebootDelayMs: 200,
+    firmwareStepMs: 20,
+    ...options,
+  });
   c.on('received', (action: string) => received.set(identity, [...(received.get(identity) ?? []), action]));
   sims.push(c);
   c.start();
   return c;
 }
 
-interface CampaignRow { chargerId: string; wave: number | null; state: string; reason: string | null }
+interface CampaignRow {
+  chargerId: string;
+  wave: number | null;
+  state: string;
+  reason: string | null;
+}
 interface Campaign {
-  campaignId: string; state: string; counts: Record<string, number>; acceptedWave: number;
+  campaignId: string;
+  state: string;
+  counts: Record<string, number>;
+  acceptedWave: number;
   pausedReason: { code: string; wave?: number; failurePct?: number; message: string } | null;
   chargers: { items: CampaignRow[]; total: number };
 }
@@ -53,15 +69,27 @@ test('100 chargers, 10% failing the download: each wave over the threshold pause
   const wavesOver = [0, 1, 2, 3].filter((w) => ids.slice(w * 25, w * 25 + 25).filter((id) => failing.includes(id)).length * 4 > 10);
 
   // Validation names the fields.
-  const bad = await api.post('/api/v1/firmware-campaigns', { target: { chargerIds: ids }, targetVersion: '', location: 'not a url', policy: { failureThresholdPct: 120, perChargerTimeoutS: 600 } });
+  const bad = await api.post('/api/v1/firmware-campaigns', {
+    target: { chargerIds: ids },
+    targetVersion: '',
+    location: 'not a url',
+    policy: { failureThresholdPct: 120, perChargerTimeoutS: 600 },
+  });
   expect(bad.status).toBe(400);
   expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['targetVersion', 'location', 'policy.failureThresholdPct']));
-  const neither = await api.post('/api/v1/firmware-campaigns', { target: { chargerIds: ids }, targetVersion: '2.5.0.0', location: 'https://firmware.example.com/zaptec/go/2.5.0.0.bin', policy: { failureThresholdPct: 10, perChargerTimeoutS: 600 } });
+  const neither = await api.post('/api/v1/firmware-campaigns', {
+    target: { chargerIds: ids },
+    targetVersion: '2.5.0.0',
+    location: 'https://firmware.example.com/zaptec/go/2.5.0.0.bin',
+    policy: { failureThresholdPct: 10, perChargerTimeoutS: 600 },
+  });
   expect(neither.status).toBe(400);
   expect(neither.body.errors).toEqual([expect.objectContaining({ field: 'policy', rule: 'exactlyOne' })]);
 
   const created = await api.post('/api/v1/firmware-campaigns', {
-    target: { chargerIds: ids }, targetVersion: '2.5.0.0', location: 'https://firmware.example.com/zaptec/go/2.5.0.0.bin',
+    target: { chargerIds: ids },
+    targetVersion: '2.5.0.0',
+    location: 'https://firmware.example.com/zaptec/go/2.5.0.0.bin',
     policy: { waveSize: 25, failureThresholdPct: 10, perChargerTimeoutS: 600 },
   });
   expect(created.status).toBe(201);
@@ -70,11 +98,17 @@ test('100 chargers, 10% failing the download: each wave over the threshold pause
 
   const pauses: number[] = [];
   for (;;) {
-    const c = await eventually(async () => {
-      const now = await campaign(id);
-      if (now.state === 'paused' || now.state === 'completed') return now;
-      throw new Error(`${now.state} ${JSON.stringify(now.counts)} ${JSON.stringify(now.chargers.items.filter((r) => !['pending', 'succeeded', 'failed'].includes(r.state)))}`);
-    }, 'campaign paused or completed', 180_000);
+    const c = await eventually(
+      async () => {
+        const now = await campaign(id);
+        if (now.state === 'paused' || now.state === 'completed') return now;
+        throw new Error(
+          `${now.state} ${JSON.stringify(now.counts)} ${JSON.stringify(now.chargers.items.filter((r) => !['pending', 'succeeded', 'failed'].includes(r.state)))}`,
+        );
+      },
+      'campaign paused or completed',
+      180_000,
+    );
     if (c.state === 'completed') break;
     const wave = c.pausedReason?.wave as number;
     pauses.push(wave);
@@ -105,23 +139,34 @@ test('a Pro whose SupportedFeatureProfiles lacks FirmwareManagement is not appli
   const offline = sim('FWOFF0001');
   await Promise.all([pro.waitFor('booted'), offline.waitFor('booted')]);
   // The registry learns the profiles from the configuration it reads after the boot.
-  await eventually(async () => ((await api.get('/api/v1/chargers/ZPR0FW0001')).body?.capabilities?.unsupportedActions?.includes('UpdateFirmware') ? true : undefined), 'Pro without FirmwareManagement');
+  await eventually(
+    async () => ((await api.get('/api/v1/chargers/ZPR0FW0001')).body?.capabilities?.unsupportedActions?.includes('UpdateFirmware') ? true : undefined),
+    'Pro without FirmwareManagement',
+  );
   await offline.stop();
   await eventually(async () => ((await api.get('/api/v1/chargers/FWOFF0001')).body?.connected === false ? true : undefined), 'FWOFF0001 offline');
 
   const rpcCalls: Array<Record<string, unknown>> = [];
-  const rpc: RPCClient = rpcCharger(`${csms.ocppUrl}/ocpp`, 'FWRPC0001', {
-    UpdateFirmware: ({ params }) => (rpcCalls.push(params), {}),
-    GetConfiguration: ({ params }) => ({ configurationKey: [], unknownKey: (params.key as string[] | undefined) ?? [] }),
-  }, () => ({ status: 'NotSupported' }));
+  const rpc: RPCClient = rpcCharger(
+    `${csms.ocppUrl}/ocpp`,
+    'FWRPC0001',
+    {
+      UpdateFirmware: ({ params }) => (rpcCalls.push(params), {}),
+      GetConfiguration: ({ params }) => ({ configurationKey: [], unknownKey: (params.key as string[] | undefined) ?? [] }),
+    },
+    () => ({ status: 'NotSupported' }),
+  );
   const goBoot = { chargePointVendor: 'Zaptec', chargePointModel: 'Go', firmwareVersion: '2.4.2.4' };
   try {
     await rpc.connect();
     expect(await rpc.call('BootNotification', goBoot)).toMatchObject({ status: 'Accepted' });
 
     const created = await api.post('/api/v1/firmware-campaigns', {
-      target: { chargerIds: ['ZPR0FW0001', 'FWOFF0001', 'FWRPC0001', 'FWNEVER0001'] }, targetVersion: '2.6.0.0',
-      location: 'https://firmware.example.com/zaptec/go/2.6.0.0.bin', retries: 2, retryInterval: 30,
+      target: { chargerIds: ['ZPR0FW0001', 'FWOFF0001', 'FWRPC0001', 'FWNEVER0001'] },
+      targetVersion: '2.6.0.0',
+      location: 'https://firmware.example.com/zaptec/go/2.6.0.0.bin',
+      retries: 2,
+      retryInterval: 30,
       policy: { maxConcurrent: 3, failureThresholdPct: 50, perChargerTimeoutS: 600 },
     });
     expect(created.status).toBe(201);
@@ -153,8 +198,12 @@ test('a Pro whose SupportedFeatureProfiles lacks FirmwareManagement is not appli
     expect(sentUpdate('ZPR0FW0001')).toBe(false);
 
     // Nothing runs now: TriggerMessage(FirmwareStatusNotification) answers Idle.
-    const idle = new Promise<unknown>((resolve) => back.on('sent', (m: { action: string; payload: Record<string, unknown> }) => m.action === 'FirmwareStatusNotification' && resolve(m.payload)));
-    expect((await api.post('/api/v1/chargers/FWOFF0001/commands/TriggerMessage', { requestedMessage: 'FirmwareStatusNotification' })).body).toMatchObject({ result: { status: 'Accepted' } });
+    const idle = new Promise<unknown>((resolve) =>
+      back.on('sent', (m: { action: string; payload: Record<string, unknown> }) => m.action === 'FirmwareStatusNotification' && resolve(m.payload)),
+    );
+    expect((await api.post('/api/v1/chargers/FWOFF0001/commands/TriggerMessage', { requestedMessage: 'FirmwareStatusNotification' })).body).toMatchObject({
+      result: { status: 'Accepted' },
+    });
     expect(await idle).toEqual({ status: 'Idle' });
 
     expect((await api.post(`/api/v1/firmware-campaigns/${id}/cancel`, {})).body).toMatchObject({ error: 'invalid_campaign_state' });
@@ -170,7 +219,9 @@ test('cancel: pending chargers and still-queued commands are cancelled, never se
   await Promise.all(cs.map((c) => c.stop()));
   for (const x of ids) await eventually(async () => ((await api.get(`/api/v1/chargers/${x}`)).body?.connected === false ? true : undefined), `${x} offline`);
   const created = await api.post('/api/v1/firmware-campaigns', {
-    target: { chargerIds: ids }, targetVersion: '2.6.0.0', location: 'https://firmware.example.com/zaptec/go/2.6.0.0.bin',
+    target: { chargerIds: ids },
+    targetVersion: '2.6.0.0',
+    location: 'https://firmware.example.com/zaptec/go/2.6.0.0.bin',
     policy: { waveSize: 1, failureThresholdPct: 0, perChargerTimeoutS: 600 },
   });
   const id = created.body.campaignId as string;

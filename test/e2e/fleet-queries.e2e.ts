@@ -31,18 +31,34 @@ beforeAll(async () => {
   api = apiClient(csms.apiUrl);
   expect((await api.post('/api/v1/id-tags', { idTag: 'Q-TAG', status: 'Accepted' })).status).toBe(201);
   for (const c of FLEET) {
-    const client = rpcCharger(`${csms.ocppUrl}/ocpp`, c.id, { GetConfiguration: () => ({ configurationKey: [], unknownKey: [] }) }, () => ({ status: 'NotSupported' }));
+    const client = rpcCharger(`${csms.ocppUrl}/ocpp`, c.id, { GetConfiguration: () => ({ configurationKey: [], unknownKey: [] }) }, () => ({
+      status: 'NotSupported',
+    }));
     await client.connect();
     chargers.set(c.id, client);
     await client.call('BootNotification', { chargePointVendor: c.vendor, chargePointModel: c.model, firmwareVersion: c.firmware });
-    await client.call('StatusNotification', { connectorId: 1, errorCode: c.status === 'Faulted' ? 'GroundFailure' : 'NoError', status: c.status, timestamp: now() });
+    await client.call('StatusNotification', {
+      connectorId: 1,
+      errorCode: c.status === 'Faulted' ? 'GroundFailure' : 'NoError',
+      status: c.status,
+      timestamp: now(),
+    });
   }
   const q2 = chargers.get('ZAPQ0002') as RPCClient;
   const start = (await q2.call('StartTransaction', { connectorId: 1, idTag: 'Q-TAG', meterStart: 5_000, timestamp: now() })) as { transactionId: number };
-  await q2.call('MeterValues', { connectorId: 1, transactionId: start.transactionId, meterValue: [{ timestamp: now(), sampledValue: [{ value: '5750', measurand: 'Energy.Active.Import.Register', unit: 'Wh' }] }] });
+  await q2.call('MeterValues', {
+    connectorId: 1,
+    transactionId: start.transactionId,
+    meterValue: [{ timestamp: now(), sampledValue: [{ value: '5750', measurand: 'Energy.Active.Import.Register', unit: 'Wh' }] }],
+  });
   const q1 = chargers.get('ZAPQ0001') as RPCClient;
   // an hour long: metering refuses an energy no charger could deliver in the time (energy-above-max-power)
-  const done = (await q1.call('StartTransaction', { connectorId: 1, idTag: 'Q-TAG', meterStart: 100, timestamp: new Date(Date.now() - 3_600_000).toISOString() })) as { transactionId: number };
+  const done = (await q1.call('StartTransaction', {
+    connectorId: 1,
+    idTag: 'Q-TAG',
+    meterStart: 100,
+    timestamp: new Date(Date.now() - 3_600_000).toISOString(),
+  })) as { transactionId: number };
   await q1.call('StopTransaction', { transactionId: done.transactionId, meterStop: 1_300, timestamp: now(), reason: 'Local' });
   await q1.call('SecurityEventNotification', { type: 'TamperDetectionActivated', timestamp: now() });
   await (chargers.get('ZAPQ0003') as RPCClient).close({ force: true });
@@ -65,8 +81,10 @@ async function eventually<T>(ask: () => Promise<T>, ok: (v: T) => boolean): Prom
 }
 
 test('the fleet summary counts what the chargers sent', async () => {
-  const summary = await eventually(async () => (await api.get('/api/v1/fleet/summary')).body,
-    (s) => s.chargers?.connected === 4 && s.transactions?.energyTodayWh === 1_950 && s.lastHour?.securityEvents === 1 && s.connectorStatus?.Faulted === 1);
+  const summary = await eventually(
+    async () => (await api.get('/api/v1/fleet/summary')).body,
+    (s) => s.chargers?.connected === 4 && s.transactions?.energyTodayWh === 1_950 && s.lastHour?.securityEvents === 1 && s.connectorStatus?.Faulted === 1,
+  );
   expect(summary).toMatchObject({
     chargers: { total: 5, connected: 4, disconnected: 1 },
     byModel: { 'zaptec-go': 3, 'zaptec-pro': 1, generic: 1 },
@@ -89,7 +107,10 @@ test('each list filter narrows in the database; total counts the filtered list',
     expect(res.status).toBe(200);
     return res.body;
   };
-  await eventually(() => list('status=Faulted'), (b) => b.total === 1);
+  await eventually(
+    () => list('status=Faulted'),
+    (b) => b.total === 1,
+  );
   expect(ids(await list('connected=false'))).toEqual(['ZAPQ0003']);
   expect(ids(await list('connected=true&model=zaptec-go'))).toEqual(['ZAPQ0001', 'ZAPQ0002']);
   expect(ids(await list('firmware=2.4'))).toEqual(['ZAPQ0001', 'ZAPQ0002', 'ZAPQ0003']);
@@ -108,7 +129,9 @@ test('cursor paging walks the list once in the asked order; the full view keeps 
   let cursor: string | null = null;
   let pages = 0;
   do {
-    const res: { status: number; body: { total: number; items: Array<{ id: string }>; nextCursor: string | null } } = await api.get(`/api/v1/chargers?limit=2&sort=-lastSeen&view=compact${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    const res: { status: number; body: { total: number; items: Array<{ id: string }>; nextCursor: string | null } } = await api.get(
+      `/api/v1/chargers?limit=2&sort=-lastSeen&view=compact${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
     expect(res.status).toBe(200);
     expect(res.body.total).toBe(5);
     seen.push(...ids(res.body));
@@ -120,16 +143,34 @@ test('cursor paging walks the list once in the asked order; the full view keeps 
 
   const compact = (await api.get('/api/v1/chargers?view=compact&q=ZPGQ')).body.items[0];
   const { lastSeen, ...rest } = compact;
-  expect(rest).toEqual({ id: 'ZPGQ0004', connected: true, model: 'zaptec-pro', firmwareVersion: '1.8.0', connectedAt: expect.any(String), provisional: false, connectorStatus: { 1: 'Faulted' }, drift: true });
+  expect(rest).toEqual({
+    id: 'ZPGQ0004',
+    connected: true,
+    model: 'zaptec-pro',
+    firmwareVersion: '1.8.0',
+    connectedAt: expect.any(String),
+    provisional: false,
+    connectorStatus: { 1: 'Faulted' },
+    drift: true,
+  });
   expect(lastSeen === null || typeof lastSeen === 'string').toBe(true); // gateways report last-seen times in periodic batches
   const full = (await api.get('/api/v1/chargers?q=ZPGQ')).body;
   expect(full).toMatchObject({ total: 1, limit: 100, offset: 0, nextCursor: null });
-  expect(full.items[0]).toMatchObject({ id: 'ZPGQ0004', model: 'zaptec-pro', capabilities: expect.any(Object), boot: { firmwareVersion: '1.8.0' }, connectors: [expect.objectContaining({ connectorId: 1, status: 'Faulted' })] });
+  expect(full.items[0]).toMatchObject({
+    id: 'ZPGQ0004',
+    model: 'zaptec-pro',
+    capabilities: expect.any(Object),
+    boot: { firmwareVersion: '1.8.0' },
+    connectors: [expect.objectContaining({ connectorId: 1, status: 'Faulted' })],
+  });
 });
 
 test('configuration sync: the summary counts each charger once, and the drift filter agrees with it', async () => {
   // Each charger answers NotSupported to every ChangeConfiguration its reconciliation sends: refused.
-  const summary = await eventually(async () => (await api.get('/api/v1/fleet/summary')).body, (s) => s.configuration?.refused > 0 && s.configuration.unknown <= 1);
+  const summary = await eventually(
+    async () => (await api.get('/api/v1/fleet/summary')).body,
+    (s) => s.configuration?.refused > 0 && s.configuration.unknown <= 1,
+  );
   const c = summary.configuration;
   expect(c.inSync + c.drift + c.refused + c.unknown).toBe(5);
   expect(c.refused).toBeGreaterThan(0);
@@ -141,8 +182,15 @@ test('configuration sync: the summary counts each charger once, and the drift fi
 
 test('every bad list parameter is a 400 naming it', async () => {
   for (const [query, field] of [
-    ['status=Sleeping', 'status'], ['sort=model', 'sort'], ['view=tiny', 'view'], ['connected=yes', 'connected'], ['q=', 'q'],
-    ['cursor=not-a-cursor', 'cursor'], ['limit=0', 'limit'], ['offset=1e3', 'offset'], ['drift=maybe', 'drift'],
+    ['status=Sleeping', 'status'],
+    ['sort=model', 'sort'],
+    ['view=tiny', 'view'],
+    ['connected=yes', 'connected'],
+    ['q=', 'q'],
+    ['cursor=not-a-cursor', 'cursor'],
+    ['limit=0', 'limit'],
+    ['offset=1e3', 'offset'],
+    ['drift=maybe', 'drift'],
   ]) {
     const res = await api.get(`/api/v1/chargers?${query}`);
     expect([query, res.status]).toEqual([query, 400]);

@@ -28,9 +28,21 @@ describe('malformed frames get the right CALLERROR and the socket survives', () 
     ['unknown action -> NotImplemented', [2, 'c1', 'FooBar', {}], 'NotImplemented'],
     ['a CSMS-only action from a charger -> NotSupported', [2, 'c2', 'Reset', { type: 'Soft' }], 'NotSupported'],
     ['wrong type -> TypeConstraintViolation', [2, 'c3', 'BootNotification', { chargePointVendor: 5, chargePointModel: 'x' }], 'TypeConstraintViolation'],
-    ['too long string -> PropertyConstraintViolation', [2, 'c4', 'BootNotification', { chargePointVendor: 'x'.repeat(21), chargePointModel: 'x' }], 'PropertyConstraintViolation'],
-    ['unknown enum -> PropertyConstraintViolation', [2, 'c5', 'StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Sleeping' }], 'PropertyConstraintViolation'],
-    ['missing required field -> OccurenceConstraintViolation (1.6 spelling)', [2, 'c6', 'BootNotification', { chargePointVendor: 'x' }], 'OccurenceConstraintViolation'],
+    [
+      'too long string -> PropertyConstraintViolation',
+      [2, 'c4', 'BootNotification', { chargePointVendor: 'x'.repeat(21), chargePointModel: 'x' }],
+      'PropertyConstraintViolation',
+    ],
+    [
+      'unknown enum -> PropertyConstraintViolation',
+      [2, 'c5', 'StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Sleeping' }],
+      'PropertyConstraintViolation',
+    ],
+    [
+      'missing required field -> OccurenceConstraintViolation (1.6 spelling)',
+      [2, 'c6', 'BootNotification', { chargePointVendor: 'x' }],
+      'OccurenceConstraintViolation',
+    ],
     ['unknown property -> FormationViolation', [2, 'c7', 'Heartbeat', { extra: 1 }], 'FormationViolation'],
     ['frame too short -> FormationViolation', [2, 'c8', 'Heartbeat'], 'FormationViolation'],
     ['payload not an object -> FormationViolation', [2, 'c9', 'Heartbeat', [1]], 'FormationViolation'],
@@ -75,7 +87,13 @@ test('no supported subprotocol: the handshake completes without one and the sock
   // The ws client itself refuses a handshake without the subprotocol it asked for, so this speaks raw HTTP.
   const { request } = await import('node:http');
   const req = request(`${csms.ocppUrl.replace('ws://', 'http://')}/NO-PROTO`, {
-    headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Protocol': 'ocpp2.0.1' },
+    headers: {
+      Connection: 'Upgrade',
+      Upgrade: 'websocket',
+      'Sec-WebSocket-Version': '13',
+      'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+      'Sec-WebSocket-Protocol': 'ocpp2.0.1',
+    },
   });
   const { status, protocol, firstFrame } = await new Promise<{ status: number; protocol: string | undefined; firstFrame: Buffer }>((resolve, reject) => {
     req.once('upgrade', (res, socket, head: Buffer) => {

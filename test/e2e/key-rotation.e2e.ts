@@ -35,7 +35,12 @@ function upgradeStatus(identity: string, password: Buffer): Promise<number | 'op
 
 async function registeredSimulator(identity: string, withoutDecoding: boolean, chargerMode = withoutDecoding): Promise<SimulatedCharger> {
   const api = apiClient(csms.apiUrl);
-  const reg = await api.post('/api/v1/chargers', { id: identity, securityProfile: 1, password: 'first-password-0001', useAuthorizationKeyWithoutDecoding: withoutDecoding });
+  const reg = await api.post('/api/v1/chargers', {
+    id: identity,
+    securityProfile: 1,
+    password: 'first-password-0001',
+    useAuthorizationKeyWithoutDecoding: withoutDecoding,
+  });
   expect(reg.status).toBe(201);
   const charger = new SimulatedCharger({
     url: csms.ocppUrl,

@@ -30,14 +30,20 @@ const events = (path = ''): Promise<SseStream> => openSse(`${csms.apiUrl}/api/v1
 const ids = (list: SseEvent[]): number[] => list.map((e) => Number(e.id));
 
 async function charger(id: string): Promise<RPCClient> {
-  const c = rpcCharger(`${csms.ocppUrl}/ocpp`, id, {
-    GetConfiguration: () => ({ configurationKey: [], unknownKey: [] }),
-  }, () => ({ status: 'NotSupported' }));
+  const c = rpcCharger(
+    `${csms.ocppUrl}/ocpp`,
+    id,
+    {
+      GetConfiguration: () => ({ configurationKey: [], unknownKey: [] }),
+    },
+    () => ({ status: 'NotSupported' }),
+  );
   await c.connect();
   chargers.push(c);
   return c;
 }
-const status = (c: RPCClient, s: string, connectorId = 1): Promise<unknown> => c.call('StatusNotification', { connectorId, errorCode: 'NoError', status: s, timestamp: now() });
+const status = (c: RPCClient, s: string, connectorId = 1): Promise<unknown> =>
+  c.call('StatusNotification', { connectorId, errorCode: 'NoError', status: s, timestamp: now() });
 
 beforeAll(async () => {
   csms = await startService({ env: { EVENTS_CLIENT_BUFFER_BYTES: String(BUFFER_BYTES), EVENTS_POWER_INTERVAL_MS: '1000', EVENTS_HEARTBEAT_S: '1' } });
@@ -62,7 +68,15 @@ test('a charger connects, boots, starts a transaction and sends MeterValues: the
   await c.call('MeterValues', {
     connectorId: 1,
     transactionId: start.transactionId,
-    meterValue: [{ timestamp: now(), sampledValue: [{ value: '7.2', measurand: 'Power.Active.Import', unit: 'kW' }, { value: '1100', measurand: 'Energy.Active.Import.Register', unit: 'Wh' }] }],
+    meterValue: [
+      {
+        timestamp: now(),
+        sampledValue: [
+          { value: '7.2', measurand: 'Power.Active.Import', unit: 'kW' },
+          { value: '1100', measurand: 'Energy.Active.Import.Register', unit: 'Wh' },
+        ],
+      },
+    ],
   });
   await all.next((e) => e.type === 'power');
   const mine = all.events.filter((e) => e.data.chargerId === A && e.type !== 'command' && e.type !== 'configuration');
@@ -129,7 +143,12 @@ test('filters: chargerId (repeated), group and types; bad values are 400 naming 
   expect(group.events.map((e) => `${e.data.chargerId}:${String(e.data.status)}`)).toEqual([`${B}:Available`]);
   expect(securityOnly.events.map((e) => e.data.type)).toEqual(['SettingSystemTime']);
 
-  for (const [query, field] of [['types=power,bogus', 'types'], ['chargerId=A:B', 'chargerId'], ['lastEventId=1e3', 'lastEventId'], ['group=', 'group']]) {
+  for (const [query, field] of [
+    ['types=power,bogus', 'types'],
+    ['chargerId=A:B', 'chargerId'],
+    ['lastEventId=1e3', 'lastEventId'],
+    ['group=', 'group'],
+  ]) {
     const res = await api.get(`/api/v1/events?${query}`);
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
@@ -141,11 +160,13 @@ test('filters: chargerId (repeated), group and types; bad values are 400 naming 
   expect((await api.get('/api/v1/events?group=no-such-group')).status).toBe(404);
 });
 
-test('security: a refused connection (the CSMS\'s own finding) arrives as a security event with source csms', async () => {
+test("security: a refused connection (the CSMS's own finding) arrives as a security event with source csms", async () => {
   expect((await api.post('/api/v1/chargers', { id: 'ZAPLIVESEC', securityProfile: 1, password: 'correct horse battery' })).status).toBe(201);
   const security = await events('?types=security&chargerId=ZAPLIVESEC');
   const refused = await new Promise<number>((resolve) => {
-    const ws = new WebSocket(`${csms.ocppUrl}/ocpp/ZAPLIVESEC`, ['ocpp1.6'], { headers: { Authorization: `Basic ${Buffer.from('ZAPLIVESEC:wrong').toString('base64')}` } });
+    const ws = new WebSocket(`${csms.ocppUrl}/ocpp/ZAPLIVESEC`, ['ocpp1.6'], {
+      headers: { Authorization: `Basic ${Buffer.from('ZAPLIVESEC:wrong').toString('base64')}` },
+    });
     ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
     ws.once('open', () => resolve(101));
     ws.once('error', () => undefined);
@@ -161,10 +182,18 @@ test('power: at most one event per connector per interval, the latest reading re
   const power = await events(`?chargerId=${A}&types=power`);
   const base = Date.now();
   for (let i = 0; i < 5; i++) {
-    await c.call('MeterValues', { connectorId: 1, meterValue: [{ timestamp: new Date(base + i * 100).toISOString(), sampledValue: [{ value: String(1000 + i), measurand: 'Power.Active.Import', unit: 'W' }] }] });
+    await c.call('MeterValues', {
+      connectorId: 1,
+      meterValue: [
+        { timestamp: new Date(base + i * 100).toISOString(), sampledValue: [{ value: String(1000 + i), measurand: 'Power.Active.Import', unit: 'W' }] },
+      ],
+    });
   }
   await power.next((e) => e.data.powerW === 1004);
-  expect(power.events.map((e) => [e.data.powerW, e.hasId])).toEqual([[1000, true], [1004, false]]);
+  expect(power.events.map((e) => [e.data.powerW, e.hasId])).toEqual([
+    [1000, true],
+    [1004, false],
+  ]);
 });
 
 test('a client that never reads is cut off by the server, which holds no more than its buffer for it', async () => {

@@ -70,7 +70,10 @@ test('a charger in a group gets the Full list at connect, a Differential for a n
   expect(put.status).toBe(200);
   expect(put.body).toMatchObject({ chargerId: id, group: 'e2e-site' });
   // Not connected yet: recorded, and made good when it connects.
-  await eventually(async () => ((await api.get(`/api/v1/chargers/${id}/local-auth-list`)).body?.outcome === 'not-connected' ? true : undefined), 'not-connected recorded');
+  await eventually(
+    async () => ((await api.get(`/api/v1/chargers/${id}/local-auth-list`)).body?.outcome === 'not-connected' ? true : undefined),
+    'not-connected recorded',
+  );
 
   const charger = await listCharger(id);
   ws = charger.socket;
@@ -87,7 +90,11 @@ test('a charger in a group gets the Full list at connect, a Differential for a n
 
   expect((await api.post('/api/v1/id-tags', { idTag: 'E2E-C', status: 'Accepted', group: 'e2e-site' })).status).toBe(201);
   const diff = await eventually(async () => charger.lists.find((l) => l.updateType === 'Differential'), 'Differential SendLocalList');
-  expect(diff).toEqual({ listVersion: full.listVersion + 1, updateType: 'Differential', localAuthorizationList: [{ idTag: 'E2E-C', idTagInfo: { status: 'Accepted' } }] });
+  expect(diff).toEqual({
+    listVersion: full.listVersion + 1,
+    updateType: 'Differential',
+    localAuthorizationList: [{ idTag: 'E2E-C', idTagInfo: { status: 'Accepted' } }],
+  });
   const after = await eventually(async () => {
     const r = await api.get(`/api/v1/chargers/${id}/local-auth-list`);
     return r.body?.listVersion === diff.listVersion ? r.body : undefined;

@@ -18,8 +18,15 @@ import { rpcCharger } from '../support/rpc-charger.js';
 
 jest.setTimeout(120_000);
 
-interface Key { value: string; readonly: boolean }
-interface Change { key: string; value: string; status: string }
+interface Key {
+  value: string;
+  readonly: boolean;
+}
+interface Change {
+  key: string;
+  value: string;
+  status: string;
+}
 
 /** A charger's key store with what it was asked: every GetConfiguration (the keys named) and every ChangeConfiguration. */
 class KeyStore {
@@ -30,7 +37,11 @@ class KeyStore {
   readonly log: Array<{ read: string[] | undefined } | { change: Change }> = [];
 
   /** `refuses`: key -> the only value this unit takes for it (a quirk the CSMS learns only from Rejected). */
-  constructor(initial: Record<string, string>, private readonly readOnly: string[] = [], private readonly refuses: Record<string, string> = {}) {
+  constructor(
+    initial: Record<string, string>,
+    private readonly readOnly: string[] = [],
+    private readonly refuses: Record<string, string> = {},
+  ) {
     this.keys = new Map(Object.entries(initial).map(([k, v]) => [k, { value: v, readonly: readOnly.includes(k) }]));
   }
 
@@ -69,23 +80,52 @@ class KeyStore {
 }
 
 /** OCPP 1.6 §9.1 Core keys as a generic charger might hold them. */
-const genericKeys = (): KeyStore => new KeyStore({
-  HeartbeatInterval: '600', MeterValueSampleInterval: '0', ClockAlignedDataInterval: '0', ConnectionTimeOut: '60',
-  MeterValuesSampledData: 'Energy.Active.Import.Register', MeterValuesAlignedData: '', StopTxnSampledData: '', StopTxnAlignedData: '',
-  NumberOfConnectors: '2', GetConfigurationMaxKeys: '100', SupportedFeatureProfiles: 'Core,RemoteTrigger',
-}, ['NumberOfConnectors', 'GetConfigurationMaxKeys', 'SupportedFeatureProfiles']);
+const genericKeys = (): KeyStore =>
+  new KeyStore(
+    {
+      HeartbeatInterval: '600',
+      MeterValueSampleInterval: '0',
+      ClockAlignedDataInterval: '0',
+      ConnectionTimeOut: '60',
+      MeterValuesSampledData: 'Energy.Active.Import.Register',
+      MeterValuesAlignedData: '',
+      StopTxnSampledData: '',
+      StopTxnAlignedData: '',
+      NumberOfConnectors: '2',
+      GetConfigurationMaxKeys: '100',
+      SupportedFeatureProfiles: 'Core,RemoteTrigger',
+    },
+    ['NumberOfConnectors', 'GetConfigurationMaxKeys', 'SupportedFeatureProfiles'],
+  );
 
 /**
  * A Zaptec Go at its factory values (docs/reference/zaptec-facts.md#factory-configuration: heartbeat 86400, no
  * sampling); `refuses` as KeyStore.
  */
-const goKeys = (refuses: Record<string, string> = {}): KeyStore => new KeyStore({
-  HeartbeatInterval: '86400', MeterValueSampleInterval: '0', ClockAlignedDataInterval: '0', ConnectionTimeOut: '30',
-  MeterValuesSampledData: 'Energy.Active.Import.Register', MeterValuesAlignedData: '', StopTxnSampledData: '', StopTxnAlignedData: '',
-  NumberOfConnectors: '1', GetConfigurationMaxKeys: '100', SupportedFeatureProfiles: 'Core,FirmwareManagement,SmartCharging,RemoteTrigger',
-  FreeCharging: 'false', FreeChargingIdTag: '', LockCablePermanently: 'false', PowerActiveImportDeltaForEagerMeterValueSample: '0',
-  UseAuthorizationKeyWithoutDecoding: 'false', UnlockConnectorOnEVSideDisconnect: 'true',
-}, ['NumberOfConnectors', 'GetConfigurationMaxKeys', 'SupportedFeatureProfiles'], refuses);
+const goKeys = (refuses: Record<string, string> = {}): KeyStore =>
+  new KeyStore(
+    {
+      HeartbeatInterval: '86400',
+      MeterValueSampleInterval: '0',
+      ClockAlignedDataInterval: '0',
+      ConnectionTimeOut: '30',
+      MeterValuesSampledData: 'Energy.Active.Import.Register',
+      MeterValuesAlignedData: '',
+      StopTxnSampledData: '',
+      StopTxnAlignedData: '',
+      NumberOfConnectors: '1',
+      GetConfigurationMaxKeys: '100',
+      SupportedFeatureProfiles: 'Core,FirmwareManagement,SmartCharging,RemoteTrigger',
+      FreeCharging: 'false',
+      FreeChargingIdTag: '',
+      LockCablePermanently: 'false',
+      PowerActiveImportDeltaForEagerMeterValueSample: '0',
+      UseAuthorizationKeyWithoutDecoding: 'false',
+      UnlockConnectorOnEVSideDisconnect: 'true',
+    },
+    ['NumberOfConnectors', 'GetConfigurationMaxKeys', 'SupportedFeatureProfiles'],
+    refuses,
+  );
 
 const GO_BOOT = { chargePointVendor: 'Zaptec', chargePointModel: 'Go', firmwareVersion: '2.4.2.4' };
 const GENERIC_BOOT = { chargePointVendor: 'ACME', chargePointModel: 'Wallbox 22', firmwareVersion: '1.0.0' };
@@ -104,12 +144,17 @@ afterAll(async () => {
 
 /** Connects as `identity` over the charger's key store; boots with `boot` unless null (a reconnect without reboot). */
 async function connect(identity: string, store: KeyStore, boot: Record<string, string> | null): Promise<RPCClient> {
-  const client = rpcCharger(`${csms.ocppUrl}/ocpp`, identity, {
-    GetConfiguration: ({ params }) => store.getConfiguration(params.key as string[] | undefined),
-    ChangeConfiguration: ({ params }) => ({ status: store.change(String(params.key), String(params.value)) }),
-  }, ({ method }) => {
-    throw new Error(`${method} not handled by this test charger`);
-  });
+  const client = rpcCharger(
+    `${csms.ocppUrl}/ocpp`,
+    identity,
+    {
+      GetConfiguration: ({ params }) => store.getConfiguration(params.key as string[] | undefined),
+      ChangeConfiguration: ({ params }) => ({ status: store.change(String(params.key), String(params.value)) }),
+    },
+    ({ method }) => {
+      throw new Error(`${method} not handled by this test charger`);
+    },
+  );
   await client.connect();
   open.push(client);
   if (boot) expect(await client.call('BootNotification', boot)).toMatchObject({ status: 'Accepted' });
@@ -150,12 +195,16 @@ test('a generic charger receives no configuration it was not given; a Zaptec Go 
   // (one charger's rounds never overlap: anything its boot round sent came before).
   await eventually(async () => (generic.rounds > 0 ? true : undefined), 'generic charger read');
   expect((await api().put('/api/v1/chargers/ACME000001/configuration', { keys: { MeterValueSampleInterval: '300' } })).status).toBe(200);
-  await eventually(async () => (generic.get('MeterValueSampleInterval') === '300' ? true : undefined), 'generic charger given its operator\'s value');
+  await eventually(async () => (generic.get('MeterValueSampleInterval') === '300' ? true : undefined), "generic charger given its operator's value");
   expect(generic.changes).toEqual([{ key: 'MeterValueSampleInterval', value: '300', status: 'Accepted' }]);
   // The Go's boot round applies its model's billing defaults.
   const model = (await api().get('/api/v1/models/zaptec-go/configuration')).body.keys as Record<string, string>;
   expect(Number(model.MeterValueSampleInterval)).toBeGreaterThan(0);
-  await eventually(async () => (go.get('MeterValueSampleInterval') === model.MeterValueSampleInterval && go.get('HeartbeatInterval') === model.HeartbeatInterval ? true : undefined), 'Go corrected');
+  await eventually(
+    async () =>
+      go.get('MeterValueSampleInterval') === model.MeterValueSampleInterval && go.get('HeartbeatInterval') === model.HeartbeatInterval ? true : undefined,
+    'Go corrected',
+  );
   const view = await configuration('ACME000001');
   expect(view).toMatchObject({ model: 'generic', effective: { MeterValueSampleInterval: '300' }, sources: { MeterValueSampleInterval: 'charger' } });
   expect(Object.keys(view.effective)).toEqual(['MeterValueSampleInterval']);
@@ -169,11 +218,17 @@ test('a raw ChangeConfiguration the charger accepted sticks: reconciliation roun
   const client = await connect(id, go, GO_BOOT);
   await eventually(async () => (go.get('MeterValueSampleInterval') === '60' ? true : undefined), 'Go corrected');
   // An operator's own token: the audit names the authenticated caller.
-  const made = await fetch(`${csms.apiUrl}/api/v1/api-tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'ops-alice', role: 'operator' }) });
+  const made = await fetch(`${csms.apiUrl}/api/v1/api-tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'ops-alice', role: 'operator' }),
+  });
   expect(made.status).toBe(201);
   const { token } = (await made.json()) as { token: string };
   const raw = await fetch(`${csms.apiUrl}/api/v1/chargers/${id}/commands/ChangeConfiguration`, {
-    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ key: 'MeterValueSampleInterval', value: '10' }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ key: 'MeterValueSampleInterval', value: '10' }),
   });
   expect(raw.status).toBe(200);
   expect(await raw.json()).toEqual({ result: { status: 'Accepted' }, commandId: expect.any(String), desired: { recorded: true, level: 'charger' } });
@@ -192,9 +247,11 @@ test('a raw ChangeConfiguration the charger accepted sticks: reconciliation roun
   expect(view.desired.charger).toMatchObject({ MeterValueSampleInterval: '10' });
   expect(view.sources.MeterValueSampleInterval).toBe('charger');
   const history = await api().get(`/api/v1/chargers/${id}/configuration/history`);
-  expect(history.body.items).toEqual(expect.arrayContaining([
-    expect.objectContaining({ actor: 'api:ops-alice', scope: 'charger', key: 'MeterValueSampleInterval', new: '10', outcome: 'command:Accepted' }),
-  ]));
+  expect(history.body.items).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ actor: 'api:ops-alice', scope: 'charger', key: 'MeterValueSampleInterval', new: '10', outcome: 'command:Accepted' }),
+    ]),
+  );
 });
 
 test('a reconnect costs one reconciliation round, also when its connection event waits behind another batch', async () => {
@@ -236,7 +293,9 @@ test('a key the charger rejects is tried once per desired value, shown as refuse
   await connect(id, go, GO_BOOT);
   await barrier(id, go);
   expect(go.changesOf('MeterValuesAlignedData')).toEqual([{ key: 'MeterValuesAlignedData', value: 'Energy.Active.Import.Register', status: 'Rejected' }]);
-  const drift = ((await configuration(id)).drift as Array<{ key: string; state: string; reason: string; lastOutcome: string }>).find((d) => d.key === 'MeterValuesAlignedData');
+  const drift = ((await configuration(id)).drift as Array<{ key: string; state: string; reason: string; lastOutcome: string }>).find(
+    (d) => d.key === 'MeterValuesAlignedData',
+  );
   expect(drift).toMatchObject({ state: 'refused', lastOutcome: 'Rejected', reason: expect.stringMatching(/^refused by the charger/) });
   // The operator asks for a retry: sent once more.
   const retry = await api().post(`/api/v1/chargers/${id}/configuration/retry`, { keys: ['MeterValuesAlignedData'] });

@@ -77,7 +77,12 @@ const OPENAPI_30 = {
           items: {
             type: 'object',
             required: ['name', 'in'],
-            properties: { name: { type: 'string', minLength: 1 }, in: { enum: ['query', 'header', 'path', 'cookie'] }, required: { type: 'boolean' }, schema: { type: 'object' } },
+            properties: {
+              name: { type: 'string', minLength: 1 },
+              in: { enum: ['query', 'header', 'path', 'cookie'] },
+              required: { type: 'boolean' },
+              schema: { type: 'object' },
+            },
             oneOf: [{ required: ['schema'] }, { required: ['content'] }],
             if: { properties: { in: { const: 'path' } } },
             then: { required: ['required'], properties: { required: { const: true } } },
@@ -143,7 +148,11 @@ describe('the OpenAPI document (/api/docs-json)', () => {
     ajv.addSchema({ $id: 'openapi', components: toJsonSchema({ schemas: doc.components.schemas }) as Json });
     operations = Object.entries(doc.paths)
       .filter(([path]) => path.startsWith('/api/v1/'))
-      .flatMap(([path, item]) => Object.entries(item).filter(([m]) => (METHODS as readonly string[]).includes(m)).map(([method, op]) => ({ method, path, op })));
+      .flatMap(([path, item]) =>
+        Object.entries(item)
+          .filter(([m]) => (METHODS as readonly string[]).includes(m))
+          .map(([method, op]) => ({ method, path, op })),
+      );
     const made = await admin().post('/api/v1/api-tokens', { name: 'openapi-viewer', role: 'viewer' });
     expect(made.status).toBe(201);
     viewer = made.body.token;
@@ -165,12 +174,19 @@ describe('the OpenAPI document (/api/docs-json)', () => {
     const ids = operations.map(({ op }) => (op as { operationId?: string }).operationId);
     expect(new Set(ids).size).toBe(ids.length);
     // Every schema in the document compiles as a JSON Schema (after the 3.0 `nullable` spelling).
-    for (const name of Object.keys(doc.components.schemas)) expect([name, typeof ajv.getSchema(`openapi#/components/schemas/${name}`)]).toEqual([name, 'function']);
+    for (const name of Object.keys(doc.components.schemas))
+      expect([name, typeof ajv.getSchema(`openapi#/components/schemas/${name}`)]).toEqual([name, 'function']);
   });
 
   test('covers the whole API', () => {
     expect(operations.length).toBeGreaterThan(45);
-    for (const route of ['POST /api/v1/chargers/{id}/commands/{action}', 'GET /api/v1/events', 'GET /api/v1/fleet/summary', 'GET /api/v1/transactions/{id}/meter-values.csv', 'DELETE /api/v1/dead-letters/{id}']) {
+    for (const route of [
+      'POST /api/v1/chargers/{id}/commands/{action}',
+      'GET /api/v1/events',
+      'GET /api/v1/fleet/summary',
+      'GET /api/v1/transactions/{id}/meter-values.csv',
+      'DELETE /api/v1/dead-letters/{id}',
+    ]) {
       expect([route, operations.some((o) => `${o.method.toUpperCase()} ${o.path}` === route)]).toEqual([route, true]);
     }
   });
@@ -190,7 +206,8 @@ describe('the OpenAPI document (/api/docs-json)', () => {
         for (const [type, media] of content) if (type === 'application/json' && !media.schema) wrong.push(`${name}: ${status} JSON without a schema`);
       }
       for (const status of ['401', '403']) {
-        if (op.responses[status]?.content?.['application/json']?.schema?.$ref !== '#/components/schemas/ApiError') wrong.push(`${name}: ${status} is not ApiError`);
+        if (op.responses[status]?.content?.['application/json']?.schema?.$ref !== '#/components/schemas/ApiError')
+          wrong.push(`${name}: ${status} is not ApiError`);
       }
       if (!op.security?.some((req) => scheme! in req)) wrong.push(`${name}: no bearer security`);
       for (const [status, r] of Object.entries(op.responses).filter(([s]) => /^[45]/.test(s))) {
@@ -202,7 +219,12 @@ describe('the OpenAPI document (/api/docs-json)', () => {
 
   test('every path parameter is declared (required, with a schema); input routes declare 400, single resources 404', () => {
     // Lists under a charger answer an empty list for an unknown one (asserted against the API below): no 404.
-    const listsUnderACharger = new Set(['GET /api/v1/chargers/{id}/security-events', 'GET /api/v1/chargers/{id}/meter-values', 'GET /api/v1/chargers/{id}/power', 'GET /api/v1/chargers/{id}/diagnostics']);
+    const listsUnderACharger = new Set([
+      'GET /api/v1/chargers/{id}/security-events',
+      'GET /api/v1/chargers/{id}/meter-values',
+      'GET /api/v1/chargers/{id}/power',
+      'GET /api/v1/chargers/{id}/diagnostics',
+    ]);
     const wrong: string[] = [];
     for (const { method, path, op } of operations) {
       const name = `${method.toUpperCase()} ${path}`;
@@ -217,7 +239,8 @@ describe('the OpenAPI document (/api/docs-json)', () => {
       const takesInput = (op.parameters ?? []).length > 0 || op.requestBody !== undefined;
       if (takesInput && !op.responses['400']) wrong.push(`${name}: takes input, no 400`);
       if (/\{(id|idTag)\}/.test(path) && !listsUnderACharger.has(name) && !op.responses['404']) wrong.push(`${name}: no 404`);
-      if (['post', 'put', 'patch'].includes(method) && !path.includes('/replay') && !op.requestBody?.content['application/json']?.schema) wrong.push(`${name}: no JSON body schema`);
+      if (['post', 'put', 'patch'].includes(method) && !path.includes('/replay') && !op.requestBody?.content['application/json']?.schema)
+        wrong.push(`${name}: no JSON body schema`);
     }
     expect(wrong).toEqual([]);
   });
@@ -229,7 +252,10 @@ describe('the OpenAPI document (/api/docs-json)', () => {
       return ref ? doc.components.schemas[ref.split('/').pop()!] : schema;
     };
     expect(body('post', '/api/v1/api-tokens')).toMatchObject({ required: ['name', 'role'], properties: { role: { enum: ['viewer', 'operator', 'admin'] } } });
-    expect(body('post', '/api/v1/chargers')).toMatchObject({ required: ['id', 'securityProfile'], properties: { id: { maxLength: 48 }, password: { minLength: 8, maxLength: 64 } } });
+    expect(body('post', '/api/v1/chargers')).toMatchObject({
+      required: ['id', 'securityProfile'],
+      properties: { id: { maxLength: 48 }, password: { minLength: 8, maxLength: 64 } },
+    });
     expect(body('post', '/api/v1/id-tags')).toMatchObject({ required: expect.arrayContaining(['idTag', 'status']), properties: { idTag: { maxLength: 20 } } });
     const limit = doc.paths['/api/v1/chargers'].get.parameters!.find((p) => p.name === 'limit');
     expect(limit).toMatchObject({ required: false, schema: { type: 'integer', minimum: 1 } });
@@ -247,7 +273,14 @@ describe('the OpenAPI document (/api/docs-json)', () => {
       wrongRole: await apiClient(csms.apiUrl, { token: viewer }).post('/api/v1/id-tags', { idTag: 'T1', status: 'Accepted' }),
       unknownTransaction: await apiClient(csms.apiUrl, { token: viewer }).get('/api/v1/transactions/424242'),
     };
-    expect(Object.fromEntries(Object.entries(answers).map(([k, r]) => [k, r.status]))).toEqual({ badNumber: 400, badBody: 400, unknownRoute: 404, noToken: 401, wrongRole: 403, unknownTransaction: 404 });
+    expect(Object.fromEntries(Object.entries(answers).map(([k, r]) => [k, r.status]))).toEqual({
+      badNumber: 400,
+      badBody: 400,
+      unknownRoute: 404,
+      noToken: 401,
+      wrongRole: 403,
+      unknownTransaction: 404,
+    });
     for (const [k, r] of Object.entries(answers)) {
       expect([k, apiError(r.body) ? [] : apiError.errors]).toEqual([k, []]);
       for (const p of required) expect([k, p, typeof r.body[p]]).toEqual([k, p, 'string']);
@@ -259,17 +292,40 @@ describe('the OpenAPI document (/api/docs-json)', () => {
 
   test('success answers match their documented schemas, with a charger connected and a transaction', async () => {
     const a = admin();
-    charger = rpcCharger(`${csms.ocppUrl}/ocpp`, CHARGER, { GetConfiguration: () => ({ configurationKey: [{ key: 'HeartbeatInterval', readonly: false, value: '60' }], unknownKey: [] }) }, () => ({ status: 'NotSupported' }));
+    charger = rpcCharger(
+      `${csms.ocppUrl}/ocpp`,
+      CHARGER,
+      { GetConfiguration: () => ({ configurationKey: [{ key: 'HeartbeatInterval', readonly: false, value: '60' }], unknownKey: [] }) },
+      () => ({ status: 'NotSupported' }),
+    );
     await charger.connect();
     await charger.call('BootNotification', { chargePointVendor: 'Zaptec', chargePointModel: 'ZAPTEC GO', firmwareVersion: '2.1.0' });
     await charger.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging', timestamp: now() });
     await a.post('/api/v1/id-tags', { idTag: 'OPENAPI2', status: 'Accepted' });
-    const { transactionId } = (await charger.call('StartTransaction', { connectorId: 1, idTag: 'OPENAPI2', meterStart: 1_000, timestamp: now() })) as { transactionId: number };
-    await charger.call('MeterValues', { connectorId: 1, transactionId, meterValue: [{ timestamp: now(), sampledValue: [{ value: '7200', measurand: 'Power.Active.Import', unit: 'W' }] }] });
+    const { transactionId } = (await charger.call('StartTransaction', { connectorId: 1, idTag: 'OPENAPI2', meterStart: 1_000, timestamp: now() })) as {
+      transactionId: number;
+    };
+    await charger.call('MeterValues', {
+      connectorId: 1,
+      transactionId,
+      meterValue: [{ timestamp: now(), sampledValue: [{ value: '7200', measurand: 'Power.Active.Import', unit: 'W' }] }],
+    });
     // The services store the facts from the stream a moment after the charger's answer.
     for (let i = 0; i < 100; i++) {
-      const [list, tx, power] = await Promise.all([a.get('/api/v1/chargers'), a.get(`/api/v1/transactions/${transactionId}`), a.get(`/api/v1/chargers/${CHARGER}/power`)]);
-      if (list.body.items?.some((c: { id: string; connected: boolean; boot: unknown; connectors?: unknown[] }) => c.id === CHARGER && c.connected && c.boot && c.connectors?.length) && tx.status === 200 && tx.body.meterValues?.length && power.body.connectors?.length) break;
+      const [list, tx, power] = await Promise.all([
+        a.get('/api/v1/chargers'),
+        a.get(`/api/v1/transactions/${transactionId}`),
+        a.get(`/api/v1/chargers/${CHARGER}/power`),
+      ]);
+      if (
+        list.body.items?.some(
+          (c: { id: string; connected: boolean; boot: unknown; connectors?: unknown[] }) => c.id === CHARGER && c.connected && c.boot && c.connectors?.length,
+        ) &&
+        tx.status === 200 &&
+        tx.body.meterValues?.length &&
+        power.body.connectors?.length
+      )
+        break;
       await new Promise((r) => setTimeout(r, 200));
     }
     const created = await a.post('/api/v1/id-tags', { idTag: 'OPENAPI1', status: 'Accepted', group: 'docs' });

@@ -48,7 +48,10 @@ test('poison values are refused with their CALLERROR and nothing behind them sta
   good.send([2, 'ok2', 'MeterValues', { connectorId: 1, meterValue: [energy('2026-11-26T10:01:00Z', 200)] }]);
   expect((await bad.reply('ok1'))[0]).toBe(3);
   expect((await good.reply('ok2'))[0]).toBe(3);
-  await eventually(async () => ((await storedReadings('POISON-1')) === 1 && (await storedReadings('POISON-2')) === 1 ? true : undefined), 'both readings stored');
+  await eventually(
+    async () => ((await storedReadings('POISON-1')) === 1 && (await storedReadings('POISON-2')) === 1 ? true : undefined),
+    'both readings stored',
+  );
   const charger = await eventually(async () => {
     const res = await api().get('/api/v1/chargers/POISON-1');
     return res.body?.connectors?.some((c: { connectorId: number }) => c.connectorId === 1) ? res.body : undefined;

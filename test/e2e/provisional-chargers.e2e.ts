@@ -32,10 +32,12 @@ function open(identity: string): Promise<WebSocket> {
 }
 
 async function boot(ws: WebSocket): Promise<unknown> {
-  const answer = new Promise<unknown>((resolve) => ws.on('message', (d) => {
-    const f = JSON.parse(d.toString()) as unknown[];
-    if (f[0] === 3 && f[1] === 'boot-1') resolve(f[2]);
-  }));
+  const answer = new Promise<unknown>((resolve) =>
+    ws.on('message', (d) => {
+      const f = JSON.parse(d.toString()) as unknown[];
+      if (f[0] === 3 && f[1] === 'boot-1') resolve(f[2]);
+    }),
+  );
   ws.send(JSON.stringify([2, 'boot-1', 'BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'One' }]));
   return answer;
 }
@@ -55,14 +57,22 @@ test('silent sockets leave no charger behind; a charger that booted stays', asyn
 
   for (const ws of silent) ws.close();
   // Gone from the registry and from auth once the time to live has passed.
-  await eventually(async () => {
-    const r = await api.get('/api/v1/chargers?limit=1000');
-    return r.body.items.some((c: { id: string }) => c.id.startsWith('SILENT-')) ? undefined : true;
-  }, 'the silent sockets removed from the registry', 60_000);
-  await eventually(async () => {
-    const found = await Promise.all(Array.from({ length: SILENT }, async (_, i) => (await api.get(`/api/v1/chargers/SILENT-${i}/authorization-key`)).status));
-    return found.every((s) => s === 404) ? true : undefined;
-  }, 'the silent sockets removed from auth', 60_000);
+  await eventually(
+    async () => {
+      const r = await api.get('/api/v1/chargers?limit=1000');
+      return r.body.items.some((c: { id: string }) => c.id.startsWith('SILENT-')) ? undefined : true;
+    },
+    'the silent sockets removed from the registry',
+    60_000,
+  );
+  await eventually(
+    async () => {
+      const found = await Promise.all(Array.from({ length: SILENT }, async (_, i) => (await api.get(`/api/v1/chargers/SILENT-${i}/authorization-key`)).status));
+      return found.every((s) => s === 404) ? true : undefined;
+    },
+    'the silent sockets removed from auth',
+    60_000,
+  );
 
   // The charger that booted, older than the time to live by now, is still known to both.
   expect((await api.get('/api/v1/chargers/BOOTER-1')).body).toMatchObject({ id: 'BOOTER-1', provisional: false, connected: true });

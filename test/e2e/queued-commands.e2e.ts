@@ -62,7 +62,9 @@ test('queued for an offline charger, kept across a SIGKILL and restart, delivere
   const past = await api.post(queued(ID, 'ChangeAvailability', new Date(Date.now() - 60_000).toISOString()), { connectorId: 0, type: 'Inoperative' });
   expect(past.status).toBe(400);
   expect(past.body.errors).toEqual([expect.objectContaining({ field: 'expiresAt', rule: 'future' })]);
-  expect((await api.post(queued('QUEUE-NEVER-SEEN', 'ChangeAvailability'), { connectorId: 0, type: 'Inoperative' })).body).toMatchObject({ error: 'unknown_charger' });
+  expect((await api.post(queued('QUEUE-NEVER-SEEN', 'ChangeAvailability'), { connectorId: 0, type: 'Inoperative' })).body).toMatchObject({
+    error: 'unknown_charger',
+  });
   expect((await api.post(`/api/v1/chargers/${ID}/commands/ChangeAvailability?delivery=later`, { connectorId: 0, type: 'Inoperative' })).status).toBe(400);
 
   const first = await api.post(queued(ID, 'ChangeAvailability'), { connectorId: 0, type: 'Inoperative' });
@@ -79,11 +81,16 @@ test('queued for an offline charger, kept across a SIGKILL and restart, delivere
   expect(await statusOf(first.body.commandId)).toBe('pending');
 
   const received: string[] = [];
-  const client: RPCClient = rpcCharger(`${csms.ocppUrl}/ocpp`, ID, {
-    ChangeAvailability: ({ method }) => (received.push(method), { status: 'Accepted' }),
-    TriggerMessage: ({ method }) => (received.push(method), { status: 'Accepted' }),
-    GetConfiguration: ({ params }) => ({ configurationKey: [], unknownKey: (params.key as string[] | undefined) ?? [] }),
-  }, () => ({ status: 'NotSupported' }));
+  const client: RPCClient = rpcCharger(
+    `${csms.ocppUrl}/ocpp`,
+    ID,
+    {
+      ChangeAvailability: ({ method }) => (received.push(method), { status: 'Accepted' }),
+      TriggerMessage: ({ method }) => (received.push(method), { status: 'Accepted' }),
+      GetConfiguration: ({ params }) => ({ configurationKey: [], unknownKey: (params.key as string[] | undefined) ?? [] }),
+    },
+    () => ({ status: 'NotSupported' }),
+  );
   try {
     await client.connect();
     expect(await client.call('BootNotification', goBoot)).toMatchObject({ status: 'Accepted' });
@@ -135,7 +142,9 @@ test('cancel while pending; an expired command is never sent; a model that lacks
   expect(await statusOf(soon.body.commandId)).toBe('expired');
   expect(await statusOf(cancelled.body.commandId)).toBe('cancelled');
   expect(c.frames.filter((f) => f[0] === 2 && f[2] === 'ChangeAvailability')).toHaveLength(1);
-  expect((await api.get(`/api/v1/chargers/${ID}/commands?status=expired`)).body.items.map((i: { commandId: string }) => i.commandId)).toEqual([soon.body.commandId]);
+  expect((await api.get(`/api/v1/chargers/${ID}/commands?status=expired`)).body.items.map((i: { commandId: string }) => i.commandId)).toEqual([
+    soon.body.commandId,
+  ]);
   c.ws.close();
 });
 
@@ -149,10 +158,14 @@ test('a charger that drops mid-call gets the command again on its next connectio
   const before = await bootRaw(ID);
   await before.next((f) => f[0] === 2 && f[2] === 'ChangeAvailability', 30_000);
   before.ws.terminate();
-  const held = await eventually(async () => {
-    const r = (await api.get(`/api/v1/commands/${id}`)).body;
-    return r.status === 'pending' && r.attemptLog?.[0]?.outcome ? r : undefined;
-  }, 'attempt 1 recorded', 60_000);
+  const held = await eventually(
+    async () => {
+      const r = (await api.get(`/api/v1/commands/${id}`)).body;
+      return r.status === 'pending' && r.attemptLog?.[0]?.outcome ? r : undefined;
+    },
+    'attempt 1 recorded',
+    60_000,
+  );
   expect(held).toMatchObject({ attempts: 1, attemptLog: [expect.objectContaining({ attempt: 1, outcome: 'connection-lost' })] });
 
   const after = await bootRaw(ID, goBoot, 'b2');
@@ -176,7 +189,11 @@ test('a queued Hard Reset answered by a reboot is done at the boot that follows,
   const before = await bootRaw(ID);
   await before.next((f) => f[0] === 2 && f[2] === 'Reset', 30_000);
   before.ws.terminate();
-  await eventually(async () => ((await api.get(`/api/v1/commands/${id}`)).body?.attemptLog?.[0]?.outcome === 'connection-lost' ? true : undefined), 'attempt 1 recorded', 60_000);
+  await eventually(
+    async () => ((await api.get(`/api/v1/commands/${id}`)).body?.attemptLog?.[0]?.outcome === 'connection-lost' ? true : undefined),
+    'attempt 1 recorded',
+    60_000,
+  );
 
   const after = await bootRaw(ID, goBoot, 'b2');
   await until(id, 'succeeded');

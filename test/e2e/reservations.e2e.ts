@@ -28,20 +28,28 @@ afterAll(async () => {
 /** A charger answering configuration reads from `keys`, recording every other CALL it gets and answering `answers[method]`. */
 async function charger(identity: string, boot: Record<string, string>, keys: Record<string, string>, answers: Record<string, () => unknown>) {
   const calls: Array<{ method: string; params: Record<string, unknown> }> = [];
-  const client = rpcCharger(`${csms.ocppUrl}/ocpp`, identity, {
-    GetConfiguration: ({ params }) => {
-      const wanted = (params.key as string[] | undefined) ?? [];
-      const names = wanted.length ? wanted : Object.keys(keys);
-      const unknownKey = names.filter((n) => !(n in keys));
-      return { configurationKey: names.filter((n) => n in keys).map((key) => ({ key, readonly: true, value: keys[key] })), ...(unknownKey.length ? { unknownKey } : {}) };
+  const client = rpcCharger(
+    `${csms.ocppUrl}/ocpp`,
+    identity,
+    {
+      GetConfiguration: ({ params }) => {
+        const wanted = (params.key as string[] | undefined) ?? [];
+        const names = wanted.length ? wanted : Object.keys(keys);
+        const unknownKey = names.filter((n) => !(n in keys));
+        return {
+          configurationKey: names.filter((n) => n in keys).map((key) => ({ key, readonly: true, value: keys[key] })),
+          ...(unknownKey.length ? { unknownKey } : {}),
+        };
+      },
+      ChangeConfiguration: () => ({ status: 'Rejected' }),
     },
-    ChangeConfiguration: () => ({ status: 'Rejected' }),
-  }, ({ method, params }) => {
-    calls.push({ method, params });
-    const answer = answers[method];
-    if (!answer) throw new Error(`${method} not handled by this test charger`);
-    return answer();
-  });
+    ({ method, params }) => {
+      calls.push({ method, params });
+      const answer = answers[method];
+      if (!answer) throw new Error(`${method} not handled by this test charger`);
+      return answer();
+    },
+  );
   await client.connect();
   open.push(client);
   expect(await client.call('BootNotification', boot)).toMatchObject({ status: 'Accepted' });
@@ -55,12 +63,25 @@ const status = (client: RPCClient, s: string) =>
 test('reserve, refuse another tag, consume by reservationId, cancel, expire; unsupported model gets 422 with nothing sent', async () => {
   for (const idTag of ['RES-ALICE', 'RES-BOB']) expect((await api().post('/api/v1/id-tags', { idTag, status: 'Accepted' })).status).toBe(201);
 
-  const pro = await charger('ZPR080001', { chargePointVendor: 'Zaptec', chargePointModel: 'Pro', firmwareVersion: '1.5.0' }, {
-    SupportedFeatureProfiles: 'Core,FirmwareManagement,SmartCharging,RemoteTrigger,Reservation', NumberOfConnectors: '1', ReserveConnectorZeroSupported: 'false',
-  }, { ReserveNow: () => ({ status: 'Accepted' }), CancelReservation: () => ({ status: 'Accepted' }) });
-  const go = await charger('ZAP000777', { chargePointVendor: 'Zaptec', chargePointModel: 'Go', firmwareVersion: '2.4.2.4' }, {
-    SupportedFeatureProfiles: 'Core,FirmwareManagement,SmartCharging,RemoteTrigger', NumberOfConnectors: '1',
-  }, { ReserveNow: () => ({ status: 'Accepted' }) });
+  const pro = await charger(
+    'ZPR080001',
+    { chargePointVendor: 'Zaptec', chargePointModel: 'Pro', firmwareVersion: '1.5.0' },
+    {
+      SupportedFeatureProfiles: 'Core,FirmwareManagement,SmartCharging,RemoteTrigger,Reservation',
+      NumberOfConnectors: '1',
+      ReserveConnectorZeroSupported: 'false',
+    },
+    { ReserveNow: () => ({ status: 'Accepted' }), CancelReservation: () => ({ status: 'Accepted' }) },
+  );
+  const go = await charger(
+    'ZAP000777',
+    { chargePointVendor: 'Zaptec', chargePointModel: 'Go', firmwareVersion: '2.4.2.4' },
+    {
+      SupportedFeatureProfiles: 'Core,FirmwareManagement,SmartCharging,RemoteTrigger',
+      NumberOfConnectors: '1',
+    },
+    { ReserveNow: () => ({ status: 'Accepted' }) },
+  );
   await status(pro.client, 'Available');
 
   // Validation before anything is stored or sent.
@@ -71,7 +92,7 @@ test('reserve, refuse another tag, consume by reservationId, cancel, expire; uns
   await eventually(async () => {
     const r = await api().get('/api/v1/chargers/ZPR080001/configuration');
     return r.body?.reported?.keys?.some((k: { key: string }) => k.key === 'ReserveConnectorZeroSupported') ? true : undefined;
-  }, 'the Pro\'s configuration read');
+  }, "the Pro's configuration read");
   const zero = await api().post('/api/v1/reservations', { ...body, connectorId: 0 });
   expect(zero.status).toBe(422);
   expect(zero.body.error).toBe('connector_zero_not_supported');
@@ -80,7 +101,7 @@ test('reserve, refuse another tag, consume by reservationId, cancel, expire; uns
   await eventually(async () => {
     const r = await api().get('/api/v1/chargers/ZAP000777');
     return r.body?.capabilities?.featureProfiles && !r.body.capabilities.featureProfiles.includes('Reservation') ? true : undefined;
-  }, 'the Go\'s SupportedFeatureProfiles read');
+  }, "the Go's SupportedFeatureProfiles read");
   const refused = await api().post('/api/v1/reservations', { ...body, chargerId: 'ZAP000777' });
   expect(refused.status).toBe(422);
   expect(refused.body).toMatchObject({ error: 'not_supported_by_model', model: 'zaptec-go' });
@@ -92,7 +113,12 @@ test('reserve, refuse another tag, consume by reservationId, cancel, expire; uns
   expect(created.status).toBe(201);
   const id = created.body.reservationId as number;
   expect(created.body).toMatchObject({ chargerId: 'ZPR080001', connectorId: 1, idTag: 'RES-ALICE', status: 'active', reserveStatus: 'Accepted' });
-  expect(pro.calls.find((c) => c.method === 'ReserveNow')?.params).toEqual({ connectorId: 1, expiryDate: body.expiresAt, idTag: 'RES-ALICE', reservationId: id });
+  expect(pro.calls.find((c) => c.method === 'ReserveNow')?.params).toEqual({
+    connectorId: 1,
+    expiryDate: body.expiresAt,
+    idTag: 'RES-ALICE',
+    reservationId: id,
+  });
   await status(pro.client, 'Reserved');
   await eventually(async () => ((await api().get(`/api/v1/reservations/${id}`)).body?.connectorStatus === 'Reserved' ? true : undefined), 'Reserved shown');
 
@@ -102,14 +128,21 @@ test('reserve, refuse another tag, consume by reservationId, cancel, expire; uns
   expect((await api().get(`/api/v1/reservations/${id}`)).body.status).toBe('active');
 
   // The reserved driver, naming the reservation: used, with the transaction.
-  const started = await pro.client.call('StartTransaction', { ...start, idTag: 'RES-ALICE', reservationId: id, timestamp: new Date(Date.now() + 1000).toISOString() }) as { transactionId: number; idTagInfo: { status: string } };
+  const started = (await pro.client.call('StartTransaction', {
+    ...start,
+    idTag: 'RES-ALICE',
+    reservationId: id,
+    timestamp: new Date(Date.now() + 1000).toISOString(),
+  })) as { transactionId: number; idTagInfo: { status: string } };
   expect(started.idTagInfo.status).toBe('Accepted');
   const used = await eventually(async () => {
     const r = await api().get(`/api/v1/reservations/${id}`);
     return r.body?.transactionId !== null ? r.body : undefined;
   }, 'transaction linked');
   expect(used).toMatchObject({ status: 'used', transactionId: started.transactionId });
-  expect((await api().get('/api/v1/reservations?chargerId=ZPR080001&status=used')).body.items.map((r: { reservationId: number }) => r.reservationId)).toEqual([id]);
+  expect((await api().get('/api/v1/reservations?chargerId=ZPR080001&status=used')).body.items.map((r: { reservationId: number }) => r.reservationId)).toEqual([
+    id,
+  ]);
   await pro.client.call('StopTransaction', { transactionId: started.transactionId, meterStop: 2000, timestamp: new Date(Date.now() + 2000).toISOString() });
   await status(pro.client, 'Available');
 
@@ -129,8 +162,13 @@ test('reserve, refuse another tag, consume by reservationId, cancel, expire; uns
   await status(pro.client, 'Reserved');
   await eventually(async () => ((await api().get(`/api/v1/reservations/${third.reservationId}`)).body?.status === 'expired' ? true : undefined), 'expired');
   await status(pro.client, 'Available');
-  expect(await pro.client.call('StartTransaction', { ...start, idTag: 'RES-BOB', timestamp: new Date(Date.now() + 3000).toISOString() })).toMatchObject({ idTagInfo: { status: 'Accepted' } });
-  await eventually(async () => ((await api().get(`/api/v1/reservations/${third.reservationId}`)).body?.connectorStatus === 'Available' ? true : undefined), 'Available shown');
+  expect(await pro.client.call('StartTransaction', { ...start, idTag: 'RES-BOB', timestamp: new Date(Date.now() + 3000).toISOString() })).toMatchObject({
+    idTagInfo: { status: 'Accepted' },
+  });
+  await eventually(
+    async () => ((await api().get(`/api/v1/reservations/${third.reservationId}`)).body?.connectorStatus === 'Available' ? true : undefined),
+    'Available shown',
+  );
 
   // A charger that is not connected: 404, kept as failed, never active.
   const nobody = await api().post('/api/v1/reservations', { ...body, chargerId: 'ZPR089999' });

@@ -18,7 +18,15 @@ const ADMIN_TOKEN = `csms_admin_${randomBytes(24).toString('base64url')}`;
 beforeAll(async () => {
   idp = await startLocalOidcIssuer();
   csms = await startService({
-    env: { API_AUTH: 'token', API_ADMIN_TOKEN: ADMIN_TOKEN, OIDC_ISSUER: idp.issuer, OIDC_AUDIENCE: 'csms-secrets', UNKNOWN_CHARGERS: 'reject', LOG_LEVEL: 'debug', LOG_FORMAT: 'json' },
+    env: {
+      API_AUTH: 'token',
+      API_ADMIN_TOKEN: ADMIN_TOKEN,
+      OIDC_ISSUER: idp.issuer,
+      OIDC_AUDIENCE: 'csms-secrets',
+      UNKNOWN_CHARGERS: 'reject',
+      LOG_LEVEL: 'debug',
+      LOG_FORMAT: 'json',
+    },
   });
 });
 afterAll(async () => {

@@ -42,17 +42,29 @@ test('OTEL_SERVICE_NAME names the spans; without an endpoint nothing is exported
     }
     const [quietTrace, namedTrace] = traceIds;
     expect(quietTrace).toMatch(/^[0-9a-f]{32}$/);
-    await eventually(async () => (receiver.spans().some((s) => s.traceId === namedTrace && s.service === 'csms-eu-1') ? true : undefined), 'a span named by OTEL_SERVICE_NAME');
+    await eventually(
+      async () => (receiver.spans().some((s) => s.traceId === namedTrace && s.service === 'csms-eu-1') ? true : undefined),
+      'a span named by OTEL_SERVICE_NAME',
+    );
     // the process without an endpoint exported nothing: its request, made first, has no span
     expect(receiver.spans().filter((s) => s.traceId === quietTrace)).toEqual([]);
     // a refused charger's connection attempt is traced in its logs too
     await new Promise<void>((resolve) => {
-      const ws = new WebSocket(`${quiet.ocppUrl}/ZAPQUIET1`, ['ocpp1.6'], { headers: { Authorization: 'Basic ' + Buffer.from('ZAPQUIET1:wrong-password-123').toString('base64') } });
+      const ws = new WebSocket(`${quiet.ocppUrl}/ZAPQUIET1`, ['ocpp1.6'], {
+        headers: { Authorization: 'Basic ' + Buffer.from('ZAPQUIET1:wrong-password-123').toString('base64') },
+      });
       ws.once('open', () => (ws.close(), resolve()));
       ws.once('unexpected-response', () => (ws.terminate(), resolve()));
       ws.once('error', () => resolve());
     });
-    const connected = await eventually(async () => quiet.output().split('\n').find((l) => l.includes('"event":"connected"') && l.includes('ZAPQUIET1')), 'the connected line');
+    const connected = await eventually(
+      async () =>
+        quiet
+          .output()
+          .split('\n')
+          .find((l) => l.includes('"event":"connected"') && l.includes('ZAPQUIET1')),
+      'the connected line',
+    );
     expect(JSON.parse(connected).traceId).toMatch(/^[0-9a-f]{32}$/);
   } finally {
     await named.stop();

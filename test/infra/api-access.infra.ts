@@ -44,10 +44,14 @@ describeInfra('API access across gateways, with auth holding tokens and audit in
   });
 
   test('the audit log, read through either gateway, holds what was done through the other', async () => {
-    const entries = await eventually(async () => {
-      const items = (await apiClient(gwA.apiUrl).get('/api/v1/audit?actor=cross-gateway')).body.items as Array<Record<string, unknown>>;
-      return items.length ? items : undefined;
-    }, 'the audit entry', 10_000);
+    const entries = await eventually(
+      async () => {
+        const items = (await apiClient(gwA.apiUrl).get('/api/v1/audit?actor=cross-gateway')).body.items as Array<Record<string, unknown>>;
+        return items.length ? items : undefined;
+      },
+      'the audit entry',
+      10_000,
+    );
     expect(entries.map((e) => [e.method, e.path, e.status])).toEqual([['POST', '/api/v1/id-tags', 201]]);
     const made = (await apiClient(gwB.apiUrl).get('/api/v1/audit?actor=API_ADMIN_TOKEN&limit=100')).body.items as Array<Record<string, unknown>>;
     expect(made.some((e) => e.route === '/api/v1/api-tokens' && e.status === 201)).toBe(true);
@@ -63,6 +67,10 @@ describeInfra('API access across gateways, with auth holding tokens and audit in
     } finally {
       await stack.restart('auth');
     }
-    await eventually(async () => ((await apiClient(gwB.apiUrl, { token: viewer }).get('/api/v1/whoami')).status === 200 ? true : undefined), 'the token again once auth is back', 30_000);
+    await eventually(
+      async () => ((await apiClient(gwB.apiUrl, { token: viewer }).get('/api/v1/whoami')).status === 200 ? true : undefined),
+      'the token again once auth is back',
+      30_000,
+    );
   });
 });

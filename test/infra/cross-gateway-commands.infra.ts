@@ -63,14 +63,22 @@ describeInfra('commands across two gateways on NATS', () => {
     }
     // The newest socket wins across gateways: wait until the others were closed.
     await eventually(async () => (open(sockets).length === 1 ? true : undefined), 'one socket left open');
-    await eventually(async () => ((await commandSubscriptions(gwA)) + (await commandSubscriptions(gwB)) === 1 ? true : undefined), 'one command subscription in the system');
+    await eventually(
+      async () => ((await commandSubscriptions(gwA)) + (await commandSubscriptions(gwB)) === 1 ? true : undefined),
+      'one command subscription in the system',
+    );
 
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => apiClient((i % 2 ? gwA : gwB).apiUrl).post('/api/v1/chargers/XGW-OVERLAP-1/commands/ClearCache', {})));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => apiClient((i % 2 ? gwA : gwB).apiUrl).post('/api/v1/chargers/XGW-OVERLAP-1/commands/ClearCache', {})),
+    );
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
     expect(counter.received()).toBe(20);
 
     for (const c of sockets) c.ws.close();
-    await eventually(async () => ((await commandSubscriptions(gwA)) + (await commandSubscriptions(gwB)) === 0 ? true : undefined), 'no command subscription left');
+    await eventually(
+      async () => ((await commandSubscriptions(gwA)) + (await commandSubscriptions(gwB)) === 0 ? true : undefined),
+      'no command subscription left',
+    );
     const gone = await apiClient(gwA.apiUrl).post('/api/v1/chargers/XGW-OVERLAP-1/commands/ClearCache', {});
     expect(gone.status).toBe(404);
     expect(counter.received()).toBe(20);

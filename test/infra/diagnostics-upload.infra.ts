@@ -28,13 +28,20 @@ describeInfra('diagnostics uploads on NATS + PostgreSQL with two gateways', () =
     const api = apiClient(a.apiUrl);
     const ID = 'ZAPINFRADIAG1';
     let location = '';
-    const client = rpcCharger(`${a.ocppUrl}/ocpp`, ID, {
-      GetDiagnostics: ({ params }) => ((location = params.location as string), { fileName: 'infra.tgz' }),
-      GetConfiguration: ({ params }) => ({ configurationKey: [], unknownKey: (params.key as string[] | undefined) ?? [] }),
-    }, () => ({ status: 'NotSupported' }));
+    const client = rpcCharger(
+      `${a.ocppUrl}/ocpp`,
+      ID,
+      {
+        GetDiagnostics: ({ params }) => ((location = params.location as string), { fileName: 'infra.tgz' }),
+        GetConfiguration: ({ params }) => ({ configurationKey: [], unknownKey: (params.key as string[] | undefined) ?? [] }),
+      },
+      () => ({ status: 'NotSupported' }),
+    );
     await client.connect();
     try {
-      expect(await client.call('BootNotification', { chargePointVendor: 'Zaptec', chargePointModel: 'Go', firmwareVersion: '2.4.2.4' })).toMatchObject({ status: 'Accepted' });
+      expect(await client.call('BootNotification', { chargePointVendor: 'Zaptec', chargePointModel: 'Go', firmwareVersion: '2.4.2.4' })).toMatchObject({
+        status: 'Accepted',
+      });
       const asked = await api.post(`/api/v1/chargers/${ID}/diagnostics`, {});
       expect(asked.status).toBe(201);
       // Any replica receives: send it to the gateway that does not hold the charger's socket.
@@ -49,7 +56,9 @@ describeInfra('diagnostics uploads on NATS + PostgreSQL with two gateways', () =
         return v.status === 'received' && v.chargerStatus === 'Uploaded' ? v : undefined;
       }, 'received and Uploaded');
       expect(view.size).toBe(file.length);
-      const download = await fetch(`${a.apiUrl}/api/v1/diagnostics/${asked.body.id}/file`, { headers: { Authorization: `Bearer ${stack.env.API_ADMIN_TOKEN}` } });
+      const download = await fetch(`${a.apiUrl}/api/v1/diagnostics/${asked.body.id}/file`, {
+        headers: { Authorization: `Bearer ${stack.env.API_ADMIN_TOKEN}` },
+      });
       expect(download.status).toBe(200);
       expect(Buffer.from(await download.arrayBuffer()).equals(file)).toBe(true);
     } finally {

@@ -38,12 +38,18 @@ describeInfra('live events and fleet queries with two gateways on NATS JetStream
     const onA = await openSse(`${gwA.apiUrl}/api/v1/events?chargerId=ZAPINFRA1`, auth);
     streams.push(onA);
     expect(onA.status).toBe(200);
-    client = rpcCharger(`${gwB.ocppUrl}/ocpp`, 'ZAPINFRA1', { GetConfiguration: () => ({ configurationKey: [], unknownKey: [] }) }, () => ({ status: 'NotSupported' }));
+    client = rpcCharger(`${gwB.ocppUrl}/ocpp`, 'ZAPINFRA1', { GetConfiguration: () => ({ configurationKey: [], unknownKey: [] }) }, () => ({
+      status: 'NotSupported',
+    }));
     await client.connect();
     await client.call('BootNotification', { chargePointVendor: 'Zaptec', chargePointModel: 'Go', firmwareVersion: '2.4.2.4' });
     await client.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available', timestamp: now() });
     const seen = await onA.next((e) => e.type === 'connector.status', 0, 30_000);
-    expect(onA.events.filter((e) => e.type !== 'command' && e.type !== 'configuration').map(label)).toEqual(['charger.connected:', 'charger.boot:Accepted', 'connector.status:Available']);
+    expect(onA.events.filter((e) => e.type !== 'command' && e.type !== 'configuration').map(label)).toEqual([
+      'charger.connected:',
+      'charger.boot:Accepted',
+      'connector.status:Available',
+    ]);
     expect(onA.events[0].data).toMatchObject({ gatewayId: 'gw-b' });
     onA.close();
 
@@ -64,7 +70,12 @@ describeInfra('live events and fleet queries with two gateways on NATS JetStream
       await new Promise((r) => setTimeout(r, 250));
       summary = (await apiClient(gwA.apiUrl).get('/api/v1/fleet/summary')).body;
     }
-    expect(summary).toMatchObject({ chargers: { total: 1, connected: 1, disconnected: 0 }, byModel: { 'zaptec-go': 1 }, byFirmware: { 'zaptec-go 2.4.2.4': 1 }, connectorStatus: { Charging: 1 } });
+    expect(summary).toMatchObject({
+      chargers: { total: 1, connected: 1, disconnected: 0 },
+      byModel: { 'zaptec-go': 1 },
+      byFirmware: { 'zaptec-go 2.4.2.4': 1 },
+      connectorStatus: { Charging: 1 },
+    });
     const list = await apiClient(gwB.apiUrl).get('/api/v1/chargers?status=Charging&connected=true&view=compact');
     expect(list.body).toMatchObject({ total: 1, nextCursor: null, items: [{ id: 'ZAPINFRA1', connected: true, connectorStatus: { 1: 'Charging' } }] });
   });

@@ -30,7 +30,12 @@ describeInfra('two gateways and the services on NATS JetStream + PostgreSQL', ()
   });
 
   test('a command through gateway A reaches a charger on gateway B, and its answer comes back', async () => {
-    const client = rpcCharger(`${gwB.ocppUrl}/ocpp`, 'ZAP100001', { GetConfiguration: () => ({ configurationKey: [{ key: 'HeartbeatInterval', readonly: false, value: '900' }] }) }, () => ({ status: 'Accepted' }));
+    const client = rpcCharger(
+      `${gwB.ocppUrl}/ocpp`,
+      'ZAP100001',
+      { GetConfiguration: () => ({ configurationKey: [{ key: 'HeartbeatInterval', readonly: false, value: '900' }] }) },
+      () => ({ status: 'Accepted' }),
+    );
     await client.connect();
     expect(await client.call('BootNotification', { chargePointVendor: 'Zaptec', chargePointModel: 'Go' })).toMatchObject({ status: 'Accepted' });
     const res = await apiClient(gwA.apiUrl).post('/api/v1/chargers/ZAP100001/commands/GetConfiguration', { key: ['HeartbeatInterval'] });
@@ -71,7 +76,9 @@ describeInfra('two gateways and the services on NATS JetStream + PostgreSQL', ()
     await client.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging' });
     expect(await client.call('Authorize', { idTag: 'INFRA-TAG' })).toMatchObject({ idTagInfo: { status: 'Accepted' } });
     const t0 = Date.now() - 120_000;
-    const start = (await client.call('StartTransaction', { connectorId: 1, idTag: 'INFRA-TAG', meterStart: 5000, timestamp: new Date(t0).toISOString() })) as { transactionId: number };
+    const start = (await client.call('StartTransaction', { connectorId: 1, idTag: 'INFRA-TAG', meterStart: 5000, timestamp: new Date(t0).toISOString() })) as {
+      transactionId: number;
+    };
     await client.call('MeterValues', {
       connectorId: 1,
       transactionId: start.transactionId,

@@ -109,7 +109,8 @@ describeInfra('NATS with TLS and client certificates', () => {
     dir = tempDir('csms-nats-tls-');
     const ssl = (...args: string[]): void => void execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
     writeFileSync(file('san.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-    for (const ca of ['ca', 'other-ca']) ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${ca}.key`, '-out', `${ca}.pem`, '-days', '2', '-subj', `/CN=${ca}`);
+    for (const ca of ['ca', 'other-ca'])
+      ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${ca}.key`, '-out', `${ca}.pem`, '-days', '2', '-subj', `/CN=${ca}`);
     ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost');
     ssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'san.ext');
     ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'client.key', '-out', 'client.csr', '-subj', '/CN=csms-client');
@@ -132,8 +133,12 @@ describeInfra('NATS with TLS and client certificates', () => {
   });
 
   const tlsEnv = (): Record<string, string> => ({
-    NATS_URL: nats.url, NATS_USER: 'csms', NATS_PASSWORD: 'tls-pass',
-    NATS_TLS_CA_FILE: file('ca.pem'), NATS_TLS_CERT_FILE: file('client.pem'), NATS_TLS_KEY_FILE: file('client.key'),
+    NATS_URL: nats.url,
+    NATS_USER: 'csms',
+    NATS_PASSWORD: 'tls-pass',
+    NATS_TLS_CA_FILE: file('ca.pem'),
+    NATS_TLS_CERT_FILE: file('client.pem'),
+    NATS_TLS_KEY_FILE: file('client.key'),
   });
 
   test('NATS_TLS_CA_FILE, NATS_TLS_CERT_FILE, NATS_TLS_KEY_FILE: the service starts and serves a charger', async () => {

@@ -36,7 +36,11 @@ describeInfra('queued commands on NATS + PostgreSQL', () => {
     first.ws.close();
     await eventually(async () => ((await api.get(`/api/v1/chargers/${ID}`)).body?.connected === false ? true : undefined), 'charger offline in the registry');
 
-    const payloads = [{ connectorId: 1, type: 'Inoperative' }, { connectorId: 0, type: 'Operative' }, { connectorId: 1, type: 'Operative' }];
+    const payloads = [
+      { connectorId: 1, type: 'Inoperative' },
+      { connectorId: 0, type: 'Operative' },
+      { connectorId: 1, type: 'Operative' },
+    ];
     const ids: string[] = [];
     for (const p of payloads) {
       const res = await api.post(`/api/v1/chargers/${ID}/commands/ChangeAvailability?delivery=queued`, p);
@@ -67,7 +71,11 @@ describeInfra('queued commands on NATS + PostgreSQL', () => {
     });
     charger.send([2, 'b1', 'BootNotification', boot]);
     expect((await charger.reply('b1'))[2]).toMatchObject({ status: 'Accepted' });
-    await eventually(async () => ((await api.get(`/api/v1/commands/${ids[2]}`)).body?.status === 'succeeded' ? true : undefined), 'the last command succeeded', 90_000);
+    await eventually(
+      async () => ((await api.get(`/api/v1/commands/${ids[2]}`)).body?.status === 'succeeded' ? true : undefined),
+      'the last command succeeded',
+      90_000,
+    );
     expect(got).toEqual(payloads);
     for (const id of ids) {
       expect((await api.get(`/api/v1/commands/${id}`)).body).toMatchObject({ status: 'succeeded', attempts: 1, result: { status: 'Accepted' } });

@@ -37,7 +37,24 @@ describeInfra('scale-out benchmark at a tiny size', () => {
   test('2 gateways x 50 chargers and 1 gateway x 30: every gateway reports chargers held, memory, CPU per frame and command latency', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'scale-out-'));
     try {
-      const { code, out } = await run(['--gateways', '2', '--chargers', '100', '--single-chargers', '30', '--measure-s', '2', '--mv-rate', '20', '--commands-per-s', '10', '--connect-concurrency', '100', '--results-dir', dir]);
+      const { code, out } = await run([
+        '--gateways',
+        '2',
+        '--chargers',
+        '100',
+        '--single-chargers',
+        '30',
+        '--measure-s',
+        '2',
+        '--mv-rate',
+        '20',
+        '--commands-per-s',
+        '10',
+        '--connect-concurrency',
+        '100',
+        '--results-dir',
+        dir,
+      ]);
       if (code !== 0) console.log(out.slice(-5_000));
       expect(code).toBe(0);
       const files = readdirSync(dir).sort();
@@ -54,7 +71,8 @@ describeInfra('scale-out benchmark at a tiny size', () => {
         expect(Object.keys(r.commandStatuses)).toEqual(['200']);
         expect(r.commandLatency.n).toBe(r.commandStatuses['200']);
         for (const g of r.perGateway) {
-          for (const v of [g.rssAfterMiB, g.heapAfterMiB, g.rssPerChargerKiB, g.heapPerChargerKiB, g.millicoresPer1kFramesPerS.gross, g.commandsVia.p99]) expect(Number.isFinite(v)).toBe(true);
+          for (const v of [g.rssAfterMiB, g.heapAfterMiB, g.rssPerChargerKiB, g.heapPerChargerKiB, g.millicoresPer1kFramesPerS.gross, g.commandsVia.p99])
+            expect(Number.isFinite(v)).toBe(true);
           expect(g.meterValuesWindow.framesPerS).toBeGreaterThan(0);
           expect(g.commandsVia.n).toBeGreaterThan(0);
         }

@@ -22,7 +22,15 @@ describeInfra('no secret in the logs of the separate services (NATS with a passw
     receiver = await startOtlpReceiver();
     stack = await startProductionStack(
       [{}],
-      { NATS_USER: 'csms', NATS_PASSWORD: natsPassword, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_HEADERS: `api-key=${exporterKey}`, UNKNOWN_CHARGERS: 'reject', LOG_LEVEL: 'debug', LOG_FORMAT: 'json' },
+      {
+        NATS_USER: 'csms',
+        NATS_PASSWORD: natsPassword,
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_EXPORTER_OTLP_HEADERS: `api-key=${exporterKey}`,
+        UNKNOWN_CHARGERS: 'reject',
+        LOG_LEVEL: 'debug',
+        LOG_FORMAT: 'json',
+      },
       `authorization { users: [ { user: csms, password: "${natsPassword}" } ] }\n`,
     );
   });
@@ -31,14 +39,17 @@ describeInfra('no secret in the logs of the separate services (NATS with a passw
     await receiver?.close();
   });
 
-  test('tokens, charger passwords, the rotated key, the NATS password and the exporter key appear in no process\'s output', async () => {
+  test("tokens, charger passwords, the rotated key, the NATS password and the exporter key appear in no process's output", async () => {
     const gateway = stack.gateways[0];
     const processes = [gateway, ...Object.values(stack.services)];
     await runSecretsScenario({
       ocppUrl: gateway.ocppUrl,
       apiUrl: gateway.apiUrl,
       adminToken: stack.env.API_ADMIN_TOKEN,
-      deploymentSecrets: [['NATS_PASSWORD', natsPassword], ['OTEL_EXPORTER_OTLP_HEADERS key', exporterKey]],
+      deploymentSecrets: [
+        ['NATS_PASSWORD', natsPassword],
+        ['OTEL_EXPORTER_OTLP_HEADERS key', exporterKey],
+      ],
       stopAndCollectLogs: async () => {
         for (const p of processes) await p.stop();
         return processes.map((p) => p.output()).join('\n');

@@ -38,10 +38,14 @@ describeInfra('stream replicas on a three-node NATS cluster', () => {
 
     const gateway = await NatsBus.connect({ servers: cluster.url, name: 'gateway', streamReplicas: 3 });
     // the new replicas catch up before the load starts
-    await waitFor(async () => {
-      const info = await jsm.streams.info(EVENTS_STREAM).catch(() => undefined);
-      return info?.cluster?.replicas?.length === 2 && info.cluster.replicas.every((r) => r.current);
-    }, 'three current replicas', 60_000);
+    await waitFor(
+      async () => {
+        const info = await jsm.streams.info(EVENTS_STREAM).catch(() => undefined);
+        return info?.cluster?.replicas?.length === 2 && info.cluster.replicas.every((r) => r.current);
+      },
+      'three current replicas',
+      60_000,
+    );
     const metering = await NatsBus.connect({ servers: cluster.url, name: 'metering', streamReplicas: 3 });
     expect(await replicas(EVENTS_STREAM)).toBe(3);
     expect(await replicas(DEAD_LETTERS_STREAM)).toBe(3);

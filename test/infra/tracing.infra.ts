@@ -18,7 +18,12 @@ describeInfra('traces and correlated logs across the separate services (NATS Jet
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
-    stack = await startProductionStack([{}], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '100', LOG_LEVEL: 'debug', LOG_FORMAT: 'json' });
+    stack = await startProductionStack([{}], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+      LOG_LEVEL: 'debug',
+      LOG_FORMAT: 'json',
+    });
   });
   afterAll(async () => {
     await stack?.stop();

@@ -50,11 +50,16 @@ export async function poisonScenario(target: PoisonScenarioTarget, prefix: strin
   chargers.forEach((c, i) => c.send(status(`s${i}`, 1, i === 2 ? 'door\u0000open' : undefined)));
   for (const [i, c] of chargers.entries()) expect((await c.reply(`s${i}`))[0]).toBe(3);
 
-  for (const i of [0, 1, 3, 4, 5]) await eventually(async () => ((await connectorStored(target.apiUrl, `${prefix}-${i}`, 1)) ? true : undefined), `status of ${prefix}-${i} stored`);
-  const first = await eventually(async () => {
-    const page = await deadLetters(target.apiUrl);
-    return page.items.find((d) => String(d.subject).includes(`${prefix}-2`));
-  }, 'the dead letter', 60_000);
+  for (const i of [0, 1, 3, 4, 5])
+    await eventually(async () => ((await connectorStored(target.apiUrl, `${prefix}-${i}`, 1)) ? true : undefined), `status of ${prefix}-${i} stored`);
+  const first = await eventually(
+    async () => {
+      const page = await deadLetters(target.apiUrl);
+      return page.items.find((d) => String(d.subject).includes(`${prefix}-2`));
+    },
+    'the dead letter',
+    60_000,
+  );
   expect(first).toMatchObject({ consumer: CONSUMER, attempts: SCENARIO_MAX_DELIVERIES });
   expect(first.subject).toMatch(/StatusNotification$/);
   expect(first.data).toMatchObject({ chargerId: `${prefix}-2`, payload: { info: 'door\u0000open' } });
@@ -87,13 +92,17 @@ export async function poisonScenario(target: PoisonScenarioTarget, prefix: strin
   // a message that fails alone is dead-lettered only once others went through after it failed (an outage,
   // where everything fails, dead-letters nothing): other chargers keep talking meanwhile, as a fleet does
   let n = 0;
-  const again = await eventually(async () => {
-    chargers[0].send(status(`keep-${++n}`, 1));
-    await chargers[0].reply(`keep-${n}`);
-    await new Promise((r) => setTimeout(r, 500));
-    const page = await deadLetters(target.apiUrl);
-    return page.items.find((d) => String(d.subject).includes(`${prefix}-2`) && d.id !== first.id);
-  }, 'the replayed message dead-lettered again', 60_000);
+  const again = await eventually(
+    async () => {
+      chargers[0].send(status(`keep-${++n}`, 1));
+      await chargers[0].reply(`keep-${n}`);
+      await new Promise((r) => setTimeout(r, 500));
+      const page = await deadLetters(target.apiUrl);
+      return page.items.find((d) => String(d.subject).includes(`${prefix}-2`) && d.id !== first.id);
+    },
+    'the replayed message dead-lettered again',
+    60_000,
+  );
   expect(again).toMatchObject({ consumer: CONSUMER, data: first.data, subject: first.subject });
   expect((await api.post(`/api/v1/dead-letters/${String(first.id)}/replay`)).status).toBe(404);
 

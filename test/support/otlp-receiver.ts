@@ -24,10 +24,27 @@ export interface OtlpReceiver {
   close(): Promise<void>;
 }
 
-interface OtlpValue { stringValue?: string; intValue?: string | number; boolValue?: boolean; doubleValue?: number }
-interface OtlpAttribute { key: string; value: OtlpValue }
-interface OtlpSpan { name: string; traceId: string; spanId: string; parentSpanId?: string; links?: Array<{ traceId: string }>; attributes?: OtlpAttribute[] }
-interface OtlpExport { resourceSpans?: Array<{ resource?: { attributes?: OtlpAttribute[] }; scopeSpans?: Array<{ spans?: OtlpSpan[] }> }> }
+interface OtlpValue {
+  stringValue?: string;
+  intValue?: string | number;
+  boolValue?: boolean;
+  doubleValue?: number;
+}
+interface OtlpAttribute {
+  key: string;
+  value: OtlpValue;
+}
+interface OtlpSpan {
+  name: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  links?: Array<{ traceId: string }>;
+  attributes?: OtlpAttribute[];
+}
+interface OtlpExport {
+  resourceSpans?: Array<{ resource?: { attributes?: OtlpAttribute[] }; scopeSpans?: Array<{ spans?: OtlpSpan[] }> }>;
+}
 
 /** Ids are hex in OTLP JSON; older exporters sent base64. */
 function hexId(id: string | undefined): string {
@@ -60,7 +77,15 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         const service = String(attributes(rs.resource?.attributes)['service.name'] ?? '');
         for (const ss of rs.scopeSpans ?? []) {
           for (const s of ss.spans ?? []) {
-            spans.push({ service, name: s.name, traceId: hexId(s.traceId), spanId: hexId(s.spanId), parentSpanId: hexId(s.parentSpanId), links: (s.links ?? []).map((l) => hexId(l.traceId)), attributes: attributes(s.attributes) });
+            spans.push({
+              service,
+              name: s.name,
+              traceId: hexId(s.traceId),
+              spanId: hexId(s.spanId),
+              parentSpanId: hexId(s.parentSpanId),
+              links: (s.links ?? []).map((l) => hexId(l.traceId)),
+              attributes: attributes(s.attributes),
+            });
           }
         }
       }

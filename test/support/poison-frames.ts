@@ -18,10 +18,30 @@ export interface PoisonFrame {
 }
 
 export const POISON_FRAMES: readonly PoisonFrame[] = [
-  { what: 'connectorId 2^31', action: 'MeterValues', payload: { connectorId: 2 ** 31, meterValue: [energyReading('2026-11-26T10:00:00Z', 1)] }, code: 'PropertyConstraintViolation' },
-  { what: 'transactionId 2^31', action: 'MeterValues', payload: { connectorId: 1, transactionId: 2 ** 31, meterValue: [energyReading('2026-11-26T10:00:00Z', 1)] }, code: 'PropertyConstraintViolation' },
-  { what: 'timestamp in year 0000', action: 'MeterValues', payload: { connectorId: 1, meterValue: [energyReading('0000-01-01T00:00:00Z', 1)] }, code: 'PropertyConstraintViolation' },
-  { what: 'StopTransaction in year 0000', action: 'StopTransaction', payload: { transactionId: 1, meterStop: 5, timestamp: '0000-01-01T00:00:00Z' }, code: 'PropertyConstraintViolation' },
+  {
+    what: 'connectorId 2^31',
+    action: 'MeterValues',
+    payload: { connectorId: 2 ** 31, meterValue: [energyReading('2026-11-26T10:00:00Z', 1)] },
+    code: 'PropertyConstraintViolation',
+  },
+  {
+    what: 'transactionId 2^31',
+    action: 'MeterValues',
+    payload: { connectorId: 1, transactionId: 2 ** 31, meterValue: [energyReading('2026-11-26T10:00:00Z', 1)] },
+    code: 'PropertyConstraintViolation',
+  },
+  {
+    what: 'timestamp in year 0000',
+    action: 'MeterValues',
+    payload: { connectorId: 1, meterValue: [energyReading('0000-01-01T00:00:00Z', 1)] },
+    code: 'PropertyConstraintViolation',
+  },
+  {
+    what: 'StopTransaction in year 0000',
+    action: 'StopTransaction',
+    payload: { transactionId: 1, meterStop: 5, timestamp: '0000-01-01T00:00:00Z' },
+    code: 'PropertyConstraintViolation',
+  },
   { what: 'an empty meterValue list', action: 'MeterValues', payload: { connectorId: 1, meterValue: [] }, code: 'OccurenceConstraintViolation' },
 ];
 

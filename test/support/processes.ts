@@ -24,7 +24,6 @@ export const repoRoot = ((): string => {
   return dir;
 })();
 
-
 export function tempDir(prefix = 'csms-e2e-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
@@ -70,7 +69,11 @@ export async function startService(options: StartOptions = {}): Promise<ServiceP
   };
   if (app === 'csms' && !env.DATA_DIR) env.DATA_DIR = tempDir();
   let out = '';
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(repoRoot, 'dist/apps', app, 'main.js')], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(repoRoot, 'dist/apps', app, 'main.js')], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const keep = (d: Buffer): void => {
     out += d.toString();
     if (out.length > 2 * KEEP_OUTPUT) out = out.slice(-KEEP_OUTPUT);

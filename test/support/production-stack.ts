@@ -21,11 +21,22 @@ export interface ProductionStack {
 export type StackService = 'auth' | 'config-manager' | 'metering';
 
 /** `natsConfig`: nats-server configuration text (an authorization block); its credentials go in `common`. */
-export async function startProductionStack(gateways: Array<Record<string, string>> = [{}], common: Record<string, string> = {}, natsConfig?: string): Promise<ProductionStack> {
+export async function startProductionStack(
+  gateways: Array<Record<string, string>> = [{}],
+  common: Record<string, string> = {},
+  natsConfig?: string,
+): Promise<ProductionStack> {
   const nats = await startNatsServer({ jetstream: true, ...(natsConfig !== undefined ? { config: natsConfig } : {}) });
   const db = await createTestDatabase();
   // As production runs it (k8s overlay): every API request needs a token; apiClient sends this one.
-  const env = { NATS_URL: nats.url, DATABASE_URL: db.url, UNKNOWN_CHARGERS: 'accept', API_AUTH: 'token', API_ADMIN_TOKEN: `csms_stack_${randomBytes(24).toString('base64url')}`, ...common };
+  const env = {
+    NATS_URL: nats.url,
+    DATABASE_URL: db.url,
+    UNKNOWN_CHARGERS: 'accept',
+    API_AUTH: 'token',
+    API_ADMIN_TOKEN: `csms_stack_${randomBytes(24).toString('base64url')}`,
+    ...common,
+  };
   const services = {} as Record<StackService, ServiceProcess>;
   // One at a time: each service runs its migrations under the advisory lock.
   for (const app of ['auth', 'config-manager', 'metering'] as const) services[app] = await startService({ app, env });

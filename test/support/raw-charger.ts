@@ -25,7 +25,8 @@ export async function connectRawCharger(ocppUrl: string, identity: string, proto
     // The CSMS reconciles configuration on every connect (GetConfiguration, ChangeConfiguration): this
     // charger answers those at once, as a charger with no configurable keys would, and keeps them out of
     // `frames` so each test sees only what it is about.
-    if (frame[0] === 2 && frame[2] === 'GetConfiguration') return ws.send(JSON.stringify([3, frame[1], { configurationKey: [], unknownKey: (frame[3] as { key?: string[] }).key ?? [] }]));
+    if (frame[0] === 2 && frame[2] === 'GetConfiguration')
+      return ws.send(JSON.stringify([3, frame[1], { configurationKey: [], unknownKey: (frame[3] as { key?: string[] }).key ?? [] }]));
     if (frame[0] === 2 && frame[2] === 'ChangeConfiguration') return ws.send(JSON.stringify([3, frame[1], { status: 'NotSupported' }]));
     frames.push(frame);
     for (const w of waiters.splice(0)) w();

@@ -15,7 +15,11 @@ export interface AckedReading {
 }
 
 /** A MeterValues payload whose every SampledValue is unique per charger, so content can be checked row by row. */
-export function uniqueMeterValues(chargerIndex: number, seq: number, base: number): { payload: Record<string, unknown>; readings: Array<Omit<AckedReading, 'chargerId'>> } {
+export function uniqueMeterValues(
+  chargerIndex: number,
+  seq: number,
+  base: number,
+): { payload: Record<string, unknown>; readings: Array<Omit<AckedReading, 'chargerId'>> } {
   const timestamp = new Date(base + seq * 1_000).toISOString();
   const energy = String(chargerIndex * 10_000_000 + seq * 10);
   const power = `${1_000 + chargerIndex}.${seq}`;
@@ -105,12 +109,21 @@ export async function compareStored(query: SqlRows, prefix: string, acked: Acked
 }
 
 /** Messages of the stream the durable consumer has not yet been given or not yet acked (0 + 0 = caught up). */
-export async function consumerBacklog(natsUrl: string, stream: string, durable: string): Promise<{ pending: number; ackPending: number; redelivered: number; ackWaitMs: number }> {
+export async function consumerBacklog(
+  natsUrl: string,
+  stream: string,
+  durable: string,
+): Promise<{ pending: number; ackPending: number; redelivered: number; ackWaitMs: number }> {
   const nc = await connect({ servers: natsUrl, reconnect: false });
   try {
     const jsm = await jetstreamManager(nc);
     const info = await jsm.consumers.info(stream, durable);
-    return { pending: info.num_pending, ackPending: info.num_ack_pending, redelivered: info.num_redelivered, ackWaitMs: Number(info.config.ack_wait ?? 0) / 1e6 };
+    return {
+      pending: info.num_pending,
+      ackPending: info.num_ack_pending,
+      redelivered: info.num_redelivered,
+      ackWaitMs: Number(info.config.ack_wait ?? 0) / 1e6,
+    };
   } finally {
     await nc.close();
   }

@@ -8,7 +8,9 @@ import { RPCClient } from 'ocpp-rpc';
 export type RpcHandler = (call: { method: string; params: Record<string, unknown> }) => unknown;
 
 export function rpcCharger(endpoint: string, identity: string, handlers: Record<string, RpcHandler> = {}, fallback?: RpcHandler): RPCClient {
-  const client = new RPCClient({ endpoint, identity, protocols: ['ocpp1.6'], strictMode: true, reconnect: false } as unknown as ConstructorParameters<typeof RPCClient>[0]);
+  const client = new RPCClient({ endpoint, identity, protocols: ['ocpp1.6'], strictMode: true, reconnect: false } as unknown as ConstructorParameters<
+    typeof RPCClient
+  >[0]);
   for (const [method, handler] of Object.entries(handlers)) {
     client.handle(method, async ({ params }) => handler({ method, params: params ?? {} }) as Record<string, unknown>);
   }

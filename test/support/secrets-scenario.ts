@@ -38,7 +38,10 @@ function upgrade(ocppUrl: string, identity: string, password: string): Promise<n
 
 /** Every form a secret may leak in: as used, its base64, and the Basic credentials it was part of. */
 export function secretForms(name: string, value: string, identity?: string): Array<[string, string]> {
-  const out: Array<[string, string]> = [[name, value], [`${name} (base64)`, Buffer.from(value).toString('base64')]];
+  const out: Array<[string, string]> = [
+    [name, value],
+    [`${name} (base64)`, Buffer.from(value).toString('base64')],
+  ];
   if (identity) out.push([`${name} (Basic ${identity}:...)`, Buffer.from(`${identity}:${value}`).toString('base64')]);
   return out;
 }
@@ -74,7 +77,14 @@ export async function runSecretsScenario(t: SecretsTarget): Promise<void> {
   secrets.push(...secretForms('charger password', password, id), ...secretForms('wrong charger password', wrongPassword, id));
   expect((await admin.post('/api/v1/chargers', { id, securityProfile: 1, password, useAuthorizationKeyWithoutDecoding: true })).status).toBe(201);
   expect(await upgrade(t.ocppUrl, id, wrongPassword)).toBe(401);
-  const charger = new SimulatedCharger({ url: t.ocppUrl, identity: id, model: 'go', initialPassword: password, keys: { UseAuthorizationKeyWithoutDecoding: 'true' }, reconnectDelayMs: 100 });
+  const charger = new SimulatedCharger({
+    url: t.ocppUrl,
+    identity: id,
+    model: 'go',
+    initialPassword: password,
+    keys: { UseAuthorizationKeyWithoutDecoding: 'true' },
+    reconnectDelayMs: 100,
+  });
   try {
     const booted = new Promise<void>((r) => charger.once('booted', () => r()));
     charger.start();

@@ -31,6 +31,12 @@ export async function runSoak(args: string[]): Promise<{ code: number | null; su
   const line = out.split('\n').find((l) => l.startsWith('SOAK SUMMARY '));
   if (!line) throw new Error(`the soak printed no summary (exit ${code}):\n${out.slice(-5_000)}`);
   console.log(line);
-  if (code !== 0) console.log(out.split('\n').filter((l) => l.startsWith('SOAK FAILURE')).join('\n'));
+  if (code !== 0)
+    console.log(
+      out
+        .split('\n')
+        .filter((l) => l.startsWith('SOAK FAILURE'))
+        .join('\n'),
+    );
   return { code, summary: JSON.parse(line.slice('SOAK SUMMARY '.length)) as SoakSummary };
 }

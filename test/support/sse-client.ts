@@ -69,7 +69,10 @@ export async function openSse(url: string, headers: Record<string, string> = {})
     for (;;) {
       const found = events.slice(from).find(predicate);
       if (found) return found;
-      if (Date.now() > until) throw new Error(`no matching event in ${limitMs} ms; got ${JSON.stringify(events.map((e) => [e.id, e.type, e.data.chargerId]))} (status ${res.statusCode}) ${body.slice(0, 300)}`);
+      if (Date.now() > until)
+        throw new Error(
+          `no matching event in ${limitMs} ms; got ${JSON.stringify(events.map((e) => [e.id, e.type, e.data.chargerId]))} (status ${res.statusCode}) ${body.slice(0, 300)}`,
+        );
       await new Promise<void>((r) => {
         waiters.push(r);
         setTimeout(r, 100);

@@ -39,10 +39,17 @@ function records(text: string): LogRecord[] {
 
 /** The spans of one trace once every named one arrived (export is batched). */
 async function traceWith(receiver: OtlpReceiver, traceId: string, names: string[]): Promise<ReceivedSpan[]> {
-  return eventually(async () => {
-    const spans = receiver.spans().filter((s) => s.traceId === traceId);
-    return names.every((n) => spans.some((s) => s.name.startsWith(n))) ? spans : undefined;
-  }, `spans ${names.join(', ')} in trace ${traceId} (got ${receiver.spans().filter((s) => s.traceId === traceId).map((s) => s.name).join(', ')})`);
+  return eventually(
+    async () => {
+      const spans = receiver.spans().filter((s) => s.traceId === traceId);
+      return names.every((n) => spans.some((s) => s.name.startsWith(n))) ? spans : undefined;
+    },
+    `spans ${names.join(', ')} in trace ${traceId} (got ${receiver
+      .spans()
+      .filter((s) => s.traceId === traceId)
+      .map((s) => s.name)
+      .join(', ')})`,
+  );
 }
 
 function named(spans: ReceivedSpan[], name: string): ReceivedSpan {
@@ -67,16 +74,32 @@ export async function runTraceScenario(t: TraceScenarioTarget): Promise<void> {
   const started = await charger.reply('start-1');
   expect(started[0]).toBe(3);
   const transactionId = (started[2] as { transactionId: number }).transactionId;
-  charger.send([2, 'mv-1', 'MeterValues', { connectorId: 1, transactionId, meterValue: [{ timestamp: now, sampledValue: [{ value: '1234', measurand: 'Energy.Active.Import.Register', unit: 'Wh' }] }] }]);
+  charger.send([
+    2,
+    'mv-1',
+    'MeterValues',
+    {
+      connectorId: 1,
+      transactionId,
+      meterValue: [{ timestamp: now, sampledValue: [{ value: '1234', measurand: 'Energy.Active.Import.Register', unit: 'Wh' }] }],
+    },
+  ]);
   expect((await charger.reply('mv-1'))[0]).toBe(3);
 
   const callSpan = (messageId: string): Promise<ReceivedSpan> =>
-    eventually(async () => t.receiver.spans().find((s) => s.attributes['ocpp.message_id'] === messageId && s.attributes['ocpp.charger_id'] === identity), `the gateway span of ${messageId}`);
+    eventually(
+      async () => t.receiver.spans().find((s) => s.attributes['ocpp.message_id'] === messageId && s.attributes['ocpp.charger_id'] === identity),
+      `the gateway span of ${messageId}`,
+    );
 
   // MeterValues: gateway -> durable publish -> metering's batch consumer -> its database batch
   const mv = await callSpan('mv-1');
   expect(mv).toMatchObject({ name: 'ocpp MeterValues', service: t.services.gateway, parentSpanId: '' });
-  const mvTrace = await traceWith(t.receiver, mv.traceId, ['publish ocpp.v16.evt.{cp}.MeterValues', 'process metering-meter-values', 'metering meter values batch']);
+  const mvTrace = await traceWith(t.receiver, mv.traceId, [
+    'publish ocpp.v16.evt.{cp}.MeterValues',
+    'process metering-meter-values',
+    'metering meter values batch',
+  ]);
   expectChain(mvTrace, [
     ['publish ocpp.v16.evt.{cp}.MeterValues', 'ocpp MeterValues'],
     ['process metering-meter-values', 'publish ocpp.v16.evt.{cp}.MeterValues'],
@@ -87,7 +110,12 @@ export async function runTraceScenario(t: TraceScenarioTarget): Promise<void> {
 
   // StartTransaction: request/reply to metering, its database write, the fact it records
   const st = await callSpan('start-1');
-  const stTrace = await traceWith(t.receiver, st.traceId, ['request ocpp.v16.req.StartTransaction', 'serve ocpp.v16.req.StartTransaction', 'metering transaction start', 'publish ocpp.v16.fact.{cp}.TransactionStarted']);
+  const stTrace = await traceWith(t.receiver, st.traceId, [
+    'request ocpp.v16.req.StartTransaction',
+    'serve ocpp.v16.req.StartTransaction',
+    'metering transaction start',
+    'publish ocpp.v16.fact.{cp}.TransactionStarted',
+  ]);
   expectChain(stTrace, [
     ['request ocpp.v16.req.StartTransaction', 'ocpp StartTransaction'],
     ['serve ocpp.v16.req.StartTransaction', 'request ocpp.v16.req.StartTransaction'],
@@ -100,7 +128,11 @@ export async function runTraceScenario(t: TraceScenarioTarget): Promise<void> {
   const callerTrace = randomBytes(16).toString('hex');
   const api = await fetchWithTrace(t, `/api/v1/transactions?chargerId=${identity}`, `00-${callerTrace}-${randomBytes(8).toString('hex')}-01`);
   expect(api).toEqual({ status: 200, requestId: callerTrace });
-  const apiTrace = await traceWith(t.receiver, callerTrace, ['GET /api/v1/transactions', 'request api.metering.listTransactions', 'serve api.metering.listTransactions']);
+  const apiTrace = await traceWith(t.receiver, callerTrace, [
+    'GET /api/v1/transactions',
+    'request api.metering.listTransactions',
+    'serve api.metering.listTransactions',
+  ]);
   expectChain(apiTrace, [
     ['request api.metering.listTransactions', 'GET /api/v1/transactions'],
     ['serve api.metering.listTransactions', 'request api.metering.listTransactions'],

@@ -17,7 +17,8 @@ export function zaptecFieldTests(system: () => { ocppUrl: string; apiUrl: string
     ws.on('message', (d) => {
       const f = JSON.parse(d.toString()) as unknown[];
       // Configuration reconciliation on connect: answered as a charger without configurable keys would.
-      if (f[0] === 2 && f[2] === 'GetConfiguration') return ws.send(JSON.stringify([3, f[1], { configurationKey: [], unknownKey: (f[3] as { key?: string[] }).key ?? [] }]));
+      if (f[0] === 2 && f[2] === 'GetConfiguration')
+        return ws.send(JSON.stringify([3, f[1], { configurationKey: [], unknownKey: (f[3] as { key?: string[] }).key ?? [] }]));
       if (f[0] === 2 && f[2] === 'ChangeConfiguration') return ws.send(JSON.stringify([3, f[1], { status: 'NotSupported' }]));
       frames.push(f);
     });
@@ -29,7 +30,12 @@ export function zaptecFieldTests(system: () => { ocppUrl: string; apiUrl: string
   }
 
   test('a Pro gets 422 for GetDiagnostics naming the model, and no frame reaches it', async () => {
-    const pro = await bootedCharger('ZPR080001', { chargePointVendor: 'Zaptec', chargePointModel: 'Pro', firmwareVersion: '7.5.4.0', chargePointSerialNumber: 'ZPR080001' });
+    const pro = await bootedCharger('ZPR080001', {
+      chargePointVendor: 'Zaptec',
+      chargePointModel: 'Pro',
+      firmwareVersion: '7.5.4.0',
+      chargePointSerialNumber: 'ZPR080001',
+    });
     const api = apiClient(system().apiUrl);
     await eventually(async () => ((await api.get('/api/v1/chargers/ZPR080001')).body?.model === 'zaptec-pro' ? true : undefined), 'Pro detected');
     const before = pro.frames.length;

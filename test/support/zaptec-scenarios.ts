@@ -47,7 +47,9 @@ async function inSync(env: Endpoints, identity: string): Promise<Record<string, 
   return eventually(async () => {
     const r = await api.get(`/api/v1/chargers/${identity}/configuration`);
     const drift = (r.body?.drift ?? []) as Array<{ state: string }>;
-    return r.status === 200 && r.body.reported && drift.length > 0 && drift.every((d) => d.state === 'in-sync') ? (r.body.effective as Record<string, string>) : undefined;
+    return r.status === 200 && r.body.reported && drift.length > 0 && drift.every((d) => d.state === 'in-sync')
+      ? (r.body.effective as Record<string, string>)
+      : undefined;
   }, `${identity} configuration in sync`);
 }
 
@@ -66,14 +68,37 @@ async function transactionStarted(sim: Sim): Promise<{ transactionId: number; me
   }, `${sim.charger.identity} StartTransaction answered`);
 }
 
-async function stopSent(sim: Sim): Promise<{ meterStop: number; timestamp: string; transactionData?: Array<{ timestamp: string; sampledValue: Array<{ value: string; measurand?: string; context?: string }> }> }> {
-  const m = await eventually(async () => sim.sent.find((s) => s.action === 'StopTransaction' && s.response), `${sim.charger.identity} StopTransaction answered`);
+async function stopSent(sim: Sim): Promise<{
+  meterStop: number;
+  timestamp: string;
+  transactionData?: Array<{ timestamp: string; sampledValue: Array<{ value: string; measurand?: string; context?: string }> }>;
+}> {
+  const m = await eventually(
+    async () => sim.sent.find((s) => s.action === 'StopTransaction' && s.response),
+    `${sim.charger.identity} StopTransaction answered`,
+  );
   return m.payload as never;
 }
 
 /** The parts of GET /api/v1/transactions/:id these scenarios read. */
-interface ReadingView { measurand: string; context: string; timestamp: string; valueNum: number | null; eager: boolean; transactionId: number | null }
-interface TransactionBody { state: string; meterStart: number; meterStop: number | null; energyWh: number | null; free: boolean; meterAnomaly: string | null; stoppedAt: string | null; meterValues: ReadingView[] }
+interface ReadingView {
+  measurand: string;
+  context: string;
+  timestamp: string;
+  valueNum: number | null;
+  eager: boolean;
+  transactionId: number | null;
+}
+interface TransactionBody {
+  state: string;
+  meterStart: number;
+  meterStop: number | null;
+  energyWh: number | null;
+  free: boolean;
+  meterAnomaly: string | null;
+  stoppedAt: string | null;
+  meterValues: ReadingView[];
+}
 
 async function closedTransaction(env: Endpoints, id: number, until: (tx: TransactionBody) => boolean = () => true): Promise<TransactionBody> {
   const api = apiClient(env.apiUrl);
@@ -104,8 +129,11 @@ export async function bootProvisioning(env: Endpoints, identity: string): Promis
   expect(answerOf<{ interval: number }>(sim, 'BootNotification').interval).toBe(Number(want.HeartbeatInterval));
   const keys = ['HeartbeatInterval', 'MeterValueSampleInterval', 'MeterValuesSampledData', 'ClockAlignedDataInterval'] as const;
   // "Within seconds of boot": the boot provisioning runs about a second after the BootNotification answer.
-  await eventually(async () => (keys.every((k) => sim.charger.keys.get(k) === want[k]) ? true : undefined),
-    `${identity} key store at the model's values`, 15_000);
+  await eventually(
+    async () => (keys.every((k) => sim.charger.keys.get(k) === want[k]) ? true : undefined),
+    `${identity} key store at the model's values`,
+    15_000,
+  );
   for (const k of keys) expect(sim.charger.keys.get(k)).toBe(want[k]);
 }
 
@@ -117,10 +145,16 @@ export async function freeChargingSession(env: Endpoints, identity: string, free
   const api = apiClient(env.apiUrl);
   const sim = await bootedGo(env, identity, { powerCurve: [{ atSecond: 0, powerW: 3000 }] });
   await inSync(env, identity);
-  const put = await api.put(`/api/v1/chargers/${identity}/configuration`, { keys: {
-    FreeCharging: 'true', FreeChargingIdTag: freeTag, PowerActiveImportDeltaForEagerMeterValueSample: '1000',
-    MeterValuesSampledData: 'Energy.Active.Import.Register,Power.Active.Import', StopTxnSampledData: 'Energy.Active.Import.Register', MeterValueSampleInterval: '300',
-  } });
+  const put = await api.put(`/api/v1/chargers/${identity}/configuration`, {
+    keys: {
+      FreeCharging: 'true',
+      FreeChargingIdTag: freeTag,
+      PowerActiveImportDeltaForEagerMeterValueSample: '1000',
+      MeterValuesSampledData: 'Energy.Active.Import.Register,Power.Active.Import',
+      StopTxnSampledData: 'Energy.Active.Import.Register',
+      MeterValueSampleInterval: '300',
+    },
+  });
   expect(put.status).toBe(200);
   const eff = await inSync(env, identity);
   expect(eff).toMatchObject({ FreeCharging: 'true', FreeChargingIdTag: freeTag, PowerActiveImportDeltaForEagerMeterValueSample: '1000' });
@@ -147,7 +181,15 @@ export async function freeChargingSession(env: Endpoints, identity: string, free
   expect(stop.meterStop).toBe(Math.round(registerAfter));
 
   const tx = await closedTransaction(env, started.transactionId, (t) => t.meterValues.some((m) => m.eager));
-  expect(tx).toMatchObject({ chargerId: identity, idTag: freeTag, free: true, meterStart: started.meterStart, meterStop: stop.meterStop, stopReason: 'EVDisconnected', meterAnomaly: null });
+  expect(tx).toMatchObject({
+    chargerId: identity,
+    idTag: freeTag,
+    free: true,
+    meterStart: started.meterStart,
+    meterStop: stop.meterStop,
+    stopReason: 'EVDisconnected',
+    meterAnomaly: null,
+  });
   expect(tx.energyWh).toBe(Math.round(registerAfter) - Math.round(registerAtPlug));
   expect(tx.energyWh).toBeGreaterThan(0);
   const power = tx.meterValues.filter((m) => m.measurand === 'Power.Active.Import' && m.context === 'Sample.Periodic');
@@ -175,7 +217,10 @@ export async function freeTagOnlyWithFreeCharging(env: Endpoints, freeId: string
   await free.charger.plugIn();
   expect((await transactionStarted(free)).idTagStatus).toBe('Accepted');
   const timestamp = new Date().toISOString();
-  const start = (await other.charger.call('StartTransaction', { connectorId: 1, idTag: freeTag, meterStart: 1000, timestamp })) as { transactionId: number; idTagInfo: { status: string } };
+  const start = (await other.charger.call('StartTransaction', { connectorId: 1, idTag: freeTag, meterStart: 1000, timestamp })) as {
+    transactionId: number;
+    idTagInfo: { status: string };
+  };
   expect(start.idTagInfo.status).toBe('Invalid');
   expect(await other.charger.call('Authorize', { idTag: freeTag })).toEqual({ idTagInfo: { status: 'Invalid' } });
   await other.charger.call('StopTransaction', { transactionId: start.transactionId, meterStop: 1000, timestamp: new Date().toISOString() });
@@ -198,12 +243,17 @@ export async function lateSampleAfterStop(env: Endpoints, identity: string, idTa
   await new Promise((r) => setTimeout(r, 1000));
   sim.charger.unplug();
   const stop = await stopSent(sim);
-  const late = await eventually(async () => sim.sent.find((m) => m.action === 'MeterValues' && m.response && sim.sent.indexOf(m) > sim.sent.findIndex((s) => s.action === 'StopTransaction')), 'late sample sent');
+  const late = await eventually(
+    async () =>
+      sim.sent.find((m) => m.action === 'MeterValues' && m.response && sim.sent.indexOf(m) > sim.sent.findIndex((s) => s.action === 'StopTransaction')),
+    'late sample sent',
+  );
   const lateAt = Date.parse((late.payload.meterValue as Array<{ timestamp: string }>)[0]!.timestamp);
   expect(late.payload.transactionId).toBe(started.transactionId);
 
-  const tx = await closedTransaction(env, started.transactionId,
-    (t) => t.meterValues.some((m) => m.context === 'Sample.Periodic' && Date.parse(m.timestamp) === lateAt));
+  const tx = await closedTransaction(env, started.transactionId, (t) =>
+    t.meterValues.some((m) => m.context === 'Sample.Periodic' && Date.parse(m.timestamp) === lateAt),
+  );
   expect(tx).toMatchObject({ state: 'closed', meterStart: started.meterStart, meterStop: stop.meterStop, energyWh: stop.meterStop - started.meterStart });
   expect(Date.parse(tx.stoppedAt ?? '')).toBe(Date.parse(stop.timestamp));
   const lateReadings = tx.meterValues.filter((m) => m.context === 'Sample.Periodic');
@@ -229,7 +279,9 @@ export async function nearInt31Start(env: Endpoints, identity: string, idTag: st
   await new Promise((r) => setTimeout(r, 1000));
   sim.charger.unplug();
   const stop = await stopSent(sim);
-  const registers = (stop.transactionData ?? []).flatMap((e) => e.sampledValue.filter((v) => (v.measurand ?? 'Energy.Active.Import.Register') === 'Energy.Active.Import.Register').map((v) => Number(v.value)));
+  const registers = (stop.transactionData ?? []).flatMap((e) =>
+    e.sampledValue.filter((v) => (v.measurand ?? 'Energy.Active.Import.Register') === 'Energy.Active.Import.Register').map((v) => Number(v.value)),
+  );
   expect(registers.length).toBeGreaterThanOrEqual(2);
   const fromRegisters = Math.max(...registers) - Math.min(...registers);
   expect(fromRegisters).toBe(Math.round(sim.charger.meter.energyWh) - Math.round(registerAtPlug));

@@ -211,12 +211,17 @@ export async function runChaos(o: ChaosOptions): Promise<boolean> {
 
     // Poison frames mixed into the traffic: each refused with its CALLERROR, the socket kept.
     const poisonProblems = await sendPoison(gatewayUrls[0]);
-    log(`poison frames: ${poisonProblems.length ? poisonProblems.join('; ') : `${POISON_FRAMES.length} refused with their CALLERROR, the leap second accepted`}`);
+    log(
+      `poison frames: ${poisonProblems.length ? poisonProblems.join('; ') : `${POISON_FRAMES.length} refused with their CALLERROR, the leap second accepted`}`,
+    );
 
     // Overlapping sockets for one identity across both gateways, three rounds; a probe to each after each.
     if (o.overlap > 0) {
       phase = 'overlapping sockets';
-      group = overlapGroup(Array.from({ length: o.overlap }, (_, i) => `CHAOSOVL${String(i + 1).padStart(4, '0')}`), gatewayUrls);
+      group = overlapGroup(
+        Array.from({ length: o.overlap }, (_, i) => `CHAOSOVL${String(i + 1).padStart(4, '0')}`),
+        gatewayUrls,
+      );
       for (let r = 0; r < 3; r++) {
         const { opened, refused } = await group.round(3);
         await sleep(2_000);
@@ -249,7 +254,15 @@ export async function runChaos(o: ChaosOptions): Promise<boolean> {
       gateways: 2,
       natsNodes: o.natsNodes,
       meterValues: { acknowledged: result.stats.meterValuesAcked, stored: [...stored.values()].reduce((a, s) => a + s.rows, 0), lost, duplicated, extra },
-      commands: { sent: commands.sent, executed: commands.executed, byStatus: commands.byStatus, failuresByPhase: commands.failuresByPhase, executedTwice: commands.executedTwice.length, okNotExecuted: commands.okNotExecuted.length, notConnectedButExecuted: commands.notConnectedButExecuted.length },
+      commands: {
+        sent: commands.sent,
+        executed: commands.executed,
+        byStatus: commands.byStatus,
+        failuresByPhase: commands.failuresByPhase,
+        executedTwice: commands.executedTwice.length,
+        okNotExecuted: commands.okNotExecuted.length,
+        notConnectedButExecuted: commands.notConnectedButExecuted.length,
+      },
       faults,
       poison: { frames: POISON_FRAMES.length, problems: poisonProblems },
       closeCodes: result.stats.closeCodes,

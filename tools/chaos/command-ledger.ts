@@ -27,7 +27,16 @@ export interface LedgerVerdict {
 
 export function judgeCommands(outcomes: readonly ProbeOutcome[], executions: Readonly<Record<string, number>>): LedgerVerdict {
   const byStatus: Record<string, number> = {};
-  const verdict: LedgerVerdict = { sent: outcomes.length, byStatus, failuresByPhase: {}, executed: 0, executedTwice: [], okNotExecuted: [], notConnectedButExecuted: [], executedUnknown: [] };
+  const verdict: LedgerVerdict = {
+    sent: outcomes.length,
+    byStatus,
+    failuresByPhase: {},
+    executed: 0,
+    executedTwice: [],
+    okNotExecuted: [],
+    notConnectedButExecuted: [],
+    executedUnknown: [],
+  };
   const known = new Set<string>();
   for (const o of outcomes) {
     known.add(o.id);
@@ -54,7 +63,13 @@ export function ledgerProblems(v: LedgerVerdict): string[] {
     ...list('commands answered 404 (nothing sent) that a charger executed', v.notConnectedButExecuted),
     ...list('executions of commands nobody sent', v.executedUnknown),
     // A dependency down is a 503 the caller can act on; a 500 is an error nobody handled.
-    ...(v.byStatus[500] ? [`${v.byStatus[500]} commands answered 500 (${Object.entries(v.failuresByPhase).flatMap(([p, s]) => (s[500] ? [`${s[500]} during ${p}`] : [])).join(', ')})`] : []),
+    ...(v.byStatus[500]
+      ? [
+          `${v.byStatus[500]} commands answered 500 (${Object.entries(v.failuresByPhase)
+            .flatMap(([p, s]) => (s[500] ? [`${s[500]} during ${p}`] : []))
+            .join(', ')})`,
+        ]
+      : []),
   ];
 }
 

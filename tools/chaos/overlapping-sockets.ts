@@ -40,7 +40,9 @@ export function overlapGroup(ids: string[], gatewayUrls: string[]): OverlapGroup
       });
       ws.once('open', () => {
         sockets.get(id)?.push(ws);
-        ws.send(JSON.stringify([2, `ovl-boot-${++n}`, 'BootNotification', { chargePointVendor: 'Zaptec', chargePointModel: 'Go', chargePointSerialNumber: id }]));
+        ws.send(
+          JSON.stringify([2, `ovl-boot-${++n}`, 'BootNotification', { chargePointVendor: 'Zaptec', chargePointModel: 'Go', chargePointSerialNumber: id }]),
+        );
         resolve(true);
       });
       ws.once('close', () => {
@@ -54,7 +56,11 @@ export function overlapGroup(ids: string[], gatewayUrls: string[]): OverlapGroup
     ids,
     executed,
     round: async (perRound) => {
-      const results = await Promise.all(ids.flatMap((id) => Array.from({ length: perRound }, (_, k) => openOne(id, gatewayUrls[(k + Math.floor(Math.random() * gatewayUrls.length)) % gatewayUrls.length]))));
+      const results = await Promise.all(
+        ids.flatMap((id) =>
+          Array.from({ length: perRound }, (_, k) => openOne(id, gatewayUrls[(k + Math.floor(Math.random() * gatewayUrls.length)) % gatewayUrls.length])),
+        ),
+      );
       return { opened: results.filter(Boolean).length, refused: results.filter((r) => !r).length };
     },
     openSockets: () => [...sockets.values()].reduce((a, l) => a + l.length, 0),

@@ -7,8 +7,19 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadEnv } from '#csms/config';
 import {
-  appOfCommand, asArr, asObj, durationMs, ENV_BY_NAME, envDefault, OCPP_APPS, placeholderValue, readBy, readYaml,
-  repoPath, SERVICES, type Obj,
+  appOfCommand,
+  asArr,
+  asObj,
+  durationMs,
+  ENV_BY_NAME,
+  envDefault,
+  OCPP_APPS,
+  placeholderValue,
+  readBy,
+  readYaml,
+  repoPath,
+  SERVICES,
+  type Obj,
 } from './support.js';
 
 const compose = asObj(readYaml(repoPath('docker/compose.yml')));
@@ -50,7 +61,10 @@ describe('docker/compose.yml', () => {
   });
 
   it('declares every named volume it mounts', () => {
-    const named = Object.values(services).flatMap((s) => asArr(asObj(s).volumes)).map((v) => String(v).split(':')[0]).filter((v) => !v.startsWith('.') && !v.startsWith('/'));
+    const named = Object.values(services)
+      .flatMap((s) => asArr(asObj(s).volumes))
+      .map((v) => String(v).split(':')[0])
+      .filter((v) => !v.startsWith('.') && !v.startsWith('/'));
     expect(named.filter((v) => !(v in asObj(compose.volumes)))).toEqual([]);
   });
 

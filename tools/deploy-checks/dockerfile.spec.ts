@@ -9,7 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENV_BY_NAME, envDefault, KNOWN_APPS, REPO, repoPath } from './support.js';
 
-interface Instr { stage: string; op: string; args: string }
+interface Instr {
+  stage: string;
+  op: string;
+  args: string;
+}
 
 /** Instructions with their stage, continuation lines joined, comments dropped. */
 function parseDockerfile(text: string): Instr[] {
@@ -17,7 +21,10 @@ function parseDockerfile(text: string): Instr[] {
   const joined = lines.join('\n').replace(/\\\n/g, ' ');
   const out: Instr[] = [];
   let stage = '';
-  for (const line of joined.split('\n').map((l) => l.trim()).filter(Boolean)) {
+  for (const line of joined
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)) {
     const [, op, args] = /^(\S+)\s*(.*)$/.exec(line) ?? [];
     const upper = op.toUpperCase();
     if (upper === 'FROM') stage = /\bAS\s+(\S+)/i.exec(args)?.[1] ?? `stage${out.length}`;
@@ -56,7 +63,12 @@ describe('docker/build-steps.sh (the build CI runs)', () => {
     expect(spawnSync('bash', ['-n', buildSteps]).status).toBe(0);
   });
   it('runs exactly `npm ci` then `npm run build`, from the repository root', () => {
-    expect(text.match(/^\s*npm .*$/gm)?.map((l) => l.trim()).sort()).toEqual(['npm ci', 'npm ci', 'npm run build', 'npm run build']);
+    expect(
+      text
+        .match(/^\s*npm .*$/gm)
+        ?.map((l) => l.trim())
+        .sort(),
+    ).toEqual(['npm ci', 'npm ci', 'npm run build', 'npm run build']);
     expect(runBuildSteps()).toEqual({ status: 0, calls: [`${REPO}|ci`, `${REPO}|run build`] });
     expect(runBuildSteps('deps')).toEqual({ status: 0, calls: [`${REPO}|ci`] });
     expect(runBuildSteps('build')).toEqual({ status: 0, calls: [`${REPO}|run build`] });
@@ -72,7 +84,9 @@ describe('docker/build-steps.sh (the build CI runs)', () => {
     expect(pkg.scripts.build).toBe('node tools/build.mjs');
     // CI builds through `npm test` (tools/test.mjs runs tools/build.mjs before the tests) or calls the build itself.
     const testScript = existsSync(repoPath('tools/test.mjs')) ? readFileSync(repoPath('tools/test.mjs'), 'utf8') : '';
-    const ciBuilds = /npm run build|docker\/build-steps\.sh/.test(ci) || (/\bnpm test\b/.test(ci) && pkg.scripts.test === 'node tools/test.mjs' && testScript.includes("'tools/build.mjs'"));
+    const ciBuilds =
+      /npm run build|docker\/build-steps\.sh/.test(ci) ||
+      (/\bnpm test\b/.test(ci) && pkg.scripts.test === 'node tools/test.mjs' && testScript.includes("'tools/build.mjs'"));
     expect(ciBuilds).toBe(true);
   });
 });
@@ -88,9 +102,13 @@ describe('docker/Dockerfile', () => {
   it('installs production dependencies only, as locked, without install scripts, for the runtime', () => {
     expect(inStage('prod-deps', 'RUN').map((i) => stripMount(i.args))).toEqual(['npm ci --omit=dev --omit=optional --ignore-scripts']);
   });
-  it('copies into the runtime only the runtime step\'s output (no tests: runtime-image.e2e.ts) and production dependencies', () => {
-    const copies = inStage(runtime, 'COPY').map((i) => i.args).filter((a) => a.startsWith('--from='));
-    expect(copies.sort()).toEqual(['--from=build /runtime/dist ./dist', '--from=build /runtime/package.json ./', '--from=prod-deps /src/node_modules ./node_modules'].sort());
+  it("copies into the runtime only the runtime step's output (no tests: runtime-image.e2e.ts) and production dependencies", () => {
+    const copies = inStage(runtime, 'COPY')
+      .map((i) => i.args)
+      .filter((a) => a.startsWith('--from='));
+    expect(copies.sort()).toEqual(
+      ['--from=build /runtime/dist ./dist', '--from=build /runtime/package.json ./', '--from=prod-deps /src/node_modules ./node_modules'].sort(),
+    );
   });
   it('keeps package.json at run time because its subpath imports point into dist/', () => {
     const pkg = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { type: string; imports: Record<string, Record<string, string>> };
@@ -122,7 +140,7 @@ describe('docker/Dockerfile', () => {
     // A command given to the image runs as given (compose's migrate, kubectl debug).
     expect(spawnSync('sh', [repoPath('docker/entrypoint.sh'), 'echo', 'as-given'], { encoding: 'utf8' }).stdout).toBe('as-given\n');
   });
-  it('checks /health/live with node\'s fetch on API_PORT (no curl in slim images)', () => {
+  it("checks /health/live with node's fetch on API_PORT (no curl in slim images)", () => {
     const hc = inStage(runtime, 'HEALTHCHECK')[0]?.args ?? '';
     expect(hc).toContain('/health/live');
     expect(hc).toContain('fetch(');
@@ -140,13 +158,17 @@ describe('docker/Dockerfile', () => {
   });
   it('knows every app under apps/ (APP is checked against dist/apps at build time)', () => {
     // An app without src/main.ts runs nowhere on its own: apps/dashboard is static files the gateway serves.
-    const apps = readdirSync(repoPath('apps')).filter((a) => existsSync(repoPath('apps', a, 'src/main.ts'))).sort();
+    const apps = readdirSync(repoPath('apps'))
+      .filter((a) => existsSync(repoPath('apps', a, 'src/main.ts')))
+      .sort();
     expect(apps).toEqual([...KNOWN_APPS].sort());
   });
 });
 
 describe('.dockerignore (repository root: the build context)', () => {
-  const lines = readFileSync(repoPath('.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+  const lines = readFileSync(repoPath('.dockerignore'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim());
   it('keeps local output, git and secrets out of the context', () => {
     for (const p of ['.git', '**/node_modules', 'dist', '**/.env']) expect(lines).toContain(p);
   });

@@ -27,11 +27,41 @@ describe('gateway HPA metrics', () => {
   });
 
   const mistakes: Array<[string, (o: Obj[], rules: Obj[]) => void, RegExp]> = [
-    ['a metric no rule exposes', (o) => { asObj(podsMetric(o).metric).name = 'ocpp_chargers'; }, /ocpp_chargers: no prometheus-adapter rule/],
-    ['a utilization target', (o) => { podsMetric(o).target = { type: 'Utilization', averageUtilization: 70 }; }, /must be type AverageValue/],
-    ['a quantity that is not a plain number', (o) => { asObj(podsMetric(o).target).averageValue = 'lots'; }, /must be type AverageValue/],
-    ['a rule without the pod mapping', (_o, rules) => { delete asObj(asObj(rules[0].resources).overrides).pod; }, /map the namespace and pod labels/],
-    ['an External metric', (o) => { (asObj(byKind(o, 'HorizontalPodAutoscaler')[0].spec).metrics as Obj[]).push({ type: 'External', external: {} }); }, /only Resource and Pods/],
+    [
+      'a metric no rule exposes',
+      (o) => {
+        asObj(podsMetric(o).metric).name = 'ocpp_chargers';
+      },
+      /ocpp_chargers: no prometheus-adapter rule/,
+    ],
+    [
+      'a utilization target',
+      (o) => {
+        podsMetric(o).target = { type: 'Utilization', averageUtilization: 70 };
+      },
+      /must be type AverageValue/,
+    ],
+    [
+      'a quantity that is not a plain number',
+      (o) => {
+        asObj(podsMetric(o).target).averageValue = 'lots';
+      },
+      /must be type AverageValue/,
+    ],
+    [
+      'a rule without the pod mapping',
+      (_o, rules) => {
+        delete asObj(asObj(rules[0].resources).overrides).pod;
+      },
+      /map the namespace and pod labels/,
+    ],
+    [
+      'an External metric',
+      (o) => {
+        (asObj(byKind(o, 'HorizontalPodAutoscaler')[0].spec).metrics as Obj[]).push({ type: 'External', external: {} });
+      },
+      /only Resource and Pods/,
+    ],
   ];
   it.each(mistakes)('reports %s', (_name, plant, expected) => {
     const objs = production();
@@ -42,6 +72,8 @@ describe('gateway HPA metrics', () => {
 
   it('finds the values block only under its heading', () => {
     expect(adapterRulesIn('```yaml\nrules:\n  custom: [{seriesQuery: x}]\n```')).toEqual([]);
-    expect(adapterRulesIn('```yaml\n# prometheus-adapter-values.yaml\nrules:\n  custom:\n    - seriesQuery: \'{__name__="a_b"}\'\n```').map(seriesOf)).toEqual(['a_b']);
+    expect(adapterRulesIn('```yaml\n# prometheus-adapter-values.yaml\nrules:\n  custom:\n    - seriesQuery: \'{__name__="a_b"}\'\n```').map(seriesOf)).toEqual([
+      'a_b',
+    ]);
   });
 });

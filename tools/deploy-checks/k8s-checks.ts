@@ -5,15 +5,26 @@
 import { loadEnv } from '#csms/config';
 import { containersOf } from './render.js';
 import {
-  appOfCommand, asArr, asObj, asObjs, ENV_BY_NAME, envDefault, isObj, KNOWN_APPS,
-  OCPP_APPS, placeholderValue, quantity, readBy, str, type Obj,
+  appOfCommand,
+  asArr,
+  asObj,
+  asObjs,
+  ENV_BY_NAME,
+  envDefault,
+  isObj,
+  KNOWN_APPS,
+  OCPP_APPS,
+  placeholderValue,
+  quantity,
+  readBy,
+  str,
+  type Obj,
 } from './support.js';
 
 export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'];
 const nameOf = (o: Obj): string => String(asObj(o.metadata).name);
 export const byKind = (objs: Obj[], kind: string): Obj[] => objs.filter((o) => o.kind === kind);
-export const find = (objs: Obj[], kind: string, name: string): Obj | undefined =>
-  objs.find((o) => o.kind === kind && nameOf(o) === name);
+export const find = (objs: Obj[], kind: string, name: string): Obj | undefined => objs.find((o) => o.kind === kind && nameOf(o) === name);
 export const podTemplate = (o: Obj): Obj => asObj(asObj(o.spec).template);
 export const podSpec = (o: Obj): Obj => asObj(podTemplate(o).spec);
 const podLabels = (o: Obj): Obj => asObj(asObj(podTemplate(o).metadata).labels);
@@ -73,7 +84,9 @@ function secretMountPaths(pod: Obj, c: Obj): string[] {
       .filter((v) => isObj(v.secret) || asObjs(asObj(v.projected).sources).some((s) => isObj(s.secret)))
       .map((v) => String(v.name)),
   );
-  return asObjs(c.volumeMounts).filter((m) => secretVolumes.has(String(m.name))).map((m) => String(m.mountPath));
+  return asObjs(c.volumeMounts)
+    .filter((m) => secretVolumes.has(String(m.name)))
+    .map((m) => String(m.mountPath));
 }
 
 /** Environment: names from ENV_SPEC, read by the app, secrets from Secrets, values the app accepts. */
@@ -102,7 +115,9 @@ export function checkWorkloadEnv(objs: Obj[]): string[] {
         }
         if (spec.secret && e.source !== 'secret') {
           // A secret path variable may name a file inside a Secret volume: the secret is the file.
-          const underSecret = spec.kind === 'path' && e.source === 'literal' &&
+          const underSecret =
+            spec.kind === 'path' &&
+            e.source === 'literal' &&
             secretMountPaths(podSpec(w), c).some((m) => String(e.value).startsWith(`${m.replace(/\/$/, '')}/`));
           if (!underSecret) problems.push(`${where}: ${e.name} is secret in ENV_SPEC and must come from a Secret (got ${e.source})`);
         }
@@ -153,14 +168,21 @@ export function checkDeployments(objs: Obj[]): string[] {
       const portNamed = (n: string): Obj | undefined => ports.find((p) => p.name === n);
       const apiPort = Number(envValue(d, c, objs, 'API_PORT'));
       const http = ports.find((p) => p.containerPort === apiPort);
-      if (apiPort !== Number(envDefault('API_PORT'))) problems.push(`${where}: API_PORT ${apiPort} differs from the ENV_SPEC default ${envDefault('API_PORT')}`);
+      if (apiPort !== Number(envDefault('API_PORT')))
+        problems.push(`${where}: API_PORT ${apiPort} differs from the ENV_SPEC default ${envDefault('API_PORT')}`);
       if (!http || typeof http.name !== 'string') problems.push(`${where}: no named containerPort for API_PORT ${apiPort}`);
       if (OCPP_APPS.includes(String(app))) {
         const ocppPort = Number(envValue(d, c, objs, 'OCPP_PORT'));
-        if (ocppPort !== Number(envDefault('OCPP_PORT'))) problems.push(`${where}: OCPP_PORT ${ocppPort} differs from the ENV_SPEC default ${envDefault('OCPP_PORT')}`);
-        if (!ports.some((p) => p.containerPort === ocppPort && typeof p.name === 'string')) problems.push(`${where}: no named containerPort for OCPP_PORT ${ocppPort}`);
+        if (ocppPort !== Number(envDefault('OCPP_PORT')))
+          problems.push(`${where}: OCPP_PORT ${ocppPort} differs from the ENV_SPEC default ${envDefault('OCPP_PORT')}`);
+        if (!ports.some((p) => p.containerPort === ocppPort && typeof p.name === 'string'))
+          problems.push(`${where}: no named containerPort for OCPP_PORT ${ocppPort}`);
       } else if (ports.some((p) => p !== http)) problems.push(`${where}: only the gateway opens ports besides API_PORT`);
-      for (const [probe, path] of [['readinessProbe', '/health/ready'], ['livenessProbe', '/health/live'], ['startupProbe', '/health/live']] as const) {
+      for (const [probe, path] of [
+        ['readinessProbe', '/health/ready'],
+        ['livenessProbe', '/health/live'],
+        ['startupProbe', '/health/live'],
+      ] as const) {
         const get = asObj(asObj(c[probe]).httpGet);
         if (get.path !== path) problems.push(`${where}: ${probe} must GET ${path}, got ${String(get.path)}`);
         const target = typeof get.port === 'string' ? portNamed(get.port) : undefined;
@@ -190,7 +212,11 @@ export function checkPodSecurity(objs: Obj[]): string[] {
     // Service links inject <SERVICE>_PORT variables, which could shadow API_PORT or OCPP_PORT.
     if (pod.enableServiceLinks !== false) problems.push(`${String(w.kind)}/${nameOf(w)}: enableServiceLinks must be false`);
     if (asObj(psc.seccompProfile).type !== 'RuntimeDefault') problems.push(`${String(w.kind)}/${nameOf(w)}: seccompProfile RuntimeDefault`);
-    const emptyDirs = new Set(asObjs(pod.volumes).filter((v) => isObj(v.emptyDir)).map((v) => v.name));
+    const emptyDirs = new Set(
+      asObjs(pod.volumes)
+        .filter((v) => isObj(v.emptyDir))
+        .map((v) => v.name),
+    );
     for (const c of [...asObjs(pod.initContainers), ...asObjs(pod.containers)]) {
       const where = `${String(w.kind)}/${nameOf(w)}/${String(c.name)}`;
       const sc = asObj(c.securityContext);

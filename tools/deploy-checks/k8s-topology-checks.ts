@@ -43,7 +43,8 @@ export function checkGatewayLifecycle(objs: Obj[]): string[] {
       if (selects(asObj(p.spec).selector, podLabelsOf(w))) problems.push(`PodDisruptionBudget/${nameOf(p)} also selects ${String(w.kind)}/${nameOf(w)}`);
     }
     const spec = asObj(p.spec);
-    if (spec.maxUnavailable === undefined && spec.minAvailable === undefined) problems.push(`PodDisruptionBudget/${nameOf(p)}: set maxUnavailable or minAvailable`);
+    if (spec.maxUnavailable === undefined && spec.minAvailable === undefined)
+      problems.push(`PodDisruptionBudget/${nameOf(p)}: set maxUnavailable or minAvailable`);
   }
   const pod = podSpec(gw);
   const c = asObjs(pod.containers).find((x) => x.name === 'gateway');
@@ -56,7 +57,8 @@ export function checkGatewayLifecycle(objs: Obj[]): string[] {
     }
   }
   const strategy = asObj(asObj(gw.spec).strategy);
-  if (String(asObj(strategy.rollingUpdate).maxUnavailable) !== '0') problems.push('gateway rollout: maxUnavailable must be 0 (new pod ready before an old one drains)');
+  if (String(asObj(strategy.rollingUpdate).maxUnavailable) !== '0')
+    problems.push('gateway rollout: maxUnavailable must be 0 (new pod ready before an old one drains)');
   return problems;
 }
 
@@ -80,13 +82,15 @@ export function checkServices(objs: Obj[]): string[] {
     for (const p of asObjs(spec.ports)) {
       const target = ports.find((cp) => cp.name === p.targetPort);
       if (!target) problems.push(`${where}: targetPort ${String(p.targetPort)} is not a named port of ${nameOf(targets[0])}`);
-      else if (target.containerPort !== p.port) problems.push(`${where}: port ${String(p.port)} differs from its container port ${String(target.containerPort)}`);
+      else if (target.containerPort !== p.port)
+        problems.push(`${where}: port ${String(p.port)} differs from its container port ${String(target.containerPort)}`);
       if (targets[0] === gw) gatewayPorts.add(Number(p.port));
       if (p.port === ocpp && (spec.sessionAffinity ?? 'None') !== 'None') {
         problems.push(`${where}: no session affinity for OCPP (commands reach a charger's pod over NATS)`);
       }
     }
-    if (targets[0] !== gw && ['LoadBalancer', 'NodePort'].includes(String(spec.type))) problems.push(`${where}: only the gateway is exposed outside the cluster`);
+    if (targets[0] !== gw && ['LoadBalancer', 'NodePort'].includes(String(spec.type)))
+      problems.push(`${where}: only the gateway is exposed outside the cluster`);
   }
   for (const port of [ocpp, api]) if (!gatewayPorts.has(port)) problems.push(`no Service exposes the gateway's port ${port}`);
   return problems;
@@ -115,7 +119,8 @@ export function checkNetworkPolicies(objs: Obj[]): string[] {
         problems.push(`${where}: admits traffic from outside the namespace to ${selected.map(nameOf).join(', ') || 'no pod'}; only the gateway may take it`);
       }
       const ports = asObjs(rule.ports).map((x) => Number(x.port));
-      if (ports.length === 0 || ports.some((x) => !allowed.has(x))) problems.push(`${where}: outside traffic only to ports ${[...allowed].join(', ')}, got ${ports.join(', ') || 'all'}`);
+      if (ports.length === 0 || ports.some((x) => !allowed.has(x)))
+        problems.push(`${where}: outside traffic only to ports ${[...allowed].join(', ')}, got ${ports.join(', ') || 'all'}`);
     }
   }
   return problems;
@@ -127,7 +132,8 @@ export function checkReferences(objs: Obj[]): string[] {
   const secretOk = (name: unknown, where: string, key?: unknown): void => {
     const s = find(objs, 'Secret', String(name));
     if (s) {
-      if (key !== undefined && !(String(key) in { ...asObj(s.data), ...asObj(s.stringData) })) problems.push(`${where}: Secret ${String(name)} has no key ${String(key)}`);
+      if (key !== undefined && !(String(key) in { ...asObj(s.data), ...asObj(s.stringData) }))
+        problems.push(`${where}: Secret ${String(name)} has no key ${String(key)}`);
     } else if (!(EXTERNAL_SECRETS as readonly string[]).includes(String(name))) {
       problems.push(`${where}: Secret ${String(name)} is neither rendered nor one of the documented external Secrets`);
     }
@@ -136,7 +142,8 @@ export function checkReferences(objs: Obj[]): string[] {
     const pod = podSpec(w);
     for (const v of asObjs(pod.volumes)) {
       if (isObj(v.secret)) secretOk(v.secret.secretName, `${String(w.kind)}/${nameOf(w)} volume ${String(v.name)}`);
-      if (isObj(v.configMap) && !find(objs, 'ConfigMap', String(v.configMap.name))) problems.push(`${nameOf(w)}: ConfigMap ${String(v.configMap.name)} missing`);
+      if (isObj(v.configMap) && !find(objs, 'ConfigMap', String(v.configMap.name)))
+        problems.push(`${nameOf(w)}: ConfigMap ${String(v.configMap.name)} missing`);
     }
     for (const c of containersOf(w)) {
       const where = `${String(w.kind)}/${nameOf(w)}/${String(c.name)}`;
@@ -147,7 +154,8 @@ export function checkReferences(objs: Obj[]): string[] {
       }
       for (const ef of asObjs(c.envFrom)) {
         if (isObj(ef.secretRef)) secretOk(ef.secretRef.name, where);
-        if (isObj(ef.configMapRef) && !find(objs, 'ConfigMap', String(ef.configMapRef.name))) problems.push(`${where}: ConfigMap ${String(ef.configMapRef.name)} missing`);
+        if (isObj(ef.configMapRef) && !find(objs, 'ConfigMap', String(ef.configMapRef.name)))
+          problems.push(`${where}: ConfigMap ${String(ef.configMapRef.name)} missing`);
       }
     }
   }
@@ -165,7 +173,8 @@ const MIGRATE_COMMAND = ['node', 'dist/apps/csms/main.js', '--migrate-only'];
 export function checkMigrations(objs: Obj[]): string[] {
   const problems: string[] = [];
   for (const j of [...byKind(objs, 'Job'), ...byKind(objs, 'CronJob')]) {
-    if (containersOf(j).some((c) => asArr(c.command).includes('--migrate-only'))) problems.push(`${String(j.kind)}/${nameOf(j)}: migrations run in the Deployments' init containers, not in a Job (immutable pod template)`);
+    if (containersOf(j).some((c) => asArr(c.command).includes('--migrate-only')))
+      problems.push(`${String(j.kind)}/${nameOf(j)}: migrations run in the Deployments' init containers, not in a Job (immutable pod template)`);
   }
   for (const d of byKind(objs, 'Deployment')) {
     const pod = podSpec(d);
@@ -177,9 +186,11 @@ export function checkMigrations(objs: Obj[]): string[] {
       problems.push(`${where}: the first init container must run ${MIGRATE_COMMAND.join(' ')}`);
       continue;
     }
-    if (init.image !== main?.image) problems.push(`${where}: the migrate init container must run the pod's image (${String(main?.image)}), got ${String(init.image)}`);
+    if (init.image !== main?.image)
+      problems.push(`${where}: the migrate init container must run the pod's image (${String(main?.image)}), got ${String(init.image)}`);
     const ref = (c: Obj): string => JSON.stringify(asObj(asObj(asObjs(c.env).find((e) => e.name === 'DATABASE_URL')?.valueFrom).secretKeyRef));
-    if (!main || ref(init) === '{}' || ref(init) !== ref(main)) problems.push(`${where}: the migrate init container must take DATABASE_URL from the Secret its container uses`);
+    if (!main || ref(init) === '{}' || ref(init) !== ref(main))
+      problems.push(`${where}: the migrate init container must take DATABASE_URL from the Secret its container uses`);
   }
   return problems;
 }
@@ -191,12 +202,16 @@ export function checkNatsClient(objs: Obj[]): string[] {
   const settings = byKind(objs, 'Deployment').map((d) => {
     const c = asObjs(podSpec(d).containers)[0] ?? {};
     const entries = containerEnv(c, objs, [], '').filter((e) => NATS_CLIENT.test(e.name));
-    const byName = Object.fromEntries(entries.map((e) => {
-      const raw = asObjs(c.env).find((x) => x.name === e.name);
-      return [e.name, e.source === 'secret' ? JSON.stringify(asObj(raw?.valueFrom)) : String(e.value)];
-    }));
+    const byName = Object.fromEntries(
+      entries.map((e) => {
+        const raw = asObjs(c.env).find((x) => x.name === e.name);
+        return [e.name, e.source === 'secret' ? JSON.stringify(asObj(raw?.valueFrom)) : String(e.value)];
+      }),
+    );
     return { name: nameOf(d), settings: JSON.stringify(Object.entries(byName).sort()) };
   });
   const first = settings[0];
-  return settings.filter((s) => s.settings !== first.settings).map((s) => `Deployment/${s.name}: NATS_* variables differ from Deployment/${first.name}'s (${s.settings} vs ${first.settings})`);
+  return settings
+    .filter((s) => s.settings !== first.settings)
+    .map((s) => `Deployment/${s.name}: NATS_* variables differ from Deployment/${first.name}'s (${s.settings} vs ${first.settings})`);
 }

@@ -18,7 +18,11 @@ describe.each(roots)('%s (rendered)', (root) => {
   const objs = render(repoPath(root));
 
   it('has one Deployment per service', () => {
-    expect(byKind(objs, 'Deployment').map((d) => asObj(d.metadata).name).sort()).toEqual([...SERVICES].sort());
+    expect(
+      byKind(objs, 'Deployment')
+        .map((d) => asObj(d.metadata).name)
+        .sort(),
+    ).toEqual([...SERVICES].sort());
   });
   it('commands run dist/apps/<known app>/main.js; every variable is in ENV_SPEC, read by that app, secrets from Secrets, values the app accepts', () => {
     expect(checkWorkloadEnv(objs)).toEqual([]);
@@ -41,7 +45,7 @@ describe.each(roots)('%s (rendered)', (root) => {
   it('referenced ConfigMaps and Secrets exist, or are the documented external Secrets', () => {
     expect(checkReferences(objs)).toEqual([]);
   });
-  it('migrations run on every release with no hand work: each Deployment\'s first init container runs --migrate-only of the all-in-one, from its own image and database Secret; no Job', () => {
+  it("migrations run on every release with no hand work: each Deployment's first init container runs --migrate-only of the all-in-one, from its own image and database Secret; no Job", () => {
     expect(checkMigrations(objs)).toEqual([]);
     expect(byKind(objs, 'Job')).toEqual([]);
     for (const d of byKind(objs, 'Deployment')) expect(asObjs(podSpec(d).initContainers).map((c) => c.name)).toEqual(['migrate']);

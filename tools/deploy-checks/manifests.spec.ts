@@ -13,7 +13,9 @@ const rel = (f: string): string => relative(REPO, f);
 
 describe('YAML files', () => {
   it('finds the manifests and the compose file', () => {
-    expect(yamlFiles.map(rel)).toEqual(expect.arrayContaining(['docker/compose.yml', 'k8s/base/kustomization.yaml', 'k8s/overlays/production/kustomization.yaml']));
+    expect(yamlFiles.map(rel)).toEqual(
+      expect.arrayContaining(['docker/compose.yml', 'k8s/base/kustomization.yaml', 'k8s/overlays/production/kustomization.yaml']),
+    );
   });
 
   it.each(yamlFiles.map(rel))('%s parses, and every Kubernetes document has apiVersion, kind and a name', (file) => {
@@ -35,16 +37,15 @@ describe.each(kustomizations.map(rel))('kustomization %s', (file) => {
   const k = asObj(parseYaml(readFileSync(join(REPO, file), 'utf8')));
 
   it('lists resources and patches that exist', () => {
-    const missing = [
-      ...asArr(k.resources).map(String),
-      ...asObjs(k.patches).map((p) => String(p.path)),
-    ].filter((p) => !existsSync(join(dir, p)));
+    const missing = [...asArr(k.resources).map(String), ...asObjs(k.patches).map((p) => String(p.path))].filter((p) => !existsSync(join(dir, p)));
     expect(missing).toEqual([]);
   });
 
   it('lists every YAML file of its folder (none is silently left out)', () => {
     const used = new Set([...asArr(k.resources).map(String), ...asObjs(k.patches).map((p) => String(p.path)), 'kustomization.yaml']);
-    const here = listFiles(dir, isYamlName).filter((f) => dirname(f) === dir).map((f) => relative(dir, f));
+    const here = listFiles(dir, isYamlName)
+      .filter((f) => dirname(f) === dir)
+      .map((f) => relative(dir, f));
     expect(here.filter((f) => !used.has(f))).toEqual([]);
   });
 

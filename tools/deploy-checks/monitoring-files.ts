@@ -32,7 +32,9 @@ export interface MonitoringUse {
 }
 
 export function alertRules(): Obj[] {
-  const rules = readYamlAll(repoPath('k8s/monitoring/prometheus-rules.yaml')).map(asObj).filter((d) => d.kind === 'PrometheusRule');
+  const rules = readYamlAll(repoPath('k8s/monitoring/prometheus-rules.yaml'))
+    .map(asObj)
+    .filter((d) => d.kind === 'PrometheusRule');
   return rules.flatMap((r) => asObjs(asObj(r.spec).groups).flatMap((g) => asObjs(g.rules)));
 }
 
@@ -78,4 +80,3 @@ export function isExported(name: string, families: ReadonlyMap<string, string>):
   const m = /^(.*)_(bucket|count|sum)$/.exec(name);
   return Boolean(m && ['histogram', 'summary'].includes(families.get(m[1]) ?? ''));
 }
-

@@ -20,7 +20,7 @@ describeInfra('the monitoring files against the running services', () => {
     await stack?.stop();
   });
 
-  it('finds every metric they use on some service\'s /metrics', async () => {
+  it("finds every metric they use on some service's /metrics", async () => {
     const processes = [...stack.gateways, ...Object.values(stack.services)];
     const families = new Map<string, string>();
     for (const p of processes) {

@@ -16,7 +16,11 @@ const labelsMatch = (selector: unknown, labels: unknown): boolean => Object.entr
 
 describe('metricNamesIn', () => {
   it('finds metric names, not functions, labels, keywords or durations', () => {
-    expect(metricNamesIn('sum by (outcome) (rate(ocpp_command_duration_seconds_count{outcome="timeout", x=~"a|b"}[10m])) / sum(rate(ocpp_command_duration_seconds_count[10m])) > 0.05')).toEqual(['ocpp_command_duration_seconds_count']);
+    expect(
+      metricNamesIn(
+        'sum by (outcome) (rate(ocpp_command_duration_seconds_count{outcome="timeout", x=~"a|b"}[10m])) / sum(rate(ocpp_command_duration_seconds_count[10m])) > 0.05',
+      ),
+    ).toEqual(['ocpp_command_duration_seconds_count']);
     expect(metricNamesIn('sum(up{job="csms-gateway"}) == 0 or absent(up{job="csms-gateway"})')).toEqual(['up']);
     expect(metricNamesIn('sum(a_total) < 0.75 * sum(a_total offset 10m) and sum(b offset 1d) > 50')).toEqual(['a_total', 'b']);
     expect(metricNamesIn('deriv(max by (consumer) (ocpp_bus_consumer_pending)[15m:1m]) > 0')).toEqual(['ocpp_bus_consumer_pending']);
@@ -26,13 +30,17 @@ describe('metricNamesIn', () => {
 
 describe('k8s/monitoring', () => {
   it('holds ServiceMonitors for every service, the alert rules, the scrape NetworkPolicy and the dashboard ConfigMap', () => {
-    expect(ofKind(monitoring, 'ServiceMonitor').map((o) => asObj(o.metadata).name).sort()).toEqual(['csms-auth', 'csms-config-manager', 'csms-gateway', 'csms-metering']);
+    expect(
+      ofKind(monitoring, 'ServiceMonitor')
+        .map((o) => asObj(o.metadata).name)
+        .sort(),
+    ).toEqual(['csms-auth', 'csms-config-manager', 'csms-gateway', 'csms-metering']);
     expect(ofKind(monitoring, 'PrometheusRule')).toHaveLength(1);
     expect(ofKind(monitoring, 'NetworkPolicy')).toHaveLength(1);
     for (const o of monitoring) expect([o.kind, asObj(o.metadata).namespace]).toEqual([o.kind, 'csms']);
   });
 
-  it('opens only the metrics port, and only to another namespace\'s Prometheus', () => {
+  it("opens only the metrics port, and only to another namespace's Prometheus", () => {
     const [policy] = ofKind(monitoring, 'NetworkPolicy');
     const rules = asObjs(asObj(policy.spec).ingress);
     expect(rules).toHaveLength(1);
@@ -46,7 +54,9 @@ describe('k8s/monitoring', () => {
     for (const sm of ofKind(monitoring, 'ServiceMonitor')) {
       const spec = asObj(sm.spec);
       const port = String(asObjs(spec.endpoints)[0]?.port);
-      const selected = services.filter((s) => labelsMatch(asObj(spec.selector).matchLabels, asObj(s.metadata).labels) && asObjs(asObj(s.spec).ports).some((p) => p.name === port));
+      const selected = services.filter(
+        (s) => labelsMatch(asObj(spec.selector).matchLabels, asObj(s.metadata).labels) && asObjs(asObj(s.spec).ports).some((p) => p.name === port),
+      );
       expect([asObj(sm.metadata).name, selected.length]).toEqual([asObj(sm.metadata).name, 1]);
       const svc = asObj(selected[0].spec);
       const target = asObjs(svc.ports).find((p) => p.name === port)?.targetPort;
@@ -60,7 +70,16 @@ describe('k8s/monitoring', () => {
 
   it('alerts on what the issue names, each with a severity and a summary, each explained in docs/deploy.md', () => {
     const names = alertRules().map((r) => String(r.alert));
-    expect(names).toEqual(expect.arrayContaining(['CsmsGatewayDown', 'CsmsConnectedChargersDrop', 'CsmsCommandTimeouts', 'CsmsConsumerLagGrowing', 'CsmsServiceNotReady', 'CsmsChargerAuthFailureSpike']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'CsmsGatewayDown',
+        'CsmsConnectedChargersDrop',
+        'CsmsCommandTimeouts',
+        'CsmsConsumerLagGrowing',
+        'CsmsServiceNotReady',
+        'CsmsChargerAuthFailureSpike',
+      ]),
+    );
     const deploy = readFileSync(repoPath('docs/deploy.md'), 'utf8');
     for (const r of alertRules()) {
       expect([r.alert, asObj(r.labels).severity]).toEqual([r.alert, expect.stringMatching(/^(critical|warning)$/)]);
@@ -73,7 +92,9 @@ describe('k8s/monitoring', () => {
     const cm = ofKind(monitoring, 'ConfigMap').find((o) => asObj(o.metadata).name === 'csms-grafana-dashboard');
     expect(asObj(asObj(cm?.metadata).labels).grafana_dashboard).toBe('1');
     expect(JSON.parse(String(asObj(cm?.data)['csms-fleet.json']))).toEqual(grafanaDashboard());
-    const rows = asObjs(grafanaDashboard().panels).filter((p) => p.type === 'row').map((p) => p.title);
+    const rows = asObjs(grafanaDashboard().panels)
+      .filter((p) => p.type === 'row')
+      .map((p) => p.title);
     expect(rows).toEqual(['Fleet', 'Gateways', 'Bus', 'Database', 'Commands', 'Errors']);
   });
 

@@ -10,14 +10,26 @@ import { basename, dirname, join } from 'node:path';
 import { asArr, asObj, asObjs, isObj, parseYaml, readYamlAll, str, type Obj } from './support.js';
 
 export const SUPPORTED_FIELDS = [
-  'apiVersion', 'kind', 'namespace', 'resources', 'images', 'replicas',
-  'configMapGenerator', 'secretGenerator', 'patches',
+  'apiVersion',
+  'kind',
+  'namespace',
+  'resources',
+  'images',
+  'replicas',
+  'configMapGenerator',
+  'secretGenerator',
+  'patches',
 ] as const;
 
 /** Strategic merge keys for the lists k8s/ patches touch (everything else is replaced). */
 const MERGE_KEYS: Record<string, readonly string[]> = {
-  containers: ['name'], initContainers: ['name'], env: ['name'], volumes: ['name'],
-  volumeMounts: ['mountPath'], ports: ['containerPort', 'port'], imagePullSecrets: ['name'],
+  containers: ['name'],
+  initContainers: ['name'],
+  env: ['name'],
+  volumes: ['name'],
+  volumeMounts: ['mountPath'],
+  ports: ['containerPort', 'port'],
+  imagePullSecrets: ['name'],
 };
 
 const clone = <T>(v: T): T => structuredClone(v);

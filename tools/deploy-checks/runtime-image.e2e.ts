@@ -18,7 +18,12 @@ import { REPO, repoPath } from './support.js';
 
 jest.setTimeout(600_000);
 
-interface LockEntry { dev?: boolean; optional?: boolean; devOptional?: boolean; link?: boolean }
+interface LockEntry {
+  dev?: boolean;
+  optional?: boolean;
+  devOptional?: boolean;
+  link?: boolean;
+}
 const lock = JSON.parse(readFileSync(repoPath('package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
 const pkg = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
 /**
@@ -26,14 +31,19 @@ const pkg = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { depe
  * too: typescript is a dev dependency and an optional peer of @nestjs/swagger ("devOptional"), which
  * --omit=dev alone installs.
  */
-const productionPaths = Object.entries(lock.packages).filter(([path, e]) => path !== '' && !e.dev && !e.optional && !e.devOptional && !e.link).map(([path]) => path);
+const productionPaths = Object.entries(lock.packages)
+  .filter(([path, e]) => path !== '' && !e.dev && !e.optional && !e.devOptional && !e.link)
+  .map(([path]) => path);
 const nameOf = (path: string): string => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
 /** The prod-deps stage's install command, as docker/Dockerfile runs it. */
 function prodDepsCommand(): string[] {
   const text = readFileSync(repoPath('docker/Dockerfile'), 'utf8').replace(/\\\n/g, ' ');
   const stage = text.split(/^FROM /m).find((s) => /\bAS prod-deps\b/.test(s.split('\n')[0])) ?? '';
   const run = /^RUN (.*)$/m.exec(stage)?.[1] ?? '';
-  return run.replace(/--mount=\S+\s*/g, '').trim().split(/\s+/);
+  return run
+    .replace(/--mount=\S+\s*/g, '')
+    .trim()
+    .split(/\s+/);
 }
 
 /** Hard links (same file system, no copy) of a package's files, without its nested node_modules. */
@@ -140,7 +150,9 @@ describe('the runtime stage of docker/Dockerfile', () => {
 
   it('every import of every app resolves inside it: its own files, node built-ins, production dependencies', () => {
     const production = new Set(productionPaths.map(nameOf));
-    const entries = readdirSync(join(app, 'dist/apps')).map((a) => join(app, 'dist/apps', a, 'main.js')).filter((f) => existsSync(f));
+    const entries = readdirSync(join(app, 'dist/apps'))
+      .map((a) => join(app, 'dist/apps', a, 'main.js'))
+      .filter((f) => existsSync(f));
     expect(entries.length).toBe(readdirSync(join(app, 'dist/apps')).length - 1);
     expect(unresolvedImports(app, entries, production)).toEqual([]);
   });
@@ -150,15 +162,30 @@ describe('the runtime stage of docker/Dockerfile', () => {
     let output = '';
     child = spawn(process.execPath, ['dist/apps/csms/main.js'], {
       cwd: app,
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', API_AUTH: 'token', API_PORT: String(apiPort), OCPP_PORT: String(ocppPort), DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'warn' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'production',
+        API_AUTH: 'token',
+        API_PORT: String(apiPort),
+        OCPP_PORT: String(ocppPort),
+        DATA_DIR: join(dir, 'data'),
+        LOG_LEVEL: 'warn',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.on('data', (d: Buffer) => void (output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => void (output += d.toString()));
-    await waitFor(async () => {
-      if (child?.exitCode !== null) throw new Error(`csms exited with ${String(child?.exitCode)}:\n${output}`);
-      return fetch(`http://127.0.0.1:${apiPort}/health/ready`).then((r) => r.ok, () => false);
-    }, 'the all-in-one from the runtime tree to be ready', 300_000);
+    await waitFor(
+      async () => {
+        if (child?.exitCode !== null) throw new Error(`csms exited with ${String(child?.exitCode)}:\n${output}`);
+        return fetch(`http://127.0.0.1:${apiPort}/health/ready`).then(
+          (r) => r.ok,
+          () => false,
+        );
+      },
+      'the all-in-one from the runtime tree to be ready',
+      300_000,
+    );
 
     const ws = new WebSocket(`ws://127.0.0.1:${ocppPort}/RUNTIME-1`, ['ocpp1.6']);
     const reply = new Promise<unknown[]>((res, rej) => {

@@ -97,7 +97,15 @@ export function quantity(v: unknown): number {
   const m = /^([0-9.]+)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/.exec(s);
   if (!m) return Number.NaN;
   const mult: Record<string, number> = {
-    m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40,
+    m: 1e-3,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
   };
   return Number(m[1]) * (m[2] ? mult[m[2]] : 1);
 }
@@ -107,7 +115,12 @@ export function durationMs(v: unknown): number {
   const s = String(v);
   let total = 0;
   let rest = s;
-  for (const [re, mult] of [[/^(\d+)h/, 3600000], [/^(\d+)m(?!s)/, 60000], [/^(\d+)s/, 1000], [/^(\d+)ms/, 1]] as const) {
+  for (const [re, mult] of [
+    [/^(\d+)h/, 3600000],
+    [/^(\d+)m(?!s)/, 60000],
+    [/^(\d+)s/, 1000],
+    [/^(\d+)ms/, 1],
+  ] as const) {
     const m = re.exec(rest);
     if (m) {
       total += Number(m[1]) * mult;

@@ -71,7 +71,10 @@ function meterValues(seq: number, base: number): Record<string, unknown> {
   return {
     connectorId: 1,
     meterValue: [
-      { timestamp: new Date(base + seq * 1_000).toISOString(), sampledValue: [{ value: String(seq * 10), measurand: 'Energy.Active.Import.Register', unit: 'Wh', context: 'Sample.Periodic' }] },
+      {
+        timestamp: new Date(base + seq * 1_000).toISOString(),
+        sampledValue: [{ value: String(seq * 10), measurand: 'Energy.Active.Import.Register', unit: 'Wh', context: 'Sample.Periodic' }],
+      },
     ],
   };
 }
@@ -97,8 +100,19 @@ async function live(slot: Slot, start: WorkerStart): Promise<void> {
 
 function stats(slots: Slot[]): WorkerStats {
   const s: WorkerStats = {
-    type: 'stats', chargers: slots.length, open: 0, booted: 0, reconnected: 0, perUrl: {}, meterValuesAcked: 0, heartbeatsAcked: 0,
-    callErrors: 0, resentAfterClose: 0, timeouts: 0, closeCodes: {}, commandsAnswered: 0,
+    type: 'stats',
+    chargers: slots.length,
+    open: 0,
+    booted: 0,
+    reconnected: 0,
+    perUrl: {},
+    meterValuesAcked: 0,
+    heartbeatsAcked: 0,
+    callErrors: 0,
+    resentAfterClose: 0,
+    timeouts: 0,
+    closeCodes: {},
+    commandsAnswered: 0,
   };
   for (const { charger: c, booted, acked, heartbeats } of slots) {
     if (c.isOpen) {
@@ -125,7 +139,12 @@ async function run(start: WorkerStart): Promise<void> {
     if (typeof data === 'string') executed.set(data, (executed.get(data) ?? 0) + 1);
     return defaultAnswer(action);
   };
-  const slots: Slot[] = start.chargers.map((c) => ({ charger: new RawCharger({ id: c.id, urls: c.urls, retryDelayMs: 500, onCommand }), booted: false, acked: 0, heartbeats: 0 }));
+  const slots: Slot[] = start.chargers.map((c) => ({
+    charger: new RawCharger({ id: c.id, urls: c.urls, retryDelayMs: 500, onCommand }),
+    booted: false,
+    acked: 0,
+    heartbeats: 0,
+  }));
   const report = setInterval(() => process.send?.(stats(slots)), 250);
   const lives: Array<Promise<void>> = [];
   // Connect in waves: a fleet switched on at once would be a thundering herd of auth decisions.
@@ -136,7 +155,10 @@ async function run(start: WorkerStart): Promise<void> {
   }
   process.on('message', (msg: { type: string }) => {
     if (msg.type === 'where') {
-      const where: WorkerWhere = { type: 'where', at: Object.fromEntries(slots.filter((s) => s.charger.isOpen).map((s) => [s.charger.id, s.charger.currentUrl])) };
+      const where: WorkerWhere = {
+        type: 'where',
+        at: Object.fromEntries(slots.filter((s) => s.charger.isOpen).map((s) => [s.charger.id, s.charger.currentUrl])),
+      };
       process.send?.(where);
       return;
     }
@@ -146,7 +168,12 @@ async function run(start: WorkerStart): Promise<void> {
     // Every CALL in flight is retried until answered, so what is counted as acked is all that was sent.
     void Promise.all(lives).then(async () => {
       clearInterval(report);
-      const final: WorkerFinal = { type: 'final', acked: Object.fromEntries(slots.map((s) => [s.charger.id, s.acked])), stats: stats(slots), executed: Object.fromEntries(executed) };
+      const final: WorkerFinal = {
+        type: 'final',
+        acked: Object.fromEntries(slots.map((s) => [s.charger.id, s.acked])),
+        stats: stats(slots),
+        executed: Object.fromEntries(executed),
+      };
       await Promise.all(slots.map((s) => s.charger.stop()));
       process.send?.(final, () => process.exit(0));
     });

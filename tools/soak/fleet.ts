@@ -114,9 +114,35 @@ export function startFleet(o: FleetOptions): Fleet {
 }
 
 export function sumStats(list: WorkerStats[]): WorkerStats {
-  const s: WorkerStats = { type: 'stats', chargers: 0, open: 0, booted: 0, reconnected: 0, perUrl: {}, meterValuesAcked: 0, heartbeatsAcked: 0, callErrors: 0, resentAfterClose: 0, timeouts: 0, closeCodes: {}, commandsAnswered: 0 };
+  const s: WorkerStats = {
+    type: 'stats',
+    chargers: 0,
+    open: 0,
+    booted: 0,
+    reconnected: 0,
+    perUrl: {},
+    meterValuesAcked: 0,
+    heartbeatsAcked: 0,
+    callErrors: 0,
+    resentAfterClose: 0,
+    timeouts: 0,
+    closeCodes: {},
+    commandsAnswered: 0,
+  };
   for (const w of list) {
-    for (const k of ['chargers', 'open', 'booted', 'reconnected', 'meterValuesAcked', 'heartbeatsAcked', 'callErrors', 'resentAfterClose', 'timeouts', 'commandsAnswered'] as const) s[k] += w[k];
+    for (const k of [
+      'chargers',
+      'open',
+      'booted',
+      'reconnected',
+      'meterValuesAcked',
+      'heartbeatsAcked',
+      'callErrors',
+      'resentAfterClose',
+      'timeouts',
+      'commandsAnswered',
+    ] as const)
+      s[k] += w[k];
     for (const [u, n] of Object.entries(w.perUrl)) s.perUrl[u] = (s.perUrl[u] ?? 0) + n;
     for (const [c, n] of Object.entries(w.closeCodes)) s.closeCodes[c] = (s.closeCodes[c] ?? 0) + n;
   }

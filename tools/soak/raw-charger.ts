@@ -29,7 +29,8 @@ export interface ChargerCounters {
   commandsAnswered: number;
 }
 
-type Outcome = { kind: 'result'; payload: Record<string, unknown> } | { kind: 'error'; code: string; description: string } | { kind: 'closed' } | { kind: 'timeout' };
+type Outcome =
+  { kind: 'result'; payload: Record<string, unknown> } | { kind: 'error'; code: string; description: string } | { kind: 'closed' } | { kind: 'timeout' };
 
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -72,7 +73,11 @@ export class RawCharger {
   }
 
   /** Sends a CALL until the CSMS answers it with a CALLRESULT; returns that payload and the messageId used. */
-  async call(action: string, payload: unknown, messageId = `${this.prefix}-${++this.counter}`): Promise<{ messageId: string; result: Record<string, unknown> }> {
+  async call(
+    action: string,
+    payload: unknown,
+    messageId = `${this.prefix}-${++this.counter}`,
+  ): Promise<{ messageId: string; result: Record<string, unknown> }> {
     const frame = JSON.stringify([2, messageId, action, payload]);
     for (;;) {
       if (this.stopped) throw new Error(`${this.id}: stopped before ${action} ${messageId} was answered`);

@@ -29,7 +29,6 @@ export interface Service {
   kill(): Promise<void>;
 }
 
-
 export async function startApp(app: AppName, env: Record<string, string>, label: string = app): Promise<Service> {
   const apiPort = env.API_PORT ? Number(env.API_PORT) : await freePort();
   const ocppPort = env.OCPP_PORT ? Number(env.OCPP_PORT) : await freePort();

@@ -36,7 +36,7 @@ export function parseArgs(argv: string[]): Options {
   };
   const chargers = Math.floor(get('chargers', 50));
   const gateways = Math.floor(get('gateways', 2));
-  if (gateways < 2) throw new Error('--gateways must be at least 2: a drained gateway\'s chargers need another one');
+  if (gateways < 2) throw new Error("--gateways must be at least 2: a drained gateway's chargers need another one");
   return {
     chargers,
     minutes: get('minutes', 1),
@@ -80,7 +80,9 @@ export async function runSoak(o: Options): Promise<boolean> {
     const gateways: Service[] = [];
     for (const n of names) gateways.push(await startApp('gateway', { ...gwEnv, GATEWAY_ID: `soak-${n.toLowerCase()}` }, `gateway-${n.toLowerCase()}`));
     services.push(...gateways);
-    log(`nats ${nats.url}, db ${db.name}, gateways ${gateways.map((g, i) => `${names[i]} ${g.ocppUrl}`).join(', ')}; ${o.chargers} chargers in ${o.workers} worker(s)`);
+    log(
+      `nats ${nats.url}, db ${db.name}, gateways ${gateways.map((g, i) => `${names[i]} ${g.ocppUrl}`).join(', ')}; ${o.chargers} chargers in ${o.workers} worker(s)`,
+    );
 
     // Charger i starts on gateway i mod N; after a close it tries the next one, as behind a Service.
     const ids = Array.from({ length: o.chargers }, (_, i) => `SOAK${String(i + 1).padStart(6, '0')}`);
@@ -100,7 +102,12 @@ export async function runSoak(o: Options): Promise<boolean> {
     log(`before the first drain: ${total().meterValuesAcked} MeterValues acked, open per gateway ${JSON.stringify(total().perUrl)}`);
 
     const api = async (apiUrl: string, id: string): Promise<number> => {
-      const res = await fetch(`${apiUrl}/api/v1/chargers/${id}/commands/ClearCache?timeoutMs=10000`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(20_000) });
+      const res = await fetch(`${apiUrl}/api/v1/chargers/${id}/commands/ClearCache?timeoutMs=10000`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+        signal: AbortSignal.timeout(20_000),
+      });
       await res.text();
       return res.status;
     };
@@ -137,12 +144,22 @@ export async function runSoak(o: Options): Promise<boolean> {
       log(`SIGTERM gateway ${names[g]} (${moving.length} chargers, drain window ${o.drainMs} ms)`);
       const exitCode = await draining.stop();
       const drainMs = Date.now() - sigterm;
-      await f.until(`every charger of gateway ${names[g]} open again elsewhere`, () => total().open === o.chargers && !(draining.ocppUrl in total().perUrl), 300_000);
+      await f.until(
+        `every charger of gateway ${names[g]} open again elsewhere`,
+        () => total().open === o.chargers && !(draining.ocppUrl in total().perUrl),
+        300_000,
+      );
       const reconnectAllMs = Date.now() - sigterm;
-      log(`gateway ${names[g]} exited with ${exitCode} after ${drainMs} ms; all chargers open again after ${reconnectAllMs} ms; per gateway ${JSON.stringify(total().perUrl)}`);
+      log(
+        `gateway ${names[g]} exited with ${exitCode} after ${drainMs} ms; all chargers open again after ${reconnectAllMs} ms; per gateway ${JSON.stringify(total().perUrl)}`,
+      );
       const { port: apiPort } = new URL(draining.apiUrl);
       const { port: ocppPort } = new URL(draining.ocppUrl);
-      gateways[g] = await startApp('gateway', { ...gwEnv, GATEWAY_ID: `soak-${names[g].toLowerCase()}`, API_PORT: apiPort, OCPP_PORT: ocppPort }, `gateway-${names[g].toLowerCase()}`);
+      gateways[g] = await startApp(
+        'gateway',
+        { ...gwEnv, GATEWAY_ID: `soak-${names[g].toLowerCase()}`, API_PORT: apiPort, OCPP_PORT: ocppPort },
+        `gateway-${names[g].toLowerCase()}`,
+      );
       services.push(gateways[g]);
       commanding = false;
       await commandLoop;
@@ -150,17 +167,19 @@ export async function runSoak(o: Options): Promise<boolean> {
       // Every charger that moved answers a command, through the gateways' APIs in turn (the restarted one
       // too), 8 at a time as operators' tools send them.
       let next = 0;
-      await Promise.all(Array.from({ length: 8 }, async () => {
-        for (let i = next++; i < moving.length; i = next++) {
-          const via = gateways[i % gateways.length].apiUrl;
-          const status = await api(via, moving[i]).catch(() => 0);
-          if (status === 200) commands.afterOk++;
-          else {
-            commands.afterFailed++;
-            fail(`after ${names[g]}'s restart, ${moving[i]} via ${via}: HTTP ${status}`);
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          for (let i = next++; i < moving.length; i = next++) {
+            const via = gateways[i % gateways.length].apiUrl;
+            const status = await api(via, moving[i]).catch(() => 0);
+            if (status === 200) commands.afterOk++;
+            else {
+              commands.afterFailed++;
+              fail(`after ${names[g]}'s restart, ${moving[i]} via ${via}: HTTP ${status}`);
+            }
           }
-        }
-      }));
+        }),
+      );
     }
 
     await sleep(Math.max(0, runMs - (Date.now() - connectStart - connectAllMs)));
@@ -192,7 +211,10 @@ export async function runSoak(o: Options): Promise<boolean> {
       closeCodes: end.closeCodes,
       callErrorsRetried: end.callErrors,
       resentAfterClose: end.resentAfterClose,
-      commandsDuringReplacements: { toStableChargers: { ok: commands.stableOk, failed: commands.stableFailed }, toMovingChargers: { ok: commands.movedOk, notYetBack: commands.movedNotYet } },
+      commandsDuringReplacements: {
+        toStableChargers: { ok: commands.stableOk, failed: commands.stableFailed },
+        toMovingChargers: { ok: commands.movedOk, notYetBack: commands.movedNotYet },
+      },
       commandsAfterEachRestart: { ok: commands.afterOk, failed: commands.afterFailed },
       totalMs: Date.now() - started,
     };
@@ -203,8 +225,12 @@ export async function runSoak(o: Options): Promise<boolean> {
       ...(doubled ? [`${doubled} readings stored twice`] : []),
       ...(extra ? [`${extra} readings stored that no charger saw acknowledged`] : []),
       ...replacements.filter((r) => r.exitCode !== 0).map((r) => `gateway ${r.gateway} exited with ${r.exitCode} on SIGTERM`),
-      ...((end.closeCodes['1012'] ?? 0) !== movedTotal ? [`${end.closeCodes['1012'] ?? 0} sockets closed with 1012, ${movedTotal} chargers were on draining gateways`] : []),
-      ...(commands.stableFailed || commands.afterFailed ? [`${commands.stableFailed + commands.afterFailed} commands failed: ${commands.failures.join('; ')}`] : []),
+      ...((end.closeCodes['1012'] ?? 0) !== movedTotal
+        ? [`${end.closeCodes['1012'] ?? 0} sockets closed with 1012, ${movedTotal} chargers were on draining gateways`]
+        : []),
+      ...(commands.stableFailed || commands.afterFailed
+        ? [`${commands.stableFailed + commands.afterFailed} commands failed: ${commands.failures.join('; ')}`]
+        : []),
     ];
     for (const p of problems) console.log(`SOAK FAILURE: ${p}`);
     if (problems.length === 0) console.log('SOAK OK: no acknowledged message lost, every charger reconnected, commands kept flowing');

@@ -4,7 +4,6 @@ import { DashboardModule, GatewayModule, FleetModule, LiveEventsModule, authRead
 import { MeteringApiModule } from '#csms/metering';
 import { main } from '#csms/runtime';
 
-
 // The gateway: charger sockets and the operator API. It holds no state of its own (no database):
 // every API question goes to the owning service over NATS.
 main({
@@ -16,5 +15,14 @@ main({
   readiness: (bus) => [authReadiness(bus)],
   entities: [],
   migrations: [],
-  modules: (config) => [GatewayModule.forRoot(gatewayOptionsFromConfig(config)), RegistryApiModule, ConfigurationApiModule, AuthApiModule, MeteringApiModule, LiveEventsModule.forRoot(config.liveEvents), FleetModule, DashboardModule.forRoot()],
+  modules: (config) => [
+    GatewayModule.forRoot(gatewayOptionsFromConfig(config)),
+    RegistryApiModule,
+    ConfigurationApiModule,
+    AuthApiModule,
+    MeteringApiModule,
+    LiveEventsModule.forRoot(config.liveEvents),
+    FleetModule,
+    DashboardModule.forRoot(),
+  ],
 });

@@ -122,7 +122,21 @@ export function parseCli(argv: string[]): CliOptions {
   }
   const v = parsed.values;
   const help = v.help === true;
-  if (help) return { help, url: '', model: 'go', chargers: 0, rampPerSecond: 1, idPrefix: '', idStart: 1, keys: {}, faults: noFaults(), perProcess: 1, quiet: true, worker: false };
+  if (help)
+    return {
+      help,
+      url: '',
+      model: 'go',
+      chargers: 0,
+      rampPerSecond: 1,
+      idPrefix: '',
+      idStart: 1,
+      keys: {},
+      faults: noFaults(),
+      perProcess: 1,
+      quiet: true,
+      worker: false,
+    };
 
   if (!v.url) throw new UsageError('--url is required (e.g. ws://127.0.0.1:9000/ocpp)');
   let url: URL;

@@ -27,10 +27,13 @@ export class RealClock implements Clock {
   setTimeout(fn: () => void, ms: number): TimerHandle {
     const id = this.nextId++;
     // Node caps timers at 2^31-1 ms; longer intervals (HeartbeatInterval 86400 s is fine, ~49 days is not) are clamped.
-    const t = setTimeout(() => {
-      this.timers.delete(id);
-      fn();
-    }, Math.min(Math.max(0, ms), 2_147_483_647));
+    const t = setTimeout(
+      () => {
+        this.timers.delete(id);
+        fn();
+      },
+      Math.min(Math.max(0, ms), 2_147_483_647),
+    );
     if (this.options.unref) t.unref();
     this.timers.set(id, t);
     return { id };

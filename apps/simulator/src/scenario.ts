@@ -71,9 +71,7 @@ export function parseScenario(input: unknown): Scenario {
         if (typeof o.key !== 'string' || typeof o.value !== 'string') throw new ScenarioError(`${where}: key and value must be strings`);
         return { action: 'setKey', key: o.key, value: o.value };
       default:
-        throw new ScenarioError(
-          `${where}.action: unknown '${String(o.action)}' (plugIn, presentIdTag, charge, unplug, wait, reboot, networkDrop, setKey)`,
-        );
+        throw new ScenarioError(`${where}.action: unknown '${String(o.action)}' (plugIn, presentIdTag, charge, unplug, wait, reboot, networkDrop, setKey)`);
     }
   });
   return { repeat, steps };
@@ -82,11 +80,7 @@ export function parseScenario(input: unknown): Scenario {
 /** The flag-built scenario: plug in (authorize unless free charging), charge M minutes at P W, unplug. */
 export function chargeScenario(minutes: number, powerW: number, idTag: string | undefined): Scenario {
   return {
-    steps: [
-      { action: 'plugIn', ...(idTag !== undefined ? { idTag } : {}) },
-      { action: 'charge', minutes, powerW },
-      { action: 'unplug' },
-    ],
+    steps: [{ action: 'plugIn', ...(idTag !== undefined ? { idTag } : {}) }, { action: 'charge', minutes, powerW }, { action: 'unplug' }],
   };
 }
 

@@ -49,7 +49,14 @@ export class WorkerPool {
   snapshot(): FleetSnapshot {
     const stats = emptyStats();
     const total: FleetSnapshot = {
-      chargers: this.opts.chargers, started: 0, connected: 0, booted: 0, scenariosDone: 0, scenarioErrors: 0, stats, bootLatenciesMs: [],
+      chargers: this.opts.chargers,
+      started: 0,
+      connected: 0,
+      booted: 0,
+      scenariosDone: 0,
+      scenarioErrors: 0,
+      stats,
+      bootLatenciesMs: [],
     };
     for (const s of this.snapshots.values()) {
       total.started += s.started;

@@ -33,7 +33,9 @@ export function meteringActiveTransactionLookup(bus: Bus, timeoutMs = DEFAULT_CO
     if (!reply?.ok || !Array.isArray(reply.data?.items)) return undefined;
     const { items, total } = reply.data;
     const own = start
-      ? items.findIndex((t) => t.chargerId === chargerId && t.connectorId === start.connectorId && Date.parse(t.startedAt ?? '') === Date.parse(start.timestamp))
+      ? items.findIndex(
+          (t) => t.chargerId === chargerId && t.connectorId === start.connectorId && Date.parse(t.startedAt ?? '') === Date.parse(start.timestamp),
+        )
       : items.findIndex((t) => t.chargerId === chargerId);
     const others = items.filter((_, i) => i !== own);
     // More open ones than one page: certainly another one besides the start being decided.

@@ -39,7 +39,11 @@ describe('AuthModule + AuthApiModule over the in-process bus', () => {
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the API answers JSON of several shapes and the test reads fields by name
   const http = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> => {
-    const res = await fetch(base + path, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(base + path, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await res.text();
     return { status: res.status, json: text ? JSON.parse(text) : undefined };
   };
@@ -53,7 +57,10 @@ describe('AuthModule + AuthApiModule over the in-process bus', () => {
     expect(bad.status).toBe(400);
     expect(bad.json.errors[0].field).toBe('securityProfile');
     const reply = await bus.request<unknown, ConnectAuthReply>(subjects.authConnect, {
-      chargerId: 'ZAP100001', remoteAddress: '10.0.0.1', tls: false, basic: { username: 'ZAP100001', passwordBase64: Buffer.from(password).toString('base64') },
+      chargerId: 'ZAP100001',
+      remoteAddress: '10.0.0.1',
+      tls: false,
+      basic: { username: 'ZAP100001', passwordBase64: Buffer.from(password).toString('base64') },
     });
     expect(reply).toEqual({ decision: 'accept', chargerId: 'ZAP100001' });
   });
@@ -65,7 +72,10 @@ describe('AuthModule + AuthApiModule over the in-process bus', () => {
     expect(cache.size).toBe(0);
     expect((await http('POST', '/api/v1/chargers', { id: 'ZAP100002', securityProfile: 1, password: 'operator-chosen-2' })).status).toBe(201);
     const reply = await bus.request<unknown, ConnectAuthReply>(subjects.authConnect, {
-      chargerId: 'ZAP100002', remoteAddress: '10.0.0.1', tls: false, basic: { username: 'ZAP100002', passwordBase64: Buffer.from('operator-chosen-2').toString('base64') },
+      chargerId: 'ZAP100002',
+      remoteAddress: '10.0.0.1',
+      tls: false,
+      basic: { username: 'ZAP100002', passwordBase64: Buffer.from('operator-chosen-2').toString('base64') },
     });
     expect(reply).toEqual({ decision: 'accept', chargerId: 'ZAP100002' });
     expect(cache.size).toBe(1);
@@ -81,8 +91,17 @@ describe('AuthModule + AuthApiModule over the in-process bus', () => {
     expect((await http('GET', '/api/v1/id-tags/driver1')).json).toMatchObject({ idTag: 'DRIVER1', status: 'Accepted' });
     expect((await http('PUT', '/api/v1/id-tags/DRIVER1', { status: 'Blocked' })).json).toMatchObject({ status: 'Blocked' });
     expect((await http('GET', '/api/v1/id-tags?limit=10')).json).toMatchObject({ total: 1, limit: 10 });
-    const msg: ChargerMessage<{ idTag: string }> = { chargerId: 'ZAP100001', messageId: 'm1', action: 'Authorize', payload: { idTag: 'DRIVER1' }, receivedAt: new Date().toISOString(), gatewayId: 'g1' };
-    expect(await bus.request<unknown, ChargerReply<AuthorizeResponse>>(subjects.request('Authorize'), msg)).toEqual({ result: { idTagInfo: { status: 'Blocked' } } });
+    const msg: ChargerMessage<{ idTag: string }> = {
+      chargerId: 'ZAP100001',
+      messageId: 'm1',
+      action: 'Authorize',
+      payload: { idTag: 'DRIVER1' },
+      receivedAt: new Date().toISOString(),
+      gatewayId: 'g1',
+    };
+    expect(await bus.request<unknown, ChargerReply<AuthorizeResponse>>(subjects.request('Authorize'), msg)).toEqual({
+      result: { idTagInfo: { status: 'Blocked' } },
+    });
     expect((await http('DELETE', '/api/v1/id-tags/DRIVER1')).status).toBe(204);
     expect((await http('GET', '/api/v1/id-tags/DRIVER1')).status).toBe(404);
   });
@@ -106,7 +125,14 @@ describe('AuthModule + AuthApiModule over the in-process bus', () => {
   it('accepts a pending charger through PATCH registration, and stores SecurityEventNotification from the stream', async () => {
     expect((await http('PATCH', '/api/v1/chargers/ZAP100001/registration', { state: 'pending' })).json).toMatchObject({ state: 'pending', known: true });
     expect((await http('PATCH', '/api/v1/chargers/NOPE/registration', { state: 'accepted' })).status).toBe(404);
-    const event: ChargerMessage = { chargerId: 'ZAP100001', messageId: 's1', action: 'SecurityEventNotification', payload: { type: 'TamperDetectionActivated', timestamp: '2030-01-01T00:00:00.000Z' }, receivedAt: new Date().toISOString(), gatewayId: 'g1' };
+    const event: ChargerMessage = {
+      chargerId: 'ZAP100001',
+      messageId: 's1',
+      action: 'SecurityEventNotification',
+      payload: { type: 'TamperDetectionActivated', timestamp: '2030-01-01T00:00:00.000Z' },
+      receivedAt: new Date().toISOString(),
+      gatewayId: 'g1',
+    };
     await bus.publishDurable(subjects.event('ZAP100001', 'SecurityEventNotification'), event);
     let list = await http('GET', '/api/v1/chargers/ZAP100001/security-events');
     for (let i = 0; i < 100 && !list.json.items.some((e: { source: string }) => e.source === 'charger'); i++) {
@@ -132,18 +158,30 @@ describe('AuthModule + AuthApiModule over the in-process bus', () => {
     const sent: Array<{ action: string; payload: unknown }> = [];
     const sub = await bus.serve(subjects.command('ZAP100001'), async (req: { action: string; payload: unknown }) => {
       sent.push(req);
-      return req.action === 'GetLocalListVersion' ? { status: 'ok', result: { listVersion: 0 } }
-        : req.action === 'SendLocalList' ? { status: 'ok', result: { status: 'Accepted' } }
-        : { status: 'callerror', code: 'NotImplemented', description: req.action, details: {} };
+      return req.action === 'GetLocalListVersion'
+        ? { status: 'ok', result: { listVersion: 0 } }
+        : req.action === 'SendLocalList'
+          ? { status: 'ok', result: { status: 'Accepted' } }
+          : { status: 'callerror', code: 'NotImplemented', description: req.action, details: {} };
     });
-    await bus.publishDurable(subjects.connection('ZAP100001'), { chargerId: 'ZAP100001', state: 'connected', gatewayId: 'g1', sessionId: 's1', at: new Date().toISOString() });
+    await bus.publishDurable(subjects.connection('ZAP100001'), {
+      chargerId: 'ZAP100001',
+      state: 'connected',
+      gatewayId: 'g1',
+      sessionId: 's1',
+      at: new Date().toISOString(),
+    });
     state = await http('GET', '/api/v1/chargers/ZAP100001/local-auth-list');
     for (let i = 0; i < 100 && state.json.outcome !== 'Accepted'; i++) {
       await new Promise((r) => setTimeout(r, 10));
       state = await http('GET', '/api/v1/chargers/ZAP100001/local-auth-list');
     }
     expect(state.json).toMatchObject({ group: 'wired', outcome: 'Accepted', listVersion: 1 });
-    expect(sent.find((s) => s.action === 'SendLocalList')?.payload).toEqual({ listVersion: 1, updateType: 'Full', localAuthorizationList: [{ idTag: 'LIST1', idTagInfo: { status: 'Accepted' } }] });
+    expect(sent.find((s) => s.action === 'SendLocalList')?.payload).toEqual({
+      listVersion: 1,
+      updateType: 'Full',
+      localAuthorizationList: [{ idTag: 'LIST1', idTagInfo: { status: 'Accepted' } }],
+    });
     await sub.unsubscribe();
   });
 });

@@ -51,18 +51,42 @@ export class AuthModule implements OnApplicationBootstrap {
   static forRoot(options: AuthOptions): DynamicModule {
     return {
       module: AuthModule,
-      controllers: [ConnectController, DriverAuthController, ChargersController, IdTagsController, SecurityEventsController, LocalAuthListController, ApiAccessController, ReservationsController],
+      controllers: [
+        ConnectController,
+        DriverAuthController,
+        ChargersController,
+        IdTagsController,
+        SecurityEventsController,
+        LocalAuthListController,
+        ApiAccessController,
+        ReservationsController,
+      ],
       providers: [
-        { provide: AUTH_OPTIONS, useValue: options }, ProvisionalChargerSweeper, ReservationSweeper,
-        { provide: ChargerRegistryService, useFactory: (db: DataSource) => new ChargerRegistryService(db, (options.credentialSecrets ?? []).map((x) => Buffer.from(x, 'utf8'))), inject: [DATA_SOURCE] },
+        { provide: AUTH_OPTIONS, useValue: options },
+        ProvisionalChargerSweeper,
+        ReservationSweeper,
+        {
+          provide: ChargerRegistryService,
+          useFactory: (db: DataSource) =>
+            new ChargerRegistryService(
+              db,
+              (options.credentialSecrets ?? []).map((x) => Buffer.from(x, 'utf8')),
+            ),
+          inject: [DATA_SOURCE],
+        },
         {
           provide: SecurityEventsService,
           useFactory: (db: DataSource, bus: Bus) => {
             const events = new SecurityEventsService(db);
             // Refused connections reach live dashboards too (GET /api/v1/events, type security, source csms).
-            events.onCsmsEvent = (e) => void recordFact(bus, e.chargerId, 'SecurityEvent', {
-              chargerId: e.chargerId, type: e.type, techInfo: e.techInfo ?? null, remoteAddress: e.remoteAddress ?? null, timestamp: e.timestamp,
-            } satisfies SecurityEventFact);
+            events.onCsmsEvent = (e) =>
+              void recordFact(bus, e.chargerId, 'SecurityEvent', {
+                chargerId: e.chargerId,
+                type: e.type,
+                techInfo: e.techInfo ?? null,
+                remoteAddress: e.remoteAddress ?? null,
+                timestamp: e.timestamp,
+              } satisfies SecurityEventFact);
             return events;
           },
           inject: [DATA_SOURCE, BUS],
@@ -71,19 +95,38 @@ export class AuthModule implements OnApplicationBootstrap {
         {
           provide: ReservationsService,
           useFactory: (db: DataSource, bus: Bus) =>
-            new ReservationsService(new ReservationsStore(db), (chargerId, request) => sendCommand(bus, chargerId, request), undefined, options.reservationTimeoutMs,
+            new ReservationsService(
+              new ReservationsStore(db),
+              (chargerId, request) => sendCommand(bus, chargerId, request),
+              undefined,
+              options.reservationTimeoutMs,
               // Live dashboards see reservations come and go (GET /api/v1/events, type reservation).
-              (event, r) => void recordFact(bus, r.chargerId, 'Reservation', {
-                chargerId: r.chargerId, event, reservationId: r.reservationId, connectorId: r.connectorId, idTag: r.idTag, status: r.status,
-                expiresAt: r.expiresAt, reserveStatus: r.reserveStatus, transactionId: r.transactionId, at: new Date().toISOString(),
-              } satisfies ReservationFact)),
+              (event, r) =>
+                void recordFact(bus, r.chargerId, 'Reservation', {
+                  chargerId: r.chargerId,
+                  event,
+                  reservationId: r.reservationId,
+                  connectorId: r.connectorId,
+                  idTag: r.idTag,
+                  status: r.status,
+                  expiresAt: r.expiresAt,
+                  reserveStatus: r.reserveStatus,
+                  transactionId: r.transactionId,
+                  at: new Date().toISOString(),
+                } satisfies ReservationFact),
+            ),
           inject: [DATA_SOURCE, BUS],
         },
         {
           provide: IdTagsService,
           useFactory: (db: DataSource, registry: ChargerRegistryService, bus: Bus, reservations: ReservationsService) =>
-            new IdTagsService(db, registry, undefined, options.concurrentTx ? meteringActiveTransactionLookup(bus, options.concurrentTxTimeoutMs) : undefined,
-              (chargerId, start) => reservations.decideStart(chargerId, start)),
+            new IdTagsService(
+              db,
+              registry,
+              undefined,
+              options.concurrentTx ? meteringActiveTransactionLookup(bus, options.concurrentTxTimeoutMs) : undefined,
+              (chargerId, start) => reservations.decideStart(chargerId, start),
+            ),
           inject: [DATA_SOURCE, ChargerRegistryService, BUS, ReservationsService],
         },
         {

@@ -15,7 +15,12 @@ class ChargerDouble {
   password?: Buffer;
   seenKeys: string[] = [];
   private sub?: Subscription;
-  constructor(private readonly bus: InProcessBus, readonly id: string, private readonly withoutDecoding: boolean, readonly answer?: CommandReply) {}
+  constructor(
+    private readonly bus: InProcessBus,
+    readonly id: string,
+    private readonly withoutDecoding: boolean,
+    readonly answer?: CommandReply,
+  ) {}
 
   async plugIn(): Promise<this> {
     this.sub = await this.bus.serve<CommandRequest<{ key: string; value: string }>, CommandReply>(subjects.command(this.id), async (req) => {
@@ -79,7 +84,10 @@ describe('AuthorizationKeyRotationService', () => {
     // ...until the charger reconnects with the new one.
     expect(await login('ROT-DEC', charger.password!)).toMatchObject({ decision: 'accept' });
     expect(await login('ROT-DEC', 'old-password-dec')).toMatchObject({ decision: 'unauthorized' });
-    expect(await rotations.status('ROT-DEC')).toMatchObject({ ok: true, data: { state: 'accepted', newPasswordPending: false, completedAt: expect.any(String) } });
+    expect(await rotations.status('ROT-DEC')).toMatchObject({
+      ok: true,
+      data: { state: 'accepted', newPasswordPending: false, completedAt: expect.any(String) },
+    });
     await charger.unplug();
   });
 
@@ -105,7 +113,12 @@ describe('AuthorizationKeyRotationService', () => {
     const status = await rotations.status('ROT-TXT');
     expect(JSON.stringify(status)).not.toContain(generated!);
     const tls = (password: string) =>
-      connect.decide({ chargerId: 'ROT-TXT', remoteAddress: '10.0.0.1', tls: true, basic: { username: 'ROT-TXT', passwordBase64: Buffer.from(password).toString('base64') } });
+      connect.decide({
+        chargerId: 'ROT-TXT',
+        remoteAddress: '10.0.0.1',
+        tls: true,
+        basic: { username: 'ROT-TXT', passwordBase64: Buffer.from(password).toString('base64') },
+      });
     expect(await tls(generated!)).toMatchObject({ decision: 'accept' });
     expect(await tls('old-password-txt')).toMatchObject({ decision: 'unauthorized' });
     await charger.unplug();
@@ -145,7 +158,10 @@ describe('AuthorizationKeyRotationService', () => {
     await registry.registerCharger({ id: 'ROT-OFFLINE', securityProfile: 1, password: 'offline-password', useAuthorizationKeyWithoutDecoding: true });
     const { done } = await rotations.start('ROT-OFFLINE');
     await done;
-    expect(await rotations.status('ROT-OFFLINE')).toMatchObject({ ok: true, data: { state: 'abandoned', outcome: 'not-connected', newPasswordPending: false } });
+    expect(await rotations.status('ROT-OFFLINE')).toMatchObject({
+      ok: true,
+      data: { state: 'abandoned', outcome: 'not-connected', newPasswordPending: false },
+    });
     expect(await login('ROT-OFFLINE', 'offline-password')).toMatchObject({ decision: 'accept' });
   });
 

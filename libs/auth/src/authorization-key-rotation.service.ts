@@ -68,14 +68,19 @@ export class AuthorizationKeyRotationService {
     const refusals = validateAuthorizationKey(newKey, withoutDecoding);
     if (refusals.length) {
       return {
-        reply: refuse(422, 'invalid_authorization_key', refusals.map((r) => r.message).join(' '),
-          refusals.map((r) => ({ field: 'key', rule: r.rule, message: r.message }))),
+        reply: refuse(
+          422,
+          'invalid_authorization_key',
+          refusals.map((r) => r.message).join(' '),
+          refusals.map((r) => ({ field: 'key', rule: r.rule, message: r.message })),
+        ),
         done: none,
       };
     }
     const pendingHash = await this.registry.hasher.hash(expectedPasswordBytes(newKey, withoutDecoding), key === undefined ? 'generated' : 'chosen');
     const rotationId = randomUUID();
-    const rows = await queryRows(this.db, 
+    const rows = await queryRows(
+      this.db,
       `UPDATE auth_chargers
           SET pending_password_hash = $2, rotation_id = $3, rotation_state = 'sending', rotation_without_decoding = $4,
               rotation_outcome = NULL, rotation_started_at = now(), rotation_updated_at = now(), rotation_completed_at = NULL
@@ -103,14 +108,16 @@ export class AuthorizationKeyRotationService {
     if (!c) return refuse(404, 'not_found', `charger ${canonicalIdentity(chargerId)} is not registered`);
     if (!c.pendingPasswordHash) return refuse(409, 'no_rotation', `charger ${c.chargerId} has no rotation in progress`);
     if (c.rotationState === 'accepted') {
-      await queryRows(this.db, 
+      await queryRows(
+        this.db,
         `UPDATE auth_chargers SET password_hash = pending_password_hash, pending_password_hash = NULL,
                 rotation_outcome = 'grace period ended by operator', rotation_completed_at = now(), rotation_updated_at = now()
           WHERE charger_id = $1 AND pending_password_hash = $2`,
         [c.chargerId, c.pendingPasswordHash],
       );
     } else {
-      await queryRows(this.db, 
+      await queryRows(
+        this.db,
         `UPDATE auth_chargers SET pending_password_hash = NULL, rotation_state = 'abandoned',
                 rotation_outcome = 'abandoned by operator', rotation_updated_at = now()
           WHERE charger_id = $1 AND pending_password_hash = $2`,
@@ -148,7 +155,8 @@ export class AuthorizationKeyRotationService {
 
   private async record(chargerId: string, rotationId: string, state: RotationState, outcome: string, keepPending: boolean): Promise<void> {
     // Only the rotation still in 'sending' may move on: an abandoned or replaced one ignores its late answer.
-    await queryRows(this.db, 
+    await queryRows(
+      this.db,
       `UPDATE auth_chargers
           SET rotation_state = $3, rotation_outcome = $4, rotation_updated_at = now(),
               pending_password_hash = CASE WHEN $5 THEN pending_password_hash ELSE NULL END,

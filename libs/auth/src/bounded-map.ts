@@ -6,7 +6,10 @@
 export class BoundedMap<V> {
   private readonly map = new Map<string, V>();
   /** `onEvict` is told about an entry dropped for room (not about `delete`). */
-  constructor(private readonly maxEntries: number, private readonly onEvict?: (value: V) => void) {}
+  constructor(
+    private readonly maxEntries: number,
+    private readonly onEvict?: (value: V) => void,
+  ) {}
 
   get(key: string): V | undefined {
     return this.map.get(key);

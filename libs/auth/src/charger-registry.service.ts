@@ -99,12 +99,18 @@ export class ChargerRegistryService {
   /** One per registry, so the connect check, registration and key rotation share the server secret. */
   readonly hasher: CredentialHasher;
 
-  constructor(private readonly db: DataSource, credentialSecrets: Uint8Array[] = []) {
+  constructor(
+    private readonly db: DataSource,
+    credentialSecrets: Uint8Array[] = [],
+  ) {
     this.hasher = new CredentialHasher(credentialSecretSource(db, credentialSecrets));
-    this.finder = keyedBatcher<ChargerRecord | undefined>(async (ids) => {
-      const rows = await queryRows<Row>(this.db, `SELECT * FROM auth_chargers WHERE charger_id = ANY($1::text[])`, [ids]);
-      return new Map(rows.map((r) => [r.charger_id as string, toRecord(r)]));
-    }, () => undefined);
+    this.finder = keyedBatcher<ChargerRecord | undefined>(
+      async (ids) => {
+        const rows = await queryRows<Row>(this.db, `SELECT * FROM auth_chargers WHERE charger_id = ANY($1::text[])`, [ids]);
+        return new Map(rows.map((r) => [r.charger_id as string, toRecord(r)]));
+      },
+      () => undefined,
+    );
     this.confirmer = new Batcher(async (ids) => {
       await queryRows(this.db, `UPDATE auth_chargers SET provisional = false WHERE charger_id = ANY($1::text[]) AND provisional`, [ids]);
       return ids.map(() => undefined);
@@ -129,12 +135,21 @@ export class ChargerRegistryService {
            pending_password_hash = NULL, provisional = false, created_at = now()
          WHERE auth_chargers.provisional`
       : 'DO NOTHING';
-    const rows = await queryRows<Row>(this.db, 
+    const rows = await queryRows<Row>(
+      this.db,
       `INSERT INTO auth_chargers (charger_id, security_profile, registration_state, use_authorization_key_without_decoding,
                                   authorization_key_set_before, password_hash, provisional)
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (charger_id) ${onConflict} RETURNING charger_id`,
       // A registered password is a key that was set on the charger: Zaptec then defaults to no decoding.
-      [canonicalIdentity(c.chargerId), c.securityProfile, c.registrationState, c.useAuthorizationKeyWithoutDecoding ?? null, hash !== null, hash, c.provisional === true],
+      [
+        canonicalIdentity(c.chargerId),
+        c.securityProfile,
+        c.registrationState,
+        c.useAuthorizationKeyWithoutDecoding ?? null,
+        hash !== null,
+        hash,
+        c.provisional === true,
+      ],
     );
     return { created: rows.length === 1, passwordHash: hash };
   }
@@ -144,7 +159,8 @@ export class ChargerRegistryService {
    * booted); returns their ids. A charger removed while still connected is registered again at its next connect.
    */
   async removeStaleProvisional(olderThanS: number): Promise<string[]> {
-    const rows = await queryRows<{ charger_id: string }>(this.db,
+    const rows = await queryRows<{ charger_id: string }>(
+      this.db,
       `DELETE FROM auth_chargers WHERE provisional AND created_at < now() - make_interval(secs => $1) RETURNING charger_id`,
       [olderThanS],
     );
@@ -153,7 +169,8 @@ export class ChargerRegistryService {
 
   /** The operator decided about the charger: its record is no longer provisional. */
   async setRegistrationState(chargerId: string, state: RegistrationState): Promise<boolean> {
-    const rows = await queryRows<Row>(this.db, 
+    const rows = await queryRows<Row>(
+      this.db,
       `UPDATE auth_chargers SET registration_state = $2, provisional = false WHERE charger_id = $1 RETURNING charger_id`,
       [canonicalIdentity(chargerId), state],
     );
@@ -187,7 +204,8 @@ export class ChargerRegistryService {
    * pending hash, so a rotation abandoned or replaced meanwhile is not promoted.
    */
   async promotePending(chargerId: string, pendingHash: string): Promise<void> {
-    await queryRows(this.db, 
+    await queryRows(
+      this.db,
       `UPDATE auth_chargers
           SET password_hash = pending_password_hash, pending_password_hash = NULL, authorization_key_set_before = true,
               rotation_outcome = CASE WHEN rotation_state = 'accepted' THEN rotation_outcome ELSE 'charger connected with the new key' END,
@@ -210,14 +228,17 @@ export class ChargerRegistryService {
     }
     const generated = input.securityProfile > 0 && input.password === undefined ? generatePasswordText() : undefined;
     const password = input.password ?? generated;
-    const { created } = await this.register({
-      chargerId,
-      securityProfile: input.securityProfile,
-      registrationState: 'accepted',
-      password: password === undefined ? undefined : Buffer.from(password, 'utf8'),
-      passwordOrigin: generated ? 'generated' : 'chosen',
-      useAuthorizationKeyWithoutDecoding: input.useAuthorizationKeyWithoutDecoding ?? null,
-    }, true);
+    const { created } = await this.register(
+      {
+        chargerId,
+        securityProfile: input.securityProfile,
+        registrationState: 'accepted',
+        password: password === undefined ? undefined : Buffer.from(password, 'utf8'),
+        passwordOrigin: generated ? 'generated' : 'chosen',
+        useAuthorizationKeyWithoutDecoding: input.useAuthorizationKeyWithoutDecoding ?? null,
+      },
+      true,
+    );
     if (!created) return refuse(409, 'charger_exists', `charger ${chargerId} is already registered`);
     return ok({
       id: chargerId,

@@ -24,11 +24,15 @@ describe('ConcurrentTx', () => {
   const open = new Map<string, Open[]>();
 
   const serveMetering = async () => {
-    metering = await bus.serve(subjects.api('metering', 'listTransactions'), async (q: { idTag: string; state: string; limit: number }) => {
-      asked.push(q);
-      const items = open.get(q.idTag) ?? [];
-      return ok({ items: items.slice(0, q.limit), total: items.length });
-    }, { queue: 'metering' });
+    metering = await bus.serve(
+      subjects.api('metering', 'listTransactions'),
+      async (q: { idTag: string; state: string; limit: number }) => {
+        asked.push(q);
+        const items = open.get(q.idTag) ?? [];
+        return ok({ items: items.slice(0, q.limit), total: items.length });
+      },
+      { queue: 'metering' },
+    );
   };
 
   beforeAll(async () => {

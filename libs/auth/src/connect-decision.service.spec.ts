@@ -22,9 +22,15 @@ describe('ConnectDecisionService', () => {
   let clock: number;
 
   const service = (policy: UnknownChargersPolicy = 'reject'): ConnectDecisionService =>
-    new ConnectDecisionService(registry, events, policy, new ConnectThrottle({ pairMaxFailures: 3, identityMaxFailures: 6, addressMaxIdentities: 3 }, () => clock), {
-      refusalEvents: { now: () => clock },
-    });
+    new ConnectDecisionService(
+      registry,
+      events,
+      policy,
+      new ConnectThrottle({ pairMaxFailures: 3, identityMaxFailures: 6, addressMaxIdentities: 3 }, () => clock),
+      {
+        refusalEvents: { now: () => clock },
+      },
+    );
 
   beforeAll(async () => {
     ({ db, close } = await openAuthTestDatabase());
@@ -132,8 +138,7 @@ describe('ConnectDecisionService', () => {
 
   it('throttles after N failures per (address, charger), with exponential back-off, without checking the password', async () => {
     const s = service();
-    const attempt = (password: string, remoteAddress = '10.1.1.1') =>
-      s.decide(ws('ZAP000001', { remoteAddress, basic: basic('ZAP000001', password) }));
+    const attempt = (password: string, remoteAddress = '10.1.1.1') => s.decide(ws('ZAP000001', { remoteAddress, basic: basic('ZAP000001', password) }));
     for (let i = 0; i < 3; i++) expect(await attempt('guess' + i)).toMatchObject({ decision: 'unauthorized' });
     // Even the right password is not looked at while this address is blocked for this charger.
     expect(await attempt('correct-horse-battery')).toEqual({ decision: 'throttled', reason: expect.any(String), retryAfterSeconds: 1 });
@@ -156,10 +161,14 @@ describe('ConnectDecisionService', () => {
     const s = service();
     const from = '10.4.4.4';
     for (let i = 0; i < 3; i++) await s.decide(ws('ZAP000001', { remoteAddress: from, basic: basic('ZAP000001', 'nope' + i) }));
-    for (let i = 0; i < 5; i++) expect(await s.decide(ws('ZAP000001', { remoteAddress: from, basic: basic('ZAP000001', 'x') }))).toMatchObject({ decision: 'throttled' });
+    for (let i = 0; i < 5; i++)
+      expect(await s.decide(ws('ZAP000001', { remoteAddress: from, basic: basic('ZAP000001', 'x') }))).toMatchObject({ decision: 'throttled' });
     await s.refusals.flush();
     const mine = (await events.list('ZAP000001', 1000)).filter((e) => e.remoteAddress === from);
-    expect(mine.map((e) => [e.type, e.count]).sort()).toEqual([['ConnectThrottled', 5], ['InvalidPassword', 3]]);
+    expect(mine.map((e) => [e.type, e.count]).sort()).toEqual([
+      ['ConnectThrottled', 5],
+      ['InvalidPassword', 3],
+    ]);
     // The next minute starts a new event (the block ran out: one more failure, then throttled again).
     clock += 60_000;
     expect(await s.decide(ws('ZAP000001', { remoteAddress: from, basic: basic('ZAP000001', 'x') }))).toMatchObject({ decision: 'unauthorized' });
@@ -180,7 +189,11 @@ describe('ConnectDecisionService', () => {
     // A throttled sprayer makes one event per minute for the address, not one per made-up identity.
     for (let i = 5; i < 30; i++) await s.decide(ws(`A${i}`, { remoteAddress: nat }));
     await s.refusals.flush();
-    const rows = await queryRows<{ n: string; total: string }>(db, `SELECT count(*) AS n, sum(count) AS total FROM auth_security_events WHERE type = 'ConnectThrottled' AND remote_address = $1`, [nat]);
+    const rows = await queryRows<{ n: string; total: string }>(
+      db,
+      `SELECT count(*) AS n, sum(count) AS total FROM auth_security_events WHERE type = 'ConnectThrottled' AND remote_address = $1`,
+      [nat],
+    );
     expect(Number(rows[0].n)).toBe(1);
     expect(Number(rows[0].total)).toBe(27);
   });

@@ -94,7 +94,10 @@ export class ConnectDecisionService {
       this.counters.throttled += 1;
       const reason = THROTTLE_REASONS[throttled.scope];
       await this.refusals.record({
-        chargerId: id, type: THROTTLED_EVENT, remoteAddress: req.remoteAddress, perAddress: throttled.scope === 'address',
+        chargerId: id,
+        type: THROTTLED_EVENT,
+        remoteAddress: req.remoteAddress,
+        perAddress: throttled.scope === 'address',
         techInfo: `${reason} (${throttled.scope} limit; retry after ${throttled.retryAfterSeconds} s)`,
       });
       return { decision: 'throttled', reason, retryAfterSeconds: throttled.retryAfterSeconds };
@@ -176,9 +179,10 @@ export class ConnectDecisionService {
     // A keyed hash is as cheap as the memory of a verified scrypt check, so only scrypt hashes are remembered:
     // a reconnect storm then costs one HMAC per charger either way; a miss is no refusal, scrypt decides.
     if (c.passwordHash) {
-      const verified = keyedHashSecretId(c.passwordHash) !== undefined
-        ? await this.verifyPassword(password, c.passwordHash)
-        : await this.verifiedCredentials.verify(c.chargerId, c.passwordHash, password, this.verifyPassword);
+      const verified =
+        keyedHashSecretId(c.passwordHash) !== undefined
+          ? await this.verifyPassword(password, c.passwordHash)
+          : await this.verifiedCredentials.verify(c.chargerId, c.passwordHash, password, this.verifyPassword);
       if (verified) return undefined;
     }
     if (c.pendingPasswordHash && (await this.verifyPassword(password, c.pendingPasswordHash))) {

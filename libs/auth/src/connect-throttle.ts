@@ -85,7 +85,10 @@ export class ConnectThrottle {
   private readonly succeeded: BoundedMap<true>;
   private readonly options: ThrottleOptions;
 
-  constructor(options: Partial<ThrottleOptions> = {}, private readonly now: () => number = Date.now) {
+  constructor(
+    options: Partial<ThrottleOptions> = {},
+    private readonly now: () => number = Date.now,
+  ) {
     this.options = { ...DEFAULT_THROTTLE_OPTIONS, ...options };
     this.pairs = new BoundedMap<Entry>(this.options.maxEntries);
     this.identities = new BoundedMap<Entry>(this.options.maxEntries);
@@ -113,10 +116,17 @@ export class ConnectThrottle {
     const t = this.now();
     this.bump(this.pairs, pairKey(identity, remoteAddress), t, this.options.pairMaxFailures, (e) => e);
     this.bump(this.identities, identity, t, this.options.identityMaxFailures, (e) => e);
-    this.bump(this.addresses, remoteAddress, t, this.options.addressMaxIdentities, (e) => ({ ...e, identities: new Set<number>() }), (e) => {
-      if (e.identities.size < this.options.addressMaxIdentities) e.identities.add(hash32(identity));
-      return e.identities.size;
-    });
+    this.bump(
+      this.addresses,
+      remoteAddress,
+      t,
+      this.options.addressMaxIdentities,
+      (e) => ({ ...e, identities: new Set<number>() }),
+      (e) => {
+        if (e.identities.size < this.options.addressMaxIdentities) e.identities.add(hash32(identity));
+        return e.identities.size;
+      },
+    );
   }
 
   /**
@@ -142,7 +152,14 @@ export class ConnectThrottle {
    * Counts one failure on `key` and blocks once the count reaches `limit`. `count` says what is counted
    * (failures, or distinct identities for an address); `fresh` makes a new entry.
    */
-  private bump<E extends Entry>(map: BoundedMap<E>, key: string, t: number, limit: number, fresh: (e: Entry) => E, count: (e: E) => number = (e) => e.failures): void {
+  private bump<E extends Entry>(
+    map: BoundedMap<E>,
+    key: string,
+    t: number,
+    limit: number,
+    fresh: (e: Entry) => E,
+    count: (e: E) => number = (e) => e.failures,
+  ): void {
     const prev = map.get(key);
     // A window that ran out with no block active starts a fresh count.
     const stale = !prev || (t - prev.firstFailureAt > this.options.windowMs && prev.blockedUntil <= t);

@@ -9,7 +9,10 @@ import { openAuthTestDatabase } from './test-support/test-database.js';
 
 const bytes = (s: string): Buffer => Buffer.from(s, 'utf8');
 const basicConnect = (id: string, password: string) => ({
-  chargerId: id, remoteAddress: '10.0.0.7', tls: false, basic: { username: id, passwordBase64: Buffer.from(password).toString('base64') },
+  chargerId: id,
+  remoteAddress: '10.0.0.7',
+  tls: false,
+  basic: { username: id, passwordBase64: Buffer.from(password).toString('base64') },
 });
 
 describe('credential hashing: keyed hash for generated secrets, scrypt for chosen ones', () => {

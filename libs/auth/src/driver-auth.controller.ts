@@ -16,15 +16,26 @@ export class DriverAuthController {
   }
 
   @MessagePattern(subjects.api('auth', 'idTagInfoForStart'), { queue: 'auth' })
-  async idTagInfoForStart(body: { chargerId: string; idTag: string; connectorId?: number; timestamp?: string; reservationId?: number }): Promise<ServiceReply<StartVerdict>> {
+  async idTagInfoForStart(body: {
+    chargerId: string;
+    idTag: string;
+    connectorId?: number;
+    timestamp?: string;
+    reservationId?: number;
+  }): Promise<ServiceReply<StartVerdict>> {
     if (typeof body?.chargerId !== 'string' || typeof body.idTag !== 'string') {
       return refuse(400, 'validation_failed', 'chargerId and idTag must be strings');
     }
     // The start's key is optional: a metering from before it asked auth first
     // (docs/reference/design-decisions.md#starttransaction-with-its-verdict) does not send it.
-    const start: StartKey | undefined = Number.isInteger(body.connectorId) && typeof body.timestamp === 'string'
-      ? { connectorId: body.connectorId as number, timestamp: body.timestamp, ...(Number.isInteger(body.reservationId) ? { reservationId: body.reservationId } : {}) }
-      : undefined;
+    const start: StartKey | undefined =
+      Number.isInteger(body.connectorId) && typeof body.timestamp === 'string'
+        ? {
+            connectorId: body.connectorId as number,
+            timestamp: body.timestamp,
+            ...(Number.isInteger(body.reservationId) ? { reservationId: body.reservationId } : {}),
+          }
+        : undefined;
     return ok(await this.idTags.idTagInfoForStart(body.chargerId, body.idTag, start));
   }
 }

@@ -23,7 +23,9 @@ export class IdTagsController {
    */
   private changed(before: IdTagView | undefined, after: IdTagView | undefined): void {
     if (!before?.group && !after?.group) return;
-    this.lists.tagChanged(before, after).catch((err: unknown) => this.log.warn(`local list update failed: ${err instanceof Error ? err.message : String(err)}`));
+    this.lists
+      .tagChanged(before, after)
+      .catch((err: unknown) => this.log.warn(`local list update failed: ${err instanceof Error ? err.message : String(err)}`));
   }
 
   @MessagePattern(subjects.api('auth', 'createIdTag'), { queue: 'auth' })
@@ -34,7 +36,11 @@ export class IdTagsController {
   }
 
   @MessagePattern(subjects.api('auth', 'listIdTags'), { queue: 'auth' })
-  async list(body: { limit?: number; offset?: number; group?: string }): Promise<ServiceReply<{ items: IdTagView[]; total: number; limit: number; offset: number }>> {
+  async list(body: {
+    limit?: number;
+    offset?: number;
+    group?: string;
+  }): Promise<ServiceReply<{ items: IdTagView[]; total: number; limit: number; offset: number }>> {
     return ok(await this.idTags.list(body.limit ?? 100, body.offset ?? 0, body.group));
   }
 

@@ -66,7 +66,10 @@ describe('IdTagsService, free charging, registration and security events', () =>
 
   it('registers chargers: generated password once, 409 on a taken (canonical) id, 422 for a password on profile 0', async () => {
     const created = await registry.registerCharger({ id: 'zap777', securityProfile: 1 });
-    expect(created).toMatchObject({ ok: true, data: { id: 'ZAP777', securityProfile: 1, registrationState: 'accepted', generatedPassword: expect.stringMatching(/^[0-9A-F]{40}$/) } });
+    expect(created).toMatchObject({
+      ok: true,
+      data: { id: 'ZAP777', securityProfile: 1, registrationState: 'accepted', generatedPassword: expect.stringMatching(/^[0-9A-F]{40}$/) },
+    });
     expect(await registry.registerCharger({ id: 'ZAP777', securityProfile: 1 })).toMatchObject({ ok: false, status: 409 });
     expect(await registry.registerCharger({ id: 'P0', securityProfile: 0, password: 'nope-nope-nope' })).toMatchObject({
       ok: false,

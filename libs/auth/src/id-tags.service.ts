@@ -94,7 +94,11 @@ export class IdTagsService {
     // docs/reference/design-decisions.md#reservations: a reserved connector is the reserved driver's; anyone
     // else starting there is not authorised, whatever their tag says.
     const decision = await this.reservations(chargerId, {
-      connectorId: start.connectorId, idTag, at: new Date(start.timestamp), reservationId: start.reservationId, parentIdTag: verdict.idTagInfo.parentIdTag ?? null,
+      connectorId: start.connectorId,
+      idTag,
+      at: new Date(start.timestamp),
+      reservationId: start.reservationId,
+      parentIdTag: verdict.idTagInfo.parentIdTag ?? null,
     });
     if (decision.kind === 'refuse') return { idTagInfo: { status: 'Invalid' }, free: false };
     return decision.kind === 'consume' ? { ...verdict, reservationId: decision.reservationId } : verdict;
@@ -120,7 +124,8 @@ export class IdTagsService {
 
   /** False when the tag (in any letter case) exists already. */
   async create(idTag: string, input: IdTagInput): Promise<IdTagView | undefined> {
-    const rows = await queryRows<Row>(this.db, 
+    const rows = await queryRows<Row>(
+      this.db,
       `INSERT INTO auth_id_tags (id_tag, status, expiry_date, parent_id_tag, group_name) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT DO NOTHING RETURNING *`,
       [idTag, input.status, input.expiryDate ?? null, input.parentIdTag ?? null, input.group ?? null],
@@ -130,7 +135,8 @@ export class IdTagsService {
 
   /** Replaces the tag's fields (PUT semantics: absent optional fields become null). */
   async replace(idTag: string, input: IdTagInput): Promise<IdTagView | undefined> {
-    const rows = await queryRows<Row>(this.db, 
+    const rows = await queryRows<Row>(
+      this.db,
       `UPDATE auth_id_tags SET status = $2, expiry_date = $3, parent_id_tag = $4, group_name = $5, updated_at = now()
         WHERE lower(id_tag) = lower($1) RETURNING *`,
       [idTag, input.status, input.expiryDate ?? null, input.parentIdTag ?? null, input.group ?? null],
@@ -147,7 +153,8 @@ export class IdTagsService {
     const where = group === undefined ? '' : 'WHERE group_name = $3';
     const params: unknown[] = group === undefined ? [limit, offset] : [limit, offset, group];
     const rows = await queryRows<Row>(this.db, `SELECT * FROM auth_id_tags ${where} ORDER BY id_tag LIMIT $1 OFFSET $2`, params);
-    const count = await queryRows<{ n: string | number }>(this.db, 
+    const count = await queryRows<{ n: string | number }>(
+      this.db,
       `SELECT count(*) AS n FROM auth_id_tags ${group === undefined ? '' : 'WHERE group_name = $1'}`,
       group === undefined ? [] : [group],
     );

@@ -50,9 +50,12 @@ export class LocalAuthListController {
         { field: 'group', rule: 'isString', message: 'group must be a string of 1 to 100 characters or null' },
       ]);
     }
-    if (!(await this.lists.setGroup(body.chargerId, body.group))) return refuse(404, 'not_found', `charger ${canonicalIdentity(body.chargerId)} is not registered`);
+    if (!(await this.lists.setGroup(body.chargerId, body.group)))
+      return refuse(404, 'not_found', `charger ${canonicalIdentity(body.chargerId)} is not registered`);
     const state = (await this.lists.view(body.chargerId)) as LocalListState;
-    this.lists.syncFull(body.chargerId).catch((err: unknown) => this.log.warn(`local list of ${state.chargerId}: ${err instanceof Error ? err.message : String(err)}`));
+    this.lists
+      .syncFull(body.chargerId)
+      .catch((err: unknown) => this.log.warn(`local list of ${state.chargerId}: ${err instanceof Error ? err.message : String(err)}`));
     return ok(state);
   }
 }

@@ -16,13 +16,22 @@ class ListCharger {
   config: Record<string, string> = {};
   supported = true;
   private sub?: Subscription;
-  constructor(private readonly bus: InProcessBus, readonly id: string) {}
+  constructor(
+    private readonly bus: InProcessBus,
+    readonly id: string,
+  ) {}
 
   async plugIn(): Promise<this> {
     this.sub = await this.bus.serve<CommandRequest, CommandReply>(subjects.command(this.id), async (req) => {
       if (req.action === 'GetConfiguration') {
         const wanted = (req.payload as { key: string[] }).key;
-        return { status: 'ok', result: { configurationKey: wanted.filter((k) => k in this.config).map((k) => ({ key: k, readonly: true, value: this.config[k] })), unknownKey: wanted.filter((k) => !(k in this.config)) } };
+        return {
+          status: 'ok',
+          result: {
+            configurationKey: wanted.filter((k) => k in this.config).map((k) => ({ key: k, readonly: true, value: this.config[k] })),
+            unknownKey: wanted.filter((k) => !(k in this.config)),
+          },
+        };
       }
       if (req.action === 'GetLocalListVersion') return { status: 'ok', result: { listVersion: this.supported ? this.version : -1 } };
       if (req.action !== 'SendLocalList') return { status: 'callerror', code: 'NotImplemented', description: req.action, details: {} };
@@ -82,11 +91,19 @@ describe('LocalAuthListService', () => {
     expect(await lists.setGroup('LL-1', 'site-a')).toBe(true);
     await lists.syncFull('LL-1');
     expect(charger.received[0]).toEqual({
-      listVersion: 1, updateType: 'Full',
-      localAuthorizationList: [{ idTag: 'A1', idTagInfo: { status: 'Accepted', expiryDate: '2040-01-01T00:00:00.000Z' } }, { idTag: 'A2', idTagInfo: { status: 'Blocked' } }],
+      listVersion: 1,
+      updateType: 'Full',
+      localAuthorizationList: [
+        { idTag: 'A1', idTagInfo: { status: 'Accepted', expiryDate: '2040-01-01T00:00:00.000Z' } },
+        { idTag: 'A2', idTagInfo: { status: 'Blocked' } },
+      ],
     });
     await tag('A3', 'site-a');
-    expect(charger.received[1]).toEqual({ listVersion: 2, updateType: 'Differential', localAuthorizationList: [{ idTag: 'A3', idTagInfo: { status: 'Accepted' } }] });
+    expect(charger.received[1]).toEqual({
+      listVersion: 2,
+      updateType: 'Differential',
+      localAuthorizationList: [{ idTag: 'A3', idTagInfo: { status: 'Accepted' } }],
+    });
     await tag('B2', 'site-b'); // another group: nothing for LL-1
     await tag('A1', 'site-b'); // moved away: removed from site-a's chargers
     expect(charger.received[2]).toEqual({ listVersion: 3, updateType: 'Differential', localAuthorizationList: [{ idTag: 'A1' }] });
@@ -129,7 +146,11 @@ describe('LocalAuthListService', () => {
     for (let i = 0; i < 45; i++) await idTags.create(`D${String(i).padStart(2, '0')}`, { status: 'Accepted', group: 'site-d' });
     await lists.setGroup('LL-3', 'site-d');
     await lists.syncFull('LL-3');
-    expect(charger.received.map((r) => [r.updateType, r.listVersion, r.localAuthorizationList?.length])).toEqual([['Full', 1, 20], ['Differential', 2, 20], ['Differential', 3, 5]]);
+    expect(charger.received.map((r) => [r.updateType, r.listVersion, r.localAuthorizationList?.length])).toEqual([
+      ['Full', 1, 20],
+      ['Differential', 2, 20],
+      ['Differential', 3, 5],
+    ]);
     expect(charger.list.size).toBe(45);
     // Reported limits (config-manager's GetConfiguration, or auth's own question at connect).
     expect(await registry.setReportedConfiguration('LL-3', { SendLocalListMaxLength: '30', LocalAuthListMaxLength: '40' })).toBe(true);
@@ -139,7 +160,10 @@ describe('LocalAuthListService', () => {
     expect((await lists.view('LL-3'))?.detail).toMatch(/45 idTags, more than .*LocalAuthListMaxLength 40/);
     await registry.setReportedConfiguration('LL-3', { LocalAuthListMaxLength: '100' });
     await lists.syncFull('LL-3');
-    expect(charger.received.slice(3).map((r) => [r.updateType, r.localAuthorizationList?.length])).toEqual([['Full', 30], ['Differential', 15]]);
+    expect(charger.received.slice(3).map((r) => [r.updateType, r.localAuthorizationList?.length])).toEqual([
+      ['Full', 30],
+      ['Differential', 15],
+    ]);
     await charger.unplug();
   });
 
@@ -151,7 +175,10 @@ describe('LocalAuthListService', () => {
     await idTags.create('E2', { status: 'Accepted', group: 'site-e' });
     await lists.setGroup('LL-4', 'site-e');
     await lists.onConnected('LL-4');
-    expect(charger.received.map((r) => [r.updateType, r.localAuthorizationList?.length])).toEqual([['Full', 1], ['Differential', 1]]);
+    expect(charger.received.map((r) => [r.updateType, r.localAuthorizationList?.length])).toEqual([
+      ['Full', 1],
+      ['Differential', 1],
+    ]);
     expect(await lists.view('LL-4')).toMatchObject({ sendLocalListMaxLength: 1, localAuthListMaxLength: 10, listVersion: 2, outcome: 'Accepted' });
     await lists.setGroup('LL-4', null);
     await lists.syncFull('LL-4');
@@ -177,7 +204,10 @@ describe('LocalAuthListService', () => {
     await tag('F1', 'site-f');
     charger.version = 50; // someone else sent a newer list
     await tag('F2', 'site-f');
-    expect(charger.received.slice(1).map((r) => [r.updateType, r.listVersion])).toEqual([['Differential', 2], ['Full', 2]]);
+    expect(charger.received.slice(1).map((r) => [r.updateType, r.listVersion])).toEqual([
+      ['Differential', 2],
+      ['Full', 2],
+    ]);
     expect(await lists.view('LL-6')).toMatchObject({ outcome: 'Accepted', listVersion: 2 });
     expect([...charger.list.keys()]).toEqual(['F1', 'F2']);
     await charger.unplug();

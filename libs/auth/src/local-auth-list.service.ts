@@ -117,7 +117,11 @@ export class LocalAuthListService {
   }
 
   private tooMany(c: LocalListState, count: number): Promise<void> {
-    return this.store.record(c.chargerId, 'TooManyTags', `group ${c.group} has ${count} idTags, more than the charger's LocalAuthListMaxLength ${c.localAuthListMaxLength}; nothing sent`);
+    return this.store.record(
+      c.chargerId,
+      'TooManyTags',
+      `group ${c.group} has ${count} idTags, more than the charger's LocalAuthListMaxLength ${c.localAuthListMaxLength}; nothing sent`,
+    );
   }
 
   private sendList(chargerId: string, payload: SendLocalListRequest): Promise<CommandReply> {
@@ -127,10 +131,13 @@ export class LocalAuthListService {
   private recordFailure(chargerId: string, action: string, reply: Exclude<CommandReply, { status: 'ok' }>, held?: number): Promise<void> {
     if (reply.status === 'not-connected') return this.store.record(chargerId, 'not-connected', 'sent at the next connect', held);
     const detail =
-      reply.status === 'timeout' ? `${action}: no answer within ${this.timeoutMs} ms`
-      : reply.status === 'connection-lost' ? `${action}: sent, but the connection closed before an answer`
-      : reply.status === 'callerror' ? `${action}: CALLERROR ${reply.code} ${reply.description}`
-      : `${action}: refused before sending: ${reply.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`;
+      reply.status === 'timeout'
+        ? `${action}: no answer within ${this.timeoutMs} ms`
+        : reply.status === 'connection-lost'
+          ? `${action}: sent, but the connection closed before an answer`
+          : reply.status === 'callerror'
+            ? `${action}: CALLERROR ${reply.code} ${reply.description}`
+            : `${action}: refused before sending: ${reply.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`;
     // A charger that does not implement the action at all has no local list.
     const outcome: LocalListOutcome = reply.status === 'callerror' && reply.code === 'NotImplemented' ? 'NotSupported' : 'Failed';
     return this.store.record(chargerId, outcome, detail, held);
@@ -142,7 +149,10 @@ export class LocalAuthListService {
    */
   private async askLimits(c: LocalListState): Promise<LocalListState> {
     const reply = await this.send(c.chargerId, {
-      action: 'GetConfiguration', payload: { key: ['SendLocalListMaxLength', 'LocalAuthListMaxLength'] }, timeoutMs: this.timeoutMs, origin: ORIGIN,
+      action: 'GetConfiguration',
+      payload: { key: ['SendLocalListMaxLength', 'LocalAuthListMaxLength'] },
+      timeoutMs: this.timeoutMs,
+      origin: ORIGIN,
     });
     if (reply.status !== 'ok') return c;
     const keys = (reply.result as GetConfigurationResponse).configurationKey ?? [];

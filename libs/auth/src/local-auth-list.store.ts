@@ -83,11 +83,11 @@ export class LocalAuthListStore {
   }
 
   async setLimits(chargerId: string, sendLocalListMaxLength: number | null, localAuthListMaxLength: number | null): Promise<void> {
-    await queryRows(this.db, `UPDATE auth_chargers SET send_local_list_max_length = $2, local_auth_list_max_length = $3 WHERE charger_id = $1 RETURNING charger_id`, [
-      chargerId,
-      sendLocalListMaxLength,
-      localAuthListMaxLength,
-    ]);
+    await queryRows(
+      this.db,
+      `UPDATE auth_chargers SET send_local_list_max_length = $2, local_auth_list_max_length = $3 WHERE charger_id = $1 RETURNING charger_id`,
+      [chargerId, sendLocalListMaxLength, localAuthListMaxLength],
+    );
   }
 
   /** Records an attempt; `version` only when the charger now holds a list of that version. */

@@ -16,7 +16,8 @@ describe('provisional chargers', () => {
   let close: () => Promise<void>;
   let registry: ChargerRegistryService;
   let connect: ConnectDecisionService;
-  const age = (id: string, seconds: number) => queryRows(db, `UPDATE auth_chargers SET created_at = now() - make_interval(secs => $2) WHERE charger_id = $1`, [id, seconds]);
+  const age = (id: string, seconds: number) =>
+    queryRows(db, `UPDATE auth_chargers SET created_at = now() - make_interval(secs => $2) WHERE charger_id = $1`, [id, seconds]);
 
   beforeAll(async () => {
     ({ db, close } = await openAuthTestDatabase());
@@ -26,7 +27,8 @@ describe('provisional chargers', () => {
   afterAll(() => close());
 
   it('a first connect registers a provisional record; the first BootNotification makes it permanent', async () => {
-    for (const id of ['SILENT-1', 'BOOTS-1']) expect(await connect.decide({ chargerId: id, remoteAddress: '10.0.0.9', tls: false })).toMatchObject({ decision: 'accept' });
+    for (const id of ['SILENT-1', 'BOOTS-1'])
+      expect(await connect.decide({ chargerId: id, remoteAddress: '10.0.0.9', tls: false })).toMatchObject({ decision: 'accept' });
     expect(await registry.find('SILENT-1')).toMatchObject({ provisional: true });
     // config-manager asks api.auth.registration when (and only when) the charger boots.
     expect(await registry.registration('BOOTS-1', 'accept', true)).toEqual({ state: 'accepted', securityProfile: 0, known: true });
@@ -47,12 +49,23 @@ describe('provisional chargers', () => {
   });
 
   it("the operator's registration takes over a provisional record (its first-use password is dropped)", async () => {
-    await connect.decide({ chargerId: 'SQUAT-1', remoteAddress: '10.6.6.6', tls: false, basic: { username: 'SQUAT-1', passwordBase64: Buffer.from('squatter-pw').toString('base64') } });
+    await connect.decide({
+      chargerId: 'SQUAT-1',
+      remoteAddress: '10.6.6.6',
+      tls: false,
+      basic: { username: 'SQUAT-1', passwordBase64: Buffer.from('squatter-pw').toString('base64') },
+    });
     expect(await registry.find('SQUAT-1')).toMatchObject({ provisional: true, securityProfile: 1 });
     const reply = await registry.registerCharger({ id: 'SQUAT-1', securityProfile: 1, password: 'the-real-password' });
     expect(reply).toMatchObject({ ok: true });
     expect(await registry.find('SQUAT-1')).toMatchObject({ provisional: false });
-    const login = (pw: string) => connect.decide({ chargerId: 'SQUAT-1', remoteAddress: '10.0.0.1', tls: false, basic: { username: 'SQUAT-1', passwordBase64: Buffer.from(pw).toString('base64') } });
+    const login = (pw: string) =>
+      connect.decide({
+        chargerId: 'SQUAT-1',
+        remoteAddress: '10.0.0.1',
+        tls: false,
+        basic: { username: 'SQUAT-1', passwordBase64: Buffer.from(pw).toString('base64') },
+      });
     expect(await login('the-real-password')).toMatchObject({ decision: 'accept' });
     expect(await login('squatter-pw')).toMatchObject({ decision: 'unauthorized' });
     // A confirmed record is not taken over: 409 as before.

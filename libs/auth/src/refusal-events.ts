@@ -50,7 +50,10 @@ export class RefusalEvents {
   private readonly now: () => number;
   private readonly log = new Logger('auth-refusals');
 
-  constructor(private readonly events: SecurityEventsService, options: RefusalEventsOptions = {}) {
+  constructor(
+    private readonly events: SecurityEventsService,
+    options: RefusalEventsOptions = {},
+  ) {
     this.flushEveryMs = options.flushEveryMs ?? 2_000;
     this.now = options.now ?? Date.now;
     this.open = new BoundedMap<OpenEvent>(options.maxOpen ?? 10_000, (evicted) => this.close(evicted));
@@ -69,7 +72,14 @@ export class RefusalEvents {
     }
     if (current) this.close(current);
     const id = this.events
-      .storeOne({ chargerId: r.chargerId, type: r.type, techInfo: r.techInfo, timestamp: new Date(t).toISOString(), remoteAddress: r.remoteAddress, source: 'csms' })
+      .storeOne({
+        chargerId: r.chargerId,
+        type: r.type,
+        techInfo: r.techInfo,
+        timestamp: new Date(t).toISOString(),
+        remoteAddress: r.remoteAddress,
+        source: 'csms',
+      })
       .catch((err: unknown) => {
         this.log.warn(`security event ${r.type} for ${r.chargerId} from ${r.remoteAddress} not stored: ${err instanceof Error ? err.message : String(err)}`);
         return undefined;

@@ -33,12 +33,18 @@ export class SecurityEventsService {
     const charger = events.filter((e) => e.source === 'charger');
     const csms = events.filter((e) => e.source === 'csms');
     if (charger.length) {
-      await queryRows(this.db, 
+      await queryRows(
+        this.db,
         `${this.insertSql(charger.length)} ON CONFLICT (charger_id, "timestamp", type) WHERE source = 'charger' DO NOTHING`,
         charger.flatMap((e) => this.params(e)),
       );
     }
-    if (csms.length) await queryRows(this.db, this.insertSql(csms.length), csms.flatMap((e) => this.params(e)));
+    if (csms.length)
+      await queryRows(
+        this.db,
+        this.insertSql(csms.length),
+        csms.flatMap((e) => this.params(e)),
+      );
   }
 
   /** Security events of the whole fleet since `since` (GET /api/v1/fleet/summary's last hour); repeats folded in `count` counted each. */
@@ -48,11 +54,19 @@ export class SecurityEventsService {
   }
 
   async list(chargerId: string, limit = 100, offset = 0): Promise<SecurityEventView[]> {
-    const rows = await queryRows<{ type: string; tech_info: string | null; timestamp: Date; remote_address: string | null; source: SecurityEventSource; count: number }>(this.db, 
-        `SELECT type, tech_info, "timestamp", remote_address, source, count FROM auth_security_events
+    const rows = await queryRows<{
+      type: string;
+      tech_info: string | null;
+      timestamp: Date;
+      remote_address: string | null;
+      source: SecurityEventSource;
+      count: number;
+    }>(
+      this.db,
+      `SELECT type, tech_info, "timestamp", remote_address, source, count FROM auth_security_events
           WHERE charger_id = $1 ORDER BY "timestamp" DESC, id DESC LIMIT $2 OFFSET $3`,
-        [chargerId, limit, offset],
-      );
+      [chargerId, limit, offset],
+    );
     return rows.map((r) => ({
       type: r.type,
       techInfo: r.tech_info,
@@ -76,10 +90,10 @@ export class SecurityEventsService {
   /** Adds attempts to stored events, one statement for all of them. */
   async addToCounts(counts: Array<{ id: string; n: number }>): Promise<void> {
     if (counts.length === 0) return;
-    await queryRows(this.db,
-      `UPDATE auth_security_events e SET count = e.count + v.n FROM unnest($1::bigint[], $2::int[]) AS v(id, n) WHERE e.id = v.id`,
-      [counts.map((c) => c.id), counts.map((c) => c.n)],
-    );
+    await queryRows(this.db, `UPDATE auth_security_events e SET count = e.count + v.n FROM unnest($1::bigint[], $2::int[]) AS v(id, n) WHERE e.id = v.id`, [
+      counts.map((c) => c.id),
+      counts.map((c) => c.n),
+    ]);
   }
 
   private insertSql(n: number): string {

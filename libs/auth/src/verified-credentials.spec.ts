@@ -4,8 +4,7 @@ const pw = (s: string): Buffer => Buffer.from(s, 'utf8');
 
 describe('VerifiedCredentials', () => {
   let clock: number;
-  const cache = (options: { maxEntries?: number; ttlMs?: number } = {}): VerifiedCredentials =>
-    new VerifiedCredentials({ ...options, now: () => clock });
+  const cache = (options: { maxEntries?: number; ttlMs?: number } = {}): VerifiedCredentials => new VerifiedCredentials({ ...options, now: () => clock });
 
   beforeEach(() => {
     clock = 1_000_000;

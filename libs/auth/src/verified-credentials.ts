@@ -77,7 +77,12 @@ export class VerifiedCredentials {
    * queued) is joined rather than started again. Without the second, a cold storm (auth restarted) retries
    * into an ever longer scrypt queue whose answers all come too late. A success is remembered.
    */
-  async verify(chargerId: string, storedHash: string, password: Uint8Array, scrypt: (password: Uint8Array, storedHash: string) => Promise<boolean>): Promise<boolean> {
+  async verify(
+    chargerId: string,
+    storedHash: string,
+    password: Uint8Array,
+    scrypt: (password: Uint8Array, storedHash: string) => Promise<boolean>,
+  ): Promise<boolean> {
     if (this.matches(chargerId, storedHash, password)) return true;
     const digest = this.digest(password);
     const running = this.inFlight.get(chargerId);

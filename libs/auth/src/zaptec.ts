@@ -3,9 +3,4 @@
  * identity canonicalisation, docs/reference/design-decisions.md#zaptec-chargers; AuthorizationKey validation and
  * password derivation, docs/reference/protocol-notes.md#authorizationkey).
  */
-export {
-  canonicalIdentity,
-  validateAuthorizationKey,
-  expectedPasswordBytes,
-  defaultUseAuthorizationKeyWithoutDecoding,
-} from '#csms/zaptec-profile';
+export { canonicalIdentity, validateAuthorizationKey, expectedPasswordBytes, defaultUseAuthorizationKeyWithoutDecoding } from '#csms/zaptec-profile';

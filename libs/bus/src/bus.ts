@@ -144,7 +144,10 @@ export class NoRespondersError extends Error {
 /** Thrown by `request` when no reply came within the timeout. */
 export class RequestTimeoutError extends Error {
   readonly code = 'BUS_TIMEOUT';
-  constructor(readonly subject: string, readonly timeoutMs: number) {
+  constructor(
+    readonly subject: string,
+    readonly timeoutMs: number,
+  ) {
     super(`no reply on ${subject} within ${timeoutMs} ms`);
     this.name = 'RequestTimeoutError';
   }
@@ -153,7 +156,10 @@ export class RequestTimeoutError extends Error {
 /** Thrown by a request handler's side and carried back to the requester as a rejection. */
 export class RemoteHandlerError extends Error {
   readonly code = 'BUS_REMOTE_ERROR';
-  constructor(readonly subject: string, message: string) {
+  constructor(
+    readonly subject: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'RemoteHandlerError';
   }

@@ -21,7 +21,9 @@ export async function sendCommand<R = unknown>(bus: Bus, chargerId: string, requ
   const deadline = request.deadline ?? Date.now() + timeoutMs;
   const stamped: CommandRequest = { ...request, commandId: request.commandId ?? randomUUID(), deadline, timeoutMs };
   try {
-    return await bus.request<CommandRequest, CommandReply<R>>(subjects.command(chargerId), stamped, { timeoutMs: Math.max(0, deadline - Date.now()) + BUS_GRACE_MS });
+    return await bus.request<CommandRequest, CommandReply<R>>(subjects.command(chargerId), stamped, {
+      timeoutMs: Math.max(0, deadline - Date.now()) + BUS_GRACE_MS,
+    });
   } catch (err) {
     if (err instanceof NoRespondersError) return { status: 'not-connected' };
     if (err instanceof RequestTimeoutError) return { status: 'timeout' };

@@ -26,7 +26,13 @@ export async function createBus(options: CreateBusOptions): Promise<Bus> {
   if (options.natsUrl) {
     const settings = options.natsClient ?? {};
     const connection = natsClientOptions(settings);
-    return NatsBus.connect({ servers: options.natsUrl, name: options.name, connection, maxDeliveries: options.maxDeliveries, streamReplicas: options.streamReplicas }).catch((err: unknown) => {
+    return NatsBus.connect({
+      servers: options.natsUrl,
+      name: options.name,
+      connection,
+      maxDeliveries: options.maxDeliveries,
+      streamReplicas: options.streamReplicas,
+    }).catch((err: unknown) => {
       throw explainConnectFailure(err, settings);
     });
   }

@@ -16,9 +16,7 @@ export interface ChargerMessage<P = unknown> {
 }
 
 /** The owning service's answer to a forwarded CALL: a CALLRESULT payload or a CALLERROR. */
-export type ChargerReply<R = unknown> =
-  | { result: R }
-  | { error: { code: string; description: string; details?: Record<string, unknown> } };
+export type ChargerReply<R = unknown> = { result: R } | { error: { code: string; description: string; details?: Record<string, unknown> } };
 
 /** A CSMS -> charger command, sent on the charger's command subject. */
 export interface CommandRequest<P = unknown> {

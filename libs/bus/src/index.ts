@@ -1,6 +1,18 @@
 export * from './bus.js';
 export * from './envelopes.js';
-export { subjects, EVENTS_STREAM, EVENT_STREAM_SUBJECTS, DEAD_LETTERS_STREAM, DEAD_LETTER_SUBJECTS, REQUEST_ACTIONS, EVENT_ACTIONS, FACT_KINDS, parseEventSubject, parseFactSubject, parseConnectionSubject } from './subjects.js';
+export {
+  subjects,
+  EVENTS_STREAM,
+  EVENT_STREAM_SUBJECTS,
+  DEAD_LETTERS_STREAM,
+  DEAD_LETTER_SUBJECTS,
+  REQUEST_ACTIONS,
+  EVENT_ACTIONS,
+  FACT_KINDS,
+  parseEventSubject,
+  parseFactSubject,
+  parseConnectionSubject,
+} from './subjects.js';
 export type { RequestAction, EventAction, FactKind, ApiService } from './subjects.js';
 export { identityToToken, tokenToIdentity } from './identity-token.js';
 export { sendCommand, DEFAULT_COMMAND_TIMEOUT_MS } from './commands.js';

@@ -19,7 +19,10 @@ export function subjectMatches(filter: string, subject: string): boolean {
 
 export class InvalidSubjectError extends Error {
   readonly code = 'BUS_INVALID_SUBJECT';
-  constructor(readonly subject: string, reason: string) {
+  constructor(
+    readonly subject: string,
+    reason: string,
+  ) {
     super(`invalid subject '${subject}': ${reason}`);
     this.name = 'InvalidSubjectError';
   }

@@ -60,7 +60,16 @@ export type EventAction = (typeof EVENT_ACTIONS)[number];
  * Reservation: a reservation created, refused, cancelled, expired or used, as auth recorded it.
  * Diagnostics: a diagnostics or log request changed (requested, answered, the charger's notification, file received).
  */
-export const FACT_KINDS = ['CommandOutcome', 'Boot', 'TransactionStarted', 'ConfigurationApplied', 'SecurityEvent', 'QueuedCommand', 'Reservation', 'Diagnostics'] as const;
+export const FACT_KINDS = [
+  'CommandOutcome',
+  'Boot',
+  'TransactionStarted',
+  'ConfigurationApplied',
+  'SecurityEvent',
+  'QueuedCommand',
+  'Reservation',
+  'Diagnostics',
+] as const;
 export type FactKind = (typeof FACT_KINDS)[number];
 
 export const subjects = {

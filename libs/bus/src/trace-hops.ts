@@ -26,7 +26,10 @@ export function tracedSend<T>(system: Bus['kind'], op: Send, subject: string, se
   if (!hasTrace(activeContext())) return send({});
   return inSpan(
     `${op} ${subjectPattern(subject)}`,
-    { kind: op === 'request' ? SpanKind.CLIENT : SpanKind.PRODUCER, attributes: { 'messaging.system': system, 'messaging.destination.name': subject, 'messaging.operation.type': 'send' } },
+    {
+      kind: op === 'request' ? SpanKind.CLIENT : SpanKind.PRODUCER,
+      attributes: { 'messaging.system': system, 'messaging.destination.name': subject, 'messaging.operation.type': 'send' },
+    },
     () => send(injectTrace()),
   );
 }
@@ -35,7 +38,11 @@ export function tracedSend<T>(system: Bus['kind'], op: Send, subject: string, se
 export function tracedReceive<T>(system: Bus['kind'], op: Receive, subject: string, carrier: TraceCarrier | undefined, handle: () => Promise<T>): Promise<T> {
   return inSpan(
     `${op} ${subjectPattern(subject)}`,
-    { kind: op === 'serve' ? SpanKind.SERVER : SpanKind.CONSUMER, parent: extractTrace(carrier), attributes: { 'messaging.system': system, 'messaging.destination.name': subject, 'messaging.operation.type': 'process' } },
+    {
+      kind: op === 'serve' ? SpanKind.SERVER : SpanKind.CONSUMER,
+      parent: extractTrace(carrier),
+      attributes: { 'messaging.system': system, 'messaging.destination.name': subject, 'messaging.operation.type': 'process' },
+    },
     handle,
   );
 }
@@ -51,7 +58,17 @@ export function tracedBatches<T>(system: Bus['kind'], durable: string, handler: 
     const links = contexts.flatMap((c) => linkTo(c) ?? []);
     return inSpan(
       `process ${durable}`,
-      { kind: SpanKind.CONSUMER, parent, links, attributes: { 'messaging.system': system, 'messaging.consumer.group.name': durable, 'messaging.batch.message_count': batch.length, 'messaging.operation.type': 'process' } },
+      {
+        kind: SpanKind.CONSUMER,
+        parent,
+        links,
+        attributes: {
+          'messaging.system': system,
+          'messaging.consumer.group.name': durable,
+          'messaging.batch.message_count': batch.length,
+          'messaging.operation.type': 'process',
+        },
+      },
       () => handler(batch),
     );
   };

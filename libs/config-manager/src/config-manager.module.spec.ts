@@ -36,7 +36,13 @@ describe('ConfigManagerModule + RegistryApiModule on the in-process bus', () => 
       async (body: { chargerId: string }) => ok({ state: body.chargerId.startsWith('BLOCKED') ? 'blocked' : 'accepted', securityProfile: 1, known: true }),
       { queue: 'auth' },
     );
-    harness = await startServiceHarness({ bus, db: t.db, serviceName: 'config-manager', service: ConfigManagerModule.forRoot({ heartbeatIntervalS: 120 }), api: [RegistryApiModule] });
+    harness = await startServiceHarness({
+      bus,
+      db: t.db,
+      serviceName: 'config-manager',
+      service: ConfigManagerModule.forRoot({ heartbeatIntervalS: 120 }),
+      api: [RegistryApiModule],
+    });
     base = `${harness.apiBase}/chargers`;
   }, 60_000);
 
@@ -48,7 +54,11 @@ describe('ConfigManagerModule + RegistryApiModule on the in-process bus', () => 
 
   const bootRequest = (chargerId: string): Promise<ChargerReply<BootNotificationResponse>> =>
     bus.request<ChargerMessage<BootNotificationRequest>, ChargerReply<BootNotificationResponse>>(subjects.request('BootNotification'), {
-      chargerId, messageId: `b-${chargerId}-${Date.now()}`, action: 'BootNotification', receivedAt: new Date().toISOString(), gatewayId: 'gw-1',
+      chargerId,
+      messageId: `b-${chargerId}-${Date.now()}`,
+      action: 'BootNotification',
+      receivedAt: new Date().toISOString(),
+      gatewayId: 'gw-1',
       payload: { chargePointVendor: 'Zaptec', chargePointModel: 'Go', firmwareVersion: '3.1.0', chargePointSerialNumber: 'ZAP000001' },
     });
 
@@ -59,11 +69,21 @@ describe('ConfigManagerModule + RegistryApiModule on the in-process bus', () => 
   });
 
   it('keeps connections from the durable stream and last-seen from the gateway batches', async () => {
-    const event: ConnectionEvent = { chargerId: ODD_ID, state: 'connected', gatewayId: 'gw-1', sessionId: 's1', at: new Date().toISOString(), remoteAddress: '198.51.100.4' };
+    const event: ConnectionEvent = {
+      chargerId: ODD_ID,
+      state: 'connected',
+      gatewayId: 'gw-1',
+      sessionId: 's1',
+      at: new Date().toISOString(),
+      remoteAddress: '198.51.100.4',
+    };
     await bus.publishDurable(subjects.connection(ODD_ID), event);
     await bus.publish(subjects.seen, { gatewayId: 'gw-1', seen: { [ODD_ID]: '2030-01-01T00:00:00.000Z' } });
     const row = await until(async () => {
-      const rows: Array<{ connected: boolean; last_seen: Date | null }> = await t.db.query(`SELECT connected, last_seen FROM config_chargers WHERE charger_id = $1`, [ODD_ID]);
+      const rows: Array<{ connected: boolean; last_seen: Date | null }> = await t.db.query(
+        `SELECT connected, last_seen FROM config_chargers WHERE charger_id = $1`,
+        [ODD_ID],
+      );
       return rows[0]?.connected && rows[0].last_seen ? rows[0] : undefined;
     });
     expect(new Date(row.last_seen as Date).toISOString()).toBe('2030-01-01T00:00:00.000Z');
@@ -82,7 +102,11 @@ describe('ConfigManagerModule + RegistryApiModule on the in-process bus', () => 
       subjects.api('metering', 'connectorStatuses'),
       async (body: { chargerIds: string[] }) =>
         // The shape metering really answers (libs/metering QueryService.connectorStatuses).
-        ok({ chargers: Object.fromEntries(body.chargerIds.map((id) => [id, [{ connectorId: 1, status: 'Available', errorCode: 'NoError', timestamp: '2025-11-25T10:00:00.000Z' }]])) }),
+        ok({
+          chargers: Object.fromEntries(
+            body.chargerIds.map((id) => [id, [{ connectorId: 1, status: 'Available', errorCode: 'NoError', timestamp: '2025-11-25T10:00:00.000Z' }]]),
+          ),
+        }),
       { queue: 'metering' },
     );
     try {

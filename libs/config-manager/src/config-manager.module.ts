@@ -19,7 +19,10 @@ export class ConfigManagerModule {
     const resolved = resolveConfigManagerOptions(options);
     const registration = RegistrationModule.forRoot(resolved);
     const desired = resolveDesiredOptions({ zaptecHeartbeatIntervalS: options.heartbeatIntervalS, ...options });
-    const queued = QueuedModule.forRoot({ commandTimeoutMs: desired.commandTimeoutMs, bootDelayMs: desired.bootReconcileDelayMs, sweepIntervalMs: resolved.queuedSweepIntervalMs }, registration);
+    const queued = QueuedModule.forRoot(
+      { commandTimeoutMs: desired.commandTimeoutMs, bootDelayMs: desired.bootReconcileDelayMs, sweepIntervalMs: resolved.queuedSweepIntervalMs },
+      registration,
+    );
     const firmware = FirmwareModule.forRoot({ sweepIntervalMs: resolved.queuedSweepIntervalMs }, registration, queued);
     const parts = [RegistryModule, registration, DesiredModule.forRoot(desired, registration), queued, DiagnosticsModule, firmware];
     return { module: ConfigManagerModule, imports: parts, exports: parts };

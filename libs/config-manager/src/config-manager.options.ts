@@ -22,8 +22,7 @@ export interface ConfigManagerOptions {
   queuedSweepIntervalMs?: number;
 }
 
-export type ResolvedConfigManagerOptions = Required<Omit<ConfigManagerOptions, 'registrationLookup'>> &
-  Pick<ConfigManagerOptions, 'registrationLookup'>;
+export type ResolvedConfigManagerOptions = Required<Omit<ConfigManagerOptions, 'registrationLookup'>> & Pick<ConfigManagerOptions, 'registrationLookup'>;
 
 export const DEFAULT_HEARTBEAT_INTERVAL_S = 300;
 export const DEFAULT_PENDING_INTERVAL_S = 30;

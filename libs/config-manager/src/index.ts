@@ -18,7 +18,14 @@ export type { ConnectorStatus, ConnectorStatusMap } from './api/connector-status
 export { ConfigCharger, ConfigBootLog } from './entities/index.js';
 export { BootService, type BootedCharger, type BootListener, type ConfigurationSyncCheck } from './registration/boot.service.js';
 export type { RegistrationLookup, RegistrationOutcome, RegistrationState, RegistrationRequest } from './registration/registration-lookup.js';
-export { RegistryService, type ChargerPage, type ListChargersRequest, type GetChargerRequest, type SetModelRequest, type SetBootPolicyRequest } from './registry/registry.service.js';
+export {
+  RegistryService,
+  type ChargerPage,
+  type ListChargersRequest,
+  type GetChargerRequest,
+  type SetModelRequest,
+  type SetBootPolicyRequest,
+} from './registry/registry.service.js';
 export type { ChargerSummary, ChargerBoot, ChargerBootPolicy } from './registry/charger-summary.js';
 export { CHARGER_MODELS } from './registry/charger-model.js';
 export * from './desired/index.js';
@@ -28,4 +35,10 @@ export * from './diagnostics/index.js';
 /** Every entity of the service; the desired-state part appends its own. */
 export const CONFIG_MANAGER_ENTITIES = [...REGISTRY_ENTITIES, ...DESIRED_ENTITIES];
 /** Every migration of the service, oldest first; the desired-state and queued-command parts append their own. */
-export const CONFIG_MANAGER_MIGRATIONS = [...REGISTRY_MIGRATIONS, ...DESIRED_MIGRATIONS, ...QUEUED_MIGRATIONS, ...DIAGNOSTICS_MIGRATIONS, ...FIRMWARE_MIGRATIONS];
+export const CONFIG_MANAGER_MIGRATIONS = [
+  ...REGISTRY_MIGRATIONS,
+  ...DESIRED_MIGRATIONS,
+  ...QUEUED_MIGRATIONS,
+  ...DIAGNOSTICS_MIGRATIONS,
+  ...FIRMWARE_MIGRATIONS,
+];

@@ -11,8 +11,19 @@ const refusal = (env: NodeJS.ProcessEnv): string => {
 
 describe('API access configuration (API_AUTH, API_ADMIN_TOKEN, OIDC_*, API_CORS_ORIGINS)', () => {
   it('defaults: loopback-trusted, no admin token, no OIDC, no CORS, role claim csms_role when OIDC is on', () => {
-    expect(loadAppConfig({}).apiAccess).toEqual({ mode: 'loopback-trusted', modeSet: false, adminToken: undefined, oidc: undefined, corsOrigins: [], production: false });
-    expect(loadAppConfig({ OIDC_ISSUER: 'https://idp.example/realms/ops/', OIDC_AUDIENCE: 'csms' }).apiAccess.oidc).toEqual({ issuer: 'https://idp.example/realms/ops', audience: 'csms', roleClaim: 'csms_role' });
+    expect(loadAppConfig({}).apiAccess).toEqual({
+      mode: 'loopback-trusted',
+      modeSet: false,
+      adminToken: undefined,
+      oidc: undefined,
+      corsOrigins: [],
+      production: false,
+    });
+    expect(loadAppConfig({ OIDC_ISSUER: 'https://idp.example/realms/ops/', OIDC_AUDIENCE: 'csms' }).apiAccess.oidc).toEqual({
+      issuer: 'https://idp.example/realms/ops',
+      audience: 'csms',
+      roleClaim: 'csms_role',
+    });
   });
 
   it('production (NODE_ENV=production) refuses to start without API_AUTH=token, naming the variable', () => {
@@ -29,7 +40,10 @@ describe('API access configuration (API_AUTH, API_ADMIN_TOKEN, OIDC_*, API_CORS_
     for (const bad of ['*', 'https://ops.example.com/', 'ops.example.com', 'https://ops.example.com/path', 'ftp://x.example']) {
       expect(() => loadAppConfig({ API_CORS_ORIGINS: bad })).toThrow(/API_CORS_ORIGINS/);
     }
-    expect(loadAppConfig({ API_CORS_ORIGINS: 'https://a.example, http://localhost:5173' }).apiAccess.corsOrigins).toEqual(['https://a.example', 'http://localhost:5173']);
+    expect(loadAppConfig({ API_CORS_ORIGINS: 'https://a.example, http://localhost:5173' }).apiAccess.corsOrigins).toEqual([
+      'https://a.example',
+      'http://localhost:5173',
+    ]);
     expect(() => loadAppConfig({ API_AUTH: 'none' })).toThrow(/API_AUTH/);
   });
 });
@@ -37,7 +51,10 @@ describe('API access configuration (API_AUTH, API_ADMIN_TOKEN, OIDC_*, API_CORS_
 describe('trace export configuration (OTEL_*)', () => {
   it('is off by default; an endpoint and a service name are taken as given', () => {
     expect(loadAppConfig({}).tracing).toEqual({});
-    expect(loadAppConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318', OTEL_SERVICE_NAME: 'csms-eu' }).tracing).toEqual({ otlpEndpoint: 'http://otel-collector:4318', serviceName: 'csms-eu' });
+    expect(loadAppConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318', OTEL_SERVICE_NAME: 'csms-eu' }).tracing).toEqual({
+      otlpEndpoint: 'http://otel-collector:4318',
+      serviceName: 'csms-eu',
+    });
   });
 
   it('a bad value stops start-up naming the variable, never echoing the headers (a secret)', () => {

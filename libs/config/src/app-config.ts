@@ -28,7 +28,14 @@ export interface AppConfig {
   meterValuesRetentionDays: number;
   concurrentTx: boolean;
   /** THROTTLE_*: the failed-login slow-down (libs/auth connect-throttle.ts). */
-  connectThrottle: { pairMaxFailures: number; identityMaxFailures: number; addressMaxIdentities: number; windowMs: number; baseBackoffMs: number; maxBackoffMs: number };
+  connectThrottle: {
+    pairMaxFailures: number;
+    identityMaxFailures: number;
+    addressMaxIdentities: number;
+    windowMs: number;
+    baseBackoffMs: number;
+    maxBackoffMs: number;
+  };
   provisionalChargerTtlS: number;
   /** AUTH_CREDENTIAL_SECRET: the server secrets of keyed credential hashes, newest first; empty: auth's database keeps one. */
   credentialSecrets: string[];
@@ -85,9 +92,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     apiPort: v.API_PORT as number,
     ocppPathPrefix: prefix === '' || prefix.startsWith('/') ? prefix : `/${prefix}`,
     unknownChargers: v.UNKNOWN_CHARGERS as AppConfig['unknownChargers'],
-    tls: v.TLS_CERT_FILE
-      ? { certFile: v.TLS_CERT_FILE as string, keyFile: v.TLS_KEY_FILE as string, caFile: v.TLS_CA_FILE as string | undefined }
-      : undefined,
+    tls: v.TLS_CERT_FILE ? { certFile: v.TLS_CERT_FILE as string, keyFile: v.TLS_KEY_FILE as string, caFile: v.TLS_CA_FILE as string | undefined } : undefined,
     logLevel: v.LOG_LEVEL as AppConfig['logLevel'],
     logFormat: v.LOG_FORMAT as AppConfig['logFormat'],
     tracing: tracingConfig(v),
@@ -185,18 +190,25 @@ function apiAccessConfig(v: Record<string, unknown>, env: NodeJS.ProcessEnv): Ap
 /** Exact origins (scheme://host[:port]); a wildcard, a path or a bad URL stops start-up. */
 function parseCorsOrigins(raw: string | undefined): string[] {
   if (!raw) return [];
-  return raw.split(',').map((part) => part.trim()).filter(Boolean).map((origin) => {
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(origin);
-    } catch {
-      /* reported below */
-    }
-    if (!parsed || parsed.origin !== origin || !/^https?:$/.test(parsed.protocol)) {
-      throw new EnvConfigError('API_CORS_ORIGINS', `each entry must be an exact origin such as https://ops.example.com (no wildcard, path or trailing slash), got "${origin}"`);
-    }
-    return origin;
-  });
+  return raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((origin) => {
+      let parsed: URL | undefined;
+      try {
+        parsed = new URL(origin);
+      } catch {
+        /* reported below */
+      }
+      if (!parsed || parsed.origin !== origin || !/^https?:$/.test(parsed.protocol)) {
+        throw new EnvConfigError(
+          'API_CORS_ORIGINS',
+          `each entry must be an exact origin such as https://ops.example.com (no wildcard, path or trailing slash), got "${origin}"`,
+        );
+      }
+      return origin;
+    });
 }
 
 /**
@@ -205,7 +217,10 @@ function parseCorsOrigins(raw: string | undefined): string[] {
  */
 export function checkApiAccessForProduction(access: ApiAccessConfig): void {
   if (access.production && access.mode !== 'token') {
-    throw new EnvConfigError('API_AUTH', `must be "token" in production (NODE_ENV=production)${access.modeSet ? `, got "${access.mode}"` : ' (unset means loopback-trusted)'}: requests from loopback would act as admin without a token`);
+    throw new EnvConfigError(
+      'API_AUTH',
+      `must be "token" in production (NODE_ENV=production)${access.modeSet ? `, got "${access.mode}"` : ' (unset means loopback-trusted)'}: requests from loopback would act as admin without a token`,
+    );
   }
 }
 
@@ -213,9 +228,15 @@ export function checkApiAccessForProduction(access: ApiAccessConfig): void {
 export const MIN_CREDENTIAL_SECRET_LENGTH = 32;
 
 function credentialSecrets(raw: string | undefined): string[] {
-  const secrets = (raw ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  const secrets = (raw ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
   if (secrets.some((x) => x.length < MIN_CREDENTIAL_SECRET_LENGTH)) {
-    throw new EnvConfigError('AUTH_CREDENTIAL_SECRET', `each comma-separated secret must be at least ${MIN_CREDENTIAL_SECRET_LENGTH} characters (e.g. openssl rand -base64 48)`);
+    throw new EnvConfigError(
+      'AUTH_CREDENTIAL_SECRET',
+      `each comma-separated secret must be at least ${MIN_CREDENTIAL_SECRET_LENGTH} characters (e.g. openssl rand -base64 48)`,
+    );
   }
   return secrets;
 }
@@ -223,7 +244,13 @@ function credentialSecrets(raw: string | undefined): string[] {
 function natsClientConfig(v: Record<string, unknown>): NatsClientConfig {
   const s = (name: string): string | undefined => v[name] as string | undefined;
   const tls = { caFile: s('NATS_TLS_CA_FILE'), certFile: s('NATS_TLS_CERT_FILE'), keyFile: s('NATS_TLS_KEY_FILE') };
-  const out: NatsClientConfig = { user: s('NATS_USER'), password: s('NATS_PASSWORD'), token: s('NATS_TOKEN'), nkeySeedFile: s('NATS_NKEY_SEED_FILE'), credsFile: s('NATS_CREDS_FILE') };
+  const out: NatsClientConfig = {
+    user: s('NATS_USER'),
+    password: s('NATS_PASSWORD'),
+    token: s('NATS_TOKEN'),
+    nkeySeedFile: s('NATS_NKEY_SEED_FILE'),
+    credsFile: s('NATS_CREDS_FILE'),
+  };
   if (tls.caFile || tls.certFile) out.tls = tls;
   return out;
 }

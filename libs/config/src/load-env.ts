@@ -3,7 +3,10 @@ import { ENV_SPEC, type EnvVarSpec } from './env-spec.js';
 /** A bad environment variable: start-up stops with this message, which names the variable. */
 export class EnvConfigError extends Error {
   readonly code = 'CONFIG_INVALID_ENV';
-  constructor(readonly variable: string, readonly rule: string) {
+  constructor(
+    readonly variable: string,
+    readonly rule: string,
+  ) {
     super(`invalid environment variable ${variable}: ${rule}`);
     this.name = 'EnvConfigError';
   }
@@ -65,11 +68,23 @@ export function loadEnv(env: NodeJS.ProcessEnv = process.env): Record<string, En
   return out;
 }
 
-const NATS_CLIENT_VARIABLES = ['NATS_USER', 'NATS_PASSWORD', 'NATS_TOKEN', 'NATS_NKEY_SEED_FILE', 'NATS_CREDS_FILE', 'NATS_TLS_CA_FILE', 'NATS_TLS_CERT_FILE', 'NATS_TLS_KEY_FILE'];
+const NATS_CLIENT_VARIABLES = [
+  'NATS_USER',
+  'NATS_PASSWORD',
+  'NATS_TOKEN',
+  'NATS_NKEY_SEED_FILE',
+  'NATS_CREDS_FILE',
+  'NATS_TLS_CA_FILE',
+  'NATS_TLS_CERT_FILE',
+  'NATS_TLS_KEY_FILE',
+];
 
 /** NATS credentials and TLS files come in pairs and only with a NATS_URL to use them on. */
 function checkNatsClient(out: Record<string, EnvValue>): void {
-  for (const [a, b] of [['NATS_USER', 'NATS_PASSWORD'], ['NATS_TLS_CERT_FILE', 'NATS_TLS_KEY_FILE']]) {
+  for (const [a, b] of [
+    ['NATS_USER', 'NATS_PASSWORD'],
+    ['NATS_TLS_CERT_FILE', 'NATS_TLS_KEY_FILE'],
+  ]) {
     if ((out[a] === undefined) !== (out[b] === undefined)) throw new EnvConfigError(out[a] === undefined ? a : b, `${a} and ${b} must be set together`);
   }
   const used = NATS_CLIENT_VARIABLES.find((name) => out[name] !== undefined);

@@ -18,7 +18,8 @@ export function authReadiness(bus: Bus): ReadinessCheck {
         return reply.ready ? { ready: true } : { ready: false, reason: reply.reason ?? 'auth not ready' };
       } catch (err) {
         if (err instanceof NoRespondersError) return { ready: false, reason: 'auth service not running: chargers would be refused (503)' };
-        if (err instanceof RequestTimeoutError) return { ready: false, reason: `auth service did not answer within ${ASK_TIMEOUT_MS} ms: chargers would be refused (503)` };
+        if (err instanceof RequestTimeoutError)
+          return { ready: false, reason: `auth service did not answer within ${ASK_TIMEOUT_MS} ms: chargers would be refused (503)` };
         return { ready: false, reason: `auth service failed: ${(err as Error).message}` };
       }
     },

@@ -13,7 +13,10 @@ export class GatewayService implements OnApplicationBootstrap, BeforeApplication
   private readonly server: ChargerSocketServer;
   private boundPort?: number;
 
-  constructor(@Inject(BUS) bus: Bus, @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions) {
+  constructor(
+    @Inject(BUS) bus: Bus,
+    @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+  ) {
     this.registry = new SessionRegistry(bus, options.gatewayId);
     this.server = new ChargerSocketServer(options, bus, this.registry, new CallRouter(bus, options.gatewayId));
   }
@@ -26,7 +29,9 @@ export class GatewayService implements OnApplicationBootstrap, BeforeApplication
     await this.registry.start();
     this.boundPort = await this.server.listen();
     const scheme = this.options.tls ? 'wss' : 'ws';
-    this.log.log(`chargers: ${scheme}://${this.options.host ?? '0.0.0.0'}:${this.boundPort}${this.options.pathPrefix}/<identity> (gateway ${this.options.gatewayId})`);
+    this.log.log(
+      `chargers: ${scheme}://${this.options.host ?? '0.0.0.0'}:${this.boundPort}${this.options.pathPrefix}/<identity> (gateway ${this.options.gatewayId})`,
+    );
   }
 
   async beforeApplicationShutdown(signal?: string): Promise<void> {

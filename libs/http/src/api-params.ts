@@ -98,7 +98,13 @@ export function ChargerIdentity(): PropertyDecorator {
  */
 export function ChargerIdentities(max: number): PropertyDecorator {
   return applyDecorators(
-    ApiProperty({ type: [String], minItems: 1, maxItems: max, description: `Charge point identities, the parameter repeated (at most ${max})`, required: undefined }),
+    ApiProperty({
+      type: [String],
+      minItems: 1,
+      maxItems: max,
+      description: `Charge point identities, the parameter repeated (at most ${max})`,
+      required: undefined,
+    }),
     Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? [value] : value)),
     IsArray({ message: '$property must be one or more charge point identities' }),
     ArrayMinSize(1, { message: '$property must name at least one charger' }),

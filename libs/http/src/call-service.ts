@@ -22,7 +22,10 @@ export async function callService<T>(bus: Bus, subject: string, data: unknown, t
     }
     if (err instanceof RemoteHandlerError) {
       new Logger('CallService').warn(`${subject} failed: ${err.message}`);
-      throw new HttpException({ error: 'service_failed', message: `the service behind ${subject} failed to answer (its log says why); retry later` }, HttpStatus.SERVICE_UNAVAILABLE);
+      throw new HttpException(
+        { error: 'service_failed', message: `the service behind ${subject} failed to answer (its log says why); retry later` },
+        HttpStatus.SERVICE_UNAVAILABLE,
+      );
     }
     throw err;
   }

@@ -5,7 +5,24 @@ export { apiValidationPipe } from './validation.js';
 export { HealthModule } from './health/health.module.js';
 export { type ReadinessCheck, type ReadinessOutcome, type ReadinessReport, runReadinessChecks, runReadiness } from './health/readiness.js';
 export { registerBusMetrics, consumerReadiness } from './health/bus-metrics.js';
-export { ApiTime, ChargerIdPath, ChargerIdentity, ChargerIdentities, NameList, StreamSequence, CHARGER_IDENTITY, Int32Id, PageLimit, PageOffset, PlainText, WholeNumber, INT32_MAX, MAX_OFFSET, EARLIEST_TIME_MS, LATEST_TIME_MS } from './api-params.js';
+export {
+  ApiTime,
+  ChargerIdPath,
+  ChargerIdentity,
+  ChargerIdentities,
+  NameList,
+  StreamSequence,
+  CHARGER_IDENTITY,
+  Int32Id,
+  PageLimit,
+  PageOffset,
+  PlainText,
+  WholeNumber,
+  INT32_MAX,
+  MAX_OFFSET,
+  EARLIEST_TIME_MS,
+  LATEST_TIME_MS,
+} from './api-params.js';
 export { ApiExceptionFilter } from './errors/api-exception-filter.js';
 export { toApiError, errorCodeFor } from './errors/api-error.js';
 export { apiAccess, type ApiAccess } from './api-access/api-access.module.js';

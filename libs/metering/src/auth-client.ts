@@ -6,7 +6,10 @@ import type { IdTagInfoForStart } from './views.js';
 /** Auth could not give a verdict (not running, silent, or refused the question). */
 export class AuthUnavailableError extends Error {
   readonly code = 'METERING_AUTH_UNAVAILABLE';
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
     this.name = 'AuthUnavailableError';
   }
@@ -20,7 +23,10 @@ export class AuthUnavailableError extends Error {
 export async function idTagInfoForStart(bus: Bus, chargerId: string, start: StartTransactionRequest, timeoutMs: number): Promise<IdTagInfoForStart> {
   const subject = subjects.api('auth', 'idTagInfoForStart');
   const body = {
-    chargerId, idTag: start.idTag, connectorId: start.connectorId, timestamp: start.timestamp,
+    chargerId,
+    idTag: start.idTag,
+    connectorId: start.connectorId,
+    timestamp: start.timestamp,
     ...(start.reservationId !== undefined ? { reservationId: start.reservationId } : {}),
   };
   let reply: ServiceReply<IdTagInfoForStart>;
@@ -40,6 +46,10 @@ export async function idTagInfoForStart(bus: Bus, chargerId: string, start: Star
  */
 export async function reportReservationUsed(bus: Bus, reservationId: number, transactionId: number, timeoutMs: number): Promise<void> {
   const subject = subjects.api('auth', 'reservationUsed');
-  const reply = await bus.request<{ reservationId: number; transactionId: number }, ServiceReply<{ linked: boolean }>>(subject, { reservationId, transactionId }, { timeoutMs });
+  const reply = await bus.request<{ reservationId: number; transactionId: number }, ServiceReply<{ linked: boolean }>>(
+    subject,
+    { reservationId, transactionId },
+    { timeoutMs },
+  );
   if (!reply.ok) throw new AuthUnavailableError(`auth refused ${subject}: ${reply.status} ${reply.body.message}`);
 }

@@ -43,7 +43,10 @@ export async function meteringFleetFigures(db: DataSource): Promise<ServiceReply
 
 /** Chargers with at least one connector whose last status is `status` (the list's `status` filter). */
 export async function chargersWithStatus(db: DataSource, status: unknown): Promise<ServiceReply<{ chargerIds: string[] }>> {
-  if (typeof status !== 'string' || status === '') return refuse(400, 'validation_failed', 'status: must be a connector status', [{ field: 'status', rule: 'isString', message: 'status must be a connector status' }]);
+  if (typeof status !== 'string' || status === '')
+    return refuse(400, 'validation_failed', 'status: must be a connector status', [
+      { field: 'status', rule: 'isString', message: 'status must be a connector status' },
+    ]);
   const rows: Array<{ charger_id: string }> = await db.query(`SELECT DISTINCT charger_id FROM metering_connector_status WHERE status = $1`, [status]);
   return ok({ chargerIds: rows.map((r) => r.charger_id) });
 }

@@ -9,5 +9,12 @@ export { QueryService } from './query.service.js';
 export { classifySamples, classifySample, type EagerSettings, type SampleState, type PeriodicSample, type SampleVerdict } from './eager-samples.js';
 export { computeEnergy, INT32_MAX, type EnergyInput, type EnergyResult } from './energy.js';
 export type {
-  Page, TransactionListQuery, ChargerMeterValuesQuery, TransactionView, MeterValueView, ConnectorStatusView, SetChargerSettingsBody, IdTagInfoForStart,
+  Page,
+  TransactionListQuery,
+  ChargerMeterValuesQuery,
+  TransactionView,
+  MeterValueView,
+  ConnectorStatusView,
+  SetChargerSettingsBody,
+  IdTagInfoForStart,
 } from './views.js';

@@ -5,8 +5,42 @@ import type { Sql } from './sql.js';
 
 export const DEFAULT_LATE_READING_WINDOW_SEC = 120;
 
-const COLS = ['charger_id', 'connector_id', 'transaction_id', '"timestamp"', 'measurand', 'phase', 'location', 'context', 'format', 'unit', 'value_raw', 'value_num', 'source', 'eager', 'anomaly', 'received_at'];
-const CASTS = ['text', 'integer', 'integer', 'timestamptz', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'double precision', 'text', 'boolean', 'text', 'timestamptz'];
+const COLS = [
+  'charger_id',
+  'connector_id',
+  'transaction_id',
+  '"timestamp"',
+  'measurand',
+  'phase',
+  'location',
+  'context',
+  'format',
+  'unit',
+  'value_raw',
+  'value_num',
+  'source',
+  'eager',
+  'anomaly',
+  'received_at',
+];
+const CASTS = [
+  'text',
+  'integer',
+  'integer',
+  'timestamptz',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'double precision',
+  'text',
+  'boolean',
+  'text',
+  'timestamptz',
+];
 
 interface ValueRow {
   timestamp: Date | string;
@@ -41,10 +75,21 @@ export class MeterValueWriter {
     // sorted order above, which is the lock order.
     const column = (pick: (r: MeterValueRow) => unknown): unknown[] => rows.map(pick);
     const params = [
-      column((r) => r.chargerId), column((r) => r.connectorId), column((r) => r.transactionId), column((r) => r.timestamp),
-      column((r) => r.measurand), column((r) => r.phase), column((r) => r.location), column((r) => r.context),
-      column((r) => r.format), column((r) => r.unit), column((r) => r.valueRaw), column((r) => r.valueNum),
-      column((r) => r.source), column((r) => r.eager), column((r) => (r.anomalies.length ? [...new Set(r.anomalies)].join(',') : null)),
+      column((r) => r.chargerId),
+      column((r) => r.connectorId),
+      column((r) => r.transactionId),
+      column((r) => r.timestamp),
+      column((r) => r.measurand),
+      column((r) => r.phase),
+      column((r) => r.location),
+      column((r) => r.context),
+      column((r) => r.format),
+      column((r) => r.unit),
+      column((r) => r.valueRaw),
+      column((r) => r.valueNum),
+      column((r) => r.source),
+      column((r) => r.eager),
+      column((r) => (r.anomalies.length ? [...new Set(r.anomalies)].join(',') : null)),
       column((r) => r.receivedAt),
     ];
     const res = await q.exec(
@@ -79,7 +124,9 @@ export class MeterValueWriter {
             ORDER BY m.started_at DESC LIMIT 1) t ON true`,
       [keys.map((r) => r.chargerId), keys.map((r) => r.connectorId), keys.map((r) => r.timestamp), this.lateReadingWindowSec],
     );
-    const byKey = new Map(found.map((f) => [[f.charger_id, Number(f.connector_id), new Date(f.ts).toISOString()].join('\u0000'), f.id === null ? null : Number(f.id)]));
+    const byKey = new Map(
+      found.map((f) => [[f.charger_id, Number(f.connector_id), new Date(f.ts).toISOString()].join('\u0000'), f.id === null ? null : Number(f.id)]),
+    );
     for (const r of wanted) r.transactionId = byKey.get(linkKey(r)) ?? null;
   }
 
@@ -102,8 +149,12 @@ export class MeterValueWriter {
               AND COALESCE(m.phase, '') = k.phase AND m.location = k.location AND m.value_num IS NOT NULL AND m."timestamp" < k.ts
             ORDER BY m."timestamp" DESC LIMIT 1) p ON true`,
       [
-        firsts.map((r) => r.chargerId), firsts.map((r) => r.connectorId), firsts.map((r) => r.measurand),
-        firsts.map((r) => r.phase ?? ''), firsts.map((r) => r.location), firsts.map((r) => r.timestamp),
+        firsts.map((r) => r.chargerId),
+        firsts.map((r) => r.connectorId),
+        firsts.map((r) => r.measurand),
+        firsts.map((r) => r.phase ?? ''),
+        firsts.map((r) => r.location),
+        firsts.map((r) => r.timestamp),
       ],
     );
     const before = new Map(prev.map((p) => [Number(p.i) - 1, p.value_num === null || p.unit === null ? null : toBaseUnit(Number(p.value_num), p.unit)]));

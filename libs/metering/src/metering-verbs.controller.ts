@@ -11,7 +11,10 @@ const q = { queue: 'metering' };
 /** The metering API verbs (api.metering.<verb>), asked by the gateway's HTTP API and by other services. */
 @Controller()
 export class MeteringVerbsController {
-  constructor(@Inject(QueryService) private readonly query: QueryService, @Inject(ReadingsService) private readonly readings: ReadingsService) {}
+  constructor(
+    @Inject(QueryService) private readonly query: QueryService,
+    @Inject(ReadingsService) private readonly readings: ReadingsService,
+  ) {}
 
   @MessagePattern(subjects.api('metering', 'listTransactions'), q)
   listTransactions(body: TransactionListQuery) {
@@ -57,7 +60,8 @@ export class MeteringVerbsController {
   async setChargerSettings(body: SetChargerSettingsBody): Promise<ServiceReply<{ chargerId: string }>> {
     const bad = (field: string, message: string) => refuse(400, 'validation_failed', `${field}: ${message}`, [{ field, rule: 'invalid', message }]);
     if (typeof body?.chargerId !== 'string' || body.chargerId === '') return bad('chargerId', 'must be a non-empty string');
-    if (!Number.isInteger(body.meterValueSampleInterval) || body.meterValueSampleInterval < 0) return bad('meterValueSampleInterval', 'must be an integer >= 0 (seconds)');
+    if (!Number.isInteger(body.meterValueSampleInterval) || body.meterValueSampleInterval < 0)
+      return bad('meterValueSampleInterval', 'must be an integer >= 0 (seconds)');
     if (typeof body.eagerDelta !== 'number' || !(body.eagerDelta >= 0)) return bad('eagerDelta', 'must be a number >= 0 (W)');
     await this.readings.setChargerSettings(body);
     return ok({ chargerId: body.chargerId });

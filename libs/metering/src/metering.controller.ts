@@ -44,13 +44,23 @@ export class MeteringChargerController {
     const { transactionId } = await this.transactions.recordStart(chargerId, payload, { idTagStatus: verdict.idTagInfo.status, free: verdict.free });
     // Before the answer: the charger's MeterValues for this transaction then follow it in the stream.
     const fact: TransactionStartedFact = {
-      chargerId, transactionId, connectorId: payload.connectorId, idTag: payload.idTag, meterStart: payload.meterStart,
-      timestamp: payload.timestamp, idTagStatus: verdict.idTagInfo.status, at: new Date().toISOString(),
+      chargerId,
+      transactionId,
+      connectorId: payload.connectorId,
+      idTag: payload.idTag,
+      meterStart: payload.meterStart,
+      timestamp: payload.timestamp,
+      idTagStatus: verdict.idTagInfo.status,
+      at: new Date().toISOString(),
     };
     await recordFact(this.bus, chargerId, 'TransactionStarted', fact, `${chargerId}:${msg.messageId}:TransactionStarted`);
     if (verdict.reservationId !== undefined) {
-      await reportReservationUsed(this.bus, verdict.reservationId, transactionId, this.options.authTimeoutMs ?? DEFAULT_METERING_OPTIONS.authTimeoutMs).catch((err: unknown) =>
-        this.log.warn(`reservation ${verdict.reservationId} used by transaction ${transactionId}, link not recorded: ${err instanceof Error ? err.message : String(err)}`));
+      await reportReservationUsed(this.bus, verdict.reservationId, transactionId, this.options.authTimeoutMs ?? DEFAULT_METERING_OPTIONS.authTimeoutMs).catch(
+        (err: unknown) =>
+          this.log.warn(
+            `reservation ${verdict.reservationId} used by transaction ${transactionId}, link not recorded: ${err instanceof Error ? err.message : String(err)}`,
+          ),
+      );
     }
     return { result: { transactionId, idTagInfo: verdict.idTagInfo } };
   }
@@ -64,8 +74,14 @@ export class MeteringChargerController {
 
   @EventPattern<string>(subjects.eventsOf('MeterValues'), { durable: 'metering-meter-values', maxBatch: 500, maxWaitMs: 20 })
   async meterValues(batch: Array<DurableMessage<ChargerMessage<MeterValuesRequest>>>): Promise<void> {
-    const stored = await this.readings.meterValuesBatch(batch.map((m) => ({ chargerId: m.data.chargerId, payload: m.data.payload, receivedAt: m.data.receivedAt })));
-    this.log.debug(`MeterValues batch: ${batch.length} message(s), ${stored} new reading(s) stored`, { event: 'meter-values-stored', messages: batch.length, readings: stored });
+    const stored = await this.readings.meterValuesBatch(
+      batch.map((m) => ({ chargerId: m.data.chargerId, payload: m.data.payload, receivedAt: m.data.receivedAt })),
+    );
+    this.log.debug(`MeterValues batch: ${batch.length} message(s), ${stored} new reading(s) stored`, {
+      event: 'meter-values-stored',
+      messages: batch.length,
+      readings: stored,
+    });
   }
 
   @EventPattern<string>(subjects.eventsOf('StatusNotification'), { durable: 'metering-status', maxBatch: 500, maxWaitMs: 20 })

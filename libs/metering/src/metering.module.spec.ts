@@ -21,7 +21,12 @@ async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
 
 const CP = 'ZAP 1.x*';
 const msg = <P>(action: string, payload: P, id = `${action}-${Math.random()}`): ChargerMessage<P> => ({
-  chargerId: CP, messageId: id, action, payload, receivedAt: '2025-03-01T12:00:00.000Z', gatewayId: 'gw-1',
+  chargerId: CP,
+  messageId: id,
+  action,
+  payload,
+  receivedAt: '2025-03-01T12:00:00.000Z',
+  gatewayId: 'gw-1',
 });
 
 describe('MeteringModule + MeteringApiModule on the in-process bus', () => {
@@ -38,10 +43,20 @@ describe('MeteringModule + MeteringApiModule on the in-process bus', () => {
     auth = await bus.serve(
       subjects.api('auth', 'idTagInfoForStart'),
       async (b: { chargerId: string; idTag: string; reservationId?: number }) =>
-        ok({ idTagInfo: { status: b.idTag === 'BAD' ? 'Invalid' : 'Accepted' }, free: b.idTag === 'FREE', ...(b.reservationId === 77 ? { reservationId: 77 } : {}) }),
+        ok({
+          idTagInfo: { status: b.idTag === 'BAD' ? 'Invalid' : 'Accepted' },
+          free: b.idTag === 'FREE',
+          ...(b.reservationId === 77 ? { reservationId: 77 } : {}),
+        }),
       { queue: 'auth' },
     );
-    harness = await startServiceHarness({ bus, db: db, serviceName: 'metering', service: MeteringModule.forRoot({ authTimeoutMs: 500 }), api: [MeteringApiModule] });
+    harness = await startServiceHarness({
+      bus,
+      db: db,
+      serviceName: 'metering',
+      service: MeteringModule.forRoot({ authTimeoutMs: 500 }),
+      api: [MeteringApiModule],
+    });
     base = `${harness.apiBase}`;
   }, 60_000);
 
@@ -52,7 +67,10 @@ describe('MeteringModule + MeteringApiModule on the in-process bus', () => {
   });
 
   const start = (payload: StartTransactionRequest) =>
-    bus.request<ChargerMessage<StartTransactionRequest>, ChargerReply<StartTransactionResponse>>(subjects.request('StartTransaction'), msg('StartTransaction', payload));
+    bus.request<ChargerMessage<StartTransactionRequest>, ChargerReply<StartTransactionResponse>>(
+      subjects.request('StartTransaction'),
+      msg('StartTransaction', payload),
+    );
   const get = async (path: string) => {
     const res = await fetch(`${base}${path}`);
     const text = await res.text();
@@ -66,16 +84,28 @@ describe('MeteringModule + MeteringApiModule on the in-process bus', () => {
     expect(a).toMatchObject({ result: { idTagInfo: { status: 'Accepted' } } });
     expect(b).toEqual(a);
     const id = (a as { result: StartTransactionResponse }).result.transactionId;
-    expect((await get(`/transactions/${id}`)).json()).toMatchObject({ id, chargerId: CP, connectorId: 1, idTag: 'FREE', free: true, meterStart: 1000, state: 'open' });
+    expect((await get(`/transactions/${id}`)).json()).toMatchObject({
+      id,
+      chargerId: CP,
+      connectorId: 1,
+      idTag: 'FREE',
+      free: true,
+      meterStart: 1000,
+      state: 'open',
+    });
     expect(await start({ ...p, idTag: 'BAD' })).toMatchObject({ result: { idTagInfo: { status: 'Invalid' } } });
   });
 
   it('passes the reservationId to auth, and tells auth the transaction of a start that used a reservation (only then)', async () => {
     const used: Array<{ reservationId: number; transactionId: number }> = [];
-    const sub = await bus.serve(subjects.api('auth', 'reservationUsed'), async (b: { reservationId: number; transactionId: number }) => {
-      used.push(b);
-      return ok({ linked: true });
-    }, { queue: 'auth' });
+    const sub = await bus.serve(
+      subjects.api('auth', 'reservationUsed'),
+      async (b: { reservationId: number; transactionId: number }) => {
+        used.push(b);
+        return ok({ linked: true });
+      },
+      { queue: 'auth' },
+    );
     try {
       const plain = await start({ connectorId: 2, idTag: 'R1', meterStart: 5, timestamp: '2025-03-01T10:05:00.000Z' });
       const reserved = await start({ connectorId: 2, idTag: 'R2', meterStart: 6, timestamp: '2025-03-01T10:06:00.000Z', reservationId: 77 });
@@ -90,11 +120,30 @@ describe('MeteringModule + MeteringApiModule on the in-process bus', () => {
     const r = (await start({ connectorId: 2, idTag: 'T2', meterStart: 0, timestamp: '2025-03-01T11:00:00.000Z' })) as { result: StartTransactionResponse };
     const id = r.result.transactionId;
     const sample = (t: string, wh: string, w: string) => ({
-      timestamp: t, sampledValue: [{ value: wh }, { value: w, measurand: 'Power.Active.Import' as const, unit: 'W' as const }, { value: 'a,"b"', format: 'SignedData' as const }],
+      timestamp: t,
+      sampledValue: [
+        { value: wh },
+        { value: w, measurand: 'Power.Active.Import' as const, unit: 'W' as const },
+        { value: 'a,"b"', format: 'SignedData' as const },
+      ],
     });
-    await bus.publishDurable(subjects.event(CP, 'MeterValues'), msg<MeterValuesRequest>('MeterValues', { connectorId: 2, transactionId: id, meterValue: [sample('2025-03-01T11:30:00.000Z', '5000', '10000')] }));
-    await bus.publishDurable(subjects.event(CP, 'StopTransaction'), msg<StopTransactionRequest>('StopTransaction', { transactionId: id, meterStop: 9000, timestamp: '2025-03-01T12:00:00.000Z' }));
-    await bus.publishDurable(subjects.event(CP, 'StatusNotification'), msg<StatusNotificationRequest>('StatusNotification', { connectorId: 2, status: 'Finishing', errorCode: 'NoError', timestamp: '2025-03-01T12:00:01.000Z' }));
+    await bus.publishDurable(
+      subjects.event(CP, 'MeterValues'),
+      msg<MeterValuesRequest>('MeterValues', { connectorId: 2, transactionId: id, meterValue: [sample('2025-03-01T11:30:00.000Z', '5000', '10000')] }),
+    );
+    await bus.publishDurable(
+      subjects.event(CP, 'StopTransaction'),
+      msg<StopTransactionRequest>('StopTransaction', { transactionId: id, meterStop: 9000, timestamp: '2025-03-01T12:00:00.000Z' }),
+    );
+    await bus.publishDurable(
+      subjects.event(CP, 'StatusNotification'),
+      msg<StatusNotificationRequest>('StatusNotification', {
+        connectorId: 2,
+        status: 'Finishing',
+        errorCode: 'NoError',
+        timestamp: '2025-03-01T12:00:01.000Z',
+      }),
+    );
     const tx = await until(async () => {
       const t = (await get(`/transactions/${id}`)).json();
       return t.state === 'closed' && t.meterValues.length === 3 ? t : undefined;
@@ -111,13 +160,17 @@ describe('MeteringModule + MeteringApiModule on the in-process bus', () => {
     expect(csv.text).toContain('"a,""b"""');
 
     expect((await get(`/chargers/${encodeURIComponent(CP)}/power`)).json()).toEqual({
-      chargerId: CP, connectors: [{ connectorId: 2, powerW: 10000, timestamp: '2025-03-01T11:30:00.000Z', transactionId: id }],
+      chargerId: CP,
+      connectors: [{ connectorId: 2, powerW: 10000, timestamp: '2025-03-01T11:30:00.000Z', transactionId: id }],
     });
     const mv = (await get(`/chargers/${encodeURIComponent(CP)}/meter-values?measurand=Power.Active.Import&from=2025-03-01T00:00:00Z`)).json();
     expect(mv).toMatchObject({ total: 1, items: [{ valueNum: 10000, unit: 'W' }] });
 
     const statuses = await until(async () => {
-      const reply = await bus.request<unknown, ServiceReply<{ chargers: Record<string, Array<{ status: string }>> }>>(subjects.api('metering', 'connectorStatuses'), { chargerIds: [CP] });
+      const reply = await bus.request<unknown, ServiceReply<{ chargers: Record<string, Array<{ status: string }>> }>>(
+        subjects.api('metering', 'connectorStatuses'),
+        { chargerIds: [CP] },
+      );
       return reply.ok && reply.data.chargers[CP] ? reply.data.chargers[CP] : undefined;
     });
     expect(statuses).toMatchObject([{ connectorId: 2, status: 'Finishing' }]);
@@ -126,7 +179,12 @@ describe('MeteringModule + MeteringApiModule on the in-process bus', () => {
   it('refuses bad queries with 400 naming the field and unknown transactions with 404', async () => {
     const bad = await get('/transactions?state=half&limit=0');
     expect(bad.status).toBe(400);
-    expect(bad.json().errors.map((e: { field: string }) => e.field).sort()).toEqual(['limit', 'state']);
+    expect(
+      bad
+        .json()
+        .errors.map((e: { field: string }) => e.field)
+        .sort(),
+    ).toEqual(['limit', 'state']);
     expect((await get('/transactions/999999')).status).toBe(404);
     expect((await get('/transactions?orphan=true')).json()).toMatchObject({ total: 0, items: [] });
   });
@@ -141,7 +199,8 @@ describe('MeteringModule + MeteringApiModule on the in-process bus', () => {
     await auth?.unsubscribe();
     auth = undefined;
     const p = { connectorId: 3, idTag: 'T3', meterStart: 7, timestamp: '2025-03-01T13:00:00.000Z' };
-    const rows = (): Promise<Array<{ id: number; id_tag_status: string | null }>> => db.query(`SELECT id, id_tag_status FROM metering_transactions WHERE connector_id = 3`);
+    const rows = (): Promise<Array<{ id: number; id_tag_status: string | null }>> =>
+      db.query(`SELECT id, id_tag_status FROM metering_transactions WHERE connector_id = 3`);
     // docs/reference/design-decisions.md#starttransaction-with-its-verdict: no "open" transaction without a verdict behind a refusal.
     for (let i = 0; i < 3; i++) expect(await start(p)).toMatchObject({ error: { code: 'InternalError' } });
     expect(await rows()).toEqual([]);

@@ -19,7 +19,10 @@ export class MeteringRetention implements OnApplicationBootstrap, OnApplicationS
   private timer?: NodeJS.Timeout;
   private readonly log = new Logger('metering-retention');
   private readonly options: Required<MeteringOptions>;
-  constructor(@Inject(ReadingsService) private readonly readings: ReadingsService, @Optional() @Inject(METERING_OPTIONS) options?: MeteringOptions) {
+  constructor(
+    @Inject(ReadingsService) private readonly readings: ReadingsService,
+    @Optional() @Inject(METERING_OPTIONS) options?: MeteringOptions,
+  ) {
     this.options = withDefaults(options);
   }
 
@@ -40,7 +43,6 @@ export class MeteringRetention implements OnApplicationBootstrap, OnApplicationS
   }
 }
 
-
 /**
  * The metering service: transactions, meter values and connector status. Needs the process's DATA_SOURCE
  * (PersistenceModule) and BUS (BusModule). Import `MeteringModule` for the defaults, or
@@ -49,7 +51,11 @@ export class MeteringRetention implements OnApplicationBootstrap, OnApplicationS
 @Module({
   controllers: [MeteringChargerController, MeteringVerbsController],
   providers: [
-    { provide: TransactionsService, useFactory: (db: DataSource, o?: MeteringOptions) => new TransactionsService(db, withDefaults(o)), inject: [DATA_SOURCE, OPTIONS] },
+    {
+      provide: TransactionsService,
+      useFactory: (db: DataSource, o?: MeteringOptions) => new TransactionsService(db, withDefaults(o)),
+      inject: [DATA_SOURCE, OPTIONS],
+    },
     {
       provide: ReadingsService,
       useFactory: (db: DataSource, tx: TransactionsService, o?: MeteringOptions) => new ReadingsService(db, tx, withDefaults(o)),

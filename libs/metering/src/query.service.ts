@@ -29,19 +29,42 @@ const isRefusal = (v: unknown): v is ServiceReply<never> => typeof v === 'object
 
 export function toTransactionView(r: Raw): TransactionView {
   return {
-    id: Number(r.id), transactionId: Number(r.id), chargerId: String(r.charger_id), connectorId: Number(r.connector_id), idTag: String(r.id_tag),
-    idTagStatus: (r.id_tag_status as string | null) ?? null, meterStart: Number(r.meter_start), meterStop: num(r.meter_stop), energyWh: num(r.energy_wh),
-    free: Boolean(r.free), meterAnomaly: (r.meter_anomaly as string | null) ?? null, startedAt: iso(r.started_at) as string, stoppedAt: iso(r.stopped_at),
-    stopReason: (r.stop_reason as string | null) ?? null, closedBy: (r.closed_by as string | null) ?? null, duplicateStopCount: Number(r.duplicate_stop_count),
+    id: Number(r.id),
+    transactionId: Number(r.id),
+    chargerId: String(r.charger_id),
+    connectorId: Number(r.connector_id),
+    idTag: String(r.id_tag),
+    idTagStatus: (r.id_tag_status as string | null) ?? null,
+    meterStart: Number(r.meter_start),
+    meterStop: num(r.meter_stop),
+    energyWh: num(r.energy_wh),
+    free: Boolean(r.free),
+    meterAnomaly: (r.meter_anomaly as string | null) ?? null,
+    startedAt: iso(r.started_at) as string,
+    stoppedAt: iso(r.stopped_at),
+    stopReason: (r.stop_reason as string | null) ?? null,
+    closedBy: (r.closed_by as string | null) ?? null,
+    duplicateStopCount: Number(r.duplicate_stop_count),
     state: r.stopped_at === null ? 'open' : 'closed',
   };
 }
 
 export function toMeterValueView(r: Raw): MeterValueView {
   return {
-    connectorId: Number(r.connector_id), transactionId: num(r.transaction_id), timestamp: iso(r.timestamp) as string, measurand: String(r.measurand),
-    phase: (r.phase as string | null) ?? null, location: String(r.location), context: String(r.context), format: String(r.format), unit: String(r.unit),
-    value: String(r.value_raw), valueNum: num(r.value_num), source: String(r.source), eager: Boolean(r.eager), anomaly: (r.anomaly as string | null) ?? null,
+    connectorId: Number(r.connector_id),
+    transactionId: num(r.transaction_id),
+    timestamp: iso(r.timestamp) as string,
+    measurand: String(r.measurand),
+    phase: (r.phase as string | null) ?? null,
+    location: String(r.location),
+    context: String(r.context),
+    format: String(r.format),
+    unit: String(r.unit),
+    value: String(r.value_raw),
+    valueNum: num(r.value_num),
+    source: String(r.source),
+    eager: Boolean(r.eager),
+    anomaly: (r.anomaly as string | null) ?? null,
   };
 }
 
@@ -68,8 +91,14 @@ export class QueryService {
       if (from) add('stopped_at >= ?::timestamptz', from);
       if (to) add('stopped_at < ?::timestamptz', to);
       return this.pageOf('metering_orphan_stops', where, params, 'stopped_at DESC, id DESC', limit, offset, (r) => ({
-        orphan: true, chargerId: r.charger_id, transactionId: Number(r.transaction_id), idTag: r.id_tag ?? null, meterStop: Number(r.meter_stop),
-        stoppedAt: iso(r.stopped_at), stopReason: r.stop_reason, receivedAt: iso(r.received_at),
+        orphan: true,
+        chargerId: r.charger_id,
+        transactionId: Number(r.transaction_id),
+        idTag: r.id_tag ?? null,
+        meterStop: Number(r.meter_stop),
+        stoppedAt: iso(r.stopped_at),
+        stopReason: r.stop_reason,
+        receivedAt: iso(r.received_at),
       }));
     }
     if (from) add('started_at >= ?::timestamptz', from);
@@ -80,7 +109,15 @@ export class QueryService {
     return this.pageOf('metering_transactions', where, params, 'started_at DESC, id DESC', limit, offset, toTransactionView);
   }
 
-  private async pageOf<T>(table: string, where: string[], params: unknown[], order: string, limit: number, offset: number, map: (r: Raw) => T): Promise<ServiceReply<Page<T>>> {
+  private async pageOf<T>(
+    table: string,
+    where: string[],
+    params: unknown[],
+    order: string,
+    limit: number,
+    offset: number,
+    map: (r: Raw) => T,
+  ): Promise<ServiceReply<Page<T>>> {
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
     return withSql(this.db, async (q) => {
       const total = await q.rows<{ n: string }>(`SELECT count(*) AS n FROM ${table} ${w}`, params);
@@ -96,7 +133,10 @@ export class QueryService {
     return withSql(this.db, async (q) => {
       const rows = await q.rows<Raw>(`SELECT * FROM metering_transactions WHERE id = $1`, [id]);
       if (!rows[0]) return refuse(404, 'not_found', `transaction ${id} does not exist`);
-      const mv = await q.rows<Raw>(`SELECT * FROM metering_meter_values WHERE transaction_id = $1 ORDER BY "timestamp", measurand, phase NULLS FIRST, context`, [id]);
+      const mv = await q.rows<Raw>(
+        `SELECT * FROM metering_meter_values WHERE transaction_id = $1 ORDER BY "timestamp", measurand, phase NULLS FIRST, context`,
+        [id],
+      );
       return ok({ ...toTransactionView(rows[0]), meterValues: mv.map(toMeterValueView) });
     });
   }
@@ -104,9 +144,25 @@ export class QueryService {
   async transactionCsv(id: number): Promise<ServiceReply<{ filename: string; csv: string }>> {
     const tx = await this.getTransaction(id);
     if (!tx.ok) return tx;
-    const head = ['timestamp', 'connectorId', 'transactionId', 'measurand', 'phase', 'location', 'context', 'format', 'unit', 'value', 'source', 'eager', 'anomaly'];
+    const head = [
+      'timestamp',
+      'connectorId',
+      'transactionId',
+      'measurand',
+      'phase',
+      'location',
+      'context',
+      'format',
+      'unit',
+      'value',
+      'source',
+      'eager',
+      'anomaly',
+    ];
     const lines = tx.data.meterValues.map((m) =>
-      [m.timestamp, m.connectorId, m.transactionId, m.measurand, m.phase, m.location, m.context, m.format, m.unit, m.value, m.source, m.eager, m.anomaly].map(csvCell).join(','),
+      [m.timestamp, m.connectorId, m.transactionId, m.measurand, m.phase, m.location, m.context, m.format, m.unit, m.value, m.source, m.eager, m.anomaly]
+        .map(csvCell)
+        .join(','),
     );
     return ok({ filename: `transaction-${id}-meter-values.csv`, csv: [head.join(','), ...lines].join('\r\n') + '\r\n' });
   }
@@ -126,7 +182,11 @@ export class QueryService {
   }
 
   /** Latest Power.Active.Import per connector, in W (overall value, else the sum of the phases). */
-  async chargerPower(chargerId: string): Promise<ServiceReply<{ chargerId: string; connectors: Array<{ connectorId: number; powerW: number | null; timestamp: string; transactionId: number | null }> }>> {
+  async chargerPower(
+    chargerId: string,
+  ): Promise<
+    ServiceReply<{ chargerId: string; connectors: Array<{ connectorId: number; powerW: number | null; timestamp: string; transactionId: number | null }> }>
+  > {
     return withSql(this.db, async (q) => {
       const rows = await q.rows<Raw>(
         `SELECT m.* FROM metering_meter_values m
@@ -140,7 +200,9 @@ export class QueryService {
       for (const r of rows) byConnector.set(Number(r.connector_id), [...(byConnector.get(Number(r.connector_id)) ?? []), r]);
       const connectors = [...byConnector.entries()].map(([connectorId, rs]) => ({
         connectorId,
-        powerW: powerOf(rs.map((r) => ({ measurand: String(r.measurand), phase: (r.phase as string | null) ?? null, valueNum: num(r.value_num), unit: String(r.unit) }))),
+        powerW: powerOf(
+          rs.map((r) => ({ measurand: String(r.measurand), phase: (r.phase as string | null) ?? null, valueNum: num(r.value_num), unit: String(r.unit) })),
+        ),
         timestamp: iso(rs[0].timestamp) as string,
         transactionId: num(rs.find((r) => r.transaction_id !== null)?.transaction_id),
       }));
@@ -156,8 +218,13 @@ export class QueryService {
       const chargers: Record<string, ConnectorStatusView[]> = {};
       for (const r of rows) {
         (chargers[String(r.charger_id)] ??= []).push({
-          connectorId: Number(r.connector_id), status: String(r.status), errorCode: String(r.error_code), info: (r.info as string | null) ?? null,
-          vendorId: (r.vendor_id as string | null) ?? null, vendorErrorCode: (r.vendor_error_code as string | null) ?? null, timestamp: iso(r.timestamp) as string,
+          connectorId: Number(r.connector_id),
+          status: String(r.status),
+          errorCode: String(r.error_code),
+          info: (r.info as string | null) ?? null,
+          vendorId: (r.vendor_id as string | null) ?? null,
+          vendorErrorCode: (r.vendor_error_code as string | null) ?? null,
+          timestamp: iso(r.timestamp) as string,
         });
       }
       return ok({ chargers });

@@ -17,15 +17,41 @@ afterAll(async () => close());
 const T0 = Date.parse('2025-02-01T00:00:00Z');
 const at = (sec: number) => new Date(T0 + sec * 1000).toISOString();
 const mv = (chargerId: string, payload: MeterValuesRequest) => ({ chargerId, payload, receivedAt: at(0) });
-type Row = { timestamp: Date; measurand: string; phase: string | null; value_num: number | null; value_raw: string; eager: boolean; anomaly: string | null; context: string; format: string; unit: string; location: string };
+type Row = {
+  timestamp: Date;
+  measurand: string;
+  phase: string | null;
+  value_num: number | null;
+  value_raw: string;
+  eager: boolean;
+  anomaly: string | null;
+  context: string;
+  format: string;
+  unit: string;
+  location: string;
+};
 const rowsOf = async (chargerId: string): Promise<Row[]> =>
   db.query(`SELECT * FROM metering_meter_values WHERE charger_id = $1 ORDER BY "timestamp", measurand, phase NULLS FIRST`, [chargerId]);
 
 describe('MeterValues batches', () => {
   it('applies the OCPP defaults, keeps SignedData and text raw, and stores the same batch twice only once', async () => {
     const batch = [
-      mv('CP-B', { connectorId: 1, meterValue: [{ timestamp: at(10), sampledValue: [{ value: '12.5' }, { value: '230', measurand: 'Voltage', phase: 'L1', unit: 'V' }] }] }),
-      mv('CP-B', { connectorId: 0, meterValue: [{ timestamp: at(10), sampledValue: [{ value: 'AbC=', format: 'SignedData' }, { value: 'n/a', measurand: 'Temperature', unit: 'Celsius' }] }] }),
+      mv('CP-B', {
+        connectorId: 1,
+        meterValue: [{ timestamp: at(10), sampledValue: [{ value: '12.5' }, { value: '230', measurand: 'Voltage', phase: 'L1', unit: 'V' }] }],
+      }),
+      mv('CP-B', {
+        connectorId: 0,
+        meterValue: [
+          {
+            timestamp: at(10),
+            sampledValue: [
+              { value: 'AbC=', format: 'SignedData' },
+              { value: 'n/a', measurand: 'Temperature', unit: 'Celsius' },
+            ],
+          },
+        ],
+      }),
     ];
     expect(await readings.meterValuesBatch(batch)).toBe(4);
     expect(await readings.meterValuesBatch(batch)).toBe(0);
@@ -33,21 +59,36 @@ describe('MeterValues batches', () => {
     const rows = await rowsOf('CP-B');
     expect(rows).toHaveLength(4);
     const def = rows.find((r) => r.value_raw === '12.5');
-    expect(def).toMatchObject({ measurand: 'Energy.Active.Import.Register', context: 'Sample.Periodic', format: 'Raw', location: 'Outlet', unit: 'Wh', phase: null, value_num: 12.5 });
+    expect(def).toMatchObject({
+      measurand: 'Energy.Active.Import.Register',
+      context: 'Sample.Periodic',
+      format: 'Raw',
+      location: 'Outlet',
+      unit: 'Wh',
+      phase: null,
+      value_num: 12.5,
+    });
     expect(rows.find((r) => r.value_raw === 'AbC=')).toMatchObject({ format: 'SignedData', value_num: null });
     expect(rows.find((r) => r.value_raw === 'n/a')).toMatchObject({ value_num: null, unit: 'Celsius' });
   });
 
   it('stores raw values with array-literal syntax in them unchanged (one array parameter per column)', async () => {
     const nasty = ['a,b', '{x}', '"quoted"', 'back\\slash', 'NULL', '', ' spaced ', "it's"];
-    const batch = [mv('CP-ARR', { connectorId: 1, meterValue: nasty.map((value, i) => ({ timestamp: at(i), sampledValue: [{ value, measurand: 'Temperature' as const, unit: 'Celsius' as const }] })) })];
+    const batch = [
+      mv('CP-ARR', {
+        connectorId: 1,
+        meterValue: nasty.map((value, i) => ({ timestamp: at(i), sampledValue: [{ value, measurand: 'Temperature' as const, unit: 'Celsius' as const }] })),
+      }),
+    ];
     expect(await readings.meterValuesBatch(batch)).toBe(nasty.length);
     expect((await rowsOf('CP-ARR')).map((r) => r.value_raw)).toEqual(nasty);
     expect(await readings.meterValuesBatch(batch)).toBe(0);
   });
 
   it('stores a batch larger than one multi-row VALUES statement could carry (65535 parameters) in one go', async () => {
-    const many = Array.from({ length: 5000 }, (_, i) => mv('CP-BIG', { connectorId: 1, meterValue: [{ timestamp: at(i), sampledValue: [{ value: String(i) }] }] }));
+    const many = Array.from({ length: 5000 }, (_, i) =>
+      mv('CP-BIG', { connectorId: 1, meterValue: [{ timestamp: at(i), sampledValue: [{ value: String(i) }] }] }),
+    );
     expect(await readings.meterValuesBatch(many)).toBe(5000);
     expect(await readings.meterValuesBatch(many)).toBe(0);
   });
@@ -55,7 +96,13 @@ describe('MeterValues batches', () => {
   it('flags a register that goes backwards, within a batch and against stored readings, kWh included', async () => {
     await readings.meterValuesBatch([mv('CP-R', { connectorId: 1, meterValue: [{ timestamp: at(0), sampledValue: [{ value: '5000' }] }] })]);
     await readings.meterValuesBatch([
-      mv('CP-R', { connectorId: 1, meterValue: [{ timestamp: at(60), sampledValue: [{ value: '4.9', unit: 'kWh' }] }, { timestamp: at(120), sampledValue: [{ value: '5100' }] }] }),
+      mv('CP-R', {
+        connectorId: 1,
+        meterValue: [
+          { timestamp: at(60), sampledValue: [{ value: '4.9', unit: 'kWh' }] },
+          { timestamp: at(120), sampledValue: [{ value: '5100' }] },
+        ],
+      }),
       mv('CP-R', { connectorId: 1, meterValue: [{ timestamp: at(180), sampledValue: [{ value: '5050' }] }] }),
     ]);
     const rows = await rowsOf('CP-R');
@@ -84,8 +131,18 @@ describe('MeterValues batches', () => {
 
   it('restarts the sample timer with each transaction and checks nothing for chargers without settings', async () => {
     await readings.setChargerSettings({ chargerId: 'CP-E2', meterValueSampleInterval: 60, eagerDelta: 0 });
-    const s = (sec: number, transactionId: number) => ({ connectorId: 1, transactionId, meterValue: [{ timestamp: at(sec), sampledValue: [{ value: String(sec) }] }] });
-    await readings.meterValuesBatch([mv('CP-E2', s(0, 901)), mv('CP-E2', s(10, 902)), mv('CP-E2', s(20, 902)), mv('CP-NOSET', s(0, 903)), mv('CP-NOSET', s(1, 903))]);
+    const s = (sec: number, transactionId: number) => ({
+      connectorId: 1,
+      transactionId,
+      meterValue: [{ timestamp: at(sec), sampledValue: [{ value: String(sec) }] }],
+    });
+    await readings.meterValuesBatch([
+      mv('CP-E2', s(0, 901)),
+      mv('CP-E2', s(10, 902)),
+      mv('CP-E2', s(20, 902)),
+      mv('CP-NOSET', s(0, 903)),
+      mv('CP-NOSET', s(1, 903)),
+    ]);
     expect((await rowsOf('CP-E2')).map((r) => r.anomaly)).toEqual([null, null, 'early-without-power-reading']);
     expect((await rowsOf('CP-NOSET')).map((r) => r.anomaly)).toEqual([null, null]);
   });

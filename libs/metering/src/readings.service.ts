@@ -21,7 +21,11 @@ export interface ChargerSettingsInput {
 export class ReadingsService {
   private readonly opts: Required<MeteringOptions>;
 
-  constructor(private readonly db: DataSource, private readonly transactions: TransactionsService, options: MeteringOptions = {}) {
+  constructor(
+    private readonly db: DataSource,
+    private readonly transactions: TransactionsService,
+    options: MeteringOptions = {},
+  ) {
     this.opts = { ...DEFAULT_METERING_OPTIONS, ...options };
   }
 
@@ -31,19 +35,21 @@ export class ReadingsService {
    */
   async meterValuesBatch(events: Array<ChargerEvent<MeterValuesRequest>>): Promise<number> {
     if (events.length === 0) return 0;
-    return dbSpan('metering meter values batch', events.length, () => inTransaction(this.db, (q) =>
-      this.transactions.writer.write(
-        q,
-        events.map((e) => ({
-          chargerId: e.chargerId,
-          connectorId: e.payload.connectorId,
-          transactionId: e.payload.transactionId ?? null,
-          meterValue: e.payload.meterValue,
-          source: 'MeterValues' as const,
-          receivedAt: e.receivedAt,
-        })),
+    return dbSpan('metering meter values batch', events.length, () =>
+      inTransaction(this.db, (q) =>
+        this.transactions.writer.write(
+          q,
+          events.map((e) => ({
+            chargerId: e.chargerId,
+            connectorId: e.payload.connectorId,
+            transactionId: e.payload.transactionId ?? null,
+            meterValue: e.payload.meterValue,
+            source: 'MeterValues' as const,
+            receivedAt: e.receivedAt,
+          })),
+        ),
       ),
-    ));
+    );
   }
 
   /**
@@ -63,8 +69,15 @@ export class ReadingsService {
     const list = [...latest.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v);
     return inTransaction(this.db, async (q) => {
       const params = list.flatMap(({ e, at }) => [
-        e.chargerId, e.payload.connectorId, e.payload.status, e.payload.errorCode, e.payload.info ?? null,
-        e.payload.vendorId ?? null, e.payload.vendorErrorCode ?? null, at, e.receivedAt,
+        e.chargerId,
+        e.payload.connectorId,
+        e.payload.status,
+        e.payload.errorCode,
+        e.payload.info ?? null,
+        e.payload.vendorId ?? null,
+        e.payload.vendorErrorCode ?? null,
+        at,
+        e.receivedAt,
       ]);
       await q.exec(
         `INSERT INTO metering_connector_status AS s (charger_id, connector_id, status, error_code, info, vendor_id, vendor_error_code, "timestamp", received_at)
@@ -106,10 +119,10 @@ export class ReadingsService {
     let total = 0;
     for (;;) {
       const res = await withSql(this.db, (q) =>
-        q.exec(
-          `DELETE FROM metering_meter_values WHERE id IN (SELECT id FROM metering_meter_values WHERE "timestamp" < $1::timestamptz LIMIT $2)`,
-          [cutoff, chunk],
-        ),
+        q.exec(`DELETE FROM metering_meter_values WHERE id IN (SELECT id FROM metering_meter_values WHERE "timestamp" < $1::timestamptz LIMIT $2)`, [
+          cutoff,
+          chunk,
+        ]),
       );
       total += res.affected;
       if (res.affected < chunk) return total;

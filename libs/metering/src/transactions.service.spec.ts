@@ -78,8 +78,26 @@ describe('StopTransaction', () => {
     const begin = reg(0, 0, { context: 'Transaction.Begin' });
     await readings.meterValuesBatch([mv('CP-MERGE', { connectorId: 1, transactionId, meterValue: [reg(60, 100), reg(120, 200)] })]);
     // Thinned stop data: one reading already stored (given with its defaults spelled out), Begin and End new.
-    const sameReading = { timestamp: at(120), sampledValue: [{ value: '200', context: 'Sample.Periodic' as const, measurand: 'Energy.Active.Import.Register' as const, location: 'Outlet' as const, unit: 'Wh' as const }] };
-    await tx.stopBatch([stopEv('CP-MERGE', { transactionId, meterStop: 300, timestamp: at(180), transactionData: [begin, sameReading, reg(180, 300, { context: 'Transaction.End' })] })]);
+    const sameReading = {
+      timestamp: at(120),
+      sampledValue: [
+        {
+          value: '200',
+          context: 'Sample.Periodic' as const,
+          measurand: 'Energy.Active.Import.Register' as const,
+          location: 'Outlet' as const,
+          unit: 'Wh' as const,
+        },
+      ],
+    };
+    await tx.stopBatch([
+      stopEv('CP-MERGE', {
+        transactionId,
+        meterStop: 300,
+        timestamp: at(180),
+        transactionData: [begin, sameReading, reg(180, 300, { context: 'Transaction.End' })],
+      }),
+    ]);
     expect(await count(`SELECT count(*) AS n FROM metering_meter_values WHERE transaction_id = $1`, [transactionId])).toBe(4);
     expect((await txRow(transactionId)).energy_wh).toBe(300);
   });
@@ -120,7 +138,9 @@ describe('late readings and reboots', () => {
   it('closes an open transaction as Reboot on Available, and a late real Stop replaces it', async () => {
     const { transactionId } = await tx.recordStart('CP-BOOT', { connectorId: 1, idTag: 'T', meterStart: 0, timestamp: at(0) }, ACCEPTED);
     await readings.meterValuesBatch([mv('CP-BOOT', { connectorId: 1, transactionId, meterValue: [reg(0, 0), reg(900, 2500)] })]);
-    const res = await readings.statusBatch([{ chargerId: 'CP-BOOT', payload: { connectorId: 1, status: 'Available', errorCode: 'NoError', timestamp: at(1200) }, receivedAt: at(1200) }]);
+    const res = await readings.statusBatch([
+      { chargerId: 'CP-BOOT', payload: { connectorId: 1, status: 'Available', errorCode: 'NoError', timestamp: at(1200) }, receivedAt: at(1200) },
+    ]);
     expect(res.closedByReboot).toEqual([transactionId]);
     let row = await txRow(transactionId);
     expect([Number(row.meter_stop), row.energy_wh, row.stop_reason, row.closed_by]).toEqual([2500, 2500, 'Reboot', 'Reboot']);
@@ -130,7 +150,11 @@ describe('late readings and reboots', () => {
   });
 
   it('keeps the latest connector status by timestamp', async () => {
-    const ev = (status: 'Charging' | 'Faulted', sec: number) => ({ chargerId: 'CP-ST', payload: { connectorId: 1, status, errorCode: 'NoError' as const, timestamp: at(sec) }, receivedAt: at(sec) });
+    const ev = (status: 'Charging' | 'Faulted', sec: number) => ({
+      chargerId: 'CP-ST',
+      payload: { connectorId: 1, status, errorCode: 'NoError' as const, timestamp: at(sec) },
+      receivedAt: at(sec),
+    });
     await readings.statusBatch([ev('Charging', 20), ev('Faulted', 10)]);
     await readings.statusBatch([ev('Faulted', 5)]);
     const rows = await db.query(`SELECT status FROM metering_connector_status WHERE charger_id = 'CP-ST'`);

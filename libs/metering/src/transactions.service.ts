@@ -36,7 +36,10 @@ export class TransactionsService {
   private readonly opts: Required<MeteringOptions>;
   readonly writer: MeterValueWriter;
 
-  constructor(private readonly db: DataSource, options: MeteringOptions = {}) {
+  constructor(
+    private readonly db: DataSource,
+    options: MeteringOptions = {},
+  ) {
     this.opts = { ...DEFAULT_METERING_OPTIONS, ...options };
     this.writer = new MeterValueWriter(this.opts.lateReadingWindowSec);
   }
@@ -49,32 +52,47 @@ export class TransactionsService {
    * the same transactionId, with the verdict of this latest answer (the charger acts on the answer it got last).
    */
   async recordStart(chargerId: string, req: StartTransactionRequest, verdict: StartVerdict): Promise<{ transactionId: number; created: boolean }> {
-    return dbSpan('metering transaction start', 1, () => withSql(this.db, async (q) => {
-      const rows = await q.rows<{ id: number; created: boolean }>(
-        `INSERT INTO metering_transactions (charger_id, connector_id, id_tag, meter_start, started_at, reservation_id, id_tag_status, free)
+    return dbSpan('metering transaction start', 1, () =>
+      withSql(this.db, async (q) => {
+        const rows = await q.rows<{ id: number; created: boolean }>(
+          `INSERT INTO metering_transactions (charger_id, connector_id, id_tag, meter_start, started_at, reservation_id, id_tag_status, free)
          VALUES ($1, $2, $3, $4, $5::timestamptz, $6, $7, $8)
          ON CONFLICT ON CONSTRAINT metering_transactions_natural_key DO UPDATE SET id_tag_status = EXCLUDED.id_tag_status, free = EXCLUDED.free
          RETURNING id, (xmax = 0) AS created`,
-        [chargerId, req.connectorId, req.idTag, req.meterStart, new Date(req.timestamp).toISOString(), req.reservationId ?? null, verdict.idTagStatus, verdict.free],
-      );
-      return { transactionId: Number(rows[0].id), created: rows[0].created === true };
-    }));
+          [
+            chargerId,
+            req.connectorId,
+            req.idTag,
+            req.meterStart,
+            new Date(req.timestamp).toISOString(),
+            req.reservationId ?? null,
+            verdict.idTagStatus,
+            verdict.free,
+          ],
+        );
+        return { transactionId: Number(rows[0].id), created: rows[0].created === true };
+      }),
+    );
   }
 
   /** A batch of StopTransaction events, in one database transaction, in stream order. */
   async stopBatch(events: StopEvent[]): Promise<StopOutcome[]> {
-    return dbSpan('metering transaction stop batch', events.length, () => inTransaction(this.db, async (q) => {
-      const out: StopOutcome[] = [];
-      for (const e of [...events].sort((a, b) => a.seq - b.seq)) out.push(await this.stop(q, e));
-      return out;
-    }));
+    return dbSpan('metering transaction stop batch', events.length, () =>
+      inTransaction(this.db, async (q) => {
+        const out: StopOutcome[] = [];
+        for (const e of [...events].sort((a, b) => a.seq - b.seq)) out.push(await this.stop(q, e));
+        return out;
+      }),
+    );
   }
 
   /** The meterAnomaly reasons of the transactions closed by these stream messages (after commit). */
   async anomaliesOfStops(seqs: number[]): Promise<string[]> {
     if (seqs.length === 0) return [];
     const rows: Array<{ meter_anomaly: string }> = await this.db.query(
-      `SELECT meter_anomaly FROM metering_transactions WHERE stop_event_seq = ANY($1::bigint[]) AND meter_anomaly IS NOT NULL`, [seqs]);
+      `SELECT meter_anomaly FROM metering_transactions WHERE stop_event_seq = ANY($1::bigint[]) AND meter_anomaly IS NOT NULL`,
+      [seqs],
+    );
     return rows.flatMap((r) => r.meter_anomaly.split(','));
   }
 
@@ -139,8 +157,12 @@ export class TransactionsService {
       const meterStop = last ? Math.round(last.wh) : Number(tx.meter_start);
       const stoppedAt = last ? new Date(last.at).toISOString() : seenAt;
       const energy = computeEnergy({
-        meterStart: Number(tx.meter_start), meterStop, startedAt: new Date(tx.started_at).getTime(), stoppedAt: Date.parse(stoppedAt),
-        registers: regs, maxPowerW: this.opts.maxPowerW,
+        meterStart: Number(tx.meter_start),
+        meterStop,
+        startedAt: new Date(tx.started_at).getTime(),
+        stoppedAt: Date.parse(stoppedAt),
+        registers: regs,
+        maxPowerW: this.opts.maxPowerW,
       });
       await q.exec(
         `UPDATE metering_transactions SET meter_stop = $2, stopped_at = $3::timestamptz, stop_reason = 'Reboot', closed_by = 'Reboot',
@@ -155,16 +177,23 @@ export class TransactionsService {
   private async writeStopData(q: Sql, e: StopEvent, transactionId: number | null): Promise<void> {
     const data = e.request.transactionData ?? [];
     if (data.length === 0) return;
-    const connector = transactionId === null
-      ? 0
-      : Number((await q.rows<{ connector_id: number }>(`SELECT connector_id FROM metering_transactions WHERE id = $1`, [transactionId]))[0].connector_id);
-    await this.writer.write(q, [{ chargerId: e.chargerId, connectorId: connector, transactionId, meterValue: data, source: 'StopTransaction', receivedAt: e.receivedAt }]);
+    const connector =
+      transactionId === null
+        ? 0
+        : Number((await q.rows<{ connector_id: number }>(`SELECT connector_id FROM metering_transactions WHERE id = $1`, [transactionId]))[0].connector_id);
+    await this.writer.write(q, [
+      { chargerId: e.chargerId, connectorId: connector, transactionId, meterValue: data, source: 'StopTransaction', receivedAt: e.receivedAt },
+    ]);
   }
 
   private async energyOf(q: Sql, tx: TxRow, meterStop: number, stoppedAt: string) {
     return computeEnergy({
-      meterStart: Number(tx.meter_start), meterStop, startedAt: new Date(tx.started_at).getTime(), stoppedAt: Date.parse(stoppedAt),
-      registers: await this.registersOf(q, tx.id), maxPowerW: this.opts.maxPowerW,
+      meterStart: Number(tx.meter_start),
+      meterStop,
+      startedAt: new Date(tx.started_at).getTime(),
+      stoppedAt: Date.parse(stoppedAt),
+      registers: await this.registersOf(q, tx.id),
+      maxPowerW: this.opts.maxPowerW,
     });
   }
 

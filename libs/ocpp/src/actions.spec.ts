@@ -17,7 +17,15 @@ describe('actions', () => {
       expect.arrayContaining(['SecurityEventNotification', 'SignCertificate', 'LogStatusNotification', 'SignedFirmwareStatusNotification']),
     );
     expect(CSMS_INITIATED_ACTIONS).toEqual(
-      expect.arrayContaining(['CertificateSigned', 'InstallCertificate', 'DeleteCertificate', 'GetInstalledCertificateIds', 'ExtendedTriggerMessage', 'GetLog', 'SignedUpdateFirmware']),
+      expect.arrayContaining([
+        'CertificateSigned',
+        'InstallCertificate',
+        'DeleteCertificate',
+        'GetInstalledCertificateIds',
+        'ExtendedTriggerMessage',
+        'GetLog',
+        'SignedUpdateFirmware',
+      ]),
     );
   });
 

@@ -1,12 +1,4 @@
-import {
-  MAX_MESSAGE_ID_LENGTH,
-  newMessageId,
-  parseFrame,
-  serializeCall,
-  serializeError,
-  serializeResult,
-  type ParsedFrame,
-} from './framing.js';
+import { MAX_MESSAGE_ID_LENGTH, newMessageId, parseFrame, serializeCall, serializeError, serializeResult, type ParsedFrame } from './framing.js';
 
 const bad = (f: ParsedFrame) => {
   if (f.kind !== 'bad') throw new Error(`expected bad, got ${f.kind}`);

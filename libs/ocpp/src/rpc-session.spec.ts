@@ -68,10 +68,21 @@ describe('RpcSession', () => {
   it('CALLERROR rejects with CallErrorResponse { code, description, details }; Occurrence spelling normalised', async () => {
     const { session, call } = harness();
     const p = session.call('Reset', RESET);
-    session.handleResponse({ kind: 'error', messageId: call(0).messageId, code: 'OccurrenceConstraintViolation', description: 'type missing', details: { k: 1 } });
+    session.handleResponse({
+      kind: 'error',
+      messageId: call(0).messageId,
+      code: 'OccurrenceConstraintViolation',
+      description: 'type missing',
+      details: { k: 1 },
+    });
     const err = await p.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CallErrorResponse);
-    expect(err).toMatchObject({ code: 'OccurenceConstraintViolation', receivedCode: 'OccurrenceConstraintViolation', description: 'type missing', details: { k: 1 } });
+    expect(err).toMatchObject({
+      code: 'OccurenceConstraintViolation',
+      receivedCode: 'OccurrenceConstraintViolation',
+      description: 'type missing',
+      details: { k: 1 },
+    });
   });
 
   it('a CALLRESULT that breaks the response schema rejects with CallErrorResponse', async () => {

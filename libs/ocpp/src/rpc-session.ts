@@ -33,7 +33,11 @@ export abstract class RpcError extends Error {
 
 export class CallTimeoutError extends RpcError {
   readonly code = 'RPC_TIMEOUT';
-  constructor(readonly action: string, readonly messageId: string, readonly timeoutMs: number) {
+  constructor(
+    readonly action: string,
+    readonly messageId: string,
+    readonly timeoutMs: number,
+  ) {
     super(`${action} (${messageId}) got no answer within ${timeoutMs} ms`);
     this.name = 'CallTimeoutError';
   }
@@ -66,7 +70,10 @@ export class SessionClosedError extends RpcError {
    * @param sent whether this call's CALL had already gone out when the session closed: then the peer may
    *   have carried it out (a Hard Reset closes the socket before answering) and the outcome is unknown.
    */
-  constructor(readonly reason: string, readonly sent = false) {
+  constructor(
+    readonly reason: string,
+    readonly sent = false,
+  ) {
     super(`RPC session closed: ${reason}${sent ? ' (after the CALL was sent)' : ''}`);
     this.name = 'SessionClosedError';
   }
@@ -75,7 +82,10 @@ export class SessionClosedError extends RpcError {
 /** The call's deadline passed while it waited behind another CALL: it was dropped, never sent. */
 export class CallExpiredError extends RpcError {
   readonly code = 'RPC_EXPIRED';
-  constructor(readonly action: string, readonly deadline: number) {
+  constructor(
+    readonly action: string,
+    readonly deadline: number,
+  ) {
     super(`${action} dropped unsent: its deadline ${new Date(deadline).toISOString()} passed while it was queued`);
     this.name = 'CallExpiredError';
   }
@@ -97,7 +107,10 @@ export class OutgoingPayloadError extends RpcError {
 
 export class CallSendError extends RpcError {
   readonly code = 'RPC_SEND_FAILED';
-  constructor(readonly action: string, override readonly cause: unknown) {
+  constructor(
+    readonly action: string,
+    override readonly cause: unknown,
+  ) {
     super(`sending ${action} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
     this.name = 'CallSendError';
   }

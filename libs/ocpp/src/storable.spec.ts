@@ -4,7 +4,10 @@ import { normaliseLeapSeconds, validatePayload } from './validation.js';
 // The values a tester sent that the gateway acknowledged and storage then refused
 // (docs/reference/design-decisions.md#poison-messages): each is
 // now refused with the 1.6 CALLERROR code of the rule it breaks, or rewritten into a value we can store.
-const reading = (timestamp = '2026-11-26T10:00:00Z') => ({ timestamp, sampledValue: [{ value: '1200', measurand: 'Energy.Active.Import.Register', unit: 'Wh' }] });
+const reading = (timestamp = '2026-11-26T10:00:00Z') => ({
+  timestamp,
+  sampledValue: [{ value: '1200', measurand: 'Energy.Active.Import.Register', unit: 'Wh' }],
+});
 
 describe('storable or refused', () => {
   it.each([
@@ -45,7 +48,9 @@ describe('storable or refused', () => {
       code: 'OccurenceConstraintViolation',
     });
     // StopTransaction's transactionData itself may be empty (0..*)
-    expect(validatePayload('StopTransaction', 'request', { transactionId: 1, meterStop: 10, timestamp: '2026-11-26T10:00:00Z', transactionData: [] }).ok).toBe(true);
+    expect(validatePayload('StopTransaction', 'request', { transactionId: 1, meterStop: 10, timestamp: '2026-11-26T10:00:00Z', transactionData: [] }).ok).toBe(
+      true,
+    );
   });
 
   it('rewrites a leap second to the last millisecond before the next second, then accepts it', () => {

@@ -21,7 +21,9 @@ describe('validatePayload', () => {
 
   it('accepts valid requests and responses', () => {
     expect(validatePayload('BootNotification', 'request', { chargePointVendor: 'Zaptec', chargePointModel: 'Go' })).toEqual({ ok: true });
-    expect(validatePayload('BootNotification', 'response', { status: 'Accepted', currentTime: '2024-05-01T10:00:00.000Z', interval: 300 })).toEqual({ ok: true });
+    expect(validatePayload('BootNotification', 'response', { status: 'Accepted', currentTime: '2024-05-01T10:00:00.000Z', interval: 300 })).toEqual({
+      ok: true,
+    });
     expect(validatePayload('Heartbeat', 'request', {})).toEqual({ ok: true });
   });
 

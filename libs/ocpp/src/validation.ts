@@ -18,9 +18,7 @@ export interface PayloadValidationError {
   message: string;
 }
 
-export type PayloadValidation =
-  | { ok: true }
-  | { ok: false; code: OcppErrorCode; description: string; errors: PayloadValidationError[] };
+export type PayloadValidation = { ok: true } | { ok: false; code: OcppErrorCode; description: string; errors: PayloadValidationError[] };
 
 interface RawSchema {
   $id: string;
@@ -125,7 +123,13 @@ const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** Ajv's JSON pointer (`/meterValue/0/unit`) as a JSONPath (`$.meterValue[0].unit`). */
 function toJsonPath(pointer: string, extra?: string): string {
-  const parts = pointer === '' ? [] : pointer.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts =
+    pointer === ''
+      ? []
+      : pointer
+          .slice(1)
+          .split('/')
+          .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (extra !== undefined) parts.push(extra);
   let out = '$';
   for (const p of parts) {

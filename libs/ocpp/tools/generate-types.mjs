@@ -32,7 +32,10 @@ export function typeNameOf(id) {
  * schemas; emit each once and fail if two schemas disagree on one.
  */
 function splitDeclarations(code) {
-  const blocks = code.split(/\n(?=export )/).map((b) => b.trim()).filter((b) => b.length > 0);
+  const blocks = code
+    .split(/\n(?=export )/)
+    .map((b) => b.trim())
+    .filter((b) => b.length > 0);
   return blocks.map((text) => {
     const m = /^export (?:type|interface) (\w+)/.exec(text);
     if (!m) throw new Error(`cannot name generated block: ${text.slice(0, 80)}`);

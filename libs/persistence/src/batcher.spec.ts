@@ -94,19 +94,42 @@ describe('roundsOfDistinct', () => {
     const items = ['a1', 'b1', 'a2', 'c1', 'a3', 'b2'];
     const rounds = roundsOfDistinct(items, (s) => s[0]);
     expect(rounds).toEqual([
-      [[0, 'a1'], [1, 'b1'], [3, 'c1']],
-      [[2, 'a2'], [5, 'b2']],
+      [
+        [0, 'a1'],
+        [1, 'b1'],
+        [3, 'c1'],
+      ],
+      [
+        [2, 'a2'],
+        [5, 'b2'],
+      ],
       [[4, 'a3']],
     ]);
   });
 
   it('keeps a later item of a key after every earlier one, even when an earlier round has room', () => {
     const rounds = roundsOfDistinct(['a', 'a', 'b', 'b', 'a'], (s) => s);
-    expect(rounds).toEqual([[[0, 'a'], [2, 'b']], [[1, 'a'], [3, 'b']], [[4, 'a']]]);
+    expect(rounds).toEqual([
+      [
+        [0, 'a'],
+        [2, 'b'],
+      ],
+      [
+        [1, 'a'],
+        [3, 'b'],
+      ],
+      [[4, 'a']],
+    ]);
   });
 
   it('gives one round for distinct keys and none for no items', () => {
-    expect(roundsOfDistinct([1, 2, 3], String)).toEqual([[[0, 1], [1, 2], [2, 3]]]);
+    expect(roundsOfDistinct([1, 2, 3], String)).toEqual([
+      [
+        [0, 1],
+        [1, 2],
+        [2, 3],
+      ],
+    ]);
     expect(roundsOfDistinct([], String)).toEqual([]);
   });
 });
@@ -116,11 +139,15 @@ describe('keyedBatcher', () => {
     const asked: string[][] = [];
     let release: () => void = () => undefined;
     const gate = new Promise<void>((r) => (release = r));
-    const b = keyedBatcher<string>(async (keys) => {
-      asked.push(keys);
-      await gate;
-      return new Map(keys.filter((k) => k !== 'none').map((k) => [k, `v-${k}`]));
-    }, (k) => `missing-${k}`, { maxInFlight: 1 });
+    const b = keyedBatcher<string>(
+      async (keys) => {
+        asked.push(keys);
+        await gate;
+        return new Map(keys.filter((k) => k !== 'none').map((k) => [k, `v-${k}`]));
+      },
+      (k) => `missing-${k}`,
+      { maxInFlight: 1 },
+    );
     const first = b.add('a');
     const rest = ['b', 'none', 'b', 'c'].map((k) => b.add(k));
     release();

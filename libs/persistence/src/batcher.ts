@@ -62,7 +62,11 @@ export class Batcher<I, O> {
     try {
       const links = batch.flatMap((w) => linkTo(w.context) ?? []);
       const items = batch.map((w) => w.item);
-      const out = await inSpan(this.options.name, { parent: batch[0].context, kind: SpanKind.CLIENT, links, attributes: { 'db.operation.batch.size': batch.length } }, () => this.run(items));
+      const out = await inSpan(
+        this.options.name,
+        { parent: batch[0].context, kind: SpanKind.CLIENT, links, attributes: { 'db.operation.batch.size': batch.length } },
+        () => this.run(items),
+      );
       if (out.length !== batch.length) throw new Error(`Batcher: ${out.length} results for ${batch.length} items`);
       batch.forEach((w, i) => w.resolve(out[i] as O));
     } catch (err) {
@@ -86,7 +90,11 @@ export function roundsOfDistinct<T>(items: T[], key: (item: T) => string): Array
     const k = key(item);
     let r = 0;
     // After the last round holding this key, so a charger's boots stay in arrival order.
-    for (let j = seen.length - 1; j >= 0; j--) if (seen[j].has(k)) { r = j + 1; break; }
+    for (let j = seen.length - 1; j >= 0; j--)
+      if (seen[j].has(k)) {
+        r = j + 1;
+        break;
+      }
     if (r === rounds.length) {
       rounds.push([]);
       seen.push(new Set());
@@ -101,7 +109,11 @@ export function roundsOfDistinct<T>(items: T[], key: (item: T) => string): Array
  * A Batcher for lookups by key (a charger id): each batch asks `load` once for its distinct keys, and every
  * waiter gets its key's value, or `missing(key)` when `load` found none.
  */
-export function keyedBatcher<V>(load: (keys: string[]) => Promise<Map<string, V>>, missing: (key: string) => V, options: Partial<BatcherOptions> = {}): Batcher<string, V> {
+export function keyedBatcher<V>(
+  load: (keys: string[]) => Promise<Map<string, V>>,
+  missing: (key: string) => V,
+  options: Partial<BatcherOptions> = {},
+): Batcher<string, V> {
   return new Batcher<string, V>(async (keys) => {
     const found = await load([...new Set(keys)]);
     return keys.map((k) => (found.has(k) ? (found.get(k) as V) : missing(k)));

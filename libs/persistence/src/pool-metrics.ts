@@ -38,7 +38,12 @@ if (!register.getSingleMetric('db_pool_connections')) {
 }
 
 function isPool(value: unknown): value is PoolCounts {
-  return typeof value === 'object' && value !== null && typeof (value as PoolCounts).totalCount === 'number' && typeof (value as PoolCounts).waitingCount === 'number';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as PoolCounts).totalCount === 'number' &&
+    typeof (value as PoolCounts).waitingCount === 'number'
+  );
 }
 
 /** Counts this data source's pool in `db_pool_connections` until it is destroyed. */

@@ -4,5 +4,5 @@
  */
 export function returnedRows<T>(result: unknown): T[] {
   if (!Array.isArray(result)) return [];
-  return Array.isArray(result[0]) && (result.length === 2 && typeof result[1] === 'number') ? (result[0] as T[]) : (result as T[]);
+  return Array.isArray(result[0]) && result.length === 2 && typeof result[1] === 'number' ? (result[0] as T[]) : (result as T[]);
 }

@@ -26,16 +26,25 @@ describe('the app logger', () => {
 
   it('writes one JSON object per line: info level, ISO time, service, context, structured fields, secrets redacted', () => {
     const logger = createAppLogger({ logLevel: 'info', logFormat: 'json' }, 'gateway');
-    const lines = capture(() => logger.log('charger connected', { chargerId: 'ZAP1', remote: '10.0.0.1', authorization: 'Basic c2VjcmV0', nested: { password: 'hunter2' } }, 'Session'));
+    const lines = capture(() =>
+      logger.log('charger connected', { chargerId: 'ZAP1', remote: '10.0.0.1', authorization: 'Basic c2VjcmV0', nested: { password: 'hunter2' } }, 'Session'),
+    );
     expect(lines).toHaveLength(1);
     const record = JSON.parse(lines[0]) as Record<string, unknown>;
-    expect(record).toMatchObject({ level: 'info', service: 'gateway', context: 'Session', message: 'charger connected', chargerId: 'ZAP1', remote: '10.0.0.1' });
+    expect(record).toMatchObject({
+      level: 'info',
+      service: 'gateway',
+      context: 'Session',
+      message: 'charger connected',
+      chargerId: 'ZAP1',
+      remote: '10.0.0.1',
+    });
     expect(new Date(String(record.time)).toISOString()).toBe(record.time);
     expect(lines[0]).not.toContain('c2VjcmV0');
     expect(lines[0]).not.toContain('hunter2');
   });
 
-  it('keeps Nest\'s route-mapping chatter out of info, and honours LOG_LEVEL', () => {
+  it("keeps Nest's route-mapping chatter out of info, and honours LOG_LEVEL", () => {
     const info = createAppLogger({ logLevel: 'info', logFormat: 'json' }, 'csms');
     expect(capture(() => info.log('Mapped {/api/v1/chargers, GET} route', 'RouterExplorer'))).toEqual([]);
     expect(capture(() => info.debug('details', 'X'))).toEqual([]);

@@ -16,7 +16,18 @@ export const LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
 const STARTUP_DETAIL = new Set(['RouterExplorer', 'RoutesResolver', 'InstanceLoader']);
 
 /** Keys whose values never reach a log line, at any depth of a structured log value. */
-export const REDACTED_KEYS = ['password', 'authorizationKey', 'authorization', 'token', 'accessToken', 'access_token', 'secret', 'nkeySeed', 'idToken', 'cookie'];
+export const REDACTED_KEYS = [
+  'password',
+  'authorizationKey',
+  'authorization',
+  'token',
+  'accessToken',
+  'access_token',
+  'secret',
+  'nkeySeed',
+  'idToken',
+  'cookie',
+];
 
 /**
  * The one logger of every process (Nest's ConsoleLogger: JSON lines with level, time, pid, context and

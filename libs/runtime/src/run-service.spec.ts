@@ -77,7 +77,9 @@ describe('runService: start-up refusals, before anything is opened', () => {
 
 describe('runService: starting', () => {
   test('--migrate-only applies the migrations of the embedded database and returns nothing to run', async () => {
-    await expect(runService(def({ needsDatabase: true }), { LOG_LEVEL: 'error', DATA_DIR: dataDir }, ['node', 'main.js', '--migrate-only'])).resolves.toBeUndefined();
+    await expect(
+      runService(def({ needsDatabase: true }), { LOG_LEVEL: 'error', DATA_DIR: dataDir }, ['node', 'main.js', '--migrate-only']),
+    ).resolves.toBeUndefined();
     expect(existsSync(join(dataDir, 'pglite'))).toBe(true);
     // Creating an embedded PGlite database takes seconds on a busy machine.
   }, 120_000);

@@ -6,7 +6,16 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { DataSource, MixedList, EntitySchema } from 'typeorm';
 import { BusModule, BusTransport, createBus, type Bus } from '#csms/bus';
 import { checkApiAccessForProduction, loadAppConfig, type AppConfig } from '#csms/config';
-import { ApiExceptionFilter, HealthModule, apiAccess, requestTracing, apiValidationPipe, consumerReadiness, registerBusMetrics, type ReadinessCheck } from '#csms/http';
+import {
+  ApiExceptionFilter,
+  HealthModule,
+  apiAccess,
+  requestTracing,
+  apiValidationPipe,
+  consumerReadiness,
+  registerBusMetrics,
+  type ReadinessCheck,
+} from '#csms/http';
 import { startTracing } from '#csms/tracing';
 import { PersistenceModule, databaseAnswers, describeDatabase, openDataSource } from '#csms/persistence';
 import { createAppLogger } from './app-logger.js';
@@ -46,7 +55,11 @@ export interface RunningService {
  * The one bootstrap of every process: validated config, the bus, the database (migrated), one Nest
  * application serving HTTP (API, health, metrics) with the bus transport attached for message handlers.
  */
-export async function runService(def: ServiceDefinition, env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv): Promise<RunningService | undefined> {
+export async function runService(
+  def: ServiceDefinition,
+  env: NodeJS.ProcessEnv = process.env,
+  argv: string[] = process.argv,
+): Promise<RunningService | undefined> {
   const config = loadAppConfig(env);
   const logger = createAppLogger(config, def.name);
   Logger.overrideLogger(logger);
@@ -66,7 +79,11 @@ export async function runService(def: ServiceDefinition, env: NodeJS.ProcessEnv 
   let dataSource: DataSource | undefined;
   if (def.needsDatabase) {
     const where = describeDatabase(config);
-    dataSource = await waitFor(`database ${where}`, () => openDataSource({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, entities: def.entities, migrations: def.migrations }), { log });
+    dataSource = await waitFor(
+      `database ${where}`,
+      () => openDataSource({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, entities: def.entities, migrations: def.migrations }),
+      { log },
+    );
     log.log(`database ${where} ready, migrations applied`);
   }
   if (argv.includes('--migrate-only')) {
@@ -76,16 +93,19 @@ export async function runService(def: ServiceDefinition, env: NodeJS.ProcessEnv 
     return undefined;
   }
 
-  const bus = await waitFor(config.natsUrl ? `NATS at ${config.natsUrl}` : 'in-process bus', () =>
-    createBus({
-      natsUrl: config.natsUrl,
-      natsClient: config.natsClient,
-      name: `${def.name}-${config.gatewayId}`,
-      journalDir: config.natsUrl ? undefined : resolve(config.dataDir, 'journal'),
-      maxDeliveries: config.bus.maxDeliveries,
-      streamReplicas: config.bus.streamReplicas,
-    }),
-  { log });
+  const bus = await waitFor(
+    config.natsUrl ? `NATS at ${config.natsUrl}` : 'in-process bus',
+    () =>
+      createBus({
+        natsUrl: config.natsUrl,
+        natsClient: config.natsClient,
+        name: `${def.name}-${config.gatewayId}`,
+        journalDir: config.natsUrl ? undefined : resolve(config.dataDir, 'journal'),
+        maxDeliveries: config.bus.maxDeliveries,
+        streamReplicas: config.bus.streamReplicas,
+      }),
+    { log },
+  );
   log.log(`bus: ${bus.kind}`);
 
   registerBusMetrics(bus);
@@ -137,7 +157,14 @@ export async function runService(def: ServiceDefinition, env: NodeJS.ProcessEnv 
   app.use(requestTracing());
   for (const middleware of access?.middlewares ?? []) app.use(middleware);
   if (def.openApi) {
-    const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('Zaptec-aware OCPP 1.6J CSMS').setVersion('1').addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API token or OIDC access token (docs/api-auth.md)' }).build());
+    const document = SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Zaptec-aware OCPP 1.6J CSMS')
+        .setVersion('1')
+        .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API token or OIDC access token (docs/api-auth.md)' })
+        .build(),
+    );
     SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
     // The same document where Nest users look first (@nestjs/swagger's default `<path>-json`).
     const http = app.getHttpAdapter();

@@ -72,10 +72,14 @@ describe('waitFor', () => {
   test('a thrown non-Error is reported by its text', async () => {
     const log = new RecordingLogger();
     let n = 0;
-    const result = waitFor('thing', async () => {
-      if (n++ === 0) throw 'plain string'; // what a careless driver might throw
-      return 'ok';
-    }, { log });
+    const result = waitFor(
+      'thing',
+      async () => {
+        if (n++ === 0) throw 'plain string'; // what a careless driver might throw
+        return 'ok';
+      },
+      { log },
+    );
     await jest.runAllTimersAsync();
     await expect(result).resolves.toBe('ok');
     expect(log.warnings).toEqual(['waiting for thing (attempt 1, next in 250 ms): plain string']);

@@ -38,6 +38,9 @@ export async function postgresAnswers(): Promise<{ ok: boolean; reason?: string 
     await admin((c) => c.query('SELECT 1'));
     return { ok: true };
   } catch (err) {
-    return { ok: false, reason: `PostgreSQL at ${TEST_PG_ADMIN_URL.replace(/\/\/[^@]*@/, '//')} does not answer: ${err instanceof Error ? err.message : String(err)}` };
+    return {
+      ok: false,
+      reason: `PostgreSQL at ${TEST_PG_ADMIN_URL.replace(/\/\/[^@]*@/, '//')} does not answer: ${err instanceof Error ? err.message : String(err)}`,
+    };
   }
 }

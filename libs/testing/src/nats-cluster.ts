@@ -118,7 +118,9 @@ export async function startNatsCluster(size = 3): Promise<NatsClusterHandle> {
       const until = Date.now() + limitMs;
       let last: unknown;
       while (Date.now() < until) {
-        const nc = await connect({ servers: nodes.filter((n) => n.running()).map((n) => n.url), timeout: 1_000 }).catch((e: unknown) => ((last = e), undefined));
+        const nc = await connect({ servers: nodes.filter((n) => n.running()).map((n) => n.url), timeout: 1_000 }).catch(
+          (e: unknown) => ((last = e), undefined),
+        );
         if (nc) {
           try {
             await (await jetstreamManager(nc, { timeout: 2_000 })).getAccountInfo();

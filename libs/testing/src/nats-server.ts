@@ -23,7 +23,10 @@ const CANDIDATES = ['/usr/sbin/nats-server', '/usr/local/bin/nats-server', '/usr
 
 /** The nats-server binary: NATS_SERVER_BIN, a usual location, or one on PATH. */
 export function natsServerBinary(): string | undefined {
-  const fromPath = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((d) => path.join(d, 'nats-server'));
+  const fromPath = (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .filter(Boolean)
+    .map((d) => path.join(d, 'nats-server'));
   for (const candidate of [process.env.NATS_SERVER_BIN, ...CANDIDATES, ...fromPath]) {
     if (!candidate) continue;
     try {
@@ -82,7 +85,14 @@ export async function startNatsServer(options: { jetstream?: boolean; config?: s
   process.once('exit', killOnExit);
 
   const start = async (): Promise<void> => {
-    const args = [...(options.config !== undefined ? ['-c', configFile] : []), '-a', '127.0.0.1', '-p', String(port), ...(jetstream ? ['-js', '-sd', storeDir] : [])];
+    const args = [
+      ...(options.config !== undefined ? ['-c', configFile] : []),
+      '-a',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      ...(jetstream ? ['-js', '-sd', storeDir] : []),
+    ];
     const proc = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     child = proc;
     let stderr = '';

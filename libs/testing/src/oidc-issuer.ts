@@ -64,9 +64,10 @@ export async function startLocalOidcIssuer(host = '127.0.0.1'): Promise<LocalOid
       published = keepOld ? [...published, current] : [current];
     },
     jwksFetches: () => fetches,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -29,7 +29,9 @@ export function postgresBinDir(): string | undefined {
   if (process.env.PG_BIN && existsSync(join(process.env.PG_BIN, 'pg_ctl'))) return process.env.PG_BIN;
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return undefined;
-  const majors = readdirSync(root).filter((d) => /^\d+$/.test(d)).sort((a, b) => Number(b) - Number(a));
+  const majors = readdirSync(root)
+    .filter((d) => /^\d+$/.test(d))
+    .sort((a, b) => Number(b) - Number(a));
   return majors.map((m) => join(root, m, 'bin')).find((d) => existsSync(join(d, 'pg_ctl')));
 }
 
@@ -66,7 +68,9 @@ export async function startPostgresInstance(): Promise<PostgresInstance> {
   await start();
   // A run that dies leaves no server behind ('exit' handlers must be synchronous).
   const killOnExit = (): void => {
-    const [cmd, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, 'pg_ctl'), '-D', data, '-m', 'immediate', 'stop']] : [join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', 'stop']];
+    const [cmd, argv] = asRoot
+      ? ['runuser', ['-u', 'postgres', '--', join(bin, 'pg_ctl'), '-D', data, '-m', 'immediate', 'stop']]
+      : [join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', 'stop']];
     spawnSync(cmd, argv, { stdio: 'ignore' });
   };
   process.once('exit', killOnExit);

@@ -4,9 +4,17 @@ const before = (order: string[], a: string, b: string): boolean => order.indexOf
 
 describe('orderForApply', () => {
   const keys = [
-    'SecurityProfile', 'AuthorizationKey', 'UseAuthorizationKeyWithoutDecoding', 'UnlockConnectorOnEVSideDisconnect',
-    'StopTxnSampledData', 'PowerActiveImportDeltaForEagerMeterValueSample', 'FreeCharging', 'HeartbeatInterval',
-    'LockCablePermanently', 'MeterValuesSampledData', 'FreeChargingIdTag',
+    'SecurityProfile',
+    'AuthorizationKey',
+    'UseAuthorizationKeyWithoutDecoding',
+    'UnlockConnectorOnEVSideDisconnect',
+    'StopTxnSampledData',
+    'PowerActiveImportDeltaForEagerMeterValueSample',
+    'FreeCharging',
+    'HeartbeatInterval',
+    'LockCablePermanently',
+    'MeterValuesSampledData',
+    'FreeChargingIdTag',
   ];
   const order = orderForApply(keys);
 
@@ -26,7 +34,11 @@ describe('orderForApply', () => {
   });
 
   it('keeps the input order where no rule applies, and drops duplicates', () => {
-    expect(orderForApply(['HeartbeatInterval', 'ConnectionTimeOut', 'HeartbeatInterval', 'Vendor'])).toEqual(['HeartbeatInterval', 'ConnectionTimeOut', 'Vendor']);
+    expect(orderForApply(['HeartbeatInterval', 'ConnectionTimeOut', 'HeartbeatInterval', 'Vendor'])).toEqual([
+      'HeartbeatInterval',
+      'ConnectionTimeOut',
+      'Vendor',
+    ]);
     expect(orderForApply(['FreeChargingIdTag', 'FreeCharging'])).toEqual(['FreeChargingIdTag', 'FreeCharging']);
     expect(orderForApply([])).toEqual([]);
   });

@@ -36,9 +36,7 @@ export function orderForApply(keys: string[]): string[] {
   const out: string[] = [];
   while (pending.size > 0) {
     // Kahn's algorithm: among keys with no pending predecessor, the lowest rank, then the earliest in the input.
-    const ready = [...pending].filter(
-      (k) => !BEFORE.some(([a, b]) => b === canonical(k) && [...pending].some((p) => canonical(p) === a)),
-    );
+    const ready = [...pending].filter((k) => !BEFORE.some(([a, b]) => b === canonical(k) && [...pending].some((p) => canonical(p) === a)));
     ready.sort((x, y) => rank(x) - rank(y) || unique.indexOf(x) - unique.indexOf(y));
     const next = ready[0] ?? [...pending][0]!; // the pairs have no cycle; the fallback only guards against one
     pending.delete(next);

@@ -1,8 +1,4 @@
-import {
-  defaultUseAuthorizationKeyWithoutDecoding,
-  expectedPasswordBytes,
-  validateAuthorizationKey,
-} from './authorization-key.js';
+import { defaultUseAuthorizationKeyWithoutDecoding, expectedPasswordBytes, validateAuthorizationKey } from './authorization-key.js';
 import { validateKeyValue } from './validation.js';
 
 // OCPP-J 1.6 security whitepaper example: identity AL1000 with this key.
@@ -86,7 +82,7 @@ describe('UseAuthorizationKeyWithoutDecoding default (docs/reference/zaptec-fact
     expect(validateKeyValue('AuthorizationKey', text, { model: 'zaptec-go', authorizationKeySetBefore: true })).toEqual([]);
   });
 
-  it('asks a charger without Zaptec\'s switch for the strict hex form, which works either way', () => {
+  it("asks a charger without Zaptec's switch for the strict hex form, which works either way", () => {
     const ctx = { model: 'generic' as const, authorizationKeySetBefore: true };
     expect(validateKeyValue('AuthorizationKey', 'correct horse battery', ctx).map((r) => r.rule)).toContain('authorizationKey.hex');
     expect(validateKeyValue('AuthorizationKey', '41424344454647484950515253545556', ctx)).toEqual([]);
@@ -94,8 +90,9 @@ describe('UseAuthorizationKeyWithoutDecoding default (docs/reference/zaptec-fact
 
   it('follows the desired or reported mode over the default', () => {
     const ctx = { model: 'zaptec-go' as const, authorizationKeySetBefore: true };
-    expect(validateKeyValue('AuthorizationKey', EXAMPLE_KEY, { ...ctx, reported: { UseAuthorizationKeyWithoutDecoding: 'false' } })
-      .map((r) => r.rule)).toEqual(['authorizationKey.control']);
+    expect(validateKeyValue('AuthorizationKey', EXAMPLE_KEY, { ...ctx, reported: { UseAuthorizationKeyWithoutDecoding: 'false' } }).map((r) => r.rule)).toEqual(
+      ['authorizationKey.control'],
+    );
     expect(validateKeyValue('AuthorizationKey', EXAMPLE_KEY, { ...ctx, reported: { UseAuthorizationKeyWithoutDecoding: 'true' } })).toEqual([]);
   });
 });

@@ -31,22 +31,39 @@ export function validateAuthorizationKey(key: string, useWithoutDecoding: boolea
 function validateHex(key: string): ConfigRefusal[] {
   const out: ConfigRefusal[] = [];
   if (!HEX.test(key)) {
-    out.push(refusal(KEY, null, RULES.authorizationKeyHex,
-      'AuthorizationKey must be written in hex digits (0-9, A-F) while UseAuthorizationKeyWithoutDecoding is false.'));
+    out.push(
+      refusal(
+        KEY,
+        null,
+        RULES.authorizationKeyHex,
+        'AuthorizationKey must be written in hex digits (0-9, A-F) while UseAuthorizationKeyWithoutDecoding is false.',
+      ),
+    );
   } else if (key.length % 2 !== 0) {
-    out.push(refusal(KEY, null, RULES.authorizationKeyHex,
-      `AuthorizationKey has an odd number of hex digits (${key.length}); each byte takes two.`));
+    out.push(refusal(KEY, null, RULES.authorizationKeyHex, `AuthorizationKey has an odd number of hex digits (${key.length}); each byte takes two.`));
   }
   const bytes = Math.floor(key.length / 2);
   if (bytes < AUTHORIZATION_KEY_MIN_BYTES || bytes > AUTHORIZATION_KEY_MAX_BYTES) {
-    out.push(refusal(KEY, null, RULES.authorizationKeyLength,
-      `AuthorizationKey must decode to ${AUTHORIZATION_KEY_MIN_BYTES} to ${AUTHORIZATION_KEY_MAX_BYTES} bytes (32 to 40 hex digits); it has ${key.length} digits.`));
+    out.push(
+      refusal(
+        KEY,
+        null,
+        RULES.authorizationKeyLength,
+        `AuthorizationKey must decode to ${AUTHORIZATION_KEY_MIN_BYTES} to ${AUTHORIZATION_KEY_MAX_BYTES} bytes (32 to 40 hex digits); it has ${key.length} digits.`,
+      ),
+    );
   }
   if (out.length === 0) {
     const ctl = [...Buffer.from(key, 'hex')].filter(isCtl);
     if (ctl.length > 0) {
-      out.push(refusal(KEY, null, RULES.authorizationKeyControl,
-        `AuthorizationKey decodes to control characters (e.g. byte 0x${ctl[0]!.toString(16).padStart(2, '0')}), which RFC 7617 forbids in a Basic Auth password; choose another key or set UseAuthorizationKeyWithoutDecoding to true.`));
+      out.push(
+        refusal(
+          KEY,
+          null,
+          RULES.authorizationKeyControl,
+          `AuthorizationKey decodes to control characters (e.g. byte 0x${ctl[0]!.toString(16).padStart(2, '0')}), which RFC 7617 forbids in a Basic Auth password; choose another key or set UseAuthorizationKeyWithoutDecoding to true.`,
+        ),
+      );
     }
   }
   return out;
@@ -56,16 +73,29 @@ function validateText(key: string): ConfigRefusal[] {
   const out: ConfigRefusal[] = [];
   const bytes = Buffer.byteLength(key, 'utf8');
   if (bytes < AUTHORIZATION_KEY_MIN_BYTES || bytes > AUTHORIZATION_KEY_MAX_TEXT_LENGTH) {
-    out.push(refusal(KEY, null, RULES.authorizationKeyLength,
-      `AuthorizationKey used without decoding must be ${AUTHORIZATION_KEY_MIN_BYTES} to ${AUTHORIZATION_KEY_MAX_TEXT_LENGTH} characters long; it has ${bytes} bytes.`));
+    out.push(
+      refusal(
+        KEY,
+        null,
+        RULES.authorizationKeyLength,
+        `AuthorizationKey used without decoding must be ${AUTHORIZATION_KEY_MIN_BYTES} to ${AUTHORIZATION_KEY_MAX_TEXT_LENGTH} characters long; it has ${bytes} bytes.`,
+      ),
+    );
   }
   if ([...key].some((ch) => isCtl(ch.codePointAt(0)!))) {
-    out.push(refusal(KEY, null, RULES.authorizationKeyControl,
-      'AuthorizationKey contains control characters, which RFC 7617 forbids in a Basic Auth password.'));
+    out.push(
+      refusal(KEY, null, RULES.authorizationKeyControl, 'AuthorizationKey contains control characters, which RFC 7617 forbids in a Basic Auth password.'),
+    );
   }
   if ([...key].some((ch) => ch.codePointAt(0)! > 0x7e)) {
-    out.push(refusal(KEY, null, RULES.authorizationKeyAscii,
-      'AuthorizationKey used without decoding must be printable ASCII: how a charger encodes other characters is not specified.'));
+    out.push(
+      refusal(
+        KEY,
+        null,
+        RULES.authorizationKeyAscii,
+        'AuthorizationKey used without decoding must be printable ASCII: how a charger encodes other characters is not specified.',
+      ),
+    );
   }
   return out;
 }

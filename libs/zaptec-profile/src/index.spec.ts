@@ -4,10 +4,23 @@ import * as profile from '#csms/zaptec-profile';
 describe('#csms/zaptec-profile public API', () => {
   it('exports the agreed names', () => {
     for (const name of [
-      'KEY_REGISTRY', 'getKeyDefinition', 'MEASURANDS', 'validateKeyValue', 'validateDesiredConfiguration',
-      'validateAuthorizationKey', 'expectedPasswordBytes', 'defaultUseAuthorizationKeyWithoutDecoding',
-      'detectModel', 'capabilitiesOf', 'isActionSupported', 'canonicalIdentity', 'orderForApply',
-      'effectiveAccess', 'ZAPTEC_BILLING_DEFAULTS', 'billingDefaultsOf', 'RULES',
+      'KEY_REGISTRY',
+      'getKeyDefinition',
+      'MEASURANDS',
+      'validateKeyValue',
+      'validateDesiredConfiguration',
+      'validateAuthorizationKey',
+      'expectedPasswordBytes',
+      'defaultUseAuthorizationKeyWithoutDecoding',
+      'detectModel',
+      'capabilitiesOf',
+      'isActionSupported',
+      'canonicalIdentity',
+      'orderForApply',
+      'effectiveAccess',
+      'ZAPTEC_BILLING_DEFAULTS',
+      'billingDefaultsOf',
+      'RULES',
     ]) {
       expect(profile).toHaveProperty(name);
     }

@@ -121,9 +121,7 @@ export function capabilitiesOf(model: ChargerModel, supportedFeatureProfiles?: s
   const listed = supportedFeatureProfiles?.map((p) => p.trim());
   const featureProfiles: string[] = STANDARD_FEATURE_PROFILES.filter((p) => p === 'Core' || !listed || listed.includes(p));
   const lacks = (profile: string): boolean => NARROWABLE.has(profile) && !featureProfiles.includes(profile);
-  const keys = [...KEY_REGISTRY.values()]
-    .filter((d) => !facts.absentKeys.includes(d.name) && !lacks(d.profile))
-    .map((d) => d.name);
+  const keys = [...KEY_REGISTRY.values()].filter((d) => !facts.absentKeys.includes(d.name) && !lacks(d.profile)).map((d) => d.name);
   const unsupportedActions = Object.entries(ACTIONS)
     .filter(([name, def]) => facts.unsupportedActions.includes(name) || lacks(def.profile))
     .map(([name]) => name);

@@ -39,8 +39,10 @@ function validateEntry(key: string, value: string, context: ValidationContext, v
   }
   const model = MODEL_NAMES[context.model];
   if (!caps.keys.includes(key)) {
-    const why = def.profile === 'Zaptec' || def.profile === 'Security' || caps.featureProfiles.includes(def.profile)
-      ? '' : ` (its SupportedFeatureProfiles lacks ${def.profile})`;
+    const why =
+      def.profile === 'Zaptec' || def.profile === 'Security' || caps.featureProfiles.includes(def.profile)
+        ? ''
+        : ` (its SupportedFeatureProfiles lacks ${def.profile})`;
     return [refusal(key, shown, RULES.modelKeyAbsent, `${model} has no ${key} configuration key${why}.`)];
   }
   if (def.access === 'R') {
@@ -49,8 +51,9 @@ function validateEntry(key: string, value: string, context: ValidationContext, v
   if (key === 'AuthorizationKey') {
     // A charger without Zaptec's switch gets the strict hex form: per the whitepaper it is hex, and a key whose
     // decoded bytes hold no CTL works whether that charger decodes it or uses the text.
-    const mode = parseBoolean(view['UseAuthorizationKeyWithoutDecoding'] ?? '')
-      ?? (isZaptec(context.model) ? defaultUseAuthorizationKeyWithoutDecoding(context.authorizationKeySetBefore ?? false) : false);
+    const mode =
+      parseBoolean(view['UseAuthorizationKeyWithoutDecoding'] ?? '') ??
+      (isZaptec(context.model) ? defaultUseAuthorizationKeyWithoutDecoding(context.authorizationKeySetBefore ?? false) : false);
     return validateAuthorizationKey(value, mode);
   }
   const typed = validateType(def, value, isZaptec(context.model) ? ZAPTEC_RANGES[key] : undefined);
@@ -75,12 +78,26 @@ function keyRules(def: KeyDefinition, value: string, context: ValidationContext,
     // docs/reference/zaptec-facts.md#security: profile 3 is not mentioned for Zaptec (assume absent, no mTLS). A profile is never lowered,
     // so raising a charger to a profile it cannot speak would lock it out for good.
     if (wanted === 3 && isZaptec(context.model)) {
-      return [refusal(key, value, RULES.securityProfileUnsupported, `${model} does not support security profile 3 (mutual TLS); raising to it could lock the charger out.`)];
+      return [
+        refusal(
+          key,
+          value,
+          RULES.securityProfileUnsupported,
+          `${model} does not support security profile 3 (mutual TLS); raising to it could lock the charger out.`,
+        ),
+      ];
     }
   }
   // docs/reference/zaptec-facts.md#transactions-and-authorization: on Go 2 StopTransactionOnInvalidId behaves as true whatever its value.
   if (key === 'StopTransactionOnInvalidId' && value === 'false' && context.model === 'zaptec-go2') {
-    return [refusal(key, value, RULES.go2StopTxOnInvalidIdFixed, 'Zaptec Go 2 always stops a transaction whose idTag is found invalid, whatever StopTransactionOnInvalidId says; false would only make the configuration lie.')];
+    return [
+      refusal(
+        key,
+        value,
+        RULES.go2StopTxOnInvalidIdFixed,
+        'Zaptec Go 2 always stops a transaction whose idTag is found invalid, whatever StopTransactionOnInvalidId says; false would only make the configuration lie.',
+      ),
+    ];
   }
   return [];
 }

@@ -38,9 +38,7 @@ export function validateType(def: KeyDefinition, value: string, range?: { min?: 
   const { name, type } = def;
   switch (type.kind) {
     case 'boolean':
-      return parseBoolean(value) === undefined
-        ? [refusal(name, value, RULES.boolean, `${name} must be "true" or "false", not "${value}".`)]
-        : [];
+      return parseBoolean(value) === undefined ? [refusal(name, value, RULES.boolean, `${name} must be "true" or "false", not "${value}".`)] : [];
     case 'integer': {
       const n = parseInteger(value);
       if (n === undefined) return [refusal(name, value, RULES.integer, `${name} must be a whole number written in decimal, not "${value}".`)];
@@ -74,18 +72,28 @@ function validateCsl(def: KeyDefinition, value: string, members?: readonly strin
       // docs/reference/protocol-notes.md#configuration-keys: a measurand list with one unsupported measurand is Rejected as a whole.
       const isMeasurands = MEASURAND_LIST_KEYS.includes(name);
       out.push(
-        refusal(name, value, isMeasurands ? RULES.measurandUnknown : RULES.cslMember,
+        refusal(
+          name,
+          value,
+          isMeasurands ? RULES.measurandUnknown : RULES.cslMember,
           isMeasurands
             ? `${name} is refused as a whole: ${unknown.join(', ')} ${unknown.length === 1 ? 'is not an' : 'are not'} OCPP 1.6 measurand${unknown.length === 1 ? '' : 's'}.`
-            : `${name} may only contain ${members.join(', ')}; ${unknown.join(', ')} is not allowed.`),
+            : `${name} may only contain ${members.join(', ')}; ${unknown.join(', ')} is not allowed.`,
+        ),
       );
     }
   }
   if (name === 'ConnectorPhaseRotation') {
     const bad = items.filter((item) => !PHASE_ROTATION.test(item));
     if (bad.length > 0) {
-      out.push(refusal(name, value, RULES.connectorPhaseRotationFormat,
-        `ConnectorPhaseRotation items are <connectorId>.<NotApplicable|Unknown|RST|RTS|SRT|STR|TRS|TSR> (e.g. 0.RST); ${bad.join(', ')} is not.`));
+      out.push(
+        refusal(
+          name,
+          value,
+          RULES.connectorPhaseRotationFormat,
+          `ConnectorPhaseRotation items are <connectorId>.<NotApplicable|Unknown|RST|RTS|SRT|STR|TRS|TSR> (e.g. 0.RST); ${bad.join(', ')} is not.`,
+        ),
+      );
     }
   }
   const duplicates = items.filter((item, i) => items.indexOf(item) !== i);

@@ -95,7 +95,11 @@ describeInfra('config-manager restarted in the middle of a reconciliation', () =
     const want = level.keys;
     const have = (): Record<string, string> => Object.fromEntries(Object.keys(want).map((k) => [k, store[k]]));
     try {
-      await eventually(async () => (JSON.stringify(have()) === JSON.stringify(want) ? true : undefined), 'the reconciliation to finish after the restart', 120_000);
+      await eventually(
+        async () => (JSON.stringify(have()) === JSON.stringify(want) ? true : undefined),
+        'the reconciliation to finish after the restart',
+        120_000,
+      );
     } finally {
       // Why it did not finish, if it did not: the connection event of the interrupted run is still unacked.
       const reconcileConsumer = await consumerBacklog(nats.url, 'OCPP_EVENTS', 'config-manager-reconcile').catch((err: unknown) => String(err));

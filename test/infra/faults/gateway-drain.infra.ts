@@ -68,8 +68,9 @@ describeInfra('gateway SIGTERM drains its chargers with 1012 and exits 0', () =>
       sockets.map(
         (ws, i) =>
           new Promise<void>((resolve, reject) =>
-            ws.send(JSON.stringify([2, `last-${i}`, 'MeterValues', { connectorId: 1, meterValue: [{ timestamp, sampledValue: [{ value: String(1000 + i) }] }] }]), (err) =>
-              err ? reject(err) : resolve(),
+            ws.send(
+              JSON.stringify([2, `last-${i}`, 'MeterValues', { connectorId: 1, meterValue: [{ timestamp, sampledValue: [{ value: String(1000 + i) }] }] }]),
+              (err) => (err ? reject(err) : resolve()),
             ),
           ),
       ),
@@ -95,10 +96,16 @@ describeInfra('gateway SIGTERM drains its chargers with 1012 and exits 0', () =>
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     try {
-      const rows = await eventually(async () => {
-        const r = await client.query<{ charger_id: string; value_raw: string }>(`SELECT charger_id, value_raw FROM metering_meter_values WHERE charger_id LIKE 'DRAIN%' ORDER BY charger_id`);
-        return r.rows.length >= SOCKETS ? r.rows : undefined;
-      }, 'the last MeterValues of every drained charger', 60_000);
+      const rows = await eventually(
+        async () => {
+          const r = await client.query<{ charger_id: string; value_raw: string }>(
+            `SELECT charger_id, value_raw FROM metering_meter_values WHERE charger_id LIKE 'DRAIN%' ORDER BY charger_id`,
+          );
+          return r.rows.length >= SOCKETS ? r.rows : undefined;
+        },
+        'the last MeterValues of every drained charger',
+        60_000,
+      );
       expect(rows).toEqual(Array.from({ length: SOCKETS }, (_, i) => ({ charger_id: `DRAIN${String(i).padStart(3, '0')}`, value_raw: String(1000 + i) })));
     } finally {
       await client.end();

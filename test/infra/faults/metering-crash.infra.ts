@@ -58,7 +58,10 @@ describeInfra('metering crashes and a NATS restart under MeterValues load', () =
     const base = Date.parse('2026-01-01T00:00:00.000Z');
     const acked: AckedReading[] = [];
     let stop = false;
-    const chargers = Array.from({ length: CHARGERS }, (_, i) => new RawCharger({ id: `CRASH${String(i).padStart(3, '0')}`, urls: [gateway.ocppUrl], retryDelayMs: 100 }));
+    const chargers = Array.from(
+      { length: CHARGERS },
+      (_, i) => new RawCharger({ id: `CRASH${String(i).padStart(3, '0')}`, urls: [gateway.ocppUrl], retryDelayMs: 100 }),
+    );
     await Promise.all(chargers.map((c) => c.connect()));
     const loops = chargers.map((c, i) => meterLoop(c, i, base, acked, () => stop));
     const ackedAtLeast = (n: number, what: string): Promise<true> =>
@@ -95,10 +98,14 @@ describeInfra('metering crashes and a NATS restart under MeterValues load', () =
     const sent = await Promise.all(loops);
     const refused = refusals();
 
-    await eventually(async () => {
-      const b = await consumerBacklog(nats.url, EVENTS_STREAM, 'metering-meter-values');
-      return b.pending === 0 && b.ackPending === 0 ? b : undefined;
-    }, 'the metering-meter-values consumer to catch up', 180_000);
+    await eventually(
+      async () => {
+        const b = await consumerBacklog(nats.url, EVENTS_STREAM, 'metering-meter-values');
+        return b.pending === 0 && b.ackPending === 0 ? b : undefined;
+      },
+      'the metering-meter-values consumer to catch up',
+      180_000,
+    );
     const result = await compareWithDatabase(db.url, 'CRASH', acked);
     const summary = {
       messagesAcked: sent.reduce((a, b) => a + b, 0),
@@ -158,12 +165,16 @@ describeInfra('metering crashes and a NATS restart under MeterValues load', () =
     await client.connect();
     try {
       // The two Stop events after the first are duplicates; wait until the consumer counted them.
-      const txs = await eventually(async () => {
-        const { rows } = await client.query(
-          `SELECT id, meter_start, meter_stop, energy_wh, stop_reason, duplicate_stop_count FROM metering_transactions WHERE charger_id = 'REPLAY001'`,
-        );
-        return rows.length === 1 && Number(rows[0].duplicate_stop_count) >= 2 ? rows : undefined;
-      }, 'the replayed transaction closed once, its duplicate stops counted', 60_000);
+      const txs = await eventually(
+        async () => {
+          const { rows } = await client.query(
+            `SELECT id, meter_start, meter_stop, energy_wh, stop_reason, duplicate_stop_count FROM metering_transactions WHERE charger_id = 'REPLAY001'`,
+          );
+          return rows.length === 1 && Number(rows[0].duplicate_stop_count) >= 2 ? rows : undefined;
+        },
+        'the replayed transaction closed once, its duplicate stops counted',
+        60_000,
+      );
       expect(txs).toHaveLength(1);
       expect(txs[0]).toMatchObject({ id: transactionId, meter_stop: '11500', energy_wh: 1_500, stop_reason: 'EVDisconnected', duplicate_stop_count: 2 });
       const { rows: values } = await client.query(

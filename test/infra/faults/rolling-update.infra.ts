@@ -13,12 +13,29 @@ jest.setTimeout(900_000);
 
 describeInfra('rolling update of three gateways under load', () => {
   test('200 chargers: each gateway drained and replaced in turn; nothing acknowledged lost; commands keep working', async () => {
-    const { code, summary } = await runSoak(['--chargers', '200', '--minutes', '1', '--gateways', '3', '--roll', '3', '--drain-ms', '3000', '--meter-interval-ms', '2000']);
+    const { code, summary } = await runSoak([
+      '--chargers',
+      '200',
+      '--minutes',
+      '1',
+      '--gateways',
+      '3',
+      '--roll',
+      '3',
+      '--drain-ms',
+      '3000',
+      '--meter-interval-ms',
+      '2000',
+    ]);
     expect(summary.lost).toBe(0);
     expect(summary.doubled).toBe(0);
     expect(summary.extra).toBe(0);
     expect(summary.rowsStored).toBe(summary.meterValuesAcked);
-    expect(summary.replacements.map((r) => [r.gateway, r.exitCode])).toEqual([['A', 0], ['B', 0], ['C', 0]]);
+    expect(summary.replacements.map((r) => [r.gateway, r.exitCode])).toEqual([
+      ['A', 0],
+      ['B', 0],
+      ['C', 0],
+    ]);
     // Every gateway held chargers when its turn came, and each of those was closed with 1012 only.
     for (const r of summary.replacements) expect(r.moved).toBeGreaterThan(0);
     const moved = summary.replacements.reduce((a, r) => a + r.moved, 0);

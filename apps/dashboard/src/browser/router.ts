@@ -5,11 +5,7 @@
  *   #/chargers/<id>    one charger
  *   #/sign-in          sign in with a token
  */
-export type Route =
-  | { name: 'overview' }
-  | { name: 'chargers'; params: URLSearchParams }
-  | { name: 'charger'; id: string }
-  | { name: 'sign-in' };
+export type Route = { name: 'overview' } | { name: 'chargers'; params: URLSearchParams } | { name: 'charger'; id: string } | { name: 'sign-in' };
 
 export function parseRoute(hash: string): Route {
   const raw = hash.replace(/^#/, '') || '/';

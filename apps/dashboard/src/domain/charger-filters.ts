@@ -3,7 +3,17 @@
  * address (so a filtered list can be bookmarked and Back works), and turned into the API's query.
  */
 
-export const CONNECTOR_STATUSES = ['Available', 'Preparing', 'Charging', 'SuspendedEVSE', 'SuspendedEV', 'Finishing', 'Reserved', 'Unavailable', 'Faulted'] as const;
+export const CONNECTOR_STATUSES = [
+  'Available',
+  'Preparing',
+  'Charging',
+  'SuspendedEVSE',
+  'SuspendedEV',
+  'Finishing',
+  'Reserved',
+  'Unavailable',
+  'Faulted',
+] as const;
 export const SORTS = ['id', '-id', 'lastSeen', '-lastSeen', 'connectedAt', '-connectedAt'] as const;
 export type Sort = (typeof SORTS)[number];
 

@@ -64,7 +64,10 @@ export function applyEvent(row: ChargerRow, event: LiveEvent): ChargerRow {
 }
 
 /** Which list filters an event may change the answer of: then the page is asked again rather than patched. */
-export function eventTouchesFilter(event: LiveEvent, filters: { connected?: boolean; status?: string; drift?: boolean; model?: string; firmware?: string }): boolean {
+export function eventTouchesFilter(
+  event: LiveEvent,
+  filters: { connected?: boolean; status?: string; drift?: boolean; model?: string; firmware?: string },
+): boolean {
   switch (event.type) {
     case 'charger.connected':
     case 'charger.disconnected':

@@ -11,14 +11,14 @@ describe('command examples', () => {
     expect(verdict).toEqual({ ok: true });
   });
 
-  it('an example names the charger\'s connector and open transaction when the page knows them', () => {
+  it("an example names the charger's connector and open transaction when the page knows them", () => {
     const ctx = { now: new Date('2026-11-26T10:00:00Z'), connectorId: 2, transactionId: 77 };
     expect(exampleOf('RemoteStopTransaction', ctx)).toEqual({ transactionId: 77 });
     expect(exampleOf('UnlockConnector', ctx)).toEqual({ connectorId: 2 });
     expect(validatePayload('ReserveNow', 'request', exampleOf('ReserveNow', ctx))).toEqual({ ok: true });
   });
 
-  it('a model\'s unsupported actions are not offered (a Pro has no GetDiagnostics)', () => {
+  it("a model's unsupported actions are not offered (a Pro has no GetDiagnostics)", () => {
     const offered = supportedCommands(['GetDiagnostics', 'DiagnosticsStatusNotification']);
     expect(offered).not.toContain('GetDiagnostics');
     expect(offered).toHaveLength(COMMAND_ACTIONS.length - 1);

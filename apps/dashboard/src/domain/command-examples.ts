@@ -108,7 +108,10 @@ export function exampleOf(action: CommandAction, ctx: ExampleContext): Record<st
         },
       };
     case 'SignedUpdateFirmware':
-      return { requestId: 1, firmware: { location: 'https://firmware.example.com/firmware.bin', retrieveDateTime: now, signingCertificate: PEM, signature: 'c2lnbmF0dXJl' } };
+      return {
+        requestId: 1,
+        firmware: { location: 'https://firmware.example.com/firmware.bin', retrieveDateTime: now, signingCertificate: PEM, signature: 'c2lnbmF0dXJl' },
+      };
     case 'TriggerMessage':
       return { requestedMessage: 'StatusNotification', connectorId };
     case 'UnlockConnector':

@@ -2,7 +2,14 @@ import type { ChargerRow } from './api-types.js';
 import { ranked, summaryFromChargers } from './fleet-summary.js';
 
 const row = (over: Partial<ChargerRow> = {}): ChargerRow => ({
-  id: 'ZAP1', connected: false, model: 'zaptec-go', firmwareVersion: '2.4.2.4', lastSeen: null, connectorStatus: {}, drift: null, ...over,
+  id: 'ZAP1',
+  connected: false,
+  model: 'zaptec-go',
+  firmwareVersion: '2.4.2.4',
+  lastSeen: null,
+  connectorStatus: {},
+  drift: null,
+  ...over,
 });
 const at = '2026-11-26T10:00:00.000Z';
 
@@ -24,6 +31,10 @@ describe('fleet summary from the charger list', () => {
     });
     expect(all.configuration).toBeUndefined();
     expect(summaryFromChargers(rows, { total: 5000, connected: 4000 }, new Date(at)).chargers).toEqual({ total: 5000, connected: 4000, disconnected: 1000 });
-    expect(ranked({ b: 1, a: 1, c: 3 })).toEqual([['c', 3], ['a', 1], ['b', 1]]);
+    expect(ranked({ b: 1, a: 1, c: 3 })).toEqual([
+      ['c', 3],
+      ['a', 1],
+      ['b', 1],
+    ]);
   });
 });

@@ -33,5 +33,10 @@ export function formatAgo(iso: string | null | undefined, now: Date): string {
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return UNKNOWN;
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? UNKNOWN : d.toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, 'Z');
+  return Number.isNaN(d.getTime())
+    ? UNKNOWN
+    : d
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d{3}Z$/, 'Z');
 }

@@ -8,7 +8,11 @@ describe('power series', () => {
     s.add(2, '2026-11-26T10:00:02Z', 3600);
     s.add(1, '2026-11-26T10:00:01Z', null);
     const t0 = Date.parse('2026-11-26T10:00:00Z') / 1000;
-    expect(s.columns()).toEqual([[t0, t0 + 1, t0 + 2], [7.2, null, null], [null, null, 3.6]]);
+    expect(s.columns()).toEqual([
+      [t0, t0 + 1, t0 + 2],
+      [7.2, null, null],
+      [null, null, 3.6],
+    ]);
     s.add(1, '2026-11-26T10:00:04Z', 1000);
     expect(s.size).toBe(3);
     expect(s.columns()[0]).toEqual([t0 + 1, t0 + 2, t0 + 4]);

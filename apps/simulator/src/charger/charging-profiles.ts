@@ -36,9 +36,7 @@ export class ChargingProfiles {
     if (purpose === 'ChargePointMaxProfile' && connectorId !== 0) return 'Rejected';
     if (stackLevel > 8 || schedule.chargingSchedulePeriod.length > 24) return 'Rejected';
     const id = Number(p.chargingProfileId);
-    this.profiles = this.profiles.filter(
-      (x) => x.id !== id && !(x.stackLevel === stackLevel && x.purpose === purpose && x.connectorId === connectorId),
-    );
+    this.profiles = this.profiles.filter((x) => x.id !== id && !(x.stackLevel === stackLevel && x.purpose === purpose && x.connectorId === connectorId));
     this.profiles.push({ id, connectorId, stackLevel, purpose, schedule, installedAt: now });
     return 'Accepted';
   }

@@ -38,7 +38,10 @@ export class FirmwareUpdater {
   private busy = false;
   private waiting: { cancel(): void } | undefined;
 
-  constructor(private readonly c: SimulatedCharger, private readonly stepMs: number) {}
+  constructor(
+    private readonly c: SimulatedCharger,
+    private readonly stepMs: number,
+  ) {}
 
   /** What TriggerMessage(FirmwareStatusNotification) reports: Idle unless an update is running (OCPP 1.6 §5.17). */
   get status(): FirmwareStatus {

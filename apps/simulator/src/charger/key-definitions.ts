@@ -42,8 +42,12 @@ export function keyDefinitionsFor(preset: ModelPreset): KeyDefinition[] {
     int('MeterValueSampleInterval', preset.meterValueSampleInterval, 0, MAX_INTERVAL_S),
     // UNCERTAIN defaults: Zaptec documents the keys as settable but not their defaults
     // (docs/reference/zaptec-facts.md#factory-configuration).
-    { key: 'MeterValuesSampledData', type: 'csl-measurands', access: 'RW',
-      defaultValue: 'Energy.Active.Import.Register,Power.Active.Import,Current.Import,Voltage' },
+    {
+      key: 'MeterValuesSampledData',
+      type: 'csl-measurands',
+      access: 'RW',
+      defaultValue: 'Energy.Active.Import.Register,Power.Active.Import,Current.Import,Voltage',
+    },
     { key: 'MeterValuesAlignedData', type: 'csl-measurands', access: 'RW', defaultValue: 'Energy.Active.Import.Register' },
     { key: 'StopTxnSampledData', type: 'csl-measurands', access: 'RW', defaultValue: 'Energy.Active.Import.Register' },
     { key: 'StopTxnAlignedData', type: 'csl-measurands', access: 'RW', defaultValue: '' },

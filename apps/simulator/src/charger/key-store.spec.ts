@@ -140,10 +140,17 @@ describe('KeyStore (Zaptec charger configuration)', () => {
       ks.change('AuthorizationKey', '41'.repeat(16));
       const all = ks.getConfiguration();
       expect(all.configurationKey.map((e) => e.key)).not.toContain('AuthorizationKey');
-      expect(all.configurationKey.map((e) => e.key)).toEqual(expect.arrayContaining([
-        'HeartbeatInterval', 'FreeCharging', 'FreeChargingIdTag', 'LockCablePermanently',
-        'PowerActiveImportDeltaForEagerMeterValueSample', 'UseAuthorizationKeyWithoutDecoding', 'StopTransactionMaxMeterValues',
-      ]));
+      expect(all.configurationKey.map((e) => e.key)).toEqual(
+        expect.arrayContaining([
+          'HeartbeatInterval',
+          'FreeCharging',
+          'FreeChargingIdTag',
+          'LockCablePermanently',
+          'PowerActiveImportDeltaForEagerMeterValueSample',
+          'UseAuthorizationKeyWithoutDecoding',
+          'StopTransactionMaxMeterValues',
+        ]),
+      );
       expect(all.unknownKey).toEqual([]);
       const some = ks.getConfiguration(['AuthorizationKey', 'Foo', 'NumberOfConnectors']);
       expect(some).toEqual({ configurationKey: [{ key: 'NumberOfConnectors', readonly: true, value: '1' }], unknownKey: ['Foo'] });

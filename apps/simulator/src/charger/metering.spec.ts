@@ -58,7 +58,10 @@ describe('eager sample rule', () => {
 
 describe('power curve', () => {
   it('is a step function', () => {
-    const c = [{ atSecond: 0, powerW: 1000 }, { atSecond: 60, powerW: 5000 }];
+    const c = [
+      { atSecond: 0, powerW: 1000 },
+      { atSecond: 60, powerW: 5000 },
+    ];
     expect([powerAt(c, 0), powerAt(c, 59.9), powerAt(c, 60), powerAt(c, 1e6)]).toEqual([1000, 1000, 5000, 5000]);
   });
 });

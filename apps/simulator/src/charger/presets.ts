@@ -84,11 +84,5 @@ export function presetFor(id: string): ModelPreset {
 }
 
 /** Measurands this simulated meter can produce; a list naming anything else is Rejected as a whole. */
-export const SUPPORTED_MEASURANDS = [
-  'Energy.Active.Import.Register',
-  'Power.Active.Import',
-  'Current.Import',
-  'Current.Offered',
-  'Voltage',
-] as const;
+export const SUPPORTED_MEASURANDS = ['Energy.Active.Import.Register', 'Power.Active.Import', 'Current.Import', 'Current.Offered', 'Voltage'] as const;
 export type Measurand = (typeof SUPPORTED_MEASURANDS)[number];

@@ -71,12 +71,17 @@ describe('SimulatedCharger against an ocpp-rpc server', () => {
 
     const boot = received.find((r) => r.method === 'BootNotification')!;
     expect(boot.params).toMatchObject({
-      chargePointVendor: 'Zaptec', chargePointModel: 'Go 2', firmwareVersion: '3.2.1.0', chargePointSerialNumber: 'ZAP000001',
+      chargePointVendor: 'Zaptec',
+      chargePointModel: 'Go 2',
+      firmwareVersion: '3.2.1.0',
+      chargePointSerialNumber: 'ZAP000001',
     });
     expect(passwords[0]).toBeUndefined();
     await until(() => count('StatusNotification') >= 2);
-    expect(received.filter((r) => r.method === 'StatusNotification').map((r) => [r.params.connectorId, r.params.status]))
-      .toEqual([[0, 'Available'], [1, 'Available']]);
+    expect(received.filter((r) => r.method === 'StatusNotification').map((r) => [r.params.connectorId, r.params.status])).toEqual([
+      [0, 'Available'],
+      [1, 'Available'],
+    ]);
 
     // The BootNotification interval (300 s) drives the heartbeat.
     expect(charger.keys.get('HeartbeatInterval')).toBe('300');
@@ -114,7 +119,10 @@ describe('SimulatedCharger against an ocpp-rpc server', () => {
     expect(mv.transactionId).toBe(100);
     // One entry per measurand, shared timestamp; 7400 W for 60 s = 123.33 Wh.
     expect(mv.meterValue.map((e) => e.sampledValue[0]!.measurand)).toEqual([
-      'Energy.Active.Import.Register', 'Power.Active.Import', 'Current.Import', 'Voltage',
+      'Energy.Active.Import.Register',
+      'Power.Active.Import',
+      'Current.Import',
+      'Voltage',
     ]);
     expect(new Set(mv.meterValue.map((e) => e.timestamp)).size).toBe(1);
     expect(mv.meterValue[0]!.sampledValue[0]).toMatchObject({ value: '1000123', unit: 'Wh', context: 'Sample.Periodic', location: 'Outlet' });

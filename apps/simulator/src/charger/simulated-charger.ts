@@ -105,8 +105,7 @@ export class SimulatedCharger extends EventEmitter {
       queue: this.queue,
       setStatus: (s) => this.setStatus(s),
       isPlugged: () => this.plugged,
-      currentLimitA: () =>
-        this.chargingProfiles.limitA(this.clock.now(), this.preset.phases, this.transactions.active !== undefined),
+      currentLimitA: () => this.chargingProfiles.limitA(this.clock.now(), this.preset.phases, this.transactions.active !== undefined),
       onEvent: (event, id) => {
         if (event === 'transactionStarted') this.stats.txStarted++;
         else {

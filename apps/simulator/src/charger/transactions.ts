@@ -18,12 +18,10 @@ import {
 import type { Measurand, ModelPreset } from './presets.js';
 import type { TransactionMessageQueue } from './tx-queue.js';
 
-export type ConnectorStatus =
-  | 'Available' | 'Preparing' | 'Charging' | 'SuspendedEV' | 'SuspendedEVSE' | 'Finishing' | 'Reserved' | 'Unavailable' | 'Faulted';
+export type ConnectorStatus = 'Available' | 'Preparing' | 'Charging' | 'SuspendedEV' | 'SuspendedEVSE' | 'Finishing' | 'Reserved' | 'Unavailable' | 'Faulted';
 
 export type StopReason =
-  | 'EmergencyStop' | 'EVDisconnected' | 'HardReset' | 'Local' | 'Other' | 'PowerLoss' | 'Reboot' | 'Remote'
-  | 'SoftReset' | 'UnlockCommand' | 'DeAuthorized';
+  'EmergencyStop' | 'EVDisconnected' | 'HardReset' | 'Local' | 'Other' | 'PowerLoss' | 'Reboot' | 'Remote' | 'SoftReset' | 'UnlockCommand' | 'DeAuthorized';
 
 export interface TransactionHost {
   clock: Clock;
@@ -107,7 +105,12 @@ export class TransactionController {
     const localTxId = this.nextLocalTxId++;
     const now = this.host.clock.now();
     const tx: ActiveTransaction = {
-      localTxId, idTag, startedAt: now, curve: this.curve, curveTimers: [], data: [],
+      localTxId,
+      idTag,
+      startedAt: now,
+      curve: this.curve,
+      curveTimers: [],
+      data: [],
       // Baseline 0 W: the car drew nothing before the transaction, so a large first step is an eager sample.
       eager: new EagerSampleRule(0),
     };
@@ -143,7 +146,10 @@ export class TransactionController {
       action: 'StopTransaction',
       localTxId: tx.localTxId,
       build: (txId) => ({
-        transactionId: txId(tx.localTxId), meterStop, timestamp, reason,
+        transactionId: txId(tx.localTxId),
+        meterStop,
+        timestamp,
+        reason,
         ...(idTag ? { idTag } : {}),
         ...(transactionData.length > 0 ? { transactionData } : {}),
       }),
@@ -215,9 +221,12 @@ export class TransactionController {
     for (const step of tx.curve) {
       if (step.atSecond <= fromSecond) continue;
       tx.curveTimers.push(
-        this.host.clock.setTimeout(() => {
-          if (this.tx === tx) this.applyPower(tx, step.powerW);
-        }, (step.atSecond - fromSecond) * 1000),
+        this.host.clock.setTimeout(
+          () => {
+            if (this.tx === tx) this.applyPower(tx, step.powerW);
+          },
+          (step.atSecond - fromSecond) * 1000,
+        ),
       );
     }
   }

@@ -35,14 +35,24 @@ function rig(keys: Record<string, string> = {}, faults = NO_FAULTS) {
   });
   const meter = new EnergyMeter(clock, 10_000);
   const tx = new TransactionController({
-    clock, keys: ks, preset: PRESETS.go2, faults, meter, queue,
+    clock,
+    keys: ks,
+    preset: PRESETS.go2,
+    faults,
+    meter,
+    queue,
     setStatus: (s) => statuses.push(s),
     isPlugged: () => true,
     currentLimitA: () => undefined,
     onEvent: () => undefined,
   });
   return {
-    clock, sent, queue, tx, statuses, ks,
+    clock,
+    sent,
+    queue,
+    tx,
+    statuses,
+    ks,
     setOnline: (o: boolean) => {
       online = o;
       queue.kick();
@@ -116,8 +126,12 @@ describe('eager samples (PowerActiveImportDeltaForEagerMeterValueSample)', () =>
     const t0 = Date.parse('2025-01-01T00:00:00Z');
     const taken = mv.map((s) => (Date.parse((s.payload.meterValue as Array<{ timestamp: string }>)[0]!.timestamp) - t0) / 1000);
     expect(taken).toEqual([0, 200, 800]);
-    const power = mv.map((s) => (s.payload.meterValue as Array<{ sampledValue: Array<{ measurand: string; value: string }> }>)
-      .flatMap((e) => e.sampledValue).find((v) => v.measurand === 'Power.Active.Import')!.value);
+    const power = mv.map(
+      (s) =>
+        (s.payload.meterValue as Array<{ sampledValue: Array<{ measurand: string; value: string }> }>)
+          .flatMap((e) => e.sampledValue)
+          .find((v) => v.measurand === 'Power.Active.Import')!.value,
+    );
     expect(power).toEqual(['7000', '3000', '3000']);
     const ctx = (mv[0]!.payload.meterValue as Array<{ sampledValue: Array<{ context: string }> }>)[0]!.sampledValue[0]!.context;
     expect(ctx).toBe('Sample.Periodic');
@@ -126,7 +140,10 @@ describe('eager samples (PowerActiveImportDeltaForEagerMeterValueSample)', () =>
   it('is off when the delta is 0', async () => {
     const r = rig({ MeterValueSampleInterval: '0' });
     r.setOnline(true);
-    r.tx.setPowerCurve([{ atSecond: 0, powerW: 7000 }, { atSecond: 10, powerW: 0 }]);
+    r.tx.setPowerCurve([
+      { atSecond: 0, powerW: 7000 },
+      { atSecond: 10, powerW: 0 },
+    ]);
     r.tx.start('TAG');
     r.clock.advance(60_000);
     r.tx.stop('Local');

@@ -86,10 +86,13 @@ export class TransactionMessageQueue {
               continue;
             }
           }
-          this.retryTimer = this.opts.clock.setTimeout(() => {
-            this.retryTimer = undefined;
-            this.kick();
-          }, this.opts.retryIntervalMs() * Math.max(1, this.failures));
+          this.retryTimer = this.opts.clock.setTimeout(
+            () => {
+              this.retryTimer = undefined;
+              this.kick();
+            },
+            this.opts.retryIntervalMs() * Math.max(1, this.failures),
+          );
           return;
         }
         this.items.shift();

@@ -15,7 +15,11 @@ export interface AdminTokenBootstrapOptions {
  * printed once in the log and written to DATA_DIR/admin-token (mode 0600) for the laptop trial. Later
  * starts find it made and say nothing; an operator who lost it sets API_ADMIN_TOKEN instead.
  */
-export async function bootstrapAdminToken(store: ApiAccessStore, options: AdminTokenBootstrapOptions, log = new Logger('ApiTokens')): Promise<string | undefined> {
+export async function bootstrapAdminToken(
+  store: ApiAccessStore,
+  options: AdminTokenBootstrapOptions,
+  log = new Logger('ApiTokens'),
+): Promise<string | undefined> {
   if (options.adminTokenConfigured) return undefined;
   const made = await store.createBootstrapToken();
   if (!made) return undefined;

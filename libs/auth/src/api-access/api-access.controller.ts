@@ -22,7 +22,9 @@ export class ApiAccessController {
       return ok(created);
     } catch (err) {
       if (err instanceof DuplicateTokenNameError) {
-        return refuse(409, 'duplicate_name', `an active token is already named ${body.name}`, [{ field: 'name', rule: 'unique', message: 'must not be the name of an active token' }]);
+        return refuse(409, 'duplicate_name', `an active token is already named ${body.name}`, [
+          { field: 'name', rule: 'unique', message: 'must not be the name of an active token' },
+        ]);
       }
       throw err;
     }

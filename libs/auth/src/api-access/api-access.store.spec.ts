@@ -32,7 +32,14 @@ describe('ApiAccessStore (real migrations, embedded PostgreSQL)', () => {
 
   it('lists active tokens without any secret', async () => {
     const items = await store.listTokens();
-    expect(items.find((t) => t.name === 'ci')).toEqual({ id: expect.any(String), name: 'ci', role: 'operator', createdAt: expect.any(String), createdBy: 'admin-1', lastUsedAt: expect.any(String) });
+    expect(items.find((t) => t.name === 'ci')).toEqual({
+      id: expect.any(String),
+      name: 'ci',
+      role: 'operator',
+      createdAt: expect.any(String),
+      createdBy: 'admin-1',
+      lastUsedAt: expect.any(String),
+    });
     expect(JSON.stringify(items)).not.toMatch(/csms_|hash/);
   });
 
@@ -79,12 +86,36 @@ describe('ApiAccessStore (real migrations, embedded PostgreSQL)', () => {
 
   it('audit: stores entries and filters them by charger, actor and time, newest first, paged', async () => {
     const base = { actorKind: 'token' as const, role: 'operator' as const, method: 'POST', status: 200 };
-    await store.recordAudit({ ...base, at: '2026-02-01T10:00:00.000Z', actor: 'alice', route: '/api/v1/chargers/:id/commands/:action', path: '/api/v1/chargers/ZAP1/commands/Reset', chargerId: 'ZAP1' });
+    await store.recordAudit({
+      ...base,
+      at: '2026-02-01T10:00:00.000Z',
+      actor: 'alice',
+      route: '/api/v1/chargers/:id/commands/:action',
+      path: '/api/v1/chargers/ZAP1/commands/Reset',
+      chargerId: 'ZAP1',
+    });
     await store.recordAudit({ ...base, at: '2026-02-01T11:00:00.000Z', actor: 'bob', route: '/api/v1/id-tags', path: '/api/v1/id-tags', status: 201 });
-    await store.recordAudit({ ...base, at: '2026-02-01T12:00:00.000Z', actor: 'alice', route: '/api/v1/chargers/:id/configuration', path: '/api/v1/chargers/ZAP2/configuration', chargerId: 'ZAP2', status: 403 });
+    await store.recordAudit({
+      ...base,
+      at: '2026-02-01T12:00:00.000Z',
+      actor: 'alice',
+      route: '/api/v1/chargers/:id/configuration',
+      path: '/api/v1/chargers/ZAP2/configuration',
+      chargerId: 'ZAP2',
+      status: 403,
+    });
     const all = await store.listAudit({ limit: 10, offset: 0 });
     expect(all.map((e) => e.actor)).toEqual(['alice', 'bob', 'alice']);
-    expect(all[0]).toEqual({ id: expect.any(Number), ...base, at: '2026-02-01T12:00:00.000Z', actor: 'alice', route: '/api/v1/chargers/:id/configuration', path: '/api/v1/chargers/ZAP2/configuration', chargerId: 'ZAP2', status: 403 });
+    expect(all[0]).toEqual({
+      id: expect.any(Number),
+      ...base,
+      at: '2026-02-01T12:00:00.000Z',
+      actor: 'alice',
+      route: '/api/v1/chargers/:id/configuration',
+      path: '/api/v1/chargers/ZAP2/configuration',
+      chargerId: 'ZAP2',
+      status: 403,
+    });
     expect((await store.listAudit({ chargerId: 'ZAP1', limit: 10, offset: 0 })).map((e) => e.path)).toEqual(['/api/v1/chargers/ZAP1/commands/Reset']);
     expect((await store.listAudit({ actor: 'bob', limit: 10, offset: 0 })).map((e) => e.status)).toEqual([201]);
     expect((await store.listAudit({ from: '2026-02-01T10:30:00Z', to: '2026-02-01T12:00:00Z', limit: 10, offset: 0 })).map((e) => e.actor)).toEqual(['bob']);

@@ -38,21 +38,33 @@ export const LAST_USE_RESOLUTION_MS = 60_000;
 type TokenRow = { id: string; name: string; role: Role; created_at: Date; created_by: string | null; last_used_at: Date | null };
 
 const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
-const view = (r: TokenRow): ApiTokenView => ({ id: r.id, name: r.name, role: r.role, createdAt: new Date(r.created_at).toISOString(), createdBy: r.created_by, lastUsedAt: iso(r.last_used_at) });
+const view = (r: TokenRow): ApiTokenView => ({
+  id: r.id,
+  name: r.name,
+  role: r.role,
+  createdAt: new Date(r.created_at).toISOString(),
+  createdBy: r.created_by,
+  lastUsedAt: iso(r.last_used_at),
+});
 
 /** API tokens (by hash) and the audit log, in auth's tables (migration AuthApiAccess1764000400000). */
 export class ApiAccessStore {
-  constructor(private readonly db: DataSource, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async createToken(name: string, role: Role, createdBy: string | null, bootstrap = false): Promise<CreatedApiToken | undefined> {
     const token = newApiToken();
     let rows: TokenRow[];
     try {
-      rows = await queryRows<TokenRow>(this.db,
+      rows = await queryRows<TokenRow>(
+        this.db,
         `INSERT INTO auth_api_tokens (id, name, role, token_hash, bootstrap, created_by) VALUES ($1, $2, $3, $4, $5, $6)
            ${bootstrap ? 'ON CONFLICT (bootstrap) WHERE bootstrap DO NOTHING' : ''}
            RETURNING id, name, role, created_at, created_by, last_used_at`,
-        [randomUUID(), name, role, hashApiToken(token), bootstrap, createdBy]);
+        [randomUUID(), name, role, hashApiToken(token), bootstrap, createdBy],
+      );
     } catch (err) {
       if ((err as { code?: string }).code === '23505' || /auth_api_tokens_active_name_idx/.test(String(err))) throw new DuplicateTokenNameError(name);
       throw err;
@@ -66,8 +78,10 @@ export class ApiAccessStore {
   }
 
   async listTokens(): Promise<ApiTokenView[]> {
-    const rows = await queryRows<TokenRow>(this.db,
-      `SELECT id, name, role, created_at, created_by, last_used_at FROM auth_api_tokens WHERE revoked_at IS NULL ORDER BY created_at, name`);
+    const rows = await queryRows<TokenRow>(
+      this.db,
+      `SELECT id, name, role, created_at, created_by, last_used_at FROM auth_api_tokens WHERE revoked_at IS NULL ORDER BY created_at, name`,
+    );
     return rows.map(view);
   }
 
@@ -78,8 +92,11 @@ export class ApiAccessStore {
 
   /** The active token with this hash, and its last use noted (at most once per LAST_USE_RESOLUTION_MS). */
   async verify(tokenHash: string): Promise<KnownApiToken | undefined> {
-    const [row] = await queryRows<TokenRow>(this.db,
-      `SELECT id, name, role, created_at, created_by, last_used_at FROM auth_api_tokens WHERE token_hash = $1 AND revoked_at IS NULL`, [tokenHash]);
+    const [row] = await queryRows<TokenRow>(
+      this.db,
+      `SELECT id, name, role, created_at, created_by, last_used_at FROM auth_api_tokens WHERE token_hash = $1 AND revoked_at IS NULL`,
+      [tokenHash],
+    );
     if (!row) return undefined;
     const now = this.now();
     if (!row.last_used_at || now - new Date(row.last_used_at).getTime() >= LAST_USE_RESOLUTION_MS) {
@@ -89,9 +106,11 @@ export class ApiAccessStore {
   }
 
   async recordAudit(e: AuditEntry): Promise<void> {
-    await queryRows(this.db,
+    await queryRows(
+      this.db,
       `INSERT INTO auth_api_audit (at, actor, actor_kind, role, method, route, path, charger_id, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [e.at, e.actor, e.actorKind, e.role, e.method, e.route, e.path, e.chargerId ?? null, e.status]);
+      [e.at, e.actor, e.actorKind, e.role, e.method, e.route, e.path, e.chargerId ?? null, e.status],
+    );
   }
 
   /** Newest first. */
@@ -107,13 +126,34 @@ export class ApiAccessStore {
     if (q.from !== undefined) add('at >= ?', q.from);
     if (q.to !== undefined) add('at < ?', q.to);
     params.push(q.limit, q.offset);
-    const rows = await queryRows<{ id: string; at: Date; actor: string; actor_kind: AuditEntry['actorKind']; role: Role; method: string; route: string; path: string; charger_id: string | null; status: number }>(this.db,
+    const rows = await queryRows<{
+      id: string;
+      at: Date;
+      actor: string;
+      actor_kind: AuditEntry['actorKind'];
+      role: Role;
+      method: string;
+      route: string;
+      path: string;
+      charger_id: string | null;
+      status: number;
+    }>(
+      this.db,
       `SELECT id, at, actor, actor_kind, role, method, route, path, charger_id, status FROM auth_api_audit
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, id DESC LIMIT $${params.length - 1} OFFSET $${params.length}`,
-      params);
+      params,
+    );
     return rows.map((r) => ({
-      id: Number(r.id), at: new Date(r.at).toISOString(), actor: r.actor, actorKind: r.actor_kind, role: r.role,
-      method: r.method, route: r.route, path: r.path, ...(r.charger_id ? { chargerId: r.charger_id } : {}), status: Number(r.status),
+      id: Number(r.id),
+      at: new Date(r.at).toISOString(),
+      actor: r.actor,
+      actorKind: r.actor_kind,
+      role: r.role,
+      method: r.method,
+      route: r.route,
+      path: r.path,
+      ...(r.charger_id ? { chargerId: r.charger_id } : {}),
+      status: Number(r.status),
     }));
   }
 }

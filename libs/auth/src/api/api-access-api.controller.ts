@@ -57,6 +57,13 @@ export class AuditApiController {
   @ApiOk(S.obj({ items: S.arr(AUDIT_RECORD_SCHEMA) }))
   @ApiErrors([400])
   list(@Query() q: AuditQueryDto): Promise<{ items: AuditRecord[] }> {
-    return callService(this.bus, subjects.api('auth', 'listAudit'), { chargerId: q.chargerId, actor: q.actor, from: q.from, to: q.to, limit: q.limit ?? 100, offset: q.offset ?? 0 });
+    return callService(this.bus, subjects.api('auth', 'listAudit'), {
+      chargerId: q.chargerId,
+      actor: q.actor,
+      from: q.from,
+      to: q.to,
+      limit: q.limit ?? 100,
+      offset: q.offset ?? 0,
+    });
   }
 }

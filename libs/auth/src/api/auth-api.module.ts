@@ -6,5 +6,14 @@ import { LocalAuthListApiController } from './local-auth-list-api.controller.js'
 import { ReservationsApiController } from './reservations-api.controller.js';
 
 /** Auth's HTTP routes, mounted by the gateway (needs the BUS provider, from BusModule). No service logic here. */
-@Module({ controllers: [ChargerCredentialsController, IdTagsApiController, LocalAuthListApiController, ApiTokensApiController, AuditApiController, ReservationsApiController] })
+@Module({
+  controllers: [
+    ChargerCredentialsController,
+    IdTagsApiController,
+    LocalAuthListApiController,
+    ApiTokensApiController,
+    AuditApiController,
+    ReservationsApiController,
+  ],
+})
 export class AuthApiModule {}

@@ -23,7 +23,7 @@ export class LocalAuthListApiController {
 
   /** Answers with the stored group at once; the Full update follows (GET shows its outcome). */
   @Put(':id/local-auth-list')
-  @ApiOperation({ summary: 'Make the tags of an idTag group the charger\'s local list (null: none); a Full update follows' })
+  @ApiOperation({ summary: "Make the tags of an idTag group the charger's local list (null: none); a Full update follows" })
   @ApiOk(LOCAL_LIST_SCHEMA)
   @ApiErrors([400, 404])
   setGroup(@Param() { id: chargerId }: ChargerIdPath, @Body() body: SetLocalAuthListGroupDto): Promise<LocalListState> {

@@ -17,7 +17,10 @@ export type ShownReservation = ReservationView & { connectorStatus?: string | nu
 export async function connectorZeroSupported(bus: Bus, chargerId: string): Promise<boolean> {
   try {
     const reply = await bus.request<{ chargerId: string }, ServiceReply<{ reported: { keys: Array<{ key: string; value: string | null }> } | null }>>(
-      subjects.api('config-manager', 'getChargerConfiguration'), { chargerId }, { timeoutMs: LOOKUP_TIMEOUT_MS });
+      subjects.api('config-manager', 'getChargerConfiguration'),
+      { chargerId },
+      { timeoutMs: LOOKUP_TIMEOUT_MS },
+    );
     if (!reply.ok) return false;
     return reply.data.reported?.keys.some((k) => k.key === 'ReserveConnectorZeroSupported' && k.value?.trim().toLowerCase() === 'true') === true;
   } catch (err) {
@@ -36,7 +39,10 @@ export async function withConnectorStatus(bus: Bus, reservations: ReservationVie
   let chargers: Record<string, Array<{ connectorId: number; status: string }>>;
   try {
     const reply = await bus.request<{ chargerIds: string[] }, ServiceReply<{ chargers: typeof chargers }>>(
-      subjects.api('metering', 'connectorStatuses'), { chargerIds }, { timeoutMs: LOOKUP_TIMEOUT_MS });
+      subjects.api('metering', 'connectorStatuses'),
+      { chargerIds },
+      { timeoutMs: LOOKUP_TIMEOUT_MS },
+    );
     if (!reply.ok) return reservations;
     chargers = reply.data.chargers;
   } catch (err) {

@@ -28,7 +28,7 @@ export class ReservationsApiController {
   @ApiOk(RESERVATION_SCHEMA, 201, 'The charger accepted: the reservation is active')
   @ApiErrors([400, 404, 409, 422, 424, 502, 504], {
     404: 'The charger is not connected: nothing was sent (the reservation is kept as failed)',
-    409: "The charger refused (reserveStatus: Faulted, Occupied, Rejected or Unavailable); the reservation is kept as refused",
+    409: 'The charger refused (reserveStatus: Faulted, Occupied, Rejected or Unavailable); the reservation is kept as refused',
     422: "The charger's model lacks the Reservation profile, or connector 0 without ReserveConnectorZeroSupported: nothing was stored or sent",
   })
   async create(@Body() body: CreateReservationDto, @CurrentCaller() caller?: ApiCaller): Promise<ShownReservation> {
@@ -36,21 +36,39 @@ export class ReservationsApiController {
     const capability = await checkCapability(this.bus, chargerId, 'ReserveNow');
     if (!capability.ok) {
       throw new HttpException(
-        { error: 'not_supported_by_model', model: capability.model, message: capability.reason, errors: [{ field: 'chargerId', rule: 'model.capability', message: capability.reason }] },
+        {
+          error: 'not_supported_by_model',
+          model: capability.model,
+          message: capability.reason,
+          errors: [{ field: 'chargerId', rule: 'model.capability', message: capability.reason }],
+        },
         HttpStatus.UNPROCESSABLE_ENTITY,
       );
     }
     if (body.connectorId === 0 && !(await connectorZeroSupported(this.bus, chargerId))) {
       const message = 'connectorId 0 needs the charger to have reported ReserveConnectorZeroSupported=true';
-      throw new HttpException({ error: 'connector_zero_not_supported', message, errors: [{ field: 'connectorId', rule: 'ReserveConnectorZeroSupported', message }] }, HttpStatus.UNPROCESSABLE_ENTITY);
+      throw new HttpException(
+        { error: 'connector_zero_not_supported', message, errors: [{ field: 'connectorId', rule: 'ReserveConnectorZeroSupported', message }] },
+        HttpStatus.UNPROCESSABLE_ENTITY,
+      );
     }
-    const out = await callService<ReservationOutcome>(this.bus, subjects.api('auth', 'createReservation'), { ...body, chargerId, requestedBy: auditActor(caller) }, REPLY_TIMEOUT_MS);
+    const out = await callService<ReservationOutcome>(
+      this.bus,
+      subjects.api('auth', 'createReservation'),
+      { ...body, chargerId, requestedBy: auditActor(caller) },
+      REPLY_TIMEOUT_MS,
+    );
     failOnDelivery(out, 'ReserveNow');
     if (out.reservation.status !== 'active' && out.reservation.status !== 'used') {
-      throw new HttpException({
-        error: 'reservation_refused', reserveStatus: out.reservation.reserveStatus, reservation: out.reservation,
-        message: `charger ${chargerId} answered ReserveNow ${out.reservation.reserveStatus}`,
-      }, HttpStatus.CONFLICT);
+      throw new HttpException(
+        {
+          error: 'reservation_refused',
+          reserveStatus: out.reservation.reserveStatus,
+          reservation: out.reservation,
+          message: `charger ${chargerId} answered ReserveNow ${out.reservation.reserveStatus}`,
+        },
+        HttpStatus.CONFLICT,
+      );
     }
     return (await withConnectorStatus(this.bus, [out.reservation]))[0];
   }
@@ -60,12 +78,16 @@ export class ReservationsApiController {
   @ApiOk(S.page(RESERVATION_SCHEMA))
   @ApiErrors([400])
   async list(@Query() query: ReservationListQueryDto): Promise<{ items: ShownReservation[]; total: number; limit: number; offset: number }> {
-    const page = await callService<{ items: ReservationView[]; total: number; limit: number; offset: number }>(this.bus, subjects.api('auth', 'listReservations'), { ...query });
+    const page = await callService<{ items: ReservationView[]; total: number; limit: number; offset: number }>(
+      this.bus,
+      subjects.api('auth', 'listReservations'),
+      { ...query },
+    );
     return { ...page, items: await withConnectorStatus(this.bus, page.items) };
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One reservation, with its connector\'s last status' })
+  @ApiOperation({ summary: "One reservation, with its connector's last status" })
   @ApiOk(RESERVATION_SCHEMA)
   @ApiErrors([400, 404])
   async get(@Param() { id }: ReservationIdPath): Promise<ShownReservation> {
@@ -74,14 +96,19 @@ export class ReservationsApiController {
   }
 
   @Delete(':id')
-  @ApiOperation({ summary: 'Cancel a reservation (CancelReservation); the charger\'s answer is in cancelStatus' })
+  @ApiOperation({ summary: "Cancel a reservation (CancelReservation); the charger's answer is in cancelStatus" })
   @ApiOk(RESERVATION_SCHEMA, 200, 'Cancelled (cancelStatus Rejected: the charger held no such reservation any more)')
   @ApiErrors([400, 404, 409, 424, 502, 504], {
     404: 'No such reservation, or its charger is not connected (nothing was sent; the reservation stands)',
     409: 'The reservation has ended already (its status says how)',
   })
   async cancel(@Param() { id }: ReservationIdPath, @CurrentCaller() caller?: ApiCaller): Promise<ShownReservation> {
-    const out = await callService<ReservationOutcome>(this.bus, subjects.api('auth', 'cancelReservation'), { reservationId: id, requestedBy: auditActor(caller) }, REPLY_TIMEOUT_MS);
+    const out = await callService<ReservationOutcome>(
+      this.bus,
+      subjects.api('auth', 'cancelReservation'),
+      { reservationId: id, requestedBy: auditActor(caller) },
+      REPLY_TIMEOUT_MS,
+    );
     failOnDelivery(out, 'CancelReservation');
     return (await withConnectorStatus(this.bus, [out.reservation]))[0];
   }

@@ -13,7 +13,11 @@ export class RegisterChargerDto {
   @Matches(IDENTITY, { message: 'id must not contain ":" or control characters' })
   id!: string;
 
-  @ApiProperty({ type: 'integer', enum: [0, 1, 2, 3], description: 'OCPP security profile: 0 none, 1 Basic Auth, 2 TLS + Basic Auth, 3 TLS client certificate' })
+  @ApiProperty({
+    type: 'integer',
+    enum: [0, 1, 2, 3],
+    description: 'OCPP security profile: 0 none, 1 Basic Auth, 2 TLS + Basic Auth, 3 TLS client certificate',
+  })
   @IsInt()
   @Min(0)
   @Max(3)
@@ -35,7 +39,11 @@ export class RegisterChargerDto {
 
 export class RotateAuthorizationKeyDto {
   /** Optional: generated when absent. Validated by auth for the charger's decoding mode (422 with the reason). */
-  @ApiPropertyOptional({ minLength: 1, maxLength: 200, description: "The new AuthorizationKey; generated when absent (422 when it does not suit the charger's decoding mode)" })
+  @ApiPropertyOptional({
+    minLength: 1,
+    maxLength: 200,
+    description: "The new AuthorizationKey; generated when absent (422 when it does not suit the charger's decoding mode)",
+  })
   @IsOptional()
   @IsString()
   @Length(1, 200)

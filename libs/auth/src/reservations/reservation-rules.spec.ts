@@ -3,7 +3,13 @@ import { decideStart, type ReservationFacts } from './reservation-rules.js';
 const at = new Date('2030-06-01T12:00:00.000Z');
 const later = new Date('2030-06-01T13:00:00.000Z');
 const r = (over: Partial<ReservationFacts> = {}): ReservationFacts => ({
-  reservationId: 7, connectorId: 1, idTag: 'ALICE', parentIdTag: null, state: 'active', expiresAt: later, ...over,
+  reservationId: 7,
+  connectorId: 1,
+  idTag: 'ALICE',
+  parentIdTag: null,
+  state: 'active',
+  expiresAt: later,
+  ...over,
 });
 
 describe('decideStart (OCPP 1.6 §5.13 applied to StartTransaction)', () => {
@@ -17,7 +23,7 @@ describe('decideStart (OCPP 1.6 §5.13 applied to StartTransaction)', () => {
     expect(decideStart([r()], { connectorId: 1, idTag: 'alice', at })).toEqual({ kind: 'consume', reservationId: 7 });
   });
 
-  it('consumes for another idTag sharing the reservation\'s parentIdTag', () => {
+  it("consumes for another idTag sharing the reservation's parentIdTag", () => {
     const group = r({ parentIdTag: 'FLEET' });
     expect(decideStart([group], { connectorId: 1, idTag: 'CAROL', parentIdTag: 'fleet', at })).toEqual({ kind: 'consume', reservationId: 7 });
     expect(decideStart([r()], { connectorId: 1, idTag: 'CAROL', parentIdTag: null, at })).toEqual({ kind: 'refuse', reservationId: 7 });

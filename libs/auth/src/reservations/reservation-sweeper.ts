@@ -15,7 +15,10 @@ export class ReservationSweeper implements OnApplicationBootstrap, OnApplication
   private readonly log = new Logger('auth-reservations');
   private readonly everyMs: number;
 
-  constructor(@Inject(ReservationsService) private readonly reservations: ReservationsService, @Inject(AUTH_OPTIONS) options: AuthOptions) {
+  constructor(
+    @Inject(ReservationsService) private readonly reservations: ReservationsService,
+    @Inject(AUTH_OPTIONS) options: AuthOptions,
+  ) {
     this.everyMs = options.reservationSweepMs ?? DEFAULT_RESERVATION_SWEEP_MS;
   }
 

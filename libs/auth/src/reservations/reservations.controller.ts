@@ -34,21 +34,42 @@ export class ReservationsController {
     }
     // Our clock decides: a reservation that has run out before the charger could hold it is no reservation.
     if (!Number.isFinite(expires) || expires <= Date.now()) {
-      return refuse(400, 'validation_failed', 'expiresAt: must be a time in the future', [{ field: 'expiresAt', rule: 'future', message: 'must be a time in the future' }]);
+      return refuse(400, 'validation_failed', 'expiresAt: must be a time in the future', [
+        { field: 'expiresAt', rule: 'future', message: 'must be a time in the future' },
+      ]);
     }
-    return ok(await this.reservations.create({
-      chargerId: body.chargerId, connectorId: body.connectorId, idTag: body.idTag, parentIdTag: body.parentIdTag ?? null,
-      expiresAt: new Date(expires).toISOString(), requestedBy: body.requestedBy ?? null, timeoutMs: body.timeoutMs,
-    }));
+    return ok(
+      await this.reservations.create({
+        chargerId: body.chargerId,
+        connectorId: body.connectorId,
+        idTag: body.idTag,
+        parentIdTag: body.parentIdTag ?? null,
+        expiresAt: new Date(expires).toISOString(),
+        requestedBy: body.requestedBy ?? null,
+        timeoutMs: body.timeoutMs,
+      }),
+    );
   }
 
   @MessagePattern(subjects.api('auth', 'listReservations'), { queue: 'auth' })
-  async list(body: { chargerId?: string; status?: string; limit?: number; offset?: number }): Promise<ServiceReply<{ items: ReservationView[]; total: number; limit: number; offset: number }>> {
+  async list(body: {
+    chargerId?: string;
+    status?: string;
+    limit?: number;
+    offset?: number;
+  }): Promise<ServiceReply<{ items: ReservationView[]; total: number; limit: number; offset: number }>> {
     if (body?.status !== undefined && !(RESERVATION_STATES as readonly string[]).includes(body.status)) {
       return refuse(400, 'validation_failed', `status: must be one of ${RESERVATION_STATES.join(', ')}`);
     }
     const limit = Math.min(Math.max(1, body?.limit ?? 100), MAX_LIST);
-    return ok(await this.reservations.list({ chargerId: body?.chargerId, status: body?.status as ReservationState | undefined, limit, offset: Math.max(0, body?.offset ?? 0) }));
+    return ok(
+      await this.reservations.list({
+        chargerId: body?.chargerId,
+        status: body?.status as ReservationState | undefined,
+        limit,
+        offset: Math.max(0, body?.offset ?? 0),
+      }),
+    );
   }
 
   @MessagePattern(subjects.api('auth', 'getReservation'), { queue: 'auth' })
@@ -71,7 +92,8 @@ export class ReservationsController {
   /** Metering stored the transaction of a start that used a reservation (docs/reference/design-decisions.md#reservations). */
   @MessagePattern(subjects.api('auth', 'reservationUsed'), { queue: 'auth' })
   async used(body: { reservationId: number; transactionId: number }): Promise<ServiceReply<{ linked: boolean }>> {
-    if (!Number.isInteger(body?.reservationId) || !Number.isInteger(body?.transactionId)) return refuse(400, 'validation_failed', 'reservationId and transactionId must be integers');
+    if (!Number.isInteger(body?.reservationId) || !Number.isInteger(body?.transactionId))
+      return refuse(400, 'validation_failed', 'reservationId and transactionId must be integers');
     return ok({ linked: (await this.reservations.linkTransaction(body.reservationId, body.transactionId)) !== undefined });
   }
 }

@@ -20,11 +20,23 @@ describe('ReservationsService', () => {
 
   beforeAll(async () => {
     ({ db, close } = await openAuthTestDatabase());
-    reservations = new ReservationsService(new ReservationsStore(db), async (chargerId, request) => {
-      sent.push({ chargerId, request });
-      return answer(request);
-    }, () => now, 1_000, (event, r) => events.push([event, r.reservationId]));
-    idTags = new IdTagsService(db, new ChargerRegistryService(db), () => now, undefined, (chargerId, start) => reservations.decideStart(chargerId, start));
+    reservations = new ReservationsService(
+      new ReservationsStore(db),
+      async (chargerId, request) => {
+        sent.push({ chargerId, request });
+        return answer(request);
+      },
+      () => now,
+      1_000,
+      (event, r) => events.push([event, r.reservationId]),
+    );
+    idTags = new IdTagsService(
+      db,
+      new ChargerRegistryService(db),
+      () => now,
+      undefined,
+      (chargerId, start) => reservations.decideStart(chargerId, start),
+    );
     await idTags.create('ALICE', { status: 'Accepted', parentIdTag: 'FLEET' });
     await idTags.create('CAROL', { status: 'Accepted', parentIdTag: 'FLEET' });
     await idTags.create('BOB', { status: 'Accepted' });
@@ -37,20 +49,34 @@ describe('ReservationsService', () => {
   });
 
   const reserve = (chargerId: string, connectorId = 1, extra: { parentIdTag?: string; expiresAt?: string } = {}) =>
-    reservations.create({ chargerId, connectorId, idTag: 'ALICE', parentIdTag: extra.parentIdTag ?? null, expiresAt: extra.expiresAt ?? inAnHour, requestedBy: 'api:test' });
+    reservations.create({
+      chargerId,
+      connectorId,
+      idTag: 'ALICE',
+      parentIdTag: extra.parentIdTag ?? null,
+      expiresAt: extra.expiresAt ?? inAnHour,
+      requestedBy: 'api:test',
+    });
 
   it('allocates the reservationId from the sequence, sends ReserveNow with it, and is active once Accepted', async () => {
     const a = await reserve('CP1');
     const b = await reserve('CP2');
     expect(b.reservation.reservationId).toBeGreaterThan(a.reservation.reservationId);
-    expect(sent[0]).toEqual({ chargerId: 'CP1', request: expect.objectContaining({
-      action: 'ReserveNow', payload: { connectorId: 1, expiryDate: inAnHour, idTag: 'ALICE', reservationId: a.reservation.reservationId },
-    }) });
+    expect(sent[0]).toEqual({
+      chargerId: 'CP1',
+      request: expect.objectContaining({
+        action: 'ReserveNow',
+        payload: { connectorId: 1, expiryDate: inAnHour, idTag: 'ALICE', reservationId: a.reservation.reservationId },
+      }),
+    });
     expect(a).toMatchObject({ delivery: { status: 'ok', answer: 'Accepted' }, reservation: { status: 'active', reserveStatus: 'Accepted', endedAt: null } });
-    expect(events).toEqual([['created', a.reservation.reservationId], ['created', b.reservation.reservationId]]);
+    expect(events).toEqual([
+      ['created', a.reservation.reservationId],
+      ['created', b.reservation.reservationId],
+    ]);
   });
 
-  it('records a refusal with the charger\'s answer, and a reservation the charger never got as failed', async () => {
+  it("records a refusal with the charger's answer, and a reservation the charger never got as failed", async () => {
     answer = () => ({ status: 'ok', result: { status: 'Occupied' } });
     expect((await reserve('CP3')).reservation).toMatchObject({ status: 'refused', reserveStatus: 'Occupied' });
     answer = () => ({ status: 'not-connected' });
@@ -65,8 +91,11 @@ describe('ReservationsService', () => {
     expect(await idTags.idTagInfoForStart('CP4', 'BOB', start)).toEqual({ idTagInfo: { status: 'Invalid' }, free: false });
     expect(await idTags.idTagInfoForStart('CP4', 'BOB', { ...start, connectorId: 2 })).toEqual({ idTagInfo: { status: 'Accepted' }, free: false });
     expect((await reservations.get(reservation.reservationId))?.status).toBe('active');
-    expect(await idTags.idTagInfoForStart('CP4', 'ALICE', { ...start, reservationId: reservation.reservationId }))
-      .toEqual({ idTagInfo: { status: 'Accepted', parentIdTag: 'FLEET' }, free: false, reservationId: reservation.reservationId });
+    expect(await idTags.idTagInfoForStart('CP4', 'ALICE', { ...start, reservationId: reservation.reservationId })).toEqual({
+      idTagInfo: { status: 'Accepted', parentIdTag: 'FLEET' },
+      free: false,
+      reservationId: reservation.reservationId,
+    });
     expect(await reservations.linkTransaction(reservation.reservationId, 42)).toMatchObject({ status: 'used', transactionId: 42, endedAt: expect.any(String) });
     // Used: the connector is free for anyone again.
     expect(await idTags.idTagInfoForStart('CP4', 'BOB', start)).toEqual({ idTagInfo: { status: 'Accepted' }, free: false });
@@ -83,12 +112,19 @@ describe('ReservationsService', () => {
     const { reservation } = await reserve('CP6', 1, { expiresAt: '2030-06-01T12:10:00.000Z' });
     expect(await reservations.expire()).toEqual([]);
     now = new Date('2030-06-01T12:10:00.000Z');
-    expect((await reservations.get(reservation.reservationId))).toMatchObject({ status: 'expired', endedAt: '2030-06-01T12:10:00.000Z' });
+    expect(await reservations.get(reservation.reservationId)).toMatchObject({ status: 'expired', endedAt: '2030-06-01T12:10:00.000Z' });
     expect(await reservations.expire()).toEqual([]);
     expect(events).toContainEqual(['expired', reservation.reservationId]);
-    expect(await idTags.idTagInfoForStart('CP6', 'BOB', { connectorId: 1, timestamp: now.toISOString() })).toEqual({ idTagInfo: { status: 'Accepted' }, free: false });
+    expect(await idTags.idTagInfoForStart('CP6', 'BOB', { connectorId: 1, timestamp: now.toISOString() })).toEqual({
+      idTagInfo: { status: 'Accepted' },
+      free: false,
+    });
     // A start queued offline while it still stood, naming it, still uses it.
-    const queued = await idTags.idTagInfoForStart('CP6', 'ALICE', { connectorId: 1, timestamp: '2030-06-01T12:09:00.000Z', reservationId: reservation.reservationId });
+    const queued = await idTags.idTagInfoForStart('CP6', 'ALICE', {
+      connectorId: 1,
+      timestamp: '2030-06-01T12:09:00.000Z',
+      reservationId: reservation.reservationId,
+    });
     expect(queued.reservationId).toBe(reservation.reservationId);
     now = new Date('2030-06-01T12:00:00.000Z');
   });
@@ -106,6 +142,10 @@ describe('ReservationsService', () => {
     answer = () => ({ status: 'ok', result: { status: 'Accepted' } });
     const third = await reserve('CP7', 1);
     answer = () => ({ status: 'not-connected' });
-    expect(await reservations.cancel(third.reservation.reservationId)).toMatchObject({ kind: 'sent', delivery: { status: 'not-connected' }, reservation: { status: 'active' } });
+    expect(await reservations.cancel(third.reservation.reservationId)).toMatchObject({
+      kind: 'sent',
+      delivery: { status: 'not-connected' },
+      reservation: { status: 'active' },
+    });
   });
 });

@@ -36,15 +36,26 @@ export class ReservationsService {
   async create(input: NewReservation & { timeoutMs?: number }): Promise<{ reservation: ReservationView; delivery: Delivery }> {
     const pending = await this.store.insert(input);
     const payload: ReserveNowRequest = {
-      connectorId: pending.connectorId, expiryDate: pending.expiresAt, idTag: pending.idTag, reservationId: pending.reservationId,
+      connectorId: pending.connectorId,
+      expiryDate: pending.expiresAt,
+      idTag: pending.idTag,
+      reservationId: pending.reservationId,
       ...(pending.parentIdTag ? { parentIdTag: pending.parentIdTag } : {}),
     };
-    const reply = await this.send(pending.chargerId, { action: 'ReserveNow', payload, timeoutMs: input.timeoutMs ?? this.timeoutMs, origin: ORIGIN, requestedBy: input.requestedBy ?? undefined });
+    const reply = await this.send(pending.chargerId, {
+      action: 'ReserveNow',
+      payload,
+      timeoutMs: input.timeoutMs ?? this.timeoutMs,
+      origin: ORIGIN,
+      requestedBy: input.requestedBy ?? undefined,
+    });
     const delivery = deliveryOf(reply, (r) => (r as ReserveNowResponse).status);
     const id = pending.reservationId;
     let after: ReservationView | undefined;
-    if (delivery.status === 'ok' && delivery.answer === 'Accepted') after = await this.store.transition(id, ['pending'], 'active', { reserveStatus: 'Accepted' });
-    else if (delivery.status === 'ok') after = await this.store.transition(id, ['pending'], 'refused', { reserveStatus: delivery.answer, detail: `the charger answered ${delivery.answer}` });
+    if (delivery.status === 'ok' && delivery.answer === 'Accepted')
+      after = await this.store.transition(id, ['pending'], 'active', { reserveStatus: 'Accepted' });
+    else if (delivery.status === 'ok')
+      after = await this.store.transition(id, ['pending'], 'refused', { reserveStatus: delivery.answer, detail: `the charger answered ${delivery.answer}` });
     else after = await this.store.transition(id, ['pending'], 'failed', { detail: delivery.detail });
     // Not pending any more: a StartTransaction used it between the charger's answer and this line.
     const reservation = after ?? (await this.store.find(id)) ?? pending;
@@ -68,13 +79,23 @@ export class ReservationsService {
    * there, or was used): cancelled too, with the answer kept. No answer: it stands, and the delivery says why.
    * undefined: no such reservation; `notActive`: it had already ended.
    */
-  async cancel(reservationId: number, requestedBy?: string, timeoutMs?: number): Promise<
+  async cancel(
+    reservationId: number,
+    requestedBy?: string,
+    timeoutMs?: number,
+  ): Promise<
     { kind: 'not-found' } | { kind: 'not-active'; reservation: ReservationView } | { kind: 'sent'; reservation: ReservationView; delivery: Delivery }
   > {
     const r = await this.get(reservationId);
     if (!r) return { kind: 'not-found' };
     if (r.status !== 'active' && r.status !== 'pending') return { kind: 'not-active', reservation: r };
-    const reply = await this.send(r.chargerId, { action: 'CancelReservation', payload: { reservationId }, timeoutMs: timeoutMs ?? this.timeoutMs, origin: ORIGIN, requestedBy });
+    const reply = await this.send(r.chargerId, {
+      action: 'CancelReservation',
+      payload: { reservationId },
+      timeoutMs: timeoutMs ?? this.timeoutMs,
+      origin: ORIGIN,
+      requestedBy,
+    });
     const delivery = deliveryOf(reply, (x) => (x as CancelReservationResponse).status);
     if (delivery.status !== 'ok') return { kind: 'sent', reservation: r, delivery };
     const detail = delivery.answer === 'Accepted' ? 'cancelled by the operator' : 'the charger holds no such reservation (CancelReservation Rejected)';
@@ -99,7 +120,9 @@ export class ReservationsService {
     if (candidates.length === 0) return { kind: 'none' };
     const decision = decideStart(candidates, start);
     if (decision.kind === 'consume') {
-      const used = await this.store.transition(decision.reservationId, ['pending', 'active', 'expired', 'failed'], 'used', { detail: `used by a StartTransaction of ${start.idTag} on connector ${start.connectorId}` });
+      const used = await this.store.transition(decision.reservationId, ['pending', 'active', 'expired', 'failed'], 'used', {
+        detail: `used by a StartTransaction of ${start.idTag} on connector ${start.connectorId}`,
+      });
       if (used) this.listener('used', used);
     }
     return decision;

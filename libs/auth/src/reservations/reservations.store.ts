@@ -42,18 +42,41 @@ export interface ReservationListQuery {
 }
 
 type Row = {
-  reservation_id: number; charger_id: string; connector_id: number; id_tag: string; parent_id_tag: string | null; expires_at: Date | string;
-  state: ReservationState; reserve_status: string | null; cancel_status: string | null; detail: string | null; transaction_id: number | null;
-  requested_by: string | null; created_at: Date | string; updated_at: Date | string; ended_at: Date | string | null;
+  reservation_id: number;
+  charger_id: string;
+  connector_id: number;
+  id_tag: string;
+  parent_id_tag: string | null;
+  expires_at: Date | string;
+  state: ReservationState;
+  reserve_status: string | null;
+  cancel_status: string | null;
+  detail: string | null;
+  transaction_id: number | null;
+  requested_by: string | null;
+  created_at: Date | string;
+  updated_at: Date | string;
+  ended_at: Date | string | null;
 };
 
 const iso = (d: Date | string): string => new Date(d).toISOString();
 
 const toView = (r: Row): ReservationView => ({
-  reservationId: Number(r.reservation_id), chargerId: r.charger_id, connectorId: Number(r.connector_id), idTag: r.id_tag, parentIdTag: r.parent_id_tag,
-  expiresAt: iso(r.expires_at), status: r.state, reserveStatus: r.reserve_status, cancelStatus: r.cancel_status, detail: r.detail,
-  transactionId: r.transaction_id === null ? null : Number(r.transaction_id), requestedBy: r.requested_by,
-  createdAt: iso(r.created_at), updatedAt: iso(r.updated_at), endedAt: r.ended_at === null ? null : iso(r.ended_at),
+  reservationId: Number(r.reservation_id),
+  chargerId: r.charger_id,
+  connectorId: Number(r.connector_id),
+  idTag: r.id_tag,
+  parentIdTag: r.parent_id_tag,
+  expiresAt: iso(r.expires_at),
+  status: r.state,
+  reserveStatus: r.reserve_status,
+  cancelStatus: r.cancel_status,
+  detail: r.detail,
+  transactionId: r.transaction_id === null ? null : Number(r.transaction_id),
+  requestedBy: r.requested_by,
+  createdAt: iso(r.created_at),
+  updatedAt: iso(r.updated_at),
+  endedAt: r.ended_at === null ? null : iso(r.ended_at),
 });
 
 /** auth_reservations (migration AuthReservations1764000500000). Every state change is one conditional UPDATE. */
@@ -62,10 +85,12 @@ export class ReservationsStore {
 
   /** A new reservation, pending, with the next reservationId of the sequence. */
   async insert(r: NewReservation): Promise<ReservationView> {
-    const rows = await queryRows<Row>(this.db,
+    const rows = await queryRows<Row>(
+      this.db,
       `INSERT INTO auth_reservations (charger_id, connector_id, id_tag, parent_id_tag, expires_at, state, requested_by)
        VALUES ($1, $2, $3, $4, $5::timestamptz, 'pending', $6) RETURNING *`,
-      [r.chargerId, r.connectorId, r.idTag, r.parentIdTag, r.expiresAt, r.requestedBy]);
+      [r.chargerId, r.connectorId, r.idTag, r.parentIdTag, r.expiresAt, r.requestedBy],
+    );
     return toView(rows[0]);
   }
 
@@ -80,9 +105,11 @@ export class ReservationsStore {
     if (q.chargerId !== undefined) where.push(`charger_id = $${params.push(q.chargerId)}`);
     if (q.status !== undefined) where.push(`state = $${params.push(q.status)}`);
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const rows = await queryRows<Row>(this.db,
+    const rows = await queryRows<Row>(
+      this.db,
       `SELECT * FROM auth_reservations ${filter} ORDER BY reservation_id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, q.limit, q.offset]);
+      [...params, q.limit, q.offset],
+    );
     const count = await queryRows<{ n: string | number }>(this.db, `SELECT count(*) AS n FROM auth_reservations ${filter}`, params);
     return { items: rows.map(toView), total: Number(count[0]?.n ?? 0), limit: q.limit, offset: q.offset };
   }
@@ -92,43 +119,53 @@ export class ReservationsStore {
    * no such state (another path moved it first: a StartTransaction, the sweep, a cancel).
    */
   async transition(
-    reservationId: number, from: readonly ReservationState[], to: ReservationState,
+    reservationId: number,
+    from: readonly ReservationState[],
+    to: ReservationState,
     fields: { reserveStatus?: string; cancelStatus?: string; detail?: string; transactionId?: number } = {},
     db: DataSource | EntityManager = this.db,
   ): Promise<ReservationView | undefined> {
     const ends = to !== 'pending' && to !== 'active';
-    const rows = await queryRows<Row>(db,
+    const rows = await queryRows<Row>(
+      db,
       `UPDATE auth_reservations SET state = $3, reserve_status = coalesce($4, reserve_status), cancel_status = coalesce($5, cancel_status),
          detail = coalesce($6, detail), transaction_id = coalesce($7, transaction_id), updated_at = now(),
          ended_at = CASE WHEN $8 THEN coalesce(ended_at, now()) ELSE ended_at END
         WHERE reservation_id = $1 AND state = ANY($2::text[]) RETURNING *`,
-      [reservationId, [...from], to, fields.reserveStatus ?? null, fields.cancelStatus ?? null, fields.detail ?? null, fields.transactionId ?? null, ends]);
+      [reservationId, [...from], to, fields.reserveStatus ?? null, fields.cancelStatus ?? null, fields.detail ?? null, fields.transactionId ?? null, ends],
+    );
     return rows[0] ? toView(rows[0]) : undefined;
   }
 
   /** Records the charger's answer to CancelReservation without changing the state (Rejected: the reservation stands). */
   async noteCancelAnswer(reservationId: number, cancelStatus: string, detail: string): Promise<ReservationView | undefined> {
-    const rows = await queryRows<Row>(this.db,
+    const rows = await queryRows<Row>(
+      this.db,
       `UPDATE auth_reservations SET cancel_status = $2, detail = $3, updated_at = now() WHERE reservation_id = $1 RETURNING *`,
-      [reservationId, cancelStatus, detail]);
+      [reservationId, cancelStatus, detail],
+    );
     return rows[0] ? toView(rows[0]) : undefined;
   }
 
   /** The transaction metering stored for a start that used this reservation. */
   async linkTransaction(reservationId: number, transactionId: number): Promise<ReservationView | undefined> {
-    const rows = await queryRows<Row>(this.db,
+    const rows = await queryRows<Row>(
+      this.db,
       `UPDATE auth_reservations SET transaction_id = $2, updated_at = now() WHERE reservation_id = $1 AND state = 'used' RETURNING *`,
-      [reservationId, transactionId]);
+      [reservationId, transactionId],
+    );
     return rows[0] ? toView(rows[0]) : undefined;
   }
 
   /** Active or pending reservations past their expiry become expired (the sweep; and before a read). */
   async expireDue(now: Date, reservationId?: number): Promise<ReservationView[]> {
-    const rows = await queryRows<Row>(this.db,
+    const rows = await queryRows<Row>(
+      this.db,
       `UPDATE auth_reservations SET state = 'expired', updated_at = now(), ended_at = expires_at
         WHERE state IN ('pending', 'active') AND expires_at <= $1::timestamptz ${reservationId === undefined ? '' : 'AND reservation_id = $2'}
         RETURNING *`,
-      reservationId === undefined ? [now.toISOString()] : [now.toISOString(), reservationId]);
+      reservationId === undefined ? [now.toISOString()] : [now.toISOString(), reservationId],
+    );
     return rows.map(toView);
   }
 
@@ -137,12 +174,18 @@ export class ReservationsStore {
    * decide): the candidates of a StartTransaction. One index range scan; nothing when the charger has none.
    */
   async candidates(chargerId: string, at: Date): Promise<ReservationFacts[]> {
-    const rows = await queryRows<Row>(this.db,
+    const rows = await queryRows<Row>(
+      this.db,
       `SELECT * FROM auth_reservations WHERE charger_id = $1 AND expires_at > $2::timestamptz AND state IN ('pending', 'active', 'expired', 'failed')`,
-      [chargerId, at.toISOString()]);
+      [chargerId, at.toISOString()],
+    );
     return rows.map((r) => ({
-      reservationId: Number(r.reservation_id), connectorId: Number(r.connector_id), idTag: r.id_tag, parentIdTag: r.parent_id_tag,
-      state: r.state, expiresAt: new Date(r.expires_at),
+      reservationId: Number(r.reservation_id),
+      connectorId: Number(r.connector_id),
+      idTag: r.id_tag,
+      parentIdTag: r.parent_id_tag,
+      state: r.state,
+      expiresAt: new Date(r.expires_at),
     }));
   }
 }

@@ -274,18 +274,21 @@ export class DurableStream {
     }
   }
 
-  private async settle(
-    consumer: ConsumerState,
-    batch: StoredMessage[],
-    outcome: IsolationOutcome<DurableMessage<unknown>>,
-  ): Promise<void> {
+  private async settle(consumer: ConsumerState, batch: StoredMessage[], outcome: IsolationOutcome<DurableMessage<unknown>>): Promise<void> {
     const bySeq = new Map(batch.map((m) => [m.seq, m]));
     for (const m of outcome.ok) this.settled(consumer, m.seq);
     for (const { message, error } of outcome.deadLetter) {
       const stored = bySeq.get(message.seq);
       if (!stored) continue;
       try {
-        await this.deadLetters.add({ consumer: consumer.name, subject: stored.subject, seq: stored.seq, data: fromJson<unknown>(stored.json), error, attempts: message.deliveryCount });
+        await this.deadLetters.add({
+          consumer: consumer.name,
+          subject: stored.subject,
+          seq: stored.seq,
+          data: fromJson<unknown>(stored.json),
+          error,
+          attempts: message.deliveryCount,
+        });
         consumer.deadLettered++;
         this.settled(consumer, message.seq);
         log.error(`consumer ${consumer.name}: seq ${message.seq} on ${stored.subject} failed ${message.deliveryCount} deliveries (${error}); dead-lettered`);

@@ -115,7 +115,8 @@ export class NatsBus implements Bus {
       const asked = options.streamReplicas ?? 1;
       // a standalone server accepts num_replicas > 1 in an update and then cannot serve the stream: ask a cluster only
       const clustered = nc.info?.cluster !== undefined;
-      if (asked > 1 && !clustered) log.warn(`${options.name}: NATS_STREAM_REPLICAS=${asked}, but ${nc.getServer()} is not clustered; the streams keep 1 replica`);
+      if (asked > 1 && !clustered)
+        log.warn(`${options.name}: NATS_STREAM_REPLICAS=${asked}, but ${nc.getServer()} is not clustered; the streams keep 1 replica`);
       const replicas = clustered ? asked : 1;
       await ensureStream(jsm, options.name, {
         name: EVENTS_STREAM,
@@ -134,7 +135,9 @@ export class NatsBus implements Bus {
         allow_direct: true,
         num_replicas: replicas,
       });
-      log.log(`${options.name}: connected to NATS ${nc.getServer()} (server ${nc.info?.version ?? '?'}), streams ${EVENTS_STREAM} and ${DEAD_LETTERS_STREAM} ready`);
+      log.log(
+        `${options.name}: connected to NATS ${nc.getServer()} (server ${nc.info?.version ?? '?'}), streams ${EVENTS_STREAM} and ${DEAD_LETTERS_STREAM} ready`,
+      );
       return new NatsBus(nc, jetstream(nc), jsm, options.name, Math.max(1, options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES));
     } catch (err) {
       await nc.close();
@@ -312,7 +315,7 @@ export class NatsBus implements Bus {
       const items: DeadLetter[] = [];
       if (total === 0 || query.limit === 0) return { items, total };
       let seq = Math.max(1, info.state.first_seq);
-      for (let skipped = 0; items.length < query.limit; ) {
+      for (let skipped = 0; items.length < query.limit;) {
         const m = await this.jsm.direct.getMessage(DEAD_LETTERS_STREAM, { seq, next_by_subj: filter });
         if (!m) break;
         seq = m.seq + 1;
@@ -393,7 +396,9 @@ async function ensureStream(jsm: JetStreamManager, who: string, config: Partial<
     try {
       await jsm.streams.add({ storage: StorageType.File, ...config });
     } catch (e) {
-      throw new Error(`stream ${config.name} could not be created with ${config.num_replicas} replica(s) (NATS_STREAM_REPLICAS): ${errorMessage(e)}`, { cause: e });
+      throw new Error(`stream ${config.name} could not be created with ${config.num_replicas} replica(s) (NATS_STREAM_REPLICAS): ${errorMessage(e)}`, {
+        cause: e,
+      });
     }
     return;
   }
@@ -402,7 +407,8 @@ async function ensureStream(jsm: JetStreamManager, who: string, config: Partial<
   const wanted = { ...rest, num_replicas: Math.max(existing, config.num_replicas) };
   // every pod start used to update the stream; an update while a stream changes replicas times out
   const same = (Object.keys(wanted) as Array<keyof typeof wanted>).every((k) => JSON.stringify(current[k]) === JSON.stringify(wanted[k]));
-  if (existing > config.num_replicas) log.log(`${who}: stream ${name} keeps its ${existing} replicas (NATS_STREAM_REPLICAS=${config.num_replicas} never lowers them)`);
+  if (existing > config.num_replicas)
+    log.log(`${who}: stream ${name} keeps its ${existing} replicas (NATS_STREAM_REPLICAS=${config.num_replicas} never lowers them)`);
   if (same) return;
   if (existing >= config.num_replicas) {
     await jsm.streams.update(name, wanted);
@@ -414,7 +420,11 @@ async function ensureStream(jsm: JetStreamManager, who: string, config: Partial<
   } catch (err) {
     log.warn(`${who}: stream ${name} stays at ${existing} replica(s): the cluster refused ${config.num_replicas} (${errorMessage(err)})`);
     const unchangedReplicas = { ...rest, num_replicas: existing };
-    if (!(Object.keys(unchangedReplicas) as Array<keyof typeof unchangedReplicas>).every((k) => JSON.stringify(current[k]) === JSON.stringify(unchangedReplicas[k]))) {
+    if (
+      !(Object.keys(unchangedReplicas) as Array<keyof typeof unchangedReplicas>).every(
+        (k) => JSON.stringify(current[k]) === JSON.stringify(unchangedReplicas[k]),
+      )
+    ) {
       await jsm.streams.update(name, unchangedReplicas);
     }
   }
@@ -425,7 +435,16 @@ function deadLetterSeq(id: string): number | undefined {
 }
 
 function toDeadLetter(seq: number, r: DeadLetterRecord): DeadLetter {
-  return { id: String(seq), consumer: r.consumer, subject: r.subject, seq: r.seq, data: r.data, error: r.error, attempts: r.attempts, deadLetteredAt: r.deadLetteredAt };
+  return {
+    id: String(seq),
+    consumer: r.consumer,
+    subject: r.subject,
+    seq: r.seq,
+    data: r.data,
+    error: r.error,
+    attempts: r.attempts,
+    deadLetteredAt: r.deadLetteredAt,
+  };
 }
 
 function isNotFound(err: unknown): boolean {

@@ -49,7 +49,11 @@ function readable(variable: string, file: string): void {
   try {
     accessSync(file, constants.R_OK);
   } catch (err) {
-    throw new NatsClientSettingsError('NATS_FILE_UNREADABLE', [variable], `${variable}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    throw new NatsClientSettingsError(
+      'NATS_FILE_UNREADABLE',
+      [variable],
+      `${variable}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+    );
   }
 }
 
@@ -60,8 +64,11 @@ function readable(variable: string, file: string): void {
  */
 export function natsClientOptions(s: NatsClientSettings): Partial<ConnectionOptions> {
   const files: Array<[string, string | undefined]> = [
-    ['NATS_NKEY_SEED_FILE', s.nkeySeedFile], ['NATS_CREDS_FILE', s.credsFile],
-    ['NATS_TLS_CA_FILE', s.tls?.caFile], ['NATS_TLS_CERT_FILE', s.tls?.certFile], ['NATS_TLS_KEY_FILE', s.tls?.keyFile],
+    ['NATS_NKEY_SEED_FILE', s.nkeySeedFile],
+    ['NATS_CREDS_FILE', s.credsFile],
+    ['NATS_TLS_CA_FILE', s.tls?.caFile],
+    ['NATS_TLS_CERT_FILE', s.tls?.certFile],
+    ['NATS_TLS_KEY_FILE', s.tls?.keyFile],
   ];
   for (const [variable, file] of files) if (file) readable(variable, file);
   const authenticators: Authenticator[] = [];
@@ -77,7 +84,9 @@ export function natsClientOptions(s: NatsClientSettings): Partial<ConnectionOpti
     ...(s.user !== undefined ? { user: s.user, pass: s.password } : {}),
     ...(s.token !== undefined ? { token: s.token } : {}),
     ...(authenticators.length ? { authenticator: authenticators } : {}),
-    ...(s.tls ? { tls: { ...(s.tls.caFile ? { caFile: s.tls.caFile } : {}), ...(s.tls.certFile ? { certFile: s.tls.certFile, keyFile: s.tls.keyFile } : {}) } } : {}),
+    ...(s.tls
+      ? { tls: { ...(s.tls.caFile ? { caFile: s.tls.caFile } : {}), ...(s.tls.certFile ? { certFile: s.tls.certFile, keyFile: s.tls.keyFile } : {}) } }
+      : {}),
   };
 }
 
@@ -85,7 +94,9 @@ export function natsClientOptions(s: NatsClientSettings): Partial<ConnectionOpti
 export function explainConnectFailure(err: unknown, s: NatsClientSettings): unknown {
   if (err instanceof AuthorizationError) {
     const vars = credentialVariables(s);
-    const which = vars.length ? `the credentials of ${vars.join(', ')}` : 'a connection without credentials (set NATS_USER/NATS_PASSWORD, NATS_TOKEN, NATS_NKEY_SEED_FILE or NATS_CREDS_FILE)';
+    const which = vars.length
+      ? `the credentials of ${vars.join(', ')}`
+      : 'a connection without credentials (set NATS_USER/NATS_PASSWORD, NATS_TOKEN, NATS_NKEY_SEED_FILE or NATS_CREDS_FILE)';
     return new NatsClientSettingsError('NATS_AUTH_REFUSED', vars, `NATS refused ${which}: ${err.message}`);
   }
   const tlsVars = tlsVariables(s);
@@ -93,7 +104,12 @@ export function explainConnectFailure(err: unknown, s: NatsClientSettings): unkn
   // ConnectionError or as node's TLS errors, whose codes name the certificate problem.
   const code = (err as NodeJS.ErrnoException | undefined)?.code ?? '';
   const message = err instanceof Error ? err.message : String(err);
-  if (tlsVars.length && (err instanceof ConnectionError && /tls/i.test(message) || /CERT|SELF_SIGNED|UNABLE_TO|ERR_SSL|ERR_TLS/.test(code) || /certificate|ssl|tls alert/i.test(message))) {
+  if (
+    tlsVars.length &&
+    ((err instanceof ConnectionError && /tls/i.test(message)) ||
+      /CERT|SELF_SIGNED|UNABLE_TO|ERR_SSL|ERR_TLS/.test(code) ||
+      /certificate|ssl|tls alert/i.test(message))
+  ) {
     return new NatsClientSettingsError('NATS_TLS_FAILED', tlsVars, `NATS TLS with ${tlsVars.join(', ')} failed: ${message}`);
   }
   return err;

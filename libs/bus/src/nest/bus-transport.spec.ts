@@ -97,7 +97,11 @@ describe('BusTransport (Nest microservice on InProcessBus)', () => {
   test('durable @EventPattern gets batches; a failed batch is redelivered, a completed one acked', async () => {
     for (let n = 1; n <= 3; n++) await bus.publishDurable(subjects.event(`CP-${n}`, 'MeterValues'), n);
     await waitFor(() => seen.batches.flat().length === 3 && seen.audit.length === 3, 'both consumers');
-    expect(seen.batches.flat().map((m) => [m.data, m.deliveryCount])).toEqual([[1, 2], [2, 2], [3, 2]]);
+    expect(seen.batches.flat().map((m) => [m.data, m.deliveryCount])).toEqual([
+      [1, 2],
+      [2, 2],
+      [3, 2],
+    ]);
     expect(seen.audit).toEqual([1, 2, 3]);
     await bus.publishDurable(subjects.event('CP-4', 'MeterValues'), 4);
     await waitFor(() => seen.batches.flat().length === 4, 'fourth');

@@ -68,7 +68,11 @@ export function busContract(name: string, factory: (options: { maxDeliveries: nu
       const timeout = bus.request(`${root}.slow`, {}, { timeoutMs: 200 });
       await expect(timeout).rejects.toBeInstanceOf(RequestTimeoutError);
       await expect(timeout).rejects.toMatchObject({ code: 'BUS_TIMEOUT', timeoutMs: 200 });
-      subs.push(await bus.serve(`${root}.boom`, async () => { throw new Error('boom: bad idTag'); }));
+      subs.push(
+        await bus.serve(`${root}.boom`, async () => {
+          throw new Error('boom: bad idTag');
+        }),
+      );
       const failed = bus.request(`${root}.boom`, {});
       await expect(failed).rejects.toBeInstanceOf(RemoteHandlerError);
       await expect(failed).rejects.toMatchObject({ message: 'boom: bad idTag', code: 'BUS_REMOTE_ERROR' });
@@ -81,19 +85,23 @@ export function busContract(name: string, factory: (options: { maxDeliveries: nu
       const ids = ['CP.1', 'CP*2', 'CP>3', 'CP 4', 'CP%5', 'Ladestasjon-Ø', '充电桩', '*', '>', 'CP~2E1'].map((s) => `${s}-${suffix}`);
       const calls = new Map<string, number>();
       for (const id of ids) {
-        subs.push(await bus.serve<{ to: string }, string>(subjects.command(id), async (req) => {
-          calls.set(id, (calls.get(id) ?? 0) + 1);
-          return `${id}<-${req.to}`;
-        }));
+        subs.push(
+          await bus.serve<{ to: string }, string>(subjects.command(id), async (req) => {
+            calls.set(id, (calls.get(id) ?? 0) + 1);
+            return `${id}<-${req.to}`;
+          }),
+        );
       }
       for (const id of ids) expect(await bus.request<{ to: string }, string>(subjects.command(id), { to: id })).toBe(`${id}<-${id}`);
       await waitFor(() => ids.every((id) => calls.get(id) === 1), 'one call each');
       expect([...calls.values()].reduce((a, b) => a + b, 0)).toBe(ids.length);
 
       const seen: string[] = [];
-      subs.push(await bus.consume<string>({ durable: `ids-${suffix}`, filterSubjects: ids.map((id) => subjects.event(id, 'StatusNotification')) }, async (batch) => {
-        for (const m of batch) seen.push(`${parseEventSubject(m.subject)?.identity}=${m.data}`);
-      }));
+      subs.push(
+        await bus.consume<string>({ durable: `ids-${suffix}`, filterSubjects: ids.map((id) => subjects.event(id, 'StatusNotification')) }, async (batch) => {
+          for (const m of batch) seen.push(`${parseEventSubject(m.subject)?.identity}=${m.data}`);
+        }),
+      );
       for (const id of ids) await bus.publishDurable(subjects.event(id, 'StatusNotification'), id);
       await waitFor(() => seen.length === ids.length, 'all events');
       expect(seen.sort()).toEqual(ids.map((id) => `${id}=${id}`).sort());
@@ -121,18 +129,22 @@ export function busContract(name: string, factory: (options: { maxDeliveries: nu
       for (let n = 1; n <= 5; n++) await bus.publishDurable(subject, n);
       const first: Array<DurableMessage<number>> = [];
       let rejected = 0;
-      subs.push(await bus.consume<number>({ durable: `a-${id}`, filterSubjects: [subject] }, async (batch) => {
-        if (rejected === 0) {
-          rejected = batch.length;
-          throw new Error('flaky once');
-        }
-        first.push(...batch);
-      }));
+      subs.push(
+        await bus.consume<number>({ durable: `a-${id}`, filterSubjects: [subject] }, async (batch) => {
+          if (rejected === 0) {
+            rejected = batch.length;
+            throw new Error('flaky once');
+          }
+          first.push(...batch);
+        }),
+      );
       const second: number[] = [];
-      subs.push(await bus.consume<number>({ durable: `b-${id}`, filterSubjects: [subject], maxBatch: 2 }, async (batch) => {
-        expect(batch.length).toBeLessThanOrEqual(2);
-        second.push(...batch.map((m) => m.data));
-      }));
+      subs.push(
+        await bus.consume<number>({ durable: `b-${id}`, filterSubjects: [subject], maxBatch: 2 }, async (batch) => {
+          expect(batch.length).toBeLessThanOrEqual(2);
+          second.push(...batch.map((m) => m.data));
+        }),
+      );
       await waitFor(() => new Set(first.map((m) => m.data)).size === 5 && second.length === 5, 'both consumers');
       expect(second).toEqual([1, 2, 3, 4, 5]);
       expect(rejected).toBeGreaterThan(0);
@@ -148,14 +160,16 @@ export function busContract(name: string, factory: (options: { maxDeliveries: nu
       for (const data of [{ n: 1 }, { n: 2 }, poison, { n: 4 }, { n: 5 }]) await bus.publishDurable(subject, data);
       const stored: Array<DurableMessage<{ n: number; poison?: boolean }>> = [];
       const poisonDeliveries: number[] = [];
-      subs.push(await bus.consume<{ n: number; poison?: boolean }>({ durable, filterSubjects: [subject] }, async (batch) => {
-        const bad = batch.find((m) => m.data.poison);
-        if (bad) {
-          poisonDeliveries.push(bad.deliveryCount);
-          throw new Error('value out of range for type integer');
-        }
-        stored.push(...batch);
-      }));
+      subs.push(
+        await bus.consume<{ n: number; poison?: boolean }>({ durable, filterSubjects: [subject] }, async (batch) => {
+          const bad = batch.find((m) => m.data.poison);
+          if (bad) {
+            poisonDeliveries.push(bad.deliveryCount);
+            throw new Error('value out of range for type integer');
+          }
+          stored.push(...batch);
+        }),
+      );
       await waitFor(() => stored.length === 4, 'the four innocents');
       expect(stored.map((m) => m.data.n).sort()).toEqual([1, 2, 4, 5]);
       expect(stored.every((m) => m.deliveryCount === 1)).toBe(true);
@@ -165,7 +179,13 @@ export function busContract(name: string, factory: (options: { maxDeliveries: nu
         return page.total === 1 ? page : undefined;
       }, 'the dead letter');
       const [letter] = letters.items;
-      expect(letter).toMatchObject({ consumer: durable, subject, data: poison, attempts: CONTRACT_MAX_DELIVERIES, error: 'value out of range for type integer' });
+      expect(letter).toMatchObject({
+        consumer: durable,
+        subject,
+        data: poison,
+        attempts: CONTRACT_MAX_DELIVERIES,
+        error: 'value out of range for type integer',
+      });
       expect(Math.max(...poisonDeliveries)).toBe(CONTRACT_MAX_DELIVERIES);
       expect(await bus.deadLetters.get(letter.id)).toEqual(letter);
       expect((await bus.deadLetters.list({ consumer: `other-${id}`, limit: 10, offset: 0 })).total).toBe(0);
@@ -190,11 +210,15 @@ export function busContract(name: string, factory: (options: { maxDeliveries: nu
       let fixed = false;
       const stored: Array<DurableMessage<string>> = [];
       const bystander: string[] = [];
-      subs.push(await bus.consume<string>({ durable, filterSubjects: [subject] }, async (batch) => {
-        if (!fixed && batch.some((m) => m.data === 'bad')) throw new Error('constraint violated');
-        stored.push(...batch);
-      }));
-      subs.push(await bus.consume<string>({ durable: `bystander-${id}`, filterSubjects: [subject] }, async (batch) => void bystander.push(...batch.map((m) => m.data))));
+      subs.push(
+        await bus.consume<string>({ durable, filterSubjects: [subject] }, async (batch) => {
+          if (!fixed && batch.some((m) => m.data === 'bad')) throw new Error('constraint violated');
+          stored.push(...batch);
+        }),
+      );
+      subs.push(
+        await bus.consume<string>({ durable: `bystander-${id}`, filterSubjects: [subject] }, async (batch) => void bystander.push(...batch.map((m) => m.data))),
+      );
       for (const data of ['ok-1', 'bad', 'ok-2']) await bus.publishDurable(subject, data);
       const letter = await eventually(async () => (await bus.deadLetters.list({ consumer: durable, limit: 1, offset: 0 })).items[0], 'dead letter');
       expect(bystander).toEqual(['ok-1', 'bad', 'ok-2']);
@@ -217,11 +241,13 @@ export function busContract(name: string, factory: (options: { maxDeliveries: nu
       let down = true;
       let maxDelivery = 0;
       const stored: number[] = [];
-      subs.push(await bus.consume<number>({ durable, filterSubjects: [subject] }, async (batch) => {
-        maxDelivery = Math.max(maxDelivery, ...batch.map((m) => m.deliveryCount));
-        if (down) throw new Error('connection refused');
-        stored.push(...batch.map((m) => m.data));
-      }));
+      subs.push(
+        await bus.consume<number>({ durable, filterSubjects: [subject] }, async (batch) => {
+          maxDelivery = Math.max(maxDelivery, ...batch.map((m) => m.deliveryCount));
+          if (down) throw new Error('connection refused');
+          stored.push(...batch.map((m) => m.data));
+        }),
+      );
       for (let n = 1; n <= 4; n++) await bus.publishDurable(subject, n);
       await waitFor(() => maxDelivery > CONTRACT_MAX_DELIVERIES, 'more deliveries than allowed for a poison message', 30_000);
       down = false;
@@ -234,11 +260,13 @@ export function busContract(name: string, factory: (options: { maxDeliveries: nu
       const subject = subjects.event(id, 'StopTransaction');
       const calls: number[] = [];
       const stored: number[] = [];
-      subs.push(await bus.consume<string>({ durable: `hang-${id}`, filterSubjects: [subject], ackWaitMs: 1_000 }, async (batch) => {
-        calls.push(batch[0].deliveryCount);
-        if (calls.length === 1) return new Promise<void>(() => undefined);
-        stored.push(...batch.map((m) => m.deliveryCount));
-      }));
+      subs.push(
+        await bus.consume<string>({ durable: `hang-${id}`, filterSubjects: [subject], ackWaitMs: 1_000 }, async (batch) => {
+          calls.push(batch[0].deliveryCount);
+          if (calls.length === 1) return new Promise<void>(() => undefined);
+          stored.push(...batch.map((m) => m.deliveryCount));
+        }),
+      );
       await bus.publishDurable(subject, 'stop');
       await waitFor(() => stored.length === 1, 'redelivered after the ack wait', 30_000);
       expect(calls[0]).toBe(1);

@@ -41,16 +41,23 @@ export function traceContract(name: string, factory: () => Promise<Bus>): void {
       subs.push(await bus.subscribe<string>(`${subject}.pub`, () => void (seen.publish = currentTraceId())));
       const chargerId = `TRACE${uid()}`;
       subs.push(
-        await bus.consume<string>({ durable: `trace-${uid()}`, filterSubjects: [subjects.event(chargerId, 'MeterValues')], maxWaitMs: 0 }, async (batch: DurableMessage<string>[]) => {
-          seen.durable = currentTraceId();
-          carried = batch[0].trace?.traceparent;
-        }),
+        await bus.consume<string>(
+          { durable: `trace-${uid()}`, filterSubjects: [subjects.event(chargerId, 'MeterValues')], maxWaitMs: 0 },
+          async (batch: DurableMessage<string>[]) => {
+            seen.durable = currentTraceId();
+            carried = batch[0].trace?.traceparent;
+          },
+        ),
       );
       const request = await inRoot(() => bus.request(`${subject}.req`, 'x'));
       const publish = await inRoot(() => bus.publish(`${subject}.pub`, 'x'));
       const durable = await inRoot(() => bus.publishDurable(subjects.event(chargerId, 'MeterValues'), 'x'));
       await waitFor(() => seen.publish !== undefined && seen.durable !== undefined, 'the published messages handled');
-      return { request: { sent: request, seen: seen.request }, publish: { sent: publish, seen: seen.publish }, durable: { sent: durable, seen: seen.durable, carried } };
+      return {
+        request: { sent: request, seen: seen.request },
+        publish: { sent: publish, seen: seen.publish },
+        durable: { sent: durable, seen: seen.durable, carried },
+      };
     }
 
     test('without an SDK, the correlation id (trace id) still reaches every handler', async () => {
@@ -70,7 +77,7 @@ export function traceContract(name: string, factory: () => Promise<Bus>): void {
       });
       afterAll(async () => recorder.stop());
 
-      test('each hop is a send span and a receive span, child of it, in the sender\'s trace', async () => {
+      test("each hop is a send span and a receive span, child of it, in the sender's trace", async () => {
         recorder.reset();
         const out = await hops();
         const spans = recorder.spans();
@@ -85,7 +92,12 @@ export function traceContract(name: string, factory: () => Promise<Bus>): void {
           const root = inTrace.find((s) => s.name === 'test root');
           const send = inTrace.find((s) => s.name.startsWith(sendName));
           const receive = inTrace.find((s) => s.name.startsWith(receiveName));
-          expect({ hop, root: !!root, send: send?.parentSpanId === root?.spanId, receive: receive?.parentSpanId === send?.spanId }).toEqual({ hop, root: true, send: true, receive: true });
+          expect({ hop, root: !!root, send: send?.parentSpanId === root?.spanId, receive: receive?.parentSpanId === send?.spanId }).toEqual({
+            hop,
+            root: true,
+            send: true,
+            receive: true,
+          });
         }
         // the batch span links every message it carried
         const batch = spans.find((s) => s.traceId === out.durable.sent && s.name.startsWith('process trace-'));

@@ -33,14 +33,25 @@ export interface ChargerListView extends Omit<ChargerPage, 'items'> {
 
 function compact(charger: ChargerSummary, statuses: ConnectorStatusMap | undefined): CompactChargerView {
   return {
-    id: charger.id, connected: charger.connected, model: charger.model, firmwareVersion: charger.boot?.firmwareVersion ?? null,
-    lastSeen: charger.lastSeen, connectedAt: charger.connectedAt, provisional: charger.provisional,
+    id: charger.id,
+    connected: charger.connected,
+    model: charger.model,
+    firmwareVersion: charger.boot?.firmwareVersion ?? null,
+    lastSeen: charger.lastSeen,
+    connectedAt: charger.connectedAt,
+    provisional: charger.provisional,
     connectorStatus: Object.fromEntries((statuses?.[charger.id] ?? []).map((c) => [String(c.connectorId), c.status])),
     drift: charger.configurationSync === undefined || charger.configurationSync === 'unknown' ? null : charger.configurationSync !== 'in-sync',
   };
 }
 
-const emptyPage = (query: ListChargersQuery): ChargerListView => ({ items: [], total: 0, limit: query.limit ?? 100, offset: query.offset ?? 0, nextCursor: null });
+const emptyPage = (query: ListChargersQuery): ChargerListView => ({
+  items: [],
+  total: 0,
+  limit: query.limit ?? 100,
+  offset: query.offset ?? 0,
+  nextCursor: null,
+});
 
 function merge(charger: ChargerSummary, statuses: ConnectorStatusMap | undefined): ChargerView {
   return statuses ? { ...charger, connectors: statuses[charger.id] ?? [] } : charger;
@@ -57,16 +68,25 @@ export class ChargersController {
   constructor(@Inject(BUS) private readonly bus: Bus) {}
 
   @Get()
-  @ApiOperation({ summary: 'Known chargers, filtered, sorted and paged (cursor or offset): connection, model and capabilities, last boot, connector statuses; view=compact for lists' })
+  @ApiOperation({
+    summary:
+      'Known chargers, filtered, sorted and paged (cursor or offset): connection, model and capabilities, last boot, connector statuses; view=compact for lists',
+  })
   @ApiOk(CHARGER_LIST_SCHEMA)
   @ApiErrors([400])
   async list(@Query() query: ListChargersQuery): Promise<ChargerListView> {
     const { view, status, ...rest } = query;
     // Connector statuses are metering's: it names the chargers with one in `status`, the registry pages them.
-    const ids = status === undefined ? undefined : (await callService<{ chargerIds: string[] }>(this.bus, subjects.api('metering', 'chargersWithStatus'), { status })).chargerIds;
+    const ids =
+      status === undefined
+        ? undefined
+        : (await callService<{ chargerIds: string[] }>(this.bus, subjects.api('metering', 'chargersWithStatus'), { status })).chargerIds;
     if (ids !== undefined && ids.length === 0) return emptyPage(query);
     const page = await callService<ChargerPage>(this.bus, subjects.api('registry', 'list'), { ...rest, ...(ids ? { ids } : {}) });
-    const statuses = await fetchConnectorStatuses(this.bus, page.items.map((c) => c.id));
+    const statuses = await fetchConnectorStatuses(
+      this.bus,
+      page.items.map((c) => c.id),
+    );
     const items = view === 'compact' ? page.items.map((c) => compact(c, statuses)) : page.items.map((c) => merge(c, statuses));
     return { ...page, items, ...(statuses ? {} : { statusesUnavailable: true as const }) };
   }

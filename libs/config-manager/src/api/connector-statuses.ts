@@ -25,7 +25,11 @@ export async function fetchConnectorStatuses(bus: Bus, chargerIds: string[]): Pr
   if (chargerIds.length === 0) return {};
   const subject = subjects.api('metering', 'connectorStatuses');
   try {
-    const reply = await bus.request<{ chargerIds: string[] }, ServiceReply<{ chargers: ConnectorStatusMap }>>(subject, { chargerIds }, { timeoutMs: CONNECTOR_STATUS_TIMEOUT_MS });
+    const reply = await bus.request<{ chargerIds: string[] }, ServiceReply<{ chargers: ConnectorStatusMap }>>(
+      subject,
+      { chargerIds },
+      { timeoutMs: CONNECTOR_STATUS_TIMEOUT_MS },
+    );
     if (reply.ok) return reply.data.chargers;
     log.warn(`${subject} refused (${reply.status}): ${reply.body.message}`);
   } catch (err) {

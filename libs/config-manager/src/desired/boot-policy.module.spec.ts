@@ -31,7 +31,19 @@ describe('boot policy: module on the in-process bus + HTTP API', () => {
     bus = await InProcessBus.open();
     sim = await SimulatedZaptec.start(bus, ID);
     const accepted = async () => ({ kind: 'decided' as const, registration: { state: 'accepted' as const, securityProfile: 1, known: true } });
-    harness = await startServiceHarness({ bus, db: t.db, serviceName: 'config-manager', service: ConfigManagerModule.forRoot({ registrationLookup: accepted, pendingIntervalS: 15, bootReconcileDelayMs: 0, connectReconcileDelayMs: 0, recheckIntervalMs: 0 }), api: [RegistryApiModule] });
+    harness = await startServiceHarness({
+      bus,
+      db: t.db,
+      serviceName: 'config-manager',
+      service: ConfigManagerModule.forRoot({
+        registrationLookup: accepted,
+        pendingIntervalS: 15,
+        bootReconcileDelayMs: 0,
+        connectReconcileDelayMs: 0,
+        recheckIntervalMs: 0,
+      }),
+      api: [RegistryApiModule],
+    });
     base = `${harness.apiBase}/chargers`;
   }, 60_000);
 
@@ -44,7 +56,11 @@ describe('boot policy: module on the in-process bus + HTTP API', () => {
 
   const boot = async (): Promise<BootNotificationResponse | undefined> => {
     const reply = await bus.request<ChargerMessage<BootNotificationRequest>, ChargerReply<BootNotificationResponse>>(subjects.request('BootNotification'), {
-      chargerId: ID, messageId: `boot-${++seq}`, action: 'BootNotification', receivedAt: new Date().toISOString(), gatewayId: 'gw-1',
+      chargerId: ID,
+      messageId: `boot-${++seq}`,
+      action: 'BootNotification',
+      receivedAt: new Date().toISOString(),
+      gatewayId: 'gw-1',
       payload: { chargePointVendor: 'Zaptec', chargePointModel: 'Go', firmwareVersion: '2.4.2.4' },
     });
     return 'result' in reply ? reply.result : undefined;
@@ -82,7 +98,11 @@ describe('boot policy: module on the in-process bus + HTTP API', () => {
 
   it('with the policy on and a new desired value: Pending with the pending interval, applied, then Accepted', async () => {
     // Not connected (no connection event here), so the value waits for the next boot's reconciliation.
-    const set = await bus.request<unknown, ServiceReply<unknown>>(DESIRED_VERBS.setChargerConfiguration, { chargerId: ID, keys: { MeterValueSampleInterval: '120' }, actor: 'api:ops' });
+    const set = await bus.request<unknown, ServiceReply<unknown>>(DESIRED_VERBS.setChargerConfiguration, {
+      chargerId: ID,
+      keys: { MeterValueSampleInterval: '120' },
+      actor: 'api:ops',
+    });
     expect(set.ok).toBe(true);
     expect(await boot()).toMatchObject({ status: 'Pending', interval: 15 });
     await until(async () => (sim.value('MeterValueSampleInterval') === '120' ? inSync() : undefined));

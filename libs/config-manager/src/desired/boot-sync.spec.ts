@@ -19,8 +19,14 @@ const ID = 'ZAP000300';
 const accepted: RegistrationLookup = async () => ({ kind: 'decided', registration: { state: 'accepted', securityProfile: 1, known: true } });
 
 describe('notInSyncReason', () => {
-  const key = (state: KeyDrift['state'], lastOutcomeAt?: string): KeyDrift =>
-    ({ key: 'HeartbeatInterval', desired: '900', source: 'fleet', reported: '86400', state, ...(lastOutcomeAt ? { lastOutcome: 'RebootRequired', lastOutcomeAt } : {}) });
+  const key = (state: KeyDrift['state'], lastOutcomeAt?: string): KeyDrift => ({
+    key: 'HeartbeatInterval',
+    desired: '900',
+    source: 'fleet',
+    reported: '86400',
+    state,
+    ...(lastOutcomeAt ? { lastOutcome: 'RebootRequired', lastOutcomeAt } : {}),
+  });
   const boot = new Date('2025-11-25T10:00:00.000Z');
 
   it('no snapshot: not in sync, even with nothing desired', () => {
@@ -64,7 +70,13 @@ describe('BootService + the desired part: Pending until configured', () => {
     // As DesiredModule wires it.
     boots.useConfigurationSyncCheck((id, at) => h.service.notInSyncAtBoot(id, at));
     // The real boot provisioning, with the reconciliations it starts recorded so the test can wait for them.
-    const recording = { request: (id: string) => { const run = h.reconciler.request(id); runs.push(run); return run; } } as unknown as Reconciler;
+    const recording = {
+      request: (id: string) => {
+        const run = h.reconciler.request(id);
+        runs.push(run);
+        return run;
+      },
+    } as unknown as Reconciler;
     provisioning = registerBootProvisioning(boots, h.state, recording, 0, quiet);
   });
 
@@ -72,7 +84,11 @@ describe('BootService + the desired part: Pending until configured', () => {
   async function bootAndReconcile(): Promise<BootNotificationResponse> {
     const before = runs.length;
     const msg: ChargerMessage<BootNotificationRequest> = {
-      chargerId: ID, messageId: `b-${++seq}`, action: 'BootNotification', receivedAt: new Date().toISOString(), gatewayId: 'gw-1',
+      chargerId: ID,
+      messageId: `b-${++seq}`,
+      action: 'BootNotification',
+      receivedAt: new Date().toISOString(),
+      gatewayId: 'gw-1',
       payload: { chargePointVendor: 'Zaptec', chargePointModel: 'Go', firmwareVersion: '2.4.2.4' },
     };
     const reply = await boots.boot(msg);
@@ -83,8 +99,7 @@ describe('BootService + the desired part: Pending until configured', () => {
     await runs[before];
     return reply;
   }
-  const policy = (on: boolean): Promise<unknown> =>
-    h.t.db.query(`UPDATE config_chargers SET apply_config_before_accept = $2 WHERE charger_id = $1`, [ID, on]);
+  const policy = (on: boolean): Promise<unknown> => h.t.db.query(`UPDATE config_chargers SET apply_config_before_accept = $2 WHERE charger_id = $1`, [ID, on]);
 
   it('policy off: Accepted before anything is known about the configuration', async () => {
     await h.charger(ID, 'zaptec-go');

@@ -8,11 +8,15 @@ export const ORIGIN = 'config-manager:reconciler';
 
 /** Keys auth keeps per charger (free charging decides StartTransaction's idTag; the decoding mode the password). */
 // Free charging and the password mode decide auth's answers; the two list limits bound the local authorization list auth sends.
-export const AUTH_KEYS = ['FreeCharging', 'FreeChargingIdTag', 'UseAuthorizationKeyWithoutDecoding', 'SendLocalListMaxLength', 'LocalAuthListMaxLength'] as const;
+export const AUTH_KEYS = [
+  'FreeCharging',
+  'FreeChargingIdTag',
+  'UseAuthorizationKeyWithoutDecoding',
+  'SendLocalListMaxLength',
+  'LocalAuthListMaxLength',
+] as const;
 
-export type ReadResult =
-  | { ok: true; keys: Record<string, ReportedKey> }
-  | { ok: false; status: 'timeout' | 'not-connected' | 'failed'; message: string };
+export type ReadResult = { ok: true; keys: Record<string, ReportedKey> } | { ok: false; status: 'timeout' | 'not-connected' | 'failed'; message: string };
 
 function describe(reply: Exclude<CommandReply, { status: 'ok' }>): string {
   if (reply.status === 'callerror') return `CALLERROR ${reply.code}: ${reply.description}`;
@@ -30,7 +34,12 @@ export class ChargerLink {
 
   private async get(chargerId: string, key?: string[]): Promise<{ ok: true; res: GetConfigurationResponse } | Extract<ReadResult, { ok: false }>> {
     const payload: GetConfigurationRequest = key ? { key } : {};
-    const reply = await sendCommand<GetConfigurationResponse>(this.bus, chargerId, { action: 'GetConfiguration', payload, timeoutMs: this.timeoutMs, origin: ORIGIN });
+    const reply = await sendCommand<GetConfigurationResponse>(this.bus, chargerId, {
+      action: 'GetConfiguration',
+      payload,
+      timeoutMs: this.timeoutMs,
+      origin: ORIGIN,
+    });
     if (reply.status === 'ok') return { ok: true, res: reply.result };
     const status = reply.status === 'timeout' || reply.status === 'not-connected' ? reply.status : 'failed';
     return { ok: false, status, message: describe(reply) };
@@ -70,7 +79,10 @@ export class ChargerLink {
 
   async change(chargerId: string, key: string, value: string): Promise<CommandReply<ChangeConfigurationResponse>> {
     return sendCommand<ChangeConfigurationResponse>(this.bus, chargerId, {
-      action: 'ChangeConfiguration', payload: { key, value }, timeoutMs: this.timeoutMs, origin: ORIGIN,
+      action: 'ChangeConfiguration',
+      payload: { key, value },
+      timeoutMs: this.timeoutMs,
+      origin: ORIGIN,
     });
   }
 
@@ -91,7 +103,9 @@ export class ChargerLink {
     const interval = parseInteger(values['MeterValueSampleInterval'] ?? '');
     if (interval !== undefined && interval >= 0) {
       const eagerDelta = parseInteger(values['PowerActiveImportDeltaForEagerMeterValueSample'] ?? '') ?? 0;
-      tasks.push(this.tell(subjects.api('metering', 'setChargerSettings'), { chargerId, meterValueSampleInterval: interval, eagerDelta: Math.max(0, eagerDelta) }));
+      tasks.push(
+        this.tell(subjects.api('metering', 'setChargerSettings'), { chargerId, meterValueSampleInterval: interval, eagerDelta: Math.max(0, eagerDelta) }),
+      );
     }
     await Promise.all(tasks);
   }

@@ -30,7 +30,12 @@ export interface ChargerInfo {
 }
 
 /** A charger never seen gets the model its identity suggests. */
-const unknownCharger = (chargerId: string): ChargerInfo => ({ model: detectChargerModel({ chargerId }), connected: false, known: false, firmwareVersion: null });
+const unknownCharger = (chargerId: string): ChargerInfo => ({
+  model: detectChargerModel({ chargerId }),
+  connected: false,
+  known: false,
+  firmwareVersion: null,
+});
 
 /** What the charger reported and how our ChangeConfigurations went, per key. */
 export class ChargerStateStore {
@@ -52,19 +57,35 @@ export class ChargerStateStore {
       return ids.map(() => undefined);
     });
     this.infos = keyedBatcher((ids) => this.knownInfos(ids), unknownCharger);
-    this.applyReads = keyedBatcher(async (ids) => {
-      const rows: Array<ApplyRow & { charger_id: string }> = await this.db.query(
-        `SELECT charger_id, key, desired_value, outcome, at, message, firmware_version, model FROM config_apply_state WHERE charger_id = ANY($1::text[])`, [ids]);
-      const byId = new Map<string, Record<string, ApplyStateView>>();
-      for (const r of rows) {
-        const views = byId.get(r.charger_id) ?? {};
-        views[r.key] = { desiredValue: r.desired_value, outcome: r.outcome, at: new Date(r.at).toISOString(), message: r.message, firmwareVersion: r.firmware_version, model: r.model };
-        byId.set(r.charger_id, views);
-      }
-      return byId;
-    }, () => ({}));
+    this.applyReads = keyedBatcher(
+      async (ids) => {
+        const rows: Array<ApplyRow & { charger_id: string }> = await this.db.query(
+          `SELECT charger_id, key, desired_value, outcome, at, message, firmware_version, model FROM config_apply_state WHERE charger_id = ANY($1::text[])`,
+          [ids],
+        );
+        const byId = new Map<string, Record<string, ApplyStateView>>();
+        for (const r of rows) {
+          const views = byId.get(r.charger_id) ?? {};
+          views[r.key] = {
+            desiredValue: r.desired_value,
+            outcome: r.outcome,
+            at: new Date(r.at).toISOString(),
+            message: r.message,
+            firmwareVersion: r.firmware_version,
+            model: r.model,
+          };
+          byId.set(r.charger_id, views);
+        }
+        return byId;
+      },
+      () => ({}),
+    );
     this.snapshots = new Batcher<Snapshot, void>(async (items) => {
-      for (const round of roundsOfDistinct(items, (it) => it.chargerId)) await replaceSnapshots(this.db, round.map(([, it]) => it));
+      for (const round of roundsOfDistinct(items, (it) => it.chargerId))
+        await replaceSnapshots(
+          this.db,
+          round.map(([, it]) => it),
+        );
       return items.map(() => undefined);
     });
   }
@@ -82,16 +103,18 @@ export class ChargerStateStore {
   /** The registry's rows of these chargers (absent: never seen). */
   private async knownInfos(chargerIds: string[]): Promise<Map<string, ChargerInfo>> {
     const rows: Array<{ charger_id: string; model: ChargerModel; connected: boolean; firmware_version: string | null }> = await this.db.query(
-      `SELECT charger_id, model, connected, firmware_version FROM config_chargers WHERE charger_id = ANY($1::text[])`, [chargerIds]);
+      `SELECT charger_id, model, connected, firmware_version FROM config_chargers WHERE charger_id = ANY($1::text[])`,
+      [chargerIds],
+    );
     return new Map(rows.map((r) => [r.charger_id, { model: r.model, connected: r.connected, known: true, firmwareVersion: r.firmware_version }]));
   }
-
 
   /** Connected chargers with a ChangeConfiguration still marked pending: a reconciliation was interrupted. */
   async interruptedChargers(): Promise<string[]> {
     const rows: Array<{ charger_id: string }> = await this.db.query(
       `SELECT DISTINCT s.charger_id FROM config_apply_state s JOIN config_chargers c ON c.charger_id = s.charger_id
-        WHERE s.outcome = 'pending' AND c.connected ORDER BY s.charger_id`);
+        WHERE s.outcome = 'pending' AND c.connected ORDER BY s.charger_id`,
+    );
     return rows.map((r) => r.charger_id);
   }
 
@@ -107,8 +130,9 @@ export class ChargerStateStore {
   }
 
   async reported(chargerId: string): Promise<ReportedSnapshot | null> {
-    const rows: ReportedRow[] = await this.db.query(
-      `SELECT key, value, readonly, reported_at FROM config_reported WHERE charger_id = $1 ORDER BY key`, [chargerId]);
+    const rows: ReportedRow[] = await this.db.query(`SELECT key, value, readonly, reported_at FROM config_reported WHERE charger_id = $1 ORDER BY key`, [
+      chargerId,
+    ]);
     if (rows.length === 0) return null;
     const keys: Record<string, ReportedKey> = {};
     for (const r of rows) keys[r.key] = { value: r.value, readonly: r.readonly };
@@ -117,7 +141,9 @@ export class ChargerStateStore {
 
   async reportedMany(chargerIds: string[]): Promise<Map<string, Record<string, string>>> {
     const rows: Array<{ charger_id: string; key: string; value: string | null }> = await this.db.query(
-      `SELECT charger_id, key, value FROM config_reported WHERE charger_id = ANY($1::text[]) AND value IS NOT NULL`, [chargerIds]);
+      `SELECT charger_id, key, value FROM config_reported WHERE charger_id = ANY($1::text[]) AND value IS NOT NULL`,
+      [chargerIds],
+    );
     const out = new Map<string, Record<string, string>>();
     for (const r of rows) out.set(r.charger_id, { ...(out.get(r.charger_id) ?? {}), [r.key]: r.value as string });
     return out;
@@ -141,7 +167,11 @@ export class ChargerStateStore {
    * 16); with `audit`, the ChangeConfiguration is also written to the audit trail by `actor` (one statement).
    */
   async setApplyState(
-    chargerId: string, key: string, desiredValue: string, outcome: ApplyOutcome, message: string | null,
+    chargerId: string,
+    key: string,
+    desiredValue: string,
+    outcome: ApplyOutcome,
+    message: string | null,
     options: { on?: { firmwareVersion: string | null; model: string }; audit?: { oldValue: string | null; actor?: string } } = {},
   ): Promise<void> {
     const { on, audit } = options;
@@ -152,7 +182,19 @@ export class ChargerStateStore {
            firmware_version = EXCLUDED.firmware_version, model = EXCLUDED.model)
        INSERT INTO config_audit (actor, charger_id, key, old_value, new_value, outcome)
        SELECT $10, $1, $2, $6::text, $3, $4 WHERE $7::boolean`,
-      [chargerId, key, desiredValue, outcome, message, audit?.oldValue ?? null, audit !== undefined, on?.firmwareVersion ?? null, on?.model ?? null, audit?.actor ?? 'reconciler']);
+      [
+        chargerId,
+        key,
+        desiredValue,
+        outcome,
+        message,
+        audit?.oldValue ?? null,
+        audit !== undefined,
+        on?.firmwareVersion ?? null,
+        on?.model ?? null,
+        audit?.actor ?? 'reconciler',
+      ],
+    );
   }
 
   /**
@@ -166,7 +208,9 @@ export class ChargerStateStore {
       `WITH gone AS (
          DELETE FROM config_apply_state WHERE charger_id = $1 AND outcome IN ('Rejected', 'NotSupported') AND ($2::text[] IS NULL OR key = ANY($2::text[]))
          RETURNING key)
-       SELECT key FROM gone`, [chargerId, keys ?? null]);
+       SELECT key FROM gone`,
+      [chargerId, keys ?? null],
+    );
     return rows.map((r) => r.key).sort();
   }
 
@@ -203,5 +247,6 @@ async function replaceSnapshots(db: DataSource, snaps: Snapshot[]): Promise<void
      SELECT 'charger', fresh.c, fresh.k, prev.value, fresh.v, 'reported' FROM fresh JOIN prev ON prev.charger_id = fresh.c AND prev.key = fresh.k
       WHERE prev.value IS DISTINCT FROM fresh.v
       ORDER BY fresh.n`,
-    [snaps.map((s) => s.chargerId), rows.map((x) => x.c), rows.map((x) => x.k), rows.map((x) => x.v), rows.map((x) => x.r), rows.map((x) => x.at)]);
+    [snaps.map((s) => s.chargerId), rows.map((x) => x.c), rows.map((x) => x.k), rows.map((x) => x.v), rows.map((x) => x.r), rows.map((x) => x.at)],
+  );
 }

@@ -57,9 +57,14 @@ export async function writeAudit(db: Db, entries: AuditEntry[]): Promise<void> {
     `INSERT INTO config_audit (actor, charger_id, scope, scope_id, key, old_value, new_value, outcome)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])`,
     [
-      entries.map((e) => e.actor), entries.map((e) => e.chargerId ?? null), entries.map((e) => e.scope ?? null),
-      entries.map((e) => e.scopeId ?? null), entries.map((e) => e.key), entries.map((e) => e.oldValue),
-      entries.map((e) => e.newValue), entries.map((e) => e.outcome),
+      entries.map((e) => e.actor),
+      entries.map((e) => e.chargerId ?? null),
+      entries.map((e) => e.scope ?? null),
+      entries.map((e) => e.scopeId ?? null),
+      entries.map((e) => e.key),
+      entries.map((e) => e.oldValue),
+      entries.map((e) => e.newValue),
+      entries.map((e) => e.outcome),
     ],
   );
 }
@@ -71,12 +76,14 @@ export class DesiredStore {
 
   constructor(private readonly db: DataSource) {
     // levelsOf answers every charger it is asked about; `missing` is never reached.
-    this.levelReads = keyedBatcher((ids) => this.levelsOf(ids), (id) => ({ fleet: {}, model: { name: detectChargerModel({ chargerId: id }), keys: {} }, group: null, charger: {} }));
+    this.levelReads = keyedBatcher(
+      (ids) => this.levelsOf(ids),
+      (id) => ({ fleet: {}, model: { name: detectChargerModel({ chargerId: id }), keys: {} }, group: null, charger: {} }),
+    );
   }
 
   async level(scope: DesiredScope, scopeId: string, db: Db = this.db): Promise<Record<string, string>> {
-    const rows: DesiredRow[] = await db.query(
-      `SELECT key, value FROM config_desired WHERE scope = $1 AND scope_id = $2 ORDER BY key`, [scope, scopeId]);
+    const rows: DesiredRow[] = await db.query(`SELECT key, value FROM config_desired WHERE scope = $1 AND scope_id = $2 ORDER BY key`, [scope, scopeId]);
     return toMap(rows);
   }
 
@@ -91,8 +98,7 @@ export class DesiredStore {
   }
 
   async members(name: string, db: Db = this.db): Promise<string[]> {
-    const rows: Array<{ charger_id: string }> = await db.query(
-      `SELECT charger_id FROM config_group_members WHERE group_name = $1 ORDER BY charger_id`, [name]);
+    const rows: Array<{ charger_id: string }> = await db.query(`SELECT charger_id FROM config_group_members WHERE group_name = $1 ORDER BY charger_id`, [name]);
     return rows.map((r) => r.charger_id);
   }
 
@@ -121,7 +127,8 @@ export class DesiredStore {
            OR (scope = 'charger' AND scope_id = ANY($1::text[]))
            OR (scope = 'group' AND (scope_id IN (SELECT group_name FROM m) OR scope_id = ANY($2::text[])))
        ORDER BY 1, 2, 3`,
-      [chargerIds, extraGroups]);
+      [chargerIds, extraGroups],
+    );
     const groupOf = new Map<string, string | null>();
     const modelOf = new Map<string, ChargerModel>();
     const byLevel = new Map<string, Record<string, string>>();
@@ -159,7 +166,8 @@ export class DesiredStore {
       `SELECT charger_id AS id FROM config_chargers
        UNION SELECT charger_id FROM config_group_members
        UNION SELECT scope_id FROM config_desired WHERE scope = 'charger'
-       ORDER BY 1`);
+       ORDER BY 1`,
+    );
     return rows.map((r) => r.id);
   }
 
@@ -167,17 +175,27 @@ export class DesiredStore {
    * Applies `changes` to one level (null removes the key) and audits each real change; returns the audit
    * entries written. Run inside the caller's transaction, after validation.
    */
-  async writeLevel(tx: Db, scope: DesiredScope, scopeId: string, changes: Record<string, string | null>, actor: string, outcome = 'stored'): Promise<AuditEntry[]> {
+  async writeLevel(
+    tx: Db,
+    scope: DesiredScope,
+    scopeId: string,
+    changes: Record<string, string | null>,
+    actor: string,
+    outcome = 'stored',
+  ): Promise<AuditEntry[]> {
     const before = await this.level(scope, scopeId, tx);
     const upserts = Object.entries(changes).filter((e): e is [string, string] => e[1] !== null && before[e[0]] !== e[1]);
-    const removals = Object.entries(changes).filter(([k, v]) => v === null && before[k] !== undefined).map(([k]) => k);
+    const removals = Object.entries(changes)
+      .filter(([k, v]) => v === null && before[k] !== undefined)
+      .map(([k]) => k);
     if (scope === 'group') await tx.query(`INSERT INTO config_groups (name) VALUES ($1) ON CONFLICT DO NOTHING`, [scopeId]);
     if (upserts.length > 0) {
       await tx.query(
         `INSERT INTO config_desired (scope, scope_id, key, value, updated_by)
          SELECT $1, $2, k, v, $3 FROM unnest($4::text[], $5::text[]) AS t(k, v)
          ON CONFLICT (scope, scope_id, key) DO UPDATE SET value = EXCLUDED.value, updated_at = now(), updated_by = EXCLUDED.updated_by`,
-        [scope, scopeId, actor, upserts.map(([k]) => k), upserts.map(([, v]) => v)]);
+        [scope, scopeId, actor, upserts.map(([k]) => k), upserts.map(([, v]) => v)],
+      );
     }
     if (removals.length > 0) {
       await tx.query(`DELETE FROM config_desired WHERE scope = $1 AND scope_id = $2 AND key = ANY($3::text[])`, [scope, scopeId, removals]);
@@ -200,10 +218,30 @@ export class DesiredStore {
     await tx.query(`DELETE FROM config_group_members WHERE group_name = $1 AND NOT (charger_id = ANY($2::text[]))`, [name, [...after]]);
     await tx.query(
       `INSERT INTO config_group_members (charger_id, group_name) SELECT id, $1 FROM unnest($2::text[]) AS t(id)
-       ON CONFLICT (charger_id) DO UPDATE SET group_name = EXCLUDED.group_name, added_at = now()`, [name, [...after]]);
+       ON CONFLICT (charger_id) DO UPDATE SET group_name = EXCLUDED.group_name, added_at = now()`,
+      [name, [...after]],
+    );
     await writeAudit(tx, [
-      ...joined.map((id) => ({ actor, chargerId: id, scope: 'group' as const, scopeId: name, key: '(group membership)', oldValue: null, newValue: name, outcome: 'stored' })),
-      ...left.map((id) => ({ actor, chargerId: id, scope: 'group' as const, scopeId: name, key: '(group membership)', oldValue: name, newValue: null, outcome: 'stored' })),
+      ...joined.map((id) => ({
+        actor,
+        chargerId: id,
+        scope: 'group' as const,
+        scopeId: name,
+        key: '(group membership)',
+        oldValue: null,
+        newValue: name,
+        outcome: 'stored',
+      })),
+      ...left.map((id) => ({
+        actor,
+        chargerId: id,
+        scope: 'group' as const,
+        scopeId: name,
+        key: '(group membership)',
+        oldValue: name,
+        newValue: null,
+        outcome: 'stored',
+      })),
     ]);
     return { joined, left };
   }
@@ -215,10 +253,18 @@ export class DesiredStore {
       `SELECT at, actor, charger_id, scope, scope_id, key, old_value, new_value, outcome FROM config_audit
         WHERE charger_id = $1 OR (charger_id IS NULL AND (scope = 'fleet' OR (scope = 'group' AND scope_id = $2) OR (scope = 'model' AND scope_id = $3)))
         ORDER BY id DESC LIMIT $4`,
-      [chargerId, levels.group?.name ?? null, levels.model.name, limit]);
+      [chargerId, levels.group?.name ?? null, levels.model.name, limit],
+    );
     return rows.map((r) => ({
-      at: new Date(r.at).toISOString(), actor: r.actor, chargerId: r.charger_id, scope: r.scope, scopeId: r.scope_id,
-      key: r.key, old: r.old_value, new: r.new_value, outcome: r.outcome,
+      at: new Date(r.at).toISOString(),
+      actor: r.actor,
+      chargerId: r.charger_id,
+      scope: r.scope,
+      scopeId: r.scope_id,
+      key: r.key,
+      old: r.old_value,
+      new: r.new_value,
+      outcome: r.outcome,
     }));
   }
 }

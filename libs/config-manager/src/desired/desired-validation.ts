@@ -50,7 +50,8 @@ export function badKeysBody(keys: unknown): ApiFieldError[] {
   }
   const out: ApiFieldError[] = [];
   for (const [k, v] of Object.entries(keys as Record<string, unknown>)) {
-    if (v !== null && typeof v !== 'string') out.push({ field: `keys.${k}`, key: k, value: v, rule: 'isString', message: `${k}: values are OCPP strings ("true", "60") or null to remove the key` });
+    if (v !== null && typeof v !== 'string')
+      out.push({ field: `keys.${k}`, key: k, value: v, rule: 'isString', message: `${k}: values are OCPP strings ("true", "60") or null to remove the key` });
   }
   return out;
 }

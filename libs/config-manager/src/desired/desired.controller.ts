@@ -74,11 +74,13 @@ export class DesiredController {
   async connections(@Payload() batch: DurableMessage<ConnectionEvent>[]): Promise<void> {
     // Each connection waits connectReconcileDelayMs from when it happened, not from when its batch is handled:
     // a backlog after a reconnect storm is drained without sleeping again per batch.
-    const results = await Promise.all(connectedIn(batch).map(async ({ chargerId, connectedAt }) => {
-      const wait = connectedAt + this.options.connectReconcileDelayMs - Date.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      return this.reconciler.requestSince(chargerId, connectedAt);
-    }));
+    const results = await Promise.all(
+      connectedIn(batch).map(async ({ chargerId, connectedAt }) => {
+        const wait = connectedAt + this.options.connectReconcileDelayMs - Date.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        return this.reconciler.requestSince(chargerId, connectedAt);
+      }),
+    );
     for (const r of results) {
       if (r.status !== 'done') this.log.warn(`reconciliation of ${r.chargerId} ended ${r.status}${r.message ? `: ${r.message}` : ''}`);
     }

@@ -26,7 +26,13 @@ describe('desired configuration: module on the in-process bus + HTTP API', () =>
     bus = await InProcessBus.open();
     sim = await SimulatedZaptec.start(bus, ID);
     const accepted = async () => ({ kind: 'decided' as const, registration: { state: 'accepted' as const, securityProfile: 1, known: true } });
-    harness = await startServiceHarness({ bus, db: t.db, serviceName: 'config-manager', service: ConfigManagerModule.forRoot({ registrationLookup: accepted, bootReconcileDelayMs: 0, connectReconcileDelayMs: 0, recheckIntervalMs: 0 }), api: [ConfigurationApiModule] });
+    harness = await startServiceHarness({
+      bus,
+      db: t.db,
+      serviceName: 'config-manager',
+      service: ConfigManagerModule.forRoot({ registrationLookup: accepted, bootReconcileDelayMs: 0, connectReconcileDelayMs: 0, recheckIntervalMs: 0 }),
+      api: [ConfigurationApiModule],
+    });
     base = `${harness.apiBase}`;
   }, 60_000);
 
@@ -50,7 +56,11 @@ describe('desired configuration: module on the in-process bus + HTTP API', () =>
     sim.setLocally('HeartbeatInterval', '86400');
     sim.setLocally('MeterValueSampleInterval', '0');
     const reply = await bus.request<ChargerMessage<BootNotificationRequest>, ChargerReply<BootNotificationResponse>>(subjects.request('BootNotification'), {
-      chargerId: ID, messageId: 'boot-1', action: 'BootNotification', receivedAt: new Date().toISOString(), gatewayId: 'gw-1',
+      chargerId: ID,
+      messageId: 'boot-1',
+      action: 'BootNotification',
+      receivedAt: new Date().toISOString(),
+      gatewayId: 'gw-1',
       payload: { chargePointVendor: 'Zaptec', chargePointModel: 'Go', firmwareVersion: '2.4.2.4' },
     });
     expect(reply).toMatchObject({ result: { status: 'Accepted' } });
@@ -73,7 +83,11 @@ describe('desired configuration: module on the in-process bus + HTTP API', () =>
 
   it('GET configuration, history, profiles; groups and fleet routes; 400 for a malformed body', async () => {
     await until(async () => {
-      const v = (await (await fetch(`${base}/chargers/${ID}/configuration`)).json()) as { drifted: boolean; reported: { ageSeconds: number } | null; effective: Record<string, string> };
+      const v = (await (await fetch(`${base}/chargers/${ID}/configuration`)).json()) as {
+        drifted: boolean;
+        reported: { ageSeconds: number } | null;
+        effective: Record<string, string>;
+      };
       return v.effective['FreeCharging'] === 'true' && v.drifted === false && v.reported !== null ? v : undefined;
     });
     const history = (await (await fetch(`${base}/chargers/${ID}/configuration/history?limit=50`)).json()) as { items: Array<{ actor: string; key: string }> };
@@ -85,7 +99,11 @@ describe('desired configuration: module on the in-process bus + HTTP API', () =>
     expect(await (await fetch(`${base}/groups/depot/configuration`)).json()).toMatchObject({ name: 'depot', keys: { ConnectionTimeOut: '45' }, members: [ID] });
     await until(() => (sim.value('ConnectionTimeOut') === '45' ? true : undefined));
     expect(await (await fetch(`${base}/configuration`)).json()).toMatchObject({ scope: 'fleet', keys: {} });
-    expect(await (await fetch(`${base}/models/zaptec-go/configuration`)).json()).toMatchObject({ scope: 'model', name: 'zaptec-go', keys: { HeartbeatInterval: '900' } });
+    expect(await (await fetch(`${base}/models/zaptec-go/configuration`)).json()).toMatchObject({
+      scope: 'model',
+      name: 'zaptec-go',
+      keys: { HeartbeatInterval: '900' },
+    });
     expect((await fetch(`${base}/models/tesla/configuration`)).status).toBe(404);
     const malformed = await put('/configuration', { keys: { HeartbeatInterval: 60 } });
     expect(malformed.status).toBe(400);

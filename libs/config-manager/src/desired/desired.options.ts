@@ -27,7 +27,8 @@ export interface DesiredConfigurationOptions {
   zaptecHeartbeatIntervalS?: number;
 }
 
-export type ResolvedDesiredOptions = Required<Omit<DesiredConfigurationOptions, 'zaptecHeartbeatIntervalS'>> & Pick<DesiredConfigurationOptions, 'zaptecHeartbeatIntervalS'>;
+export type ResolvedDesiredOptions = Required<Omit<DesiredConfigurationOptions, 'zaptecHeartbeatIntervalS'>> &
+  Pick<DesiredConfigurationOptions, 'zaptecHeartbeatIntervalS'>;
 
 export const DEFAULT_RECHECK_INTERVAL_MS = 6 * 60 * 60 * 1000;
 export const DESIRED_OPTIONS = Symbol.for('csms.config-manager.desired-options');

@@ -21,7 +21,12 @@ describe('DesiredService: levels, validation by the profile, 422', () => {
     const sim = await h.charger('ZAP000010', 'zaptec-go');
     const r = await h.service.setCharger({ chargerId: 'ZAP000010', keys: { HeartbeatInterval: 'often', FreeChargingIdTag: 'X'.repeat(21) } });
     expect(r).toMatchObject({ ok: false, status: 422 });
-    expect(errorsOf(r).map((e) => [e.key, e.rule])).toEqual(expect.arrayContaining([['HeartbeatInterval', 'integer'], ['FreeChargingIdTag', 'string.length']]));
+    expect(errorsOf(r).map((e) => [e.key, e.rule])).toEqual(
+      expect.arrayContaining([
+        ['HeartbeatInterval', 'integer'],
+        ['FreeChargingIdTag', 'string.length'],
+      ]),
+    );
     expect(await h.t.db.query(`SELECT * FROM config_desired WHERE scope = 'charger'`)).toEqual([]);
     await h.reconciler.request('ZAP000010');
     expect(sim.changes.map((c) => c.value)).not.toContain('often');
@@ -50,7 +55,7 @@ describe('DesiredService: levels, validation by the profile, 422', () => {
     expect(errorsOf(r)).toEqual([expect.objectContaining({ key: 'AuthorizationKey', value: null, rule: 'authorizationKey.ownedByAuth' })]);
   });
 
-  it('merges fleet < model < group < charger, later wins, null removes a level\'s key', async () => {
+  it("merges fleet < model < group < charger, later wins, null removes a level's key", async () => {
     await h.charger('ZAP000011', 'zaptec-go');
     const eff = async (): Promise<{ value?: string; source?: string }> => {
       const r = await h.service.getCharger('ZAP000011');
@@ -82,7 +87,9 @@ describe('DesiredService: levels, validation by the profile, 422', () => {
     const r = await h.service.setModel({ model: 'zaptec-go', keys: { MeterValuesSampledData: 'Energy.Active.Import.Register' } });
     const e = errorsOf(r).find((x) => x.rule === 'eagerSample.needsPowerActiveImport');
     expect(e?.message).toMatch(/^ZAP000012 \(Zaptec Go\): /);
-    expect((await h.service.getLevel('model', 'zaptec-go')).ok && (await h.service.getLevel('model', 'zaptec-go'))).toMatchObject({ data: { keys: { MeterValuesSampledData: expect.stringContaining('Power.Active.Import') } } });
+    expect((await h.service.getLevel('model', 'zaptec-go')).ok && (await h.service.getLevel('model', 'zaptec-go'))).toMatchObject({
+      data: { keys: { MeterValuesSampledData: expect.stringContaining('Power.Active.Import') } },
+    });
     // The same at the fleet level is harmless while the Go's level holds its own list; without it, refused.
     expect((await h.service.setFleet({ keys: { MeterValuesSampledData: 'Energy.Active.Import.Register' } })).ok).toBe(true);
     await h.service.setFleet({ keys: { MeterValuesSampledData: null } });
@@ -109,7 +116,7 @@ describe('DesiredService: levels, validation by the profile, 422', () => {
     expect(await h.service.setCharger({ chargerId: 'X', keys: { HeartbeatInterval: 60 as unknown as string } })).toMatchObject({ ok: false, status: 400 });
   });
 
-  it('seeds the Zaptec models\' levels with the billing defaults, not the fleet, and never again once touched', async () => {
+  it("seeds the Zaptec models' levels with the billing defaults, not the fleet, and never again once touched", async () => {
     const fleet = await h.service.getLevel('fleet');
     expect(fleet.ok && fleet.data.keys).toEqual({});
     const go = await h.service.getLevel('model', 'zaptec-go');
@@ -125,7 +132,12 @@ describe('DesiredService: levels, validation by the profile, 422', () => {
 
   it('serves the key registry and the models for forms', () => {
     const p = profilesView();
-    expect(p.keys.find((k) => k.name === 'PowerActiveImportDeltaForEagerMeterValueSample')).toMatchObject({ type: 'integer', unit: 'W', access: 'RW', profile: 'Zaptec' });
+    expect(p.keys.find((k) => k.name === 'PowerActiveImportDeltaForEagerMeterValueSample')).toMatchObject({
+      type: 'integer',
+      unit: 'W',
+      access: 'RW',
+      profile: 'Zaptec',
+    });
     expect(p.keys.find((k) => k.name === 'FreeChargingIdTag')).toMatchObject({ type: 'string', maxLength: 20 });
     expect(p.models.find((m) => m.model === 'zaptec-pro')?.capabilities.keys).not.toContain('FreeCharging');
   });

@@ -8,23 +8,67 @@ import { notInSyncReason } from './boot-sync.js';
 import type { ChargerInfo, ChargerStateStore } from './charger-state.store.js';
 import { badKeysBody, refusalsOfChange, type ChargerCase } from './desired-validation.js';
 import { writeAudit, type AuditView, type DesiredStore } from './desired-store.js';
-import { computeDrift, effectiveFor, reportedValues, type DesiredLevels, type EffectiveConfiguration, type KeyDrift, type ReportedSnapshot } from './effective.js';
+import {
+  computeDrift,
+  effectiveFor,
+  reportedValues,
+  type DesiredLevels,
+  type EffectiveConfiguration,
+  type KeyDrift,
+  type ReportedSnapshot,
+} from './effective.js';
 import type { DesiredScope } from './entities.js';
 import type { Reconciler } from './reconciler.js';
 
 export type KeysChange = Record<string, string | null>;
-export interface SetChargerConfigurationRequest { chargerId: string; keys: KeysChange; actor?: string }
-export interface SetGroupConfigurationRequest { group: string; keys: KeysChange; actor?: string }
-export interface SetFleetConfigurationRequest { keys: KeysChange; actor?: string }
-export interface SetModelConfigurationRequest { model: string; keys: KeysChange; actor?: string }
+export interface SetChargerConfigurationRequest {
+  chargerId: string;
+  keys: KeysChange;
+  actor?: string;
+}
+export interface SetGroupConfigurationRequest {
+  group: string;
+  keys: KeysChange;
+  actor?: string;
+}
+export interface SetFleetConfigurationRequest {
+  keys: KeysChange;
+  actor?: string;
+}
+export interface SetModelConfigurationRequest {
+  model: string;
+  keys: KeysChange;
+  actor?: string;
+}
 /**
  * A ChangeConfiguration an operator sent through the command API and the charger accepted
  * (docs/reference/design-decisions.md#command-api-changes-stick).
  */
-export interface RecordCommandChangeRequest { chargerId: string; key: string; value: string; status: string; actor?: string }
-export interface RecordCommandChangeView { chargerId: string; key: string; value: string; recorded: boolean; level?: 'charger'; reason?: string }
-export interface RetryRefusedRequest { chargerId: string; keys?: string[]; actor?: string }
-export interface SetGroupMembersRequest { group: string; chargerIds: string[]; actor?: string }
+export interface RecordCommandChangeRequest {
+  chargerId: string;
+  key: string;
+  value: string;
+  status: string;
+  actor?: string;
+}
+export interface RecordCommandChangeView {
+  chargerId: string;
+  key: string;
+  value: string;
+  recorded: boolean;
+  level?: 'charger';
+  reason?: string;
+}
+export interface RetryRefusedRequest {
+  chargerId: string;
+  keys?: string[];
+  actor?: string;
+}
+export interface SetGroupMembersRequest {
+  group: string;
+  chargerIds: string[];
+  actor?: string;
+}
 
 export interface ChargerConfigurationView {
   chargerId: string;
@@ -41,7 +85,12 @@ export interface ChargerConfigurationView {
   drift: KeyDrift[];
   drifted: boolean;
 }
-export interface LevelView { scope: DesiredScope; name?: string; keys: Record<string, string>; members?: string[] }
+export interface LevelView {
+  scope: DesiredScope;
+  name?: string;
+  keys: Record<string, string>;
+  members?: string[];
+}
 
 const MAX_GROUP_NAME = 100;
 const actorOf = (a: string | undefined): string => (a && a.startsWith('api:') ? a : 'api:anonymous');
@@ -58,15 +107,20 @@ export class DesiredService {
     private readonly reconciler: Reconciler,
     private readonly log: Pick<Logger, 'warn'> = new Logger('DesiredService'),
   ) {
-    this.heartbeats = keyedBatcher(async (ids) => {
-      const models = await this.state.models(ids);
-      const levels = await this.desired.levelsOf(ids);
-      const reported = await this.state.reportedMany(ids);
-      return new Map(ids.map((id) => {
-        const value = effectiveFor(levels.get(id) as DesiredLevels, models.get(id) as ChargerModel, reported.get(id) ?? {}).effective.HeartbeatInterval;
-        return [id, value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined];
-      }));
-    }, () => undefined);
+    this.heartbeats = keyedBatcher(
+      async (ids) => {
+        const models = await this.state.models(ids);
+        const levels = await this.desired.levelsOf(ids);
+        const reported = await this.state.reportedMany(ids);
+        return new Map(
+          ids.map((id) => {
+            const value = effectiveFor(levels.get(id) as DesiredLevels, models.get(id) as ChargerModel, reported.get(id) ?? {}).effective.HeartbeatInterval;
+            return [id, value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined];
+          }),
+        );
+      },
+      () => undefined,
+    );
   }
 
   /** The charger's effective desired HeartbeatInterval (s), for its BootNotification answer. */
@@ -83,7 +137,9 @@ export class DesiredService {
     return notInSyncReason(snapshot !== null, drift, bootAt);
   }
 
-  private async driftOf(chargerId: string): Promise<{ info: ChargerInfo; levels: DesiredLevels; snapshot: ReportedSnapshot | null; eff: EffectiveConfiguration; drift: KeyDrift[] }> {
+  private async driftOf(
+    chargerId: string,
+  ): Promise<{ info: ChargerInfo; levels: DesiredLevels; snapshot: ReportedSnapshot | null; eff: EffectiveConfiguration; drift: KeyDrift[] }> {
     const info = await this.state.info(chargerId);
     const levels = await this.desired.levelsFor(chargerId);
     const snapshot = await this.state.reported(chargerId);
@@ -98,13 +154,20 @@ export class DesiredService {
       return refuse(404, 'charger_not_found', `charger ${chargerId} is not known and has no desired configuration`);
     }
     return ok({
-      chargerId, model: info.model, modelName: MODEL_NAMES[info.model], connected: info.connected,
+      chargerId,
+      model: info.model,
+      modelName: MODEL_NAMES[info.model],
+      connected: info.connected,
       reported: snapshot && {
         at: snapshot.at.toISOString(),
         ageSeconds: Math.max(0, Math.round((Date.now() - snapshot.at.getTime()) / 1000)),
         keys: Object.entries(snapshot.keys).map(([key, v]) => ({ key, value: v.value, readonly: v.readonly })),
       },
-      desired: levels, effective: eff.effective, sources: eff.source, notApplicable: eff.notApplicable, drift,
+      desired: levels,
+      effective: eff.effective,
+      sources: eff.source,
+      notApplicable: eff.notApplicable,
+      drift,
       drifted: drift.some((d) => d.state === 'drifted' || d.state === 'refused'),
     });
   }
@@ -150,20 +213,34 @@ export class DesiredService {
    */
   async recordCommandChange(req: RecordCommandChangeRequest): Promise<ServiceReply<RecordCommandChangeView>> {
     if (typeof req.chargerId !== 'string' || typeof req.key !== 'string' || typeof req.value !== 'string' || req.key === '') {
-      return refuse(400, 'validation_failed', 'chargerId, key and value must be strings', [{ field: 'key', rule: 'isString', message: 'chargerId, key and value must be strings' }]);
+      return refuse(400, 'validation_failed', 'chargerId, key and value must be strings', [
+        { field: 'key', rule: 'isString', message: 'chargerId, key and value must be strings' },
+      ]);
     }
     const def = getKeyDefinition(req.key);
     const key = def?.name ?? req.key; // the registry's spelling, so desired and reported keys match
     const base = { chargerId: req.chargerId, key, value: req.value };
     if (req.status !== 'Accepted' && req.status !== 'RebootRequired') return ok({ ...base, recorded: false, reason: `the charger answered ${req.status}` });
-    if (def?.name === 'AuthorizationKey') return ok({ ...base, recorded: false, reason: 'AuthorizationKey belongs to auth\'s key rotation, never to the desired configuration' });
+    if (def?.name === 'AuthorizationKey')
+      return ok({ ...base, recorded: false, reason: "AuthorizationKey belongs to auth's key rotation, never to the desired configuration" });
     const info = await this.state.info(req.chargerId);
     const actor = actorOf(req.actor);
     await this.db.transaction(async (tx) => {
       const written = await this.desired.writeLevel(tx, 'charger', req.chargerId, { [key]: req.value }, actor, `command:${req.status}`);
       // Already the charger-level value: the command is still the operator's act, so it is audited all the same.
       if (written.length === 0) {
-        await writeAudit(tx, [{ actor, chargerId: req.chargerId, scope: 'charger', scopeId: req.chargerId, key, oldValue: req.value, newValue: req.value, outcome: `command:${req.status}` }]);
+        await writeAudit(tx, [
+          {
+            actor,
+            chargerId: req.chargerId,
+            scope: 'charger',
+            scopeId: req.chargerId,
+            key,
+            oldValue: req.value,
+            newValue: req.value,
+            outcome: `command:${req.status}`,
+          },
+        ]);
       }
     });
     await this.state.setApplyState(req.chargerId, key, req.value, req.status, 'sent through the command API', { on: info });
@@ -176,10 +253,15 @@ export class DesiredService {
   /** An operator asks for keys the charger refused to be tried again (all refused keys when `keys` is absent). */
   async retryRefused(req: RetryRefusedRequest): Promise<ServiceReply<ChargerConfigurationView>> {
     if (req.keys !== undefined && (!Array.isArray(req.keys) || req.keys.some((k) => typeof k !== 'string' || k === ''))) {
-      return refuse(400, 'validation_failed', 'keys must be an array of key names', [{ field: 'keys', rule: 'isArray', message: 'keys must be an array of non-empty key names' }]);
+      return refuse(400, 'validation_failed', 'keys must be an array of key names', [
+        { field: 'keys', rule: 'isArray', message: 'keys must be an array of non-empty key names' },
+      ]);
     }
     const forgotten = await this.state.forgetRefusals(req.chargerId, req.keys);
-    await writeAudit(this.db, forgotten.map((key) => ({ actor: actorOf(req.actor), chargerId: req.chargerId, key, oldValue: null, newValue: null, outcome: 'retry requested' })));
+    await writeAudit(
+      this.db,
+      forgotten.map((key) => ({ actor: actorOf(req.actor), chargerId: req.chargerId, key, oldValue: null, newValue: null, outcome: 'retry requested' })),
+    );
     const info = await this.state.info(req.chargerId);
     if (info.connected && forgotten.length > 0) this.trigger([req.chargerId]);
     return this.getCharger(req.chargerId);
@@ -194,7 +276,9 @@ export class DesiredService {
     const badName = this.checkGroupName(req.group);
     if (badName) return badName;
     if (!Array.isArray(req.chargerIds) || req.chargerIds.some((id) => typeof id !== 'string' || id === '')) {
-      return refuse(400, 'validation_failed', 'chargerIds must be an array of charger ids', [{ field: 'chargerIds', rule: 'isArray', message: 'chargerIds must be an array of non-empty strings' }]);
+      return refuse(400, 'validation_failed', 'chargerIds must be an array of charger ids', [
+        { field: 'chargerIds', rule: 'isArray', message: 'chargerIds must be an array of non-empty strings' },
+      ]);
     }
     const ids = [...new Set(req.chargerIds)];
     const current = await this.desired.members(req.group);
@@ -217,14 +301,18 @@ export class DesiredService {
   private async setLevel(scope: 'fleet' | 'model' | 'group', name: string, keys: KeysChange, actor: string | undefined): Promise<ServiceReply<LevelView>> {
     const bad = this.checkBody(keys);
     if (bad) return bad;
-    const affected = scope === 'fleet' ? await this.desired.allChargers()
-      : scope === 'model' ? await this.state.chargersOfModel(name as ChargerModel)
-        : await this.desired.members(name);
-    const patch = (l: DesiredLevels): DesiredLevels => scope === 'fleet'
-      ? { ...l, fleet: applyChange(l.fleet, keys) }
-      : scope === 'model'
-        ? { ...l, model: { name: l.model.name, keys: applyChange(l.model.keys, keys) } }
-        : { ...l, group: { name, keys: applyChange(l.group?.keys ?? {}, keys) } };
+    const affected =
+      scope === 'fleet'
+        ? await this.desired.allChargers()
+        : scope === 'model'
+          ? await this.state.chargersOfModel(name as ChargerModel)
+          : await this.desired.members(name);
+    const patch = (l: DesiredLevels): DesiredLevels =>
+      scope === 'fleet'
+        ? { ...l, fleet: applyChange(l.fleet, keys) }
+        : scope === 'model'
+          ? { ...l, model: { name: l.model.name, keys: applyChange(l.model.keys, keys) } }
+          : { ...l, group: { name, keys: applyChange(l.group?.keys ?? {}, keys) } };
     let cases: ChargerCase[];
     if (affected.length > 0) {
       const before = await this.desired.levelsOf(affected);
@@ -239,7 +327,8 @@ export class DesiredService {
       cases = [{ chargerId: null, model, reported: {}, before, after: patch(before) }];
     }
     const errors = refusalsOfChange(cases, true);
-    if (errors.length > 0) return refused(errors, scope === 'fleet' ? 'the fleet' : scope === 'model' ? `model ${name} (${MODEL_NAMES[name as ChargerModel]})` : `group ${name}`);
+    if (errors.length > 0)
+      return refused(errors, scope === 'fleet' ? 'the fleet' : scope === 'model' ? `model ${name} (${MODEL_NAMES[name as ChargerModel]})` : `group ${name}`);
     await this.db.transaction((tx) => this.desired.writeLevel(tx, scope, name, keys, actorOf(actor)));
     await this.triggerConnected(affected);
     return this.getLevel(scope, name);
@@ -254,8 +343,11 @@ export class DesiredService {
     const models = await this.state.models(ids);
     const reported = await this.state.reportedMany(ids);
     return ids.map((id) => ({
-      chargerId: id, model: models.get(id) as ChargerModel, reported: reported.get(id) ?? {},
-      before: before.get(id) as DesiredLevels, after: after.get(id) as DesiredLevels,
+      chargerId: id,
+      model: models.get(id) as ChargerModel,
+      reported: reported.get(id) ?? {},
+      before: before.get(id) as DesiredLevels,
+      after: after.get(id) as DesiredLevels,
     }));
   }
 
@@ -266,14 +358,24 @@ export class DesiredService {
     // docs/reference/protocol-notes.md#authorizationkey): never a desired key.
     const owned = Object.keys(keys as object).filter((k) => getKeyDefinition(k)?.name === 'AuthorizationKey');
     if (owned.length > 0) {
-      return refused(owned.map((key) => ({ key, value: null, rule: 'authorizationKey.ownedByAuth', message: 'AuthorizationKey is set through auth\'s key rotation (POST /api/v1/chargers/:id/authorization-key), never as desired configuration.' })), 'this change');
+      return refused(
+        owned.map((key) => ({
+          key,
+          value: null,
+          rule: 'authorizationKey.ownedByAuth',
+          message: "AuthorizationKey is set through auth's key rotation (POST /api/v1/chargers/:id/authorization-key), never as desired configuration.",
+        })),
+        'this change',
+      );
     }
     return undefined;
   }
 
   private checkGroupName(name: unknown): ServiceReply<never> | undefined {
     if (typeof name === 'string' && name.trim() !== '' && name.length <= MAX_GROUP_NAME) return undefined;
-    return refuse(400, 'validation_failed', `group name must be 1 to ${MAX_GROUP_NAME} characters`, [{ field: 'name', rule: 'length', message: `group name must be 1 to ${MAX_GROUP_NAME} characters` }]);
+    return refuse(400, 'validation_failed', `group name must be 1 to ${MAX_GROUP_NAME} characters`, [
+      { field: 'name', rule: 'length', message: `group name must be 1 to ${MAX_GROUP_NAME} characters` },
+    ]);
   }
 
   private async triggerConnected(ids: string[]): Promise<void> {

@@ -53,8 +53,13 @@ export interface ChargerIdentity {
  * charger had then; a new desired value, firmware or model (or an operator's retry, which forgets it) lifts it.
  */
 export function refusalHolds(st: ApplyStateView | undefined, value: string, charger: ChargerIdentity): boolean {
-  return st !== undefined && (st.outcome === 'Rejected' || st.outcome === 'NotSupported') && st.desiredValue === value
-    && (st.firmwareVersion ?? null) === charger.firmwareVersion && (st.model ?? charger.model) === charger.model;
+  return (
+    st !== undefined &&
+    (st.outcome === 'Rejected' || st.outcome === 'NotSupported') &&
+    st.desiredValue === value &&
+    (st.firmwareVersion ?? null) === charger.firmwareVersion &&
+    (st.model ?? charger.model) === charger.model
+  );
 }
 
 /** The reported values as a plain map (keys reported without a value are left out). */
@@ -133,7 +138,12 @@ export interface KeyDrift {
  * effective desired one; docs/reference/design-decisions.md#refusals-remembered: it is
  * `refused` while the charger's Rejected/NotSupported for the current desired value holds (refusalHolds).
  */
-export function computeDrift(eff: EffectiveConfiguration, snapshot: ReportedSnapshot | null, states: Record<string, ApplyStateView>, charger: ChargerIdentity): KeyDrift[] {
+export function computeDrift(
+  eff: EffectiveConfiguration,
+  snapshot: ReportedSnapshot | null,
+  states: Record<string, ApplyStateView>,
+  charger: ChargerIdentity,
+): KeyDrift[] {
   const values = reportedValues(snapshot);
   return Object.entries(eff.effective).map(([key, desired]): KeyDrift => {
     const rep = snapshot?.keys[key];
@@ -141,13 +151,18 @@ export function computeDrift(eff: EffectiveConfiguration, snapshot: ReportedSnap
     const st = states[key];
     const current = st && st.desiredValue === desired ? st : undefined;
     const base: KeyDrift = {
-      key, desired, source: eff.source[key] ?? 'fleet', reported, state: 'in-sync',
+      key,
+      desired,
+      source: eff.source[key] ?? 'fleet',
+      reported,
+      state: 'in-sync',
       ...(st ? { lastOutcome: st.outcome, lastOutcomeAt: st.at, ...(st.message ? { lastMessage: st.message } : {}) } : {}),
     };
     if (current && refusalHolds(current, desired, charger)) {
       const fw = current.firmwareVersion ? ` on firmware ${current.firmwareVersion}` : '';
       return {
-        ...base, state: 'refused',
+        ...base,
+        state: 'refused',
         reason: `refused by the charger: it answered ${current.outcome} to ${key}=${desired}${fw}${current.message ? ` (${current.message})` : ''}; not sent again until the desired value, the firmware or the model changes, or a retry is asked for`,
       };
     }
@@ -158,9 +173,10 @@ export function computeDrift(eff: EffectiveConfiguration, snapshot: ReportedSnap
     if (!rep) return { ...base, state: 'drifted', reason: `the charger did not report ${key}` };
     let reason = `reported "${reported ?? ''}", desired "${desired}"`;
     if (effectiveAccess(key, values) === 'R') {
-      reason += key === 'UnlockConnectorOnEVSideDisconnect' && values['LockCablePermanently'] === 'true'
-        ? '; read-only while LockCablePermanently=true, so it is not sent'
-        : '; read-only, so it is not sent';
+      reason +=
+        key === 'UnlockConnectorOnEVSideDisconnect' && values['LockCablePermanently'] === 'true'
+          ? '; read-only while LockCablePermanently=true, so it is not sent'
+          : '; read-only, so it is not sent';
     } else if (current && current.outcome !== 'Accepted') {
       reason += `; last attempt: ${current.outcome}`;
     }

@@ -39,7 +39,9 @@ describe('desired configuration in a mixed fleet', () => {
 
   it('fleet < model < group < charger: the most specific wins, and the view names the level', async () => {
     await h.charger('ZAP001602', 'zaptec-go');
-    expect(data(await h.service.setFleet({ keys: { MeterValueSampleInterval: '30', ConnectionTimeOut: '45' }, actor: 'api:ops' })).keys).toMatchObject({ ConnectionTimeOut: '45' });
+    expect(data(await h.service.setFleet({ keys: { MeterValueSampleInterval: '30', ConnectionTimeOut: '45' }, actor: 'api:ops' })).keys).toMatchObject({
+      ConnectionTimeOut: '45',
+    });
     let v = await view('ZAP001602');
     expect(v.effective).toMatchObject({ MeterValueSampleInterval: '60', ConnectionTimeOut: '45' });
     expect(v.sources).toMatchObject({ MeterValueSampleInterval: 'model', ConnectionTimeOut: 'fleet' });
@@ -61,7 +63,9 @@ describe('desired configuration in a mixed fleet', () => {
     await h.reconciler.request('ABB000002');
     expect(generic.changes).toEqual([{ key: 'MeterValueSampleInterval', value: '120', status: 'Accepted' }]);
     const history = data(await h.service.history('ABB000002')).items;
-    expect(history).toEqual(expect.arrayContaining([expect.objectContaining({ scope: 'model', scopeId: 'generic', key: 'MeterValueSampleInterval', actor: 'api:ops' })]));
+    expect(history).toEqual(
+      expect.arrayContaining([expect.objectContaining({ scope: 'model', scopeId: 'generic', key: 'MeterValueSampleInterval', actor: 'api:ops' })]),
+    );
   });
 
   it('a Rejected key is tried once per desired value and firmware; a retry or a new firmware sends it again', async () => {
@@ -70,7 +74,11 @@ describe('desired configuration in a mixed fleet', () => {
     for (let i = 0; i < 3; i++) await h.reconciler.request('ZAP001603');
     expect(sim.changesOf('MeterValuesAlignedData')).toHaveLength(1);
     const refused = (await view('ZAP001603')).drift.find((d) => d.key === 'MeterValuesAlignedData');
-    expect(refused).toMatchObject({ state: 'refused', lastOutcome: 'Rejected', reason: expect.stringMatching(/^refused by the charger: .*firmware 2\.4\.2\.4/) });
+    expect(refused).toMatchObject({
+      state: 'refused',
+      lastOutcome: 'Rejected',
+      reason: expect.stringMatching(/^refused by the charger: .*firmware 2\.4\.2\.4/),
+    });
     // The operator asks again: sent once more (and refused once more).
     const retried = data(await h.service.retryRefused({ chargerId: 'ZAP001603', keys: ['MeterValuesAlignedData'], actor: 'api:ops' }));
     expect(retried.drift.find((d) => d.key === 'MeterValuesAlignedData')?.state).not.toBe('refused');
@@ -83,7 +91,9 @@ describe('desired configuration in a mixed fleet', () => {
     await h.reconciler.request('ZAP001603');
     expect(sim.changesOf('MeterValuesAlignedData')).toHaveLength(3);
     // A new desired value: asked again.
-    data(await h.service.setModel({ model: 'zaptec-go', keys: { MeterValuesAlignedData: 'Energy.Active.Import.Register,Power.Active.Import' }, actor: 'api:ops' }));
+    data(
+      await h.service.setModel({ model: 'zaptec-go', keys: { MeterValuesAlignedData: 'Energy.Active.Import.Register,Power.Active.Import' }, actor: 'api:ops' }),
+    );
     await h.reconciler.request('ZAP001603');
     expect(sim.changesOf('MeterValuesAlignedData')).toHaveLength(4);
   });
@@ -102,7 +112,9 @@ describe('desired configuration in a mixed fleet', () => {
     await h.reconciler.request('ZAP001605');
     // The operator's raw command, as the gateway's command API sends it, then config-manager hears of it.
     sim.setLocally('MeterValueSampleInterval', '10');
-    const recorded = data(await h.service.recordCommandChange({ chargerId: 'ZAP001605', key: 'metervaluesampleinterval', value: '10', status: 'Accepted', actor: 'api:ops' }));
+    const recorded = data(
+      await h.service.recordCommandChange({ chargerId: 'ZAP001605', key: 'metervaluesampleinterval', value: '10', status: 'Accepted', actor: 'api:ops' }),
+    );
     expect(recorded).toEqual({ chargerId: 'ZAP001605', key: 'MeterValueSampleInterval', value: '10', recorded: true, level: 'charger' });
     for (let i = 0; i < 3; i++) await h.reconciler.request('ZAP001605');
     expect(sim.value('MeterValueSampleInterval')).toBe('10');
@@ -110,12 +122,21 @@ describe('desired configuration in a mixed fleet', () => {
     const v = await view('ZAP001605');
     expect(v.desired.charger).toEqual({ MeterValueSampleInterval: '10' });
     expect(v.sources['MeterValueSampleInterval']).toBe('charger');
-    expect(data(await h.service.history('ZAP001605')).items).toEqual(expect.arrayContaining([
-      expect.objectContaining({ actor: 'api:ops', scope: 'charger', key: 'MeterValueSampleInterval', old: null, new: '10', outcome: 'command:Accepted' }),
-    ]));
+    expect(data(await h.service.history('ZAP001605')).items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ actor: 'api:ops', scope: 'charger', key: 'MeterValueSampleInterval', old: null, new: '10', outcome: 'command:Accepted' }),
+      ]),
+    );
     // Not kept: a refused change, and AuthorizationKey (auth's).
-    expect(data(await h.service.recordCommandChange({ chargerId: 'ZAP001605', key: 'HeartbeatInterval', value: '5', status: 'Rejected', actor: 'api:ops' })).recorded).toBe(false);
-    expect(data(await h.service.recordCommandChange({ chargerId: 'ZAP001605', key: 'AuthorizationKey', value: 'aa'.repeat(16), status: 'Accepted', actor: 'api:ops' })).recorded).toBe(false);
+    expect(
+      data(await h.service.recordCommandChange({ chargerId: 'ZAP001605', key: 'HeartbeatInterval', value: '5', status: 'Rejected', actor: 'api:ops' }))
+        .recorded,
+    ).toBe(false);
+    expect(
+      data(
+        await h.service.recordCommandChange({ chargerId: 'ZAP001605', key: 'AuthorizationKey', value: 'aa'.repeat(16), status: 'Accepted', actor: 'api:ops' }),
+      ).recorded,
+    ).toBe(false);
     expect((await view('ZAP001605')).desired.charger).toEqual({ MeterValueSampleInterval: '10' });
   });
 });

@@ -43,7 +43,8 @@ export class ConfigManagerModelLevel1764416160000 implements MigrationInterface 
        SELECT 'migration', 'fleet', '', key, value, NULL, 'moved to the Zaptec models' FROM gone
        UNION ALL
        SELECT 'migration', 'model', scope_id, key, NULL, value, 'stored' FROM moved`,
-      [ZAPTEC_MODELS]);
+      [ZAPTEC_MODELS],
+    );
     // Model-level history pages and the seeding's "never touched" check.
     await q.query(`CREATE INDEX config_audit_scope_key_idx ON config_audit (scope, scope_id, key)`);
   }
@@ -54,7 +55,8 @@ export class ConfigManagerModelLevel1764416160000 implements MigrationInterface 
     await q.query(
       `INSERT INTO config_desired (scope, scope_id, key, value, updated_by)
        SELECT 'fleet', '', key, value, updated_by FROM config_desired WHERE scope = 'model' AND scope_id = 'zaptec-go'
-       ON CONFLICT DO NOTHING`);
+       ON CONFLICT DO NOTHING`,
+    );
     await q.query(`DELETE FROM config_desired WHERE scope = 'model'`);
     await q.query(`DELETE FROM config_audit WHERE scope = 'model'`);
     await q.query(`ALTER TABLE config_apply_state DROP COLUMN IF EXISTS firmware_version, DROP COLUMN IF EXISTS model`);

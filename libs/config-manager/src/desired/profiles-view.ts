@@ -45,6 +45,11 @@ export function profilesView(): ProfilesView {
       description: d.description,
     };
   });
-  const models = CHARGER_MODELS.map((model) => ({ model, name: MODEL_NAMES[model], capabilities: capabilitiesOf(model), defaults: { ...billingDefaultsOf(model) } }));
+  const models = CHARGER_MODELS.map((model) => ({
+    model,
+    name: MODEL_NAMES[model],
+    capabilities: capabilitiesOf(model),
+    defaults: { ...billingDefaultsOf(model) },
+  }));
   return { keys, models };
 }

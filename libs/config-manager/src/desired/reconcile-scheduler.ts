@@ -42,8 +42,11 @@ export class ReconcileScheduler implements OnApplicationBootstrap, OnApplication
   async resumeInterrupted(): Promise<void> {
     try {
       const ids = await this.state.interruptedChargers();
-      await Promise.all(ids.map((id) => this.reconciler.request(id).catch((err: unknown) =>
-        this.log.warn(`resuming ${id} failed: ${err instanceof Error ? err.message : String(err)}`))));
+      await Promise.all(
+        ids.map((id) =>
+          this.reconciler.request(id).catch((err: unknown) => this.log.warn(`resuming ${id} failed: ${err instanceof Error ? err.message : String(err)}`)),
+        ),
+      );
     } catch (err) {
       this.log.warn(`resuming interrupted reconciliations skipped: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -53,8 +56,11 @@ export class ReconcileScheduler implements OnApplicationBootstrap, OnApplication
   async recheck(): Promise<void> {
     try {
       const ids = await this.state.connectedChargers();
-      await Promise.all(ids.map((id) => this.reconciler.request(id).catch((err: unknown) =>
-        this.log.warn(`re-check of ${id} failed: ${err instanceof Error ? err.message : String(err)}`))));
+      await Promise.all(
+        ids.map((id) =>
+          this.reconciler.request(id).catch((err: unknown) => this.log.warn(`re-check of ${id} failed: ${err instanceof Error ? err.message : String(err)}`)),
+        ),
+      );
     } catch (err) {
       this.log.warn(`re-check skipped: ${err instanceof Error ? err.message : String(err)}`);
     }

@@ -40,10 +40,12 @@ describe('Reconciler against a simulated Zaptec on the in-process bus', () => {
     expect(sim.value('FreeCharging')).toBe('true');
     expect(sim.value('FreeChargingIdTag')).toBe('FREE');
     const history = data(await h.service.history('ZAP000002'));
-    expect(history.items).toEqual(expect.arrayContaining([
-      expect.objectContaining({ actor: 'api:test', key: 'FreeCharging', new: 'true', outcome: 'stored', scope: 'charger' }),
-      expect.objectContaining({ actor: 'reconciler', key: 'FreeCharging', old: 'false', new: 'true', outcome: 'Accepted' }),
-    ]));
+    expect(history.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ actor: 'api:test', key: 'FreeCharging', new: 'true', outcome: 'stored', scope: 'charger' }),
+        expect.objectContaining({ actor: 'reconciler', key: 'FreeCharging', old: 'false', new: 'true', outcome: 'Accepted' }),
+      ]),
+    );
   });
 
   it('stops asking for UnlockConnectorOnEVSideDisconnect=true once LockCablePermanently is on', async () => {
@@ -59,7 +61,6 @@ describe('Reconciler against a simulated Zaptec on the in-process bus', () => {
     const unlock = (await view('ZAP000003')).drift.find((d) => d.key === 'UnlockConnectorOnEVSideDisconnect');
     expect(unlock).toMatchObject({ state: 'drifted', reported: 'false', desired: 'true' });
     expect(unlock?.reason).toMatch(/LockCablePermanently=true/);
-
   });
 
   it('turning LockCablePermanently on as desired sends it, and never UnlockConnectorOnEVSideDisconnect', async () => {
@@ -69,7 +70,10 @@ describe('Reconciler against a simulated Zaptec on the in-process bus', () => {
     // Lock on while Unlock=true is still desired is a contradiction the profile refuses (guide §1.3).
     const refused = await h.service.setCharger({ chargerId: 'ZAP000004', keys: { LockCablePermanently: 'true' } });
     expect(refused).toMatchObject({ ok: false, status: 422 });
-    if (!refused.ok) expect(refused.body.errors).toEqual([expect.objectContaining({ key: 'UnlockConnectorOnEVSideDisconnect', value: 'true', rule: 'lockCable.unlockOnEvDisconnect' })]);
+    if (!refused.ok)
+      expect(refused.body.errors).toEqual([
+        expect.objectContaining({ key: 'UnlockConnectorOnEVSideDisconnect', value: 'true', rule: 'lockCable.unlockOnEvDisconnect' }),
+      ]);
     const put = await h.service.setCharger({ chargerId: 'ZAP000004', keys: { LockCablePermanently: 'true', UnlockConnectorOnEVSideDisconnect: null } });
     expect(put.ok).toBe(true);
     await h.reconciler.request('ZAP000004');
@@ -94,10 +98,12 @@ describe('Reconciler against a simulated Zaptec on the in-process bus', () => {
     expect(sim.value('HeartbeatInterval')).toBe('900');
     expect((await view('ZAP000005')).drifted).toBe(false);
     const items = data(await h.service.history('ZAP000005')).items;
-    expect(items).toEqual(expect.arrayContaining([
-      expect.objectContaining({ actor: 'charger', key: 'HeartbeatInterval', old: '900', new: '3600', outcome: 'reported' }),
-      expect.objectContaining({ actor: 'reconciler', key: 'HeartbeatInterval', old: '3600', new: '900', outcome: 'Accepted' }),
-    ]));
+    expect(items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ actor: 'charger', key: 'HeartbeatInterval', old: '900', new: '3600', outcome: 'reported' }),
+        expect.objectContaining({ actor: 'reconciler', key: 'HeartbeatInterval', old: '3600', new: '900', outcome: 'Accepted' }),
+      ]),
+    );
   });
 
   it('records Rejected as refused with the reason, and RebootRequired as pending reboot', async () => {
@@ -130,13 +136,16 @@ describe('Reconciler against a simulated Zaptec on the in-process bus', () => {
     const metering: unknown[] = [];
     await h.charger('ZAP000008', 'zaptec-go');
     expect((await h.reconciler.request('ZAP000008')).status).toBe('done'); // nobody serves auth/metering yet
-    const a = await h.bus.serve(subjects.api('auth', 'setReportedConfiguration'), async (b: unknown) => (auth.push(b), ok({ stored: true })), { queue: 'auth' });
+    const a = await h.bus.serve(subjects.api('auth', 'setReportedConfiguration'), async (b: unknown) => (auth.push(b), ok({ stored: true })), {
+      queue: 'auth',
+    });
     const m = await h.bus.serve(subjects.api('metering', 'setChargerSettings'), async (b: unknown) => (metering.push(b), ok({})), { queue: 'metering' });
     try {
       await h.reconciler.request('ZAP000008');
       // Told right after the first read, and again with the final values at the end.
       expect(auth.length).toBeGreaterThanOrEqual(1);
-      for (const told of auth) expect(told).toEqual({ chargerId: 'ZAP000008', keys: { FreeCharging: 'false', FreeChargingIdTag: '', UseAuthorizationKeyWithoutDecoding: 'false' } });
+      for (const told of auth)
+        expect(told).toEqual({ chargerId: 'ZAP000008', keys: { FreeCharging: 'false', FreeChargingIdTag: '', UseAuthorizationKeyWithoutDecoding: 'false' } });
       expect(metering).toEqual([{ chargerId: 'ZAP000008', meterValueSampleInterval: 60, eagerDelta: 0 }]);
     } finally {
       await a.unsubscribe();
@@ -148,8 +157,11 @@ describe('Reconciler against a simulated Zaptec on the in-process bus', () => {
     const sim = await h.charger('ZAP000010', 'zaptec-go');
     expect((await h.reconciler.request('ZAP000010')).status).toBe('done');
     const seen: Array<{ keys: Record<string, string>; readsSoFar: number }> = [];
-    const a = await h.bus.serve(subjects.api('auth', 'setReportedConfiguration'), async (b: { keys: Record<string, string> }) =>
-      (seen.push({ keys: b.keys, readsSoFar: sim.gets.length }), ok({ stored: true })), { queue: 'auth' });
+    const a = await h.bus.serve(
+      subjects.api('auth', 'setReportedConfiguration'),
+      async (b: { keys: Record<string, string> }) => (seen.push({ keys: b.keys, readsSoFar: sim.gets.length }), ok({ stored: true })),
+      { queue: 'auth' },
+    );
     try {
       // setCharger starts the run itself (the charger is connected); wait for it, and only it, to end.
       await h.service.setCharger({ chargerId: 'ZAP000010', keys: { FreeCharging: 'true', FreeChargingIdTag: 'FREE' }, actor: 'api:test' });

@@ -153,7 +153,12 @@ export class Reconciler {
     const result: ReconcileResult = { chargerId, status: 'done', sent: [], skipped: [] };
     const info = await this.state.info(chargerId);
     const levels = await this.desired.levelsFor(chargerId);
-    const desiredKeys = [...Object.keys(levels.fleet), ...Object.keys(levels.model.keys), ...Object.keys(levels.group?.keys ?? {}), ...Object.keys(levels.charger)];
+    const desiredKeys = [
+      ...Object.keys(levels.fleet),
+      ...Object.keys(levels.model.keys),
+      ...Object.keys(levels.group?.keys ?? {}),
+      ...Object.keys(levels.charger),
+    ];
     const charger: ChargerIdentity = { model: info.model, firmwareVersion: info.firmwareVersion };
     const known = [...new Set([...capabilitiesOf(info.model).keys, ...desiredKeys])].filter((k) => !isAuthorizationKey(k));
 
@@ -227,7 +232,7 @@ export class Reconciler {
 
   private async reset(chargerId: string): Promise<void> {
     const reply = await this.link.reset(chargerId);
-    const outcome = reply.status === 'ok' ? (reply.result as { status?: string }).status ?? 'ok' : reply.status;
+    const outcome = reply.status === 'ok' ? ((reply.result as { status?: string }).status ?? 'ok') : reply.status;
     await writeAudit(this.db, [{ actor: 'reconciler', chargerId, key: '(Reset Soft)', oldValue: null, newValue: null, outcome }]);
     this.log.log(`${chargerId}: Reset (Soft) for RebootRequired keys: ${outcome}`);
   }
@@ -245,7 +250,10 @@ function outcomeOf(reply: Awaited<ReturnType<ChargerLink['change']>>): { outcome
       return { outcome: 'timeout', message: 'connection closed before the charger answered' };
     case 'callerror':
       // NotImplemented / NotSupported CALLERRORs mean the same as the NotSupported status (OCPP-J §4.2.3).
-      return { outcome: /^Not(Implemented|Supported)$/.test(reply.code) ? 'NotSupported' : 'Rejected', message: `CALLERROR ${reply.code}: ${reply.description}` };
+      return {
+        outcome: /^Not(Implemented|Supported)$/.test(reply.code) ? 'NotSupported' : 'Rejected',
+        message: `CALLERROR ${reply.code}: ${reply.description}`,
+      };
     case 'invalid':
       return { outcome: 'Rejected', message: `invalid answer: ${reply.errors.map((e) => `${e.path} ${e.message}`).join('; ')}` };
   }

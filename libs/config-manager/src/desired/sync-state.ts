@@ -19,7 +19,13 @@ export function syncStateOf(view: Pick<ChargerConfigurationView, 'reported' | 'd
   const driftedKeys = drifted.map((d) => d.key);
   // Refused: the charger answered Rejected/NotSupported to the value it should hold (effective.ts computeDrift).
   // A key the charger refused is remembered as `refused` (not resent until something changes).
-  if (drifted.some((d) => d.state === 'refused' || (d.state === 'drifted' && d.lastOutcome !== undefined && REFUSED_OUTCOMES.has(d.lastOutcome) && d.reason?.startsWith('the charger answered')))) {
+  if (
+    drifted.some(
+      (d) =>
+        d.state === 'refused' ||
+        (d.state === 'drifted' && d.lastOutcome !== undefined && REFUSED_OUTCOMES.has(d.lastOutcome) && d.reason?.startsWith('the charger answered')),
+    )
+  ) {
     return { state: 'refused', driftedKeys };
   }
   if (drifted.length > 0) return { state: 'drift', driftedKeys };
@@ -49,7 +55,14 @@ export class SyncStateTracker {
       );
       const at = new Date().toISOString();
       const facts: ConfigurationAppliedFact[] = result.sent.map((s) => ({
-        chargerId: result.chargerId, key: s.key, value: s.value, outcome: s.outcome, ...(s.message ? { message: s.message } : {}), state, driftedKeys, at,
+        chargerId: result.chargerId,
+        key: s.key,
+        value: s.value,
+        outcome: s.outcome,
+        ...(s.message ? { message: s.message } : {}),
+        state,
+        driftedKeys,
+        at,
       }));
       if (facts.length === 0 && before[0]?.state !== state) {
         facts.push({ chargerId: result.chargerId, key: null, value: null, outcome: state, state, driftedKeys, at });

@@ -1,6 +1,14 @@
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
-import { subjects, type ChargerMessage, type DiagnosticsCreated, type DiagnosticsKind, type DiagnosticsView, type DurableMessage, type UploadClaim } from '#csms/bus';
+import {
+  subjects,
+  type ChargerMessage,
+  type DiagnosticsCreated,
+  type DiagnosticsKind,
+  type DiagnosticsView,
+  type DurableMessage,
+  type UploadClaim,
+} from '#csms/bus';
 import type { ServiceReply } from '#csms/http';
 import type { DiagnosticsStatusNotificationRequest, LogStatusNotificationRequest } from '#csms/ocpp';
 import { DiagnosticsService } from './diagnostics.service.js';

@@ -12,18 +12,38 @@ const publicView = ({ uploadAttempt: _a, uploadLease: _l, ...v }: StoredDiagnost
 
 /** The diagnostics requests' answers to the gateway (docs/diagnostics.md). */
 export class DiagnosticsService {
-  constructor(private readonly store: DiagnosticsStore, private readonly bus?: Bus) {}
+  constructor(
+    private readonly store: DiagnosticsStore,
+    private readonly bus?: Bus,
+  ) {}
 
   /** The live event `diagnostics` (docs/api-events.md): after the change is stored, never instead of it. */
   private async fact(v: DiagnosticsView | undefined, event: DiagnosticsFact['event']): Promise<void> {
     if (!v || !this.bus) return;
-    const fact: DiagnosticsFact = { chargerId: v.chargerId, at: new Date().toISOString(), id: v.id, kind: v.kind, event, status: v.status, chargerStatus: v.chargerStatus, fileName: v.fileName, size: v.size };
+    const fact: DiagnosticsFact = {
+      chargerId: v.chargerId,
+      at: new Date().toISOString(),
+      id: v.id,
+      kind: v.kind,
+      event,
+      status: v.status,
+      chargerStatus: v.chargerStatus,
+      fileName: v.fileName,
+      size: v.size,
+    };
     await recordFact(this.bus, v.chargerId, 'Diagnostics', fact);
   }
 
   async create(req: { chargerId: string; kind: DiagnosticsKind; requestedBy?: string }, now = new Date()): Promise<ServiceReply<DiagnosticsCreated>> {
     const { token, hash } = newUploadToken();
-    const stored = await this.store.insert({ id: randomUUID(), chargerId: req.chargerId, kind: req.kind, tokenHash: hash, expiresAt: new Date(now.getTime() + UPLOAD_TOKEN_TTL_MS), requestedBy: req.requestedBy });
+    const stored = await this.store.insert({
+      id: randomUUID(),
+      chargerId: req.chargerId,
+      kind: req.kind,
+      tokenHash: hash,
+      expiresAt: new Date(now.getTime() + UPLOAD_TOKEN_TTL_MS),
+      requestedBy: req.requestedBy,
+    });
     await this.fact(stored, 'requested');
     return ok({ view: publicView(stored), token });
   }
@@ -43,7 +63,11 @@ export class DiagnosticsService {
     return found ? ok(publicView(found)) : refuse(404, 'unknown_diagnostics', `no diagnostics request ${id}`);
   }
 
-  async list(req: { chargerId: string; limit?: number; offset?: number }): Promise<ServiceReply<{ items: DiagnosticsView[]; total: number; limit: number; offset: number }>> {
+  async list(req: {
+    chargerId: string;
+    limit?: number;
+    offset?: number;
+  }): Promise<ServiceReply<{ items: DiagnosticsView[]; total: number; limit: number; offset: number }>> {
     const limit = Math.min(req.limit ?? 50, 200);
     const offset = req.offset ?? 0;
     const page = await this.store.list(req.chargerId, limit, offset);
@@ -54,7 +78,14 @@ export class DiagnosticsService {
   async claim(token: string, now = new Date()): Promise<ServiceReply<UploadClaim>> {
     const found = isUploadTokenShape(token) ? await this.store.byTokenHash(hashUploadToken(token)) : undefined;
     if (!found) return refuse(404, 'unknown_upload_token', 'no upload is expected at this URL');
-    const verdict = tokenVerdict({ expiresAt: new Date(found.expiresAt), receivedAt: found.receivedAt ? new Date(found.receivedAt) : null, uploadLease: found.uploadLease ? new Date(found.uploadLease) : null }, now);
+    const verdict = tokenVerdict(
+      {
+        expiresAt: new Date(found.expiresAt),
+        receivedAt: found.receivedAt ? new Date(found.receivedAt) : null,
+        uploadLease: found.uploadLease ? new Date(found.uploadLease) : null,
+      },
+      now,
+    );
     if (verdict === 'expired') return refuse(404, 'upload_token_expired', 'this upload URL has expired');
     if (verdict === 'used') return refuse(409, 'upload_token_used', 'a file was received at this URL already; it is valid once');
     if (verdict === 'busy') return refuse(409, 'upload_in_progress', 'another upload to this URL is in progress');

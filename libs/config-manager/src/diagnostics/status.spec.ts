@@ -18,7 +18,8 @@ describe('diagnostics status tracking', () => {
   });
 
   test('LogStatusNotification failures count as upload-failed', () => {
-    for (const s of ['BadMessage', 'NotSupportedOperation', 'PermissionDenied', 'AcceptedCanceled']) expect(statusAfterNotification('requested', s)).toBe('upload-failed');
+    for (const s of ['BadMessage', 'NotSupportedOperation', 'PermissionDenied', 'AcceptedCanceled'])
+      expect(statusAfterNotification('requested', s)).toBe('upload-failed');
   });
 
   test("the command's answer: a file name keeps it requested, none means no file, a failure not sent", () => {

@@ -8,7 +8,15 @@ import { MAX_PAGE_SIZE } from '../registry/registry.service.js';
 
 /** OCPP 1.6 ChargePointStatus (§7.7): what the `status` filter takes. */
 export const CONNECTOR_STATUSES: ReadonlyArray<StatusNotificationRequest['status']> = [
-  'Available', 'Preparing', 'Charging', 'SuspendedEVSE', 'SuspendedEV', 'Finishing', 'Reserved', 'Unavailable', 'Faulted',
+  'Available',
+  'Preparing',
+  'Charging',
+  'SuspendedEVSE',
+  'SuspendedEV',
+  'Finishing',
+  'Reserved',
+  'Unavailable',
+  'Faulted',
 ];
 export const LIST_VIEWS = ['full', 'compact'] as const;
 
@@ -73,7 +81,11 @@ export class ListChargersQuery {
   @IsIn(LIST_SORTS, { message: `sort must be one of ${LIST_SORTS.join(', ')}` })
   sort?: ListSort;
 
-  @ApiPropertyOptional({ enum: LIST_VIEWS, default: 'full', description: 'compact: id, connected, model, firmwareVersion, lastSeen, connectorStatus per charger (for lists)' })
+  @ApiPropertyOptional({
+    enum: LIST_VIEWS,
+    default: 'full',
+    description: 'compact: id, connected, model, firmwareVersion, lastSeen, connectorStatus per charger (for lists)',
+  })
   @IsOptional()
   @IsIn(LIST_VIEWS, { message: `view must be one of ${LIST_VIEWS.join(', ')}` })
   view?: (typeof LIST_VIEWS)[number];

@@ -32,16 +32,22 @@ const invalid = (field: string, rule: string, message: string): ServiceReply<nev
 
 /** The firmware campaigns' answers to the API (docs/api-firmware-campaigns.md). */
 export class FirmwareCampaignService {
-  constructor(private readonly store: FirmwareCampaignStore, private readonly engine: FirmwareCampaignEngine, private readonly queue: QueuedCommandService) {}
+  constructor(
+    private readonly store: FirmwareCampaignStore,
+    private readonly engine: FirmwareCampaignEngine,
+    private readonly queue: QueuedCommandService,
+  ) {}
 
   async create(req: CreateCampaignRequest): Promise<ServiceReply<CampaignRecord>> {
     const t = req.target;
     const kinds = [t.chargerIds !== undefined, t.group !== undefined, t.model !== undefined].filter(Boolean).length;
     if (kinds !== 1) return invalid('target', 'exactlyOne', 'must name exactly one of chargerIds, group, model');
     if (t.firmwareVersions !== undefined && t.model === undefined) return invalid('target.firmwareVersions', 'withModel', 'narrows a model target only');
-    if (t.model !== undefined && !(CHARGER_MODELS as readonly string[]).includes(t.model)) return invalid('target.model', 'isIn', `must be one of ${CHARGER_MODELS.join(', ')}`);
+    if (t.model !== undefined && !(CHARGER_MODELS as readonly string[]).includes(t.model))
+      return invalid('target.model', 'isIn', `must be one of ${CHARGER_MODELS.join(', ')}`);
     const p = req.policy;
-    if ((p.waveSize === undefined) === (p.maxConcurrent === undefined)) return invalid('policy', 'exactlyOne', 'must set exactly one of waveSize, maxConcurrent');
+    if ((p.waveSize === undefined) === (p.maxConcurrent === undefined))
+      return invalid('policy', 'exactlyOne', 'must set exactly one of waveSize, maxConcurrent');
     const retrieveDate = req.retrieveDate ?? new Date().toISOString();
 
     const found = await this.store.resolveTarget(t);
@@ -61,17 +67,28 @@ export class FirmwareCampaignService {
       }
     }
     for (const id of unknown) chargers.push({ chargerId: id, seq: -1, wave: -1, state: 'not-applicable', reason: 'unknown charger (it never connected)' });
-    const campaign = await this.store.insert({
-      campaignId: randomUUID(), target: t, targetVersion: req.targetVersion, location: req.location, retrieveDate,
-      retries: req.retries ?? null, retryInterval: req.retryInterval ?? null, policy: p, createdBy: req.createdBy ?? null,
-    }, chargers);
+    const campaign = await this.store.insert(
+      {
+        campaignId: randomUUID(),
+        target: t,
+        targetVersion: req.targetVersion,
+        location: req.location,
+        retrieveDate,
+        retries: req.retries ?? null,
+        retryInterval: req.retryInterval ?? null,
+        policy: p,
+        createdBy: req.createdBy ?? null,
+      },
+      chargers,
+    );
     // The answer first, then the first wave (it may take a while to queue).
     setImmediate(() => void this.engine.advance(campaign.campaignId));
     return this.get({ campaignId: campaign.campaignId });
   }
 
   async get(req: { campaignId: string; state?: string; limit?: number; offset?: number }): Promise<ServiceReply<CampaignRecord>> {
-    const state = req.state === undefined ? undefined : (CAMPAIGN_CHARGER_STATES as readonly string[]).includes(req.state) ? (req.state as CampaignChargerState) : null;
+    const state =
+      req.state === undefined ? undefined : (CAMPAIGN_CHARGER_STATES as readonly string[]).includes(req.state) ? (req.state as CampaignChargerState) : null;
     if (state === null) return invalid('state', 'isIn', `must be one of ${CAMPAIGN_CHARGER_STATES.join(', ')}`);
     const campaign = await this.store.get(req.campaignId);
     if (!campaign) return refuse(404, 'unknown_campaign', `no firmware campaign ${req.campaignId}`);
@@ -81,7 +98,11 @@ export class FirmwareCampaignService {
     return ok({ ...campaign, counts: await this.store.counts(req.campaignId), chargers: { ...page, limit, offset } });
   }
 
-  async list(req: { state?: string; limit?: number; offset?: number }): Promise<ServiceReply<{ items: CampaignView[]; total: number; limit: number; offset: number }>> {
+  async list(req: {
+    state?: string;
+    limit?: number;
+    offset?: number;
+  }): Promise<ServiceReply<{ items: CampaignView[]; total: number; limit: number; offset: number }>> {
     const state = req.state === undefined ? undefined : (CAMPAIGN_STATES as readonly string[]).includes(req.state) ? (req.state as CampaignState) : null;
     if (state === null) return invalid('state', 'isIn', `must be one of ${CAMPAIGN_STATES.join(', ')}`);
     const limit = Math.min(req.limit ?? 50, MAX_CAMPAIGN_PAGE);
@@ -90,7 +111,9 @@ export class FirmwareCampaignService {
   }
 
   async pause(campaignId: string, note?: string): Promise<ServiceReply<CampaignRecord>> {
-    return this.transition(campaignId, ['running'], 'paused', { pausedReason: { code: 'operator', message: note ? `paused by an operator: ${note}` : 'paused by an operator' } });
+    return this.transition(campaignId, ['running'], 'paused', {
+      pausedReason: { code: 'operator', message: note ? `paused by an operator: ${note}` : 'paused by an operator' },
+    });
   }
 
   /** Resumes past the wave that paused it: that wave's failure rate is accepted by the operator. */
@@ -115,7 +138,12 @@ export class FirmwareCampaignService {
     return this.get({ campaignId });
   }
 
-  private async transition(campaignId: string, from: CampaignState[], to: CampaignState, extra: Parameters<FirmwareCampaignStore['setState']>[3] = {}): Promise<ServiceReply<CampaignRecord>> {
+  private async transition(
+    campaignId: string,
+    from: CampaignState[],
+    to: CampaignState,
+    extra: Parameters<FirmwareCampaignStore['setState']>[3] = {},
+  ): Promise<ServiceReply<CampaignRecord>> {
     const moved = await this.store.setState(campaignId, from, to, extra);
     if (!moved) {
       const now = await this.store.get(campaignId);

@@ -36,7 +36,10 @@ describe('firmware campaign engine on PGlite', () => {
   });
 
   const counts = async (campaignId: string): Promise<Record<string, number>> => {
-    const rows: Array<{ state: string; n: string }> = await t.db.query(`SELECT state, count(*) AS n FROM config_firmware_campaign_chargers WHERE campaign_id = $1 GROUP BY state`, [campaignId]);
+    const rows: Array<{ state: string; n: string }> = await t.db.query(
+      `SELECT state, count(*) AS n FROM config_firmware_campaign_chargers WHERE campaign_id = $1 GROUP BY state`,
+      [campaignId],
+    );
     return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
   };
 
@@ -44,7 +47,9 @@ describe('firmware campaign engine on PGlite', () => {
     const a = replica(t, bus);
     const b = replica(t, bus);
     const created = await a.service.create({
-      target: { chargerIds: IDS }, targetVersion: '2.5.0.0', location: 'https://fw.example/go/2.5.0.0.bin',
+      target: { chargerIds: IDS },
+      targetVersion: '2.5.0.0',
+      location: 'https://fw.example/go/2.5.0.0.bin',
       policy: { waveSize: 3, failureThresholdPct: 20, perChargerTimeoutS: 600 },
     });
     if (!created.ok) throw new Error(JSON.stringify(created.body));
@@ -52,8 +57,14 @@ describe('firmware campaign engine on PGlite', () => {
     await Promise.all([a.engine.advance(id), b.engine.advance(id), a.engine.advance(id), b.engine.advance(id)]);
     await Promise.all([a.engine.idle(), b.engine.idle()]);
     expect(await counts(id)).toEqual({ queued: 3, pending: 3 });
-    const commands: Array<{ charger_id: string; n: string }> = await t.db.query(`SELECT charger_id, count(*) AS n FROM config_queued_commands WHERE action = 'UpdateFirmware' GROUP BY charger_id ORDER BY charger_id`);
-    expect(commands.map((r) => [r.charger_id, Number(r.n)])).toEqual([['FW1', 1], ['FW2', 1], ['FW3', 1]]);
+    const commands: Array<{ charger_id: string; n: string }> = await t.db.query(
+      `SELECT charger_id, count(*) AS n FROM config_queued_commands WHERE action = 'UpdateFirmware' GROUP BY charger_id ORDER BY charger_id`,
+    );
+    expect(commands.map((r) => [r.charger_id, Number(r.n)])).toEqual([
+      ['FW1', 1],
+      ['FW2', 1],
+      ['FW3', 1],
+    ]);
 
     // Offline charger coming back with its old version while its command waits: still queued.
     await a.engine.onBoot('FW1', '2.4.2.4');

@@ -82,7 +82,9 @@ export class FirmwareCampaignEngine {
         const p = decision.pause;
         await this.store.setState(campaignId, ['running'], 'paused', {
           pausedReason: {
-            code: 'failure_threshold', wave: p.wave, failurePct: Math.round(p.failurePct * 100) / 100,
+            code: 'failure_threshold',
+            wave: p.wave,
+            failurePct: Math.round(p.failurePct * 100) / 100,
             message: `wave ${p.wave}: ${p.failed} of ${p.finished} chargers failed (${p.failurePct.toFixed(1)}%), more than the policy's ${campaign.policy.failureThresholdPct}%`,
           },
         });
@@ -100,11 +102,19 @@ export class FirmwareCampaignEngine {
 
   private async start(campaign: CampaignView, count: number, wave: number | undefined): Promise<void> {
     const payload: UpdateFirmwareRequest = {
-      location: campaign.location, retrieveDate: campaign.retrieveDate,
-      ...(campaign.retries !== null ? { retries: campaign.retries } : {}), ...(campaign.retryInterval !== null ? { retryInterval: campaign.retryInterval } : {}),
+      location: campaign.location,
+      retrieveDate: campaign.retrieveDate,
+      ...(campaign.retries !== null ? { retries: campaign.retries } : {}),
+      ...(campaign.retryInterval !== null ? { retryInterval: campaign.retryInterval } : {}),
     };
     for (const { chargerId, commandId } of await this.store.claimPending(campaign.campaignId, count, wave)) {
-      const reply = await this.queue.queue({ commandId, chargerId, action: 'UpdateFirmware', payload, requestedBy: campaign.createdBy ?? `firmware-campaign:${campaign.campaignId}` });
+      const reply = await this.queue.queue({
+        commandId,
+        chargerId,
+        action: 'UpdateFirmware',
+        payload,
+        requestedBy: campaign.createdBy ?? `firmware-campaign:${campaign.campaignId}`,
+      });
       if (!reply.ok) await this.store.move(campaign.campaignId, chargerId, 'queued', { state: 'failed', reason: `not-queued:${reply.body.error}` });
     }
   }

@@ -21,8 +21,11 @@ export class FirmwareCampaignScheduler implements OnApplicationBootstrap, OnAppl
   onApplicationBootstrap(): void {
     this.boots.onBooted((booted: BootedCharger) => {
       if (this.stopped) return;
-      this.engine.onBoot(booted.chargerId, booted.boot.firmwareVersion).catch((err: unknown) =>
-        this.log.warn(`firmware campaigns after the boot of ${booted.chargerId}: ${err instanceof Error ? err.message : String(err)}`));
+      this.engine
+        .onBoot(booted.chargerId, booted.boot.firmwareVersion)
+        .catch((err: unknown) =>
+          this.log.warn(`firmware campaigns after the boot of ${booted.chargerId}: ${err instanceof Error ? err.message : String(err)}`),
+        );
     });
     void this.sweep();
     if (this.sweepIntervalMs > 0) {

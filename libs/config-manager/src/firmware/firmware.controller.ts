@@ -21,7 +21,9 @@ export class FirmwareCampaignsBusController {
   }
 
   @MessagePattern(subjects.firmwareCampaigns.list, { queue: 'config-manager' })
-  list(@Payload() body: { state?: string; limit?: number; offset?: number }): Promise<ServiceReply<{ items: CampaignView[]; total: number; limit: number; offset: number }>> {
+  list(
+    @Payload() body: { state?: string; limit?: number; offset?: number },
+  ): Promise<ServiceReply<{ items: CampaignView[]; total: number; limit: number; offset: number }>> {
     return this.service.list(body);
   }
 

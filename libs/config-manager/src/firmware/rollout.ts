@@ -5,7 +5,18 @@
 export const CAMPAIGN_STATES = ['running', 'paused', 'cancelled', 'completed'] as const;
 export type CampaignState = (typeof CAMPAIGN_STATES)[number];
 
-export const CAMPAIGN_CHARGER_STATES = ['pending', 'not-applicable', 'queued', 'downloading', 'downloaded', 'installing', 'installed', 'succeeded', 'failed', 'cancelled'] as const;
+export const CAMPAIGN_CHARGER_STATES = [
+  'pending',
+  'not-applicable',
+  'queued',
+  'downloading',
+  'downloaded',
+  'installing',
+  'installed',
+  'succeeded',
+  'failed',
+  'cancelled',
+] as const;
 export type CampaignChargerState = (typeof CAMPAIGN_CHARGER_STATES)[number];
 
 /** Sent and not finished: the charger is working on it (or the queue is still delivering it). */

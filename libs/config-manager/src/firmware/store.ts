@@ -69,26 +69,65 @@ export interface ActiveRow {
 
 const iso = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
 const ACTIVE = `('queued', 'downloading', 'downloaded', 'installing', 'installed')`;
-const CAMPAIGN_COLUMNS = 'campaign_id, target, target_version, location, retrieve_date, retries, retry_interval, policy, state, paused_reason, accepted_wave, created_by, created_at, updated_at';
+const CAMPAIGN_COLUMNS =
+  'campaign_id, target, target_version, location, retrieve_date, retries, retry_interval, policy, state, paused_reason, accepted_wave, created_by, created_at, updated_at';
 
 interface CampaignRow {
-  campaign_id: string; target: CampaignTarget; target_version: string; location: string; retrieve_date: Date | string; retries: number | null;
-  retry_interval: number | null; policy: RolloutPolicy; state: CampaignState; paused_reason: CampaignView['pausedReason']; accepted_wave: number;
-  created_by: string | null; created_at: Date | string; updated_at: Date | string;
+  campaign_id: string;
+  target: CampaignTarget;
+  target_version: string;
+  location: string;
+  retrieve_date: Date | string;
+  retries: number | null;
+  retry_interval: number | null;
+  policy: RolloutPolicy;
+  state: CampaignState;
+  paused_reason: CampaignView['pausedReason'];
+  accepted_wave: number;
+  created_by: string | null;
+  created_at: Date | string;
+  updated_at: Date | string;
 }
 const campaignView = (r: CampaignRow): CampaignView => ({
-  campaignId: r.campaign_id, target: r.target, targetVersion: r.target_version, location: r.location, retrieveDate: iso(r.retrieve_date)!,
-  retries: r.retries, retryInterval: r.retry_interval, policy: r.policy, state: r.state, pausedReason: r.paused_reason ?? null,
-  acceptedWave: Number(r.accepted_wave), createdBy: r.created_by, createdAt: iso(r.created_at)!, updatedAt: iso(r.updated_at)!,
+  campaignId: r.campaign_id,
+  target: r.target,
+  targetVersion: r.target_version,
+  location: r.location,
+  retrieveDate: iso(r.retrieve_date)!,
+  retries: r.retries,
+  retryInterval: r.retry_interval,
+  policy: r.policy,
+  state: r.state,
+  pausedReason: r.paused_reason ?? null,
+  acceptedWave: Number(r.accepted_wave),
+  createdBy: r.created_by,
+  createdAt: iso(r.created_at)!,
+  updatedAt: iso(r.updated_at)!,
 });
 
 interface ChargerRow {
-  charger_id: string; wave: number | null; state: CampaignChargerState; reason: string | null; command_id: string | null; last_status: string | null;
-  attempts: number; started_at: Date | string | null; state_at: Date | string; finished_at: Date | string | null;
+  charger_id: string;
+  wave: number | null;
+  state: CampaignChargerState;
+  reason: string | null;
+  command_id: string | null;
+  last_status: string | null;
+  attempts: number;
+  started_at: Date | string | null;
+  state_at: Date | string;
+  finished_at: Date | string | null;
 }
 const chargerView = (r: ChargerRow): CampaignChargerView => ({
-  chargerId: r.charger_id, wave: r.wave, state: r.state, reason: r.reason, commandId: r.command_id, lastStatus: r.last_status,
-  attempts: Number(r.attempts), startedAt: iso(r.started_at), stateAt: iso(r.state_at)!, finishedAt: iso(r.finished_at),
+  chargerId: r.charger_id,
+  wave: r.wave,
+  state: r.state,
+  reason: r.reason,
+  commandId: r.command_id,
+  lastStatus: r.last_status,
+  attempts: Number(r.attempts),
+  startedAt: iso(r.started_at),
+  stateAt: iso(r.state_at)!,
+  finishedAt: iso(r.finished_at),
 });
 
 /**
@@ -100,11 +139,16 @@ export class FirmwareCampaignStore {
   readonly hasActive: Batcher<string, boolean>;
 
   constructor(private readonly db: DataSource) {
-    this.hasActive = keyedBatcher(async (ids) => {
-      const rows: Array<{ charger_id: string }> = await this.db.query(
-        `SELECT DISTINCT charger_id FROM config_firmware_campaign_chargers WHERE charger_id = ANY($1::text[]) AND state IN ${ACTIVE}`, [ids]);
-      return new Map(rows.map((r) => [r.charger_id, true]));
-    }, () => false);
+    this.hasActive = keyedBatcher(
+      async (ids) => {
+        const rows: Array<{ charger_id: string }> = await this.db.query(
+          `SELECT DISTINCT charger_id FROM config_firmware_campaign_chargers WHERE charger_id = ANY($1::text[]) AND state IN ${ACTIVE}`,
+          [ids],
+        );
+        return new Map(rows.map((r) => [r.charger_id, true]));
+      },
+      () => false,
+    );
   }
 
   async resolveTarget(t: CampaignTarget): Promise<TargetedCharger[]> {
@@ -112,22 +156,41 @@ export class FirmwareCampaignStore {
       (SELECT r.value FROM config_reported r WHERE r.charger_id = c.charger_id AND r.key = 'SupportedFeatureProfiles') AS profiles FROM config_chargers c`;
     let rows: Array<{ charger_id: string; model: string; firmware_version: string | null; profiles: string | null }>;
     if (t.chargerIds) rows = await this.db.query(`${select} WHERE c.charger_id = ANY($1::text[]) ORDER BY c.charger_id`, [t.chargerIds]);
-    else if (t.group !== undefined) rows = await this.db.query(`${select} JOIN config_group_members m ON m.charger_id = c.charger_id WHERE m.group_name = $1 ORDER BY c.charger_id`, [t.group]);
-    else rows = await this.db.query(`${select} WHERE COALESCE(c.model_override, c.model) = $1 AND ($2::text[] IS NULL OR c.firmware_version = ANY($2::text[])) ORDER BY c.charger_id`, [t.model, t.firmwareVersions ?? null]);
+    else if (t.group !== undefined)
+      rows = await this.db.query(`${select} JOIN config_group_members m ON m.charger_id = c.charger_id WHERE m.group_name = $1 ORDER BY c.charger_id`, [
+        t.group,
+      ]);
+    else
+      rows = await this.db.query(
+        `${select} WHERE COALESCE(c.model_override, c.model) = $1 AND ($2::text[] IS NULL OR c.firmware_version = ANY($2::text[])) ORDER BY c.charger_id`,
+        [t.model, t.firmwareVersions ?? null],
+      );
     return rows.map((r) => ({ chargerId: r.charger_id, model: r.model, firmwareVersion: r.firmware_version, supportedFeatureProfiles: r.profiles }));
   }
 
-  async insert(c: Omit<CampaignView, 'state' | 'pausedReason' | 'acceptedWave' | 'createdAt' | 'updatedAt'>, chargers: NewCampaignCharger[]): Promise<CampaignView> {
+  async insert(
+    c: Omit<CampaignView, 'state' | 'pausedReason' | 'acceptedWave' | 'createdAt' | 'updatedAt'>,
+    chargers: NewCampaignCharger[],
+  ): Promise<CampaignView> {
     const rows: CampaignRow[] = await this.db.query(
       `INSERT INTO config_firmware_campaigns (campaign_id, target, target_version, location, retrieve_date, retries, retry_interval, policy, state, created_by)
        VALUES ($1, $2::jsonb, $3, $4, $5, $6, $7, $8::jsonb, 'running', $9) RETURNING ${CAMPAIGN_COLUMNS}`,
-      [c.campaignId, JSON.stringify(c.target), c.targetVersion, c.location, c.retrieveDate, c.retries, c.retryInterval, JSON.stringify(c.policy), c.createdBy]);
+      [c.campaignId, JSON.stringify(c.target), c.targetVersion, c.location, c.retrieveDate, c.retries, c.retryInterval, JSON.stringify(c.policy), c.createdBy],
+    );
     if (chargers.length > 0) {
       await this.db.query(
         `INSERT INTO config_firmware_campaign_chargers (campaign_id, charger_id, seq, wave, state, reason, finished_at)
          SELECT $1, u.id, u.seq, u.wave, u.state, u.reason, CASE WHEN u.state = 'not-applicable' THEN now() END
          FROM unnest($2::text[], $3::int[], $4::int[], $5::text[], $6::text[]) AS u(id, seq, wave, state, reason)`,
-        [c.campaignId, chargers.map((x) => x.chargerId), chargers.map((x) => x.seq), chargers.map((x) => x.wave), chargers.map((x) => x.state), chargers.map((x) => x.reason ?? null)]);
+        [
+          c.campaignId,
+          chargers.map((x) => x.chargerId),
+          chargers.map((x) => x.seq),
+          chargers.map((x) => x.wave),
+          chargers.map((x) => x.state),
+          chargers.map((x) => x.reason ?? null),
+        ],
+      );
     }
     return campaignView(rows[0]);
   }
@@ -140,23 +203,34 @@ export class FirmwareCampaignStore {
   async list(state: CampaignState | undefined, limit: number, offset: number): Promise<{ items: CampaignView[]; total: number }> {
     const rows: Array<CampaignRow & { total: string }> = await this.db.query(
       `SELECT ${CAMPAIGN_COLUMNS}, count(*) OVER () AS total FROM config_firmware_campaigns WHERE ($1::text IS NULL OR state = $1)
-       ORDER BY created_at DESC, campaign_id LIMIT $2 OFFSET $3`, [state ?? null, limit, offset]);
+       ORDER BY created_at DESC, campaign_id LIMIT $2 OFFSET $3`,
+      [state ?? null, limit, offset],
+    );
     let total = rows[0] ? Number(rows[0].total) : 0;
-    if (rows.length === 0 && offset > 0) total = Number((await this.db.query(`SELECT count(*) AS n FROM config_firmware_campaigns WHERE ($1::text IS NULL OR state = $1)`, [state ?? null]))[0].n);
+    if (rows.length === 0 && offset > 0)
+      total = Number((await this.db.query(`SELECT count(*) AS n FROM config_firmware_campaigns WHERE ($1::text IS NULL OR state = $1)`, [state ?? null]))[0].n);
     return { items: rows.map(campaignView), total };
   }
 
   async counts(campaignId: string): Promise<Record<string, number>> {
     const rows: Array<{ state: string; n: string }> = await this.db.query(
-      `SELECT state, count(*) AS n FROM config_firmware_campaign_chargers WHERE campaign_id = $1 GROUP BY state`, [campaignId]);
+      `SELECT state, count(*) AS n FROM config_firmware_campaign_chargers WHERE campaign_id = $1 GROUP BY state`,
+      [campaignId],
+    );
     return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
   }
 
-  async chargers(campaignId: string, state: CampaignChargerState | undefined, limit: number, offset: number): Promise<{ items: CampaignChargerView[]; total: number }> {
+  async chargers(
+    campaignId: string,
+    state: CampaignChargerState | undefined,
+    limit: number,
+    offset: number,
+  ): Promise<{ items: CampaignChargerView[]; total: number }> {
     const rows: Array<ChargerRow & { total: string }> = await this.db.query(
       `SELECT charger_id, wave, state, reason, command_id, last_status, attempts, started_at, state_at, finished_at, count(*) OVER () AS total
        FROM config_firmware_campaign_chargers WHERE campaign_id = $1 AND ($2::text IS NULL OR state = $2) ORDER BY seq LIMIT $3 OFFSET $4`,
-      [campaignId, state ?? null, limit, offset]);
+      [campaignId, state ?? null, limit, offset],
+    );
     return { items: rows.map(chargerView), total: rows[0] ? Number(rows[0].total) : 0 };
   }
 
@@ -164,8 +238,16 @@ export class FirmwareCampaignStore {
     const rows: Array<{ wave: number; pending: string; active: string; succeeded: string; failed: string }> = await this.db.query(
       `SELECT wave, count(*) FILTER (WHERE state = 'pending') AS pending, count(*) FILTER (WHERE state IN ${ACTIVE}) AS active,
          count(*) FILTER (WHERE state = 'succeeded') AS succeeded, count(*) FILTER (WHERE state = 'failed') AS failed
-       FROM config_firmware_campaign_chargers WHERE campaign_id = $1 GROUP BY wave`, [campaignId]);
-    return rows.map((r) => ({ wave: Number(r.wave), pending: Number(r.pending), active: Number(r.active), succeeded: Number(r.succeeded), failed: Number(r.failed) }));
+       FROM config_firmware_campaign_chargers WHERE campaign_id = $1 GROUP BY wave`,
+      [campaignId],
+    );
+    return rows.map((r) => ({
+      wave: Number(r.wave),
+      pending: Number(r.pending),
+      active: Number(r.active),
+      succeeded: Number(r.succeeded),
+      failed: Number(r.failed),
+    }));
   }
 
   /** Campaigns in a state that still moves (running ones advance; paused and cancelled ones still follow their chargers). */
@@ -176,9 +258,13 @@ export class FirmwareCampaignStore {
 
   /** Takes the right to advance a running campaign for `ms` (one replica at a time); false: another has it, or it is not running. */
   async lease(campaignId: string, ms: number): Promise<boolean> {
-    const rows = returnedRows(await this.db.query(
-      `UPDATE config_firmware_campaigns SET lease_until = now() + $2 * interval '1 millisecond'
-       WHERE campaign_id = $1 AND state = 'running' AND (lease_until IS NULL OR lease_until < now()) RETURNING campaign_id`, [campaignId, ms]));
+    const rows = returnedRows(
+      await this.db.query(
+        `UPDATE config_firmware_campaigns SET lease_until = now() + $2 * interval '1 millisecond'
+       WHERE campaign_id = $1 AND state = 'running' AND (lease_until IS NULL OR lease_until < now()) RETURNING campaign_id`,
+        [campaignId, ms],
+      ),
+    );
     return rows.length > 0;
   }
 
@@ -187,45 +273,72 @@ export class FirmwareCampaignStore {
   }
 
   async setAcceptedWave(campaignId: string, wave: number): Promise<void> {
-    await this.db.query(`UPDATE config_firmware_campaigns SET accepted_wave = $2, updated_at = now() WHERE campaign_id = $1 AND accepted_wave < $2`, [campaignId, wave]);
+    await this.db.query(`UPDATE config_firmware_campaigns SET accepted_wave = $2, updated_at = now() WHERE campaign_id = $1 AND accepted_wave < $2`, [
+      campaignId,
+      wave,
+    ]);
   }
 
   /** running -> paused / running|paused -> completed|cancelled / paused -> running; undefined when the campaign was not in `from`. */
-  async setState(campaignId: string, from: CampaignState[], to: CampaignState, extra: { pausedReason?: CampaignView['pausedReason']; acceptedWave?: number } = {}): Promise<CampaignView | undefined> {
-    const rows = returnedRows<CampaignRow>(await this.db.query(
-      `UPDATE config_firmware_campaigns SET state = $3, paused_reason = $4::jsonb, accepted_wave = GREATEST(accepted_wave, COALESCE($5, accepted_wave)), updated_at = now()
+  async setState(
+    campaignId: string,
+    from: CampaignState[],
+    to: CampaignState,
+    extra: { pausedReason?: CampaignView['pausedReason']; acceptedWave?: number } = {},
+  ): Promise<CampaignView | undefined> {
+    const rows = returnedRows<CampaignRow>(
+      await this.db.query(
+        `UPDATE config_firmware_campaigns SET state = $3, paused_reason = $4::jsonb, accepted_wave = GREATEST(accepted_wave, COALESCE($5, accepted_wave)), updated_at = now()
        WHERE campaign_id = $1 AND state = ANY($2::text[]) RETURNING ${CAMPAIGN_COLUMNS}`,
-      [campaignId, from, to, extra.pausedReason ? JSON.stringify(extra.pausedReason) : null, extra.acceptedWave ?? null]));
+        [campaignId, from, to, extra.pausedReason ? JSON.stringify(extra.pausedReason) : null, extra.acceptedWave ?? null],
+      ),
+    );
     return rows[0] ? campaignView(rows[0]) : undefined;
   }
 
   /** Claims up to `count` pending chargers (of one wave when given) for sending, each with a new command id. */
   async claimPending(campaignId: string, count: number, wave: number | undefined): Promise<Array<{ chargerId: string; commandId: string }>> {
-    const rows = returnedRows<{ charger_id: string; command_id: string }>(await this.db.query(
-      `UPDATE config_firmware_campaign_chargers SET state = 'queued', command_id = gen_random_uuid()::text, attempts = attempts + 1, started_at = now(), state_at = now()
+    const rows = returnedRows<{ charger_id: string; command_id: string }>(
+      await this.db.query(
+        `UPDATE config_firmware_campaign_chargers SET state = 'queued', command_id = gen_random_uuid()::text, attempts = attempts + 1, started_at = now(), state_at = now()
        WHERE campaign_id = $1 AND state = 'pending' AND charger_id IN (
          SELECT charger_id FROM config_firmware_campaign_chargers WHERE campaign_id = $1 AND state = 'pending' AND ($3::int IS NULL OR wave = $3)
          ORDER BY seq LIMIT $2)
-       RETURNING charger_id, command_id`, [campaignId, count, wave ?? null]));
+       RETURNING charger_id, command_id`,
+        [campaignId, count, wave ?? null],
+      ),
+    );
     return rows.map((r) => ({ chargerId: r.charger_id, commandId: r.command_id }));
   }
 
   async activeRows(chargerId: string): Promise<ActiveRow[]> {
-    const rows: Array<{ campaign_id: string; charger_id: string; state: CampaignChargerState; target_version: string; delivered: boolean | null }> = await this.db.query(
-      `SELECT r.campaign_id, r.charger_id, r.state, c.target_version, q.status = 'succeeded' AS delivered FROM config_firmware_campaign_chargers r
+    const rows: Array<{ campaign_id: string; charger_id: string; state: CampaignChargerState; target_version: string; delivered: boolean | null }> =
+      await this.db.query(
+        `SELECT r.campaign_id, r.charger_id, r.state, c.target_version, q.status = 'succeeded' AS delivered FROM config_firmware_campaign_chargers r
        JOIN config_firmware_campaigns c ON c.campaign_id = r.campaign_id LEFT JOIN config_queued_commands q ON q.command_id = r.command_id
-       WHERE r.charger_id = $1 AND r.state IN ${ACTIVE}`, [chargerId]);
-    return rows.map((r) => ({ campaignId: r.campaign_id, chargerId: r.charger_id, state: r.state, targetVersion: r.target_version, delivered: r.delivered === true }));
+       WHERE r.charger_id = $1 AND r.state IN ${ACTIVE}`,
+        [chargerId],
+      );
+    return rows.map((r) => ({
+      campaignId: r.campaign_id,
+      chargerId: r.charger_id,
+      state: r.state,
+      targetVersion: r.target_version,
+      delivered: r.delivered === true,
+    }));
   }
 
   /** Moves one charger from the state it was read in; false when something else moved it first. */
   async move(campaignId: string, chargerId: string, from: CampaignChargerState, to: Transition, lastStatus?: string): Promise<boolean> {
     const finished = to.state === 'succeeded' || to.state === 'failed' || to.state === 'cancelled';
-    const rows = returnedRows(await this.db.query(
-      `UPDATE config_firmware_campaign_chargers SET state = $4, reason = $5, state_at = now(), last_status = COALESCE($6, last_status),
+    const rows = returnedRows(
+      await this.db.query(
+        `UPDATE config_firmware_campaign_chargers SET state = $4, reason = $5, state_at = now(), last_status = COALESCE($6, last_status),
          finished_at = CASE WHEN $7 THEN now() ELSE finished_at END
        WHERE campaign_id = $1 AND charger_id = $2 AND state = $3 RETURNING charger_id`,
-      [campaignId, chargerId, from, to.state, to.reason ?? null, lastStatus ?? null, finished]));
+        [campaignId, chargerId, from, to.state, to.reason ?? null, lastStatus ?? null, finished],
+      ),
+    );
     return rows.length > 0;
   }
 
@@ -241,8 +354,9 @@ export class FirmwareCampaignStore {
    * still waits in the queue never times out: it gets the update when it comes back.
    */
   async failOverdue(campaignId: string): Promise<number> {
-    const rows = returnedRows(await this.db.query(
-      `WITH due AS (
+    const rows = returnedRows(
+      await this.db.query(
+        `WITH due AS (
          SELECT r.charger_id, r.state,
            CASE WHEN q.command_id IS NULL THEN 'command-missing' WHEN q.status IN ('failed', 'expired', 'cancelled') THEN 'command-' || q.status ELSE 'timeout' END AS reason
          FROM config_firmware_campaign_chargers r
@@ -257,21 +371,30 @@ export class FirmwareCampaignStore {
        )
        UPDATE config_firmware_campaign_chargers r SET state = 'failed', reason = due.reason, state_at = now(), finished_at = now()
        FROM due WHERE r.campaign_id = $1 AND r.charger_id = due.charger_id AND r.state = due.state
-       RETURNING r.charger_id`, [campaignId]));
+       RETURNING r.charger_id`,
+        [campaignId],
+      ),
+    );
     return rows.length;
   }
 
   /** Pending chargers of a cancelled campaign, and queued ones whose command is still waiting, become cancelled. */
   async cancelRemaining(campaignId: string, cancelledCommands: string[]): Promise<number> {
-    const rows = returnedRows(await this.db.query(
-      `UPDATE config_firmware_campaign_chargers SET state = 'cancelled', reason = 'campaign-cancelled', state_at = now(), finished_at = now()
-       WHERE campaign_id = $1 AND (state = 'pending' OR (state = 'queued' AND command_id = ANY($2::text[]))) RETURNING charger_id`, [campaignId, cancelledCommands]));
+    const rows = returnedRows(
+      await this.db.query(
+        `UPDATE config_firmware_campaign_chargers SET state = 'cancelled', reason = 'campaign-cancelled', state_at = now(), finished_at = now()
+       WHERE campaign_id = $1 AND (state = 'pending' OR (state = 'queued' AND command_id = ANY($2::text[]))) RETURNING charger_id`,
+        [campaignId, cancelledCommands],
+      ),
+    );
     return rows.length;
   }
 
   async queuedCommandIds(campaignId: string): Promise<string[]> {
     const rows: Array<{ command_id: string }> = await this.db.query(
-      `SELECT command_id FROM config_firmware_campaign_chargers WHERE campaign_id = $1 AND state = 'queued' AND command_id IS NOT NULL`, [campaignId]);
+      `SELECT command_id FROM config_firmware_campaign_chargers WHERE campaign_id = $1 AND state = 'queued' AND command_id IS NOT NULL`,
+      [campaignId],
+    );
     return rows.map((r) => r.command_id);
   }
 }

@@ -26,8 +26,9 @@ export function registerBootProvisioning(
     await state.clearRebootPending(booted.chargerId);
     const timer = setTimeout(() => {
       timers.delete(timer);
-      reconciler.request(booted.chargerId).catch((err: unknown) =>
-        log.warn(`boot provisioning of ${booted.chargerId} failed: ${err instanceof Error ? err.message : String(err)}`));
+      reconciler
+        .request(booted.chargerId)
+        .catch((err: unknown) => log.warn(`boot provisioning of ${booted.chargerId} failed: ${err instanceof Error ? err.message : String(err)}`));
     }, delayMs);
     timers.add(timer);
   });

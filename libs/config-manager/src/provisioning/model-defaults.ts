@@ -10,7 +10,9 @@ import { billingDefaultsOf, MODELS_WITH_BILLING_DEFAULTS } from '#csms/zaptec-pr
  * Idempotent across replicas starting together (ON CONFLICT, and the audit only for rows really inserted).
  */
 export async function ensureModelDefaults(db: DataSource, overrides: Record<string, string> = {}): Promise<number> {
-  const rows = MODELS_WITH_BILLING_DEFAULTS.flatMap((model) => Object.entries({ ...billingDefaultsOf(model), ...overrides }).map(([k, v]) => ({ model, k, v })));
+  const rows = MODELS_WITH_BILLING_DEFAULTS.flatMap((model) =>
+    Object.entries({ ...billingDefaultsOf(model), ...overrides }).map(([k, v]) => ({ model, k, v })),
+  );
   return db.transaction(async (tx) => {
     const inserted: Array<{ scope_id: string; key: string; value: string }> = await tx.query(
       `INSERT INTO config_desired (scope, scope_id, key, value, updated_by)
@@ -18,12 +20,14 @@ export async function ensureModelDefaults(db: DataSource, overrides: Record<stri
         WHERE NOT EXISTS (SELECT 1 FROM config_audit a WHERE a.scope = 'model' AND a.scope_id = t.m AND a.key = t.k)
           AND NOT EXISTS (SELECT 1 FROM config_audit a WHERE a.scope = 'fleet' AND a.scope_id = '' AND a.key = t.k AND a.actor LIKE 'api:%')
        ON CONFLICT DO NOTHING RETURNING scope_id, key, value`,
-      [rows.map((r) => r.model), rows.map((r) => r.k), rows.map((r) => r.v)]);
+      [rows.map((r) => r.model), rows.map((r) => r.k), rows.map((r) => r.v)],
+    );
     if (inserted.length > 0) {
       await tx.query(
         `INSERT INTO config_audit (actor, scope, scope_id, key, old_value, new_value, outcome)
          SELECT 'reconciler', 'model', m, k, NULL, v, 'stored' FROM unnest($1::text[], $2::text[], $3::text[]) AS t(m, k, v)`,
-        [inserted.map((r) => r.scope_id), inserted.map((r) => r.key), inserted.map((r) => r.value)]);
+        [inserted.map((r) => r.scope_id), inserted.map((r) => r.key), inserted.map((r) => r.value)],
+      );
     }
     return inserted.length;
   });

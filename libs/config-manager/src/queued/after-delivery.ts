@@ -17,15 +17,30 @@ const TIMEOUT_MS = 5_000;
 export async function afterDelivery(bus: Bus, c: QueuedCommandView, sentAt: Date, reply: CommandReply, log: Pick<Logger, 'warn'>): Promise<void> {
   try {
     if (c.action === 'Reset') {
-      const outcome = reply.status === 'connection-lost' ? 'connection-lost' : reply.status === 'ok' && (reply.result as ResetResponse).status === 'Accepted' ? 'accepted' : undefined;
+      const outcome =
+        reply.status === 'connection-lost'
+          ? 'connection-lost'
+          : reply.status === 'ok' && (reply.result as ResetResponse).status === 'Accepted'
+            ? 'accepted'
+            : undefined;
       if (!outcome) return;
-      const note: ResetSentNote = { chargerId: c.chargerId, commandId: c.commandId, type: (c.payload as ResetRequest).type, outcome, sentAt: sentAt.toISOString() };
+      const note: ResetSentNote = {
+        chargerId: c.chargerId,
+        commandId: c.commandId,
+        type: (c.payload as ResetRequest).type,
+        outcome,
+        sentAt: sentAt.toISOString(),
+      };
       await bus.request(subjects.api('registry', 'noteReset'), note, { timeoutMs: TIMEOUT_MS });
     } else if (c.action === 'ChangeConfiguration' && reply.status === 'ok') {
       const status = (reply.result as ChangeConfigurationResponse).status;
       if (status !== 'Accepted' && status !== 'RebootRequired') return;
       const p = c.payload as ChangeConfigurationRequest;
-      await bus.request(DESIRED_VERBS.recordCommandChange, { chargerId: c.chargerId, key: p.key, value: p.value, status, actor: auditActor({ name: c.requestedBy ?? '' }) }, { timeoutMs: TIMEOUT_MS });
+      await bus.request(
+        DESIRED_VERBS.recordCommandChange,
+        { chargerId: c.chargerId, key: p.key, value: p.value, status, actor: auditActor({ name: c.requestedBy ?? '' }) },
+        { timeoutMs: TIMEOUT_MS },
+      );
     }
   } catch (err) {
     log.warn(`${c.chargerId}: after queued ${c.action} ${c.commandId}: ${err instanceof Error ? err.message : String(err)}`);

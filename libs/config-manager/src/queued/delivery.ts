@@ -80,8 +80,12 @@ export class QueuedDelivery {
       const sentAt = new Date();
       // Each attempt is a command id of its own: the gateway answers a repeated id with its first outcome.
       const reply = await sendCommand(this.bus, chargerId, {
-        commandId: sentCommandId, action: claimed.action, payload: claimed.payload, timeoutMs: this.options.commandTimeoutMs,
-        origin: 'queued', ...(claimed.requestedBy ? { requestedBy: claimed.requestedBy } : {}),
+        commandId: sentCommandId,
+        action: claimed.action,
+        payload: claimed.payload,
+        timeoutMs: this.options.commandTimeoutMs,
+        origin: 'queued',
+        ...(claimed.requestedBy ? { requestedBy: claimed.requestedBy } : {}),
       });
       if (reply.status === 'not-connected') {
         // Nothing was sent: not an attempt. The registry saw a connection the gateways do not hold (yet, or
@@ -92,7 +96,9 @@ export class QueuedDelivery {
       const settlement = settle(reply, claimed.attempt);
       const after = await this.store.settleAttempt(claimed.commandId, claimed.attempt, settlement);
       if (!after) {
-        this.log.warn(`${chargerId}: queued ${claimed.action} ${claimed.commandId} attempt ${claimed.attempt} outlived its claim; its outcome (${reply.status}) is not recorded`);
+        this.log.warn(
+          `${chargerId}: queued ${claimed.action} ${claimed.commandId} attempt ${claimed.attempt} outlived its claim; its outcome (${reply.status}) is not recorded`,
+        );
         return;
       }
       await afterDelivery(this.bus, claimed, sentAt, reply, this.log);
@@ -103,8 +109,14 @@ export class QueuedDelivery {
 
   async fact(c: QueuedCommandView, event: QueuedCommandFact['event'], attempt?: number, outcome?: string): Promise<void> {
     const fact: QueuedCommandFact = {
-      chargerId: c.chargerId, commandId: c.commandId, action: c.action, event, status: c.status, at: new Date().toISOString(),
-      ...(attempt !== undefined ? { attempt } : {}), ...(outcome !== undefined ? { outcome } : {}),
+      chargerId: c.chargerId,
+      commandId: c.commandId,
+      action: c.action,
+      event,
+      status: c.status,
+      at: new Date().toISOString(),
+      ...(attempt !== undefined ? { attempt } : {}),
+      ...(outcome !== undefined ? { outcome } : {}),
     };
     await recordFact(this.bus, c.chargerId, 'QueuedCommand', fact);
   }

@@ -25,8 +25,9 @@ export class QueuedScheduler implements OnApplicationBootstrap, OnApplicationShu
       if (this.stopped || booted.status !== 'Accepted') return;
       const timer = setTimeout(() => {
         this.timers.delete(timer);
-        this.delivery.afterBoot(booted.chargerId).catch((err: unknown) =>
-          this.log.warn(`queued commands of ${booted.chargerId} after its boot: ${err instanceof Error ? err.message : String(err)}`));
+        this.delivery
+          .afterBoot(booted.chargerId)
+          .catch((err: unknown) => this.log.warn(`queued commands of ${booted.chargerId} after its boot: ${err instanceof Error ? err.message : String(err)}`));
       }, this.options.bootDelayMs);
       this.timers.add(timer);
     });

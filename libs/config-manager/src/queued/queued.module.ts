@@ -33,13 +33,19 @@ export class QueuedModule {
         {
           provide: QueuedDelivery,
           inject: [QueuedCommandStore, BUS],
-          useFactory: (s: QueuedCommandStore, bus: Bus) => new QueuedDelivery(s, bus, { commandTimeoutMs: options.commandTimeoutMs }, new Logger('QueuedDelivery')),
+          useFactory: (s: QueuedCommandStore, bus: Bus) =>
+            new QueuedDelivery(s, bus, { commandTimeoutMs: options.commandTimeoutMs }, new Logger('QueuedDelivery')),
         },
-        { provide: QueuedCommandService, inject: [QueuedCommandStore, QueuedDelivery], useFactory: (s: QueuedCommandStore, d: QueuedDelivery) => new QueuedCommandService(s, d) },
+        {
+          provide: QueuedCommandService,
+          inject: [QueuedCommandStore, QueuedDelivery],
+          useFactory: (s: QueuedCommandStore, d: QueuedDelivery) => new QueuedCommandService(s, d),
+        },
         {
           provide: QueuedScheduler,
           inject: [BootService, QueuedDelivery],
-          useFactory: (b: BootService, d: QueuedDelivery) => new QueuedScheduler(b, d, { bootDelayMs: options.bootDelayMs, sweepIntervalMs: options.sweepIntervalMs }),
+          useFactory: (b: BootService, d: QueuedDelivery) =>
+            new QueuedScheduler(b, d, { bootDelayMs: options.bootDelayMs, sweepIntervalMs: options.sweepIntervalMs }),
         },
       ],
     };

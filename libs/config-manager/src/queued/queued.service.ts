@@ -32,15 +32,26 @@ export const MAX_QUEUED_PAGE = 200;
 
 /** The queue's answers to the API (docs/api-commands.md#queued-commands). */
 export class QueuedCommandService {
-  constructor(private readonly store: QueuedCommandStore, private readonly delivery: QueuedDelivery) {}
+  constructor(
+    private readonly store: QueuedCommandStore,
+    private readonly delivery: QueuedDelivery,
+  ) {}
 
   async queue(req: QueueCommandRequest, now = new Date()): Promise<ServiceReply<QueuedCommandView>> {
     const expiry = expiryOf(req.expiresAt, now);
     if (!expiry.ok) return refuse(400, 'validation_failed', expiry.error.message, [expiry.error]);
     // Only chargers the registry knows (they connected at least once): a typo must not wait a week unseen.
     const state = await this.store.chargerState(req.chargerId);
-    if (!state) return refuse(404, 'unknown_charger', `charger ${req.chargerId} is not known (it never connected); commands can be queued only for known chargers`);
-    const stored = await this.store.insert({ commandId: req.commandId, chargerId: req.chargerId, action: req.action, payload: req.payload, expiresAt: expiry.at, requestedBy: req.requestedBy });
+    if (!state)
+      return refuse(404, 'unknown_charger', `charger ${req.chargerId} is not known (it never connected); commands can be queued only for known chargers`);
+    const stored = await this.store.insert({
+      commandId: req.commandId,
+      chargerId: req.chargerId,
+      action: req.action,
+      payload: req.payload,
+      expiresAt: expiry.at,
+      requestedBy: req.requestedBy,
+    });
     await this.delivery.fact(stored, 'queued');
     // Connected and booted already: no boot is coming, so deliver now (after the answer, never before it).
     if (state.connected && state.accepted) setImmediate(() => void this.delivery.kick(req.chargerId));
@@ -54,9 +65,12 @@ export class QueuedCommandService {
   }
 
   async list(req: ListQueuedRequest): Promise<ServiceReply<QueuedCommandPage>> {
-    const status = req.status === undefined ? undefined : (QUEUED_COMMAND_STATES as readonly string[]).includes(req.status) ? (req.status as QueuedCommandState) : null;
+    const status =
+      req.status === undefined ? undefined : (QUEUED_COMMAND_STATES as readonly string[]).includes(req.status) ? (req.status as QueuedCommandState) : null;
     if (status === null) {
-      return refuse(400, 'validation_failed', `status: must be one of ${QUEUED_COMMAND_STATES.join(', ')}`, [{ field: 'status', value: req.status, rule: 'isIn', message: `status must be one of ${QUEUED_COMMAND_STATES.join(', ')}` }]);
+      return refuse(400, 'validation_failed', `status: must be one of ${QUEUED_COMMAND_STATES.join(', ')}`, [
+        { field: 'status', value: req.status, rule: 'isIn', message: `status must be one of ${QUEUED_COMMAND_STATES.join(', ')}` },
+      ]);
     }
     const limit = Math.min(req.limit ?? DEFAULT_QUEUED_PAGE, MAX_QUEUED_PAGE);
     const offset = req.offset ?? 0;

@@ -16,16 +16,25 @@ describe('expiryOf', () => {
     expect(expiryOf('2026-03-01T11:00:00Z', NOW)).toMatchObject({ ok: false, error: { field: 'expiresAt', rule: 'future' } });
     expect(expiryOf('2026-03-01T12:00:00Z', NOW)).toMatchObject({ ok: false, error: { field: 'expiresAt', rule: 'future' } });
     expect(expiryOf('2026-04-01T12:00:00Z', NOW)).toMatchObject({ ok: false, error: { field: 'expiresAt', rule: 'max' } });
-    for (const bad of ['tomorrow', '2026-03-02', '2026-03-02T10:00:00', 42, '']) expect(expiryOf(bad, NOW)).toMatchObject({ ok: false, error: { field: 'expiresAt', rule: 'isoTime' } });
+    for (const bad of ['tomorrow', '2026-03-02', '2026-03-02T10:00:00', 42, ''])
+      expect(expiryOf(bad, NOW)).toMatchObject({ ok: false, error: { field: 'expiresAt', rule: 'isoTime' } });
   });
 });
 
 describe('settle', () => {
   it('an answer settles the command, no answer leaves it pending for the next connection', () => {
     expect(settle({ status: 'ok', result: { status: 'Accepted' } }, 1)).toEqual({ status: 'succeeded', outcome: 'ok', result: { status: 'Accepted' } });
-    expect(settle({ status: 'callerror', code: 'NotSupported', description: 'no', details: {} }, 1)).toEqual({ status: 'failed', outcome: 'callerror', error: { code: 'NotSupported', description: 'no', details: {} } });
-    expect(settle({ status: 'invalid', errors: [{ path: '', message: 'boot Rejected' }] }, 1)).toMatchObject({ status: 'failed', error: { code: 'not_allowed', description: 'boot Rejected' } });
-    for (const s of ['timeout', 'connection-lost', 'not-connected'] as const) expect(settle({ status: s }, MAX_ATTEMPTS - 1)).toEqual({ status: 'pending', outcome: s });
+    expect(settle({ status: 'callerror', code: 'NotSupported', description: 'no', details: {} }, 1)).toEqual({
+      status: 'failed',
+      outcome: 'callerror',
+      error: { code: 'NotSupported', description: 'no', details: {} },
+    });
+    expect(settle({ status: 'invalid', errors: [{ path: '', message: 'boot Rejected' }] }, 1)).toMatchObject({
+      status: 'failed',
+      error: { code: 'not_allowed', description: 'boot Rejected' },
+    });
+    for (const s of ['timeout', 'connection-lost', 'not-connected'] as const)
+      expect(settle({ status: s }, MAX_ATTEMPTS - 1)).toEqual({ status: 'pending', outcome: s });
     expect(settle({ status: 'connection-lost' }, MAX_ATTEMPTS)).toMatchObject({ status: 'failed', error: { code: 'attempts_exhausted' } });
   });
 });
@@ -63,7 +72,10 @@ describe('queued commands on PGlite', () => {
     received = [];
     answers = [];
     maxInFlight = 0;
-    await t.db.query(`INSERT INTO config_chargers (charger_id, model, connected, boot_status, connected_at) VALUES ($1, 'Go', true, 'Accepted', now() - interval '1 hour')`, [CP]);
+    await t.db.query(
+      `INSERT INTO config_chargers (charger_id, model, connected, boot_status, connected_at) VALUES ($1, 'Go', true, 'Accepted', now() - interval '1 hour')`,
+      [CP],
+    );
   });
 
   const delivery = (): QueuedDelivery => new QueuedDelivery(store, bus, { commandTimeoutMs: 2_000 }, { warn: () => undefined });
@@ -135,7 +147,9 @@ describe('queued commands on PGlite', () => {
     answers = [{ status: 'connection-lost' }];
     await d.kick(CP);
     expect(await store.get(reset)).toMatchObject({ status: 'pending', attempts: 1 });
-    await t.db.query(`UPDATE config_chargers SET boot_at = now() + interval '1 second', connected_at = now() + interval '1 second' WHERE charger_id = $1`, [CP]);
+    await t.db.query(`UPDATE config_chargers SET boot_at = now() + interval '1 second', connected_at = now() + interval '1 second' WHERE charger_id = $1`, [
+      CP,
+    ]);
     await d.kick(CP);
     expect(await store.get(reset)).toMatchObject({ status: 'succeeded', attempts: 1, result: { rebooted: true } });
     expect(received.map((r) => r.action)).toEqual(['Reset', 'TriggerMessage']);
@@ -144,7 +158,13 @@ describe('queued commands on PGlite', () => {
   it('no gateway holds the charger: nothing was sent, so no attempt is counted and nothing is held', async () => {
     const d = delivery();
     const [a] = ids(1);
-    await store.insert({ commandId: a, chargerId: CP, action: 'TriggerMessage', payload: { requestedMessage: 'Heartbeat' }, expiresAt: new Date(Date.now() + 60_000) });
+    await store.insert({
+      commandId: a,
+      chargerId: CP,
+      action: 'TriggerMessage',
+      payload: { requestedMessage: 'Heartbeat' },
+      expiresAt: new Date(Date.now() + 60_000),
+    });
     answers = [{ status: 'not-connected' }];
     await d.kick(CP);
     expect(await store.get(a)).toMatchObject({ status: 'pending', attempts: 0 });
@@ -182,7 +202,13 @@ describe('queued commands on PGlite', () => {
   it('a claim whose replica died is freed by the sweep: its attempt is interrupted and the command goes again', async () => {
     const d = delivery();
     const [a] = ids(1);
-    await store.insert({ commandId: a, chargerId: CP, action: 'TriggerMessage', payload: { requestedMessage: 'Heartbeat' }, expiresAt: new Date(Date.now() + 60_000) });
+    await store.insert({
+      commandId: a,
+      chargerId: CP,
+      action: 'TriggerMessage',
+      payload: { requestedMessage: 'Heartbeat' },
+      expiresAt: new Date(Date.now() + 60_000),
+    });
     expect(await store.claimNext(CP, 0, 'sent-1')).toMatchObject({ commandId: a, attempt: 1 });
     // The claim is held: nobody else takes it, nor the command behind it.
     expect(await store.claimNext(CP, 0, 'sent-x')).toBeUndefined();

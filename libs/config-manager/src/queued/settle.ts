@@ -33,7 +33,11 @@ export function settle(reply: CommandReply, attempt: number): Settlement {
     case 'not-connected':
       // Bounded: a charger that drops every time it gets this command must not get it forever.
       if (attempt >= MAX_ATTEMPTS) {
-        return { status: 'failed', outcome: reply.status, error: { code: 'attempts_exhausted', description: `no answer in ${attempt} attempts (last: ${reply.status})` } };
+        return {
+          status: 'failed',
+          outcome: reply.status,
+          error: { code: 'attempts_exhausted', description: `no answer in ${attempt} attempts (last: ${reply.status})` },
+        };
       }
       return { status: 'pending', outcome: reply.status };
   }

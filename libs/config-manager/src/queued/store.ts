@@ -58,9 +58,19 @@ interface Row {
 
 const iso = (v: Date | string): string => new Date(v).toISOString();
 const view = (r: Row): QueuedCommandView => ({
-  commandId: r.command_id, chargerId: r.charger_id, action: r.action, payload: r.payload, status: r.status,
-  createdAt: iso(r.created_at), expiresAt: iso(r.expires_at), requestedBy: r.requested_by, attempts: Number(r.attempts),
-  finishedAt: r.finished_at === null ? null : iso(r.finished_at), result: r.result ?? null, error: r.error ?? null, cancelledBy: r.cancelled_by,
+  commandId: r.command_id,
+  chargerId: r.charger_id,
+  action: r.action,
+  payload: r.payload,
+  status: r.status,
+  createdAt: iso(r.created_at),
+  expiresAt: iso(r.expires_at),
+  requestedBy: r.requested_by,
+  attempts: Number(r.attempts),
+  finishedAt: r.finished_at === null ? null : iso(r.finished_at),
+  result: r.result ?? null,
+  error: r.error ?? null,
+  cancelledBy: r.cancelled_by,
 });
 
 const COLUMNS = 'command_id, charger_id, action, payload, status, created_at, expires_at, requested_by, attempts, finished_at, result, error, cancelled_by';
@@ -79,25 +89,33 @@ export class QueuedCommandStore {
   readonly hasOpen: Batcher<string, boolean>;
 
   constructor(private readonly db: DataSource) {
-    this.hasOpen = keyedBatcher(async (ids) => {
-      const rows: Array<{ charger_id: string }> = await this.db.query(
-        `SELECT DISTINCT charger_id FROM config_queued_commands WHERE charger_id = ANY($1::text[]) AND status IN ('pending', 'delivering')`, [ids]);
-      return new Map(rows.map((r) => [r.charger_id, true]));
-    }, () => false);
+    this.hasOpen = keyedBatcher(
+      async (ids) => {
+        const rows: Array<{ charger_id: string }> = await this.db.query(
+          `SELECT DISTINCT charger_id FROM config_queued_commands WHERE charger_id = ANY($1::text[]) AND status IN ('pending', 'delivering')`,
+          [ids],
+        );
+        return new Map(rows.map((r) => [r.charger_id, true]));
+      },
+      () => false,
+    );
   }
 
   async insert(c: NewQueuedCommand): Promise<QueuedCommandView> {
     const rows: Row[] = await this.db.query(
       `INSERT INTO config_queued_commands (command_id, charger_id, action, payload, status, expires_at, requested_by)
        VALUES ($1, $2, $3, $4::jsonb, 'pending', $5, $6) RETURNING ${COLUMNS}`,
-      [c.commandId, c.chargerId, c.action, JSON.stringify(c.payload ?? {}), c.expiresAt.toISOString(), c.requestedBy ?? null]);
+      [c.commandId, c.chargerId, c.action, JSON.stringify(c.payload ?? {}), c.expiresAt.toISOString(), c.requestedBy ?? null],
+    );
     return view(rows[0]);
   }
 
   /** The registry's row for the charger: whether it is known, connected, and Accepted at its last boot. */
   async chargerState(chargerId: string): Promise<{ connected: boolean; accepted: boolean } | undefined> {
     const rows: Array<{ connected: boolean; boot_status: string | null }> = await this.db.query(
-      `SELECT connected, boot_status FROM config_chargers WHERE charger_id = $1`, [chargerId]);
+      `SELECT connected, boot_status FROM config_chargers WHERE charger_id = $1`,
+      [chargerId],
+    );
     return rows[0] ? { connected: rows[0].connected, accepted: rows[0].boot_status === 'Accepted' } : undefined;
   }
 
@@ -106,7 +124,8 @@ export class QueuedCommandStore {
     const result: unknown = await this.db.query(
       `UPDATE config_queued_commands SET status = 'expired', finished_at = now()
        WHERE status = 'pending' AND expires_at <= now() ${chargerId === undefined ? '' : 'AND charger_id = $1'} RETURNING ${COLUMNS}`,
-      chargerId === undefined ? [] : [chargerId]);
+      chargerId === undefined ? [] : [chargerId],
+    );
     return returnedRows<Row>(result).map(view);
   }
 
@@ -123,8 +142,11 @@ export class QueuedCommandStore {
        WHERE q.charger_id = $1 AND c.charger_id = q.charger_id AND q.status = 'pending' AND q.action = 'Reset'
          AND q.held_at IS NOT NULL AND c.boot_at > q.held_at
          AND EXISTS (SELECT 1 FROM config_queued_command_attempts a WHERE a.command_id = q.command_id AND a.attempt = q.attempts AND a.outcome = 'connection-lost')
-       RETURNING ${COLUMNS.split(', ').map((col) => `q.${col}`).join(', ')}`,
-      [chargerId]);
+       RETURNING ${COLUMNS.split(', ')
+         .map((col) => `q.${col}`)
+         .join(', ')}`,
+      [chargerId],
+    );
     return returnedRows<Row>(result).map(view);
   }
 
@@ -141,7 +163,8 @@ export class QueuedCommandStore {
          UPDATE config_queued_command_attempts a SET outcome = 'interrupted', finished_at = now()
          FROM lapsed WHERE a.command_id = lapsed.command_id AND a.outcome IS NULL
        )
-       SELECT * FROM lapsed`);
+       SELECT * FROM lapsed`,
+    );
     return returnedRows<Row>(result).map(view);
   }
 
@@ -152,8 +175,9 @@ export class QueuedCommandStore {
    * behind it, so commands reach the charger in creation order.
    */
   async claimNext(chargerId: string, leaseMs: number, sentCommandId: string): Promise<(QueuedCommandView & { attempt: number }) | undefined> {
-    const rows = returnedRows<Row>(await this.db.query(
-      `WITH claimed AS (
+    const rows = returnedRows<Row>(
+      await this.db.query(
+        `WITH claimed AS (
          UPDATE config_queued_commands SET status = 'delivering', attempts = attempts + 1, held_at = NULL, lease_until = now() + $2 * interval '1 millisecond'
          WHERE seq = (SELECT seq FROM config_queued_commands WHERE charger_id = $1 AND status IN ('pending', 'delivering') ORDER BY seq LIMIT 1)
            AND status = 'pending' AND expires_at > now()
@@ -163,7 +187,9 @@ export class QueuedCommandStore {
          INSERT INTO config_queued_command_attempts (command_id, attempt, sent_command_id) SELECT command_id, attempts, $3 FROM claimed
        )
        SELECT * FROM claimed`,
-      [chargerId, leaseMs, sentCommandId]));
+        [chargerId, leaseMs, sentCommandId],
+      ),
+    );
     return rows[0] ? { ...view(rows[0]), attempt: Number(rows[0].attempts) } : undefined;
   }
 
@@ -174,8 +200,9 @@ export class QueuedCommandStore {
   async settleAttempt(commandId: string, attempt: number, s: Settlement): Promise<QueuedCommandView | undefined> {
     const terminal = s.status !== 'pending';
     const detail = s.result !== undefined ? { result: s.result } : s.error !== undefined ? { error: s.error } : null;
-    const rows = returnedRows<Row>(await this.db.query(
-      `WITH settled AS (
+    const rows = returnedRows<Row>(
+      await this.db.query(
+        `WITH settled AS (
          UPDATE config_queued_commands SET status = $3, lease_until = NULL, result = $4::jsonb, error = $5::jsonb,
            finished_at = CASE WHEN $6::boolean THEN now() ELSE NULL END, held_at = CASE WHEN $6::boolean THEN NULL ELSE now() END
          WHERE command_id = $1 AND status = 'delivering' AND attempts = $2
@@ -185,7 +212,18 @@ export class QueuedCommandStore {
          FROM settled WHERE a.command_id = settled.command_id AND a.attempt = $2
        )
        SELECT * FROM settled`,
-      [commandId, attempt, s.status, s.result === undefined ? null : JSON.stringify(s.result), s.error ? JSON.stringify(s.error) : null, terminal, s.outcome, detail === null ? null : JSON.stringify(detail)]));
+        [
+          commandId,
+          attempt,
+          s.status,
+          s.result === undefined ? null : JSON.stringify(s.result),
+          s.error ? JSON.stringify(s.error) : null,
+          terminal,
+          s.outcome,
+          detail === null ? null : JSON.stringify(detail),
+        ],
+      ),
+    );
     return rows[0] ? view(rows[0]) : undefined;
   }
 
@@ -200,14 +238,17 @@ export class QueuedCommandStore {
          WHERE command_id = $1 AND status = 'delivering' AND attempts = $2 RETURNING command_id
        )
        DELETE FROM config_queued_command_attempts a USING released WHERE a.command_id = released.command_id AND a.attempt = $2`,
-      [commandId, attempt]);
+      [commandId, attempt],
+    );
   }
 
   /** Cancels a pending command: 'cancelled' with the command, or why not (unknown, or its current state). */
   async cancel(commandId: string, actor: string): Promise<{ cancelled: QueuedCommandView } | { unknown: true } | { state: QueuedCommandState }> {
     const result: unknown = await this.db.query(
       `UPDATE config_queued_commands SET status = 'cancelled', finished_at = now(), cancelled_by = $2
-       WHERE command_id = $1 AND status = 'pending' RETURNING ${COLUMNS}`, [commandId, actor]);
+       WHERE command_id = $1 AND status = 'pending' RETURNING ${COLUMNS}`,
+      [commandId, actor],
+    );
     const rows = returnedRows<Row>(result);
     if (rows[0]) return { cancelled: view(rows[0]) };
     const found = await this.get(commandId);
@@ -220,16 +261,35 @@ export class QueuedCommandStore {
   }
 
   async attempts(commandId: string): Promise<AttemptView[]> {
-    const rows: Array<{ attempt: number; sent_command_id: string; started_at: Date | string; finished_at: Date | string | null; outcome: string | null; detail: unknown }> =
-      await this.db.query(`SELECT attempt, sent_command_id, started_at, finished_at, outcome, detail FROM config_queued_command_attempts WHERE command_id = $1 ORDER BY attempt`, [commandId]);
-    return rows.map((r) => ({ attempt: Number(r.attempt), sentCommandId: r.sent_command_id, startedAt: iso(r.started_at), finishedAt: r.finished_at === null ? null : iso(r.finished_at), outcome: r.outcome, detail: r.detail ?? null }));
+    const rows: Array<{
+      attempt: number;
+      sent_command_id: string;
+      started_at: Date | string;
+      finished_at: Date | string | null;
+      outcome: string | null;
+      detail: unknown;
+    }> = await this.db.query(
+      `SELECT attempt, sent_command_id, started_at, finished_at, outcome, detail FROM config_queued_command_attempts WHERE command_id = $1 ORDER BY attempt`,
+      [commandId],
+    );
+    return rows.map((r) => ({
+      attempt: Number(r.attempt),
+      sentCommandId: r.sent_command_id,
+      startedAt: iso(r.started_at),
+      finishedAt: r.finished_at === null ? null : iso(r.finished_at),
+      outcome: r.outcome,
+      detail: r.detail ?? null,
+    }));
   }
 
   /** One charger's commands, newest first. */
   async list(chargerId: string, status: QueuedCommandState | undefined, limit: number, offset: number): Promise<{ items: QueuedCommandView[]; total: number }> {
     const where = `charger_id = $1${status ? ' AND status = $2' : ''}`;
     const params: unknown[] = status ? [chargerId, status] : [chargerId];
-    const rows: Row[] = await this.db.query(`SELECT ${COLUMNS} FROM config_queued_commands WHERE ${where} ORDER BY seq DESC LIMIT ${limit} OFFSET ${offset}`, params);
+    const rows: Row[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM config_queued_commands WHERE ${where} ORDER BY seq DESC LIMIT ${limit} OFFSET ${offset}`,
+      params,
+    );
     const counted: Array<{ n: string | number }> = await this.db.query(`SELECT count(*) AS n FROM config_queued_commands WHERE ${where}`, params);
     return { items: rows.map(view), total: Number(counted[0]?.n ?? 0) };
   }
@@ -238,7 +298,8 @@ export class QueuedCommandStore {
   async deliverableChargers(): Promise<string[]> {
     const rows: Array<{ charger_id: string }> = await this.db.query(
       `SELECT DISTINCT q.charger_id FROM config_queued_commands q JOIN config_chargers c ON c.charger_id = q.charger_id
-       WHERE q.status = 'pending' AND c.connected AND c.boot_status = 'Accepted'`);
+       WHERE q.status = 'pending' AND c.connected AND c.boot_status = 'Accepted'`,
+    );
     return rows.map((r) => r.charger_id);
   }
 }

@@ -17,11 +17,17 @@ const quiet = { warn: (): void => undefined };
 
 let seq = 0;
 const bootMsg = (chargerId: string, receivedAt = '2025-11-25T09:59:59.000Z'): ChargerMessage<BootNotificationRequest> => ({
-  chargerId, messageId: `p-${++seq}`, action: 'BootNotification', receivedAt, gatewayId: 'gw-1',
+  chargerId,
+  messageId: `p-${++seq}`,
+  action: 'BootNotification',
+  receivedAt,
+  gatewayId: 'gw-1',
   payload: { chargePointVendor: 'Zaptec', chargePointModel: 'Go', firmwareVersion: '2.4.2.4' },
 });
-const lookup: RegistrationLookup = async (id) =>
-  ({ kind: 'decided', registration: { state: id.startsWith('BLOCKED') ? 'blocked' : 'accepted', securityProfile: 1, known: true } });
+const lookup: RegistrationLookup = async (id) => ({
+  kind: 'decided',
+  registration: { state: id.startsWith('BLOCKED') ? 'blocked' : 'accepted', securityProfile: 1, known: true },
+});
 
 describe('boot policy: apply the desired configuration before accepting', () => {
   let t: TestDatabase;

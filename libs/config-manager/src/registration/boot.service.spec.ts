@@ -158,8 +158,14 @@ describe('BootService', () => {
       bootMsg(id, { chargePointVendor: 'Zaptec', chargePointModel: 'Go', firmwareVersion: fw }, at);
     const aOld = go('ZAP000020', '1.0.0', '2025-11-25T09:00:00.000Z');
     const aNew = go('ZAP000020', '2.0.0', '2025-11-25T09:30:00.000Z');
-    const many = [aOld, go('ZAP000021', '1.0.0', '2025-11-25T09:00:00.000Z'), aNew, { ...aNew }, go('ZPG000022', '1.0.0', '2025-11-25T09:00:00.000Z'),
-      bootMsg('ZPG000022', { chargePointVendor: 'Zaptec', chargePointModel: 'Pro', firmwareVersion: '0.9.0' }, '2025-11-25T08:00:00.000Z')];
+    const many = [
+      aOld,
+      go('ZAP000021', '1.0.0', '2025-11-25T09:00:00.000Z'),
+      aNew,
+      { ...aNew },
+      go('ZPG000022', '1.0.0', '2025-11-25T09:00:00.000Z'),
+      bootMsg('ZPG000022', { chargePointVendor: 'Zaptec', chargePointModel: 'Pro', firmwareVersion: '0.9.0' }, '2025-11-25T08:00:00.000Z'),
+    ];
     const replies = await Promise.all(many.map((m) => s.boot(m, NOW)));
     expect(replies.map((r) => r.status)).toEqual(Array(many.length).fill('Accepted'));
     expect(await row('ZAP000020')).toMatchObject({ firmware_version: '2.0.0' });
@@ -167,8 +173,13 @@ describe('BootService', () => {
     // The older Pro boot came last but must not overwrite the newer one.
     expect(await row('ZPG000022')).toMatchObject({ firmware_version: '1.0.0' });
     const counts: Array<{ charger_id: string; n: number }> = await t.db.query(
-      `SELECT charger_id, count(*)::int AS n FROM config_boot_log GROUP BY charger_id ORDER BY charger_id`);
-    expect(counts).toEqual([{ charger_id: 'ZAP000020', n: 2 }, { charger_id: 'ZAP000021', n: 1 }, { charger_id: 'ZPG000022', n: 2 }]);
+      `SELECT charger_id, count(*)::int AS n FROM config_boot_log GROUP BY charger_id ORDER BY charger_id`,
+    );
+    expect(counts).toEqual([
+      { charger_id: 'ZAP000020', n: 2 },
+      { charger_id: 'ZAP000021', n: 1 },
+      { charger_id: 'ZPG000022', n: 2 },
+    ]);
     await new Promise((r) => setImmediate(r));
     expect(models).toHaveLength(many.length);
     expect(models.filter((m) => m.startsWith('ZPG000022'))).toEqual(['ZPG000022:zaptec-pro', 'ZPG000022:zaptec-pro']);
@@ -180,10 +191,22 @@ describe('BootService', () => {
     await links.note({ chargerId: 'RESET-1', commandId: 'cmd-old', type: 'Soft', outcome: 'accepted', sentAt: new Date(NOW.getTime() - 60_000).toISOString() });
     await links.note({ chargerId: 'RESET-1', commandId: 'cmd-1', type: 'Hard', outcome: 'connection-lost', sentAt });
     // A note that arrives late for an older Reset does not replace the newer one.
-    await links.note({ chargerId: 'RESET-1', commandId: 'cmd-older', type: 'Soft', outcome: 'accepted', sentAt: new Date(NOW.getTime() - 90_000).toISOString() });
+    await links.note({
+      chargerId: 'RESET-1',
+      commandId: 'cmd-older',
+      type: 'Soft',
+      outcome: 'accepted',
+      sentAt: new Date(NOW.getTime() - 90_000).toISOString(),
+    });
     expect(await links.take('RESET-1', NOW)).toEqual({ commandId: 'cmd-1', type: 'Hard', outcome: 'connection-lost', sentAt });
     expect(await links.take('RESET-1', NOW)).toBeUndefined();
-    await links.note({ chargerId: 'RESET-2', commandId: 'cmd-2', type: 'Hard', outcome: 'connection-lost', sentAt: new Date(NOW.getTime() - 2 * 3600_000).toISOString() });
+    await links.note({
+      chargerId: 'RESET-2',
+      commandId: 'cmd-2',
+      type: 'Hard',
+      outcome: 'connection-lost',
+      sentAt: new Date(NOW.getTime() - 2 * 3600_000).toISOString(),
+    });
     expect(await links.take('RESET-2', NOW)).toBeUndefined();
   });
 
@@ -199,8 +222,12 @@ describe('RegistrationController', () => {
   it('answers every DataTransfer UnknownVendorId: we implement no vendor extension', async () => {
     const controller = new RegistrationController({} as BootService, new InProcessBus(), {} as ResetLinks);
     const reply = await controller.dataTransfer({
-      chargerId: 'ZAP000001', messageId: 'd1', action: 'DataTransfer', payload: { vendorId: 'Zaptec', messageId: 'x', data: '{}' },
-      receivedAt: NOW.toISOString(), gatewayId: 'gw-1',
+      chargerId: 'ZAP000001',
+      messageId: 'd1',
+      action: 'DataTransfer',
+      payload: { vendorId: 'Zaptec', messageId: 'x', data: '{}' },
+      receivedAt: NOW.toISOString(),
+      gatewayId: 'gw-1',
     });
     expect(reply).toEqual({ result: { status: 'UnknownVendorId' } });
   });

@@ -48,11 +48,16 @@ export class BootService {
     private readonly intervals: BootIntervals,
     private readonly log: WarnLogger = new Logger('BootService'),
   ) {
-    this.policies = keyedBatcher(async (ids) => {
-      const rows: Array<{ charger_id: string }> = await this.db.query(
-        `SELECT charger_id FROM config_chargers WHERE charger_id = ANY($1::text[]) AND apply_config_before_accept`, [ids]);
-      return new Map(rows.map((r) => [r.charger_id, true]));
-    }, () => false);
+    this.policies = keyedBatcher(
+      async (ids) => {
+        const rows: Array<{ charger_id: string }> = await this.db.query(
+          `SELECT charger_id FROM config_chargers WHERE charger_id = ANY($1::text[]) AND apply_config_before_accept`,
+          [ids],
+        );
+        return new Map(rows.map((r) => [r.charger_id, true]));
+      },
+      () => false,
+    );
     this.records = new Batcher((items) => recordBoots(this.db, items));
   }
 
@@ -176,12 +181,23 @@ async function recordBoots(db: DataSource, items: BootRecord[]): Promise<Charger
          LEFT JOIN config_chargers c ON c.charger_id = input.charger_id
         ORDER BY input.n`,
       [
-        col((it) => it.msg.chargerId), col((it) => it.detected), col((it) => p(it).chargePointVendor), col((it) => p(it).chargePointModel),
-        col((it) => p(it).chargePointSerialNumber ?? null), col((it) => p(it).chargeBoxSerialNumber ?? null),
-        col((it) => p(it).firmwareVersion ?? null), col((it) => p(it).iccid ?? null), col((it) => p(it).imsi ?? null),
-        col((it) => p(it).meterType ?? null), col((it) => p(it).meterSerialNumber ?? null), col((it) => it.msg.receivedAt),
-        col((it) => it.decision.status), col((it) => it.msg.messageId), col((it) => it.msg.gatewayId),
-        col((it) => JSON.stringify(p(it))), col((it) => it.decision.reason),
+        col((it) => it.msg.chargerId),
+        col((it) => it.detected),
+        col((it) => p(it).chargePointVendor),
+        col((it) => p(it).chargePointModel),
+        col((it) => p(it).chargePointSerialNumber ?? null),
+        col((it) => p(it).chargeBoxSerialNumber ?? null),
+        col((it) => p(it).firmwareVersion ?? null),
+        col((it) => p(it).iccid ?? null),
+        col((it) => p(it).imsi ?? null),
+        col((it) => p(it).meterType ?? null),
+        col((it) => p(it).meterSerialNumber ?? null),
+        col((it) => it.msg.receivedAt),
+        col((it) => it.decision.status),
+        col((it) => it.msg.messageId),
+        col((it) => it.msg.gatewayId),
+        col((it) => JSON.stringify(p(it))),
+        col((it) => it.decision.reason),
       ],
     );
     for (const r of rows) out[round[Number(r.n) - 1][0]] = r.model;

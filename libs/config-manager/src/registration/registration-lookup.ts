@@ -17,9 +17,7 @@ export interface RegistrationRequest {
  * Pending with a short interval so it asks again once auth answers (OCPP 1.6 §4.2: a Pending charger
  * retries BootNotification after `interval`).
  */
-export type RegistrationOutcome =
-  | { kind: 'decided'; registration: RegistrationState }
-  | { kind: 'unavailable'; reason: string };
+export type RegistrationOutcome = { kind: 'decided'; registration: RegistrationState } | { kind: 'unavailable'; reason: string };
 
 export type RegistrationLookup = (chargerId: string) => Promise<RegistrationOutcome>;
 

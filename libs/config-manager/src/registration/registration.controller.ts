@@ -40,10 +40,20 @@ export class RegistrationController {
       this.log.warn(`reset link of ${msg.chargerId}'s boot not read: ${err instanceof Error ? err.message : String(err)}`);
       return undefined;
     });
-    if (afterReset) this.log.log(`${msg.chargerId} booted after Reset ${afterReset.type} ${afterReset.commandId} (${afterReset.outcome})`, { event: 'boot-after-reset', chargerId: msg.chargerId, ...afterReset });
+    if (afterReset)
+      this.log.log(`${msg.chargerId} booted after Reset ${afterReset.type} ${afterReset.commandId} (${afterReset.outcome})`, {
+        event: 'boot-after-reset',
+        chargerId: msg.chargerId,
+        ...afterReset,
+      });
     const fact: BootFact = {
-      chargerId: msg.chargerId, status: result.status, vendor: p.chargePointVendor, model: p.chargePointModel,
-      firmwareVersion: p.firmwareVersion ?? null, serialNumber: p.chargePointSerialNumber ?? null, at: new Date().toISOString(),
+      chargerId: msg.chargerId,
+      status: result.status,
+      vendor: p.chargePointVendor,
+      model: p.chargePointModel,
+      firmwareVersion: p.firmwareVersion ?? null,
+      serialNumber: p.chargePointSerialNumber ?? null,
+      at: new Date().toISOString(),
       ...(afterReset ? { afterReset } : {}),
     };
     await recordFact(this.bus, msg.chargerId, 'Boot', fact, `${msg.chargerId}:${msg.messageId}:Boot`);

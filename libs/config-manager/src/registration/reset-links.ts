@@ -32,7 +32,9 @@ export class ResetLinks {
 
   /** Removes and returns the Reset a boot at `bootAt` follows, if one was sent within the window before it. */
   async take(chargerId: string, bootAt: Date): Promise<ResetLink | undefined> {
-    const [row] = returnedRows<PendingResetRow>(await this.db.query(`DELETE FROM config_pending_resets WHERE charger_id = $1 RETURNING command_id, reset_type, outcome, sent_at`, [chargerId]));
+    const [row] = returnedRows<PendingResetRow>(
+      await this.db.query(`DELETE FROM config_pending_resets WHERE charger_id = $1 RETURNING command_id, reset_type, outcome, sent_at`, [chargerId]),
+    );
     if (!row) return undefined;
     const sentAt = new Date(row.sent_at);
     if (sentAt.getTime() > bootAt.getTime() || bootAt.getTime() - sentAt.getTime() > RESET_LINK_WINDOW_MS) return undefined;

@@ -98,7 +98,10 @@ describe('ConnectionsService', () => {
       evt('SEEN-1', 'connected', 's1', '2025-11-25T10:00:00.000Z'),
       evt('SEEN-2', 'connected', 's2', '2025-11-25T10:00:00.000Z'),
     ]);
-    await svc.applySeen({ gatewayId: 'gw-1', seen: { 'SEEN-1': '2025-11-25T10:02:00.000Z', 'SEEN-2': '2025-11-25T10:03:00.000Z', NOBODY: '2025-11-25T10:03:00.000Z' } });
+    await svc.applySeen({
+      gatewayId: 'gw-1',
+      seen: { 'SEEN-1': '2025-11-25T10:02:00.000Z', 'SEEN-2': '2025-11-25T10:03:00.000Z', NOBODY: '2025-11-25T10:03:00.000Z' },
+    });
     await svc.applySeen({ gatewayId: 'gw-2', seen: { 'SEEN-1': '2025-11-25T10:01:00.000Z' } });
     expect(iso((await row('SEEN-1'))?.last_seen ?? null)).toBe('2025-11-25T10:02:00.000Z');
     expect(iso((await row('SEEN-2'))?.last_seen ?? null)).toBe('2025-11-25T10:03:00.000Z');

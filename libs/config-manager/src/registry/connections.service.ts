@@ -56,9 +56,15 @@ export class ConnectionsService {
       }
       if (changed.size === 0) return;
       const cols = {
-        id: [] as string[], model: [] as string[], connected: [] as boolean[], gateway: [] as (string | null)[],
-        session: [] as (string | null)[], connectedAt: [] as (string | null)[], disconnectedAt: [] as (string | null)[],
-        remote: [] as (string | null)[], eventAt: [] as (string | null)[],
+        id: [] as string[],
+        model: [] as string[],
+        connected: [] as boolean[],
+        gateway: [] as (string | null)[],
+        session: [] as (string | null)[],
+        connectedAt: [] as (string | null)[],
+        disconnectedAt: [] as (string | null)[],
+        remote: [] as (string | null)[],
+        eventAt: [] as (string | null)[],
       };
       for (const id of changed) {
         const s = states.get(id) as ConnectionState;

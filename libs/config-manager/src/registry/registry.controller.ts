@@ -4,7 +4,15 @@ import { subjects, type ConnectionEvent, type DurableMessage, type SeenBatch } f
 import type { ServiceReply } from '#csms/http';
 import type { ChargerSummary } from './charger-summary.js';
 import { ConnectionsService } from './connections.service.js';
-import { RegistryService, type ChargerPage, type GetChargerRequest, type ListChargersRequest, type RegistryFleetFigures, type SetBootPolicyRequest, type SetModelRequest } from './registry.service.js';
+import {
+  RegistryService,
+  type ChargerPage,
+  type GetChargerRequest,
+  type ListChargersRequest,
+  type RegistryFleetFigures,
+  type SetBootPolicyRequest,
+  type SetModelRequest,
+} from './registry.service.js';
 
 /** Connection facts in, registry answers out (`api.registry.*`). */
 @Controller()

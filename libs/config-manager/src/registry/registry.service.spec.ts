@@ -7,11 +7,18 @@ import { ConnectionsService } from './connections.service.js';
 import { RegistryService } from './registry.service.js';
 
 const conn = (chargerId: string, seq: number): DurableMessage<ConnectionEvent> => ({
-  subject: 'x', seq, deliveryCount: 1,
+  subject: 'x',
+  seq,
+  deliveryCount: 1,
   data: { chargerId, state: 'connected', sessionId: `s-${chargerId}`, gatewayId: 'gw-1', at: '2025-11-25T10:00:00.000Z', remoteAddress: '192.0.2.7' },
 });
 const boot = (chargerId: string, payload: BootNotificationRequest): ChargerMessage<BootNotificationRequest> => ({
-  chargerId, messageId: `b-${chargerId}`, action: 'BootNotification', payload, receivedAt: '2025-11-25T10:00:01.000Z', gatewayId: 'gw-1',
+  chargerId,
+  messageId: `b-${chargerId}`,
+  action: 'BootNotification',
+  payload,
+  receivedAt: '2025-11-25T10:00:01.000Z',
+  gatewayId: 'gw-1',
 });
 
 describe('RegistryService', () => {
@@ -27,9 +34,16 @@ describe('RegistryService', () => {
     await t.reset();
     const connections = new ConnectionsService(t.db, { warn: () => undefined });
     await connections.applyConnectionEvents([conn('ZAP000001', 1), conn('ZPR000002', 2), conn('ABB-3', 3)]);
-    await connections.applyConnectionEvents([{ ...conn('ABB-3', 4), data: { ...conn('ABB-3', 4).data, state: 'disconnected', at: '2025-11-25T10:30:00.000Z' } }]);
-    const boots = new BootService(t.db, async () => ({ kind: 'decided', registration: { state: 'accepted', securityProfile: 1, known: true } }), { heartbeatIntervalS: 300, pendingIntervalS: 30 });
-    await boots.boot(boot('ZAP000001', { chargePointVendor: 'Zaptec', chargePointModel: 'Go', firmwareVersion: '2.4.2.4', chargePointSerialNumber: 'ZAP000001' }));
+    await connections.applyConnectionEvents([
+      { ...conn('ABB-3', 4), data: { ...conn('ABB-3', 4).data, state: 'disconnected', at: '2025-11-25T10:30:00.000Z' } },
+    ]);
+    const boots = new BootService(t.db, async () => ({ kind: 'decided', registration: { state: 'accepted', securityProfile: 1, known: true } }), {
+      heartbeatIntervalS: 300,
+      pendingIntervalS: 30,
+    });
+    await boots.boot(
+      boot('ZAP000001', { chargePointVendor: 'Zaptec', chargePointModel: 'Go', firmwareVersion: '2.4.2.4', chargePointSerialNumber: 'ZAP000001' }),
+    );
   });
 
   it('lists every charger in id order with its total, connection, model, capabilities and last boot', async () => {
@@ -39,7 +53,12 @@ describe('RegistryService', () => {
     expect(reply.data.items.map((c) => c.id)).toEqual(['ABB-3', 'ZAP000001', 'ZPR000002']);
     const go = reply.data.items[1];
     expect(go).toMatchObject({
-      connected: true, gatewayId: 'gw-1', remoteAddress: '192.0.2.7', connectedAt: '2025-11-25T10:00:00.000Z', model: 'zaptec-go', modelOverridden: false,
+      connected: true,
+      gatewayId: 'gw-1',
+      remoteAddress: '192.0.2.7',
+      connectedAt: '2025-11-25T10:00:00.000Z',
+      model: 'zaptec-go',
+      modelOverridden: false,
       boot: { vendor: 'Zaptec', model: 'Go', serialNumber: 'ZAP000001', firmwareVersion: '2.4.2.4', at: '2025-11-25T10:00:01.000Z', status: 'Accepted' },
     });
     expect(go.capabilities.model).toBe('zaptec-go');
@@ -70,7 +89,9 @@ describe('RegistryService', () => {
     const before = await registry.get({ chargerId: 'ZAP000001' });
     if (!before.ok) throw new Error(before.body.message);
     expect(before.data.capabilities.unsupportedActions).not.toContain('ReserveNow');
-    await t.db.query(`INSERT INTO config_reported (charger_id, key, value, readonly, reported_at) VALUES ('ZAP000001', 'SupportedFeatureProfiles', 'Core,SmartCharging', true, now())`);
+    await t.db.query(
+      `INSERT INTO config_reported (charger_id, key, value, readonly, reported_at) VALUES ('ZAP000001', 'SupportedFeatureProfiles', 'Core,SmartCharging', true, now())`,
+    );
     const after = await registry.get({ chargerId: 'ZAP000001' });
     if (!after.ok) throw new Error(after.body.message);
     expect(after.data.capabilities.featureProfiles).toEqual(['Core', 'SmartCharging']);
@@ -79,7 +100,8 @@ describe('RegistryService', () => {
 
   it('overrides the model, and null detects it again from the last boot', async () => {
     expect(await registry.setModel({ chargerId: 'ZAP000001', model: 'zaptec-go2' })).toMatchObject({
-      ok: true, data: { model: 'zaptec-go2', modelOverridden: true, capabilities: { model: 'zaptec-go2' } },
+      ok: true,
+      data: { model: 'zaptec-go2', modelOverridden: true, capabilities: { model: 'zaptec-go2' } },
     });
     expect(await registry.setModel({ chargerId: 'ZAP000001', model: null })).toMatchObject({ ok: true, data: { model: 'zaptec-go', modelOverridden: false } });
   });
@@ -132,7 +154,10 @@ describe('RegistryService', () => {
     const reply = await registry.fleetFigures();
     if (!reply.ok) throw new Error(reply.body.message);
     expect(reply.data).toEqual({
-      total: 3, connected: 2, byModel: { 'zaptec-go': 1, 'zaptec-pro': 1, generic: 1 }, byFirmware: { 'zaptec-go 2.4.2.4': 1 },
+      total: 3,
+      connected: 2,
+      byModel: { 'zaptec-go': 1, 'zaptec-pro': 1, generic: 1 },
+      byFirmware: { 'zaptec-go 2.4.2.4': 1 },
       configuration: { inSync: 0, drift: 0, refused: 0, unknown: 3 },
     });
     await t.db.query(`INSERT INTO config_sync_state (charger_id, state) VALUES ('ABB-3', 'in-sync'), ('ZPR000002', 'refused')`);

@@ -103,12 +103,13 @@ export class RegistryService {
   /** Counts by connection state, model and firmware: three aggregates, whatever the fleet's size. */
   async fleetFigures(): Promise<ServiceReply<RegistryFleetFigures>> {
     const [counts]: Array<{ total: string | number; connected: string | number }> = await this.db.query(
-      `SELECT count(*) AS total, count(*) FILTER (WHERE connected) AS connected FROM config_chargers`);
+      `SELECT count(*) AS total, count(*) FILTER (WHERE connected) AS connected FROM config_chargers`,
+    );
     const models: Array<{ model: string; n: string | number }> = await this.db.query(`SELECT model, count(*) AS n FROM config_chargers GROUP BY model`);
     const firmware: Array<{ model: string; firmware_version: string; n: string | number }> = await this.db.query(
-      `SELECT model, firmware_version, count(*) AS n FROM config_chargers WHERE firmware_version IS NOT NULL GROUP BY model, firmware_version`);
-    const sync: Array<{ state: string | null; n: string | number }> = await this.db.query(
-      `SELECT s.state, count(*) AS n FROM ${LIST_FROM} GROUP BY s.state`);
+      `SELECT model, firmware_version, count(*) AS n FROM config_chargers WHERE firmware_version IS NOT NULL GROUP BY model, firmware_version`,
+    );
+    const sync: Array<{ state: string | null; n: string | number }> = await this.db.query(`SELECT s.state, count(*) AS n FROM ${LIST_FROM} GROUP BY s.state`);
     const bySync = (state: string): number => sync.filter((r) => (r.state ?? 'unknown') === state).reduce((sum, r) => sum + Number(r.n), 0);
     return ok({
       configuration: { inSync: bySync('in-sync'), drift: bySync('drift'), refused: bySync('refused'), unknown: bySync('unknown') },
@@ -124,7 +125,9 @@ export class RegistryService {
     const rows: ChargerRow[] = await this.db.query(
       `SELECT config_chargers.*, s.state AS sync_state,
          (SELECT r.value FROM config_reported r WHERE r.charger_id = config_chargers.charger_id AND r.key = 'SupportedFeatureProfiles') AS supported_feature_profiles
-       FROM ${LIST_FROM} WHERE charger_id = $1`, [req.chargerId]);
+       FROM ${LIST_FROM} WHERE charger_id = $1`,
+      [req.chargerId],
+    );
     return rows[0] ? ok(toSummary(rows[0])) : notFound(req.chargerId);
   }
 
@@ -158,7 +161,9 @@ export class RegistryService {
   async setBootPolicy(req: SetBootPolicyRequest): Promise<ServiceReply<ChargerSummary>> {
     if (typeof req.applyConfigurationBeforeAccept !== 'boolean') {
       const message = 'applyConfigurationBeforeAccept must be a boolean value';
-      return refuse(400, 'validation_failed', message, [{ field: 'applyConfigurationBeforeAccept', value: req.applyConfigurationBeforeAccept, rule: 'isBoolean', message }]);
+      return refuse(400, 'validation_failed', message, [
+        { field: 'applyConfigurationBeforeAccept', value: req.applyConfigurationBeforeAccept, rule: 'isBoolean', message },
+      ]);
     }
     const updated: unknown = await this.db.query(
       `UPDATE config_chargers SET apply_config_before_accept = $2, updated_at = now() WHERE charger_id = $1 RETURNING *`,
@@ -171,15 +176,18 @@ export class RegistryService {
 
 /** The filters as they come off the bus: the API checked them, a bus caller may not have. */
 function badFilters(req: ListChargersRequest): ServiceReply<never> | undefined {
-  const fail = (field: string, value: unknown, rule: string, message: string): ServiceReply<never> => refuse(400, 'validation_failed', message, [{ field, value, rule, message }]);
+  const fail = (field: string, value: unknown, rule: string, message: string): ServiceReply<never> =>
+    refuse(400, 'validation_failed', message, [{ field, value, rule, message }]);
   if (req.connected !== undefined && typeof req.connected !== 'boolean') return fail('connected', req.connected, 'isBoolean', 'connected must be a boolean');
   if (req.drift !== undefined && typeof req.drift !== 'boolean') return fail('drift', req.drift, 'isBoolean', 'drift must be a boolean');
   for (const field of ['model', 'firmware', 'group', 'q'] as const) {
     const v = req[field];
     if (v !== undefined && (typeof v !== 'string' || v === '')) return fail(field, v, 'isString', `${field} must be non-empty text`);
   }
-  if (req.ids !== undefined && (!Array.isArray(req.ids) || req.ids.some((id) => typeof id !== 'string'))) return fail('ids', req.ids, 'isArray', 'ids must be an array of charger ids');
-  if (req.sort !== undefined && !(LIST_SORTS as readonly string[]).includes(req.sort)) return fail('sort', req.sort, 'isIn', `sort must be one of ${LIST_SORTS.join(', ')}`);
+  if (req.ids !== undefined && (!Array.isArray(req.ids) || req.ids.some((id) => typeof id !== 'string')))
+    return fail('ids', req.ids, 'isArray', 'ids must be an array of charger ids');
+  if (req.sort !== undefined && !(LIST_SORTS as readonly string[]).includes(req.sort))
+    return fail('sort', req.sort, 'isIn', `sort must be one of ${LIST_SORTS.join(', ')}`);
   if (req.cursor !== undefined && typeof req.cursor !== 'string') return fail('cursor', req.cursor, 'isString', 'cursor must be text');
   return undefined;
 }

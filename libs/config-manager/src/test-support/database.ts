@@ -9,6 +9,21 @@ export function openTestDatabase(): Promise<TestDatabase> {
     entities: CONFIG_MANAGER_ENTITIES,
     migrations: CONFIG_MANAGER_MIGRATIONS,
     prefix: 'config-manager-test-',
-    tables: ['config_chargers', 'config_boot_log', 'config_desired', 'config_groups', 'config_group_members', 'config_reported', 'config_apply_state', 'config_audit', 'config_sync_state', 'config_pending_resets', 'config_queued_commands', 'config_queued_command_attempts', 'config_diagnostics', 'config_diagnostics_chunks'],
+    tables: [
+      'config_chargers',
+      'config_boot_log',
+      'config_desired',
+      'config_groups',
+      'config_group_members',
+      'config_reported',
+      'config_apply_state',
+      'config_audit',
+      'config_sync_state',
+      'config_pending_resets',
+      'config_queued_commands',
+      'config_queued_command_attempts',
+      'config_diagnostics',
+      'config_diagnostics_chunks',
+    ],
   });
 }

@@ -12,7 +12,9 @@ describe('keepAcceptedChange: an accepted ChangeConfiguration from the command A
 
   it('asks config-manager only for Accepted and RebootRequired, and passes its answer on', async () => {
     const asked: unknown[] = [];
-    const sub = await bus.serve(subjects.commandConfigurationChange, async (body) => (asked.push(body), ok({ recorded: true, level: 'charger' })), { queue: 'config-manager' });
+    const sub = await bus.serve(subjects.commandConfigurationChange, async (body) => (asked.push(body), ok({ recorded: true, level: 'charger' })), {
+      queue: 'config-manager',
+    });
     try {
       const change = { key: 'MeterValueSampleInterval', value: '10' };
       expect(await keepAcceptedChange(bus, 'CP1', change, { status: 'Accepted' }, 'api:ops')).toEqual({ recorded: true, level: 'charger' });
@@ -27,7 +29,7 @@ describe('keepAcceptedChange: an accepted ChangeConfiguration from the command A
     }
   });
 
-  it('config-manager not running: the charger\'s answer stands, and the caller is told the change may be undone', async () => {
+  it("config-manager not running: the charger's answer stands, and the caller is told the change may be undone", async () => {
     const r = await keepAcceptedChange(bus, 'CP1', { key: 'HeartbeatInterval', value: '60' }, { status: 'Accepted' }, 'api:ops');
     expect(r).toMatchObject({ recorded: false, reason: expect.stringMatching(/may undo the change/) });
   });

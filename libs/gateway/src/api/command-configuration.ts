@@ -21,7 +21,13 @@ export interface DesiredAfterCommand {
  * be reached the charger's answer is still returned, with `recorded: false` and why: the change then lasts only
  * until the next reconciliation, and the caller knows it.
  */
-export async function keepAcceptedChange(bus: Bus, chargerId: string, payload: ChangeConfigurationRequest, result: ChangeConfigurationResponse, actor: string): Promise<DesiredAfterCommand | undefined> {
+export async function keepAcceptedChange(
+  bus: Bus,
+  chargerId: string,
+  payload: ChangeConfigurationRequest,
+  result: ChangeConfigurationResponse,
+  actor: string,
+): Promise<DesiredAfterCommand | undefined> {
   if (result.status !== 'Accepted' && result.status !== 'RebootRequired') return undefined;
   try {
     const reply = await bus.request<unknown, ServiceReply<DesiredAfterCommand>>(
@@ -30,7 +36,11 @@ export async function keepAcceptedChange(bus: Bus, chargerId: string, payload: C
       { timeoutMs: CONFIG_MANAGER_TIMEOUT_MS },
     );
     if (!reply.ok) return { recorded: false, reason: reply.body.message };
-    return { recorded: reply.data.recorded, ...(reply.data.level ? { level: reply.data.level } : {}), ...(reply.data.reason ? { reason: reply.data.reason } : {}) };
+    return {
+      recorded: reply.data.recorded,
+      ...(reply.data.level ? { level: reply.data.level } : {}),
+      ...(reply.data.reason ? { reason: reply.data.reason } : {}),
+    };
   } catch (err) {
     if (!(err instanceof NoRespondersError) && !(err instanceof RequestTimeoutError) && !(err instanceof RemoteHandlerError)) throw err;
     log.warn(`${chargerId}: ${payload.key} accepted by the charger but not recorded as desired (${(err as Error).message})`);

@@ -15,7 +15,10 @@ export interface QueuedAnswer {
 /** `delivery`: absent or `immediate` (send now, answer with the charger's reply) or `queued`. */
 export function deliveryMode(raw: string | undefined, expiresAt: string | undefined): 'immediate' | 'queued' {
   const refuse = (field: string, rule: string, message: string): never => {
-    throw new HttpException({ error: 'validation_failed', message: `${field} ${message}`, errors: [{ field, rule, message: `${field} ${message}` }] }, HttpStatus.BAD_REQUEST);
+    throw new HttpException(
+      { error: 'validation_failed', message: `${field} ${message}`, errors: [{ field, rule, message: `${field} ${message}` }] },
+      HttpStatus.BAD_REQUEST,
+    );
   };
   if (raw === 'queued') return 'queued';
   if (raw !== undefined && raw !== 'immediate') return refuse('delivery', 'isIn', 'must be immediate or queued');
@@ -30,8 +33,28 @@ export function deliveryMode(raw: string | undefined, expiresAt: string | undefi
  * whether the charger is known.
  */
 export async function queueCommand(
-  bus: Bus, chargerId: string, commandId: string, action: string, payload: unknown, expiresAt: string | undefined, requestedBy: string | undefined,
+  bus: Bus,
+  chargerId: string,
+  commandId: string,
+  action: string,
+  payload: unknown,
+  expiresAt: string | undefined,
+  requestedBy: string | undefined,
 ): Promise<QueuedAnswer> {
-  const stored = await callService<QueuedAnswer>(bus, subjects.queuedCommands.queue, { commandId, chargerId, action, payload, ...(expiresAt !== undefined ? { expiresAt } : {}), ...(requestedBy ? { requestedBy } : {}) });
-  return { commandId: stored.commandId, status: stored.status, chargerId: stored.chargerId, action: stored.action, createdAt: stored.createdAt, expiresAt: stored.expiresAt };
+  const stored = await callService<QueuedAnswer>(bus, subjects.queuedCommands.queue, {
+    commandId,
+    chargerId,
+    action,
+    payload,
+    ...(expiresAt !== undefined ? { expiresAt } : {}),
+    ...(requestedBy ? { requestedBy } : {}),
+  });
+  return {
+    commandId: stored.commandId,
+    status: stored.status,
+    chargerId: stored.chargerId,
+    action: stored.action,
+    createdAt: stored.createdAt,
+    expiresAt: stored.expiresAt,
+  };
 }

@@ -12,8 +12,20 @@ const CONFIG_MANAGER_TIMEOUT_MS = 3_000;
  * and `charger.boot` event carry `afterReset`). Returns whether the link is in place; a config-manager that
  * does not answer costs the link, never the caller's answer.
  */
-export async function noteResetForBoot(bus: Bus, chargerId: string, commandId: string, payload: ResetRequest, reply: CommandReply, sentNoEarlierThan: Date): Promise<boolean> {
-  const outcome = reply.status === 'connection-lost' ? 'connection-lost' : reply.status === 'ok' && (reply.result as ResetResponse).status === 'Accepted' ? 'accepted' : undefined;
+export async function noteResetForBoot(
+  bus: Bus,
+  chargerId: string,
+  commandId: string,
+  payload: ResetRequest,
+  reply: CommandReply,
+  sentNoEarlierThan: Date,
+): Promise<boolean> {
+  const outcome =
+    reply.status === 'connection-lost'
+      ? 'connection-lost'
+      : reply.status === 'ok' && (reply.result as ResetResponse).status === 'Accepted'
+        ? 'accepted'
+        : undefined;
   if (!outcome) return false;
   const note: ResetSentNote = { chargerId, commandId, type: payload.type, outcome, sentAt: sentNoEarlierThan.toISOString() };
   try {

@@ -3,7 +3,14 @@ import { Body, Controller, HttpCode, HttpException, HttpStatus, Inject, Param, P
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { BUS, sendCommand, type Bus } from '#csms/bus';
 import { ApiChargerIdParam, ApiErrors, ApiOk, ApiV1, CurrentCaller, S, auditActor, checkCapability, type ApiCaller } from '#csms/http';
-import { CSMS_INITIATED_ACTIONS, isOcppAction, validatePayload, type ChangeConfigurationRequest, type ChangeConfigurationResponse, type ResetRequest } from '#csms/ocpp';
+import {
+  CSMS_INITIATED_ACTIONS,
+  isOcppAction,
+  validatePayload,
+  type ChangeConfigurationRequest,
+  type ChangeConfigurationResponse,
+  type ResetRequest,
+} from '#csms/ocpp';
 import { canonicalIdentity } from '#csms/zaptec-profile';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway-options.js';
 import { keepAcceptedChange, type DesiredAfterCommand } from './command-configuration.js';
@@ -25,22 +32,55 @@ const csmsActions = new Set<string>(CSMS_INITIATED_ACTIONS);
 @ApiV1()
 @Controller('api/v1/chargers/:id/commands')
 export class CommandsController {
-  constructor(@Inject(BUS) private readonly bus: Bus, @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions) {}
+  constructor(
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+  ) {}
 
   @Post(':action')
   @HttpCode(200)
   @ApiOperation({ summary: 'Send an OCPP 1.6 command to a charger and return its answer (422 when its model lacks the feature)' })
   @ApiChargerIdParam()
   @ApiParam({ name: 'action', enum: [...CSMS_INITIATED_ACTIONS] })
-  @ApiQuery({ name: 'timeoutMs', required: false, schema: { type: 'integer', minimum: 100, maximum: 600_000 }, description: 'How long to wait for the answer (default COMMAND_TIMEOUT_MS)' })
-  @ApiQuery({ name: 'delivery', required: false, schema: { type: 'string', enum: ['immediate', 'queued'] }, description: 'queued: store it (202) and deliver it when the charger is next connected and booted' })
-  @ApiQuery({ name: 'expiresAt', required: false, schema: { type: 'string', format: 'date-time' }, description: 'delivery=queued: not delivered after this time (default and at most 7 days ahead)' })
-  @ApiOk(S.obj({ commandId: S.str, status: S.enum(['pending']), chargerId: S.str, action: S.str, createdAt: S.time, expiresAt: S.time }), 202, 'delivery=queued: stored; GET /api/v1/commands/{commandId} follows it')
-  @ApiOk(S.obj({
-    result: { ...S.any, description: "The charger's CALLRESULT payload" },
-    commandId: S.str,
-    desired: { ...S.obj({ key: S.str, value: S.str }), additionalProperties: true, description: 'ChangeConfiguration accepted: the desired value kept for reconciliation' },
-  }, ['desired']), 200, "The charger's answer")
+  @ApiQuery({
+    name: 'timeoutMs',
+    required: false,
+    schema: { type: 'integer', minimum: 100, maximum: 600_000 },
+    description: 'How long to wait for the answer (default COMMAND_TIMEOUT_MS)',
+  })
+  @ApiQuery({
+    name: 'delivery',
+    required: false,
+    schema: { type: 'string', enum: ['immediate', 'queued'] },
+    description: 'queued: store it (202) and deliver it when the charger is next connected and booted',
+  })
+  @ApiQuery({
+    name: 'expiresAt',
+    required: false,
+    schema: { type: 'string', format: 'date-time' },
+    description: 'delivery=queued: not delivered after this time (default and at most 7 days ahead)',
+  })
+  @ApiOk(
+    S.obj({ commandId: S.str, status: S.enum(['pending']), chargerId: S.str, action: S.str, createdAt: S.time, expiresAt: S.time }),
+    202,
+    'delivery=queued: stored; GET /api/v1/commands/{commandId} follows it',
+  )
+  @ApiOk(
+    S.obj(
+      {
+        result: { ...S.any, description: "The charger's CALLRESULT payload" },
+        commandId: S.str,
+        desired: {
+          ...S.obj({ key: S.str, value: S.str }),
+          additionalProperties: true,
+          description: 'ChangeConfiguration accepted: the desired value kept for reconciliation',
+        },
+      },
+      ['desired'],
+    ),
+    200,
+    "The charger's answer",
+  )
   @ApiErrors([400, 404, 409, 422, 424, 502, 504], {
     404: 'The charger is not connected (nothing was sent); delivery=queued: the charger is not known (never connected)',
     409: 'Not allowed in the current OCPP state',
@@ -48,15 +88,24 @@ export class CommandsController {
   })
   @ApiBody({ description: 'The OCPP request payload of the action', schema: { type: 'object' } })
   async send(
-    @Param('id') idParam: string, @Param('action') action: string, @Body() payload: unknown, @Query('timeoutMs') timeoutRaw?: string,
-    @CurrentCaller() caller?: ApiCaller, @Query('delivery') deliveryRaw?: string, @Query('expiresAt') expiresAt?: string,
+    @Param('id') idParam: string,
+    @Param('action') action: string,
+    @Body() payload: unknown,
+    @Query('timeoutMs') timeoutRaw?: string,
+    @CurrentCaller() caller?: ApiCaller,
+    @Query('delivery') deliveryRaw?: string,
+    @Query('expiresAt') expiresAt?: string,
     @Res({ passthrough: true }) res?: { status(code: number): unknown },
   ): Promise<{ result: unknown; commandId: string; desired?: DesiredAfterCommand } | QueuedAnswer> {
     // Legacy lowercase `zap…` identities name the same charger (docs/reference/design-decisions.md#zaptec-chargers).
     const chargerId = canonicalIdentity(idParam);
     if (!isOcppAction(action) || !csmsActions.has(action)) {
       throw new HttpException(
-        { error: 'validation_failed', message: `action: ${action} is not an OCPP 1.6 command`, errors: [{ field: 'action', rule: 'ocpp.csmsAction', message: `must be one of ${CSMS_INITIATED_ACTIONS.join(', ')}` }] },
+        {
+          error: 'validation_failed',
+          message: `action: ${action} is not an OCPP 1.6 command`,
+          errors: [{ field: 'action', rule: 'ocpp.csmsAction', message: `must be one of ${CSMS_INITIATED_ACTIONS.join(', ')}` }],
+        },
         HttpStatus.BAD_REQUEST,
       );
     }
@@ -70,7 +119,12 @@ export class CommandsController {
     const capability = await checkCapability(this.bus, chargerId, action);
     if (!capability.ok) {
       throw new HttpException(
-        { error: 'not_supported_by_model', model: capability.model, message: capability.reason, errors: [{ field: 'action', rule: 'model.capability', message: capability.reason }] },
+        {
+          error: 'not_supported_by_model',
+          model: capability.model,
+          message: capability.reason,
+          errors: [{ field: 'action', rule: 'model.capability', message: capability.reason }],
+        },
         HttpStatus.UNPROCESSABLE_ENTITY,
       );
     }
@@ -83,15 +137,30 @@ export class CommandsController {
     // queued behind an unanswered CALL when we answer 504 is dropped, never sent (docs/reference/design-decisions.md#commands).
     const commandId = randomUUID();
     const sending = new Date();
-    const reply = await sendCommand(this.bus, chargerId, { commandId, action, payload: payload ?? {}, timeoutMs, deadline: Date.now() + timeoutMs, origin: 'api', requestedBy: caller?.name });
+    const reply = await sendCommand(this.bus, chargerId, {
+      commandId,
+      action,
+      payload: payload ?? {},
+      timeoutMs,
+      deadline: Date.now() + timeoutMs,
+      origin: 'api',
+      requestedBy: caller?.name,
+    });
     const bootLinked = action === 'Reset' ? await noteResetForBoot(this.bus, chargerId, commandId, payload as ResetRequest, reply, sending) : false;
     switch (reply.status) {
       case 'ok': {
         // docs/reference/design-decisions.md#command-api-changes-stick: an accepted ChangeConfiguration becomes the
         // charger's desired value, so reconciliation keeps it.
-        const desired = action === 'ChangeConfiguration'
-          ? await keepAcceptedChange(this.bus, chargerId, payload as ChangeConfigurationRequest, reply.result as ChangeConfigurationResponse, auditActor(caller))
-          : undefined;
+        const desired =
+          action === 'ChangeConfiguration'
+            ? await keepAcceptedChange(
+                this.bus,
+                chargerId,
+                payload as ChangeConfigurationRequest,
+                reply.result as ChangeConfigurationResponse,
+                auditActor(caller),
+              )
+            : undefined;
         return { result: reply.result, commandId, ...(desired ? { desired } : {}) };
       }
       case 'not-connected':
@@ -106,17 +175,35 @@ export class CommandsController {
             commandId,
             message: `${action} was sent to charger ${chargerId}, then the connection closed before an answer; the outcome is unknown`,
             // A Reset's outcome shows later: the charger's next BootNotification carries this command id.
-            ...(bootLinked ? { nextBoot: `the charger's next BootNotification will be linked to this command (charger.boot event, afterReset.commandId ${commandId})` } : {}),
+            ...(bootLinked
+              ? { nextBoot: `the charger's next BootNotification will be linked to this command (charger.boot event, afterReset.commandId ${commandId})` }
+              : {}),
           },
           HttpStatus.FAILED_DEPENDENCY,
         );
       case 'timeout':
-        throw new HttpException({ error: 'timeout', message: `charger ${chargerId} did not answer ${action} within ${timeoutMs} ms` }, HttpStatus.GATEWAY_TIMEOUT);
+        throw new HttpException(
+          { error: 'timeout', message: `charger ${chargerId} did not answer ${action} within ${timeoutMs} ms` },
+          HttpStatus.GATEWAY_TIMEOUT,
+        );
       case 'callerror':
-        throw new HttpException({ error: 'callerror', code: reply.code, description: reply.description, details: reply.details, message: `charger answered ${reply.code}: ${reply.description}` }, HttpStatus.BAD_GATEWAY);
+        throw new HttpException(
+          {
+            error: 'callerror',
+            code: reply.code,
+            description: reply.description,
+            details: reply.details,
+            message: `charger answered ${reply.code}: ${reply.description}`,
+          },
+          HttpStatus.BAD_GATEWAY,
+        );
       case 'invalid':
         throw new HttpException(
-          { error: 'not_allowed', message: reply.errors.map((e) => e.message).join('; '), errors: reply.errors.map((e) => ({ field: e.path, rule: 'ocpp.state', message: e.message })) },
+          {
+            error: 'not_allowed',
+            message: reply.errors.map((e) => e.message).join('; '),
+            errors: reply.errors.map((e) => ({ field: e.path, rule: 'ocpp.state', message: e.message })),
+          },
           HttpStatus.CONFLICT,
         );
     }
@@ -128,7 +215,11 @@ function parseTimeout(raw: string | undefined, fallback: number): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 100 || n > 600_000) {
     throw new HttpException(
-      { error: 'validation_failed', message: 'timeoutMs: must be an integer between 100 and 600000', errors: [{ field: 'timeoutMs', rule: 'range', message: 'must be an integer between 100 and 600000' }] },
+      {
+        error: 'validation_failed',
+        message: 'timeoutMs: must be an integer between 100 and 600000',
+        errors: [{ field: 'timeoutMs', rule: 'range', message: 'must be an integer between 100 and 600000' }],
+      },
       HttpStatus.BAD_REQUEST,
     );
   }

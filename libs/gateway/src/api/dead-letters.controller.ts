@@ -24,11 +24,18 @@ class DeadLetterIdPath {
 }
 
 const DEAD_LETTER = S.obj({
-  id: S.str, consumer: { ...S.str, description: 'The durable consumer that gave up' }, subject: S.str, seq: S.int,
-  data: { ...S.any, description: 'The message as it was published' }, error: S.str, attempts: S.int, deadLetteredAt: S.time,
+  id: S.str,
+  consumer: { ...S.str, description: 'The durable consumer that gave up' },
+  subject: S.str,
+  seq: S.int,
+  data: { ...S.any, description: 'The message as it was published' },
+  error: S.str,
+  attempts: S.int,
+  deadLetteredAt: S.time,
 });
 
-const notFound = (id: number): HttpException => new HttpException({ error: 'not_found', message: `dead letter ${id} does not exist (replayed or deleted?)` }, HttpStatus.NOT_FOUND);
+const notFound = (id: number): HttpException =>
+  new HttpException({ error: 'not_found', message: `dead letter ${id} does not exist (replayed or deleted?)` }, HttpStatus.NOT_FOUND);
 
 /**
  * The messages a consumer gave up on (docs/reference/design-decisions.md#poison-messages;

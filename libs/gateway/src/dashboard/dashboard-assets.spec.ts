@@ -38,10 +38,12 @@ beforeAll(async () => {
   writeFileSync(join(pub, 'js/main.js.map'), '{}');
   writeFileSync(join(root, 'secret.txt'), 'outside');
   const assets = new DashboardAssets(pub);
-  server = createServer((req, res) => assets.handle(req, res, () => {
-    res.statusCode = 404;
-    res.end('passed on');
-  }));
+  server = createServer((req, res) =>
+    assets.handle(req, res, () => {
+      res.statusCode = 404;
+      res.end('passed on');
+    }),
+  );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   port = (server.address() as AddressInfo).port;
 });
@@ -52,7 +54,7 @@ afterAll(async () => {
 });
 
 describe('DashboardAssets', () => {
-  it('serves index.html at / with its type and the dashboard\'s security headers', async () => {
+  it("serves index.html at / with its type and the dashboard's security headers", async () => {
     const r = await get('/');
     expect(r.status).toBe(200);
     expect(r.body.toString()).toBe(INDEX);
@@ -83,7 +85,13 @@ describe('DashboardAssets', () => {
   });
 
   it('passes on what is not one of its files: other methods, other paths, files of unknown type, paths out of its directory', async () => {
-    for (const [path, method] of [['/', 'POST'], ['/api/v1/chargers', 'GET'], ['/js/main.js.map', 'GET'], ['/../secret.txt', 'GET'], ['/%2e%2e/secret.txt', 'GET']] as const) {
+    for (const [path, method] of [
+      ['/', 'POST'],
+      ['/api/v1/chargers', 'GET'],
+      ['/js/main.js.map', 'GET'],
+      ['/../secret.txt', 'GET'],
+      ['/%2e%2e/secret.txt', 'GET'],
+    ] as const) {
       const r = await get(path, {}, method);
       expect([path, method, r.status, r.body.toString()]).toEqual([path, method, 404, 'passed on']);
     }

@@ -17,7 +17,8 @@ const TYPES: Record<string, string> = {
  * Everything from our own origin and nothing inline: no CDN, no external font, no injected script can run
  * (the dashboard builds its DOM with textContent; uPlot styles through the CSSOM, which style-src allows).
  */
-export const DASHBOARD_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+export const DASHBOARD_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 interface Asset {
   type: string;

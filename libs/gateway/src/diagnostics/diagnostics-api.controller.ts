@@ -15,9 +15,22 @@ class DiagnosticsIdPath {
 }
 
 export const DIAGNOSTICS_SCHEMA = S.obj({
-  id: S.str, chargerId: S.str, kind: S.enum(DIAGNOSTICS_KINDS), requestId: S.int, status: S.enum(DIAGNOSTICS_STATES), chargerStatus: S.nullable(S.str),
-  fileName: S.nullable(S.str), storedName: S.nullable(S.str), size: S.nullable(S.int), contentType: S.nullable(S.str), createdAt: S.time, updatedAt: S.time,
-  receivedAt: S.nullable(S.time), expiresAt: S.time, requestedBy: S.nullable(S.str), error: S.nullable(S.str),
+  id: S.str,
+  chargerId: S.str,
+  kind: S.enum(DIAGNOSTICS_KINDS),
+  requestId: S.int,
+  status: S.enum(DIAGNOSTICS_STATES),
+  chargerStatus: S.nullable(S.str),
+  fileName: S.nullable(S.str),
+  storedName: S.nullable(S.str),
+  size: S.nullable(S.int),
+  contentType: S.nullable(S.str),
+  createdAt: S.time,
+  updatedAt: S.time,
+  receivedAt: S.nullable(S.time),
+  expiresAt: S.time,
+  requestedBy: S.nullable(S.str),
+  error: S.nullable(S.str),
 });
 const SEND_ERRORS = {
   404: 'The charger is not connected (nothing was sent)',
@@ -34,7 +47,10 @@ const SEND_ERRORS = {
 @ApiV1()
 @Controller('api/v1')
 export class DiagnosticsApiController {
-  constructor(@Inject(BUS) private readonly bus: Bus, @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions) {}
+  constructor(
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+  ) {}
 
   @Post('chargers/:id/diagnostics')
   @HttpCode(201)
@@ -54,7 +70,13 @@ export class DiagnosticsApiController {
   @ApiErrors([400, 404, 409, 422, 424, 502, 504], SEND_ERRORS)
   logs(@Param() { id }: ChargerIdPath, @Body() body: LogBody, @CurrentCaller() caller?: ApiCaller): Promise<DiagnosticsView> {
     const { logType, ...rest } = body;
-    return requestUpload(this.bus, this.options, canonicalIdentity(id), { kind: logType === 'SecurityLog' ? 'security-log' : 'diagnostics-log', ...rest }, auditActor(caller));
+    return requestUpload(
+      this.bus,
+      this.options,
+      canonicalIdentity(id),
+      { kind: logType === 'SecurityLog' ? 'security-log' : 'diagnostics-log', ...rest },
+      auditActor(caller),
+    );
   }
 
   @Get('chargers/:id/diagnostics')
@@ -82,7 +104,8 @@ export class DiagnosticsApiController {
   @ApiErrors([400, 404], { 404: 'No such request, or no file received for it yet: not_received' })
   async file(@Param() { id }: DiagnosticsIdPath, @Res() res: ServerResponse): Promise<void> {
     const view = await callService<DiagnosticsView>(this.bus, subjects.diagnostics.get, { id });
-    if (view.status !== 'received') throw new HttpException({ error: 'not_received', message: `no file received for ${id} (status ${view.status})` }, HttpStatus.NOT_FOUND);
+    if (view.status !== 'received')
+      throw new HttpException({ error: 'not_received', message: `no file received for ${id} (status ${view.status})` }, HttpStatus.NOT_FOUND);
     const name = view.storedName ?? view.fileName ?? `${view.chargerId}-${view.kind}-${view.requestId}`;
     // Always octet-stream and attachment: a charger chose these bytes; the API's origin must not render them.
     res.writeHead(200, {

@@ -4,16 +4,20 @@ import { ApiTime, PageLimit, PageOffset, WholeNumber } from '#csms/http';
 
 /** POST /api/v1/chargers/:id/diagnostics: the GetDiagnostics fields but the location, which is the CSMS's own. */
 export class DiagnosticsBody {
-  @IsOptional() @ApiTime()
+  @IsOptional()
+  @ApiTime()
   startTime?: string;
 
-  @IsOptional() @ApiTime()
+  @IsOptional()
+  @ApiTime()
   stopTime?: string;
 
-  @IsOptional() @WholeNumber(0, 100)
+  @IsOptional()
+  @WholeNumber(0, 100)
   retries?: number;
 
-  @IsOptional() @WholeNumber(0, 86_400)
+  @IsOptional()
+  @WholeNumber(0, 86_400)
   retryInterval?: number;
 }
 

@@ -18,12 +18,23 @@ export interface UploadAsk {
  * nothing is created or sent), then the request with its one-time URL, then the command; the charger's
  * answer (its file name) is stored with the request.
  */
-export async function requestUpload(bus: Bus, options: Pick<GatewayOptions, 'uploads' | 'commandTimeoutMs'>, chargerId: string, ask: UploadAsk, requestedBy: string): Promise<DiagnosticsView> {
+export async function requestUpload(
+  bus: Bus,
+  options: Pick<GatewayOptions, 'uploads' | 'commandTimeoutMs'>,
+  chargerId: string,
+  ask: UploadAsk,
+  requestedBy: string,
+): Promise<DiagnosticsView> {
   const action = ask.kind === 'diagnostics' ? 'GetDiagnostics' : 'GetLog';
   const capability = await checkCapability(bus, chargerId, action);
   if (!capability.ok) {
     throw new HttpException(
-      { error: 'not_supported_by_model', model: capability.model, message: capability.reason, errors: [{ field: 'action', rule: 'model.capability', message: capability.reason }] },
+      {
+        error: 'not_supported_by_model',
+        model: capability.model,
+        message: capability.reason,
+        errors: [{ field: 'action', rule: 'model.capability', message: capability.reason }],
+      },
       HttpStatus.UNPROCESSABLE_ENTITY,
     );
   }
@@ -31,17 +42,32 @@ export async function requestUpload(bus: Bus, options: Pick<GatewayOptions, 'upl
   const location = `${options.uploads.baseUrl}/ocpp-uploads/${created.token}/`;
   const payload = commandPayload(ask, location, created.view.requestId);
   const timeoutMs = options.commandTimeoutMs;
-  const reply = await sendCommand<GetDiagnosticsResponse & GetLogResponse>(bus, chargerId, { commandId: randomUUID(), action, payload, timeoutMs, deadline: Date.now() + timeoutMs, origin: 'api', requestedBy });
+  const reply = await sendCommand<GetDiagnosticsResponse & GetLogResponse>(bus, chargerId, {
+    commandId: randomUUID(),
+    action,
+    payload,
+    timeoutMs,
+    deadline: Date.now() + timeoutMs,
+    origin: 'api',
+    requestedBy,
+  });
   if (reply.status === 'ok') {
     const rejected = action === 'GetLog' && reply.result.status === 'Rejected';
-    return callService<DiagnosticsView>(bus, subjects.diagnostics.answered, { id: created.view.id, fileName: reply.result.fileName ?? reply.result.filename, ...(rejected ? { error: 'the charger rejected GetLog' } : {}) });
+    return callService<DiagnosticsView>(bus, subjects.diagnostics.answered, {
+      id: created.view.id,
+      fileName: reply.result.fileName ?? reply.result.filename,
+      ...(rejected ? { error: 'the charger rejected GetLog' } : {}),
+    });
   }
   await callService(bus, subjects.diagnostics.answered, { id: created.view.id, error: `${action} not delivered: ${reply.status}` }).catch(() => undefined);
   throw failure(reply, chargerId, action, created.view.id);
 }
 
 function commandPayload(ask: UploadAsk, location: string, requestId: number): GetDiagnosticsRequest | GetLogRequest {
-  const retry = { ...(ask.retries !== undefined ? { retries: ask.retries } : {}), ...(ask.retryInterval !== undefined ? { retryInterval: ask.retryInterval } : {}) };
+  const retry = {
+    ...(ask.retries !== undefined ? { retries: ask.retries } : {}),
+    ...(ask.retryInterval !== undefined ? { retryInterval: ask.retryInterval } : {}),
+  };
   if (ask.kind === 'diagnostics') {
     return { location, ...(ask.startTime ? { startTime: ask.startTime } : {}), ...(ask.stopTime ? { stopTime: ask.stopTime } : {}), ...retry };
   }
@@ -59,11 +85,31 @@ function failure(reply: Exclude<CommandReply, { status: 'ok' }>, chargerId: stri
     case 'not-connected':
       return new HttpException({ error: 'not_connected', diagnosticsId, message: `charger ${chargerId} is not connected` }, HttpStatus.NOT_FOUND);
     case 'connection-lost':
-      return new HttpException({ error: 'connection_lost', outcome: 'unknown', diagnosticsId, message: `${action} was sent to ${chargerId}, then the connection closed before an answer` }, HttpStatus.FAILED_DEPENDENCY);
+      return new HttpException(
+        {
+          error: 'connection_lost',
+          outcome: 'unknown',
+          diagnosticsId,
+          message: `${action} was sent to ${chargerId}, then the connection closed before an answer`,
+        },
+        HttpStatus.FAILED_DEPENDENCY,
+      );
     case 'timeout':
-      return new HttpException({ error: 'timeout', diagnosticsId, message: `charger ${chargerId} did not answer ${action} in time` }, HttpStatus.GATEWAY_TIMEOUT);
+      return new HttpException(
+        { error: 'timeout', diagnosticsId, message: `charger ${chargerId} did not answer ${action} in time` },
+        HttpStatus.GATEWAY_TIMEOUT,
+      );
     case 'callerror':
-      return new HttpException({ error: 'callerror', code: reply.code, description: reply.description, diagnosticsId, message: `charger answered ${reply.code}: ${reply.description}` }, HttpStatus.BAD_GATEWAY);
+      return new HttpException(
+        {
+          error: 'callerror',
+          code: reply.code,
+          description: reply.description,
+          diagnosticsId,
+          message: `charger answered ${reply.code}: ${reply.description}`,
+        },
+        HttpStatus.BAD_GATEWAY,
+      );
     case 'invalid':
       return new HttpException({ error: 'not_allowed', diagnosticsId, message: reply.errors.map((e) => e.message).join('; ') }, HttpStatus.CONFLICT);
   }

@@ -11,7 +11,11 @@ describe('upload relay', () => {
     const got: Array<[number, string]> = [];
     const outcome = await relayUpload(pieces('abc', 'defgh', 'ij'), 100, async (seq, c) => void got.push([seq, c.toString()]), 4);
     expect(outcome).toEqual({ ok: true, size: 10 });
-    expect(got).toEqual([[0, 'abcd'], [1, 'efgh'], [2, 'ij']]);
+    expect(got).toEqual([
+      [0, 'abcd'],
+      [1, 'efgh'],
+      [2, 'ij'],
+    ]);
   });
 
   test('stops at the first byte over the limit and says so', async () => {
@@ -63,6 +67,10 @@ describe('multipart/form-data uploads', () => {
 
   test('a body cut before its closing boundary is an error, not a shorter file', async () => {
     const file = multipartFile('multipart/form-data; boundary=XyZ', pieces(body.subarray(0, body.length - 14)))!;
-    await expect((async () => { for await (const _ of file.body) void _; })()).rejects.toThrow(/closing boundary/);
+    await expect(
+      (async () => {
+        for await (const _ of file.body) void _;
+      })(),
+    ).rejects.toThrow(/closing boundary/);
   });
 });

@@ -8,7 +8,10 @@ export type RelayOutcome = { ok: true; size: number } | { ok: false; reason: 'to
  * Stops at the first byte over `maxBytes` (the caller answers 413).
  */
 export async function relayUpload(
-  body: AsyncIterable<Uint8Array>, maxBytes: number, sink: (seq: number, chunk: Buffer) => Promise<void>, chunkBytes = UPLOAD_CHUNK_BYTES,
+  body: AsyncIterable<Uint8Array>,
+  maxBytes: number,
+  sink: (seq: number, chunk: Buffer) => Promise<void>,
+  chunkBytes = UPLOAD_CHUNK_BYTES,
 ): Promise<RelayOutcome> {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
@@ -36,6 +39,9 @@ export async function relayUpload(
 export function safeFileName(raw: string | undefined): string | undefined {
   if (!raw) return undefined;
   const base = raw.split(/[\\/]/).pop() ?? '';
-  const cleaned = base.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '').slice(0, 200);
+  const cleaned = base
+    .replace(/[^A-Za-z0-9._-]/g, '_')
+    .replace(/^\.+/, '')
+    .slice(0, 200);
   return cleaned === '' ? undefined : cleaned;
 }

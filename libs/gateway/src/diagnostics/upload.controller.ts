@@ -19,7 +19,10 @@ const errorMessage = (err: unknown): string => (err instanceof Error ? err.messa
 @ApiExcludeController()
 @Controller('ocpp-uploads')
 export class UploadController {
-  constructor(@Inject(BUS) private readonly bus: Bus, @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions) {}
+  constructor(
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+  ) {}
 
   @All(':token')
   upload(@Param('token') token: string, @Req() req: IncomingMessage, @Res() res: ServerResponse): Promise<void> {
@@ -32,10 +35,14 @@ export class UploadController {
   }
 
   private async receive(token: string, name: string | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (req.method !== 'PUT' && req.method !== 'POST') return answer(res, 405, { error: 'method_not_allowed', message: 'upload with PUT or POST' }, { Allow: 'PUT, POST' });
+    if (req.method !== 'PUT' && req.method !== 'POST')
+      return answer(res, 405, { error: 'method_not_allowed', message: 'upload with PUT or POST' }, { Allow: 'PUT, POST' });
     // The API's JSON and form parsers ran before this handler and consumed such a body: it is not a file.
     if (req.readableEnded && Number(req.headers['content-length'] ?? 0) > 0) {
-      return answer(res, 415, { error: 'unsupported_media_type', message: 'send the file as the raw body (e.g. application/octet-stream) or multipart/form-data' });
+      return answer(res, 415, {
+        error: 'unsupported_media_type',
+        message: 'send the file as the raw body (e.g. application/octet-stream) or multipart/form-data',
+      });
     }
     const { maxBytes } = this.options.uploads;
     const declared = Number(req.headers['content-length'] ?? NaN);
@@ -51,7 +58,9 @@ export class UploadController {
     const multipart = multipartFile(req.headers['content-type'], req);
     const source = multipart?.body ?? req;
     try {
-      const outcome = await relayUpload(source, maxBytes, (seq, chunk) => callService(this.bus, subjects.diagnostics.chunk, { ...claim, seq, data: chunk.toString('base64') }));
+      const outcome = await relayUpload(source, maxBytes, (seq, chunk) =>
+        callService(this.bus, subjects.diagnostics.chunk, { ...claim, seq, data: chunk.toString('base64') }),
+      );
       if (!outcome.ok) {
         await callService(this.bus, subjects.diagnostics.abandon, { ...claim, error: `upload over ${maxBytes} bytes refused` });
         return answer(res, 413, tooLarge(maxBytes));
@@ -76,6 +85,11 @@ function tooLarge(maxBytes: number): unknown {
 /** Answers and closes: a refused upload's unread body is not worth reading. */
 function answer(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...(status >= 400 ? { Connection: 'close' } : {}), ...headers });
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    ...(status >= 400 ? { Connection: 'close' } : {}),
+    ...headers,
+  });
   res.end(text);
 }

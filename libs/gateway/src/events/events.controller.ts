@@ -42,7 +42,9 @@ export class EventsController implements BeforeApplicationShutdown {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Live events (text/event-stream): connections, boots, connector status, transactions, power, configuration, security events, command outcomes' })
+  @ApiOperation({
+    summary: 'Live events (text/event-stream): connections, boots, connector status, transactions, power, configuration, security events, command outcomes',
+  })
   @ApiOkAs('text/event-stream', 'Server-Sent Events: `id` (for Last-Event-ID), `event` (the type), `data` (JSON); docs/api-events.md')
   @ApiErrors([400])
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event id' })
@@ -56,7 +58,10 @@ export class EventsController implements BeforeApplicationShutdown {
     try {
       reader = await this.bus.readStream({ filterSubjects: filter.subjects(), ...(after !== undefined ? { startSeq: after + 1 } : {}) });
     } catch (err) {
-      throw new HttpException({ error: 'events_unavailable', message: `the events stream cannot be read: ${err instanceof Error ? err.message : String(err)}` }, HttpStatus.SERVICE_UNAVAILABLE);
+      throw new HttpException(
+        { error: 'events_unavailable', message: `the events stream cannot be read: ${err instanceof Error ? err.message : String(err)}` },
+        HttpStatus.SERVICE_UNAVAILABLE,
+      );
     }
     const session = new LiveEventSession(res, reader, filter, this.limits);
     this.sessions.add(session);

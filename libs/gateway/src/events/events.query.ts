@@ -7,7 +7,10 @@ export const MAX_CHARGERS_PER_STREAM = 1000;
 
 /** Query of `GET /api/v1/events`. */
 export class EventsQuery {
-  @ApiPropertyOptional({ type: [String], description: `Only these chargers: the parameter repeated (chargerId=A&chargerId=B), at most ${MAX_CHARGERS_PER_STREAM}` })
+  @ApiPropertyOptional({
+    type: [String],
+    description: `Only these chargers: the parameter repeated (chargerId=A&chargerId=B), at most ${MAX_CHARGERS_PER_STREAM}`,
+  })
   @IsOptional()
   @ChargerIdentities(MAX_CHARGERS_PER_STREAM)
   chargerId?: string[];

@@ -11,7 +11,10 @@ export class LiveEventFilter {
   readonly types: ReadonlySet<LiveEventType>;
 
   /** `chargers` undefined: every charger; an empty set (an empty group): none. */
-  constructor(types: readonly LiveEventType[] | undefined, readonly chargers: ReadonlySet<string> | undefined) {
+  constructor(
+    types: readonly LiveEventType[] | undefined,
+    readonly chargers: ReadonlySet<string> | undefined,
+  ) {
     this.types = new Set(types && types.length > 0 ? types : LIVE_EVENT_TYPES);
   }
 

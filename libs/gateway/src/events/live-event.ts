@@ -20,8 +20,14 @@ import {
   type StreamedMessage,
   type TransactionStartedFact,
 } from '#csms/bus';
-import { powerWatts, type MeterValuesRequest, type SecurityEventNotificationRequest, type FirmwareStatusNotificationRequest,
-  type StatusNotificationRequest, type StopTransactionRequest } from '#csms/ocpp';
+import {
+  powerWatts,
+  type MeterValuesRequest,
+  type SecurityEventNotificationRequest,
+  type FirmwareStatusNotificationRequest,
+  type StatusNotificationRequest,
+  type StopTransactionRequest,
+} from '#csms/ocpp';
 
 export const LIVE_EVENT_TYPES = [
   'charger.connected',
@@ -112,12 +118,24 @@ function fromChargerCall(seq: number, action: string, msg: ChargerMessage): Live
       return {
         type: 'connector.status',
         seq,
-        data: { ...base, connectorId: p.connectorId, status: p.status, errorCode: p.errorCode, info: orNull(p.info), vendorErrorCode: orNull(p.vendorErrorCode), timestamp: orNull(p.timestamp) },
+        data: {
+          ...base,
+          connectorId: p.connectorId,
+          status: p.status,
+          errorCode: p.errorCode,
+          info: orNull(p.info),
+          vendorErrorCode: orNull(p.vendorErrorCode),
+          timestamp: orNull(p.timestamp),
+        },
       };
     }
     case 'StopTransaction': {
       const p = msg.payload as StopTransactionRequest;
-      return { type: 'transaction.stopped', seq, data: { ...base, transactionId: p.transactionId, meterStop: p.meterStop, reason: orNull(p.reason), timestamp: p.timestamp } };
+      return {
+        type: 'transaction.stopped',
+        seq,
+        data: { ...base, transactionId: p.transactionId, meterStop: p.meterStop, reason: orNull(p.reason), timestamp: p.timestamp },
+      };
     }
     case 'SecurityEventNotification': {
       const p = msg.payload as SecurityEventNotificationRequest;
@@ -151,7 +169,18 @@ function powerEvent(seq: number, msg: ChargerMessage<MeterValuesRequest>): LiveE
     );
     if (powerW === null) continue;
     // `at` is the sample's time, as GET /chargers/:id/power gives it: the chart's time axis.
-    return { type: 'power', seq, data: { chargerId: msg.chargerId, at: samples[i].timestamp, connectorId: p.connectorId, powerW, transactionId: orNull(p.transactionId), receivedAt: msg.receivedAt } };
+    return {
+      type: 'power',
+      seq,
+      data: {
+        chargerId: msg.chargerId,
+        at: samples[i].timestamp,
+        connectorId: p.connectorId,
+        powerW,
+        transactionId: orNull(p.transactionId),
+        receivedAt: msg.receivedAt,
+      },
+    };
   }
   return undefined;
 }
@@ -163,7 +192,15 @@ function fromFact(seq: number, kind: string, data: unknown): LiveEvent | undefin
       return {
         type: 'command',
         seq,
-        data: { chargerId: f.chargerId, at: f.finishedAt, commandId: f.commandId, action: f.action, status: f.status, origin: f.origin ?? 'unknown', ...(f.error ? { error: f.error } : {}) },
+        data: {
+          chargerId: f.chargerId,
+          at: f.finishedAt,
+          commandId: f.commandId,
+          action: f.action,
+          status: f.status,
+          origin: f.origin ?? 'unknown',
+          ...(f.error ? { error: f.error } : {}),
+        },
       };
     }
     case 'Diagnostics': {
@@ -171,7 +208,17 @@ function fromFact(seq: number, kind: string, data: unknown): LiveEvent | undefin
       return {
         type: 'diagnostics',
         seq,
-        data: { chargerId: f.chargerId, at: f.at, id: f.id, kind: f.kind, event: f.event, status: f.status, chargerStatus: f.chargerStatus, fileName: f.fileName, size: f.size },
+        data: {
+          chargerId: f.chargerId,
+          at: f.at,
+          id: f.id,
+          kind: f.kind,
+          event: f.event,
+          status: f.status,
+          chargerStatus: f.chargerStatus,
+          fileName: f.fileName,
+          size: f.size,
+        },
       };
     }
     case 'QueuedCommand': {
@@ -179,7 +226,16 @@ function fromFact(seq: number, kind: string, data: unknown): LiveEvent | undefin
       return {
         type: 'queued-command',
         seq,
-        data: { chargerId: f.chargerId, at: f.at, commandId: f.commandId, action: f.action, event: f.event, status: f.status, attempt: orNull(f.attempt), outcome: orNull(f.outcome) },
+        data: {
+          chargerId: f.chargerId,
+          at: f.at,
+          commandId: f.commandId,
+          action: f.action,
+          event: f.event,
+          status: f.status,
+          attempt: orNull(f.attempt),
+          outcome: orNull(f.outcome),
+        },
       };
     }
     case 'Boot': {
@@ -187,7 +243,16 @@ function fromFact(seq: number, kind: string, data: unknown): LiveEvent | undefin
       return {
         type: 'charger.boot',
         seq,
-        data: { chargerId: f.chargerId, at: f.at, status: f.status, vendor: f.vendor, model: f.model, firmwareVersion: f.firmwareVersion, serialNumber: f.serialNumber, ...(f.afterReset ? { afterReset: f.afterReset } : {}) },
+        data: {
+          chargerId: f.chargerId,
+          at: f.at,
+          status: f.status,
+          vendor: f.vendor,
+          model: f.model,
+          firmwareVersion: f.firmwareVersion,
+          serialNumber: f.serialNumber,
+          ...(f.afterReset ? { afterReset: f.afterReset } : {}),
+        },
       };
     }
     case 'TransactionStarted': {
@@ -195,19 +260,50 @@ function fromFact(seq: number, kind: string, data: unknown): LiveEvent | undefin
       return {
         type: 'transaction.started',
         seq,
-        data: { chargerId: f.chargerId, at: f.at, transactionId: f.transactionId, connectorId: f.connectorId, idTag: f.idTag, meterStart: f.meterStart, idTagStatus: f.idTagStatus, timestamp: f.timestamp },
+        data: {
+          chargerId: f.chargerId,
+          at: f.at,
+          transactionId: f.transactionId,
+          connectorId: f.connectorId,
+          idTag: f.idTag,
+          meterStart: f.meterStart,
+          idTagStatus: f.idTagStatus,
+          timestamp: f.timestamp,
+        },
       };
     }
     case 'SecurityEvent': {
       const f = data as SecurityEventFact;
-      return { type: 'security', seq, data: { chargerId: f.chargerId, at: f.timestamp, type: f.type, techInfo: f.techInfo, timestamp: f.timestamp, source: 'csms', remoteAddress: f.remoteAddress } };
+      return {
+        type: 'security',
+        seq,
+        data: {
+          chargerId: f.chargerId,
+          at: f.timestamp,
+          type: f.type,
+          techInfo: f.techInfo,
+          timestamp: f.timestamp,
+          source: 'csms',
+          remoteAddress: f.remoteAddress,
+        },
+      };
     }
     case 'ConfigurationApplied': {
       const f = data as ConfigurationAppliedFact;
       return {
         type: 'configuration',
         seq,
-        data: { chargerId: f.chargerId, at: f.at, key: f.key ?? '', value: f.value ?? '', outcome: f.outcome, inSync: f.state === 'in-sync', state: f.state, driftedKeys: f.driftedKeys, ...(f.message ? { message: f.message } : {}) },
+        data: {
+          chargerId: f.chargerId,
+          at: f.at,
+          key: f.key ?? '',
+          value: f.value ?? '',
+          outcome: f.outcome,
+          inSync: f.state === 'in-sync',
+          state: f.state,
+          driftedKeys: f.driftedKeys,
+          ...(f.message ? { message: f.message } : {}),
+        },
       };
     }
     case 'Reservation': {
@@ -216,8 +312,16 @@ function fromFact(seq: number, kind: string, data: unknown): LiveEvent | undefin
         type: 'reservation',
         seq,
         data: {
-          chargerId: f.chargerId, at: f.at, event: f.event, reservationId: f.reservationId, connectorId: f.connectorId, idTag: f.idTag, status: f.status,
-          expiresAt: f.expiresAt, reserveStatus: f.reserveStatus, transactionId: f.transactionId,
+          chargerId: f.chargerId,
+          at: f.at,
+          event: f.event,
+          reservationId: f.reservationId,
+          connectorId: f.connectorId,
+          idTag: f.idTag,
+          status: f.status,
+          expiresAt: f.expiresAt,
+          reserveStatus: f.reserveStatus,
+          transactionId: f.transactionId,
         },
       };
     }

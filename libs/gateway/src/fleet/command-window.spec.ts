@@ -21,7 +21,16 @@ describe('CommandWindow', () => {
     const bus = await InProcessBus.open();
     const w = new CommandWindow(bus);
     await w.start(); // the reader starts at the stream's end: the facts come after it opened
-    const fact = (status: CommandOutcomeFact['status']): CommandOutcomeFact => ({ chargerId: 'CP1', commandId: `c-${status}`, action: 'Reset', payload: {}, status, finishedAt: new Date().toISOString(), gatewayId: 'gw', sessionId: 's' });
+    const fact = (status: CommandOutcomeFact['status']): CommandOutcomeFact => ({
+      chargerId: 'CP1',
+      commandId: `c-${status}`,
+      action: 'Reset',
+      payload: {},
+      status,
+      finishedAt: new Date().toISOString(),
+      gatewayId: 'gw',
+      sessionId: 's',
+    });
     await recordFact(bus, 'CP1', 'CommandOutcome', fact('ok'));
     await recordFact(bus, 'CP1', 'CommandOutcome', fact('callerror'));
     await waitFor(() => w.lastHour(Date.now()).commands === 2, 'both outcomes counted');

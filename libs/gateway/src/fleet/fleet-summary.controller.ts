@@ -40,20 +40,25 @@ const HOUR_MS = 3_600_000;
 @ApiV1()
 @Controller('api/v1/fleet')
 export class FleetSummaryController {
-  constructor(@Inject(BUS) private readonly bus: Bus, @Inject(CommandWindow) private readonly commands: CommandWindow) {}
+  constructor(
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(CommandWindow) private readonly commands: CommandWindow,
+  ) {}
 
   @Get('summary')
   @ApiOperation({ summary: 'Fleet figures: chargers by connection state, model and firmware, connector statuses, transactions, energy today, last hour' })
-  @ApiOk(S.obj({
-    at: S.time,
-    chargers: S.obj({ total: S.int, connected: S.int, disconnected: S.int }),
-    byModel: S.map(S.int),
-    byFirmware: S.map(S.int),
-    connectorStatus: S.map(S.int),
-    configuration: S.obj({ inSync: S.int, drift: S.int, refused: S.int, unknown: S.int }),
-    transactions: S.obj({ active: S.int, energyTodayWh: S.num }),
-    lastHour: S.obj({ callErrors: S.int, securityEvents: S.int, commands: S.int }),
-  }))
+  @ApiOk(
+    S.obj({
+      at: S.time,
+      chargers: S.obj({ total: S.int, connected: S.int, disconnected: S.int }),
+      byModel: S.map(S.int),
+      byFirmware: S.map(S.int),
+      connectorStatus: S.map(S.int),
+      configuration: S.obj({ inSync: S.int, drift: S.int, refused: S.int, unknown: S.int }),
+      transactions: S.obj({ active: S.int, energyTodayWh: S.num }),
+      lastHour: S.obj({ callErrors: S.int, securityEvents: S.int, commands: S.int }),
+    }),
+  )
   async summary(): Promise<FleetSummary> {
     const now = Date.now();
     const [registry, metering, security] = await Promise.all([

@@ -1,5 +1,14 @@
 import { jest } from '@jest/globals';
-import { EVENT_ACTIONS, InProcessBus, REQUEST_ACTIONS, subjects, type ChargerMessage, type ChargerReply, type EventAction, type StreamedMessage } from '#csms/bus';
+import {
+  EVENT_ACTIONS,
+  InProcessBus,
+  REQUEST_ACTIONS,
+  subjects,
+  type ChargerMessage,
+  type ChargerReply,
+  type EventAction,
+  type StreamedMessage,
+} from '#csms/bus';
 import { CHARGER_INITIATED_ACTIONS } from '#csms/ocpp';
 import { CallRouter, dedupId, type CallOutcome } from './call-router.js';
 
@@ -39,7 +48,10 @@ const NOW = '2026-11-26T12:00:00.000Z';
 const ASKED: Record<keyof typeof REQUEST_ACTIONS, { request: Record<string, unknown>; answer: Record<string, unknown> }> = {
   BootNotification: { request: { chargePointVendor: 'Zaptec', chargePointModel: 'Go' }, answer: { status: 'Accepted', currentTime: NOW, interval: 300 } },
   Authorize: { request: { idTag: 'TAG1' }, answer: { idTagInfo: { status: 'Accepted' } } },
-  StartTransaction: { request: { connectorId: 1, idTag: 'TAG1', meterStart: 0, timestamp: NOW }, answer: { transactionId: 9, idTagInfo: { status: 'Accepted' } } },
+  StartTransaction: {
+    request: { connectorId: 1, idTag: 'TAG1', meterStart: 0, timestamp: NOW },
+    answer: { transactionId: 9, idTagInfo: { status: 'Accepted' } },
+  },
   DataTransfer: { request: { vendorId: 'com.zaptec' }, answer: { status: 'Accepted' } },
 };
 
@@ -57,24 +69,43 @@ describe('CallRouter.route', () => {
     expect(new Date(time).toISOString()).toBe(time);
   });
 
-  test.each(Object.keys(ASKED) as Array<keyof typeof REQUEST_ACTIONS>)('%s is asked on its request subject and the service answer is the CALLRESULT', async (action) => {
-    const seen: Array<{ subject: string; message: ChargerMessage }> = [];
-    await bus.serve<ChargerMessage, Reply>(subjects.request(action), async (message, subject) => {
-      seen.push({ subject, message });
-      return { result: ASKED[action].answer };
-    }, { queue: REQUEST_ACTIONS[action] });
-    expect(await router.route('CP-1', 'm1', action, ASKED[action].request)).toEqual({ result: ASKED[action].answer });
-    expect(seen).toEqual([{ subject: `ocpp.v16.req.${action}`, message: { chargerId: 'CP-1', messageId: 'm1', action, payload: ASKED[action].request, receivedAt: expect.any(String), gatewayId: 'gw-7' } }]);
-  });
+  test.each(Object.keys(ASKED) as Array<keyof typeof REQUEST_ACTIONS>)(
+    '%s is asked on its request subject and the service answer is the CALLRESULT',
+    async (action) => {
+      const seen: Array<{ subject: string; message: ChargerMessage }> = [];
+      await bus.serve<ChargerMessage, Reply>(
+        subjects.request(action),
+        async (message, subject) => {
+          seen.push({ subject, message });
+          return { result: ASKED[action].answer };
+        },
+        { queue: REQUEST_ACTIONS[action] },
+      );
+      expect(await router.route('CP-1', 'm1', action, ASKED[action].request)).toEqual({ result: ASKED[action].answer });
+      expect(seen).toEqual([
+        {
+          subject: `ocpp.v16.req.${action}`,
+          message: { chargerId: 'CP-1', messageId: 'm1', action, payload: ASKED[action].request, receivedAt: expect.any(String), gatewayId: 'gw-7' },
+        },
+      ]);
+    },
+  );
 
   test('a service that refuses with an OCPP error: that error is the CALLERROR', async () => {
-    await bus.serve<ChargerMessage, Reply>(subjects.request('DataTransfer'), async () => ({ error: { code: 'NotSupported', description: 'unknown vendor', details: { vendorId: 'x' } } }));
-    expect(await router.route('CP-1', 'm1', 'DataTransfer', { vendorId: 'x' })).toEqual({ error: { code: 'NotSupported', description: 'unknown vendor', details: { vendorId: 'x' } } });
+    await bus.serve<ChargerMessage, Reply>(subjects.request('DataTransfer'), async () => ({
+      error: { code: 'NotSupported', description: 'unknown vendor', details: { vendorId: 'x' } },
+    }));
+    expect(await router.route('CP-1', 'm1', 'DataTransfer', { vendorId: 'x' })).toEqual({
+      error: { code: 'NotSupported', description: 'unknown vendor', details: { vendorId: 'x' } },
+    });
   });
 
   test('a service answer that breaks the response schema is not passed on: InternalError', async () => {
     await bus.serve<ChargerMessage, Reply>(subjects.request('Authorize'), async () => ({ result: { idTagInfo: { status: 'Maybe' } } }));
-    expect(errorOf(await router.route('CP-1', 'm1', 'Authorize', { idTag: 'TAG1' }))).toMatchObject({ code: 'InternalError', description: 'Authorize answer could not be produced' });
+    expect(errorOf(await router.route('CP-1', 'm1', 'Authorize', { idTag: 'TAG1' }))).toMatchObject({
+      code: 'InternalError',
+      description: 'Authorize answer could not be produced',
+    });
   });
 
   test('no service, a failing service, a silent service: InternalError saying why, so the charger retries', async () => {
@@ -83,7 +114,10 @@ describe('CallRouter.route', () => {
     await bus.serve(subjects.request('BootNotification'), async () => {
       throw new Error('database down');
     });
-    expect(errorOf(await router.route('CP-1', 'm2', 'BootNotification', ASKED.BootNotification.request))).toMatchObject({ code: 'InternalError', description: expect.stringContaining('database down') });
+    expect(errorOf(await router.route('CP-1', 'm2', 'BootNotification', ASKED.BootNotification.request))).toMatchObject({
+      code: 'InternalError',
+      description: expect.stringContaining('database down'),
+    });
 
     jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
     await bus.serve(subjects.request('StartTransaction'), () => new Promise<never>(() => undefined));
@@ -98,7 +132,9 @@ describe('CallRouter.route', () => {
     ['StopTransaction', { transactionId: 9, meterStop: 100, timestamp: NOW }],
   ] as Array<[EventAction, Record<string, unknown>]>)('%s is stored on its event subject before it is answered {}', async (action, payload) => {
     expect(await router.route('CP-1', 'e1', action, payload)).toEqual({ result: {} });
-    expect(await stored(subjects.event('CP-1', action))).toEqual([{ chargerId: 'CP-1', messageId: 'e1', action, payload, receivedAt: expect.any(String), gatewayId: 'gw-7' }]);
+    expect(await stored(subjects.event('CP-1', action))).toEqual([
+      { chargerId: 'CP-1', messageId: 'e1', action, payload, receivedAt: expect.any(String), gatewayId: 'gw-7' },
+    ]);
   });
 
   test('the same CALL sent twice is stored once; the same id with another payload (ids restarted) is stored again', async () => {
@@ -106,7 +142,10 @@ describe('CallRouter.route', () => {
     await router.route('CP-1', 'e1', 'StatusNotification', status('Charging'));
     await router.route('CP-1', 'e1', 'StatusNotification', status('Charging'));
     await router.route('CP-1', 'e1', 'StatusNotification', status('Finishing'));
-    expect((await stored(subjects.event('CP-1', 'StatusNotification'))).map((m) => (m.payload as { status: string }).status)).toEqual(['Charging', 'Finishing']);
+    expect((await stored(subjects.event('CP-1', 'StatusNotification'))).map((m) => (m.payload as { status: string }).status)).toEqual([
+      'Charging',
+      'Finishing',
+    ]);
   });
 
   test('an event the stream cannot store now: InternalError, so nothing is acknowledged', async () => {
@@ -136,7 +175,9 @@ describe('CallRouter.route', () => {
   });
 
   test('an invalid payload carries the schema errors in the CALLERROR details', async () => {
-    expect(errorOf(await router.route('CP-1', 'm1', 'Authorize', { idTag: 7 }))?.details).toEqual({ errors: [{ path: '$.idTag', message: expect.stringContaining('string') }] });
+    expect(errorOf(await router.route('CP-1', 'm1', 'Authorize', { idTag: 7 }))?.details).toEqual({
+      errors: [{ path: '$.idTag', message: expect.stringContaining('string') }],
+    });
   });
 
   test('a leap second is rewritten to the last millisecond before the next second before the service sees it', async () => {
@@ -156,7 +197,12 @@ describe('dedupId', () => {
   test('stable for the same CALL, different when the charger, id, action or payload differ', () => {
     expect(dedupId(base)).toMatch(/^[0-9a-f]{40}$/);
     expect(dedupId({ ...base })).toBe(dedupId(base));
-    const others = [{ ...base, chargerId: 'CP-2' }, { ...base, messageId: 'm2' }, { ...base, action: 'StatusNotification' }, { ...base, payload: { connectorId: 2 } }].map(dedupId);
+    const others = [
+      { ...base, chargerId: 'CP-2' },
+      { ...base, messageId: 'm2' },
+      { ...base, action: 'StatusNotification' },
+      { ...base, payload: { connectorId: 2 } },
+    ].map(dedupId);
     expect(new Set([dedupId(base), ...others]).size).toBe(5);
   });
 });

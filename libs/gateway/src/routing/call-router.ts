@@ -29,7 +29,10 @@ const chargerActions = new Set<string>(CHARGER_INITIATED_ACTIONS);
 export class CallRouter {
   private readonly log = new Logger('CallRouter');
 
-  constructor(private readonly bus: Bus, private readonly gatewayId: string) {}
+  constructor(
+    private readonly bus: Bus,
+    private readonly gatewayId: string,
+  ) {}
 
   async route(chargerId: string, messageId: string, action: string, payload: unknown): Promise<CallOutcome> {
     if (!isOcppAction(action)) return fail('NotImplemented', `unknown action ${action}`);
@@ -53,7 +56,9 @@ export class CallRouter {
   private async ask(action: RequestAction, message: ChargerMessage): Promise<CallOutcome> {
     let reply: ChargerReply<Record<string, unknown>>;
     try {
-      reply = await this.bus.request<ChargerMessage, ChargerReply<Record<string, unknown>>>(subjects.request(action), message, { timeoutMs: REQUEST_TIMEOUT_MS });
+      reply = await this.bus.request<ChargerMessage, ChargerReply<Record<string, unknown>>>(subjects.request(action), message, {
+        timeoutMs: REQUEST_TIMEOUT_MS,
+      });
     } catch (err) {
       // The charger retries a CALL that got a CALLERROR; nothing was decided, so that is the honest answer.
       const why = err instanceof NoRespondersError ? 'no service answers' : err instanceof RequestTimeoutError ? 'service timed out' : (err as Error).message;
@@ -86,7 +91,10 @@ export class CallRouter {
  * a charger whose message ids restart after a reboot must not lose its new messages. So the id covers both.
  */
 export function dedupId(message: Pick<ChargerMessage, 'chargerId' | 'messageId' | 'action' | 'payload'>): string {
-  return createHash('sha256').update(`${message.chargerId}\n${message.messageId}\n${message.action}\n${JSON.stringify(message.payload)}`).digest('hex').slice(0, 40);
+  return createHash('sha256')
+    .update(`${message.chargerId}\n${message.messageId}\n${message.action}\n${JSON.stringify(message.payload)}`)
+    .digest('hex')
+    .slice(0, 40);
 }
 
 function fail(code: OcppErrorCode, description: string, details?: Record<string, unknown>): CallOutcome {

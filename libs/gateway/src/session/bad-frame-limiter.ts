@@ -5,7 +5,10 @@
 export class BadFrameLimiter {
   private readonly times: number[] = [];
 
-  constructor(private readonly perMinute: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly perMinute: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Records one bad frame; true when the limit is now exceeded. */
   record(): boolean {

@@ -76,7 +76,12 @@ export class ChargerSession {
 
   start(): void {
     // The lifecycle an operator follows per charger: connect, boot, transactions, commands, disconnect.
-    this.log.log(`${this.chargerId} connected`, { event: 'connected', chargerId: this.chargerId, remoteAddress: this.remoteAddress, sessionId: this.sessionId });
+    this.log.log(`${this.chargerId} connected`, {
+      event: 'connected',
+      chargerId: this.chargerId,
+      remoteAddress: this.remoteAddress,
+      sessionId: this.sessionId,
+    });
     this.ws.on('message', (data: RawData, isBinary: boolean) => this.onMessage(data, isBinary));
     this.ws.on('pong', () => this.markAlive());
     this.ws.on('close', (code: number, reason: Buffer) => this.onClosed(code, reason.toString()));
@@ -103,15 +108,27 @@ export class ChargerSession {
    */
   async execute(request: CommandRequest): Promise<CommandExecution> {
     if (!isOcppAction(request.action) || !csmsActions.has(request.action)) {
-      return { reply: { status: 'invalid', errors: [{ path: 'action', message: `${request.action} is not a command a central system can send in OCPP 1.6` }] } };
+      return {
+        reply: { status: 'invalid', errors: [{ path: 'action', message: `${request.action} is not a command a central system can send in OCPP 1.6` }] },
+      };
     }
     const valid = validatePayload(request.action, 'request', request.payload);
     if (!valid.ok) return { reply: { status: 'invalid', errors: valid.errors } };
     if (this.bootStatus === 'Rejected') {
-      return { reply: { status: 'invalid', errors: [{ path: 'action', message: 'the charger boot was Rejected: the central system sends it nothing (OCPP 1.6 §4.2)' }] } };
+      return {
+        reply: {
+          status: 'invalid',
+          errors: [{ path: 'action', message: 'the charger boot was Rejected: the central system sends it nothing (OCPP 1.6 §4.2)' }],
+        },
+      };
     }
     if (this.bootStatus === 'Pending' && NOT_WHILE_PENDING.has(request.action)) {
-      return { reply: { status: 'invalid', errors: [{ path: 'action', message: `the charger boot is Pending: ${request.action} is not allowed until it is Accepted (OCPP 1.6 §4.2.1)` }] } };
+      return {
+        reply: {
+          status: 'invalid',
+          errors: [{ path: 'action', message: `the charger boot is Pending: ${request.action} is not allowed until it is Accepted (OCPP 1.6 §4.2.1)` }],
+        },
+      };
     }
     const started = process.hrtime.bigint();
     const execution: CommandExecution = { reply: { status: 'not-connected' } };
@@ -131,7 +148,11 @@ export class ChargerSession {
 
   private async callCharger(request: CommandRequest, onSent: () => void): Promise<CommandReply> {
     try {
-      const result = await this.rpc.call(request.action, request.payload, { timeoutMs: request.timeoutMs ?? this.limits.commandTimeoutMs, deadline: request.deadline, onSent });
+      const result = await this.rpc.call(request.action, request.payload, {
+        timeoutMs: request.timeoutMs ?? this.limits.commandTimeoutMs,
+        deadline: request.deadline,
+        onSent,
+      });
       return { status: 'ok', result };
     } catch (err) {
       if (err instanceof CallErrorResponse) return { status: 'callerror', code: err.code, description: err.description, details: asRecord(err.details) };
@@ -204,7 +225,9 @@ export class ChargerSession {
   private enqueueCall(messageId: string, action: string, payload: unknown): void {
     this.inFlight++;
     // Each CALL starts its own trace: its id is the correlation id of every hop and log line it causes.
-    this.incoming = this.incoming.then(() => inSpan(`ocpp ${action.slice(0, 40)}`, callSpan(this.chargerId, messageId, action), () => this.handleCall(messageId, action, payload)));
+    this.incoming = this.incoming.then(() =>
+      inSpan(`ocpp ${action.slice(0, 40)}`, callSpan(this.chargerId, messageId, action), () => this.handleCall(messageId, action, payload)),
+    );
   }
 
   private async handleCall(messageId: string, action: string, payload: unknown): Promise<void> {
@@ -276,13 +299,31 @@ export class ChargerSession {
   private logLifecycle(action: string, payload: unknown, result: Record<string, unknown>): void {
     const p = asRecord(payload);
     if (action === 'BootNotification') {
-      this.log.log(`${this.chargerId} boot ${String(result.status)}`, { event: 'boot', chargerId: this.chargerId, status: result.status, vendor: p.chargePointVendor, model: p.chargePointModel, firmware: p.firmwareVersion });
+      this.log.log(`${this.chargerId} boot ${String(result.status)}`, {
+        event: 'boot',
+        chargerId: this.chargerId,
+        status: result.status,
+        vendor: p.chargePointVendor,
+        model: p.chargePointModel,
+        firmware: p.firmwareVersion,
+      });
     } else if (action === 'StartTransaction') {
       this.log.log(`${this.chargerId} transaction ${String(result.transactionId)} started`, {
-        event: 'transaction-started', chargerId: this.chargerId, transactionId: result.transactionId, connectorId: p.connectorId, meterStart: p.meterStart, idTagStatus: asRecord(result.idTagInfo).status,
+        event: 'transaction-started',
+        chargerId: this.chargerId,
+        transactionId: result.transactionId,
+        connectorId: p.connectorId,
+        meterStart: p.meterStart,
+        idTagStatus: asRecord(result.idTagInfo).status,
       });
     } else if (action === 'StopTransaction') {
-      this.log.log(`${this.chargerId} transaction ${String(p.transactionId)} stopped`, { event: 'transaction-stopped', chargerId: this.chargerId, transactionId: p.transactionId, meterStop: p.meterStop, reason: p.reason });
+      this.log.log(`${this.chargerId} transaction ${String(p.transactionId)} stopped`, {
+        event: 'transaction-stopped',
+        chargerId: this.chargerId,
+        transactionId: p.transactionId,
+        meterStop: p.meterStop,
+        reason: p.reason,
+      });
     }
   }
 
@@ -290,7 +331,12 @@ export class ChargerSession {
     if (this.closed) return;
     this.closed = true;
     this.log.log(`${this.chargerId} disconnected (${code})`, {
-      event: 'disconnected', chargerId: this.chargerId, sessionId: this.sessionId, closeCode: code, reason, durationS: Math.round((Date.now() - this.connectedAt.getTime()) / 1000),
+      event: 'disconnected',
+      chargerId: this.chargerId,
+      sessionId: this.sessionId,
+      closeCode: code,
+      reason,
+      durationS: Math.round((Date.now() - this.connectedAt.getTime()) / 1000),
     });
     clearInterval(this.livenessTimer);
     this.rpc.close('socket closed');
@@ -300,7 +346,11 @@ export class ChargerSession {
 }
 
 function callSpan(chargerId: string, messageId: string, action: string): SpanSpec {
-  return { parent: ROOT_CONTEXT, kind: SpanKind.SERVER, attributes: { 'rpc.system': 'ocpp1.6', 'rpc.method': action, 'ocpp.charger_id': chargerId, 'ocpp.message_id': messageId } };
+  return {
+    parent: ROOT_CONTEXT,
+    kind: SpanKind.SERVER,
+    attributes: { 'rpc.system': 'ocpp1.6', 'rpc.method': action, 'ocpp.charger_id': chargerId, 'ocpp.message_id': messageId },
+  };
 }
 
 function asRecord(value: unknown): Record<string, unknown> {

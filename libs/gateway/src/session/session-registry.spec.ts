@@ -21,7 +21,10 @@ class FakeSocket extends EventEmitter {
     const frame = JSON.parse(text) as unknown[];
     if (frame[0] !== 2) return;
     this.calls.push({ id: String(frame[1]), action: String(frame[2]) });
-    if (this.answer === 'at-once') setImmediate(() => this.emit('message', Buffer.from(JSON.stringify([3, frame[1], { status: frame[2] === 'UnlockConnector' ? 'Unlocked' : 'Accepted' }])), false));
+    if (this.answer === 'at-once')
+      setImmediate(() =>
+        this.emit('message', Buffer.from(JSON.stringify([3, frame[1], { status: frame[2] === 'UnlockConnector' ? 'Unlocked' : 'Accepted' }])), false),
+      );
   }
   close(code = 1000, reason = ''): void {
     if (this.readyState !== 1) return;
@@ -158,7 +161,10 @@ describe('SessionRegistry: one command subscription per charger, one execution p
 
   test('sent, then the socket closed before an answer: connection-lost, and a CommandOutcome fact', async () => {
     const facts: CommandOutcomeFact[] = [];
-    const consumer = await inner.consume<CommandOutcomeFact>({ durable: 'test-facts', filterSubjects: [subjects.factsOf('CommandOutcome')] }, async (batch) => void facts.push(...batch.map((m) => m.data)));
+    const consumer = await inner.consume<CommandOutcomeFact>(
+      { durable: 'test-facts', filterSubjects: [subjects.factsOf('CommandOutcome')] },
+      async (batch) => void facts.push(...batch.map((m) => m.data)),
+    );
     const { socket, added } = connect('CP-LOST', 'never');
     await added;
     await registry.settled();
@@ -167,7 +173,15 @@ describe('SessionRegistry: one command subscription per charger, one execution p
     socket.close(1006, 'rebooting');
     expect((await pending).status).toBe('connection-lost');
     while (facts.length === 0) await new Promise((r) => setTimeout(r, 5));
-    expect(facts[0]).toMatchObject({ chargerId: 'CP-LOST', commandId: 'lost-1', action: 'Reset', status: 'connection-lost', origin: 'api', gatewayId: 'gw-test', sentAt: expect.any(String) });
+    expect(facts[0]).toMatchObject({
+      chargerId: 'CP-LOST',
+      commandId: 'lost-1',
+      action: 'Reset',
+      status: 'connection-lost',
+      origin: 'api',
+      gatewayId: 'gw-test',
+      sentAt: expect.any(String),
+    });
     expect(facts[0].latencyMs).toEqual(expect.any(Number));
     await consumer.unsubscribe();
   });

@@ -86,7 +86,10 @@ export class SessionRegistry {
   private stopped = false;
   private holders = 0;
 
-  constructor(private readonly bus: Bus, private readonly gatewayId: string) {}
+  constructor(
+    private readonly bus: Bus,
+    private readonly gatewayId: string,
+  ) {}
 
   async start(): Promise<void> {
     this.connectionSub = await this.bus.subscribe<ConnectionEvent>(subjects.allConnections, (event) => this.onConnectionEvent(event));
@@ -242,7 +245,13 @@ export class SessionRegistry {
   }
 
   /** The CommandOutcome fact: what was sent, what came back, when. Published after the reply, with retries. */
-  private recordOutcome(chargerId: string, session: ChargerSession, request: CommandRequest & { commandId: string }, execution: CommandExecution, startedAt: number): void {
+  private recordOutcome(
+    chargerId: string,
+    session: ChargerSession,
+    request: CommandRequest & { commandId: string },
+    execution: CommandExecution,
+    startedAt: number,
+  ): void {
     const reply = execution.reply;
     const finished = Date.now();
     const fact: CommandOutcomeFact = {
@@ -261,7 +270,12 @@ export class SessionRegistry {
       gatewayId: this.gatewayId,
       sessionId: session.sessionId,
     };
-    void this.publishWithRetry(subjects.fact(chargerId, 'CommandOutcome'), fact, `cmd:${request.commandId}`, `${chargerId}: outcome of ${request.action} ${request.commandId}`);
+    void this.publishWithRetry(
+      subjects.fact(chargerId, 'CommandOutcome'),
+      fact,
+      `cmd:${request.commandId}`,
+      `${chargerId}: outcome of ${request.action} ${request.commandId}`,
+    );
   }
 
   private async announce(session: ChargerSession, change: Pick<ConnectionEvent, 'state' | 'code' | 'reason'>): Promise<void> {
@@ -273,7 +287,12 @@ export class SessionRegistry {
       remoteAddress: session.remoteAddress,
       ...change,
     };
-    await this.publishWithRetry(subjects.connection(session.chargerId), event, `${session.sessionId}:${change.state}`, `${session.chargerId}: ${change.state} event`);
+    await this.publishWithRetry(
+      subjects.connection(session.chargerId),
+      event,
+      `${session.sessionId}:${change.state}`,
+      `${session.chargerId}: ${change.state} event`,
+    );
   }
 
   private async publishWithRetry(subject: string, data: unknown, msgId: string, what: string): Promise<void> {

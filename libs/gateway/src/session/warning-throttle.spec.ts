@@ -3,7 +3,12 @@ import { WarningThrottle } from './warning-throttle.js';
 test('the first warnings of a window are logged, the rest become one summary per window', () => {
   let now = 0;
   const lines: string[] = [];
-  const throttle = new WarningThrottle((m) => lines.push(m), 3, 60_000, () => now);
+  const throttle = new WarningThrottle(
+    (m) => lines.push(m),
+    3,
+    60_000,
+    () => now,
+  );
   for (let i = 0; i < 1_000; i++) throttle.warn(`w${i}`);
   expect(lines).toEqual(['w0', 'w1', 'w2']);
   now = 60_000;

@@ -65,7 +65,11 @@ export class ChargerSocketServer {
       res.end('OCPP 1.6J: connect with a WebSocket to /<charge point identity>\n');
     });
     // A connection attempt is a trace of its own: the auth decision, the session's start and their log lines.
-    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void inSpan('ocpp connect', { parent: ROOT_CONTEXT, kind: SpanKind.SERVER }, () => this.onUpgrade(req, socket, head)));
+    server.on(
+      'upgrade',
+      (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+        void inSpan('ocpp connect', { parent: ROOT_CONTEXT, kind: SpanKind.SERVER }, () => this.onUpgrade(req, socket, head)),
+    );
     server.on('clientError', (_err, socket) => socket.destroy());
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -97,7 +101,8 @@ export class ChargerSocketServer {
     try {
       decision = await this.bus.request<ConnectAuthRequest, ConnectAuthReply>(subjects.authConnect, question, { timeoutMs: AUTH_TIMEOUT_MS });
     } catch (err) {
-      const why = err instanceof NoRespondersError ? 'auth service not running' : err instanceof RequestTimeoutError ? 'auth service timed out' : (err as Error).message;
+      const why =
+        err instanceof NoRespondersError ? 'auth service not running' : err instanceof RequestTimeoutError ? 'auth service timed out' : (err as Error).message;
       this.log.warn(`upgrade for ${id.identity} from ${remoteAddress}: ${why}`);
       return this.refuseCounted(socket, 503, 'authentication unavailable');
     }
@@ -172,7 +177,12 @@ const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthor
 function refuse(socket: Duplex, status: number, reason: string, headers: Record<string, string> = {}): void {
   if (socket.destroyed) return;
   const body = `${reason}\n`;
-  const lines = [`HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}`, 'Connection: close', 'Content-Type: text/plain', `Content-Length: ${Buffer.byteLength(body)}`];
+  const lines = [
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}`,
+    'Connection: close',
+    'Content-Type: text/plain',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+  ];
   for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
   socket.end(lines.join('\r\n') + '\r\n\r\n' + body);
 }

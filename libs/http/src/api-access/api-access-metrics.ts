@@ -4,4 +4,8 @@ import { Counter, register } from 'prom-client';
 export const apiAuthRefusals: Counter<'status' | 'kind'> =
   // prom-client's registry is process-wide; Jest may load this module twice.
   (register.getSingleMetric('csms_api_auth_refusals_total') as Counter<'status' | 'kind'> | undefined) ??
-  new Counter({ name: 'csms_api_auth_refusals_total', help: 'Operator API requests refused by authentication (401), role (403) or an unavailable token check (503)', labelNames: ['status', 'kind'] });
+  new Counter({
+    name: 'csms_api_auth_refusals_total',
+    help: 'Operator API requests refused by authentication (401), role (403) or an unavailable token check (503)',
+    labelNames: ['status', 'kind'],
+  });

@@ -48,7 +48,15 @@ export class ApiAccessGuard implements CanActivate {
     req[API_AUDIT] = { caller, route, chargerId: CHARGER_ROUTE.test(route) ? req.params?.id : undefined };
     if (!roleCovers(caller.role, needed)) {
       apiAuthRefusals.inc({ status: '403', kind: caller.kind });
-      throw new HttpException({ error: 'forbidden', message: `${method} ${route} needs the ${needed} role; ${caller.name} has ${caller.role}`, requiredRole: needed, role: caller.role }, 403);
+      throw new HttpException(
+        {
+          error: 'forbidden',
+          message: `${method} ${route} needs the ${needed} role; ${caller.name} has ${caller.role}`,
+          requiredRole: needed,
+          role: caller.role,
+        },
+        403,
+      );
     }
     return true;
   }

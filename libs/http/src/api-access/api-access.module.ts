@@ -33,7 +33,9 @@ export function apiAccess(access: ApiAccessConfig, bus: Bus): ApiAccess {
   const resolver = new ApiCallerResolver(access, directory, access.oidc ? new OidcVerifier(access.oidc) : undefined);
   const log = new Logger('ApiAccess');
   if (access.mode === 'loopback-trusted') {
-    log.warn('API_AUTH=loopback-trusted: requests from 127.0.0.1/::1 without a token act as admin; every other address needs a token (set API_AUTH=token to turn this off)');
+    log.warn(
+      'API_AUTH=loopback-trusted: requests from 127.0.0.1/::1 without a token act as admin; every other address needs a token (set API_AUTH=token to turn this off)',
+    );
   } else {
     log.log(`API_AUTH=token: every /api/v1 request needs a bearer token${access.oidc ? ` (API tokens, or OIDC access tokens of ${access.oidc.issuer})` : ''}`);
   }

@@ -35,7 +35,10 @@ describe('ApiCallerResolver', () => {
   });
 
   it('a token decides also from loopback: a viewer token on the laptop is a viewer', async () => {
-    expect(await trusted.resolve({ token: viewerToken, remoteAddress: '127.0.0.1' })).toEqual({ ok: true, caller: { name: 'wallboard', role: 'viewer', kind: 'token', subject: 't1' } });
+    expect(await trusted.resolve({ token: viewerToken, remoteAddress: '127.0.0.1' })).toEqual({
+      ok: true,
+      caller: { name: 'wallboard', role: 'viewer', kind: 'token', subject: 't1' },
+    });
   });
 
   it('asks the directory by hash, never with the token', async () => {
@@ -46,7 +49,10 @@ describe('ApiCallerResolver', () => {
 
   it('API_ADMIN_TOKEN is admin without asking the directory', async () => {
     const before = dir.asked.length;
-    expect(await strict.resolve({ token: ADMIN, remoteAddress: '10.1.1.1' })).toEqual({ ok: true, caller: { name: 'API_ADMIN_TOKEN', role: 'admin', kind: 'token' } });
+    expect(await strict.resolve({ token: ADMIN, remoteAddress: '10.1.1.1' })).toEqual({
+      ok: true,
+      caller: { name: 'API_ADMIN_TOKEN', role: 'admin', kind: 'token' },
+    });
     expect(dir.asked.length).toBe(before);
   });
 
@@ -65,7 +71,18 @@ describe('ApiCallerResolver', () => {
 
 describe('isLoopbackAddress', () => {
   it.each([
-    ['127.0.0.1', true], ['127.255.255.254', true], ['::1', true], ['::ffff:127.0.0.1', true], ['0:0:0:0:0:0:0:1', true],
-    ['128.0.0.1', false], ['10.0.0.1', false], ['::ffff:10.0.0.1', false], ['::', false], ['0.0.0.0', false], ['', false], [undefined, false], ['localhost', false],
+    ['127.0.0.1', true],
+    ['127.255.255.254', true],
+    ['::1', true],
+    ['::ffff:127.0.0.1', true],
+    ['0:0:0:0:0:0:0:1', true],
+    ['128.0.0.1', false],
+    ['10.0.0.1', false],
+    ['::ffff:10.0.0.1', false],
+    ['::', false],
+    ['0.0.0.0', false],
+    ['', false],
+    [undefined, false],
+    ['localhost', false],
   ])('%s -> %s', (address, expected) => expect(isLoopbackAddress(address)).toBe(expected));
 });

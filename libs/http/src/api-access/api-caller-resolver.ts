@@ -6,9 +6,7 @@ import { isLoopbackAddress } from './loopback.js';
 import type { OidcVerifier } from './oidc-verifier.js';
 import type { ApiTokenDirectory } from './token-directory.js';
 
-export type CallerDecision =
-  | { ok: true; caller: ApiCaller }
-  | { ok: false; status: 401 | 403 | 503; error: string; message: string };
+export type CallerDecision = { ok: true; caller: ApiCaller } | { ok: false; status: 401 | 403 | 503; error: string; message: string };
 
 export interface CallerQuestion {
   /** The bearer token, when the request carried one. */
@@ -49,7 +47,12 @@ export class ApiCallerResolver {
     if (this.oidc && JWT_SHAPE.test(q.token)) {
       const outcome = await this.oidc.verify(q.token);
       if (outcome.ok) return outcome;
-      return { ok: false, status: outcome.status, error: outcome.status === 403 ? 'forbidden' : outcome.status === 401 ? 'unauthorized' : 'oidc_unavailable', message: outcome.reason };
+      return {
+        ok: false,
+        status: outcome.status,
+        error: outcome.status === 403 ? 'forbidden' : outcome.status === 401 ? 'unauthorized' : 'oidc_unavailable',
+        message: outcome.reason,
+      };
     }
     const known = await this.directory.lookup(hash);
     if (!known) return { ok: false, status: 401, error: 'unauthorized', message: 'the bearer token is not valid (unknown, revoked or mistyped)' };

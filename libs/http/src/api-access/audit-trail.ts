@@ -52,8 +52,15 @@ export class AuditTrail {
         const note = req[API_AUDIT];
         if (!note) return;
         void this.record({
-          at, actor: note.caller.name, actorKind: note.caller.kind, role: note.caller.role,
-          method: req.method ?? '', route: note.route, path, chargerId: note.chargerId, status: res.statusCode,
+          at,
+          actor: note.caller.name,
+          actorKind: note.caller.kind,
+          role: note.caller.role,
+          method: req.method ?? '',
+          route: note.route,
+          path,
+          chargerId: note.chargerId,
+          status: res.statusCode,
         });
       });
     }

@@ -19,7 +19,9 @@ describe('OidcVerifier against a local issuer (discovery + JWKS over HTTP)', () 
   });
 
   it('takes the highest role when the claim is an array, and names the caller by preferred_username', async () => {
-    const outcome = await verifier().verify(await idp.token({ aud: [AUDIENCE, 'other'], sub: 'u-7', preferred_username: 'bob', csms_role: ['viewer', 'admin', 'x'] }));
+    const outcome = await verifier().verify(
+      await idp.token({ aud: [AUDIENCE, 'other'], sub: 'u-7', preferred_username: 'bob', csms_role: ['viewer', 'admin', 'x'] }),
+    );
     expect(outcome).toEqual({ ok: true, caller: { name: 'bob', role: 'admin', kind: 'oidc', subject: 'u-7' } });
   });
 

@@ -71,7 +71,9 @@ describe('BusApiTokenDirectory', () => {
 
   it('auth not answering is a 503, never "unknown token"', async () => {
     await served?.unsubscribe();
-    const err = await fresh().lookup('h9').catch((e: unknown) => e);
+    const err = await fresh()
+      .lookup('h9')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HttpException);
     expect((err as HttpException).getStatus()).toBe(503);
     await serveAuth();

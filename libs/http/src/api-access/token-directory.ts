@@ -39,7 +39,10 @@ export class BusApiTokenDirectory implements ApiTokenDirectory {
   private readonly maxEntries: number;
   private readonly now: () => number;
 
-  constructor(private readonly bus: Bus, options: CachedDirectoryOptions = {}) {
+  constructor(
+    private readonly bus: Bus,
+    options: CachedDirectoryOptions = {},
+  ) {
     this.knownTtlMs = options.knownTtlMs ?? 10_000;
     this.unknownTtlMs = options.unknownTtlMs ?? 2_000;
     this.maxEntries = options.maxEntries ?? 10_000;

@@ -5,8 +5,8 @@ import { ApiOk, S } from '../openapi/response-schema.js';
 import { API_CALLER, type ApiCaller, type RequestWithCaller } from './caller.js';
 
 /** The caller the access guard resolved for this request (undefined outside /api/v1). */
-export const CurrentCaller = createParamDecorator((_data: unknown, ctx: ExecutionContext): ApiCaller | undefined =>
-  ctx.switchToHttp().getRequest<RequestWithCaller>()[API_CALLER],
+export const CurrentCaller = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext): ApiCaller | undefined => ctx.switchToHttp().getRequest<RequestWithCaller>()[API_CALLER],
 );
 
 @ApiTags('access')

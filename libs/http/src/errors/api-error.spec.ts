@@ -2,18 +2,26 @@ import { BadRequestException, HttpException, NotFoundException, ParseIntPipe } f
 import { toApiError } from './api-error.js';
 
 describe('toApiError: one error shape for every 4xx/5xx', () => {
-  it("keeps the body our code built", () => {
+  it('keeps the body our code built', () => {
     const body = { error: 'validation_failed', message: 'x: bad', errors: [{ field: 'x', rule: 'isInt', message: 'bad' }] };
     expect(toApiError(new BadRequestException(body))).toEqual({ status: 400, body, unexpected: false });
   });
 
   it("turns Nest's own 404 for an unknown route into the shape", () => {
-    expect(toApiError(new NotFoundException('Cannot GET /api/v1/nope'))).toEqual({ status: 404, body: { error: 'not_found', message: 'Cannot GET /api/v1/nope' }, unexpected: false });
+    expect(toApiError(new NotFoundException('Cannot GET /api/v1/nope'))).toEqual({
+      status: 404,
+      body: { error: 'not_found', message: 'Cannot GET /api/v1/nope' },
+      unexpected: false,
+    });
   });
 
   it("turns a Nest pipe's 400 into validation_failed", async () => {
     const err = await new ParseIntPipe().transform('abc', { type: 'param', data: 'id' }).catch((e: unknown) => e);
-    expect(toApiError(err)).toEqual({ status: 400, body: { error: 'validation_failed', message: expect.stringContaining('numeric string') }, unexpected: false });
+    expect(toApiError(err)).toEqual({
+      status: 400,
+      body: { error: 'validation_failed', message: expect.stringContaining('numeric string') },
+      unexpected: false,
+    });
   });
 
   it('a 429 and a string body get a code', () => {

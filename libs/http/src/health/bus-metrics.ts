@@ -23,65 +23,75 @@ function once<T>(name: string, make: () => T): T {
 
 export function registerBusMetrics(bus: Bus): void {
   source = bus;
-  once('ocpp_bus_consumer_pending', () =>
-    new Gauge({
-      name: 'ocpp_bus_consumer_pending',
-      help: 'Messages waiting for a durable consumer, delivered-but-unacked included (consumer lag)',
-      labelNames: ['consumer'],
-      async collect() {
-        this.reset();
-        for (const s of await stats()) this.set({ consumer: s.consumer }, s.pending);
-      },
-    }),
+  once(
+    'ocpp_bus_consumer_pending',
+    () =>
+      new Gauge({
+        name: 'ocpp_bus_consumer_pending',
+        help: 'Messages waiting for a durable consumer, delivered-but-unacked included (consumer lag)',
+        labelNames: ['consumer'],
+        async collect() {
+          this.reset();
+          for (const s of await stats()) this.set({ consumer: s.consumer }, s.pending);
+        },
+      }),
   );
-  once('ocpp_bus_consumer_stalled', () =>
-    new Gauge({
-      name: 'ocpp_bus_consumer_stalled',
-      help: '1 while a consumer has messages waiting and processed nothing for 2 minutes',
-      labelNames: ['consumer'],
-      async collect() {
-        this.reset();
-        for (const s of await stats()) this.set({ consumer: s.consumer }, s.stalled ? 1 : 0);
-      },
-    }),
+  once(
+    'ocpp_bus_consumer_stalled',
+    () =>
+      new Gauge({
+        name: 'ocpp_bus_consumer_stalled',
+        help: '1 while a consumer has messages waiting and processed nothing for 2 minutes',
+        labelNames: ['consumer'],
+        async collect() {
+          this.reset();
+          for (const s of await stats()) this.set({ consumer: s.consumer }, s.stalled ? 1 : 0);
+        },
+      }),
   );
-  once('ocpp_bus_redelivered_total', () =>
-    new Counter({
-      name: 'ocpp_bus_redelivered_total',
-      help: 'Messages handed to a consumer again after a failed or expired delivery',
-      labelNames: ['consumer'],
-      async collect() {
-        this.reset();
-        for (const s of await stats()) this.inc({ consumer: s.consumer }, s.redelivered);
-      },
-    }),
+  once(
+    'ocpp_bus_redelivered_total',
+    () =>
+      new Counter({
+        name: 'ocpp_bus_redelivered_total',
+        help: 'Messages handed to a consumer again after a failed or expired delivery',
+        labelNames: ['consumer'],
+        async collect() {
+          this.reset();
+          for (const s of await stats()) this.inc({ consumer: s.consumer }, s.redelivered);
+        },
+      }),
   );
-  once('ocpp_bus_dead_lettered_total', () =>
-    new Counter({
-      name: 'ocpp_bus_dead_lettered_total',
-      help: 'Messages a consumer gave up on after BUS_MAX_DELIVERIES and moved to the dead letters',
-      labelNames: ['consumer'],
-      async collect() {
-        this.reset();
-        for (const s of await stats()) this.inc({ consumer: s.consumer }, s.deadLettered);
-      },
-    }),
+  once(
+    'ocpp_bus_dead_lettered_total',
+    () =>
+      new Counter({
+        name: 'ocpp_bus_dead_lettered_total',
+        help: 'Messages a consumer gave up on after BUS_MAX_DELIVERIES and moved to the dead letters',
+        labelNames: ['consumer'],
+        async collect() {
+          this.reset();
+          for (const s of await stats()) this.inc({ consumer: s.consumer }, s.deadLettered);
+        },
+      }),
   );
-  once('ocpp_bus_dead_letters', () =>
-    new Gauge({
-      name: 'ocpp_bus_dead_letters',
-      help: 'Dead letters stored for a consumer, waiting for an operator (GET /api/v1/dead-letters)',
-      labelNames: ['consumer'],
-      async collect() {
-        this.reset();
-        const bus = source;
-        if (!bus) return;
-        for (const s of await stats()) {
-          const stored = await bus.deadLetters.list({ consumer: s.consumer, limit: 0, offset: 0 }).catch(() => undefined);
-          if (stored) this.set({ consumer: s.consumer }, stored.total);
-        }
-      },
-    }),
+  once(
+    'ocpp_bus_dead_letters',
+    () =>
+      new Gauge({
+        name: 'ocpp_bus_dead_letters',
+        help: 'Dead letters stored for a consumer, waiting for an operator (GET /api/v1/dead-letters)',
+        labelNames: ['consumer'],
+        async collect() {
+          this.reset();
+          const bus = source;
+          if (!bus) return;
+          for (const s of await stats()) {
+            const stored = await bus.deadLetters.list({ consumer: s.consumer, limit: 0, offset: 0 }).catch(() => undefined);
+            if (stored) this.set({ consumer: s.consumer }, stored.total);
+          }
+        },
+      }),
   );
 }
 

@@ -17,7 +17,10 @@ describe('GET /health/ready', () => {
   });
 
   test('dead letters only degrade: still ready (200), with the reason', async () => {
-    const controller = new HealthController([check('bus', true), check('deadLetters', false, { degradesOnly: true, reason: '2 dead letter(s): GET /api/v1/dead-letters' })]);
+    const controller = new HealthController([
+      check('bus', true),
+      check('deadLetters', false, { degradesOnly: true, reason: '2 dead letter(s): GET /api/v1/dead-letters' }),
+    ]);
     await expect(controller.ready()).resolves.toEqual({
       status: 'ready',
       checks: { bus: true, deadLetters: false },
@@ -33,7 +36,10 @@ describe('GET /health/ready', () => {
       check('deadLetters', false, { degradesOnly: true, reason: '1 dead letter(s)' }),
       { name: 'auth', check: () => Promise.reject(new Error('auth service does not answer')) },
     ]);
-    const err = await controller.ready().then(() => undefined, (e: unknown) => e);
+    const err = await controller.ready().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(HttpException);
     expect((err as HttpException).getStatus()).toBe(503);
     expect((err as HttpException).getResponse()).toEqual({
@@ -41,7 +47,11 @@ describe('GET /health/ready', () => {
       message: 'not ready: consumers (consumer metering-status stalled: 12 pending, nothing processed for 2 min); auth (auth service does not answer)',
       status: 'not-ready',
       checks: { bus: true, consumers: false, deadLetters: false, auth: false },
-      reasons: { consumers: 'consumer metering-status stalled: 12 pending, nothing processed for 2 min', deadLetters: '1 dead letter(s)', auth: 'auth service does not answer' },
+      reasons: {
+        consumers: 'consumer metering-status stalled: 12 pending, nothing processed for 2 min',
+        deadLetters: '1 dead letter(s)',
+        auth: 'auth service does not answer',
+      },
     });
     // The API's exception filter passes it through unchanged (the error shape, plus the checks and reasons).
     expect(toApiError(err).body).toEqual((err as HttpException).getResponse());

@@ -37,7 +37,13 @@ export class HealthController {
     // with the checks and reasons the operator reads.
     const failing = failed.filter((c) => !c.degradesOnly).map((c) => c.name);
     throw new HttpException(
-      { error: 'not_ready', message: `not ready: ${failing.map((n) => (reasons[n] ? `${n} (${reasons[n]})` : n)).join('; ')}`, status: 'not-ready', checks, ...withReasons },
+      {
+        error: 'not_ready',
+        message: `not ready: ${failing.map((n) => (reasons[n] ? `${n} (${reasons[n]})` : n)).join('; ')}`,
+        status: 'not-ready',
+        checks,
+        ...withReasons,
+      },
       HttpStatus.SERVICE_UNAVAILABLE,
     );
   }

@@ -16,7 +16,8 @@ export const httpRequestDuration =
 
 /** 1 when this process's last readiness probe passed, 0 when it failed (alerts on readiness failing). */
 export const readinessGauge =
-  (register.getSingleMetric('csms_ready') as Gauge | undefined) ?? new Gauge({ name: 'csms_ready', help: 'Result of the last readiness probe (1 ready, 0 not ready)' });
+  (register.getSingleMetric('csms_ready') as Gauge | undefined) ??
+  new Gauge({ name: 'csms_ready', help: 'Result of the last readiness probe (1 ready, 0 not ready)' });
 
 type RoutedRequest = IncomingMessage & { route?: { path?: unknown }; baseUrl?: string };
 

@@ -36,7 +36,10 @@ export async function runReadiness(checks: readonly ReadinessCheck[], timeoutMs 
       const timeout = new Promise<ReadinessOutcome>((resolve) => {
         timer = setTimeout(() => resolve({ ready: false, reason: `no answer within ${timeoutMs} ms` }), timeoutMs);
       });
-      const answer = await Promise.race([c.check().catch((err: unknown): ReadinessOutcome => ({ ready: false, reason: err instanceof Error ? err.message : String(err) })), timeout]);
+      const answer = await Promise.race([
+        c.check().catch((err: unknown): ReadinessOutcome => ({ ready: false, reason: err instanceof Error ? err.message : String(err) })),
+        timeout,
+      ]);
       clearTimeout(timer);
       return [c.name, typeof answer === 'boolean' ? { ready: answer } : answer] as const;
     }),

@@ -60,7 +60,10 @@ describe('OpenAPI decorators (ApiV1, ApiErrors, ApiOk, the api-params rules)', (
     expect(get.security).toEqual([{ bearer: [] }]);
     for (const status of ['401', '403', '503', '504', '400']) expect(get.responses[status]).toMatchObject(apiError);
     expect(get.responses['404']).toMatchObject({ description: 'No such thing', ...apiError });
-    expect(doc.components?.schemas?.ApiError).toMatchObject({ required: ['error', 'message'], properties: { errors: { type: 'array', items: { $ref: '#/components/schemas/ApiFieldError' } } } });
+    expect(doc.components?.schemas?.ApiError).toMatchObject({
+      required: ['error', 'message'],
+      properties: { errors: { type: 'array', items: { $ref: '#/components/schemas/ApiFieldError' } } },
+    });
     expect(doc.components?.schemas?.ApiFieldError).toMatchObject({ required: ['rule', 'message'] });
   });
 

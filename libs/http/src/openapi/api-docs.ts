@@ -57,7 +57,13 @@ export type ApiErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
 export function ApiErrors(statuses: ApiErrorStatus[], descriptions: Partial<Record<ApiErrorStatus, string>> = {}): MethodDecorator & ClassDecorator {
   return applyDecorators(
     ApiExtraModels(ApiErrorDoc, ApiFieldErrorDoc),
-    ...statuses.map((status) => ApiResponse({ status, description: descriptions[status] ?? ERROR_DESCRIPTIONS[status], content: { 'application/json': { schema: { $ref: getSchemaPath(ApiErrorDoc) } } } })),
+    ...statuses.map((status) =>
+      ApiResponse({
+        status,
+        description: descriptions[status] ?? ERROR_DESCRIPTIONS[status],
+        content: { 'application/json': { schema: { $ref: getSchemaPath(ApiErrorDoc) } } },
+      }),
+    ),
   );
 }
 

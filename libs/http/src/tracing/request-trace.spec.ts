@@ -6,7 +6,7 @@ function traceOf(headers: Record<string, string>): string {
   return withContext(requestParent(headers), () => injectTrace().traceparent?.split('-')[1] ?? '');
 }
 
-describe('where an API request\'s trace starts', () => {
+describe("where an API request's trace starts", () => {
   beforeAll(() => installTraceContext());
   const id = '4bf92f3577b34da6a3ce929d0e0e4736';
 

@@ -5,7 +5,18 @@
  * quote it and an operator find every log line and span of that request. Health and metrics are not traced.
  */
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
-import { ROOT_CONTEXT, SpanKind, bindToActiveContext, contextWithTraceId, currentTraceId, extractTrace, hasTrace, inSpan, type Context, type TraceCarrier } from '#csms/tracing';
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  bindToActiveContext,
+  contextWithTraceId,
+  currentTraceId,
+  extractTrace,
+  hasTrace,
+  inSpan,
+  type Context,
+  type TraceCarrier,
+} from '#csms/tracing';
 import { pathOf, type ApiRequest } from '../api-access/http-request.js';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
@@ -34,20 +45,23 @@ export function requestTracing(): (req: ApiRequest, res: ServerResponse, next: (
     if (!path.startsWith('/api/')) return next();
     const method = req.method ?? 'GET';
     // the path only: a query may hold an access_token
-    void inSpan(`${method} ${path.startsWith('/api/v1/') ? '/api/v1' : '/api'}`, { parent: requestParent(req.headers), kind: SpanKind.SERVER, attributes: { 'http.request.method': method, 'url.path': path } }, (span) =>
-      new Promise<void>((resolve) => {
-        res.setHeader(REQUEST_ID_HEADER, currentTraceId() ?? '');
-        // the body arrives on the connection's socket events: bound, the parser's callback stays in this trace
-        bindToActiveContext(req);
-        bindToActiveContext(res);
-        res.once('close', () => {
-          const route = typeof req.route?.path === 'string' ? req.route.path : undefined;
-          if (route) span.updateName(`${method} ${route}`);
-          span.setAttribute('http.response.status_code', res.statusCode);
-          resolve();
-        });
-        next();
-      }),
+    void inSpan(
+      `${method} ${path.startsWith('/api/v1/') ? '/api/v1' : '/api'}`,
+      { parent: requestParent(req.headers), kind: SpanKind.SERVER, attributes: { 'http.request.method': method, 'url.path': path } },
+      (span) =>
+        new Promise<void>((resolve) => {
+          res.setHeader(REQUEST_ID_HEADER, currentTraceId() ?? '');
+          // the body arrives on the connection's socket events: bound, the parser's callback stays in this trace
+          bindToActiveContext(req);
+          bindToActiveContext(res);
+          res.once('close', () => {
+            const route = typeof req.route?.path === 'string' ? req.route.path : undefined;
+            if (route) span.updateName(`${method} ${route}`);
+            span.setAttribute('http.response.status_code', res.statusCode);
+            resolve();
+          });
+          next();
+        }),
     );
   };
 }

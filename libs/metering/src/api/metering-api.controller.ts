@@ -7,14 +7,49 @@ import { ChargerMeterValuesQueryDto, ListTransactionsQueryDto, TransactionIdPath
 const str = S.nullable(S.str);
 const numOrNull = S.nullable(S.num);
 const TRANSACTION = S.obj({
-  id: S.int, transactionId: S.int, chargerId: S.str, connectorId: S.int, idTag: S.str, idTagStatus: str, meterStart: S.num, meterStop: numOrNull,
-  energyWh: numOrNull, free: S.bool, meterAnomaly: str, startedAt: S.time, stoppedAt: S.nullable(S.time), stopReason: str, closedBy: str,
-  duplicateStopCount: S.int, state: S.enum(['open', 'closed']),
+  id: S.int,
+  transactionId: S.int,
+  chargerId: S.str,
+  connectorId: S.int,
+  idTag: S.str,
+  idTagStatus: str,
+  meterStart: S.num,
+  meterStop: numOrNull,
+  energyWh: numOrNull,
+  free: S.bool,
+  meterAnomaly: str,
+  startedAt: S.time,
+  stoppedAt: S.nullable(S.time),
+  stopReason: str,
+  closedBy: str,
+  duplicateStopCount: S.int,
+  state: S.enum(['open', 'closed']),
 });
-const ORPHAN_STOP = S.obj({ orphan: { type: 'boolean', enum: [true] }, chargerId: S.str, transactionId: S.int, idTag: str, meterStop: S.num, stoppedAt: S.time, stopReason: str, receivedAt: S.time });
+const ORPHAN_STOP = S.obj({
+  orphan: { type: 'boolean', enum: [true] },
+  chargerId: S.str,
+  transactionId: S.int,
+  idTag: str,
+  meterStop: S.num,
+  stoppedAt: S.time,
+  stopReason: str,
+  receivedAt: S.time,
+});
 const METER_VALUE = S.obj({
-  connectorId: S.int, transactionId: S.nullable(S.int), timestamp: S.time, measurand: S.str, phase: str, location: S.str, context: S.str, format: S.str,
-  unit: S.str, value: { ...S.str, description: "The charger's text, as sent (SignedData included)" }, valueNum: numOrNull, source: S.str, eager: S.bool, anomaly: str,
+  connectorId: S.int,
+  transactionId: S.nullable(S.int),
+  timestamp: S.time,
+  measurand: S.str,
+  phase: str,
+  location: S.str,
+  context: S.str,
+  format: S.str,
+  unit: S.str,
+  value: { ...S.str, description: "The charger's text, as sent (SignedData included)" },
+  valueNum: numOrNull,
+  source: S.str,
+  eager: S.bool,
+  anomaly: str,
 });
 
 /** Only forwards to the metering service over the bus: the gateway process holds no metering logic. */

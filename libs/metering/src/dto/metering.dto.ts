@@ -19,7 +19,11 @@ export class ListTransactionsQueryDto extends PageQuery {
   @ApiPropertyOptional({ description: 'Started before (stopped, for orphans)' }) @IsOptional() @ApiTime() to?: string;
   @ApiPropertyOptional({ enum: ['open', 'closed'] }) @IsOptional() @IsIn(['open', 'closed']) state?: 'open' | 'closed';
   @ApiPropertyOptional({ description: 'Only free-charging (true) or paid (false) transactions' }) @IsOptional() @Transform(toBool) @IsBoolean() free?: boolean;
-  @ApiPropertyOptional({ description: 'true: StopTransactions for unknown transactionIds instead of transactions' }) @IsOptional() @Transform(toBool) @IsBoolean() orphan?: boolean;
+  @ApiPropertyOptional({ description: 'true: StopTransactions for unknown transactionIds instead of transactions' })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  orphan?: boolean;
 }
 
 export class ChargerMeterValuesQueryDto extends PageQuery {

@@ -5,4 +5,11 @@ import { MeteringTransaction } from './transaction.entity.js';
 
 export { MeteringConnectorStatus, MeteringChargerSettings, MeteringMeterValue, MeteringDuplicateStop, MeteringOrphanStop, MeteringTransaction };
 
-export const METERING_ENTITIES = [MeteringTransaction, MeteringOrphanStop, MeteringDuplicateStop, MeteringMeterValue, MeteringConnectorStatus, MeteringChargerSettings];
+export const METERING_ENTITIES = [
+  MeteringTransaction,
+  MeteringOrphanStop,
+  MeteringDuplicateStop,
+  MeteringMeterValue,
+  MeteringConnectorStatus,
+  MeteringChargerSettings,
+];

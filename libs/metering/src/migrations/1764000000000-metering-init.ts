@@ -115,7 +115,14 @@ export class MeteringInit1764000000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['metering_charger_settings', 'metering_connector_status', 'metering_meter_values', 'metering_orphan_stops', 'metering_duplicate_stops', 'metering_transactions']) {
+    for (const t of [
+      'metering_charger_settings',
+      'metering_connector_status',
+      'metering_meter_values',
+      'metering_orphan_stops',
+      'metering_duplicate_stops',
+      'metering_transactions',
+    ]) {
       await q.query(`DROP TABLE IF EXISTS ${t}`);
     }
     await q.query(`DROP SEQUENCE IF EXISTS metering_transaction_id_seq`);

@@ -3,14 +3,7 @@ import type { FeatureProfile, KeyAccess, KeyDefinition, KeyType } from './types.
 type Options = { required: boolean; default?: string };
 
 /** Small constructors so each key file reads like the specification's tables. */
-export function key(
-  profile: FeatureProfile,
-  name: string,
-  type: KeyType,
-  access: KeyAccess,
-  options: Options,
-  description: string,
-): KeyDefinition {
+export function key(profile: FeatureProfile, name: string, type: KeyType, access: KeyAccess, options: Options, description: string): KeyDefinition {
   const def: KeyDefinition = { name, type, access, required: options.required, profile, description };
   if (options.default !== undefined) def.default = options.default;
   return Object.freeze(def);

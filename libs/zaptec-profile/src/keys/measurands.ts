@@ -25,9 +25,4 @@ export const MEASURANDS: readonly string[] = [
 ];
 
 /** The CSL keys whose members are measurands (OCPP 1.6 §9.1). */
-export const MEASURAND_LIST_KEYS: readonly string[] = [
-  'MeterValuesAlignedData',
-  'MeterValuesSampledData',
-  'StopTxnAlignedData',
-  'StopTxnSampledData',
-];
+export const MEASURAND_LIST_KEYS: readonly string[] = ['MeterValuesAlignedData', 'MeterValuesSampledData', 'StopTxnAlignedData', 'StopTxnSampledData'];

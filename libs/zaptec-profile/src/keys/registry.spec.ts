@@ -12,40 +12,66 @@ type Row = [name: string, kind: string, access: string, required: boolean];
 
 // OCPP 1.6 edition 2 §9.1-§9.4, transcribed from the specification's key tables.
 const STANDARD: Row[] = [
-  ['AllowOfflineTxForUnknownId', 'boolean', 'RW', false], ['AuthorizationCacheEnabled', 'boolean', 'RW', false],
-  ['AuthorizeRemoteTxRequests', 'boolean', 'RW', true], ['BlinkRepeat', 'integer', 'RW', false],
-  ['ClockAlignedDataInterval', 'integer', 'RW', true], ['ConnectionTimeOut', 'integer', 'RW', true],
-  ['ConnectorPhaseRotation', 'csl', 'RW', true], ['ConnectorPhaseRotationMaxLength', 'integer', 'R', false],
-  ['GetConfigurationMaxKeys', 'integer', 'R', true], ['HeartbeatInterval', 'integer', 'RW', true],
-  ['LightIntensity', 'integer', 'RW', false], ['LocalAuthorizeOffline', 'boolean', 'RW', true],
-  ['LocalPreAuthorize', 'boolean', 'RW', true], ['MaxEnergyOnInvalidId', 'integer', 'RW', false],
-  ['MeterValuesAlignedData', 'csl', 'RW', true], ['MeterValuesAlignedDataMaxLength', 'integer', 'R', false],
-  ['MeterValuesSampledData', 'csl', 'RW', true], ['MeterValuesSampledDataMaxLength', 'integer', 'R', false],
-  ['MeterValueSampleInterval', 'integer', 'RW', true], ['MinimumStatusDuration', 'integer', 'RW', false],
-  ['NumberOfConnectors', 'integer', 'R', true], ['ResetRetries', 'integer', 'RW', true],
-  ['StopTransactionOnEVSideDisconnect', 'boolean', 'RW', true], ['StopTransactionOnInvalidId', 'boolean', 'RW', true],
-  ['StopTxnAlignedData', 'csl', 'RW', true], ['StopTxnAlignedDataMaxLength', 'integer', 'R', false],
-  ['StopTxnSampledData', 'csl', 'RW', true], ['StopTxnSampledDataMaxLength', 'integer', 'R', false],
-  ['SupportedFeatureProfiles', 'csl', 'R', true], ['SupportedFeatureProfilesMaxLength', 'integer', 'R', false],
-  ['TransactionMessageAttempts', 'integer', 'RW', true], ['TransactionMessageRetryInterval', 'integer', 'RW', true],
-  ['UnlockConnectorOnEVSideDisconnect', 'boolean', 'RW', true], ['WebSocketPingInterval', 'integer', 'RW', false],
-  ['LocalAuthListEnabled', 'boolean', 'RW', true], ['LocalAuthListMaxLength', 'integer', 'R', true],
-  ['SendLocalListMaxLength', 'integer', 'R', true], ['ReserveConnectorZeroSupported', 'boolean', 'R', false],
-  ['ChargeProfileMaxStackLevel', 'integer', 'R', true], ['ChargingScheduleAllowedChargingRateUnit', 'csl', 'R', true],
-  ['ChargingScheduleMaxPeriods', 'integer', 'R', true], ['ConnectorSwitch3to1PhaseSupported', 'boolean', 'R', false],
+  ['AllowOfflineTxForUnknownId', 'boolean', 'RW', false],
+  ['AuthorizationCacheEnabled', 'boolean', 'RW', false],
+  ['AuthorizeRemoteTxRequests', 'boolean', 'RW', true],
+  ['BlinkRepeat', 'integer', 'RW', false],
+  ['ClockAlignedDataInterval', 'integer', 'RW', true],
+  ['ConnectionTimeOut', 'integer', 'RW', true],
+  ['ConnectorPhaseRotation', 'csl', 'RW', true],
+  ['ConnectorPhaseRotationMaxLength', 'integer', 'R', false],
+  ['GetConfigurationMaxKeys', 'integer', 'R', true],
+  ['HeartbeatInterval', 'integer', 'RW', true],
+  ['LightIntensity', 'integer', 'RW', false],
+  ['LocalAuthorizeOffline', 'boolean', 'RW', true],
+  ['LocalPreAuthorize', 'boolean', 'RW', true],
+  ['MaxEnergyOnInvalidId', 'integer', 'RW', false],
+  ['MeterValuesAlignedData', 'csl', 'RW', true],
+  ['MeterValuesAlignedDataMaxLength', 'integer', 'R', false],
+  ['MeterValuesSampledData', 'csl', 'RW', true],
+  ['MeterValuesSampledDataMaxLength', 'integer', 'R', false],
+  ['MeterValueSampleInterval', 'integer', 'RW', true],
+  ['MinimumStatusDuration', 'integer', 'RW', false],
+  ['NumberOfConnectors', 'integer', 'R', true],
+  ['ResetRetries', 'integer', 'RW', true],
+  ['StopTransactionOnEVSideDisconnect', 'boolean', 'RW', true],
+  ['StopTransactionOnInvalidId', 'boolean', 'RW', true],
+  ['StopTxnAlignedData', 'csl', 'RW', true],
+  ['StopTxnAlignedDataMaxLength', 'integer', 'R', false],
+  ['StopTxnSampledData', 'csl', 'RW', true],
+  ['StopTxnSampledDataMaxLength', 'integer', 'R', false],
+  ['SupportedFeatureProfiles', 'csl', 'R', true],
+  ['SupportedFeatureProfilesMaxLength', 'integer', 'R', false],
+  ['TransactionMessageAttempts', 'integer', 'RW', true],
+  ['TransactionMessageRetryInterval', 'integer', 'RW', true],
+  ['UnlockConnectorOnEVSideDisconnect', 'boolean', 'RW', true],
+  ['WebSocketPingInterval', 'integer', 'RW', false],
+  ['LocalAuthListEnabled', 'boolean', 'RW', true],
+  ['LocalAuthListMaxLength', 'integer', 'R', true],
+  ['SendLocalListMaxLength', 'integer', 'R', true],
+  ['ReserveConnectorZeroSupported', 'boolean', 'R', false],
+  ['ChargeProfileMaxStackLevel', 'integer', 'R', true],
+  ['ChargingScheduleAllowedChargingRateUnit', 'csl', 'R', true],
+  ['ChargingScheduleMaxPeriods', 'integer', 'R', true],
+  ['ConnectorSwitch3to1PhaseSupported', 'boolean', 'R', false],
   ['MaxChargingProfilesInstalled', 'integer', 'R', true],
 ];
 
 const SECURITY: Row[] = [
-  ['AdditionalRootCertificateCheck', 'boolean', 'R', false], ['AuthorizationKey', 'string', 'W', false],
-  ['CertificateSignedMaxChainSize', 'integer', 'R', false], ['CertificateStoreMaxLength', 'integer', 'R', false],
-  ['CpoName', 'string', 'RW', false], ['SecurityProfile', 'integer', 'RW', false],
+  ['AdditionalRootCertificateCheck', 'boolean', 'R', false],
+  ['AuthorizationKey', 'string', 'W', false],
+  ['CertificateSignedMaxChainSize', 'integer', 'R', false],
+  ['CertificateStoreMaxLength', 'integer', 'R', false],
+  ['CpoName', 'string', 'RW', false],
+  ['SecurityProfile', 'integer', 'RW', false],
 ];
 
 // docs/reference/zaptec-facts.md#zaptec-configuration-keys.
 const ZAPTEC: Row[] = [
-  ['FreeChargingIdTag', 'string', 'RW', true], ['FreeCharging', 'boolean', 'RW', true],
-  ['LockCablePermanently', 'boolean', 'RW', true], ['PowerActiveImportDeltaForEagerMeterValueSample', 'integer', 'RW', true],
+  ['FreeChargingIdTag', 'string', 'RW', true],
+  ['FreeCharging', 'boolean', 'RW', true],
+  ['LockCablePermanently', 'boolean', 'RW', true],
+  ['PowerActiveImportDeltaForEagerMeterValueSample', 'integer', 'RW', true],
   ['UseAuthorizationKeyWithoutDecoding', 'boolean', 'RW', true],
 ];
 
@@ -90,10 +116,16 @@ function samples(def: KeyDefinition): { ok: string; bad: string; rule: string }[
   const t = def.type;
   switch (t.kind) {
     case 'boolean':
-      return [{ ok: 'false', bad: 'yes', rule: 'boolean' }, { ok: 'true', bad: 'True', rule: 'boolean' }];
+      return [
+        { ok: 'false', bad: 'yes', rule: 'boolean' },
+        { ok: 'true', bad: 'True', rule: 'boolean' },
+      ];
     case 'integer': {
       const min = t.min ?? 0;
-      const rows = [{ ok: String(min), bad: '1.5', rule: 'integer' }, { ok: String(t.max ?? min + 1), bad: String(min - 1), rule: 'integer.range' }];
+      const rows = [
+        { ok: String(min), bad: '1.5', rule: 'integer' },
+        { ok: String(t.max ?? min + 1), bad: String(min - 1), rule: 'integer.range' },
+      ];
       if (t.max !== undefined) rows.push({ ok: String(t.max), bad: String(t.max + 1), rule: 'integer.range' });
       return rows;
     }
@@ -116,8 +148,6 @@ describe.each(everyKey.map((d) => [d.name, d] as const))('parsing %s', (_name, d
     // generic for standard keys: Zaptec's own limits (e.g. no security profile 3) are covered in validation.spec.ts.
     const model = def.profile === 'Zaptec' ? 'zaptec-go' : 'generic';
     expect(validateKeyValue(def.name, ok, { model, reported })).toEqual([]);
-    expect(validateKeyValue(def.name, bad, { model, reported }).map((r) => r.rule)).toContain(
-      bad.length > 500 ? 'value.length' : rule,
-    );
+    expect(validateKeyValue(def.name, bad, { model, reported }).map((r) => r.rule)).toContain(bad.length > 500 ? 'value.length' : rule);
   });
 });

@@ -3,14 +3,7 @@
  * name, type, accessibility, required/optional. Values always travel as strings (docs/reference/protocol-notes.md#configuration-keys).
  */
 export type FeatureProfile =
-  | 'Core'
-  | 'LocalAuthListManagement'
-  | 'Reservation'
-  | 'SmartCharging'
-  | 'FirmwareManagement'
-  | 'RemoteTrigger'
-  | 'Security'
-  | 'Zaptec';
+  'Core' | 'LocalAuthListManagement' | 'Reservation' | 'SmartCharging' | 'FirmwareManagement' | 'RemoteTrigger' | 'Security' | 'Zaptec';
 
 export type KeyAccess = 'R' | 'RW' | 'W';
 
@@ -37,11 +30,4 @@ export const MAX_KEY_NAME_LENGTH = 50;
 export const MAX_VALUE_LENGTH = 500;
 
 /** The feature profile names a charger may list in SupportedFeatureProfiles (OCPP 1.6 §3). */
-export const STANDARD_FEATURE_PROFILES = [
-  'Core',
-  'FirmwareManagement',
-  'LocalAuthListManagement',
-  'Reservation',
-  'SmartCharging',
-  'RemoteTrigger',
-] as const;
+export const STANDARD_FEATURE_PROFILES = ['Core', 'FirmwareManagement', 'LocalAuthListManagement', 'Reservation', 'SmartCharging', 'RemoteTrigger'] as const;

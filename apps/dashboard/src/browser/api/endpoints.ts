@@ -4,7 +4,16 @@
  * has: whoami -> admin (loopback trust, the only way in before tokens), summary -> folded from the list,
  * list parameters it refuses as unknown -> left out. A missing route is asked once per page load.
  */
-import type { ApiErrorBody, ChargerConfiguration, ChargerDetail, FleetSummary, Identity, PowerReading, SecurityEvent, Transaction } from '../../domain/api-types.js';
+import type {
+  ApiErrorBody,
+  ChargerConfiguration,
+  ChargerDetail,
+  FleetSummary,
+  Identity,
+  PowerReading,
+  SecurityEvent,
+  Transaction,
+} from '../../domain/api-types.js';
 import { listQuery, type ChargerFilters, type PageRef } from '../../domain/charger-filters.js';
 import { toPage, type ChargerPage } from '../../domain/charger-rows.js';
 import { summaryFromChargers } from '../../domain/fleet-summary.js';
@@ -75,9 +84,12 @@ async function summaryFromList(): Promise<FleetSummary> {
 export const charger = (id: string): Promise<ChargerDetail> => apiGet(`/api/v1/chargers/${enc(id)}`);
 export const configuration = (id: string): Promise<ChargerConfiguration> => apiGet(`/api/v1/chargers/${enc(id)}/configuration`);
 export const power = (id: string): Promise<{ connectors: PowerReading[] }> => apiGet(`/api/v1/chargers/${enc(id)}/power`);
-export const transactions = (id: string, limit = 10): Promise<{ items: Transaction[]; total: number }> => apiGet(`/api/v1/transactions?chargerId=${enc(id)}&limit=${limit}`);
-export const securityEvents = (id: string, limit = 20): Promise<{ items: SecurityEvent[] }> => apiGet(`/api/v1/chargers/${enc(id)}/security-events?limit=${limit}`);
-export const models = async (): Promise<Array<{ model: string; name: string }>> => (await apiGet<{ models: Array<{ model: string; name: string }> }>('/api/v1/profiles')).models;
+export const transactions = (id: string, limit = 10): Promise<{ items: Transaction[]; total: number }> =>
+  apiGet(`/api/v1/transactions?chargerId=${enc(id)}&limit=${limit}`);
+export const securityEvents = (id: string, limit = 20): Promise<{ items: SecurityEvent[] }> =>
+  apiGet(`/api/v1/chargers/${enc(id)}/security-events?limit=${limit}`);
+export const models = async (): Promise<Array<{ model: string; name: string }>> =>
+  (await apiGet<{ models: Array<{ model: string; name: string }> }>('/api/v1/profiles')).models;
 
 export type CommandReply = { ok: true; status: number; result: unknown } | { ok: false; status: number; body: ApiErrorBody };
 

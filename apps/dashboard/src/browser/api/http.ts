@@ -37,7 +37,9 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   }
   if (res.ok) return parsed as T;
   const error: ApiErrorBody =
-    parsed && typeof parsed === 'object' && 'error' in parsed ? (parsed as ApiErrorBody) : { error: `http_${res.status}`, message: text.slice(0, 500) || res.statusText };
+    parsed && typeof parsed === 'object' && 'error' in parsed
+      ? (parsed as ApiErrorBody)
+      : { error: `http_${res.status}`, message: text.slice(0, 500) || res.statusText };
   if (res.status === 401) window.dispatchEvent(new CustomEvent(UNAUTHORIZED_EVENT, { detail: error }));
   throw new ApiError(res.status, error);
 }

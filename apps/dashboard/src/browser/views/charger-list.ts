@@ -4,7 +4,15 @@
  * holds (a new charger, a change of the filtered attribute) asks for the page again.
  */
 import type { ChargerRow, LiveEvent, LiveEventType } from '../../domain/api-types.js';
-import { CONNECTOR_STATUSES, SORTS, describeFilters, filtersFromParams, filtersToParams, type ChargerFilters, type PageRef } from '../../domain/charger-filters.js';
+import {
+  CONNECTOR_STATUSES,
+  SORTS,
+  describeFilters,
+  filtersFromParams,
+  filtersToParams,
+  type ChargerFilters,
+  type PageRef,
+} from '../../domain/charger-filters.js';
 import { applyEvent, eventTouchesFilter } from '../../domain/charger-rows.js';
 import { formatAgo, formatCount, UNKNOWN } from '../../domain/format.js';
 import { listChargers, models, refusedListParameters } from '../api/endpoints.js';
@@ -14,7 +22,14 @@ import { badge, connectionBadge, fill, h, statusBadge } from './dom.js';
 import { errorText, type View, type ViewContext } from './view.js';
 
 const TYPES: LiveEventType[] = ['charger.connected', 'charger.disconnected', 'charger.boot', 'connector.status', 'configuration'];
-const SORT_LABELS: Record<string, string> = { id: 'Id (A-Z)', '-id': 'Id (Z-A)', lastSeen: 'Last seen (oldest)', '-lastSeen': 'Last seen (newest)', connectedAt: 'Connected (oldest)', '-connectedAt': 'Connected (newest)' };
+const SORT_LABELS: Record<string, string> = {
+  id: 'Id (A-Z)',
+  '-id': 'Id (Z-A)',
+  lastSeen: 'Last seen (oldest)',
+  '-lastSeen': 'Last seen (newest)',
+  connectedAt: 'Connected (oldest)',
+  '-connectedAt': 'Connected (newest)',
+};
 
 function select(name: string, label: string, options: Array<[string, string]>, value: string | undefined): HTMLElement {
   const el = h('select', { name, id: `f-${name}` }, ...options.map(([v, text]) => h('option', { value: v, selected: v === (value ?? '') }, text)));
@@ -22,7 +37,12 @@ function select(name: string, label: string, options: Array<[string, string]>, v
 }
 
 function input(name: string, label: string, value: string | undefined, placeholder = ''): HTMLElement {
-  return h('div', { class: 'field' }, h('label', { for: `f-${name}` }, label), h('input', { name, id: `f-${name}`, type: 'search', value: value ?? '', placeholder, autocomplete: 'off' }));
+  return h(
+    'div',
+    { class: 'field' },
+    h('label', { for: `f-${name}` }, label),
+    h('input', { name, id: `f-${name}`, type: 'search', value: value ?? '', placeholder, autocomplete: 'off' }),
+  );
 }
 
 const tri = (v: boolean | undefined): string | undefined => (v === undefined ? undefined : String(v));
@@ -32,14 +52,47 @@ function filterForm(f: ChargerFilters, modelOptions: Array<[string, string]>): H
     'form',
     { role: 'search', 'aria-label': 'Filter chargers', class: 'filters' },
     input('q', 'Charger id contains', f.q, 'ZAP…'),
-    select('connected', 'Connection', [['', 'Any'], ['true', 'Connected'], ['false', 'Disconnected']], tri(f.connected)),
-    select('model', 'Model', [['', 'Any'], ...modelOptions, ...(f.model && !modelOptions.some(([m]) => m === f.model) ? [[f.model, f.model] as [string, string]] : [])], f.model),
+    select(
+      'connected',
+      'Connection',
+      [
+        ['', 'Any'],
+        ['true', 'Connected'],
+        ['false', 'Disconnected'],
+      ],
+      tri(f.connected),
+    ),
+    select(
+      'model',
+      'Model',
+      [['', 'Any'], ...modelOptions, ...(f.model && !modelOptions.some(([m]) => m === f.model) ? [[f.model, f.model] as [string, string]] : [])],
+      f.model,
+    ),
     input('firmware', 'Firmware', f.firmware),
     select('status', 'A connector is', [['', 'Any status'], ...CONNECTOR_STATUSES.map((s): [string, string] => [s, s])], f.status),
-    select('drift', 'Configuration', [['', 'Any'], ['true', 'Drift'], ['false', 'In sync']], tri(f.drift)),
+    select(
+      'drift',
+      'Configuration',
+      [
+        ['', 'Any'],
+        ['true', 'Drift'],
+        ['false', 'In sync'],
+      ],
+      tri(f.drift),
+    ),
     input('group', 'Group', f.group),
     select('sort', 'Sort by', [['', 'Default'], ...SORTS.map((s): [string, string] => [s, SORT_LABELS[s]])], f.sort),
-    select('limit', 'Per page', [['', '50'], ['25', '25'], ['100', '100'], ['250', '250']], f.limit === undefined ? undefined : String(f.limit)),
+    select(
+      'limit',
+      'Per page',
+      [
+        ['', '50'],
+        ['25', '25'],
+        ['100', '100'],
+        ['250', '250'],
+      ],
+      f.limit === undefined ? undefined : String(f.limit),
+    ),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Apply filters'), h('a', { href: '#/chargers' }, 'Clear')),
   );
 }
@@ -51,7 +104,9 @@ function rowCells(r: ChargerRow): Array<Node | string> {
     connectionBadge(r.connected),
     r.model,
     r.firmwareVersion ?? UNKNOWN,
-    connectors.length ? h('span', { class: 'connectors' }, ...connectors.flatMap(([id, s]) => [h('span', { class: 'cid' }, `${id}:`), statusBadge(s), ' '])) : UNKNOWN,
+    connectors.length
+      ? h('span', { class: 'connectors' }, ...connectors.flatMap(([id, s]) => [h('span', { class: 'cid' }, `${id}:`), statusBadge(s), ' ']))
+      : UNKNOWN,
     r.drift === null ? UNKNOWN : r.drift ? badge('drift', 'warn') : badge('in sync', 'ok'),
     h('time', { datetime: r.lastSeen ?? '' }, formatAgo(r.lastSeen, new Date())),
   ];
@@ -66,11 +121,25 @@ export function chargerListView(ctx: ViewContext, params: URLSearchParams): View
   const form = filterForm(filters, []);
   const status = h('p', { class: 'note', role: 'status' }, 'Loading…');
   const body = h('tbody', {});
-  const tableEl = h('table', { class: 'chargers' }, h('caption', {}, 'Chargers'), h('thead', {}, h('tr', {}, ...HEADERS.map((t) => h('th', { scope: 'col' }, t)))), body);
+  const tableEl = h(
+    'table',
+    { class: 'chargers' },
+    h('caption', {}, 'Chargers'),
+    h('thead', {}, h('tr', {}, ...HEADERS.map((t) => h('th', { scope: 'col' }, t)))),
+    body,
+  );
   const prev = h('button', { type: 'button', disabled: true }, 'Previous page');
   const next = h('button', { type: 'button', disabled: true }, 'Next page');
   const pageNo = h('span', {});
-  const el = h('div', { class: 'page chargers' }, h('h1', {}, 'Chargers'), form, status, tableEl, h('nav', { class: 'pager', 'aria-label': 'Pages' }, prev, pageNo, next));
+  const el = h(
+    'div',
+    { class: 'page chargers' },
+    h('h1', {}, 'Chargers'),
+    form,
+    status,
+    tableEl,
+    h('nav', { class: 'pager', 'aria-label': 'Pages' }, prev, pageNo, next),
+  );
 
   // Cursors are opaque: the way back is the list of where each earlier page started.
   const starts: Array<PageRef | undefined> = [undefined];
@@ -79,11 +148,14 @@ export function chargerListView(ctx: ViewContext, params: URLSearchParams): View
 
   const render = (items: ChargerRow[], total: number): void => {
     rows.clear();
-    fill(body, ...items.map((r) => {
-      const tr = rowElement(r);
-      rows.set(r.id, { row: r, tr });
-      return tr;
-    }));
+    fill(
+      body,
+      ...items.map((r) => {
+        const tr = rowElement(r);
+        rows.set(r.id, { row: r, tr });
+        return tr;
+      }),
+    );
     const ignored = [...refusedListParameters()].filter((p) => p in filters);
     const counted = `${formatCount(total)} ${total === 1 ? 'charger' : 'chargers'}: ${describeFilters(filters)}.`;
     const warning = ignored.length ? ` This server does not filter by ${ignored.join(', ')}: those filters are not applied.` : '';

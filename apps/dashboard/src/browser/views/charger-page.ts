@@ -58,7 +58,9 @@ function bootFacts(c: ChargerDetail): HTMLElement {
 
 function connectorsTable(list: ConnectorStatus[] | undefined): HTMLElement {
   if (!list) return h('p', { class: 'note' }, 'Connector statuses are unavailable right now (metering did not answer).');
-  const rows = [...list].sort((a, b) => a.connectorId - b.connectorId).map((c) => [String(c.connectorId), statusBadge(c.status), c.errorCode, c.info ?? UNKNOWN, formatTime(c.timestamp)]);
+  const rows = [...list]
+    .sort((a, b) => a.connectorId - b.connectorId)
+    .map((c) => [String(c.connectorId), statusBadge(c.status), c.errorCode, c.info ?? UNKNOWN, formatTime(c.timestamp)]);
   return table('Last StatusNotification per connector', ['Connector', 'Status', 'Error code', 'Info', 'Since'], rows, 'no StatusNotification yet.');
 }
 
@@ -108,7 +110,10 @@ export function chargerPage(ctx: ViewContext, id: string): View {
       return;
     }
     const firstConnector = detail.connectors?.find((c) => c.connectorId > 0)?.connectorId;
-    fill(commands, commandForm(id, detail.capabilities.unsupportedActions, () => ({ connectorId: firstConnector, transactionId: txs.open?.id })));
+    fill(
+      commands,
+      commandForm(id, detail.capabilities.unsupportedActions, () => ({ connectorId: firstConnector, transactionId: txs.open?.id })),
+    );
   };
   const loadPower = async (): Promise<void> => {
     const { connectors: readings } = await power(id);

@@ -27,7 +27,14 @@ const pretty = (v: unknown): string => JSON.stringify(v, null, 2);
 export function commandForm(chargerId: string, unsupportedActions: readonly string[], context: () => Omit<ExampleContext, 'now'>): HTMLElement {
   const actions = supportedCommands(unsupportedActions);
   const action = h('select', { id: 'cmd-action', name: 'action' }, ...actions.map((a) => h('option', { value: a, selected: a === 'GetConfiguration' }, a)));
-  const payload = h('textarea', { id: 'cmd-payload', name: 'payload', rows: 10, spellcheck: 'false', autocomplete: 'off', 'aria-describedby': 'cmd-payload-help' });
+  const payload = h('textarea', {
+    id: 'cmd-payload',
+    name: 'payload',
+    rows: 10,
+    spellcheck: 'false',
+    autocomplete: 'off',
+    'aria-describedby': 'cmd-payload-help',
+  });
   const send = h('button', { type: 'submit' }, 'Send');
   const reset = h('button', { type: 'button', class: 'secondary' }, 'Reset to example');
   const reply = h('div', { class: 'reply', role: 'status', 'aria-live': 'polite', id: 'cmd-reply' });
@@ -42,7 +49,17 @@ export function commandForm(chargerId: string, unsupportedActions: readonly stri
     'form',
     { class: 'command', 'aria-label': 'Send a command' },
     h('div', { class: 'field' }, h('label', { for: 'cmd-action' }, 'Command'), action),
-    h('div', { class: 'field wide' }, h('label', { for: 'cmd-payload' }, 'Payload (JSON)'), payload, h('p', { id: 'cmd-payload-help', class: 'help' }, 'The OCPP 1.6 request payload; the server checks it against the action’s schema before it goes to the charger.')),
+    h(
+      'div',
+      { class: 'field wide' },
+      h('label', { for: 'cmd-payload' }, 'Payload (JSON)'),
+      payload,
+      h(
+        'p',
+        { id: 'cmd-payload-help', class: 'help' },
+        'The OCPP 1.6 request payload; the server checks it against the action’s schema before it goes to the charger.',
+      ),
+    ),
     h('div', { class: 'actions' }, send, reset),
     reply,
   );
@@ -58,19 +75,25 @@ export function commandForm(chargerId: string, unsupportedActions: readonly stri
     const chosen = action.value;
     send.disabled = true;
     fill(reply, h('p', { class: 'outcome' }, `Sending ${chosen}…`));
-    sendCommand(chargerId, chosen, body).then(
-      (r) => {
-        const line = `${r.status} ${STATUS_TEXT[r.status] ?? ''}`.trim();
-        fill(
-          reply,
-          h('p', { class: `outcome ${r.ok ? 'ok' : 'bad'}`, 'data-status': r.status }, r.ok ? `${chosen}: ${line} — the charger answered:` : `${chosen}: ${line} — ${r.body.error}: ${r.body.message}`),
-          h('pre', { class: 'json', 'aria-label': r.ok ? 'Charger reply' : 'Error body' }, pretty(r.ok ? r.result : r.body)),
-        );
-      },
-      (err: unknown) => fill(reply, h('p', { class: 'outcome bad', role: 'alert' }, `${chosen} could not be sent: ${errorText(err)}`)),
-    ).finally(() => {
-      send.disabled = false;
-    });
+    sendCommand(chargerId, chosen, body)
+      .then(
+        (r) => {
+          const line = `${r.status} ${STATUS_TEXT[r.status] ?? ''}`.trim();
+          fill(
+            reply,
+            h(
+              'p',
+              { class: `outcome ${r.ok ? 'ok' : 'bad'}`, 'data-status': r.status },
+              r.ok ? `${chosen}: ${line} — the charger answered:` : `${chosen}: ${line} — ${r.body.error}: ${r.body.message}`,
+            ),
+            h('pre', { class: 'json', 'aria-label': r.ok ? 'Charger reply' : 'Error body' }, pretty(r.ok ? r.result : r.body)),
+          );
+        },
+        (err: unknown) => fill(reply, h('p', { class: 'outcome bad', role: 'alert' }, `${chosen} could not be sent: ${errorText(err)}`)),
+      )
+      .finally(() => {
+        send.disabled = false;
+      });
   });
   return form;
 }

@@ -8,12 +8,33 @@ import { configuration } from '../api/endpoints.js';
 import { badge, fill, h, table } from './dom.js';
 import { errorText } from './view.js';
 
-const STATE_KIND: Record<string, 'ok' | 'warn' | 'bad' | 'muted'> = { 'in-sync': 'ok', drifted: 'bad', refused: 'bad', 'pending-reboot': 'warn', pending: 'warn', unknown: 'muted' };
-const OUTCOME_KIND: Record<string, 'ok' | 'warn' | 'bad' | 'muted'> = { Accepted: 'ok', RebootRequired: 'warn', Rejected: 'bad', NotSupported: 'bad', timeout: 'warn', 'not-connected': 'muted', pending: 'muted' };
+const STATE_KIND: Record<string, 'ok' | 'warn' | 'bad' | 'muted'> = {
+  'in-sync': 'ok',
+  drifted: 'bad',
+  refused: 'bad',
+  'pending-reboot': 'warn',
+  pending: 'warn',
+  unknown: 'muted',
+};
+const OUTCOME_KIND: Record<string, 'ok' | 'warn' | 'bad' | 'muted'> = {
+  Accepted: 'ok',
+  RebootRequired: 'warn',
+  Rejected: 'bad',
+  NotSupported: 'bad',
+  timeout: 'warn',
+  'not-connected': 'muted',
+  pending: 'muted',
+};
 
 function outcome(d: KeyDrift): Node | string {
   if (!d.lastOutcome) return UNKNOWN;
-  return h('span', {}, badge(d.lastOutcome, OUTCOME_KIND[d.lastOutcome] ?? 'muted'), d.lastOutcomeAt ? h('span', { class: 'reason' }, formatTime(d.lastOutcomeAt)) : null, d.lastMessage ? h('span', { class: 'reason' }, d.lastMessage) : null);
+  return h(
+    'span',
+    {},
+    badge(d.lastOutcome, OUTCOME_KIND[d.lastOutcome] ?? 'muted'),
+    d.lastOutcomeAt ? h('span', { class: 'reason' }, formatTime(d.lastOutcomeAt)) : null,
+    d.lastMessage ? h('span', { class: 'reason' }, d.lastMessage) : null,
+  );
 }
 
 export class ConfigurationPanel {
@@ -37,11 +58,27 @@ export class ConfigurationPanel {
         table(
           'Desired keys',
           ['Key', 'Desired', 'From', 'Reported', 'State', 'Last apply'],
-          c.drift.map((d) => [h('code', {}, d.key), d.desired, d.source, d.reported ?? UNKNOWN, h('span', {}, badge(d.state, STATE_KIND[d.state] ?? 'muted'), d.reason ? h('span', { class: 'reason' }, d.reason) : null), outcome(d)]),
+          c.drift.map((d) => [
+            h('code', {}, d.key),
+            d.desired,
+            d.source,
+            d.reported ?? UNKNOWN,
+            h('span', {}, badge(d.state, STATE_KIND[d.state] ?? 'muted'), d.reason ? h('span', { class: 'reason' }, d.reason) : null),
+            outcome(d),
+          ]),
           'no desired keys for this charger.',
         ),
         reportedOnly.length
-          ? h('details', {}, h('summary', {}, `${reportedOnly.length} other reported keys`), table('Other reported keys', ['Key', 'Value', 'Read-only'], reportedOnly.map((k) => [h('code', {}, k.key), k.value ?? UNKNOWN, k.readonly ? 'yes' : 'no'])))
+          ? h(
+              'details',
+              {},
+              h('summary', {}, `${reportedOnly.length} other reported keys`),
+              table(
+                'Other reported keys',
+                ['Key', 'Value', 'Read-only'],
+                reportedOnly.map((k) => [h('code', {}, k.key), k.value ?? UNKNOWN, k.readonly ? 'yes' : 'no']),
+              ),
+            )
           : null,
       );
     } catch (err) {

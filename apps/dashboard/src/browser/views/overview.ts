@@ -10,7 +10,17 @@ import { EventFeed } from './event-feed.js';
 import { errorText, type View, type ViewContext } from './view.js';
 
 /** Everything but power: at fleet scale power readings are thousands a second and change no count here. */
-const TYPES: LiveEventType[] = ['charger.connected', 'charger.disconnected', 'charger.boot', 'connector.status', 'transaction.started', 'transaction.stopped', 'configuration', 'security', 'command'];
+const TYPES: LiveEventType[] = [
+  'charger.connected',
+  'charger.disconnected',
+  'charger.boot',
+  'connector.status',
+  'transaction.started',
+  'transaction.stopped',
+  'configuration',
+  'security',
+  'command',
+];
 
 type MetricKey = string;
 const GROUPS: Array<{ title: string; metrics: Array<[MetricKey, string, (s: FleetSummary) => string]> }> = [
@@ -59,11 +69,20 @@ function breakdown(caption: string, column: string, counts: Record<string, numbe
 export function overviewView(ctx: ViewContext): View {
   const values = new Map<MetricKey, HTMLElement>();
   const cards = GROUPS.map((g) =>
-    h('div', { class: 'card' }, h('h3', {}, g.title), h('dl', {}, ...g.metrics.map(([key, label]) => {
-      const dd = h('dd', { 'data-metric': key }, '…');
-      values.set(key, dd);
-      return h('div', { class: 'metric' }, h('dt', {}, label), dd);
-    }))),
+    h(
+      'div',
+      { class: 'card' },
+      h('h3', {}, g.title),
+      h(
+        'dl',
+        {},
+        ...g.metrics.map(([key, label]) => {
+          const dd = h('dd', { 'data-metric': key }, '…');
+          values.set(key, dd);
+          return h('div', { class: 'metric' }, h('dt', {}, label), dd);
+        }),
+      ),
+    ),
   );
   const note = h('p', { class: 'note' });
   const tables = h('div', { class: 'breakdowns' });

@@ -38,7 +38,13 @@ export class PowerChart {
       this.readout,
       ...this.series.connectors().map((id) => {
         const p = this.series.latest(id);
-        return h('li', { 'data-connector': id }, `Connector ${id}: `, h('strong', {}, formatPower(p && p.kW !== null ? p.kW * 1000 : null)), p ? ` at ${formatTime(new Date(p.t * 1000).toISOString())}` : '');
+        return h(
+          'li',
+          { 'data-connector': id },
+          `Connector ${id}: `,
+          h('strong', {}, formatPower(p && p.kW !== null ? p.kW * 1000 : null)),
+          p ? ` at ${formatTime(new Date(p.t * 1000).toISOString())}` : '',
+        );
       }),
     );
   }
@@ -63,9 +69,21 @@ export class PowerChart {
       {
         width: this.width(),
         height: HEIGHT,
-        scales: { x: { time: true, range: (_u, min, max) => [Math.min(min, max - WINDOW_S), max] }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
+        scales: {
+          x: { time: true, range: (_u, min, max) => [Math.min(min, max - WINDOW_S), max] },
+          y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] },
+        },
         axes: [{}, { label: 'kW', values: (_u, ticks) => ticks.map((t) => t.toFixed(1)) }],
-        series: [{}, ...connectors.map((id, i) => ({ label: `Connector ${id}`, stroke: COLOURS[i % COLOURS.length], width: 2, spanGaps: true, value: (_u: uPlot, v: number | null) => (v === null ? '—' : `${v.toFixed(2)} kW`) }))],
+        series: [
+          {},
+          ...connectors.map((id, i) => ({
+            label: `Connector ${id}`,
+            stroke: COLOURS[i % COLOURS.length],
+            width: 2,
+            spanGaps: true,
+            value: (_u: uPlot, v: number | null) => (v === null ? '—' : `${v.toFixed(2)} kW`),
+          })),
+        ],
       },
       data,
       this.plotSlot,

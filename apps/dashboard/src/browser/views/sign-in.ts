@@ -10,7 +10,15 @@ import { fill, h, section } from './dom.js';
 import { errorText, type View } from './view.js';
 
 export function signInView(reason: string | undefined, onSignedIn: (identity: Identity) => void): View {
-  const token = h('input', { id: 'token', name: 'token', type: 'password', autocomplete: 'off', spellcheck: 'false', required: true, 'aria-describedby': 'token-help' });
+  const token = h('input', {
+    id: 'token',
+    name: 'token',
+    type: 'password',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    required: true,
+    'aria-describedby': 'token-help',
+  });
   const message = h('p', { class: 'outcome', role: 'alert' }, reason ?? '');
   const form = h(
     'form',
@@ -20,8 +28,16 @@ export function signInView(reason: string | undefined, onSignedIn: (identity: Id
       'div',
       { id: 'token-help', class: 'help' },
       h('p', {}, 'An API token is made by an admin (POST /api/v1/api-tokens) with a role: viewer, operator or admin.'),
-      h('p', {}, 'Where the operator API is set up with OpenID Connect (OIDC_ISSUER), paste an access token (a JWT) issued to you by your identity provider instead; your role comes from its role claim.'),
-      h('p', {}, 'The token is kept in this browser tab only (sessionStorage) and sent as Authorization: Bearer. On this computer’s loopback address with the default API_AUTH=loopback-trusted no sign-in is needed.'),
+      h(
+        'p',
+        {},
+        'Where the operator API is set up with OpenID Connect (OIDC_ISSUER), paste an access token (a JWT) issued to you by your identity provider instead; your role comes from its role claim.',
+      ),
+      h(
+        'p',
+        {},
+        'The token is kept in this browser tab only (sessionStorage) and sent as Authorization: Bearer. On this computer’s loopback address with the default API_AUTH=loopback-trusted no sign-in is needed.',
+      ),
     ),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Sign in')),
     message,

@@ -44,7 +44,11 @@ export class ConfigurationController {
   @ApiOperation({ summary: 'Set desired keys of one charger (null removes); 422 naming every refusal; applied at once when connected' })
   @ApiOk(CHARGER_CONFIGURATION_SCHEMA)
   @ApiErrors([400, 404, 422], { 422: 'Keys refused by the profile: every refusal named (field/key, rule)' })
-  setCharger(@Param() { id: chargerId }: ChargerIdPath, @Body() body: ConfigurationBody, @CurrentCaller() caller?: ApiCaller): Promise<ChargerConfigurationView> {
+  setCharger(
+    @Param() { id: chargerId }: ChargerIdPath,
+    @Body() body: ConfigurationBody,
+    @CurrentCaller() caller?: ApiCaller,
+  ): Promise<ChargerConfigurationView> {
     return callService(this.bus, DESIRED_VERBS.setChargerConfiguration, { chargerId, keys: body.keys, actor: actor(caller) });
   }
 

@@ -9,18 +9,28 @@ function isKeysMap(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const entries = Object.entries(value as Record<string, unknown>);
   // Lengths are checked here only as a bound on the request; the profile names the key and rule for the operator.
-  return entries.length <= MAX_KEYS_PER_CHANGE
-    && entries.every(([k, v]) => k.length > 0 && k.length <= MAX_KEY_NAME_LENGTH * 2 && (v === null || (typeof v === 'string' && v.length <= MAX_VALUE_LENGTH * 2)));
+  return (
+    entries.length <= MAX_KEYS_PER_CHANGE &&
+    entries.every(
+      ([k, v]) => k.length > 0 && k.length <= MAX_KEY_NAME_LENGTH * 2 && (v === null || (typeof v === 'string' && v.length <= MAX_VALUE_LENGTH * 2)),
+    )
+  );
 }
 
 function IsKeysMap(options?: ValidationOptions): PropertyDecorator {
-  return ValidateBy({
-    name: 'isKeysMap',
-    validator: {
-      validate: isKeysMap,
-      defaultMessage: buildMessage((each) => `${each}$property must map key names to OCPP string values ("true", "60") or null (remove the key), at most ${MAX_KEYS_PER_CHANGE} keys`, options),
+  return ValidateBy(
+    {
+      name: 'isKeysMap',
+      validator: {
+        validate: isKeysMap,
+        defaultMessage: buildMessage(
+          (each) => `${each}$property must map key names to OCPP string values ("true", "60") or null (remove the key), at most ${MAX_KEYS_PER_CHANGE} keys`,
+          options,
+        ),
+      },
     },
-  }, options);
+    options,
+  );
 }
 
 /** Body of `PUT /api/v1/chargers/:id/configuration`, `/api/v1/groups/:name/configuration`, `/api/v1/configuration`. */

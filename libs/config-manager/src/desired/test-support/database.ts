@@ -17,7 +17,11 @@ export interface DesiredTestDatabase {
 /** PGlite on a temp dir with every config-manager migration (registry first, as in production). */
 export async function openDesiredTestDatabase(): Promise<DesiredTestDatabase> {
   const dataDir = mkdtempSync(join(tmpdir(), 'config-desired-test-'));
-  const db = await openDataSource({ dataDir, entities: [...REGISTRY_ENTITIES, ...DESIRED_ENTITIES], migrations: [...REGISTRY_MIGRATIONS, ...DESIRED_MIGRATIONS] });
+  const db = await openDataSource({
+    dataDir,
+    entities: [...REGISTRY_ENTITIES, ...DESIRED_ENTITIES],
+    migrations: [...REGISTRY_MIGRATIONS, ...DESIRED_MIGRATIONS],
+  });
   return {
     db,
     reset: async () => {
@@ -36,5 +40,6 @@ export async function registerCharger(db: DataSource, chargerId: string, model: 
   await db.query(
     `INSERT INTO config_chargers (charger_id, model, connected) VALUES ($1, $2, $3)
      ON CONFLICT (charger_id) DO UPDATE SET model = EXCLUDED.model, connected = EXCLUDED.connected`,
-    [chargerId, model, connected]);
+    [chargerId, model, connected],
+  );
 }

@@ -19,7 +19,11 @@ export class Harness {
   readonly service: DesiredService;
   private sims: SimulatedZaptec[] = [];
 
-  private constructor(readonly t: DesiredTestDatabase, readonly bus: InProcessBus, resetOnRebootRequired: boolean) {
+  private constructor(
+    readonly t: DesiredTestDatabase,
+    readonly bus: InProcessBus,
+    resetOnRebootRequired: boolean,
+  ) {
     this.desired = new DesiredStore(t.db);
     this.state = new ChargerStateStore(t.db);
     this.link = new ChargerLink(bus, 2_000, quiet);
@@ -42,7 +46,9 @@ export class Harness {
   async charger(id: string, model: string, options: SimOptions = {}): Promise<SimulatedZaptec> {
     await this.t.db.query(
       `INSERT INTO config_chargers (charger_id, model, connected) VALUES ($1, $2, true)
-       ON CONFLICT (charger_id) DO UPDATE SET model = EXCLUDED.model, connected = true`, [id, model]);
+       ON CONFLICT (charger_id) DO UPDATE SET model = EXCLUDED.model, connected = true`,
+      [id, model],
+    );
     const sim = await SimulatedZaptec.start(this.bus, id, options);
     this.sims.push(sim);
     return sim;

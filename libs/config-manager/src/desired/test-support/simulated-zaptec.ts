@@ -8,7 +8,11 @@ import { subjects, type Bus, type CommandReply, type CommandRequest, type Subscr
  * UnlockConnectorOnEVSideDisconnect false and read-only (guide §1.3).
  */
 type Kind = 'bool' | 'uint' | 'measurands' | 'idtag';
-interface SimKey { value: string; readonly: boolean; kind?: Kind }
+interface SimKey {
+  value: string;
+  readonly: boolean;
+  kind?: Kind;
+}
 
 const MEASURANDS = ['Energy.Active.Import.Register', 'Power.Active.Import', 'Current.Import', 'Voltage', 'Temperature', 'Frequency', 'SoC'];
 
@@ -22,7 +26,11 @@ export interface SimOptions {
   extraReadOnly?: string[];
 }
 
-export interface ChangeSeen { key: string; value: string; status: string }
+export interface ChangeSeen {
+  key: string;
+  value: string;
+  status: string;
+}
 
 export class SimulatedZaptec {
   readonly store = new Map<string, SimKey>();
@@ -30,7 +38,10 @@ export class SimulatedZaptec {
   readonly gets: Array<string[] | undefined> = [];
   private sub?: Subscription;
 
-  private constructor(readonly id: string, private readonly options: SimOptions) {
+  private constructor(
+    readonly id: string,
+    private readonly options: SimOptions,
+  ) {
     const rw = (value: string, kind: Kind): SimKey => ({ value, readonly: false, kind });
     const keys: Record<string, SimKey> = {
       HeartbeatInterval: rw('86400', 'uint'),
@@ -116,11 +127,16 @@ export class SimulatedZaptec {
 
   private valid(kind: Kind | undefined, value: string): boolean {
     switch (kind) {
-      case 'bool': return value === 'true' || value === 'false';
-      case 'uint': return /^(0|[1-9][0-9]*)$/.test(value);
-      case 'idtag': return value.length <= 20;
-      case 'measurands': return value === '' || value.split(',').every((m) => MEASURANDS.includes(m.trim()));
-      default: return false;
+      case 'bool':
+        return value === 'true' || value === 'false';
+      case 'uint':
+        return /^(0|[1-9][0-9]*)$/.test(value);
+      case 'idtag':
+        return value.length <= 20;
+      case 'measurands':
+        return value === '' || value.split(',').every((m) => MEASURANDS.includes(m.trim()));
+      default:
+        return false;
     }
   }
 

@@ -1,6 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUrl, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { ApiTime, ChargerIdentities } from '#csms/http';
 import { CHARGER_MODELS } from '#csms/zaptec-profile';
 
@@ -20,7 +36,7 @@ export class CampaignTargetBody {
   @MaxLength(100)
   group?: string;
 
-  @ApiPropertyOptional({ enum: [...CHARGER_MODELS], description: "Every charger of this effective model (narrowed by firmwareVersions)" })
+  @ApiPropertyOptional({ enum: [...CHARGER_MODELS], description: 'Every charger of this effective model (narrowed by firmwareVersions)' })
   @IsOptional()
   @IsIn([...CHARGER_MODELS])
   model?: string;
@@ -79,7 +95,10 @@ export class CreateCampaignBody {
   targetVersion!: string;
 
   @ApiProperty({ description: 'Firmware URI (UpdateFirmware.location)', example: 'https://firmware.example.com/zaptec/go/2.5.0.0.bin' })
-  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https', 'ftp', 'ftps', 'sftp'] }, { message: '$property must be an http(s)/ftp(s)/sftp URL' })
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https', 'ftp', 'ftps', 'sftp'] },
+    { message: '$property must be an http(s)/ftp(s)/sftp URL' },
+  )
   @MaxLength(512)
   location!: string;
 

@@ -40,12 +40,32 @@ class CampaignChargersQuery {
 }
 
 const CAMPAIGN = S.obj({
-  campaignId: S.str, target: S.any, targetVersion: S.str, location: S.str, retrieveDate: S.time, retries: S.nullable(S.int), retryInterval: S.nullable(S.int),
-  policy: S.any, state: S.enum(CAMPAIGN_STATES), pausedReason: S.nullable(S.any), acceptedWave: S.int, createdBy: S.nullable(S.str), createdAt: S.time, updatedAt: S.time,
+  campaignId: S.str,
+  target: S.any,
+  targetVersion: S.str,
+  location: S.str,
+  retrieveDate: S.time,
+  retries: S.nullable(S.int),
+  retryInterval: S.nullable(S.int),
+  policy: S.any,
+  state: S.enum(CAMPAIGN_STATES),
+  pausedReason: S.nullable(S.any),
+  acceptedWave: S.int,
+  createdBy: S.nullable(S.str),
+  createdAt: S.time,
+  updatedAt: S.time,
 });
 const CHARGER = S.obj({
-  chargerId: S.str, wave: S.nullable(S.int), state: S.enum(CAMPAIGN_CHARGER_STATES), reason: S.nullable(S.str), commandId: S.nullable(S.str),
-  lastStatus: S.nullable(S.str), attempts: S.int, startedAt: S.nullable(S.time), stateAt: S.time, finishedAt: S.nullable(S.time),
+  chargerId: S.str,
+  wave: S.nullable(S.int),
+  state: S.enum(CAMPAIGN_CHARGER_STATES),
+  reason: S.nullable(S.str),
+  commandId: S.nullable(S.str),
+  lastStatus: S.nullable(S.str),
+  attempts: S.int,
+  startedAt: S.nullable(S.time),
+  stateAt: S.time,
+  finishedAt: S.nullable(S.time),
 });
 const RECORD = {
   ...CAMPAIGN,

@@ -2,7 +2,20 @@ import { Controller, Delete, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { BUS, QUEUED_COMMAND_STATES, subjects, type Bus } from '#csms/bus';
-import { ApiChargerIdParam, ApiErrors, ApiOk, ApiV1, auditActor, callService, ChargerIdPath, CurrentCaller, PageLimit, PageOffset, S, type ApiCaller } from '#csms/http';
+import {
+  ApiChargerIdParam,
+  ApiErrors,
+  ApiOk,
+  ApiV1,
+  auditActor,
+  callService,
+  ChargerIdPath,
+  CurrentCaller,
+  PageLimit,
+  PageOffset,
+  S,
+  type ApiCaller,
+} from '#csms/http';
 import { canonicalIdentity } from '#csms/zaptec-profile';
 import { MAX_QUEUED_PAGE, type QueuedCommandPage, type QueuedCommandRecord } from '../queued.service.js';
 import type { QueuedCommandView } from '../store.js';
@@ -27,9 +40,19 @@ class ListQueuedQuery {
 
 const ERROR = S.nullable(S.obj({ code: S.str, description: S.str, details: S.any }, ['details']));
 const QUEUED = S.obj({
-  commandId: S.str, chargerId: S.str, action: S.str, payload: S.any, status: S.enum(QUEUED_COMMAND_STATES),
-  createdAt: S.time, expiresAt: S.time, requestedBy: S.nullable(S.str), attempts: S.int, finishedAt: S.nullable(S.time),
-  result: { ...S.any, description: "The charger's CALLRESULT payload (succeeded)" }, error: ERROR, cancelledBy: S.nullable(S.str),
+  commandId: S.str,
+  chargerId: S.str,
+  action: S.str,
+  payload: S.any,
+  status: S.enum(QUEUED_COMMAND_STATES),
+  createdAt: S.time,
+  expiresAt: S.time,
+  requestedBy: S.nullable(S.str),
+  attempts: S.int,
+  finishedAt: S.nullable(S.time),
+  result: { ...S.any, description: "The charger's CALLRESULT payload (succeeded)" },
+  error: ERROR,
+  cancelledBy: S.nullable(S.str),
 });
 const ATTEMPT = S.obj({ attempt: S.int, sentCommandId: S.str, startedAt: S.time, finishedAt: S.nullable(S.time), outcome: S.nullable(S.str), detail: S.any });
 export const QUEUED_COMMAND_SCHEMA = QUEUED;
