@@ -147,6 +147,20 @@ export interface ResetSentNote extends ResetLink {
   chargerId: string;
 }
 
+/**
+ * The note a sent Reset leaves for the charger's next boot, or undefined when the charger is not carrying it out
+ * (Rejected, CALLERROR, never sent). A lost connection counts: a Hard Reset closes the socket before answering.
+ */
+export function resetSentNote(chargerId: string, commandId: string, type: ResetLink['type'], reply: CommandReply, sentAt: Date): ResetSentNote | undefined {
+  const outcome =
+    reply.status === 'connection-lost'
+      ? 'connection-lost'
+      : reply.status === 'ok' && (reply.result as { status?: string }).status === 'Accepted'
+        ? 'accepted'
+        : undefined;
+  return outcome ? { chargerId, commandId, type, outcome, sentAt: sentAt.toISOString() } : undefined;
+}
+
 /** A transaction metering opened, with the idTag decision it answered (`subjects.fact(cp, 'TransactionStarted')`). */
 export interface TransactionStartedFact {
   chargerId: string;

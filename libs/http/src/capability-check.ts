@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { NoRespondersError, RemoteHandlerError, RequestTimeoutError, subjects, type Bus } from '#csms/bus';
 import type { ServiceReply } from './service-reply.js';
 import { isActionSupported, type Capabilities } from '#csms/zaptec-profile';
@@ -27,4 +27,22 @@ export async function checkCapability(bus: Bus, chargerId: string, action: strin
   if (!reply.ok || !reply.data.capabilities) return { ok: true };
   const verdict = isActionSupported(reply.data.capabilities, action);
   return verdict.ok ? verdict : { ok: false, model: reply.data.model, reason: verdict.reason };
+}
+
+/**
+ * The API's answer to a command the model lacks: 422 `not_supported_by_model`, naming the request field that chose
+ * it (`action` for the command API, `chargerId` where the route fixes the action), before anything is stored or sent.
+ */
+export async function requireCapability(bus: Bus, chargerId: string, action: string, field: string): Promise<void> {
+  const capability = await checkCapability(bus, chargerId, action);
+  if (capability.ok) return;
+  throw new HttpException(
+    {
+      error: 'not_supported_by_model',
+      model: capability.model,
+      message: capability.reason,
+      errors: [{ field, rule: 'model.capability', message: capability.reason }],
+    },
+    HttpStatus.UNPROCESSABLE_ENTITY,
+  );
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpException, HttpStatus, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BUS, subjects, type Bus } from '#csms/bus';
-import { ApiErrors, ApiOk, ApiV1, CurrentCaller, S, auditActor, callService, checkCapability, type ApiCaller } from '#csms/http';
+import { ApiErrors, ApiOk, ApiV1, CurrentCaller, S, auditActor, callService, requireCapability, type ApiCaller } from '#csms/http';
 import { canonicalIdentity } from '#csms/zaptec-profile';
 import { CreateReservationDto, ReservationIdPath, ReservationListQueryDto } from '../dto/reservation.dto.js';
 import type { ReservationOutcome } from '../reservations/reservations.controller.js';
@@ -33,18 +33,7 @@ export class ReservationsApiController {
   })
   async create(@Body() body: CreateReservationDto, @CurrentCaller() caller?: ApiCaller): Promise<ShownReservation> {
     const chargerId = canonicalIdentity(body.chargerId);
-    const capability = await checkCapability(this.bus, chargerId, 'ReserveNow');
-    if (!capability.ok) {
-      throw new HttpException(
-        {
-          error: 'not_supported_by_model',
-          model: capability.model,
-          message: capability.reason,
-          errors: [{ field: 'chargerId', rule: 'model.capability', message: capability.reason }],
-        },
-        HttpStatus.UNPROCESSABLE_ENTITY,
-      );
-    }
+    await requireCapability(this.bus, chargerId, 'ReserveNow', 'chargerId');
     if (body.connectorId === 0 && !(await connectorZeroSupported(this.bus, chargerId))) {
       const message = 'connectorId 0 needs the charger to have reported ReserveConnectorZeroSupported=true';
       throw new HttpException(

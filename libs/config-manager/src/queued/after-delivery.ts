@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { subjects, type Bus, type CommandReply, type ResetSentNote } from '#csms/bus';
+import { resetSentNote, subjects, type Bus, type CommandReply } from '#csms/bus';
 import { auditActor } from '#csms/http';
-import type { ChangeConfigurationRequest, ChangeConfigurationResponse, ResetRequest, ResetResponse } from '#csms/ocpp';
+import type { ChangeConfigurationRequest, ChangeConfigurationResponse, ResetRequest } from '#csms/ocpp';
 import { DESIRED_VERBS } from '../desired/verbs.js';
 import type { QueuedCommandView } from './store.js';
 
@@ -17,20 +17,8 @@ const TIMEOUT_MS = 5_000;
 export async function afterDelivery(bus: Bus, c: QueuedCommandView, sentAt: Date, reply: CommandReply, log: Pick<Logger, 'warn'>): Promise<void> {
   try {
     if (c.action === 'Reset') {
-      const outcome =
-        reply.status === 'connection-lost'
-          ? 'connection-lost'
-          : reply.status === 'ok' && (reply.result as ResetResponse).status === 'Accepted'
-            ? 'accepted'
-            : undefined;
-      if (!outcome) return;
-      const note: ResetSentNote = {
-        chargerId: c.chargerId,
-        commandId: c.commandId,
-        type: (c.payload as ResetRequest).type,
-        outcome,
-        sentAt: sentAt.toISOString(),
-      };
+      const note = resetSentNote(c.chargerId, c.commandId, (c.payload as ResetRequest).type, reply, sentAt);
+      if (!note) return;
       await bus.request(subjects.api('registry', 'noteReset'), note, { timeoutMs: TIMEOUT_MS });
     } else if (c.action === 'ChangeConfiguration' && reply.status === 'ok') {
       const status = (reply.result as ChangeConfigurationResponse).status;

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { subjects, type Bus, type CommandReply, type ResetSentNote } from '#csms/bus';
-import type { ResetRequest, ResetResponse } from '#csms/ocpp';
+import { resetSentNote, subjects, type Bus, type CommandReply } from '#csms/bus';
+import type { ResetRequest } from '#csms/ocpp';
 
 const log = new Logger('CommandReset');
 const CONFIG_MANAGER_TIMEOUT_MS = 3_000;
@@ -20,14 +20,8 @@ export async function noteResetForBoot(
   reply: CommandReply,
   sentNoEarlierThan: Date,
 ): Promise<boolean> {
-  const outcome =
-    reply.status === 'connection-lost'
-      ? 'connection-lost'
-      : reply.status === 'ok' && (reply.result as ResetResponse).status === 'Accepted'
-        ? 'accepted'
-        : undefined;
-  if (!outcome) return false;
-  const note: ResetSentNote = { chargerId, commandId, type: payload.type, outcome, sentAt: sentNoEarlierThan.toISOString() };
+  const note = resetSentNote(chargerId, commandId, payload.type, reply, sentNoEarlierThan);
+  if (!note) return false;
   try {
     await bus.request(subjects.api('registry', 'noteReset'), note, { timeoutMs: CONFIG_MANAGER_TIMEOUT_MS });
     return true;

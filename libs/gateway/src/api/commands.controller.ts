@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, HttpException, HttpStatus, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { BUS, sendCommand, type Bus } from '#csms/bus';
-import { ApiChargerIdParam, ApiErrors, ApiOk, ApiV1, CurrentCaller, S, auditActor, checkCapability, type ApiCaller } from '#csms/http';
+import { ApiChargerIdParam, ApiErrors, ApiOk, ApiV1, CurrentCaller, S, auditActor, requireCapability, type ApiCaller } from '#csms/http';
 import {
   CSMS_INITIATED_ACTIONS,
   isOcppAction,
@@ -116,18 +116,7 @@ export class CommandsController {
       const errors = valid.errors.map((e) => ({ field: e.path || '(payload)', rule: valid.code, message: e.message }));
       throw new HttpException({ error: 'validation_failed', message: valid.description, errors }, HttpStatus.BAD_REQUEST);
     }
-    const capability = await checkCapability(this.bus, chargerId, action);
-    if (!capability.ok) {
-      throw new HttpException(
-        {
-          error: 'not_supported_by_model',
-          model: capability.model,
-          message: capability.reason,
-          errors: [{ field: 'action', rule: 'model.capability', message: capability.reason }],
-        },
-        HttpStatus.UNPROCESSABLE_ENTITY,
-      );
-    }
+    await requireCapability(this.bus, chargerId, action, 'action');
     if (delivery === 'queued') {
       const queued = await queueCommand(this.bus, chargerId, randomUUID(), action, payload ?? {}, expiresAt, caller?.name);
       res?.status(HttpStatus.ACCEPTED);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { sendCommand, subjects, type Bus, type CommandReply, type DiagnosticsCreated, type DiagnosticsKind, type DiagnosticsView } from '#csms/bus';
-import { callService, checkCapability } from '#csms/http';
+import { callService, requireCapability } from '#csms/http';
 import type { GetDiagnosticsRequest, GetDiagnosticsResponse, GetLogRequest, GetLogResponse } from '#csms/ocpp';
 import type { GatewayOptions } from '../gateway-options.js';
 
@@ -26,18 +26,7 @@ export async function requestUpload(
   requestedBy: string,
 ): Promise<DiagnosticsView> {
   const action = ask.kind === 'diagnostics' ? 'GetDiagnostics' : 'GetLog';
-  const capability = await checkCapability(bus, chargerId, action);
-  if (!capability.ok) {
-    throw new HttpException(
-      {
-        error: 'not_supported_by_model',
-        model: capability.model,
-        message: capability.reason,
-        errors: [{ field: 'action', rule: 'model.capability', message: capability.reason }],
-      },
-      HttpStatus.UNPROCESSABLE_ENTITY,
-    );
-  }
+  await requireCapability(bus, chargerId, action, 'action');
   const created = await callService<DiagnosticsCreated>(bus, subjects.diagnostics.create, { chargerId, kind: ask.kind, requestedBy });
   const location = `${options.uploads.baseUrl}/ocpp-uploads/${created.token}/`;
   const payload = commandPayload(ask, location, created.view.requestId);
