@@ -1,6 +1,9 @@
 /** A fresh PostgreSQL database per test run, dropped afterwards. */
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import pg from 'pg';
+import type { DataSource } from 'typeorm';
+import { openDataSource, type PersistenceOptions } from '#csms/persistence';
 
 /** Where tests create their databases: TEST_PG_ADMIN_URL, else the local trust-auth server. */
 export const TEST_PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -43,4 +46,27 @@ export async function postgresAnswers(): Promise<{ ok: boolean; reason?: string 
       reason: `PostgreSQL at ${TEST_PG_ADMIN_URL.replace(/\/\/[^@]*@/, '//')} does not answer: ${err instanceof Error ? err.message : String(err)}`,
     };
   }
+}
+
+/**
+ * A fresh PostgreSQL database with a service's migrations, opened twice: two replicas of the service, for tests
+ * of what several replicas do at once on one database (sequences, conditional claims).
+ */
+export async function openTwoReplicaDatabases(
+  options: Pick<PersistenceOptions, 'entities' | 'migrations'>,
+): Promise<{ a: DataSource; b: DataSource; close(): Promise<void> }> {
+  const created = await createTestDatabase();
+  // dataDir is only for PGlite; with a databaseUrl nothing is written there.
+  const opened = { databaseUrl: created.url, dataDir: tmpdir(), entities: options.entities, migrations: options.migrations };
+  const a = await openDataSource(opened);
+  const b = await openDataSource(opened);
+  return {
+    a,
+    b,
+    close: async () => {
+      await a.destroy();
+      await b.destroy();
+      await created.drop();
+    },
+  };
 }

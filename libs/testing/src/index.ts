@@ -2,7 +2,7 @@
 export { startNatsServer, natsServerBinary, freePort } from './nats-server.js';
 export type { NatsServerHandle } from './nats-server.js';
 export { startNatsCluster, type NatsClusterHandle, type NatsClusterNode } from './nats-cluster.js';
-export { createTestDatabase, postgresAnswers, TEST_PG_ADMIN_URL } from './database.js';
+export { createTestDatabase, openTwoReplicaDatabases, postgresAnswers, TEST_PG_ADMIN_URL } from './database.js';
 export { infraStatus, infraStatusSync, describeInfra } from './infra.js';
 export type { InfraStatus } from './infra.js';
 export { waitFor } from './wait-for.js';

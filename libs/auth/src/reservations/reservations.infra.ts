@@ -2,32 +2,21 @@
  * The reservation store on real PostgreSQL (the unit specs run it on PGlite): auth's migrations, the reservationId
  * sequence across two connections, the StartTransaction lookup and expiry.
  */
-import { tmpdir } from 'node:os';
 import type { DataSource } from 'typeorm';
-import { openDataSource } from '#csms/persistence';
-import { createTestDatabase, describeInfra } from '#csms/testing';
+import { describeInfra, openTwoReplicaDatabases } from '#csms/testing';
 import { AUTH_ENTITIES } from '../entities/index.js';
 import { AUTH_MIGRATIONS } from '../migrations/index.js';
 import { ReservationsStore } from './reservations.store.js';
 
 describeInfra('auth reservations on PostgreSQL', () => {
-  let drop: () => Promise<void>;
   let a: DataSource;
   let b: DataSource;
+  let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    const created = await createTestDatabase();
-    drop = created.drop;
-    // dataDir is only for PGlite; with a databaseUrl nothing is written there.
-    const options = { databaseUrl: created.url, dataDir: tmpdir(), entities: AUTH_ENTITIES, migrations: AUTH_MIGRATIONS };
-    a = await openDataSource(options);
-    b = await openDataSource(options);
+    ({ a, b, close } = await openTwoReplicaDatabases({ entities: AUTH_ENTITIES, migrations: AUTH_MIGRATIONS }));
   }, 60_000);
-  afterAll(async () => {
-    await a?.destroy();
-    await b?.destroy();
-    await drop?.();
-  });
+  afterAll(() => close?.());
 
   it('hands out distinct reservationIds from two connections, finds them for a start, and expires them once', async () => {
     const input = { chargerId: 'CP1', connectorId: 1, idTag: 'ALICE', parentIdTag: null, expiresAt: '2030-06-01T12:10:00.000Z', requestedBy: null };

@@ -3,31 +3,21 @@
  * driver, and two replicas claiming one token at once (only one attempt wins).
  */
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import type { DataSource } from 'typeorm';
-import { openDataSource } from '#csms/persistence';
-import { createTestDatabase, describeInfra } from '#csms/testing';
+import { describeInfra, openTwoReplicaDatabases } from '#csms/testing';
 import { CONFIG_MANAGER_ENTITIES, CONFIG_MANAGER_MIGRATIONS } from '../index.js';
 import { DiagnosticsService } from './diagnostics.service.js';
 import { DiagnosticsStore } from './store.js';
 
 describeInfra('diagnostics uploads on PostgreSQL', () => {
-  let drop: () => Promise<void>;
   let a: DataSource;
   let b: DataSource;
+  let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    const created = await createTestDatabase();
-    drop = created.drop;
-    const options = { databaseUrl: created.url, dataDir: tmpdir(), entities: CONFIG_MANAGER_ENTITIES, migrations: CONFIG_MANAGER_MIGRATIONS };
-    a = await openDataSource(options);
-    b = await openDataSource(options);
+    ({ a, b, close } = await openTwoReplicaDatabases({ entities: CONFIG_MANAGER_ENTITIES, migrations: CONFIG_MANAGER_MIGRATIONS }));
   }, 60_000);
-  afterAll(async () => {
-    await a?.destroy();
-    await b?.destroy();
-    await drop?.();
-  });
+  afterAll(() => close?.());
 
   it('one of two simultaneous claims wins; the file comes back byte for byte from the other replica', async () => {
     const onA = new DiagnosticsService(new DiagnosticsStore(a));
