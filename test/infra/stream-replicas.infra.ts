@@ -19,7 +19,16 @@ describeInfra('stream replicas on a three-node NATS cluster', () => {
   let cluster: NatsClusterHandle;
   let nc: NatsConnection;
   let jsm: JetStreamManager;
-  const replicas = async (stream: string): Promise<number> => (await jsm.streams.info(stream)).config.num_replicas;
+  // a node restart moves stream leaders; an info asked during the election times out and is asked again
+  const replicas = async (stream: string): Promise<number> => {
+    let n: number | undefined;
+    await waitFor(async () => (n = (await jsm.streams.info(stream).catch(() => undefined))?.config.num_replicas) !== undefined, `${stream} info`, 60_000);
+    return n as number;
+  };
+  const healthy = async (stream: string): Promise<boolean> => {
+    const info = await jsm.streams.info(stream).catch(() => undefined);
+    return info?.cluster?.leader !== undefined && info.cluster.replicas?.length === 2 && info.cluster.replicas.every((r) => r.current && !r.offline);
+  };
 
   beforeAll(async () => {
     cluster = await startNatsCluster(3);
@@ -38,14 +47,7 @@ describeInfra('stream replicas on a three-node NATS cluster', () => {
 
     const gateway = await NatsBus.connect({ servers: cluster.url, name: 'gateway', streamReplicas: 3 });
     // the new replicas catch up before the load starts
-    await waitFor(
-      async () => {
-        const info = await jsm.streams.info(EVENTS_STREAM).catch(() => undefined);
-        return info?.cluster?.replicas?.length === 2 && info.cluster.replicas.every((r) => r.current);
-      },
-      'three current replicas',
-      60_000,
-    );
+    await waitFor(() => healthy(EVENTS_STREAM), 'three current replicas', 60_000);
     const metering = await NatsBus.connect({ servers: cluster.url, name: 'metering', streamReplicas: 3 });
     expect(await replicas(EVENTS_STREAM)).toBe(3);
     expect(await replicas(DEAD_LETTERS_STREAM)).toBe(3);
@@ -78,6 +80,8 @@ describeInfra('stream replicas on a three-node NATS cluster', () => {
     stop = true;
     await load;
     await victim.start();
+    // what follows is about starts on a whole cluster, not during the restarted node's catch-up
+    await waitFor(async () => (await healthy(EVENTS_STREAM)) && (await healthy(DEAD_LETTERS_STREAM)), 'both streams led, three current replicas', 120_000);
 
     await waitFor(() => [...acked].every((n) => received.has(n)), 'every acknowledged message consumed', 120_000);
     expect([...acked].filter((n) => !received.has(n))).toEqual([]);

@@ -47,6 +47,7 @@ import {
   type Subscription,
 } from '../bus.js';
 import { decode, encode, errorMessage } from '../codec.js';
+import { retryTransient } from './jetstream-retry.js';
 import { Signal, delay } from '../signal.js';
 import { DEFAULT_MAX_DELIVERIES } from '../poison-isolation.js';
 import { DEAD_LETTERS_STREAM, DEAD_LETTER_SUBJECTS, EVENTS_STREAM, EVENT_STREAM_SUBJECTS, subjects } from '../subjects.js';
@@ -77,6 +78,8 @@ const SERVICE_ERROR_HEADER = 'Nats-Service-Error';
 const SERVICE_ERROR_CODE_HEADER = 'Nats-Service-Error-Code';
 /** How long publishDurable keeps retrying a transient failure (NATS restarting, leader election). */
 const DURABLE_PUBLISH_DEADLINE_MS = 5_000;
+/** How long a start waits for JetStream to elect the leaders it needs to manage the streams. */
+const STREAM_SETUP_DEADLINE_MS = 60_000;
 
 export class NatsBus implements Bus {
   readonly kind = 'nats' as const;
@@ -388,6 +391,13 @@ export class NatsBus implements Bus {
  * replicas (an operator may have raised them); raising them is tried, and logged when the cluster refuses.
  */
 async function ensureStream(jsm: JetStreamManager, who: string, config: Partial<StreamConfig> & { name: string; num_replicas: number }): Promise<void> {
+  await retryTransient(() => ensureStreamOnce(jsm, who, config), {
+    deadlineMs: STREAM_SETUP_DEADLINE_MS,
+    onRetry: (err, attempt) => log.warn(`${who}: stream ${config.name} not manageable yet (${errorMessage(err)}), retry ${attempt}`),
+  });
+}
+
+async function ensureStreamOnce(jsm: JetStreamManager, who: string, config: Partial<StreamConfig> & { name: string; num_replicas: number }): Promise<void> {
   let current: StreamConfig;
   try {
     current = (await jsm.streams.info(config.name)).config;
