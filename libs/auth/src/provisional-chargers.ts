@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { PeriodicTask } from '#csms/runtime';
 import { AUTH_OPTIONS, DEFAULT_PROVISIONAL_CHARGER_TTL_S, type AuthOptions } from './auth-options.js';
 import { ChargerRegistryService } from './charger-registry.service.js';
 
@@ -11,25 +12,24 @@ import { ChargerRegistryService } from './charger-registry.service.js';
  */
 @Injectable()
 export class ProvisionalChargerSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
   private readonly log = new Logger('auth-provisional');
   private readonly ttlS: number;
+  private readonly task: PeriodicTask;
 
   constructor(
     @Inject(ChargerRegistryService) private readonly registry: ChargerRegistryService,
     @Inject(AUTH_OPTIONS) options: AuthOptions,
   ) {
     this.ttlS = options.provisionalChargerTtlS ?? DEFAULT_PROVISIONAL_CHARGER_TTL_S;
+    this.task = new PeriodicTask('provisional chargers sweep', Math.min(Math.max(this.ttlS * 100, 1_000), 60_000), () => this.sweep(), { log: this.log });
   }
 
   onApplicationBootstrap(): void {
-    const everyMs = Math.min(Math.max(this.ttlS * 100, 1_000), 60_000);
-    this.timer = setInterval(() => void this.sweep(), everyMs);
-    this.timer.unref();
+    this.task.start();
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.task.stop();
   }
 
   async sweep(): Promise<string[]> {

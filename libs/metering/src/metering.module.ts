@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '#csms/persistence';
+import { PeriodicTask } from '#csms/runtime';
 import { ActiveTransactionsMetric } from './metering-metrics.js';
 import { MeteringChargerController } from './metering.controller.js';
 import { MeteringVerbsController } from './metering-verbs.controller.js';
@@ -16,7 +17,7 @@ const withDefaults = (o?: MeteringOptions): Required<MeteringOptions> => ({ ...D
 /** Runs the meter-value retention hourly when a retention is configured (default: keep forever). */
 @Injectable()
 export class MeteringRetention implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
+  private task?: PeriodicTask;
   private readonly log = new Logger('metering-retention');
   private readonly options: Required<MeteringOptions>;
   constructor(
@@ -28,18 +29,21 @@ export class MeteringRetention implements OnApplicationBootstrap, OnApplicationS
 
   onApplicationBootstrap(): void {
     if (!this.options.meterValuesRetentionDays) return;
-    const run = () =>
-      this.readings.pruneMeterValues().then(
-        (n) => n && this.log.log(`deleted ${n} meter values older than ${this.options.meterValuesRetentionDays} days`),
-        (err: unknown) => this.log.error(`retention failed: ${(err as Error).message}`),
-      );
-    this.timer = setInterval(run, RETENTION_EVERY_MS);
-    this.timer.unref();
-    void run();
+    const days = this.options.meterValuesRetentionDays;
+    this.task = new PeriodicTask(
+      'meter-value retention',
+      RETENTION_EVERY_MS,
+      async () => {
+        const n = await this.readings.pruneMeterValues();
+        if (n) this.log.log(`deleted ${n} meter values older than ${days} days`);
+      },
+      { runAtStart: true, log: this.log },
+    );
+    this.task.start();
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.task?.stop();
   }
 }
 

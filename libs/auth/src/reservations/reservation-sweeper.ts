@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { PeriodicTask } from '#csms/runtime';
 import { AUTH_OPTIONS, type AuthOptions } from '../auth-options.js';
 import { ReservationsService } from './reservations.service.js';
 
@@ -11,24 +12,22 @@ export const DEFAULT_RESERVATION_SWEEP_MS = 10_000;
  */
 @Injectable()
 export class ReservationSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
   private readonly log = new Logger('auth-reservations');
-  private readonly everyMs: number;
+  private readonly task: PeriodicTask;
 
   constructor(
     @Inject(ReservationsService) private readonly reservations: ReservationsService,
     @Inject(AUTH_OPTIONS) options: AuthOptions,
   ) {
-    this.everyMs = options.reservationSweepMs ?? DEFAULT_RESERVATION_SWEEP_MS;
+    this.task = new PeriodicTask('reservations sweep', options.reservationSweepMs ?? DEFAULT_RESERVATION_SWEEP_MS, () => this.sweep(), { log: this.log });
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.sweep(), this.everyMs);
-    this.timer.unref();
+    this.task.start();
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.task.stop();
   }
 
   async sweep(): Promise<void> {

@@ -1,4 +1,5 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { PeriodicTask } from '#csms/runtime';
 import type { BootService } from '../registration/boot.service.js';
 import { registerBootProvisioning } from '../provisioning/boot-provisioning.js';
 import type { ChargerStateStore } from './charger-state.store.js';
@@ -10,8 +11,8 @@ import type { Reconciler } from './reconciler.js';
  * periodic re-check that catches drift made at the charger (docs/reference/design-decisions.md#desired-configuration).
  */
 export class ReconcileScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
   private provisioning?: { stop(): void };
+  private readonly rechecks: PeriodicTask;
 
   constructor(
     private readonly boots: BootService,
@@ -19,7 +20,9 @@ export class ReconcileScheduler implements OnApplicationBootstrap, OnApplication
     private readonly reconciler: Reconciler,
     private readonly options: Pick<ResolvedDesiredOptions, 'recheckIntervalMs' | 'bootReconcileDelayMs'>,
     private readonly log: Pick<Logger, 'warn'> = new Logger('ReconcileScheduler'),
-  ) {}
+  ) {
+    this.rechecks = new PeriodicTask('re-check', options.recheckIntervalMs, () => this.recheck(), { log });
+  }
 
   onApplicationBootstrap(): void {
     this.provisioning = registerBootProvisioning(this.boots, this.state, this.reconciler, this.options.bootReconcileDelayMs);
@@ -28,14 +31,11 @@ export class ReconcileScheduler implements OnApplicationBootstrap, OnApplication
     // (docs/reference/design-decisions.md#desired-configuration: a restarted
     // config-manager finishes the reconciliation it was in).
     void this.resumeInterrupted();
-    if (this.options.recheckIntervalMs > 0) {
-      this.timer = setInterval(() => void this.recheck(), this.options.recheckIntervalMs);
-      this.timer.unref();
-    }
+    this.rechecks.start();
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.rechecks.stop();
     this.provisioning?.stop();
   }
 

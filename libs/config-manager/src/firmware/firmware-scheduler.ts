@@ -1,4 +1,5 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { PeriodicTask } from '#csms/runtime';
 import type { BootedCharger, BootService } from '../registration/boot.service.js';
 import type { FirmwareCampaignEngine } from './engine.js';
 
@@ -8,15 +9,17 @@ import type { FirmwareCampaignEngine } from './engine.js';
  * campaigns another replica left half-advanced).
  */
 export class FirmwareCampaignScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
   private stopped = false;
+  private readonly sweeps: PeriodicTask;
 
   constructor(
     private readonly boots: BootService,
     private readonly engine: FirmwareCampaignEngine,
-    private readonly sweepIntervalMs: number,
+    sweepIntervalMs: number,
     private readonly log: Pick<Logger, 'warn'> = new Logger('FirmwareCampaignScheduler'),
-  ) {}
+  ) {
+    this.sweeps = new PeriodicTask('firmware campaigns sweep', sweepIntervalMs, () => this.engine.sweep(), { runAtStart: true, log });
+  }
 
   onApplicationBootstrap(): void {
     this.boots.onBooted((booted: BootedCharger) => {
@@ -27,23 +30,11 @@ export class FirmwareCampaignScheduler implements OnApplicationBootstrap, OnAppl
           this.log.warn(`firmware campaigns after the boot of ${booted.chargerId}: ${err instanceof Error ? err.message : String(err)}`),
         );
     });
-    void this.sweep();
-    if (this.sweepIntervalMs > 0) {
-      this.timer = setInterval(() => void this.sweep(), this.sweepIntervalMs);
-      this.timer.unref();
-    }
+    this.sweeps.start();
   }
 
   onApplicationShutdown(): void {
     this.stopped = true;
-    clearInterval(this.timer);
-  }
-
-  private async sweep(): Promise<void> {
-    try {
-      await this.engine.sweep();
-    } catch (err) {
-      this.log.warn(`firmware campaigns sweep skipped: ${err instanceof Error ? err.message : String(err)}`);
-    }
+    this.sweeps.stop();
   }
 }

@@ -1,4 +1,5 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { PeriodicTask } from '#csms/runtime';
 import type { BootedCharger, BootService } from '../registration/boot.service.js';
 import type { QueuedDelivery } from './delivery.js';
 
@@ -9,16 +10,18 @@ import type { QueuedDelivery } from './delivery.js';
  * reconnected without booting.
  */
 export class QueuedScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
+  private readonly sweeps: PeriodicTask;
 
   constructor(
     private readonly boots: BootService,
     private readonly delivery: QueuedDelivery,
     private readonly options: { bootDelayMs: number; sweepIntervalMs: number },
     private readonly log: Pick<Logger, 'warn'> = new Logger('QueuedScheduler'),
-  ) {}
+  ) {
+    this.sweeps = new PeriodicTask('queued commands sweep', options.sweepIntervalMs, () => this.delivery.sweep(), { runAtStart: true, log });
+  }
 
   onApplicationBootstrap(): void {
     this.boots.onBooted((booted: BootedCharger) => {
@@ -31,26 +34,14 @@ export class QueuedScheduler implements OnApplicationBootstrap, OnApplicationShu
       }, this.options.bootDelayMs);
       this.timers.add(timer);
     });
-    void this.sweep();
-    if (this.options.sweepIntervalMs > 0) {
-      this.timer = setInterval(() => void this.sweep(), this.options.sweepIntervalMs);
-      this.timer.unref();
-    }
+    this.sweeps.start();
   }
 
   onApplicationShutdown(): void {
     this.stopped = true;
-    clearInterval(this.timer);
+    this.sweeps.stop();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.delivery.stop();
-  }
-
-  private async sweep(): Promise<void> {
-    try {
-      await this.delivery.sweep();
-    } catch (err) {
-      this.log.warn(`queued commands sweep skipped: ${err instanceof Error ? err.message : String(err)}`);
-    }
   }
 }

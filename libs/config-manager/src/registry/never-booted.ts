@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '#csms/persistence';
+import { PeriodicTask } from '#csms/runtime';
 import { CONFIG_MANAGER_OPTIONS, type ResolvedConfigManagerOptions } from '../config-manager.options.js';
 
 /**
@@ -26,26 +27,30 @@ export async function removeNeverBooted(db: DataSource, disconnectedForS: number
 
 @Injectable()
 export class NeverBootedSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
   private readonly log = new Logger('config-manager-never-booted');
+  private readonly task: PeriodicTask;
 
   constructor(
     @Inject(DATA_SOURCE) private readonly db: DataSource,
     @Inject(CONFIG_MANAGER_OPTIONS) private readonly options: ResolvedConfigManagerOptions,
-  ) {}
+  ) {
+    const ttlS = options.provisionalChargerTtlS;
+    this.task = new PeriodicTask(
+      'never-booted chargers sweep',
+      Math.min(Math.max(ttlS * 100, 1_000), 60_000),
+      async () => {
+        const ids = await removeNeverBooted(this.db, ttlS);
+        if (ids.length) this.log.log(`removed ${ids.length} never-booted chargers disconnected for ${ttlS} s`);
+      },
+      { log: this.log },
+    );
+  }
 
   onApplicationBootstrap(): void {
-    const everyMs = Math.min(Math.max(this.options.provisionalChargerTtlS * 100, 1_000), 60_000);
-    this.timer = setInterval(() => {
-      removeNeverBooted(this.db, this.options.provisionalChargerTtlS).then(
-        (ids) => ids.length && this.log.log(`removed ${ids.length} never-booted chargers disconnected for ${this.options.provisionalChargerTtlS} s`),
-        (err: unknown) => this.log.warn(`never-booted chargers not swept: ${err instanceof Error ? err.message : String(err)}`),
-      );
-    }, everyMs);
-    this.timer.unref();
+    this.task.start();
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.task.stop();
   }
 }
