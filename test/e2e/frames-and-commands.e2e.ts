@@ -140,6 +140,31 @@ test('commands fired at once reach the charger one at a time (one outstanding CA
   c.ws.close();
 });
 
+test('a command payload that breaks the 1.6 schema is 400 naming the field, connected or not, and never reaches the charger', async () => {
+  const c = await rawCharger('SCHEMA-1');
+  c.send([2, 'b1', 'BootNotification', boot]);
+  await c.reply('b1');
+  const api = apiClient(csms.apiUrl);
+  const bad = { connectorId: 0, type: 'Sideways' };
+  for (const id of ['SCHEMA-1', 'SCHEMA-OFFLINE']) {
+    const res = await api.post(`/api/v1/chargers/${id}/commands/ChangeAvailability`, bad);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({
+      error: 'validation_failed',
+      errors: [expect.objectContaining({ field: expect.stringContaining('type'), rule: expect.any(String) })],
+    });
+  }
+  expect((await api.post('/api/v1/chargers/SCHEMA-OFFLINE/commands/ChangeAvailability', { connectorId: 0, type: 'Operative' })).status).toBe(404);
+  // the valid one that follows is the first CALL the charger sees
+  const ok = api.post('/api/v1/chargers/SCHEMA-1/commands/ChangeAvailability', { connectorId: 0, type: 'Operative' });
+  const call = await c.next((f) => f[0] === 2);
+  expect(call[3]).toEqual({ connectorId: 0, type: 'Operative' });
+  c.send([3, call[1], { status: 'Accepted' }]);
+  expect((await ok).status).toBe(200);
+  expect(c.frames.filter((f) => f[0] === 2)).toHaveLength(1);
+  c.ws.close();
+});
+
 test('a charger that answers with a CALLERROR gives 502 with its code; a silent one 504', async () => {
   const c = await rawCharger('ERRORS-1');
   c.send([2, 'b1', 'BootNotification', boot]);

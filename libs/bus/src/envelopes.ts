@@ -48,7 +48,12 @@ export type CommandReply<R = unknown> =
   | { status: 'not-connected' }
   /** The CALL went out, then the connection closed before an answer: the outcome is unknown. */
   | { status: 'connection-lost' }
-  | { status: 'invalid'; errors: Array<{ path: string; message: string }> };
+  /**
+   * Refused before anything was sent. `reason` 'payload': the payload breaks the action's 1.6 JSON schema (`code` is
+   * the OCPP error code it would have earned); 'state': the charger's state forbids the action (boot Rejected or
+   * Pending). Older gateways sent neither field.
+   */
+  | { status: 'invalid'; reason?: 'payload' | 'state'; code?: string; description?: string; errors: Array<{ path: string; message: string }> };
 
 export interface ConnectionEvent {
   chargerId: string;

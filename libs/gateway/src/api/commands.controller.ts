@@ -111,13 +111,10 @@ export class CommandsController {
     }
     const delivery = deliveryMode(deliveryRaw, expiresAt);
     const timeoutMs = parseTimeout(timeoutRaw, this.options.commandTimeoutMs);
-    const valid = validatePayload(action, 'request', payload ?? {});
-    if (!valid.ok) {
-      const errors = valid.errors.map((e) => ({ field: e.path || '(payload)', rule: valid.code, message: e.message }));
-      throw new HttpException({ error: 'validation_failed', message: valid.description, errors }, HttpStatus.BAD_REQUEST);
-    }
     await requireCapability(this.bus, chargerId, action, 'action');
+    // docs/reference/design-decisions.md#commands: the session that sends it validates the payload; here only when none will now
     if (delivery === 'queued') {
+      refuseInvalidPayload(action, payload ?? {});
       const queued = await queueCommand(this.bus, chargerId, randomUUID(), action, payload ?? {}, expiresAt, caller?.name);
       res?.status(HttpStatus.ACCEPTED);
       return queued;
@@ -153,6 +150,7 @@ export class CommandsController {
         return { result: reply.result, commandId, ...(desired ? { desired } : {}) };
       }
       case 'not-connected':
+        refuseInvalidPayload(action, payload ?? {});
         throw new HttpException({ error: 'not_connected', message: `charger ${chargerId} is not connected` }, HttpStatus.NOT_FOUND);
       case 'connection-lost':
         // Not 404: the CALL went out, so the charger may have carried it out (a Hard Reset closes the socket
@@ -187,6 +185,17 @@ export class CommandsController {
           HttpStatus.BAD_GATEWAY,
         );
       case 'invalid':
+        if (reply.reason === 'payload') {
+          const errors = reply.errors.map((e) => ({ field: e.path || '(payload)', rule: reply.code ?? 'ocpp.schema', message: e.message }));
+          throw new HttpException(
+            {
+              error: 'validation_failed',
+              message: reply.description ?? `${action} request: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`,
+              errors,
+            },
+            HttpStatus.BAD_REQUEST,
+          );
+        }
         throw new HttpException(
           {
             error: 'not_allowed',
@@ -197,6 +206,13 @@ export class CommandsController {
         );
     }
   }
+}
+
+function refuseInvalidPayload(action: string, payload: unknown): void {
+  const valid = validatePayload(action, 'request', payload);
+  if (valid.ok) return;
+  const errors = valid.errors.map((e) => ({ field: e.path || '(payload)', rule: valid.code, message: e.message }));
+  throw new HttpException({ error: 'validation_failed', message: valid.description, errors }, HttpStatus.BAD_REQUEST);
 }
 
 function parseTimeout(raw: string | undefined, fallback: number): number {

@@ -69,7 +69,8 @@ export class ChargerSession {
     private readonly router: CallRouter,
     private readonly limits: SessionLimits,
   ) {
-    this.rpc = new RpcSession({ send: (text) => this.send(text, 'call'), defaultTimeoutMs: limits.commandTimeoutMs });
+    // execute() validates every command once, whoever sent it (docs/reference/design-decisions.md#commands)
+    this.rpc = new RpcSession({ send: (text) => this.send(text, 'call'), defaultTimeoutMs: limits.commandTimeoutMs, validateOutgoing: false });
     this.badFrames = new BadFrameLimiter(limits.badFramesPerMinute);
     this.warnings = new WarningThrottle((message) => this.log.warn(`${this.chargerId}: ${message}`));
   }
@@ -109,15 +110,21 @@ export class ChargerSession {
   async execute(request: CommandRequest): Promise<CommandExecution> {
     if (!isOcppAction(request.action) || !csmsActions.has(request.action)) {
       return {
-        reply: { status: 'invalid', errors: [{ path: 'action', message: `${request.action} is not a command a central system can send in OCPP 1.6` }] },
+        reply: {
+          status: 'invalid',
+          reason: 'payload',
+          code: 'NotImplemented',
+          errors: [{ path: 'action', message: `${request.action} is not a command a central system can send in OCPP 1.6` }],
+        },
       };
     }
     const valid = validatePayload(request.action, 'request', request.payload);
-    if (!valid.ok) return { reply: { status: 'invalid', errors: valid.errors } };
+    if (!valid.ok) return { reply: { status: 'invalid', reason: 'payload', code: valid.code, description: valid.description, errors: valid.errors } };
     if (this.bootStatus === 'Rejected') {
       return {
         reply: {
           status: 'invalid',
+          reason: 'state',
           errors: [{ path: 'action', message: 'the charger boot was Rejected: the central system sends it nothing (OCPP 1.6 §4.2)' }],
         },
       };
@@ -126,6 +133,7 @@ export class ChargerSession {
       return {
         reply: {
           status: 'invalid',
+          reason: 'state',
           errors: [{ path: 'action', message: `the charger boot is Pending: ${request.action} is not allowed until it is Accepted (OCPP 1.6 §4.2.1)` }],
         },
       };
