@@ -4,7 +4,7 @@
  */
 import { jest } from '@jest/globals';
 import { startService, type ServiceProcess } from '../support/processes.js';
-import { runReservationScenario } from '../support/reservation-scenario.js';
+import { runReservationScenario, runSimulatedReservation } from '../support/reservation-scenario.js';
 
 jest.setTimeout(180_000);
 
@@ -19,4 +19,8 @@ afterAll(async () => {
 
 test('reserve, refuse another tag, consume by reservationId, cancel, expire; unsupported model gets 422 with nothing sent', async () => {
   await runReservationScenario({ chargerOcppUrl: csms.ocppUrl, apiUrl: csms.apiUrl });
+});
+
+test('the simulator as a Zaptec Pro: Reserved, another tag refused at the charger, the reserved tag starts with the reservationId', async () => {
+  await runSimulatedReservation({ chargerOcppUrl: csms.ocppUrl, apiUrl: csms.apiUrl });
 });

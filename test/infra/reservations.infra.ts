@@ -7,7 +7,7 @@
 import { jest } from '@jest/globals';
 import { describeInfra } from '#csms/testing';
 import { startProductionStack, type ProductionStack } from '../support/production-stack.js';
-import { runReservationScenario } from '../support/reservation-scenario.js';
+import { runReservationScenario, runSimulatedReservation } from '../support/reservation-scenario.js';
 
 jest.setTimeout(300_000);
 
@@ -23,5 +23,8 @@ describeInfra('reservations on NATS + PostgreSQL', () => {
 
   test('reserve, refuse another tag, consume by reservationId, cancel, expire, across two gateways', async () => {
     await runReservationScenario({ chargerOcppUrl: stack.gateways[0].ocppUrl, apiUrl: stack.gateways[1].apiUrl });
+  });
+  test('the simulator as a Zaptec Pro: Reserved, another tag refused at the charger, the reserved tag starts with the reservationId', async () => {
+    await runSimulatedReservation({ chargerOcppUrl: stack.gateways[0].ocppUrl, apiUrl: stack.gateways[1].apiUrl });
   });
 });

@@ -9,6 +9,7 @@ import { expect } from '@jest/globals';
 import type { RPCClient } from 'ocpp-rpc';
 import { apiClient } from './api-client.js';
 import { eventually } from './processes.js';
+import { SimulatedCharger } from '../../apps/simulator/src/index.js';
 import { rpcCharger } from './rpc-charger.js';
 
 export interface ReservationTarget {
@@ -186,5 +187,46 @@ export async function runReservationScenario(target: ReservationTarget): Promise
     expect((await api().get('/api/v1/reservations?status=active')).body.items).toEqual([]);
   } finally {
     for (const c of open) await c.close({ force: true }).catch(() => undefined);
+  }
+}
+
+/**
+ * The same flow with our simulator as a Zaptec Pro: the CSMS's ReserveNow shows Reserved, the charger itself refuses
+ * another driver's tag, and the reserved driver's start carries the reservationId, which the CSMS records as used.
+ */
+export async function runSimulatedReservation(target: ReservationTarget): Promise<void> {
+  const api = () => apiClient(target.apiUrl);
+  const ID = 'ZPR080101';
+  for (const idTag of ['SIM-ALICE', 'SIM-BOB']) expect((await api().post('/api/v1/id-tags', { idTag, status: 'Accepted' })).status).toBe(201);
+  const charger = new SimulatedCharger({ url: target.chargerOcppUrl, identity: ID, model: 'pro', reconnectDelayMs: 100 });
+  charger.start();
+  try {
+    await charger.waitFor('booted');
+    await eventually(async () => {
+      const r = await api().get(`/api/v1/chargers/${ID}`);
+      return r.body?.capabilities?.featureProfiles?.includes('Reservation') ? true : undefined;
+    }, "the simulated Pro's SupportedFeatureProfiles read");
+    const created = await api().post('/api/v1/reservations', { chargerId: ID, connectorId: 1, idTag: 'SIM-ALICE', expiresAt: inMinutes(10) });
+    expect(created.status).toBe(201);
+    const id = created.body.reservationId as number;
+    await eventually(async () => ((await api().get(`/api/v1/reservations/${id}`)).body?.connectorStatus === 'Reserved' ? true : undefined), 'Reserved shown');
+
+    const refused: string[] = [];
+    charger.on('reservedForOther', (tag: string) => refused.push(tag));
+    await charger.plugIn('SIM-BOB');
+    expect(refused).toEqual(['SIM-BOB']);
+    expect((await api().get(`/api/v1/reservations/${id}`)).body.status).toBe('active');
+    await charger.presentIdTag('SIM-ALICE');
+    const used = await eventually(async () => {
+      const r = await api().get(`/api/v1/reservations/${id}`);
+      return r.body?.status === 'used' && r.body.transactionId !== null ? r.body : undefined;
+    }, 'reservation used by the started transaction');
+    const tx = await eventually(async () => {
+      const r = await api().get(`/api/v1/transactions/${used.transactionId}`);
+      return r.status === 200 ? r.body : undefined;
+    }, 'transaction stored');
+    expect(tx).toMatchObject({ chargerId: ID, idTag: 'SIM-ALICE' });
+  } finally {
+    await charger.stop();
   }
 }
