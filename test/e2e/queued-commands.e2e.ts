@@ -7,6 +7,7 @@
 import { jest } from '@jest/globals';
 import type { RPCClient } from 'ocpp-rpc';
 import { apiClient } from '../support/api-client.js';
+import { runQueuedWithSimulator } from '../support/queued-simulator-scenario.js';
 import { eventually, freePort, startService, tempDir, type ServiceProcess } from '../support/processes.js';
 import { connectRawCharger, type RawCharger } from '../support/raw-charger.js';
 import { rpcCharger } from '../support/rpc-charger.js';
@@ -208,4 +209,8 @@ test('a queued Hard Reset answered by a reboot is done at the boot that follows,
   expect(boots[2].data.afterReset).toMatchObject({ commandId: id, type: 'Hard', outcome: 'connection-lost' });
   expect(after.frames.filter((f) => f[0] === 2 && f[2] === 'Reset')).toHaveLength(0);
   after.ws.close();
+});
+
+test('the simulator as a Zaptec Go: queued while offline, carried out after its next boot, in order, once each', async () => {
+  await runQueuedWithSimulator({ chargerOcppUrl: csms.ocppUrl, apiUrl: csms.apiUrl }, 'QUEUE-SIM1');
 });

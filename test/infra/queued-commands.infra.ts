@@ -6,6 +6,7 @@
 import { jest } from '@jest/globals';
 import { describeInfra } from '#csms/testing';
 import { apiClient } from '../support/api-client.js';
+import { runQueuedWithSimulator } from '../support/queued-simulator-scenario.js';
 import { eventually, startService, type ServiceProcess } from '../support/processes.js';
 import { startProductionStack, type ProductionStack, type StackService } from '../support/production-stack.js';
 import { connectRawCharger } from '../support/raw-charger.js';
@@ -25,6 +26,10 @@ describeInfra('queued commands on NATS + PostgreSQL', () => {
   afterAll(async () => {
     for (const p of extra) await p.stop().catch(() => undefined);
     await stack?.stop();
+  });
+
+  test('the simulator as a Zaptec Go: queued while offline, carried out after its next boot, in order, once each', async () => {
+    await runQueuedWithSimulator({ chargerOcppUrl: stack.gateways[0].ocppUrl, apiUrl: stack.gateways[0].apiUrl }, 'QINFRA-SIM1');
   });
 
   test('queued while offline, kept across a restart of every process and of NATS, delivered once and in order by one of two replicas', async () => {
