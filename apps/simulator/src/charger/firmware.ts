@@ -62,6 +62,15 @@ export class FirmwareUpdater {
     return this.busy ? this.current : 'Idle';
   }
 
+  /**
+   * The answer to a triggered FirmwareStatusNotification: Idle unless an update runs; a signed update's status
+   * as SignedFirmwareStatusNotification with its requestId (its statuses are not all in FirmwareStatusNotification's set).
+   */
+  reportNow(): void {
+    if (this.busy && this.requestId !== undefined) this.c.send('SignedFirmwareStatusNotification', { status: this.current, requestId: this.requestId });
+    else this.c.send('FirmwareStatusNotification', { status: this.status });
+  }
+
   start(location: string, retrieveDate: string): void {
     this.schedule(undefined, { location, retrieveDateTime: retrieveDate });
   }
