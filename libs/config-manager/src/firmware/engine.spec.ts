@@ -1,24 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { InProcessBus } from '#csms/bus';
 import { openTestDatabase, type TestDatabase } from '../test-support/database.js';
-import { QueuedDelivery } from '../queued/delivery.js';
-import { QueuedCommandService } from '../queued/queued.service.js';
-import { QueuedCommandStore } from '../queued/store.js';
-import { FirmwareCampaignService } from './campaigns.service.js';
-import { FirmwareCampaignEngine } from './engine.js';
-import { FirmwareCampaignStore } from './store.js';
+import { firmwareReplica, TEST_SIGNING_CERTIFICATE as PEM } from '../test-support/firmware.js';
 
-const quiet = { warn: (): void => undefined };
-const PEM = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----';
-
-/** Two replicas sharing one database: each its own store, queue and engine. */
-function replica(t: TestDatabase, bus: InProcessBus): { engine: FirmwareCampaignEngine; service: FirmwareCampaignService } {
-  const qStore = new QueuedCommandStore(t.db);
-  const queue = new QueuedCommandService(qStore, new QueuedDelivery(qStore, bus, { commandTimeoutMs: 1_000 }, quiet));
-  const store = new FirmwareCampaignStore(t.db);
-  const engine = new FirmwareCampaignEngine(store, queue, quiet);
-  return { engine, service: new FirmwareCampaignService(store, engine, queue) };
-}
+/** Replicas sharing one database: each its own store, queue and engine. */
+const replica = (t: TestDatabase, bus: InProcessBus): ReturnType<typeof firmwareReplica> => firmwareReplica(t.db, bus);
 
 describe('firmware campaign engine on PGlite', () => {
   let t: TestDatabase;

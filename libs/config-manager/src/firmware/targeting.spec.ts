@@ -1,15 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { InProcessBus } from '#csms/bus';
 import { openTestDatabase, type TestDatabase } from '../test-support/database.js';
-import { QueuedDelivery } from '../queued/delivery.js';
-import { QueuedCommandService } from '../queued/queued.service.js';
-import { QueuedCommandStore } from '../queued/store.js';
-import { FirmwareCampaignService, type CreateCampaignRequest } from './campaigns.service.js';
-import { FirmwareCampaignEngine } from './engine.js';
-import { FirmwareCampaignStore } from './store.js';
-
-const quiet = { warn: (): void => undefined };
-const PEM = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----';
+import { firmwareReplica, TEST_SIGNING_CERTIFICATE as PEM } from '../test-support/firmware.js';
+import type { CreateCampaignRequest, FirmwareCampaignService } from './campaigns.service.js';
 
 /**
  * Which chargers a campaign selects (the store's resolveTarget) and which of them it may send to (the service):
@@ -60,10 +53,7 @@ describe('firmware campaign targeting on PGlite', () => {
     ];
     for (const [id, key, value] of reported)
       await t.db.query(`INSERT INTO config_reported (charger_id, key, value, readonly, reported_at) VALUES ($1, $2, $3, true, now())`, [id, key, value]);
-    const qStore = new QueuedCommandStore(t.db);
-    const queue = new QueuedCommandService(qStore, new QueuedDelivery(qStore, bus, { commandTimeoutMs: 1_000 }, quiet));
-    const store = new FirmwareCampaignStore(t.db);
-    service = new FirmwareCampaignService(store, new FirmwareCampaignEngine(store, queue, quiet), queue);
+    service = firmwareReplica(t.db, bus).service;
   });
   afterAll(async () => {
     await bus.close();
