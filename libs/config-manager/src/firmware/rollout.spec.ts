@@ -23,7 +23,9 @@ describe('per-charger state machine', () => {
     expect(afterFirmwareStatus('downloading', 'DownloadPaused')).toBeUndefined();
     expect(afterFirmwareStatus('downloaded', 'SignatureVerified')).toBeUndefined();
     expect(afterFirmwareStatus('downloaded', 'InvalidSignature')).toEqual({ state: 'failed', reason: 'invalid-signature' });
-    expect(afterFirmwareStatus('downloaded', 'InstallScheduled')).toEqual({ state: 'installing' });
+    expect(afterFirmwareStatus('downloaded', 'InstallScheduled')).toBeUndefined();
+    expect(afterFirmwareStatus('downloading', 'InstallScheduled')).toEqual({ state: 'downloaded' });
+    expect(afterBoot('downloaded', '2.4.2.4', '2.5.0.0', true)).toBeUndefined();
     expect(afterFirmwareStatus('installing', 'InstallRebooting')).toBeUndefined();
     expect(afterFirmwareStatus('installing', 'InstallVerificationFailed')).toEqual({ state: 'failed', reason: 'install-verification-failed' });
     expect(afterFirmwareStatus('failed', 'SignatureVerified')).toBeUndefined();

@@ -51,10 +51,11 @@ const BY_STATUS: Record<string, Transition> = {
   DownloadFailed: { state: 'failed', reason: 'download-failed' },
   InstallationFailed: { state: 'failed', reason: 'installation-failed' },
   // SignedFirmwareStatusNotification only (docs/reference/protocol-notes.md#signed-firmware): waiting for the
-  // retrieve or install time, or a paused download, is still that phase; a reboot is part of installing.
+  // retrieve time, or a paused download, is still downloading; waiting for the install time is still downloaded
+  // (a boot meanwhile, on the old version, must not fail it); a reboot is part of installing.
   DownloadScheduled: { state: 'downloading' },
   DownloadPaused: { state: 'downloading' },
-  InstallScheduled: { state: 'installing' },
+  InstallScheduled: { state: 'downloaded' },
   InstallRebooting: { state: 'installing' },
   InvalidSignature: { state: 'failed', reason: 'invalid-signature' },
   InstallVerificationFailed: { state: 'failed', reason: 'install-verification-failed' },
