@@ -114,11 +114,12 @@ export class FirmwareCampaignEngine {
     const signed = campaign.signedFirmware;
     for (const { chargerId, commandId, requestId } of await this.store.claimPending(campaign.campaignId, count, wave, signed !== null)) {
       const command =
-        signed !== null && requestId !== null
+        signed !== null
           ? {
               action: 'SignedUpdateFirmware' as const,
               payload: {
-                requestId,
+                // claimPending allocates one for every claim of a signed campaign.
+                requestId: requestId as number,
                 firmware: { location: campaign.location, retrieveDateTime: campaign.retrieveDate, ...signed },
                 ...retry,
               } satisfies SignedUpdateFirmwareRequest,
