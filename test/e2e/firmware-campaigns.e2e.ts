@@ -2,7 +2,8 @@
  * Firmware campaigns (docs/api-firmware-campaigns.md) on the all-in-one with our simulator: 100 Zaptec Go chargers,
  * 10% of them failing the download, rolled out in waves of 25 that pause when a wave fails more than 10% and go on
  * when resumed; success only from the boot that reports the target version; a Pro (no FirmwareManagement) never
- * sent UpdateFirmware; an offline charger served through the queued-command queue when it comes back.
+ * sent UpdateFirmware; an offline charger served through the queued-command queue when it comes back; a signed
+ * campaign (SignedUpdateFirmware) only to chargers with a certificate store, an invalid signature failing.
  */
 import { jest } from '@jest/globals';
 import type { RPCClient } from 'ocpp-rpc';
@@ -231,4 +232,61 @@ test('cancel: pending chargers and still-queued commands are cancelled, never se
   expect(cancelled.body).toMatchObject({ state: 'cancelled', counts: { cancelled: 2 } });
   const queuedCommand = (cancelled.body.chargers.items as Array<CampaignRow & { commandId: string | null }>).find((r) => r.commandId)?.commandId;
   expect((await api.get(`/api/v1/commands/${queuedCommand}`)).body).toMatchObject({ status: 'cancelled' });
+});
+
+test('signed firmware: SignedUpdateFirmware only to chargers with a certificate store; an invalid signature fails, the rest succeed from the boot', async () => {
+  const PEM = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUSIMULATED\n-----END CERTIFICATE-----';
+  const ids = Array.from({ length: 8 }, (_, i) => `SFSIM${String(i).padStart(3, '0')}`);
+  const secure = ids.map((id) => sim(id, { model: 'go2', firmwareVersion: '3.2.1.0', securityExtension: true, faults: { firmwareInvalidSignaturePct: 25 } }));
+  const plain = sim('SFPLAIN001', { model: 'go2', firmwareVersion: '3.2.1.0' });
+  await Promise.all([...secure, plain].map((c) => c.waitFor('booted')));
+  // Applicability needs the configuration the registry reads after the boot.
+  for (const id of [...ids, 'SFPLAIN001'])
+    await eventually(async () => ((await api.get(`/api/v1/chargers/${id}/configuration`)).body?.reported?.keys?.length > 0 ? true : undefined), `${id} read`);
+  const invalid = ids.filter((id) => faultHits(id, 'signature', 25));
+  expect(invalid.length).toBeGreaterThan(0);
+  expect(invalid.length).toBeLessThan(ids.length);
+
+  const bad = await api.post('/api/v1/firmware-campaigns', {
+    target: { chargerIds: ids },
+    targetVersion: '3.3.0.0',
+    location: 'https://firmware.example.com/zaptec/go2/3.3.0.0.bin',
+    signedFirmware: { signingCertificate: 'not a certificate', signature: '***' },
+    policy: { maxConcurrent: 4, failureThresholdPct: 100, perChargerTimeoutS: 600 },
+  });
+  expect(bad.status).toBe(400);
+  expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(
+    expect.arrayContaining(['signedFirmware.signingCertificate', 'signedFirmware.signature']),
+  );
+
+  const created = await api.post('/api/v1/firmware-campaigns', {
+    target: { chargerIds: [...ids, 'SFPLAIN001'] },
+    targetVersion: '3.3.0.0',
+    location: 'https://firmware.example.com/zaptec/go2/3.3.0.0.bin',
+    signedFirmware: { signingCertificate: PEM, signature: 'c2lnbmF0dXJl' },
+    policy: { maxConcurrent: 4, failureThresholdPct: 100, perChargerTimeoutS: 600 },
+  });
+  expect(created.status).toBe(201);
+  expect(created.body.signedFirmware).toEqual({ signingCertificate: PEM, signature: 'c2lnbmF0dXJl' });
+  const id = created.body.campaignId as string;
+  const plainRow = (created.body.chargers.items as CampaignRow[]).find((r) => r.chargerId === 'SFPLAIN001');
+  expect(plainRow).toMatchObject({ state: 'not-applicable', reason: expect.stringContaining('CertificateStoreMaxLength') });
+
+  const done = await eventually(
+    async () => {
+      const c = await campaign(id);
+      return c.state === 'completed' ? c : undefined;
+    },
+    'signed campaign completed',
+    120_000,
+  );
+  expect(done.counts).toEqual({ succeeded: ids.length - invalid.length, failed: invalid.length, 'not-applicable': 1 });
+  expect(done.chargers.items.filter((r) => r.state === 'failed').map((r) => [r.chargerId, r.reason])).toEqual(invalid.map((x) => [x, 'invalid-signature']));
+  for (const c of secure) expect([c.identity, c.firmwareVersion]).toEqual([c.identity, invalid.includes(c.identity) ? '3.2.1.0' : '3.3.0.0']);
+  for (const id of ids)
+    expect([id, received.get(id)?.includes('SignedUpdateFirmware'), received.get(id)?.includes('UpdateFirmware')]).toEqual([id, true, false]);
+  expect(received.get('SFPLAIN001') ?? []).not.toContain('SignedUpdateFirmware');
+  // Each charger got its own requestId, the one its notifications named.
+  const requestIds = done.chargers.items.filter((r) => r.state !== 'not-applicable').map((r) => (r as CampaignRow & { requestId: number }).requestId);
+  expect(new Set(requestIds).size).toBe(ids.length);
 });

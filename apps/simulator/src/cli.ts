@@ -29,6 +29,8 @@ export const USAGE = `Usage: node dist/apps/simulator/main.js --url ws://127.0.0
   --diagnostics-upload-fails  fault: GetDiagnostics/GetLog answer, then UploadFailed without uploading
   --firmware-download-failure-pct P  fault: P% of chargers fail UpdateFirmware's download (DownloadFailed)
   --firmware-install-failure-pct P   fault: P% of chargers fail its installation (InstallationFailed)
+  --security-extension        certificate-store keys and SignedUpdateFirmware (not on Zaptec chargers)
+  --firmware-invalid-signature-pct P fault: P% of chargers find the signed firmware's signature invalid
   --duration S                stop after S seconds (default: when scenarios end, or Ctrl-C)
   --per-process N             chargers per worker process before forking                  (5000)
   --quiet                     no live progress line
@@ -49,6 +51,8 @@ export interface CliOptions {
   scenario?: Scenario;
   keys: Record<string, string>;
   faults: Faults;
+  /** The security extension with a certificate store (SimulatedChargerOptions.securityExtension). */
+  securityExtension: boolean;
   durationS?: number;
   perProcess: number;
   quiet: boolean;
@@ -108,6 +112,8 @@ export function parseCli(argv: string[]): CliOptions {
         'diagnostics-upload-fails': { type: 'boolean', default: false },
         'firmware-download-failure-pct': { type: 'string' },
         'firmware-install-failure-pct': { type: 'string' },
+        'security-extension': { type: 'boolean', default: false },
+        'firmware-invalid-signature-pct': { type: 'string' },
         duration: { type: 'string' },
         'per-process': { type: 'string' },
         quiet: { type: 'boolean', default: false },
@@ -133,6 +139,7 @@ export function parseCli(argv: string[]): CliOptions {
       idStart: 1,
       keys: {},
       faults: noFaults(),
+      securityExtension: false,
       perProcess: 1,
       quiet: true,
       worker: false,
@@ -149,6 +156,8 @@ export function parseCli(argv: string[]): CliOptions {
   if (!(v.model in PRESETS)) throw new UsageError(`--model must be go, go2 or pro (got '${v.model}')`);
   if (!/^[A-Za-z0-9._-]{0,40}$/.test(v['id-prefix'])) throw new UsageError('--id-prefix: letters, digits, . _ - only');
   if (v.scenario && v['charge-minutes']) throw new UsageError('use either --scenario or --charge-minutes, not both');
+  if (v['firmware-invalid-signature-pct'] !== undefined && !v['security-extension'])
+    throw new UsageError('--firmware-invalid-signature-pct needs --security-extension (only SignedUpdateFirmware checks a signature)');
 
   const keys: Record<string, string> = {};
   for (const kv of v.set ?? []) {
@@ -208,7 +217,9 @@ export function parseCli(argv: string[]): CliOptions {
       diagnosticsUploadFails: v['diagnostics-upload-fails'] === true,
       firmwareDownloadFailurePct: pct('firmware-download-failure-pct', v['firmware-download-failure-pct']),
       firmwareInstallFailurePct: pct('firmware-install-failure-pct', v['firmware-install-failure-pct']),
+      firmwareInvalidSignaturePct: pct('firmware-invalid-signature-pct', v['firmware-invalid-signature-pct']),
     },
+    securityExtension: v['security-extension'] === true,
     ...(v.duration !== undefined ? { durationS: positive('duration', v.duration, 1) } : {}),
     perProcess: int('per-process', v['per-process'], 5000, 1),
     quiet: v.quiet === true,

@@ -30,6 +30,7 @@ function buildFleet(o: CliOptions, signal: AbortSignal): Fleet {
       model: o.model,
       keys: o.keys,
       faults: o.faults,
+      securityExtension: o.securityExtension,
       ...(o.password !== undefined ? { initialPassword: o.password } : {}),
     },
     ...(o.sourceAddress
@@ -102,7 +103,11 @@ async function main(): Promise<void> {
   }
   try {
     // Fail fast on --set keys the model lacks or values it would reject.
-    new KeyStore(presetFor(o.model), { overrides: o.keys, ...(o.password !== undefined ? { initialPassword: o.password } : {}) });
+    new KeyStore(presetFor(o.model), {
+      overrides: o.keys,
+      certificateStore: o.securityExtension,
+      ...(o.password !== undefined ? { initialPassword: o.password } : {}),
+    });
   } catch (e) {
     if (e instanceof KeyStoreError) fail(e.message);
     throw e;

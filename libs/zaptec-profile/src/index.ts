@@ -35,3 +35,4 @@ export type { ActionDefinition, ActionDirection } from './actions.js';
 export { ACTIONS } from './actions.js';
 export { orderForApply, effectiveAccess } from './apply-order.js';
 export { ZAPTEC_BILLING_DEFAULTS, MODELS_WITH_BILLING_DEFAULTS, billingDefaultsOf, factoryDefaultsOf } from './provisioning.js';
+export { CERTIFICATE_STORE_KEYS, signedFirmwareSupport } from './signed-firmware.js';

@@ -158,7 +158,7 @@ export interface LiveEventData {
   reservation: { event: string; reservationId: number; connectorId: number; idTag: string; status: string; transactionId: number | null };
   'queued-command': { commandId: string; action: string; event: string; status: string; attempt: number | null; outcome: string | null };
   diagnostics: { id: string; kind: string; event: string; status: string; chargerStatus: string | null; fileName: string | null; size: number | null };
-  firmware: { status: string };
+  firmware: { status: string; signed?: boolean; requestId?: number | null };
 }
 export type LiveEventType = keyof LiveEventData;
 export const LIVE_EVENT_TYPES = [

@@ -31,7 +31,7 @@ export function describeEvent(e: LiveEvent): string {
     case 'diagnostics':
       return `${e.data.kind} ${e.data.event}: ${e.data.status}${e.data.size !== null ? ` (${e.data.size} bytes)` : ''}`;
     case 'firmware':
-      return `firmware update: ${e.data.status}`;
+      return `${e.data.signed ? 'signed firmware update' : 'firmware update'}: ${e.data.status}`;
     case 'reservation':
       return `reservation ${e.data.reservationId} ${e.data.event} on connector ${e.data.connectorId} (${e.data.idTag})${e.data.transactionId !== null ? `, transaction ${e.data.transactionId}` : ''}`;
   }

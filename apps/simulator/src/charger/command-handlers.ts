@@ -151,7 +151,7 @@ function trigger(c: SimulatedCharger, requested: string, connectorId: unknown): 
       afterReply(() => c.send('DiagnosticsStatusNotification', { status: 'Idle' }));
       return 'Accepted';
     case 'FirmwareStatusNotification':
-      afterReply(() => c.send('FirmwareStatusNotification', { status: c.firmware.status }));
+      afterReply(() => c.firmware.reportNow());
       return 'Accepted';
     default:
       return 'NotImplemented';

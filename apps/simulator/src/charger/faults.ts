@@ -20,6 +20,8 @@ export interface Faults {
   firmwareDownloadFailurePct: number;
   /** UpdateFirmware: percent of chargers whose installation fails after the download (InstallationFailed, old version kept). */
   firmwareInstallFailurePct: number;
+  /** SignedUpdateFirmware: percent of chargers whose signature check fails after the download (InvalidSignature, nothing installed). */
+  firmwareInvalidSignaturePct: number;
 }
 
 export const NO_FAULTS: Faults = {
@@ -30,4 +32,5 @@ export const NO_FAULTS: Faults = {
   diagnosticsUploadFails: false,
   firmwareDownloadFailurePct: 0,
   firmwareInstallFailurePct: 0,
+  firmwareInvalidSignaturePct: 0,
 };

@@ -1,5 +1,7 @@
 import { parseCli, UsageError } from '../cli.js';
 import { faultHits, versionFromLocation } from './firmware.js';
+import { keyDefinitionsFor } from './key-definitions.js';
+import { PRESETS } from './presets.js';
 
 describe('simulated firmware updates', () => {
   test('the installed version comes from the location: its version parameter, else the last segment without extension', () => {
@@ -23,5 +25,19 @@ describe('simulated firmware updates', () => {
     const o = parseCli(['--url', 'ws://127.0.0.1:9000/ocpp', '--firmware-download-failure-pct', '10', '--firmware-install-failure-pct', '2.5']);
     expect(o.faults).toMatchObject({ firmwareDownloadFailurePct: 10, firmwareInstallFailurePct: 2.5 });
     expect(() => parseCli(['--url', 'ws://127.0.0.1:9000/ocpp', '--firmware-download-failure-pct', '120'])).toThrow(UsageError);
+  });
+
+  test('the CLI takes --security-extension and the invalid-signature fault, which needs it', () => {
+    const o = parseCli(['--url', 'ws://127.0.0.1:9000/ocpp', '--security-extension', '--firmware-invalid-signature-pct', '25']);
+    expect(o.securityExtension).toBe(true);
+    expect(o.faults.firmwareInvalidSignaturePct).toBe(25);
+    expect(parseCli(['--url', 'ws://127.0.0.1:9000/ocpp']).securityExtension).toBe(false);
+    expect(() => parseCli(['--url', 'ws://127.0.0.1:9000/ocpp', '--firmware-invalid-signature-pct', '25'])).toThrow(/needs --security-extension/);
+  });
+
+  test('the certificate-store keys exist only on a charger with the security extension', () => {
+    const names = (store: boolean): string[] => keyDefinitionsFor(PRESETS.go, store).map((d) => d.key);
+    expect(names(true)).toEqual(expect.arrayContaining(['CertificateStoreMaxLength', 'CertificateSignedMaxChainSize']));
+    expect(names(false)).not.toContain('CertificateStoreMaxLength');
   });
 });

@@ -36,7 +36,12 @@ export const ZAPTEC_KEYS = [
   'UseAuthorizationKeyWithoutDecoding',
 ] as const;
 
-export function keyDefinitionsFor(preset: ModelPreset): KeyDefinition[] {
+/**
+ * `certificateStore`: a charger with the security extension's certificate management (not a Zaptec fact:
+ * docs/reference/zaptec-facts.md#capabilities-per-model lists no PKI), which reports its certificate-store keys
+ * and so takes SignedUpdateFirmware (docs/reference/protocol-notes.md#signed-firmware).
+ */
+export function keyDefinitionsFor(preset: ModelPreset, certificateStore = false): KeyDefinition[] {
   const defs: KeyDefinition[] = [
     int('HeartbeatInterval', 86_400, 0, MAX_INTERVAL_S),
     int('MeterValueSampleInterval', preset.meterValueSampleInterval, 0, MAX_INTERVAL_S),
@@ -72,6 +77,7 @@ export function keyDefinitionsFor(preset: ModelPreset): KeyDefinition[] {
     int('SecurityProfile', 0, 0, 2),
     { key: 'AuthorizationKey', type: 'string', access: 'W', defaultValue: '' },
   ];
+  if (certificateStore) defs.push(int('CertificateStoreMaxLength', 10, 1, 10, 'R'), int('CertificateSignedMaxChainSize', 5500, 1, 10_000, 'R'));
   if (preset.featureProfiles.includes('SmartCharging')) {
     defs.push(
       int('ChargeProfileMaxStackLevel', 8, 8, 8, 'R'),

@@ -42,6 +42,8 @@ export interface KeyStoreOptions {
   /** Whether an AuthorizationKey was set before (drives the UseAuthorizationKeyWithoutDecoding default).
    *  Defaults to true when an initial password is given. */
   keyPreviouslySet?: boolean;
+  /** The security extension's certificate store keys exist (keyDefinitionsFor). */
+  certificateStore?: boolean;
 }
 
 export class KeyStore {
@@ -59,7 +61,7 @@ export class KeyStore {
     readonly preset: ModelPreset,
     options: KeyStoreOptions = {},
   ) {
-    for (const def of keyDefinitionsFor(preset)) {
+    for (const def of keyDefinitionsFor(preset, options.certificateStore)) {
       this.defs.set(def.key, def);
       if (def.access !== 'W') this.values.set(def.key, def.defaultValue);
     }

@@ -61,5 +61,18 @@ export function registerProfileHandlers(on: On, c: SimulatedCharger): void {
   on('DeleteCertificate', () => ({ status: 'NotFound' }));
   on('GetInstalledCertificateIds', () => ({ status: 'NotFound' }));
   on('GetLog', () => ({ status: 'Rejected' }));
-  on('SignedUpdateFirmware', () => ({ status: 'Rejected' }));
+  // Only a charger simulated with the security extension has the certificate store to check a signed firmware.
+  on('SignedUpdateFirmware', ({ params }) => {
+    if (!c.options.securityExtension) return { status: 'Rejected' };
+    const firmware = (params as { firmware?: Record<string, unknown> }).firmware ?? {};
+    const cert = typeof firmware.signingCertificate === 'string' ? firmware.signingCertificate : '';
+    if (!/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(cert)) return { status: 'InvalidCertificate' };
+    const requestId = (params as { requestId?: unknown }).requestId;
+    c.firmware.startSigned(typeof requestId === 'number' ? requestId : 0, {
+      location: String(firmware.location ?? ''),
+      retrieveDateTime: String(firmware.retrieveDateTime ?? ''),
+      installDateTime: typeof firmware.installDateTime === 'string' ? firmware.installDateTime : undefined,
+    });
+    return { status: 'Accepted' };
+  });
 }

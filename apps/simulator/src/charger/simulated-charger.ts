@@ -45,6 +45,11 @@ export interface SimulatedChargerOptions {
   firmwareVersion?: string;
   /** Time between two firmware update steps (Downloading, Downloaded, ...) in clock ms. */
   firmwareStepMs?: number;
+  /**
+   * The security extension with a certificate store: reports its keys and carries out SignedUpdateFirmware
+   * (default off: the Zaptec models have no PKI, docs/reference/zaptec-facts.md#capabilities-per-model).
+   */
+  securityExtension?: boolean;
 }
 
 export type { ChargerState, SentMessage } from './link.js';
@@ -85,6 +90,7 @@ export class SimulatedCharger extends EventEmitter {
       overrides: options.keys,
       initialPassword: options.initialPassword,
       keyPreviouslySet: options.keyPreviouslySet,
+      certificateStore: options.securityExtension,
     });
     this.meter = new EnergyMeter(this.clock, options.initialRegisterWh ?? 1_000_000);
     this.queue = new TransactionMessageQueue({

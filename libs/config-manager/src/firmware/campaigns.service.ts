@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { ok, refuse, type ServiceReply } from '#csms/http';
-import { CHARGER_MODELS, isActionSupported, type ChargerModel } from '#csms/zaptec-profile';
+import { CHARGER_MODELS, isActionSupported, signedFirmwareSupport, type ChargerModel } from '#csms/zaptec-profile';
 import { capabilitiesOfModel } from '../registry/charger-model.js';
 import type { QueuedCommandService } from '../queued/queued.service.js';
 import type { FirmwareCampaignEngine } from './engine.js';
 import { CAMPAIGN_CHARGER_STATES, CAMPAIGN_STATES, waveOf, type CampaignChargerState, type CampaignState, type RolloutPolicy } from './rollout.js';
-import type { CampaignChargerView, CampaignTarget, CampaignView, FirmwareCampaignStore, NewCampaignCharger } from './store.js';
+import type { CampaignChargerView, CampaignTarget, CampaignView, FirmwareCampaignStore, NewCampaignCharger, SignedFirmware, TargetedCharger } from './store.js';
 
 /** `api.config-manager.createFirmwareCampaign`: the HTTP layer validated the fields' shapes already. */
 export interface CreateCampaignRequest {
@@ -15,6 +15,8 @@ export interface CreateCampaignRequest {
   retrieveDate?: string;
   retries?: number;
   retryInterval?: number;
+  /** Set: SignedUpdateFirmware (security extension) instead of UpdateFirmware. */
+  signedFirmware?: SignedFirmware;
   policy: RolloutPolicy;
   createdBy?: string;
 }
@@ -29,6 +31,18 @@ const DEFAULT_PAGE = 100;
 
 const invalid = (field: string, rule: string, message: string): ServiceReply<never> =>
   refuse(400, 'validation_failed', `${field}: ${message}`, [{ field, rule, message: `${field} ${message}` }]);
+
+/**
+ * Whether a campaign may send its command to a charger. Never to one whose model, or reported
+ * SupportedFeatureProfiles, lacks the action (docs/reference/zaptec-facts.md#capabilities-per-model): the same
+ * matrix the command API refuses by. SignedUpdateFirmware besides only to a charger that reported a certificate
+ * store (docs/reference/protocol-notes.md#signed-firmware).
+ */
+function applicable(c: TargetedCharger, signed: boolean): { ok: true } | { ok: false; reason: string } {
+  const model = c.model as ChargerModel;
+  const verdict = isActionSupported(capabilitiesOfModel(model, c.supportedFeatureProfiles), signed ? 'SignedUpdateFirmware' : 'UpdateFirmware');
+  return verdict.ok && signed ? signedFirmwareSupport(model, c.certificateStoreKeys) : verdict;
+}
 
 /** The firmware campaigns' answers to the API (docs/api-firmware-campaigns.md). */
 export class FirmwareCampaignService {
@@ -49,6 +63,9 @@ export class FirmwareCampaignService {
     if ((p.waveSize === undefined) === (p.maxConcurrent === undefined))
       return invalid('policy', 'exactlyOne', 'must set exactly one of waveSize, maxConcurrent');
     const retrieveDate = req.retrieveDate ?? new Date().toISOString();
+    const installAt = req.signedFirmware?.installDateTime;
+    if (installAt !== undefined && Date.parse(installAt) < Date.parse(retrieveDate))
+      return invalid('signedFirmware.installDateTime', 'notBeforeRetrieve', 'must not be before retrieveDate');
 
     const found = await this.store.resolveTarget(t);
     const known = new Set(found.map((c) => c.chargerId));
@@ -57,9 +74,7 @@ export class FirmwareCampaignService {
     let seq = 0;
     const chargers: NewCampaignCharger[] = [];
     for (const c of found) {
-      // Never sent to a charger whose model, or reported SupportedFeatureProfiles, lacks the action
-      // (docs/reference/zaptec-facts.md#capabilities-per-model): the same matrix the command API refuses by.
-      const verdict = isActionSupported(capabilitiesOfModel(c.model as ChargerModel, c.supportedFeatureProfiles), 'UpdateFirmware');
+      const verdict = applicable(c, req.signedFirmware !== undefined);
       if (!verdict.ok) chargers.push({ chargerId: c.chargerId, seq: -1, wave: -1, state: 'not-applicable', reason: verdict.reason });
       else {
         chargers.push({ chargerId: c.chargerId, seq, wave: waveOf(p, seq), state: 'pending' });
@@ -76,6 +91,7 @@ export class FirmwareCampaignService {
         retrieveDate,
         retries: req.retries ?? null,
         retryInterval: req.retryInterval ?? null,
+        signedFirmware: req.signedFirmware ?? null,
         policy: p,
         createdBy: req.createdBy ?? null,
       },

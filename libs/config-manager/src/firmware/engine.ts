@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { UpdateFirmwareRequest } from '#csms/ocpp';
+import type { SignedUpdateFirmwareRequest, UpdateFirmwareRequest } from '#csms/ocpp';
 import type { QueuedCommandService } from '../queued/queued.service.js';
 import { afterBoot, afterFirmwareStatus, decide, type Transition } from './rollout.js';
 import type { CampaignView, FirmwareCampaignStore } from './store.js';
@@ -9,8 +9,9 @@ const LEASE_MS = 30_000;
 
 /**
  * Moves campaigns forward (docs/reference/design-decisions.md#firmware-campaigns): chargers from their
- * FirmwareStatusNotifications and boots, campaigns by judging finished waves and starting the next chargers.
- * UpdateFirmware goes out through the queued-command queue, so an offline charger gets it after its next boot.
+ * FirmwareStatusNotifications (SignedFirmwareStatusNotifications for a signed campaign) and boots, campaigns by
+ * judging finished waves and starting the next chargers. UpdateFirmware or SignedUpdateFirmware goes out through
+ * the queued-command queue, so an offline charger gets it after its next boot.
  */
 export class FirmwareCampaignEngine {
   private readonly advancing = new Map<string, Promise<void>>();
@@ -22,11 +23,16 @@ export class FirmwareCampaignEngine {
     private readonly log: Pick<Logger, 'warn'> = new Logger('FirmwareCampaigns'),
   ) {}
 
-  async onFirmwareStatus(chargerId: string, status: string): Promise<void> {
+  /**
+   * `requestId`: a SignedFirmwareStatusNotification's, which only moves the row whose SignedUpdateFirmware
+   * carried it (an earlier request's late notification moves nothing).
+   */
+  async onFirmwareStatus(chargerId: string, status: string, requestId?: number): Promise<void> {
     if (!(await this.store.hasActive.add(chargerId))) return;
     for (const row of await this.store.activeRows(chargerId)) {
+      if (requestId !== undefined && row.requestId !== requestId) continue;
       const next = afterFirmwareStatus(row.state, status);
-      if (!next) await this.store.noteStatus(chargerId, status);
+      if (!next) await this.store.noteStatus(row.campaignId, chargerId, status);
       else await this.moved(row.campaignId, chargerId, row.state, next, status);
     }
   }
@@ -101,18 +107,31 @@ export class FirmwareCampaignEngine {
   }
 
   private async start(campaign: CampaignView, count: number, wave: number | undefined): Promise<void> {
-    const payload: UpdateFirmwareRequest = {
-      location: campaign.location,
-      retrieveDate: campaign.retrieveDate,
+    const retry = {
       ...(campaign.retries !== null ? { retries: campaign.retries } : {}),
       ...(campaign.retryInterval !== null ? { retryInterval: campaign.retryInterval } : {}),
     };
-    for (const { chargerId, commandId } of await this.store.claimPending(campaign.campaignId, count, wave)) {
+    const signed = campaign.signedFirmware;
+    for (const { chargerId, commandId, requestId } of await this.store.claimPending(campaign.campaignId, count, wave, signed !== null)) {
+      const command =
+        signed !== null
+          ? {
+              action: 'SignedUpdateFirmware' as const,
+              payload: {
+                // claimPending allocates one for every claim of a signed campaign.
+                requestId: requestId as number,
+                firmware: { location: campaign.location, retrieveDateTime: campaign.retrieveDate, ...signed },
+                ...retry,
+              } satisfies SignedUpdateFirmwareRequest,
+            }
+          : {
+              action: 'UpdateFirmware' as const,
+              payload: { location: campaign.location, retrieveDate: campaign.retrieveDate, ...retry } satisfies UpdateFirmwareRequest,
+            };
       const reply = await this.queue.queue({
         commandId,
         chargerId,
-        action: 'UpdateFirmware',
-        payload,
+        ...command,
         requestedBy: campaign.createdBy ?? `firmware-campaign:${campaign.campaignId}`,
       });
       if (!reply.ok) await this.store.move(campaign.campaignId, chargerId, 'queued', { state: 'failed', reason: `not-queued:${reply.body.error}` });

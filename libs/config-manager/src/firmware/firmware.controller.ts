@@ -2,12 +2,12 @@ import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { subjects, type ChargerMessage, type DurableMessage } from '#csms/bus';
 import type { ServiceReply } from '#csms/http';
-import type { FirmwareStatusNotificationRequest } from '#csms/ocpp';
+import type { FirmwareStatusNotificationRequest, SignedFirmwareStatusNotificationRequest } from '#csms/ocpp';
 import { FirmwareCampaignService, type CampaignRecord, type CreateCampaignRequest } from './campaigns.service.js';
 import { FirmwareCampaignEngine } from './engine.js';
 import type { CampaignView } from './store.js';
 
-/** `api.config-manager.*FirmwareCampaign*` (one replica each) and the chargers' FirmwareStatusNotifications. */
+/** `api.config-manager.*FirmwareCampaign*` (one replica each) and the chargers' (Signed)FirmwareStatusNotifications. */
 @Controller()
 export class FirmwareCampaignsBusController {
   constructor(
@@ -51,5 +51,14 @@ export class FirmwareCampaignsBusController {
   async firmwareStatus(batch: Array<DurableMessage<ChargerMessage<FirmwareStatusNotificationRequest>>>): Promise<void> {
     // In order per charger: one charger's Downloading and Downloaded may share a batch.
     for (const m of batch) await this.engine.onFirmwareStatus(m.data.chargerId, m.data.payload.status);
+  }
+
+  @EventPattern<string>(subjects.eventsOf('SignedFirmwareStatusNotification'), {
+    durable: 'config-manager-signed-firmware-status',
+    maxBatch: 200,
+    maxWaitMs: 20,
+  })
+  async signedFirmwareStatus(batch: Array<DurableMessage<ChargerMessage<SignedFirmwareStatusNotificationRequest>>>): Promise<void> {
+    for (const m of batch) await this.engine.onFirmwareStatus(m.data.chargerId, m.data.payload.status, m.data.payload.requestId);
   }
 }

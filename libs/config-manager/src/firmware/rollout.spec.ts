@@ -18,6 +18,19 @@ describe('per-charger state machine', () => {
     expect(afterFirmwareStatus('cancelled', 'Downloading')).toBeUndefined();
   });
 
+  test('SignedFirmwareStatusNotification: scheduled and paused are their phase, the signature and verification failures fail, SignatureVerified moves nothing', () => {
+    expect(afterFirmwareStatus('queued', 'DownloadScheduled')).toEqual({ state: 'downloading' });
+    expect(afterFirmwareStatus('downloading', 'DownloadPaused')).toBeUndefined();
+    expect(afterFirmwareStatus('downloaded', 'SignatureVerified')).toBeUndefined();
+    expect(afterFirmwareStatus('downloaded', 'InvalidSignature')).toEqual({ state: 'failed', reason: 'invalid-signature' });
+    expect(afterFirmwareStatus('downloaded', 'InstallScheduled')).toBeUndefined();
+    expect(afterFirmwareStatus('downloading', 'InstallScheduled')).toEqual({ state: 'downloaded' });
+    expect(afterBoot('downloaded', '2.4.2.4', '2.5.0.0', true)).toBeUndefined();
+    expect(afterFirmwareStatus('installing', 'InstallRebooting')).toBeUndefined();
+    expect(afterFirmwareStatus('installing', 'InstallVerificationFailed')).toEqual({ state: 'failed', reason: 'install-verification-failed' });
+    expect(afterFirmwareStatus('failed', 'SignatureVerified')).toBeUndefined();
+  });
+
   test('Installed is not success: only a boot reporting the target version is', () => {
     expect(afterFirmwareStatus('installing', 'Installed')?.state).toBe('installed');
     expect(afterBoot('installed', '2.5.0.0', '2.5.0.0', true)).toEqual({ state: 'succeeded' });

@@ -50,11 +50,22 @@ const BY_STATUS: Record<string, Transition> = {
   Installed: { state: 'installed' },
   DownloadFailed: { state: 'failed', reason: 'download-failed' },
   InstallationFailed: { state: 'failed', reason: 'installation-failed' },
+  // SignedFirmwareStatusNotification only (docs/reference/protocol-notes.md#signed-firmware): waiting for the
+  // retrieve time, or a paused download, is still downloading; waiting for the install time is still downloaded
+  // (a boot meanwhile, on the old version, must not fail it); a reboot is part of installing.
+  DownloadScheduled: { state: 'downloading' },
+  DownloadPaused: { state: 'downloading' },
+  InstallScheduled: { state: 'downloaded' },
+  InstallRebooting: { state: 'installing' },
+  InvalidSignature: { state: 'failed', reason: 'invalid-signature' },
+  InstallVerificationFailed: { state: 'failed', reason: 'install-verification-failed' },
 };
 
 /**
- * A FirmwareStatusNotification moves an active charger (OCPP 1.6 §4.5). Idle (the answer to a TriggerMessage when
- * nothing runs) moves nothing: it is kept as the last status only. Installed is not success: the next boot decides.
+ * A FirmwareStatusNotification or SignedFirmwareStatusNotification moves an active charger (OCPP 1.6 §4.5,
+ * docs/reference/protocol-notes.md#signed-firmware). Idle (the answer to a TriggerMessage when nothing runs) and
+ * SignatureVerified (between Downloaded and Installing) move nothing: they are kept as the last status only.
+ * Installed is not success: the next boot decides.
  */
 export function afterFirmwareStatus(state: CampaignChargerState, status: string): Transition | undefined {
   if (!ACTIVE_STATES.includes(state)) return undefined;

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { keyedBatcher, returnedRows, type Batcher } from '#csms/persistence';
+import { CERTIFICATE_STORE_KEYS } from '#csms/zaptec-profile';
 import type { CampaignChargerState, CampaignState, RolloutPolicy, Transition, WaveCounts } from './rollout.js';
 
 /** Which chargers a campaign is for: exactly one of chargerIds, group, or model (optionally narrowed by firmware versions). */
@@ -10,6 +11,13 @@ export interface CampaignTarget {
   firmwareVersions?: string[];
 }
 
+/** What a signed campaign sends beside the location and retrieve time (SignedUpdateFirmware's `firmware`). */
+export interface SignedFirmware {
+  signingCertificate: string;
+  signature: string;
+  installDateTime?: string;
+}
+
 export interface CampaignView {
   campaignId: string;
   target: CampaignTarget;
@@ -18,6 +26,8 @@ export interface CampaignView {
   retrieveDate: string;
   retries: number | null;
   retryInterval: number | null;
+  /** Null: UpdateFirmware; set: SignedUpdateFirmware to chargers with the security extension only. */
+  signedFirmware: SignedFirmware | null;
   policy: RolloutPolicy;
   state: CampaignState;
   pausedReason: { code: string; message: string; wave?: number; failurePct?: number } | null;
@@ -33,6 +43,8 @@ export interface CampaignChargerView {
   state: CampaignChargerState;
   reason: string | null;
   commandId: string | null;
+  /** The requestId of its SignedUpdateFirmware (signed campaigns only). */
+  requestId: number | null;
   lastStatus: string | null;
   attempts: number;
   startedAt: string | null;
@@ -47,6 +59,8 @@ export interface TargetedCharger {
   firmwareVersion: string | null;
   /** The charger's reported SupportedFeatureProfiles (null: never read). */
   supportedFeatureProfiles: string | null;
+  /** Which of CERTIFICATE_STORE_KEYS it reported (null: its configuration was never read). */
+  certificateStoreKeys: string[] | null;
 }
 
 export interface NewCampaignCharger {
@@ -65,12 +79,16 @@ export interface ActiveRow {
   targetVersion: string;
   /** The queue delivered its UpdateFirmware and the charger accepted it. */
   delivered: boolean;
+  /** Its SignedUpdateFirmware's requestId (null: UpdateFirmware). */
+  requestId: number | null;
 }
 
 const iso = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
 const ACTIVE = `('queued', 'downloading', 'downloaded', 'installing', 'installed')`;
+/** SignedUpdateFirmware answers that mean the charger will not try (docs/reference/protocol-notes.md#signed-firmware). */
+const REFUSED = `('Rejected', 'InvalidCertificate', 'RevokedCertificate')`;
 const CAMPAIGN_COLUMNS =
-  'campaign_id, target, target_version, location, retrieve_date, retries, retry_interval, policy, state, paused_reason, accepted_wave, created_by, created_at, updated_at';
+  'campaign_id, target, target_version, location, retrieve_date, retries, retry_interval, signed_firmware, policy, state, paused_reason, accepted_wave, created_by, created_at, updated_at';
 
 interface CampaignRow {
   campaign_id: string;
@@ -80,6 +98,7 @@ interface CampaignRow {
   retrieve_date: Date | string;
   retries: number | null;
   retry_interval: number | null;
+  signed_firmware: SignedFirmware | null;
   policy: RolloutPolicy;
   state: CampaignState;
   paused_reason: CampaignView['pausedReason'];
@@ -96,6 +115,7 @@ const campaignView = (r: CampaignRow): CampaignView => ({
   retrieveDate: iso(r.retrieve_date)!,
   retries: r.retries,
   retryInterval: r.retry_interval,
+  signedFirmware: r.signed_firmware ?? null,
   policy: r.policy,
   state: r.state,
   pausedReason: r.paused_reason ?? null,
@@ -111,6 +131,7 @@ interface ChargerRow {
   state: CampaignChargerState;
   reason: string | null;
   command_id: string | null;
+  request_id: number | null;
   last_status: string | null;
   attempts: number;
   started_at: Date | string | null;
@@ -123,6 +144,7 @@ const chargerView = (r: ChargerRow): CampaignChargerView => ({
   state: r.state,
   reason: r.reason,
   commandId: r.command_id,
+  requestId: r.request_id,
   lastStatus: r.last_status,
   attempts: Number(r.attempts),
   startedAt: iso(r.started_at),
@@ -152,9 +174,20 @@ export class FirmwareCampaignStore {
   }
 
   async resolveTarget(t: CampaignTarget): Promise<TargetedCharger[]> {
+    const certKeys = CERTIFICATE_STORE_KEYS.map((k) => `'${k}'`).join(', ');
     const select = `SELECT c.charger_id, COALESCE(c.model_override, c.model) AS model, c.firmware_version,
-      (SELECT r.value FROM config_reported r WHERE r.charger_id = c.charger_id AND r.key = 'SupportedFeatureProfiles') AS profiles FROM config_chargers c`;
-    let rows: Array<{ charger_id: string; model: string; firmware_version: string | null; profiles: string | null }>;
+      (SELECT r.value FROM config_reported r WHERE r.charger_id = c.charger_id AND r.key = 'SupportedFeatureProfiles') AS profiles,
+      EXISTS (SELECT 1 FROM config_reported r WHERE r.charger_id = c.charger_id) AS config_read,
+      ARRAY(SELECT r.key FROM config_reported r WHERE r.charger_id = c.charger_id AND r.key IN (${certKeys}) ORDER BY r.key) AS cert_keys
+      FROM config_chargers c`;
+    let rows: Array<{
+      charger_id: string;
+      model: string;
+      firmware_version: string | null;
+      profiles: string | null;
+      config_read: boolean;
+      cert_keys: string[];
+    }>;
     if (t.chargerIds) rows = await this.db.query(`${select} WHERE c.charger_id = ANY($1::text[]) ORDER BY c.charger_id`, [t.chargerIds]);
     else if (t.group !== undefined)
       rows = await this.db.query(`${select} JOIN config_group_members m ON m.charger_id = c.charger_id WHERE m.group_name = $1 ORDER BY c.charger_id`, [
@@ -165,7 +198,13 @@ export class FirmwareCampaignStore {
         `${select} WHERE COALESCE(c.model_override, c.model) = $1 AND ($2::text[] IS NULL OR c.firmware_version = ANY($2::text[])) ORDER BY c.charger_id`,
         [t.model, t.firmwareVersions ?? null],
       );
-    return rows.map((r) => ({ chargerId: r.charger_id, model: r.model, firmwareVersion: r.firmware_version, supportedFeatureProfiles: r.profiles }));
+    return rows.map((r) => ({
+      chargerId: r.charger_id,
+      model: r.model,
+      firmwareVersion: r.firmware_version,
+      supportedFeatureProfiles: r.profiles,
+      certificateStoreKeys: r.config_read ? r.cert_keys : null,
+    }));
   }
 
   async insert(
@@ -173,9 +212,20 @@ export class FirmwareCampaignStore {
     chargers: NewCampaignCharger[],
   ): Promise<CampaignView> {
     const rows: CampaignRow[] = await this.db.query(
-      `INSERT INTO config_firmware_campaigns (campaign_id, target, target_version, location, retrieve_date, retries, retry_interval, policy, state, created_by)
-       VALUES ($1, $2::jsonb, $3, $4, $5, $6, $7, $8::jsonb, 'running', $9) RETURNING ${CAMPAIGN_COLUMNS}`,
-      [c.campaignId, JSON.stringify(c.target), c.targetVersion, c.location, c.retrieveDate, c.retries, c.retryInterval, JSON.stringify(c.policy), c.createdBy],
+      `INSERT INTO config_firmware_campaigns (campaign_id, target, target_version, location, retrieve_date, retries, retry_interval, policy, state, created_by, signed_firmware)
+       VALUES ($1, $2::jsonb, $3, $4, $5, $6, $7, $8::jsonb, 'running', $9, $10::jsonb) RETURNING ${CAMPAIGN_COLUMNS}`,
+      [
+        c.campaignId,
+        JSON.stringify(c.target),
+        c.targetVersion,
+        c.location,
+        c.retrieveDate,
+        c.retries,
+        c.retryInterval,
+        JSON.stringify(c.policy),
+        c.createdBy,
+        c.signedFirmware ? JSON.stringify(c.signedFirmware) : null,
+      ],
     );
     if (chargers.length > 0) {
       await this.db.query(
@@ -227,7 +277,7 @@ export class FirmwareCampaignStore {
     offset: number,
   ): Promise<{ items: CampaignChargerView[]; total: number }> {
     const rows: Array<ChargerRow & { total: string }> = await this.db.query(
-      `SELECT charger_id, wave, state, reason, command_id, last_status, attempts, started_at, state_at, finished_at, count(*) OVER () AS total
+      `SELECT charger_id, wave, state, reason, command_id, request_id, last_status, attempts, started_at, state_at, finished_at, count(*) OVER () AS total
        FROM config_firmware_campaign_chargers WHERE campaign_id = $1 AND ($2::text IS NULL OR state = $2) ORDER BY seq LIMIT $3 OFFSET $4`,
       [campaignId, state ?? null, limit, offset],
     );
@@ -296,35 +346,52 @@ export class FirmwareCampaignStore {
     return rows[0] ? campaignView(rows[0]) : undefined;
   }
 
-  /** Claims up to `count` pending chargers (of one wave when given) for sending, each with a new command id. */
-  async claimPending(campaignId: string, count: number, wave: number | undefined): Promise<Array<{ chargerId: string; commandId: string }>> {
-    const rows = returnedRows<{ charger_id: string; command_id: string }>(
+  /**
+   * Claims up to `count` pending chargers (of one wave when given) for sending, each with a new command id, and
+   * for a signed campaign a new OCPP requestId.
+   */
+  async claimPending(
+    campaignId: string,
+    count: number,
+    wave: number | undefined,
+    withRequestId = false,
+  ): Promise<Array<{ chargerId: string; commandId: string; requestId: number | null }>> {
+    const rows = returnedRows<{ charger_id: string; command_id: string; request_id: number | null }>(
       await this.db.query(
-        `UPDATE config_firmware_campaign_chargers SET state = 'queued', command_id = gen_random_uuid()::text, attempts = attempts + 1, started_at = now(), state_at = now()
+        `UPDATE config_firmware_campaign_chargers SET state = 'queued', command_id = gen_random_uuid()::text, attempts = attempts + 1, started_at = now(), state_at = now(),
+         request_id = CASE WHEN $4 THEN nextval('config_firmware_request_ids')::int END
        WHERE campaign_id = $1 AND state = 'pending' AND charger_id IN (
          SELECT charger_id FROM config_firmware_campaign_chargers WHERE campaign_id = $1 AND state = 'pending' AND ($3::int IS NULL OR wave = $3)
          ORDER BY seq LIMIT $2)
-       RETURNING charger_id, command_id`,
-        [campaignId, count, wave ?? null],
+       RETURNING charger_id, command_id, request_id`,
+        [campaignId, count, wave ?? null, withRequestId],
       ),
     );
-    return rows.map((r) => ({ chargerId: r.charger_id, commandId: r.command_id }));
+    return rows.map((r) => ({ chargerId: r.charger_id, commandId: r.command_id, requestId: r.request_id }));
   }
 
   async activeRows(chargerId: string): Promise<ActiveRow[]> {
-    const rows: Array<{ campaign_id: string; charger_id: string; state: CampaignChargerState; target_version: string; delivered: boolean | null }> =
-      await this.db.query(
-        `SELECT r.campaign_id, r.charger_id, r.state, c.target_version, q.status = 'succeeded' AS delivered FROM config_firmware_campaign_chargers r
+    const rows: Array<{
+      campaign_id: string;
+      charger_id: string;
+      state: CampaignChargerState;
+      target_version: string;
+      delivered: boolean | null;
+      request_id: number | null;
+    }> = await this.db.query(
+      `SELECT r.campaign_id, r.charger_id, r.state, c.target_version, r.request_id,
+         q.status = 'succeeded' AND COALESCE(q.result->>'status', '') NOT IN ${REFUSED} AS delivered FROM config_firmware_campaign_chargers r
        JOIN config_firmware_campaigns c ON c.campaign_id = r.campaign_id LEFT JOIN config_queued_commands q ON q.command_id = r.command_id
        WHERE r.charger_id = $1 AND r.state IN ${ACTIVE}`,
-        [chargerId],
-      );
+      [chargerId],
+    );
     return rows.map((r) => ({
       campaignId: r.campaign_id,
       chargerId: r.charger_id,
       state: r.state,
       targetVersion: r.target_version,
       delivered: r.delivered === true,
+      requestId: r.request_id,
     }));
   }
 
@@ -342,8 +409,13 @@ export class FirmwareCampaignStore {
     return rows.length > 0;
   }
 
-  async noteStatus(chargerId: string, status: string): Promise<void> {
-    await this.db.query(`UPDATE config_firmware_campaign_chargers SET last_status = $2 WHERE charger_id = $1 AND state IN ${ACTIVE}`, [chargerId, status]);
+  /** A status that moves nothing (Idle, a repeat, SignatureVerified) is kept as the row's last status. */
+  async noteStatus(campaignId: string, chargerId: string, status: string): Promise<void> {
+    await this.db.query(`UPDATE config_firmware_campaign_chargers SET last_status = $3 WHERE campaign_id = $1 AND charger_id = $2 AND state IN ${ACTIVE}`, [
+      campaignId,
+      chargerId,
+      status,
+    ]);
   }
 
   /**
@@ -358,13 +430,17 @@ export class FirmwareCampaignStore {
       await this.db.query(
         `WITH due AS (
          SELECT r.charger_id, r.state,
-           CASE WHEN q.command_id IS NULL THEN 'command-missing' WHEN q.status IN ('failed', 'expired', 'cancelled') THEN 'command-' || q.status ELSE 'timeout' END AS reason
+           CASE WHEN q.command_id IS NULL THEN 'command-missing' WHEN q.status IN ('failed', 'expired', 'cancelled') THEN 'command-' || q.status
+             WHEN r.state = 'queued' AND q.status = 'succeeded' AND q.result->>'status' IN ${REFUSED} THEN 'refused:' || (q.result->>'status')
+             ELSE 'timeout' END AS reason
          FROM config_firmware_campaign_chargers r
          JOIN config_firmware_campaigns c ON c.campaign_id = r.campaign_id
          LEFT JOIN config_queued_commands q ON q.command_id = r.command_id
          WHERE r.campaign_id = $1 AND r.state IN ${ACTIVE} AND (
            (r.state <> 'queued' AND r.state_at < now() - (c.policy->>'perChargerTimeoutS')::int * interval '1 second')
            OR (r.state = 'queued' AND q.status IN ('failed', 'expired', 'cancelled'))
+           -- SignedUpdateFirmware answered Rejected, InvalidCertificate or RevokedCertificate: the charger will not try
+           OR (r.state = 'queued' AND q.status = 'succeeded' AND q.result->>'status' IN ${REFUSED})
            OR (r.state = 'queued' AND q.status = 'succeeded' AND q.finished_at < now() - (c.policy->>'perChargerTimeoutS')::int * interval '1 second')
            -- claimed, and the replica died before the queue stored its command
            OR (r.state = 'queued' AND q.command_id IS NULL AND r.state_at < now() - interval '5 minutes'))

@@ -177,6 +177,10 @@ describe('toLiveEvent', () => {
         { type: 'firmware', data: { chargerId: cp, at: AT, status: 'Downloading' } },
       ],
       [
+        msg(subjects.event(cp, 'SignedFirmwareStatusNotification'), call(cp, 'SignedFirmwareStatusNotification', { status: 'InvalidSignature', requestId: 7 })),
+        { type: 'firmware', data: { chargerId: cp, at: AT, status: 'InvalidSignature', signed: true, requestId: 7 } },
+      ],
+      [
         msg(subjects.fact(cp, 'ConfigurationApplied'), {
           chargerId: cp,
           key: 'HeartbeatInterval',

@@ -25,6 +25,7 @@ import {
   type MeterValuesRequest,
   type SecurityEventNotificationRequest,
   type FirmwareStatusNotificationRequest,
+  type SignedFirmwareStatusNotificationRequest,
   type StatusNotificationRequest,
   type StopTransactionRequest,
 } from '#csms/ocpp';
@@ -87,7 +88,9 @@ export function sourceSubjects(type: LiveEventType, identity?: string): string[]
     case 'diagnostics':
       return [one ? subjects.fact(identity, 'Diagnostics') : subjects.factsOf('Diagnostics')];
     case 'firmware':
-      return [one ? subjects.event(identity, 'FirmwareStatusNotification') : subjects.eventsOf('FirmwareStatusNotification')];
+      return one
+        ? [subjects.event(identity, 'FirmwareStatusNotification'), subjects.event(identity, 'SignedFirmwareStatusNotification')]
+        : [subjects.eventsOf('FirmwareStatusNotification'), subjects.eventsOf('SignedFirmwareStatusNotification')];
   }
 }
 
@@ -146,6 +149,11 @@ function fromChargerCall(seq: number, action: string, msg: ChargerMessage): Live
     case 'FirmwareStatusNotification':
       // A firmware update's progress (docs/api-firmware-campaigns.md#charger-states).
       return { type: 'firmware', seq, data: { ...base, status: (msg.payload as FirmwareStatusNotificationRequest).status } };
+    case 'SignedFirmwareStatusNotification': {
+      // A signed update's progress: the requestId names the SignedUpdateFirmware (docs/api-firmware-campaigns.md#signed-firmware).
+      const p = msg.payload as SignedFirmwareStatusNotificationRequest;
+      return { type: 'firmware', seq, data: { ...base, status: p.status, signed: true, requestId: orNull(p.requestId) } };
+    }
     default:
       return undefined;
   }

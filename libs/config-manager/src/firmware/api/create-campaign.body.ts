@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBase64,
   IsDefined,
   IsIn,
   IsInt,
@@ -13,6 +14,7 @@ import {
   IsString,
   IsUrl,
   Max,
+  Matches,
   MaxLength,
   Min,
   ValidateNested,
@@ -79,6 +81,27 @@ export class RolloutPolicyBody {
   perChargerTimeoutS!: number;
 }
 
+/** SignedUpdateFirmware's `firmware` beside location and retrieve time (docs/reference/protocol-notes.md#signed-firmware). */
+export class SignedFirmwareBody {
+  @ApiProperty({ maxLength: 5500, description: 'PEM certificate the firmware was signed with' })
+  @IsString()
+  @Matches(/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/, { message: '$property must be a PEM certificate (BEGIN/END CERTIFICATE)' })
+  @MaxLength(5500)
+  signingCertificate!: string;
+
+  @ApiProperty({ maxLength: 800, description: 'Base64 signature of the firmware file' })
+  @IsString()
+  @IsNotEmpty()
+  @IsBase64(undefined, { message: '$property must be base64' })
+  @MaxLength(800)
+  signature!: string;
+
+  @ApiPropertyOptional({ ...{ format: 'date-time' }, description: 'When chargers install it (default: once downloaded and verified)' })
+  @IsOptional()
+  @ApiTime()
+  installDateTime?: string;
+}
+
 /** Body of `POST /api/v1/firmware-campaigns`. */
 export class CreateCampaignBody {
   @ApiProperty({ type: CampaignTargetBody })
@@ -94,7 +117,10 @@ export class CreateCampaignBody {
   @MaxLength(50)
   targetVersion!: string;
 
-  @ApiProperty({ description: 'Firmware URI (UpdateFirmware.location)', example: 'https://firmware.example.com/zaptec/go/2.5.0.0.bin' })
+  @ApiProperty({
+    description: 'Firmware URI (UpdateFirmware.location, SignedUpdateFirmware.firmware.location)',
+    example: 'https://firmware.example.com/zaptec/go/2.5.0.0.bin',
+  })
   @IsUrl(
     { require_tld: false, require_protocol: true, protocols: ['http', 'https', 'ftp', 'ftps', 'sftp'] },
     { message: '$property must be an http(s)/ftp(s)/sftp URL' },
@@ -120,6 +146,16 @@ export class CreateCampaignBody {
   @Min(0)
   @Max(86_400)
   retryInterval?: number;
+
+  @ApiPropertyOptional({
+    type: SignedFirmwareBody,
+    description: 'Send SignedUpdateFirmware (security extension) instead of UpdateFirmware; chargers without it are not-applicable',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SignedFirmwareBody)
+  signedFirmware?: SignedFirmwareBody;
 
   @ApiProperty({ type: RolloutPolicyBody })
   @IsDefined()

@@ -47,6 +47,7 @@ const CAMPAIGN = S.obj({
   retrieveDate: S.time,
   retries: S.nullable(S.int),
   retryInterval: S.nullable(S.int),
+  signedFirmware: S.nullable(S.any),
   policy: S.any,
   state: S.enum(CAMPAIGN_STATES),
   pausedReason: S.nullable(S.any),
@@ -61,6 +62,7 @@ const CHARGER = S.obj({
   state: S.enum(CAMPAIGN_CHARGER_STATES),
   reason: S.nullable(S.str),
   commandId: S.nullable(S.str),
+  requestId: S.nullable(S.int),
   lastStatus: S.nullable(S.str),
   attempts: S.int,
   startedAt: S.nullable(S.time),
@@ -84,7 +86,9 @@ export class FirmwareCampaignsApiController {
 
   @Post()
   @HttpCode(201)
-  @ApiOperation({ summary: 'Start a firmware campaign: UpdateFirmware to the target chargers in waves, through the queued-command queue' })
+  @ApiOperation({
+    summary: 'Start a firmware campaign: UpdateFirmware (or SignedUpdateFirmware) to the target chargers in waves, through the queued-command queue',
+  })
   @ApiOk(RECORD, 201)
   @ApiErrors([400, 422], { 422: 'The target matches no known charger: no_chargers' })
   create(@Body() body: CreateCampaignBody, @CurrentCaller() caller?: ApiCaller): Promise<CampaignRecord> {
