@@ -38,7 +38,7 @@ export const PROFILE_OUTCOMES = [
 export type ProfileOutcome = (typeof PROFILE_OUTCOMES)[number];
 
 /**
- * Profile ids from here up belong to site limits (load management, libs/config-manager/src/site-limits): this part
+ * Profile ids from here up belong to site limits (load management, a part of its own): this part
  * never stores, sends or clears them (docs/charging-profiles.md#reserved-profile-ids).
  */
 export const SITE_LIMIT_PROFILE_ID_MIN = 900_000_000;
