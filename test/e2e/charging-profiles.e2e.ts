@@ -8,6 +8,7 @@ import { jest } from '@jest/globals';
 import { SimulatedCharger } from '../../apps/simulator/src/index.js';
 import { apiClient } from '../support/api-client.js';
 import { eventually, startService, type ServiceProcess } from '../support/processes.js';
+import { openSse, type SseStream } from '../support/sse-client.js';
 
 jest.setTimeout(180_000);
 
@@ -16,6 +17,7 @@ const ID = 'ZAP000701';
 let csms: ServiceProcess;
 let api: ReturnType<typeof apiClient>;
 let charger: SimulatedCharger;
+let live: SseStream | undefined;
 const received: string[] = [];
 
 beforeAll(async () => {
@@ -27,6 +29,7 @@ beforeAll(async () => {
   await charger.waitFor('booted');
 });
 afterAll(async () => {
+  live?.close();
   await charger?.stop();
   await csms?.kill();
 });
@@ -101,12 +104,16 @@ test('a group profile is validated, applied, re-applied after a Reset, checked w
   expect(maxOnOne.body.errors).toEqual([expect.objectContaining({ field: 'profiles[0].connectorId', rule: 'purpose.chargePointMaxOnConnectorZero' })]);
   expect(count('SetChargingProfile')).toBe(0);
 
+  live = await openSse(`${csms.apiUrl}/api/v1/events?chargerId=${ID}&types=charging-profile`, { Authorization: `Bearer ${ADMIN_TOKEN}` });
   const put = await api.put('/api/v1/groups/garage/charging-profiles', { profiles: [maxProfile, defaultProfile()] });
   expect(put.status).toBe(200);
   expect(put.body).toMatchObject({ group: 'garage', members: [ID] });
   const applied = await eventually(allInSync(), 'both profiles Accepted');
   expect(applied.map((p) => p.state?.outcome)).toEqual(['Accepted', 'Accepted']);
   expect(count('SetChargingProfile')).toBe(2);
+  // Each SetChargingProfile is a live event too.
+  const event = await live.next((e) => e.type === 'charging-profile' && e.data.chargingProfileId === 2);
+  expect(event.data).toMatchObject({ chargerId: ID, action: 'set', outcome: 'Accepted' });
   const group = (await api.get('/api/v1/groups/garage/charging-profiles')).body;
   expect(group.outcomes[ID].map((o: { outcome: string }) => o.outcome)).toEqual(['Accepted', 'Accepted']);
 

@@ -75,6 +75,9 @@ describe('describeEvent', () => {
       describeEvent(ev({ type: 'configuration', data: { chargerId: 'A', at, key: 'HeartbeatInterval', value: '900', outcome: 'Rejected', inSync: false } })),
     ).toBe('HeartbeatInterval = 900: Rejected, drift');
     expect(describeEvent(ev({ type: 'firmware', data: { chargerId: 'A', at, status: 'InstallationFailed' } }))).toBe('firmware update: InstallationFailed');
+    expect(
+      describeEvent(ev({ type: 'charging-profile', data: { chargerId: 'A', at, chargingProfileId: 7, action: 'set', outcome: 'Rejected', message: null } })),
+    ).toBe('charging profile 7 sent: Rejected');
     expect(describeEvent(ev({ type: 'configuration', data: { chargerId: 'A', at, key: '', value: '', outcome: 'refused', inSync: false } }))).toBe(
       'configuration refused',
     );

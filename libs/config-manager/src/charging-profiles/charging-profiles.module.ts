@@ -1,6 +1,6 @@
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { BUS, type Bus } from '#csms/bus';
+import { BUS, recordFact, type Bus, type ChargingProfileAppliedFact } from '#csms/bus';
 import { DATA_SOURCE } from '#csms/persistence';
 import { Reconciler } from '../desired/reconciler.js';
 import { ChargingProfilesController } from './charging-profiles.controller.js';
@@ -28,7 +28,18 @@ export class ChargingProfilesModule {
         {
           provide: ProfileReconciler,
           inject: [ChargingProfileStore, BUS],
-          useFactory: (s: ChargingProfileStore, bus: Bus) => new ProfileReconciler(s, bus, options.commandTimeoutMs),
+          useFactory: (s: ChargingProfileStore, bus: Bus) => {
+            const r = new ProfileReconciler(s, bus, options.commandTimeoutMs);
+            // Each SetChargingProfile / ClearChargingProfile sent, for live dashboards (the `charging-profile` live event).
+            r.onFinished = async (result) => {
+              const at = new Date().toISOString();
+              for (const sent of result.sent) {
+                const fact: ChargingProfileAppliedFact = { chargerId: result.chargerId, ...sent, at };
+                await recordFact(bus, result.chargerId, 'ChargingProfileApplied', fact);
+              }
+            };
+            return r;
+          },
         },
         {
           provide: ChargingProfilesService,

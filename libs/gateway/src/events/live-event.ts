@@ -12,6 +12,7 @@ import {
   type ChargerMessage,
   type CommandOutcomeFact,
   type ConfigurationAppliedFact,
+  type ChargingProfileAppliedFact,
   type ConnectionEvent,
   type DiagnosticsFact,
   type QueuedCommandFact,
@@ -44,6 +45,7 @@ export const LIVE_EVENT_TYPES = [
   'reservation',
   'diagnostics',
   'firmware',
+  'charging-profile',
 ] as const;
 export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
 
@@ -88,6 +90,8 @@ export function sourceSubjects(type: LiveEventType, identity?: string): string[]
       return [one ? subjects.fact(identity, 'Diagnostics') : subjects.factsOf('Diagnostics')];
     case 'firmware':
       return [one ? subjects.event(identity, 'FirmwareStatusNotification') : subjects.eventsOf('FirmwareStatusNotification')];
+    case 'charging-profile':
+      return [one ? subjects.fact(identity, 'ChargingProfileApplied') : subjects.factsOf('ChargingProfileApplied')];
   }
 }
 
@@ -201,6 +205,14 @@ function fromFact(seq: number, kind: string, data: unknown): LiveEvent | undefin
           origin: f.origin ?? 'unknown',
           ...(f.error ? { error: f.error } : {}),
         },
+      };
+    }
+    case 'ChargingProfileApplied': {
+      const f = data as ChargingProfileAppliedFact;
+      return {
+        type: 'charging-profile',
+        seq,
+        data: { chargerId: f.chargerId, at: f.at, chargingProfileId: f.chargingProfileId, action: f.action, outcome: f.outcome, message: f.message ?? null },
       };
     }
     case 'Diagnostics': {
