@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
+import { DesiredStore } from '../desired/desired-store.js';
 import { slotOf } from './validation.js';
 import type { CsChargingProfile, ProfileInput, ProfileOutcome, ProfileScope, StoredProfile } from './types.js';
 
@@ -64,7 +65,11 @@ export function effectiveProfiles(group: StoredProfile[], own: StoredProfile[]):
 
 /** Desired charging profiles and per-charger outcomes (tables of migration.ts). */
 export class ChargingProfileStore {
-  constructor(private readonly db: DataSource) {}
+  private readonly groups: DesiredStore;
+
+  constructor(private readonly db: DataSource) {
+    this.groups = new DesiredStore(db);
+  }
 
   async level(scope: ProfileScope, scopeId: string, db: Db = this.db): Promise<StoredProfile[]> {
     const rows: ProfileRow[] = await db.query(
@@ -100,21 +105,17 @@ export class ChargingProfileStore {
     return rows.length > 0;
   }
 
-  async groupOf(chargerId: string): Promise<string | null> {
-    const rows: Array<{ group_name: string }> = await this.db.query(`SELECT group_name FROM config_group_members WHERE charger_id = $1`, [chargerId]);
-    return rows[0]?.group_name ?? null;
+  /** The desired configuration's groups: one membership for both. */
+  groupOf(chargerId: string): Promise<string | null> {
+    return this.groups.groupOf(chargerId);
   }
 
-  async members(group: string): Promise<string[]> {
-    const rows: Array<{ charger_id: string }> = await this.db.query(`SELECT charger_id FROM config_group_members WHERE group_name = $1 ORDER BY charger_id`, [
-      group,
-    ]);
-    return rows.map((r) => r.charger_id);
+  members(group: string): Promise<string[]> {
+    return this.groups.members(group);
   }
 
-  async groupExists(group: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(`SELECT 1 FROM config_groups WHERE name = $1`, [group]);
-    return rows.length > 0;
+  groupExists(group: string): Promise<boolean> {
+    return this.groups.groupExists(group);
   }
 
   /** The group's and the charger's own profiles, merged (effectiveProfiles). */
