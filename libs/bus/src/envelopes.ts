@@ -215,6 +215,20 @@ export interface ConfigurationAppliedFact {
   at: string;
 }
 
+/**
+ * One SetChargingProfile (`action` set) or ClearChargingProfile (`action` clear) sent by the desired charging
+ * profiles' reconciliation, with its outcome (`subjects.fact(cp, 'ChargingProfileApplied')`; docs/charging-profiles.md).
+ */
+export interface ChargingProfileAppliedFact {
+  chargerId: string;
+  chargingProfileId: number;
+  action: 'set' | 'clear';
+  /** Accepted, Rejected, NotSupported, CALLERROR, timeout, not-connected, not-sent; Unknown for a clear of a profile the charger no longer had. */
+  outcome: string;
+  message?: string;
+  at: string;
+}
+
 /** A security event the CSMS recorded itself (auth: a refused connection), `subjects.fact(cp, 'SecurityEvent')`. */
 export interface SecurityEventFact {
   chargerId: string;

@@ -59,6 +59,7 @@ export type EventAction = (typeof EVENT_ACTIONS)[number];
  * QueuedCommand: a queued command (docs/api-commands.md#queued-commands) changed state (queued, delivered, ...).
  * Reservation: a reservation created, refused, cancelled, expired or used, as auth recorded it.
  * Diagnostics: a diagnostics or log request changed (requested, answered, the charger's notification, file received).
+ * ChargingProfileApplied: one SetChargingProfile or ClearChargingProfile of the desired charging profiles and its outcome.
  */
 export const FACT_KINDS = [
   'CommandOutcome',
@@ -69,6 +70,7 @@ export const FACT_KINDS = [
   'QueuedCommand',
   'Reservation',
   'Diagnostics',
+  'ChargingProfileApplied',
 ] as const;
 export type FactKind = (typeof FACT_KINDS)[number];
 

@@ -7,6 +7,7 @@ import { resolveDesiredOptions, type DesiredConfigurationOptions } from './desir
 import { QueuedModule } from './queued/queued.module.js';
 import { DiagnosticsModule } from './diagnostics/diagnostics.module.js';
 import { FirmwareModule } from './firmware/firmware.module.js';
+import { ChargingProfilesModule } from './charging-profiles/charging-profiles.module.js';
 
 /**
  * The config-manager service: one sub-module per part. A new part (desired-state configuration in
@@ -24,7 +25,9 @@ export class ConfigManagerModule {
       registration,
     );
     const firmware = FirmwareModule.forRoot({ sweepIntervalMs: resolved.queuedSweepIntervalMs }, registration, queued);
-    const parts = [RegistryModule, registration, DesiredModule.forRoot(desired, registration), queued, DiagnosticsModule, firmware];
+    const desiredPart = DesiredModule.forRoot(desired, registration);
+    const profiles = ChargingProfilesModule.forRoot({ commandTimeoutMs: desired.commandTimeoutMs }, desiredPart);
+    const parts = [RegistryModule, registration, desiredPart, queued, DiagnosticsModule, firmware, profiles];
     return { module: ConfigManagerModule, imports: parts, exports: parts };
   }
 }

@@ -78,6 +78,9 @@ describe('describeEvent', () => {
     expect(describeEvent(ev({ type: 'firmware', data: { chargerId: 'A', at, status: 'InvalidSignature', signed: true, requestId: 3 } }))).toBe(
       'signed firmware update: InvalidSignature',
     );
+    expect(
+      describeEvent(ev({ type: 'charging-profile', data: { chargerId: 'A', at, chargingProfileId: 7, action: 'set', outcome: 'Rejected', message: null } })),
+    ).toBe('charging profile 7 sent: Rejected');
     expect(describeEvent(ev({ type: 'configuration', data: { chargerId: 'A', at, key: '', value: '', outcome: 'refused', inSync: false } }))).toBe(
       'configuration refused',
     );

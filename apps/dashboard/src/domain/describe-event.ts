@@ -32,6 +32,8 @@ export function describeEvent(e: LiveEvent): string {
       return `${e.data.kind} ${e.data.event}: ${e.data.status}${e.data.size !== null ? ` (${e.data.size} bytes)` : ''}`;
     case 'firmware':
       return `${e.data.signed ? 'signed firmware update' : 'firmware update'}: ${e.data.status}`;
+    case 'charging-profile':
+      return `charging profile ${e.data.chargingProfileId} ${e.data.action === 'set' ? 'sent' : 'cleared'}: ${e.data.outcome}${e.data.message ? ` (${e.data.message})` : ''}`;
     case 'reservation':
       return `reservation ${e.data.reservationId} ${e.data.event} on connector ${e.data.connectorId} (${e.data.idTag})${e.data.transactionId !== null ? `, transaction ${e.data.transactionId}` : ''}`;
   }

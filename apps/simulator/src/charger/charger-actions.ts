@@ -107,6 +107,7 @@ function sleep(c: SimulatedCharger, ms: number): Promise<void> {
 export async function reboot(c: SimulatedCharger, kind: 'Hard' | 'Soft'): Promise<void> {
   const i = c.internals();
   if (c.transactions.active) c.transactions.stop(kind === 'Hard' ? 'HardReset' : 'SoftReset');
+  c.chargingProfiles.clearAll();
   i.setOffline(true);
   await i.closeLink(kind === 'Hard');
   await sleep(c, c.options.rebootDelayMs ?? 2000);

@@ -55,6 +55,41 @@ export class ChargingProfiles {
     return this.profiles.length < before ? 'Accepted' : 'Unknown';
   }
 
+  /**
+   * A reboot drops every profile: OCPP 1.6 keeps profiles across a reboot only "if possible", and many chargers do
+   * not, so the CSMS must be able to put them back (docs/charging-profiles.md#reconciliation).
+   */
+  clearAll(): void {
+    this.profiles = [];
+  }
+
+  /**
+   * GetCompositeSchedule: the limit in force over [now, now + durationS), one period per change, in `unit`
+   * (W from A at 230 V per phase). Undefined when no profile limits the charger in the window.
+   */
+  composite(now: number, durationS: number, phases: number, txActive: boolean, unit: 'A' | 'W'): Period[] | undefined {
+    const end = now + durationS * 1000;
+    const changes = new Set<number>([now]);
+    for (const p of this.profiles) {
+      const start = p.schedule.startSchedule ? Date.parse(p.schedule.startSchedule) : p.installedAt;
+      const offsets = [...p.schedule.chargingSchedulePeriod.map((x) => x.startPeriod), ...(p.schedule.duration !== undefined ? [p.schedule.duration] : [])];
+      for (const o of offsets) if (start + o * 1000 > now && start + o * 1000 < end) changes.add(start + o * 1000);
+    }
+    const periods: Period[] = [];
+    let any = false;
+    for (const t of [...changes].sort((a, b) => a - b)) {
+      const a = this.limitA(t, phases, txActive);
+      if (a === undefined) continue;
+      any = true;
+      const limit = Math.round((unit === 'A' ? a : a * 230 * phases) * 10) / 10;
+      const startPeriod = Math.ceil((t - now) / 1000);
+      const last = periods[periods.length - 1];
+      if (last?.startPeriod === startPeriod) last.limit = limit;
+      else if (last?.limit !== limit) periods.push({ startPeriod, limit });
+    }
+    return any ? periods : undefined;
+  }
+
   /** TxProfiles end with their transaction (OCPP 1.6 §3.13.3). */
   clearTxProfiles(): void {
     this.profiles = this.profiles.filter((x) => x.purpose !== 'TxProfile');

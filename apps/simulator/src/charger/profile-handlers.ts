@@ -26,20 +26,16 @@ export function registerProfileHandlers(on: On, c: SimulatedCharger): void {
   });
   on('GetCompositeSchedule', ({ params }) => {
     if (!has('SmartCharging') || (params.connectorId !== 0 && params.connectorId !== 1)) return { status: 'Rejected' };
-    const limitA = c.chargingProfiles.limitA(c.clock.now(), c.preset.phases, c.transactions.active !== undefined);
-    if (limitA === undefined) return { status: 'Rejected' };
     const unit = params.chargingRateUnit === 'W' ? 'W' : 'A';
-    const limit = unit === 'A' ? limitA : limitA * 230 * c.preset.phases;
+    const duration = Number(params.duration);
+    const now = c.clock.now();
+    const periods = c.chargingProfiles.composite(now, duration, c.preset.phases, c.transactions.active !== undefined, unit);
+    if (periods === undefined) return { status: 'Rejected' };
     return {
       status: 'Accepted',
       connectorId: params.connectorId,
-      scheduleStart: new Date(c.clock.now()).toISOString(),
-      chargingSchedule: {
-        duration: params.duration,
-        startSchedule: new Date(c.clock.now()).toISOString(),
-        chargingRateUnit: unit,
-        chargingSchedulePeriod: [{ startPeriod: 0, limit: Math.round(limit * 10) / 10 }],
-      },
+      scheduleStart: new Date(now).toISOString(),
+      chargingSchedule: { duration, startSchedule: new Date(now).toISOString(), chargingRateUnit: unit, chargingSchedulePeriod: periods },
     };
   });
 

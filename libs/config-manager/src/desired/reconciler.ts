@@ -54,6 +54,12 @@ export class Reconciler {
   private readonly queue: Array<() => void> = [];
   /** Told every finished run (sync-state.ts: the charger's sync state and the live events). */
   onFinished?: (result: ReconcileResult) => Promise<void>;
+  private readonly afterRuns: Array<(result: ReconcileResult) => void> = [];
+
+  /** Told every finished run after onFinished, without being awaited (charging-profiles/: the profiles follow the configuration). */
+  afterEachRun(listener: (result: ReconcileResult) => void): void {
+    this.afterRuns.push(listener);
+  }
 
   constructor(
     private readonly db: DataSource,
@@ -123,6 +129,7 @@ export class Reconciler {
         const done = await result;
         if (done.status === 'done') this.lastDoneStartedAt.set(chargerId, startedAt);
         await this.onFinished?.(done);
+        for (const listener of this.afterRuns) listener(done);
         return done;
       } finally {
         if (this.current.get(chargerId)?.result === result) this.current.delete(chargerId);

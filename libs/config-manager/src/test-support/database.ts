@@ -24,6 +24,8 @@ export function openTestDatabase(): Promise<TestDatabase> {
       'config_queued_command_attempts',
       'config_diagnostics',
       'config_diagnostics_chunks',
+      'config_charging_profiles',
+      'config_charging_profile_state',
     ],
   });
 }

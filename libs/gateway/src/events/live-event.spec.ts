@@ -195,6 +195,10 @@ describe('toLiveEvent', () => {
           data: { chargerId: cp, at: AT, key: 'HeartbeatInterval', value: '900', outcome: 'Accepted', inSync: true, state: 'in-sync', driftedKeys: [] },
         },
       ],
+      [
+        msg(subjects.fact(cp, 'ChargingProfileApplied'), { chargerId: cp, chargingProfileId: 7, action: 'set', outcome: 'Accepted', at: AT }),
+        { type: 'charging-profile', data: { chargerId: cp, at: AT, chargingProfileId: 7, action: 'set', outcome: 'Accepted', message: null } },
+      ],
     ];
     for (const [m, expected] of cases) expect(toLiveEvent(m)).toEqual({ seq: 7, ...expected });
   });

@@ -12,6 +12,7 @@ import {
   type ChargerMessage,
   type CommandOutcomeFact,
   type ConfigurationAppliedFact,
+  type ChargingProfileAppliedFact,
   type ConnectionEvent,
   type DiagnosticsFact,
   type QueuedCommandFact,
@@ -45,6 +46,7 @@ export const LIVE_EVENT_TYPES = [
   'reservation',
   'diagnostics',
   'firmware',
+  'charging-profile',
 ] as const;
 export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
 
@@ -91,6 +93,8 @@ export function sourceSubjects(type: LiveEventType, identity?: string): string[]
       return one
         ? [subjects.event(identity, 'FirmwareStatusNotification'), subjects.event(identity, 'SignedFirmwareStatusNotification')]
         : [subjects.eventsOf('FirmwareStatusNotification'), subjects.eventsOf('SignedFirmwareStatusNotification')];
+    case 'charging-profile':
+      return [one ? subjects.fact(identity, 'ChargingProfileApplied') : subjects.factsOf('ChargingProfileApplied')];
   }
 }
 
@@ -209,6 +213,14 @@ function fromFact(seq: number, kind: string, data: unknown): LiveEvent | undefin
           origin: f.origin ?? 'unknown',
           ...(f.error ? { error: f.error } : {}),
         },
+      };
+    }
+    case 'ChargingProfileApplied': {
+      const f = data as ChargingProfileAppliedFact;
+      return {
+        type: 'charging-profile',
+        seq,
+        data: { chargerId: f.chargerId, at: f.at, chargingProfileId: f.chargingProfileId, action: f.action, outcome: f.outcome, message: f.message ?? null },
       };
     }
     case 'Diagnostics': {
