@@ -3,7 +3,8 @@
  * beside a baseline measured in the same run on the same machine, with the ratio. Benchmarks print, they
  * never assert. Flags: --quick (about three minutes, small sizes), --only a,b, --density 10000,20000,
  * --chargers N (command latency and storm), --duration S, --sockets N (throughput), --basic-auth (the
- * connection benchmarks' chargers use Basic Auth, security profile 1). `--only auth-storm`: the cold Basic Auth storm.
+ * connection benchmarks' chargers use Basic Auth, security profile 1), --busy (a sibling process burns one core
+ * for the whole run: a known load for "busy machine" figures). `--only auth-storm`: the cold Basic Auth storm.
  * Flags are strict (bench/lib/flags.ts): an unknown one stops the run with exit code 2.
  * The default sizes are the issue's: density at 10k and 20k chargers, command latency and the reconnect
  * storm with 10k (about 6-7 minutes on a 2-core machine). A size above what the open-files limit allows is
@@ -13,6 +14,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchOptions, BenchResult, Row } from './lib/context.js';
+import { startBusySibling } from './lib/busy.js';
 import { BenchArgsError, parseFlags, type FlagSpec } from './lib/flags.js';
 import { benchDir, cleanupAll, stopChildren } from './lib/procs.js';
 import { machine, markdown, writeResults } from './lib/report.js';
@@ -29,6 +31,7 @@ const WANT_NOFILE = 65_536;
 const FLAGS: Record<string, FlagSpec> = {
   quick: { kind: 'boolean' },
   'basic-auth': { kind: 'boolean' },
+  busy: { kind: 'boolean' },
   only: { kind: 'string' },
   duration: { kind: 'number', min: 1, integer: false },
   sockets: { kind: 'number', min: 1, integer: true },
@@ -60,6 +63,7 @@ function options(argv: readonly string[]): BenchOptions {
     stormWindowS: quick ? 2 : 10,
     localAddrs: 8,
     basicAuth: f.get('basic-auth') === true,
+    busy: f.get('busy') === true,
   };
   return o;
 }
@@ -109,6 +113,8 @@ async function main(o: BenchOptions): Promise<void> {
       `storm ${o.stormChargers} chargers within ${o.stormWindowS} s; chargers connect ${o.basicAuth ? 'with Basic Auth (profile 1)' : 'without Basic Auth (profile 0)'}`,
   );
   for (const c of capNote) console.log(`bench: ${c}`);
+  const busy = o.busy ? startBusySibling() : null;
+  if (busy) console.log(`bench: --busy: pid ${busy.pid} burns one core until the end of the run`);
   const t0 = Date.now();
   const rows: Row[] = [];
   const details: Record<string, unknown> = {};
@@ -135,6 +141,7 @@ async function main(o: BenchOptions): Promise<void> {
     }
     console.log(`  (${name}: ${((Date.now() - started) / 1000).toFixed(0)} s)`);
   }
+  await busy?.stop();
   const date = new Date().toISOString();
   const md = markdown(date, m, o, rows, notes, skipped);
   const files = writeResults(
@@ -163,7 +170,7 @@ try {
 } catch (err) {
   if (!(err instanceof BenchArgsError)) throw err;
   console.error(
-    `bench: ${err.message}\nusage: npm run bench -- [--quick] [--only ${Object.keys(BENCHES).join(',')}] [--density 10000,20000] [--chargers N] [--duration S] [--sockets N] [--basic-auth]`,
+    `bench: ${err.message}\nusage: npm run bench -- [--quick] [--only ${Object.keys(BENCHES).join(',')}] [--density 10000,20000] [--chargers N] [--duration S] [--sockets N] [--basic-auth] [--busy]`,
   );
   process.exit(2);
 }

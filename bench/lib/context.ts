@@ -20,6 +20,8 @@ export interface BenchOptions {
   localAddrs: number;
   /** Chargers of the connection benchmarks connect with Basic Auth (profile 1): one scrypt per charger on its first connect. */
   basicAuth: boolean;
+  /** A sibling process burns one core for the whole run (bench/lib/busy.ts). */
+  busy: boolean;
 }
 
 export interface Row {

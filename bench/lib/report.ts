@@ -33,7 +33,7 @@ export function markdown(
   const lines = [
     `## Benchmark run ${date}`,
     '',
-    `Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB RAM, Node ${m.node}, ${m.os}, load average ${m.loadAverage1m} at start. Mode: ${o.quick ? '--quick' : 'default'}${o.basicAuth ? ', chargers with Basic Auth (--basic-auth)' : ''}.`,
+    `Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB RAM, Node ${m.node}, ${m.os}, load average ${m.loadAverage1m} at start. Mode: ${o.quick ? '--quick' : 'default'}${o.basicAuth ? ', chargers with Basic Auth (--basic-auth)' : ''}${o.busy ? ', one core burnt by a sibling process (--busy)' : ''}.`,
     '',
     '| Benchmark | Figure | Ours | Baseline | Baseline figure | Ratio ours/baseline | Better |',
     '|---|---|---:|---|---:|---:|---|',

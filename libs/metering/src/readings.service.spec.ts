@@ -1,7 +1,9 @@
 import type { DataSource } from 'typeorm';
 import type { MeterValuesRequest } from '#csms/ocpp';
 import { openTestDatabase } from './test-support/spec-support.js';
+import { MeterValueWriter } from './meter-value-writer.js';
 import { ReadingsService } from './readings.service.js';
+import { withSql, type Sql } from './sql.js';
 import { TransactionsService } from './transactions.service.js';
 
 let db: DataSource;
@@ -145,5 +147,43 @@ describe('MeterValues batches', () => {
     ]);
     expect((await rowsOf('CP-E2')).map((r) => r.anomaly)).toEqual([null, null, 'early-without-power-reading']);
     expect((await rowsOf('CP-NOSET')).map((r) => r.anomaly)).toEqual([null, null]);
+  });
+
+  it('reads and writes a batch of many chargers in two statements, with every charger flagged against its own stored sample', async () => {
+    const chargers = Array.from({ length: 20 }, (_, i) => `CP-MANY-${i}`);
+    for (const chargerId of chargers) await readings.setChargerSettings({ chargerId, meterValueSampleInterval: 60, eagerDelta: 100 });
+    const sample = (chargerId: string, sec: number, powerW: number) => ({
+      chargerId,
+      connectorId: 1,
+      transactionId: null,
+      source: 'MeterValues' as const,
+      receivedAt: at(sec),
+      meterValue: [{ timestamp: at(sec), sampledValue: [{ value: String(powerW), measurand: 'Power.Active.Import' as const, unit: 'W' as const }] }],
+    });
+    const statements: string[] = [];
+    const counting = (q: Sql): Sql => ({
+      rows: (sql, params) => (statements.push(sql), q.rows(sql, params)),
+      exec: (sql, params) => (statements.push(sql), q.exec(sql, params)),
+    });
+    const writer = new MeterValueWriter();
+    await withSql(db, (q) =>
+      writer.write(
+        counting(q),
+        chargers.map((c) => sample(c, 0, 1000)),
+      ),
+    );
+    statements.length = 0;
+    // 10 s later, early: the odd chargers' power moved by more than the delta (eager), the even ones' did not.
+    const stored = await withSql(db, (q) =>
+      writer.write(
+        counting(q),
+        chargers.map((c, i) => sample(c, 10, i % 2 ? 2000 : 1000)),
+      ),
+    );
+    expect(stored).toBe(chargers.length);
+    expect(statements).toHaveLength(2);
+    for (const [i, chargerId] of chargers.entries()) {
+      expect((await rowsOf(chargerId)).map((r) => [r.eager, r.anomaly])).toEqual([[false, null], i % 2 ? [true, null] : [false, 'early-without-power-change']]);
+    }
   });
 });

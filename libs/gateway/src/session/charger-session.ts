@@ -20,6 +20,7 @@ import {
 import { gatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { CallRouter } from '../routing/call-router.js';
 import { BadFrameLimiter } from './bad-frame-limiter.js';
+import { livenessStep, livenessWheelOf, type LivenessMember, type LivenessState, type LivenessWheel } from './liveness-wheel.js';
 import { WarningThrottle } from './warning-throttle.js';
 
 export interface SessionLimits {
@@ -45,7 +46,7 @@ const NOT_WHILE_PENDING = new Set(['RemoteStartTransaction', 'RemoteStopTransact
  * handled at once so a slow incoming CALL never delays a command. Outgoing CALLs go through RpcSession,
  * which holds at most one outstanding CALL (OCPP-J §4.1.1) and queues the rest.
  */
-export class ChargerSession {
+export class ChargerSession implements LivenessMember {
   readonly sessionId = randomUUID();
   readonly connectedAt = new Date();
   lastSeen = new Date();
@@ -56,9 +57,8 @@ export class ChargerSession {
   private readonly warnings: WarningThrottle;
   private incoming: Promise<void> = Promise.resolve();
   private inFlight = 0;
-  private lastAlive = Date.now();
-  private lastPing = 0;
-  private livenessTimer?: NodeJS.Timeout;
+  private readonly liveness: LivenessState = { lastAlive: Date.now(), lastPing: 0 };
+  private readonly wheel: LivenessWheel;
   private closed = false;
   private readonly closeListeners: Array<(code: number, reason: string) => void> = [];
 
@@ -73,6 +73,7 @@ export class ChargerSession {
     this.rpc = new RpcSession({ send: (text) => this.send(text, 'call'), defaultTimeoutMs: limits.commandTimeoutMs, validateOutgoing: false });
     this.badFrames = new BadFrameLimiter(limits.badFramesPerMinute);
     this.warnings = new WarningThrottle((message) => this.log.warn(`${this.chargerId}: ${message}`));
+    this.wheel = livenessWheelOf(limits);
   }
 
   start(): void {
@@ -87,9 +88,8 @@ export class ChargerSession {
     this.ws.on('pong', () => this.markAlive());
     this.ws.on('close', (code: number, reason: Buffer) => this.onClosed(code, reason.toString()));
     this.ws.on('error', (err: Error) => this.log.warn(`${this.chargerId}: socket error ${err.message}`));
-    // Checked four times per interval so a dead socket is found within two intervals (plus a quarter).
-    this.livenessTimer = setInterval(() => this.checkLiveness(), Math.max(25, Math.floor(this.limits.pingIntervalMs / 4)));
-    this.livenessTimer.unref();
+    // The gateway's one liveness timer (liveness-wheel.ts): a dead socket is found within two intervals plus a tick.
+    this.wheel.add(this);
   }
 
   onClose(listener: (code: number, reason: string) => void): void {
@@ -281,26 +281,28 @@ export class ChargerSession {
   }
 
   private markAlive(): void {
-    this.lastAlive = Date.now();
-    this.lastSeen = new Date(this.lastAlive);
+    this.liveness.lastAlive = Date.now();
+    this.lastSeen = new Date(this.liveness.lastAlive);
   }
 
-  private checkLiveness(): void {
-    const now = Date.now();
+  /** Called by the liveness wheel when this socket is due; the next time it is due, null once closed. */
+  checkLiveness(now: number): number | null {
+    if (this.closed) return null;
+    const { action, nextDue } = livenessStep(this.liveness, now, this.limits.pingIntervalMs);
     // Two missed pongs: nothing heard for two intervals. Half-open sockets end here (docs/reference/protocol-notes.md#liveness).
-    if (now - this.lastAlive > 2 * this.limits.pingIntervalMs) {
+    if (action === 'close') {
       this.log.warn(`${this.chargerId}: no pong for two ping intervals, disconnecting`);
       this.close(1001, 'pong timeout', true);
-      return;
+      return null;
     }
-    if (now - this.lastPing >= this.limits.pingIntervalMs) {
-      this.lastPing = now;
+    if (action === 'ping') {
       try {
         this.ws.ping();
       } catch {
         /* socket already closing */
       }
     }
+    return nextDue;
   }
 
   /** Boot and transaction start/stop at info, with the fields an operator searches by. */
@@ -346,7 +348,7 @@ export class ChargerSession {
       reason,
       durationS: Math.round((Date.now() - this.connectedAt.getTime()) / 1000),
     });
-    clearInterval(this.livenessTimer);
+    this.wheel.remove(this);
     this.rpc.close('socket closed');
     this.warnings.flush();
     for (const listener of this.closeListeners) listener(code, reason);
