@@ -3,6 +3,9 @@
 /** @type {import('jest').Config} */
 export default {
   testEnvironment: 'node',
+  // Shared 2-core machines: a PGlite database opening with its migrations in a hook can take more than Jest's 5 s
+  // default under load. Tests that need longer set their own; no test asserts a time.
+  testTimeout: 30_000,
   extensionsToTreatAsEsm: ['.ts'],
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tools', '<rootDir>/test', '<rootDir>/bench'],
   testMatch: ['**/*.spec.ts', '**/*.e2e.ts', '**/*.infra.ts', '**/*.browser.ts'],

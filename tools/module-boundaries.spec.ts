@@ -4,7 +4,7 @@
  * and lib folder is an Nx project with tags.
  */
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { boundaryViolation, readProjects, root } from './eslint/module-boundaries.js';
 
 function tsFiles(dir: string): string[] {
@@ -61,4 +61,56 @@ test('every app and lib folder is an Nx project with tags', () => {
       });
     }
   }
+});
+
+/** Strongly connected groups of production files that import each other (type-only imports count: they still tie the files together). */
+function importLoops(): string[][] {
+  const files = readProjects().flatMap((p) => tsFiles(join(root, p.dir)).filter((f) => !/\.(spec|e2e|infra|browser)\.ts$/.test(f) && !f.endsWith('.d.ts')));
+  const edges = new Map<string, string[]>();
+  for (const file of files) {
+    const targets: string[] = [];
+    for (const m of readFileSync(file, 'utf8').matchAll(IMPORT)) {
+      const spec = m[1] ?? m[2] ?? m[3];
+      const target = spec.startsWith('.')
+        ? join(dirname(file), spec.replace(/\.js$/, '.ts'))
+        : spec.startsWith('#csms/')
+          ? join(root, 'libs', spec.slice('#csms/'.length), 'src/index.ts')
+          : undefined;
+      if (target && existsSync(target)) targets.push(target);
+    }
+    edges.set(file, targets);
+  }
+  // Tarjan's strongly connected components
+  let next = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const loops: string[][] = [];
+  const visit = (v: string): void => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    for (const w of edges.get(v) ?? []) {
+      if (!edges.has(w)) continue;
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (stack.includes(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const group: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        group.push(relative(root, w));
+      } while (w !== v);
+      if (group.length > 1) loops.push(group.sort());
+    }
+  };
+  for (const v of edges.keys()) if (!index.has(v)) visit(v);
+  return loops;
+}
+
+test('no production file imports itself back through others', () => {
+  expect(importLoops()).toEqual([]);
 });

@@ -1,8 +1,8 @@
 // Physical actions on a simulated charger: cable, RFID, reboot, network drop, rekey reconnect.
-import type { SimulatedCharger } from './simulated-charger.js';
+import type { ChargerHands, ChargerPort } from './charger-port.js';
 
 /** Whether the tag may charge, and its parentIdTag when the CSMS told it (a reservation may be for the parent). */
-async function authorize(c: SimulatedCharger, idTag: string): Promise<{ ok: boolean; parentIdTag?: string }> {
+async function authorize(c: ChargerPort, idTag: string): Promise<{ ok: boolean; parentIdTag?: string }> {
   if (c.state !== 'booted') {
     // Offline: LocalAuthorizeOffline decides (no local list/cache is simulated: any tag is taken as valid).
     return { ok: c.keys.getBool('LocalAuthorizeOffline') };
@@ -19,7 +19,7 @@ async function authorize(c: SimulatedCharger, idTag: string): Promise<{ ok: bool
  * Starts for this tag unless the connector is reserved for someone else (OCPP 1.6 §5.13); the reserved driver's
  * StartTransaction carries the reservationId.
  */
-function startFor(c: SimulatedCharger, idTag: string, parentIdTag?: string): boolean {
+function startFor(c: ChargerPort, idTag: string, parentIdTag?: string): boolean {
   const claim = c.reservation.claim(idTag, parentIdTag);
   if (!claim.allowed) {
     c.emit('reservedForOther', idTag);
@@ -29,13 +29,12 @@ function startFor(c: SimulatedCharger, idTag: string, parentIdTag?: string): boo
   return true;
 }
 
-function canStart(c: SimulatedCharger): boolean {
+function canStart(c: ChargerPort): boolean {
   return c.isPlugged && c.isOperative && !c.transactions.active;
 }
 
-export async function plugIn(c: SimulatedCharger, idTag?: string): Promise<void> {
+export async function plugIn(c: ChargerPort, i: ChargerHands, idTag?: string): Promise<void> {
   if (c.isPlugged) return;
-  const i = c.internals();
   i.setPlugged(true);
   // A reserved connector stays Reserved until its driver starts.
   if (!c.reservation.current) c.setStatus('Preparing');
@@ -55,7 +54,7 @@ export async function plugIn(c: SimulatedCharger, idTag?: string): Promise<void>
   if (idTag !== undefined) await presentIdTag(c, idTag);
 }
 
-export async function presentIdTag(c: SimulatedCharger, idTag: string): Promise<void> {
+export async function presentIdTag(c: ChargerPort, idTag: string): Promise<void> {
   const active = c.transactions.active;
   if (active) {
     if (active.idTag === idTag) c.transactions.stop('Local', idTag);
@@ -70,9 +69,9 @@ export async function presentIdTag(c: SimulatedCharger, idTag: string): Promise<
   if (canStart(c)) startFor(c, idTag, auth.parentIdTag);
 }
 
-export function unplug(c: SimulatedCharger): void {
+export function unplug(c: ChargerPort, i: ChargerHands): void {
   if (!c.isPlugged) return;
-  c.internals().setPlugged(false);
+  i.setPlugged(false);
   if (c.transactions.active) {
     if (c.keys.getBool('StopTransactionOnEVSideDisconnect')) c.transactions.stop('EVDisconnected');
     else c.setStatus('SuspendedEV');
@@ -82,9 +81,8 @@ export function unplug(c: SimulatedCharger): void {
 }
 
 /** RemoteStartTransaction: start now if the cable is in, else wait ConnectionTimeOut for it. */
-export function acceptRemoteStart(c: SimulatedCharger, idTag: string): boolean {
+export function acceptRemoteStart(c: ChargerPort, i: ChargerHands, idTag: string): boolean {
   if (!c.isOperative || c.transactions.active) return false;
-  const i = c.internals();
   const run = async (): Promise<void> => {
     if (c.keys.getBool('AuthorizeRemoteTxRequests') && !(await authorize(c, idTag)).ok) return;
     if (canStart(c)) {
@@ -100,12 +98,11 @@ export function acceptRemoteStart(c: SimulatedCharger, idTag: string): boolean {
   return true;
 }
 
-function sleep(c: SimulatedCharger, ms: number): Promise<void> {
+function sleep(c: ChargerPort, ms: number): Promise<void> {
   return new Promise((resolve) => c.clock.setTimeout(resolve, ms));
 }
 
-export async function reboot(c: SimulatedCharger, kind: 'Hard' | 'Soft'): Promise<void> {
-  const i = c.internals();
+export async function reboot(c: ChargerPort, i: ChargerHands, kind: 'Hard' | 'Soft'): Promise<void> {
   if (c.transactions.active) c.transactions.stop(kind === 'Hard' ? 'HardReset' : 'SoftReset');
   c.chargingProfiles.clearAll();
   i.setOffline(true);
@@ -115,8 +112,7 @@ export async function reboot(c: SimulatedCharger, kind: 'Hard' | 'Soft'): Promis
   if (i.isRunning()) await i.connect();
 }
 
-export async function dropNetwork(c: SimulatedCharger, offlineMs: number): Promise<void> {
-  const i = c.internals();
+export async function dropNetwork(c: ChargerPort, i: ChargerHands, offlineMs: number): Promise<void> {
   i.setOffline(true);
   await i.closeLink(true);
   await sleep(c, offlineMs);
@@ -124,8 +120,7 @@ export async function dropNetwork(c: SimulatedCharger, offlineMs: number): Promi
   if (i.isRunning()) await i.connect();
 }
 
-export async function reconnect(c: SimulatedCharger): Promise<void> {
-  const i = c.internals();
+export async function reconnect(c: ChargerPort, i: ChargerHands): Promise<void> {
   i.setOffline(true);
   await i.closeLink(false);
   i.setOffline(false);

@@ -4,7 +4,7 @@
 import type { CallHandler, JsonObject, RpcClient } from '../ocpp-rpc.js';
 import { createRPCError } from '../rpc.js';
 import { KeyStoreError } from './key-store.js';
-import type { SimulatedCharger } from './simulated-charger.js';
+import type { ChargerPort } from './charger-port.js';
 import { registerProfileHandlers } from './profile-handlers.js';
 import { diagnosticsFile, uploadDiagnostics } from './diagnostics-upload.js';
 
@@ -17,7 +17,7 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-export function registerCommandHandlers(client: RpcClient, c: SimulatedCharger): void {
+export function registerCommandHandlers(client: RpcClient, c: ChargerPort): void {
   const on = (method: string, handler: CallHandler): void =>
     client.handle(method, (args) => {
       c.stats.commands++;
@@ -126,7 +126,7 @@ export function registerCommandHandlers(client: RpcClient, c: SimulatedCharger):
 }
 
 /** TriggerMessage (OCPP 1.6 §5.17): Accepted and the message sent after the reply, or NotImplemented. */
-function trigger(c: SimulatedCharger, requested: string, connectorId: unknown): 'Accepted' | 'Rejected' | 'NotImplemented' {
+function trigger(c: ChargerPort, requested: string, connectorId: unknown): 'Accepted' | 'Rejected' | 'NotImplemented' {
   if (connectorId !== undefined && connectorId !== 0 && connectorId !== 1) return 'Rejected';
   const conn = connectorId === 1 ? 1 : 0;
   switch (requested) {

@@ -4,7 +4,19 @@
 // SignedUpdateFirmware (docs/reference/protocol-notes.md#signed-firmware) the same way with SignedFirmwareStatusNotifications
 // naming its requestId, a signature check after the download (SignatureVerified or InvalidSignature), InstallScheduled
 // when installDateTime is later, and InstallRebooting before the restart, Installed after it.
-import type { SimulatedCharger } from './simulated-charger.js';
+import type { Clock } from '../clock.js';
+import type { Faults } from './faults.js';
+
+/** What an update needs of its charger. */
+export interface FirmwareHost {
+  readonly identity: string;
+  readonly clock: Clock;
+  readonly faults: Faults;
+  firmwareVersion: string;
+  send(action: string, payload: Record<string, unknown>): void;
+  once(event: string, listener: (...args: unknown[]) => void): unknown;
+  reboot(kind?: 'Hard' | 'Soft'): Promise<void>;
+}
 
 export type FirmwareStatus = 'Idle' | 'Downloading' | 'Downloaded' | 'DownloadFailed' | 'Installing' | 'Installed' | 'InstallationFailed';
 export type SignedFirmwareStatus =
@@ -53,7 +65,7 @@ export class FirmwareUpdater {
   private waiting: { cancel(): void } | undefined;
 
   constructor(
-    private readonly c: SimulatedCharger,
+    private readonly c: FirmwareHost,
     private readonly stepMs: number,
   ) {}
 

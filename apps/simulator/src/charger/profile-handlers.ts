@@ -1,11 +1,11 @@
 // Handlers for the optional OCPP 1.6 profiles and the security extension, per model preset.
 import type { CallHandler } from '../ocpp-rpc.js';
 import { createRPCError } from '../rpc.js';
-import type { SimulatedCharger } from './simulated-charger.js';
+import type { ChargerPort } from './charger-port.js';
 
 type On = (method: string, handler: CallHandler) => void;
 
-export function registerProfileHandlers(on: On, c: SimulatedCharger): void {
+export function registerProfileHandlers(on: On, c: ChargerPort): void {
   const has = (profile: string): boolean => c.keys.getList('SupportedFeatureProfiles').includes(profile);
 
   // SmartCharging (box-level: the CSMS is the only load manager, docs/reference/zaptec-facts.md#smart-charging-firmware-and-diagnostics).

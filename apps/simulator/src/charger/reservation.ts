@@ -1,7 +1,19 @@
 // The charger side of OCPP 1.6 Reservation (§5.13, §5.2): one reservation on connector 1, held until its expiryDate,
 // used by the reserved idTag (or one sharing its parentIdTag), refusing everyone else at the connector.
-import type { TimerHandle } from '../clock.js';
-import type { SimulatedCharger } from './simulated-charger.js';
+import type { Clock, TimerHandle } from '../clock.js';
+import type { KeyStore } from './key-store.js';
+import type { ConnectorStatus, TransactionController } from './transactions.js';
+
+/** What a reservation needs of its charger. */
+export interface ReservationHost {
+  readonly clock: Clock;
+  readonly keys: KeyStore;
+  readonly transactions: TransactionController;
+  readonly status: ConnectorStatus;
+  readonly isPlugged: boolean;
+  readonly isOperative: boolean;
+  setStatus(status: ConnectorStatus): void;
+}
 
 interface Held {
   id: number;
@@ -15,7 +27,7 @@ const same = (a: string | undefined, b: string | undefined): boolean => a !== un
 export class ChargerReservation {
   private held: Held | undefined;
 
-  constructor(private readonly c: SimulatedCharger) {}
+  constructor(private readonly c: ReservationHost) {}
 
   get current(): { id: number; idTag: string } | undefined {
     return this.held ? { id: this.held.id, idTag: this.held.idTag } : undefined;

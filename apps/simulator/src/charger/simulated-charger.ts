@@ -3,6 +3,7 @@
 import { EventEmitter } from 'node:events';
 import { RealClock, type Clock, type TimerHandle } from '../clock.js';
 import * as actions from './charger-actions.js';
+import type { ChargerHands, ChargerPort, SimulatedChargerOptions } from './charger-port.js';
 import { registerCommandHandlers } from './command-handlers.js';
 import { NO_FAULTS, type Faults } from './faults.js';
 import { FirmwareUpdater } from './firmware.js';
@@ -10,7 +11,7 @@ import { ChargerLink, type ChargerState } from './link.js';
 import { KeyStore } from './key-store.js';
 import { EnergyMeter } from './meter.js';
 import type { PowerStep } from './metering.js';
-import { presetFor, type ModelId, type ModelPreset } from './presets.js';
+import { presetFor, type ModelPreset } from './presets.js';
 import { ChargerStats } from './stats.js';
 import { ChargerReservation } from './reservation.js';
 import { ChargingProfiles } from './charging-profiles.js';
@@ -18,46 +19,14 @@ import { perMeasurandEntries } from './metering.js';
 import { TransactionController, type ConnectorStatus, type StopReason } from './transactions.js';
 import { TransactionMessageQueue } from './tx-queue.js';
 
-export interface SimulatedChargerOptions {
-  /** CSMS endpoint; the charger connects to `<url>/<identity>`. */
-  url: string;
-  identity: string;
-  model: ModelId | ModelPreset;
-  clock?: Clock;
-  /** Initial key values (e.g. { FreeCharging: 'true', MeterValueSampleInterval: '60' }). */
-  keys?: Record<string, string>;
-  /** Basic Auth password the charger was provisioned with (none = no Authorization header). */
-  initialPassword?: string | Buffer;
-  keyPreviouslySet?: boolean;
-  /** Source address for the socket (spreading many chargers over 127.0.0.x). */
-  localAddress?: string;
-  faults?: Partial<Faults>;
-  initialRegisterWh?: number;
-  powerCurve?: PowerStep[];
-  /** Time the charger is away during a reboot (clock ms). */
-  rebootDelayMs?: number;
-  /** First reconnect delay after a lost/failed connection (doubles up to 60 s). */
-  reconnectDelayMs?: number;
-  callTimeoutMs?: number;
-  /** BootNotification retry when the CSMS answers with interval 0 (s). */
-  bootRetrySeconds?: number;
-  /** The firmware version at start (default: the model's minimum box-level version). */
-  firmwareVersion?: string;
-  /** Time between two firmware update steps (Downloading, Downloaded, ...) in clock ms. */
-  firmwareStepMs?: number;
-  /**
-   * The security extension with a certificate store: reports its keys and carries out SignedUpdateFirmware
-   * (default off: the Zaptec models have no PKI, docs/reference/zaptec-facts.md#capabilities-per-model).
-   */
-  securityExtension?: boolean;
-}
+export type { SimulatedChargerOptions } from './charger-port.js';
 
 export type { ChargerState, SentMessage } from './link.js';
 
 /** Events: 'state' (ChargerState), 'sent' (SentMessage), 'received' (action, params), 'booted',
  *  'transactionStarted'/'transactionStopped' (localTxId), 'reservedForOther' (idTag),
  *  'error' is never emitted (errors are counted in stats). */
-export class SimulatedCharger extends EventEmitter {
+export class SimulatedCharger extends EventEmitter implements ChargerPort {
   readonly preset: ModelPreset;
   readonly keys: KeyStore;
   readonly clock: Clock;
@@ -73,6 +42,22 @@ export class SimulatedCharger extends EventEmitter {
   private connectorStatus: ConnectorStatus = 'Available';
   /** RemoteStartTransaction accepted before the cable was plugged in (waits ConnectionTimeOut). */
   private pendingRemoteStart: { idTag: string; timer: TimerHandle } | undefined;
+  /** The physical side that only charger-actions.ts changes (a port, not a public back door). */
+  private readonly hands: ChargerHands = {
+    setPlugged: (p) => {
+      this.plugged = p;
+    },
+    closeLink: (force) => this.link.closeLink(force),
+    connect: () => this.link.connect(),
+    setOffline: (o) => {
+      this.link.offlineUntilResumed = o;
+    },
+    pendingRemoteStart: () => this.pendingRemoteStart,
+    setPendingRemoteStart: (p) => {
+      this.pendingRemoteStart = p;
+    },
+    isRunning: () => this.link.isRunning,
+  };
   readonly chargingProfiles = new ChargingProfiles();
   readonly reservation = new ChargerReservation(this);
   /** What the next BootNotification reports: an installed firmware update changes it. */
@@ -230,35 +215,35 @@ export class SimulatedCharger extends EventEmitter {
   // ---- physical actions (scenarios, tests) -----------------------------------------------------------------
   // Implemented in charger-actions.ts to keep this file short.
   plugIn(idTag?: string): Promise<void> {
-    return actions.plugIn(this, idTag);
+    return actions.plugIn(this, this.hands, idTag);
   }
   /** An RFID card held to the reader: starts (after Authorize) or, for the running transaction's tag, stops. */
   presentIdTag(idTag: string): Promise<void> {
     return actions.presentIdTag(this, idTag);
   }
   unplug(): void {
-    actions.unplug(this);
+    actions.unplug(this, this.hands);
   }
   /** Reset: stops a running transaction, goes away for rebootDelayMs, reconnects and boots again. */
   reboot(kind: 'Hard' | 'Soft' = 'Soft'): Promise<void> {
-    return actions.reboot(this, kind);
+    return actions.reboot(this, this.hands, kind);
   }
   /** Network drop: socket closed uncleanly, offline for offlineMs (clock), then reconnect and replay. */
   dropNetwork(offlineMs: number): Promise<void> {
-    return actions.dropNetwork(this, offlineMs);
+    return actions.dropNetwork(this, this.hands, offlineMs);
   }
   setPowerCurve(curve: PowerStep[]): void {
     this.transactions.setPowerCurve(curve);
   }
   acceptRemoteStart(idTag: string): boolean {
-    return actions.acceptRemoteStart(this, idTag);
+    return actions.acceptRemoteStart(this, this.hands, idTag);
   }
   stopTransaction(reason: StopReason, idTag?: string): void {
     this.transactions.stop(reason, idTag);
   }
   /** After an Accepted AuthorizationKey: close and reconnect with the new password. */
   reconnectWithNewPassword(): Promise<void> {
-    return actions.reconnect(this);
+    return actions.reconnect(this, this.hands);
   }
 
   applyChargingProfile(connectorId: number, profile: Record<string, unknown>): 'Accepted' | 'Rejected' {
@@ -285,25 +270,6 @@ export class SimulatedCharger extends EventEmitter {
   /** TriggerMessage(BootNotification): a new BootNotification on the open link (no reboot). */
   triggerBoot(): void {
     this.link.triggerBoot();
-  }
-
-  /** @internal Used by charger-actions.ts. */
-  internals() {
-    return {
-      setPlugged: (p: boolean): void => {
-        this.plugged = p;
-      },
-      closeLink: (force: boolean): Promise<void> => this.link.closeLink(force),
-      connect: (): Promise<void> => this.link.connect(),
-      setOffline: (o: boolean): void => {
-        this.link.offlineUntilResumed = o;
-      },
-      pendingRemoteStart: (): { idTag: string; timer: TimerHandle } | undefined => this.pendingRemoteStart,
-      setPendingRemoteStart: (p: { idTag: string; timer: TimerHandle } | undefined): void => {
-        this.pendingRemoteStart = p;
-      },
-      isRunning: (): boolean => this.link.isRunning,
-    };
   }
 
   private onStartAnswered(localTxId: number, r: Record<string, unknown>): void {
