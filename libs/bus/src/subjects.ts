@@ -59,6 +59,7 @@ export type EventAction = (typeof EVENT_ACTIONS)[number];
  * QueuedCommand: a queued command (docs/api-commands.md#queued-commands) changed state (queued, delivered, ...).
  * Reservation: a reservation created, refused, cancelled, expired or used, as auth recorded it.
  * Diagnostics: a diagnostics or log request changed (requested, answered, the charger's notification, file received).
+ * SiteLimit: a charger accepted a new share of its group's site limit (docs/site-limits.md).
  */
 export const FACT_KINDS = [
   'CommandOutcome',
@@ -69,6 +70,7 @@ export const FACT_KINDS = [
   'QueuedCommand',
   'Reservation',
   'Diagnostics',
+  'SiteLimit',
 ] as const;
 export type FactKind = (typeof FACT_KINDS)[number];
 
@@ -122,6 +124,12 @@ export const subjects = {
     pause: 'api.config-manager.pauseFirmwareCampaign',
     resume: 'api.config-manager.resumeFirmwareCampaign',
     cancel: 'api.config-manager.cancelFirmwareCampaign',
+  },
+  /** Site limits of configuration groups, owned by config-manager (docs/site-limits.md). */
+  siteLimits: {
+    get: 'api.config-manager.getSiteLimit',
+    put: 'api.config-manager.putSiteLimit',
+    remove: 'api.config-manager.removeSiteLimit',
   },
 };
 

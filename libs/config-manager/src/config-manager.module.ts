@@ -7,6 +7,7 @@ import { resolveDesiredOptions, type DesiredConfigurationOptions } from './desir
 import { QueuedModule } from './queued/queued.module.js';
 import { DiagnosticsModule } from './diagnostics/diagnostics.module.js';
 import { FirmwareModule } from './firmware/firmware.module.js';
+import { SiteLimitsModule } from './site-limits/site-limits.module.js';
 
 /**
  * The config-manager service: one sub-module per part. A new part (desired-state configuration in
@@ -24,7 +25,11 @@ export class ConfigManagerModule {
       registration,
     );
     const firmware = FirmwareModule.forRoot({ sweepIntervalMs: resolved.queuedSweepIntervalMs }, registration, queued);
-    const parts = [RegistryModule, registration, DesiredModule.forRoot(desired, registration), queued, DiagnosticsModule, firmware];
+    const siteLimits = SiteLimitsModule.forRoot(
+      { bootDelayMs: desired.bootReconcileDelayMs, sweepIntervalMs: resolved.queuedSweepIntervalMs, commandTimeoutMs: desired.commandTimeoutMs },
+      registration,
+    );
+    const parts = [RegistryModule, registration, DesiredModule.forRoot(desired, registration), queued, DiagnosticsModule, firmware, siteLimits];
     return { module: ConfigManagerModule, imports: parts, exports: parts };
   }
 }

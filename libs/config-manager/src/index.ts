@@ -4,6 +4,7 @@ import { DESIRED_ENTITIES, DESIRED_MIGRATIONS } from './desired/index.js';
 import { QUEUED_MIGRATIONS } from './queued/index.js';
 import { DIAGNOSTICS_MIGRATIONS } from './diagnostics/index.js';
 import { FIRMWARE_MIGRATIONS } from './firmware/index.js';
+import { SITE_LIMITS_MIGRATIONS } from './site-limits/index.js';
 
 export { ConfigManagerModule } from './config-manager.module.js';
 export {
@@ -31,6 +32,7 @@ export { CHARGER_MODELS } from './registry/charger-model.js';
 export * from './desired/index.js';
 export * from './queued/index.js';
 export * from './diagnostics/index.js';
+export { SITE_LIMIT_PROFILE_ID_MIN, SITE_LIMIT_STACK_LEVEL } from './site-limits/index.js';
 
 /** Every entity of the service; the desired-state part appends its own. */
 export const CONFIG_MANAGER_ENTITIES = [...REGISTRY_ENTITIES, ...DESIRED_ENTITIES];
@@ -41,4 +43,5 @@ export const CONFIG_MANAGER_MIGRATIONS = [
   ...QUEUED_MIGRATIONS,
   ...DIAGNOSTICS_MIGRATIONS,
   ...FIRMWARE_MIGRATIONS,
+  ...SITE_LIMITS_MIGRATIONS,
 ];

@@ -159,6 +159,7 @@ export interface LiveEventData {
   'queued-command': { commandId: string; action: string; event: string; status: string; attempt: number | null; outcome: string | null };
   diagnostics: { id: string; kind: string; event: string; status: string; chargerStatus: string | null; fileName: string | null; size: number | null };
   firmware: { status: string };
+  'site-limit': { group: string; connectorId: number; transactionId: number; offeredA: number; state: 'charging' | 'waiting'; selfLimited: boolean };
 }
 export type LiveEventType = keyof LiveEventData;
 export const LIVE_EVENT_TYPES = [
@@ -176,6 +177,7 @@ export const LIVE_EVENT_TYPES = [
   'reservation',
   'diagnostics',
   'firmware',
+  'site-limit',
 ] as const satisfies readonly LiveEventType[];
 
 export type LiveEvent = { [T in LiveEventType]: { type: T; id: string; data: LiveEventBase & LiveEventData[T] } }[LiveEventType];

@@ -75,6 +75,13 @@ describe('describeEvent', () => {
       describeEvent(ev({ type: 'configuration', data: { chargerId: 'A', at, key: 'HeartbeatInterval', value: '900', outcome: 'Rejected', inSync: false } })),
     ).toBe('HeartbeatInterval = 900: Rejected, drift');
     expect(describeEvent(ev({ type: 'firmware', data: { chargerId: 'A', at, status: 'InstallationFailed' } }))).toBe('firmware update: InstallationFailed');
+    const share = { chargerId: 'A', at, group: 'garage', connectorId: 1, transactionId: 7, offeredA: 6.4, selfLimited: false };
+    expect(describeEvent(ev({ type: 'site-limit', data: { ...share, state: 'charging' } }))).toBe(
+      'site limit of garage: transaction 7 may draw 6.4 A per phase',
+    );
+    expect(describeEvent(ev({ type: 'site-limit', data: { ...share, offeredA: 0, state: 'waiting' } }))).toBe(
+      'site limit of garage: transaction 7 waits for its turn (0 A)',
+    );
     expect(describeEvent(ev({ type: 'configuration', data: { chargerId: 'A', at, key: '', value: '', outcome: 'refused', inSync: false } }))).toBe(
       'configuration refused',
     );

@@ -32,6 +32,10 @@ export function describeEvent(e: LiveEvent): string {
       return `${e.data.kind} ${e.data.event}: ${e.data.status}${e.data.size !== null ? ` (${e.data.size} bytes)` : ''}`;
     case 'firmware':
       return `firmware update: ${e.data.status}`;
+    case 'site-limit':
+      return e.data.state === 'waiting'
+        ? `site limit of ${e.data.group}: transaction ${e.data.transactionId} waits for its turn (0 A)`
+        : `site limit of ${e.data.group}: transaction ${e.data.transactionId} may draw ${e.data.offeredA} A per phase${e.data.selfLimited ? ' (what the car takes)' : ''}`;
     case 'reservation':
       return `reservation ${e.data.reservationId} ${e.data.event} on connector ${e.data.connectorId} (${e.data.idTag})${e.data.transactionId !== null ? `, transaction ${e.data.transactionId}` : ''}`;
   }

@@ -9,7 +9,7 @@
  *   was offered is offered what it draws plus a headroom; what that frees goes to the others (water-filling).
  */
 
-/** The lowest current a car charges at (IEC 61851 PWM; OCPP 1.6 minChargingRate is commonly 6 A). */
+/** The lowest current a car charges at (docs/reference/protocol-notes.md#charging-profiles). */
 export const MIN_CHARGING_A = 6;
 /** A car measured at least this far below its offer is limited by itself, not by us. */
 export const SELF_LIMITED_MARGIN_A = 2;

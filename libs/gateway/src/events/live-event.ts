@@ -17,6 +17,7 @@ import {
   type QueuedCommandFact,
   type ReservationFact,
   type SecurityEventFact,
+  type SiteLimitFact,
   type StreamedMessage,
   type TransactionStartedFact,
 } from '#csms/bus';
@@ -44,6 +45,7 @@ export const LIVE_EVENT_TYPES = [
   'reservation',
   'diagnostics',
   'firmware',
+  'site-limit',
 ] as const;
 export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
 
@@ -88,6 +90,8 @@ export function sourceSubjects(type: LiveEventType, identity?: string): string[]
       return [one ? subjects.fact(identity, 'Diagnostics') : subjects.factsOf('Diagnostics')];
     case 'firmware':
       return [one ? subjects.event(identity, 'FirmwareStatusNotification') : subjects.eventsOf('FirmwareStatusNotification')];
+    case 'site-limit':
+      return [one ? subjects.fact(identity, 'SiteLimit') : subjects.factsOf('SiteLimit')];
   }
 }
 
@@ -303,6 +307,24 @@ function fromFact(seq: number, kind: string, data: unknown): LiveEvent | undefin
           state: f.state,
           driftedKeys: f.driftedKeys,
           ...(f.message ? { message: f.message } : {}),
+        },
+      };
+    }
+    case 'SiteLimit': {
+      // A new share of the group's site limit, accepted by the charger (docs/site-limits.md).
+      const f = data as SiteLimitFact;
+      return {
+        type: 'site-limit',
+        seq,
+        data: {
+          chargerId: f.chargerId,
+          at: f.at,
+          group: f.group,
+          connectorId: f.connectorId,
+          transactionId: f.transactionId,
+          offeredA: f.offeredA,
+          state: f.state,
+          selfLimited: f.selfLimited,
         },
       };
     }
