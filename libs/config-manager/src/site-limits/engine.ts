@@ -149,7 +149,7 @@ export class SiteLimitEngine {
   private run(group: string, g: GroupState): void {
     g.running = this.allocate(group)
       .catch((err: unknown) => {
-        this.log.warn(`site limit of group ${group}: ${err instanceof Error ? err.message : String(err)}`);
+        this.log.warn(`site limit of group ${group}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
         g.again = true;
       })
       .finally(() => {

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { returnedRows } from '#csms/persistence';
 
 export interface SiteLimitRow {
   group: string;
@@ -133,18 +134,20 @@ export class SiteLimitStore {
   }
 
   async put(group: string, limitA: number, rotationS: number, actor: string | null): Promise<SiteLimitRow> {
-    const rows: LimitDbRow[] = await this.db.query(
-      `INSERT INTO config_site_limits (group_name, limit_a, rotation_s, updated_by) VALUES ($1, $2, $3, $4)
+    const rows = returnedRows<LimitDbRow>(
+      await this.db.query(
+        `INSERT INTO config_site_limits (group_name, limit_a, rotation_s, updated_by) VALUES ($1, $2, $3, $4)
        ON CONFLICT (group_name) DO UPDATE SET limit_a = EXCLUDED.limit_a, rotation_s = EXCLUDED.rotation_s, updated_by = EXCLUDED.updated_by, updated_at = now()
        RETURNING ${LIMIT_COLUMNS}`,
-      [group, limitA, rotationS, actor],
+        [group, limitA, rotationS, actor],
+      ),
     );
     return limitRow(rows[0]!);
   }
 
   /** Removes the limit and what was kept for it; true when there was one. */
   async remove(group: string): Promise<boolean> {
-    const gone: unknown[] = await this.db.query(`DELETE FROM config_site_limits WHERE group_name = $1 RETURNING group_name`, [group]);
+    const gone = returnedRows(await this.db.query(`DELETE FROM config_site_limits WHERE group_name = $1 RETURNING group_name`, [group]));
     await this.db.query(`DELETE FROM config_site_limit_fallbacks WHERE group_name = $1`, [group]);
     await this.db.query(`DELETE FROM config_site_limit_sessions WHERE charger_id IN (SELECT charger_id FROM config_group_members WHERE group_name = $1)`, [
       group,
@@ -232,10 +235,12 @@ export class SiteLimitStore {
 
   /** One replica allocates a group at a time: the limit, when this one may. */
   async claim(group: string, leaseMs: number): Promise<SiteLimitRow | null> {
-    const rows: LimitDbRow[] = await this.db.query(
-      `UPDATE config_site_limits SET lease_until = now() + make_interval(secs => $2::double precision / 1000)
+    const rows = returnedRows<LimitDbRow>(
+      await this.db.query(
+        `UPDATE config_site_limits SET lease_until = now() + make_interval(secs => $2::double precision / 1000)
        WHERE group_name = $1 AND (lease_until IS NULL OR lease_until < now()) RETURNING ${LIMIT_COLUMNS}`,
-      [group, leaseMs],
+        [group, leaseMs],
+      ),
     );
     return rows[0] ? limitRow(rows[0]) : null;
   }

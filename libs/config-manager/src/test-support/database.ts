@@ -24,6 +24,9 @@ export function openTestDatabase(): Promise<TestDatabase> {
       'config_queued_command_attempts',
       'config_diagnostics',
       'config_diagnostics_chunks',
+      'config_site_limits',
+      'config_site_limit_sessions',
+      'config_site_limit_fallbacks',
     ],
   });
 }
