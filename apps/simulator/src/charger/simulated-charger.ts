@@ -9,7 +9,7 @@ import { FirmwareUpdater } from './firmware.js';
 import { ChargerLink, type ChargerState } from './link.js';
 import { KeyStore } from './key-store.js';
 import { EnergyMeter } from './meter.js';
-import type { PowerStep } from './metering.js';
+import type { Car, PowerStep } from './metering.js';
 import { presetFor, type ModelId, type ModelPreset } from './presets.js';
 import { ChargerStats } from './stats.js';
 import { ChargerReservation } from './reservation.js';
@@ -34,6 +34,8 @@ export interface SimulatedChargerOptions {
   faults?: Partial<Faults>;
   initialRegisterWh?: number;
   powerCurve?: PowerStep[];
+  /** The car: phases it draws on (default the model's) and its own maximum current per phase (default the charger's). */
+  car?: Partial<Car>;
   /** Time the charger is away during a reboot (clock ms). */
   rebootDelayMs?: number;
   /** First reconnect delay after a lost/failed connection (doubles up to 60 s). */
@@ -106,6 +108,7 @@ export class SimulatedCharger extends EventEmitter {
       setStatus: (s) => this.setStatus(s),
       isPlugged: () => this.plugged,
       currentLimitA: () => this.chargingProfiles.limitA(this.clock.now(), this.preset.phases, this.transactions.active !== undefined),
+      car: { phases: options.car?.phases ?? this.preset.phases, maxCurrentA: options.car?.maxCurrentA ?? this.preset.maxCurrentA },
       onEvent: (event, id) => {
         if (event === 'transactionStarted') this.stats.txStarted++;
         else {
