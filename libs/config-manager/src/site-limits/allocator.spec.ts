@@ -125,6 +125,15 @@ describe('redistribution of the unused share', () => {
     expect(offers(allocate({ limitA: 32, sessions, now: T0 + 5 * MIN, rotationMs: ROTATION }))).toEqual({ A: 8, B: 24 });
   });
 
+  test('stable right after the cut: the offer was lowered, not raised, so the reading from before it still counts', () => {
+    // A was cut from 16 A to 8 A at minute 3 (its offer last rose at minute 1); no reading since the cut yet.
+    const sessions = [
+      car('A', 0, { runningSince: T0, offered: offered(8, 1), measured: measured(4.2, 2) }),
+      car('B', 0, { runningSince: T0, offered: offered(24, 3), measured: measured(15.9, 2) }),
+    ];
+    expect(offers(allocate({ limitA: 32, sessions, now: T0 + 3 * MIN, rotationMs: ROTATION, settleMs: 5_000 }))).toEqual({ A: 8, B: 24 });
+  });
+
   test('a car that takes what it was offered gets its equal share back', () => {
     const sessions = [
       car('A', 0, { runningSince: T0, offered: offered(8, 3), measured: measured(7.9, 4) }),
@@ -133,7 +142,7 @@ describe('redistribution of the unused share', () => {
     expect(offers(allocate({ limitA: 32, sessions, now: T0 + 5 * MIN, rotationMs: ROTATION }))).toEqual({ A: 16, B: 16 });
   });
 
-  test('a reading older than the offer (or inside the settle time) says nothing about it', () => {
+  test('a reading older than the last raise of the offer (or inside the settle time) says nothing about it', () => {
     const stale = car('A', 0, { runningSince: T0, offered: offered(16, 2), measured: measured(6, 1) });
     expect(isSelfLimited(stale, 0)).toBe(false);
     const settling = car('A', 0, { runningSince: T0, offered: offered(16, 2), measured: { a: 4, at: T0 + 2 * MIN + 1_000 } });

@@ -23,7 +23,10 @@ export interface SessionInput {
   startedAt: number;
   /** The charger's own maximum per phase (A). */
   maxA: number;
-  /** The allocation the charger accepted last, and when (ms). */
+  /**
+   * The allocation the charger accepted last, and when it last rose (ms): a reading from before a raise says nothing
+   * about what the car would take now, one from before a cut still shows a car taking less than it could.
+   */
   offered?: { a: number; at: number };
   /** Highest phase of the last Current.Import reading, and its meter time (ms). */
   measured?: { a: number; at: number };
@@ -42,7 +45,7 @@ export interface AllocationInput {
   /** How long a car charges before it gives its place to a waiting one (ms). */
   rotationMs: number;
   minA?: number;
-  /** A reading counts against an offer only when taken this long after the offer was accepted (the car ramps). */
+  /** A reading counts against an offer only when taken this long after the offer last rose (the car ramps). */
   settleMs?: number;
 }
 
@@ -68,7 +71,7 @@ export interface AllocationResult {
 
 const down = (a: number): number => Math.floor(a * 10 + 1e-9) / 10;
 
-/** Measured after the offer settled and clearly below it: the car takes less than it may. */
+/** Measured after the offer last rose (and settled) and clearly below the offer: the car takes less than it may. */
 export function isSelfLimited(s: SessionInput, settleMs: number): boolean {
   if (!s.offered || !s.measured || s.offered.a <= 0) return false;
   return s.measured.at >= s.offered.at + settleMs && s.measured.a <= s.offered.a - SELF_LIMITED_MARGIN_A;

@@ -12,6 +12,8 @@ export const ORIGIN = 'config-manager:site-limits';
 export interface SiteLimitEngineOptions {
   /** A group is allocated at most this often (ms): events in between are taken together in the next round. */
   minIntervalMs: number;
+  /** The same after a transaction started or stopped in the group (ms). */
+  urgentIntervalMs: number;
   /** A reading counts against an offer only when taken this long after the charger accepted it (the car ramps). */
   settleMs: number;
   /** How long to wait for a charger's answer to SetChargingProfile. */
@@ -20,7 +22,13 @@ export interface SiteLimitEngineOptions {
   leaseMs: number;
 }
 
-export const DEFAULT_SITE_LIMIT_ENGINE_OPTIONS: SiteLimitEngineOptions = { minIntervalMs: 5_000, settleMs: 5_000, commandTimeoutMs: 15_000, leaseMs: 60_000 };
+export const DEFAULT_SITE_LIMIT_ENGINE_OPTIONS: SiteLimitEngineOptions = {
+  minIntervalMs: 5_000,
+  urgentIntervalMs: 1_000,
+  settleMs: 5_000,
+  commandTimeoutMs: 15_000,
+  leaseMs: 60_000,
+};
 
 /** Whether a member can be limited: its model, narrowed by its reported SupportedFeatureProfiles, has SetChargingProfile. */
 export function limitability(m: GroupMember): { ok: true } | { ok: false; reason: string } {
@@ -37,7 +45,11 @@ function outcomeOf(reply: CommandReply<SetChargingProfileResponse>): string {
 interface GroupState {
   running?: Promise<void>;
   again: boolean;
+  /** The next round is for a change of the cars. */
+  urgent: boolean;
   timer?: NodeJS.Timeout;
+  /** When the scheduled round runs (ms). */
+  due?: number;
   rotation?: NodeJS.Timeout;
   lastAt: number;
 }
@@ -73,14 +85,15 @@ export class SiteLimitEngine {
     const groups = await this.store.limitedGroupsOf([...new Set(events.map((e) => e.chargerId))]);
     if (groups.size === 0) return;
     const touched = new Set<string>();
+    const changed = new Set<string>();
     for (const e of events) {
       const group = groups.get(e.chargerId);
       if (group === undefined) continue;
       if (e.kind === 'started') {
         await this.store.startSession(e.chargerId, e.fact.connectorId, e.fact.transactionId, e.fact.timestamp);
-        touched.add(group);
+        changed.add(group);
       } else if (e.kind === 'stopped') {
-        if (await this.store.stopSession(e.chargerId, e.transactionId)) touched.add(group);
+        if (await this.store.stopSession(e.chargerId, e.transactionId)) changed.add(group);
       } else {
         if (e.payload.connectorId === 0) continue;
         const reading = currentImport(e.payload.meterValue);
@@ -89,7 +102,8 @@ export class SiteLimitEngine {
         touched.add(group);
       }
     }
-    for (const g of touched) this.request(g);
+    for (const g of touched) if (!changed.has(g)) this.request(g);
+    for (const g of changed) this.request(g, true);
   }
 
   /** A member booted: its fallback is sent again (a charger may lose its profiles in a reboot). */
@@ -100,20 +114,31 @@ export class SiteLimitEngine {
     this.request(group);
   }
 
-  /** Allocates the group soon: at once when it was not allocated within `minIntervalMs`, else when that has passed. */
-  request(group: string): void {
+  /**
+   * Allocates the group soon: at once when it was not allocated within `minIntervalMs`, else when that has passed.
+   * A change of the cars (`urgent`: a start or a stop) waits only `urgentIntervalMs`: the readings can wait, a new car
+   * or a freed share should not.
+   */
+  request(group: string, urgent = false): void {
     if (this.stopped) return;
     const g = this.state(group);
     if (g.running) {
       g.again = true;
+      g.urgent ||= urgent;
       return;
     }
-    if (g.timer) return;
-    const wait = Math.max(0, g.lastAt + this.options.minIntervalMs - this.now());
-    g.timer = setTimeout(() => {
-      g.timer = undefined;
-      this.run(group, g);
-    }, wait);
+    const due = g.lastAt + (urgent ? this.options.urgentIntervalMs : this.options.minIntervalMs);
+    if (g.timer && (g.due ?? 0) <= due) return;
+    clearTimeout(g.timer);
+    g.due = due;
+    g.timer = setTimeout(
+      () => {
+        g.timer = undefined;
+        g.due = undefined;
+        this.run(group, g);
+      },
+      Math.max(0, due - this.now()),
+    );
     g.timer.unref();
   }
 
@@ -142,7 +167,7 @@ export class SiteLimitEngine {
 
   private state(group: string): GroupState {
     let g = this.groups.get(group);
-    if (!g) this.groups.set(group, (g = { again: false, lastAt: 0 }));
+    if (!g) this.groups.set(group, (g = { again: false, urgent: false, lastAt: 0 }));
     return g;
   }
 
@@ -156,8 +181,10 @@ export class SiteLimitEngine {
         g.running = undefined;
         g.lastAt = this.now();
         if (g.again) {
+          const urgent = g.urgent;
           g.again = false;
-          this.request(group);
+          g.urgent = false;
+          this.request(group, urgent);
         }
       });
   }
@@ -298,7 +325,7 @@ function sessionInput(r: SessionRow): SessionInput {
     startedAt: Date.parse(r.startedAt),
     // The Go family's maximum; the allocator caps by measurement what a car takes below it.
     maxA: 32,
-    ...(r.offeredA !== null && r.offeredAt !== null ? { offered: { a: r.offeredA, at: Date.parse(r.offeredAt) } } : {}),
+    ...(r.offeredA !== null && r.raisedAt !== null ? { offered: { a: r.offeredA, at: Date.parse(r.raisedAt) } } : {}),
     ...(r.measuredA !== null && r.measuredAt !== null ? { measured: { a: r.measuredA, at: Date.parse(r.measuredAt) } } : {}),
     ...(r.state === 'charging' ? { runningSince: ms(r.runningSince) } : {}),
     ...(r.state === 'waiting' ? { waitingSince: ms(r.waitingSince) } : {}),
@@ -307,10 +334,13 @@ function sessionInput(r: SessionRow): SessionInput {
 }
 
 function settlement(s: Step, offeredA: number, offeredAt: string | null): Parameters<SiteLimitStore['settle']>[3] {
+  const at = offeredAt === null ? new Date() : new Date(offeredAt);
+  const rose = s.row.offeredA === null || s.row.raisedAt === null || offeredA > s.row.offeredA;
   return {
     state: s.alloc.state,
     offeredA,
-    offeredAt: offeredAt === null ? new Date() : new Date(offeredAt),
+    offeredAt: at,
+    raisedAt: rose ? at : new Date(s.row.raisedAt!),
     selfLimited: s.alloc.selfLimited,
     runningSince: s.alloc.runningSince === undefined ? null : new Date(s.alloc.runningSince),
     waitingSince: s.alloc.waitingSince === undefined ? null : new Date(s.alloc.waitingSince),

@@ -3,7 +3,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Site limits (docs/site-limits.md): one row per limited group, one per running transaction on a member of such a
  * group (what the allocator needs: the offer the charger accepted, the last Current.Import, its place in the
- * rotation), one per member with the fallback TxDefaultProfile it accepted. `lease_until`: one replica allocates a
+ * rotation; `raised_at`: when its offer last rose, the readings before it say nothing about the car's demand), one per member with the fallback TxDefaultProfile it accepted. `lease_until`: one replica allocates a
  * group at a time.
  */
 export class ConfigManagerSiteLimits1764720000000 implements MigrationInterface {
@@ -30,6 +30,7 @@ export class ConfigManagerSiteLimits1764720000000 implements MigrationInterface 
         state           text NOT NULL DEFAULT 'new' CHECK (state IN ('new', 'charging', 'waiting')),
         offered_a       double precision,
         offered_at      timestamptz,
+        raised_at       timestamptz,
         self_limited    boolean NOT NULL DEFAULT false,
         running_since   timestamptz,
         waiting_since   timestamptz,

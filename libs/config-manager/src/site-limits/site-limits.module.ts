@@ -51,6 +51,6 @@ export class SiteLimitsModule {
 
 function definedOnly(o: Partial<SiteLimitEngineOptions>): Partial<SiteLimitEngineOptions> {
   return Object.fromEntries(
-    (['minIntervalMs', 'settleMs', 'commandTimeoutMs', 'leaseMs'] as const).filter((k) => o[k] !== undefined).map((k) => [k, o[k]]),
+    (['minIntervalMs', 'urgentIntervalMs', 'settleMs', 'commandTimeoutMs', 'leaseMs'] as const).filter((k) => o[k] !== undefined).map((k) => [k, o[k]]),
   ) as Partial<SiteLimitEngineOptions>;
 }

@@ -31,6 +31,8 @@ export interface SessionRow {
   state: 'new' | 'charging' | 'waiting';
   offeredA: number | null;
   offeredAt: string | null;
+  /** When the offer last rose. */
+  raisedAt: string | null;
   selfLimited: boolean;
   runningSince: string | null;
   waitingSince: string | null;
@@ -53,6 +55,7 @@ export interface SessionSettlement {
   state: 'charging' | 'waiting';
   offeredA: number;
   offeredAt: Date;
+  raisedAt: Date;
   selfLimited: boolean;
   runningSince: Date | null;
   waitingSince: Date | null;
@@ -90,6 +93,7 @@ interface SessionDbRow {
   state: SessionRow['state'];
   offered_a: number | string | null;
   offered_at: Date | string | null;
+  raised_at: Date | string | null;
   self_limited: boolean;
   running_since: Date | string | null;
   waiting_since: Date | string | null;
@@ -107,6 +111,7 @@ const sessionRow = (r: SessionDbRow): SessionRow => ({
   state: r.state,
   offeredA: num(r.offered_a),
   offeredAt: iso(r.offered_at),
+  raisedAt: iso(r.raised_at),
   selfLimited: r.self_limited,
   runningSince: iso(r.running_since),
   waitingSince: iso(r.waiting_since),
@@ -188,7 +193,7 @@ export class SiteLimitStore {
     await this.db.query(
       `INSERT INTO config_site_limit_sessions (charger_id, connector_id, transaction_id, started_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (charger_id, connector_id) DO UPDATE SET transaction_id = EXCLUDED.transaction_id, started_at = EXCLUDED.started_at,
-         state = 'new', offered_a = NULL, offered_at = NULL, self_limited = false, running_since = NULL, waiting_since = NULL, turns = 0,
+         state = 'new', offered_a = NULL, offered_at = NULL, raised_at = NULL, self_limited = false, running_since = NULL, waiting_since = NULL, turns = 0,
          measured = NULL, measured_a = NULL, measured_at = NULL, last_error = NULL
        WHERE config_site_limit_sessions.transaction_id <> EXCLUDED.transaction_id`,
       [chargerId, connectorId, transactionId, startedAt],
@@ -252,9 +257,9 @@ export class SiteLimitStore {
   async settle(chargerId: string, connectorId: number, transactionId: number, s: SessionSettlement): Promise<void> {
     await this.db.query(
       `UPDATE config_site_limit_sessions SET state = $4, offered_a = $5, offered_at = $6, self_limited = $7, running_since = $8, waiting_since = $9,
-         turns = $10, last_error = NULL
+         turns = $10, raised_at = $11, last_error = NULL
        WHERE charger_id = $1 AND connector_id = $2 AND transaction_id = $3`,
-      [chargerId, connectorId, transactionId, s.state, s.offeredA, s.offeredAt, s.selfLimited, s.runningSince, s.waitingSince, s.turns],
+      [chargerId, connectorId, transactionId, s.state, s.offeredA, s.offeredAt, s.selfLimited, s.runningSince, s.waitingSince, s.turns, s.raisedAt],
     );
   }
 
