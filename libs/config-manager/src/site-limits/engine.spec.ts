@@ -223,4 +223,19 @@ describe('site limit engine on PGlite', () => {
     ).toEqual([{ id: FALLBACK_PROFILE_ID }, { id: TX_PROFILE_ID }]);
     expect(await service.remove('garage')).toMatchObject({ ok: false, status: 404 });
   });
+
+  it('a member that leaves the group has its fallback cleared; the others get the fallback for the new count', async () => {
+    await service.put({ group: 'garage', limitA: 32 });
+    await settle();
+    // 32 A over 3: 10 A each.
+    expect(log.sort()).toEqual(['SLA:TxDefaultProfile:10', 'SLB:TxDefaultProfile:10', 'SLC:TxDefaultProfile:10']);
+    log.length = 0;
+    await t.db.query(`DELETE FROM config_group_members WHERE charger_id = 'SLC'`);
+    await engine.sweep();
+    await settle();
+    // 32 A over 2: 16 A each; SLC's own profile removed by id.
+    expect(log.sort()).toEqual(['SLA:TxDefaultProfile:16', 'SLB:TxDefaultProfile:16', 'SLC:ClearChargingProfile']);
+    expect(chargers.get('SLC')!.sent.at(-1)).toEqual({ action: 'ClearChargingProfile', payload: { id: FALLBACK_PROFILE_ID } });
+    expect((await view()).members).toBe(2);
+  });
 });

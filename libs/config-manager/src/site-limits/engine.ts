@@ -4,7 +4,7 @@ import type { MeterValuesRequest, SetChargingProfileRequest, SetChargingProfileR
 import { isActionSupported, type ChargerModel } from '#csms/zaptec-profile';
 import { capabilitiesOfModel, detectChargerModel, isChargerModel } from '../registry/charger-model.js';
 import { allocate, fallbackLimitA, MIN_CHARGING_A, type SessionAllocation, type SessionInput } from './allocator.js';
-import { currentImport, fallbackProfile, transactionProfile } from './profiles.js';
+import { currentImport, FALLBACK_PROFILE_ID, fallbackProfile, transactionProfile } from './profiles.js';
 import type { GroupMember, SessionRow, SiteLimitStore } from './store.js';
 
 export const ORIGIN = 'config-manager:site-limits';
@@ -259,6 +259,17 @@ export class SiteLimitEngine {
    */
   private async ensureFallbacks(group: string, members: GroupMember[], limitable: Set<string>, fallbackA: number): Promise<boolean> {
     const kept = await this.store.fallbacks(group);
+    // A charger that left the group is no longer bound by its fuse: its fallback goes (best effort; it is ours by id).
+    const current = new Set(members.map((m) => m.chargerId));
+    for (const gone of [...kept.keys()].filter((id) => !current.has(id))) {
+      await sendCommand(this.bus, gone, {
+        action: 'ClearChargingProfile',
+        payload: { id: FALLBACK_PROFILE_ID },
+        timeoutMs: this.options.commandTimeoutMs,
+        origin: ORIGIN,
+      });
+      await this.store.forgetFallback(gone);
+    }
     const due = members
       .filter((m) => limitable.has(m.chargerId))
       .filter((m) => kept.get(m.chargerId)?.limitA !== fallbackA || kept.get(m.chargerId)?.outcome !== 'Accepted');
