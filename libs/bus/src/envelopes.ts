@@ -179,6 +179,20 @@ export interface TransactionStartedFact {
   at: string;
 }
 
+/** A charger accepted a new share of its group's site limit (`subjects.fact(cp, 'SiteLimit')`, docs/site-limits.md). */
+export interface SiteLimitFact {
+  chargerId: string;
+  group: string;
+  connectorId: number;
+  transactionId: number;
+  /** Amperes per phase the running transaction may draw now (0: waiting for its turn). */
+  offeredA: number;
+  state: 'charging' | 'waiting';
+  /** Offered its measured draw plus headroom, its equal share being more than it takes. */
+  selfLimited: boolean;
+  at: string;
+}
+
 /** A reservation's change, as auth recorded it (`subjects.fact(cp, 'Reservation')`). */
 export interface ReservationFact {
   chargerId: string;

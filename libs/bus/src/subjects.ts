@@ -60,6 +60,7 @@ export type EventAction = (typeof EVENT_ACTIONS)[number];
  * Reservation: a reservation created, refused, cancelled, expired or used, as auth recorded it.
  * Diagnostics: a diagnostics or log request changed (requested, answered, the charger's notification, file received).
  * ChargingProfileApplied: one SetChargingProfile or ClearChargingProfile of the desired charging profiles and its outcome.
+ * SiteLimit: a charger accepted a new share of its group's site limit (docs/site-limits.md).
  */
 export const FACT_KINDS = [
   'CommandOutcome',
@@ -71,6 +72,7 @@ export const FACT_KINDS = [
   'Reservation',
   'Diagnostics',
   'ChargingProfileApplied',
+  'SiteLimit',
 ] as const;
 export type FactKind = (typeof FACT_KINDS)[number];
 
@@ -124,6 +126,12 @@ export const subjects = {
     pause: 'api.config-manager.pauseFirmwareCampaign',
     resume: 'api.config-manager.resumeFirmwareCampaign',
     cancel: 'api.config-manager.cancelFirmwareCampaign',
+  },
+  /** Site limits of configuration groups, owned by config-manager (docs/site-limits.md). */
+  siteLimits: {
+    get: 'api.config-manager.getSiteLimit',
+    put: 'api.config-manager.putSiteLimit',
+    remove: 'api.config-manager.removeSiteLimit',
   },
 };
 

@@ -8,6 +8,7 @@ import { QueuedModule } from './queued/queued.module.js';
 import { DiagnosticsModule } from './diagnostics/diagnostics.module.js';
 import { FirmwareModule } from './firmware/firmware.module.js';
 import { ChargingProfilesModule } from './charging-profiles/charging-profiles.module.js';
+import { SiteLimitsModule } from './site-limits/site-limits.module.js';
 
 /**
  * The config-manager service: one sub-module per part. A new part (desired-state configuration in
@@ -27,7 +28,11 @@ export class ConfigManagerModule {
     const firmware = FirmwareModule.forRoot({ sweepIntervalMs: resolved.queuedSweepIntervalMs }, registration, queued);
     const desiredPart = DesiredModule.forRoot(desired, registration);
     const profiles = ChargingProfilesModule.forRoot({ commandTimeoutMs: desired.commandTimeoutMs }, desiredPart);
-    const parts = [RegistryModule, registration, desiredPart, queued, DiagnosticsModule, firmware, profiles];
+    const siteLimits = SiteLimitsModule.forRoot(
+      { bootDelayMs: desired.bootReconcileDelayMs, sweepIntervalMs: resolved.queuedSweepIntervalMs, commandTimeoutMs: desired.commandTimeoutMs },
+      registration,
+    );
+    const parts = [RegistryModule, registration, desiredPart, queued, DiagnosticsModule, firmware, profiles, siteLimits];
     return { module: ConfigManagerModule, imports: parts, exports: parts };
   }
 }

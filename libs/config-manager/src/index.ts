@@ -5,6 +5,7 @@ import { QUEUED_MIGRATIONS } from './queued/index.js';
 import { DIAGNOSTICS_MIGRATIONS } from './diagnostics/index.js';
 import { FIRMWARE_MIGRATIONS } from './firmware/index.js';
 import { CHARGING_PROFILE_MIGRATIONS } from './charging-profiles/index.js';
+import { SITE_LIMITS_MIGRATIONS } from './site-limits/index.js';
 
 export { ConfigManagerModule } from './config-manager.module.js';
 export {
@@ -33,6 +34,7 @@ export * from './desired/index.js';
 export * from './queued/index.js';
 export * from './diagnostics/index.js';
 export * from './charging-profiles/index.js';
+export { SITE_LIMIT_PROFILE_ID_MIN, SITE_LIMIT_STACK_LEVEL } from './site-limits/index.js';
 
 /** Every entity of the service; the desired-state part appends its own. */
 export const CONFIG_MANAGER_ENTITIES = [...REGISTRY_ENTITIES, ...DESIRED_ENTITIES];
@@ -44,4 +46,5 @@ export const CONFIG_MANAGER_MIGRATIONS = [
   ...DIAGNOSTICS_MIGRATIONS,
   ...FIRMWARE_MIGRATIONS,
   ...CHARGING_PROFILE_MIGRATIONS,
+  ...SITE_LIMITS_MIGRATIONS,
 ];

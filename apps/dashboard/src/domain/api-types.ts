@@ -160,6 +160,7 @@ export interface LiveEventData {
   diagnostics: { id: string; kind: string; event: string; status: string; chargerStatus: string | null; fileName: string | null; size: number | null };
   firmware: { status: string; signed?: boolean; requestId?: number | null };
   'charging-profile': { chargingProfileId: number; action: 'set' | 'clear'; outcome: string; message: string | null };
+  'site-limit': { group: string; connectorId: number; transactionId: number; offeredA: number; state: 'charging' | 'waiting'; selfLimited: boolean };
 }
 export type LiveEventType = keyof LiveEventData;
 export const LIVE_EVENT_TYPES = [
@@ -178,6 +179,7 @@ export const LIVE_EVENT_TYPES = [
   'diagnostics',
   'firmware',
   'charging-profile',
+  'site-limit',
 ] as const satisfies readonly LiveEventType[];
 
 export type LiveEvent = { [T in LiveEventType]: { type: T; id: string; data: LiveEventBase & LiveEventData[T] } }[LiveEventType];

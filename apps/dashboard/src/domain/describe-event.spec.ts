@@ -81,6 +81,13 @@ describe('describeEvent', () => {
     expect(
       describeEvent(ev({ type: 'charging-profile', data: { chargerId: 'A', at, chargingProfileId: 7, action: 'set', outcome: 'Rejected', message: null } })),
     ).toBe('charging profile 7 sent: Rejected');
+    const share = { chargerId: 'A', at, group: 'garage', connectorId: 1, transactionId: 7, offeredA: 6.4, selfLimited: false };
+    expect(describeEvent(ev({ type: 'site-limit', data: { ...share, state: 'charging' } }))).toBe(
+      'site limit of garage: transaction 7 may draw 6.4 A per phase',
+    );
+    expect(describeEvent(ev({ type: 'site-limit', data: { ...share, offeredA: 0, state: 'waiting' } }))).toBe(
+      'site limit of garage: transaction 7 waits for its turn (0 A)',
+    );
     expect(describeEvent(ev({ type: 'configuration', data: { chargerId: 'A', at, key: '', value: '', outcome: 'refused', inSync: false } }))).toBe(
       'configuration refused',
     );

@@ -34,6 +34,10 @@ export function describeEvent(e: LiveEvent): string {
       return `${e.data.signed ? 'signed firmware update' : 'firmware update'}: ${e.data.status}`;
     case 'charging-profile':
       return `charging profile ${e.data.chargingProfileId} ${e.data.action === 'set' ? 'sent' : 'cleared'}: ${e.data.outcome}${e.data.message ? ` (${e.data.message})` : ''}`;
+    case 'site-limit':
+      return e.data.state === 'waiting'
+        ? `site limit of ${e.data.group}: transaction ${e.data.transactionId} waits for its turn (0 A)`
+        : `site limit of ${e.data.group}: transaction ${e.data.transactionId} may draw ${e.data.offeredA} A per phase${e.data.selfLimited ? ' (what the car takes)' : ''}`;
     case 'reservation':
       return `reservation ${e.data.reservationId} ${e.data.event} on connector ${e.data.connectorId} (${e.data.idTag})${e.data.transactionId !== null ? `, transaction ${e.data.transactionId}` : ''}`;
   }

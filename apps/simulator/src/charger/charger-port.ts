@@ -6,7 +6,7 @@ import type { Faults } from './faults.js';
 import type { FirmwareUpdater } from './firmware.js';
 import type { KeyStore } from './key-store.js';
 import type { ChargerState } from './link.js';
-import type { PowerStep } from './metering.js';
+import type { Car, PowerStep } from './metering.js';
 import type { ModelId, ModelPreset } from './presets.js';
 import type { ChargerReservation } from './reservation.js';
 import type { ChargerStats } from './stats.js';
@@ -28,6 +28,8 @@ export interface SimulatedChargerOptions {
   faults?: Partial<Faults>;
   initialRegisterWh?: number;
   powerCurve?: PowerStep[];
+  /** The car: phases it draws on (default the model's) and its own maximum current per phase (default the charger's). */
+  car?: Partial<Car>;
   /** Time the charger is away during a reboot (clock ms). */
   rebootDelayMs?: number;
   /** First reconnect delay after a lost/failed connection (doubles up to 60 s). */

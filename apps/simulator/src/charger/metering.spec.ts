@@ -1,4 +1,4 @@
-import { combinedEntry, EagerSampleRule, powerAt, thinTransactionData, type MeterValue } from './metering.js';
+import { combinedEntry, drawnPowerW, EagerSampleRule, perMeasurandEntries, powerAt, thinTransactionData, type MeterValue } from './metering.js';
 
 function entries(n: number): Array<MeterValue & { i: number }> {
   // index 0 = Transaction.Begin, last = Transaction.End, the rest Sample.Periodic
@@ -63,5 +63,42 @@ describe('power curve', () => {
       { atSecond: 60, powerW: 5000 },
     ];
     expect([powerAt(c, 0), powerAt(c, 59.9), powerAt(c, 60), powerAt(c, 1e6)]).toEqual([1000, 1000, 5000, 5000]);
+  });
+});
+
+describe('what the car draws under a charging profile', () => {
+  const threePhase16 = { phases: 3 as const, maxCurrentA: 16 };
+  const onePhase32 = { phases: 1 as const, maxCurrentA: 32 };
+
+  it('the limit in force caps it, per phase', () => {
+    expect(drawnPowerW(22_080, 10, threePhase16, 32)).toBe(10 * 230 * 3);
+    expect(drawnPowerW(22_080, 10, onePhase32, 32)).toBe(10 * 230);
+  });
+
+  it("the car's own maximum and the charger's cap it without a limit", () => {
+    expect(drawnPowerW(22_080, undefined, threePhase16, 32)).toBe(16 * 230 * 3);
+    expect(drawnPowerW(22_080, 40, { phases: 3, maxCurrentA: 63 }, 32)).toBe(32 * 230 * 3);
+  });
+
+  it('a car asking less than the limit draws what it asks', () => {
+    expect(drawnPowerW(2_000, 16, threePhase16, 32)).toBe(2_000);
+  });
+
+  it('below 6 A the car stops: 0 W, and 0 A in the readings', () => {
+    expect(drawnPowerW(22_080, 5.9, threePhase16, 32)).toBe(0);
+    expect(drawnPowerW(22_080, 0, threePhase16, 32)).toBe(0);
+    expect(drawnPowerW(22_080, 6, threePhase16, 32)).toBe(6 * 230 * 3);
+    const [current] = perMeasurandEntries(['Current.Import'], { at: 0, energyWh: 0, powerW: 0, phases: 3, offeredA: 0 }, 'Sample.Periodic');
+    expect(current!.sampledValue.map((v) => v.value)).toEqual(['0.00', '0.00', '0.00']);
+  });
+
+  it('Current.Import follows the drawn power on the phases the car uses', () => {
+    const powerW = drawnPowerW(22_080, 6.4, threePhase16, 32);
+    const [current] = perMeasurandEntries(['Current.Import'], { at: 0, energyWh: 0, powerW, phases: 3, offeredA: 6.4 }, 'Sample.Periodic');
+    expect(current!.sampledValue.map((v) => [v.phase, v.value])).toEqual([
+      ['L1', '6.40'],
+      ['L2', '6.40'],
+      ['L3', '6.40'],
+    ]);
   });
 });

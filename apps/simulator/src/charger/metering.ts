@@ -126,6 +126,25 @@ export class EagerSampleRule {
   }
 }
 
+/** The lowest current a car charges at: offered less, it draws nothing (docs/reference/protocol-notes.md#charging-profiles). */
+export const MIN_CHARGING_CURRENT_A = 6;
+
+/** The car at the connector: how many phases it draws on and its own maximum current per phase. */
+export interface Car {
+  phases: 1 | 3;
+  maxCurrentA: number;
+}
+
+/**
+ * What the car draws (W): what it asks for (the power curve), capped by its own maximum, the charger's maximum and
+ * the charging profile limit in force (A per phase); a limit below 6 A stops it.
+ */
+export function drawnPowerW(demandW: number, limitA: number | undefined, car: Car, chargerMaxA: number): number {
+  if (limitA !== undefined && limitA < MIN_CHARGING_CURRENT_A) return 0;
+  const amps = Math.min(car.maxCurrentA, chargerMaxA, limitA ?? Infinity);
+  return Math.min(demandW, amps * VOLTAGE * car.phases);
+}
+
 export interface PowerStep {
   /** Seconds since the transaction started. */
   atSecond: number;

@@ -97,6 +97,7 @@ export class SimulatedCharger extends EventEmitter implements ChargerPort {
       setStatus: (s) => this.setStatus(s),
       isPlugged: () => this.plugged,
       currentLimitA: () => this.chargingProfiles.limitA(this.clock.now(), this.preset.phases, this.transactions.active !== undefined),
+      car: { phases: options.car?.phases ?? this.preset.phases, maxCurrentA: options.car?.maxCurrentA ?? this.preset.maxCurrentA },
       onEvent: (event, id) => {
         if (event === 'transactionStarted') this.stats.txStarted++;
         else {

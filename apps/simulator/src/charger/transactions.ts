@@ -7,10 +7,12 @@ import type { KeyStore } from './key-store.js';
 import type { EnergyMeter } from './meter.js';
 import {
   combinedEntry,
+  drawnPowerW,
   EagerSampleRule,
   perMeasurandEntries,
   powerAt,
   thinTransactionData,
+  type Car,
   type MeterValue,
   type PowerStep,
   type Reading,
@@ -34,6 +36,8 @@ export interface TransactionHost {
   isPlugged(): boolean;
   /** Current limit from smart charging (A per phase), or undefined. */
   currentLimitA(): number | undefined;
+  /** The car plugged in: its phases and maximum current. */
+  car: Car;
   onEvent(event: 'transactionStarted' | 'transactionStopped', localTxId: number): void;
 }
 
@@ -84,7 +88,7 @@ export class TransactionController {
       at: this.host.clock.now(),
       energyWh: this.registerWh(),
       powerW: this.host.meter.power,
-      phases: this.host.preset.phases,
+      phases: this.host.car.phases,
       offeredA: limit ?? this.host.preset.maxCurrentA,
     };
   }
@@ -199,10 +203,10 @@ export class TransactionController {
   }
 
   private applyPower(tx: ActiveTransaction, powerW: number): void {
-    const limit = this.host.currentLimitA();
-    const capped = limit === undefined ? powerW : Math.min(powerW, limit * 230 * this.host.preset.phases);
+    const capped = drawnPowerW(powerW, this.host.currentLimitA(), this.host.car, this.host.preset.maxCurrentA);
     this.host.meter.setPower(capped);
-    this.host.setStatus(capped > 0 ? 'Charging' : 'SuspendedEV');
+    // Held at 0 by the charger (a limit below 6 A) while the car would draw: suspended by the EVSE, not the EV.
+    this.host.setStatus(capped > 0 ? 'Charging' : powerW > 0 ? 'SuspendedEVSE' : 'SuspendedEV');
     if (tx.eager.shouldSend(capped, this.host.keys.getInt('PowerActiveImportDeltaForEagerMeterValueSample'))) {
       this.sample();
     }

@@ -44,6 +44,7 @@ function rig(keys: Record<string, string> = {}, faults = NO_FAULTS) {
     setStatus: (s) => statuses.push(s),
     isPlugged: () => true,
     currentLimitA: () => undefined,
+    car: { phases: 3, maxCurrentA: 32 },
     onEvent: () => undefined,
   });
   return {

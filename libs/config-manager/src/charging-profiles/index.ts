@@ -3,4 +3,3 @@ export { ChargingProfilesApiController } from './api/charging-profiles-api.contr
 export { CHARGING_PROFILE_MIGRATIONS, ConfigManagerChargingProfiles1764720000000 } from './migration.js';
 export { ProfileReconciler, type ProfileReconcileResult } from './reconciler.js';
 export type { ChargerProfilesView, GroupProfilesView, CompositeScheduleView } from './charging-profiles.service.js';
-export { SITE_LIMIT_PROFILE_ID_MIN } from './types.js';

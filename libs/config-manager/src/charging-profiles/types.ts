@@ -38,10 +38,11 @@ export const PROFILE_OUTCOMES = [
 export type ProfileOutcome = (typeof PROFILE_OUTCOMES)[number];
 
 /**
- * Profile ids from here up belong to site limits (load management, a part of its own): this part
- * never stores, sends or clears them (docs/charging-profiles.md#reserved-profile-ids).
+ * Profile ids from SITE_LIMIT_PROFILE_ID_MIN up, and TxDefaultProfiles from SITE_LIMIT_STACK_LEVEL up, belong to site
+ * limits (load management, a part of its own): this part never stores, sends or clears them
+ * (docs/charging-profiles.md#reserved-profile-ids).
  */
-export const SITE_LIMIT_PROFILE_ID_MIN = 900_000_000;
+export { SITE_LIMIT_PROFILE_ID_MIN, SITE_LIMIT_STACK_LEVEL } from '../site-limits/profiles.js';
 
 /** At most this many profiles at one level (a charger holds MaxChargingProfilesInstalled, 8 on the simulator). */
 export const MAX_PROFILES_PER_LEVEL = 32;

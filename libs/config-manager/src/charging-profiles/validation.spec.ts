@@ -44,6 +44,12 @@ describe('validateProfiles', () => {
     expect(rulesOf([profile({ chargingProfileId: 899_999_999 })])).toEqual([]);
   });
 
+  it("keeps TxDefaultProfiles below the site limits' stack level; a ChargePointMaxProfile may sit at any level", () => {
+    expect(rulesOf([profile({ stackLevel: 8 })])).toEqual([{ field: 'profiles[0].csChargingProfiles.stackLevel', rule: 'stackLevel.siteLimitReserved' }]);
+    expect(rulesOf([profile({ stackLevel: 7 })])).toEqual([]);
+    expect(rulesOf([profile({ stackLevel: 8, chargingProfilePurpose: 'ChargePointMaxProfile' }, 0)])).toEqual([]);
+  });
+
   it('wants periods starting at 0 and ordered by startPeriod', () => {
     const periods = [
       { startPeriod: 60, limit: 10 },

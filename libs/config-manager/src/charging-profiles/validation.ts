@@ -1,7 +1,7 @@
 import { validatePayload } from '#csms/ocpp';
 import type { ApiFieldError } from '#csms/http';
 import type { ChargerLimits } from './charger-limits.js';
-import { MAX_PROFILES_PER_LEVEL, SITE_LIMIT_PROFILE_ID_MIN, type ProfileInput } from './types.js';
+import { MAX_PROFILES_PER_LEVEL, SITE_LIMIT_PROFILE_ID_MIN, SITE_LIMIT_STACK_LEVEL, type ProfileInput } from './types.js';
 
 const at = (i: number, field: string): string => `profiles[${i}].${field}`;
 const cp = (i: number, field: string): string => at(i, `csChargingProfiles.${field}`);
@@ -62,6 +62,14 @@ function profileRules(p: ProfileInput, i: number): ApiFieldError[] {
   }
   if (c.transactionId !== undefined) add(cp(i, 'transactionId'), 'transactionId.onlyTxProfile', 'transactionId belongs to a TxProfile only');
   if (!Number.isInteger(c.stackLevel) || c.stackLevel < 0) add(cp(i, 'stackLevel'), 'stackLevel.range', 'stackLevel must be an integer >= 0');
+  else if (c.chargingProfilePurpose === 'TxDefaultProfile' && c.stackLevel >= SITE_LIMIT_STACK_LEVEL) {
+    // the same or a higher level would replace or outrank a site limit's fallback profile and break the fuse
+    add(
+      cp(i, 'stackLevel'),
+      'stackLevel.siteLimitReserved',
+      `a TxDefaultProfile at stackLevel ${SITE_LIMIT_STACK_LEVEL} or above would override site limits; use a stackLevel below ${SITE_LIMIT_STACK_LEVEL}`,
+    );
+  }
   const s = c.chargingSchedule;
   if (c.chargingProfileKind === 'Absolute' && s.startSchedule === undefined) {
     add(cp(i, 'chargingSchedule.startSchedule'), 'startSchedule.requiredForAbsolute', 'an Absolute profile needs chargingSchedule.startSchedule');

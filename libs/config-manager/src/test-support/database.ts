@@ -26,6 +26,9 @@ export function openTestDatabase(): Promise<TestDatabase> {
       'config_diagnostics_chunks',
       'config_charging_profiles',
       'config_charging_profile_state',
+      'config_site_limits',
+      'config_site_limit_sessions',
+      'config_site_limit_fallbacks',
     ],
   });
 }

@@ -181,6 +181,22 @@ describe('toLiveEvent', () => {
         { type: 'firmware', data: { chargerId: cp, at: AT, status: 'InvalidSignature', signed: true, requestId: 7 } },
       ],
       [
+        msg(subjects.fact(cp, 'SiteLimit'), {
+          chargerId: cp,
+          group: 'garage',
+          connectorId: 1,
+          transactionId: 12,
+          offeredA: 6.4,
+          state: 'charging',
+          selfLimited: false,
+          at: AT,
+        }),
+        {
+          type: 'site-limit',
+          data: { chargerId: cp, at: AT, group: 'garage', connectorId: 1, transactionId: 12, offeredA: 6.4, state: 'charging', selfLimited: false },
+        },
+      ],
+      [
         msg(subjects.fact(cp, 'ConfigurationApplied'), {
           chargerId: cp,
           key: 'HeartbeatInterval',

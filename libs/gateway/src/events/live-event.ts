@@ -18,6 +18,7 @@ import {
   type QueuedCommandFact,
   type ReservationFact,
   type SecurityEventFact,
+  type SiteLimitFact,
   type StreamedMessage,
   type TransactionStartedFact,
 } from '#csms/bus';
@@ -47,6 +48,7 @@ export const LIVE_EVENT_TYPES = [
   'diagnostics',
   'firmware',
   'charging-profile',
+  'site-limit',
 ] as const;
 export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
 
@@ -95,6 +97,8 @@ export function sourceSubjects(type: LiveEventType, identity?: string): string[]
         : [subjects.eventsOf('FirmwareStatusNotification'), subjects.eventsOf('SignedFirmwareStatusNotification')];
     case 'charging-profile':
       return [one ? subjects.fact(identity, 'ChargingProfileApplied') : subjects.factsOf('ChargingProfileApplied')];
+    case 'site-limit':
+      return [one ? subjects.fact(identity, 'SiteLimit') : subjects.factsOf('SiteLimit')];
   }
 }
 
@@ -323,6 +327,24 @@ function fromFact(seq: number, kind: string, data: unknown): LiveEvent | undefin
           state: f.state,
           driftedKeys: f.driftedKeys,
           ...(f.message ? { message: f.message } : {}),
+        },
+      };
+    }
+    case 'SiteLimit': {
+      // A new share of the group's site limit, accepted by the charger (docs/site-limits.md).
+      const f = data as SiteLimitFact;
+      return {
+        type: 'site-limit',
+        seq,
+        data: {
+          chargerId: f.chargerId,
+          at: f.at,
+          group: f.group,
+          connectorId: f.connectorId,
+          transactionId: f.transactionId,
+          offeredA: f.offeredA,
+          state: f.state,
+          selfLimited: f.selfLimited,
         },
       };
     }

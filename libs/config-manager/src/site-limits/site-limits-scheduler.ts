@@ -1,0 +1,103 @@
+import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  parseEventSubject,
+  parseFactSubject,
+  subjects,
+  type Bus,
+  type ChargerMessage,
+  type DurableMessage,
+  type Subscription,
+  type TransactionStartedFact,
+} from '#csms/bus';
+import type { MeterValuesRequest, StopTransactionRequest } from '#csms/ocpp';
+import type { BootedCharger, BootService } from '../registration/boot.service.js';
+import type { SiteLimitEngine, SiteLimitEvent } from './engine.js';
+
+/** The site limits' durable consumer: transaction starts, stops and meter readings, in stream order. */
+export const SITE_LIMITS_CONSUMER = 'config-manager-site-limits';
+
+/** One event of the consumer's batch, or undefined for what it does not use. */
+export function siteLimitEvent(m: DurableMessage): SiteLimitEvent | undefined {
+  const fact = parseFactSubject(m.subject);
+  if (fact?.kind === 'TransactionStarted') {
+    const f = m.data as TransactionStartedFact;
+    return { kind: 'started', chargerId: f.chargerId, fact: f };
+  }
+  const evt = parseEventSubject(m.subject);
+  if (evt?.action === 'StopTransaction') {
+    const c = m.data as ChargerMessage<StopTransactionRequest>;
+    return { kind: 'stopped', chargerId: c.chargerId, transactionId: c.payload.transactionId };
+  }
+  if (evt?.action === 'MeterValues') {
+    const c = m.data as ChargerMessage<MeterValuesRequest>;
+    return { kind: 'meter', chargerId: c.chargerId, payload: c.payload };
+  }
+  return undefined;
+}
+
+/**
+ * When site limits are allocated: after the events of the consumer (one durable consumer for the three subjects, so
+ * a transaction's start, readings and stop arrive in order), after a member's boot (its fallback again, `bootDelayMs`
+ * after it: a charger may not be addressed before it has its answer, docs/reference/protocol-notes.md#boot-states),
+ * and at every sweep (rotations, commands that failed, members that changed).
+ */
+export class SiteLimitScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer?: NodeJS.Timeout;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private subscription?: Subscription;
+  private stopped = false;
+
+  constructor(
+    private readonly bus: Bus,
+    private readonly boots: BootService,
+    private readonly engine: SiteLimitEngine,
+    private readonly options: { bootDelayMs: number; sweepIntervalMs: number },
+    private readonly log: Pick<Logger, 'warn'> = new Logger('SiteLimitScheduler'),
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.subscription = await this.bus.consume(
+      {
+        durable: SITE_LIMITS_CONSUMER,
+        filterSubjects: [subjects.factsOf('TransactionStarted'), subjects.eventsOf('StopTransaction'), subjects.eventsOf('MeterValues')],
+        maxBatch: 500,
+        maxWaitMs: 20,
+      },
+      async (batch: DurableMessage[]) => {
+        await this.engine.onEvents(batch.map(siteLimitEvent).filter((e): e is SiteLimitEvent => e !== undefined));
+      },
+    );
+    this.boots.onBooted((booted: BootedCharger) => {
+      if (this.stopped || booted.status !== 'Accepted') return;
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        this.engine
+          .onBoot(booted.chargerId)
+          .catch((err: unknown) => this.log.warn(`site limit after the boot of ${booted.chargerId}: ${err instanceof Error ? err.message : String(err)}`));
+      }, this.options.bootDelayMs);
+      this.timers.add(timer);
+    });
+    void this.sweep();
+    if (this.options.sweepIntervalMs > 0) {
+      this.timer = setInterval(() => void this.sweep(), this.options.sweepIntervalMs);
+      this.timer.unref();
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.engine.stop();
+    await this.subscription?.unsubscribe();
+  }
+
+  private async sweep(): Promise<void> {
+    try {
+      await this.engine.sweep();
+    } catch (err) {
+      this.log.warn(`site limits sweep skipped: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}
