@@ -5,7 +5,7 @@ import type { ChangeConfigurationResponse } from '#csms/ocpp';
 import type { DataSource } from 'typeorm';
 import { queryRows } from './sql.js';
 import { ChargerRegistryService, decodingModeOf, type ChargerRecord } from './charger-registry.service.js';
-import type { RotationState } from './entities/auth-charger.entity.js';
+import type { RotationState } from './charger-registry.service.rows.js';
 import { canonicalIdentity, expectedPasswordBytes, validateAuthorizationKey } from './zaptec.js';
 
 /** Sends a command to a charger: `sendCommand` over the bus in the service, a charger double in tests. */

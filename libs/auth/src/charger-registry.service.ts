@@ -4,7 +4,7 @@ import { ok, refuse, type ServiceReply } from '#csms/http';
 import { Batcher, keyedBatcher } from '#csms/persistence';
 import type { UnknownChargersPolicy } from './auth-options.js';
 import { queryRows } from './sql.js';
-import type { RegistrationState, RotationState, SecurityProfile } from './entities/auth-charger.entity.js';
+import type { RegistrationState, RotationState, SecurityProfile } from './charger-registry.service.rows.js';
 import { CredentialHasher, credentialSecretSource, type CredentialOrigin } from './credential-hasher.js';
 import { canonicalIdentity, defaultUseAuthorizationKeyWithoutDecoding } from './zaptec.js';
 

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { queryRows } from './sql.js';
 import type { AuthorizeResponse } from '#csms/ocpp';
 import { ChargerRegistryService } from './charger-registry.service.js';
-import type { IdTagStatus } from './entities/auth-id-tag.entity.js';
+import type { IdTagStatus } from './id-tags.service.rows.js';
 import type { StartDecision, StartFacts } from './reservations/reservation-rules.js';
 
 export type IdTagInfo = AuthorizeResponse['idTagInfo'];

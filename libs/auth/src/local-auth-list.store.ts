@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { SendLocalListRequest } from '#csms/ocpp';
-import type { LocalListOutcome } from './entities/auth-charger.entity.js';
+import type { LocalListOutcome } from './charger-registry.service.rows.js';
 import { queryRows } from './sql.js';
 import { canonicalIdentity } from './zaptec.js';
 

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { queryRows } from './sql.js';
-import type { SecurityEventSource } from './entities/auth-security-event.entity.js';
+import type { SecurityEventSource } from './security-events.service.rows.js';
 
 export interface SecurityEventInput {
   chargerId: string;

@@ -3,7 +3,7 @@ import { Batcher, keyedBatcher, roundsOfDistinct } from '#csms/persistence';
 import type { ChargerModel } from '#csms/zaptec-profile';
 import { detectChargerModel } from '../registry/charger-model.js';
 import type { ApplyStateView, ReportedKey, ReportedSnapshot } from './effective.js';
-import type { ApplyOutcome } from './entities.js';
+import type { ApplyOutcome } from './charger-state.store.rows.js';
 
 interface ReportedRow {
   key: string;

@@ -3,7 +3,7 @@ import { keyedBatcher, type Batcher } from '#csms/persistence';
 import type { ChargerModel } from '#csms/zaptec-profile';
 import { detectChargerModel } from '../registry/charger-model.js';
 import type { DesiredLevels } from './effective.js';
-import type { DesiredScope } from './entities.js';
+import type { DesiredScope } from './desired-store.rows.js';
 
 type Db = DataSource | EntityManager;
 

@@ -17,7 +17,7 @@ import {
   type KeyDrift,
   type ReportedSnapshot,
 } from './effective.js';
-import type { DesiredScope } from './entities.js';
+import type { DesiredScope } from './desired-store.rows.js';
 import type { Reconciler } from './reconciler.js';
 
 export type KeysChange = Record<string, string | null>;

@@ -11,10 +11,8 @@ import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { openDataSource } from '#csms/persistence';
 import { ZAPTEC_BILLING_DEFAULTS } from '#csms/zaptec-profile';
-import { REGISTRY_ENTITIES } from '../entities/index.js';
 import { REGISTRY_MIGRATIONS } from '../migrations/index.js';
 import { ensureModelDefaults } from '../provisioning/model-defaults.js';
-import { DESIRED_ENTITIES } from './entities.js';
 import { ConfigManagerDesiredInit1764200000000, DESIRED_MIGRATIONS } from './migration.js';
 
 const ZAPTEC = ['zaptec-go', 'zaptec-go2', 'zaptec-pro', 'zaptec-unknown'];
@@ -30,7 +28,6 @@ describe('ConfigManagerModelLevel1764416160000: seeded fleet keys move to the Za
   it("moves what no operator touched, keeps the operator's fleet values, audits both, and seeds nothing over them", async () => {
     const old = await openDataSource({
       dataDir,
-      entities: [...REGISTRY_ENTITIES, ...DESIRED_ENTITIES],
       migrations: [...REGISTRY_MIGRATIONS, ConfigManagerDesiredInit1764200000000],
     });
     // The previous version's seeding (HeartbeatInterval from HEARTBEAT_INTERVAL_S), then an operator's edit.
@@ -53,7 +50,7 @@ describe('ConfigManagerModelLevel1764416160000: seeded fleet keys move to the Za
     );
     await old.destroy();
 
-    db = await openDataSource({ dataDir, entities: [...REGISTRY_ENTITIES, ...DESIRED_ENTITIES], migrations: [...REGISTRY_MIGRATIONS, ...DESIRED_MIGRATIONS] });
+    db = await openDataSource({ dataDir, migrations: [...REGISTRY_MIGRATIONS, ...DESIRED_MIGRATIONS] });
     const rows: Array<{ scope: string; scope_id: string; key: string; value: string }> = await db.query(
       `SELECT scope, scope_id, key, value FROM config_desired ORDER BY 1, 2, 3`,
     );

@@ -5,7 +5,7 @@ import { AUTH_KEYS, type ChargerLink } from './charger-link.js';
 import type { DesiredStore } from './desired-store.js';
 import { writeAudit } from './desired-store.js';
 import { effectiveFor, refusalHolds, reportedValues, sameValue, type ApplyStateView, type ChargerIdentity } from './effective.js';
-import type { ApplyOutcome } from './entities.js';
+import type { ApplyOutcome } from './charger-state.store.rows.js';
 import type { ResolvedDesiredOptions } from './desired.options.js';
 import type { DataSource } from 'typeorm';
 

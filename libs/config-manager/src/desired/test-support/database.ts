@@ -3,9 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { openDataSource } from '#csms/persistence';
-import { REGISTRY_ENTITIES } from '../../entities/index.js';
 import { REGISTRY_MIGRATIONS } from '../../migrations/index.js';
-import { DESIRED_ENTITIES } from '../entities.js';
 import { DESIRED_MIGRATIONS } from '../migration.js';
 
 export interface DesiredTestDatabase {
@@ -19,7 +17,6 @@ export async function openDesiredTestDatabase(): Promise<DesiredTestDatabase> {
   const dataDir = mkdtempSync(join(tmpdir(), 'config-desired-test-'));
   const db = await openDataSource({
     dataDir,
-    entities: [...REGISTRY_ENTITIES, ...DESIRED_ENTITIES],
     migrations: [...REGISTRY_MIGRATIONS, ...DESIRED_MIGRATIONS],
   });
   return {
