@@ -1,7 +1,7 @@
 import { anomalyOf, classifySamples, type EagerSettings, type PeriodicSample, type SampleState } from './eager-samples.js';
 import { powerWatts } from '#csms/ocpp';
 import { naturalKey, normalizeMeterValues, toBaseUnit, type MeterValueRow, type NormalizeInput } from './sampled-values.js';
-import type { Sql } from './sql.js';
+import type { Sql } from '#csms/persistence';
 
 export const DEFAULT_LATE_READING_WINDOW_SEC = 120;
 
@@ -92,7 +92,7 @@ export class MeterValueWriter {
       column((r) => (r.anomalies.length ? [...new Set(r.anomalies)].join(',') : null)),
       column((r) => r.receivedAt),
     ];
-    const res = await q.exec(
+    const inserted = await q.execute(
       `INSERT INTO metering_meter_values (${COLS.join(',')})
        SELECT ${COLS.map((_, i) => `c${i}`).join(',')}
          FROM unnest(${CASTS.map((c, i) => `$${i + 1}::${c}[]`).join(',')}) WITH ORDINALITY AS u(${COLS.map((_, i) => `c${i}`).join(',')}, ord)
@@ -100,7 +100,6 @@ export class MeterValueWriter {
        ON CONFLICT DO NOTHING`,
       params,
     );
-    const inserted = res.affected;
     return inserted;
   }
 
@@ -114,7 +113,7 @@ export class MeterValueWriter {
     if (wanted.length === 0) return;
     const keys = [...new Map(wanted.map((r) => [linkKey(r), r])).values()];
     // One statement per batch: a LATERAL lookup per distinct (charger, connector, timestamp).
-    const found = await q.rows<{ charger_id: string; connector_id: number; ts: Date | string; id: number | null }>(
+    const found = await q.query<{ charger_id: string; connector_id: number; ts: Date | string; id: number | null }>(
       `SELECT k.charger_id, k.connector_id, k.ts, t.id
          FROM unnest($1::text[], $2::integer[], $3::timestamptz[]) AS k(charger_id, connector_id, ts)
          LEFT JOIN LATERAL (
@@ -139,7 +138,7 @@ export class MeterValueWriter {
     if (groups.size === 0) return;
     const firsts = [...groups.values()].map((g) => g.sort((a, b) => a.timestamp.localeCompare(b.timestamp))[0]);
     // One statement per batch: the stored reading just before each group's first timestamp.
-    const prev = await q.rows<{ i: number; value_num: number | string | null; unit: string | null }>(
+    const prev = await q.query<{ i: number; value_num: number | string | null; unit: string | null }>(
       `SELECT k.i, p.value_num, p.unit
          FROM unnest($1::text[], $2::integer[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) WITH ORDINALITY
               AS k(charger_id, connector_id, measurand, phase, location, ts, i)
@@ -173,7 +172,7 @@ export class MeterValueWriter {
     const periodic = rows.filter((r) => r.context === 'Sample.Periodic' && r.source === 'MeterValues');
     if (periodic.length === 0) return;
     const chargerIds = [...new Set(periodic.map((r) => r.chargerId))];
-    const settingsRows = await q.rows<{ charger_id: string; meter_value_sample_interval: number; eager_delta: number }>(
+    const settingsRows = await q.query<{ charger_id: string; meter_value_sample_interval: number; eager_delta: number }>(
       `SELECT charger_id, meter_value_sample_interval, eager_delta FROM metering_charger_settings WHERE charger_id = ANY($1::text[])`,
       [chargerIds],
     );
@@ -206,7 +205,7 @@ export class MeterValueWriter {
     const params: unknown[] = [like.chargerId, like.connectorId, before];
     if (like.transactionId !== null) params.splice(2, 1, like.transactionId, before);
     const ts = like.transactionId === null ? '$3' : '$4';
-    const prev = await q.rows<ValueRow>(
+    const prev = await q.query<ValueRow>(
       `SELECT "timestamp", measurand, phase, value_num, unit FROM metering_meter_values
         WHERE charger_id = $1 AND connector_id = $2 AND ${txFilter} AND context = 'Sample.Periodic'
           AND "timestamp" = (SELECT max("timestamp") FROM metering_meter_values

@@ -1,4 +1,5 @@
 import { describeTable } from '#csms/persistence';
+import type { ReservationState } from './reservation-rules.js';
 
 /* The tables this store owns: its row types and their columns (libs/persistence/README.md). */
 
@@ -10,7 +11,7 @@ export interface AuthReservationsRow {
   id_tag: string;
   parent_id_tag: string | null;
   expires_at: Date;
-  state: string;
+  state: ReservationState;
   reserve_status: string | null;
   cancel_status: string | null;
   detail: string | null;

@@ -1,3 +1,4 @@
+import { sqlOf } from '#csms/persistence';
 /**
  * The desired part's side of "apply the desired configuration before accepting"
  * (docs/reference/design-decisions.md#boot-policy): BootService with the
@@ -119,7 +120,7 @@ describe('BootService + the desired part: Pending until configured', () => {
     const sim = await h.charger(ID, 'zaptec-go');
     expect(await bootAndReconcile()).toMatchObject({ status: 'Accepted' });
     await policy(true);
-    await h.t.db.transaction((tx) => h.desired.writeLevel(tx, 'charger', ID, { FreeCharging: 'true', FreeChargingIdTag: 'FREE' }, 'api:ops'));
+    await sqlOf(h.t.db).transaction((tx) => h.desired.writeLevel(tx, 'charger', ID, { FreeCharging: 'true', FreeChargingIdTag: 'FREE' }, 'api:ops'));
     expect(await bootAndReconcile()).toMatchObject({ status: 'Pending' });
     const reason: Array<{ reason: string }> = await h.t.db.query(`SELECT reason FROM config_boot_log WHERE charger_id = $1 ORDER BY id DESC LIMIT 1`, [ID]);
     expect(reason[0].reason).toMatch(/^policy:apply-config-before-accept: 2 key\(s\) not in sync: FreeCharging drifted/);

@@ -8,6 +8,7 @@ import { effectiveFor, refusalHolds, reportedValues, sameValue, type ApplyStateV
 import type { ApplyOutcome } from './charger-state.store.rows.js';
 import type { ResolvedDesiredOptions } from './desired.options.js';
 import type { DataSource } from 'typeorm';
+import { sqlOf, type Sql } from '#csms/persistence';
 
 export interface KeyApplied {
   key: string;
@@ -55,14 +56,18 @@ export class Reconciler {
   /** Told every finished run (sync-state.ts: the charger's sync state and the live events). */
   onFinished?: (result: ReconcileResult) => Promise<void>;
 
+  private readonly sql: Sql;
+
   constructor(
-    private readonly db: DataSource,
+    db: DataSource,
     private readonly desired: DesiredStore,
     private readonly state: ChargerStateStore,
     private readonly link: ChargerLink,
     private readonly options: Pick<ResolvedDesiredOptions, 'resetOnRebootRequired' | 'maxConcurrentReconciliations'>,
     private readonly log: Pick<Logger, 'warn' | 'log'> = new Logger('Reconciler'),
-  ) {}
+  ) {
+    this.sql = sqlOf(db);
+  }
 
   /** Resolves when a reconciliation that started after this call has finished. Rejects only on our own failure (database). */
   request(chargerId: string): Promise<ReconcileResult> {
@@ -192,7 +197,7 @@ export class Reconciler {
         const reason = refusals.map((r) => r.message).join(' ');
         result.skipped.push({ key, reason });
         this.log.warn(`${chargerId}: ${key} not sent, the profile refuses it now: ${reason}`);
-        await writeAudit(this.db, [{ actor: 'reconciler', chargerId, key, oldValue: values[key] ?? null, newValue: value, outcome: 'not-sent' }]);
+        await writeAudit(this.sql, [{ actor: 'reconciler', chargerId, key, oldValue: values[key] ?? null, newValue: value, outcome: 'not-sent' }]);
         continue;
       }
       await this.state.setApplyState(chargerId, key, value, 'pending', null, { on: charger });
@@ -233,7 +238,7 @@ export class Reconciler {
   private async reset(chargerId: string): Promise<void> {
     const reply = await this.link.reset(chargerId);
     const outcome = reply.status === 'ok' ? ((reply.result as { status?: string }).status ?? 'ok') : reply.status;
-    await writeAudit(this.db, [{ actor: 'reconciler', chargerId, key: '(Reset Soft)', oldValue: null, newValue: null, outcome }]);
+    await writeAudit(this.sql, [{ actor: 'reconciler', chargerId, key: '(Reset Soft)', oldValue: null, newValue: null, outcome }]);
     this.log.log(`${chargerId}: Reset (Soft) for RebootRequired keys: ${outcome}`);
   }
 }

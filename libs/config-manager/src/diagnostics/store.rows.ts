@@ -1,3 +1,4 @@
+import type { DiagnosticsKind, DiagnosticsState } from '#csms/bus';
 import { describeTable } from '#csms/persistence';
 
 /* The tables this store owns: its row types and their columns (libs/persistence/README.md). */
@@ -7,10 +8,10 @@ export interface ConfigDiagnosticsRow {
   id: string;
   request_id: number;
   charger_id: string;
-  kind: string;
+  kind: DiagnosticsKind;
   token_hash: string;
   expires_at: Date;
-  status: string;
+  status: DiagnosticsState;
   charger_status: string | null;
   file_name: string | null;
   stored_name: string | null;

@@ -1,4 +1,6 @@
+import type { QueuedCommandState } from '#csms/bus';
 import { describeTable, type JsonValue } from '#csms/persistence';
+import type { QueuedCommandView } from './store.js';
 
 /* The tables this store owns: its row types and their columns (libs/persistence/README.md). */
 
@@ -9,7 +11,7 @@ export interface ConfigQueuedCommandsRow {
   charger_id: string;
   action: string;
   payload: JsonValue;
-  status: string;
+  status: QueuedCommandState;
   created_at: Date;
   expires_at: Date;
   requested_by: string | null;
@@ -18,7 +20,7 @@ export interface ConfigQueuedCommandsRow {
   held_at: Date | null;
   finished_at: Date | null;
   result: JsonValue | null;
-  error: JsonValue | null;
+  error: QueuedCommandView['error'];
   cancelled_by: string | null;
 }
 
