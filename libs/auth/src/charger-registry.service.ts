@@ -4,7 +4,7 @@ import { sqlOf, type Sql } from '#csms/persistence';
 import { ok, refuse, type ServiceReply } from '#csms/http';
 import { Batcher, keyedBatcher } from '#csms/persistence';
 import type { UnknownChargersPolicy } from './auth-options.js';
-import type { RegistrationState, RotationState, SecurityProfile } from './charger-registry.service.rows.js';
+import type { AuthChargersRow, RegistrationState, RotationState, SecurityProfile } from './charger-registry.service.rows.js';
 import { CredentialHasher, credentialSecretSource, type CredentialOrigin } from './credential-hasher.js';
 import { canonicalIdentity, defaultUseAuthorizationKeyWithoutDecoding } from './zaptec.js';
 
@@ -46,28 +46,28 @@ export interface NewCharger {
   provisional?: boolean;
 }
 
-type Row = Record<string, unknown>;
+type Row = AuthChargersRow;
 
 function toRecord(r: Row): ChargerRecord {
-  const date = (v: unknown): Date | null => (v == null ? null : new Date(v as string));
   return {
-    chargerId: r.charger_id as string,
+    chargerId: r.charger_id,
+    // smallint arrives as a number from both drivers; Number() keeps a driver that sends text honest.
     securityProfile: Number(r.security_profile) as SecurityProfile,
-    registrationState: r.registration_state as RegistrationState,
-    useAuthorizationKeyWithoutDecoding: (r.use_authorization_key_without_decoding as boolean | null) ?? null,
-    authorizationKeySetBefore: Boolean(r.authorization_key_set_before),
-    passwordHash: (r.password_hash as string | null) ?? null,
-    pendingPasswordHash: (r.pending_password_hash as string | null) ?? null,
-    rotationId: (r.rotation_id as string | null) ?? null,
-    rotationState: r.rotation_state as RotationState,
-    rotationWithoutDecoding: (r.rotation_without_decoding as boolean | null) ?? null,
-    rotationOutcome: (r.rotation_outcome as string | null) ?? null,
-    rotationStartedAt: date(r.rotation_started_at),
-    rotationUpdatedAt: date(r.rotation_updated_at),
-    rotationCompletedAt: date(r.rotation_completed_at),
-    freeCharging: (r.free_charging as boolean | null) ?? null,
-    freeChargingIdTag: (r.free_charging_id_tag as string | null) ?? null,
-    provisional: r.provisional === true,
+    registrationState: r.registration_state,
+    useAuthorizationKeyWithoutDecoding: r.use_authorization_key_without_decoding,
+    authorizationKeySetBefore: r.authorization_key_set_before,
+    passwordHash: r.password_hash,
+    pendingPasswordHash: r.pending_password_hash,
+    rotationId: r.rotation_id,
+    rotationState: r.rotation_state,
+    rotationWithoutDecoding: r.rotation_without_decoding,
+    rotationOutcome: r.rotation_outcome,
+    rotationStartedAt: r.rotation_started_at,
+    rotationUpdatedAt: r.rotation_updated_at,
+    rotationCompletedAt: r.rotation_completed_at,
+    freeCharging: r.free_charging,
+    freeChargingIdTag: r.free_charging_id_tag,
+    provisional: r.provisional,
   };
 }
 
@@ -135,7 +135,7 @@ export class ChargerRegistryService {
            pending_password_hash = NULL, provisional = false, created_at = now()
          WHERE auth_chargers.provisional`
       : 'DO NOTHING';
-    const rows = await this.sql.query<Row>(
+    const rows = await this.sql.query<Pick<Row, 'charger_id'>>(
       `INSERT INTO auth_chargers (charger_id, security_profile, registration_state, use_authorization_key_without_decoding,
                                   authorization_key_set_before, password_hash, provisional)
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (charger_id) ${onConflict} RETURNING charger_id`,
@@ -167,10 +167,10 @@ export class ChargerRegistryService {
 
   /** The operator decided about the charger: its record is no longer provisional. */
   async setRegistrationState(chargerId: string, state: RegistrationState): Promise<boolean> {
-    const rows = await this.sql.query<Row>(`UPDATE auth_chargers SET registration_state = $2, provisional = false WHERE charger_id = $1 RETURNING charger_id`, [
-      canonicalIdentity(chargerId),
-      state,
-    ]);
+    const rows = await this.sql.query<Pick<Row, 'charger_id'>>(
+      `UPDATE auth_chargers SET registration_state = $2, provisional = false WHERE charger_id = $1 RETURNING charger_id`,
+      [canonicalIdentity(chargerId), state],
+    );
     return rows.length === 1;
   }
 
@@ -192,7 +192,10 @@ export class ChargerRegistryService {
     }
     if (present.includes('SendLocalListMaxLength')) add('send_local_list_max_length', wholeNumber(keys.SendLocalListMaxLength));
     if (present.includes('LocalAuthListMaxLength')) add('local_auth_list_max_length', wholeNumber(keys.LocalAuthListMaxLength));
-    const rows = await this.sql.query<Row>(`UPDATE auth_chargers SET ${sets.join(', ')} WHERE charger_id = $1 RETURNING charger_id`, params);
+    const rows = await this.sql.query<Pick<Row, 'charger_id'>>(
+      `UPDATE auth_chargers SET ${sets.join(', ')} WHERE charger_id = $1 RETURNING charger_id`,
+      params,
+    );
     return rows.length === 1;
   }
 

@@ -147,7 +147,7 @@ export class IdTagsService {
   }
 
   async remove(idTag: string): Promise<boolean> {
-    const rows = await this.sql.query<Row>(`DELETE FROM auth_id_tags WHERE lower(id_tag) = lower($1) RETURNING id_tag`, [idTag]);
+    const rows = await this.sql.query<Pick<Row, 'id_tag'>>(`DELETE FROM auth_id_tags WHERE lower(id_tag) = lower($1) RETURNING id_tag`, [idTag]);
     return rows.length === 1;
   }
 

@@ -3,7 +3,7 @@ import { keyedBatcher, type Batcher, sqlOf, type Sql } from '#csms/persistence';
 import type { ChargerModel } from '#csms/zaptec-profile';
 import { detectChargerModel } from '../registry/charger-model.js';
 import type { DesiredLevels } from './effective.js';
-import type { DesiredScope } from './desired-store.rows.js';
+import type { ConfigAuditRow, ConfigDesiredRow, DesiredScope } from './desired-store.rows.js';
 
 export interface AuditEntry {
   actor: string;
@@ -28,23 +28,8 @@ export interface AuditView {
   outcome: string;
 }
 
-interface DesiredRow {
-  scope: DesiredScope;
-  scope_id: string;
-  key: string;
-  value: string;
-}
-interface AuditRow {
-  at: Date | string;
-  actor: string;
-  charger_id: string | null;
-  scope: DesiredScope | null;
-  scope_id: string | null;
-  key: string;
-  old_value: string | null;
-  new_value: string | null;
-  outcome: string;
-}
+type DesiredRow = Pick<ConfigDesiredRow, 'scope' | 'scope_id' | 'key' | 'value'>;
+type AuditRow = Omit<ConfigAuditRow, 'id'>;
 
 const toMap = (rows: Array<{ key: string; value: string }>): Record<string, string> => Object.fromEntries(rows.map((r) => [r.key, r.value]));
 

@@ -1,12 +1,14 @@
+import type { BootNotificationResponse } from '#csms/ocpp';
 import { describeTable, type JsonValue } from '#csms/persistence';
+import type { ChargerModel } from './charger-model.js';
 
 /* The tables this store owns: its row types and their columns (libs/persistence/README.md). */
 
 /** A row of config_chargers (all its columns). */
 export interface ConfigChargersRow {
   charger_id: string;
-  model: string;
-  model_override: string | null;
+  model: ChargerModel;
+  model_override: ChargerModel | null;
   boot_vendor: string | null;
   boot_model: string | null;
   charge_point_serial_number: string | null;
@@ -17,7 +19,7 @@ export interface ConfigChargersRow {
   meter_type: string | null;
   meter_serial_number: string | null;
   boot_at: Date | null;
-  boot_status: string | null;
+  boot_status: BootNotificationResponse['status'] | null;
   connected: boolean;
   gateway_id: string | null;
   session_id: string | null;
