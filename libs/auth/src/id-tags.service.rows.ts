@@ -5,12 +5,13 @@ import { describeTable } from '#csms/persistence';
 export type IdTagStatus = 'Accepted' | 'Blocked' | 'Expired' | 'Invalid';
 export const ID_TAG_STATUSES: readonly IdTagStatus[] = ['Accepted', 'Blocked', 'Expired', 'Invalid'];
 
-/** A row of auth_id_tags (all its columns). */
+/** A driver's idTag. IdToken is CiString20 (case-insensitive): a unique index on lower(id_tag) enforces it. */
 export interface AuthIdTagsRow {
   id_tag: string;
   status: IdTagStatus;
   expiry_date: Date | null;
   parent_id_tag: string | null;
+  /** Local authorization list group (docs/reference/design-decisions.md#driver-authorization). */
   group_name: string | null;
   created_at: Date;
   updated_at: Date;

@@ -5,7 +5,10 @@ import { describeTable } from '#csms/persistence';
 /** 'charger': its SecurityEventNotification; 'csms': our own findings (failed logins, refusals). */
 export type SecurityEventSource = 'charger' | 'csms';
 
-/** A row of auth_security_events (all its columns). */
+/**
+ * Security events: the charger's SecurityEventNotification (source 'charger', unique per charger,
+ * timestamp and type so redelivery is harmless) and our own findings such as failed logins ('csms').
+ */
 export interface AuthSecurityEventsRow {
   id: string;
   charger_id: string;
@@ -14,6 +17,7 @@ export interface AuthSecurityEventsRow {
   timestamp: Date;
   remote_address: string | null;
   source: SecurityEventSource;
+  /** Our refusals are aggregated: how many attempts this row stands for (see refusal-events.ts). */
   count: number;
 }
 

@@ -6,10 +6,11 @@ import { describeTable } from '#csms/persistence';
 export type ApplyOutcome = 'Accepted' | 'RebootRequired' | 'Rejected' | 'NotSupported' | 'timeout' | 'not-connected' | 'pending';
 export const APPLY_OUTCOMES: readonly ApplyOutcome[] = ['Accepted', 'RebootRequired', 'Rejected', 'NotSupported', 'timeout', 'not-connected', 'pending'];
 
-/** A row of config_reported (all its columns). */
+/** The charger's last GetConfiguration answer, one row per key (replaced as a whole on each read). */
 export interface ConfigReportedRow {
   charger_id: string;
   key: string;
+  /** GetConfiguration.conf value is optional (a key may be reported without a value). */
   value: string | null;
   readonly: boolean;
   reported_at: Date;
@@ -31,6 +32,11 @@ export interface ConfigApplyStateRow {
   outcome: ApplyOutcome;
   at: Date;
   message: string | null;
+  /**
+   * The charger's firmware and model when it answered (docs/reference/design-decisions.md#refusals-remembered): a
+   * Rejected/NotSupported is remembered for this
+   * value on this firmware and model, and asked again only when one of them changes or an operator asks.
+   */
   firmware_version: string | null;
   model: string | null;
 }

@@ -9,13 +9,18 @@ import { describeTable } from '#csms/persistence';
 export type DesiredScope = 'fleet' | 'model' | 'group' | 'charger';
 export const DESIRED_SCOPES: readonly DesiredScope[] = ['fleet', 'model', 'group', 'charger'];
 
-/** A row of config_desired (all its columns). */
+/**
+ * One desired key at one level. Fleet rows have scope_id ''. Values are OCPP strings
+ * (docs/reference/protocol-notes.md#configuration-keys).
+ */
 export interface ConfigDesiredRow {
   scope: DesiredScope;
+  /** '' for the fleet, the model id ('zaptec-go', 'generic', ...), the group name, or the canonical charger id. */
   scope_id: string;
   key: string;
   value: string;
   updated_at: Date;
+  /** 'api:<caller>', 'reconciler' (model defaults seeding) or 'migration' (defaults moved from the fleet level). */
   updated_by: string;
 }
 
@@ -39,7 +44,7 @@ export const CONFIG_GROUPS_TABLE = describeTable<ConfigGroupsRow>()('config_grou
   created_at: 'timestamp with time zone',
 });
 
-/** A row of config_group_members (all its columns). */
+/** A charger belongs to at most one group, so the merge fleet < group < charger is unambiguous. */
 export interface ConfigGroupMembersRow {
   charger_id: string;
   group_name: string;
@@ -52,10 +57,14 @@ export const CONFIG_GROUP_MEMBERS_TABLE = describeTable<ConfigGroupMembersRow>()
   added_at: 'timestamp with time zone',
 });
 
-/** A row of config_audit (all its columns). */
+/**
+ * Who or what changed which key, when, from what to what, with which outcome
+ * (docs/reference/design-decisions.md#desired-configuration).
+ */
 export interface ConfigAuditRow {
   id: string;
   at: Date;
+  /** 'api:<caller>' | 'reconciler' | 'charger'. */
   actor: string;
   charger_id: string | null;
   scope: DesiredScope | null;
@@ -63,6 +72,7 @@ export interface ConfigAuditRow {
   key: string;
   old_value: string | null;
   new_value: string | null;
+  /** 'stored' for desired changes, the ChangeConfiguration outcome, 'reported' for a change seen at the charger. */
   outcome: string;
 }
 

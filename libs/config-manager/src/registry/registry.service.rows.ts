@@ -4,9 +4,15 @@ import type { ChargerModel } from './charger-model.js';
 
 /* The tables this store owns: its row types and their columns (libs/persistence/README.md). */
 
-/** A row of config_chargers (all its columns). */
+/**
+ * One row per charger the CSMS has seen (connected or booted): its model, the fields of its last
+ * BootNotification and its connection state. Credentials live in auth, configuration in `desired/`.
+ * Written through SQL in the services (batched, idempotent).
+ */
 export interface ConfigChargersRow {
+  /** Canonical charge point identity (aliases are resolved before messages reach us). */
   charger_id: string;
+  /** Effective model: the override when set, else detected from the last BootNotification. */
   model: ChargerModel;
   model_override: ChargerModel | null;
   boot_vendor: string | null;
@@ -19,17 +25,25 @@ export interface ConfigChargersRow {
   meter_type: string | null;
   meter_serial_number: string | null;
   boot_at: Date | null;
+  /** What we answered to the last BootNotification: Accepted, Pending or Rejected. */
   boot_status: BootNotificationResponse['status'] | null;
   connected: boolean;
   gateway_id: string | null;
+  /** The socket the connection columns describe: the newest session wins. */
   session_id: string | null;
   connected_at: Date | null;
   disconnected_at: Date | null;
   remote_address: string | null;
+  /** Event time of the last connection event applied: older events arriving late are ignored. */
   connection_event_at: Date | null;
   last_seen: Date | null;
   created_at: Date;
   updated_at: Date;
+  /**
+   * Operator policy (docs/reference/design-decisions.md#boot-policy): answer BootNotification Pending until the desired
+   * configuration is applied.
+   * Set through `PUT /api/v1/chargers/:id/boot-policy`; judged by the desired-state part at boot.
+   */
   apply_config_before_accept: boolean;
 }
 
@@ -61,16 +75,21 @@ export const CONFIG_CHARGERS_TABLE = describeTable<ConfigChargersRow>()('config_
   apply_config_before_accept: 'boolean',
 });
 
-/** A row of config_boot_log (all its columns). */
+/**
+ * Every BootNotification received and what we answered: lets an operator see reboot loops and
+ * firmware changes. (charger_id, message_id) is unique so a redelivered request is stored once.
+ */
 export interface ConfigBootLogRow {
   id: string;
   charger_id: string;
   message_id: string;
   received_at: Date;
   gateway_id: string;
+  /** The BootNotification payload as the charger sent it. */
   payload: JsonValue;
   detected_model: string;
   status: string;
+  /** Why: the registration state from auth, or 'auth-unavailable'. */
   reason: string;
 }
 
