@@ -1,3 +1,4 @@
+import { sqlOf } from '#csms/persistence';
 import type { DataSource } from 'typeorm';
 import type { MeterValuesRequest } from '#csms/ocpp';
 import { openTestDatabase } from './test-support/spec-support.js';
@@ -31,7 +32,7 @@ type Row = {
   location: string;
 };
 const rowsOf = async (chargerId: string): Promise<Row[]> =>
-  db.query(`SELECT * FROM metering_meter_values WHERE charger_id = $1 ORDER BY "timestamp", measurand, phase NULLS FIRST`, [chargerId]);
+  sqlOf(db).query(`SELECT * FROM metering_meter_values WHERE charger_id = $1 ORDER BY "timestamp", measurand, phase NULLS FIRST`, [chargerId]);
 
 describe('MeterValues batches', () => {
   it('applies the OCPP defaults, keeps SignedData and text raw, and stores the same batch twice only once', async () => {

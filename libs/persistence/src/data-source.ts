@@ -33,7 +33,7 @@ export async function openDataSource(options: PersistenceOptions): Promise<DataS
   const common = {
     type: 'postgres' as const,
     // No entity classes: tables are described by their migrations and each store's row type, and checked
-    // against each other by schema.spec.ts / schema.infra.ts (libs/persistence/README.md).
+    // against each other by apps/csms/src/schema.spec.ts and schema.infra.ts (libs/persistence/README.md).
     entities: [],
     migrations: options.migrations,
     // One table for every service: each process runs the pending migrations it knows (its own, or all

@@ -3,5 +3,5 @@ export { Batcher, keyedBatcher, roundsOfDistinct, type BatcherOptions } from './
 export { PersistenceModule, DATA_SOURCE } from './persistence.module.js';
 export { returnedRows } from './returned-rows.js';
 export { sqlOf, valuesList, type Sql } from './sql.js';
-export { describeTable, columnList, type ColumnsOf, type JsonValue, type SqlType, type TableDescription } from './table.js';
+export { describeTable, type ColumnsOf, type JsonValue, type SqlType, type TableDescription } from './table.js';
 export { schemaProblems } from './schema-check.js';

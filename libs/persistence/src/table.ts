@@ -47,8 +47,3 @@ export function describeTable<R>(): <const C extends ColumnsOf<R>>(
 ) => TableDescription<R> {
   return (table, columns) => ({ table, columns });
 }
-
-/** The column names of a description, in the order given: for `SELECT ${columnList(X_TABLE)}`. */
-export function columnList(description: TableDescription): string {
-  return Object.keys(description.columns).join(', ');
-}
