@@ -1,4 +1,4 @@
-import { AUTH_ENTITIES, AUTH_MIGRATIONS, AuthModule, authOptionsFromConfig } from '#csms/auth';
+import { AUTH_MIGRATIONS, AuthModule, authOptionsFromConfig } from '#csms/auth';
 import { main } from '#csms/runtime';
 
 main({
@@ -6,7 +6,6 @@ main({
   needsDatabase: true,
   allowInProcessBus: false,
   openApi: false,
-  entities: AUTH_ENTITIES,
   migrations: AUTH_MIGRATIONS,
   modules: (config) => [AuthModule.forRoot(authOptionsFromConfig(config))],
 });

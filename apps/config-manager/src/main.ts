@@ -1,4 +1,4 @@
-import { CONFIG_MANAGER_ENTITIES, CONFIG_MANAGER_MIGRATIONS, ConfigManagerModule } from '#csms/config-manager';
+import { CONFIG_MANAGER_MIGRATIONS, ConfigManagerModule } from '#csms/config-manager';
 import { main } from '#csms/runtime';
 
 main({
@@ -6,7 +6,6 @@ main({
   needsDatabase: true,
   allowInProcessBus: false,
   openApi: false,
-  entities: CONFIG_MANAGER_ENTITIES,
   migrations: CONFIG_MANAGER_MIGRATIONS,
   modules: (config) => [ConfigManagerModule.forRoot({ heartbeatIntervalS: config.heartbeatIntervalS, provisionalChargerTtlS: config.provisionalChargerTtlS })],
 });

@@ -13,7 +13,6 @@ main({
   openApi: true,
   // Ready only when chargers can be accepted: every upgrade asks auth.
   readiness: (bus) => [authReadiness(bus)],
-  entities: [],
   migrations: [],
   modules: (config) => [
     GatewayModule.forRoot(gatewayOptionsFromConfig(config)),

@@ -1,4 +1,4 @@
-import { METERING_ENTITIES, METERING_MIGRATIONS, MeteringModule } from '#csms/metering';
+import { METERING_MIGRATIONS, MeteringModule } from '#csms/metering';
 import { main } from '#csms/runtime';
 
 main({
@@ -6,7 +6,6 @@ main({
   needsDatabase: true,
   allowInProcessBus: false,
   openApi: false,
-  entities: METERING_ENTITIES,
   migrations: METERING_MIGRATIONS,
   modules: (config) => [MeteringModule.forRoot({ meterValuesRetentionDays: config.meterValuesRetentionDays })],
 });

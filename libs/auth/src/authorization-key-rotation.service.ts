@@ -3,9 +3,9 @@ import type { CommandReply, CommandRequest } from '#csms/bus';
 import { ok, refuse, type ServiceReply } from '#csms/http';
 import type { ChangeConfigurationResponse } from '#csms/ocpp';
 import type { DataSource } from 'typeorm';
-import { queryRows } from './sql.js';
+import { sqlOf, type Sql } from '#csms/persistence';
 import { ChargerRegistryService, decodingModeOf, type ChargerRecord } from './charger-registry.service.js';
-import type { RotationState } from './entities/auth-charger.entity.js';
+import type { RotationState } from './charger-registry.service.rows.js';
 import { canonicalIdentity, expectedPasswordBytes, validateAuthorizationKey } from './zaptec.js';
 
 /** Sends a command to a charger: `sendCommand` over the bus in the service, a charger double in tests. */
@@ -49,12 +49,16 @@ const ORIGIN = 'auth:authorization-key';
  * both stay valid (a lock-out would need a site visit) until it reconnects or the rotation is abandoned.
  */
 export class AuthorizationKeyRotationService {
+  private readonly sql: Sql;
+
   constructor(
-    private readonly db: DataSource,
+    db: DataSource,
     private readonly registry: ChargerRegistryService,
     private readonly send: CommandSender,
     private readonly timeoutMs = 30_000,
-  ) {}
+  ) {
+    this.sql = sqlOf(db);
+  }
 
   /** Starts a rotation; `done` settles once the charger's answer is recorded (the API does not wait for it). */
   async start(chargerId: string, key?: string): Promise<{ reply: ServiceReply<RotationStarted>; done: Promise<void> }> {
@@ -79,8 +83,7 @@ export class AuthorizationKeyRotationService {
     }
     const pendingHash = await this.registry.hasher.hash(expectedPasswordBytes(newKey, withoutDecoding), key === undefined ? 'generated' : 'chosen');
     const rotationId = randomUUID();
-    const rows = await queryRows(
-      this.db,
+    const rows = await this.sql.query(
       `UPDATE auth_chargers
           SET pending_password_hash = $2, rotation_id = $3, rotation_state = 'sending', rotation_without_decoding = $4,
               rotation_outcome = NULL, rotation_started_at = now(), rotation_updated_at = now(), rotation_completed_at = NULL
@@ -108,16 +111,14 @@ export class AuthorizationKeyRotationService {
     if (!c) return refuse(404, 'not_found', `charger ${canonicalIdentity(chargerId)} is not registered`);
     if (!c.pendingPasswordHash) return refuse(409, 'no_rotation', `charger ${c.chargerId} has no rotation in progress`);
     if (c.rotationState === 'accepted') {
-      await queryRows(
-        this.db,
+      await this.sql.execute(
         `UPDATE auth_chargers SET password_hash = pending_password_hash, pending_password_hash = NULL,
                 rotation_outcome = 'grace period ended by operator', rotation_completed_at = now(), rotation_updated_at = now()
           WHERE charger_id = $1 AND pending_password_hash = $2`,
         [c.chargerId, c.pendingPasswordHash],
       );
     } else {
-      await queryRows(
-        this.db,
+      await this.sql.execute(
         `UPDATE auth_chargers SET pending_password_hash = NULL, rotation_state = 'abandoned',
                 rotation_outcome = 'abandoned by operator', rotation_updated_at = now()
           WHERE charger_id = $1 AND pending_password_hash = $2`,
@@ -155,8 +156,7 @@ export class AuthorizationKeyRotationService {
 
   private async record(chargerId: string, rotationId: string, state: RotationState, outcome: string, keepPending: boolean): Promise<void> {
     // Only the rotation still in 'sending' may move on: an abandoned or replaced one ignores its late answer.
-    await queryRows(
-      this.db,
+    await this.sql.execute(
       `UPDATE auth_chargers
           SET rotation_state = $3, rotation_outcome = $4, rotation_updated_at = now(),
               pending_password_hash = CASE WHEN $5 THEN pending_password_hash ELSE NULL END,

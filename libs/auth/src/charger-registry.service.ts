@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { sqlOf, type Sql } from '#csms/persistence';
 import { ok, refuse, type ServiceReply } from '#csms/http';
 import { Batcher, keyedBatcher } from '#csms/persistence';
 import type { UnknownChargersPolicy } from './auth-options.js';
-import { queryRows } from './sql.js';
-import type { RegistrationState, RotationState, SecurityProfile } from './entities/auth-charger.entity.js';
+import type { AuthChargersRow, RegistrationState, RotationState, SecurityProfile } from './charger-registry.service.rows.js';
 import { CredentialHasher, credentialSecretSource, type CredentialOrigin } from './credential-hasher.js';
 import { canonicalIdentity, defaultUseAuthorizationKeyWithoutDecoding } from './zaptec.js';
 
@@ -46,28 +46,28 @@ export interface NewCharger {
   provisional?: boolean;
 }
 
-type Row = Record<string, unknown>;
+type Row = AuthChargersRow;
 
 function toRecord(r: Row): ChargerRecord {
-  const date = (v: unknown): Date | null => (v == null ? null : new Date(v as string));
   return {
-    chargerId: r.charger_id as string,
+    chargerId: r.charger_id,
+    // smallint arrives as a number from both drivers; Number() keeps a driver that sends text honest.
     securityProfile: Number(r.security_profile) as SecurityProfile,
-    registrationState: r.registration_state as RegistrationState,
-    useAuthorizationKeyWithoutDecoding: (r.use_authorization_key_without_decoding as boolean | null) ?? null,
-    authorizationKeySetBefore: Boolean(r.authorization_key_set_before),
-    passwordHash: (r.password_hash as string | null) ?? null,
-    pendingPasswordHash: (r.pending_password_hash as string | null) ?? null,
-    rotationId: (r.rotation_id as string | null) ?? null,
-    rotationState: r.rotation_state as RotationState,
-    rotationWithoutDecoding: (r.rotation_without_decoding as boolean | null) ?? null,
-    rotationOutcome: (r.rotation_outcome as string | null) ?? null,
-    rotationStartedAt: date(r.rotation_started_at),
-    rotationUpdatedAt: date(r.rotation_updated_at),
-    rotationCompletedAt: date(r.rotation_completed_at),
-    freeCharging: (r.free_charging as boolean | null) ?? null,
-    freeChargingIdTag: (r.free_charging_id_tag as string | null) ?? null,
-    provisional: r.provisional === true,
+    registrationState: r.registration_state,
+    useAuthorizationKeyWithoutDecoding: r.use_authorization_key_without_decoding,
+    authorizationKeySetBefore: r.authorization_key_set_before,
+    passwordHash: r.password_hash,
+    pendingPasswordHash: r.pending_password_hash,
+    rotationId: r.rotation_id,
+    rotationState: r.rotation_state,
+    rotationWithoutDecoding: r.rotation_without_decoding,
+    rotationOutcome: r.rotation_outcome,
+    rotationStartedAt: r.rotation_started_at,
+    rotationUpdatedAt: r.rotation_updated_at,
+    rotationCompletedAt: r.rotation_completed_at,
+    freeCharging: r.free_charging,
+    freeChargingIdTag: r.free_charging_id_tag,
+    provisional: r.provisional,
   };
 }
 
@@ -99,20 +99,20 @@ export class ChargerRegistryService {
   /** One per registry, so the connect check, registration and key rotation share the server secret. */
   readonly hasher: CredentialHasher;
 
-  constructor(
-    private readonly db: DataSource,
-    credentialSecrets: Uint8Array[] = [],
-  ) {
+  private readonly sql: Sql;
+
+  constructor(db: DataSource, credentialSecrets: Uint8Array[] = []) {
+    this.sql = sqlOf(db);
     this.hasher = new CredentialHasher(credentialSecretSource(db, credentialSecrets));
     this.finder = keyedBatcher<ChargerRecord | undefined>(
       async (ids) => {
-        const rows = await queryRows<Row>(this.db, `SELECT * FROM auth_chargers WHERE charger_id = ANY($1::text[])`, [ids]);
+        const rows = await this.sql.query<Row>(`SELECT * FROM auth_chargers WHERE charger_id = ANY($1::text[])`, [ids]);
         return new Map(rows.map((r) => [r.charger_id as string, toRecord(r)]));
       },
       () => undefined,
     );
     this.confirmer = new Batcher(async (ids) => {
-      await queryRows(this.db, `UPDATE auth_chargers SET provisional = false WHERE charger_id = ANY($1::text[]) AND provisional`, [ids]);
+      await this.sql.execute(`UPDATE auth_chargers SET provisional = false WHERE charger_id = ANY($1::text[]) AND provisional`, [ids]);
       return ids.map(() => undefined);
     });
   }
@@ -135,8 +135,7 @@ export class ChargerRegistryService {
            pending_password_hash = NULL, provisional = false, created_at = now()
          WHERE auth_chargers.provisional`
       : 'DO NOTHING';
-    const rows = await queryRows<Row>(
-      this.db,
+    const rows = await this.sql.query<Pick<Row, 'charger_id'>>(
       `INSERT INTO auth_chargers (charger_id, security_profile, registration_state, use_authorization_key_without_decoding,
                                   authorization_key_set_before, password_hash, provisional)
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (charger_id) ${onConflict} RETURNING charger_id`,
@@ -159,8 +158,7 @@ export class ChargerRegistryService {
    * booted); returns their ids. A charger removed while still connected is registered again at its next connect.
    */
   async removeStaleProvisional(olderThanS: number): Promise<string[]> {
-    const rows = await queryRows<{ charger_id: string }>(
-      this.db,
+    const rows = await this.sql.query<{ charger_id: string }>(
       `DELETE FROM auth_chargers WHERE provisional AND created_at < now() - make_interval(secs => $1) RETURNING charger_id`,
       [olderThanS],
     );
@@ -169,8 +167,7 @@ export class ChargerRegistryService {
 
   /** The operator decided about the charger: its record is no longer provisional. */
   async setRegistrationState(chargerId: string, state: RegistrationState): Promise<boolean> {
-    const rows = await queryRows<Row>(
-      this.db,
+    const rows = await this.sql.query<Pick<Row, 'charger_id'>>(
       `UPDATE auth_chargers SET registration_state = $2, provisional = false WHERE charger_id = $1 RETURNING charger_id`,
       [canonicalIdentity(chargerId), state],
     );
@@ -195,7 +192,10 @@ export class ChargerRegistryService {
     }
     if (present.includes('SendLocalListMaxLength')) add('send_local_list_max_length', wholeNumber(keys.SendLocalListMaxLength));
     if (present.includes('LocalAuthListMaxLength')) add('local_auth_list_max_length', wholeNumber(keys.LocalAuthListMaxLength));
-    const rows = await queryRows<Row>(this.db, `UPDATE auth_chargers SET ${sets.join(', ')} WHERE charger_id = $1 RETURNING charger_id`, params);
+    const rows = await this.sql.query<Pick<Row, 'charger_id'>>(
+      `UPDATE auth_chargers SET ${sets.join(', ')} WHERE charger_id = $1 RETURNING charger_id`,
+      params,
+    );
     return rows.length === 1;
   }
 
@@ -204,8 +204,7 @@ export class ChargerRegistryService {
    * pending hash, so a rotation abandoned or replaced meanwhile is not promoted.
    */
   async promotePending(chargerId: string, pendingHash: string): Promise<void> {
-    await queryRows(
-      this.db,
+    await this.sql.execute(
       `UPDATE auth_chargers
           SET password_hash = pending_password_hash, pending_password_hash = NULL, authorization_key_set_before = true,
               rotation_outcome = CASE WHEN rotation_state = 'accepted' THEN rotation_outcome ELSE 'charger connected with the new key' END,

@@ -5,7 +5,7 @@ import { ok, refuse, type ServiceReply } from '#csms/http';
 import { AUTH_OPTIONS, type AuthOptions } from './auth-options.js';
 import { AuthorizationKeyRotationService, type RotationStarted, type RotationView } from './authorization-key-rotation.service.js';
 import { ChargerRegistryService, type RegisterChargerInput, type RegisteredCharger, type RegistrationView } from './charger-registry.service.js';
-import { REGISTRATION_STATES, type RegistrationState } from './entities/auth-charger.entity.js';
+import { REGISTRATION_STATES, type RegistrationState } from './charger-registry.service.rows.js';
 import { VerifiedCredentials } from './verified-credentials.js';
 import { canonicalIdentity } from './zaptec.js';
 

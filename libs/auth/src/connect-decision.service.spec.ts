@@ -1,12 +1,12 @@
 import type { ConnectAuthRequest } from '#csms/bus';
 import type { DataSource } from 'typeorm';
+import { sqlOf } from '#csms/persistence';
 import type { UnknownChargersPolicy } from './auth-options.js';
 import { ChargerRegistryService } from './charger-registry.service.js';
 import { ConnectDecisionService } from './connect-decision.service.js';
 import { ConnectThrottle } from './connect-throttle.js';
 import { hashPassword, verifyPassword } from './password-hash.js';
 import { SecurityEventsService } from './security-events.service.js';
-import { queryRows } from './sql.js';
 import { openAuthTestDatabase } from './test-support/test-database.js';
 import { VerifiedCredentials } from './verified-credentials.js';
 
@@ -189,8 +189,7 @@ describe('ConnectDecisionService', () => {
     // A throttled sprayer makes one event per minute for the address, not one per made-up identity.
     for (let i = 5; i < 30; i++) await s.decide(ws(`A${i}`, { remoteAddress: nat }));
     await s.refusals.flush();
-    const rows = await queryRows<{ n: string; total: string }>(
-      db,
+    const rows = await sqlOf(db).query<{ n: string; total: string }>(
       `SELECT count(*) AS n, sum(count) AS total FROM auth_security_events WHERE type = 'ConnectThrottled' AND remote_address = $1`,
       [nat],
     );
@@ -282,7 +281,7 @@ describe('ConnectDecisionService', () => {
       const s = cached();
       await login(s, 'CACHE02', 'pw-CACHE02');
       // The credential changes behind the cache's back (another replica, re-registration).
-      await queryRows(db, `UPDATE auth_chargers SET password_hash = $2 WHERE charger_id = $1`, ['CACHE02', await hashPassword(Buffer.from('rotated-02'))]);
+      await sqlOf(db).execute(`UPDATE auth_chargers SET password_hash = $2 WHERE charger_id = $1`, ['CACHE02', await hashPassword(Buffer.from('rotated-02'))]);
       scryptCalls = 0;
       expect(await login(s, 'CACHE02', 'pw-CACHE02')).toMatchObject({ decision: 'unauthorized' });
       expect(scryptCalls).toBe(1);
@@ -337,7 +336,7 @@ describe('ConnectDecisionService', () => {
       await login(s, 'CACHE04', 'pw-CACHE04');
       expect(scryptCalls).toBe(1);
       const pending = await hashPassword(Buffer.from('new-key-04'));
-      await queryRows(db, `UPDATE auth_chargers SET pending_password_hash = $2, rotation_state = 'accepted' WHERE charger_id = $1`, ['CACHE04', pending]);
+      await sqlOf(db).execute(`UPDATE auth_chargers SET pending_password_hash = $2, rotation_state = 'accepted' WHERE charger_id = $1`, ['CACHE04', pending]);
       // During the grace period the old password still hits.
       expect(await login(s, 'CACHE04', 'pw-CACHE04')).toMatchObject({ decision: 'accept' });
       expect(scryptCalls).toBe(1);

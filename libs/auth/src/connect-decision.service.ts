@@ -2,7 +2,7 @@ import type { ConnectAuthReply, ConnectAuthRequest } from '#csms/bus';
 import type { UnknownChargersPolicy } from './auth-options.js';
 import { ChargerRegistryService, type ChargerRecord } from './charger-registry.service.js';
 import { ConnectThrottle, type ThrottleScope } from './connect-throttle.js';
-import type { SecurityProfile } from './entities/auth-charger.entity.js';
+import type { SecurityProfile } from './charger-registry.service.rows.js';
 import { keyedHashSecretId } from './password-hash.js';
 import { RefusalEvents, type RefusalEventsOptions } from './refusal-events.js';
 import { SecurityEventsService } from './security-events.service.js';

@@ -1,3 +1,4 @@
+import { sqlOf } from '#csms/persistence';
 import type { DataSource } from 'typeorm';
 import { ChargerRegistryService } from './charger-registry.service.js';
 import { ConnectDecisionService } from './connect-decision.service.js';
@@ -25,7 +26,7 @@ describe('credential hashing: keyed hash for generated secrets, scrypt for chose
   afterAll(() => close());
 
   const storedHash = async (id: string): Promise<string> => {
-    const rows: Array<{ password_hash: string }> = await db.query(`SELECT password_hash FROM auth_chargers WHERE charger_id = $1`, [id]);
+    const rows: Array<{ password_hash: string }> = await sqlOf(db).query(`SELECT password_hash FROM auth_chargers WHERE charger_id = $1`, [id]);
     return rows[0].password_hash;
   };
 

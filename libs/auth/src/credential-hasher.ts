@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { sqlOf } from '#csms/persistence';
+import type { AuthServerSecretsRow } from './credential-hasher.rows.js';
 import { hashPassword, keyedHash, keyedHashSecretId, secretId, verifyKeyedHash, verifyPassword } from './password-hash.js';
-import { queryRows } from './sql.js';
 
 /**
  * Who chose a credential decides how it is hashed (docs/reference/design-decisions.md#credential-hashing):
@@ -26,11 +27,12 @@ export interface CredentialSecrets {
  * hashes made before AUTH_CREDENTIAL_SECRET was set.
  */
 export function credentialSecretSource(db: DataSource, configured: Uint8Array[] = []): () => Promise<CredentialSecrets> {
+  const sql = sqlOf(db);
   return async () => {
     if (configured.length === 0) {
-      await queryRows(db, `INSERT INTO auth_server_secrets (name, secret) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, [SECRET_NAME, randomBytes(32)]);
+      await sql.execute(`INSERT INTO auth_server_secrets (name, secret) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, [SECRET_NAME, randomBytes(32)]);
     }
-    const rows = await queryRows<{ secret: Uint8Array }>(db, `SELECT secret FROM auth_server_secrets WHERE name = $1`, [SECRET_NAME]);
+    const rows = await sql.query<Pick<AuthServerSecretsRow, 'secret'>>(`SELECT secret FROM auth_server_secrets WHERE name = $1`, [SECRET_NAME]);
     const all = [...configured, ...rows.map((r) => r.secret)];
     return { primary: all[0], byId: new Map(all.map((secret) => [secretId(secret), secret])) };
   };

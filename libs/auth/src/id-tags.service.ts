@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { queryRows } from './sql.js';
+import { sqlOf, type Sql } from '#csms/persistence';
 import type { AuthorizeResponse } from '#csms/ocpp';
 import { ChargerRegistryService } from './charger-registry.service.js';
-import type { IdTagStatus } from './entities/auth-id-tag.entity.js';
+import type { AuthIdTagsRow, IdTagStatus } from './id-tags.service.rows.js';
 import type { StartDecision, StartFacts } from './reservations/reservation-rules.js';
 
 export type IdTagInfo = AuthorizeResponse['idTagInfo'];
@@ -22,7 +22,7 @@ export interface IdTagInput {
   group?: string | null;
 }
 
-type Row = { id_tag: string; status: IdTagStatus; expiry_date: Date | string | null; parent_id_tag: string | null; group_name: string | null };
+type Row = Pick<AuthIdTagsRow, 'id_tag' | 'status' | 'expiry_date' | 'parent_id_tag' | 'group_name'>;
 
 const toView = (r: Row): IdTagView => ({
   idTag: r.id_tag,
@@ -61,14 +61,18 @@ export const sameIdTag = (a: string, b: string): boolean => a.toLowerCase() === 
 
 /** Drivers' idTags and the idTagInfo given for Authorize and StartTransaction (docs/reference/design-decisions.md#driver-authorization). */
 export class IdTagsService {
+  private readonly sql: Sql;
+
   constructor(
-    private readonly db: DataSource,
+    db: DataSource,
     private readonly registry: ChargerRegistryService,
     private readonly now: () => Date = () => new Date(),
     /** Set when ConcurrentTx is configured (AuthModule.forRoot({ concurrentTx: true })). */
     private readonly activeTransaction?: ActiveTransactionLookup,
     private readonly reservations?: ReservationGate,
-  ) {}
+  ) {
+    this.sql = sqlOf(db);
+  }
 
   /** Unknown: Invalid; Accepted past its expiryDate: Expired; otherwise the stored status, with expiry and parent. */
   async idTagInfo(idTag: string): Promise<IdTagInfo> {
@@ -118,14 +122,13 @@ export class IdTagsService {
   }
 
   async find(idTag: string): Promise<IdTagView | undefined> {
-    const rows = await queryRows<Row>(this.db, `SELECT * FROM auth_id_tags WHERE lower(id_tag) = lower($1)`, [idTag]);
+    const rows = await this.sql.query<Row>(`SELECT * FROM auth_id_tags WHERE lower(id_tag) = lower($1)`, [idTag]);
     return rows[0] ? toView(rows[0]) : undefined;
   }
 
   /** False when the tag (in any letter case) exists already. */
   async create(idTag: string, input: IdTagInput): Promise<IdTagView | undefined> {
-    const rows = await queryRows<Row>(
-      this.db,
+    const rows = await this.sql.query<Row>(
       `INSERT INTO auth_id_tags (id_tag, status, expiry_date, parent_id_tag, group_name) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT DO NOTHING RETURNING *`,
       [idTag, input.status, input.expiryDate ?? null, input.parentIdTag ?? null, input.group ?? null],
@@ -135,8 +138,7 @@ export class IdTagsService {
 
   /** Replaces the tag's fields (PUT semantics: absent optional fields become null). */
   async replace(idTag: string, input: IdTagInput): Promise<IdTagView | undefined> {
-    const rows = await queryRows<Row>(
-      this.db,
+    const rows = await this.sql.query<Row>(
       `UPDATE auth_id_tags SET status = $2, expiry_date = $3, parent_id_tag = $4, group_name = $5, updated_at = now()
         WHERE lower(id_tag) = lower($1) RETURNING *`,
       [idTag, input.status, input.expiryDate ?? null, input.parentIdTag ?? null, input.group ?? null],
@@ -145,16 +147,15 @@ export class IdTagsService {
   }
 
   async remove(idTag: string): Promise<boolean> {
-    const rows = await queryRows<Row>(this.db, `DELETE FROM auth_id_tags WHERE lower(id_tag) = lower($1) RETURNING id_tag`, [idTag]);
+    const rows = await this.sql.query<Pick<Row, 'id_tag'>>(`DELETE FROM auth_id_tags WHERE lower(id_tag) = lower($1) RETURNING id_tag`, [idTag]);
     return rows.length === 1;
   }
 
   async list(limit: number, offset: number, group?: string): Promise<{ items: IdTagView[]; total: number; limit: number; offset: number }> {
     const where = group === undefined ? '' : 'WHERE group_name = $3';
     const params: unknown[] = group === undefined ? [limit, offset] : [limit, offset, group];
-    const rows = await queryRows<Row>(this.db, `SELECT * FROM auth_id_tags ${where} ORDER BY id_tag LIMIT $1 OFFSET $2`, params);
-    const count = await queryRows<{ n: string | number }>(
-      this.db,
+    const rows = await this.sql.query<Row>(`SELECT * FROM auth_id_tags ${where} ORDER BY id_tag LIMIT $1 OFFSET $2`, params);
+    const count = await this.sql.query<{ n: string | number }>(
       `SELECT count(*) AS n FROM auth_id_tags ${group === undefined ? '' : 'WHERE group_name = $1'}`,
       group === undefined ? [] : [group],
     );

@@ -1,7 +1,7 @@
 export { AuthModule } from './auth.module.js';
 export { AuthApiModule } from './api/auth-api.module.js';
 export { ApiAccessStore, type ApiTokenView, type CreatedApiToken, type AuditRecord } from './api-access/api-access.store.js';
-export { AUTH_ENTITIES, AuthCharger, AuthIdTag, AuthSecurityEvent } from './entities/index.js';
+export { AUTH_TABLES } from './tables.js';
 export { AUTH_MIGRATIONS } from './migrations/index.js';
 export { AUTH_OPTIONS, authOptionsFromConfig, type AuthOptions, type UnknownChargersPolicy } from './auth-options.js';
 export { DEFAULT_THROTTLE_OPTIONS, type ThrottleOptions } from './connect-throttle.js';
@@ -10,8 +10,8 @@ export type { RegistrationView, RegisteredCharger } from './charger-registry.ser
 export type { RotationView, RotationStarted } from './authorization-key-rotation.service.js';
 export type { ActiveTransactionLookup, IdTagInfo, IdTagView } from './id-tags.service.js';
 export type { LocalListState } from './local-auth-list.store.js';
-export type { LocalListOutcome, RegistrationState, RotationState, SecurityProfile } from './entities/auth-charger.entity.js';
-export type { IdTagStatus } from './entities/auth-id-tag.entity.js';
+export type { LocalListOutcome, RegistrationState, RotationState, SecurityProfile } from './charger-registry.service.rows.js';
+export type { IdTagStatus } from './id-tags.service.rows.js';
 export type { ReservationView } from './reservations/reservations.store.js';
 export type { ReservationOutcome, CreateReservationBody } from './reservations/reservations.controller.js';
 export type { Delivery as ReservationDelivery } from './reservations/reservations.service.js';

@@ -1,6 +1,6 @@
 import type { CommandReply, CommandRequest } from '#csms/bus';
 import type { GetConfigurationResponse, GetLocalListVersionResponse, SendLocalListRequest, SendLocalListResponse } from '#csms/ocpp';
-import type { LocalListOutcome } from './entities/auth-charger.entity.js';
+import type { LocalListOutcome } from './charger-registry.service.rows.js';
 import type { IdTagView } from './id-tags.service.js';
 import { LocalAuthListStore, type LocalListEntry, type LocalListState } from './local-auth-list.store.js';
 import { canonicalIdentity } from './zaptec.js';

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
+import { sqlOf, type Sql } from '#csms/persistence';
 import type { SendLocalListRequest } from '#csms/ocpp';
-import type { LocalListOutcome } from './entities/auth-charger.entity.js';
-import { queryRows } from './sql.js';
+import type { LocalListOutcome } from './charger-registry.service.rows.js';
 import { canonicalIdentity } from './zaptec.js';
 
 export type LocalListEntry = NonNullable<SendLocalListRequest['localAuthorizationList']>[number];
@@ -44,15 +44,19 @@ const toEntry = (r: Row): LocalListEntry => ({
 
 /** The SQL side of the local authorization list (auth_chargers columns and the idTags of a group). */
 export class LocalAuthListStore {
-  constructor(private readonly db: DataSource) {}
+  private readonly sql: Sql;
+
+  constructor(db: DataSource) {
+    this.sql = sqlOf(db);
+  }
 
   async state(chargerId: string): Promise<LocalListState | undefined> {
-    const rows = await queryRows<Row>(this.db, `SELECT * FROM auth_chargers WHERE charger_id = $1`, [canonicalIdentity(chargerId)]);
+    const rows = await this.sql.query<Row>(`SELECT * FROM auth_chargers WHERE charger_id = $1`, [canonicalIdentity(chargerId)]);
     return rows[0] ? toState(rows[0]) : undefined;
   }
 
   async setGroup(chargerId: string, group: string | null): Promise<boolean> {
-    const rows = await queryRows(this.db, `UPDATE auth_chargers SET auth_group = $2 WHERE charger_id = $1 RETURNING charger_id`, [
+    const rows = await this.sql.query(`UPDATE auth_chargers SET auth_group = $2 WHERE charger_id = $1 RETURNING charger_id`, [
       canonicalIdentity(chargerId),
       group,
     ]);
@@ -60,31 +64,30 @@ export class LocalAuthListStore {
   }
 
   async chargersOfGroup(group: string): Promise<string[]> {
-    const rows = await queryRows<{ charger_id: string }>(this.db, `SELECT charger_id FROM auth_chargers WHERE auth_group = $1 ORDER BY charger_id`, [group]);
+    const rows = await this.sql.query<{ charger_id: string }>(`SELECT charger_id FROM auth_chargers WHERE auth_group = $1 ORDER BY charger_id`, [group]);
     return rows.map((r) => r.charger_id);
   }
 
   /** The group's idTags as list entries, with their stored status: the charger itself judges expiryDate. */
   async entriesOfGroup(group: string | null): Promise<LocalListEntry[]> {
     if (group === null) return [];
-    const rows = await queryRows<Row>(this.db, `SELECT * FROM auth_id_tags WHERE group_name = $1 ORDER BY id_tag`, [group]);
+    const rows = await this.sql.query<Row>(`SELECT * FROM auth_id_tags WHERE group_name = $1 ORDER BY id_tag`, [group]);
     return rows.map(toEntry);
   }
 
   /** One tag as a list entry, when it is (still) in the group. */
   async entryOf(group: string, idTag: string): Promise<LocalListEntry | undefined> {
-    const rows = await queryRows<Row>(this.db, `SELECT * FROM auth_id_tags WHERE group_name = $1 AND lower(id_tag) = lower($2)`, [group, idTag]);
+    const rows = await this.sql.query<Row>(`SELECT * FROM auth_id_tags WHERE group_name = $1 AND lower(id_tag) = lower($2)`, [group, idTag]);
     return rows[0] ? toEntry(rows[0]) : undefined;
   }
 
   async countOfGroup(group: string): Promise<number> {
-    const rows = await queryRows<{ n: string | number }>(this.db, `SELECT count(*) AS n FROM auth_id_tags WHERE group_name = $1`, [group]);
+    const rows = await this.sql.query<{ n: string | number }>(`SELECT count(*) AS n FROM auth_id_tags WHERE group_name = $1`, [group]);
     return Number(rows[0]?.n ?? 0);
   }
 
   async setLimits(chargerId: string, sendLocalListMaxLength: number | null, localAuthListMaxLength: number | null): Promise<void> {
-    await queryRows(
-      this.db,
+    await this.sql.execute(
       `UPDATE auth_chargers SET send_local_list_max_length = $2, local_auth_list_max_length = $3 WHERE charger_id = $1 RETURNING charger_id`,
       [chargerId, sendLocalListMaxLength, localAuthListMaxLength],
     );
@@ -92,8 +95,7 @@ export class LocalAuthListStore {
 
   /** Records an attempt; `version` only when the charger now holds a list of that version. */
   async record(chargerId: string, outcome: LocalListOutcome, detail: string | null, version?: number): Promise<void> {
-    await queryRows(
-      this.db,
+    await this.sql.execute(
       `UPDATE auth_chargers SET local_list_outcome = $2, local_list_detail = $3, local_list_version = COALESCE($4, local_list_version),
               local_list_updated_at = now() WHERE charger_id = $1 RETURNING charger_id`,
       [chargerId, outcome, detail, version ?? null],

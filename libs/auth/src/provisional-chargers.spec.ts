@@ -1,10 +1,10 @@
 import type { DataSource } from 'typeorm';
+import { sqlOf } from '#csms/persistence';
 import { ChargerRegistryService } from './charger-registry.service.js';
 import { ConnectDecisionService } from './connect-decision.service.js';
 import { ConnectThrottle } from './connect-throttle.js';
 import { ProvisionalChargerSweeper } from './provisional-chargers.js';
 import { SecurityEventsService } from './security-events.service.js';
-import { queryRows } from './sql.js';
 import { openAuthTestDatabase } from './test-support/test-database.js';
 
 /**
@@ -17,7 +17,7 @@ describe('provisional chargers', () => {
   let registry: ChargerRegistryService;
   let connect: ConnectDecisionService;
   const age = (id: string, seconds: number) =>
-    queryRows(db, `UPDATE auth_chargers SET created_at = now() - make_interval(secs => $2) WHERE charger_id = $1`, [id, seconds]);
+    sqlOf(db).execute(`UPDATE auth_chargers SET created_at = now() - make_interval(secs => $2) WHERE charger_id = $1`, [id, seconds]);
 
   beforeAll(async () => {
     ({ db, close } = await openAuthTestDatabase());

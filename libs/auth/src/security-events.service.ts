@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { queryRows } from './sql.js';
-import type { SecurityEventSource } from './entities/auth-security-event.entity.js';
+import { sqlOf, type Sql } from '#csms/persistence';
+import type { SecurityEventSource } from './security-events.service.rows.js';
 
 export interface SecurityEventInput {
   chargerId: string;
@@ -23,7 +23,11 @@ export interface SecurityEventView {
 
 /** Stores and lists security events: the chargers' notifications and our own failed-login findings. */
 export class SecurityEventsService {
-  constructor(private readonly db: DataSource) {}
+  private readonly sql: Sql;
+
+  constructor(db: DataSource) {
+    this.sql = sqlOf(db);
+  }
 
   /**
    * One multi-row INSERT for a whole batch; a charger's notification delivered twice is stored once
@@ -33,15 +37,13 @@ export class SecurityEventsService {
     const charger = events.filter((e) => e.source === 'charger');
     const csms = events.filter((e) => e.source === 'csms');
     if (charger.length) {
-      await queryRows(
-        this.db,
+      await this.sql.execute(
         `${this.insertSql(charger.length)} ON CONFLICT (charger_id, "timestamp", type) WHERE source = 'charger' DO NOTHING`,
         charger.flatMap((e) => this.params(e)),
       );
     }
     if (csms.length)
-      await queryRows(
-        this.db,
+      await this.sql.execute(
         this.insertSql(csms.length),
         csms.flatMap((e) => this.params(e)),
       );
@@ -49,12 +51,12 @@ export class SecurityEventsService {
 
   /** Security events of the whole fleet since `since` (GET /api/v1/fleet/summary's last hour); repeats folded in `count` counted each. */
   async countSince(since: Date): Promise<number> {
-    const rows = await queryRows<{ n: string | number | null }>(this.db, `SELECT sum(count) AS n FROM auth_security_events WHERE "timestamp" >= $1`, [since]);
+    const rows = await this.sql.query<{ n: string | number | null }>(`SELECT sum(count) AS n FROM auth_security_events WHERE "timestamp" >= $1`, [since]);
     return Number(rows[0]?.n ?? 0);
   }
 
   async list(chargerId: string, limit = 100, offset = 0): Promise<SecurityEventView[]> {
-    const rows = await queryRows<{
+    const rows = await this.sql.query<{
       type: string;
       tech_info: string | null;
       timestamp: Date;
@@ -62,7 +64,6 @@ export class SecurityEventsService {
       source: SecurityEventSource;
       count: number;
     }>(
-      this.db,
       `SELECT type, tech_info, "timestamp", remote_address, source, count FROM auth_security_events
           WHERE charger_id = $1 ORDER BY "timestamp" DESC, id DESC LIMIT $2 OFFSET $3`,
       [chargerId, limit, offset],
@@ -79,7 +80,7 @@ export class SecurityEventsService {
 
   /** One of our own events; its id, so that later attempts of the same minute only add to its count. */
   async storeOne(e: SecurityEventInput): Promise<string> {
-    const rows = await queryRows<{ id: string }>(this.db, `${this.insertSql(1)} RETURNING id`, this.params(e));
+    const rows = await this.sql.query<{ id: string }>(`${this.insertSql(1)} RETURNING id`, this.params(e));
     if (e.source === 'csms') this.onCsmsEvent?.(e);
     return String(rows[0].id);
   }
@@ -90,7 +91,7 @@ export class SecurityEventsService {
   /** Adds attempts to stored events, one statement for all of them. */
   async addToCounts(counts: Array<{ id: string; n: number }>): Promise<void> {
     if (counts.length === 0) return;
-    await queryRows(this.db, `UPDATE auth_security_events e SET count = e.count + v.n FROM unnest($1::bigint[], $2::int[]) AS v(id, n) WHERE e.id = v.id`, [
+    await this.sql.execute(`UPDATE auth_security_events e SET count = e.count + v.n FROM unnest($1::bigint[], $2::int[]) AS v(id, n) WHERE e.id = v.id`, [
       counts.map((c) => c.id),
       counts.map((c) => c.n),
     ]);

@@ -1,3 +1,4 @@
+import { sqlOf } from '#csms/persistence';
 /**
  * Wiring: the service module on the real in-process bus through BusTransport, and RegistryApiModule over
  * real HTTP, with one-line stand-ins for auth and metering served on their contract subjects.
@@ -80,7 +81,7 @@ describe('ConfigManagerModule + RegistryApiModule on the in-process bus', () => 
     await bus.publishDurable(subjects.connection(ODD_ID), event);
     await bus.publish(subjects.seen, { gatewayId: 'gw-1', seen: { [ODD_ID]: '2030-01-01T00:00:00.000Z' } });
     const row = await until(async () => {
-      const rows: Array<{ connected: boolean; last_seen: Date | null }> = await t.db.query(
+      const rows: Array<{ connected: boolean; last_seen: Date | null }> = await sqlOf(t.db).query(
         `SELECT connected, last_seen FROM config_chargers WHERE charger_id = $1`,
         [ODD_ID],
       );

@@ -1,6 +1,5 @@
-import { REGISTRY_ENTITIES } from './entities/index.js';
 import { REGISTRY_MIGRATIONS } from './migrations/index.js';
-import { DESIRED_ENTITIES, DESIRED_MIGRATIONS } from './desired/index.js';
+import { DESIRED_MIGRATIONS } from './desired/index.js';
 import { QUEUED_MIGRATIONS } from './queued/index.js';
 import { DIAGNOSTICS_MIGRATIONS } from './diagnostics/index.js';
 import { FIRMWARE_MIGRATIONS } from './firmware/index.js';
@@ -17,7 +16,7 @@ export {
 export { RegistryApiModule } from './api/registry-api.module.js';
 export type { ChargerView, ChargerListView } from './api/chargers.controller.js';
 export type { ConnectorStatus, ConnectorStatusMap } from './api/connector-statuses.js';
-export { ConfigCharger, ConfigBootLog } from './entities/index.js';
+export { CONFIG_MANAGER_TABLES } from './tables.js';
 export { BootService, type BootedCharger, type BootListener, type ConfigurationSyncCheck } from './registration/boot.service.js';
 export type { RegistrationLookup, RegistrationOutcome, RegistrationState, RegistrationRequest } from './registration/registration-lookup.js';
 export {
@@ -36,8 +35,6 @@ export * from './diagnostics/index.js';
 export * from './charging-profiles/index.js';
 export { SITE_LIMIT_PROFILE_ID_MIN, SITE_LIMIT_STACK_LEVEL } from './site-limits/index.js';
 
-/** Every entity of the service; the desired-state part appends its own. */
-export const CONFIG_MANAGER_ENTITIES = [...REGISTRY_ENTITIES, ...DESIRED_ENTITIES];
 /** Every migration of the service, oldest first; the desired-state and queued-command parts append their own. */
 export const CONFIG_MANAGER_MIGRATIONS = [
   ...REGISTRY_MIGRATIONS,

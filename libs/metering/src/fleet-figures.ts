@@ -2,7 +2,7 @@
  * Metering's part of GET /api/v1/fleet/summary and of the charger list's status filter: aggregates in SQL,
  * never rows per charger (docs/reference/design-decisions.md#operator-api: a 10k-charger fleet is numbers, not a page of 10k objects).
  */
-import type { DataSource } from 'typeorm';
+import type { Sql } from '#csms/persistence';
 import { ok, refuse, type ServiceReply } from '#csms/http';
 
 export interface MeteringFleetFigures {
@@ -16,15 +16,15 @@ export interface MeteringFleetFigures {
   energyTodayWh: number;
 }
 
-export async function meteringFleetFigures(db: DataSource): Promise<ServiceReply<MeteringFleetFigures>> {
-  const statuses: Array<{ status: string; n: string | number }> = await db.query(`SELECT status, count(*) AS n FROM metering_connector_status GROUP BY status`);
-  const [tx]: Array<{ active: string | number; closed_wh: string | number | null }> = await db.query(
+export async function meteringFleetFigures(sql: Sql): Promise<ServiceReply<MeteringFleetFigures>> {
+  const statuses = await sql.query<{ status: string; n: string | number }>(`SELECT status, count(*) AS n FROM metering_connector_status GROUP BY status`);
+  const [tx] = await sql.query<{ active: string | number; closed_wh: string | number | null }>(
     `SELECT count(*) FILTER (WHERE stopped_at IS NULL) AS active,
             sum(energy_wh) FILTER (WHERE stopped_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AS closed_wh
        FROM metering_transactions
       WHERE stopped_at IS NULL OR stopped_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`,
   );
-  const [open]: Array<{ wh: string | number | null }> = await db.query(
+  const [open] = await sql.query<{ wh: string | number | null }>(
     `SELECT sum(greatest(0, last.wh - t.meter_start)) AS wh
        FROM metering_transactions t
        CROSS JOIN LATERAL (
@@ -42,11 +42,11 @@ export async function meteringFleetFigures(db: DataSource): Promise<ServiceReply
 }
 
 /** Chargers with at least one connector whose last status is `status` (the list's `status` filter). */
-export async function chargersWithStatus(db: DataSource, status: unknown): Promise<ServiceReply<{ chargerIds: string[] }>> {
+export async function chargersWithStatus(sql: Sql, status: unknown): Promise<ServiceReply<{ chargerIds: string[] }>> {
   if (typeof status !== 'string' || status === '')
     return refuse(400, 'validation_failed', 'status: must be a connector status', [
       { field: 'status', rule: 'isString', message: 'status must be a connector status' },
     ]);
-  const rows: Array<{ charger_id: string }> = await db.query(`SELECT DISTINCT charger_id FROM metering_connector_status WHERE status = $1`, [status]);
+  const rows = await sql.query<{ charger_id: string }>(`SELECT DISTINCT charger_id FROM metering_connector_status WHERE status = $1`, [status]);
   return ok({ chargerIds: rows.map((r) => r.charger_id) });
 }

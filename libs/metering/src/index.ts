@@ -1,6 +1,6 @@
 export { MeteringModule, MeteringRetention } from './metering.module.js';
 export { MeteringApiModule } from './api/metering-api.module.js';
-export { METERING_ENTITIES } from './entities/index.js';
+export { METERING_TABLES } from './tables.js';
 export { METERING_MIGRATIONS } from './migrations/index.js';
 export { METERING_OPTIONS, DEFAULT_METERING_OPTIONS, type MeteringOptions } from './metering-options.js';
 export { TransactionsService, type StopEvent, type StopOutcome } from './transactions.service.js';

@@ -1,6 +1,6 @@
 import type { EagerSettings } from './eager-samples.js';
 import { toBaseUnit, type MeterValueRow } from './sampled-values.js';
-import type { Sql } from './sql.js';
+import type { Sql } from '#csms/persistence';
 
 /** A reading of the previous stored Sample.Periodic of an eager group. */
 export interface StoredSample {
@@ -71,7 +71,7 @@ export async function readBatchContext(q: Sql, rows: MeterValueRow[], lateWindow
   const registers = [...registerGroups(rows).entries()].map(([key, g]) => ({ key, first: g.reduce((a, b) => (b.timestamp < a.timestamp ? b : a)) }));
   if (pts.length === 0 && registers.length === 0) return { linked: new Map(), registerBefore: new Map(), settings: new Map(), previousSample: new Map() };
 
-  const [ctx] = await q.rows<{
+  const [ctx] = await q.query<{
     links: Json<[number, number | null]>;
     settings: Json<[string, number, number]>;
     samples: Json<[string, number, number | null, string, string, string | null, number | null, string]>;

@@ -2,7 +2,7 @@ import { anomalyOf, classifySamples, type PeriodicSample, type SampleState } fro
 import { eagerGroups, groupBy, linkKey, needsLink, readBatchContext, registerGroups, type BatchContext, type StoredSample } from './meter-value-context.js';
 import { powerWatts } from '#csms/ocpp';
 import { naturalKey, normalizeMeterValues, toBaseUnit, type MeterValueRow, type NormalizeInput } from './sampled-values.js';
-import type { Sql } from './sql.js';
+import type { Sql } from '#csms/persistence';
 
 export const DEFAULT_LATE_READING_WINDOW_SEC = 120;
 
@@ -89,7 +89,7 @@ export class MeterValueWriter {
       column((r) => (r.anomalies.length ? [...new Set(r.anomalies)].join(',') : null)),
       column((r) => r.receivedAt),
     ];
-    const res = await q.exec(
+    const inserted = await q.execute(
       `INSERT INTO metering_meter_values (${COLS.join(',')})
        SELECT ${COLS.map((_, i) => `c${i}`).join(',')}
          FROM unnest(${CASTS.map((c, i) => `$${i + 1}::${c}[]`).join(',')}) WITH ORDINALITY AS u(${COLS.map((_, i) => `c${i}`).join(',')}, ord)
@@ -97,7 +97,7 @@ export class MeterValueWriter {
        ON CONFLICT DO NOTHING`,
       params,
     );
-    return res.affected;
+    return inserted;
   }
 }
 

@@ -1,4 +1,6 @@
 import { Counter, Gauge, register } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import { sqlOf, type Sql } from '#csms/persistence';
 
 /**
  * Transactions whose meter values could not be trusted (docs/reference/design-decisions.md#metering: "counted in metrics"), by reason
@@ -10,7 +12,7 @@ export const meterAnomalies =
   new Counter({ name: 'metering_transaction_anomalies_total', help: 'Stopped transactions flagged with a meterAnomaly, by reason', labelNames: ['reason'] });
 
 /** The single reader of `metering_transactions_active`: the data source it counts in, set while running. */
-let activeSource: { query(sql: string): Promise<Array<{ n: string | number }>> } | undefined;
+let activeSource: Sql | undefined;
 
 /**
  * Transactions started and not stopped, counted at scrape time from the partial index on open
@@ -24,7 +26,7 @@ export const activeTransactions =
     async collect() {
       if (!activeSource) return;
       try {
-        const [row] = await activeSource.query('SELECT count(*) AS n FROM metering_transactions WHERE stopped_at IS NULL');
+        const [row] = await activeSource.query<{ n: string | number }>('SELECT count(*) AS n FROM metering_transactions WHERE stopped_at IS NULL');
         this.set(Number(row?.n ?? 0));
       } catch {
         // The database is down: the last figure stays; readiness and db_pool_connections tell the story.
@@ -34,11 +36,15 @@ export const activeTransactions =
 
 /** Counts open transactions in `db` for /metrics from module start to shutdown. */
 export class ActiveTransactionsMetric {
-  constructor(private readonly db: { query(sql: string): Promise<Array<{ n: string | number }>> }) {}
+  private readonly sql: Sql;
+
+  constructor(db: DataSource) {
+    this.sql = sqlOf(db);
+  }
   onModuleInit(): void {
-    activeSource = this.db;
+    activeSource = this.sql;
   }
   onModuleDestroy(): void {
-    if (activeSource === this.db) activeSource = undefined;
+    if (activeSource === this.sql) activeSource = undefined;
   }
 }

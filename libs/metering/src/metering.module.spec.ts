@@ -1,3 +1,4 @@
+import { sqlOf } from '#csms/persistence';
 /**
  * Wiring: MeteringModule on the real in-process bus through BusTransport, MeteringApiModule over real
  * HTTP, and a one-line stand-in for auth served on its contract subject.
@@ -200,7 +201,7 @@ describe('MeteringModule + MeteringApiModule on the in-process bus', () => {
     auth = undefined;
     const p = { connectorId: 3, idTag: 'T3', meterStart: 7, timestamp: '2025-03-01T13:00:00.000Z' };
     const rows = (): Promise<Array<{ id: number; id_tag_status: string | null }>> =>
-      db.query(`SELECT id, id_tag_status FROM metering_transactions WHERE connector_id = 3`);
+      sqlOf(db).query(`SELECT id, id_tag_status FROM metering_transactions WHERE connector_id = 3`);
     // docs/reference/design-decisions.md#starttransaction-with-its-verdict: no "open" transaction without a verdict behind a refusal.
     for (let i = 0; i < 3; i++) expect(await start(p)).toMatchObject({ error: { code: 'InternalError' } });
     expect(await rows()).toEqual([]);

@@ -1,10 +1,14 @@
 import type { DataSource } from 'typeorm';
+import { sqlOf, type Sql } from '#csms/persistence';
 import { EARLIEST_TIME_MS, INT32_MAX, LATEST_TIME_MS, MAX_OFFSET, ok, refuse, type ServiceReply } from '#csms/http';
 import { chargersWithStatus, meteringFleetFigures, type MeteringFleetFigures } from './fleet-figures.js';
 import { powerOf } from './meter-value-writer.js';
 import { POWER_IMPORT } from './sampled-values.js';
-import { iso, num, withSql } from './sql.js';
 import type { ChargerMeterValuesQuery, ConnectorStatusView, MeterValueView, Page, TransactionListQuery, TransactionView } from './views.js';
+
+/** bigint and numeric columns arrive as strings from node-postgres: a number, keeping null. */
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(v as string | Date).toISOString());
 
 const MAX_LIMIT = 1000;
 const DEFAULT_LIMIT = 100;
@@ -70,7 +74,11 @@ export function toMeterValueView(r: Raw): MeterValueView {
 
 /** Read side of the API verbs. */
 export class QueryService {
-  constructor(private readonly db: DataSource) {}
+  private readonly sql: Sql;
+
+  constructor(db: DataSource) {
+    this.sql = sqlOf(db);
+  }
 
   async listTransactions(query: TransactionListQuery): Promise<ServiceReply<Page<unknown>>> {
     const from = time('from', query.from);
@@ -119,26 +127,23 @@ export class QueryService {
     map: (r: Raw) => T,
   ): Promise<ServiceReply<Page<T>>> {
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    return withSql(this.db, async (q) => {
-      const total = await q.rows<{ n: string }>(`SELECT count(*) AS n FROM ${table} ${w}`, params);
-      const rows = await q.rows<Raw>(`SELECT * FROM ${table} ${w} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`, params);
-      return ok({ items: rows.map(map), total: Number(total[0].n), limit, offset });
-    });
+    const q = this.sql;
+    const total = await q.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} ${w}`, params);
+    const rows = await q.query<Raw>(`SELECT * FROM ${table} ${w} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`, params);
+    return ok({ items: rows.map(map), total: Number(total[0].n), limit, offset });
   }
 
   async getTransaction(id: number): Promise<ServiceReply<TransactionView & { meterValues: MeterValueView[] }>> {
     if (!Number.isInteger(id)) return refuse(400, 'validation_failed', 'id must be an integer');
     // No transactionId lies outside the int32 column: such an id names no transaction (and must not reach SQL).
     if (id < 1 || id > INT32_MAX) return refuse(404, 'not_found', `transaction ${id} does not exist`);
-    return withSql(this.db, async (q) => {
-      const rows = await q.rows<Raw>(`SELECT * FROM metering_transactions WHERE id = $1`, [id]);
-      if (!rows[0]) return refuse(404, 'not_found', `transaction ${id} does not exist`);
-      const mv = await q.rows<Raw>(
-        `SELECT * FROM metering_meter_values WHERE transaction_id = $1 ORDER BY "timestamp", measurand, phase NULLS FIRST, context`,
-        [id],
-      );
-      return ok({ ...toTransactionView(rows[0]), meterValues: mv.map(toMeterValueView) });
-    });
+    const q = this.sql;
+    const rows = await q.query<Raw>(`SELECT * FROM metering_transactions WHERE id = $1`, [id]);
+    if (!rows[0]) return refuse(404, 'not_found', `transaction ${id} does not exist`);
+    const mv = await q.query<Raw>(`SELECT * FROM metering_meter_values WHERE transaction_id = $1 ORDER BY "timestamp", measurand, phase NULLS FIRST, context`, [
+      id,
+    ]);
+    return ok({ ...toTransactionView(rows[0]), meterValues: mv.map(toMeterValueView) });
   }
 
   async transactionCsv(id: number): Promise<ServiceReply<{ filename: string; csv: string }>> {
@@ -187,58 +192,56 @@ export class QueryService {
   ): Promise<
     ServiceReply<{ chargerId: string; connectors: Array<{ connectorId: number; powerW: number | null; timestamp: string; transactionId: number | null }> }>
   > {
-    return withSql(this.db, async (q) => {
-      const rows = await q.rows<Raw>(
-        `SELECT m.* FROM metering_meter_values m
-           JOIN (SELECT connector_id, max("timestamp") AS ts FROM metering_meter_values
-                  WHERE charger_id = $1 AND measurand = $2 AND value_num IS NOT NULL GROUP BY connector_id) l
-             ON m.connector_id = l.connector_id AND m."timestamp" = l.ts
-          WHERE m.charger_id = $1 AND m.measurand = $2 ORDER BY m.connector_id`,
-        [chargerId, POWER_IMPORT],
-      );
-      const byConnector = new Map<number, Raw[]>();
-      for (const r of rows) byConnector.set(Number(r.connector_id), [...(byConnector.get(Number(r.connector_id)) ?? []), r]);
-      const connectors = [...byConnector.entries()].map(([connectorId, rs]) => ({
-        connectorId,
-        powerW: powerOf(
-          rs.map((r) => ({ measurand: String(r.measurand), phase: (r.phase as string | null) ?? null, valueNum: num(r.value_num), unit: String(r.unit) })),
-        ),
-        timestamp: iso(rs[0].timestamp) as string,
-        transactionId: num(rs.find((r) => r.transaction_id !== null)?.transaction_id),
-      }));
-      return ok({ chargerId, connectors });
-    });
+    const q = this.sql;
+    const rows = await q.query<Raw>(
+      `SELECT m.* FROM metering_meter_values m
+         JOIN (SELECT connector_id, max("timestamp") AS ts FROM metering_meter_values
+                WHERE charger_id = $1 AND measurand = $2 AND value_num IS NOT NULL GROUP BY connector_id) l
+           ON m.connector_id = l.connector_id AND m."timestamp" = l.ts
+        WHERE m.charger_id = $1 AND m.measurand = $2 ORDER BY m.connector_id`,
+      [chargerId, POWER_IMPORT],
+    );
+    const byConnector = new Map<number, Raw[]>();
+    for (const r of rows) byConnector.set(Number(r.connector_id), [...(byConnector.get(Number(r.connector_id)) ?? []), r]);
+    const connectors = [...byConnector.entries()].map(([connectorId, rs]) => ({
+      connectorId,
+      powerW: powerOf(
+        rs.map((r) => ({ measurand: String(r.measurand), phase: (r.phase as string | null) ?? null, valueNum: num(r.value_num), unit: String(r.unit) })),
+      ),
+      timestamp: iso(rs[0].timestamp) as string,
+      transactionId: num(rs.find((r) => r.transaction_id !== null)?.transaction_id),
+    }));
+    return ok({ chargerId, connectors });
   }
 
   async connectorStatuses(chargerIds?: string[]): Promise<ServiceReply<{ chargers: Record<string, ConnectorStatusView[]> }>> {
-    return withSql(this.db, async (q) => {
-      const rows = chargerIds
-        ? await q.rows<Raw>(`SELECT * FROM metering_connector_status WHERE charger_id = ANY($1::text[]) ORDER BY charger_id, connector_id`, [chargerIds])
-        : await q.rows<Raw>(`SELECT * FROM metering_connector_status ORDER BY charger_id, connector_id`);
-      const chargers: Record<string, ConnectorStatusView[]> = {};
-      for (const r of rows) {
-        (chargers[String(r.charger_id)] ??= []).push({
-          connectorId: Number(r.connector_id),
-          status: String(r.status),
-          errorCode: String(r.error_code),
-          info: (r.info as string | null) ?? null,
-          vendorId: (r.vendor_id as string | null) ?? null,
-          vendorErrorCode: (r.vendor_error_code as string | null) ?? null,
-          timestamp: iso(r.timestamp) as string,
-        });
-      }
-      return ok({ chargers });
-    });
+    const q = this.sql;
+    const rows = chargerIds
+      ? await q.query<Raw>(`SELECT * FROM metering_connector_status WHERE charger_id = ANY($1::text[]) ORDER BY charger_id, connector_id`, [chargerIds])
+      : await q.query<Raw>(`SELECT * FROM metering_connector_status ORDER BY charger_id, connector_id`);
+    const chargers: Record<string, ConnectorStatusView[]> = {};
+    for (const r of rows) {
+      (chargers[String(r.charger_id)] ??= []).push({
+        connectorId: Number(r.connector_id),
+        status: String(r.status),
+        errorCode: String(r.error_code),
+        info: (r.info as string | null) ?? null,
+        vendorId: (r.vendor_id as string | null) ?? null,
+        vendorErrorCode: (r.vendor_error_code as string | null) ?? null,
+        timestamp: iso(r.timestamp) as string,
+      });
+    }
+    return ok({ chargers });
   }
 
   /** GET /api/v1/fleet/summary's metering figures (fleet-figures.ts). */
   fleetFigures(): Promise<ServiceReply<MeteringFleetFigures>> {
-    return meteringFleetFigures(this.db);
+    return meteringFleetFigures(this.sql);
   }
 
   /** The charger list's `status` filter (fleet-figures.ts). */
   chargersWithStatus(status: unknown): Promise<ServiceReply<{ chargerIds: string[] }>> {
-    return chargersWithStatus(this.db, status);
+    return chargersWithStatus(this.sql, status);
   }
 }
 

@@ -1,9 +1,9 @@
+import { sqlOf, type Sql } from '#csms/persistence';
 import type { DataSource } from 'typeorm';
 import type { MeterValuesRequest } from '#csms/ocpp';
 import { openTestDatabase } from './test-support/spec-support.js';
 import { MeterValueWriter } from './meter-value-writer.js';
 import { ReadingsService } from './readings.service.js';
-import { withSql, type Sql } from './sql.js';
 import { TransactionsService } from './transactions.service.js';
 
 let db: DataSource;
@@ -33,7 +33,7 @@ type Row = {
   location: string;
 };
 const rowsOf = async (chargerId: string): Promise<Row[]> =>
-  db.query(`SELECT * FROM metering_meter_values WHERE charger_id = $1 ORDER BY "timestamp", measurand, phase NULLS FIRST`, [chargerId]);
+  sqlOf(db).query(`SELECT * FROM metering_meter_values WHERE charger_id = $1 ORDER BY "timestamp", measurand, phase NULLS FIRST`, [chargerId]);
 
 describe('MeterValues batches', () => {
   it('applies the OCPP defaults, keeps SignedData and text raw, and stores the same batch twice only once', async () => {
@@ -162,11 +162,12 @@ describe('MeterValues batches', () => {
     });
     const statements: string[] = [];
     const counting = (q: Sql): Sql => ({
-      rows: (sql, params) => (statements.push(sql), q.rows(sql, params)),
-      exec: (sql, params) => (statements.push(sql), q.exec(sql, params)),
+      query: (sql, params) => (statements.push(sql), q.query(sql, params)),
+      execute: (sql, params) => (statements.push(sql), q.execute(sql, params)),
+      transaction: (fn) => q.transaction((tx) => fn(counting(tx))),
     });
     const writer = new MeterValueWriter();
-    await withSql(db, (q) =>
+    await sqlOf(db).transaction((q) =>
       writer.write(
         counting(q),
         chargers.map((c) => sample(c, 0, 1000)),
@@ -174,7 +175,7 @@ describe('MeterValues batches', () => {
     );
     statements.length = 0;
     // 10 s later, early: the odd chargers' power moved by more than the delta (eager), the even ones' did not.
-    const stored = await withSql(db, (q) =>
+    const stored = await sqlOf(db).transaction((q) =>
       writer.write(
         counting(q),
         chargers.map((c, i) => sample(c, 10, i % 2 ? 2000 : 1000)),

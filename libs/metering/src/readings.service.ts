@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
+import { sqlOf, valuesList, type Sql } from '#csms/persistence';
 import { dbSpan } from './db-span.js';
 import type { MeterValuesRequest, StatusNotificationRequest } from '#csms/ocpp';
 import { DEFAULT_METERING_OPTIONS, type MeteringOptions } from './metering-options.js';
-import { inTransaction, valuesList, withSql } from './sql.js';
 import { TransactionsService } from './transactions.service.js';
 
 export interface ChargerEvent<P> {
@@ -20,13 +20,15 @@ export interface ChargerSettingsInput {
 /** MeterValues, StatusNotification and the per-charger sampling settings. */
 export class ReadingsService {
   private readonly opts: Required<MeteringOptions>;
+  private readonly sql: Sql;
 
   constructor(
-    private readonly db: DataSource,
+    db: DataSource,
     private readonly transactions: TransactionsService,
     options: MeteringOptions = {},
   ) {
     this.opts = { ...DEFAULT_METERING_OPTIONS, ...options };
+    this.sql = sqlOf(db);
   }
 
   /**
@@ -36,7 +38,7 @@ export class ReadingsService {
   async meterValuesBatch(events: Array<ChargerEvent<MeterValuesRequest>>): Promise<number> {
     if (events.length === 0) return 0;
     return dbSpan('metering meter values batch', events.length, () =>
-      inTransaction(this.db, (q) =>
+      this.sql.transaction((q) =>
         this.transactions.writer.write(
           q,
           events.map((e) => ({
@@ -67,7 +69,7 @@ export class ReadingsService {
       if (!prev || prev.at <= at) latest.set(key, { e, at });
     }
     const list = [...latest.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v);
-    return inTransaction(this.db, async (q) => {
+    return this.sql.transaction(async (q) => {
       const params = list.flatMap(({ e, at }) => [
         e.chargerId,
         e.payload.connectorId,
@@ -79,7 +81,7 @@ export class ReadingsService {
         at,
         e.receivedAt,
       ]);
-      await q.exec(
+      await q.execute(
         `INSERT INTO metering_connector_status AS s (charger_id, connector_id, status, error_code, info, vendor_id, vendor_error_code, "timestamp", received_at)
          VALUES ${valuesList(list.length, ['text', 'integer', 'text', 'text', 'text', 'text', 'text', 'timestamptz', 'timestamptz'])}
          ON CONFLICT (charger_id, connector_id) DO UPDATE SET status = EXCLUDED.status, error_code = EXCLUDED.error_code, info = EXCLUDED.info,
@@ -98,13 +100,11 @@ export class ReadingsService {
   }
 
   async setChargerSettings(s: ChargerSettingsInput): Promise<void> {
-    await withSql(this.db, (q) =>
-      q.exec(
-        `INSERT INTO metering_charger_settings (charger_id, meter_value_sample_interval, eager_delta, updated_at) VALUES ($1, $2, $3, now())
-         ON CONFLICT (charger_id) DO UPDATE SET meter_value_sample_interval = EXCLUDED.meter_value_sample_interval,
-           eager_delta = EXCLUDED.eager_delta, updated_at = now()`,
-        [s.chargerId, s.meterValueSampleInterval, s.eagerDelta],
-      ),
+    await this.sql.execute(
+      `INSERT INTO metering_charger_settings (charger_id, meter_value_sample_interval, eager_delta, updated_at) VALUES ($1, $2, $3, now())
+       ON CONFLICT (charger_id) DO UPDATE SET meter_value_sample_interval = EXCLUDED.meter_value_sample_interval,
+         eager_delta = EXCLUDED.eager_delta, updated_at = now()`,
+      [s.chargerId, s.meterValueSampleInterval, s.eagerDelta],
     );
   }
 
@@ -118,14 +118,12 @@ export class ReadingsService {
     const cutoff = new Date(now.getTime() - days * 86_400_000).toISOString();
     let total = 0;
     for (;;) {
-      const res = await withSql(this.db, (q) =>
-        q.exec(`DELETE FROM metering_meter_values WHERE id IN (SELECT id FROM metering_meter_values WHERE "timestamp" < $1::timestamptz LIMIT $2)`, [
-          cutoff,
-          chunk,
-        ]),
+      const deleted = await this.sql.execute(
+        `DELETE FROM metering_meter_values WHERE id IN (SELECT id FROM metering_meter_values WHERE "timestamp" < $1::timestamptz LIMIT $2)`,
+        [cutoff, chunk],
       );
-      total += res.affected;
-      if (res.affected < chunk) return total;
+      total += deleted;
+      if (deleted < chunk) return total;
     }
   }
 }

@@ -1,3 +1,6 @@
+import { sqlOf } from '#csms/persistence';
+import type { MeteringConnectorStatusRow, MeteringMeterValuesRow } from './readings.service.rows.js';
+import type { MeteringTransactionsRow } from './transactions.service.rows.js';
 import type { DataSource } from 'typeorm';
 import type { MeterValuesRequest, StopTransactionRequest } from '#csms/ocpp';
 import { openTestDatabase } from './test-support/spec-support.js';
@@ -24,11 +27,11 @@ const stopEv = (chargerId: string, request: StopTransactionRequest) => ({ charge
 const mv = (chargerId: string, payload: MeterValuesRequest) => ({ chargerId, payload, receivedAt: at(10_000) });
 
 async function txRow(id: number) {
-  const rows = await db.query(`SELECT * FROM metering_transactions WHERE id = $1`, [id]);
+  const rows = await sqlOf(db).query<MeteringTransactionsRow>(`SELECT * FROM metering_transactions WHERE id = $1`, [id]);
   return rows[0];
 }
 async function count(sql: string, params: unknown[]) {
-  const rows = await db.query(sql, params);
+  const rows = await sqlOf(db).query<{ n: string | number }>(sql, params);
   return Number(rows[0].n);
 }
 
@@ -129,7 +132,9 @@ describe('late readings and reboots', () => {
       mv('CP-LATE', { connectorId: 2, meterValue: [reg(650, 1100, { measurand: 'Energy.Active.Import.Register', context: 'Sample.Clock' })] }), // no id, within 120 s
       mv('CP-LATE', { connectorId: 2, meterValue: [reg(900, 1100, { context: 'Sample.Clock' })] }), // no id, too late
     ]);
-    const linked = await db.query(`SELECT "timestamp", transaction_id FROM metering_meter_values WHERE charger_id = 'CP-LATE' ORDER BY "timestamp"`);
+    const linked = await sqlOf(db).query<Pick<MeteringMeterValuesRow, 'timestamp' | 'transaction_id'>>(
+      `SELECT "timestamp", transaction_id FROM metering_meter_values WHERE charger_id = 'CP-LATE' ORDER BY "timestamp"`,
+    );
     expect(linked.map((r: { transaction_id: number | null }) => r.transaction_id)).toEqual([transactionId, transactionId, null]);
     const row = await txRow(transactionId);
     expect([Number(row.meter_stop), row.energy_wh, row.closed_by]).toEqual([1100, 1000, 'StopTransaction']);
@@ -157,7 +162,7 @@ describe('late readings and reboots', () => {
     });
     await readings.statusBatch([ev('Charging', 20), ev('Faulted', 10)]);
     await readings.statusBatch([ev('Faulted', 5)]);
-    const rows = await db.query(`SELECT status FROM metering_connector_status WHERE charger_id = 'CP-ST'`);
+    const rows = await sqlOf(db).query<Pick<MeteringConnectorStatusRow, 'status'>>(`SELECT status FROM metering_connector_status WHERE charger_id = 'CP-ST'`);
     expect(rows).toEqual([{ status: 'Charging' }]);
   });
 });

@@ -1,10 +1,11 @@
 import type { DataSource } from 'typeorm';
+import { sqlOf, type Sql } from '#csms/persistence';
+import type { MeteringTransactionsRow } from './transactions.service.rows.js';
 import type { StartTransactionRequest, StopTransactionRequest } from '#csms/ocpp';
 import { computeEnergy, type RegisterReading } from './energy.js';
 import { MeterValueWriter } from './meter-value-writer.js';
 import { DEFAULT_METERING_OPTIONS, type MeteringOptions } from './metering-options.js';
 import { ENERGY_REGISTER, toBaseUnit } from './sampled-values.js';
-import { inTransaction, withSql, type Sql } from './sql.js';
 import { dbSpan } from './db-span.js';
 
 export interface StopEvent {
@@ -23,25 +24,17 @@ export interface StartVerdict {
   free: boolean;
 }
 
-interface TxRow {
-  id: number;
-  meter_start: string;
-  started_at: Date | string;
-  stopped_at: Date | string | null;
-  closed_by: string | null;
-  stop_event_seq: string | null;
-}
+type TxRow = Pick<MeteringTransactionsRow, 'id' | 'meter_start' | 'started_at' | 'stopped_at' | 'closed_by' | 'stop_event_seq'>;
 
 export class TransactionsService {
   private readonly opts: Required<MeteringOptions>;
   readonly writer: MeterValueWriter;
+  private readonly sql: Sql;
 
-  constructor(
-    private readonly db: DataSource,
-    options: MeteringOptions = {},
-  ) {
+  constructor(db: DataSource, options: MeteringOptions = {}) {
     this.opts = { ...DEFAULT_METERING_OPTIONS, ...options };
     this.writer = new MeterValueWriter(this.opts.lateReadingWindowSec);
+    this.sql = sqlOf(db);
   }
 
   /**
@@ -53,8 +46,8 @@ export class TransactionsService {
    */
   async recordStart(chargerId: string, req: StartTransactionRequest, verdict: StartVerdict): Promise<{ transactionId: number; created: boolean }> {
     return dbSpan('metering transaction start', 1, () =>
-      withSql(this.db, async (q) => {
-        const rows = await q.rows<{ id: number; created: boolean }>(
+      (async () => {
+        const rows = await this.sql.query<{ id: number; created: boolean }>(
           `INSERT INTO metering_transactions (charger_id, connector_id, id_tag, meter_start, started_at, reservation_id, id_tag_status, free)
          VALUES ($1, $2, $3, $4, $5::timestamptz, $6, $7, $8)
          ON CONFLICT ON CONSTRAINT metering_transactions_natural_key DO UPDATE SET id_tag_status = EXCLUDED.id_tag_status, free = EXCLUDED.free
@@ -71,14 +64,14 @@ export class TransactionsService {
           ],
         );
         return { transactionId: Number(rows[0].id), created: rows[0].created === true };
-      }),
+      })(),
     );
   }
 
   /** A batch of StopTransaction events, in one database transaction, in stream order. */
   async stopBatch(events: StopEvent[]): Promise<StopOutcome[]> {
     return dbSpan('metering transaction stop batch', events.length, () =>
-      inTransaction(this.db, async (q) => {
+      this.sql.transaction(async (q) => {
         const out: StopOutcome[] = [];
         for (const e of [...events].sort((a, b) => a.seq - b.seq)) out.push(await this.stop(q, e));
         return out;
@@ -89,7 +82,7 @@ export class TransactionsService {
   /** The meterAnomaly reasons of the transactions closed by these stream messages (after commit). */
   async anomaliesOfStops(seqs: number[]): Promise<string[]> {
     if (seqs.length === 0) return [];
-    const rows: Array<{ meter_anomaly: string }> = await this.db.query(
+    const rows = await this.sql.query<{ meter_anomaly: string }>(
       `SELECT meter_anomaly FROM metering_transactions WHERE stop_event_seq = ANY($1::bigint[]) AND meter_anomaly IS NOT NULL`,
       [seqs],
     );
@@ -102,13 +95,13 @@ export class TransactionsService {
     const stoppedAt = new Date(req.timestamp).toISOString();
     // A transactionId issued to another charger is not this charger's transaction: orphan.
     const tx = (
-      await q.rows<TxRow>(
+      await q.query<TxRow>(
         `SELECT id, meter_start, started_at, stopped_at, closed_by, stop_event_seq FROM metering_transactions WHERE id = $1 AND charger_id = $2 FOR UPDATE`,
         [req.transactionId, e.chargerId],
       )
     )[0];
     if (!tx) {
-      await q.exec(
+      await q.execute(
         `INSERT INTO metering_orphan_stops (charger_id, transaction_id, id_tag, meter_stop, stopped_at, stop_reason, payload, received_at)
          VALUES ($1, $2, $3, $4, $5::timestamptz, $6, $7::jsonb, $8::timestamptz) ON CONFLICT ON CONSTRAINT metering_orphan_stops_key DO NOTHING`,
         [e.chargerId, req.transactionId, req.idTag ?? null, req.meterStop, stoppedAt, reason, JSON.stringify(req), e.receivedAt],
@@ -122,17 +115,17 @@ export class TransactionsService {
     if (tx.stopped_at !== null && tx.closed_by === 'StopTransaction') {
       // The closing message itself, redelivered (crash between commit and ack): nothing to do.
       if (tx.stop_event_seq !== null && Number(tx.stop_event_seq) === e.seq) return 'closed';
-      const dup = await q.exec(
+      const recorded = await q.execute(
         `INSERT INTO metering_duplicate_stops (transaction_id, event_seq, payload, received_at) VALUES ($1, $2, $3::jsonb, $4::timestamptz)
          ON CONFLICT ON CONSTRAINT metering_duplicate_stops_key DO NOTHING`,
         [tx.id, e.seq, JSON.stringify(req), e.receivedAt],
       );
-      if (dup.affected > 0) await q.exec(`UPDATE metering_transactions SET duplicate_stop_count = duplicate_stop_count + 1 WHERE id = $1`, [tx.id]);
+      if (recorded > 0) await q.execute(`UPDATE metering_transactions SET duplicate_stop_count = duplicate_stop_count + 1 WHERE id = $1`, [tx.id]);
       return 'duplicate';
     }
     await this.writeStopData(q, e, tx.id);
     const energy = await this.energyOf(q, tx, req.meterStop, stoppedAt);
-    await q.exec(
+    await q.execute(
       `UPDATE metering_transactions SET meter_stop = $2, stopped_at = $3::timestamptz, stop_reason = $4, stop_id_tag = $5,
          energy_wh = $6, meter_anomaly = $7, closed_by = 'StopTransaction', stop_event_seq = $8 WHERE id = $1`,
       [tx.id, req.meterStop, stoppedAt, reason, req.idTag ?? null, energy.energyWh, energy.anomaly, e.seq],
@@ -145,7 +138,7 @@ export class TransactionsService {
    * StopTransaction: close the open transaction as 'Reboot' with the last known register reading.
    */
   async closeOnReboot(q: Sql, chargerId: string, connectorId: number, seenAt: string): Promise<number[]> {
-    const open = await q.rows<TxRow>(
+    const open = await q.query<TxRow>(
       `SELECT id, meter_start, started_at, stopped_at, closed_by, stop_event_seq FROM metering_transactions
         WHERE charger_id = $1 AND connector_id = $2 AND stopped_at IS NULL AND started_at < $3::timestamptz FOR UPDATE`,
       [chargerId, connectorId, seenAt],
@@ -164,7 +157,7 @@ export class TransactionsService {
         registers: regs,
         maxPowerW: this.opts.maxPowerW,
       });
-      await q.exec(
+      await q.execute(
         `UPDATE metering_transactions SET meter_stop = $2, stopped_at = $3::timestamptz, stop_reason = 'Reboot', closed_by = 'Reboot',
            energy_wh = $4, meter_anomaly = $5 WHERE id = $1`,
         [tx.id, meterStop, stoppedAt, energy.energyWh, energy.anomaly],
@@ -180,7 +173,7 @@ export class TransactionsService {
     const connector =
       transactionId === null
         ? 0
-        : Number((await q.rows<{ connector_id: number }>(`SELECT connector_id FROM metering_transactions WHERE id = $1`, [transactionId]))[0].connector_id);
+        : Number((await q.query<{ connector_id: number }>(`SELECT connector_id FROM metering_transactions WHERE id = $1`, [transactionId]))[0].connector_id);
     await this.writer.write(q, [
       { chargerId: e.chargerId, connectorId: connector, transactionId, meterValue: data, source: 'StopTransaction', receivedAt: e.receivedAt },
     ]);
@@ -199,7 +192,7 @@ export class TransactionsService {
 
   /** The transaction's own overall Energy.Active.Import.Register readings in Wh, in time order (Outlet preferred). */
   async registersOf(q: Sql, transactionId: number): Promise<RegisterReading[]> {
-    const rows = await q.rows<{ timestamp: Date | string; value_num: number | string; unit: string; location: string }>(
+    const rows = await q.query<{ timestamp: Date | string; value_num: number | string; unit: string; location: string }>(
       `SELECT DISTINCT ON ("timestamp") "timestamp", value_num, unit, location FROM metering_meter_values
         WHERE transaction_id = $1 AND measurand = $2 AND phase IS NULL AND value_num IS NOT NULL
         ORDER BY "timestamp", (location = 'Outlet') DESC`,

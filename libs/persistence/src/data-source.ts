@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DataSource, type MixedList, type EntitySchema } from 'typeorm';
+import { DataSource, type MixedList } from 'typeorm';
 import { PGliteDriver } from 'typeorm-pglite';
 import { watchPool } from './pool-metrics.js';
 
@@ -8,9 +8,7 @@ export interface PersistenceOptions {
   /** PostgreSQL URL; absent: embedded PGlite under dataDir. */
   databaseUrl?: string;
   dataDir: string;
-  // TypeORM's own option types: entity classes and migration classes.
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  entities: MixedList<Function | string | EntitySchema>;
+  // TypeORM's own option type: migration classes. There are no entity classes (libs/persistence/README.md).
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: MixedList<Function | string>;
   /** Pool size for PostgreSQL. */
@@ -34,11 +32,14 @@ export function describeDatabase(options: Pick<PersistenceOptions, 'databaseUrl'
 export async function openDataSource(options: PersistenceOptions): Promise<DataSource> {
   const common = {
     type: 'postgres' as const,
-    entities: options.entities,
+    // No entity classes: tables are described by their migrations and each store's row type, and checked
+    // against each other by apps/csms/src/schema.spec.ts and schema.infra.ts (libs/persistence/README.md).
+    entities: [],
     migrations: options.migrations,
     // One table for every service: each process runs the pending migrations it knows (its own, or all
     // of them in the all-in-one process), so the deployment mode can change over the same database.
     migrationsTableName: 'csms_migrations',
+    // Never let TypeORM shape the schema: with no entities it would drop every table.
     synchronize: false,
     logging: false as const,
   };

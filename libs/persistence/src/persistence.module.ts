@@ -6,7 +6,7 @@ export const DATA_SOURCE = Symbol.for('csms.data-source');
 
 /**
  * Makes one already-opened DataSource available to every module of the process. The bootstrap opens it
- * (with the entities and migrations of the services it runs) before creating the Nest application, so a
+ * (with the migrations of the services it runs) before creating the Nest application, so a
  * database that cannot be reached stops start-up with a clear message instead of a half-started app.
  */
 @Global()

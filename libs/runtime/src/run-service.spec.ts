@@ -7,7 +7,6 @@ import { runService, type RunningService, type ServiceDefinition } from './run-s
 const def = (overrides: Partial<ServiceDefinition> = {}): ServiceDefinition => ({
   name: 'csms',
   modules: () => [],
-  entities: [],
   migrations: [],
   needsDatabase: false,
   allowInProcessBus: true,

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { Logger, Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { DataSource, MixedList, EntitySchema } from 'typeorm';
+import type { DataSource, MixedList } from 'typeorm';
 import { BusModule, BusTransport, createBus, type Bus } from '#csms/bus';
 import { checkApiAccessForProduction, loadAppConfig, type AppConfig } from '#csms/config';
 import {
@@ -28,9 +28,7 @@ export interface ServiceDefinition {
   name: ServiceName;
   /** The Nest modules this process runs, built from the validated configuration. */
   modules: (config: AppConfig) => Array<Type | DynamicModule>;
-  // TypeORM's own option types.
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  entities: MixedList<Function | string | EntitySchema>;
+  // TypeORM's own option type (migration classes; there are no entity classes: libs/persistence/README.md).
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: MixedList<Function | string>;
   needsDatabase: boolean;
@@ -81,7 +79,7 @@ export async function runService(
     const where = describeDatabase(config);
     dataSource = await waitFor(
       `database ${where}`,
-      () => openDataSource({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, entities: def.entities, migrations: def.migrations }),
+      () => openDataSource({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrations: def.migrations }),
       { log },
     );
     log.log(`database ${where} ready, migrations applied`);

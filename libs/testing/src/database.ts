@@ -53,11 +53,11 @@ export async function postgresAnswers(): Promise<{ ok: boolean; reason?: string 
  * of what several replicas do at once on one database (sequences, conditional claims).
  */
 export async function openTwoReplicaDatabases(
-  options: Pick<PersistenceOptions, 'entities' | 'migrations'>,
+  options: Pick<PersistenceOptions, 'migrations'>,
 ): Promise<{ a: DataSource; b: DataSource; close(): Promise<void> }> {
   const created = await createTestDatabase();
   // dataDir is only for PGlite; with a databaseUrl nothing is written there.
-  const opened = { databaseUrl: created.url, dataDir: tmpdir(), entities: options.entities, migrations: options.migrations };
+  const opened = { databaseUrl: created.url, dataDir: tmpdir(), migrations: options.migrations };
   const a = await openDataSource(opened);
   const b = await openDataSource(opened);
   return {

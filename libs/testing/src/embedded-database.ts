@@ -16,10 +16,10 @@ export interface EmbeddedTestDatabase {
  * `synchronize`), so services are tested against real SQL, not mocks.
  */
 export async function openEmbeddedTestDatabase(
-  options: Pick<PersistenceOptions, 'entities' | 'migrations'> & { tables?: string[]; prefix?: string },
+  options: Pick<PersistenceOptions, 'migrations'> & { tables?: string[]; prefix?: string },
 ): Promise<EmbeddedTestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), options.prefix ?? 'csms-unit-db-'));
-  const db = await openDataSource({ dataDir: dir, entities: options.entities, migrations: options.migrations });
+  const db = await openDataSource({ dataDir: dir, migrations: options.migrations });
   return {
     db,
     reset: async () => {

@@ -1,3 +1,4 @@
+import { sqlOf } from '#csms/persistence';
 import { jest } from '@jest/globals';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +26,7 @@ describe('ApiAccessStore (real migrations, embedded PostgreSQL)', () => {
     const made = await store.createToken('ci', 'operator', 'admin-1');
     expect(made?.token).toMatch(/^csms_[\w-]{43}$/);
     expect(await store.verify(hashApiToken(made!.token))).toEqual({ id: made!.id, name: 'ci', role: 'operator' });
-    const rows = await db.db.query(`SELECT * FROM auth_api_tokens WHERE id = $1`, [made!.id]);
+    const rows = await sqlOf(db.db).query(`SELECT * FROM auth_api_tokens WHERE id = $1`, [made!.id]);
     expect(JSON.stringify(rows)).not.toContain(made!.token);
     expect(await store.verify(hashApiToken('csms_not-a-token'))).toBeUndefined();
   });

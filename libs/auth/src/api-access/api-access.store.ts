@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { sqlOf, type Sql } from '#csms/persistence';
 import { hashApiToken, newApiToken, type AuditEntry, type KnownApiToken, type Role } from '#csms/http';
-import { queryRows } from '../sql.js';
 
 export interface ApiTokenView {
   id: string;
@@ -49,17 +49,20 @@ const view = (r: TokenRow): ApiTokenView => ({
 
 /** API tokens (by hash) and the audit log, in auth's tables (migration AuthApiAccess1764000400000). */
 export class ApiAccessStore {
+  private readonly sql: Sql;
+
   constructor(
-    private readonly db: DataSource,
+    db: DataSource,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.sql = sqlOf(db);
+  }
 
   async createToken(name: string, role: Role, createdBy: string | null, bootstrap = false): Promise<CreatedApiToken | undefined> {
     const token = newApiToken();
     let rows: TokenRow[];
     try {
-      rows = await queryRows<TokenRow>(
-        this.db,
+      rows = await this.sql.query<TokenRow>(
         `INSERT INTO auth_api_tokens (id, name, role, token_hash, bootstrap, created_by) VALUES ($1, $2, $3, $4, $5, $6)
            ${bootstrap ? 'ON CONFLICT (bootstrap) WHERE bootstrap DO NOTHING' : ''}
            RETURNING id, name, role, created_at, created_by, last_used_at`,
@@ -78,36 +81,33 @@ export class ApiAccessStore {
   }
 
   async listTokens(): Promise<ApiTokenView[]> {
-    const rows = await queryRows<TokenRow>(
-      this.db,
+    const rows = await this.sql.query<TokenRow>(
       `SELECT id, name, role, created_at, created_by, last_used_at FROM auth_api_tokens WHERE revoked_at IS NULL ORDER BY created_at, name`,
     );
     return rows.map(view);
   }
 
   async revokeToken(id: string): Promise<boolean> {
-    const rows = await queryRows(this.db, `UPDATE auth_api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id`, [id]);
+    const rows = await this.sql.query(`UPDATE auth_api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id`, [id]);
     return rows.length > 0;
   }
 
   /** The active token with this hash, and its last use noted (at most once per LAST_USE_RESOLUTION_MS). */
   async verify(tokenHash: string): Promise<KnownApiToken | undefined> {
-    const [row] = await queryRows<TokenRow>(
-      this.db,
+    const [row] = await this.sql.query<TokenRow>(
       `SELECT id, name, role, created_at, created_by, last_used_at FROM auth_api_tokens WHERE token_hash = $1 AND revoked_at IS NULL`,
       [tokenHash],
     );
     if (!row) return undefined;
     const now = this.now();
     if (!row.last_used_at || now - new Date(row.last_used_at).getTime() >= LAST_USE_RESOLUTION_MS) {
-      await queryRows(this.db, `UPDATE auth_api_tokens SET last_used_at = $2 WHERE id = $1`, [row.id, new Date(now).toISOString()]);
+      await this.sql.execute(`UPDATE auth_api_tokens SET last_used_at = $2 WHERE id = $1`, [row.id, new Date(now).toISOString()]);
     }
     return { id: row.id, name: row.name, role: row.role };
   }
 
   async recordAudit(e: AuditEntry): Promise<void> {
-    await queryRows(
-      this.db,
+    await this.sql.execute(
       `INSERT INTO auth_api_audit (at, actor, actor_kind, role, method, route, path, charger_id, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [e.at, e.actor, e.actorKind, e.role, e.method, e.route, e.path, e.chargerId ?? null, e.status],
     );
@@ -126,7 +126,7 @@ export class ApiAccessStore {
     if (q.from !== undefined) add('at >= ?', q.from);
     if (q.to !== undefined) add('at < ?', q.to);
     params.push(q.limit, q.offset);
-    const rows = await queryRows<{
+    const rows = await this.sql.query<{
       id: string;
       at: Date;
       actor: string;
@@ -138,7 +138,6 @@ export class ApiAccessStore {
       charger_id: string | null;
       status: number;
     }>(
-      this.db,
       `SELECT id, at, actor, actor_kind, role, method, route, path, charger_id, status FROM auth_api_audit
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, id DESC LIMIT $${params.length - 1} OFFSET $${params.length}`,
       params,

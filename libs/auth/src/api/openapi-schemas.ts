@@ -1,6 +1,6 @@
 import { ROLES, S } from '#csms/http';
-import { REGISTRATION_STATES } from '../entities/auth-charger.entity.js';
-import { ID_TAG_STATUSES } from '../entities/auth-id-tag.entity.js';
+import { REGISTRATION_STATES } from '../charger-registry.service.rows.js';
+import { ID_TAG_STATUSES } from '../id-tags.service.rows.js';
 
 /**
  * The OpenAPI schemas of what auth's routes answer (api-access.store.ts, charger-registry.service.ts,

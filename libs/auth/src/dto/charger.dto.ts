@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { REGISTRATION_STATES, type RegistrationState, type SecurityProfile } from '../entities/auth-charger.entity.js';
+import { REGISTRATION_STATES, type RegistrationState, type SecurityProfile } from '../charger-registry.service.rows.js';
 
 /** No CTL (RFC 5234) anywhere; no ':' in an identity, because it is the Basic Auth user-id (RFC 7617 §2). */
 const IDENTITY = /^[^:\x00-\x1f\x7f]+$/;

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, Length } from 'class-validator';
 import { PageLimit, PageOffset, PlainText } from '#csms/http';
-import { ID_TAG_STATUSES, type IdTagStatus } from '../entities/auth-id-tag.entity.js';
+import { ID_TAG_STATUSES, type IdTagStatus } from '../id-tags.service.rows.js';
 
 /** The fields of an idTag other than the tag itself (PUT body). IdToken is CiString20. */
 export class IdTagFieldsDto {

@@ -4,7 +4,6 @@
  */
 import type { DataSource } from 'typeorm';
 import { describeInfra, openTwoReplicaDatabases } from '#csms/testing';
-import { AUTH_ENTITIES } from '../entities/index.js';
 import { AUTH_MIGRATIONS } from '../migrations/index.js';
 import { ReservationsStore } from './reservations.store.js';
 
@@ -14,7 +13,7 @@ describeInfra('auth reservations on PostgreSQL', () => {
   let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    ({ a, b, close } = await openTwoReplicaDatabases({ entities: AUTH_ENTITIES, migrations: AUTH_MIGRATIONS }));
+    ({ a, b, close } = await openTwoReplicaDatabases({ migrations: AUTH_MIGRATIONS }));
   }, 60_000);
   afterAll(() => close?.());
 

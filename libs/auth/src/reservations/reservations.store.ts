@@ -1,5 +1,6 @@
-import type { DataSource, EntityManager } from 'typeorm';
-import { queryRows } from '../sql.js';
+import type { DataSource } from 'typeorm';
+import { sqlOf, type Sql } from '#csms/persistence';
+import type { AuthReservationsRow } from './reservations.store.rows.js';
 import type { ReservationFacts, ReservationState } from './reservation-rules.js';
 
 /** A reservation as the API shows it. */
@@ -41,23 +42,7 @@ export interface ReservationListQuery {
   offset: number;
 }
 
-type Row = {
-  reservation_id: number;
-  charger_id: string;
-  connector_id: number;
-  id_tag: string;
-  parent_id_tag: string | null;
-  expires_at: Date | string;
-  state: ReservationState;
-  reserve_status: string | null;
-  cancel_status: string | null;
-  detail: string | null;
-  transaction_id: number | null;
-  requested_by: string | null;
-  created_at: Date | string;
-  updated_at: Date | string;
-  ended_at: Date | string | null;
-};
+type Row = AuthReservationsRow;
 
 const iso = (d: Date | string): string => new Date(d).toISOString();
 
@@ -81,12 +66,15 @@ const toView = (r: Row): ReservationView => ({
 
 /** auth_reservations (migration AuthReservations1764000500000). Every state change is one conditional UPDATE. */
 export class ReservationsStore {
-  constructor(private readonly db: DataSource) {}
+  private readonly sql: Sql;
+
+  constructor(db: DataSource) {
+    this.sql = sqlOf(db);
+  }
 
   /** A new reservation, pending, with the next reservationId of the sequence. */
   async insert(r: NewReservation): Promise<ReservationView> {
-    const rows = await queryRows<Row>(
-      this.db,
+    const rows = await this.sql.query<Row>(
       `INSERT INTO auth_reservations (charger_id, connector_id, id_tag, parent_id_tag, expires_at, state, requested_by)
        VALUES ($1, $2, $3, $4, $5::timestamptz, 'pending', $6) RETURNING *`,
       [r.chargerId, r.connectorId, r.idTag, r.parentIdTag, r.expiresAt, r.requestedBy],
@@ -95,7 +83,7 @@ export class ReservationsStore {
   }
 
   async find(reservationId: number): Promise<ReservationView | undefined> {
-    const rows = await queryRows<Row>(this.db, `SELECT * FROM auth_reservations WHERE reservation_id = $1`, [reservationId]);
+    const rows = await this.sql.query<Row>(`SELECT * FROM auth_reservations WHERE reservation_id = $1`, [reservationId]);
     return rows[0] ? toView(rows[0]) : undefined;
   }
 
@@ -105,12 +93,11 @@ export class ReservationsStore {
     if (q.chargerId !== undefined) where.push(`charger_id = $${params.push(q.chargerId)}`);
     if (q.status !== undefined) where.push(`state = $${params.push(q.status)}`);
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const rows = await queryRows<Row>(
-      this.db,
+    const rows = await this.sql.query<Row>(
       `SELECT * FROM auth_reservations ${filter} ORDER BY reservation_id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, q.limit, q.offset],
     );
-    const count = await queryRows<{ n: string | number }>(this.db, `SELECT count(*) AS n FROM auth_reservations ${filter}`, params);
+    const count = await this.sql.query<{ n: string | number }>(`SELECT count(*) AS n FROM auth_reservations ${filter}`, params);
     return { items: rows.map(toView), total: Number(count[0]?.n ?? 0), limit: q.limit, offset: q.offset };
   }
 
@@ -123,11 +110,10 @@ export class ReservationsStore {
     from: readonly ReservationState[],
     to: ReservationState,
     fields: { reserveStatus?: string; cancelStatus?: string; detail?: string; transactionId?: number } = {},
-    db: DataSource | EntityManager = this.db,
+    sql: Sql = this.sql,
   ): Promise<ReservationView | undefined> {
     const ends = to !== 'pending' && to !== 'active';
-    const rows = await queryRows<Row>(
-      db,
+    const rows = await sql.query<Row>(
       `UPDATE auth_reservations SET state = $3, reserve_status = coalesce($4, reserve_status), cancel_status = coalesce($5, cancel_status),
          detail = coalesce($6, detail), transaction_id = coalesce($7, transaction_id), updated_at = now(),
          ended_at = CASE WHEN $8 THEN coalesce(ended_at, now()) ELSE ended_at END
@@ -139,8 +125,7 @@ export class ReservationsStore {
 
   /** Records the charger's answer to CancelReservation without changing the state (Rejected: the reservation stands). */
   async noteCancelAnswer(reservationId: number, cancelStatus: string, detail: string): Promise<ReservationView | undefined> {
-    const rows = await queryRows<Row>(
-      this.db,
+    const rows = await this.sql.query<Row>(
       `UPDATE auth_reservations SET cancel_status = $2, detail = $3, updated_at = now() WHERE reservation_id = $1 RETURNING *`,
       [reservationId, cancelStatus, detail],
     );
@@ -149,8 +134,7 @@ export class ReservationsStore {
 
   /** The transaction metering stored for a start that used this reservation. */
   async linkTransaction(reservationId: number, transactionId: number): Promise<ReservationView | undefined> {
-    const rows = await queryRows<Row>(
-      this.db,
+    const rows = await this.sql.query<Row>(
       `UPDATE auth_reservations SET transaction_id = $2, updated_at = now() WHERE reservation_id = $1 AND state = 'used' RETURNING *`,
       [reservationId, transactionId],
     );
@@ -159,8 +143,7 @@ export class ReservationsStore {
 
   /** Active or pending reservations past their expiry become expired (the sweep; and before a read). */
   async expireDue(now: Date, reservationId?: number): Promise<ReservationView[]> {
-    const rows = await queryRows<Row>(
-      this.db,
+    const rows = await this.sql.query<Row>(
       `UPDATE auth_reservations SET state = 'expired', updated_at = now(), ended_at = expires_at
         WHERE state IN ('pending', 'active') AND expires_at <= $1::timestamptz ${reservationId === undefined ? '' : 'AND reservation_id = $2'}
         RETURNING *`,
@@ -174,8 +157,7 @@ export class ReservationsStore {
    * decide): the candidates of a StartTransaction. One index range scan; nothing when the charger has none.
    */
   async candidates(chargerId: string, at: Date): Promise<ReservationFacts[]> {
-    const rows = await queryRows<Row>(
-      this.db,
+    const rows = await this.sql.query<Row>(
       `SELECT * FROM auth_reservations WHERE charger_id = $1 AND expires_at > $2::timestamptz AND state IN ('pending', 'active', 'expired', 'failed')`,
       [chargerId, at.toISOString()],
     );

@@ -1,6 +1,7 @@
 import { S } from '#csms/http';
 import { CHARGER_MODELS } from '#csms/zaptec-profile';
-import { DESIRED_SCOPES, APPLY_OUTCOMES } from '../desired/entities.js';
+import { DESIRED_SCOPES } from '../desired/desired-store.rows.js';
+import { APPLY_OUTCOMES } from '../desired/charger-state.store.rows.js';
 
 /**
  * The OpenAPI schemas of what the registry and configuration routes answer (charger-summary.ts,

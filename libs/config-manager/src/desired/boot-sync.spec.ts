@@ -1,3 +1,4 @@
+import { sqlOf } from '#csms/persistence';
 /**
  * The desired part's side of "apply the desired configuration before accepting"
  * (docs/reference/design-decisions.md#boot-policy): BootService with the
@@ -99,7 +100,8 @@ describe('BootService + the desired part: Pending until configured', () => {
     await runs[before];
     return reply;
   }
-  const policy = (on: boolean): Promise<unknown> => h.t.db.query(`UPDATE config_chargers SET apply_config_before_accept = $2 WHERE charger_id = $1`, [ID, on]);
+  const policy = (on: boolean): Promise<unknown> =>
+    sqlOf(h.t.db).query(`UPDATE config_chargers SET apply_config_before_accept = $2 WHERE charger_id = $1`, [ID, on]);
 
   it('policy off: Accepted before anything is known about the configuration', async () => {
     await h.charger(ID, 'zaptec-go');
@@ -119,9 +121,11 @@ describe('BootService + the desired part: Pending until configured', () => {
     const sim = await h.charger(ID, 'zaptec-go');
     expect(await bootAndReconcile()).toMatchObject({ status: 'Accepted' });
     await policy(true);
-    await h.t.db.transaction((tx) => h.desired.writeLevel(tx, 'charger', ID, { FreeCharging: 'true', FreeChargingIdTag: 'FREE' }, 'api:ops'));
+    await sqlOf(h.t.db).transaction((tx) => h.desired.writeLevel(tx, 'charger', ID, { FreeCharging: 'true', FreeChargingIdTag: 'FREE' }, 'api:ops'));
     expect(await bootAndReconcile()).toMatchObject({ status: 'Pending' });
-    const reason: Array<{ reason: string }> = await h.t.db.query(`SELECT reason FROM config_boot_log WHERE charger_id = $1 ORDER BY id DESC LIMIT 1`, [ID]);
+    const reason: Array<{ reason: string }> = await sqlOf(h.t.db).query(`SELECT reason FROM config_boot_log WHERE charger_id = $1 ORDER BY id DESC LIMIT 1`, [
+      ID,
+    ]);
     expect(reason[0].reason).toMatch(/^policy:apply-config-before-accept: 2 key\(s\) not in sync: FreeCharging drifted/);
     expect(sim.value('FreeCharging')).toBe('true');
     expect(await bootAndReconcile()).toMatchObject({ status: 'Accepted' });
@@ -142,7 +146,9 @@ describe('BootService + the desired part: Pending until configured', () => {
     await policy(true);
     expect(await bootAndReconcile()).toMatchObject({ status: 'Pending' });
     expect(await bootAndReconcile()).toMatchObject({ status: 'Pending' });
-    const reason: Array<{ reason: string }> = await h.t.db.query(`SELECT reason FROM config_boot_log WHERE charger_id = $1 ORDER BY id DESC LIMIT 1`, [ID]);
+    const reason: Array<{ reason: string }> = await sqlOf(h.t.db).query(`SELECT reason FROM config_boot_log WHERE charger_id = $1 ORDER BY id DESC LIMIT 1`, [
+      ID,
+    ]);
     expect(reason[0].reason).toMatch(/MeterValueSampleInterval refused \(refused by the charger: it answered Rejected/);
     // The operator lets it in by turning the policy off.
     await policy(false);

@@ -1,3 +1,4 @@
+import { sqlOf } from '#csms/persistence';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { openTestDatabase, type TestDatabase } from '../test-support/database.js';
 import { ChargerStateStore } from './charger-state.store.js';
@@ -9,7 +10,7 @@ describe('ChargerStateStore, operations arriving together', () => {
   let t: TestDatabase;
   let store: ChargerStateStore;
   const audit = async (): Promise<Array<{ charger_id: string; key: string; old_value: string | null; new_value: string | null }>> =>
-    t.db.query(`SELECT charger_id, key, old_value, new_value FROM config_audit WHERE actor = 'charger' ORDER BY id`);
+    sqlOf(t.db).query(`SELECT charger_id, key, old_value, new_value FROM config_audit WHERE actor = 'charger' ORDER BY id`);
 
   beforeAll(async () => {
     t = await openTestDatabase();
@@ -50,7 +51,9 @@ describe('ChargerStateStore, operations arriving together', () => {
   });
 
   it('answers batched reads per charger: model and connection, apply states', async () => {
-    await t.db.query(`INSERT INTO config_chargers (charger_id, model, connected) VALUES ('ZAP000001', 'zaptec-go', true), ('ZPG000002', 'zaptec-pro', false)`);
+    await sqlOf(t.db).execute(
+      `INSERT INTO config_chargers (charger_id, model, connected) VALUES ('ZAP000001', 'zaptec-go', true), ('ZPG000002', 'zaptec-pro', false)`,
+    );
     await Promise.all([
       store.setApplyState('ZAP000001', 'HeartbeatInterval', '900', 'Accepted', null),
       store.setApplyState('ZPG000002', 'MeterValueSampleInterval', '60', 'RebootRequired', null),

@@ -1,25 +1,12 @@
 import type { DataSource } from 'typeorm';
-import { Batcher, keyedBatcher, roundsOfDistinct } from '#csms/persistence';
+import { Batcher, keyedBatcher, roundsOfDistinct, sqlOf, type Sql } from '#csms/persistence';
 import type { ChargerModel } from '#csms/zaptec-profile';
 import { detectChargerModel } from '../registry/charger-model.js';
 import type { ApplyStateView, ReportedKey, ReportedSnapshot } from './effective.js';
-import type { ApplyOutcome } from './entities.js';
+import type { ApplyOutcome, ConfigApplyStateRow, ConfigReportedRow } from './charger-state.store.rows.js';
 
-interface ReportedRow {
-  key: string;
-  value: string | null;
-  readonly: boolean;
-  reported_at: Date | string;
-}
-interface ApplyRow {
-  key: string;
-  desired_value: string;
-  outcome: ApplyOutcome;
-  at: Date | string;
-  message: string | null;
-  firmware_version: string | null;
-  model: string | null;
-}
+type ReportedRow = Pick<ConfigReportedRow, 'key' | 'value' | 'readonly' | 'reported_at'>;
+type ApplyRow = Omit<ConfigApplyStateRow, 'charger_id'>;
 
 export interface ChargerInfo {
   model: ChargerModel;
@@ -48,18 +35,21 @@ export class ChargerStateStore {
   private readonly applyReads: Batcher<string, Record<string, ApplyStateView>>;
   private readonly snapshots: Batcher<Snapshot, void>;
 
+  private readonly sql: Sql;
+
   constructor(private readonly db: DataSource) {
+    this.sql = sqlOf(db);
     this.rebootClears = new Batcher<string, void>(async (ids) => {
       // Only RebootRequired: a Rejected/NotSupported is remembered per firmware and model, so a reboot on the same
       // firmware asks nothing again (docs/reference/design-decisions.md#refusals-remembered) and a new firmware is seen
       // by comparing it (ApplyStateView).
-      await this.db.query(`DELETE FROM config_apply_state WHERE charger_id = ANY($1::text[]) AND outcome = 'RebootRequired'`, [[...new Set(ids)]]);
+      await this.sql.execute(`DELETE FROM config_apply_state WHERE charger_id = ANY($1::text[]) AND outcome = 'RebootRequired'`, [[...new Set(ids)]]);
       return ids.map(() => undefined);
     });
     this.infos = keyedBatcher((ids) => this.knownInfos(ids), unknownCharger);
     this.applyReads = keyedBatcher(
       async (ids) => {
-        const rows: Array<ApplyRow & { charger_id: string }> = await this.db.query(
+        const rows = await this.sql.query<ApplyRow & { charger_id: string }>(
           `SELECT charger_id, key, desired_value, outcome, at, message, firmware_version, model FROM config_apply_state WHERE charger_id = ANY($1::text[])`,
           [ids],
         );
@@ -83,7 +73,7 @@ export class ChargerStateStore {
     this.snapshots = new Batcher<Snapshot, void>(async (items) => {
       for (const round of roundsOfDistinct(items, (it) => it.chargerId))
         await replaceSnapshots(
-          this.db,
+          this.sql,
           round.map(([, it]) => it),
         );
       return items.map(() => undefined);
@@ -102,7 +92,7 @@ export class ChargerStateStore {
 
   /** The registry's rows of these chargers (absent: never seen). */
   private async knownInfos(chargerIds: string[]): Promise<Map<string, ChargerInfo>> {
-    const rows: Array<{ charger_id: string; model: ChargerModel; connected: boolean; firmware_version: string | null }> = await this.db.query(
+    const rows = await this.sql.query<{ charger_id: string; model: ChargerModel; connected: boolean; firmware_version: string | null }>(
       `SELECT charger_id, model, connected, firmware_version FROM config_chargers WHERE charger_id = ANY($1::text[])`,
       [chargerIds],
     );
@@ -111,7 +101,7 @@ export class ChargerStateStore {
 
   /** Connected chargers with a ChangeConfiguration still marked pending: a reconciliation was interrupted. */
   async interruptedChargers(): Promise<string[]> {
-    const rows: Array<{ charger_id: string }> = await this.db.query(
+    const rows = await this.sql.query<{ charger_id: string }>(
       `SELECT DISTINCT s.charger_id FROM config_apply_state s JOIN config_chargers c ON c.charger_id = s.charger_id
         WHERE s.outcome = 'pending' AND c.connected ORDER BY s.charger_id`,
     );
@@ -120,17 +110,17 @@ export class ChargerStateStore {
 
   /** Chargers the registry holds with this model (the ones a model-level change reaches). */
   async chargersOfModel(model: ChargerModel): Promise<string[]> {
-    const rows: Array<{ charger_id: string }> = await this.db.query(`SELECT charger_id FROM config_chargers WHERE model = $1 ORDER BY charger_id`, [model]);
+    const rows = await this.sql.query<{ charger_id: string }>(`SELECT charger_id FROM config_chargers WHERE model = $1 ORDER BY charger_id`, [model]);
     return rows.map((r) => r.charger_id);
   }
 
   async connectedChargers(): Promise<string[]> {
-    const rows: Array<{ charger_id: string }> = await this.db.query(`SELECT charger_id FROM config_chargers WHERE connected ORDER BY charger_id`);
+    const rows = await this.sql.query<{ charger_id: string }>(`SELECT charger_id FROM config_chargers WHERE connected ORDER BY charger_id`);
     return rows.map((r) => r.charger_id);
   }
 
   async reported(chargerId: string): Promise<ReportedSnapshot | null> {
-    const rows: ReportedRow[] = await this.db.query(`SELECT key, value, readonly, reported_at FROM config_reported WHERE charger_id = $1 ORDER BY key`, [
+    const rows = await this.sql.query<ReportedRow>(`SELECT key, value, readonly, reported_at FROM config_reported WHERE charger_id = $1 ORDER BY key`, [
       chargerId,
     ]);
     if (rows.length === 0) return null;
@@ -140,7 +130,7 @@ export class ChargerStateStore {
   }
 
   async reportedMany(chargerIds: string[]): Promise<Map<string, Record<string, string>>> {
-    const rows: Array<{ charger_id: string; key: string; value: string | null }> = await this.db.query(
+    const rows = await this.sql.query<{ charger_id: string; key: string; value: string | null }>(
       `SELECT charger_id, key, value FROM config_reported WHERE charger_id = ANY($1::text[]) AND value IS NOT NULL`,
       [chargerIds],
     );
@@ -175,7 +165,7 @@ export class ChargerStateStore {
     options: { on?: { firmwareVersion: string | null; model: string }; audit?: { oldValue: string | null; actor?: string } } = {},
   ): Promise<void> {
     const { on, audit } = options;
-    await this.db.query(
+    await this.sql.execute(
       `WITH st AS (
          INSERT INTO config_apply_state (charger_id, key, desired_value, outcome, at, message, firmware_version, model) VALUES ($1, $2, $3, $4, now(), $5, $8, $9)
          ON CONFLICT (charger_id, key) DO UPDATE SET desired_value = EXCLUDED.desired_value, outcome = EXCLUDED.outcome, at = EXCLUDED.at, message = EXCLUDED.message,
@@ -203,7 +193,7 @@ export class ChargerStateStore {
    * Returns the keys forgotten.
    */
   async forgetRefusals(chargerId: string, keys?: string[]): Promise<string[]> {
-    const rows: Array<{ key: string }> = await this.db.query(
+    const rows = await this.sql.query<{ key: string }>(
       // A SELECT over the DELETE: TypeORM answers a bare DELETE ... RETURNING with [rows, count].
       `WITH gone AS (
          DELETE FROM config_apply_state WHERE charger_id = $1 AND outcome IN ('Rejected', 'NotSupported') AND ($2::text[] IS NULL OR key = ANY($2::text[]))
@@ -231,9 +221,9 @@ interface Snapshot {
  * deleted and re-inserted, so an unchanged snapshot only moves its time; keys no longer reported go; the audit
  * rows are the values that differ from the previous snapshot (none for a first snapshot: nothing to join).
  */
-async function replaceSnapshots(db: DataSource, snaps: Snapshot[]): Promise<void> {
+async function replaceSnapshots(db: Sql, snaps: Snapshot[]): Promise<void> {
   const rows = snaps.flatMap((s) => Object.entries(s.keys).map(([k, v]) => ({ c: s.chargerId, k, v: v.value, r: v.readonly, at: s.at.toISOString() })));
-  await db.query(
+  await db.execute(
     `WITH prev AS (SELECT charger_id, key, value FROM config_reported WHERE charger_id = ANY($1::text[]) FOR UPDATE),
      fresh AS (SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::boolean[], $6::timestamptz[]) WITH ORDINALITY AS t(c, k, v, r, at, n)),
      gone AS (

@@ -1,11 +1,9 @@
-import type { DataSource, EntityManager } from 'typeorm';
-import { keyedBatcher, type Batcher } from '#csms/persistence';
+import type { DataSource } from 'typeorm';
+import { keyedBatcher, type Batcher, sqlOf, type Sql } from '#csms/persistence';
 import type { ChargerModel } from '#csms/zaptec-profile';
 import { detectChargerModel } from '../registry/charger-model.js';
 import type { DesiredLevels } from './effective.js';
-import type { DesiredScope } from './entities.js';
-
-type Db = DataSource | EntityManager;
+import type { ConfigAuditRow, ConfigDesiredRow, DesiredScope } from './desired-store.rows.js';
 
 export interface AuditEntry {
   actor: string;
@@ -30,30 +28,15 @@ export interface AuditView {
   outcome: string;
 }
 
-interface DesiredRow {
-  scope: DesiredScope;
-  scope_id: string;
-  key: string;
-  value: string;
-}
-interface AuditRow {
-  at: Date | string;
-  actor: string;
-  charger_id: string | null;
-  scope: DesiredScope | null;
-  scope_id: string | null;
-  key: string;
-  old_value: string | null;
-  new_value: string | null;
-  outcome: string;
-}
+type DesiredRow = Pick<ConfigDesiredRow, 'scope' | 'scope_id' | 'key' | 'value'>;
+type AuditRow = Omit<ConfigAuditRow, 'id'>;
 
 const toMap = (rows: Array<{ key: string; value: string }>): Record<string, string> => Object.fromEntries(rows.map((r) => [r.key, r.value]));
 
 /** Multi-row INSERT of audit entries (one statement whatever their number). */
-export async function writeAudit(db: Db, entries: AuditEntry[]): Promise<void> {
+export async function writeAudit(db: Sql, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await db.query(
+  await db.execute(
     `INSERT INTO config_audit (actor, charger_id, scope, scope_id, key, old_value, new_value, outcome)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])`,
     [
@@ -74,7 +57,10 @@ export class DesiredStore {
   /** Every boot and every reconciliation reads one charger's levels: reads arriving together share one query. */
   private readonly levelReads: Batcher<string, DesiredLevels>;
 
+  private readonly sql: Sql;
+
   constructor(private readonly db: DataSource) {
+    this.sql = sqlOf(db);
     // levelsOf answers every charger it is asked about; `missing` is never reached.
     this.levelReads = keyedBatcher(
       (ids) => this.levelsOf(ids),
@@ -82,23 +68,23 @@ export class DesiredStore {
     );
   }
 
-  async level(scope: DesiredScope, scopeId: string, db: Db = this.db): Promise<Record<string, string>> {
-    const rows: DesiredRow[] = await db.query(`SELECT key, value FROM config_desired WHERE scope = $1 AND scope_id = $2 ORDER BY key`, [scope, scopeId]);
+  async level(scope: DesiredScope, scopeId: string, db: Sql = this.sql): Promise<Record<string, string>> {
+    const rows = await db.query<DesiredRow>(`SELECT key, value FROM config_desired WHERE scope = $1 AND scope_id = $2 ORDER BY key`, [scope, scopeId]);
     return toMap(rows);
   }
 
-  async groupOf(chargerId: string, db: Db = this.db): Promise<string | null> {
-    const rows: Array<{ group_name: string }> = await db.query(`SELECT group_name FROM config_group_members WHERE charger_id = $1`, [chargerId]);
+  async groupOf(chargerId: string, db: Sql = this.sql): Promise<string | null> {
+    const rows = await db.query<{ group_name: string }>(`SELECT group_name FROM config_group_members WHERE charger_id = $1`, [chargerId]);
     return rows[0]?.group_name ?? null;
   }
 
-  async groupExists(name: string, db: Db = this.db): Promise<boolean> {
-    const rows: unknown[] = await db.query(`SELECT 1 FROM config_groups WHERE name = $1`, [name]);
+  async groupExists(name: string, db: Sql = this.sql): Promise<boolean> {
+    const rows = await db.query<unknown>(`SELECT 1 FROM config_groups WHERE name = $1`, [name]);
     return rows.length > 0;
   }
 
-  async members(name: string, db: Db = this.db): Promise<string[]> {
-    const rows: Array<{ charger_id: string }> = await db.query(`SELECT charger_id FROM config_group_members WHERE group_name = $1 ORDER BY charger_id`, [name]);
+  async members(name: string, db: Sql = this.sql): Promise<string[]> {
+    const rows = await db.query<{ charger_id: string }>(`SELECT charger_id FROM config_group_members WHERE group_name = $1 ORDER BY charger_id`, [name]);
     return rows.map((r) => r.charger_id);
   }
 
@@ -112,10 +98,10 @@ export class DesiredStore {
   async levelsOf(
     chargerIds: string[],
     overrides: { groupOf?: Map<string, string | null>; modelOf?: Map<string, ChargerModel> } = {},
-    db: Db = this.db,
+    db: Sql = this.sql,
   ): Promise<Map<string, DesiredLevels>> {
     const extraGroups = [...new Set([...(overrides.groupOf?.values() ?? [])].filter((g): g is string => g !== null))];
-    const rows: Array<Omit<DesiredRow, 'scope'> & { scope: DesiredScope | 'member' | 'model-of' }> = await db.query(
+    const rows = await db.query<Omit<DesiredRow, 'scope'> & { scope: DesiredScope | 'member' | 'model-of' }>(
       `WITH m AS (SELECT charger_id, group_name FROM config_group_members WHERE charger_id = ANY($1::text[]))
        SELECT 'member' AS scope, charger_id AS scope_id, '' AS key, group_name AS value FROM m
        UNION ALL
@@ -155,14 +141,14 @@ export class DesiredStore {
   }
 
   /** In a transaction (`db` given) read there; otherwise batched with the reads arriving meanwhile. */
-  async levelsFor(chargerId: string, db?: Db): Promise<DesiredLevels> {
+  async levelsFor(chargerId: string, db?: Sql): Promise<DesiredLevels> {
     if (db) return (await this.levelsOf([chargerId], {}, db)).get(chargerId) as DesiredLevels;
     return this.levelReads.add(chargerId);
   }
 
   /** Every charger the fleet level reaches: known to the registry, in a group, or with its own desired keys. */
-  async allChargers(db: Db = this.db): Promise<string[]> {
-    const rows: Array<{ id: string }> = await db.query(
+  async allChargers(db: Sql = this.sql): Promise<string[]> {
+    const rows = await db.query<{ id: string }>(
       `SELECT charger_id AS id FROM config_chargers
        UNION SELECT charger_id FROM config_group_members
        UNION SELECT scope_id FROM config_desired WHERE scope = 'charger'
@@ -176,7 +162,7 @@ export class DesiredStore {
    * entries written. Run inside the caller's transaction, after validation.
    */
   async writeLevel(
-    tx: Db,
+    tx: Sql,
     scope: DesiredScope,
     scopeId: string,
     changes: Record<string, string | null>,
@@ -188,9 +174,9 @@ export class DesiredStore {
     const removals = Object.entries(changes)
       .filter(([k, v]) => v === null && before[k] !== undefined)
       .map(([k]) => k);
-    if (scope === 'group') await tx.query(`INSERT INTO config_groups (name) VALUES ($1) ON CONFLICT DO NOTHING`, [scopeId]);
+    if (scope === 'group') await tx.execute(`INSERT INTO config_groups (name) VALUES ($1) ON CONFLICT DO NOTHING`, [scopeId]);
     if (upserts.length > 0) {
-      await tx.query(
+      await tx.execute(
         `INSERT INTO config_desired (scope, scope_id, key, value, updated_by)
          SELECT $1, $2, k, v, $3 FROM unnest($4::text[], $5::text[]) AS t(k, v)
          ON CONFLICT (scope, scope_id, key) DO UPDATE SET value = EXCLUDED.value, updated_at = now(), updated_by = EXCLUDED.updated_by`,
@@ -198,7 +184,7 @@ export class DesiredStore {
       );
     }
     if (removals.length > 0) {
-      await tx.query(`DELETE FROM config_desired WHERE scope = $1 AND scope_id = $2 AND key = ANY($3::text[])`, [scope, scopeId, removals]);
+      await tx.execute(`DELETE FROM config_desired WHERE scope = $1 AND scope_id = $2 AND key = ANY($3::text[])`, [scope, scopeId, removals]);
     }
     const entries: AuditEntry[] = [
       ...upserts.map(([key, v]) => ({ key, oldValue: before[key] ?? null, newValue: v })),
@@ -209,14 +195,14 @@ export class DesiredStore {
   }
 
   /** Makes exactly `chargerIds` the members of `name` (moving them from other groups). Returns who joined or left. */
-  async setMembers(tx: Db, name: string, chargerIds: string[], actor: string): Promise<{ joined: string[]; left: string[] }> {
-    await tx.query(`INSERT INTO config_groups (name) VALUES ($1) ON CONFLICT DO NOTHING`, [name]);
+  async setMembers(tx: Sql, name: string, chargerIds: string[], actor: string): Promise<{ joined: string[]; left: string[] }> {
+    await tx.execute(`INSERT INTO config_groups (name) VALUES ($1) ON CONFLICT DO NOTHING`, [name]);
     const before = new Set(await this.members(name, tx));
     const after = new Set(chargerIds);
     const left = [...before].filter((id) => !after.has(id));
     const joined = [...after].filter((id) => !before.has(id));
-    await tx.query(`DELETE FROM config_group_members WHERE group_name = $1 AND NOT (charger_id = ANY($2::text[]))`, [name, [...after]]);
-    await tx.query(
+    await tx.execute(`DELETE FROM config_group_members WHERE group_name = $1 AND NOT (charger_id = ANY($2::text[]))`, [name, [...after]]);
+    await tx.execute(
       `INSERT INTO config_group_members (charger_id, group_name) SELECT id, $1 FROM unnest($2::text[]) AS t(id)
        ON CONFLICT (charger_id) DO UPDATE SET group_name = EXCLUDED.group_name, added_at = now()`,
       [name, [...after]],
@@ -249,7 +235,7 @@ export class DesiredStore {
   /** The charger's audit trail, newest first: its own rows and the fleet/model/group changes that reached it. */
   async history(chargerId: string, limit: number): Promise<AuditView[]> {
     const levels = await this.levelsFor(chargerId);
-    const rows: AuditRow[] = await this.db.query(
+    const rows = await this.sql.query<AuditRow>(
       `SELECT at, actor, charger_id, scope, scope_id, key, old_value, new_value, outcome FROM config_audit
         WHERE charger_id = $1 OR (charger_id IS NULL AND (scope = 'fleet' OR (scope = 'group' AND scope_id = $2) OR (scope = 'model' AND scope_id = $3)))
         ORDER BY id DESC LIMIT $4`,

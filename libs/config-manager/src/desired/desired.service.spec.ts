@@ -1,3 +1,4 @@
+import { sqlOf } from '#csms/persistence';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { ensureModelDefaults } from '../provisioning/model-defaults.js';
 import { profilesView } from './profiles-view.js';
@@ -27,7 +28,7 @@ describe('DesiredService: levels, validation by the profile, 422', () => {
         ['FreeChargingIdTag', 'string.length'],
       ]),
     );
-    expect(await h.t.db.query(`SELECT * FROM config_desired WHERE scope = 'charger'`)).toEqual([]);
+    expect(await sqlOf(h.t.db).query(`SELECT * FROM config_desired WHERE scope = 'charger'`)).toEqual([]);
     await h.reconciler.request('ZAP000010');
     expect(sim.changes.map((c) => c.value)).not.toContain('often');
     expect(sim.value('HeartbeatInterval')).toBe('900');

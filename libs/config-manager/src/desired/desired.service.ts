@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { ok, refuse, type ApiFieldError, type ServiceReply } from '#csms/http';
-import { keyedBatcher, type Batcher } from '#csms/persistence';
+import { keyedBatcher, type Batcher, sqlOf, type Sql } from '#csms/persistence';
 import { CHARGER_MODELS, getKeyDefinition, MODEL_NAMES, type ChargerModel } from '#csms/zaptec-profile';
 import { isChargerModel } from '../registry/charger-model.js';
 import { notInSyncReason } from './boot-sync.js';
@@ -17,7 +17,7 @@ import {
   type KeyDrift,
   type ReportedSnapshot,
 } from './effective.js';
-import type { DesiredScope } from './entities.js';
+import type { DesiredScope } from './desired-store.rows.js';
 import type { Reconciler } from './reconciler.js';
 
 export type KeysChange = Record<string, string | null>;
@@ -100,6 +100,8 @@ export class DesiredService {
   /** Every BootNotification asks; boots arriving together share three queries (see Batcher). */
   private readonly heartbeats: Batcher<string, number | undefined>;
 
+  private readonly sql: Sql;
+
   constructor(
     private readonly db: DataSource,
     private readonly desired: DesiredStore,
@@ -107,6 +109,7 @@ export class DesiredService {
     private readonly reconciler: Reconciler,
     private readonly log: Pick<Logger, 'warn'> = new Logger('DesiredService'),
   ) {
+    this.sql = sqlOf(db);
     this.heartbeats = keyedBatcher(
       async (ids) => {
         const models = await this.state.models(ids);
@@ -181,7 +184,7 @@ export class DesiredService {
     const reported = (await this.state.reportedMany([req.chargerId])).get(req.chargerId) ?? {};
     const errors = refusalsOfChange([{ chargerId: req.chargerId, model: info.model, reported, before, after }], false);
     if (errors.length > 0) return refused(errors, `charger ${req.chargerId} (${MODEL_NAMES[info.model]})`);
-    await this.db.transaction((tx) => this.desired.writeLevel(tx, 'charger', req.chargerId, req.keys, actorOf(req.actor)));
+    await this.sql.transaction((tx) => this.desired.writeLevel(tx, 'charger', req.chargerId, req.keys, actorOf(req.actor)));
     if (info.connected) this.trigger([req.chargerId]);
     return this.getCharger(req.chargerId);
   }
@@ -225,7 +228,7 @@ export class DesiredService {
       return ok({ ...base, recorded: false, reason: "AuthorizationKey belongs to auth's key rotation, never to the desired configuration" });
     const info = await this.state.info(req.chargerId);
     const actor = actorOf(req.actor);
-    await this.db.transaction(async (tx) => {
+    await this.sql.transaction(async (tx) => {
       const written = await this.desired.writeLevel(tx, 'charger', req.chargerId, { [key]: req.value }, actor, `command:${req.status}`);
       // Already the charger-level value: the command is still the operator's act, so it is audited all the same.
       if (written.length === 0) {
@@ -259,7 +262,7 @@ export class DesiredService {
     }
     const forgotten = await this.state.forgetRefusals(req.chargerId, req.keys);
     await writeAudit(
-      this.db,
+      this.sql,
       forgotten.map((key) => ({ actor: actorOf(req.actor), chargerId: req.chargerId, key, oldValue: null, newValue: null, outcome: 'retry requested' })),
     );
     const info = await this.state.info(req.chargerId);
@@ -288,7 +291,7 @@ export class DesiredService {
     const after = await this.desired.levelsOf(moved, { groupOf });
     const errors = refusalsOfChange(await this.cases(moved, before, after), true);
     if (errors.length > 0) return refused(errors, `group ${req.group}`);
-    await this.db.transaction((tx) => this.desired.setMembers(tx, req.group, ids, actorOf(req.actor)));
+    await this.sql.transaction((tx) => this.desired.setMembers(tx, req.group, ids, actorOf(req.actor)));
     await this.triggerConnected(moved);
     return this.getLevel('group', req.group);
   }
@@ -329,7 +332,7 @@ export class DesiredService {
     const errors = refusalsOfChange(cases, true);
     if (errors.length > 0)
       return refused(errors, scope === 'fleet' ? 'the fleet' : scope === 'model' ? `model ${name} (${MODEL_NAMES[name as ChargerModel]})` : `group ${name}`);
-    await this.db.transaction((tx) => this.desired.writeLevel(tx, scope, name, keys, actorOf(actor)));
+    await this.sql.transaction((tx) => this.desired.writeLevel(tx, scope, name, keys, actorOf(actor)));
     await this.triggerConnected(affected);
     return this.getLevel(scope, name);
   }

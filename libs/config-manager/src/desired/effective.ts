@@ -1,5 +1,6 @@
 import { capabilitiesOf, effectiveAccess, getKeyDefinition, parseCsl, type ChargerModel } from '#csms/zaptec-profile';
-import type { ApplyOutcome, DesiredScope } from './entities.js';
+import type { DesiredScope } from './desired-store.rows.js';
+import type { ApplyOutcome } from './charger-state.store.rows.js';
 
 /**
  * The four levels of desired configuration that apply to one charger, least specific first

@@ -1,7 +1,7 @@
 export { DesiredModule } from './desired.module.js';
 export { ConfigurationApiModule } from './api/configuration-api.module.js';
-export { DESIRED_ENTITIES, ConfigDesired, ConfigGroup, ConfigGroupMember, ConfigReported, ConfigApplyState, ConfigAudit } from './entities.js';
-export type { DesiredScope, ApplyOutcome } from './entities.js';
+export { DESIRED_SCOPES, type DesiredScope } from './desired-store.rows.js';
+export { APPLY_OUTCOMES, type ApplyOutcome } from './charger-state.store.rows.js';
 export { DESIRED_MIGRATIONS, ConfigManagerDesiredInit1764200000000 } from './migration.js';
 export { type DesiredConfigurationOptions, DEFAULT_RECHECK_INTERVAL_MS, resolveDesiredOptions } from './desired.options.js';
 export { DESIRED_VERBS, RECONCILE_CONSUMER } from './verbs.js';

@@ -1,3 +1,4 @@
+import { sqlOf } from '#csms/persistence';
 /**
  * Desired configuration in a mixed fleet (docs/reference/design-decisions.md#boot-provisioning,
  * docs/reference/design-decisions.md#refusals-remembered) on the desired part wired by hand (PGlite, the real
@@ -70,7 +71,7 @@ describe('desired configuration in a mixed fleet', () => {
 
   it('a Rejected key is tried once per desired value and firmware; a retry or a new firmware sends it again', async () => {
     const sim = await h.charger('ZAP001603', 'zaptec-go', { extraReadOnly: ['MeterValuesAlignedData'] });
-    await h.t.db.query(`UPDATE config_chargers SET firmware_version = '2.4.2.4' WHERE charger_id = 'ZAP001603'`);
+    await sqlOf(h.t.db).execute(`UPDATE config_chargers SET firmware_version = '2.4.2.4' WHERE charger_id = 'ZAP001603'`);
     for (let i = 0; i < 3; i++) await h.reconciler.request('ZAP001603');
     expect(sim.changesOf('MeterValuesAlignedData')).toHaveLength(1);
     const refused = (await view('ZAP001603')).drift.find((d) => d.key === 'MeterValuesAlignedData');
@@ -87,7 +88,7 @@ describe('desired configuration in a mixed fleet', () => {
     await h.reconciler.request('ZAP001603');
     expect(sim.changesOf('MeterValuesAlignedData')).toHaveLength(2);
     // New firmware: asked again.
-    await h.t.db.query(`UPDATE config_chargers SET firmware_version = '2.5.0.0' WHERE charger_id = 'ZAP001603'`);
+    await sqlOf(h.t.db).execute(`UPDATE config_chargers SET firmware_version = '2.5.0.0' WHERE charger_id = 'ZAP001603'`);
     await h.reconciler.request('ZAP001603');
     expect(sim.changesOf('MeterValuesAlignedData')).toHaveLength(3);
     // A new desired value: asked again.

@@ -1,3 +1,4 @@
+import { sqlOf } from '#csms/persistence';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { subjects } from '#csms/bus';
 import { ok } from '#csms/http';
@@ -201,7 +202,7 @@ describe('Reconciler against a simulated Zaptec on the in-process bus', () => {
   });
 
   it('ends with not-connected when no gateway holds the charger', async () => {
-    await h.t.db.query(`INSERT INTO config_chargers (charger_id, model, connected) VALUES ('ZAP-GONE', 'zaptec-go', false)`);
+    await sqlOf(h.t.db).execute(`INSERT INTO config_chargers (charger_id, model, connected) VALUES ('ZAP-GONE', 'zaptec-go', false)`);
     expect(await h.reconciler.request('ZAP-GONE')).toMatchObject({ status: 'not-connected' });
   });
 });

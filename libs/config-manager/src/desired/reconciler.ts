@@ -5,9 +5,10 @@ import { AUTH_KEYS, type ChargerLink } from './charger-link.js';
 import type { DesiredStore } from './desired-store.js';
 import { writeAudit } from './desired-store.js';
 import { effectiveFor, refusalHolds, reportedValues, sameValue, type ApplyStateView, type ChargerIdentity } from './effective.js';
-import type { ApplyOutcome } from './entities.js';
+import type { ApplyOutcome } from './charger-state.store.rows.js';
 import type { ResolvedDesiredOptions } from './desired.options.js';
 import type { DataSource } from 'typeorm';
+import { sqlOf, type Sql } from '#csms/persistence';
 
 export interface KeyApplied {
   key: string;
@@ -61,14 +62,18 @@ export class Reconciler {
     this.afterRuns.push(listener);
   }
 
+  private readonly sql: Sql;
+
   constructor(
-    private readonly db: DataSource,
+    db: DataSource,
     private readonly desired: DesiredStore,
     private readonly state: ChargerStateStore,
     private readonly link: ChargerLink,
     private readonly options: Pick<ResolvedDesiredOptions, 'resetOnRebootRequired' | 'maxConcurrentReconciliations'>,
     private readonly log: Pick<Logger, 'warn' | 'log'> = new Logger('Reconciler'),
-  ) {}
+  ) {
+    this.sql = sqlOf(db);
+  }
 
   /** Resolves when a reconciliation that started after this call has finished. Rejects only on our own failure (database). */
   request(chargerId: string): Promise<ReconcileResult> {
@@ -199,7 +204,7 @@ export class Reconciler {
         const reason = refusals.map((r) => r.message).join(' ');
         result.skipped.push({ key, reason });
         this.log.warn(`${chargerId}: ${key} not sent, the profile refuses it now: ${reason}`);
-        await writeAudit(this.db, [{ actor: 'reconciler', chargerId, key, oldValue: values[key] ?? null, newValue: value, outcome: 'not-sent' }]);
+        await writeAudit(this.sql, [{ actor: 'reconciler', chargerId, key, oldValue: values[key] ?? null, newValue: value, outcome: 'not-sent' }]);
         continue;
       }
       await this.state.setApplyState(chargerId, key, value, 'pending', null, { on: charger });
@@ -240,7 +245,7 @@ export class Reconciler {
   private async reset(chargerId: string): Promise<void> {
     const reply = await this.link.reset(chargerId);
     const outcome = reply.status === 'ok' ? ((reply.result as { status?: string }).status ?? 'ok') : reply.status;
-    await writeAudit(this.db, [{ actor: 'reconciler', chargerId, key: '(Reset Soft)', oldValue: null, newValue: null, outcome }]);
+    await writeAudit(this.sql, [{ actor: 'reconciler', chargerId, key: '(Reset Soft)', oldValue: null, newValue: null, outcome }]);
     this.log.log(`${chargerId}: Reset (Soft) for RebootRequired keys: ${outcome}`);
   }
 }

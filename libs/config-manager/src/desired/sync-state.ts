@@ -6,6 +6,7 @@
  */
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import { sqlOf, type Sql } from '#csms/persistence';
 import { recordFact, type Bus, type ConfigurationAppliedFact, type ConfigurationSyncState } from '#csms/bus';
 import type { ChargerConfigurationView, DesiredService } from './desired.service.js';
 import type { KeyDrift } from './effective.js';
@@ -34,12 +35,16 @@ export function syncStateOf(view: Pick<ChargerConfigurationView, 'reported' | 'd
 }
 
 export class SyncStateTracker {
+  private readonly sql: Sql;
+
   constructor(
-    private readonly db: DataSource,
+    db: DataSource,
     private readonly desired: DesiredService,
     private readonly bus: Bus,
     private readonly log: Pick<Logger, 'warn'> = new Logger('SyncState'),
-  ) {}
+  ) {
+    this.sql = sqlOf(db);
+  }
 
   /** After a reconciliation run: store the state, tell dashboards. Never throws (a run's result stands). */
   async afterRun(result: ReconcileResult): Promise<void> {
@@ -47,8 +52,8 @@ export class SyncStateTracker {
       const view = await this.desired.getCharger(result.chargerId);
       if (!view.ok) return;
       const { state, driftedKeys } = syncStateOf(view.data);
-      const before: Array<{ state: string }> = await this.db.query(`SELECT state FROM config_sync_state WHERE charger_id = $1`, [result.chargerId]);
-      await this.db.query(
+      const before = await this.sql.query<{ state: string }>(`SELECT state FROM config_sync_state WHERE charger_id = $1`, [result.chargerId]);
+      await this.sql.execute(
         `INSERT INTO config_sync_state (charger_id, state, drifted_keys, updated_at) VALUES ($1, $2, $3::text[], now())
          ON CONFLICT (charger_id) DO UPDATE SET state = EXCLUDED.state, drifted_keys = EXCLUDED.drifted_keys, updated_at = now()`,
         [result.chargerId, state, driftedKeys],

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { describeInfra, openTwoReplicaDatabases } from '#csms/testing';
-import { CONFIG_MANAGER_ENTITIES, CONFIG_MANAGER_MIGRATIONS } from '../index.js';
+import { CONFIG_MANAGER_MIGRATIONS } from '../index.js';
 import { DiagnosticsService } from './diagnostics.service.js';
 import { DiagnosticsStore } from './store.js';
 
@@ -15,7 +15,7 @@ describeInfra('diagnostics uploads on PostgreSQL', () => {
   let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    ({ a, b, close } = await openTwoReplicaDatabases({ entities: CONFIG_MANAGER_ENTITIES, migrations: CONFIG_MANAGER_MIGRATIONS }));
+    ({ a, b, close } = await openTwoReplicaDatabases({ migrations: CONFIG_MANAGER_MIGRATIONS }));
   }, 60_000);
   afterAll(() => close?.());
 

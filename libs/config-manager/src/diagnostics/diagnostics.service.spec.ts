@@ -1,3 +1,4 @@
+import { sqlOf } from '#csms/persistence';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { ServiceReply } from '#csms/http';
 import { openTestDatabase, type TestDatabase } from '../test-support/database.js';
@@ -26,9 +27,9 @@ describe('diagnostics requests on PGlite', () => {
 
   it('stores only the hash of the token; the token takes one file, byte for byte, and is refused after', async () => {
     const { view, token } = data(await service.create({ chargerId: 'ZAP1', kind: 'diagnostics' }));
-    const rows: Array<{ token_hash: string }> = await t.db.query(`SELECT token_hash FROM config_diagnostics`);
+    const rows: Array<{ token_hash: string }> = await sqlOf(t.db).query(`SELECT token_hash FROM config_diagnostics`);
     expect(rows).toEqual([{ token_hash: hashUploadToken(token) }]);
-    expect(JSON.stringify(await t.db.query(`SELECT * FROM config_diagnostics`))).not.toContain(token);
+    expect(JSON.stringify(await sqlOf(t.db).query(`SELECT * FROM config_diagnostics`))).not.toContain(token);
 
     const claim = data(await service.claim(token));
     const parts = [Buffer.from([0, 1, 2, 255]), Buffer.from('second chunk')];

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { sqlOf } from '#csms/persistence';
 import { billingDefaultsOf, MODELS_WITH_BILLING_DEFAULTS } from '#csms/zaptec-profile';
 
 /**
@@ -13,8 +14,8 @@ export async function ensureModelDefaults(db: DataSource, overrides: Record<stri
   const rows = MODELS_WITH_BILLING_DEFAULTS.flatMap((model) =>
     Object.entries({ ...billingDefaultsOf(model), ...overrides }).map(([k, v]) => ({ model, k, v })),
   );
-  return db.transaction(async (tx) => {
-    const inserted: Array<{ scope_id: string; key: string; value: string }> = await tx.query(
+  return sqlOf(db).transaction(async (tx) => {
+    const inserted = await tx.query<{ scope_id: string; key: string; value: string }>(
       `INSERT INTO config_desired (scope, scope_id, key, value, updated_by)
        SELECT 'model', t.m, t.k, t.v, 'reconciler' FROM unnest($1::text[], $2::text[], $3::text[]) AS t(m, k, v)
         WHERE NOT EXISTS (SELECT 1 FROM config_audit a WHERE a.scope = 'model' AND a.scope_id = t.m AND a.key = t.k)
@@ -23,7 +24,7 @@ export async function ensureModelDefaults(db: DataSource, overrides: Record<stri
       [rows.map((r) => r.model), rows.map((r) => r.k), rows.map((r) => r.v)],
     );
     if (inserted.length > 0) {
-      await tx.query(
+      await tx.execute(
         `INSERT INTO config_audit (actor, scope, scope_id, key, old_value, new_value, outcome)
          SELECT 'reconciler', 'model', m, k, NULL, v, 'stored' FROM unnest($1::text[], $2::text[], $3::text[]) AS t(m, k, v)`,
         [inserted.map((r) => r.scope_id), inserted.map((r) => r.key), inserted.map((r) => r.value)],

@@ -1,3 +1,4 @@
+import { sqlOf } from '#csms/persistence';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { InProcessBus, subjects, type CommandReply, type CommandRequest } from '#csms/bus';
 import { openTestDatabase, type TestDatabase } from '../test-support/database.js';
@@ -72,7 +73,7 @@ describe('queued commands on PGlite', () => {
     received = [];
     answers = [];
     maxInFlight = 0;
-    await t.db.query(
+    await sqlOf(t.db).execute(
       `INSERT INTO config_chargers (charger_id, model, connected, boot_status, connected_at) VALUES ($1, 'Go', true, 'Accepted', now() - interval '1 hour')`,
       [CP],
     );
@@ -90,7 +91,7 @@ describe('queued commands on PGlite', () => {
     const service = new QueuedCommandService(store, d);
     const refused = await service.queue({ commandId: ids(1)[0], chargerId: 'NEVERSEEN', action: 'Reset', payload: { type: 'Soft' } });
     expect(refused).toMatchObject({ ok: false, status: 404, body: { error: 'unknown_charger' } });
-    await t.db.query(`UPDATE config_chargers SET connected = false WHERE charger_id = $1`, [CP]);
+    await sqlOf(t.db).execute(`UPDATE config_chargers SET connected = false WHERE charger_id = $1`, [CP]);
     await queue(service, ids(1)[0]);
     expect((await store.get(ids(1)[0]))?.status).toBe('pending');
     expect(received).toEqual([]);
@@ -100,7 +101,7 @@ describe('queued commands on PGlite', () => {
     const replicaA = delivery();
     const replicaB = delivery();
     const service = new QueuedCommandService(store, replicaA);
-    await t.db.query(`UPDATE config_chargers SET connected = false WHERE charger_id = $1`, [CP]);
+    await sqlOf(t.db).execute(`UPDATE config_chargers SET connected = false WHERE charger_id = $1`, [CP]);
     const five = ids(5);
     for (const id of five) await queue(service, id);
     await Promise.all([replicaA.kick(CP), replicaB.kick(CP), replicaA.kick(CP), replicaB.kick(CP)]);
@@ -117,7 +118,7 @@ describe('queued commands on PGlite', () => {
     const d = delivery();
     const service = new QueuedCommandService(store, d);
     const [first, second] = ids(2);
-    await t.db.query(`UPDATE config_chargers SET connected = false WHERE charger_id = $1`, [CP]);
+    await sqlOf(t.db).execute(`UPDATE config_chargers SET connected = false WHERE charger_id = $1`, [CP]);
     await queue(service, first, 'Reset');
     await queue(service, second);
     answers = [{ status: 'connection-lost' }];
@@ -128,7 +129,7 @@ describe('queued commands on PGlite', () => {
     // The same connection: nothing goes out again, and the second waits behind the first.
     await d.kick(CP);
     expect(received).toHaveLength(1);
-    await t.db.query(`UPDATE config_chargers SET connected_at = now() + interval '1 second' WHERE charger_id = $1`, [CP]);
+    await sqlOf(t.db).execute(`UPDATE config_chargers SET connected_at = now() + interval '1 second' WHERE charger_id = $1`, [CP]);
     answers = [{ status: 'callerror', code: 'InternalError', description: 'busy', details: {} }];
     await d.kick(CP);
     expect(received.map((r) => r.action)).toEqual(['Reset', 'Reset', 'TriggerMessage']);
@@ -147,9 +148,10 @@ describe('queued commands on PGlite', () => {
     answers = [{ status: 'connection-lost' }];
     await d.kick(CP);
     expect(await store.get(reset)).toMatchObject({ status: 'pending', attempts: 1 });
-    await t.db.query(`UPDATE config_chargers SET boot_at = now() + interval '1 second', connected_at = now() + interval '1 second' WHERE charger_id = $1`, [
-      CP,
-    ]);
+    await sqlOf(t.db).execute(
+      `UPDATE config_chargers SET boot_at = now() + interval '1 second', connected_at = now() + interval '1 second' WHERE charger_id = $1`,
+      [CP],
+    );
     await d.kick(CP);
     expect(await store.get(reset)).toMatchObject({ status: 'succeeded', attempts: 1, result: { rebooted: true } });
     expect(received.map((r) => r.action)).toEqual(['Reset', 'TriggerMessage']);
@@ -178,15 +180,15 @@ describe('queued commands on PGlite', () => {
     const d = delivery();
     const service = new QueuedCommandService(store, d);
     const [a, b, c] = ids(3);
-    await t.db.query(`UPDATE config_chargers SET connected = false WHERE charger_id = $1`, [CP]);
+    await sqlOf(t.db).execute(`UPDATE config_chargers SET connected = false WHERE charger_id = $1`, [CP]);
     await queue(service, a, 'TriggerMessage', new Date(Date.now() + 60_000).toISOString());
     await queue(service, b);
     await queue(service, c);
-    await t.db.query(`UPDATE config_queued_commands SET expires_at = now() - interval '1 second' WHERE command_id = $1`, [a]);
+    await sqlOf(t.db).execute(`UPDATE config_queued_commands SET expires_at = now() - interval '1 second' WHERE command_id = $1`, [a]);
     expect(await service.cancel(b, 'api:ops')).toMatchObject({ ok: true, data: { status: 'cancelled', cancelledBy: 'api:ops' } });
     expect(await service.cancel(b, 'api:ops')).toMatchObject({ ok: false, status: 409, body: { error: 'not_pending' } });
     expect(await service.cancel('00000000-0000-4000-8000-999999999999', 'api:ops')).toMatchObject({ ok: false, status: 404 });
-    await t.db.query(`UPDATE config_chargers SET connected = true WHERE charger_id = $1`, [CP]);
+    await sqlOf(t.db).execute(`UPDATE config_chargers SET connected = true WHERE charger_id = $1`, [CP]);
     await d.sweep();
     await d.idle();
     expect(await store.get(a)).toMatchObject({ status: 'expired' });
@@ -212,7 +214,7 @@ describe('queued commands on PGlite', () => {
     expect(await store.claimNext(CP, 0, 'sent-1')).toMatchObject({ commandId: a, attempt: 1 });
     // The claim is held: nobody else takes it, nor the command behind it.
     expect(await store.claimNext(CP, 0, 'sent-x')).toBeUndefined();
-    await t.db.query(`UPDATE config_chargers SET connected_at = now() + interval '1 second' WHERE charger_id = $1`, [CP]);
+    await sqlOf(t.db).execute(`UPDATE config_chargers SET connected_at = now() + interval '1 second' WHERE charger_id = $1`, [CP]);
     await d.sweep();
     await d.idle();
     expect(await store.get(a)).toMatchObject({ status: 'succeeded', attempts: 2 });

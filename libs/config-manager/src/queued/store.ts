@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
 import type { QueuedCommandState } from '#csms/bus';
-import { keyedBatcher, returnedRows, type Batcher } from '#csms/persistence';
+import { keyedBatcher, type Batcher, sqlOf, type Sql } from '#csms/persistence';
 import type { Settlement } from './settle.js';
+import type { ConfigQueuedCommandsRow } from './store.rows.js';
 
 /** One queued command as the API shows it. */
 export interface QueuedCommandView {
@@ -40,21 +41,23 @@ export interface NewQueuedCommand {
   requestedBy?: string;
 }
 
-interface Row {
-  command_id: string;
-  charger_id: string;
-  action: string;
-  payload: unknown;
-  status: QueuedCommandState;
-  created_at: Date | string;
-  expires_at: Date | string;
-  requested_by: string | null;
-  attempts: number;
-  finished_at: Date | string | null;
-  result: unknown;
-  error: QueuedCommandView['error'];
-  cancelled_by: string | null;
-}
+/** The columns of COLUMNS. */
+type Row = Pick<
+  ConfigQueuedCommandsRow,
+  | 'command_id'
+  | 'charger_id'
+  | 'action'
+  | 'payload'
+  | 'status'
+  | 'created_at'
+  | 'expires_at'
+  | 'requested_by'
+  | 'attempts'
+  | 'finished_at'
+  | 'result'
+  | 'error'
+  | 'cancelled_by'
+>;
 
 const iso = (v: Date | string): string => new Date(v).toISOString();
 const view = (r: Row): QueuedCommandView => ({
@@ -88,10 +91,13 @@ export class QueuedCommandStore {
    */
   readonly hasOpen: Batcher<string, boolean>;
 
-  constructor(private readonly db: DataSource) {
+  private readonly sql: Sql;
+
+  constructor(db: DataSource) {
+    this.sql = sqlOf(db);
     this.hasOpen = keyedBatcher(
       async (ids) => {
-        const rows: Array<{ charger_id: string }> = await this.db.query(
+        const rows = await this.sql.query<{ charger_id: string }>(
           `SELECT DISTINCT charger_id FROM config_queued_commands WHERE charger_id = ANY($1::text[]) AND status IN ('pending', 'delivering')`,
           [ids],
         );
@@ -102,7 +108,7 @@ export class QueuedCommandStore {
   }
 
   async insert(c: NewQueuedCommand): Promise<QueuedCommandView> {
-    const rows: Row[] = await this.db.query(
+    const rows = await this.sql.query<Row>(
       `INSERT INTO config_queued_commands (command_id, charger_id, action, payload, status, expires_at, requested_by)
        VALUES ($1, $2, $3, $4::jsonb, 'pending', $5, $6) RETURNING ${COLUMNS}`,
       [c.commandId, c.chargerId, c.action, JSON.stringify(c.payload ?? {}), c.expiresAt.toISOString(), c.requestedBy ?? null],
@@ -112,7 +118,7 @@ export class QueuedCommandStore {
 
   /** The registry's row for the charger: whether it is known, connected, and Accepted at its last boot. */
   async chargerState(chargerId: string): Promise<{ connected: boolean; accepted: boolean } | undefined> {
-    const rows: Array<{ connected: boolean; boot_status: string | null }> = await this.db.query(
+    const rows = await this.sql.query<{ connected: boolean; boot_status: string | null }>(
       `SELECT connected, boot_status FROM config_chargers WHERE charger_id = $1`,
       [chargerId],
     );
@@ -121,12 +127,12 @@ export class QueuedCommandStore {
 
   /** Pending commands whose expiresAt has passed become expired (one charger, or all of them). */
   async expireDue(chargerId?: string): Promise<QueuedCommandView[]> {
-    const result: unknown = await this.db.query(
+    const result = await this.sql.query<Row>(
       `UPDATE config_queued_commands SET status = 'expired', finished_at = now()
        WHERE status = 'pending' AND expires_at <= now() ${chargerId === undefined ? '' : 'AND charger_id = $1'} RETURNING ${COLUMNS}`,
       chargerId === undefined ? [] : [chargerId],
     );
-    return returnedRows<Row>(result).map(view);
+    return result.map(view);
   }
 
   /**
@@ -135,7 +141,7 @@ export class QueuedCommandStore {
    * again after every boot would reboot the charger in a loop (docs/reference/design-decisions.md#queued-commands).
    */
   async settleRebootedResets(chargerId: string): Promise<QueuedCommandView[]> {
-    const result: unknown = await this.db.query(
+    const result = await this.sql.query<Row>(
       `UPDATE config_queued_commands q SET status = 'succeeded', finished_at = now(), held_at = NULL,
          result = jsonb_build_object('rebooted', true, 'bootAt', c.boot_at)
        FROM config_chargers c
@@ -147,7 +153,7 @@ export class QueuedCommandStore {
          .join(', ')}`,
       [chargerId],
     );
-    return returnedRows<Row>(result).map(view);
+    return result.map(view);
   }
 
   /**
@@ -155,7 +161,7 @@ export class QueuedCommandStore {
    * attempt is recorded as interrupted (its outcome is unknown, like a connection lost mid-call).
    */
   async releaseLapsed(): Promise<QueuedCommandView[]> {
-    const result: unknown = await this.db.query(
+    const result = await this.sql.query<Row>(
       `WITH lapsed AS (
          UPDATE config_queued_commands SET status = 'pending', lease_until = NULL, held_at = now()
          WHERE status = 'delivering' AND lease_until < now() RETURNING ${COLUMNS}
@@ -165,7 +171,7 @@ export class QueuedCommandStore {
        )
        SELECT * FROM lapsed`,
     );
-    return returnedRows<Row>(result).map(view);
+    return result.map(view);
   }
 
   /**
@@ -175,9 +181,8 @@ export class QueuedCommandStore {
    * behind it, so commands reach the charger in creation order.
    */
   async claimNext(chargerId: string, leaseMs: number, sentCommandId: string): Promise<(QueuedCommandView & { attempt: number }) | undefined> {
-    const rows = returnedRows<Row>(
-      await this.db.query(
-        `WITH claimed AS (
+    const rows = await this.sql.query<Row>(
+      `WITH claimed AS (
          UPDATE config_queued_commands SET status = 'delivering', attempts = attempts + 1, held_at = NULL, lease_until = now() + $2 * interval '1 millisecond'
          WHERE seq = (SELECT seq FROM config_queued_commands WHERE charger_id = $1 AND status IN ('pending', 'delivering') ORDER BY seq LIMIT 1)
            AND status = 'pending' AND expires_at > now()
@@ -187,8 +192,7 @@ export class QueuedCommandStore {
          INSERT INTO config_queued_command_attempts (command_id, attempt, sent_command_id) SELECT command_id, attempts, $3 FROM claimed
        )
        SELECT * FROM claimed`,
-        [chargerId, leaseMs, sentCommandId],
-      ),
+      [chargerId, leaseMs, sentCommandId],
     );
     return rows[0] ? { ...view(rows[0]), attempt: Number(rows[0].attempts) } : undefined;
   }
@@ -200,9 +204,8 @@ export class QueuedCommandStore {
   async settleAttempt(commandId: string, attempt: number, s: Settlement): Promise<QueuedCommandView | undefined> {
     const terminal = s.status !== 'pending';
     const detail = s.result !== undefined ? { result: s.result } : s.error !== undefined ? { error: s.error } : null;
-    const rows = returnedRows<Row>(
-      await this.db.query(
-        `WITH settled AS (
+    const rows = await this.sql.query<Row>(
+      `WITH settled AS (
          UPDATE config_queued_commands SET status = $3, lease_until = NULL, result = $4::jsonb, error = $5::jsonb,
            finished_at = CASE WHEN $6::boolean THEN now() ELSE NULL END, held_at = CASE WHEN $6::boolean THEN NULL ELSE now() END
          WHERE command_id = $1 AND status = 'delivering' AND attempts = $2
@@ -212,17 +215,16 @@ export class QueuedCommandStore {
          FROM settled WHERE a.command_id = settled.command_id AND a.attempt = $2
        )
        SELECT * FROM settled`,
-        [
-          commandId,
-          attempt,
-          s.status,
-          s.result === undefined ? null : JSON.stringify(s.result),
-          s.error ? JSON.stringify(s.error) : null,
-          terminal,
-          s.outcome,
-          detail === null ? null : JSON.stringify(detail),
-        ],
-      ),
+      [
+        commandId,
+        attempt,
+        s.status,
+        s.result === undefined ? null : JSON.stringify(s.result),
+        s.error ? JSON.stringify(s.error) : null,
+        terminal,
+        s.outcome,
+        detail === null ? null : JSON.stringify(detail),
+      ],
     );
     return rows[0] ? view(rows[0]) : undefined;
   }
@@ -232,7 +234,7 @@ export class QueuedCommandStore {
    * forgotten, no hold, so the charger's connection that is coming takes it.
    */
   async releaseUnsent(commandId: string, attempt: number): Promise<void> {
-    await this.db.query(
+    await this.sql.execute(
       `WITH released AS (
          UPDATE config_queued_commands SET status = 'pending', attempts = attempts - 1, lease_until = NULL
          WHERE command_id = $1 AND status = 'delivering' AND attempts = $2 RETURNING command_id
@@ -244,34 +246,32 @@ export class QueuedCommandStore {
 
   /** Cancels a pending command: 'cancelled' with the command, or why not (unknown, or its current state). */
   async cancel(commandId: string, actor: string): Promise<{ cancelled: QueuedCommandView } | { unknown: true } | { state: QueuedCommandState }> {
-    const result: unknown = await this.db.query(
+    const rows = await this.sql.query<Row>(
       `UPDATE config_queued_commands SET status = 'cancelled', finished_at = now(), cancelled_by = $2
        WHERE command_id = $1 AND status = 'pending' RETURNING ${COLUMNS}`,
       [commandId, actor],
     );
-    const rows = returnedRows<Row>(result);
     if (rows[0]) return { cancelled: view(rows[0]) };
     const found = await this.get(commandId);
     return found ? { state: found.status } : { unknown: true };
   }
 
   async get(commandId: string): Promise<QueuedCommandView | undefined> {
-    const rows: Row[] = await this.db.query(`SELECT ${COLUMNS} FROM config_queued_commands WHERE command_id = $1`, [commandId]);
+    const rows = await this.sql.query<Row>(`SELECT ${COLUMNS} FROM config_queued_commands WHERE command_id = $1`, [commandId]);
     return rows[0] ? view(rows[0]) : undefined;
   }
 
   async attempts(commandId: string): Promise<AttemptView[]> {
-    const rows: Array<{
+    const rows = await this.sql.query<{
       attempt: number;
       sent_command_id: string;
       started_at: Date | string;
       finished_at: Date | string | null;
       outcome: string | null;
       detail: unknown;
-    }> = await this.db.query(
-      `SELECT attempt, sent_command_id, started_at, finished_at, outcome, detail FROM config_queued_command_attempts WHERE command_id = $1 ORDER BY attempt`,
-      [commandId],
-    );
+    }>(`SELECT attempt, sent_command_id, started_at, finished_at, outcome, detail FROM config_queued_command_attempts WHERE command_id = $1 ORDER BY attempt`, [
+      commandId,
+    ]);
     return rows.map((r) => ({
       attempt: Number(r.attempt),
       sentCommandId: r.sent_command_id,
@@ -286,17 +286,17 @@ export class QueuedCommandStore {
   async list(chargerId: string, status: QueuedCommandState | undefined, limit: number, offset: number): Promise<{ items: QueuedCommandView[]; total: number }> {
     const where = `charger_id = $1${status ? ' AND status = $2' : ''}`;
     const params: unknown[] = status ? [chargerId, status] : [chargerId];
-    const rows: Row[] = await this.db.query(
+    const rows = await this.sql.query<Row>(
       `SELECT ${COLUMNS} FROM config_queued_commands WHERE ${where} ORDER BY seq DESC LIMIT ${limit} OFFSET ${offset}`,
       params,
     );
-    const counted: Array<{ n: string | number }> = await this.db.query(`SELECT count(*) AS n FROM config_queued_commands WHERE ${where}`, params);
+    const counted = await this.sql.query<{ n: string | number }>(`SELECT count(*) AS n FROM config_queued_commands WHERE ${where}`, params);
     return { items: rows.map(view), total: Number(counted[0]?.n ?? 0) };
   }
 
   /** Chargers with a pending command that are connected and were Accepted at their last boot. */
   async deliverableChargers(): Promise<string[]> {
-    const rows: Array<{ charger_id: string }> = await this.db.query(
+    const rows = await this.sql.query<{ charger_id: string }>(
       `SELECT DISTINCT q.charger_id FROM config_queued_commands q JOIN config_chargers c ON c.charger_id = q.charger_id
        WHERE q.status = 'pending' AND c.connected AND c.boot_status = 'Accepted'`,
     );

@@ -1,3 +1,4 @@
+import { sqlOf } from '#csms/persistence';
 /**
  * The "apply the desired configuration before accepting" policy as registration sees it: the column, the bus-facing
  * RegistryService verb, and BootService consulting the sync check only when the policy is on and auth accepts.
@@ -46,7 +47,8 @@ describe('boot policy: apply the desired configuration before accepting', () => 
     return b;
   };
   const lastReason = async (id: string): Promise<string> =>
-    ((await t.db.query(`SELECT reason FROM config_boot_log WHERE charger_id = $1 ORDER BY id DESC LIMIT 1`, [id])) as Array<{ reason: string }>)[0].reason;
+    ((await sqlOf(t.db).query(`SELECT reason FROM config_boot_log WHERE charger_id = $1 ORDER BY id DESC LIMIT 1`, [id])) as Array<{ reason: string }>)[0]
+      .reason;
 
   beforeAll(async () => {
     t = await openTestDatabase();

@@ -1,3 +1,4 @@
+import { sqlOf } from '#csms/persistence';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { InProcessBus, type ChargerMessage } from '#csms/bus';
 import type { BootNotificationRequest } from '#csms/ocpp';
@@ -55,7 +56,8 @@ describe('BootService', () => {
     'NOAUTH-1': 'unavailable',
   };
   const service = (): BootService => new BootService(t.db, lookupFrom(states), INTERVALS, log);
-  const row = async (id: string): Promise<StoredRow> => ((await t.db.query(`SELECT * FROM config_chargers WHERE charger_id = $1`, [id])) as StoredRow[])[0];
+  const row = async (id: string): Promise<StoredRow> =>
+    ((await sqlOf(t.db).query(`SELECT * FROM config_chargers WHERE charger_id = $1`, [id])) as StoredRow[])[0];
 
   beforeAll(async () => {
     t = await openTestDatabase();
@@ -95,7 +97,7 @@ describe('BootService', () => {
       boot_status: 'Accepted',
     });
     expect(new Date(r.boot_at as Date).toISOString()).toBe('2025-11-25T09:59:59.000Z');
-    const logRows: Array<{ status: string; reason: string; detected_model: string }> = await t.db.query(`SELECT * FROM config_boot_log`);
+    const logRows: Array<{ status: string; reason: string; detected_model: string }> = await sqlOf(t.db).query(`SELECT * FROM config_boot_log`);
     expect(logRows).toEqual([expect.objectContaining({ status: 'Accepted', reason: 'registration:accepted', detected_model: 'zaptec-go' })]);
   });
 
@@ -134,7 +136,7 @@ describe('BootService', () => {
     expect(reply).toEqual({ status: 'Pending', currentTime: NOW.toISOString(), interval: 30 });
     expect(log.lines).toEqual([expect.stringContaining('NOAUTH-1')]);
     expect(log.lines[0]).toContain('no responders');
-    const logRows: Array<{ reason: string }> = await t.db.query(`SELECT reason FROM config_boot_log WHERE charger_id = 'NOAUTH-1'`);
+    const logRows: Array<{ reason: string }> = await sqlOf(t.db).query(`SELECT reason FROM config_boot_log WHERE charger_id = 'NOAUTH-1'`);
     expect(logRows[0].reason).toMatch(/^auth-unavailable/);
   });
 
@@ -146,7 +148,7 @@ describe('BootService', () => {
     await s.boot(newer, NOW);
     await s.boot(older, NOW);
     expect(await row('ZAP000009')).toMatchObject({ firmware_version: '3.0.0', model: 'zaptec-go2' });
-    const count: Array<{ n: number }> = await t.db.query(`SELECT count(*)::int AS n FROM config_boot_log WHERE charger_id = 'ZAP000009'`);
+    const count: Array<{ n: number }> = await sqlOf(t.db).query(`SELECT count(*)::int AS n FROM config_boot_log WHERE charger_id = 'ZAP000009'`);
     expect(count[0].n).toBe(2);
   });
 
@@ -172,7 +174,7 @@ describe('BootService', () => {
     expect(await row('ZAP000021')).toMatchObject({ firmware_version: '1.0.0' });
     // The older Pro boot came last but must not overwrite the newer one.
     expect(await row('ZPG000022')).toMatchObject({ firmware_version: '1.0.0' });
-    const counts: Array<{ charger_id: string; n: number }> = await t.db.query(
+    const counts: Array<{ charger_id: string; n: number }> = await sqlOf(t.db).query(
       `SELECT charger_id, count(*)::int AS n FROM config_boot_log GROUP BY charger_id ORDER BY charger_id`,
     );
     expect(counts).toEqual([

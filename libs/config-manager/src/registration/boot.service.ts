@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { ChargerMessage } from '#csms/bus';
-import { Batcher, keyedBatcher, roundsOfDistinct } from '#csms/persistence';
+import { Batcher, keyedBatcher, roundsOfDistinct, sqlOf, type Sql } from '#csms/persistence';
 import type { BootNotificationRequest, BootNotificationResponse } from '#csms/ocpp';
 import { detectChargerModel, type ChargerModel } from '../registry/charger-model.js';
 import { decideBoot, type BootDecision, type BootIntervals } from './boot-decision.js';
@@ -42,15 +42,18 @@ export class BootService {
   private readonly policies: Batcher<string, boolean>;
   private readonly records: Batcher<BootRecord, ChargerModel>;
 
+  private readonly sql: Sql;
+
   constructor(
     private readonly db: DataSource,
     private readonly lookup: RegistrationLookup,
     private readonly intervals: BootIntervals,
     private readonly log: WarnLogger = new Logger('BootService'),
   ) {
+    this.sql = sqlOf(db);
     this.policies = keyedBatcher(
       async (ids) => {
-        const rows: Array<{ charger_id: string }> = await this.db.query(
+        const rows = await this.sql.query<{ charger_id: string }>(
           `SELECT charger_id FROM config_chargers WHERE charger_id = ANY($1::text[]) AND apply_config_before_accept`,
           [ids],
         );
@@ -58,7 +61,7 @@ export class BootService {
       },
       () => false,
     );
-    this.records = new Batcher((items) => recordBoots(this.db, items));
+    this.records = new Batcher((items) => recordBoots(this.sql, items));
   }
 
   /**
@@ -145,14 +148,14 @@ interface BootRecord {
  * itself); returns each boot's effective model. An upsert may touch a row only once per statement, so two
  * boots of the same charger in one batch go in successive rounds, in arrival order.
  */
-async function recordBoots(db: DataSource, items: BootRecord[]): Promise<ChargerModel[]> {
+async function recordBoots(db: Sql, items: BootRecord[]): Promise<ChargerModel[]> {
   const out = new Array<ChargerModel>(items.length);
   for (const round of roundsOfDistinct(items, (it) => it.msg.chargerId)) {
     const col = <T>(f: (it: BootRecord) => T): T[] => round.map(([, it]) => f(it));
     const p = (it: BootRecord): BootNotificationRequest => it.msg.payload;
     // The upsert's WHERE keeps a redelivered, older BootNotification from overwriting a newer one; then it
     // returns no row and the model is the stored one (the statement's snapshot, which it left unchanged).
-    const rows: Array<{ n: string | number; model: ChargerModel }> = await db.query(
+    const rows = await db.query<{ n: string | number; model: ChargerModel }>(
       `WITH input AS (
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
            $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[])

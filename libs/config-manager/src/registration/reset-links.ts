@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { ResetLink, ResetSentNote } from '#csms/bus';
-import { returnedRows } from '#csms/persistence';
+import { sqlOf, type Sql } from '#csms/persistence';
 
 /** A Reset older than this is not what a boot follows (the charger was off, or ignored it). */
 export const RESET_LINK_WINDOW_MS = 60 * 60_000;
@@ -18,11 +18,15 @@ interface PendingResetRow {
  * charger, handled by any config-manager replica, takes it and carries it in its Boot fact and event.
  */
 export class ResetLinks {
-  constructor(private readonly db: DataSource) {}
+  private readonly sql: Sql;
+
+  constructor(db: DataSource) {
+    this.sql = sqlOf(db);
+  }
 
   /** The latest Reset per charger wins; an older note arriving late does not replace a newer one. */
   async note(n: ResetSentNote): Promise<void> {
-    await this.db.query(
+    await this.sql.execute(
       `INSERT INTO config_pending_resets (charger_id, command_id, reset_type, outcome, sent_at) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (charger_id) DO UPDATE SET command_id = EXCLUDED.command_id, reset_type = EXCLUDED.reset_type, outcome = EXCLUDED.outcome, sent_at = EXCLUDED.sent_at
        WHERE config_pending_resets.sent_at <= EXCLUDED.sent_at`,
@@ -32,8 +36,9 @@ export class ResetLinks {
 
   /** Removes and returns the Reset a boot at `bootAt` follows, if one was sent within the window before it. */
   async take(chargerId: string, bootAt: Date): Promise<ResetLink | undefined> {
-    const [row] = returnedRows<PendingResetRow>(
-      await this.db.query(`DELETE FROM config_pending_resets WHERE charger_id = $1 RETURNING command_id, reset_type, outcome, sent_at`, [chargerId]),
+    const [row] = await this.sql.query<PendingResetRow>(
+      `DELETE FROM config_pending_resets WHERE charger_id = $1 RETURNING command_id, reset_type, outcome, sent_at`,
+      [chargerId],
     );
     if (!row) return undefined;
     const sentAt = new Date(row.sent_at);

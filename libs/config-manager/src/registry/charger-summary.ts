@@ -1,5 +1,6 @@
 import type { BootNotificationResponse } from '#csms/ocpp';
 import { capabilitiesOfModel, type ChargerModel, type ModelCapabilities } from './charger-model.js';
+import type { ConfigChargersRow } from './registry.service.rows.js';
 
 /** What `api.registry.list` / `get` return per charger, and what `GET /api/v1/chargers` shows. */
 export interface ChargerSummary {
@@ -47,31 +48,8 @@ export interface ChargerBoot {
   status: BootNotificationResponse['status'] | null;
 }
 
-/** A `config_chargers` row as raw SQL returns it. */
-export interface ChargerRow {
-  charger_id: string;
-  model: ChargerModel;
-  model_override: ChargerModel | null;
-  boot_vendor: string | null;
-  boot_model: string | null;
-  charge_point_serial_number: string | null;
-  charge_box_serial_number: string | null;
-  firmware_version: string | null;
-  iccid: string | null;
-  imsi: string | null;
-  meter_type: string | null;
-  meter_serial_number: string | null;
-  boot_at: Date | string | null;
-  boot_status: BootNotificationResponse['status'] | null;
-  connected: boolean;
-  gateway_id: string | null;
-  session_id: string | null;
-  connected_at: Date | string | null;
-  disconnected_at: Date | string | null;
-  remote_address: string | null;
-  connection_event_at: Date | string | null;
-  last_seen: Date | string | null;
-  apply_config_before_accept: boolean;
+/** A `config_chargers` row as list and get read it, with what they join. */
+export interface ChargerRow extends ConfigChargersRow {
   /** Joined from config_sync_state by list and get (null: never reconciled). */
   sync_state?: 'in-sync' | 'drift' | 'refused' | 'unknown' | null;
   /** Joined from config_reported by get: the charger's reported SupportedFeatureProfiles (null: never read). */

@@ -1,3 +1,4 @@
+import { sqlOf } from '#csms/persistence';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { ConnectionEvent, DurableMessage } from '#csms/bus';
 import { openTestDatabase, type TestDatabase } from '../test-support/database.js';
@@ -29,7 +30,7 @@ describe('ConnectionsService', () => {
   let t: TestDatabase;
   let svc: ConnectionsService;
   const row = async (id: string): Promise<ConnRow | undefined> =>
-    ((await t.db.query(`SELECT * FROM config_chargers WHERE charger_id = $1`, [id])) as ConnRow[])[0];
+    ((await sqlOf(t.db).query(`SELECT * FROM config_chargers WHERE charger_id = $1`, [id])) as ConnRow[])[0];
 
   beforeAll(async () => {
     t = await openTestDatabase();
@@ -89,7 +90,7 @@ describe('ConnectionsService', () => {
   it('handles many chargers in one batch', async () => {
     const batch = Array.from({ length: 50 }, (_, i) => evt(`BULK-${i}`, 'connected', `s${i}`, '2025-11-25T10:00:00.000Z'));
     await svc.applyConnectionEvents(batch);
-    const n: Array<{ n: number }> = await t.db.query(`SELECT count(*)::int AS n FROM config_chargers WHERE connected`);
+    const n: Array<{ n: number }> = await sqlOf(t.db).query(`SELECT count(*)::int AS n FROM config_chargers WHERE connected`);
     expect(n[0].n).toBe(50);
   });
 

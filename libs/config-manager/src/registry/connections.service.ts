@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import { sqlOf, type Sql } from '#csms/persistence';
 import type { ConnectionEvent, DurableMessage, SeenBatch } from '#csms/bus';
 import { detectChargerModel } from './charger-model.js';
 import { applyConnectionEvent, byEventTime, type ConnectionState } from './connection-state.js';
@@ -23,10 +24,14 @@ const isoOrNull = (v: number | null): string | null => (v === null ? null : new 
  * last-seen batches. Every batch is one transaction with one multi-row statement.
  */
 export class ConnectionsService {
+  private readonly sql: Sql;
+
   constructor(
-    private readonly db: DataSource,
+    db: DataSource,
     private readonly log: Pick<Logger, 'warn'> = new Logger('ConnectionsService'),
-  ) {}
+  ) {
+    this.sql = sqlOf(db);
+  }
 
   /** Idempotent: replaying a batch, or an older event after a newer one, changes nothing. */
   async applyConnectionEvents(batch: DurableMessage<ConnectionEvent>[]): Promise<void> {
@@ -39,9 +44,9 @@ export class ConnectionsService {
     events.sort(byEventTime);
     const ids = [...new Set(events.map((m) => m.data.chargerId))];
 
-    await this.db.transaction(async (tx) => {
+    await this.sql.transaction(async (tx) => {
       // FOR UPDATE: replicas sharing the durable consumer may hold batches about the same charger.
-      const rows: ConnectionRow[] = await tx.query(
+      const rows = await tx.query<ConnectionRow>(
         `SELECT charger_id, connected, gateway_id, session_id, connected_at, disconnected_at, remote_address, connection_event_at
            FROM config_chargers WHERE charger_id = ANY($1::text[]) FOR UPDATE`,
         [ids],
@@ -80,7 +85,7 @@ export class ConnectionsService {
         cols.eventAt.push(isoOrNull(s.eventAt));
       }
       // The WHERE guards a row another replica inserted meanwhile (FOR UPDATE cannot lock a missing row).
-      await tx.query(
+      await tx.execute(
         `INSERT INTO config_chargers (charger_id, model, connected, gateway_id, session_id, connected_at, disconnected_at,
            remote_address, connection_event_at)
          SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[], $4::text[], $5::text[], $6::timestamptz[],
@@ -102,14 +107,12 @@ export class ConnectionsService {
   async applySeen(batch: SeenBatch): Promise<number> {
     const entries = Object.entries(batch.seen).filter(([, at]) => !Number.isNaN(Date.parse(at)));
     if (entries.length === 0) return 0;
-    const rows: unknown = await this.db.query(
+    return this.sql.execute(
       `UPDATE config_chargers AS c SET last_seen = GREATEST(c.last_seen, v.seen)
          FROM unnest($1::text[], $2::timestamptz[]) AS v(id, seen)
         WHERE c.charger_id = v.id`,
       [entries.map(([id]) => id), entries.map(([, at]) => at)],
     );
-    // TypeORM returns [rows, affectedCount] for UPDATE on postgres drivers.
-    return Array.isArray(rows) && typeof rows[1] === 'number' ? rows[1] : entries.length;
   }
 }
 

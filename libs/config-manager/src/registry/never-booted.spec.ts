@@ -1,3 +1,4 @@
+import { sqlOf } from '#csms/persistence';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ConnectionEvent, DurableMessage } from '#csms/bus';
 import { openTestDatabase, type TestDatabase } from '../test-support/database.js';
@@ -44,8 +45,8 @@ describe('never-booted chargers', () => {
       evt('OVERRIDDEN', 'connected', long),
       evt('OVERRIDDEN', 'disconnected', long),
     ]);
-    await t.db.query(`UPDATE config_chargers SET boot_at = now(), boot_status = 'Accepted' WHERE charger_id = 'BOOTED'`);
-    await t.db.query(`UPDATE config_chargers SET model_override = 'go2' WHERE charger_id = 'OVERRIDDEN'`);
+    await sqlOf(t.db).execute(`UPDATE config_chargers SET boot_at = now(), boot_status = 'Accepted' WHERE charger_id = 'BOOTED'`);
+    await sqlOf(t.db).execute(`UPDATE config_chargers SET model_override = 'go2' WHERE charger_id = 'OVERRIDDEN'`);
     const registry = new RegistryService(t.db);
     const before = await registry.list({});
     expect(before.ok && before.data.items.map((c) => [c.id, c.provisional])).toEqual([

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { DATA_SOURCE } from '#csms/persistence';
+import { DATA_SOURCE, sqlOf } from '#csms/persistence';
 import { PeriodicTask } from '#csms/runtime';
 import { CONFIG_MANAGER_OPTIONS, type ResolvedConfigManagerOptions } from '../config-manager.options.js';
 
@@ -13,16 +13,14 @@ import { CONFIG_MANAGER_OPTIONS, type ResolvedConfigManagerOptions } from '../co
  * comes back gets its row again from its next connection event.
  */
 export async function removeNeverBooted(db: DataSource, disconnectedForS: number): Promise<string[]> {
-  const rows: unknown = await db.query(
+  const rows = await sqlOf(db).query<{ charger_id: string }>(
     `DELETE FROM config_chargers
       WHERE boot_at IS NULL AND NOT connected AND model_override IS NULL AND NOT apply_config_before_accept
         AND COALESCE(disconnected_at, updated_at) < now() - make_interval(secs => $1)
       RETURNING charger_id`,
     [disconnectedForS],
   );
-  // DELETE ... RETURNING comes back as [rows, count] through TypeORM's postgres drivers, plain rows otherwise.
-  const list = (Array.isArray(rows) && Array.isArray(rows[0]) ? rows[0] : rows) as Array<{ charger_id: string }>;
-  return list.map((r) => r.charger_id);
+  return rows.map((r) => r.charger_id);
 }
 
 @Injectable()

@@ -1,3 +1,4 @@
+import { sqlOf } from '#csms/persistence';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { ChargerMessage, ConnectionEvent, DurableMessage } from '#csms/bus';
 import type { BootNotificationRequest } from '#csms/ocpp';
@@ -89,7 +90,7 @@ describe('RegistryService', () => {
     const before = await registry.get({ chargerId: 'ZAP000001' });
     if (!before.ok) throw new Error(before.body.message);
     expect(before.data.capabilities.unsupportedActions).not.toContain('ReserveNow');
-    await t.db.query(
+    await sqlOf(t.db).execute(
       `INSERT INTO config_reported (charger_id, key, value, readonly, reported_at) VALUES ('ZAP000001', 'SupportedFeatureProfiles', 'Core,SmartCharging', true, now())`,
     );
     const after = await registry.get({ chargerId: 'ZAP000001' });
@@ -113,8 +114,8 @@ describe('RegistryService', () => {
   });
 
   it('filters in SQL by model, firmware prefix, id text and group; sorts; walks pages by cursor', async () => {
-    await t.db.query(`INSERT INTO config_groups (name) VALUES ('site') ON CONFLICT DO NOTHING`);
-    await t.db.query(`INSERT INTO config_group_members (charger_id, group_name) VALUES ('ABB-3', 'site'), ('ZPR000002', 'site')`);
+    await sqlOf(t.db).execute(`INSERT INTO config_groups (name) VALUES ('site') ON CONFLICT DO NOTHING`);
+    await sqlOf(t.db).execute(`INSERT INTO config_group_members (charger_id, group_name) VALUES ('ABB-3', 'site'), ('ZPR000002', 'site')`);
     const ids = async (req: Parameters<RegistryService['list']>[0]): Promise<string[]> => {
       const reply = await registry.list(req);
       if (!reply.ok) throw new Error(reply.body.message);
@@ -160,7 +161,7 @@ describe('RegistryService', () => {
       byFirmware: { 'zaptec-go 2.4.2.4': 1 },
       configuration: { inSync: 0, drift: 0, refused: 0, unknown: 3 },
     });
-    await t.db.query(`INSERT INTO config_sync_state (charger_id, state) VALUES ('ABB-3', 'in-sync'), ('ZPR000002', 'refused')`);
+    await sqlOf(t.db).execute(`INSERT INTO config_sync_state (charger_id, state) VALUES ('ABB-3', 'in-sync'), ('ZPR000002', 'refused')`);
     const again = await registry.fleetFigures();
     expect(again.ok && again.data.configuration).toEqual({ inSync: 1, drift: 0, refused: 1, unknown: 1 });
     const drifted = await registry.list({ drift: true });

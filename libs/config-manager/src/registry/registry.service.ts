@@ -1,4 +1,4 @@
-import { returnedRows } from '#csms/persistence';
+import { sqlOf, type Sql } from '#csms/persistence';
 import type { DataSource } from 'typeorm';
 import { MAX_OFFSET, ok, refuse, type ServiceReply } from '#csms/http';
 import { CHARGER_MODELS, detectChargerModel, isChargerModel, type ChargerModel } from './charger-model.js';
@@ -58,7 +58,11 @@ const isNonNegativeInt = (v: unknown): v is number => typeof v === 'number' && N
 
 /** The registry's answers to the API: list, get, model override. Bodies come off the bus, so they are checked here too. */
 export class RegistryService {
-  constructor(private readonly db: DataSource) {}
+  private readonly sql: Sql;
+
+  constructor(db: DataSource) {
+    this.sql = sqlOf(db);
+  }
 
   async list(req: ListChargersRequest = {}): Promise<ServiceReply<ChargerPage>> {
     const limit = req.limit ?? DEFAULT_PAGE_SIZE;
@@ -89,11 +93,11 @@ export class RegistryService {
     const after = q.after(cursor);
     const where = after.condition ? (q.where ? `${q.where} AND ${after.condition}` : `WHERE ${after.condition}`) : q.where;
     const params = [...q.params, ...after.params];
-    const rows: Array<ChargerRow & { sort_key: string }> = await this.db.query(
+    const rows = await this.sql.query<ChargerRow & { sort_key: string }>(
       `SELECT config_chargers.*, s.state AS sync_state, (${q.key})::text AS sort_key FROM ${LIST_FROM} ${where} ${q.order} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, limit + 1, cursor ? 0 : offset],
     );
-    const counted: Array<{ total: string | number }> = await this.db.query(`SELECT count(*) AS total FROM ${LIST_FROM} ${q.where}`, q.params);
+    const counted = await this.sql.query<{ total: string | number }>(`SELECT count(*) AS total FROM ${LIST_FROM} ${q.where}`, q.params);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const nextCursor = rows.length > limit && last ? encodeCursor({ sort, key: last.sort_key, id: last.charger_id }) : null;
@@ -102,14 +106,14 @@ export class RegistryService {
 
   /** Counts by connection state, model and firmware: three aggregates, whatever the fleet's size. */
   async fleetFigures(): Promise<ServiceReply<RegistryFleetFigures>> {
-    const [counts]: Array<{ total: string | number; connected: string | number }> = await this.db.query(
+    const [counts] = await this.sql.query<{ total: string | number; connected: string | number }>(
       `SELECT count(*) AS total, count(*) FILTER (WHERE connected) AS connected FROM config_chargers`,
     );
-    const models: Array<{ model: string; n: string | number }> = await this.db.query(`SELECT model, count(*) AS n FROM config_chargers GROUP BY model`);
-    const firmware: Array<{ model: string; firmware_version: string; n: string | number }> = await this.db.query(
+    const models = await this.sql.query<{ model: string; n: string | number }>(`SELECT model, count(*) AS n FROM config_chargers GROUP BY model`);
+    const firmware = await this.sql.query<{ model: string; firmware_version: string; n: string | number }>(
       `SELECT model, firmware_version, count(*) AS n FROM config_chargers WHERE firmware_version IS NOT NULL GROUP BY model, firmware_version`,
     );
-    const sync: Array<{ state: string | null; n: string | number }> = await this.db.query(`SELECT s.state, count(*) AS n FROM ${LIST_FROM} GROUP BY s.state`);
+    const sync = await this.sql.query<{ state: string | null; n: string | number }>(`SELECT s.state, count(*) AS n FROM ${LIST_FROM} GROUP BY s.state`);
     const bySync = (state: string): number => sync.filter((r) => (r.state ?? 'unknown') === state).reduce((sum, r) => sum + Number(r.n), 0);
     return ok({
       configuration: { inSync: bySync('in-sync'), drift: bySync('drift'), refused: bySync('refused'), unknown: bySync('unknown') },
@@ -122,7 +126,7 @@ export class RegistryService {
 
   async get(req: GetChargerRequest): Promise<ServiceReply<ChargerSummary>> {
     // The capabilities the command and reservation APIs check follow the charger's reported profiles (charger-model.ts).
-    const rows: ChargerRow[] = await this.db.query(
+    const rows = await this.sql.query<ChargerRow>(
       `SELECT config_chargers.*, s.state AS sync_state,
          (SELECT r.value FROM config_reported r WHERE r.charger_id = config_chargers.charger_id AND r.key = 'SupportedFeatureProfiles') AS supported_feature_profiles
        FROM ${LIST_FROM} WHERE charger_id = $1`,
@@ -136,8 +140,8 @@ export class RegistryService {
       const message = `model must be one of ${CHARGER_MODELS.join(', ')} (or null to detect it again)`;
       return refuse(400, 'validation_failed', message, [{ field: 'model', value: req.model, rule: 'isIn', message }]);
     }
-    return this.db.transaction(async (tx) => {
-      const rows: ChargerRow[] = await tx.query(`SELECT * FROM config_chargers WHERE charger_id = $1 FOR UPDATE`, [req.chargerId]);
+    return this.sql.transaction(async (tx) => {
+      const rows = await tx.query<ChargerRow>(`SELECT * FROM config_chargers WHERE charger_id = $1 FOR UPDATE`, [req.chargerId]);
       const row = rows[0];
       if (!row) return notFound(req.chargerId);
       const model =
@@ -149,11 +153,11 @@ export class RegistryService {
           chargePointSerialNumber: row.charge_point_serial_number,
           firmwareVersion: row.firmware_version,
         });
-      const updated: ChargerRow[] = await tx.query(
+      const updated = await tx.query<ChargerRow>(
         `UPDATE config_chargers SET model = $2, model_override = $3, updated_at = now() WHERE charger_id = $1 RETURNING *`,
         [req.chargerId, model, req.model],
       );
-      return ok(toSummary(firstRow(updated)));
+      return ok(toSummary(updated[0]));
     });
   }
 
@@ -165,11 +169,11 @@ export class RegistryService {
         { field: 'applyConfigurationBeforeAccept', value: req.applyConfigurationBeforeAccept, rule: 'isBoolean', message },
       ]);
     }
-    const updated: unknown = await this.db.query(
+    const updated = await this.sql.query<ChargerRow>(
       `UPDATE config_chargers SET apply_config_before_accept = $2, updated_at = now() WHERE charger_id = $1 RETURNING *`,
       [req.chargerId, req.applyConfigurationBeforeAccept],
     );
-    const row = firstRow(updated) as ChargerRow | undefined;
+    const row = updated[0] as ChargerRow | undefined;
     return row ? ok(toSummary(row)) : notFound(req.chargerId);
   }
 }
@@ -194,8 +198,3 @@ function badFilters(req: ListChargersRequest): ServiceReply<never> | undefined {
 
 const notFound = (chargerId: string): ServiceReply<never> =>
   refuse(404, 'charger_not_found', `charger ${chargerId} is not known (it never connected or booted)`);
-
-/** UPDATE ... RETURNING comes back as [rows, count] through TypeORM's postgres drivers, plain rows otherwise. */
-function firstRow(result: unknown): ChargerRow {
-  return returnedRows<ChargerRow>(result)[0];
-}

@@ -1,12 +1,11 @@
 import { openEmbeddedTestDatabase, type EmbeddedTestDatabase } from '#csms/testing';
-import { CONFIG_MANAGER_ENTITIES, CONFIG_MANAGER_MIGRATIONS } from '../index.js';
+import { CONFIG_MANAGER_MIGRATIONS } from '../index.js';
 
 /** Unit tests' real database: embedded PGlite on a temp dir, schema from the real migrations. */
 export type TestDatabase = EmbeddedTestDatabase;
 
 export function openTestDatabase(): Promise<TestDatabase> {
   return openEmbeddedTestDatabase({
-    entities: CONFIG_MANAGER_ENTITIES,
     migrations: CONFIG_MANAGER_MIGRATIONS,
     prefix: 'config-manager-test-',
     tables: [

@@ -1,8 +1,7 @@
 import { openEmbeddedTestDatabase, type EmbeddedTestDatabase } from '#csms/testing';
-import { METERING_ENTITIES } from '../entities/index.js';
 import { METERING_MIGRATIONS } from '../migrations/index.js';
 
 /** A real (embedded PGlite) database with the metering migrations applied, for unit tests. */
 export function openTestDatabase(): Promise<EmbeddedTestDatabase> {
-  return openEmbeddedTestDatabase({ entities: METERING_ENTITIES, migrations: METERING_MIGRATIONS, prefix: 'metering-spec-' });
+  return openEmbeddedTestDatabase({ migrations: METERING_MIGRATIONS, prefix: 'metering-spec-' });
 }

@@ -1,3 +1,4 @@
+import { sqlOf } from '#csms/persistence';
 import { InProcessBus } from '#csms/bus';
 import { ensureModelDefaults } from '../../provisioning/model-defaults.js';
 import { ChargerLink } from '../charger-link.js';
@@ -44,7 +45,7 @@ export class Harness {
   }
 
   async charger(id: string, model: string, options: SimOptions = {}): Promise<SimulatedZaptec> {
-    await this.t.db.query(
+    await sqlOf(this.t.db).execute(
       `INSERT INTO config_chargers (charger_id, model, connected) VALUES ($1, $2, true)
        ON CONFLICT (charger_id) DO UPDATE SET model = EXCLUDED.model, connected = true`,
       [id, model],
