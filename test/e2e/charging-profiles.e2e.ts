@@ -89,9 +89,15 @@ test('a group profile is validated, applied, re-applied after a Reset, checked w
   expect((await apiClient(csms.apiUrl, { token: null }).get(`/api/v1/chargers/${ID}/charging-profiles`)).status).toBe(401);
 
   // Refused before anything is stored, each refusal naming field and rule.
-  const high = await api.put('/api/v1/groups/garage/charging-profiles', { profiles: [maxProfile, defaultProfile({ stackLevel: 9 })] });
+  const high = await api.put('/api/v1/groups/garage/charging-profiles', {
+    profiles: [{ ...maxProfile, csChargingProfiles: { ...maxProfile.csChargingProfiles, stackLevel: 9 } }, defaultProfile()],
+  });
   expect(high.status).toBe(422);
-  expect(high.body.errors).toEqual([expect.objectContaining({ field: 'profiles[1].csChargingProfiles.stackLevel', rule: 'stackLevel.max' })]);
+  expect(high.body.errors).toEqual([expect.objectContaining({ field: 'profiles[0].csChargingProfiles.stackLevel', rule: 'stackLevel.max' })]);
+  const overSiteLimits = await api.put('/api/v1/groups/garage/charging-profiles', { profiles: [maxProfile, defaultProfile({ stackLevel: 8 })] });
+  expect(overSiteLimits.body.errors).toEqual([
+    expect.objectContaining({ field: 'profiles[1].csChargingProfiles.stackLevel', rule: 'stackLevel.siteLimitReserved' }),
+  ]);
   expect(high.body.errors[0].message).toContain(`member ${ID}`);
   const reserved = await api.put('/api/v1/groups/garage/charging-profiles', { profiles: [defaultProfile({ chargingProfileId: 900_000_001 })] });
   expect(reserved.status).toBe(422);
