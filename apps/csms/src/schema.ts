@@ -11,8 +11,4 @@ export const ALL_TABLES = [...AUTH_TABLES, ...CONFIG_MANAGER_TABLES, ...METERING
 /** Tables in the migrated schema that no store's row type describes, and why. */
 export const NOT_DESCRIBED: Readonly<Record<string, string>> = {
   csms_migrations: "TypeORM's record of the migrations run (data-source.ts migrationsTableName)",
-  // Their store (libs/config-manager/src/firmware) is being reworked on another branch; its row types move
-  // there with it, and this entry goes.
-  config_firmware_campaigns: 'firmware campaigns: row type not yet written beside libs/config-manager/src/firmware/store.ts',
-  config_firmware_campaign_chargers: 'firmware campaigns: row type not yet written beside libs/config-manager/src/firmware/store.ts',
 };

@@ -1,7 +1,6 @@
 export { openDataSource, databaseAnswers, describeDatabase, type PersistenceOptions } from './data-source.js';
 export { Batcher, keyedBatcher, roundsOfDistinct, type BatcherOptions } from './batcher.js';
 export { PersistenceModule, DATA_SOURCE } from './persistence.module.js';
-export { returnedRows } from './returned-rows.js';
 export { sqlOf, valuesList, type Sql } from './sql.js';
 export { describeTable, type ColumnsOf, type JsonValue, type SqlType, type TableDescription } from './table.js';
 export { schemaProblems } from './schema-check.js';

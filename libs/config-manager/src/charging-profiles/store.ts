@@ -1,19 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { sqlOf, type Sql } from '#csms/persistence';
 import { DesiredStore } from '../desired/desired-store.js';
+import type { ConfigChargingProfilesRow, ConfigChargingProfileStateRow } from './store.rows.js';
 import { slotOf } from './validation.js';
-import type { CsChargingProfile, ProfileInput, ProfileOutcome, ProfileScope, StoredProfile } from './types.js';
+import type { ProfileInput, ProfileOutcome, ProfileScope, StoredProfile } from './types.js';
 
-type Db = DataSource | EntityManager;
-
-interface ProfileRow {
-  scope: ProfileScope;
-  scope_id: string;
-  connector_id: number;
-  profile: CsChargingProfile;
-  updated_at: Date;
-  updated_by: string;
-}
+type ProfileRow = Omit<ConfigChargingProfilesRow, 'charging_profile_id'>;
 
 export interface ProfileStateView {
   chargingProfileId: number;
@@ -67,12 +60,15 @@ export function effectiveProfiles(group: StoredProfile[], own: StoredProfile[]):
 export class ChargingProfileStore {
   private readonly groups: DesiredStore;
 
-  constructor(private readonly db: DataSource) {
+  private readonly sql: Sql;
+
+  constructor(db: DataSource) {
+    this.sql = sqlOf(db);
     this.groups = new DesiredStore(db);
   }
 
-  async level(scope: ProfileScope, scopeId: string, db: Db = this.db): Promise<StoredProfile[]> {
-    const rows: ProfileRow[] = await db.query(
+  async level(scope: ProfileScope, scopeId: string, sql: Sql = this.sql): Promise<StoredProfile[]> {
+    const rows = await sql.query<ProfileRow>(
       `SELECT scope, scope_id, connector_id, profile, updated_at, updated_by FROM config_charging_profiles
         WHERE scope = $1 AND scope_id = $2 ORDER BY charging_profile_id`,
       [scope, scopeId],
@@ -82,12 +78,12 @@ export class ChargingProfileStore {
 
   /** Makes `profiles` the whole level; returns the ids that left it. */
   async replaceLevel(scope: ProfileScope, scopeId: string, profiles: ProfileInput[], actor: string): Promise<number[]> {
-    return this.db.transaction(async (tx) => {
-      if (scope === 'group') await tx.query(`INSERT INTO config_groups (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`, [scopeId]);
+    return this.sql.transaction(async (tx) => {
+      if (scope === 'group') await tx.execute(`INSERT INTO config_groups (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`, [scopeId]);
       const before = (await this.level(scope, scopeId, tx)).map((p) => p.csChargingProfiles.chargingProfileId);
-      await tx.query(`DELETE FROM config_charging_profiles WHERE scope = $1 AND scope_id = $2`, [scope, scopeId]);
+      await tx.execute(`DELETE FROM config_charging_profiles WHERE scope = $1 AND scope_id = $2`, [scope, scopeId]);
       for (const p of profiles) {
-        await tx.query(
+        await tx.execute(
           `INSERT INTO config_charging_profiles (scope, scope_id, charging_profile_id, connector_id, profile, updated_by) VALUES ($1, $2, $3, $4, $5::jsonb, $6)`,
           [scope, scopeId, p.csChargingProfiles.chargingProfileId, p.connectorId, JSON.stringify(p.csChargingProfiles), actor],
         );
@@ -98,7 +94,7 @@ export class ChargingProfileStore {
   }
 
   async deleteOne(scope: ProfileScope, scopeId: string, chargingProfileId: number): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(
+    const rows = await this.sql.query<Pick<ConfigChargingProfilesRow, 'charging_profile_id'>>(
       `DELETE FROM config_charging_profiles WHERE scope = $1 AND scope_id = $2 AND charging_profile_id = $3 RETURNING charging_profile_id`,
       [scope, scopeId, chargingProfileId],
     );
@@ -125,14 +121,13 @@ export class ChargingProfileStore {
   }
 
   async facts(chargerId: string): Promise<ChargerFacts> {
-    const rows: Array<{ model: string; connected: boolean; boot_at: Date | null; connected_at: Date | null }> = await this.db.query(
+    const rows = await this.sql.query<{ model: string; connected: boolean; boot_at: Date | null; connected_at: Date | null }>(
       `SELECT model, connected, boot_at, connected_at FROM config_chargers WHERE charger_id = $1`,
       [chargerId],
     );
-    const keys: Array<{ key: string; value: string }> = await this.db.query(
-      `SELECT key, value FROM config_reported WHERE charger_id = $1 AND value IS NOT NULL`,
-      [chargerId],
-    );
+    const keys = await this.sql.query<{ key: string; value: string }>(`SELECT key, value FROM config_reported WHERE charger_id = $1 AND value IS NOT NULL`, [
+      chargerId,
+    ]);
     const reported = Object.fromEntries(keys.map((k) => [k.key, k.value]));
     const r = rows[0];
     if (!r) return { known: false, model: 'generic', connected: false, lastStartAt: null, reported };
@@ -141,14 +136,7 @@ export class ChargingProfileStore {
   }
 
   async states(chargerId: string): Promise<Map<number, ProfileStateView>> {
-    const rows: Array<{
-      charging_profile_id: number;
-      action: 'set' | 'clear';
-      profile_hash: string;
-      outcome: ProfileOutcome;
-      message: string | null;
-      at: Date;
-    }> = await this.db.query(
+    const rows = await this.sql.query<Omit<ConfigChargingProfileStateRow, 'charger_id'>>(
       `SELECT charging_profile_id, action, profile_hash, outcome, message, at FROM config_charging_profile_state WHERE charger_id = $1 ORDER BY charging_profile_id`,
       [chargerId],
     );
@@ -175,7 +163,7 @@ export class ChargingProfileStore {
     outcome: ProfileOutcome,
     message: string | null,
   ): Promise<void> {
-    await this.db.query(
+    await this.sql.execute(
       `INSERT INTO config_charging_profile_state (charger_id, charging_profile_id, action, profile_hash, outcome, message, at) VALUES ($1, $2, $3, $4, $5, $6, now())
        ON CONFLICT (charger_id, charging_profile_id) DO UPDATE SET action = EXCLUDED.action, profile_hash = EXCLUDED.profile_hash,
          outcome = EXCLUDED.outcome, message = EXCLUDED.message, at = now()`,
@@ -184,6 +172,6 @@ export class ChargingProfileStore {
   }
 
   async deleteState(chargerId: string, chargingProfileId: number): Promise<void> {
-    await this.db.query(`DELETE FROM config_charging_profile_state WHERE charger_id = $1 AND charging_profile_id = $2`, [chargerId, chargingProfileId]);
+    await this.sql.execute(`DELETE FROM config_charging_profile_state WHERE charger_id = $1 AND charging_profile_id = $2`, [chargerId, chargingProfileId]);
   }
 }

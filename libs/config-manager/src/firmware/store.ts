@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { keyedBatcher, returnedRows, type Batcher } from '#csms/persistence';
+import { keyedBatcher, sqlOf, type Batcher, type Sql } from '#csms/persistence';
 import { CERTIFICATE_STORE_KEYS } from '#csms/zaptec-profile';
 import type { CampaignChargerState, CampaignState, RolloutPolicy, Transition, WaveCounts } from './rollout.js';
+import type { ConfigFirmwareCampaignChargersRow, ConfigFirmwareCampaignsRow } from './store.rows.js';
 
 /** Which chargers a campaign is for: exactly one of chargerIds, group, or model (optionally narrowed by firmware versions). */
 export interface CampaignTarget {
@@ -90,23 +91,12 @@ const REFUSED = `('Rejected', 'InvalidCertificate', 'RevokedCertificate')`;
 const CAMPAIGN_COLUMNS =
   'campaign_id, target, target_version, location, retrieve_date, retries, retry_interval, signed_firmware, policy, state, paused_reason, accepted_wave, created_by, created_at, updated_at';
 
-interface CampaignRow {
-  campaign_id: string;
+/** CAMPAIGN_COLUMNS of a campaign row, its jsonb columns read as the shapes the store writes there. */
+type CampaignRow = Omit<ConfigFirmwareCampaignsRow, 'lease_until' | 'target' | 'signed_firmware' | 'paused_reason'> & {
   target: CampaignTarget;
-  target_version: string;
-  location: string;
-  retrieve_date: Date | string;
-  retries: number | null;
-  retry_interval: number | null;
   signed_firmware: SignedFirmware | null;
-  policy: RolloutPolicy;
-  state: CampaignState;
   paused_reason: CampaignView['pausedReason'];
-  accepted_wave: number;
-  created_by: string | null;
-  created_at: Date | string;
-  updated_at: Date | string;
-}
+};
 const campaignView = (r: CampaignRow): CampaignView => ({
   campaignId: r.campaign_id,
   target: r.target,
@@ -125,19 +115,7 @@ const campaignView = (r: CampaignRow): CampaignView => ({
   updatedAt: iso(r.updated_at)!,
 });
 
-interface ChargerRow {
-  charger_id: string;
-  wave: number | null;
-  state: CampaignChargerState;
-  reason: string | null;
-  command_id: string | null;
-  request_id: number | null;
-  last_status: string | null;
-  attempts: number;
-  started_at: Date | string | null;
-  state_at: Date | string;
-  finished_at: Date | string | null;
-}
+type ChargerRow = Omit<ConfigFirmwareCampaignChargersRow, 'campaign_id' | 'seq'>;
 const chargerView = (r: ChargerRow): CampaignChargerView => ({
   chargerId: r.charger_id,
   wave: r.wave,
@@ -160,10 +138,13 @@ export class FirmwareCampaignStore {
   /** Whether a charger has an active campaign row, asked at every boot and status: one statement per batch. */
   readonly hasActive: Batcher<string, boolean>;
 
-  constructor(private readonly db: DataSource) {
+  private readonly sql: Sql;
+
+  constructor(db: DataSource) {
+    this.sql = sqlOf(db);
     this.hasActive = keyedBatcher(
       async (ids) => {
-        const rows: Array<{ charger_id: string }> = await this.db.query(
+        const rows = await this.sql.query<Pick<ConfigFirmwareCampaignChargersRow, 'charger_id'>>(
           `SELECT DISTINCT charger_id FROM config_firmware_campaign_chargers WHERE charger_id = ANY($1::text[]) AND state IN ${ACTIVE}`,
           [ids],
         );
@@ -180,21 +161,15 @@ export class FirmwareCampaignStore {
       EXISTS (SELECT 1 FROM config_reported r WHERE r.charger_id = c.charger_id) AS config_read,
       ARRAY(SELECT r.key FROM config_reported r WHERE r.charger_id = c.charger_id AND r.key IN (${certKeys}) ORDER BY r.key) AS cert_keys
       FROM config_chargers c`;
-    let rows: Array<{
-      charger_id: string;
-      model: string;
-      firmware_version: string | null;
-      profiles: string | null;
-      config_read: boolean;
-      cert_keys: string[];
-    }>;
-    if (t.chargerIds) rows = await this.db.query(`${select} WHERE c.charger_id = ANY($1::text[]) ORDER BY c.charger_id`, [t.chargerIds]);
+    type Row = { charger_id: string; model: string; firmware_version: string | null; profiles: string | null; config_read: boolean; cert_keys: string[] };
+    let rows: Row[];
+    if (t.chargerIds) rows = await this.sql.query<Row>(`${select} WHERE c.charger_id = ANY($1::text[]) ORDER BY c.charger_id`, [t.chargerIds]);
     else if (t.group !== undefined)
-      rows = await this.db.query(`${select} JOIN config_group_members m ON m.charger_id = c.charger_id WHERE m.group_name = $1 ORDER BY c.charger_id`, [
+      rows = await this.sql.query<Row>(`${select} JOIN config_group_members m ON m.charger_id = c.charger_id WHERE m.group_name = $1 ORDER BY c.charger_id`, [
         t.group,
       ]);
     else
-      rows = await this.db.query(
+      rows = await this.sql.query<Row>(
         `${select} WHERE COALESCE(c.model_override, c.model) = $1 AND ($2::text[] IS NULL OR c.firmware_version = ANY($2::text[])) ORDER BY c.charger_id`,
         [t.model, t.firmwareVersions ?? null],
       );
@@ -211,7 +186,7 @@ export class FirmwareCampaignStore {
     c: Omit<CampaignView, 'state' | 'pausedReason' | 'acceptedWave' | 'createdAt' | 'updatedAt'>,
     chargers: NewCampaignCharger[],
   ): Promise<CampaignView> {
-    const rows: CampaignRow[] = await this.db.query(
+    const rows = await this.sql.query<CampaignRow>(
       `INSERT INTO config_firmware_campaigns (campaign_id, target, target_version, location, retrieve_date, retries, retry_interval, policy, state, created_by, signed_firmware)
        VALUES ($1, $2::jsonb, $3, $4, $5, $6, $7, $8::jsonb, 'running', $9, $10::jsonb) RETURNING ${CAMPAIGN_COLUMNS}`,
       [
@@ -228,7 +203,7 @@ export class FirmwareCampaignStore {
       ],
     );
     if (chargers.length > 0) {
-      await this.db.query(
+      await this.sql.execute(
         `INSERT INTO config_firmware_campaign_chargers (campaign_id, charger_id, seq, wave, state, reason, finished_at)
          SELECT $1, u.id, u.seq, u.wave, u.state, u.reason, CASE WHEN u.state = 'not-applicable' THEN now() END
          FROM unnest($2::text[], $3::int[], $4::int[], $5::text[], $6::text[]) AS u(id, seq, wave, state, reason)`,
@@ -246,24 +221,27 @@ export class FirmwareCampaignStore {
   }
 
   async get(campaignId: string): Promise<CampaignView | undefined> {
-    const rows: CampaignRow[] = await this.db.query(`SELECT ${CAMPAIGN_COLUMNS} FROM config_firmware_campaigns WHERE campaign_id = $1`, [campaignId]);
+    const rows = await this.sql.query<CampaignRow>(`SELECT ${CAMPAIGN_COLUMNS} FROM config_firmware_campaigns WHERE campaign_id = $1`, [campaignId]);
     return rows[0] ? campaignView(rows[0]) : undefined;
   }
 
   async list(state: CampaignState | undefined, limit: number, offset: number): Promise<{ items: CampaignView[]; total: number }> {
-    const rows: Array<CampaignRow & { total: string }> = await this.db.query(
+    const rows = await this.sql.query<CampaignRow & { total: string }>(
       `SELECT ${CAMPAIGN_COLUMNS}, count(*) OVER () AS total FROM config_firmware_campaigns WHERE ($1::text IS NULL OR state = $1)
        ORDER BY created_at DESC, campaign_id LIMIT $2 OFFSET $3`,
       [state ?? null, limit, offset],
     );
     let total = rows[0] ? Number(rows[0].total) : 0;
     if (rows.length === 0 && offset > 0)
-      total = Number((await this.db.query(`SELECT count(*) AS n FROM config_firmware_campaigns WHERE ($1::text IS NULL OR state = $1)`, [state ?? null]))[0].n);
+      total = Number(
+        (await this.sql.query<{ n: string }>(`SELECT count(*) AS n FROM config_firmware_campaigns WHERE ($1::text IS NULL OR state = $1)`, [state ?? null]))[0]
+          .n,
+      );
     return { items: rows.map(campaignView), total };
   }
 
   async counts(campaignId: string): Promise<Record<string, number>> {
-    const rows: Array<{ state: string; n: string }> = await this.db.query(
+    const rows = await this.sql.query<{ state: string; n: string }>(
       `SELECT state, count(*) AS n FROM config_firmware_campaign_chargers WHERE campaign_id = $1 GROUP BY state`,
       [campaignId],
     );
@@ -276,7 +254,7 @@ export class FirmwareCampaignStore {
     limit: number,
     offset: number,
   ): Promise<{ items: CampaignChargerView[]; total: number }> {
-    const rows: Array<ChargerRow & { total: string }> = await this.db.query(
+    const rows = await this.sql.query<ChargerRow & { total: string }>(
       `SELECT charger_id, wave, state, reason, command_id, request_id, last_status, attempts, started_at, state_at, finished_at, count(*) OVER () AS total
        FROM config_firmware_campaign_chargers WHERE campaign_id = $1 AND ($2::text IS NULL OR state = $2) ORDER BY seq LIMIT $3 OFFSET $4`,
       [campaignId, state ?? null, limit, offset],
@@ -285,7 +263,7 @@ export class FirmwareCampaignStore {
   }
 
   async waveCounts(campaignId: string): Promise<WaveCounts[]> {
-    const rows: Array<{ wave: number; pending: string; active: string; succeeded: string; failed: string }> = await this.db.query(
+    const rows = await this.sql.query<{ wave: number; pending: string; active: string; succeeded: string; failed: string }>(
       `SELECT wave, count(*) FILTER (WHERE state = 'pending') AS pending, count(*) FILTER (WHERE state IN ${ACTIVE}) AS active,
          count(*) FILTER (WHERE state = 'succeeded') AS succeeded, count(*) FILTER (WHERE state = 'failed') AS failed
        FROM config_firmware_campaign_chargers WHERE campaign_id = $1 GROUP BY wave`,
@@ -302,28 +280,28 @@ export class FirmwareCampaignStore {
 
   /** Campaigns in a state that still moves (running ones advance; paused and cancelled ones still follow their chargers). */
   async runningIds(): Promise<string[]> {
-    const rows: Array<{ campaign_id: string }> = await this.db.query(`SELECT campaign_id FROM config_firmware_campaigns WHERE state = 'running'`);
+    const rows = await this.sql.query<Pick<ConfigFirmwareCampaignsRow, 'campaign_id'>>(
+      `SELECT campaign_id FROM config_firmware_campaigns WHERE state = 'running'`,
+    );
     return rows.map((r) => r.campaign_id);
   }
 
   /** Takes the right to advance a running campaign for `ms` (one replica at a time); false: another has it, or it is not running. */
   async lease(campaignId: string, ms: number): Promise<boolean> {
-    const rows = returnedRows(
-      await this.db.query(
-        `UPDATE config_firmware_campaigns SET lease_until = now() + $2 * interval '1 millisecond'
+    const rows = await this.sql.query<Pick<ConfigFirmwareCampaignsRow, 'campaign_id'>>(
+      `UPDATE config_firmware_campaigns SET lease_until = now() + $2 * interval '1 millisecond'
        WHERE campaign_id = $1 AND state = 'running' AND (lease_until IS NULL OR lease_until < now()) RETURNING campaign_id`,
-        [campaignId, ms],
-      ),
+      [campaignId, ms],
     );
     return rows.length > 0;
   }
 
   async release(campaignId: string): Promise<void> {
-    await this.db.query(`UPDATE config_firmware_campaigns SET lease_until = NULL WHERE campaign_id = $1`, [campaignId]);
+    await this.sql.execute(`UPDATE config_firmware_campaigns SET lease_until = NULL WHERE campaign_id = $1`, [campaignId]);
   }
 
   async setAcceptedWave(campaignId: string, wave: number): Promise<void> {
-    await this.db.query(`UPDATE config_firmware_campaigns SET accepted_wave = $2, updated_at = now() WHERE campaign_id = $1 AND accepted_wave < $2`, [
+    await this.sql.execute(`UPDATE config_firmware_campaigns SET accepted_wave = $2, updated_at = now() WHERE campaign_id = $1 AND accepted_wave < $2`, [
       campaignId,
       wave,
     ]);
@@ -336,12 +314,10 @@ export class FirmwareCampaignStore {
     to: CampaignState,
     extra: { pausedReason?: CampaignView['pausedReason']; acceptedWave?: number } = {},
   ): Promise<CampaignView | undefined> {
-    const rows = returnedRows<CampaignRow>(
-      await this.db.query(
-        `UPDATE config_firmware_campaigns SET state = $3, paused_reason = $4::jsonb, accepted_wave = GREATEST(accepted_wave, COALESCE($5, accepted_wave)), updated_at = now()
+    const rows = await this.sql.query<CampaignRow>(
+      `UPDATE config_firmware_campaigns SET state = $3, paused_reason = $4::jsonb, accepted_wave = GREATEST(accepted_wave, COALESCE($5, accepted_wave)), updated_at = now()
        WHERE campaign_id = $1 AND state = ANY($2::text[]) RETURNING ${CAMPAIGN_COLUMNS}`,
-        [campaignId, from, to, extra.pausedReason ? JSON.stringify(extra.pausedReason) : null, extra.acceptedWave ?? null],
-      ),
+      [campaignId, from, to, extra.pausedReason ? JSON.stringify(extra.pausedReason) : null, extra.acceptedWave ?? null],
     );
     return rows[0] ? campaignView(rows[0]) : undefined;
   }
@@ -356,29 +332,23 @@ export class FirmwareCampaignStore {
     wave: number | undefined,
     withRequestId = false,
   ): Promise<Array<{ chargerId: string; commandId: string; requestId: number | null }>> {
-    const rows = returnedRows<{ charger_id: string; command_id: string; request_id: number | null }>(
-      await this.db.query(
-        `UPDATE config_firmware_campaign_chargers SET state = 'queued', command_id = gen_random_uuid()::text, attempts = attempts + 1, started_at = now(), state_at = now(),
+    const rows = await this.sql.query<Pick<ConfigFirmwareCampaignChargersRow, 'charger_id' | 'request_id'> & { command_id: string }>(
+      `UPDATE config_firmware_campaign_chargers SET state = 'queued', command_id = gen_random_uuid()::text, attempts = attempts + 1, started_at = now(), state_at = now(),
          request_id = CASE WHEN $4 THEN nextval('config_firmware_request_ids')::int END
        WHERE campaign_id = $1 AND state = 'pending' AND charger_id IN (
          SELECT charger_id FROM config_firmware_campaign_chargers WHERE campaign_id = $1 AND state = 'pending' AND ($3::int IS NULL OR wave = $3)
          ORDER BY seq LIMIT $2)
        RETURNING charger_id, command_id, request_id`,
-        [campaignId, count, wave ?? null, withRequestId],
-      ),
+      [campaignId, count, wave ?? null, withRequestId],
     );
     return rows.map((r) => ({ chargerId: r.charger_id, commandId: r.command_id, requestId: r.request_id }));
   }
 
   async activeRows(chargerId: string): Promise<ActiveRow[]> {
-    const rows: Array<{
-      campaign_id: string;
-      charger_id: string;
-      state: CampaignChargerState;
-      target_version: string;
-      delivered: boolean | null;
-      request_id: number | null;
-    }> = await this.db.query(
+    const rows = await this.sql.query<
+      Pick<ConfigFirmwareCampaignChargersRow, 'campaign_id' | 'charger_id' | 'state' | 'request_id'> &
+        Pick<ConfigFirmwareCampaignsRow, 'target_version'> & { delivered: boolean | null }
+    >(
       `SELECT r.campaign_id, r.charger_id, r.state, c.target_version, r.request_id,
          q.status = 'succeeded' AND COALESCE(q.result->>'status', '') NOT IN ${REFUSED} AS delivered FROM config_firmware_campaign_chargers r
        JOIN config_firmware_campaigns c ON c.campaign_id = r.campaign_id LEFT JOIN config_queued_commands q ON q.command_id = r.command_id
@@ -398,20 +368,18 @@ export class FirmwareCampaignStore {
   /** Moves one charger from the state it was read in; false when something else moved it first. */
   async move(campaignId: string, chargerId: string, from: CampaignChargerState, to: Transition, lastStatus?: string): Promise<boolean> {
     const finished = to.state === 'succeeded' || to.state === 'failed' || to.state === 'cancelled';
-    const rows = returnedRows(
-      await this.db.query(
-        `UPDATE config_firmware_campaign_chargers SET state = $4, reason = $5, state_at = now(), last_status = COALESCE($6, last_status),
+    const rows = await this.sql.query<Pick<ConfigFirmwareCampaignChargersRow, 'charger_id'>>(
+      `UPDATE config_firmware_campaign_chargers SET state = $4, reason = $5, state_at = now(), last_status = COALESCE($6, last_status),
          finished_at = CASE WHEN $7 THEN now() ELSE finished_at END
        WHERE campaign_id = $1 AND charger_id = $2 AND state = $3 RETURNING charger_id`,
-        [campaignId, chargerId, from, to.state, to.reason ?? null, lastStatus ?? null, finished],
-      ),
+      [campaignId, chargerId, from, to.state, to.reason ?? null, lastStatus ?? null, finished],
     );
     return rows.length > 0;
   }
 
   /** A status that moves nothing (Idle, a repeat, SignatureVerified) is kept as the row's last status. */
   async noteStatus(campaignId: string, chargerId: string, status: string): Promise<void> {
-    await this.db.query(`UPDATE config_firmware_campaign_chargers SET last_status = $3 WHERE campaign_id = $1 AND charger_id = $2 AND state IN ${ACTIVE}`, [
+    await this.sql.execute(`UPDATE config_firmware_campaign_chargers SET last_status = $3 WHERE campaign_id = $1 AND charger_id = $2 AND state IN ${ACTIVE}`, [
       campaignId,
       chargerId,
       status,
@@ -426,9 +394,8 @@ export class FirmwareCampaignStore {
    * still waits in the queue never times out: it gets the update when it comes back.
    */
   async failOverdue(campaignId: string): Promise<number> {
-    const rows = returnedRows(
-      await this.db.query(
-        `WITH due AS (
+    const rows = await this.sql.query<Pick<ConfigFirmwareCampaignChargersRow, 'charger_id'>>(
+      `WITH due AS (
          SELECT r.charger_id, r.state,
            CASE WHEN q.command_id IS NULL THEN 'command-missing' WHEN q.status IN ('failed', 'expired', 'cancelled') THEN 'command-' || q.status
              WHEN r.state = 'queued' AND q.status = 'succeeded' AND q.result->>'status' IN ${REFUSED} THEN 'refused:' || (q.result->>'status')
@@ -448,26 +415,23 @@ export class FirmwareCampaignStore {
        UPDATE config_firmware_campaign_chargers r SET state = 'failed', reason = due.reason, state_at = now(), finished_at = now()
        FROM due WHERE r.campaign_id = $1 AND r.charger_id = due.charger_id AND r.state = due.state
        RETURNING r.charger_id`,
-        [campaignId],
-      ),
+      [campaignId],
     );
     return rows.length;
   }
 
   /** Pending chargers of a cancelled campaign, and queued ones whose command is still waiting, become cancelled. */
   async cancelRemaining(campaignId: string, cancelledCommands: string[]): Promise<number> {
-    const rows = returnedRows(
-      await this.db.query(
-        `UPDATE config_firmware_campaign_chargers SET state = 'cancelled', reason = 'campaign-cancelled', state_at = now(), finished_at = now()
+    const rows = await this.sql.query<Pick<ConfigFirmwareCampaignChargersRow, 'charger_id'>>(
+      `UPDATE config_firmware_campaign_chargers SET state = 'cancelled', reason = 'campaign-cancelled', state_at = now(), finished_at = now()
        WHERE campaign_id = $1 AND (state = 'pending' OR (state = 'queued' AND command_id = ANY($2::text[]))) RETURNING charger_id`,
-        [campaignId, cancelledCommands],
-      ),
+      [campaignId, cancelledCommands],
     );
     return rows.length;
   }
 
   async queuedCommandIds(campaignId: string): Promise<string[]> {
-    const rows: Array<{ command_id: string }> = await this.db.query(
+    const rows = await this.sql.query<{ command_id: string }>(
       `SELECT command_id FROM config_firmware_campaign_chargers WHERE campaign_id = $1 AND state = 'queued' AND command_id IS NOT NULL`,
       [campaignId],
     );

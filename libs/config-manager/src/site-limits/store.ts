@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { returnedRows } from '#csms/persistence';
+import { sqlOf, type Sql } from '#csms/persistence';
+import type { ConfigSiteLimitFallbacksRow, ConfigSiteLimitSessionsRow, ConfigSiteLimitsRow } from './store.rows.js';
 
 export interface SiteLimitRow {
   group: string;
@@ -65,15 +66,7 @@ export interface SessionSettlement {
 const iso = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
 const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
 
-interface LimitDbRow {
-  group_name: string;
-  limit_a: number | string;
-  rotation_s: number;
-  allocated_at: Date | string | null;
-  updated_by: string | null;
-  created_at: Date | string;
-  updated_at: Date | string;
-}
+type LimitDbRow = Omit<ConfigSiteLimitsRow, 'lease_until'>;
 const limitRow = (r: LimitDbRow): SiteLimitRow => ({
   group: r.group_name,
   limitA: Number(r.limit_a),
@@ -85,24 +78,7 @@ const limitRow = (r: LimitDbRow): SiteLimitRow => ({
 });
 const LIMIT_COLUMNS = 'group_name, limit_a, rotation_s, allocated_at, updated_by, created_at, updated_at';
 
-interface SessionDbRow {
-  charger_id: string;
-  connector_id: number;
-  transaction_id: number;
-  started_at: Date | string;
-  state: SessionRow['state'];
-  offered_a: number | string | null;
-  offered_at: Date | string | null;
-  raised_at: Date | string | null;
-  self_limited: boolean;
-  running_since: Date | string | null;
-  waiting_since: Date | string | null;
-  turns: number;
-  measured: PhaseCurrents | null;
-  measured_a: number | string | null;
-  measured_at: Date | string | null;
-  last_error: string | null;
-}
+type SessionDbRow = Omit<ConfigSiteLimitSessionsRow, 'measured'> & { measured: PhaseCurrents | null };
 const sessionRow = (r: SessionDbRow): SessionRow => ({
   chargerId: r.charger_id,
   connectorId: Number(r.connector_id),
@@ -127,34 +103,38 @@ const sessionRow = (r: SessionDbRow): SessionRow => ({
  * kept only for members of limited groups: the events of every other charger cost one lookup per batch.
  */
 export class SiteLimitStore {
-  constructor(private readonly db: DataSource) {}
+  private readonly sql: Sql;
+
+  constructor(db: DataSource) {
+    this.sql = sqlOf(db);
+  }
 
   async groupExists(group: string): Promise<boolean> {
-    return (await this.db.query(`SELECT 1 FROM config_groups WHERE name = $1`, [group])).length > 0;
+    return (await this.sql.query(`SELECT 1 FROM config_groups WHERE name = $1`, [group])).length > 0;
   }
 
   async get(group: string): Promise<SiteLimitRow | null> {
-    const rows: LimitDbRow[] = await this.db.query(`SELECT ${LIMIT_COLUMNS} FROM config_site_limits WHERE group_name = $1`, [group]);
+    const rows = await this.sql.query<LimitDbRow>(`SELECT ${LIMIT_COLUMNS} FROM config_site_limits WHERE group_name = $1`, [group]);
     return rows[0] ? limitRow(rows[0]) : null;
   }
 
   async put(group: string, limitA: number, rotationS: number, actor: string | null): Promise<SiteLimitRow> {
-    const rows = returnedRows<LimitDbRow>(
-      await this.db.query(
-        `INSERT INTO config_site_limits (group_name, limit_a, rotation_s, updated_by) VALUES ($1, $2, $3, $4)
+    const rows = await this.sql.query<LimitDbRow>(
+      `INSERT INTO config_site_limits (group_name, limit_a, rotation_s, updated_by) VALUES ($1, $2, $3, $4)
        ON CONFLICT (group_name) DO UPDATE SET limit_a = EXCLUDED.limit_a, rotation_s = EXCLUDED.rotation_s, updated_by = EXCLUDED.updated_by, updated_at = now()
        RETURNING ${LIMIT_COLUMNS}`,
-        [group, limitA, rotationS, actor],
-      ),
+      [group, limitA, rotationS, actor],
     );
     return limitRow(rows[0]!);
   }
 
   /** Removes the limit and what was kept for it; true when there was one. */
   async remove(group: string): Promise<boolean> {
-    const gone = returnedRows(await this.db.query(`DELETE FROM config_site_limits WHERE group_name = $1 RETURNING group_name`, [group]));
-    await this.db.query(`DELETE FROM config_site_limit_fallbacks WHERE group_name = $1`, [group]);
-    await this.db.query(`DELETE FROM config_site_limit_sessions WHERE charger_id IN (SELECT charger_id FROM config_group_members WHERE group_name = $1)`, [
+    const gone = await this.sql.query<Pick<ConfigSiteLimitsRow, 'group_name'>>(`DELETE FROM config_site_limits WHERE group_name = $1 RETURNING group_name`, [
+      group,
+    ]);
+    await this.sql.execute(`DELETE FROM config_site_limit_fallbacks WHERE group_name = $1`, [group]);
+    await this.sql.execute(`DELETE FROM config_site_limit_sessions WHERE charger_id IN (SELECT charger_id FROM config_group_members WHERE group_name = $1)`, [
       group,
     ]);
     return gone.length > 0;
@@ -162,12 +142,12 @@ export class SiteLimitStore {
 
   /** Every limited group. */
   async groups(): Promise<string[]> {
-    const rows: Array<{ group_name: string }> = await this.db.query(`SELECT group_name FROM config_site_limits ORDER BY group_name`);
+    const rows = await this.sql.query<Pick<ConfigSiteLimitsRow, 'group_name'>>(`SELECT group_name FROM config_site_limits ORDER BY group_name`);
     return rows.map((r) => r.group_name);
   }
 
   async members(group: string): Promise<GroupMember[]> {
-    const rows: Array<{ charger_id: string; model: string | null; profiles: string | null }> = await this.db.query(
+    const rows = await this.sql.query<{ charger_id: string; model: string | null; profiles: string | null }>(
       `SELECT m.charger_id, COALESCE(c.model_override, c.model) AS model,
          (SELECT r.value FROM config_reported r WHERE r.charger_id = m.charger_id AND r.key = 'SupportedFeatureProfiles') AS profiles
        FROM config_group_members m LEFT JOIN config_chargers c ON c.charger_id = m.charger_id
@@ -180,7 +160,7 @@ export class SiteLimitStore {
   /** The limited group of each of these chargers that is in one. */
   async limitedGroupsOf(chargerIds: string[]): Promise<Map<string, string>> {
     if (chargerIds.length === 0) return new Map();
-    const rows: Array<{ charger_id: string; group_name: string }> = await this.db.query(
+    const rows = await this.sql.query<{ charger_id: string; group_name: string }>(
       `SELECT m.charger_id, m.group_name FROM config_group_members m JOIN config_site_limits l ON l.group_name = m.group_name
        WHERE m.charger_id = ANY($1::text[])`,
       [chargerIds],
@@ -190,7 +170,7 @@ export class SiteLimitStore {
 
   /** A transaction started (a newer one on the same connector replaces a session whose stop was lost). */
   async startSession(chargerId: string, connectorId: number, transactionId: number, startedAt: string): Promise<void> {
-    await this.db.query(
+    await this.sql.execute(
       `INSERT INTO config_site_limit_sessions (charger_id, connector_id, transaction_id, started_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (charger_id, connector_id) DO UPDATE SET transaction_id = EXCLUDED.transaction_id, started_at = EXCLUDED.started_at,
          state = 'new', offered_a = NULL, offered_at = NULL, raised_at = NULL, self_limited = false, running_since = NULL, waiting_since = NULL, turns = 0,
@@ -202,10 +182,10 @@ export class SiteLimitStore {
 
   /** True when the transaction had a session. */
   async stopSession(chargerId: string, transactionId: number): Promise<boolean> {
-    const gone: unknown[] = await this.db.query(`DELETE FROM config_site_limit_sessions WHERE charger_id = $1 AND transaction_id = $2 RETURNING charger_id`, [
-      chargerId,
-      transactionId,
-    ]);
+    const gone = await this.sql.query<Pick<ConfigSiteLimitSessionsRow, 'charger_id'>>(
+      `DELETE FROM config_site_limit_sessions WHERE charger_id = $1 AND transaction_id = $2 RETURNING charger_id`,
+      [chargerId, transactionId],
+    );
     return gone.length > 0;
   }
 
@@ -216,13 +196,13 @@ export class SiteLimitStore {
   async recordMeasurement(chargerId: string, connectorId: number, transactionId: number | null, phases: PhaseCurrents, at: string): Promise<void> {
     const maxA = Math.max(...Object.values(phases));
     if (transactionId !== null) {
-      await this.db.query(
+      await this.sql.execute(
         `INSERT INTO config_site_limit_sessions (charger_id, connector_id, transaction_id, started_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (charger_id, connector_id) DO NOTHING`,
         [chargerId, connectorId, transactionId, at],
       );
     }
-    await this.db.query(
+    await this.sql.execute(
       `UPDATE config_site_limit_sessions SET measured = $4::jsonb, measured_a = $5, measured_at = $6
        WHERE charger_id = $1 AND connector_id = $2 AND ($3::integer IS NULL OR transaction_id = $3) AND (measured_at IS NULL OR measured_at <= $6)`,
       [chargerId, connectorId, transactionId, JSON.stringify(phases), maxA, at],
@@ -230,7 +210,7 @@ export class SiteLimitStore {
   }
 
   async sessions(group: string): Promise<SessionRow[]> {
-    const rows: SessionDbRow[] = await this.db.query(
+    const rows = await this.sql.query<SessionDbRow>(
       `SELECT s.* FROM config_site_limit_sessions s JOIN config_group_members m ON m.charger_id = s.charger_id
        WHERE m.group_name = $1 ORDER BY s.started_at, s.charger_id, s.connector_id`,
       [group],
@@ -240,22 +220,20 @@ export class SiteLimitStore {
 
   /** One replica allocates a group at a time: the limit, when this one may. */
   async claim(group: string, leaseMs: number): Promise<SiteLimitRow | null> {
-    const rows = returnedRows<LimitDbRow>(
-      await this.db.query(
-        `UPDATE config_site_limits SET lease_until = now() + make_interval(secs => $2::double precision / 1000)
+    const rows = await this.sql.query<LimitDbRow>(
+      `UPDATE config_site_limits SET lease_until = now() + make_interval(secs => $2::double precision / 1000)
        WHERE group_name = $1 AND (lease_until IS NULL OR lease_until < now()) RETURNING ${LIMIT_COLUMNS}`,
-        [group, leaseMs],
-      ),
+      [group, leaseMs],
     );
     return rows[0] ? limitRow(rows[0]) : null;
   }
 
   async release(group: string): Promise<void> {
-    await this.db.query(`UPDATE config_site_limits SET lease_until = NULL, allocated_at = now() WHERE group_name = $1`, [group]);
+    await this.sql.execute(`UPDATE config_site_limits SET lease_until = NULL, allocated_at = now() WHERE group_name = $1`, [group]);
   }
 
   async settle(chargerId: string, connectorId: number, transactionId: number, s: SessionSettlement): Promise<void> {
-    await this.db.query(
+    await this.sql.execute(
       `UPDATE config_site_limit_sessions SET state = $4, offered_a = $5, offered_at = $6, self_limited = $7, running_since = $8, waiting_since = $9,
          turns = $10, raised_at = $11, last_error = NULL
        WHERE charger_id = $1 AND connector_id = $2 AND transaction_id = $3`,
@@ -264,7 +242,7 @@ export class SiteLimitStore {
   }
 
   async noteError(chargerId: string, connectorId: number, transactionId: number, error: string): Promise<void> {
-    await this.db.query(`UPDATE config_site_limit_sessions SET last_error = $4 WHERE charger_id = $1 AND connector_id = $2 AND transaction_id = $3`, [
+    await this.sql.execute(`UPDATE config_site_limit_sessions SET last_error = $4 WHERE charger_id = $1 AND connector_id = $2 AND transaction_id = $3`, [
       chargerId,
       connectorId,
       transactionId,
@@ -273,7 +251,7 @@ export class SiteLimitStore {
   }
 
   async fallbacks(group: string): Promise<Map<string, FallbackRow>> {
-    const rows: Array<{ charger_id: string; limit_a: number; outcome: string; sent_at: Date | string }> = await this.db.query(
+    const rows = await this.sql.query<Omit<ConfigSiteLimitFallbacksRow, 'group_name'>>(
       `SELECT charger_id, limit_a, outcome, sent_at FROM config_site_limit_fallbacks WHERE group_name = $1`,
       [group],
     );
@@ -281,7 +259,7 @@ export class SiteLimitStore {
   }
 
   async saveFallback(chargerId: string, group: string, limitA: number, outcome: string): Promise<void> {
-    await this.db.query(
+    await this.sql.execute(
       `INSERT INTO config_site_limit_fallbacks (charger_id, group_name, limit_a, outcome) VALUES ($1, $2, $3, $4)
        ON CONFLICT (charger_id) DO UPDATE SET group_name = EXCLUDED.group_name, limit_a = EXCLUDED.limit_a, outcome = EXCLUDED.outcome, sent_at = now()`,
       [chargerId, group, limitA, outcome],
@@ -290,6 +268,6 @@ export class SiteLimitStore {
 
   /** A charger left the group, or the limit went: its fallback is no longer ours to keep. */
   async forgetFallback(chargerId: string): Promise<void> {
-    await this.db.query(`DELETE FROM config_site_limit_fallbacks WHERE charger_id = $1`, [chargerId]);
+    await this.sql.execute(`DELETE FROM config_site_limit_fallbacks WHERE charger_id = $1`, [chargerId]);
   }
 }
