@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { sqlOf, type Sql } from '#csms/persistence';
-import type { SecurityEventSource } from './security-events.service.rows.js';
+import type { AuthSecurityEventsRow, SecurityEventSource } from './security-events.service.rows.js';
 
 export interface SecurityEventInput {
   chargerId: string;
@@ -56,14 +56,7 @@ export class SecurityEventsService {
   }
 
   async list(chargerId: string, limit = 100, offset = 0): Promise<SecurityEventView[]> {
-    const rows = await this.sql.query<{
-      type: string;
-      tech_info: string | null;
-      timestamp: Date;
-      remote_address: string | null;
-      source: SecurityEventSource;
-      count: number;
-    }>(
+    const rows = await this.sql.query<Pick<AuthSecurityEventsRow, 'type' | 'tech_info' | 'timestamp' | 'remote_address' | 'source' | 'count'>>(
       `SELECT type, tech_info, "timestamp", remote_address, source, count FROM auth_security_events
           WHERE charger_id = $1 ORDER BY "timestamp" DESC, id DESC LIMIT $2 OFFSET $3`,
       [chargerId, limit, offset],

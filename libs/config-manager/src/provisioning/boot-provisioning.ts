@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import type { BootedCharger, BootService } from '../registration/boot.service.js';
+import { afterEachBoot } from '../registration/after-boot.js';
+import type { BootService } from '../registration/boot.service.js';
 import type { ChargerStateStore } from '../desired/charger-state.store.js';
 import type { Reconciler } from '../desired/reconciler.js';
 
@@ -19,24 +20,9 @@ export function registerBootProvisioning(
   delayMs: number,
   log: Pick<Logger, 'warn'> = new Logger('BootProvisioning'),
 ): { stop(): void } {
-  const timers = new Set<NodeJS.Timeout>();
-  let stopped = false;
-  boots.onBooted(async (booted: BootedCharger) => {
-    if (stopped || booted.status === 'Rejected') return;
-    await state.clearRebootPending(booted.chargerId);
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      reconciler
-        .request(booted.chargerId)
-        .catch((err: unknown) => log.warn(`boot provisioning of ${booted.chargerId} failed: ${err instanceof Error ? err.message : String(err)}`));
-    }, delayMs);
-    timers.add(timer);
-  });
-  return {
-    stop: () => {
-      stopped = true;
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
-    },
-  };
+  return afterEachBoot(
+    boots,
+    { when: (b) => b.status !== 'Rejected', delayMs, what: 'boot provisioning', atBoot: (b) => state.clearRebootPending(b.chargerId), log },
+    (chargerId) => reconciler.request(chargerId),
+  );
 }

@@ -1,6 +1,7 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { PeriodicTask } from '#csms/runtime';
-import type { BootedCharger, BootService } from '../registration/boot.service.js';
+import { afterEachBoot } from '../registration/after-boot.js';
+import type { BootService } from '../registration/boot.service.js';
 import type { QueuedDelivery } from './delivery.js';
 
 /**
@@ -10,8 +11,7 @@ import type { QueuedDelivery } from './delivery.js';
  * reconnected without booting.
  */
 export class QueuedScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private stopped = false;
+  private afterBoots?: { stop(): void };
   private readonly sweeps: PeriodicTask;
 
   constructor(
@@ -24,24 +24,17 @@ export class QueuedScheduler implements OnApplicationBootstrap, OnApplicationShu
   }
 
   onApplicationBootstrap(): void {
-    this.boots.onBooted((booted: BootedCharger) => {
-      if (this.stopped || booted.status !== 'Accepted') return;
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        this.delivery
-          .afterBoot(booted.chargerId)
-          .catch((err: unknown) => this.log.warn(`queued commands of ${booted.chargerId} after its boot: ${err instanceof Error ? err.message : String(err)}`));
-      }, this.options.bootDelayMs);
-      this.timers.add(timer);
-    });
+    this.afterBoots = afterEachBoot(
+      this.boots,
+      { when: (b) => b.status === 'Accepted', delayMs: this.options.bootDelayMs, what: 'queued commands', log: this.log },
+      (chargerId) => this.delivery.afterBoot(chargerId),
+    );
     this.sweeps.start();
   }
 
   onApplicationShutdown(): void {
-    this.stopped = true;
     this.sweeps.stop();
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    this.afterBoots?.stop();
     this.delivery.stop();
   }
 }

@@ -10,7 +10,9 @@ import {
   type TransactionStartedFact,
 } from '#csms/bus';
 import type { MeterValuesRequest, StopTransactionRequest } from '#csms/ocpp';
-import type { BootedCharger, BootService } from '../registration/boot.service.js';
+import { PeriodicTask } from '#csms/runtime';
+import { afterEachBoot } from '../registration/after-boot.js';
+import type { BootService } from '../registration/boot.service.js';
 import type { SiteLimitEngine, SiteLimitEvent } from './engine.js';
 
 /** The site limits' durable consumer: transaction starts, stops and meter readings, in stream order. */
@@ -42,10 +44,9 @@ export function siteLimitEvent(m: DurableMessage): SiteLimitEvent | undefined {
  * and at every sweep (rotations, commands that failed, members that changed).
  */
 export class SiteLimitScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private afterBoots?: { stop(): void };
+  private readonly sweeps: PeriodicTask;
   private subscription?: Subscription;
-  private stopped = false;
 
   constructor(
     private readonly bus: Bus,
@@ -53,7 +54,9 @@ export class SiteLimitScheduler implements OnApplicationBootstrap, OnApplication
     private readonly engine: SiteLimitEngine,
     private readonly options: { bootDelayMs: number; sweepIntervalMs: number },
     private readonly log: Pick<Logger, 'warn'> = new Logger('SiteLimitScheduler'),
-  ) {}
+  ) {
+    this.sweeps = new PeriodicTask('site limits sweep', options.sweepIntervalMs, () => this.engine.sweep(), { runAtStart: true, log });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     this.subscription = await this.bus.consume(
@@ -67,37 +70,18 @@ export class SiteLimitScheduler implements OnApplicationBootstrap, OnApplication
         await this.engine.onEvents(batch.map(siteLimitEvent).filter((e): e is SiteLimitEvent => e !== undefined));
       },
     );
-    this.boots.onBooted((booted: BootedCharger) => {
-      if (this.stopped || booted.status !== 'Accepted') return;
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        this.engine
-          .onBoot(booted.chargerId)
-          .catch((err: unknown) => this.log.warn(`site limit after the boot of ${booted.chargerId}: ${err instanceof Error ? err.message : String(err)}`));
-      }, this.options.bootDelayMs);
-      this.timers.add(timer);
-    });
-    void this.sweep();
-    if (this.options.sweepIntervalMs > 0) {
-      this.timer = setInterval(() => void this.sweep(), this.options.sweepIntervalMs);
-      this.timer.unref();
-    }
+    this.afterBoots = afterEachBoot(
+      this.boots,
+      { when: (b) => b.status === 'Accepted', delayMs: this.options.bootDelayMs, what: 'site limit', log: this.log },
+      (chargerId) => this.engine.onBoot(chargerId),
+    );
+    this.sweeps.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    this.sweeps.stop();
+    this.afterBoots?.stop();
     this.engine.stop();
     await this.subscription?.unsubscribe();
-  }
-
-  private async sweep(): Promise<void> {
-    try {
-      await this.engine.sweep();
-    } catch (err) {
-      this.log.warn(`site limits sweep skipped: ${err instanceof Error ? err.message : String(err)}`);
-    }
   }
 }
