@@ -10,6 +10,8 @@ import { apiClient } from '../support/api-client.js';
 import { eventually } from '../support/processes.js';
 import { startProductionStack, type ProductionStack } from '../support/production-stack.js';
 import { rpcCharger } from '../support/rpc-charger.js';
+import { SimulatedCharger } from '../../apps/simulator/src/index.js';
+import { diagnosticsFile } from '../../apps/simulator/src/charger/diagnostics-upload.js';
 
 jest.setTimeout(300_000);
 
@@ -63,6 +65,33 @@ describeInfra('diagnostics uploads on NATS + PostgreSQL with two gateways', () =
       expect(Buffer.from(await download.arrayBuffer()).equals(file)).toBe(true);
     } finally {
       await client.close();
+    }
+  });
+  test('the simulator as a Zaptec Go on the other gateway: GetDiagnostics, its own upload, received and downloadable', async () => {
+    const [a, b] = stack.gateways;
+    const api = apiClient(a.apiUrl);
+    const ID = 'ZAPINFRADIAG2';
+    const charger = new SimulatedCharger({ url: `${b.ocppUrl}/ocpp`, identity: ID, model: 'go', reconnectDelayMs: 100 });
+    charger.start();
+    try {
+      await charger.waitFor('booted');
+      const asked = await api.post(`/api/v1/chargers/${ID}/diagnostics`, {});
+      expect(asked.status).toBe(201);
+      const view = await eventually(async () => {
+        const v = (await api.get(`/api/v1/diagnostics/${asked.body.id}`)).body;
+        return v.status === 'received' ? v : undefined;
+      }, 'received');
+      const download = await fetch(`${b.apiUrl}/api/v1/diagnostics/${asked.body.id}/file`, {
+        headers: { Authorization: `Bearer ${stack.env.API_ADMIN_TOKEN}` },
+      });
+      expect(download.status).toBe(200);
+      const bytes = Buffer.from(await download.arrayBuffer());
+      expect(view.size).toBe(bytes.length);
+      // the simulator's file carries its own generation time: everything but that line
+      const head = (x: Buffer): string => x.toString().split('\n').slice(0, 3).join('\n');
+      expect(head(bytes)).toBe(head(diagnosticsFile(ID, 'Go', '2.4.2.4')));
+    } finally {
+      await charger.stop();
     }
   });
 });
