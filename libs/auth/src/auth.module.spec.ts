@@ -10,6 +10,7 @@ import { ConnectDecisionService } from './connect-decision.service.js';
 import { AuthApiModule, AuthModule } from './index.js';
 import { VerifiedCredentials } from './verified-credentials.js';
 import { openAuthTestDatabase } from './test-support/test-database.js';
+import * as authVerbs from './verbs.js';
 
 /** The wiring: HTTP routes -> bus verbs -> AuthModule handlers, on the real in-process bus and PGlite. */
 describe('AuthModule + AuthApiModule over the in-process bus', () => {
@@ -56,7 +57,7 @@ describe('AuthModule + AuthApiModule over the in-process bus', () => {
     const bad = await http('POST', '/api/v1/chargers', { id: 'X1', securityProfile: 7 });
     expect(bad.status).toBe(400);
     expect(bad.json.errors[0].field).toBe('securityProfile');
-    const reply = await bus.request<unknown, ConnectAuthReply>(subjects.authConnect, {
+    const reply = await bus.request<unknown, ConnectAuthReply>(authVerbs.connect.subject, {
       chargerId: 'ZAP100001',
       remoteAddress: '10.0.0.1',
       tls: false,
@@ -71,7 +72,7 @@ describe('AuthModule + AuthApiModule over the in-process bus', () => {
     // ZAP100001's generated password is a keyed hash: cheap to check, so not remembered. A chosen one is scrypt.
     expect(cache.size).toBe(0);
     expect((await http('POST', '/api/v1/chargers', { id: 'ZAP100002', securityProfile: 1, password: 'operator-chosen-2' })).status).toBe(201);
-    const reply = await bus.request<unknown, ConnectAuthReply>(subjects.authConnect, {
+    const reply = await bus.request<unknown, ConnectAuthReply>(authVerbs.connect.subject, {
       chargerId: 'ZAP100002',
       remoteAddress: '10.0.0.1',
       tls: false,
@@ -79,7 +80,7 @@ describe('AuthModule + AuthApiModule over the in-process bus', () => {
     });
     expect(reply).toEqual({ decision: 'accept', chargerId: 'ZAP100002' });
     expect(cache.size).toBe(1);
-    const setState = (state: string) => bus.request<unknown, { ok: boolean }>(subjects.api('auth', 'setRegistration'), { chargerId: 'zap100002', state });
+    const setState = (state: string) => bus.request<unknown, { ok: boolean }>(authVerbs.setRegistration.subject, { chargerId: 'zap100002', state });
     expect(await setState('blocked')).toMatchObject({ ok: true });
     expect(cache.size).toBe(0);
     expect(await setState('accepted')).toMatchObject({ ok: true });

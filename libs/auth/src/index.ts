@@ -13,6 +13,6 @@ export type { LocalListState } from './local-auth-list.store.js';
 export type { LocalListOutcome, RegistrationState, RotationState, SecurityProfile } from './entities/auth-charger.entity.js';
 export type { IdTagStatus } from './entities/auth-id-tag.entity.js';
 export type { ReservationView } from './reservations/reservations.store.js';
-export type { ReservationOutcome, CreateReservationBody } from './reservations/reservations.controller.js';
+export type { ReservationOutcome, CreateReservationRequest } from './verbs.js';
 export type { Delivery as ReservationDelivery } from './reservations/reservations.service.js';
 export { RESERVATION_STATES, type ReservationState } from './reservations/reservation-rules.js';

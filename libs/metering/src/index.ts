@@ -16,5 +16,4 @@ export type {
   MeterValueView,
   ConnectorStatusView,
   SetChargerSettingsBody,
-  IdTagInfoForStart,
 } from './views.js';

@@ -4,7 +4,7 @@ export { DESIRED_ENTITIES, ConfigDesired, ConfigGroup, ConfigGroupMember, Config
 export type { DesiredScope, ApplyOutcome } from './entities.js';
 export { DESIRED_MIGRATIONS, ConfigManagerDesiredInit1764200000000 } from './migration.js';
 export { type DesiredConfigurationOptions, DEFAULT_RECHECK_INTERVAL_MS, resolveDesiredOptions } from './desired.options.js';
-export { DESIRED_VERBS, RECONCILE_CONSUMER } from './verbs.js';
+export { RECONCILE_CONSUMER } from './desired.controller.js';
 export { Reconciler, type ReconcileResult } from './reconciler.js';
 export type { ChargerConfigurationView, LevelView } from './desired.service.js';
 export type { KeyDrift, KeyState } from './effective.js';

@@ -1,16 +1,13 @@
-import { NoRespondersError, RequestTimeoutError, subjects, type Bus } from '#csms/bus';
-import type { ServiceReply } from '#csms/http';
+import { ask, NoRespondersError, RequestTimeoutError, type Bus, type ReplyOf, type RequestOf } from '#csms/bus';
+import * as auth from '#csms/auth/verbs';
 
-/** Auth's answer on `api.auth.registration` (the contract auth is written against). */
+/** What the boot decision needs of auth's answer on its registration verb. */
 export interface RegistrationState {
   state: 'accepted' | 'pending' | 'blocked';
   securityProfile: number;
   known: boolean;
 }
-
-export interface RegistrationRequest {
-  chargerId: string;
-}
+export type RegistrationRequest = RequestOf<typeof auth.registration>;
 
 /**
  * The registration decision, or why there is none. `unavailable` is not a refusal: the charger is told
@@ -27,11 +24,11 @@ export type RegistrationLookup = (chargerId: string) => Promise<RegistrationOutc
  * (docs/reference/design-decisions.md#provisional-chargers).
  */
 export function busRegistrationLookup(bus: Bus, timeoutMs: number): RegistrationLookup {
-  const subject = subjects.api('auth', 'registration');
+  const subject = auth.registration.subject;
   return async (chargerId) => {
-    let reply: ServiceReply<RegistrationState>;
+    let reply: ReplyOf<typeof auth.registration>;
     try {
-      reply = await bus.request<RegistrationRequest, ServiceReply<RegistrationState>>(subject, { chargerId }, { timeoutMs });
+      reply = await ask(bus, auth.registration, { chargerId }, { timeoutMs });
     } catch (err) {
       if (err instanceof NoRespondersError) return { kind: 'unavailable', reason: `no responders on ${subject}` };
       if (err instanceof RequestTimeoutError) return { kind: 'unavailable', reason: `${subject} did not answer within ${timeoutMs} ms` };
