@@ -91,7 +91,7 @@ export class AuthModule implements OnApplicationBootstrap {
           },
           inject: [DATA_SOURCE, BUS],
         },
-        { provide: ApiAccessStore, useFactory: (db: DataSource) => new ApiAccessStore(db), inject: [DATA_SOURCE] },
+        ApiAccessStore,
         {
           provide: ReservationsService,
           useFactory: (db: DataSource, bus: Bus) =>
@@ -136,7 +136,7 @@ export class AuthModule implements OnApplicationBootstrap {
           inject: [DATA_SOURCE, BUS],
         },
         // One per process: the passwords this replica already verified with scrypt (connect storms).
-        { provide: VerifiedCredentials, useFactory: () => new VerifiedCredentials() },
+        VerifiedCredentials,
         {
           provide: ConnectDecisionService,
           useFactory: (registry: ChargerRegistryService, events: SecurityEventsService, verifiedCredentials: VerifiedCredentials) =>

@@ -1,4 +1,6 @@
+import { Injectable, Inject } from '@nestjs/common';
 import { Counter, Gauge, register } from 'prom-client';
+import { DATA_SOURCE } from '#csms/persistence';
 
 /**
  * Transactions whose meter values could not be trusted (docs/reference/design-decisions.md#metering: "counted in metrics"), by reason
@@ -33,8 +35,9 @@ export const activeTransactions =
   });
 
 /** Counts open transactions in `db` for /metrics from module start to shutdown. */
+@Injectable()
 export class ActiveTransactionsMetric {
-  constructor(private readonly db: { query(sql: string): Promise<Array<{ n: string | number }>> }) {}
+  constructor(@Inject(DATA_SOURCE) private readonly db: { query(sql: string): Promise<Array<{ n: string | number }>> }) {}
   onModuleInit(): void {
     activeSource = this.db;
   }

@@ -1,3 +1,4 @@
+import { Injectable, Inject } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { EARLIEST_TIME_MS, INT32_MAX, LATEST_TIME_MS, MAX_OFFSET, ok, refuse, type ServiceReply } from '#csms/http';
 import { chargersWithStatus, meteringFleetFigures, type MeteringFleetFigures } from './fleet-figures.js';
@@ -5,6 +6,7 @@ import { powerOf } from './meter-value-writer.js';
 import { POWER_IMPORT } from './sampled-values.js';
 import { iso, num, withSql } from './sql.js';
 import type { ChargerMeterValuesQuery, ConnectorStatusView, MeterValueView, Page, TransactionListQuery, TransactionView } from './views.js';
+import { DATA_SOURCE } from '#csms/persistence';
 
 const MAX_LIMIT = 1000;
 const DEFAULT_LIMIT = 100;
@@ -69,8 +71,9 @@ export function toMeterValueView(r: Raw): MeterValueView {
 }
 
 /** Read side of the API verbs. */
+@Injectable()
 export class QueryService {
-  constructor(private readonly db: DataSource) {}
+  constructor(@Inject(DATA_SOURCE) private readonly db: DataSource) {}
 
   async listTransactions(query: TransactionListQuery): Promise<ServiceReply<Page<unknown>>> {
     const from = time('from', query.from);

@@ -1,7 +1,9 @@
+import { Injectable, Inject, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { hashApiToken, newApiToken, type AuditEntry, type KnownApiToken, type Role } from '#csms/http';
 import { queryRows } from '../sql.js';
+import { DATA_SOURCE } from '#csms/persistence';
 
 export interface ApiTokenView {
   id: string;
@@ -48,10 +50,11 @@ const view = (r: TokenRow): ApiTokenView => ({
 });
 
 /** API tokens (by hash) and the audit log, in auth's tables (migration AuthApiAccess1764000400000). */
+@Injectable()
 export class ApiAccessStore {
   constructor(
-    private readonly db: DataSource,
-    private readonly now: () => number = Date.now,
+    @Inject(DATA_SOURCE) private readonly db: DataSource,
+    @Optional() private readonly now: () => number = Date.now,
   ) {}
 
   async createToken(name: string, role: Role, createdBy: string | null, bootstrap = false): Promise<CreatedApiToken | undefined> {

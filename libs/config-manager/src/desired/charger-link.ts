@@ -1,8 +1,9 @@
-import { Logger } from '@nestjs/common';
-import { ask, NoRespondersError, sendCommand, type Bus, type CommandReply, type ServiceReply, type Verb } from '#csms/bus';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { ask, BUS, NoRespondersError, sendCommand, type Bus, type CommandReply, type ServiceReply, type Verb } from '#csms/bus';
 import type { ChangeConfigurationResponse, GetConfigurationRequest, GetConfigurationResponse } from '#csms/ocpp';
 import { parseInteger } from '#csms/zaptec-profile';
 import type { ReportedKey } from './effective.js';
+import { DESIRED_OPTIONS, type ResolvedDesiredOptions } from './desired.options.js';
 import * as metering from '#csms/metering/verbs';
 import * as auth from '#csms/auth/verbs';
 
@@ -27,11 +28,12 @@ function describe(reply: Exclude<CommandReply, { status: 'ok' }>): string {
 }
 
 /** The charger side of reconciliation: GetConfiguration (paged), ChangeConfiguration, and the best-effort forwards. */
+@Injectable()
 export class ChargerLink {
   constructor(
-    private readonly bus: Bus,
-    private readonly timeoutMs: number,
-    private readonly log: Pick<Logger, 'warn' | 'debug'> = new Logger('ChargerLink'),
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(DESIRED_OPTIONS) private readonly options: Pick<ResolvedDesiredOptions, 'commandTimeoutMs'>,
+    @Optional() private readonly log: Pick<Logger, 'warn' | 'debug'> = new Logger('ChargerLink'),
   ) {}
 
   private async get(chargerId: string, key?: string[]): Promise<{ ok: true; res: GetConfigurationResponse } | Extract<ReadResult, { ok: false }>> {
@@ -39,7 +41,7 @@ export class ChargerLink {
     const reply = await sendCommand<GetConfigurationResponse>(this.bus, chargerId, {
       action: 'GetConfiguration',
       payload,
-      timeoutMs: this.timeoutMs,
+      timeoutMs: this.options.commandTimeoutMs,
       origin: ORIGIN,
     });
     if (reply.status === 'ok') return { ok: true, res: reply.result };
@@ -83,13 +85,13 @@ export class ChargerLink {
     return sendCommand<ChangeConfigurationResponse>(this.bus, chargerId, {
       action: 'ChangeConfiguration',
       payload: { key, value },
-      timeoutMs: this.timeoutMs,
+      timeoutMs: this.options.commandTimeoutMs,
       origin: ORIGIN,
     });
   }
 
   async reset(chargerId: string): Promise<CommandReply> {
-    return sendCommand(this.bus, chargerId, { action: 'Reset', payload: { type: 'Soft' }, timeoutMs: this.timeoutMs, origin: ORIGIN });
+    return sendCommand(this.bus, chargerId, { action: 'Reset', payload: { type: 'Soft' }, timeoutMs: this.options.commandTimeoutMs, origin: ORIGIN });
   }
 
   /**

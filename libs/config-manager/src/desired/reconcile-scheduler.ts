@@ -1,24 +1,25 @@
-import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { BootService } from '../registration/boot.service.js';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { BootService } from '../registration/boot.service.js';
 import { registerBootProvisioning } from '../provisioning/boot-provisioning.js';
-import type { ChargerStateStore } from './charger-state.store.js';
-import type { ResolvedDesiredOptions } from './desired.options.js';
-import type { Reconciler } from './reconciler.js';
+import { ChargerStateStore } from './charger-state.store.js';
+import { DESIRED_OPTIONS, type ResolvedDesiredOptions } from './desired.options.js';
+import { Reconciler } from './reconciler.js';
 
 /**
  * What starts reconciliations besides connection events: every BootNotification (boot provisioning) and the
  * periodic re-check that catches drift made at the charger (docs/reference/design-decisions.md#desired-configuration).
  */
+@Injectable()
 export class ReconcileScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
   private provisioning?: { stop(): void };
 
   constructor(
-    private readonly boots: BootService,
-    private readonly state: ChargerStateStore,
-    private readonly reconciler: Reconciler,
-    private readonly options: Pick<ResolvedDesiredOptions, 'recheckIntervalMs' | 'bootReconcileDelayMs'>,
-    private readonly log: Pick<Logger, 'warn'> = new Logger('ReconcileScheduler'),
+    @Inject(BootService) private readonly boots: BootService,
+    @Inject(ChargerStateStore) private readonly state: ChargerStateStore,
+    @Inject(Reconciler) private readonly reconciler: Reconciler,
+    @Inject(DESIRED_OPTIONS) private readonly options: Pick<ResolvedDesiredOptions, 'recheckIntervalMs' | 'bootReconcileDelayMs'>,
+    @Optional() private readonly log: Pick<Logger, 'warn'> = new Logger('ReconcileScheduler'),
   ) {}
 
   onApplicationBootstrap(): void {

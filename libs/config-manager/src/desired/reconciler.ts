@@ -1,12 +1,12 @@
-import { Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { DATA_SOURCE } from '#csms/persistence';
 import { capabilitiesOf, effectiveAccess, getKeyDefinition, orderForApply, validateKeyValue } from '#csms/zaptec-profile';
-import type { ChargerStateStore } from './charger-state.store.js';
-import { AUTH_KEYS, type ChargerLink } from './charger-link.js';
-import type { DesiredStore } from './desired-store.js';
-import { writeAudit } from './desired-store.js';
+import { ChargerStateStore } from './charger-state.store.js';
+import { AUTH_KEYS, ChargerLink } from './charger-link.js';
+import { DesiredStore, writeAudit } from './desired-store.js';
 import { effectiveFor, refusalHolds, reportedValues, sameValue, type ApplyStateView, type ChargerIdentity } from './effective.js';
 import type { ApplyOutcome } from './entities.js';
-import type { ResolvedDesiredOptions } from './desired.options.js';
+import { DESIRED_OPTIONS, type ResolvedDesiredOptions } from './desired.options.js';
 import type { DataSource } from 'typeorm';
 
 export interface KeyApplied {
@@ -44,6 +44,7 @@ function waiting(st: ApplyStateView | undefined, value: string, charger: Charger
  * order. One reconciliation per charger at a time: requests arriving meanwhile share one follow-up run, which
  * starts after the current one and so sees every change made before it was requested.
  */
+@Injectable()
 export class Reconciler {
   private readonly slots = new Map<string, Slot>();
   /** The run of each charger now in progress, with the time it started. */
@@ -56,12 +57,12 @@ export class Reconciler {
   onFinished?: (result: ReconcileResult) => Promise<void>;
 
   constructor(
-    private readonly db: DataSource,
-    private readonly desired: DesiredStore,
-    private readonly state: ChargerStateStore,
-    private readonly link: ChargerLink,
-    private readonly options: Pick<ResolvedDesiredOptions, 'resetOnRebootRequired' | 'maxConcurrentReconciliations'>,
-    private readonly log: Pick<Logger, 'warn' | 'log'> = new Logger('Reconciler'),
+    @Inject(DATA_SOURCE) private readonly db: DataSource,
+    @Inject(DesiredStore) private readonly desired: DesiredStore,
+    @Inject(ChargerStateStore) private readonly state: ChargerStateStore,
+    @Inject(ChargerLink) private readonly link: ChargerLink,
+    @Inject(DESIRED_OPTIONS) private readonly options: Pick<ResolvedDesiredOptions, 'resetOnRebootRequired' | 'maxConcurrentReconciliations'>,
+    @Optional() private readonly log: Pick<Logger, 'warn' | 'log'> = new Logger('Reconciler'),
   ) {}
 
   /** Resolves when a reconciliation that started after this call has finished. Rejects only on our own failure (database). */

@@ -1,6 +1,7 @@
+import { Injectable, Inject } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { DiagnosticsKind, DiagnosticsState, DiagnosticsView } from '#csms/bus';
-import { returnedRows } from '#csms/persistence';
+import { DATA_SOURCE, returnedRows } from '#csms/persistence';
 
 interface Row {
   id: string;
@@ -47,8 +48,9 @@ const view = (r: Row): StoredDiagnostics => ({
 });
 
 /** SQL of the diagnostics requests and their file chunks (migration.ts). */
+@Injectable()
 export class DiagnosticsStore {
-  constructor(private readonly db: DataSource) {}
+  constructor(@Inject(DATA_SOURCE) private readonly db: DataSource) {}
 
   async insert(r: {
     id: string;

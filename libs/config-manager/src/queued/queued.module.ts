@@ -1,7 +1,5 @@
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
 import { BUS, type Bus } from '#csms/bus';
-import { DATA_SOURCE } from '#csms/persistence';
 import { BootService } from '../registration/boot.service.js';
 import { QueuedDelivery } from './delivery.js';
 import { QueuedCommandsBusController } from './queued.controller.js';
@@ -29,18 +27,14 @@ export class QueuedModule {
       // Firmware campaigns send UpdateFirmware through the queue.
       exports: [QueuedCommandService],
       providers: [
-        { provide: QueuedCommandStore, inject: [DATA_SOURCE], useFactory: (db: DataSource) => new QueuedCommandStore(db) },
+        QueuedCommandStore,
         {
           provide: QueuedDelivery,
           inject: [QueuedCommandStore, BUS],
           useFactory: (s: QueuedCommandStore, bus: Bus) =>
             new QueuedDelivery(s, bus, { commandTimeoutMs: options.commandTimeoutMs }, new Logger('QueuedDelivery')),
         },
-        {
-          provide: QueuedCommandService,
-          inject: [QueuedCommandStore, QueuedDelivery],
-          useFactory: (s: QueuedCommandStore, d: QueuedDelivery) => new QueuedCommandService(s, d),
-        },
+        QueuedCommandService,
         {
           provide: QueuedScheduler,
           inject: [BootService, QueuedDelivery],

@@ -1,6 +1,7 @@
+import { Injectable, Inject } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { QueuedCommandState } from '#csms/bus';
-import { keyedBatcher, returnedRows, type Batcher } from '#csms/persistence';
+import { DATA_SOURCE, keyedBatcher, returnedRows, type Batcher } from '#csms/persistence';
 import type { Settlement } from './settle.js';
 
 /** One queued command as the API shows it. */
@@ -81,6 +82,7 @@ export const OPEN_STATES = ['pending', 'delivering'] as const;
  * conditional UPDATE, so replicas sharing the database never deliver one command twice at once: a claim takes
  * the charger's oldest open command only while it is still pending (docs/reference/design-decisions.md#queued-commands).
  */
+@Injectable()
 export class QueuedCommandStore {
   /**
    * Whether a charger has open commands, asked at every Accepted boot: a fleet booting at once shares one
@@ -88,7 +90,7 @@ export class QueuedCommandStore {
    */
   readonly hasOpen: Batcher<string, boolean>;
 
-  constructor(private readonly db: DataSource) {
+  constructor(@Inject(DATA_SOURCE) private readonly db: DataSource) {
     this.hasOpen = keyedBatcher(
       async (ids) => {
         const rows: Array<{ charger_id: string }> = await this.db.query(

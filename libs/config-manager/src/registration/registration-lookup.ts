@@ -18,6 +18,9 @@ export type RegistrationOutcome = { kind: 'decided'; registration: RegistrationS
 
 export type RegistrationLookup = (chargerId: string) => Promise<RegistrationOutcome>;
 
+/** Where BootService asks for the registration state (the registrationLookup option, or auth over the bus). */
+export const REGISTRATION_LOOKUP = Symbol.for('csms.config-manager.registration-lookup');
+
 /**
  * Asks auth over the bus. Never throws: every failure becomes `unavailable` with the reason. Asked only for a
  * BootNotification: auth takes the question as the boot that makes a provisional charger permanent

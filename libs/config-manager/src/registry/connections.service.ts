@@ -1,8 +1,9 @@
-import { Logger } from '@nestjs/common';
+import { Optional, Inject, Injectable, Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { ConnectionEvent, DurableMessage, SeenBatch } from '#csms/bus';
 import { detectChargerModel } from './charger-model.js';
 import { applyConnectionEvent, byEventTime, type ConnectionState } from './connection-state.js';
+import { DATA_SOURCE } from '#csms/persistence';
 
 interface ConnectionRow {
   charger_id: string;
@@ -22,10 +23,11 @@ const isoOrNull = (v: number | null): string | null => (v === null ? null : new 
  * Keeps the connection columns of `config_chargers` from the gateways' connection events and
  * last-seen batches. Every batch is one transaction with one multi-row statement.
  */
+@Injectable()
 export class ConnectionsService {
   constructor(
-    private readonly db: DataSource,
-    private readonly log: Pick<Logger, 'warn'> = new Logger('ConnectionsService'),
+    @Inject(DATA_SOURCE) private readonly db: DataSource,
+    @Optional() private readonly log: Pick<Logger, 'warn'> = new Logger('ConnectionsService'),
   ) {}
 
   /** Idempotent: replaying a batch, or an older event after a newer one, changes nothing. */

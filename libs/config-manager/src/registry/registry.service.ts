@@ -1,4 +1,5 @@
-import { returnedRows } from '#csms/persistence';
+import { Injectable, Inject } from '@nestjs/common';
+import { DATA_SOURCE, returnedRows } from '#csms/persistence';
 import type { DataSource } from 'typeorm';
 import { MAX_OFFSET, ok, refuse, type ServiceReply } from '#csms/http';
 import { CHARGER_MODELS, detectChargerModel, isChargerModel, type ChargerModel } from './charger-model.js';
@@ -57,8 +58,9 @@ export const MAX_PAGE_SIZE = 1000;
 const isNonNegativeInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 
 /** The registry's answers to the API: list, get, model override. Bodies come off the bus, so they are checked here too. */
+@Injectable()
 export class RegistryService {
-  constructor(private readonly db: DataSource) {}
+  constructor(@Inject(DATA_SOURCE) private readonly db: DataSource) {}
 
   async list(req: ListChargersRequest = {}): Promise<ServiceReply<ChargerPage>> {
     const limit = req.limit ?? DEFAULT_PAGE_SIZE;
