@@ -8,6 +8,7 @@ export default {
   testMatch: ['**/*.spec.ts', '**/*.e2e.ts', '**/*.infra.ts', '**/*.browser.ts'],
   moduleNameMapper: {
     '^#csms/([^/]+)/verbs$': '<rootDir>/libs/$1/src/verbs.ts',
+    '^#csms/([^/]+)/api$': '<rootDir>/libs/$1/src/api/index.ts',
     '^#csms/(.*)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -60,7 +60,7 @@ export function boundaryViolation(projects, file, spec) {
 }
 
 /** The entries a lib may have besides its index (package.json "imports", jest.config.js moduleNameMapper). */
-const ENTRIES = ['verbs'];
+const ENTRIES = ['verbs', 'api'];
 
 /** The ESLint rule: reports each import (static, re-export or dynamic) that crosses a boundary. */
 export const moduleBoundaries = {

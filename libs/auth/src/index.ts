@@ -1,18 +1,7 @@
+// What the apps use to run auth. Other services reach it over the bus (`#csms/auth/verbs`); the gateway mounts its
+// routes from `#csms/auth/api`.
 export { AuthModule } from './auth.module.js';
-export { AuthApiModule } from './api/auth-api.module.js';
-export { ApiAccessStore, type ApiTokenView, type CreatedApiToken, type AuditRecord } from './api-access/api-access.store.js';
-export { AUTH_ENTITIES, AuthCharger, AuthIdTag, AuthSecurityEvent } from './entities/index.js';
+export { AuthApiModule } from './api/index.js';
+export { AUTH_ENTITIES } from './entities/index.js';
 export { AUTH_MIGRATIONS } from './migrations/index.js';
-export { AUTH_OPTIONS, authOptionsFromConfig, type AuthOptions, type UnknownChargersPolicy } from './auth-options.js';
-export { DEFAULT_THROTTLE_OPTIONS, type ThrottleOptions } from './connect-throttle.js';
-export type { ConnectCounters, ConnectFailure } from './connect-decision.service.js';
-export type { RegistrationView, RegisteredCharger } from './charger-registry.service.js';
-export type { RotationView, RotationStarted } from './authorization-key-rotation.service.js';
-export type { ActiveTransactionLookup, IdTagInfo, IdTagView } from './id-tags.service.js';
-export type { LocalListState } from './local-auth-list.store.js';
-export type { LocalListOutcome, RegistrationState, RotationState, SecurityProfile } from './entities/auth-charger.entity.js';
-export type { IdTagStatus } from './entities/auth-id-tag.entity.js';
-export type { ReservationView } from './reservations/reservations.store.js';
-export type { ReservationOutcome, CreateReservationRequest } from './verbs.js';
-export type { Delivery as ReservationDelivery } from './reservations/reservations.service.js';
-export { RESERVATION_STATES, type ReservationState } from './reservations/reservation-rules.js';
+export { authOptionsFromConfig, type AuthOptions } from './auth-options.js';

@@ -1,12 +1,3 @@
-export { DesiredModule } from './desired.module.js';
-export { ConfigurationApiModule } from './api/configuration-api.module.js';
-export { DESIRED_ENTITIES, ConfigDesired, ConfigGroup, ConfigGroupMember, ConfigReported, ConfigApplyState, ConfigAudit } from './entities.js';
-export type { DesiredScope, ApplyOutcome } from './entities.js';
-export { DESIRED_MIGRATIONS, ConfigManagerDesiredInit1764200000000 } from './migration.js';
-export { type DesiredConfigurationOptions, DEFAULT_RECHECK_INTERVAL_MS, resolveDesiredOptions } from './desired.options.js';
-export { RECONCILE_CONSUMER } from './desired.controller.js';
-export { Reconciler, type ReconcileResult } from './reconciler.js';
-export type { ChargerConfigurationView, LevelView } from './desired.service.js';
-export type { KeyDrift, KeyState } from './effective.js';
-export type { AuditView } from './desired-store.js';
-export type { ProfilesView, KeyView } from './profiles-view.js';
+// The desired-state part's tables and migrations, for the service's lists in ../index.ts.
+export { DESIRED_ENTITIES } from './entities.js';
+export { DESIRED_MIGRATIONS } from './migration.js';
