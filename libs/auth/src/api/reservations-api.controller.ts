@@ -5,7 +5,7 @@ import { ApiErrors, ApiOk, ApiV1, CurrentCaller, S, auditActor, call, requireCap
 import { canonicalIdentity } from '#csms/zaptec-profile';
 import { CreateReservationDto, ReservationIdPath, ReservationListQueryDto } from '../dto/reservation.dto.js';
 import type { ReservationOutcome } from '../verbs.js';
-import { DEFAULT_RESERVATION_TIMEOUT_MS } from '../reservations/reservations.service.js';
+import { DEFAULT_RESERVATION_TIMEOUT_MS } from '../reservations/reservation-rules.js';
 import { connectorZeroSupported, withConnectorStatus, type ShownReservation } from './reservation-lookups.js';
 import { RESERVATION_SCHEMA } from './openapi-schemas.js';
 import * as auth from '../verbs.js';

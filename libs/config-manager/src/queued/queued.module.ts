@@ -1,17 +1,13 @@
-import { Logger, Module, type DynamicModule } from '@nestjs/common';
-import { BUS, type Bus } from '#csms/bus';
-import { BootService } from '../registration/boot.service.js';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { QueuedDelivery } from './delivery.js';
 import { QueuedCommandsBusController } from './queued.controller.js';
 import { QueuedScheduler } from './queued-scheduler.js';
 import { QueuedCommandService } from './queued.service.js';
 import { QueuedCommandStore } from './store.js';
 
-export interface QueuedModuleOptions {
-  commandTimeoutMs: number;
-  bootDelayMs: number;
-  sweepIntervalMs: number;
-}
+import { QUEUED_OPTIONS, type QueuedModuleOptions } from './queued-options.js';
+
+export type { QueuedModuleOptions };
 
 /**
  * Queued commands for offline chargers (docs/reference/design-decisions.md#queued-commands): here because
@@ -26,22 +22,7 @@ export class QueuedModule {
       controllers: [QueuedCommandsBusController],
       // Firmware campaigns send UpdateFirmware through the queue.
       exports: [QueuedCommandService],
-      providers: [
-        QueuedCommandStore,
-        {
-          provide: QueuedDelivery,
-          inject: [QueuedCommandStore, BUS],
-          useFactory: (s: QueuedCommandStore, bus: Bus) =>
-            new QueuedDelivery(s, bus, { commandTimeoutMs: options.commandTimeoutMs }, new Logger('QueuedDelivery')),
-        },
-        QueuedCommandService,
-        {
-          provide: QueuedScheduler,
-          inject: [BootService, QueuedDelivery],
-          useFactory: (b: BootService, d: QueuedDelivery) =>
-            new QueuedScheduler(b, d, { bootDelayMs: options.bootDelayMs, sweepIntervalMs: options.sweepIntervalMs }),
-        },
-      ],
+      providers: [{ provide: QUEUED_OPTIONS, useValue: options }, QueuedCommandStore, QueuedDelivery, QueuedCommandService, QueuedScheduler],
     };
   }
 }

@@ -4,6 +4,7 @@ import { QUEUED_COMMAND_STATES, type QueuedCommandState } from '#csms/bus';
 import { QueuedDelivery } from './delivery.js';
 import { expiryOf } from './expiry.js';
 import { QueuedCommandStore, type AttemptView, type QueuedCommandView } from './store.js';
+import { DEFAULT_QUEUED_PAGE, MAX_QUEUED_PAGE } from './queued-options.js';
 
 /** `api.config-manager.queueCommand`: the gateway validated the action, payload and capability already. */
 export interface QueueCommandRequest {
@@ -27,9 +28,6 @@ export interface QueuedCommandPage {
   offset: number;
 }
 export type QueuedCommandRecord = QueuedCommandView & { attemptLog: AttemptView[] };
-
-export const DEFAULT_QUEUED_PAGE = 50;
-export const MAX_QUEUED_PAGE = 200;
 
 /** The queue's answers to the API (docs/api-commands.md#queued-commands). */
 @Injectable()

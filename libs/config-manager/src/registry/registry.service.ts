@@ -4,7 +4,17 @@ import type { DataSource } from 'typeorm';
 import { MAX_OFFSET, ok, refuse, type ServiceReply } from '#csms/http';
 import { CHARGER_MODELS, detectChargerModel, isChargerModel, type ChargerModel } from './charger-model.js';
 import { toSummary, type ChargerRow, type ChargerSummary } from './charger-summary.js';
-import { decodeCursor, encodeCursor, listSql, LIST_FROM, LIST_SORTS, type ChargerListFilters, type ListSort } from './charger-list-query.js';
+import {
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  decodeCursor,
+  encodeCursor,
+  listSql,
+  LIST_FROM,
+  LIST_SORTS,
+  type ChargerListFilters,
+  type ListSort,
+} from './charger-list-query.js';
 
 export interface ListChargersRequest extends ChargerListFilters {
   limit?: number;
@@ -51,9 +61,6 @@ export interface SetBootPolicyRequest {
   /** Answer BootNotification Pending until the desired configuration is applied (docs/reference/design-decisions.md#boot-policy). */
   applyConfigurationBeforeAccept: boolean;
 }
-
-export const DEFAULT_PAGE_SIZE = 100;
-export const MAX_PAGE_SIZE = 1000;
 
 const isNonNegativeInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 

@@ -17,7 +17,8 @@ import {
   type ApiCaller,
 } from '#csms/http';
 import { canonicalIdentity } from '#csms/zaptec-profile';
-import { MAX_QUEUED_PAGE, type QueuedCommandPage, type QueuedCommandRecord } from '../queued.service.js';
+import { MAX_QUEUED_PAGE } from '../queued-options.js';
+import type { QueuedCommandPage, QueuedCommandRecord } from '../queued.service.js';
 import type { QueuedCommandView } from '../store.js';
 import * as configManager from '../../verbs.js';
 
