@@ -2,7 +2,17 @@ import 'reflect-metadata';
 import { Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
-import { BusModule, BusTransport, InProcessBus, subjects, type ChargerMessage, type ChargerReply, type ConnectAuthReply } from '#csms/bus';
+import {
+  BusModule,
+  BusTransport,
+  InProcessBus,
+  subjects,
+  type ChargerMessage,
+  type ChargerReply,
+  type ConnectAuthReply,
+  type SecurityEventFact,
+  type StreamedMessage,
+} from '#csms/bus';
 import { apiValidationPipe } from '#csms/http';
 import type { AuthorizeResponse } from '#csms/ocpp';
 import { PersistenceModule } from '#csms/persistence';
@@ -64,6 +74,28 @@ describe('AuthModule + AuthApiModule over the in-process bus', () => {
       basic: { username: 'ZAP100001', passwordBase64: Buffer.from(password).toString('base64') },
     });
     expect(reply).toEqual({ decision: 'accept', chargerId: 'ZAP100001' });
+  });
+
+  it('a refused connection is stored and told to live dashboards as a SecurityEvent fact', async () => {
+    const reply = await bus.request<unknown, ConnectAuthReply>(authVerbs.connect.subject, {
+      chargerId: 'ZAP100001',
+      remoteAddress: '10.0.0.9',
+      tls: false,
+      basic: { username: 'ZAP100001', passwordBase64: Buffer.from('not-the-password').toString('base64') },
+    });
+    expect(reply).toMatchObject({ decision: 'unauthorized' });
+    const reader = await bus.readStream<SecurityEventFact>({ filterSubjects: [subjects.factsOf('SecurityEvent')], startSeq: 1 });
+    try {
+      // The fact is published after the event is stored: read until it is there.
+      for await (const m of reader as AsyncIterable<StreamedMessage<SecurityEventFact>>) {
+        if (m.data.remoteAddress === '10.0.0.9') {
+          expect(m.data).toMatchObject({ chargerId: 'ZAP100001', type: expect.any(String) });
+          break;
+        }
+      }
+    } finally {
+      await reader.close();
+    }
   });
 
   it('shares one verified-credential cache per process and forgets a charger when it is blocked', async () => {
