@@ -1,6 +1,6 @@
 /**
  * config-manager's bus verbs (registry, registration, desired configuration, queued commands, diagnostics, firmware
- * campaigns): one definition each (subject, request, reply), imported by whoever asks (`#csms/config-manager/verbs`)
+ * campaigns, charging profiles, site limits): one definition each (subject, request, reply), imported by whoever asks (`#csms/config-manager/verbs`)
  * and by the controller that answers. Only types come from the service's internals, so importing this loads none.
  */
 import {
@@ -18,6 +18,13 @@ import {
   type UploadClaim,
 } from '#csms/bus';
 import type { BootNotificationRequest, BootNotificationResponse, DataTransferRequest, DataTransferResponse } from '#csms/ocpp';
+import type {
+  ChargerProfilesView,
+  CompositeScheduleView,
+  DeleteProfilesRequest,
+  GroupProfilesView,
+  SetProfilesRequest,
+} from './charging-profiles/charging-profiles.service.js';
 import type { AuditView } from './desired/desired-store.js';
 import type {
   ChargerConfigurationView,
@@ -45,6 +52,7 @@ import type {
   SetBootPolicyRequest,
   SetModelRequest,
 } from './registry/registry.service.js';
+import type { PutSiteLimitRequest, SiteLimitRemoved, SiteLimitView } from './site-limits/site-limits.service.js';
 
 type ChargerRequest = { chargerId: string };
 
@@ -118,3 +126,20 @@ export const getFirmwareCampaign = defineVerb<CampaignRequest & { state?: string
 export const pauseFirmwareCampaign = defineVerb<CampaignRequest & { note?: string }, CampaignRecord>('config-manager', 'pauseFirmwareCampaign');
 export const resumeFirmwareCampaign = defineVerb<CampaignRequest, CampaignRecord>('config-manager', 'resumeFirmwareCampaign');
 export const cancelFirmwareCampaign = defineVerb<CampaignRequest & { actor: string }, CampaignRecord>('config-manager', 'cancelFirmwareCampaign');
+
+// Desired charging profiles (docs/charging-profiles.md).
+export const getChargerChargingProfiles = defineVerb<ChargerRequest, ChargerProfilesView>('config-manager', 'getChargerChargingProfiles');
+export const setChargerChargingProfiles = defineVerb<SetProfilesRequest, ChargerProfilesView>('config-manager', 'setChargerChargingProfiles');
+export const deleteChargerChargingProfiles = defineVerb<DeleteProfilesRequest, ChargerProfilesView>('config-manager', 'deleteChargerChargingProfiles');
+export const getGroupChargingProfiles = defineVerb<{ group: string }, GroupProfilesView>('config-manager', 'getGroupChargingProfiles');
+export const setGroupChargingProfiles = defineVerb<SetProfilesRequest, GroupProfilesView>('config-manager', 'setGroupChargingProfiles');
+export const deleteGroupChargingProfiles = defineVerb<DeleteProfilesRequest, GroupProfilesView>('config-manager', 'deleteGroupChargingProfiles');
+export const compositeSchedule = defineVerb<ChargerRequest & { connectorId: number; duration: number }, CompositeScheduleView>(
+  'config-manager',
+  'compositeSchedule',
+);
+
+// Site limits of configuration groups (docs/site-limits.md).
+export const getSiteLimit = defineVerb<{ group: string }, SiteLimitView>('config-manager', 'getSiteLimit');
+export const putSiteLimit = defineVerb<PutSiteLimitRequest, SiteLimitView>('config-manager', 'putSiteLimit');
+export const removeSiteLimit = defineVerb<{ group: string }, SiteLimitRemoved>('config-manager', 'removeSiteLimit');

@@ -1,11 +1,12 @@
-import { Logger } from '@nestjs/common';
-import { recordFact, sendCommand, type Bus, type CommandReply, type SiteLimitFact, type TransactionStartedFact } from '#csms/bus';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { BUS, recordFact, sendCommand, type Bus, type CommandReply, type SiteLimitFact, type TransactionStartedFact } from '#csms/bus';
 import type { MeterValuesRequest, SetChargingProfileRequest, SetChargingProfileResponse } from '#csms/ocpp';
 import { isActionSupported, type ChargerModel } from '#csms/zaptec-profile';
 import { capabilitiesOfModel, detectChargerModel, isChargerModel } from '../registry/charger-model.js';
 import { allocate, fallbackLimitA, MIN_CHARGING_A, type SessionAllocation, type SessionInput } from './allocator.js';
 import { currentImport, FALLBACK_PROFILE_ID, fallbackProfile, transactionProfile } from './profiles.js';
-import type { GroupMember, SessionRow, SiteLimitStore } from './store.js';
+import { SITE_LIMIT_OPTIONS } from './site-limit-options.js';
+import { SiteLimitStore, type GroupMember, type SessionRow } from './store.js';
 
 export const ORIGIN = 'config-manager:site-limits';
 
@@ -68,16 +69,17 @@ interface Step {
  * TxDefaultProfiles first, then the TxProfiles that lower a share, then (only when all of those were accepted) the ones
  * that raise one, so the sum of what the chargers were allowed never exceeds the limit on the way.
  */
+@Injectable()
 export class SiteLimitEngine {
   private readonly groups = new Map<string, GroupState>();
   private stopped = false;
 
   constructor(
-    private readonly store: SiteLimitStore,
-    private readonly bus: Bus,
-    private readonly options: SiteLimitEngineOptions = DEFAULT_SITE_LIMIT_ENGINE_OPTIONS,
-    private readonly log: Pick<Logger, 'warn'> = new Logger('SiteLimits'),
-    private readonly now: () => number = Date.now,
+    @Inject(SiteLimitStore) private readonly store: SiteLimitStore,
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(SITE_LIMIT_OPTIONS) private readonly options: SiteLimitEngineOptions = DEFAULT_SITE_LIMIT_ENGINE_OPTIONS,
+    @Optional() private readonly log: Pick<Logger, 'warn'> = new Logger('SiteLimits'),
+    @Optional() private readonly now: () => number = Date.now,
   ) {}
 
   /** The transaction facts and charger events of one batch, in stream order; the groups they touch are allocated. */
