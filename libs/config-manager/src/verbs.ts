@@ -39,9 +39,9 @@ import type {
   SetModelConfigurationRequest,
 } from './desired/desired.service.js';
 import type { ProfilesView } from './desired/profiles-view.js';
-import type { CampaignRecord, CreateCampaignRequest } from './firmware/campaigns.service.js';
+import type { CampaignRecord, CreateCampaignRequest } from './firmware/campaign-requests.js';
 import type { CampaignView } from './firmware/store.js';
-import type { ListQueuedRequest, QueueCommandRequest, QueuedCommandPage, QueuedCommandRecord } from './queued/queued.service.js';
+import type { ListQueuedRequest, QueueCommandRequest, QueuedCommandPage, QueuedCommandRecord } from './queued/queued-requests.js';
 import type { QueuedCommandView } from './queued/store.js';
 import type { ChargerSummary } from './registry/charger-summary.js';
 import type {

@@ -3,31 +3,11 @@ import { ok, refuse, type ServiceReply } from '#csms/http';
 import { QUEUED_COMMAND_STATES, type QueuedCommandState } from '#csms/bus';
 import { QueuedDelivery } from './delivery.js';
 import { expiryOf } from './expiry.js';
-import { QueuedCommandStore, type AttemptView, type QueuedCommandView } from './store.js';
+import { QueuedCommandStore, type QueuedCommandView } from './store.js';
 import { DEFAULT_QUEUED_PAGE, MAX_QUEUED_PAGE } from './queued-options.js';
 
-/** `api.config-manager.queueCommand`: the gateway validated the action, payload and capability already. */
-export interface QueueCommandRequest {
-  commandId: string;
-  chargerId: string;
-  action: string;
-  payload: unknown;
-  expiresAt?: string;
-  requestedBy?: string;
-}
-export interface ListQueuedRequest {
-  chargerId: string;
-  status?: string;
-  limit?: number;
-  offset?: number;
-}
-export interface QueuedCommandPage {
-  items: QueuedCommandView[];
-  total: number;
-  limit: number;
-  offset: number;
-}
-export type QueuedCommandRecord = QueuedCommandView & { attemptLog: AttemptView[] };
+import type { ListQueuedRequest, QueueCommandRequest, QueuedCommandPage, QueuedCommandRecord } from './queued-requests.js';
+export type { ListQueuedRequest, QueueCommandRequest, QueuedCommandPage, QueuedCommandRecord };
 
 /** The queue's answers to the API (docs/api-commands.md#queued-commands). */
 @Injectable()

@@ -1,8 +1,14 @@
 import type { QueuedCommandState } from '#csms/bus';
 import { describeTable, type JsonValue } from '#csms/persistence';
-import type { QueuedCommandView } from './store.js';
 
 /* The tables this store owns: its row types and their columns (libs/persistence/README.md). */
+
+/** Why a queued command failed, as the API shows it. */
+export interface QueuedCommandError {
+  code: string;
+  description: string;
+  details?: Record<string, unknown>;
+}
 
 /** A row of config_queued_commands (all its columns). */
 export interface ConfigQueuedCommandsRow {
@@ -20,7 +26,7 @@ export interface ConfigQueuedCommandsRow {
   held_at: Date | null;
   finished_at: Date | null;
   result: JsonValue | null;
-  error: QueuedCommandView['error'];
+  error: QueuedCommandError | null;
   cancelled_by: string | null;
 }
 

@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { QueuedCommandState } from '#csms/bus';
 import { DATA_SOURCE, keyedBatcher, type Batcher, sqlOf, type Sql } from '#csms/persistence';
 import type { Settlement } from './settle.js';
-import type { ConfigQueuedCommandsRow } from './store.rows.js';
+import type { ConfigQueuedCommandsRow, QueuedCommandError } from './store.rows.js';
 
 /** One queued command as the API shows it. */
 export interface QueuedCommandView {
@@ -18,7 +18,7 @@ export interface QueuedCommandView {
   attempts: number;
   finishedAt: string | null;
   result: unknown;
-  error: { code: string; description: string; details?: Record<string, unknown> } | null;
+  error: QueuedCommandError | null;
   cancelledBy: string | null;
 }
 

@@ -5,31 +5,12 @@ import { isActionSupported, type ChargerModel } from '#csms/zaptec-profile';
 import { capabilitiesOfModel, detectChargerModel, isChargerModel } from '../registry/charger-model.js';
 import { allocate, fallbackLimitA, MIN_CHARGING_A, type SessionAllocation, type SessionInput } from './allocator.js';
 import { currentImport, FALLBACK_PROFILE_ID, fallbackProfile, transactionProfile } from './profiles.js';
-import { SITE_LIMIT_OPTIONS } from './site-limit-options.js';
+import { DEFAULT_SITE_LIMIT_ENGINE_OPTIONS, SITE_LIMIT_OPTIONS, type SiteLimitEngineOptions } from './site-limit-options.js';
+
+export { DEFAULT_SITE_LIMIT_ENGINE_OPTIONS, type SiteLimitEngineOptions };
 import { SiteLimitStore, type GroupMember, type SessionRow } from './store.js';
 
 export const ORIGIN = 'config-manager:site-limits';
-
-export interface SiteLimitEngineOptions {
-  /** A group is allocated at most this often (ms): events in between are taken together in the next round. */
-  minIntervalMs: number;
-  /** The same after a transaction started or stopped in the group (ms). */
-  urgentIntervalMs: number;
-  /** A reading counts against an offer only when taken this long after the charger accepted it (the car ramps). */
-  settleMs: number;
-  /** How long to wait for a charger's answer to SetChargingProfile. */
-  commandTimeoutMs: number;
-  /** How long one replica may hold a group's allocation before another may take over. */
-  leaseMs: number;
-}
-
-export const DEFAULT_SITE_LIMIT_ENGINE_OPTIONS: SiteLimitEngineOptions = {
-  minIntervalMs: 5_000,
-  urgentIntervalMs: 1_000,
-  settleMs: 5_000,
-  commandTimeoutMs: 15_000,
-  leaseMs: 60_000,
-};
 
 /** Whether a member can be limited: its model, narrowed by its reported SupportedFeatureProfiles, has SetChargingProfile. */
 export function limitability(m: GroupMember): { ok: true } | { ok: false; reason: string } {
