@@ -10,6 +10,8 @@ export default {
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tools', '<rootDir>/test', '<rootDir>/bench'],
   testMatch: ['**/*.spec.ts', '**/*.e2e.ts', '**/*.infra.ts', '**/*.browser.ts'],
   moduleNameMapper: {
+    '^#csms/([^/]+)/verbs$': '<rootDir>/libs/$1/src/verbs.ts',
+    '^#csms/([^/]+)/api$': '<rootDir>/libs/$1/src/api/index.ts',
     '^#csms/(.*)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -49,6 +49,11 @@ test('the rules catch each kind of crossing', () => {
   expect(boundaryViolation(projects, at('libs/auth/src/x.ts'), '../../bus/src/bus.js')).toMatch(/reaches into libs\/bus/);
   expect(boundaryViolation(projects, at('apps/csms/src/main.ts'), '../../gateway/src/main.js')).toMatch(/reaches into apps\/gateway/);
   expect(boundaryViolation(projects, at('apps/csms/src/main.ts'), '#csms/nope')).toMatch(/unknown lib/);
+  expect(boundaryViolation(projects, at('libs/auth/src/x.ts'), '#csms/metering/verbs')).toBeUndefined();
+  expect(boundaryViolation(projects, at('libs/http/src/x.ts'), '#csms/auth/verbs')).toBeUndefined();
+  expect(boundaryViolation(projects, at('libs/auth/src/x.ts'), '#csms/metering/internals')).toMatch(/unknown entry/);
+  expect(boundaryViolation(projects, at('apps/gateway/src/main.ts'), '#csms/auth/api')).toBeUndefined();
+  expect(boundaryViolation(projects, at('libs/metering/src/x.ts'), '#csms/auth/api')).toMatch(/service imports another service/);
   expect(boundaryViolation(projects, at('apps/csms/src/main.ts'), '@nestjs/core')).toBeUndefined();
 });
 

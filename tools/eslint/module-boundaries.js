@@ -1,7 +1,8 @@
 // The Nx module-boundary rules, read from the tags in each apps/*/project.json and libs/*/project.json:
 // a lib never imports an app; an app never imports another app; core libs never import feature libs;
-// feature libs (services) never import each other (they talk over the bus); only test code imports the
-// testing lib; and nobody reaches into another project's files except through its `#csms/<lib>` entry.
+// feature libs (services) never import each other (they talk over the bus, and import only each other's verbs:
+// `#csms/<lib>/verbs`); only test code imports the testing lib; and nobody reaches into another project's
+// files except through its `#csms/<lib>` entries.
 // One implementation for two callers: the ESLint rule below (eslint.config.js, at the import) and
 // tools/module-boundaries.spec.ts (the same check over every file, in the unit tier).
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -41,8 +42,13 @@ export function boundaryViolation(projects, file, spec) {
     return target && target !== project ? `reaches into ${target.dir} by a relative path; import '#csms/...' instead` : undefined;
   }
   if (!spec.startsWith('#csms/')) return undefined;
-  const target = byDir.get(`libs/${spec.slice('#csms/'.length)}`);
+  const [name, entry] = spec.slice('#csms/'.length).split('/');
+  const target = byDir.get(`libs/${name}`);
   if (!target) return `imports unknown lib ${spec}`;
+  if (entry !== undefined && !ENTRIES.includes(entry)) return `imports unknown entry ${spec} (a lib's entries: its index, ${ENTRIES.join(', ')})`;
+  // A service's verbs entry is its bus contract (subjects and the types asked and answered), not the service:
+  // whoever talks to the service over the bus imports it.
+  if (entry === 'verbs') return undefined;
   const has = (p, tag) => p.tags.includes(tag);
   if (has(project, 'type:lib') && has(target, 'type:app')) return `a lib imports an app (${spec})`;
   if (has(project, 'type:app') && has(target, 'type:app') && target !== project) return `an app imports another app (${spec})`;
@@ -52,6 +58,9 @@ export function boundaryViolation(projects, file, spec) {
   if (has(target, 'layer:testing') && !isTest(file) && !has(project, 'layer:testing')) return 'production code imports the testing lib';
   return undefined;
 }
+
+/** The entries a lib may have besides its index (package.json "imports", jest.config.js moduleNameMapper). */
+const ENTRIES = ['verbs', 'api'];
 
 /** The ESLint rule: reports each import (static, re-export or dynamic) that crosses a boundary. */
 export const moduleBoundaries = {

@@ -1,7 +1,7 @@
-import { AuthApiModule } from '#csms/auth';
-import { ConfigurationApiModule, RegistryApiModule } from '#csms/config-manager';
+import { AuthApiModule } from '#csms/auth/api';
+import { ConfigurationApiModule, RegistryApiModule } from '#csms/config-manager/api';
 import { DashboardModule, GatewayModule, FleetModule, LiveEventsModule, authReadiness, gatewayOptionsFromConfig } from '#csms/gateway';
-import { MeteringApiModule } from '#csms/metering';
+import { MeteringApiModule } from '#csms/metering/api';
 import { main } from '#csms/runtime';
 
 // The gateway: charger sockets and the operator API. It holds no state of its own (no database):

@@ -1,6 +1,6 @@
-import { subjects, type Bus } from '#csms/bus';
-import type { ServiceReply } from '#csms/http';
+import { ask, type Bus, type ReplyOf } from '#csms/bus';
 import type { ActiveTransactionLookup } from './id-tags.service.js';
+import * as metering from '#csms/metering/verbs';
 
 export const DEFAULT_CONCURRENT_TX_TIMEOUT_MS = 2_000;
 /** More than one: the start being decided is itself listed (see below), and the other ones must still show. */
@@ -13,6 +13,10 @@ interface OpenTransaction {
   idTagStatus: string | null;
 }
 
+/** Metering's page holds transactions or orphan stops (unknown to the verb's type): only transaction-shaped items count. */
+const isOpenTransaction = (t: unknown): t is OpenTransaction =>
+  typeof t === 'object' && t !== null && typeof (t as OpenTransaction).chargerId === 'string' && 'idTagStatus' in t;
+
 /**
  * Asks metering (which owns transactions) whether the tag has an active transaction. Metering asks auth before it
  * stores the start (docs/reference/design-decisions.md#starttransaction-with-its-verdict), but a retried start whose
@@ -24,14 +28,15 @@ interface OpenTransaction {
  */
 export function meteringActiveTransactionLookup(bus: Bus, timeoutMs = DEFAULT_CONCURRENT_TX_TIMEOUT_MS): ActiveTransactionLookup {
   return async (chargerId, idTag, start) => {
-    let reply: ServiceReply<{ items: OpenTransaction[]; total: number }>;
+    let reply: ReplyOf<typeof metering.listTransactions>;
     try {
-      reply = await bus.request(subjects.api('metering', 'listTransactions'), { idTag, state: 'open', limit: PAGE }, { timeoutMs });
+      reply = await ask(bus, metering.listTransactions, { idTag, state: 'open', limit: PAGE }, { timeoutMs });
     } catch {
       return undefined;
     }
     if (!reply?.ok || !Array.isArray(reply.data?.items)) return undefined;
-    const { items, total } = reply.data;
+    const items = reply.data.items.filter(isOpenTransaction);
+    const { total } = reply.data;
     const own = start
       ? items.findIndex(
           (t) => t.chargerId === chargerId && t.connectorId === start.connectorId && Date.parse(t.startedAt ?? '') === Date.parse(start.timestamp),

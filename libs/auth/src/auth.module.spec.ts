@@ -2,7 +2,17 @@ import 'reflect-metadata';
 import { Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
-import { BusModule, BusTransport, InProcessBus, subjects, type ChargerMessage, type ChargerReply, type ConnectAuthReply } from '#csms/bus';
+import {
+  BusModule,
+  BusTransport,
+  InProcessBus,
+  subjects,
+  type ChargerMessage,
+  type ChargerReply,
+  type ConnectAuthReply,
+  type SecurityEventFact,
+  type StreamedMessage,
+} from '#csms/bus';
 import { apiValidationPipe } from '#csms/http';
 import type { AuthorizeResponse } from '#csms/ocpp';
 import { PersistenceModule } from '#csms/persistence';
@@ -10,6 +20,7 @@ import { ConnectDecisionService } from './connect-decision.service.js';
 import { AuthApiModule, AuthModule } from './index.js';
 import { VerifiedCredentials } from './verified-credentials.js';
 import { openAuthTestDatabase } from './test-support/test-database.js';
+import * as authVerbs from './verbs.js';
 
 /** The wiring: HTTP routes -> bus verbs -> AuthModule handlers, on the real in-process bus and PGlite. */
 describe('AuthModule + AuthApiModule over the in-process bus', () => {
@@ -56,7 +67,7 @@ describe('AuthModule + AuthApiModule over the in-process bus', () => {
     const bad = await http('POST', '/api/v1/chargers', { id: 'X1', securityProfile: 7 });
     expect(bad.status).toBe(400);
     expect(bad.json.errors[0].field).toBe('securityProfile');
-    const reply = await bus.request<unknown, ConnectAuthReply>(subjects.authConnect, {
+    const reply = await bus.request<unknown, ConnectAuthReply>(authVerbs.connect.subject, {
       chargerId: 'ZAP100001',
       remoteAddress: '10.0.0.1',
       tls: false,
@@ -65,13 +76,35 @@ describe('AuthModule + AuthApiModule over the in-process bus', () => {
     expect(reply).toEqual({ decision: 'accept', chargerId: 'ZAP100001' });
   });
 
+  it('a refused connection is stored and told to live dashboards as a SecurityEvent fact', async () => {
+    const reply = await bus.request<unknown, ConnectAuthReply>(authVerbs.connect.subject, {
+      chargerId: 'ZAP100001',
+      remoteAddress: '10.0.0.9',
+      tls: false,
+      basic: { username: 'ZAP100001', passwordBase64: Buffer.from('not-the-password').toString('base64') },
+    });
+    expect(reply).toMatchObject({ decision: 'unauthorized' });
+    const reader = await bus.readStream<SecurityEventFact>({ filterSubjects: [subjects.factsOf('SecurityEvent')], startSeq: 1 });
+    try {
+      // The fact is published after the event is stored: read until it is there.
+      for await (const m of reader as AsyncIterable<StreamedMessage<SecurityEventFact>>) {
+        if (m.data.remoteAddress === '10.0.0.9') {
+          expect(m.data).toMatchObject({ chargerId: 'ZAP100001', type: expect.any(String) });
+          break;
+        }
+      }
+    } finally {
+      await reader.close();
+    }
+  });
+
   it('shares one verified-credential cache per process and forgets a charger when it is blocked', async () => {
     const cache = app.get(VerifiedCredentials);
     expect(app.get(ConnectDecisionService).verifiedCredentials).toBe(cache);
     // ZAP100001's generated password is a keyed hash: cheap to check, so not remembered. A chosen one is scrypt.
     expect(cache.size).toBe(0);
     expect((await http('POST', '/api/v1/chargers', { id: 'ZAP100002', securityProfile: 1, password: 'operator-chosen-2' })).status).toBe(201);
-    const reply = await bus.request<unknown, ConnectAuthReply>(subjects.authConnect, {
+    const reply = await bus.request<unknown, ConnectAuthReply>(authVerbs.connect.subject, {
       chargerId: 'ZAP100002',
       remoteAddress: '10.0.0.1',
       tls: false,
@@ -79,7 +112,7 @@ describe('AuthModule + AuthApiModule over the in-process bus', () => {
     });
     expect(reply).toEqual({ decision: 'accept', chargerId: 'ZAP100002' });
     expect(cache.size).toBe(1);
-    const setState = (state: string) => bus.request<unknown, { ok: boolean }>(subjects.api('auth', 'setRegistration'), { chargerId: 'zap100002', state });
+    const setState = (state: string) => bus.request<unknown, { ok: boolean }>(authVerbs.setRegistration.subject, { chargerId: 'zap100002', state });
     expect(await setState('blocked')).toMatchObject({ ok: true });
     expect(cache.size).toBe(0);
     expect(await setState('accepted')).toMatchObject({ ok: true });

@@ -1,6 +1,6 @@
 import { Inject, Module, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { BUS, recordFact, sendCommand, type Bus, type ReservationFact, type SecurityEventFact } from '#csms/bus';
+import { BUS, recordFact, sendCommand, type Bus, type ReservationFact } from '#csms/bus';
 import { DATA_SOURCE } from '#csms/persistence';
 import { AUTH_OPTIONS, type AuthOptions } from './auth-options.js';
 import { bootstrapAdminToken } from './api-access/admin-token-bootstrap.js';
@@ -74,24 +74,8 @@ export class AuthModule implements OnApplicationBootstrap {
             ),
           inject: [DATA_SOURCE],
         },
-        {
-          provide: SecurityEventsService,
-          useFactory: (db: DataSource, bus: Bus) => {
-            const events = new SecurityEventsService(db);
-            // Refused connections reach live dashboards too (GET /api/v1/events, type security, source csms).
-            events.onCsmsEvent = (e) =>
-              void recordFact(bus, e.chargerId, 'SecurityEvent', {
-                chargerId: e.chargerId,
-                type: e.type,
-                techInfo: e.techInfo ?? null,
-                remoteAddress: e.remoteAddress ?? null,
-                timestamp: e.timestamp,
-              } satisfies SecurityEventFact);
-            return events;
-          },
-          inject: [DATA_SOURCE, BUS],
-        },
-        { provide: ApiAccessStore, useFactory: (db: DataSource) => new ApiAccessStore(db), inject: [DATA_SOURCE] },
+        SecurityEventsService,
+        ApiAccessStore,
         {
           provide: ReservationsService,
           useFactory: (db: DataSource, bus: Bus) =>
@@ -136,7 +120,7 @@ export class AuthModule implements OnApplicationBootstrap {
           inject: [DATA_SOURCE, BUS],
         },
         // One per process: the passwords this replica already verified with scrypt (connect storms).
-        { provide: VerifiedCredentials, useFactory: () => new VerifiedCredentials() },
+        VerifiedCredentials,
         {
           provide: ConnectDecisionService,
           useFactory: (registry: ChargerRegistryService, events: SecurityEventsService, verifiedCredentials: VerifiedCredentials) =>

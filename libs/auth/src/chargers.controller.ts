@@ -1,6 +1,5 @@
 import { Controller, Inject } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
-import { subjects } from '#csms/bus';
+import { Answers } from '#csms/bus';
 import { ok, refuse, type ServiceReply } from '#csms/http';
 import { AUTH_OPTIONS, type AuthOptions } from './auth-options.js';
 import { AuthorizationKeyRotationService, type RotationStarted, type RotationView } from './authorization-key-rotation.service.js';
@@ -8,6 +7,7 @@ import { ChargerRegistryService, type RegisterChargerInput, type RegisteredCharg
 import { REGISTRATION_STATES, type RegistrationState } from './charger-registry.service.rows.js';
 import { VerifiedCredentials } from './verified-credentials.js';
 import { canonicalIdentity } from './zaptec.js';
+import * as verbs from './verbs.js';
 
 const notFound = (id: string): ServiceReply<never> => refuse(404, 'not_found', `charger ${canonicalIdentity(id)} is not registered`);
 
@@ -21,18 +21,18 @@ export class ChargersController {
     @Inject(VerifiedCredentials) private readonly verifiedCredentials: VerifiedCredentials,
   ) {}
 
-  @MessagePattern(subjects.api('auth', 'registerCharger'), { queue: 'auth' })
+  @Answers(verbs.registerCharger)
   register(body: RegisterChargerInput): Promise<ServiceReply<RegisteredCharger>> {
     return this.registry.registerCharger(body);
   }
 
   /** Asked by config-manager when a charger sends BootNotification (and only then): it confirms a provisional record. */
-  @MessagePattern(subjects.api('auth', 'registration'), { queue: 'auth' })
+  @Answers(verbs.registration)
   async registration(body: { chargerId: string }): Promise<ServiceReply<RegistrationView>> {
     return ok(await this.registry.registration(body.chargerId, this.options.unknownChargers, true));
   }
 
-  @MessagePattern(subjects.api('auth', 'setRegistration'), { queue: 'auth' })
+  @Answers(verbs.setRegistration)
   async setRegistration(body: { chargerId: string; state: RegistrationState }): Promise<ServiceReply<RegistrationView>> {
     if (!REGISTRATION_STATES.includes(body.state)) {
       return refuse(400, 'validation_failed', `state must be one of ${REGISTRATION_STATES.join(', ')}`, [
@@ -46,25 +46,25 @@ export class ChargersController {
   }
 
   /** config-manager, after each GetConfiguration: the free-charging and decoding keys. */
-  @MessagePattern(subjects.api('auth', 'setReportedConfiguration'), { queue: 'auth' })
+  @Answers(verbs.setReportedConfiguration)
   async setReportedConfiguration(body: { chargerId: string; keys: Record<string, string> }): Promise<ServiceReply<{ stored: true }>> {
     if (!(await this.registry.setReportedConfiguration(body.chargerId, body.keys ?? {}))) return notFound(body.chargerId);
     return ok({ stored: true });
   }
 
-  @MessagePattern(subjects.api('auth', 'startKeyRotation'), { queue: 'auth' })
+  @Answers(verbs.startKeyRotation)
   async startKeyRotation(body: { chargerId: string; key?: string }): Promise<ServiceReply<RotationStarted>> {
     // The API answers 202 at once; the charger's answer is recorded when it comes (GET shows it).
     const { reply } = await this.rotations.start(body.chargerId, body.key);
     return reply;
   }
 
-  @MessagePattern(subjects.api('auth', 'keyRotationStatus'), { queue: 'auth' })
+  @Answers(verbs.keyRotationStatus)
   keyRotationStatus(body: { chargerId: string }): Promise<ServiceReply<RotationView>> {
     return this.rotations.status(body.chargerId);
   }
 
-  @MessagePattern(subjects.api('auth', 'abandonKeyRotation'), { queue: 'auth' })
+  @Answers(verbs.abandonKeyRotation)
   async abandonKeyRotation(body: { chargerId: string }): Promise<ServiceReply<RotationView>> {
     const reply = await this.rotations.abandon(body.chargerId);
     // Ending an accepted rotation changes the stored hash, which the cache checks anyway: hygiene only.

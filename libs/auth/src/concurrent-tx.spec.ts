@@ -1,10 +1,11 @@
-import { InProcessBus, subjects, type Subscription } from '#csms/bus';
+import { InProcessBus, type Subscription } from '#csms/bus';
 import { ok } from '#csms/http';
 import type { DataSource } from 'typeorm';
 import { meteringActiveTransactionLookup } from './active-transactions.js';
 import { ChargerRegistryService } from './charger-registry.service.js';
 import { IdTagsService } from './id-tags.service.js';
 import { openAuthTestDatabase } from './test-support/test-database.js';
+import * as meteringVerbs from '#csms/metering/verbs';
 
 type Open = { chargerId: string; connectorId?: number; idTagStatus: string | null; startedAt: string };
 
@@ -25,7 +26,7 @@ describe('ConcurrentTx', () => {
 
   const serveMetering = async () => {
     metering = await bus.serve(
-      subjects.api('metering', 'listTransactions'),
+      meteringVerbs.listTransactions.subject,
       async (q: { idTag: string; state: string; limit: number }) => {
         asked.push(q);
         const items = open.get(q.idTag) ?? [];
@@ -98,7 +99,7 @@ describe('ConcurrentTx', () => {
     await metering?.unsubscribe();
     expect((await withCheck.idTagInfoForStart('CTX-1', 'DRIVER')).idTagInfo.status).toBe('Accepted');
     // Metering running but silent: decided from the tag once the short wait is over.
-    metering = await bus.serve(subjects.api('metering', 'listTransactions'), () => new Promise<never>(() => undefined), { queue: 'metering' });
+    metering = await bus.serve(meteringVerbs.listTransactions.subject, () => new Promise<never>(() => undefined), { queue: 'metering' });
     expect((await withCheck.idTagInfoForStart('CTX-1', 'DRIVER')).idTagInfo.status).toBe('Accepted');
     await metering.unsubscribe();
   });

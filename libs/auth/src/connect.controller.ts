@@ -1,10 +1,10 @@
 import { Controller, Inject, type OnApplicationShutdown } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
 import type { DataSource } from 'typeorm';
-import { subjects, type AuthReadyReply, type ConnectAuthReply, type ConnectAuthRequest } from '#csms/bus';
+import { Answers, type AuthReadyReply, type ConnectAuthReply, type ConnectAuthRequest } from '#csms/bus';
 import { ok, type ServiceReply } from '#csms/http';
 import { DATA_SOURCE, databaseAnswers } from '#csms/persistence';
 import { ConnectDecisionService, type ConnectCounters } from './connect-decision.service.js';
+import * as verbs from './verbs.js';
 
 /** The gateway's upgrade question, and the counters behind the auth-failure metrics. */
 @Controller()
@@ -19,19 +19,19 @@ export class ConnectController implements OnApplicationShutdown {
     return this.decisions.refusals.flush();
   }
 
-  @MessagePattern(subjects.authConnect, { queue: 'auth' })
+  @Answers(verbs.connect)
   connect(req: ConnectAuthRequest): Promise<ConnectAuthReply> {
     return this.decisions.decide(req);
   }
 
   /** The gateways' readiness question: can this replica decide upgrades now (its database answers)? */
-  @MessagePattern(subjects.authReady, { queue: 'auth' })
+  @Answers(verbs.ready)
   async ready(): Promise<AuthReadyReply> {
     return (await databaseAnswers(this.db)) ? { ready: true } : { ready: false, reason: 'auth database not answering' };
   }
 
   /** Counters of this replica since it started (sum them over replicas in Prometheus). */
-  @MessagePattern(subjects.api('auth', 'connectStats'), { queue: 'auth' })
+  @Answers(verbs.connectStats)
   stats(): ServiceReply<ConnectCounters & { trackedThrottleKeys: number }> {
     return ok({ ...this.decisions.counters, trackedThrottleKeys: this.decisions.throttle.trackedKeys });
   }

@@ -1,21 +1,21 @@
 import { Controller, Inject } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
-import { subjects, type ChargerMessage, type ChargerReply } from '#csms/bus';
+import { Answers, type ChargerMessage, type ChargerReply } from '#csms/bus';
 import { ok, refuse, type ServiceReply } from '#csms/http';
 import type { AuthorizeRequest, AuthorizeResponse } from '#csms/ocpp';
 import { IdTagsService, type StartKey, type StartVerdict } from './id-tags.service.js';
+import * as verbs from './verbs.js';
 
 /** Driver authorization: Authorize from chargers, idTagInfo for metering's StartTransaction. */
 @Controller()
 export class DriverAuthController {
   constructor(@Inject(IdTagsService) private readonly idTags: IdTagsService) {}
 
-  @MessagePattern(subjects.request('Authorize'), { queue: 'auth' })
+  @Answers(verbs.authorize)
   async authorize(msg: ChargerMessage<AuthorizeRequest>): Promise<ChargerReply<AuthorizeResponse>> {
     return { result: { idTagInfo: await this.idTags.idTagInfo(msg.payload.idTag) } };
   }
 
-  @MessagePattern(subjects.api('auth', 'idTagInfoForStart'), { queue: 'auth' })
+  @Answers(verbs.idTagInfoForStart)
   async idTagInfoForStart(body: {
     chargerId: string;
     idTag: string;

@@ -1,9 +1,9 @@
 import { Controller, Inject, Logger } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
-import { subjects } from '#csms/bus';
+import { Answers } from '#csms/bus';
 import { ok, refuse, type ServiceReply } from '#csms/http';
 import { IdTagsService, type IdTagInput, type IdTagView } from './id-tags.service.js';
 import { LocalAuthListService } from './local-auth-list.service.js';
+import * as verbs from './verbs.js';
 
 const notFound = (idTag: string): ServiceReply<never> => refuse(404, 'not_found', `idTag ${idTag} does not exist`);
 
@@ -28,14 +28,14 @@ export class IdTagsController {
       .catch((err: unknown) => this.log.warn(`local list update failed: ${err instanceof Error ? err.message : String(err)}`));
   }
 
-  @MessagePattern(subjects.api('auth', 'createIdTag'), { queue: 'auth' })
+  @Answers(verbs.createIdTag)
   async create(body: IdTagInput & { idTag: string }): Promise<ServiceReply<IdTagView>> {
     const created = await this.idTags.create(body.idTag, body);
     if (created) this.changed(undefined, created);
     return created ? ok(created) : refuse(409, 'id_tag_exists', `idTag ${body.idTag} already exists (idTags compare case-insensitively)`);
   }
 
-  @MessagePattern(subjects.api('auth', 'listIdTags'), { queue: 'auth' })
+  @Answers(verbs.listIdTags)
   async list(body: {
     limit?: number;
     offset?: number;
@@ -44,13 +44,13 @@ export class IdTagsController {
     return ok(await this.idTags.list(body.limit ?? 100, body.offset ?? 0, body.group));
   }
 
-  @MessagePattern(subjects.api('auth', 'getIdTag'), { queue: 'auth' })
+  @Answers(verbs.getIdTag)
   async get(body: { idTag: string }): Promise<ServiceReply<IdTagView>> {
     const tag = await this.idTags.find(body.idTag);
     return tag ? ok(tag) : notFound(body.idTag);
   }
 
-  @MessagePattern(subjects.api('auth', 'replaceIdTag'), { queue: 'auth' })
+  @Answers(verbs.replaceIdTag)
   async replace(body: IdTagInput & { idTag: string }): Promise<ServiceReply<IdTagView>> {
     const before = await this.idTags.find(body.idTag);
     const tag = await this.idTags.replace(body.idTag, body);
@@ -58,7 +58,7 @@ export class IdTagsController {
     return tag ? ok(tag) : notFound(body.idTag);
   }
 
-  @MessagePattern(subjects.api('auth', 'deleteIdTag'), { queue: 'auth' })
+  @Answers(verbs.deleteIdTag)
   async remove(body: { idTag: string }): Promise<ServiceReply<{ deleted: true }>> {
     const before = await this.idTags.find(body.idTag);
     if (!(await this.idTags.remove(body.idTag))) return notFound(body.idTag);

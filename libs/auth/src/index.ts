@@ -1,18 +1,7 @@
+// What the apps use to run auth. Other services reach it over the bus (`#csms/auth/verbs`); the gateway mounts its
+// routes from `#csms/auth/api`.
 export { AuthModule } from './auth.module.js';
-export { AuthApiModule } from './api/auth-api.module.js';
-export { ApiAccessStore, type ApiTokenView, type CreatedApiToken, type AuditRecord } from './api-access/api-access.store.js';
+export { AuthApiModule } from './api/index.js';
 export { AUTH_TABLES } from './tables.js';
 export { AUTH_MIGRATIONS } from './migrations/index.js';
-export { AUTH_OPTIONS, authOptionsFromConfig, type AuthOptions, type UnknownChargersPolicy } from './auth-options.js';
-export { DEFAULT_THROTTLE_OPTIONS, type ThrottleOptions } from './connect-throttle.js';
-export type { ConnectCounters, ConnectFailure } from './connect-decision.service.js';
-export type { RegistrationView, RegisteredCharger } from './charger-registry.service.js';
-export type { RotationView, RotationStarted } from './authorization-key-rotation.service.js';
-export type { ActiveTransactionLookup, IdTagInfo, IdTagView } from './id-tags.service.js';
-export type { LocalListState } from './local-auth-list.store.js';
-export type { LocalListOutcome, RegistrationState, RotationState, SecurityProfile } from './charger-registry.service.rows.js';
-export type { IdTagStatus } from './id-tags.service.rows.js';
-export type { ReservationView } from './reservations/reservations.store.js';
-export type { ReservationOutcome, CreateReservationBody } from './reservations/reservations.controller.js';
-export type { Delivery as ReservationDelivery } from './reservations/reservations.service.js';
-export { RESERVATION_STATES, type ReservationState } from './reservations/reservation-rules.js';
+export { authOptionsFromConfig, type AuthOptions } from './auth-options.js';

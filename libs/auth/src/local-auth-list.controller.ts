@@ -1,10 +1,11 @@
 import { Controller, Inject, Logger } from '@nestjs/common';
-import { EventPattern, MessagePattern } from '@nestjs/microservices';
-import { subjects, type ConnectionEvent, type DurableMessage } from '#csms/bus';
+import { EventPattern } from '@nestjs/microservices';
+import { Answers, subjects, type ConnectionEvent, type DurableMessage } from '#csms/bus';
 import { ok, refuse, type ServiceReply } from '#csms/http';
 import { LocalAuthListService } from './local-auth-list.service.js';
 import type { LocalListState } from './local-auth-list.store.js';
 import { canonicalIdentity } from './zaptec.js';
+import * as verbs from './verbs.js';
 
 export const LOCAL_LIST_CONSUMER = 'auth-local-list';
 
@@ -36,14 +37,14 @@ export class LocalAuthListController {
     await Promise.all(connectedIn(batch).map((id) => this.lists.onConnected(id)));
   }
 
-  @MessagePattern(subjects.api('auth', 'getLocalAuthList'), { queue: 'auth' })
+  @Answers(verbs.getLocalAuthList)
   async get(body: { chargerId: string }): Promise<ServiceReply<LocalListState>> {
     const state = await this.lists.view(body.chargerId);
     return state ? ok(state) : refuse(404, 'not_found', `charger ${canonicalIdentity(body.chargerId)} is not registered`);
   }
 
   /** Stores the group and answers at once; the Full update runs on (GET shows how it went). */
-  @MessagePattern(subjects.api('auth', 'setLocalAuthListGroup'), { queue: 'auth' })
+  @Answers(verbs.setLocalAuthListGroup)
   async setGroup(body: { chargerId: string; group: string | null }): Promise<ServiceReply<LocalListState>> {
     if (!validGroup(body?.group)) {
       return refuse(400, 'validation_failed', 'group must be a string of 1 to 100 characters or null', [

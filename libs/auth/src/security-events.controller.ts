@@ -1,10 +1,11 @@
 import { Controller, Inject } from '@nestjs/common';
-import { EventPattern, MessagePattern } from '@nestjs/microservices';
-import { subjects, type ChargerMessage, type DurableMessage } from '#csms/bus';
+import { EventPattern } from '@nestjs/microservices';
+import { Answers, subjects, type ChargerMessage, type DurableMessage } from '#csms/bus';
 import { ok, type ServiceReply } from '#csms/http';
 import type { SecurityEventNotificationRequest } from '#csms/ocpp';
 import { canonicalIdentity } from './zaptec.js';
 import { SecurityEventsService, type SecurityEventView } from './security-events.service.js';
+import * as verbs from './verbs.js';
 
 @Controller()
 export class SecurityEventsController {
@@ -24,13 +25,13 @@ export class SecurityEventsController {
     );
   }
 
-  @MessagePattern(subjects.api('auth', 'securityEventCount'), { queue: 'auth' })
+  @Answers(verbs.securityEventCount)
   async count(body: { sinceMs?: number } | undefined): Promise<ServiceReply<{ count: number }>> {
     const since = typeof body?.sinceMs === 'number' && Number.isFinite(body.sinceMs) ? body.sinceMs : Date.now() - 3_600_000;
     return ok({ count: await this.events.countSince(new Date(since)) });
   }
 
-  @MessagePattern(subjects.api('auth', 'listSecurityEvents'), { queue: 'auth' })
+  @Answers(verbs.listSecurityEvents)
   async list(body: { chargerId: string; limit?: number; offset?: number }): Promise<ServiceReply<{ items: SecurityEventView[] }>> {
     return ok({ items: await this.events.list(canonicalIdentity(body.chargerId), body.limit ?? 100, body.offset ?? 0) });
   }

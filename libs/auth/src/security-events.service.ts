@@ -1,5 +1,7 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { sqlOf, type Sql } from '#csms/persistence';
+import { BUS, recordFact, type Bus, type SecurityEventFact } from '#csms/bus';
+import { DATA_SOURCE, sqlOf, type Sql } from '#csms/persistence';
 import type { AuthSecurityEventsRow, SecurityEventSource } from './security-events.service.rows.js';
 
 export interface SecurityEventInput {
@@ -22,10 +24,15 @@ export interface SecurityEventView {
 }
 
 /** Stores and lists security events: the chargers' notifications and our own failed-login findings. */
+@Injectable()
 export class SecurityEventsService {
   private readonly sql: Sql;
 
-  constructor(db: DataSource) {
+  constructor(
+    @Inject(DATA_SOURCE) db: DataSource,
+    /** Where our own events are told as SecurityEvent facts (live dashboards: GET /api/v1/events, type security, source csms). */
+    @Optional() @Inject(BUS) private readonly bus?: Bus,
+  ) {
     this.sql = sqlOf(db);
   }
 
@@ -74,12 +81,18 @@ export class SecurityEventsService {
   /** One of our own events; its id, so that later attempts of the same minute only add to its count. */
   async storeOne(e: SecurityEventInput): Promise<string> {
     const rows = await this.sql.query<{ id: string }>(`${this.insertSql(1)} RETURNING id`, this.params(e));
-    if (e.source === 'csms') this.onCsmsEvent?.(e);
+    if (e.source === 'csms' && this.bus) {
+      const fact: SecurityEventFact = {
+        chargerId: e.chargerId,
+        type: e.type,
+        techInfo: e.techInfo ?? null,
+        remoteAddress: e.remoteAddress ?? null,
+        timestamp: e.timestamp,
+      };
+      void recordFact(this.bus, e.chargerId, 'SecurityEvent', fact);
+    }
     return String(rows[0].id);
   }
-
-  /** Told each event of our own once stored (auth.module: the SecurityEvent fact for live dashboards). */
-  onCsmsEvent?: (e: SecurityEventInput) => void;
 
   /** Adds attempts to stored events, one statement for all of them. */
   async addToCounts(counts: Array<{ id: string; n: number }>): Promise<void> {

@@ -7,6 +7,7 @@ export {
   DEAD_LETTERS_STREAM,
   DEAD_LETTER_SUBJECTS,
   REQUEST_ACTIONS,
+  SERVICE_QUEUES,
   EVENT_ACTIONS,
   FACT_KINDS,
   parseEventSubject,
@@ -30,3 +31,5 @@ export { BusModule } from './nest/bus.module.js';
 export { DEFAULT_MAX_DELIVERIES, CONSUMER_STALL_MS, AckWaitExpiredError } from './poison-isolation.js';
 export { recordFact } from './facts.js';
 export * from './diagnostics.js';
+export { ok, refuse, type ServiceReply, type ApiErrorBody, type ApiFieldError } from './service-reply.js';
+export { defineVerb, verbAt, ask, serveVerb, Answers, type Verb, type NoRequest, type Page, type RequestOf, type ReplyOf } from './verb.js';

@@ -13,7 +13,7 @@
  *                                  OCPP_DEAD_LETTERS stream (docs/reference/design-decisions.md#poison-messages)
  *   svc.auth.connect               the gateway's upgrade decision
  *   svc.auth.ready                 whether auth can decide upgrades now (gateway readiness)
- *   api.<service>.<verb>           the HTTP API's questions to the services
+ *   api.<service>.<verb>           the services' verbs (each defined once, in its service's verbs.ts)
  */
 import { identityToToken, tokenToIdentity } from './identity-token.js';
 
@@ -94,48 +94,17 @@ export const subjects = {
   /** Whether auth can decide upgrades now (its database answers): the gateway's readiness asks it. */
   authReady: 'svc.auth.ready',
   api: (service: ApiService, verb: string): string => `api.${service}.${verb}`,
-  /**
-   * The gateway's command API tells config-manager of a ChangeConfiguration the charger accepted
-   * (docs/reference/design-decisions.md#command-api-changes-stick).
-   */
-  commandConfigurationChange: 'api.config-manager.recordCommandChange',
-  /** Queued commands for offline chargers, owned by config-manager (docs/api-commands.md#queued-commands). */
-  queuedCommands: {
-    queue: 'api.config-manager.queueCommand',
-    get: 'api.config-manager.getQueuedCommand',
-    list: 'api.config-manager.listQueuedCommands',
-    cancel: 'api.config-manager.cancelQueuedCommand',
-  },
-  /** Diagnostics and log uploads through the CSMS's own upload URL, owned by config-manager (docs/diagnostics.md). */
-  diagnostics: {
-    create: 'api.config-manager.diagnostics.create',
-    answered: 'api.config-manager.diagnostics.answered',
-    get: 'api.config-manager.diagnostics.get',
-    list: 'api.config-manager.diagnostics.list',
-    claim: 'api.config-manager.diagnostics.claim',
-    chunk: 'api.config-manager.diagnostics.chunk',
-    finish: 'api.config-manager.diagnostics.finish',
-    abandon: 'api.config-manager.diagnostics.abandon',
-    read: 'api.config-manager.diagnostics.read',
-  },
-  /** Firmware campaigns, owned by config-manager (docs/api-firmware-campaigns.md). */
-  firmwareCampaigns: {
-    create: 'api.config-manager.createFirmwareCampaign',
-    list: 'api.config-manager.listFirmwareCampaigns',
-    get: 'api.config-manager.getFirmwareCampaign',
-    pause: 'api.config-manager.pauseFirmwareCampaign',
-    resume: 'api.config-manager.resumeFirmwareCampaign',
-    cancel: 'api.config-manager.cancelFirmwareCampaign',
-  },
-  /** Site limits of configuration groups, owned by config-manager (docs/site-limits.md). */
-  siteLimits: {
-    get: 'api.config-manager.getSiteLimit',
-    put: 'api.config-manager.putSiteLimit',
-    remove: 'api.config-manager.removeSiteLimit',
-  },
 };
 
 export type ApiService = 'auth' | 'config-manager' | 'metering' | 'registry';
+
+/** The queue group that answers each service's verbs (the registry is part of config-manager). */
+export const SERVICE_QUEUES: Record<ApiService, string> = {
+  auth: 'auth',
+  'config-manager': 'config-manager',
+  metering: 'metering',
+  registry: 'config-manager',
+};
 
 /** The charge point identity and action of an event subject (inverse of `subjects.event`). */
 export function parseEventSubject(subject: string): { identity: string; action: string } | undefined {

@@ -11,6 +11,8 @@ import { startServiceHarness, type ServiceHarness } from '#csms/testing';
 import { RegistryApiModule } from './api/registry-api.module.js';
 import { ConfigManagerModule } from './config-manager.module.js';
 import { openTestDatabase, type TestDatabase } from './test-support/database.js';
+import * as meteringVerbs from '#csms/metering/verbs';
+import * as authVerbs from '#csms/auth/verbs';
 
 const ODD_ID = 'ZAP 1.x*';
 
@@ -33,7 +35,7 @@ describe('ConfigManagerModule + RegistryApiModule on the in-process bus', () => 
     t = await openTestDatabase();
     bus = await InProcessBus.open();
     auth = await bus.serve(
-      subjects.api('auth', 'registration'),
+      authVerbs.registration.subject,
       async (body: { chargerId: string }) => ok({ state: body.chargerId.startsWith('BLOCKED') ? 'blocked' : 'accepted', securityProfile: 1, known: true }),
       { queue: 'auth' },
     );
@@ -100,7 +102,7 @@ describe('ConfigManagerModule + RegistryApiModule on the in-process bus', () => 
 
   it('GET /api/v1/chargers/:id merges connector statuses when metering answers', async () => {
     const metering = await bus.serve(
-      subjects.api('metering', 'connectorStatuses'),
+      meteringVerbs.connectorStatuses.subject,
       async (body: { chargerIds: string[] }) =>
         // The shape metering really answers (libs/metering QueryService.connectorStatuses).
         ok({

@@ -1,5 +1,6 @@
-import { NoRespondersError, RequestTimeoutError, subjects, type AuthReadyReply, type Bus } from '#csms/bus';
+import { ask, NoRespondersError, RequestTimeoutError, type Bus } from '#csms/bus';
 import type { ReadinessCheck, ReadinessOutcome } from '#csms/http';
+import * as auth from '#csms/auth/verbs';
 
 const ASK_TIMEOUT_MS = 1_500;
 
@@ -14,7 +15,7 @@ export function authReadiness(bus: Bus): ReadinessCheck {
     name: 'auth',
     check: async (): Promise<ReadinessOutcome> => {
       try {
-        const reply = await bus.request<Record<string, never>, AuthReadyReply>(subjects.authReady, {}, { timeoutMs: ASK_TIMEOUT_MS });
+        const reply = await ask(bus, auth.ready, {}, { timeoutMs: ASK_TIMEOUT_MS });
         return reply.ready ? { ready: true } : { ready: false, reason: reply.reason ?? 'auth not ready' };
       } catch (err) {
         if (err instanceof NoRespondersError) return { ready: false, reason: 'auth service not running: chargers would be refused (503)' };

@@ -1,11 +1,13 @@
 import { HttpException } from '@nestjs/common';
-import { NoRespondersError, RemoteHandlerError, RequestTimeoutError, type Bus } from '#csms/bus';
-import { callService } from './call-service.js';
+import { NoRespondersError, RemoteHandlerError, RequestTimeoutError, defineVerb, type Bus } from '#csms/bus';
+import { call } from './call-service.js';
+
+const getCharger = defineVerb<{ chargerId: string }, { id: string }>('registry', 'get');
 
 const failingWith = (err: Error): Bus => ({ request: () => Promise.reject(err) }) as unknown as Bus;
 
 async function answer(err: Error): Promise<{ status: number; body: unknown }> {
-  const thrown = await callService(failingWith(err), 'api.registry.get', {}).then(
+  const thrown = await call(failingWith(err), getCharger, { chargerId: 'A' }).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -13,7 +15,7 @@ async function answer(err: Error): Promise<{ status: number; body: unknown }> {
   return { status: (thrown as HttpException).getStatus(), body: (thrown as HttpException).getResponse() };
 }
 
-describe("callService: a service that cannot answer is the caller's 503/504, never a 500", () => {
+describe("call: a service that cannot answer is the caller's 503/504, never a 500", () => {
   it('nobody runs it: 503 service_unavailable', async () => {
     expect(await answer(new NoRespondersError('api.registry.get'))).toMatchObject({ status: 503, body: { error: 'service_unavailable' } });
   });
@@ -28,9 +30,9 @@ describe("callService: a service that cannot answer is the caller's 503/504, nev
   });
   it('answers with its data, or its refusal as the HTTP answer', async () => {
     const bus = { request: () => Promise.resolve({ ok: true, data: { id: 'A' } }) } as unknown as Bus;
-    await expect(callService(bus, 's', {})).resolves.toEqual({ id: 'A' });
+    await expect(call(bus, getCharger, { chargerId: 'A' })).resolves.toEqual({ id: 'A' });
     const refusing = { request: () => Promise.resolve({ ok: false, status: 404, body: { error: 'not_found', message: 'no such charger' } }) } as unknown as Bus;
-    const thrown = await callService(refusing, 's', {}).then(
+    const thrown = await call(refusing, getCharger, { chargerId: 'B' }).then(
       () => undefined,
       (e: unknown) => e,
     );

@@ -1,6 +1,5 @@
 import { HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { NoRespondersError, RemoteHandlerError, RequestTimeoutError, type Bus } from '#csms/bus';
-import type { ServiceReply } from './service-reply.js';
+import { NoRespondersError, RemoteHandlerError, RequestTimeoutError, ask, type Bus, type ServiceReply, type Verb } from '#csms/bus';
 
 /**
  * Asks a service over the bus on behalf of an HTTP request and turns its reply into the HTTP answer:
@@ -9,10 +8,11 @@ import type { ServiceReply } from './service-reply.js';
  * handler failed (its database down, say) is a 503 too: a dependency the caller can wait for, not our 500;
  * its message stays in our log (it may name database internals).
  */
-export async function callService<T>(bus: Bus, subject: string, data: unknown, timeoutMs = 10_000): Promise<T> {
+export async function call<Req, T>(bus: Bus, verb: Verb<Req, ServiceReply<T>>, request: NoInfer<Req>, timeoutMs = 10_000): Promise<T> {
+  const subject = verb.subject;
   let reply: ServiceReply<T>;
   try {
-    reply = await bus.request<unknown, ServiceReply<T>>(subject, data, { timeoutMs });
+    reply = await ask(bus, verb, request, { timeoutMs });
   } catch (err) {
     if (err instanceof NoRespondersError) {
       throw new HttpException({ error: 'service_unavailable', message: `no service answers ${subject}` }, HttpStatus.SERVICE_UNAVAILABLE);

@@ -1,7 +1,8 @@
 import { HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { NoRespondersError, RemoteHandlerError, RequestTimeoutError, subjects, type Bus } from '#csms/bus';
+import { ask, NoRespondersError, RemoteHandlerError, RequestTimeoutError, type Bus } from '#csms/bus';
 import type { ServiceReply } from './service-reply.js';
 import { isActionSupported, type Capabilities } from '#csms/zaptec-profile';
+import * as configManager from '#csms/config-manager/verbs';
 
 const log = new Logger('CapabilityCheck');
 const REGISTRY_TIMEOUT_MS = 3_000;
@@ -18,7 +19,7 @@ export type CapabilityVerdict = { ok: true } | { ok: false; model: string; reaso
 export async function checkCapability(bus: Bus, chargerId: string, action: string): Promise<CapabilityVerdict> {
   let reply: ServiceReply<{ model: string; capabilities?: Capabilities }>;
   try {
-    reply = await bus.request(subjects.api('registry', 'get'), { chargerId }, { timeoutMs: REGISTRY_TIMEOUT_MS });
+    reply = await ask(bus, configManager.getCharger, { chargerId }, { timeoutMs: REGISTRY_TIMEOUT_MS });
   } catch (err) {
     if (!(err instanceof NoRespondersError) && !(err instanceof RequestTimeoutError) && !(err instanceof RemoteHandlerError)) throw err;
     log.warn(`capabilities of ${chargerId} unknown (${(err as Error).message}); sending ${action} unchecked`);

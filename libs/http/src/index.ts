@@ -1,5 +1,5 @@
 export { ok, refuse, type ServiceReply, type ApiErrorBody, type ApiFieldError } from './service-reply.js';
-export { callService } from './call-service.js';
+export { call } from './call-service.js';
 export { auditActor } from './audit-actor.js';
 export { apiValidationPipe } from './validation.js';
 export { HealthModule } from './health/health.module.js';

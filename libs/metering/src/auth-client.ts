@@ -1,7 +1,6 @@
-import { subjects, type Bus } from '#csms/bus';
-import type { ServiceReply } from '#csms/http';
+import { ask, type Bus, type ReplyOf } from '#csms/bus';
 import type { StartTransactionRequest } from '#csms/ocpp';
-import type { IdTagInfoForStart } from './views.js';
+import * as auth from '#csms/auth/verbs';
 
 /** Auth could not give a verdict (not running, silent, or refused the question). */
 export class AuthUnavailableError extends Error {
@@ -20,8 +19,8 @@ export class AuthUnavailableError extends Error {
  * connector and time go along: with ConcurrentTx, auth must not count this very start (stored by an earlier
  * attempt whose answer the charger did not get) as the tag's other transaction.
  */
-export async function idTagInfoForStart(bus: Bus, chargerId: string, start: StartTransactionRequest, timeoutMs: number): Promise<IdTagInfoForStart> {
-  const subject = subjects.api('auth', 'idTagInfoForStart');
+export async function idTagInfoForStart(bus: Bus, chargerId: string, start: StartTransactionRequest, timeoutMs: number): Promise<auth.StartVerdict> {
+  const subject = auth.idTagInfoForStart.subject;
   const body = {
     chargerId,
     idTag: start.idTag,
@@ -29,9 +28,9 @@ export async function idTagInfoForStart(bus: Bus, chargerId: string, start: Star
     timestamp: start.timestamp,
     ...(start.reservationId !== undefined ? { reservationId: start.reservationId } : {}),
   };
-  let reply: ServiceReply<IdTagInfoForStart>;
+  let reply: ReplyOf<typeof auth.idTagInfoForStart>;
   try {
-    reply = await bus.request<typeof body, ServiceReply<IdTagInfoForStart>>(subject, body, { timeoutMs });
+    reply = await ask(bus, auth.idTagInfoForStart, body, { timeoutMs });
   } catch (err) {
     throw new AuthUnavailableError(`auth did not answer ${subject}: ${(err as Error).message}`, err);
   }
@@ -45,11 +44,7 @@ export async function idTagInfoForStart(bus: Bus, chargerId: string, start: Star
  * the caller, never a reason to refuse the start.
  */
 export async function reportReservationUsed(bus: Bus, reservationId: number, transactionId: number, timeoutMs: number): Promise<void> {
-  const subject = subjects.api('auth', 'reservationUsed');
-  const reply = await bus.request<{ reservationId: number; transactionId: number }, ServiceReply<{ linked: boolean }>>(
-    subject,
-    { reservationId, transactionId },
-    { timeoutMs },
-  );
+  const subject = auth.reservationUsed.subject;
+  const reply = await ask(bus, auth.reservationUsed, { reservationId, transactionId }, { timeoutMs });
   if (!reply.ok) throw new AuthUnavailableError(`auth refused ${subject}: ${reply.status} ${reply.body.message}`);
 }

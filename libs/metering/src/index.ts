@@ -1,20 +1,7 @@
-export { MeteringModule, MeteringRetention } from './metering.module.js';
-export { MeteringApiModule } from './api/metering-api.module.js';
+// What the apps use to run metering. Other services reach it over the bus (`#csms/metering/verbs`); the gateway
+// mounts its routes from `#csms/metering/api`.
+export { MeteringModule } from './metering.module.js';
+export { MeteringApiModule } from './api/index.js';
 export { METERING_TABLES } from './tables.js';
 export { METERING_MIGRATIONS } from './migrations/index.js';
-export { METERING_OPTIONS, DEFAULT_METERING_OPTIONS, type MeteringOptions } from './metering-options.js';
-export { TransactionsService, type StopEvent, type StopOutcome } from './transactions.service.js';
-export { ReadingsService, type ChargerEvent, type ChargerSettingsInput } from './readings.service.js';
-export { QueryService } from './query.service.js';
-export { classifySamples, classifySample, type EagerSettings, type SampleState, type PeriodicSample, type SampleVerdict } from './eager-samples.js';
-export { computeEnergy, INT32_MAX, type EnergyInput, type EnergyResult } from './energy.js';
-export type {
-  Page,
-  TransactionListQuery,
-  ChargerMeterValuesQuery,
-  TransactionView,
-  MeterValueView,
-  ConnectorStatusView,
-  SetChargerSettingsBody,
-  IdTagInfoForStart,
-} from './views.js';
+export type { MeteringOptions } from './metering-options.js';

@@ -1,6 +1,7 @@
+import { Injectable, Inject } from '@nestjs/common';
 import { Counter, Gauge, register } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import { sqlOf, type Sql } from '#csms/persistence';
+import { DATA_SOURCE, sqlOf, type Sql } from '#csms/persistence';
 
 /**
  * Transactions whose meter values could not be trusted (docs/reference/design-decisions.md#metering: "counted in metrics"), by reason
@@ -35,10 +36,11 @@ export const activeTransactions =
   });
 
 /** Counts open transactions in `db` for /metrics from module start to shutdown. */
+@Injectable()
 export class ActiveTransactionsMetric {
   private readonly sql: Sql;
 
-  constructor(db: DataSource) {
+  constructor(@Inject(DATA_SOURCE) db: DataSource) {
     this.sql = sqlOf(db);
   }
   onModuleInit(): void {

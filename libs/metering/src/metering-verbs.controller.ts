@@ -1,12 +1,10 @@
 import { Controller, Inject } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
-import { subjects } from '#csms/bus';
+import { Answers } from '#csms/bus';
 import { ok, refuse, type ServiceReply } from '#csms/http';
 import { QueryService } from './query.service.js';
 import { ReadingsService } from './readings.service.js';
 import type { ChargerMeterValuesQuery, SetChargerSettingsBody, TransactionListQuery } from './views.js';
-
-const q = { queue: 'metering' };
+import * as verbs from './verbs.js';
 
 /** The metering API verbs (api.metering.<verb>), asked by the gateway's HTTP API and by other services. */
 @Controller()
@@ -16,47 +14,47 @@ export class MeteringVerbsController {
     @Inject(ReadingsService) private readonly readings: ReadingsService,
   ) {}
 
-  @MessagePattern(subjects.api('metering', 'listTransactions'), q)
+  @Answers(verbs.listTransactions)
   listTransactions(body: TransactionListQuery) {
     return this.query.listTransactions(body ?? {});
   }
 
-  @MessagePattern(subjects.api('metering', 'getTransaction'), q)
+  @Answers(verbs.getTransaction)
   getTransaction(body: { id: number }) {
     return this.query.getTransaction(Number(body?.id));
   }
 
-  @MessagePattern(subjects.api('metering', 'transactionMeterValuesCsv'), q)
+  @Answers(verbs.transactionMeterValuesCsv)
   transactionCsv(body: { id: number }) {
     return this.query.transactionCsv(Number(body?.id));
   }
 
-  @MessagePattern(subjects.api('metering', 'chargerMeterValues'), q)
+  @Answers(verbs.chargerMeterValues)
   chargerMeterValues(body: ChargerMeterValuesQuery) {
     return this.query.chargerMeterValues(body);
   }
 
-  @MessagePattern(subjects.api('metering', 'chargerPower'), q)
+  @Answers(verbs.chargerPower)
   chargerPower(body: { chargerId: string }) {
     return this.query.chargerPower(body.chargerId);
   }
 
-  @MessagePattern(subjects.api('metering', 'connectorStatuses'), q)
+  @Answers(verbs.connectorStatuses)
   connectorStatuses(body: { chargerIds?: string[] } | undefined) {
     return this.query.connectorStatuses(body?.chargerIds);
   }
 
-  @MessagePattern(subjects.api('metering', 'fleetFigures'), q)
+  @Answers(verbs.fleetFigures)
   fleetFigures() {
     return this.query.fleetFigures();
   }
 
-  @MessagePattern(subjects.api('metering', 'chargersWithStatus'), q)
+  @Answers(verbs.chargersWithStatus)
   chargersWithStatus(body: { status?: unknown } | undefined) {
     return this.query.chargersWithStatus(body?.status);
   }
 
-  @MessagePattern(subjects.api('metering', 'setChargerSettings'), q)
+  @Answers(verbs.setChargerSettings)
   async setChargerSettings(body: SetChargerSettingsBody): Promise<ServiceReply<{ chargerId: string }>> {
     const bad = (field: string, message: string) => refuse(400, 'validation_failed', `${field}: ${message}`, [{ field, rule: 'invalid', message }]);
     if (typeof body?.chargerId !== 'string' || body.chargerId === '') return bad('chargerId', 'must be a non-empty string');

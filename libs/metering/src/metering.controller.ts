@@ -1,13 +1,24 @@
 import { Controller, Inject, Logger, Optional } from '@nestjs/common';
-import { EventPattern, MessagePattern } from '@nestjs/microservices';
-import { BUS, recordFact, subjects, type Bus, type ChargerMessage, type ChargerReply, type DurableMessage, type TransactionStartedFact } from '#csms/bus';
+import { EventPattern } from '@nestjs/microservices';
+import {
+  Answers,
+  BUS,
+  recordFact,
+  subjects,
+  type Bus,
+  type ChargerMessage,
+  type ChargerReply,
+  type DurableMessage,
+  type TransactionStartedFact,
+} from '#csms/bus';
 import type { MeterValuesRequest, StartTransactionRequest, StartTransactionResponse, StatusNotificationRequest, StopTransactionRequest } from '#csms/ocpp';
 import { AuthUnavailableError, idTagInfoForStart, reportReservationUsed } from './auth-client.js';
 import { meterAnomalies } from './metering-metrics.js';
 import { DEFAULT_METERING_OPTIONS, METERING_OPTIONS, type MeteringOptions } from './metering-options.js';
 import { ReadingsService } from './readings.service.js';
 import { TransactionsService } from './transactions.service.js';
-import type { IdTagInfoForStart } from './views.js';
+import type * as auth from '#csms/auth/verbs';
+import * as verbs from './verbs.js';
 
 /** Charger CALLs owned by metering: StartTransaction (request/reply) and the durable facts. */
 @Controller()
@@ -30,10 +41,10 @@ export class MeteringChargerController {
    * Storing first left an "open" transaction with no verdict behind every such refusal
    * (docs/reference/design-decisions.md#starttransaction-with-its-verdict).
    */
-  @MessagePattern(subjects.request('StartTransaction'), { queue: 'metering' })
+  @Answers(verbs.startTransaction)
   async startTransaction(msg: ChargerMessage<StartTransactionRequest>): Promise<ChargerReply<StartTransactionResponse>> {
     const { chargerId, payload } = msg;
-    let verdict: IdTagInfoForStart;
+    let verdict: auth.StartVerdict;
     try {
       verdict = await idTagInfoForStart(this.bus, chargerId, payload, this.options.authTimeoutMs ?? DEFAULT_METERING_OPTIONS.authTimeoutMs);
     } catch (err) {

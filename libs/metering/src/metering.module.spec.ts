@@ -11,6 +11,8 @@ import type { DataSource } from 'typeorm';
 import { MeteringApiModule } from './api/metering-api.module.js';
 import { MeteringModule } from './metering.module.js';
 import { openTestDatabase } from './test-support/spec-support.js';
+import * as meteringVerbs from './verbs.js';
+import * as authVerbs from '#csms/auth/verbs';
 
 async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
   for (;;) {
@@ -42,7 +44,7 @@ describe('MeteringModule + MeteringApiModule on the in-process bus', () => {
     ({ db, close: closeDb } = await openTestDatabase());
     bus = await InProcessBus.open();
     auth = await bus.serve(
-      subjects.api('auth', 'idTagInfoForStart'),
+      authVerbs.idTagInfoForStart.subject,
       async (b: { chargerId: string; idTag: string; reservationId?: number }) =>
         ok({
           idTagInfo: { status: b.idTag === 'BAD' ? 'Invalid' : 'Accepted' },
@@ -100,7 +102,7 @@ describe('MeteringModule + MeteringApiModule on the in-process bus', () => {
   it('passes the reservationId to auth, and tells auth the transaction of a start that used a reservation (only then)', async () => {
     const used: Array<{ reservationId: number; transactionId: number }> = [];
     const sub = await bus.serve(
-      subjects.api('auth', 'reservationUsed'),
+      authVerbs.reservationUsed.subject,
       async (b: { reservationId: number; transactionId: number }) => {
         used.push(b);
         return ok({ linked: true });
@@ -168,10 +170,9 @@ describe('MeteringModule + MeteringApiModule on the in-process bus', () => {
     expect(mv).toMatchObject({ total: 1, items: [{ valueNum: 10000, unit: 'W' }] });
 
     const statuses = await until(async () => {
-      const reply = await bus.request<unknown, ServiceReply<{ chargers: Record<string, Array<{ status: string }>> }>>(
-        subjects.api('metering', 'connectorStatuses'),
-        { chargerIds: [CP] },
-      );
+      const reply = await bus.request<unknown, ServiceReply<{ chargers: Record<string, Array<{ status: string }>> }>>(meteringVerbs.connectorStatuses.subject, {
+        chargerIds: [CP],
+      });
       return reply.ok && reply.data.chargers[CP] ? reply.data.chargers[CP] : undefined;
     });
     expect(statuses).toMatchObject([{ connectorId: 2, status: 'Finishing' }]);
@@ -191,7 +192,7 @@ describe('MeteringModule + MeteringApiModule on the in-process bus', () => {
   });
 
   it('validates setChargerSettings', async () => {
-    const verb = subjects.api('metering', 'setChargerSettings');
+    const verb = meteringVerbs.setChargerSettings.subject;
     expect(await bus.request(verb, { chargerId: CP, meterValueSampleInterval: 60, eagerDelta: 200 })).toEqual({ ok: true, data: { chargerId: CP } });
     expect(await bus.request(verb, { chargerId: CP, meterValueSampleInterval: -1, eagerDelta: 200 })).toMatchObject({ ok: false, status: 400 });
   });
@@ -205,7 +206,7 @@ describe('MeteringModule + MeteringApiModule on the in-process bus', () => {
     // docs/reference/design-decisions.md#starttransaction-with-its-verdict: no "open" transaction without a verdict behind a refusal.
     for (let i = 0; i < 3; i++) expect(await start(p)).toMatchObject({ error: { code: 'InternalError' } });
     expect(await rows()).toEqual([]);
-    auth = await bus.serve(subjects.api('auth', 'idTagInfoForStart'), async () => ok({ idTagInfo: { status: 'Accepted' }, free: false }), { queue: 'auth' });
+    auth = await bus.serve(authVerbs.idTagInfoForStart.subject, async () => ok({ idTagInfo: { status: 'Accepted' }, free: false }), { queue: 'auth' });
     const answered = await start(p);
     expect(answered).toMatchObject({ result: { idTagInfo: { status: 'Accepted' } } });
     // The charger did not get that answer and retries once more: the same transaction.

@@ -1,5 +1,6 @@
+import { Injectable, Inject } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { sqlOf, type Sql } from '#csms/persistence';
+import { DATA_SOURCE, sqlOf, type Sql } from '#csms/persistence';
 import { EARLIEST_TIME_MS, INT32_MAX, LATEST_TIME_MS, MAX_OFFSET, ok, refuse, type ServiceReply } from '#csms/http';
 import { chargersWithStatus, meteringFleetFigures, type MeteringFleetFigures } from './fleet-figures.js';
 import { powerOf } from './meter-value-writer.js';
@@ -73,10 +74,11 @@ export function toMeterValueView(r: Raw): MeterValueView {
 }
 
 /** Read side of the API verbs. */
+@Injectable()
 export class QueryService {
   private readonly sql: Sql;
 
-  constructor(db: DataSource) {
+  constructor(@Inject(DATA_SOURCE) db: DataSource) {
     this.sql = sqlOf(db);
   }
 

@@ -1,11 +1,6 @@
 /** Shapes of the metering API verbs (bus bodies and replies); the HTTP API returns them as they are. */
 
-export interface Page<T> {
-  items: T[];
-  total: number;
-  limit: number;
-  offset: number;
-}
+export type { Page } from '#csms/bus';
 
 export interface TransactionListQuery {
   chargerId?: string;
@@ -86,10 +81,8 @@ export interface SetChargerSettingsBody {
   eagerDelta: number;
 }
 
-/** What auth answers on api.auth.idTagInfoForStart. */
-export interface IdTagInfoForStart {
-  idTagInfo: { status: 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx'; expiryDate?: string; parentIdTag?: string };
-  free: boolean;
-  /** The reservation this start used, when auth matched one (docs/reference/design-decisions.md#reservations). */
-  reservationId?: number;
+/** Latest active power per connector (W). */
+export interface ChargerPowerView {
+  chargerId: string;
+  connectors: Array<{ connectorId: number; powerW: number | null; timestamp: string; transactionId: number | null }>;
 }

@@ -1,20 +1,20 @@
 import { Controller, Inject } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
-import { subjects } from '#csms/bus';
+import { Answers } from '#csms/bus';
 import { ok, refuse, type AuditEntry, type KnownApiToken, type Role, type ServiceReply } from '#csms/http';
 import { ApiAccessStore, DuplicateTokenNameError, type ApiTokenView, type AuditQuery, type AuditRecord, type CreatedApiToken } from './api-access.store.js';
+import * as verbs from '../verbs.js';
 
 /** The gateway's questions about API tokens and the audit log (api.auth.*): auth holds the tables. */
 @Controller()
 export class ApiAccessController {
   constructor(@Inject(ApiAccessStore) private readonly store: ApiAccessStore) {}
 
-  @MessagePattern(subjects.api('auth', 'verifyApiToken'), { queue: 'auth' })
+  @Answers(verbs.verifyApiToken)
   async verify(body: { tokenHash: string }): Promise<ServiceReply<KnownApiToken | null>> {
     return ok((await this.store.verify(String(body.tokenHash))) ?? null);
   }
 
-  @MessagePattern(subjects.api('auth', 'createApiToken'), { queue: 'auth' })
+  @Answers(verbs.createApiToken)
   async create(body: { name: string; role: Role; createdBy?: string }): Promise<ServiceReply<CreatedApiToken>> {
     try {
       const created = await this.store.createToken(body.name, body.role, body.createdBy ?? null);
@@ -30,24 +30,24 @@ export class ApiAccessController {
     }
   }
 
-  @MessagePattern(subjects.api('auth', 'listApiTokens'), { queue: 'auth' })
+  @Answers(verbs.listApiTokens)
   async list(): Promise<ServiceReply<{ items: ApiTokenView[] }>> {
     return ok({ items: await this.store.listTokens() });
   }
 
-  @MessagePattern(subjects.api('auth', 'revokeApiToken'), { queue: 'auth' })
+  @Answers(verbs.revokeApiToken)
   async revoke(body: { id: string }): Promise<ServiceReply<{ id: string; revoked: true }>> {
     if (!(await this.store.revokeToken(body.id))) return refuse(404, 'not_found', `no active API token ${body.id}`);
     return ok({ id: body.id, revoked: true });
   }
 
-  @MessagePattern(subjects.api('auth', 'recordAudit'), { queue: 'auth' })
+  @Answers(verbs.recordAudit)
   async record(entry: AuditEntry): Promise<ServiceReply<{ stored: true }>> {
     await this.store.recordAudit(entry);
     return ok({ stored: true });
   }
 
-  @MessagePattern(subjects.api('auth', 'listAudit'), { queue: 'auth' })
+  @Answers(verbs.listAudit)
   async audit(query: AuditQuery): Promise<ServiceReply<{ items: AuditRecord[] }>> {
     return ok({ items: await this.store.listAudit(query) });
   }

@@ -1,6 +1,7 @@
+import { Injectable, Inject, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { sqlOf, type Sql } from '#csms/persistence';
+import { DATA_SOURCE, sqlOf, type Sql } from '#csms/persistence';
 import { hashApiToken, newApiToken, type AuditEntry, type KnownApiToken, type Role } from '#csms/http';
 
 export interface ApiTokenView {
@@ -48,12 +49,13 @@ const view = (r: TokenRow): ApiTokenView => ({
 });
 
 /** API tokens (by hash) and the audit log, in auth's tables (migration AuthApiAccess1764000400000). */
+@Injectable()
 export class ApiAccessStore {
   private readonly sql: Sql;
 
   constructor(
-    db: DataSource,
-    private readonly now: () => number = Date.now,
+    @Inject(DATA_SOURCE) db: DataSource,
+    @Optional() private readonly now: () => number = Date.now,
   ) {
     this.sql = sqlOf(db);
   }

@@ -1,10 +1,11 @@
 import { Body, Controller, Delete, Get, Inject, Optional, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { BUS, subjects, type Bus } from '#csms/bus';
-import { AdminOnly, API_TOKEN_DIRECTORY, ApiErrors, ApiOk, ApiV1, S, callService, CurrentCaller, type ApiCaller, type ApiTokenDirectory } from '#csms/http';
+import { BUS, type Bus } from '#csms/bus';
+import { AdminOnly, API_TOKEN_DIRECTORY, ApiErrors, ApiOk, ApiV1, S, call, CurrentCaller, type ApiCaller, type ApiTokenDirectory } from '#csms/http';
 import type { ApiTokenView, AuditRecord, CreatedApiToken } from '../api-access/api-access.store.js';
 import { API_TOKEN_SCHEMA, AUDIT_RECORD_SCHEMA, CREATED_API_TOKEN_SCHEMA } from './openapi-schemas.js';
 import { ApiTokenIdPath, AuditQueryDto, CreateApiTokenDto } from '../dto/api-access.dto.js';
+import * as auth from '../verbs.js';
 
 /** API tokens: made, listed (never their secret) and revoked by an admin. Runs in the gateway; auth holds the table. */
 @ApiTags('access')
@@ -23,14 +24,14 @@ export class ApiTokensApiController {
   @ApiOk(CREATED_API_TOKEN_SCHEMA, 201, 'Created; the token is in the answer, this once')
   @ApiErrors([400, 409], { 409: 'An active token has this name' })
   create(@Body() body: CreateApiTokenDto, @CurrentCaller() caller?: ApiCaller): Promise<CreatedApiToken> {
-    return callService(this.bus, subjects.api('auth', 'createApiToken'), { name: body.name, role: body.role, createdBy: caller?.name });
+    return call(this.bus, auth.createApiToken, { name: body.name, role: body.role, createdBy: caller?.name });
   }
 
   @Get()
   @ApiOperation({ summary: 'Active API tokens: name, role, who made them, last use (never the token)' })
   @ApiOk(S.obj({ items: S.arr(API_TOKEN_SCHEMA) }))
   list(): Promise<{ items: ApiTokenView[] }> {
-    return callService(this.bus, subjects.api('auth', 'listApiTokens'), {});
+    return call(this.bus, auth.listApiTokens, {});
   }
 
   @Delete(':id')
@@ -38,7 +39,7 @@ export class ApiTokensApiController {
   @ApiOk(S.obj({ id: S.str, revoked: { type: 'boolean', enum: [true] } }))
   @ApiErrors([400, 404])
   async revoke(@Param() { id }: ApiTokenIdPath): Promise<{ id: string; revoked: true }> {
-    const done = await callService<{ id: string; revoked: true }>(this.bus, subjects.api('auth', 'revokeApiToken'), { id });
+    const done = await call(this.bus, auth.revokeApiToken, { id });
     this.directory?.forgetAll();
     return done;
   }
@@ -57,7 +58,7 @@ export class AuditApiController {
   @ApiOk(S.obj({ items: S.arr(AUDIT_RECORD_SCHEMA) }))
   @ApiErrors([400])
   list(@Query() q: AuditQueryDto): Promise<{ items: AuditRecord[] }> {
-    return callService(this.bus, subjects.api('auth', 'listAudit'), {
+    return call(this.bus, auth.listAudit, {
       chargerId: q.chargerId,
       actor: q.actor,
       from: q.from,

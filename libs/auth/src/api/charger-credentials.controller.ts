@@ -1,13 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
-import { BUS, subjects, type Bus } from '#csms/bus';
+import { BUS, type Bus } from '#csms/bus';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminOnly, ApiErrors, ApiOk, ApiV1, callService, ChargerIdPath } from '#csms/http';
+import { AdminOnly, ApiErrors, ApiOk, ApiV1, call, ChargerIdPath } from '#csms/http';
 import { REGISTERED_CHARGER_SCHEMA, REGISTRATION_SCHEMA, ROTATION_SCHEMA, ROTATION_STARTED_SCHEMA, SECURITY_EVENTS_SCHEMA } from './openapi-schemas.js';
 import type { RotationStarted, RotationView } from '../authorization-key-rotation.service.js';
 import type { RegisteredCharger, RegistrationView } from '../charger-registry.service.js';
 import { RegisterChargerDto, RotateAuthorizationKeyDto, SetRegistrationDto } from '../dto/charger.dto.js';
 import { PageQueryDto } from '../dto/id-tag.dto.js';
 import type { SecurityEventView } from '../security-events.service.js';
+import * as auth from '../verbs.js';
 
 /** Charger credentials, registration and security events. Runs in the gateway: it only asks auth over the bus. */
 @ApiTags('chargers')
@@ -23,7 +24,7 @@ export class ChargerCredentialsController {
   @ApiOk(REGISTERED_CHARGER_SCHEMA, 201, 'Registered')
   @ApiErrors([400, 409, 422], { 409: 'The charger is already registered', 422: 'A password for a profile without Basic Auth' })
   register(@Body() body: RegisterChargerDto): Promise<RegisteredCharger> {
-    return callService(this.bus, subjects.api('auth', 'registerCharger'), { ...body });
+    return call(this.bus, auth.registerCharger, { ...body });
   }
 
   @Patch(':id/registration')
@@ -32,7 +33,7 @@ export class ChargerCredentialsController {
   @ApiOk(REGISTRATION_SCHEMA)
   @ApiErrors([400, 404])
   setRegistration(@Param() { id: chargerId }: ChargerIdPath, @Body() body: SetRegistrationDto): Promise<RegistrationView> {
-    return callService(this.bus, subjects.api('auth', 'setRegistration'), { chargerId, state: body.state });
+    return call(this.bus, auth.setRegistration, { chargerId, state: body.state });
   }
 
   /** 202: the rotation runs on; GET on the same path shows how it went. */
@@ -43,7 +44,7 @@ export class ChargerCredentialsController {
   @ApiOk(ROTATION_STARTED_SCHEMA, 202, 'The rotation started')
   @ApiErrors([400, 404, 409, 422], { 409: 'A rotation is in progress', 422: "The key does not suit the charger's decoding mode" })
   startRotation(@Param() { id: chargerId }: ChargerIdPath, @Body() body: RotateAuthorizationKeyDto): Promise<RotationStarted> {
-    return callService(this.bus, subjects.api('auth', 'startKeyRotation'), { chargerId, key: body.key });
+    return call(this.bus, auth.startKeyRotation, { chargerId, key: body.key });
   }
 
   @Get(':id/authorization-key')
@@ -51,7 +52,7 @@ export class ChargerCredentialsController {
   @ApiOk(ROTATION_SCHEMA)
   @ApiErrors([400, 404])
   rotationStatus(@Param() { id: chargerId }: ChargerIdPath): Promise<RotationView> {
-    return callService(this.bus, subjects.api('auth', 'keyRotationStatus'), { chargerId });
+    return call(this.bus, auth.keyRotationStatus, { chargerId });
   }
 
   @Delete(':id/authorization-key')
@@ -60,7 +61,7 @@ export class ChargerCredentialsController {
   @ApiOk(ROTATION_SCHEMA)
   @ApiErrors([400, 404, 409], { 409: 'No rotation in progress' })
   abandonRotation(@Param() { id: chargerId }: ChargerIdPath): Promise<RotationView> {
-    return callService(this.bus, subjects.api('auth', 'abandonKeyRotation'), { chargerId });
+    return call(this.bus, auth.abandonKeyRotation, { chargerId });
   }
 
   @Get(':id/security-events')
@@ -68,6 +69,6 @@ export class ChargerCredentialsController {
   @ApiOk(SECURITY_EVENTS_SCHEMA)
   @ApiErrors([400])
   securityEvents(@Param() { id: chargerId }: ChargerIdPath, @Query() query: PageQueryDto): Promise<{ items: SecurityEventView[] }> {
-    return callService(this.bus, subjects.api('auth', 'listSecurityEvents'), { chargerId, limit: query.limit, offset: query.offset });
+    return call(this.bus, auth.listSecurityEvents, { chargerId, limit: query.limit, offset: query.offset });
   }
 }

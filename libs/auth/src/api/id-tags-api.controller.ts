@@ -1,10 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
-import { BUS, subjects, type Bus } from '#csms/bus';
+import { BUS, type Bus } from '#csms/bus';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiDone, ApiErrors, ApiOk, ApiV1, S, callService } from '#csms/http';
+import { ApiDone, ApiErrors, ApiOk, ApiV1, S, call } from '#csms/http';
 import { ID_TAG_SCHEMA } from './openapi-schemas.js';
 import { CreateIdTagDto, IdTagFieldsDto, IdTagListQueryDto, IdTagPath } from '../dto/id-tag.dto.js';
 import type { IdTagView } from '../id-tags.service.js';
+import * as auth from '../verbs.js';
 
 /** Drivers' idTags. Runs in the gateway: it only asks auth over the bus. */
 @ApiTags('id-tags')
@@ -18,7 +19,7 @@ export class IdTagsApiController {
   @ApiOk(ID_TAG_SCHEMA, 201, 'Created')
   @ApiErrors([400, 409], { 409: 'The idTag exists' })
   create(@Body() body: CreateIdTagDto): Promise<IdTagView> {
-    return callService(this.bus, subjects.api('auth', 'createIdTag'), { ...body });
+    return call(this.bus, auth.createIdTag, { ...body });
   }
 
   @Get()
@@ -26,7 +27,7 @@ export class IdTagsApiController {
   @ApiOk(S.page(ID_TAG_SCHEMA))
   @ApiErrors([400])
   list(@Query() query: IdTagListQueryDto): Promise<{ items: IdTagView[]; total: number; limit: number; offset: number }> {
-    return callService(this.bus, subjects.api('auth', 'listIdTags'), { ...query });
+    return call(this.bus, auth.listIdTags, { ...query });
   }
 
   @Get(':idTag')
@@ -34,7 +35,7 @@ export class IdTagsApiController {
   @ApiOk(ID_TAG_SCHEMA)
   @ApiErrors([400, 404])
   get(@Param() { idTag }: IdTagPath): Promise<IdTagView> {
-    return callService(this.bus, subjects.api('auth', 'getIdTag'), { idTag });
+    return call(this.bus, auth.getIdTag, { idTag });
   }
 
   @Put(':idTag')
@@ -42,7 +43,7 @@ export class IdTagsApiController {
   @ApiOk(ID_TAG_SCHEMA)
   @ApiErrors([400, 404])
   replace(@Param() { idTag }: IdTagPath, @Body() body: IdTagFieldsDto): Promise<IdTagView> {
-    return callService(this.bus, subjects.api('auth', 'replaceIdTag'), { ...body, idTag });
+    return call(this.bus, auth.replaceIdTag, { ...body, idTag });
   }
 
   @Delete(':idTag')
@@ -51,6 +52,6 @@ export class IdTagsApiController {
   @ApiDone('Removed')
   @ApiErrors([400, 404])
   async remove(@Param() { idTag }: IdTagPath): Promise<void> {
-    await callService(this.bus, subjects.api('auth', 'deleteIdTag'), { idTag });
+    await call(this.bus, auth.deleteIdTag, { idTag });
   }
 }

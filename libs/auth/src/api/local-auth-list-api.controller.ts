@@ -1,10 +1,11 @@
 import { Body, Controller, Get, Inject, Param, Put } from '@nestjs/common';
-import { BUS, subjects, type Bus } from '#csms/bus';
+import { BUS, type Bus } from '#csms/bus';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, ApiOk, ApiV1, callService, ChargerIdPath } from '#csms/http';
+import { ApiErrors, ApiOk, ApiV1, call, ChargerIdPath } from '#csms/http';
 import { LOCAL_LIST_SCHEMA } from './openapi-schemas.js';
 import { SetLocalAuthListGroupDto } from '../dto/local-auth-list.dto.js';
 import type { LocalListState } from '../local-auth-list.store.js';
+import * as auth from '../verbs.js';
 
 /** The charger's local authorization list. Runs in the gateway: it only asks auth over the bus. */
 @ApiTags('chargers')
@@ -18,7 +19,7 @@ export class LocalAuthListApiController {
   @ApiOk(LOCAL_LIST_SCHEMA)
   @ApiErrors([400, 404])
   get(@Param() { id: chargerId }: ChargerIdPath): Promise<LocalListState> {
-    return callService(this.bus, subjects.api('auth', 'getLocalAuthList'), { chargerId });
+    return call(this.bus, auth.getLocalAuthList, { chargerId });
   }
 
   /** Answers with the stored group at once; the Full update follows (GET shows its outcome). */
@@ -27,6 +28,6 @@ export class LocalAuthListApiController {
   @ApiOk(LOCAL_LIST_SCHEMA)
   @ApiErrors([400, 404])
   setGroup(@Param() { id: chargerId }: ChargerIdPath, @Body() body: SetLocalAuthListGroupDto): Promise<LocalListState> {
-    return callService(this.bus, subjects.api('auth', 'setLocalAuthListGroup'), { chargerId, group: body.group });
+    return call(this.bus, auth.setLocalAuthListGroup, { chargerId, group: body.group });
   }
 }

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
-import { subjects, type Bus } from '#csms/bus';
-import type { ServiceReply } from '#csms/http';
+import { ask, type Bus } from '#csms/bus';
 import type { ReservationView } from '../reservations/reservations.store.js';
+import * as metering from '#csms/metering/verbs';
+import * as configManager from '#csms/config-manager/verbs';
 
 /** Optional parts of the answer: short, the reservation is worth showing without them. */
 const LOOKUP_TIMEOUT_MS = 3_000;
@@ -16,11 +17,7 @@ export type ShownReservation = ReservationView & { connectorStatus?: string | nu
  */
 export async function connectorZeroSupported(bus: Bus, chargerId: string): Promise<boolean> {
   try {
-    const reply = await bus.request<{ chargerId: string }, ServiceReply<{ reported: { keys: Array<{ key: string; value: string | null }> } | null }>>(
-      subjects.api('config-manager', 'getChargerConfiguration'),
-      { chargerId },
-      { timeoutMs: LOOKUP_TIMEOUT_MS },
-    );
+    const reply = await ask(bus, configManager.getChargerConfiguration, { chargerId }, { timeoutMs: LOOKUP_TIMEOUT_MS });
     if (!reply.ok) return false;
     return reply.data.reported?.keys.some((k) => k.key === 'ReserveConnectorZeroSupported' && k.value?.trim().toLowerCase() === 'true') === true;
   } catch (err) {
@@ -38,11 +35,7 @@ export async function withConnectorStatus(bus: Bus, reservations: ReservationVie
   if (chargerIds.length === 0) return reservations;
   let chargers: Record<string, Array<{ connectorId: number; status: string }>>;
   try {
-    const reply = await bus.request<{ chargerIds: string[] }, ServiceReply<{ chargers: typeof chargers }>>(
-      subjects.api('metering', 'connectorStatuses'),
-      { chargerIds },
-      { timeoutMs: LOOKUP_TIMEOUT_MS },
-    );
+    const reply = await ask(bus, metering.connectorStatuses, { chargerIds }, { timeoutMs: LOOKUP_TIMEOUT_MS });
     if (!reply.ok) return reservations;
     chargers = reply.data.chargers;
   } catch (err) {

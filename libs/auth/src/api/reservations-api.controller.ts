@@ -1,14 +1,14 @@
 import { Body, Controller, Delete, Get, HttpException, HttpStatus, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { BUS, subjects, type Bus } from '#csms/bus';
-import { ApiErrors, ApiOk, ApiV1, CurrentCaller, S, auditActor, callService, requireCapability, type ApiCaller } from '#csms/http';
+import { BUS, type Bus } from '#csms/bus';
+import { ApiErrors, ApiOk, ApiV1, CurrentCaller, S, auditActor, call, requireCapability, type ApiCaller } from '#csms/http';
 import { canonicalIdentity } from '#csms/zaptec-profile';
 import { CreateReservationDto, ReservationIdPath, ReservationListQueryDto } from '../dto/reservation.dto.js';
-import type { ReservationOutcome } from '../reservations/reservations.controller.js';
-import { DEFAULT_RESERVATION_TIMEOUT_MS } from '../reservations/reservations.service.js';
-import type { ReservationView } from '../reservations/reservations.store.js';
+import type { ReservationOutcome } from '../verbs.js';
+import { DEFAULT_RESERVATION_TIMEOUT_MS } from '../reservations/reservation-rules.js';
 import { connectorZeroSupported, withConnectorStatus, type ShownReservation } from './reservation-lookups.js';
 import { RESERVATION_SCHEMA } from './openapi-schemas.js';
+import * as auth from '../verbs.js';
 
 /** Auth waits for the charger; the bus answer comes after that. */
 const REPLY_TIMEOUT_MS = DEFAULT_RESERVATION_TIMEOUT_MS + 5_000;
@@ -41,12 +41,7 @@ export class ReservationsApiController {
         HttpStatus.UNPROCESSABLE_ENTITY,
       );
     }
-    const out = await callService<ReservationOutcome>(
-      this.bus,
-      subjects.api('auth', 'createReservation'),
-      { ...body, chargerId, requestedBy: auditActor(caller) },
-      REPLY_TIMEOUT_MS,
-    );
+    const out = await call(this.bus, auth.createReservation, { ...body, chargerId, requestedBy: auditActor(caller) }, REPLY_TIMEOUT_MS);
     failOnDelivery(out, 'ReserveNow');
     if (out.reservation.status !== 'active' && out.reservation.status !== 'used') {
       throw new HttpException(
@@ -67,11 +62,7 @@ export class ReservationsApiController {
   @ApiOk(S.page(RESERVATION_SCHEMA))
   @ApiErrors([400])
   async list(@Query() query: ReservationListQueryDto): Promise<{ items: ShownReservation[]; total: number; limit: number; offset: number }> {
-    const page = await callService<{ items: ReservationView[]; total: number; limit: number; offset: number }>(
-      this.bus,
-      subjects.api('auth', 'listReservations'),
-      { ...query },
-    );
+    const page = await call(this.bus, auth.listReservations, { ...query });
     return { ...page, items: await withConnectorStatus(this.bus, page.items) };
   }
 
@@ -80,7 +71,7 @@ export class ReservationsApiController {
   @ApiOk(RESERVATION_SCHEMA)
   @ApiErrors([400, 404])
   async get(@Param() { id }: ReservationIdPath): Promise<ShownReservation> {
-    const r = await callService<ReservationView>(this.bus, subjects.api('auth', 'getReservation'), { reservationId: id });
+    const r = await call(this.bus, auth.getReservation, { reservationId: id });
     return (await withConnectorStatus(this.bus, [r]))[0];
   }
 
@@ -92,12 +83,7 @@ export class ReservationsApiController {
     409: 'The reservation has ended already (its status says how)',
   })
   async cancel(@Param() { id }: ReservationIdPath, @CurrentCaller() caller?: ApiCaller): Promise<ShownReservation> {
-    const out = await callService<ReservationOutcome>(
-      this.bus,
-      subjects.api('auth', 'cancelReservation'),
-      { reservationId: id, requestedBy: auditActor(caller) },
-      REPLY_TIMEOUT_MS,
-    );
+    const out = await call(this.bus, auth.cancelReservation, { reservationId: id, requestedBy: auditActor(caller) }, REPLY_TIMEOUT_MS);
     failOnDelivery(out, 'CancelReservation');
     return (await withConnectorStatus(this.bus, [out.reservation]))[0];
   }

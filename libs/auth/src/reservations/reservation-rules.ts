@@ -3,6 +3,9 @@
  * (docs/reference/protocol-notes.md#reservations). Pure: the store finds the candidates, this decides.
  */
 
+/** How long a ReserveNow or CancelReservation waits for the charger (the API's reply waits a little longer). */
+export const DEFAULT_RESERVATION_TIMEOUT_MS = 30_000;
+
 /** pending: ReserveNow sent, no answer yet; refused: the charger answered other than Accepted; failed: no answer. */
 export const RESERVATION_STATES = ['pending', 'active', 'refused', 'failed', 'cancelled', 'expired', 'used'] as const;
 export type ReservationState = (typeof RESERVATION_STATES)[number];

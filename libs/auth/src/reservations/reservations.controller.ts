@@ -1,33 +1,21 @@
 import { Controller, Inject } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
-import { subjects } from '#csms/bus';
+import { Answers } from '#csms/bus';
 import { ok, refuse, type ServiceReply } from '#csms/http';
 import { RESERVATION_STATES, type ReservationState } from './reservation-rules.js';
-import { ReservationsService, type Delivery } from './reservations.service.js';
+import { ReservationsService } from './reservations.service.js';
 import type { ReservationView } from './reservations.store.js';
-
-/** The verbs behind /api/v1/reservations (bodies shaped by the API's DTOs) and metering's link of a used one. */
-export interface CreateReservationBody {
-  chargerId: string;
-  connectorId: number;
-  idTag: string;
-  parentIdTag?: string;
-  expiresAt: string;
-  requestedBy?: string;
-  timeoutMs?: number;
-}
-
-export type ReservationOutcome = { reservation: ReservationView; delivery: Delivery };
+import * as verbs from '../verbs.js';
 
 const MAX_LIST = 1000;
 const notFound = (id: number): ServiceReply<never> => refuse(404, 'not_found', `reservation ${id} does not exist`);
 
+/** The verbs behind /api/v1/reservations (bodies shaped by the API's DTOs) and metering's link of a used one. */
 @Controller()
 export class ReservationsController {
   constructor(@Inject(ReservationsService) private readonly reservations: ReservationsService) {}
 
-  @MessagePattern(subjects.api('auth', 'createReservation'), { queue: 'auth' })
-  async create(body: CreateReservationBody): Promise<ServiceReply<ReservationOutcome>> {
+  @Answers(verbs.createReservation)
+  async create(body: verbs.CreateReservationRequest): Promise<ServiceReply<verbs.ReservationOutcome>> {
     const expires = Date.parse(body?.expiresAt ?? '');
     if (typeof body?.chargerId !== 'string' || !Number.isInteger(body.connectorId) || body.connectorId < 0 || typeof body.idTag !== 'string') {
       return refuse(400, 'validation_failed', 'chargerId, connectorId (>= 0) and idTag are required');
@@ -51,7 +39,7 @@ export class ReservationsController {
     );
   }
 
-  @MessagePattern(subjects.api('auth', 'listReservations'), { queue: 'auth' })
+  @Answers(verbs.listReservations)
   async list(body: {
     chargerId?: string;
     status?: string;
@@ -72,15 +60,15 @@ export class ReservationsController {
     );
   }
 
-  @MessagePattern(subjects.api('auth', 'getReservation'), { queue: 'auth' })
+  @Answers(verbs.getReservation)
   async get(body: { reservationId: number }): Promise<ServiceReply<ReservationView>> {
     const r = await this.reservations.get(body.reservationId);
     return r ? ok(r) : notFound(body.reservationId);
   }
 
   /** A reservation that has ended is a 409 naming its state; otherwise the charger's answer (or why none) is returned. */
-  @MessagePattern(subjects.api('auth', 'cancelReservation'), { queue: 'auth' })
-  async cancel(body: { reservationId: number; requestedBy?: string; timeoutMs?: number }): Promise<ServiceReply<ReservationOutcome>> {
+  @Answers(verbs.cancelReservation)
+  async cancel(body: { reservationId: number; requestedBy?: string; timeoutMs?: number }): Promise<ServiceReply<verbs.ReservationOutcome>> {
     const out = await this.reservations.cancel(body.reservationId, body.requestedBy, body.timeoutMs);
     if (out.kind === 'not-found') return notFound(body.reservationId);
     if (out.kind === 'not-active') {
@@ -90,7 +78,7 @@ export class ReservationsController {
   }
 
   /** Metering stored the transaction of a start that used a reservation (docs/reference/design-decisions.md#reservations). */
-  @MessagePattern(subjects.api('auth', 'reservationUsed'), { queue: 'auth' })
+  @Answers(verbs.reservationUsed)
   async used(body: { reservationId: number; transactionId: number }): Promise<ServiceReply<{ linked: boolean }>> {
     if (!Number.isInteger(body?.reservationId) || !Number.isInteger(body?.transactionId))
       return refuse(400, 'validation_failed', 'reservationId and transactionId must be integers');

@@ -1,10 +1,9 @@
 import type { CommandReply } from '#csms/bus';
 import type { CancelReservationResponse, ReserveNowRequest, ReserveNowResponse } from '#csms/ocpp';
 import type { SendToCharger } from '../local-auth-list.service.js';
-import { decideStart, type StartDecision, type StartFacts } from './reservation-rules.js';
+import { DEFAULT_RESERVATION_TIMEOUT_MS, decideStart, type StartDecision, type StartFacts } from './reservation-rules.js';
 import { ReservationsStore, type NewReservation, type ReservationListQuery, type ReservationView } from './reservations.store.js';
 
-export const DEFAULT_RESERVATION_TIMEOUT_MS = 30_000;
 const ORIGIN = 'auth';
 
 /** How a command to the charger went: 'ok' with its answer, or why there is none (docs/api-commands.md). */

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { BUS, subjects, type Bus } from '#csms/bus';
-import { AdminOnly, ApiErrors, ApiOk, ApiV1, callService, ChargerIdPath } from '#csms/http';
+import { BUS, type Bus } from '#csms/bus';
+import { AdminOnly, ApiErrors, ApiOk, ApiV1, call, ChargerIdPath } from '#csms/http';
 import { ListChargersQuery } from '../dto/list-chargers.query.js';
 import { SetBootPolicyBody } from '../dto/set-boot-policy.body.js';
 import { SetModelBody } from '../dto/set-model.body.js';
@@ -9,6 +9,8 @@ import type { ChargerSummary } from '../registry/charger-summary.js';
 import type { ChargerPage } from '../registry/registry.service.js';
 import { CHARGER_LIST_SCHEMA, CHARGER_SCHEMA } from './openapi-schemas.js';
 import { fetchConnectorStatuses, type ConnectorStatus, type ConnectorStatusMap } from './connector-statuses.js';
+import * as metering from '#csms/metering/verbs';
+import * as configManager from '../verbs.js';
 
 export type ChargerView = ChargerSummary & { connectors?: ConnectorStatus[] };
 /** One charger of `view=compact`: what a list row shows (a few hundred bytes, not the capabilities). */
@@ -77,12 +79,9 @@ export class ChargersController {
   async list(@Query() query: ListChargersQuery): Promise<ChargerListView> {
     const { view, status, ...rest } = query;
     // Connector statuses are metering's: it names the chargers with one in `status`, the registry pages them.
-    const ids =
-      status === undefined
-        ? undefined
-        : (await callService<{ chargerIds: string[] }>(this.bus, subjects.api('metering', 'chargersWithStatus'), { status })).chargerIds;
+    const ids = status === undefined ? undefined : (await call(this.bus, metering.chargersWithStatus, { status })).chargerIds;
     if (ids !== undefined && ids.length === 0) return emptyPage(query);
-    const page = await callService<ChargerPage>(this.bus, subjects.api('registry', 'list'), { ...rest, ...(ids ? { ids } : {}) });
+    const page = await call(this.bus, configManager.listChargers, { ...rest, ...(ids ? { ids } : {}) });
     const statuses = await fetchConnectorStatuses(
       this.bus,
       page.items.map((c) => c.id),
@@ -96,7 +95,7 @@ export class ChargersController {
   @ApiOk(CHARGER_SCHEMA)
   @ApiErrors([400, 404])
   async get(@Param() { id }: ChargerIdPath): Promise<ChargerView & { statusesUnavailable?: true }> {
-    const charger = await callService<ChargerSummary>(this.bus, subjects.api('registry', 'get'), { chargerId: id });
+    const charger = await call(this.bus, configManager.getCharger, { chargerId: id });
     const statuses = await fetchConnectorStatuses(this.bus, [charger.id]);
     return statuses ? merge(charger, statuses) : { ...charger, statusesUnavailable: true };
   }
@@ -107,7 +106,7 @@ export class ChargersController {
   @ApiOk(CHARGER_SCHEMA)
   @ApiErrors([400, 404])
   setModel(@Param() { id }: ChargerIdPath, @Body() body: SetModelBody): Promise<ChargerSummary> {
-    return callService<ChargerSummary>(this.bus, subjects.api('registry', 'setModel'), { chargerId: id, model: body.model });
+    return call(this.bus, configManager.setChargerModel, { chargerId: id, model: body.model });
   }
 
   @Put(':id/boot-policy')
@@ -115,7 +114,7 @@ export class ChargersController {
   @ApiOk(CHARGER_SCHEMA)
   @ApiErrors([400, 404])
   setBootPolicy(@Param() { id }: ChargerIdPath, @Body() body: SetBootPolicyBody): Promise<ChargerSummary> {
-    return callService<ChargerSummary>(this.bus, subjects.api('registry', 'setBootPolicy'), {
+    return call(this.bus, configManager.setBootPolicy, {
       chargerId: id,
       applyConfigurationBeforeAccept: body.applyConfigurationBeforeAccept,
     });

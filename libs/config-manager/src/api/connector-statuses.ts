@@ -1,15 +1,9 @@
 import { Logger } from '@nestjs/common';
-import { subjects, type Bus } from '#csms/bus';
-import type { ServiceReply } from '#csms/http';
+import { ask, type Bus } from '#csms/bus';
+import * as metering from '#csms/metering/verbs';
 
-/** One connector's last StatusNotification, as metering answers `api.metering.connectorStatuses`. */
-export interface ConnectorStatus {
-  connectorId: number;
-  status: string;
-  errorCode: string;
-  info?: string;
-  timestamp: string;
-}
+/** One connector's last StatusNotification, as metering answers its connectorStatuses verb. */
+export type ConnectorStatus = metering.ConnectorStatusView;
 export type ConnectorStatusMap = Record<string, ConnectorStatus[]>;
 
 /** Short: the charger list must not wait long for an optional part. */
@@ -23,13 +17,9 @@ const log = new Logger('ConnectorStatuses');
  */
 export async function fetchConnectorStatuses(bus: Bus, chargerIds: string[]): Promise<ConnectorStatusMap | undefined> {
   if (chargerIds.length === 0) return {};
-  const subject = subjects.api('metering', 'connectorStatuses');
+  const subject = metering.connectorStatuses.subject;
   try {
-    const reply = await bus.request<{ chargerIds: string[] }, ServiceReply<{ chargers: ConnectorStatusMap }>>(
-      subject,
-      { chargerIds },
-      { timeoutMs: CONNECTOR_STATUS_TIMEOUT_MS },
-    );
+    const reply = await ask(bus, metering.connectorStatuses, { chargerIds }, { timeoutMs: CONNECTOR_STATUS_TIMEOUT_MS });
     if (reply.ok) return reply.data.chargers;
     log.warn(`${subject} refused (${reply.status}): ${reply.body.message}`);
   } catch (err) {

@@ -1,5 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
+import { Answers } from '#csms/bus';
 import type { ServiceReply } from '#csms/http';
 import {
   ChargingProfilesService,
@@ -9,43 +10,44 @@ import {
   type GroupProfilesView,
   type SetProfilesRequest,
 } from './charging-profiles.service.js';
-import { PROFILE_VERBS } from './verbs.js';
+import * as verbs from '../verbs.js';
 
+/** `api.config-manager.*ChargingProfiles` and `compositeSchedule` (one replica each). */
 @Controller()
 export class ChargingProfilesController {
   constructor(@Inject(ChargingProfilesService) private readonly service: ChargingProfilesService) {}
 
-  @MessagePattern(PROFILE_VERBS.getCharger, { queue: 'config-manager' })
+  @Answers(verbs.getChargerChargingProfiles)
   getCharger(@Payload() body: { chargerId: string }): Promise<ServiceReply<ChargerProfilesView>> {
     return this.service.getCharger(body.chargerId);
   }
 
-  @MessagePattern(PROFILE_VERBS.setCharger, { queue: 'config-manager' })
+  @Answers(verbs.setChargerChargingProfiles)
   setCharger(@Payload() body: SetProfilesRequest): Promise<ServiceReply<ChargerProfilesView>> {
     return this.service.setCharger(body);
   }
 
-  @MessagePattern(PROFILE_VERBS.deleteCharger, { queue: 'config-manager' })
+  @Answers(verbs.deleteChargerChargingProfiles)
   deleteCharger(@Payload() body: DeleteProfilesRequest): Promise<ServiceReply<ChargerProfilesView>> {
     return this.service.deleteCharger(body);
   }
 
-  @MessagePattern(PROFILE_VERBS.getGroup, { queue: 'config-manager' })
+  @Answers(verbs.getGroupChargingProfiles)
   getGroup(@Payload() body: { group: string }): Promise<ServiceReply<GroupProfilesView>> {
     return this.service.getGroup(body.group);
   }
 
-  @MessagePattern(PROFILE_VERBS.setGroup, { queue: 'config-manager' })
+  @Answers(verbs.setGroupChargingProfiles)
   setGroup(@Payload() body: SetProfilesRequest): Promise<ServiceReply<GroupProfilesView>> {
     return this.service.setGroup(body);
   }
 
-  @MessagePattern(PROFILE_VERBS.deleteGroup, { queue: 'config-manager' })
+  @Answers(verbs.deleteGroupChargingProfiles)
   deleteGroup(@Payload() body: DeleteProfilesRequest): Promise<ServiceReply<GroupProfilesView>> {
     return this.service.deleteGroup(body);
   }
 
-  @MessagePattern(PROFILE_VERBS.compositeSchedule, { queue: 'config-manager' })
+  @Answers(verbs.compositeSchedule)
   compositeSchedule(@Payload() body: { chargerId: string; connectorId: number; duration: number }): Promise<ServiceReply<CompositeScheduleView>> {
     return this.service.compositeSchedule(body);
   }

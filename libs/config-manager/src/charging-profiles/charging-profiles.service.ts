@@ -1,13 +1,14 @@
-import { Logger } from '@nestjs/common';
-import { sendCommand, type Bus } from '#csms/bus';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { BUS, sendCommand, type Bus } from '#csms/bus';
 import { ok, refuse, type ApiFieldError, type ServiceReply } from '#csms/http';
 import type { GetCompositeScheduleResponse } from '#csms/ocpp';
 import { isActionSupported, type ChargerModel } from '#csms/zaptec-profile';
 import { capabilitiesOfModel } from '../registry/charger-model.js';
 import { limitsOf } from './charger-limits.js';
 import { compareComposite, expectedComposite, type CompositeDifference, type CompositeDriftState, type SchedulePeriod } from './composite.js';
-import { PROFILE_ORIGIN, type ProfileReconciler } from './reconciler.js';
-import { effectiveProfiles, profileHash, type ChargingProfileStore, type ProfileStateView } from './store.js';
+import { CHARGING_PROFILE_OPTIONS, type ChargingProfileOptions } from './charging-profile-options.js';
+import { PROFILE_ORIGIN, ProfileReconciler } from './reconciler.js';
+import { ChargingProfileStore, effectiveProfiles, profileHash, type ProfileStateView } from './store.js';
 import type { ProfileInput, ProfileScope, StoredProfile } from './types.js';
 import { checkAgainstCharger, validateProfiles } from './validation.js';
 
@@ -65,13 +66,14 @@ const MAX_GROUP_NAME = 100;
 export const MAX_COMPOSITE_DURATION_S = 7 * 86_400;
 
 /** The API side of desired charging profiles (docs/charging-profiles.md). */
+@Injectable()
 export class ChargingProfilesService {
   constructor(
-    private readonly store: ChargingProfileStore,
-    private readonly reconciler: ProfileReconciler,
-    private readonly bus: Bus,
-    private readonly timeoutMs: number,
-    private readonly log: Pick<Logger, 'warn'> = new Logger('ChargingProfilesService'),
+    @Inject(ChargingProfileStore) private readonly store: ChargingProfileStore,
+    @Inject(ProfileReconciler) private readonly reconciler: ProfileReconciler,
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(CHARGING_PROFILE_OPTIONS) private readonly options: ChargingProfileOptions,
+    @Optional() private readonly log: Pick<Logger, 'warn'> = new Logger('ChargingProfilesService'),
   ) {}
 
   async getCharger(chargerId: string): Promise<ServiceReply<ChargerProfilesView>> {
@@ -193,7 +195,7 @@ export class ChargingProfilesService {
     const reply = await sendCommand<GetCompositeScheduleResponse>(this.bus, chargerId, {
       action: 'GetCompositeSchedule',
       payload: { connectorId, duration, chargingRateUnit: unit },
-      timeoutMs: this.timeoutMs,
+      timeoutMs: this.options.commandTimeoutMs,
       origin: PROFILE_ORIGIN,
     });
     if (reply.status === 'not-connected') return refuse(409, 'charger_not_connected', `charger ${chargerId} is not connected`);

@@ -100,8 +100,8 @@ describe('ProfileReconciler on the in-process bus', () => {
     t = await openTestDatabase();
     bus = await InProcessBus.open();
     store = new ChargingProfileStore(t.db);
-    reconciler = new ProfileReconciler(store, bus, 2_000, quiet);
-    service = new ChargingProfilesService(store, reconciler, bus, 2_000, quiet);
+    reconciler = new ProfileReconciler(store, bus, { commandTimeoutMs: 2_000 }, quiet);
+    service = new ChargingProfilesService(store, reconciler, bus, { commandTimeoutMs: 2_000 }, quiet);
   }, 60_000);
   afterAll(async () => {
     await Promise.all(chargers.map((c) => c.stop()));

@@ -1,10 +1,11 @@
-import { Logger } from '@nestjs/common';
-import { sendCommand, type Bus, type CommandReply } from '#csms/bus';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { BUS, sendCommand, type Bus, type CommandReply } from '#csms/bus';
 import type { ClearChargingProfileResponse, SetChargingProfileResponse } from '#csms/ocpp';
 import { isActionSupported, type ChargerModel } from '#csms/zaptec-profile';
 import { capabilitiesOfModel } from '../registry/charger-model.js';
 import { limitsOf } from './charger-limits.js';
-import { effectiveProfiles, profileHash, type ChargingProfileStore, type ProfileStateView } from './store.js';
+import { CHARGING_PROFILE_OPTIONS, type ChargingProfileOptions } from './charging-profile-options.js';
+import { ChargingProfileStore, effectiveProfiles, profileHash, type ProfileStateView } from './store.js';
 import type { ProfileOutcome } from './types.js';
 import { checkAgainstCharger } from './validation.js';
 
@@ -62,16 +63,17 @@ function outcomeOf(reply: CommandReply<{ status: string }>): { outcome: ProfileO
  * not store, so the site limits' profiles (SITE_LIMIT_PROFILE_ID_MIN and up) stay as they are. One run per charger at
  * a time; requests meanwhile share one follow-up run.
  */
+@Injectable()
 export class ProfileReconciler {
   private readonly running = new Map<string, { current: Promise<ProfileReconcileResult>; next?: Promise<ProfileReconcileResult> }>();
   /** Told every finished run (the live events). */
   onFinished?: (result: ProfileReconcileResult) => Promise<void>;
 
   constructor(
-    private readonly store: ChargingProfileStore,
-    private readonly bus: Bus,
-    private readonly timeoutMs: number,
-    private readonly log: Pick<Logger, 'warn'> = new Logger('ProfileReconciler'),
+    @Inject(ChargingProfileStore) private readonly store: ChargingProfileStore,
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(CHARGING_PROFILE_OPTIONS) private readonly options: ChargingProfileOptions,
+    @Optional() private readonly log: Pick<Logger, 'warn'> = new Logger('ProfileReconciler'),
   ) {}
 
   request(chargerId: string): Promise<ProfileReconcileResult> {
@@ -146,7 +148,7 @@ export class ProfileReconciler {
       const reply = await sendCommand<SetChargingProfileResponse>(this.bus, chargerId, {
         action: 'SetChargingProfile',
         payload: { connectorId: p.connectorId, csChargingProfiles: p.csChargingProfiles },
-        timeoutMs: this.timeoutMs,
+        timeoutMs: this.options.commandTimeoutMs,
         origin: PROFILE_ORIGIN,
       });
       const { outcome, message } = outcomeOf(reply);
@@ -165,7 +167,7 @@ export class ProfileReconciler {
       const reply = await sendCommand<ClearChargingProfileResponse>(this.bus, chargerId, {
         action: 'ClearChargingProfile',
         payload: { id: st.chargingProfileId },
-        timeoutMs: this.timeoutMs,
+        timeoutMs: this.options.commandTimeoutMs,
         origin: PROFILE_ORIGIN,
       });
       const { outcome, message, status } = outcomeOf(reply);

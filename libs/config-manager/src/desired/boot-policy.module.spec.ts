@@ -4,8 +4,7 @@
  * validation pipe, and a simulated Zaptec Go on its command subject.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { InProcessBus, subjects, type ChargerMessage, type ChargerReply } from '#csms/bus';
-import { type ServiceReply } from '#csms/http';
+import { InProcessBus, ask, subjects, type ChargerMessage, type ChargerReply } from '#csms/bus';
 import type { BootNotificationRequest, BootNotificationResponse } from '#csms/ocpp';
 import { startServiceHarness, type ServiceHarness } from '#csms/testing';
 import { RegistryApiModule } from '../api/registry-api.module.js';
@@ -14,7 +13,7 @@ import type { ChargerConfigurationView } from './desired.service.js';
 import { openDesiredTestDatabase, type DesiredTestDatabase } from './test-support/database.js';
 import { until } from './test-support/harness.js';
 import { SimulatedZaptec } from './test-support/simulated-zaptec.js';
-import { DESIRED_VERBS } from './verbs.js';
+import * as configManager from '../verbs.js';
 
 const ID = 'ZAP000400';
 
@@ -68,7 +67,7 @@ describe('boot policy: module on the in-process bus + HTTP API', () => {
   const putPolicy = (id: string, body: unknown): Promise<Response> =>
     fetch(`${base}/${id}/boot-policy`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const configuration = async (): Promise<ChargerConfigurationView> => {
-    const reply = await bus.request<{ chargerId: string }, ServiceReply<ChargerConfigurationView>>(DESIRED_VERBS.getChargerConfiguration, { chargerId: ID });
+    const reply = await ask(bus, configManager.getChargerConfiguration, { chargerId: ID });
     if (!reply.ok) throw new Error(reply.body.message);
     return reply.data;
   };
@@ -98,7 +97,7 @@ describe('boot policy: module on the in-process bus + HTTP API', () => {
 
   it('with the policy on and a new desired value: Pending with the pending interval, applied, then Accepted', async () => {
     // Not connected (no connection event here), so the value waits for the next boot's reconciliation.
-    const set = await bus.request<unknown, ServiceReply<unknown>>(DESIRED_VERBS.setChargerConfiguration, {
+    const set = await ask(bus, configManager.setChargerConfiguration, {
       chargerId: ID,
       keys: { MeterValueSampleInterval: '120' },
       actor: 'api:ops',

@@ -1,8 +1,11 @@
-import { Logger } from '@nestjs/common';
-import { NoRespondersError, sendCommand, subjects, type Bus, type CommandReply } from '#csms/bus';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { ask, BUS, NoRespondersError, sendCommand, type Bus, type CommandReply, type ServiceReply, type Verb } from '#csms/bus';
 import type { ChangeConfigurationResponse, GetConfigurationRequest, GetConfigurationResponse } from '#csms/ocpp';
 import { parseInteger } from '#csms/zaptec-profile';
 import type { ReportedKey } from './effective.js';
+import { DESIRED_OPTIONS, type ResolvedDesiredOptions } from './desired.options.js';
+import * as metering from '#csms/metering/verbs';
+import * as auth from '#csms/auth/verbs';
 
 export const ORIGIN = 'config-manager:reconciler';
 
@@ -25,11 +28,12 @@ function describe(reply: Exclude<CommandReply, { status: 'ok' }>): string {
 }
 
 /** The charger side of reconciliation: GetConfiguration (paged), ChangeConfiguration, and the best-effort forwards. */
+@Injectable()
 export class ChargerLink {
   constructor(
-    private readonly bus: Bus,
-    private readonly timeoutMs: number,
-    private readonly log: Pick<Logger, 'warn' | 'debug'> = new Logger('ChargerLink'),
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(DESIRED_OPTIONS) private readonly options: Pick<ResolvedDesiredOptions, 'commandTimeoutMs'>,
+    @Optional() private readonly log: Pick<Logger, 'warn' | 'debug'> = new Logger('ChargerLink'),
   ) {}
 
   private async get(chargerId: string, key?: string[]): Promise<{ ok: true; res: GetConfigurationResponse } | Extract<ReadResult, { ok: false }>> {
@@ -37,7 +41,7 @@ export class ChargerLink {
     const reply = await sendCommand<GetConfigurationResponse>(this.bus, chargerId, {
       action: 'GetConfiguration',
       payload,
-      timeoutMs: this.timeoutMs,
+      timeoutMs: this.options.commandTimeoutMs,
       origin: ORIGIN,
     });
     if (reply.status === 'ok') return { ok: true, res: reply.result };
@@ -81,13 +85,13 @@ export class ChargerLink {
     return sendCommand<ChangeConfigurationResponse>(this.bus, chargerId, {
       action: 'ChangeConfiguration',
       payload: { key, value },
-      timeoutMs: this.timeoutMs,
+      timeoutMs: this.options.commandTimeoutMs,
       origin: ORIGIN,
     });
   }
 
   async reset(chargerId: string): Promise<CommandReply> {
-    return sendCommand(this.bus, chargerId, { action: 'Reset', payload: { type: 'Soft' }, timeoutMs: this.timeoutMs, origin: ORIGIN });
+    return sendCommand(this.bus, chargerId, { action: 'Reset', payload: { type: 'Soft' }, timeoutMs: this.options.commandTimeoutMs, origin: ORIGIN });
   }
 
   /**
@@ -98,14 +102,12 @@ export class ChargerLink {
     const authKeys = Object.fromEntries(AUTH_KEYS.filter((k) => values[k] !== undefined).map((k) => [k, values[k] as string]));
     const tasks: Array<Promise<void>> = [];
     if (options.auth && Object.keys(authKeys).length > 0) {
-      tasks.push(this.tell(subjects.api('auth', 'setReportedConfiguration'), { chargerId, keys: authKeys }));
+      tasks.push(this.tell(auth.setReportedConfiguration, { chargerId, keys: authKeys }));
     }
     const interval = parseInteger(values['MeterValueSampleInterval'] ?? '');
     if (interval !== undefined && interval >= 0) {
       const eagerDelta = parseInteger(values['PowerActiveImportDeltaForEagerMeterValueSample'] ?? '') ?? 0;
-      tasks.push(
-        this.tell(subjects.api('metering', 'setChargerSettings'), { chargerId, meterValueSampleInterval: interval, eagerDelta: Math.max(0, eagerDelta) }),
-      );
+      tasks.push(this.tell(metering.setChargerSettings, { chargerId, meterValueSampleInterval: interval, eagerDelta: Math.max(0, eagerDelta) }));
     }
     await Promise.all(tasks);
   }
@@ -113,13 +115,14 @@ export class ChargerLink {
   /** Only the auth part of `forward`: right after the charger Accepted one of AUTH_KEYS (see Reconciler). */
   async forwardAuth(chargerId: string, values: Record<string, string>): Promise<void> {
     const keys = Object.fromEntries(AUTH_KEYS.filter((k) => values[k] !== undefined).map((k) => [k, values[k] as string]));
-    if (Object.keys(keys).length > 0) await this.tell(subjects.api('auth', 'setReportedConfiguration'), { chargerId, keys });
+    if (Object.keys(keys).length > 0) await this.tell(auth.setReportedConfiguration, { chargerId, keys });
   }
 
-  private async tell(subject: string, body: unknown): Promise<void> {
+  private async tell<Req, Data>(verb: Verb<Req, ServiceReply<Data>>, body: NoInfer<Req>): Promise<void> {
+    const subject = verb.subject;
     try {
-      const reply = await this.bus.request<unknown, { ok: boolean; body?: { message?: string } }>(subject, body, { timeoutMs: 5_000 });
-      if (!reply.ok) this.log.debug(`${subject} refused: ${reply.body?.message ?? 'no message'}`);
+      const reply = await ask(this.bus, verb, body, { timeoutMs: 5_000 });
+      if (!reply.ok) this.log.debug(`${subject} refused: ${reply.body.message}`);
     } catch (err) {
       if (err instanceof NoRespondersError) this.log.warn(`${subject}: no responders (service not running); will be sent again after the next read`);
       else this.log.warn(`${subject} failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -1,5 +1,6 @@
+import { Injectable, Inject } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { Batcher, keyedBatcher, roundsOfDistinct, sqlOf, type Sql } from '#csms/persistence';
+import { DATA_SOURCE, Batcher, keyedBatcher, roundsOfDistinct, sqlOf, type Sql } from '#csms/persistence';
 import type { ChargerModel } from '#csms/zaptec-profile';
 import { detectChargerModel } from '../registry/charger-model.js';
 import type { ApplyStateView, ReportedKey, ReportedSnapshot } from './effective.js';
@@ -25,6 +26,7 @@ const unknownCharger = (chargerId: string): ChargerInfo => ({
 });
 
 /** What the charger reported and how our ChangeConfigurations went, per key. */
+@Injectable()
 export class ChargerStateStore {
   /**
    * What every boot and every reconciliation reads and writes per charger; when a fleet reconnects, the
@@ -37,7 +39,7 @@ export class ChargerStateStore {
 
   private readonly sql: Sql;
 
-  constructor(private readonly db: DataSource) {
+  constructor(@Inject(DATA_SOURCE) db: DataSource) {
     this.sql = sqlOf(db);
     this.rebootClears = new Batcher<string, void>(async (ids) => {
       // Only RebootRequired: a Rejected/NotSupported is remembered per firmware and model, so a reboot on the same

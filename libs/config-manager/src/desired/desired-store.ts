@@ -1,5 +1,6 @@
+import { Injectable, Inject } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { keyedBatcher, type Batcher, sqlOf, type Sql } from '#csms/persistence';
+import { DATA_SOURCE, keyedBatcher, type Batcher, sqlOf, type Sql } from '#csms/persistence';
 import type { ChargerModel } from '#csms/zaptec-profile';
 import { detectChargerModel } from '../registry/charger-model.js';
 import type { DesiredLevels } from './effective.js';
@@ -53,13 +54,14 @@ export async function writeAudit(db: Sql, entries: AuditEntry[]): Promise<void> 
 }
 
 /** Reads and writes of the desired levels and groups. */
+@Injectable()
 export class DesiredStore {
   /** Every boot and every reconciliation reads one charger's levels: reads arriving together share one query. */
   private readonly levelReads: Batcher<string, DesiredLevels>;
 
   private readonly sql: Sql;
 
-  constructor(private readonly db: DataSource) {
+  constructor(@Inject(DATA_SOURCE) db: DataSource) {
     this.sql = sqlOf(db);
     // levelsOf answers every charger it is asked about; `missing` is never reached.
     this.levelReads = keyedBatcher(

@@ -1,6 +1,6 @@
 import { Controller, Inject, Logger } from '@nestjs/common';
-import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
-import { subjects, type ConnectionEvent, type DurableMessage } from '#csms/bus';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { Answers, subjects, type ConnectionEvent, type DurableMessage } from '#csms/bus';
 import { ok, type ServiceReply } from '#csms/http';
 import {
   DesiredService,
@@ -19,7 +19,10 @@ import type { AuditView } from './desired-store.js';
 import { profilesView, type ProfilesView } from './profiles-view.js';
 import { DESIRED_OPTIONS, type ResolvedDesiredOptions } from './desired.options.js';
 import { Reconciler } from './reconciler.js';
-import { DESIRED_VERBS, RECONCILE_CONSUMER } from './verbs.js';
+import * as verbs from '../verbs.js';
+
+/** Durable consumer of connection events that drives reconciliation on connect. */
+export const RECONCILE_CONSUMER = 'config-manager-reconcile';
 
 /** A charger whose newest event of a batch says "connected", with the time of that connection (ms). */
 export interface Connected {
@@ -86,67 +89,67 @@ export class DesiredController {
     }
   }
 
-  @MessagePattern(DESIRED_VERBS.getChargerConfiguration, { queue: 'config-manager' })
+  @Answers(verbs.getChargerConfiguration)
   getCharger(@Payload() body: { chargerId: string }): Promise<ServiceReply<ChargerConfigurationView>> {
     return this.service.getCharger(body.chargerId);
   }
 
-  @MessagePattern(DESIRED_VERBS.setChargerConfiguration, { queue: 'config-manager' })
+  @Answers(verbs.setChargerConfiguration)
   setCharger(@Payload() body: SetChargerConfigurationRequest): Promise<ServiceReply<ChargerConfigurationView>> {
     return this.service.setCharger(body);
   }
 
-  @MessagePattern(DESIRED_VERBS.chargerConfigurationHistory, { queue: 'config-manager' })
+  @Answers(verbs.chargerConfigurationHistory)
   history(@Payload() body: { chargerId: string; limit?: number }): Promise<ServiceReply<{ chargerId: string; items: AuditView[] }>> {
     return this.service.history(body.chargerId, body.limit);
   }
 
-  @MessagePattern(DESIRED_VERBS.getGroupConfiguration, { queue: 'config-manager' })
+  @Answers(verbs.getGroupConfiguration)
   getGroup(@Payload() body: { group: string }): Promise<ServiceReply<LevelView>> {
     return this.service.getLevel('group', body.group);
   }
 
-  @MessagePattern(DESIRED_VERBS.setGroupConfiguration, { queue: 'config-manager' })
+  @Answers(verbs.setGroupConfiguration)
   setGroup(@Payload() body: SetGroupConfigurationRequest): Promise<ServiceReply<LevelView>> {
     return this.service.setGroup(body);
   }
 
-  @MessagePattern(DESIRED_VERBS.setGroupMembers, { queue: 'config-manager' })
+  @Answers(verbs.setGroupMembers)
   setMembers(@Payload() body: SetGroupMembersRequest): Promise<ServiceReply<LevelView>> {
     return this.service.setGroupMembers(body);
   }
 
-  @MessagePattern(DESIRED_VERBS.getFleetConfiguration, { queue: 'config-manager' })
+  @Answers(verbs.getFleetConfiguration)
   getFleet(): Promise<ServiceReply<LevelView>> {
     return this.service.getLevel('fleet');
   }
 
-  @MessagePattern(DESIRED_VERBS.setFleetConfiguration, { queue: 'config-manager' })
+  @Answers(verbs.setFleetConfiguration)
   setFleet(@Payload() body: SetFleetConfigurationRequest): Promise<ServiceReply<LevelView>> {
     return this.service.setFleet(body);
   }
 
-  @MessagePattern(DESIRED_VERBS.getModelConfiguration, { queue: 'config-manager' })
+  @Answers(verbs.getModelConfiguration)
   getModel(@Payload() body: { model: string }): Promise<ServiceReply<LevelView>> {
     return this.service.getLevel('model', body.model);
   }
 
-  @MessagePattern(DESIRED_VERBS.setModelConfiguration, { queue: 'config-manager' })
+  @Answers(verbs.setModelConfiguration)
   setModel(@Payload() body: SetModelConfigurationRequest): Promise<ServiceReply<LevelView>> {
     return this.service.setModel(body);
   }
 
-  @MessagePattern(DESIRED_VERBS.recordCommandChange, { queue: 'config-manager' })
+  @Answers(verbs.recordCommandChange)
   recordCommandChange(@Payload() body: RecordCommandChangeRequest): Promise<ServiceReply<RecordCommandChangeView>> {
     return this.service.recordCommandChange(body);
   }
 
-  @MessagePattern(DESIRED_VERBS.retryRefused, { queue: 'config-manager' })
+  @Answers(verbs.retryRefusedConfiguration)
   retryRefused(@Payload() body: RetryRefusedRequest): Promise<ServiceReply<ChargerConfigurationView>> {
     return this.service.retryRefused(body);
   }
 
-  @MessagePattern(DESIRED_VERBS.profiles, { queue: 'config-manager' })
+  @Answers(verbs.profiles)
   profiles(): ServiceReply<ProfilesView> {
     return ok(profilesView());
   }

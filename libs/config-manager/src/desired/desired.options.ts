@@ -25,6 +25,13 @@ export interface DesiredConfigurationOptions {
    * generic charger gets only the BootNotification interval (OCPP 1.6 §4.2: it adjusts its heartbeat to it).
    */
   zaptecHeartbeatIntervalS?: number;
+  /**
+   * Seed each Zaptec model's level with the profile's billing defaults at start (docs/reference/design-decisions.md#boot-provisioning).
+   * Default true; false leaves the levels to the operator.
+   */
+  seedModelDefaults?: boolean;
+  /** An Accepted BootNotification's interval is the charger's effective desired HeartbeatInterval. Default true. */
+  bootIntervalFromDesired?: boolean;
 }
 
 export type ResolvedDesiredOptions = Required<Omit<DesiredConfigurationOptions, 'zaptecHeartbeatIntervalS'>> &
@@ -42,5 +49,7 @@ export function resolveDesiredOptions(o: DesiredConfigurationOptions = {}): Reso
     connectReconcileDelayMs: o.connectReconcileDelayMs ?? 5_000,
     maxConcurrentReconciliations: o.maxConcurrentReconciliations ?? 20,
     zaptecHeartbeatIntervalS: o.zaptecHeartbeatIntervalS,
+    seedModelDefaults: o.seedModelDefaults ?? true,
+    bootIntervalFromDesired: o.bootIntervalFromDesired ?? true,
   };
 }

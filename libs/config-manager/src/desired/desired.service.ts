@@ -1,13 +1,13 @@
-import { Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { ok, refuse, type ApiFieldError, type ServiceReply } from '#csms/http';
-import { keyedBatcher, type Batcher, sqlOf, type Sql } from '#csms/persistence';
+import { DATA_SOURCE, keyedBatcher, type Batcher, sqlOf, type Sql } from '#csms/persistence';
 import { CHARGER_MODELS, getKeyDefinition, MODEL_NAMES, type ChargerModel } from '#csms/zaptec-profile';
 import { isChargerModel } from '../registry/charger-model.js';
 import { notInSyncReason } from './boot-sync.js';
-import type { ChargerInfo, ChargerStateStore } from './charger-state.store.js';
+import { ChargerStateStore, type ChargerInfo } from './charger-state.store.js';
 import { badKeysBody, refusalsOfChange, type ChargerCase } from './desired-validation.js';
-import { writeAudit, type AuditView, type DesiredStore } from './desired-store.js';
+import { DesiredStore, writeAudit, type AuditView } from './desired-store.js';
 import {
   computeDrift,
   effectiveFor,
@@ -18,7 +18,7 @@ import {
   type ReportedSnapshot,
 } from './effective.js';
 import type { DesiredScope } from './desired-store.rows.js';
-import type { Reconciler } from './reconciler.js';
+import { Reconciler } from './reconciler.js';
 
 export type KeysChange = Record<string, string | null>;
 export interface SetChargerConfigurationRequest {
@@ -96,6 +96,7 @@ const MAX_GROUP_NAME = 100;
 const actorOf = (a: string | undefined): string => (a && a.startsWith('api:') ? a : 'api:anonymous');
 
 /** The `api.config-manager.*` verbs: desired configuration per level, validated by the profile before it is stored. */
+@Injectable()
 export class DesiredService {
   /** Every BootNotification asks; boots arriving together share three queries (see Batcher). */
   private readonly heartbeats: Batcher<string, number | undefined>;
@@ -103,11 +104,11 @@ export class DesiredService {
   private readonly sql: Sql;
 
   constructor(
-    private readonly db: DataSource,
-    private readonly desired: DesiredStore,
-    private readonly state: ChargerStateStore,
-    private readonly reconciler: Reconciler,
-    private readonly log: Pick<Logger, 'warn'> = new Logger('DesiredService'),
+    @Inject(DATA_SOURCE) db: DataSource,
+    @Inject(DesiredStore) private readonly desired: DesiredStore,
+    @Inject(ChargerStateStore) private readonly state: ChargerStateStore,
+    @Inject(Reconciler) private readonly reconciler: Reconciler,
+    @Optional() private readonly log: Pick<Logger, 'warn'> = new Logger('DesiredService'),
   ) {
     this.sql = sqlOf(db);
     this.heartbeats = keyedBatcher(

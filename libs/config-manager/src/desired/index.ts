@@ -1,12 +1,2 @@
-export { DesiredModule } from './desired.module.js';
-export { ConfigurationApiModule } from './api/configuration-api.module.js';
-export { DESIRED_SCOPES, type DesiredScope } from './desired-store.rows.js';
-export { APPLY_OUTCOMES, type ApplyOutcome } from './charger-state.store.rows.js';
-export { DESIRED_MIGRATIONS, ConfigManagerDesiredInit1764200000000 } from './migration.js';
-export { type DesiredConfigurationOptions, DEFAULT_RECHECK_INTERVAL_MS, resolveDesiredOptions } from './desired.options.js';
-export { DESIRED_VERBS, RECONCILE_CONSUMER } from './verbs.js';
-export { Reconciler, type ReconcileResult } from './reconciler.js';
-export type { ChargerConfigurationView, LevelView } from './desired.service.js';
-export type { KeyDrift, KeyState } from './effective.js';
-export type { AuditView } from './desired-store.js';
-export type { ProfilesView, KeyView } from './profiles-view.js';
+// The desired-state part's migrations, for the service's list in ../index.ts.
+export { DESIRED_MIGRATIONS } from './migration.js';

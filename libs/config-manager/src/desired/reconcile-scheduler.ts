@@ -1,25 +1,26 @@
-import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { PeriodicTask } from '#csms/runtime';
-import type { BootService } from '../registration/boot.service.js';
+import { BootService } from '../registration/boot.service.js';
 import { registerBootProvisioning } from '../provisioning/boot-provisioning.js';
-import type { ChargerStateStore } from './charger-state.store.js';
-import type { ResolvedDesiredOptions } from './desired.options.js';
-import type { Reconciler } from './reconciler.js';
+import { ChargerStateStore } from './charger-state.store.js';
+import { DESIRED_OPTIONS, type ResolvedDesiredOptions } from './desired.options.js';
+import { Reconciler } from './reconciler.js';
 
 /**
  * What starts reconciliations besides connection events: every BootNotification (boot provisioning) and the
  * periodic re-check that catches drift made at the charger (docs/reference/design-decisions.md#desired-configuration).
  */
+@Injectable()
 export class ReconcileScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private provisioning?: { stop(): void };
   private readonly rechecks: PeriodicTask;
 
   constructor(
-    private readonly boots: BootService,
-    private readonly state: ChargerStateStore,
-    private readonly reconciler: Reconciler,
-    private readonly options: Pick<ResolvedDesiredOptions, 'recheckIntervalMs' | 'bootReconcileDelayMs'>,
-    private readonly log: Pick<Logger, 'warn'> = new Logger('ReconcileScheduler'),
+    @Inject(BootService) private readonly boots: BootService,
+    @Inject(ChargerStateStore) private readonly state: ChargerStateStore,
+    @Inject(Reconciler) private readonly reconciler: Reconciler,
+    @Inject(DESIRED_OPTIONS) private readonly options: Pick<ResolvedDesiredOptions, 'recheckIntervalMs' | 'bootReconcileDelayMs'>,
+    @Optional() private readonly log: Pick<Logger, 'warn'> = new Logger('ReconcileScheduler'),
   ) {
     this.rechecks = new PeriodicTask('re-check', options.recheckIntervalMs, () => this.recheck(), { log });
   }

@@ -1,10 +1,12 @@
 import { sqlOf } from '#csms/persistence';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { subjects } from '#csms/bus';
+
 import { ok } from '#csms/http';
 import { ZAPTEC_BILLING_DEFAULTS } from '#csms/zaptec-profile';
 import type { ChargerConfigurationView } from './desired.service.js';
 import { Harness, data, until } from './test-support/harness.js';
+import * as meteringVerbs from '#csms/metering/verbs';
+import * as authVerbs from '#csms/auth/verbs';
 
 describe('Reconciler against a simulated Zaptec on the in-process bus', () => {
   let h: Harness;
@@ -137,10 +139,10 @@ describe('Reconciler against a simulated Zaptec on the in-process bus', () => {
     const metering: unknown[] = [];
     await h.charger('ZAP000008', 'zaptec-go');
     expect((await h.reconciler.request('ZAP000008')).status).toBe('done'); // nobody serves auth/metering yet
-    const a = await h.bus.serve(subjects.api('auth', 'setReportedConfiguration'), async (b: unknown) => (auth.push(b), ok({ stored: true })), {
+    const a = await h.bus.serve(authVerbs.setReportedConfiguration.subject, async (b: unknown) => (auth.push(b), ok({ stored: true })), {
       queue: 'auth',
     });
-    const m = await h.bus.serve(subjects.api('metering', 'setChargerSettings'), async (b: unknown) => (metering.push(b), ok({})), { queue: 'metering' });
+    const m = await h.bus.serve(meteringVerbs.setChargerSettings.subject, async (b: unknown) => (metering.push(b), ok({})), { queue: 'metering' });
     try {
       await h.reconciler.request('ZAP000008');
       // Told right after the first read, and again with the final values at the end.
@@ -159,7 +161,7 @@ describe('Reconciler against a simulated Zaptec on the in-process bus', () => {
     expect((await h.reconciler.request('ZAP000010')).status).toBe('done');
     const seen: Array<{ keys: Record<string, string>; readsSoFar: number }> = [];
     const a = await h.bus.serve(
-      subjects.api('auth', 'setReportedConfiguration'),
+      authVerbs.setReportedConfiguration.subject,
       async (b: { keys: Record<string, string> }) => (seen.push({ keys: b.keys, readsSoFar: sim.gets.length }), ok({ stored: true })),
       { queue: 'auth' },
     );

@@ -1,14 +1,13 @@
-import { Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { DATA_SOURCE, sqlOf, type Sql } from '#csms/persistence';
 import { capabilitiesOf, effectiveAccess, getKeyDefinition, orderForApply, validateKeyValue } from '#csms/zaptec-profile';
-import type { ChargerStateStore } from './charger-state.store.js';
-import { AUTH_KEYS, type ChargerLink } from './charger-link.js';
-import type { DesiredStore } from './desired-store.js';
-import { writeAudit } from './desired-store.js';
+import { ChargerStateStore } from './charger-state.store.js';
+import { AUTH_KEYS, ChargerLink } from './charger-link.js';
+import { DesiredStore, writeAudit } from './desired-store.js';
 import { effectiveFor, refusalHolds, reportedValues, sameValue, type ApplyStateView, type ChargerIdentity } from './effective.js';
 import type { ApplyOutcome } from './charger-state.store.rows.js';
-import type { ResolvedDesiredOptions } from './desired.options.js';
+import { DESIRED_OPTIONS, type ResolvedDesiredOptions } from './desired.options.js';
 import type { DataSource } from 'typeorm';
-import { sqlOf, type Sql } from '#csms/persistence';
 
 export interface KeyApplied {
   key: string;
@@ -45,6 +44,7 @@ function waiting(st: ApplyStateView | undefined, value: string, charger: Charger
  * order. One reconciliation per charger at a time: requests arriving meanwhile share one follow-up run, which
  * starts after the current one and so sees every change made before it was requested.
  */
+@Injectable()
 export class Reconciler {
   private readonly slots = new Map<string, Slot>();
   /** The run of each charger now in progress, with the time it started. */
@@ -65,12 +65,12 @@ export class Reconciler {
   private readonly sql: Sql;
 
   constructor(
-    db: DataSource,
-    private readonly desired: DesiredStore,
-    private readonly state: ChargerStateStore,
-    private readonly link: ChargerLink,
-    private readonly options: Pick<ResolvedDesiredOptions, 'resetOnRebootRequired' | 'maxConcurrentReconciliations'>,
-    private readonly log: Pick<Logger, 'warn' | 'log'> = new Logger('Reconciler'),
+    @Inject(DATA_SOURCE) db: DataSource,
+    @Inject(DesiredStore) private readonly desired: DesiredStore,
+    @Inject(ChargerStateStore) private readonly state: ChargerStateStore,
+    @Inject(ChargerLink) private readonly link: ChargerLink,
+    @Inject(DESIRED_OPTIONS) private readonly options: Pick<ResolvedDesiredOptions, 'resetOnRebootRequired' | 'maxConcurrentReconciliations'>,
+    @Optional() private readonly log: Pick<Logger, 'warn' | 'log'> = new Logger('Reconciler'),
   ) {
     this.sql = sqlOf(db);
   }

@@ -4,11 +4,11 @@
  * sent (its ChangeConfiguration outcome), or one for the charger when nothing was sent but its state changed.
  * The charger list's `drift` filter and the fleet summary count the table in SQL.
  */
-import { Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { DATA_SOURCE, sqlOf, type Sql } from '#csms/persistence';
 import type { DataSource } from 'typeorm';
-import { sqlOf, type Sql } from '#csms/persistence';
-import { recordFact, type Bus, type ConfigurationAppliedFact, type ConfigurationSyncState } from '#csms/bus';
-import type { ChargerConfigurationView, DesiredService } from './desired.service.js';
+import { BUS, recordFact, type Bus, type ConfigurationAppliedFact, type ConfigurationSyncState } from '#csms/bus';
+import { DesiredService, type ChargerConfigurationView } from './desired.service.js';
 import type { KeyDrift } from './effective.js';
 import type { ReconcileResult } from './reconciler.js';
 
@@ -34,14 +34,15 @@ export function syncStateOf(view: Pick<ChargerConfigurationView, 'reported' | 'd
   return { state: 'in-sync', driftedKeys };
 }
 
+@Injectable()
 export class SyncStateTracker {
   private readonly sql: Sql;
 
   constructor(
-    db: DataSource,
-    private readonly desired: DesiredService,
-    private readonly bus: Bus,
-    private readonly log: Pick<Logger, 'warn'> = new Logger('SyncState'),
+    @Inject(DATA_SOURCE) db: DataSource,
+    @Inject(DesiredService) private readonly desired: DesiredService,
+    @Inject(BUS) private readonly bus: Bus,
+    @Optional() private readonly log: Pick<Logger, 'warn'> = new Logger('SyncState'),
   ) {
     this.sql = sqlOf(db);
   }

@@ -1,6 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
-import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { EventPattern, Payload } from '@nestjs/microservices';
 import {
+  Answers,
   subjects,
   type ChargerMessage,
   type DiagnosticsCreated,
@@ -12,8 +13,8 @@ import {
 import type { ServiceReply } from '#csms/http';
 import type { DiagnosticsStatusNotificationRequest, LogStatusNotificationRequest } from '#csms/ocpp';
 import { DiagnosticsService } from './diagnostics.service.js';
+import * as verbs from '../verbs.js';
 
-const Q = { queue: 'config-manager' };
 type Page = { items: DiagnosticsView[]; total: number; limit: number; offset: number };
 
 /** `api.config-manager.diagnostics.*` and the chargers' upload status notifications. */
@@ -21,47 +22,47 @@ type Page = { items: DiagnosticsView[]; total: number; limit: number; offset: nu
 export class DiagnosticsBusController {
   constructor(@Inject(DiagnosticsService) private readonly service: DiagnosticsService) {}
 
-  @MessagePattern(subjects.diagnostics.create, Q)
+  @Answers(verbs.createDiagnostics)
   create(@Payload() b: { chargerId: string; kind: DiagnosticsKind; requestedBy?: string }): Promise<ServiceReply<DiagnosticsCreated>> {
     return this.service.create(b);
   }
 
-  @MessagePattern(subjects.diagnostics.answered, Q)
+  @Answers(verbs.diagnosticsAnswered)
   answered(@Payload() b: { id: string; fileName?: string; error?: string }): Promise<ServiceReply<DiagnosticsView>> {
     return this.service.answered(b);
   }
 
-  @MessagePattern(subjects.diagnostics.get, Q)
+  @Answers(verbs.getDiagnostics)
   get(@Payload() b: { id: string }): Promise<ServiceReply<DiagnosticsView>> {
     return this.service.get(b.id);
   }
 
-  @MessagePattern(subjects.diagnostics.list, Q)
+  @Answers(verbs.listDiagnostics)
   list(@Payload() b: { chargerId: string; limit?: number; offset?: number }): Promise<ServiceReply<Page>> {
     return this.service.list(b);
   }
 
-  @MessagePattern(subjects.diagnostics.claim, Q)
+  @Answers(verbs.claimUpload)
   claim(@Payload() b: { token: string }): Promise<ServiceReply<UploadClaim>> {
     return this.service.claim(b.token);
   }
 
-  @MessagePattern(subjects.diagnostics.chunk, Q)
+  @Answers(verbs.uploadChunk)
   chunk(@Payload() b: UploadClaim & { seq: number; data: string }): Promise<ServiceReply<{ stored: true }>> {
     return this.service.chunk(b);
   }
 
-  @MessagePattern(subjects.diagnostics.finish, Q)
+  @Answers(verbs.finishUpload)
   finish(@Payload() b: UploadClaim & { storedName?: string; contentType?: string }): Promise<ServiceReply<DiagnosticsView>> {
     return this.service.finish(b);
   }
 
-  @MessagePattern(subjects.diagnostics.abandon, Q)
+  @Answers(verbs.abandonUpload)
   abandon(@Payload() b: UploadClaim & { error: string }): Promise<ServiceReply<{ abandoned: true }>> {
     return this.service.abandon(b);
   }
 
-  @MessagePattern(subjects.diagnostics.read, Q)
+  @Answers(verbs.readDiagnostics)
   read(@Payload() b: { id: string; index: number }): Promise<ServiceReply<{ data?: string; done: boolean }>> {
     return this.service.read(b);
   }

@@ -1,7 +1,4 @@
 import { Module } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
-import { BUS, type Bus } from '#csms/bus';
-import { DATA_SOURCE } from '#csms/persistence';
 import { DiagnosticsBusController } from './diagnostics.controller.js';
 import { DiagnosticsService } from './diagnostics.service.js';
 import { DiagnosticsStore } from './store.js';
@@ -12,9 +9,6 @@ import { DiagnosticsStore } from './store.js';
  */
 @Module({
   controllers: [DiagnosticsBusController],
-  providers: [
-    { provide: DiagnosticsStore, inject: [DATA_SOURCE], useFactory: (db: DataSource) => new DiagnosticsStore(db) },
-    { provide: DiagnosticsService, inject: [DiagnosticsStore, BUS], useFactory: (s: DiagnosticsStore, bus: Bus) => new DiagnosticsService(s, bus) },
-  ],
+  providers: [DiagnosticsStore, DiagnosticsService],
 })
 export class DiagnosticsModule {}

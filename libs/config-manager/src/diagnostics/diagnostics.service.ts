@@ -1,8 +1,18 @@
+import { Injectable, Inject, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ok, refuse, type ServiceReply } from '#csms/http';
-import { recordFact, type Bus, type DiagnosticsCreated, type DiagnosticsFact, type DiagnosticsKind, type DiagnosticsView, type UploadClaim } from '#csms/bus';
+import {
+  BUS,
+  recordFact,
+  type Bus,
+  type DiagnosticsCreated,
+  type DiagnosticsFact,
+  type DiagnosticsKind,
+  type DiagnosticsView,
+  type UploadClaim,
+} from '#csms/bus';
 import { statusAfterAnswer, statusAfterNotification } from './status.js';
-import type { DiagnosticsStore, StoredDiagnostics } from './store.js';
+import { DiagnosticsStore, type StoredDiagnostics } from './store.js';
 import { UPLOAD_TOKEN_TTL_MS, hashUploadToken, isUploadTokenShape, newUploadToken, tokenVerdict } from './upload-token.js';
 
 /** An upload silent this long loses its claim: the charger's retry may start a new attempt. */
@@ -11,10 +21,11 @@ export const UPLOAD_LEASE_MS = 2 * 60 * 1000;
 const publicView = ({ uploadAttempt: _a, uploadLease: _l, ...v }: StoredDiagnostics): DiagnosticsView => v;
 
 /** The diagnostics requests' answers to the gateway (docs/diagnostics.md). */
+@Injectable()
 export class DiagnosticsService {
   constructor(
-    private readonly store: DiagnosticsStore,
-    private readonly bus?: Bus,
+    @Inject(DiagnosticsStore) private readonly store: DiagnosticsStore,
+    @Optional() @Inject(BUS) private readonly bus?: Bus,
   ) {}
 
   /** The live event `diagnostics` (docs/api-events.md): after the change is stored, never instead of it. */

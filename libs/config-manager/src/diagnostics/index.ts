@@ -1,6 +1,4 @@
 import { ConfigManagerDiagnostics1764600000000 } from './migration.js';
 
-export { DiagnosticsModule } from './diagnostics.module.js';
-export { ConfigManagerDiagnostics1764600000000 };
-
+// The diagnostics part's migrations, for the service's list in ../index.ts.
 export const DIAGNOSTICS_MIGRATIONS = [ConfigManagerDiagnostics1764600000000];

@@ -1,6 +1,7 @@
+import { Injectable, Inject } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { DiagnosticsKind, DiagnosticsState, DiagnosticsView } from '#csms/bus';
-import { sqlOf, type Sql } from '#csms/persistence';
+import { DATA_SOURCE, sqlOf, type Sql } from '#csms/persistence';
 import type { ConfigDiagnosticsRow } from './store.rows.js';
 
 type Row = ConfigDiagnosticsRow;
@@ -29,10 +30,11 @@ const view = (r: Row): StoredDiagnostics => ({
 });
 
 /** SQL of the diagnostics requests and their file chunks (migration.ts). */
+@Injectable()
 export class DiagnosticsStore {
   private readonly sql: Sql;
 
-  constructor(db: DataSource) {
+  constructor(@Inject(DATA_SOURCE) db: DataSource) {
     this.sql = sqlOf(db);
   }
 

@@ -3,8 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import type { StatusNotificationRequest } from '#csms/ocpp';
 import { MAX_OFFSET, PageLimit, PageOffset, PlainText } from '#csms/http';
-import { LIST_SORTS, type ListSort } from '../registry/charger-list-query.js';
-import { MAX_PAGE_SIZE } from '../registry/registry.service.js';
+import { MAX_PAGE_SIZE, LIST_SORTS, type ListSort } from '../registry/charger-list-query.js';
 
 /** OCPP 1.6 ChargePointStatus (§7.7): what the `status` filter takes. */
 export const CONNECTOR_STATUSES: ReadonlyArray<StatusNotificationRequest['status']> = [

@@ -4,27 +4,11 @@ import { CHARGER_MODELS, isActionSupported, signedFirmwareSupport, type ChargerM
 import { capabilitiesOfModel } from '../registry/charger-model.js';
 import type { QueuedCommandService } from '../queued/queued.service.js';
 import type { FirmwareCampaignEngine } from './engine.js';
-import { CAMPAIGN_CHARGER_STATES, CAMPAIGN_STATES, waveOf, type CampaignChargerState, type CampaignState, type RolloutPolicy } from './rollout.js';
-import type { CampaignChargerView, CampaignTarget, CampaignView, FirmwareCampaignStore, NewCampaignCharger, SignedFirmware, TargetedCharger } from './store.js';
+import { CAMPAIGN_CHARGER_STATES, CAMPAIGN_STATES, waveOf, type CampaignChargerState, type CampaignState } from './rollout.js';
+import type { CampaignView, FirmwareCampaignStore, NewCampaignCharger, TargetedCharger } from './store.js';
 
-/** `api.config-manager.createFirmwareCampaign`: the HTTP layer validated the fields' shapes already. */
-export interface CreateCampaignRequest {
-  target: CampaignTarget;
-  targetVersion: string;
-  location: string;
-  retrieveDate?: string;
-  retries?: number;
-  retryInterval?: number;
-  /** Set: SignedUpdateFirmware (security extension) instead of UpdateFirmware. */
-  signedFirmware?: SignedFirmware;
-  policy: RolloutPolicy;
-  createdBy?: string;
-}
-
-export interface CampaignRecord extends CampaignView {
-  counts: Record<string, number>;
-  chargers: { items: CampaignChargerView[]; total: number; limit: number; offset: number };
-}
+import type { CampaignRecord, CreateCampaignRequest } from './campaign-requests.js';
+export type { CampaignRecord, CreateCampaignRequest };
 
 export const MAX_CAMPAIGN_PAGE = 500;
 const DEFAULT_PAGE = 100;

@@ -1,11 +1,12 @@
 import { Controller, Inject } from '@nestjs/common';
-import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
-import { subjects, type ChargerMessage, type DurableMessage } from '#csms/bus';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { Answers, subjects, type ChargerMessage, type DurableMessage } from '#csms/bus';
 import type { ServiceReply } from '#csms/http';
 import type { FirmwareStatusNotificationRequest, SignedFirmwareStatusNotificationRequest } from '#csms/ocpp';
 import { FirmwareCampaignService, type CampaignRecord, type CreateCampaignRequest } from './campaigns.service.js';
 import { FirmwareCampaignEngine } from './engine.js';
 import type { CampaignView } from './store.js';
+import * as verbs from '../verbs.js';
 
 /** `api.config-manager.*FirmwareCampaign*` (one replica each) and the chargers' (Signed)FirmwareStatusNotifications. */
 @Controller()
@@ -15,34 +16,34 @@ export class FirmwareCampaignsBusController {
     @Inject(FirmwareCampaignEngine) private readonly engine: FirmwareCampaignEngine,
   ) {}
 
-  @MessagePattern(subjects.firmwareCampaigns.create, { queue: 'config-manager' })
+  @Answers(verbs.createFirmwareCampaign)
   create(@Payload() body: CreateCampaignRequest): Promise<ServiceReply<CampaignRecord>> {
     return this.service.create(body);
   }
 
-  @MessagePattern(subjects.firmwareCampaigns.list, { queue: 'config-manager' })
+  @Answers(verbs.listFirmwareCampaigns)
   list(
     @Payload() body: { state?: string; limit?: number; offset?: number },
   ): Promise<ServiceReply<{ items: CampaignView[]; total: number; limit: number; offset: number }>> {
     return this.service.list(body);
   }
 
-  @MessagePattern(subjects.firmwareCampaigns.get, { queue: 'config-manager' })
+  @Answers(verbs.getFirmwareCampaign)
   get(@Payload() body: { campaignId: string; state?: string; limit?: number; offset?: number }): Promise<ServiceReply<CampaignRecord>> {
     return this.service.get(body);
   }
 
-  @MessagePattern(subjects.firmwareCampaigns.pause, { queue: 'config-manager' })
+  @Answers(verbs.pauseFirmwareCampaign)
   pause(@Payload() body: { campaignId: string; note?: string }): Promise<ServiceReply<CampaignRecord>> {
     return this.service.pause(body.campaignId, body.note);
   }
 
-  @MessagePattern(subjects.firmwareCampaigns.resume, { queue: 'config-manager' })
+  @Answers(verbs.resumeFirmwareCampaign)
   resume(@Payload() body: { campaignId: string }): Promise<ServiceReply<CampaignRecord>> {
     return this.service.resume(body.campaignId);
   }
 
-  @MessagePattern(subjects.firmwareCampaigns.cancel, { queue: 'config-manager' })
+  @Answers(verbs.cancelFirmwareCampaign)
   cancel(@Payload() body: { campaignId: string; actor: string }): Promise<ServiceReply<CampaignRecord>> {
     return this.service.cancel(body.campaignId, body.actor);
   }

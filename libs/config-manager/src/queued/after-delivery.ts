@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
-import { resetSentNote, subjects, type Bus, type CommandReply } from '#csms/bus';
+import { ask, resetSentNote, type Bus, type CommandReply } from '#csms/bus';
 import { auditActor } from '#csms/http';
 import type { ChangeConfigurationRequest, ChangeConfigurationResponse, ResetRequest } from '#csms/ocpp';
-import { DESIRED_VERBS } from '../desired/verbs.js';
 import type { QueuedCommandView } from './store.js';
+import * as configManager from '../verbs.js';
 
 const TIMEOUT_MS = 5_000;
 
@@ -19,13 +19,14 @@ export async function afterDelivery(bus: Bus, c: QueuedCommandView, sentAt: Date
     if (c.action === 'Reset') {
       const note = resetSentNote(c.chargerId, c.commandId, (c.payload as ResetRequest).type, reply, sentAt);
       if (!note) return;
-      await bus.request(subjects.api('registry', 'noteReset'), note, { timeoutMs: TIMEOUT_MS });
+      await ask(bus, configManager.noteReset, note, { timeoutMs: TIMEOUT_MS });
     } else if (c.action === 'ChangeConfiguration' && reply.status === 'ok') {
       const status = (reply.result as ChangeConfigurationResponse).status;
       if (status !== 'Accepted' && status !== 'RebootRequired') return;
       const p = c.payload as ChangeConfigurationRequest;
-      await bus.request(
-        DESIRED_VERBS.recordCommandChange,
+      await ask(
+        bus,
+        configManager.recordCommandChange,
         { chargerId: c.chargerId, key: p.key, value: p.value, status, actor: auditActor({ name: c.requestedBy ?? '' }) },
         { timeoutMs: TIMEOUT_MS },
       );

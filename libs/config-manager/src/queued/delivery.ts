@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Logger } from '@nestjs/common';
-import { recordFact, sendCommand, type Bus, type QueuedCommandFact } from '#csms/bus';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { BUS, recordFact, sendCommand, type Bus, type QueuedCommandFact } from '#csms/bus';
 import { afterDelivery } from './after-delivery.js';
 import { settle } from './settle.js';
-import type { QueuedCommandStore, QueuedCommandView } from './store.js';
+import { QueuedCommandStore, type QueuedCommandView } from './store.js';
+import { QUEUED_OPTIONS } from './queued-options.js';
 
 export interface QueuedDeliveryOptions {
   /** How long one attempt waits for the charger's answer. */
@@ -19,16 +20,17 @@ const LEASE_GRACE_MS = 30_000;
  * state is unknown, and the rest wait for its next connection (docs/api-commands.md#queued-commands).
  * One loop per charger in this process; across replicas the store's claims keep it to one delivery at a time.
  */
+@Injectable()
 export class QueuedDelivery {
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
   private stopped = false;
 
   constructor(
-    private readonly store: QueuedCommandStore,
-    private readonly bus: Bus,
-    private readonly options: QueuedDeliveryOptions,
-    private readonly log: Pick<Logger, 'warn'> = new Logger('QueuedDelivery'),
+    @Inject(QueuedCommandStore) private readonly store: QueuedCommandStore,
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(QUEUED_OPTIONS) private readonly options: QueuedDeliveryOptions,
+    @Optional() private readonly log: Pick<Logger, 'warn'> = new Logger('QueuedDelivery'),
   ) {}
 
   /** Delivers what the charger has pending; a kick while its loop runs makes the loop look again after it. */

@@ -1,9 +1,4 @@
 import { ConfigManagerQueuedCommands1764520000000 } from './migration.js';
 
-export { QueuedModule } from './queued.module.js';
-export { QueuedCommandsApiController } from './api/queued-commands.controller.js';
-export { ConfigManagerQueuedCommands1764520000000 };
-export type { QueuedCommandView, AttemptView } from './store.js';
-export type { QueuedCommandPage, QueuedCommandRecord } from './queued.service.js';
-
+// The queued-command part's migrations, for the service's list in ../index.ts.
 export const QUEUED_MIGRATIONS = [ConfigManagerQueuedCommands1764520000000];

@@ -1,8 +1,9 @@
-import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { PeriodicTask } from '#csms/runtime';
 import { afterEachBoot } from '../registration/after-boot.js';
-import type { BootService } from '../registration/boot.service.js';
-import type { QueuedDelivery } from './delivery.js';
+import { BootService } from '../registration/boot.service.js';
+import { QueuedDelivery } from './delivery.js';
+import { QUEUED_OPTIONS } from './queued-options.js';
 
 /**
  * When queued commands go out: after every Accepted BootNotification (as boot provisioning, `delayMs` after
@@ -10,15 +11,16 @@ import type { QueuedDelivery } from './delivery.js';
  * and at every sweep (at start-up too), which expires what is due and serves connected, Accepted chargers that
  * reconnected without booting.
  */
+@Injectable()
 export class QueuedScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private afterBoots?: { stop(): void };
   private readonly sweeps: PeriodicTask;
 
   constructor(
-    private readonly boots: BootService,
-    private readonly delivery: QueuedDelivery,
-    private readonly options: { bootDelayMs: number; sweepIntervalMs: number },
-    private readonly log: Pick<Logger, 'warn'> = new Logger('QueuedScheduler'),
+    @Inject(BootService) private readonly boots: BootService,
+    @Inject(QueuedDelivery) private readonly delivery: QueuedDelivery,
+    @Inject(QUEUED_OPTIONS) private readonly options: { bootDelayMs: number; sweepIntervalMs: number },
+    @Optional() private readonly log: Pick<Logger, 'warn'> = new Logger('QueuedScheduler'),
   ) {
     this.sweeps = new PeriodicTask('queued commands sweep', options.sweepIntervalMs, () => this.delivery.sweep(), { runAtStart: true, log });
   }

@@ -1,19 +1,13 @@
-import { Logger, Module, type DynamicModule } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
-import { BUS, type Bus } from '#csms/bus';
-import { DATA_SOURCE } from '#csms/persistence';
-import { BootService } from '../registration/boot.service.js';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { QueuedDelivery } from './delivery.js';
 import { QueuedCommandsBusController } from './queued.controller.js';
 import { QueuedScheduler } from './queued-scheduler.js';
 import { QueuedCommandService } from './queued.service.js';
 import { QueuedCommandStore } from './store.js';
 
-export interface QueuedModuleOptions {
-  commandTimeoutMs: number;
-  bootDelayMs: number;
-  sweepIntervalMs: number;
-}
+import { QUEUED_OPTIONS, type QueuedModuleOptions } from './queued-options.js';
+
+export type { QueuedModuleOptions };
 
 /**
  * Queued commands for offline chargers (docs/reference/design-decisions.md#queued-commands): here because
@@ -28,26 +22,7 @@ export class QueuedModule {
       controllers: [QueuedCommandsBusController],
       // Firmware campaigns send UpdateFirmware through the queue.
       exports: [QueuedCommandService],
-      providers: [
-        { provide: QueuedCommandStore, inject: [DATA_SOURCE], useFactory: (db: DataSource) => new QueuedCommandStore(db) },
-        {
-          provide: QueuedDelivery,
-          inject: [QueuedCommandStore, BUS],
-          useFactory: (s: QueuedCommandStore, bus: Bus) =>
-            new QueuedDelivery(s, bus, { commandTimeoutMs: options.commandTimeoutMs }, new Logger('QueuedDelivery')),
-        },
-        {
-          provide: QueuedCommandService,
-          inject: [QueuedCommandStore, QueuedDelivery],
-          useFactory: (s: QueuedCommandStore, d: QueuedDelivery) => new QueuedCommandService(s, d),
-        },
-        {
-          provide: QueuedScheduler,
-          inject: [BootService, QueuedDelivery],
-          useFactory: (b: BootService, d: QueuedDelivery) =>
-            new QueuedScheduler(b, d, { bootDelayMs: options.bootDelayMs, sweepIntervalMs: options.sweepIntervalMs }),
-        },
-      ],
+      providers: [{ provide: QUEUED_OPTIONS, useValue: options }, QueuedCommandStore, QueuedDelivery, QueuedCommandService, QueuedScheduler],
     };
   }
 }

@@ -1,40 +1,20 @@
+import { Injectable, Inject } from '@nestjs/common';
 import { ok, refuse, type ServiceReply } from '#csms/http';
 import { QUEUED_COMMAND_STATES, type QueuedCommandState } from '#csms/bus';
-import type { QueuedDelivery } from './delivery.js';
+import { QueuedDelivery } from './delivery.js';
 import { expiryOf } from './expiry.js';
-import type { AttemptView, QueuedCommandStore, QueuedCommandView } from './store.js';
+import { QueuedCommandStore, type QueuedCommandView } from './store.js';
+import { DEFAULT_QUEUED_PAGE, MAX_QUEUED_PAGE } from './queued-options.js';
 
-/** `api.config-manager.queueCommand`: the gateway validated the action, payload and capability already. */
-export interface QueueCommandRequest {
-  commandId: string;
-  chargerId: string;
-  action: string;
-  payload: unknown;
-  expiresAt?: string;
-  requestedBy?: string;
-}
-export interface ListQueuedRequest {
-  chargerId: string;
-  status?: string;
-  limit?: number;
-  offset?: number;
-}
-export interface QueuedCommandPage {
-  items: QueuedCommandView[];
-  total: number;
-  limit: number;
-  offset: number;
-}
-export type QueuedCommandRecord = QueuedCommandView & { attemptLog: AttemptView[] };
-
-export const DEFAULT_QUEUED_PAGE = 50;
-export const MAX_QUEUED_PAGE = 200;
+import type { ListQueuedRequest, QueueCommandRequest, QueuedCommandPage, QueuedCommandRecord } from './queued-requests.js';
+export type { ListQueuedRequest, QueueCommandRequest, QueuedCommandPage, QueuedCommandRecord };
 
 /** The queue's answers to the API (docs/api-commands.md#queued-commands). */
+@Injectable()
 export class QueuedCommandService {
   constructor(
-    private readonly store: QueuedCommandStore,
-    private readonly delivery: QueuedDelivery,
+    @Inject(QueuedCommandStore) private readonly store: QueuedCommandStore,
+    @Inject(QueuedDelivery) private readonly delivery: QueuedDelivery,
   ) {}
 
   async queue(req: QueueCommandRequest, now = new Date()): Promise<ServiceReply<QueuedCommandView>> {

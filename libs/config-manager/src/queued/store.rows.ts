@@ -3,7 +3,7 @@ import { describeTable, type JsonValue } from '#csms/persistence';
 
 /* The tables this store owns: its row types and their columns (libs/persistence/README.md). */
 
-/** Why a queued command failed, as its `error` column keeps it. */
+/** Why a queued command failed, as its `error` column keeps it and the API shows it. */
 export interface QueuedCommandError {
   code: string;
   description: string;

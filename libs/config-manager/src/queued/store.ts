@@ -1,6 +1,7 @@
+import { Injectable, Inject } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { QueuedCommandState } from '#csms/bus';
-import { keyedBatcher, type Batcher, sqlOf, type Sql } from '#csms/persistence';
+import { DATA_SOURCE, keyedBatcher, type Batcher, sqlOf, type Sql } from '#csms/persistence';
 import type { Settlement } from './settle.js';
 import type { ConfigQueuedCommandsRow, QueuedCommandError } from './store.rows.js';
 
@@ -84,6 +85,7 @@ export const OPEN_STATES = ['pending', 'delivering'] as const;
  * conditional UPDATE, so replicas sharing the database never deliver one command twice at once: a claim takes
  * the charger's oldest open command only while it is still pending (docs/reference/design-decisions.md#queued-commands).
  */
+@Injectable()
 export class QueuedCommandStore {
   /**
    * Whether a charger has open commands, asked at every Accepted boot: a fleet booting at once shares one
@@ -93,7 +95,7 @@ export class QueuedCommandStore {
 
   private readonly sql: Sql;
 
-  constructor(db: DataSource) {
+  constructor(@Inject(DATA_SOURCE) db: DataSource) {
     this.sql = sqlOf(db);
     this.hasOpen = keyedBatcher(
       async (ids) => {

@@ -1,11 +1,12 @@
-import { Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { ChargerMessage } from '#csms/bus';
-import { Batcher, keyedBatcher, roundsOfDistinct, sqlOf, type Sql } from '#csms/persistence';
+import { Batcher, DATA_SOURCE, keyedBatcher, roundsOfDistinct, sqlOf, type Sql } from '#csms/persistence';
 import type { BootNotificationRequest, BootNotificationResponse } from '#csms/ocpp';
 import { detectChargerModel, type ChargerModel } from '../registry/charger-model.js';
 import { decideBoot, type BootDecision, type BootIntervals } from './boot-decision.js';
-import type { RegistrationLookup } from './registration-lookup.js';
+import { REGISTRATION_LOOKUP, type RegistrationLookup } from './registration-lookup.js';
+import { CONFIG_MANAGER_OPTIONS } from '../config-manager.options.js';
 
 /** Told after a BootNotification was recorded (for example boot provisioning in `desired/`). */
 export interface BootedCharger {
@@ -30,6 +31,7 @@ type WarnLogger = Pick<Logger, 'warn'>;
  * Answers BootNotification: asks auth for the registration state, records the boot fields and the
  * detected model, and returns the OCPP answer. Recording is idempotent per (charger, messageId).
  */
+@Injectable()
 export class BootService {
   private readonly listeners: BootListener[] = [];
   private acceptedInterval?: (chargerId: string) => Promise<number | undefined>;
@@ -45,10 +47,10 @@ export class BootService {
   private readonly sql: Sql;
 
   constructor(
-    private readonly db: DataSource,
-    private readonly lookup: RegistrationLookup,
-    private readonly intervals: BootIntervals,
-    private readonly log: WarnLogger = new Logger('BootService'),
+    @Inject(DATA_SOURCE) db: DataSource,
+    @Inject(REGISTRATION_LOOKUP) private readonly lookup: RegistrationLookup,
+    @Inject(CONFIG_MANAGER_OPTIONS) private readonly intervals: BootIntervals,
+    @Optional() private readonly log: WarnLogger = new Logger('BootService'),
   ) {
     this.sql = sqlOf(db);
     this.policies = keyedBatcher(

@@ -1,10 +1,11 @@
 import { Controller, Inject, Logger } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { BUS, recordFact, subjects, type BootFact, type Bus, type ChargerMessage, type ChargerReply, type ResetLink, type ResetSentNote } from '#csms/bus';
+import { Payload } from '@nestjs/microservices';
+import { Answers, BUS, recordFact, type BootFact, type Bus, type ChargerMessage, type ChargerReply, type ResetLink, type ResetSentNote } from '#csms/bus';
 import { ok, type ServiceReply } from '#csms/http';
 import type { BootNotificationRequest, BootNotificationResponse, DataTransferRequest, DataTransferResponse } from '#csms/ocpp';
 import { BootService } from './boot.service.js';
 import { ResetLinks } from './reset-links.js';
+import * as verbs from '../verbs.js';
 
 /** Charger CALLs owned by config-manager (REQUEST_ACTIONS in #csms/bus). */
 @Controller()
@@ -18,13 +19,13 @@ export class RegistrationController {
   ) {}
 
   /** A Reset sent and not answered (or Accepted): the charger's next boot is linked to it. */
-  @MessagePattern(subjects.api('registry', 'noteReset'), { queue: 'config-manager' })
+  @Answers(verbs.noteReset)
   async noteReset(@Payload() note: ResetSentNote): Promise<ServiceReply<{ noted: true }>> {
     await this.resets.note(note);
     return ok({ noted: true });
   }
 
-  @MessagePattern(subjects.request('BootNotification'), { queue: 'config-manager' })
+  @Answers(verbs.bootNotification)
   async bootNotification(@Payload() msg: ChargerMessage<BootNotificationRequest>): Promise<ChargerReply<BootNotificationResponse>> {
     let result: BootNotificationResponse;
     try {
@@ -65,7 +66,7 @@ export class RegistrationController {
    * "UnknownVendorId: no vendor-specific implementation for this vendorId"). Zaptec's native OCPP mode needs
    * none: its own settings are ordinary configuration keys (docs/reference/zaptec-facts.md#zaptec-configuration-keys).
    */
-  @MessagePattern(subjects.request('DataTransfer'), { queue: 'config-manager' })
+  @Answers(verbs.dataTransfer)
   async dataTransfer(@Payload() msg: ChargerMessage<DataTransferRequest>): Promise<ChargerReply<DataTransferResponse>> {
     this.log.debug(`DataTransfer from ${msg.chargerId} (vendorId ${msg.payload.vendorId}) answered UnknownVendorId`);
     return { result: { status: 'UnknownVendorId' } };

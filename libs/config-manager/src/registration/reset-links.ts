@@ -1,6 +1,7 @@
+import { Injectable, Inject } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { ResetLink, ResetSentNote } from '#csms/bus';
-import { sqlOf, type Sql } from '#csms/persistence';
+import { DATA_SOURCE, sqlOf, type Sql } from '#csms/persistence';
 
 /** A Reset older than this is not what a boot follows (the charger was off, or ignored it). */
 export const RESET_LINK_WINDOW_MS = 60 * 60_000;
@@ -17,10 +18,11 @@ interface PendingResetRow {
  * instead of a CALLRESULT; docs/reference/design-decisions.md#commands). The gateway that sent the Reset notes it; the next BootNotification of the
  * charger, handled by any config-manager replica, takes it and carries it in its Boot fact and event.
  */
+@Injectable()
 export class ResetLinks {
   private readonly sql: Sql;
 
-  constructor(db: DataSource) {
+  constructor(@Inject(DATA_SOURCE) db: DataSource) {
     this.sql = sqlOf(db);
   }
 

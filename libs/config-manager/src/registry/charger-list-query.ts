@@ -7,6 +7,11 @@
  * page starts right after it however many chargers connect or disappear meanwhile (offset paging skips or
  * repeats rows then). Null times sort first (as -infinity), so every row has a key.
  */
+
+/** The charger list's page sizes (the API's validation and the registry's own check). */
+export const DEFAULT_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = 1000;
+
 export const LIST_SORTS = ['id', '-id', 'lastSeen', '-lastSeen', 'connectedAt', '-connectedAt'] as const;
 export type ListSort = (typeof LIST_SORTS)[number];
 

@@ -1,6 +1,6 @@
-import { Logger } from '@nestjs/common';
+import { Optional, Inject, Injectable, Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { sqlOf, type Sql } from '#csms/persistence';
+import { DATA_SOURCE, sqlOf, type Sql } from '#csms/persistence';
 import type { ConnectionEvent, DurableMessage, SeenBatch } from '#csms/bus';
 import { detectChargerModel } from './charger-model.js';
 import { applyConnectionEvent, byEventTime, type ConnectionState } from './connection-state.js';
@@ -23,12 +23,13 @@ const isoOrNull = (v: number | null): string | null => (v === null ? null : new 
  * Keeps the connection columns of `config_chargers` from the gateways' connection events and
  * last-seen batches. Every batch is one transaction with one multi-row statement.
  */
+@Injectable()
 export class ConnectionsService {
   private readonly sql: Sql;
 
   constructor(
-    db: DataSource,
-    private readonly log: Pick<Logger, 'warn'> = new Logger('ConnectionsService'),
+    @Inject(DATA_SOURCE) db: DataSource,
+    @Optional() private readonly log: Pick<Logger, 'warn'> = new Logger('ConnectionsService'),
   ) {
     this.sql = sqlOf(db);
   }

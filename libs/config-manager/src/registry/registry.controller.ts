@@ -1,6 +1,6 @@
 import { Controller, Inject, Logger } from '@nestjs/common';
-import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
-import { subjects, type ConnectionEvent, type DurableMessage, type SeenBatch } from '#csms/bus';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { Answers, subjects, type ConnectionEvent, type DurableMessage, type SeenBatch } from '#csms/bus';
 import type { ServiceReply } from '#csms/http';
 import type { ChargerSummary } from './charger-summary.js';
 import { ConnectionsService } from './connections.service.js';
@@ -13,6 +13,7 @@ import {
   type SetBootPolicyRequest,
   type SetModelRequest,
 } from './registry.service.js';
+import * as verbs from '../verbs.js';
 
 /** Connection facts in, registry answers out (`api.registry.*`). */
 @Controller()
@@ -40,27 +41,27 @@ export class RegistryController {
     }
   }
 
-  @MessagePattern(subjects.api('registry', 'list'), { queue: 'config-manager' })
+  @Answers(verbs.listChargers)
   list(@Payload() body: ListChargersRequest): Promise<ServiceReply<ChargerPage>> {
     return this.registry.list(body ?? {});
   }
 
-  @MessagePattern(subjects.api('registry', 'fleetFigures'), { queue: 'config-manager' })
+  @Answers(verbs.registryFleetFigures)
   fleetFigures(): Promise<ServiceReply<RegistryFleetFigures>> {
     return this.registry.fleetFigures();
   }
 
-  @MessagePattern(subjects.api('registry', 'get'), { queue: 'config-manager' })
+  @Answers(verbs.getCharger)
   get(@Payload() body: GetChargerRequest): Promise<ServiceReply<ChargerSummary>> {
     return this.registry.get(body);
   }
 
-  @MessagePattern(subjects.api('registry', 'setModel'), { queue: 'config-manager' })
+  @Answers(verbs.setChargerModel)
   setModel(@Payload() body: SetModelRequest): Promise<ServiceReply<ChargerSummary>> {
     return this.registry.setModel(body);
   }
 
-  @MessagePattern(subjects.api('registry', 'setBootPolicy'), { queue: 'config-manager' })
+  @Answers(verbs.setBootPolicy)
   setBootPolicy(@Payload() body: SetBootPolicyRequest): Promise<ServiceReply<ChargerSummary>> {
     return this.registry.setBootPolicy(body);
   }

@@ -1,6 +1,4 @@
-import { Logger, Module } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
-import { DATA_SOURCE } from '#csms/persistence';
+import { Module } from '@nestjs/common';
 import { ConnectionsService } from './connections.service.js';
 import { RegistryController } from './registry.controller.js';
 import { RegistryService } from './registry.service.js';
@@ -8,10 +6,7 @@ import { RegistryService } from './registry.service.js';
 /** Which chargers exist, their model, last boot and connection. Exports RegistryService for other parts. */
 @Module({
   controllers: [RegistryController],
-  providers: [
-    { provide: ConnectionsService, inject: [DATA_SOURCE], useFactory: (db: DataSource) => new ConnectionsService(db, new Logger('ConnectionsService')) },
-    { provide: RegistryService, inject: [DATA_SOURCE], useFactory: (db: DataSource) => new RegistryService(db) },
-  ],
+  providers: [ConnectionsService, RegistryService],
   exports: [RegistryService],
 })
 export class RegistryModule {}

@@ -1,9 +1,20 @@
-import { sqlOf, type Sql } from '#csms/persistence';
+import { Injectable, Inject } from '@nestjs/common';
+import { DATA_SOURCE, sqlOf, type Sql } from '#csms/persistence';
 import type { DataSource } from 'typeorm';
 import { MAX_OFFSET, ok, refuse, type ServiceReply } from '#csms/http';
 import { CHARGER_MODELS, detectChargerModel, isChargerModel, type ChargerModel } from './charger-model.js';
 import { toSummary, type ChargerRow, type ChargerSummary } from './charger-summary.js';
-import { decodeCursor, encodeCursor, listSql, LIST_FROM, LIST_SORTS, type ChargerListFilters, type ListSort } from './charger-list-query.js';
+import {
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  decodeCursor,
+  encodeCursor,
+  listSql,
+  LIST_FROM,
+  LIST_SORTS,
+  type ChargerListFilters,
+  type ListSort,
+} from './charger-list-query.js';
 
 export interface ListChargersRequest extends ChargerListFilters {
   limit?: number;
@@ -51,16 +62,14 @@ export interface SetBootPolicyRequest {
   applyConfigurationBeforeAccept: boolean;
 }
 
-export const DEFAULT_PAGE_SIZE = 100;
-export const MAX_PAGE_SIZE = 1000;
-
 const isNonNegativeInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 
 /** The registry's answers to the API: list, get, model override. Bodies come off the bus, so they are checked here too. */
+@Injectable()
 export class RegistryService {
   private readonly sql: Sql;
 
-  constructor(db: DataSource) {
+  constructor(@Inject(DATA_SOURCE) db: DataSource) {
     this.sql = sqlOf(db);
   }
 

@@ -93,7 +93,7 @@ describe('site limit engine on PGlite', () => {
     for (const id of IDS) await t.db.query(`INSERT INTO config_group_members (charger_id, group_name) VALUES ($1, 'garage')`, [id]);
     store = new SiteLimitStore(t.db);
     engine = new SiteLimitEngine(store, bus, { minIntervalMs: 0, urgentIntervalMs: 0, settleMs: 0, commandTimeoutMs: 1_000, leaseMs: 30_000 }, quiet);
-    service = new SiteLimitService(store, engine, bus, 1_000);
+    service = new SiteLimitService(store, engine, bus, { commandTimeoutMs: 1_000 });
     log = [];
     if (chargers) for (const c of chargers.values()) await c.stop();
     chargers = new Map(IDS.map((id) => [id, new FakeCharger(id)]));

@@ -1,34 +1,16 @@
-import { Logger } from '@nestjs/common';
-import { recordFact, sendCommand, type Bus, type CommandReply, type SiteLimitFact, type TransactionStartedFact } from '#csms/bus';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { BUS, recordFact, sendCommand, type Bus, type CommandReply, type SiteLimitFact, type TransactionStartedFact } from '#csms/bus';
 import type { MeterValuesRequest, SetChargingProfileRequest, SetChargingProfileResponse } from '#csms/ocpp';
 import { isActionSupported, type ChargerModel } from '#csms/zaptec-profile';
 import { capabilitiesOfModel, detectChargerModel, isChargerModel } from '../registry/charger-model.js';
 import { allocate, fallbackLimitA, MIN_CHARGING_A, type SessionAllocation, type SessionInput } from './allocator.js';
 import { currentImport, FALLBACK_PROFILE_ID, fallbackProfile, transactionProfile } from './profiles.js';
-import type { GroupMember, SessionRow, SiteLimitStore } from './store.js';
+import { DEFAULT_SITE_LIMIT_ENGINE_OPTIONS, SITE_LIMIT_OPTIONS, type SiteLimitEngineOptions } from './site-limit-options.js';
+
+export { DEFAULT_SITE_LIMIT_ENGINE_OPTIONS, type SiteLimitEngineOptions };
+import { SiteLimitStore, type GroupMember, type SessionRow } from './store.js';
 
 export const ORIGIN = 'config-manager:site-limits';
-
-export interface SiteLimitEngineOptions {
-  /** A group is allocated at most this often (ms): events in between are taken together in the next round. */
-  minIntervalMs: number;
-  /** The same after a transaction started or stopped in the group (ms). */
-  urgentIntervalMs: number;
-  /** A reading counts against an offer only when taken this long after the charger accepted it (the car ramps). */
-  settleMs: number;
-  /** How long to wait for a charger's answer to SetChargingProfile. */
-  commandTimeoutMs: number;
-  /** How long one replica may hold a group's allocation before another may take over. */
-  leaseMs: number;
-}
-
-export const DEFAULT_SITE_LIMIT_ENGINE_OPTIONS: SiteLimitEngineOptions = {
-  minIntervalMs: 5_000,
-  urgentIntervalMs: 1_000,
-  settleMs: 5_000,
-  commandTimeoutMs: 15_000,
-  leaseMs: 60_000,
-};
 
 /** Whether a member can be limited: its model, narrowed by its reported SupportedFeatureProfiles, has SetChargingProfile. */
 export function limitability(m: GroupMember): { ok: true } | { ok: false; reason: string } {
@@ -68,16 +50,17 @@ interface Step {
  * TxDefaultProfiles first, then the TxProfiles that lower a share, then (only when all of those were accepted) the ones
  * that raise one, so the sum of what the chargers were allowed never exceeds the limit on the way.
  */
+@Injectable()
 export class SiteLimitEngine {
   private readonly groups = new Map<string, GroupState>();
   private stopped = false;
 
   constructor(
-    private readonly store: SiteLimitStore,
-    private readonly bus: Bus,
-    private readonly options: SiteLimitEngineOptions = DEFAULT_SITE_LIMIT_ENGINE_OPTIONS,
-    private readonly log: Pick<Logger, 'warn'> = new Logger('SiteLimits'),
-    private readonly now: () => number = Date.now,
+    @Inject(SiteLimitStore) private readonly store: SiteLimitStore,
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(SITE_LIMIT_OPTIONS) private readonly options: SiteLimitEngineOptions = DEFAULT_SITE_LIMIT_ENGINE_OPTIONS,
+    @Optional() private readonly log: Pick<Logger, 'warn'> = new Logger('SiteLimits'),
+    @Optional() private readonly now: () => number = Date.now,
   ) {}
 
   /** The transaction facts and charger events of one batch, in stream order; the groups they touch are allocated. */

@@ -1,5 +1,6 @@
-import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import {
+  BUS,
   parseEventSubject,
   parseFactSubject,
   subjects,
@@ -12,8 +13,9 @@ import {
 import type { MeterValuesRequest, StopTransactionRequest } from '#csms/ocpp';
 import { PeriodicTask } from '#csms/runtime';
 import { afterEachBoot } from '../registration/after-boot.js';
-import type { BootService } from '../registration/boot.service.js';
-import type { SiteLimitEngine, SiteLimitEvent } from './engine.js';
+import { BootService } from '../registration/boot.service.js';
+import { SiteLimitEngine, type SiteLimitEvent } from './engine.js';
+import { SITE_LIMIT_OPTIONS } from './site-limit-options.js';
 
 /** The site limits' durable consumer: transaction starts, stops and meter readings, in stream order. */
 export const SITE_LIMITS_CONSUMER = 'config-manager-site-limits';
@@ -43,17 +45,18 @@ export function siteLimitEvent(m: DurableMessage): SiteLimitEvent | undefined {
  * after it: a charger may not be addressed before it has its answer, docs/reference/protocol-notes.md#boot-states),
  * and at every sweep (rotations, commands that failed, members that changed).
  */
+@Injectable()
 export class SiteLimitScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private afterBoots?: { stop(): void };
   private readonly sweeps: PeriodicTask;
   private subscription?: Subscription;
 
   constructor(
-    private readonly bus: Bus,
-    private readonly boots: BootService,
-    private readonly engine: SiteLimitEngine,
-    private readonly options: { bootDelayMs: number; sweepIntervalMs: number },
-    private readonly log: Pick<Logger, 'warn'> = new Logger('SiteLimitScheduler'),
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(BootService) private readonly boots: BootService,
+    @Inject(SiteLimitEngine) private readonly engine: SiteLimitEngine,
+    @Inject(SITE_LIMIT_OPTIONS) private readonly options: { bootDelayMs: number; sweepIntervalMs: number },
+    @Optional() private readonly log: Pick<Logger, 'warn'> = new Logger('SiteLimitScheduler'),
   ) {
     this.sweeps = new PeriodicTask('site limits sweep', options.sweepIntervalMs, () => this.engine.sweep(), { runAtStart: true, log });
   }

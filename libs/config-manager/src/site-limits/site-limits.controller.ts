@@ -1,26 +1,27 @@
 import { Controller, Inject } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { subjects } from '#csms/bus';
+import { Payload } from '@nestjs/microservices';
+import { Answers } from '#csms/bus';
 import type { ServiceReply } from '#csms/http';
-import { SiteLimitService, type PutSiteLimitRequest, type SiteLimitView } from './site-limits.service.js';
+import { SiteLimitService, type PutSiteLimitRequest, type SiteLimitRemoved, type SiteLimitView } from './site-limits.service.js';
+import * as verbs from '../verbs.js';
 
 /** `api.config-manager.*SiteLimit` (one replica each). */
 @Controller()
 export class SiteLimitsBusController {
   constructor(@Inject(SiteLimitService) private readonly service: SiteLimitService) {}
 
-  @MessagePattern(subjects.siteLimits.get, { queue: 'config-manager' })
+  @Answers(verbs.getSiteLimit)
   get(@Payload() body: { group: string }): Promise<ServiceReply<SiteLimitView>> {
     return this.service.get(body.group);
   }
 
-  @MessagePattern(subjects.siteLimits.put, { queue: 'config-manager' })
+  @Answers(verbs.putSiteLimit)
   put(@Payload() body: PutSiteLimitRequest): Promise<ServiceReply<SiteLimitView>> {
     return this.service.put(body);
   }
 
-  @MessagePattern(subjects.siteLimits.remove, { queue: 'config-manager' })
-  remove(@Payload() body: { group: string }): Promise<ServiceReply<{ group: string; cleared: Array<{ chargerId: string; outcome: string }> }>> {
+  @Answers(verbs.removeSiteLimit)
+  remove(@Payload() body: { group: string }): Promise<ServiceReply<SiteLimitRemoved>> {
     return this.service.remove(body.group);
   }
 }

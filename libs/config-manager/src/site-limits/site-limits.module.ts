@@ -1,9 +1,8 @@
-import { Logger, Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { BUS, type Bus } from '#csms/bus';
 import { DATA_SOURCE } from '#csms/persistence';
-import { BootService } from '../registration/boot.service.js';
 import { DEFAULT_SITE_LIMIT_ENGINE_OPTIONS, SiteLimitEngine, type SiteLimitEngineOptions } from './engine.js';
+import { SITE_LIMIT_OPTIONS, type ResolvedSiteLimitOptions } from './site-limit-options.js';
 import { SiteLimitsBusController } from './site-limits.controller.js';
 import { SiteLimitScheduler } from './site-limits-scheduler.js';
 import { SiteLimitService } from './site-limits.service.js';
@@ -21,29 +20,22 @@ export interface SiteLimitOptions extends Partial<SiteLimitEngineOptions> {
 @Module({})
 export class SiteLimitsModule {
   static forRoot(options: SiteLimitOptions, registration: DynamicModule): DynamicModule {
-    const engineOptions: SiteLimitEngineOptions = { ...DEFAULT_SITE_LIMIT_ENGINE_OPTIONS, ...definedOnly(options) };
+    const resolved: ResolvedSiteLimitOptions = {
+      ...DEFAULT_SITE_LIMIT_ENGINE_OPTIONS,
+      ...definedOnly(options),
+      bootDelayMs: options.bootDelayMs,
+      sweepIntervalMs: options.sweepIntervalMs,
+    };
     return {
       module: SiteLimitsModule,
       imports: [registration],
       controllers: [SiteLimitsBusController],
       providers: [
+        { provide: SITE_LIMIT_OPTIONS, useValue: resolved },
         { provide: SiteLimitStore, inject: [DATA_SOURCE], useFactory: (db: DataSource) => new SiteLimitStore(db) },
-        {
-          provide: SiteLimitEngine,
-          inject: [SiteLimitStore, BUS],
-          useFactory: (s: SiteLimitStore, bus: Bus) => new SiteLimitEngine(s, bus, engineOptions, new Logger('SiteLimits')),
-        },
-        {
-          provide: SiteLimitService,
-          inject: [SiteLimitStore, SiteLimitEngine, BUS],
-          useFactory: (s: SiteLimitStore, e: SiteLimitEngine, bus: Bus) => new SiteLimitService(s, e, bus, engineOptions.commandTimeoutMs),
-        },
-        {
-          provide: SiteLimitScheduler,
-          inject: [BUS, BootService, SiteLimitEngine],
-          useFactory: (bus: Bus, b: BootService, e: SiteLimitEngine) =>
-            new SiteLimitScheduler(bus, b, e, { bootDelayMs: options.bootDelayMs, sweepIntervalMs: options.sweepIntervalMs }),
-        },
+        SiteLimitEngine,
+        SiteLimitService,
+        SiteLimitScheduler,
       ],
     };
   }

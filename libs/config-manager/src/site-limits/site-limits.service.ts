@@ -1,10 +1,12 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { ok, refuse, type ServiceReply } from '#csms/http';
-import { sendCommand, type Bus } from '#csms/bus';
+import { BUS, sendCommand, type Bus } from '#csms/bus';
 import type { ClearChargingProfileResponse } from '#csms/ocpp';
 import { fallbackLimitA, MIN_CHARGING_A } from './allocator.js';
-import { limitability, ORIGIN, type SiteLimitEngine } from './engine.js';
+import { limitability, ORIGIN, SiteLimitEngine, type SiteLimitEngineOptions } from './engine.js';
 import { CLEAR_SITE_LIMIT_PROFILES } from './profiles.js';
-import type { FallbackRow, PhaseCurrents, SiteLimitStore } from './store.js';
+import { SITE_LIMIT_OPTIONS } from './site-limit-options.js';
+import { SiteLimitStore, type FallbackRow, type PhaseCurrents } from './store.js';
 
 export const MAX_SITE_LIMIT_A = 10_000;
 export const DEFAULT_ROTATION_MINUTES = 15;
@@ -15,6 +17,12 @@ export interface PutSiteLimitRequest {
   limitA: number;
   rotationMinutes?: number;
   actor?: string;
+}
+
+/** `api.config-manager.removeSiteLimit`: the group, and what each member answered the ClearChargingProfile. */
+export interface SiteLimitRemoved {
+  group: string;
+  cleared: Array<{ chargerId: string; outcome: string }>;
 }
 
 export interface SiteLimitChargerView {
@@ -68,12 +76,13 @@ const invalid = (field: string, rule: string, message: string): ServiceReply<nev
   refuse(400, 'validation_failed', `${field}: ${message}`, [{ field, rule, message: `${field} ${message}` }]);
 
 /** The site limits' answers to the API (docs/site-limits.md#api). */
+@Injectable()
 export class SiteLimitService {
   constructor(
-    private readonly store: SiteLimitStore,
-    private readonly engine: SiteLimitEngine,
-    private readonly bus: Bus,
-    private readonly commandTimeoutMs: number,
+    @Inject(SiteLimitStore) private readonly store: SiteLimitStore,
+    @Inject(SiteLimitEngine) private readonly engine: SiteLimitEngine,
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(SITE_LIMIT_OPTIONS) private readonly options: Pick<SiteLimitEngineOptions, 'commandTimeoutMs'>,
   ) {}
 
   async put(req: PutSiteLimitRequest): Promise<ServiceReply<SiteLimitView>> {
@@ -139,7 +148,7 @@ export class SiteLimitService {
   }
 
   /** Removes the limit and clears its profiles from every member that can be limited (each answer in the reply). */
-  async remove(group: string): Promise<ServiceReply<{ group: string; cleared: Array<{ chargerId: string; outcome: string }> }>> {
+  async remove(group: string): Promise<ServiceReply<SiteLimitRemoved>> {
     const members = await this.store.members(group);
     if (!(await this.store.remove(group))) return refuse(404, 'no_site_limit', `configuration group ${group} has no site limit`);
     const cleared = await Promise.all(
@@ -151,7 +160,7 @@ export class SiteLimitService {
             const reply = await sendCommand<ClearChargingProfileResponse>(this.bus, m.chargerId, {
               action: 'ClearChargingProfile',
               payload,
-              timeoutMs: this.commandTimeoutMs,
+              timeoutMs: this.options.commandTimeoutMs,
               origin: ORIGIN,
             });
             outcomes.push(reply.status === 'ok' ? reply.result.status : reply.status);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { InProcessBus, subjects } from '#csms/bus';
+import { InProcessBus } from '#csms/bus';
 import { ok } from '#csms/http';
 import { keepAcceptedChange } from './command-configuration.js';
+import * as configManagerVerbs from '#csms/config-manager/verbs';
 
 describe('keepAcceptedChange: an accepted ChangeConfiguration from the command API kept as desired', () => {
   let bus: InProcessBus;
@@ -12,7 +13,7 @@ describe('keepAcceptedChange: an accepted ChangeConfiguration from the command A
 
   it('asks config-manager only for Accepted and RebootRequired, and passes its answer on', async () => {
     const asked: unknown[] = [];
-    const sub = await bus.serve(subjects.commandConfigurationChange, async (body) => (asked.push(body), ok({ recorded: true, level: 'charger' })), {
+    const sub = await bus.serve(configManagerVerbs.recordCommandChange.subject, async (body) => (asked.push(body), ok({ recorded: true, level: 'charger' })), {
       queue: 'config-manager',
     });
     try {

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { NoRespondersError, RemoteHandlerError, RequestTimeoutError, subjects, type Bus } from '#csms/bus';
-import type { ServiceReply } from '#csms/http';
+import { ask, NoRespondersError, RemoteHandlerError, RequestTimeoutError, type Bus } from '#csms/bus';
 import type { ChangeConfigurationRequest, ChangeConfigurationResponse } from '#csms/ocpp';
+import * as configManager from '#csms/config-manager/verbs';
 
 const log = new Logger('CommandConfiguration');
 const CONFIG_MANAGER_TIMEOUT_MS = 5_000;
@@ -30,8 +30,9 @@ export async function keepAcceptedChange(
 ): Promise<DesiredAfterCommand | undefined> {
   if (result.status !== 'Accepted' && result.status !== 'RebootRequired') return undefined;
   try {
-    const reply = await bus.request<unknown, ServiceReply<DesiredAfterCommand>>(
-      subjects.commandConfigurationChange,
+    const reply = await ask(
+      bus,
+      configManager.recordCommandChange,
       { chargerId, key: payload.key, value: payload.value, status: result.status, actor },
       { timeoutMs: CONFIG_MANAGER_TIMEOUT_MS },
     );

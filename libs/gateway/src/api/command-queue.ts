@@ -1,6 +1,7 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { subjects, type Bus, type QueuedCommandState } from '#csms/bus';
-import { callService } from '#csms/http';
+import { type Bus, type QueuedCommandState } from '#csms/bus';
+import { call } from '#csms/http';
+import * as configManager from '#csms/config-manager/verbs';
 
 /** What `?delivery=queued` answers (202): the stored command; GET /api/v1/commands/:commandId follows it. */
 export interface QueuedAnswer {
@@ -41,7 +42,7 @@ export async function queueCommand(
   expiresAt: string | undefined,
   requestedBy: string | undefined,
 ): Promise<QueuedAnswer> {
-  const stored = await callService<QueuedAnswer>(bus, subjects.queuedCommands.queue, {
+  const stored = await call(bus, configManager.queueCommand, {
     commandId,
     chargerId,
     action,

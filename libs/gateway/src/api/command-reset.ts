@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { resetSentNote, subjects, type Bus, type CommandReply } from '#csms/bus';
+import { ask, resetSentNote, type Bus, type CommandReply } from '#csms/bus';
 import type { ResetRequest } from '#csms/ocpp';
+import * as configManager from '#csms/config-manager/verbs';
 
 const log = new Logger('CommandReset');
 const CONFIG_MANAGER_TIMEOUT_MS = 3_000;
@@ -23,7 +24,7 @@ export async function noteResetForBoot(
   const note = resetSentNote(chargerId, commandId, payload.type, reply, sentNoEarlierThan);
   if (!note) return false;
   try {
-    await bus.request(subjects.api('registry', 'noteReset'), note, { timeoutMs: CONFIG_MANAGER_TIMEOUT_MS });
+    await ask(bus, configManager.noteReset, note, { timeoutMs: CONFIG_MANAGER_TIMEOUT_MS });
     return true;
   } catch (err) {
     log.warn(`${chargerId}: Reset ${commandId} not noted for its next boot (${(err as Error).message})`);

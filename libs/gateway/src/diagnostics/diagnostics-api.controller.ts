@@ -2,12 +2,13 @@ import type { ServerResponse } from 'node:http';
 import { Body, Controller, Get, HttpCode, HttpException, HttpStatus, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { IsUUID } from 'class-validator';
-import { BUS, DIAGNOSTICS_STATES, DIAGNOSTICS_KINDS, subjects, type Bus, type DiagnosticsView } from '#csms/bus';
-import { ApiChargerIdParam, ApiErrors, ApiOk, ApiOkAs, ApiV1, CurrentCaller, S, auditActor, callService, ChargerIdPath, type ApiCaller } from '#csms/http';
+import { BUS, DIAGNOSTICS_STATES, DIAGNOSTICS_KINDS, type Bus, type DiagnosticsView } from '#csms/bus';
+import { ApiChargerIdParam, ApiErrors, ApiOk, ApiOkAs, ApiV1, CurrentCaller, S, auditActor, call, ChargerIdPath, type ApiCaller } from '#csms/http';
 import { canonicalIdentity } from '#csms/zaptec-profile';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway-options.js';
 import { DiagnosticsBody, DiagnosticsPageQuery, LogBody } from './diagnostics.dto.js';
 import { requestUpload } from './request-upload.js';
+import * as configManager from '#csms/config-manager/verbs';
 
 class DiagnosticsIdPath {
   @IsUUID('all', { message: '$property must be a diagnostics request id (UUID)' })
@@ -85,7 +86,7 @@ export class DiagnosticsApiController {
   @ApiOk(S.page(DIAGNOSTICS_SCHEMA))
   @ApiErrors([400])
   list(@Param() { id }: ChargerIdPath, @Query() query: DiagnosticsPageQuery): Promise<{ items: DiagnosticsView[] }> {
-    return callService(this.bus, subjects.diagnostics.list, { chargerId: canonicalIdentity(id), ...query });
+    return call(this.bus, configManager.listDiagnostics, { chargerId: canonicalIdentity(id), ...query });
   }
 
   @Get('diagnostics/:id')
@@ -94,7 +95,7 @@ export class DiagnosticsApiController {
   @ApiOk(DIAGNOSTICS_SCHEMA)
   @ApiErrors([400, 404])
   get(@Param() { id }: DiagnosticsIdPath): Promise<DiagnosticsView> {
-    return callService(this.bus, subjects.diagnostics.get, { id });
+    return call(this.bus, configManager.getDiagnostics, { id });
   }
 
   @Get('diagnostics/:id/file')
@@ -103,7 +104,7 @@ export class DiagnosticsApiController {
   @ApiOkAs('application/octet-stream', 'The file as the charger uploaded it; Content-Disposition names it')
   @ApiErrors([400, 404], { 404: 'No such request, or no file received for it yet: not_received' })
   async file(@Param() { id }: DiagnosticsIdPath, @Res() res: ServerResponse): Promise<void> {
-    const view = await callService<DiagnosticsView>(this.bus, subjects.diagnostics.get, { id });
+    const view = await call(this.bus, configManager.getDiagnostics, { id });
     if (view.status !== 'received')
       throw new HttpException({ error: 'not_received', message: `no file received for ${id} (status ${view.status})` }, HttpStatus.NOT_FOUND);
     const name = view.storedName ?? view.fileName ?? `${view.chargerId}-${view.kind}-${view.requestId}`;
@@ -115,7 +116,7 @@ export class DiagnosticsApiController {
       'X-Content-Type-Options': 'nosniff',
     });
     for (let index = 0; ; index++) {
-      const part = await callService<{ data?: string; done: boolean }>(this.bus, subjects.diagnostics.read, { id, index });
+      const part = await call(this.bus, configManager.readDiagnostics, { id, index });
       if (part.done || part.data === undefined) break;
       if (!res.write(Buffer.from(part.data, 'base64'))) await new Promise((resolve) => res.once('drain', resolve));
     }

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { sendCommand, subjects, type Bus, type CommandReply, type DiagnosticsCreated, type DiagnosticsKind, type DiagnosticsView } from '#csms/bus';
-import { callService, requireCapability } from '#csms/http';
+import { sendCommand, type Bus, type CommandReply, type DiagnosticsKind, type DiagnosticsView } from '#csms/bus';
+import { call, requireCapability } from '#csms/http';
 import type { GetDiagnosticsRequest, GetDiagnosticsResponse, GetLogRequest, GetLogResponse } from '#csms/ocpp';
 import type { GatewayOptions } from '../gateway-options.js';
+import * as configManager from '#csms/config-manager/verbs';
 
 export interface UploadAsk {
   kind: DiagnosticsKind;
@@ -27,7 +28,7 @@ export async function requestUpload(
 ): Promise<DiagnosticsView> {
   const action = ask.kind === 'diagnostics' ? 'GetDiagnostics' : 'GetLog';
   await requireCapability(bus, chargerId, action, 'action');
-  const created = await callService<DiagnosticsCreated>(bus, subjects.diagnostics.create, { chargerId, kind: ask.kind, requestedBy });
+  const created = await call(bus, configManager.createDiagnostics, { chargerId, kind: ask.kind, requestedBy });
   const location = `${options.uploads.baseUrl}/ocpp-uploads/${created.token}/`;
   const payload = commandPayload(ask, location, created.view.requestId);
   const timeoutMs = options.commandTimeoutMs;
@@ -42,13 +43,13 @@ export async function requestUpload(
   });
   if (reply.status === 'ok') {
     const rejected = action === 'GetLog' && reply.result.status === 'Rejected';
-    return callService<DiagnosticsView>(bus, subjects.diagnostics.answered, {
+    return call(bus, configManager.diagnosticsAnswered, {
       id: created.view.id,
       fileName: reply.result.fileName ?? reply.result.filename,
       ...(rejected ? { error: 'the charger rejected GetLog' } : {}),
     });
   }
-  await callService(bus, subjects.diagnostics.answered, { id: created.view.id, error: `${action} not delivered: ${reply.status}` }).catch(() => undefined);
+  await call(bus, configManager.diagnosticsAnswered, { id: created.view.id, error: `${action} not delivered: ${reply.status}` }).catch(() => undefined);
   throw failure(reply, chargerId, action, created.view.id);
 }
 

@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { All, Controller, Inject, Logger, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { BUS, subjects, type Bus, type DiagnosticsView, type UploadClaim } from '#csms/bus';
-import { callService } from '#csms/http';
+import { BUS, type Bus, type UploadClaim } from '#csms/bus';
+import { call } from '#csms/http';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway-options.js';
 import { multipartFile } from './multipart.js';
 import { relayUpload, safeFileName } from './upload-relay.js';
+import * as configManager from '#csms/config-manager/verbs';
 
 const log = new Logger('DiagnosticsUpload');
 const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -49,7 +50,7 @@ export class UploadController {
     if (declared > maxBytes) return answer(res, 413, tooLarge(maxBytes));
     let claim: UploadClaim;
     try {
-      claim = await callService<UploadClaim>(this.bus, subjects.diagnostics.claim, { token });
+      claim = await call(this.bus, configManager.claimUpload, { token });
     } catch (err) {
       const status = (err as { getStatus?: () => number }).getStatus?.() ?? 500;
       const body = (err as { getResponse?: () => unknown }).getResponse?.() ?? { error: 'internal', message: errorMessage(err) };
@@ -58,21 +59,21 @@ export class UploadController {
     const multipart = multipartFile(req.headers['content-type'], req);
     const source = multipart?.body ?? req;
     try {
-      const outcome = await relayUpload(source, maxBytes, (seq, chunk) =>
-        callService(this.bus, subjects.diagnostics.chunk, { ...claim, seq, data: chunk.toString('base64') }),
-      );
+      const outcome = await relayUpload(source, maxBytes, async (seq, chunk) => {
+        await call(this.bus, configManager.uploadChunk, { ...claim, seq, data: chunk.toString('base64') });
+      });
       if (!outcome.ok) {
-        await callService(this.bus, subjects.diagnostics.abandon, { ...claim, error: `upload over ${maxBytes} bytes refused` });
+        await call(this.bus, configManager.abandonUpload, { ...claim, error: `upload over ${maxBytes} bytes refused` });
         return answer(res, 413, tooLarge(maxBytes));
       }
       const storedName = safeFileName(name) ?? safeFileName(multipart?.fileName());
       const contentType = multipart?.contentType() ?? req.headers['content-type'];
-      const view = await callService<DiagnosticsView>(this.bus, subjects.diagnostics.finish, { ...claim, storedName, contentType });
+      const view = await call(this.bus, configManager.finishUpload, { ...claim, storedName, contentType });
       log.log(`received ${view.size} bytes for ${view.kind} ${view.id} of ${view.chargerId}`);
       return answer(res, 201, { id: view.id, size: view.size });
     } catch (err) {
       log.warn(`upload ${claim.id} failed: ${errorMessage(err)}`);
-      await callService(this.bus, subjects.diagnostics.abandon, { ...claim, error: `upload broken: ${errorMessage(err)}` }).catch(() => undefined);
+      await call(this.bus, configManager.abandonUpload, { ...claim, error: `upload broken: ${errorMessage(err)}` }).catch(() => undefined);
       if (!res.headersSent && !res.destroyed) return answer(res, 400, { error: 'upload_failed', message: errorMessage(err) });
     }
   }

@@ -1,13 +1,14 @@
 import type { ServerResponse } from 'node:http';
 import { Controller, Get, Headers, HttpException, HttpStatus, Inject, Query, Res, type BeforeApplicationShutdown } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { BUS, subjects, type Bus, type StreamReader } from '#csms/bus';
-import { ApiErrors, ApiOkAs, ApiV1, callService } from '#csms/http';
+import { BUS, type Bus, type StreamReader } from '#csms/bus';
+import { ApiErrors, ApiOkAs, ApiV1, call } from '#csms/http';
 import { canonicalIdentity } from '#csms/zaptec-profile';
 import { EventsQuery } from './events.query.js';
 import { LiveEventFilter } from './live-event-filter.js';
 import { LiveEventSession, type LiveEventLimits } from './live-event-session.js';
 import type { LiveEventType } from './live-event.js';
+import * as configManager from '#csms/config-manager/verbs';
 
 export const LIVE_EVENT_LIMITS = Symbol.for('csms.live-event-limits');
 
@@ -76,7 +77,7 @@ export class EventsController implements BeforeApplicationShutdown {
   private async chargers(query: EventsQuery): Promise<Set<string> | undefined> {
     const named = query.chargerId ? new Set(query.chargerId.map((id) => canonicalIdentity(id))) : undefined;
     if (query.group === undefined) return named;
-    const level = await callService<{ members?: string[] }>(this.bus, subjects.api('config-manager', 'getGroupConfiguration'), { group: query.group });
+    const level = await call(this.bus, configManager.getGroupConfiguration, { group: query.group });
     const members = new Set(level.members ?? []);
     return named ? new Set([...named].filter((id) => members.has(id))) : members;
   }

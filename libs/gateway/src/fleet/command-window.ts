@@ -3,19 +3,20 @@
  * the CommandOutcome facts of the events stream (every gateway's commands: the stream holds them all). Kept
  * as one bucket per minute; counts start when the gateway starts (nothing is read back from before).
  */
-import { Logger, type OnModuleDestroy } from '@nestjs/common';
-import { subjects, type Bus, type CommandOutcomeFact, type StreamReader } from '#csms/bus';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { BUS, subjects, type Bus, type CommandOutcomeFact, type StreamReader } from '#csms/bus';
 
 const MINUTE_MS = 60_000;
 const WINDOW_MINUTES = 60;
 
+@Injectable()
 export class CommandWindow implements OnModuleDestroy {
   private readonly buckets = new Map<number, { commands: number; callErrors: number }>();
   private reader?: StreamReader<CommandOutcomeFact>;
   private readonly log = new Logger('CommandWindow');
   private stopped = false;
 
-  constructor(private readonly bus: Bus) {}
+  constructor(@Inject(BUS) private readonly bus: Bus) {}
 
   /**
    * Starts reading; resolves once the first read is open (outcomes from then on are counted). Failures are

@@ -1,21 +1,11 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { BUS, subjects, type Bus } from '#csms/bus';
-import { ApiOk, ApiV1, S, callService } from '#csms/http';
+import { BUS, type Bus } from '#csms/bus';
+import { ApiOk, ApiV1, S, call } from '#csms/http';
 import { CommandWindow } from './command-window.js';
-
-interface RegistryFigures {
-  total: number;
-  connected: number;
-  byModel: Record<string, number>;
-  byFirmware: Record<string, number>;
-  configuration: { inSync: number; drift: number; refused: number; unknown: number };
-}
-interface MeteringFigures {
-  connectorStatus: Record<string, number>;
-  activeTransactions: number;
-  energyTodayWh: number;
-}
+import * as metering from '#csms/metering/verbs';
+import * as configManager from '#csms/config-manager/verbs';
+import * as auth from '#csms/auth/verbs';
 
 /** GET /api/v1/fleet/summary (docs/api-events.md): the shape of FleetSummary in apps/dashboard api-types.ts. */
 export interface FleetSummary {
@@ -61,19 +51,19 @@ export class FleetSummaryController {
   )
   async summary(): Promise<FleetSummary> {
     const now = Date.now();
-    const [registry, metering, security] = await Promise.all([
-      callService<RegistryFigures>(this.bus, subjects.api('registry', 'fleetFigures'), {}),
-      callService<MeteringFigures>(this.bus, subjects.api('metering', 'fleetFigures'), {}),
-      callService<{ count: number }>(this.bus, subjects.api('auth', 'securityEventCount'), { sinceMs: now - HOUR_MS }),
+    const [registry, meter, security] = await Promise.all([
+      call(this.bus, configManager.registryFleetFigures, {}),
+      call(this.bus, metering.fleetFigures, {}),
+      call(this.bus, auth.securityEventCount, { sinceMs: now - HOUR_MS }),
     ]);
     return {
       at: new Date(now).toISOString(),
       chargers: { total: registry.total, connected: registry.connected, disconnected: registry.total - registry.connected },
       byModel: registry.byModel,
       byFirmware: registry.byFirmware,
-      connectorStatus: metering.connectorStatus,
+      connectorStatus: meter.connectorStatus,
       configuration: registry.configuration,
-      transactions: { active: metering.activeTransactions, energyTodayWh: metering.energyTodayWh },
+      transactions: { active: meter.activeTransactions, energyTodayWh: meter.energyTodayWh },
       lastHour: { ...this.commands.lastHour(now), securityEvents: security.count },
     };
   }

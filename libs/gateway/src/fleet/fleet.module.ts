@@ -1,12 +1,11 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
-import { BUS, type Bus } from '#csms/bus';
 import { CommandWindow } from './command-window.js';
 import { FleetSummaryController } from './fleet-summary.controller.js';
 
 /** GET /api/v1/fleet/summary. Expects BusModule (the BUS token) in the application. */
 @Module({
   controllers: [FleetSummaryController],
-  providers: [{ provide: CommandWindow, useFactory: (bus: Bus) => new CommandWindow(bus), inject: [BUS] }],
+  providers: [CommandWindow],
 })
 export class FleetModule implements OnModuleInit {
   constructor(@Inject(CommandWindow) private readonly window: CommandWindow) {}

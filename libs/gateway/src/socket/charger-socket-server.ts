@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { Logger } from '@nestjs/common';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { NoRespondersError, RequestTimeoutError, subjects, type Bus, type ConnectAuthReply, type ConnectAuthRequest } from '#csms/bus';
+import { ask, NoRespondersError, RequestTimeoutError, type Bus, type ConnectAuthReply, type ConnectAuthRequest } from '#csms/bus';
 import { gatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { CallRouter } from '../routing/call-router.js';
 import { ChargerSession, type SessionLimits } from '../session/charger-session.js';
@@ -12,6 +12,7 @@ import type { SessionRegistry } from '../session/session-registry.js';
 import { ChargerTlsReloader, readChargerTls } from './tls-reloader.js';
 import { identityFromPath, parseBasicAuth, selectSubprotocol } from './upgrade-request.js';
 import { ROOT_CONTEXT, SpanKind, inSpan } from '#csms/tracing';
+import * as auth from '#csms/auth/verbs';
 
 export interface ChargerSocketOptions extends SessionLimits {
   port: number;
@@ -99,7 +100,7 @@ export class ChargerSocketServer {
     };
     let decision: ConnectAuthReply;
     try {
-      decision = await this.bus.request<ConnectAuthRequest, ConnectAuthReply>(subjects.authConnect, question, { timeoutMs: AUTH_TIMEOUT_MS });
+      decision = await ask(this.bus, auth.connect, question, { timeoutMs: AUTH_TIMEOUT_MS });
     } catch (err) {
       const why =
         err instanceof NoRespondersError ? 'auth service not running' : err instanceof RequestTimeoutError ? 'auth service timed out' : (err as Error).message;

@@ -1,10 +1,11 @@
 import { Logger } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import { subjects, type Bus } from '#csms/bus';
-import { callService } from '../call-service.js';
+import { type Bus } from '#csms/bus';
+import { call } from '../call-service.js';
 import type { ApiCaller } from './caller.js';
 import { changesState } from './roles.js';
 import { isProtectedPath, pathOf, type ApiRequest } from './http-request.js';
+import * as auth from '#csms/auth/verbs';
 
 /** One state-changing API request, as the audit log keeps it. */
 export interface AuditEntry {
@@ -69,7 +70,7 @@ export class AuditTrail {
 
   async record(entry: AuditEntry): Promise<void> {
     try {
-      await callService(this.bus, subjects.api('auth', 'recordAudit'), entry, 5_000);
+      await call(this.bus, auth.recordAudit, entry, 5_000);
     } catch (err) {
       // The request itself is done; the line below keeps the entry in the process log.
       this.log.error(`audit entry not stored (${err instanceof Error ? err.message : String(err)}): ${JSON.stringify(entry)}`);

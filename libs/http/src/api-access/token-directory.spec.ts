@@ -1,7 +1,8 @@
 import { HttpException } from '@nestjs/common';
-import { createBus, subjects, type Bus, type Subscription } from '#csms/bus';
+import { createBus, type Bus, type Subscription } from '#csms/bus';
 import { ok } from '../service-reply.js';
 import { BusApiTokenDirectory, type KnownApiToken } from './token-directory.js';
+import * as authVerbs from '#csms/auth/verbs';
 
 let bus: Bus;
 let served: Subscription | undefined;
@@ -11,7 +12,7 @@ let now = 1_000_000;
 
 /** Auth's side of api.auth.verifyApiToken, on the real in-process bus. */
 async function serveAuth(): Promise<void> {
-  served = await bus.serve<{ tokenHash: string }, unknown>(subjects.api('auth', 'verifyApiToken'), ({ tokenHash }) => {
+  served = await bus.serve<{ tokenHash: string }, unknown>(authVerbs.verifyApiToken.subject, ({ tokenHash }) => {
     asked.push(tokenHash);
     return Promise.resolve(ok(table.get(tokenHash) ?? null));
   });

@@ -1,6 +1,7 @@
-import { subjects, type Bus } from '#csms/bus';
-import { callService } from '../call-service.js';
+import { type Bus } from '#csms/bus';
+import { call } from '../call-service.js';
 import type { Role } from './roles.js';
+import * as auth from '#csms/auth/verbs';
 
 /** An API token as the directory knows it (never the token itself). */
 export interface KnownApiToken {
@@ -52,8 +53,8 @@ export class BusApiTokenDirectory implements ApiTokenDirectory {
   async lookup(tokenHash: string): Promise<KnownApiToken | undefined> {
     const hit = this.cache.get(tokenHash);
     if (hit && hit.until > this.now()) return hit.token;
-    // Throws the 503/504 HttpException of callService when auth does not answer: the caller is neither let in nor told the token is bad.
-    const token = (await callService<KnownApiToken | null>(this.bus, subjects.api('auth', 'verifyApiToken'), { tokenHash }, 5_000)) ?? undefined;
+    // Throws the 503/504 HttpException of call when auth does not answer: the caller is neither let in nor told the token is bad.
+    const token = (await call(this.bus, auth.verifyApiToken, { tokenHash }, 5_000)) ?? undefined;
     this.cache.delete(tokenHash);
     // Oldest first out: a flood of random tokens cannot grow memory.
     if (this.cache.size >= this.maxEntries) this.cache.delete(this.cache.keys().next().value as string);

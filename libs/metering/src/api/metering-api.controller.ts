@@ -1,8 +1,9 @@
 import { Controller, Get, Header, Inject, Param, Query, Res } from '@nestjs/common';
-import { BUS, subjects, type Bus } from '#csms/bus';
+import { BUS, type Bus } from '#csms/bus';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, ApiOk, ApiOkAs, ApiV1, S, callService, ChargerIdPath } from '#csms/http';
+import { ApiErrors, ApiOk, ApiOkAs, ApiV1, S, call, ChargerIdPath } from '#csms/http';
 import { ChargerMeterValuesQueryDto, ListTransactionsQueryDto, TransactionIdPath } from '../dto/metering.dto.js';
+import * as metering from '../verbs.js';
 
 const str = S.nullable(S.str);
 const numOrNull = S.nullable(S.num);
@@ -64,7 +65,7 @@ export class MeteringApiController {
   @ApiOk(S.page({ oneOf: [TRANSACTION, ORPHAN_STOP] }))
   @ApiErrors([400])
   listTransactions(@Query() query: ListTransactionsQueryDto) {
-    return callService(this.bus, subjects.api('metering', 'listTransactions'), { ...query });
+    return call(this.bus, metering.listTransactions, { ...query });
   }
 
   @Get('transactions/:id')
@@ -72,7 +73,7 @@ export class MeteringApiController {
   @ApiOk({ allOf: [TRANSACTION, S.obj({ meterValues: S.arr(METER_VALUE) })] })
   @ApiErrors([400, 404])
   getTransaction(@Param() { id }: TransactionIdPath) {
-    return callService(this.bus, subjects.api('metering', 'getTransaction'), { id });
+    return call(this.bus, metering.getTransaction, { id });
   }
 
   @Get('transactions/:id/meter-values.csv')
@@ -81,7 +82,7 @@ export class MeteringApiController {
   @ApiOkAs('text/csv', 'CSV, one meter value a row')
   @ApiErrors([400, 404])
   async transactionCsv(@Param() { id }: TransactionIdPath, @Res({ passthrough: true }) res: { setHeader(name: string, value: string): void }) {
-    const out = await callService<{ filename: string; csv: string }>(this.bus, subjects.api('metering', 'transactionMeterValuesCsv'), { id });
+    const out = await call(this.bus, metering.transactionMeterValuesCsv, { id });
     res.setHeader('Content-Disposition', `attachment; filename="${out.filename}"`);
     return out.csv;
   }
@@ -91,7 +92,7 @@ export class MeteringApiController {
   @ApiOk(S.page(METER_VALUE))
   @ApiErrors([400])
   chargerMeterValues(@Param() { id: chargerId }: ChargerIdPath, @Query() query: ChargerMeterValuesQueryDto) {
-    return callService(this.bus, subjects.api('metering', 'chargerMeterValues'), { ...query, chargerId });
+    return call(this.bus, metering.chargerMeterValues, { ...query, chargerId });
   }
 
   @Get('chargers/:id/power')
@@ -99,6 +100,6 @@ export class MeteringApiController {
   @ApiOk(S.obj({ chargerId: S.str, connectors: S.arr(S.obj({ connectorId: S.int, powerW: numOrNull, timestamp: S.time, transactionId: S.nullable(S.int) })) }))
   @ApiErrors([400])
   chargerPower(@Param() { id: chargerId }: ChargerIdPath) {
-    return callService(this.bus, subjects.api('metering', 'chargerPower'), { chargerId });
+    return call(this.bus, metering.chargerPower, { chargerId });
   }
 }

@@ -7,7 +7,7 @@ import {
   ApiOk,
   ApiV1,
   auditActor,
-  callService,
+  call,
   ChargerIdPath,
   CurrentCaller,
   PlainText,
@@ -19,7 +19,7 @@ import {
 import type { ChargerProfilesView, CompositeScheduleView, GroupProfilesView } from '../charging-profiles.service.js';
 import { MAX_COMPOSITE_DURATION_S } from '../charging-profiles.service.js';
 import { MAX_PROFILES_PER_LEVEL, SITE_LIMIT_PROFILE_ID_MIN } from '../types.js';
-import { PROFILE_VERBS } from '../verbs.js';
+import * as configManager from '../../verbs.js';
 
 class GroupNamePath {
   @PlainText(100)
@@ -116,7 +116,7 @@ export class ChargingProfilesApiController {
   @ApiOk(CHARGER_VIEW)
   @ApiErrors([400, 404])
   getCharger(@Param() { id: chargerId }: ChargerIdPath): Promise<ChargerProfilesView> {
-    return callService(this.bus, PROFILE_VERBS.getCharger, { chargerId });
+    return call(this.bus, configManager.getChargerChargingProfiles, { chargerId });
   }
 
   @Put('chargers/:id/charging-profiles')
@@ -129,7 +129,7 @@ export class ChargingProfilesApiController {
     @CurrentCaller() caller?: ApiCaller,
   ): Promise<ChargerProfilesView> {
     await requireCapability(this.bus, chargerId, 'SetChargingProfile', 'chargerId');
-    return callService(this.bus, PROFILE_VERBS.setCharger, { chargerId, profiles: body.profiles, actor: auditActor(caller) });
+    return call(this.bus, configManager.setChargerChargingProfiles, { chargerId, profiles: body.profiles, actor: auditActor(caller) });
   }
 
   @Delete('chargers/:id/charging-profiles')
@@ -137,7 +137,7 @@ export class ChargingProfilesApiController {
   @ApiOk(CHARGER_VIEW)
   @ApiErrors([400, 404])
   deleteCharger(@Param() { id: chargerId }: ChargerIdPath): Promise<ChargerProfilesView> {
-    return callService(this.bus, PROFILE_VERBS.deleteCharger, { chargerId });
+    return call(this.bus, configManager.deleteChargerChargingProfiles, { chargerId });
   }
 
   @Delete('chargers/:id/charging-profiles/:chargingProfileId')
@@ -145,7 +145,7 @@ export class ChargingProfilesApiController {
   @ApiOk(CHARGER_VIEW)
   @ApiErrors([400, 404])
   deleteChargerOne(@Param() { id: chargerId, chargingProfileId }: ChargerProfilePath): Promise<ChargerProfilesView> {
-    return callService(this.bus, PROFILE_VERBS.deleteCharger, { chargerId, chargingProfileId });
+    return call(this.bus, configManager.deleteChargerChargingProfiles, { chargerId, chargingProfileId });
   }
 
   @Get('chargers/:id/charging-profiles/composite-schedule')
@@ -154,7 +154,7 @@ export class ChargingProfilesApiController {
   @ApiErrors([400, 404, 409, 422], { 409: 'The charger is not connected: charger_not_connected', 422: 'The model lacks SmartCharging: not_supported_by_model' })
   async composite(@Param() { id: chargerId }: ChargerIdPath, @Query() query: CompositeQuery): Promise<CompositeScheduleView> {
     await requireCapability(this.bus, chargerId, 'GetCompositeSchedule', 'chargerId');
-    return callService(this.bus, PROFILE_VERBS.compositeSchedule, { chargerId, connectorId: query.connectorId ?? 0, duration: query.duration ?? 3600 });
+    return call(this.bus, configManager.compositeSchedule, { chargerId, connectorId: query.connectorId ?? 0, duration: query.duration ?? 3600 });
   }
 
   @Get('groups/:name/charging-profiles')
@@ -162,7 +162,7 @@ export class ChargingProfilesApiController {
   @ApiOk(GROUP_VIEW)
   @ApiErrors([400, 404])
   getGroup(@Param() { name: group }: GroupNamePath): Promise<GroupProfilesView> {
-    return callService(this.bus, PROFILE_VERBS.getGroup, { group });
+    return call(this.bus, configManager.getGroupChargingProfiles, { group });
   }
 
   @Put('groups/:name/charging-profiles')
@@ -170,7 +170,7 @@ export class ChargingProfilesApiController {
   @ApiOk(GROUP_VIEW)
   @ApiErrors([400, 422], { 422: 'A profile breaks a rule for a member (field and rule named)' })
   setGroup(@Param() { name: group }: GroupNamePath, @Body() body: ChargingProfilesBody, @CurrentCaller() caller?: ApiCaller): Promise<GroupProfilesView> {
-    return callService(this.bus, PROFILE_VERBS.setGroup, { group, profiles: body.profiles, actor: auditActor(caller) });
+    return call(this.bus, configManager.setGroupChargingProfiles, { group, profiles: body.profiles, actor: auditActor(caller) });
   }
 
   @Delete('groups/:name/charging-profiles')
@@ -178,7 +178,7 @@ export class ChargingProfilesApiController {
   @ApiOk(GROUP_VIEW)
   @ApiErrors([400, 404])
   deleteGroup(@Param() { name: group }: GroupNamePath): Promise<GroupProfilesView> {
-    return callService(this.bus, PROFILE_VERBS.deleteGroup, { group });
+    return call(this.bus, configManager.deleteGroupChargingProfiles, { group });
   }
 
   @Delete('groups/:name/charging-profiles/:chargingProfileId')
@@ -186,6 +186,6 @@ export class ChargingProfilesApiController {
   @ApiOk(GROUP_VIEW)
   @ApiErrors([400, 404])
   deleteGroupOne(@Param() { name: group, chargingProfileId }: GroupProfilePath): Promise<GroupProfilesView> {
-    return callService(this.bus, PROFILE_VERBS.deleteGroup, { group, chargingProfileId });
+    return call(this.bus, configManager.deleteGroupChargingProfiles, { group, chargingProfileId });
   }
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query } from
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CHARGER_MODELS } from '#csms/zaptec-profile';
 import { BUS, type Bus } from '#csms/bus';
-import { ApiErrors, ApiOk, ApiV1, auditActor as actor, callService, ChargerIdPath, CurrentCaller, PlainText, type ApiCaller } from '#csms/http';
+import { ApiErrors, ApiOk, ApiV1, auditActor as actor, call, ChargerIdPath, CurrentCaller, PlainText, type ApiCaller } from '#csms/http';
 import { CHARGER_CONFIGURATION_SCHEMA, CONFIGURATION_HISTORY_SCHEMA, LEVEL_SCHEMA, PROFILES_SCHEMA } from '../../api/openapi-schemas.js';
 import type { AuditView } from '../desired-store.js';
 import type { ChargerConfigurationView, LevelView } from '../desired.service.js';
@@ -11,7 +11,7 @@ import { GroupMembersBody } from '../dto/group-members.body.js';
 import { HistoryQuery } from '../dto/history.query.js';
 import { RetryRefusedBody } from '../dto/retry-refused.body.js';
 import type { ProfilesView } from '../profiles-view.js';
-import { DESIRED_VERBS } from '../verbs.js';
+import * as configManager from '../../verbs.js';
 
 /** `:name` of /api/v1/groups/:name (desired.service.ts allows 1 to 100 characters). */
 class GroupNamePath {
@@ -37,7 +37,7 @@ export class ConfigurationController {
   @ApiOk(CHARGER_CONFIGURATION_SCHEMA)
   @ApiErrors([400, 404])
   getCharger(@Param() { id: chargerId }: ChargerIdPath): Promise<ChargerConfigurationView> {
-    return callService(this.bus, DESIRED_VERBS.getChargerConfiguration, { chargerId });
+    return call(this.bus, configManager.getChargerConfiguration, { chargerId });
   }
 
   @Put('chargers/:id/configuration')
@@ -49,7 +49,7 @@ export class ConfigurationController {
     @Body() body: ConfigurationBody,
     @CurrentCaller() caller?: ApiCaller,
   ): Promise<ChargerConfigurationView> {
-    return callService(this.bus, DESIRED_VERBS.setChargerConfiguration, { chargerId, keys: body.keys, actor: actor(caller) });
+    return call(this.bus, configManager.setChargerConfiguration, { chargerId, keys: body.keys, actor: actor(caller) });
   }
 
   @Post('chargers/:id/configuration/retry')
@@ -58,7 +58,7 @@ export class ConfigurationController {
   @ApiOk(CHARGER_CONFIGURATION_SCHEMA)
   @ApiErrors([400, 404])
   retry(@Param() { id: chargerId }: ChargerIdPath, @Body() body: RetryRefusedBody, @CurrentCaller() caller?: ApiCaller): Promise<ChargerConfigurationView> {
-    return callService(this.bus, DESIRED_VERBS.retryRefused, { chargerId, keys: body.keys, actor: actor(caller) });
+    return call(this.bus, configManager.retryRefusedConfiguration, { chargerId, keys: body.keys, actor: actor(caller) });
   }
 
   @Get('chargers/:id/configuration/history')
@@ -66,7 +66,7 @@ export class ConfigurationController {
   @ApiOk(CONFIGURATION_HISTORY_SCHEMA)
   @ApiErrors([400, 404])
   history(@Param() { id: chargerId }: ChargerIdPath, @Query() query: HistoryQuery): Promise<{ chargerId: string; items: AuditView[] }> {
-    return callService(this.bus, DESIRED_VERBS.chargerConfigurationHistory, { chargerId, limit: query.limit });
+    return call(this.bus, configManager.chargerConfigurationHistory, { chargerId, limit: query.limit });
   }
 
   @Get('groups/:name/configuration')
@@ -74,7 +74,7 @@ export class ConfigurationController {
   @ApiOk(LEVEL_SCHEMA)
   @ApiErrors([400, 404])
   getGroup(@Param() { name: group }: GroupNamePath): Promise<LevelView> {
-    return callService(this.bus, DESIRED_VERBS.getGroupConfiguration, { group });
+    return call(this.bus, configManager.getGroupConfiguration, { group });
   }
 
   @Put('groups/:name/configuration')
@@ -82,7 +82,7 @@ export class ConfigurationController {
   @ApiOk(LEVEL_SCHEMA)
   @ApiErrors([400, 422], { 422: 'Keys refused for a member: every refusal named (field/key, rule)' })
   setGroup(@Param() { name: group }: GroupNamePath, @Body() body: ConfigurationBody, @CurrentCaller() caller?: ApiCaller): Promise<LevelView> {
-    return callService(this.bus, DESIRED_VERBS.setGroupConfiguration, { group, keys: body.keys, actor: actor(caller) });
+    return call(this.bus, configManager.setGroupConfiguration, { group, keys: body.keys, actor: actor(caller) });
   }
 
   @Put('groups/:name/members')
@@ -90,7 +90,7 @@ export class ConfigurationController {
   @ApiOk(LEVEL_SCHEMA)
   @ApiErrors([400, 422], { 422: 'Members whose model refuses the group keys: every refusal named' })
   setMembers(@Param() { name: group }: GroupNamePath, @Body() body: GroupMembersBody, @CurrentCaller() caller?: ApiCaller): Promise<LevelView> {
-    return callService(this.bus, DESIRED_VERBS.setGroupMembers, { group, chargerIds: body.chargerIds, actor: actor(caller) });
+    return call(this.bus, configManager.setGroupMembers, { group, chargerIds: body.chargerIds, actor: actor(caller) });
   }
 
   @Get('models/:model/configuration')
@@ -99,7 +99,7 @@ export class ConfigurationController {
   @ApiOk(LEVEL_SCHEMA)
   @ApiErrors([400, 404])
   getModel(@Param() { model }: ModelPath): Promise<LevelView> {
-    return callService(this.bus, DESIRED_VERBS.getModelConfiguration, { model });
+    return call(this.bus, configManager.getModelConfiguration, { model });
   }
 
   @Put('models/:model/configuration')
@@ -108,14 +108,14 @@ export class ConfigurationController {
   @ApiOk(LEVEL_SCHEMA)
   @ApiErrors([400, 404, 422], { 422: 'Keys refused for the model: every refusal named (field/key, rule)' })
   setModel(@Param() { model }: ModelPath, @Body() body: ConfigurationBody, @CurrentCaller() caller?: ApiCaller): Promise<LevelView> {
-    return callService(this.bus, DESIRED_VERBS.setModelConfiguration, { model, keys: body.keys, actor: actor(caller) });
+    return call(this.bus, configManager.setModelConfiguration, { model, keys: body.keys, actor: actor(caller) });
   }
 
   @Get('configuration')
   @ApiOperation({ summary: 'Fleet desired keys (every charger, every model; empty unless an operator sets them)' })
   @ApiOk(LEVEL_SCHEMA)
   getFleet(): Promise<LevelView> {
-    return callService(this.bus, DESIRED_VERBS.getFleetConfiguration, {});
+    return call(this.bus, configManager.getFleetConfiguration, {});
   }
 
   @Put('configuration')
@@ -123,13 +123,13 @@ export class ConfigurationController {
   @ApiOk(LEVEL_SCHEMA)
   @ApiErrors([400, 422], { 422: 'Keys refused for a charger: every refusal named (field/key, rule)' })
   setFleet(@Body() body: ConfigurationBody, @CurrentCaller() caller?: ApiCaller): Promise<LevelView> {
-    return callService(this.bus, DESIRED_VERBS.setFleetConfiguration, { keys: body.keys, actor: actor(caller) });
+    return call(this.bus, configManager.setFleetConfiguration, { keys: body.keys, actor: actor(caller) });
   }
 
   @Get('profiles')
   @ApiOperation({ summary: 'The configuration key registry and the charger models with their capabilities' })
   @ApiOk(PROFILES_SCHEMA)
   profiles(): Promise<ProfilesView> {
-    return callService(this.bus, DESIRED_VERBS.profiles, {});
+    return call(this.bus, configManager.profiles, {});
   }
 }

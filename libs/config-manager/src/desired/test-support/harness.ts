@@ -27,7 +27,7 @@ export class Harness {
   ) {
     this.desired = new DesiredStore(t.db);
     this.state = new ChargerStateStore(t.db);
-    this.link = new ChargerLink(bus, 2_000, quiet);
+    this.link = new ChargerLink(bus, { commandTimeoutMs: 2_000 }, quiet);
     this.reconciler = new Reconciler(t.db, this.desired, this.state, this.link, { resetOnRebootRequired, maxConcurrentReconciliations: 4 }, quiet);
     this.service = new DesiredService(t.db, this.desired, this.state, this.reconciler, quiet);
   }

@@ -1,12 +1,13 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
-import { BUS, subjects, type Bus } from '#csms/bus';
-import { ApiErrors, ApiOk, ApiV1, auditActor, callService, CurrentCaller, PageLimit, PageOffset, S, type ApiCaller } from '#csms/http';
+import { BUS, type Bus } from '#csms/bus';
+import { ApiErrors, ApiOk, ApiV1, auditActor, call, CurrentCaller, PageLimit, PageOffset, S, type ApiCaller } from '#csms/http';
 import { MAX_CAMPAIGN_PAGE, type CampaignRecord } from '../campaigns.service.js';
 import { CAMPAIGN_CHARGER_STATES, CAMPAIGN_STATES } from '../rollout.js';
 import type { CampaignView } from '../store.js';
 import { CampaignActionBody, CreateCampaignBody } from './create-campaign.body.js';
+import * as configManager from '../../verbs.js';
 
 class CampaignIdPath {
   @IsUUID('all', { message: '$property must be a campaign id (UUID)' })
@@ -92,7 +93,7 @@ export class FirmwareCampaignsApiController {
   @ApiOk(RECORD, 201)
   @ApiErrors([400, 422], { 422: 'The target matches no known charger: no_chargers' })
   create(@Body() body: CreateCampaignBody, @CurrentCaller() caller?: ApiCaller): Promise<CampaignRecord> {
-    return callService(this.bus, subjects.firmwareCampaigns.create, { ...body, createdBy: auditActor(caller) });
+    return call(this.bus, configManager.createFirmwareCampaign, { ...body, createdBy: auditActor(caller) });
   }
 
   @Get()
@@ -100,7 +101,7 @@ export class FirmwareCampaignsApiController {
   @ApiOk(S.page(CAMPAIGN))
   @ApiErrors([400])
   list(@Query() query: ListCampaignsQuery): Promise<{ items: CampaignView[] }> {
-    return callService(this.bus, subjects.firmwareCampaigns.list, { ...query });
+    return call(this.bus, configManager.listFirmwareCampaigns, { ...query });
   }
 
   @Get(':id')
@@ -109,7 +110,7 @@ export class FirmwareCampaignsApiController {
   @ApiOk(RECORD)
   @ApiErrors([400, 404])
   get(@Param() { id }: CampaignIdPath, @Query() query: CampaignChargersQuery): Promise<CampaignRecord> {
-    return callService(this.bus, subjects.firmwareCampaigns.get, { campaignId: id, ...query });
+    return call(this.bus, configManager.getFirmwareCampaign, { campaignId: id, ...query });
   }
 
   @Post(':id/pause')
@@ -119,7 +120,7 @@ export class FirmwareCampaignsApiController {
   @ApiOk(RECORD)
   @ApiErrors([400, 404, 409], { 409: 'The campaign is not running: invalid_campaign_state' })
   pause(@Param() { id }: CampaignIdPath, @Body() body: CampaignActionBody): Promise<CampaignRecord> {
-    return callService(this.bus, subjects.firmwareCampaigns.pause, { campaignId: id, ...(body.note ? { note: body.note } : {}) });
+    return call(this.bus, configManager.pauseFirmwareCampaign, { campaignId: id, ...(body.note ? { note: body.note } : {}) });
   }
 
   @Post(':id/resume')
@@ -129,7 +130,7 @@ export class FirmwareCampaignsApiController {
   @ApiOk(RECORD)
   @ApiErrors([400, 404, 409], { 409: 'The campaign is not paused: invalid_campaign_state' })
   resume(@Param() { id }: CampaignIdPath, @Body() _body: CampaignActionBody): Promise<CampaignRecord> {
-    return callService(this.bus, subjects.firmwareCampaigns.resume, { campaignId: id });
+    return call(this.bus, configManager.resumeFirmwareCampaign, { campaignId: id });
   }
 
   @Post(':id/cancel')
@@ -139,6 +140,6 @@ export class FirmwareCampaignsApiController {
   @ApiOk(RECORD)
   @ApiErrors([400, 404, 409], { 409: 'The campaign is completed or cancelled: invalid_campaign_state' })
   cancel(@Param() { id }: CampaignIdPath, @Body() _body: CampaignActionBody, @CurrentCaller() caller?: ApiCaller): Promise<CampaignRecord> {
-    return callService(this.bus, subjects.firmwareCampaigns.cancel, { campaignId: id, actor: auditActor(caller) });
+    return call(this.bus, configManager.cancelFirmwareCampaign, { campaignId: id, actor: auditActor(caller) });
   }
 }

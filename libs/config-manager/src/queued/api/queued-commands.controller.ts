@@ -1,14 +1,14 @@
 import { Controller, Delete, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
-import { BUS, QUEUED_COMMAND_STATES, subjects, type Bus } from '#csms/bus';
+import { BUS, QUEUED_COMMAND_STATES, type Bus } from '#csms/bus';
 import {
   ApiChargerIdParam,
   ApiErrors,
   ApiOk,
   ApiV1,
   auditActor,
-  callService,
+  call,
   ChargerIdPath,
   CurrentCaller,
   PageLimit,
@@ -17,8 +17,10 @@ import {
   type ApiCaller,
 } from '#csms/http';
 import { canonicalIdentity } from '#csms/zaptec-profile';
-import { MAX_QUEUED_PAGE, type QueuedCommandPage, type QueuedCommandRecord } from '../queued.service.js';
+import { MAX_QUEUED_PAGE } from '../queued-options.js';
+import type { QueuedCommandPage, QueuedCommandRecord } from '../queued.service.js';
 import type { QueuedCommandView } from '../store.js';
+import * as configManager from '../../verbs.js';
 
 class CommandIdPath {
   @IsUUID('all', { message: '$property must be a command id (UUID)' })
@@ -74,7 +76,7 @@ export class QueuedCommandsApiController {
   @ApiOk(RECORD)
   @ApiErrors([400, 404])
   get(@Param() { id }: CommandIdPath): Promise<QueuedCommandRecord> {
-    return callService(this.bus, subjects.queuedCommands.get, { commandId: id });
+    return call(this.bus, configManager.getQueuedCommand, { commandId: id });
   }
 
   @Delete('commands/:id')
@@ -83,7 +85,7 @@ export class QueuedCommandsApiController {
   @ApiOk(QUEUED)
   @ApiErrors([400, 404, 409], { 409: 'The command is not pending (being delivered, or finished): not_pending' })
   cancel(@Param() { id }: CommandIdPath, @CurrentCaller() caller?: ApiCaller): Promise<QueuedCommandView> {
-    return callService(this.bus, subjects.queuedCommands.cancel, { commandId: id, actor: auditActor(caller) });
+    return call(this.bus, configManager.cancelQueuedCommand, { commandId: id, actor: auditActor(caller) });
   }
 
   @Get('chargers/:id/commands')
@@ -92,6 +94,6 @@ export class QueuedCommandsApiController {
   @ApiOk(S.page(QUEUED))
   @ApiErrors([400, 404], { 404: 'The charger is not known and has no queued commands' })
   list(@Param() { id }: ChargerIdPath, @Query() query: ListQueuedQuery): Promise<QueuedCommandPage> {
-    return callService(this.bus, subjects.queuedCommands.list, { chargerId: canonicalIdentity(id), ...query });
+    return call(this.bus, configManager.listQueuedCommands, { chargerId: canonicalIdentity(id), ...query });
   }
 }

@@ -1,9 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { BUS, subjects, type Bus } from '#csms/bus';
-import { ApiErrors, ApiOk, ApiV1, auditActor, callService, CurrentCaller, PlainText, S, type ApiCaller } from '#csms/http';
-import type { SiteLimitView } from '../site-limits.service.js';
+import { BUS, type Bus } from '#csms/bus';
+import { ApiErrors, ApiOk, ApiV1, auditActor, call, CurrentCaller, PlainText, S, type ApiCaller } from '#csms/http';
+import type { SiteLimitRemoved, SiteLimitView } from '../site-limits.service.js';
 import { SiteLimitBody } from './site-limit.body.js';
+import * as configManager from '../../verbs.js';
 
 /** `:name` of /api/v1/groups/:name (a configuration group, 1 to 100 characters). */
 class GroupNamePath {
@@ -63,7 +64,7 @@ export class SiteLimitsApiController {
   @ApiOk(VIEW)
   @ApiErrors([400, 404], { 404: 'No such group or no site limit: no_site_limit' })
   get(@Param() { name }: GroupNamePath): Promise<SiteLimitView> {
-    return callService(this.bus, subjects.siteLimits.get, { group: name });
+    return call(this.bus, configManager.getSiteLimit, { group: name });
   }
 
   @Put(':name/site-limit')
@@ -71,7 +72,7 @@ export class SiteLimitsApiController {
   @ApiOk(VIEW)
   @ApiErrors([400, 404], { 404: 'No such group: unknown_group' })
   put(@Param() { name }: GroupNamePath, @Body() body: SiteLimitBody, @CurrentCaller() caller?: ApiCaller): Promise<SiteLimitView> {
-    return callService(this.bus, subjects.siteLimits.put, { group: name, ...body, actor: auditActor(caller) });
+    return call(this.bus, configManager.putSiteLimit, { group: name, ...body, actor: auditActor(caller) });
   }
 
   @Delete(':name/site-limit')
@@ -79,7 +80,7 @@ export class SiteLimitsApiController {
   @ApiOperation({ summary: "Remove a group's site limit and clear its charging profiles from the members" })
   @ApiOk(S.obj({ group: S.str, cleared: S.arr(S.obj({ chargerId: S.str, outcome: S.str })) }))
   @ApiErrors([400, 404], { 404: 'The group has no site limit: no_site_limit' })
-  remove(@Param() { name }: GroupNamePath): Promise<{ group: string; cleared: Array<{ chargerId: string; outcome: string }> }> {
-    return callService(this.bus, subjects.siteLimits.remove, { group: name });
+  remove(@Param() { name }: GroupNamePath): Promise<SiteLimitRemoved> {
+    return call(this.bus, configManager.removeSiteLimit, { group: name });
   }
 }
