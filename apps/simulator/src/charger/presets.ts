@@ -31,35 +31,26 @@ export interface ModelPreset {
   maxCurrentA: number;
 }
 
+/** The Go; the Go 2 behaves the same as far as this simulator goes, with its own firmware line. */
+const GO: ModelPreset = {
+  id: 'go',
+  model: 'Go',
+  vendor: 'Zaptec',
+  firmwareVersion: '2.4.2.4',
+  // UNCERTAIN beyond Core; Smart Charging is said to be supported in box-level mode
+  // (docs/reference/zaptec-facts.md#capabilities-per-model).
+  featureProfiles: ['Core', 'FirmwareManagement', 'SmartCharging', 'RemoteTrigger'],
+  hasFreeCharging: true,
+  supportsGetDiagnostics: true,
+  stopOnInvalidIdAlways: true,
+  meterValueSampleInterval: 0,
+  phases: 3,
+  maxCurrentA: 32,
+};
+
 export const PRESETS: Readonly<Record<ModelId, ModelPreset>> = {
-  go: {
-    id: 'go',
-    model: 'Go',
-    vendor: 'Zaptec',
-    firmwareVersion: '2.4.2.4',
-    // UNCERTAIN beyond Core; Smart Charging is said to be supported in box-level mode
-    // (docs/reference/zaptec-facts.md#capabilities-per-model).
-    featureProfiles: ['Core', 'FirmwareManagement', 'SmartCharging', 'RemoteTrigger'],
-    hasFreeCharging: true,
-    supportsGetDiagnostics: true,
-    stopOnInvalidIdAlways: true,
-    meterValueSampleInterval: 0,
-    phases: 3,
-    maxCurrentA: 32,
-  },
-  go2: {
-    id: 'go2',
-    model: 'Go 2',
-    vendor: 'Zaptec',
-    firmwareVersion: '3.2.1.0',
-    featureProfiles: ['Core', 'FirmwareManagement', 'SmartCharging', 'RemoteTrigger'],
-    hasFreeCharging: true,
-    supportsGetDiagnostics: true,
-    stopOnInvalidIdAlways: true,
-    meterValueSampleInterval: 0,
-    phases: 3,
-    maxCurrentA: 32,
-  },
+  go: GO,
+  go2: { ...GO, id: 'go2', model: 'Go 2', firmwareVersion: '3.2.1.0' },
   pro: {
     id: 'pro',
     model: 'Pro',

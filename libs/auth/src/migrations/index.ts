@@ -5,14 +5,6 @@ import { AuthRefusalsProvisional1764000300000 } from './auth-refusals-provisiona
 import { AuthReservations1764000500000 } from './auth-reservations.migration.js';
 import { AuthServerSecrets1764000460000 } from './auth-server-secrets.migration.js';
 
-export {
-  AuthInit1764000100000,
-  AuthLocalList1764000200000,
-  AuthRefusalsProvisional1764000300000,
-  AuthApiAccess1764000400000,
-  AuthServerSecrets1764000460000,
-  AuthReservations1764000500000,
-};
 export const AUTH_MIGRATIONS = [
   AuthInit1764000100000,
   AuthLocalList1764000200000,
