@@ -75,7 +75,11 @@ export async function poisonScenario(target: PoisonScenarioTarget, prefix: strin
   expect(meteringMetrics).toMatch(new RegExp(`ocpp_bus_dead_lettered_total\\{[^}]*consumer="${CONSUMER}"[^}]*\\} [1-9]`));
   expect(meteringMetrics).toMatch(new RegExp(`ocpp_bus_redelivered_total\\{[^}]*consumer="${CONSUMER}"[^}]*\\} [1-9]`));
   expect(meteringMetrics).toMatch(new RegExp(`ocpp_bus_consumer_pending\\{[^}]*consumer="${CONSUMER}"[^}]*\\} 0`));
-  const ready = await apiClient(target.meteringUrl).get('/health/ready');
+  // readiness is read from the bus at most once a second (bus-metrics.ts consumerReadiness): it shows the dead letter soon, not at once
+  const ready = await eventually(async () => {
+    const r = await apiClient(target.meteringUrl).get('/health/ready');
+    return r.body?.degraded?.includes('deadLetters') ? r : undefined;
+  }, 'readiness degraded by the dead letter');
   expect(ready.status).toBe(200);
   expect(ready.body).toMatchObject({ status: 'ready', degraded: ['deadLetters'] });
   expect(ready.body.reasons.deadLetters).toMatch(/dead letter/);

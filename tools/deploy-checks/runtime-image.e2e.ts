@@ -66,6 +66,21 @@ function files(dir: string): string[] {
 
 const IMPORT = /(?:^|[\s;})])(?:import|export)\s*(?:[^'"`;]*?\sfrom\s*)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
+/**
+ * Where Node resolves `spec` through the package.json "imports" patterns, as Node matches them: among the keys whose
+ * prefix and suffix around `*` fit, the longest prefix wins, then the longest key (Jest maps #csms/* itself, so Node's resolver is not used).
+ */
+function importTarget(imports: Record<string, { default: string }>, spec: string, root: string): string | undefined {
+  const fits = Object.keys(imports)
+    .map((key) => ({ key, star: key.indexOf('*') }))
+    .filter(({ key, star }) => star >= 0 && spec.startsWith(key.slice(0, star)) && spec.endsWith(key.slice(star + 1)) && spec.length >= key.length - 1)
+    .sort((a, b) => b.star - a.star || b.key.length - a.key.length);
+  const best = fits[0];
+  if (!best) return undefined;
+  const matched = spec.slice(best.star, spec.length - (best.key.length - best.star - 1));
+  return join(root, imports[best.key].default.replace('*', matched));
+}
+
 /** Walks the static and literal dynamic imports from `entry`; returns what does not resolve inside `root`. */
 function unresolvedImports(root: string, entries: string[], production: Set<string>): string[] {
   const seen = new Set<string>();
@@ -86,9 +101,9 @@ function unresolvedImports(root: string, entries: string[], production: Set<stri
         if (existsSync(target)) queue.push(target);
         else problems.push(`${from}: ${spec} is not in the runtime tree`);
       } else if (spec.startsWith('#csms/')) {
-        const target = join(root, imports['#csms/*'].default.replace('*', spec.slice('#csms/'.length)));
-        if (existsSync(target)) queue.push(target);
-        else problems.push(`${from}: ${spec} (${relative(root, target)}) is not in the runtime tree`);
+        const target = importTarget(imports, spec, root);
+        if (target !== undefined && existsSync(target)) queue.push(target);
+        else problems.push(`${from}: ${spec} (${target ? relative(root, target) : 'no pattern matches'}) is not in the runtime tree`);
       } else if (!spec.startsWith('node:') && !builtins.has(spec)) {
         const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
         if (!production.has(name)) problems.push(`${from}: ${name} is not a production dependency`);
