@@ -4,14 +4,12 @@
  * compiled by the typecheck: each must be an error, or the build fails).
  */
 import 'reflect-metadata';
-import { Controller, Module, type INestMicroservice } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { NoRespondersError } from './bus.js';
 import { InProcessBus } from './in-process/in-process-bus.js';
-import { BusModule } from './nest/bus.module.js';
-import { BusTransport } from './nest/bus-transport.js';
 import { ok, refuse, type ServiceReply } from './service-reply.js';
+import { startBusMicroservice } from './test-support/bus-microservice.js';
 import { Answers, ask, defineVerb, verbAt, type NoRequest } from './verb.js';
 
 const getThing = defineVerb<{ id: number }, { id: number; name: string }>('metering', 'test.getThing');
@@ -59,20 +57,13 @@ class MismatchedHandlers {
 
 describe('verbs: one definition for caller and handler', () => {
   let bus: InProcessBus;
-  let app: INestMicroservice;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    bus = await InProcessBus.open();
-    @Module({ imports: [BusModule.forRoot(bus)], controllers: [ThingsController] })
-    class TestModule {}
-    app = await NestFactory.createMicroservice(TestModule, { strategy: new BusTransport(bus, 'test'), logger: false });
-    await app.listen();
+    ({ bus, close } = await startBusMicroservice([ThingsController]));
   });
 
-  afterAll(async () => {
-    await app.close();
-    await bus.close();
-  });
+  afterAll(() => close());
 
   it('spells the subject in libs/bus and answers in the owning service queue group', () => {
     expect(getThing).toEqual({ subject: 'api.metering.test.getThing', queue: 'metering' });

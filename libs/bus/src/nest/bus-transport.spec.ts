@@ -1,15 +1,13 @@
 import 'reflect-metadata';
-import { Controller, Inject, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, MessagePattern, Payload, RpcException } from '@nestjs/microservices';
-import type { INestMicroservice } from '@nestjs/common';
 import { Observable } from 'rxjs';
 import { RemoteHandlerError, type Bus, type DurableMessage } from '../bus.js';
 import { InProcessBus } from '../in-process/in-process-bus.js';
 import { subjects } from '../subjects.js';
 import { waitFor } from '#csms/testing';
-import { BusModule } from './bus.module.js';
-import { BusContext, BusTransport, DurableEventPattern } from './bus-transport.js';
+import { startBusMicroservice } from '../test-support/bus-microservice.js';
+import { BusContext, DurableEventPattern } from './bus-transport.js';
 import { BUS } from './tokens.js';
 
 const seen: { batches: Array<Array<DurableMessage<number>>>; audit: number[]; broadcast: string[]; rejectNext: boolean } = {
@@ -68,20 +66,13 @@ class TestController {
 
 describe('BusTransport (Nest microservice on InProcessBus)', () => {
   let bus: InProcessBus;
-  let app: INestMicroservice;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    bus = await InProcessBus.open();
-    @Module({ imports: [BusModule.forRoot(bus)], controllers: [TestController] })
-    class TestModule {}
-    app = await NestFactory.createMicroservice(TestModule, { strategy: new BusTransport(bus, 'test'), logger: false });
-    await app.listen();
+    ({ bus, close } = await startBusMicroservice([TestController]));
   });
 
-  afterAll(async () => {
-    await app.close();
-    await bus.close();
-  });
+  afterAll(() => close());
 
   test('request/reply through @MessagePattern, with the context and the injected bus', async () => {
     expect(await bus.request('test.echo', { n: 41 })).toEqual({ n: 42, subject: 'test.echo', kind: 'in-process' });
