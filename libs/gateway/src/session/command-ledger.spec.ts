@@ -24,6 +24,21 @@ describe('CommandLedger', () => {
     expect(executions).toBe(1);
   });
 
+  test('a settled outcome is kept as data: a later duplicate gets an equal copy, never a second execution', async () => {
+    const ledger = new CommandLedger<{ status: string; result: { configurationKey: Array<{ key: string; value: string }> } }>(60_000);
+    const reply = { status: 'ok', result: { configurationKey: [{ key: 'HeartbeatInterval', value: '3600' }] } };
+    let executions = 0;
+    const first = ledger.run('c1', async () => (executions++, reply));
+    expect(await first.outcome).toBe(reply);
+    await new Promise((r) => setImmediate(r));
+    const again = ledger.run('c1', async () => (executions++, { status: 'ran again', result: { configurationKey: [] } }));
+    expect(again.duplicate).toBe(true);
+    const copy = await again.outcome;
+    expect(copy).toEqual(reply);
+    expect(copy).not.toBe(reply);
+    expect(executions).toBe(1);
+  });
+
   test('a failed execution is remembered too: a duplicate does not turn one attempt into two', async () => {
     const ledger = new CommandLedger<string>(60_000);
     const first = ledger.run('c1', async () => {
@@ -48,5 +63,20 @@ describe('CommandLedger', () => {
     expect(late.duplicate).toBe(false);
     expect(await late.outcome).toBe(44);
     expect(ledger.size).toBe(1);
+  });
+
+  test('a command with a deadline is forgotten a minute after it, also behind an older longer-lived entry', async () => {
+    let now = 0;
+    const ledger = new CommandLedger<number>(15 * 60_000, 100, () => now);
+    ledger.run('no-deadline', async () => 1);
+    ledger.run('d1', async () => 2, 30_000);
+    now = 30_000 + 59_999;
+    expect(ledger.run('d1', async () => -1, 30_000).duplicate).toBe(true);
+    now = 30_000 + 61_001; // past the deadline + 1 min, and over a second since the last full pass
+    expect(ledger.size).toBe(2);
+    // The next run's pass drops d1 although the older entry without a deadline is still alive.
+    ledger.run('other', async () => 3);
+    expect(ledger.size).toBe(2);
+    expect(ledger.run('no-deadline', async () => -1).duplicate).toBe(true);
   });
 });

@@ -12,9 +12,24 @@
  * request reaches exactly one gateway (see SessionRegistry), and a gateway that holds no socket never
  * executes, it hands the request on. A shared ledger would cost a JetStream round trip per command to guard
  * against a delivery the transport already excludes.
+ *
+ * A settled outcome is kept as its JSON text, not as the object the charger's answer became: after a fleet's
+ * first connects every charger's GetConfiguration reply (40-odd keys) sits here for the TTL, and as objects,
+ * strings and the promise (which also pins the tracing context it was created in) that is several KiB per
+ * charger against about one as text (docs/benchmarks.md#memory-per-charger). Outcomes are bus replies, so
+ * JSON is what they already are on the wire; a duplicate gets an equal copy.
+ *
+ * A command that carries a deadline (every one sendCommand stamps does) is forgotten a minute after its deadline
+ * rather than after the full TTL: every delivery of one command id carries the same deadline, and a delivery past
+ * it is never sent (RpcSession refuses a CALL whose deadline passed), so a later duplicate can no longer execute
+ * and the entry has nothing left to guard. The margin only covers this gateway's own timer slack.
  */
+const AFTER_DEADLINE_MS = 60_000;
+const FULL_PASS_EVERY_MS = 1_000;
+
 export class CommandLedger<T> {
-  private readonly entries = new Map<string, { outcome: Promise<T>; expiresAt: number }>();
+  private readonly entries = new Map<string, LedgerEntry<T>>();
+  private lastFullPass = 0;
 
   constructor(
     private readonly ttlMs: number,
@@ -31,23 +46,47 @@ export class CommandLedger<T> {
    * otherwise `execute()`'s, remembered for the next delivery. A failed execution is remembered too: a
    * duplicate must not turn one attempt into two.
    */
-  run(commandId: string, execute: () => Promise<T>): { outcome: Promise<T>; duplicate: boolean } {
+  run(commandId: string, execute: () => Promise<T>, deadline?: number): { outcome: Promise<T>; duplicate: boolean } {
     const t = this.now();
     this.evict(t);
     const seen = this.entries.get(commandId);
-    if (seen && seen.expiresAt > t) return { outcome: seen.outcome, duplicate: true };
+    if (seen && seen.expiresAt > t) return { outcome: seen.outcome ?? Promise.resolve(JSON.parse(seen.settled as string) as T), duplicate: true };
     const outcome = execute();
-    outcome.catch(() => undefined); // the caller of this run observes the rejection; later duplicates too
+    const expiresAt = deadline === undefined ? t + this.ttlMs : Math.min(t + this.ttlMs, Math.max(t, deadline) + AFTER_DEADLINE_MS);
+    const entry: LedgerEntry<T> = { outcome, expiresAt };
+    outcome.then(
+      (value) => {
+        const text = JSON.stringify(value);
+        if (text === undefined) return; // not JSON data: keep the promise
+        entry.settled = text;
+        entry.outcome = undefined;
+      },
+      () => undefined, // the caller of this run observes the rejection; later duplicates too (the promise is kept)
+    );
     this.entries.delete(commandId);
-    this.entries.set(commandId, { outcome, expiresAt: t + this.ttlMs });
+    this.entries.set(commandId, entry);
     return { outcome, duplicate: false };
   }
 
-  /** Drops expired entries from the oldest end, and the oldest past the bound. Map order is insertion order. */
+  /**
+   * Drops expired entries from the oldest end, and the oldest past the bound (Map order is insertion order).
+   * Entries expire at different times (deadlines differ), so once a second a full pass also drops the expired
+   * ones behind a longer-lived entry.
+   */
   private evict(t: number): void {
     for (const [id, entry] of this.entries) {
       if (entry.expiresAt > t && this.entries.size < this.maxEntries) break;
       this.entries.delete(id);
     }
+    if (t - this.lastFullPass < FULL_PASS_EVERY_MS) return;
+    this.lastFullPass = t;
+    for (const [id, entry] of this.entries) if (entry.expiresAt <= t) this.entries.delete(id);
   }
+}
+
+/** While the command runs, the promise every delivery waits on; once it succeeded, its outcome as JSON text. */
+interface LedgerEntry<T> {
+  outcome?: Promise<T>;
+  settled?: string;
+  expiresAt: number;
 }

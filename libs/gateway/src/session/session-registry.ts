@@ -12,6 +12,7 @@ import {
   type SeenBatch,
   type Subscription,
 } from '#csms/bus';
+import { ROOT_CONTEXT, withContext } from '#csms/tracing';
 import { gatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { ChargerSession, CommandExecution } from './charger-session.js';
 import { CommandLedger } from './command-ledger.js';
@@ -22,6 +23,12 @@ const COMMAND_QUEUE = 'gateway-commands';
 /** Longer than the longest command (600 s, the API's and COMMAND_TIMEOUT_MS's upper bound), with margin. */
 const COMMAND_LEDGER_TTL_MS = 15 * 60_000;
 const SUBSCRIBE_RETRY_MS = 1_000;
+/**
+ * An idle presence's chain. A promise keeps the tracing context it was created in (the charger's connect span)
+ * for as long as it lives, so a presence whose steps are done points here instead of at its last step
+ * (docs/benchmarks.md#memory-per-charger).
+ */
+const SETTLED: Promise<void> = withContext(ROOT_CONTEXT, () => Promise.resolve());
 /** Outcomes after which the charger may have done something: these become CommandOutcome facts. */
 const EXECUTED: ReadonlySet<CommandReply['status']> = new Set(['ok', 'callerror', 'timeout', 'connection-lost']);
 
@@ -36,7 +43,7 @@ class ChargerPresence {
   subscription?: Subscription;
   /** Subscribe/unsubscribe steps queued or running; the presence is forgotten only at 0 with nothing held. */
   busy = 0;
-  chain: Promise<void> = Promise.resolve();
+  chain: Promise<void> = SETTLED;
   private waiters: Array<() => void> = [];
 
   constructor(readonly chargerId: string) {}
@@ -173,10 +180,11 @@ export class SessionRegistry {
         const wanted = presence.holder !== undefined && !this.stopped;
         if (wanted && !presence.subscription) {
           try {
-            presence.subscription = await this.bus.serve<CommandRequest, CommandReply>(
-              subjects.command(presence.chargerId),
-              (request) => this.onCommand(presence.chargerId, request),
-              { queue: COMMAND_QUEUE },
+            // Outside the connect span: the subscription lives as long as the presence, and its promises would pin that span.
+            presence.subscription = await withContext(ROOT_CONTEXT, () =>
+              this.bus.serve<CommandRequest, CommandReply>(subjects.command(presence.chargerId), (request) => this.onCommand(presence.chargerId, request), {
+                queue: COMMAND_QUEUE,
+              }),
             );
           } catch (err) {
             this.log.error(`${presence.chargerId}: command subscription failed, retrying: ${(err as Error).message}`);
@@ -190,6 +198,7 @@ export class SessionRegistry {
       })
       .finally(() => {
         presence.busy--;
+        if (presence.busy === 0) presence.chain = SETTLED;
         gatewayMetrics.commandSubscriptions.set(this.commandSubscriptions);
         if (presence.settledWithout && this.presences.get(presence.chargerId) === presence) this.presences.delete(presence.chargerId);
         presence.notify();
@@ -201,7 +210,7 @@ export class SessionRegistry {
     const holder = this.presences.get(chargerId)?.holder;
     if (!holder?.isOpen) return this.handOn(chargerId, request);
     const commandId = request.commandId ?? randomUUID();
-    const { outcome, duplicate } = this.ledger.run(commandId, () => this.executeHere(chargerId, { ...request, commandId }));
+    const { outcome, duplicate } = this.ledger.run(commandId, () => this.executeHere(chargerId, { ...request, commandId }), request.deadline);
     if (duplicate) gatewayMetrics.duplicateCommands.inc();
     return outcome;
   }
