@@ -1,7 +1,7 @@
 import { InProcessBus, type Subscription } from '#csms/bus';
 import { ok } from '#csms/http';
 import type { DataSource } from 'typeorm';
-import { meteringActiveTransactionLookup } from './active-transactions.js';
+import { MeteringActiveTransactions } from './active-transactions.js';
 import { ChargerRegistryService } from './charger-registry.service.js';
 import { IdTagsService } from './id-tags.service.js';
 import { openAuthTestDatabase } from './test-support/test-database.js';
@@ -40,7 +40,7 @@ describe('ConcurrentTx', () => {
     ({ db, close } = await openAuthTestDatabase());
     bus = await InProcessBus.open();
     registry = new ChargerRegistryService(db);
-    withCheck = new IdTagsService(db, registry, undefined, meteringActiveTransactionLookup(bus, 200));
+    withCheck = new IdTagsService(db, registry, undefined, new MeteringActiveTransactions(bus, { concurrentTxTimeoutMs: 200 }));
     await registry.register({ chargerId: 'CTX-1', securityProfile: 0, registrationState: 'accepted' });
     await registry.register({ chargerId: 'CTX-FREE', securityProfile: 0, registrationState: 'accepted' });
     await registry.setReportedConfiguration('CTX-FREE', { FreeCharging: 'true', FreeChargingIdTag: 'FREE' });
