@@ -18,7 +18,7 @@ import { ProvisionalChargerSweeper } from './provisional-chargers.js';
 import { LocalAuthListController } from './local-auth-list.controller.js';
 import { LocalAuthListService } from './local-auth-list.service.js';
 import { LocalAuthListStore } from './local-auth-list.store.js';
-import { ReservationFacts } from './reservations/reservation-facts.js';
+import { BusReservationListener } from './reservations/bus-reservation-listener.js';
 import { ReservationSweeper } from './reservations/reservation-sweeper.js';
 import { ReservationsController } from './reservations/reservations.controller.js';
 import { RESERVATION_LISTENER, ReservationsService } from './reservations/reservations.service.js';
@@ -69,7 +69,7 @@ export class AuthModule implements OnApplicationBootstrap {
         ApiAccessStore,
         { provide: CHARGER_COMMANDS, useClass: BusChargerCommands },
         ReservationsStore,
-        { provide: RESERVATION_LISTENER, useClass: ReservationFacts },
+        { provide: RESERVATION_LISTENER, useClass: BusReservationListener },
         ReservationsService,
         { provide: RESERVATION_GATE, useExisting: ReservationsService },
         // ConcurrentTx asks metering only when configured; without the provider IdTagsService decides from the tag alone.

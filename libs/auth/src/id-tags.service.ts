@@ -57,7 +57,7 @@ export interface ReservationGate {
   decideStart(chargerId: string, start: StartFacts): Promise<StartDecision>;
 }
 
-/** The ReservationsService in AuthModule (a token: that service's file leads back here through the local list's types). */
+/** The ReservationsService in AuthModule; a token, so idTags depend on this check alone, not on the reservations' sending and facts. */
 export const RESERVATION_GATE = Symbol.for('csms.auth.reservation-gate');
 
 /** Auth's verdict on a StartTransaction; reservationId: the reservation it used, for metering to link the transaction. */

@@ -17,7 +17,7 @@ export interface ReservationListener {
   reservationChanged(event: ReservationEvent, reservation: ReservationView): void;
 }
 
-/** Who hears of reservations coming and going (ReservationFacts in AuthModule); none: nobody. */
+/** Who hears of reservations coming and going (BusReservationListener in AuthModule); none: nobody. */
 export const RESERVATION_LISTENER = Symbol.for('csms.auth.reservation-listener');
 
 /**

@@ -5,7 +5,7 @@ import type { ReservationView } from './reservations.store.js';
 
 /** Live dashboards see reservations come and go (GET /api/v1/events, type reservation; docs/api-events.md). */
 @Injectable()
-export class ReservationFacts implements ReservationListener {
+export class BusReservationListener implements ReservationListener {
   constructor(@Inject(BUS) private readonly bus: Bus) {}
 
   reservationChanged(event: ReservationEvent, r: ReservationView): void {
