@@ -1,5 +1,7 @@
-import { ask, type Bus, type ReplyOf } from '#csms/bus';
-import type { ActiveTransactionLookup } from './id-tags.service.js';
+import { Inject, Injectable } from '@nestjs/common';
+import { ask, BUS, type Bus, type ReplyOf } from '#csms/bus';
+import { AUTH_OPTIONS, type AuthOptions } from './auth-options.js';
+import type { ActiveTransactionLookup, StartKey } from './id-tags.service.js';
 import * as metering from '#csms/metering/verbs';
 
 export const DEFAULT_CONCURRENT_TX_TIMEOUT_MS = 2_000;
@@ -26,8 +28,19 @@ const isOpenTransaction = (t: unknown): t is OpenTransaction =>
  * decision, as before. The others count when auth accepted them (a refused start is not an active one). Any
  * failure to answer gives undefined: auth does not block charging because metering is slow or down.
  */
-export function meteringActiveTransactionLookup(bus: Bus, timeoutMs = DEFAULT_CONCURRENT_TX_TIMEOUT_MS): ActiveTransactionLookup {
-  return async (chargerId, idTag, start) => {
+@Injectable()
+export class MeteringActiveTransactions implements ActiveTransactionLookup {
+  private readonly timeoutMs: number;
+
+  constructor(
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(AUTH_OPTIONS) options: Pick<AuthOptions, 'concurrentTxTimeoutMs'> = {},
+  ) {
+    this.timeoutMs = options.concurrentTxTimeoutMs ?? DEFAULT_CONCURRENT_TX_TIMEOUT_MS;
+  }
+
+  async hasActive(chargerId: string, idTag: string, start?: StartKey): Promise<boolean | undefined> {
+    const { bus, timeoutMs } = this;
     let reply: ReplyOf<typeof metering.listTransactions>;
     try {
       reply = await ask(bus, metering.listTransactions, { idTag, state: 'open', limit: PAGE }, { timeoutMs });
@@ -46,5 +59,5 @@ export function meteringActiveTransactionLookup(bus: Bus, timeoutMs = DEFAULT_CO
     // More open ones than one page: certainly another one besides the start being decided.
     if (total > items.length) return true;
     return others.some((t) => t.idTagStatus === 'Accepted');
-  };
+  }
 }

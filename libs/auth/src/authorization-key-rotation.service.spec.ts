@@ -1,6 +1,7 @@
-import { InProcessBus, sendCommand, subjects, type CommandReply, type CommandRequest, type Subscription } from '#csms/bus';
+import { InProcessBus, subjects, type CommandReply, type CommandRequest, type Subscription } from '#csms/bus';
 import type { DataSource } from 'typeorm';
 import { AuthorizationKeyRotationService, generateAuthorizationKey } from './authorization-key-rotation.service.js';
+import { BusChargerCommands } from './charger-commands.js';
 import { ChargerRegistryService } from './charger-registry.service.js';
 import { ConnectDecisionService } from './connect-decision.service.js';
 import { ConnectThrottle } from './connect-throttle.js';
@@ -56,9 +57,14 @@ describe('AuthorizationKeyRotationService', () => {
     ({ db, close } = await openAuthTestDatabase());
     bus = await InProcessBus.open();
     registry = new ChargerRegistryService(db);
-    rotations = new AuthorizationKeyRotationService(db, registry, (id, req) => sendCommand(bus, id, req), 1_000);
+    rotations = new AuthorizationKeyRotationService(db, registry, new BusChargerCommands(bus), { rotationTimeoutMs: 1_000 });
     // A generous limit: these tests are about passwords, not about the slow-down.
-    connect = new ConnectDecisionService(registry, new SecurityEventsService(db), 'reject', new ConnectThrottle({ pairMaxFailures: 1_000 }));
+    connect = new ConnectDecisionService(
+      registry,
+      new SecurityEventsService(db),
+      { unknownChargers: 'reject' },
+      new ConnectThrottle({ pairMaxFailures: 1_000 }),
+    );
   }, 60_000);
   afterAll(async () => {
     await bus.close();
@@ -182,7 +188,7 @@ describe('AuthorizationKeyRotationService', () => {
   it('refuses a second rotation while one is being sent, and 404 for an unknown charger', async () => {
     await registry.registerCharger({ id: 'ROT-BUSY', securityProfile: 1, password: 'busy-password-xx', useAuthorizationKeyWithoutDecoding: true });
     let release!: (r: CommandReply) => void;
-    const held = new AuthorizationKeyRotationService(db, registry, () => new Promise<CommandReply>((r) => (release = r)));
+    const held = new AuthorizationKeyRotationService(db, registry, { send: () => new Promise<CommandReply>((r) => (release = r)) });
     const first = await held.start('ROT-BUSY');
     expect((await held.start('ROT-BUSY')).reply).toMatchObject({ ok: false, status: 409 });
     release({ status: 'ok', result: { status: 'Rejected' } });

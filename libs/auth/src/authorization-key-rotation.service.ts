@@ -1,15 +1,15 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import type { CommandReply, CommandRequest } from '#csms/bus';
+import { Inject, Injectable } from '@nestjs/common';
+import type { CommandReply } from '#csms/bus';
 import { ok, refuse, type ServiceReply } from '#csms/http';
 import type { ChangeConfigurationResponse } from '#csms/ocpp';
 import type { DataSource } from 'typeorm';
-import { sqlOf, type Sql } from '#csms/persistence';
+import { DATA_SOURCE, sqlOf, type Sql } from '#csms/persistence';
+import { AUTH_OPTIONS, type AuthOptions } from './auth-options.js';
+import { CHARGER_COMMANDS, type ChargerCommands } from './charger-commands.js';
 import { ChargerRegistryService, decodingModeOf, type ChargerRecord } from './charger-registry.service.js';
 import type { RotationState } from './charger-registry.service.rows.js';
 import { canonicalIdentity, expectedPasswordBytes, validateAuthorizationKey } from './zaptec.js';
-
-/** Sends a command to a charger: `sendCommand` over the bus in the service, a charger double in tests. */
-export type CommandSender = (chargerId: string, request: CommandRequest) => Promise<CommandReply>;
 
 export interface RotationView {
   chargerId: string;
@@ -38,6 +38,7 @@ export function generateAuthorizationKey(withoutDecoding: boolean): string {
 }
 
 const ORIGIN = 'auth:authorization-key';
+const DEFAULT_ROTATION_TIMEOUT_MS = 30_000;
 
 /**
  * The AuthorizationKey lifecycle (docs/reference/design-decisions.md#authorizationkey-rotation): validate for the
@@ -48,16 +49,20 @@ const ORIGIN = 'auth:authorization-key';
  * is dropped, the old one stays. Timeout: the answer is unknown, the charger may have applied the key, so
  * both stay valid (a lock-out would need a site visit) until it reconnects or the rotation is abandoned.
  */
+@Injectable()
 export class AuthorizationKeyRotationService {
   private readonly sql: Sql;
 
+  private readonly timeoutMs: number;
+
   constructor(
-    db: DataSource,
-    private readonly registry: ChargerRegistryService,
-    private readonly send: CommandSender,
-    private readonly timeoutMs = 30_000,
+    @Inject(DATA_SOURCE) db: DataSource,
+    @Inject(ChargerRegistryService) private readonly registry: ChargerRegistryService,
+    @Inject(CHARGER_COMMANDS) private readonly commands: ChargerCommands,
+    @Inject(AUTH_OPTIONS) options: Pick<AuthOptions, 'rotationTimeoutMs'> = {},
   ) {
     this.sql = sqlOf(db);
+    this.timeoutMs = options.rotationTimeoutMs ?? DEFAULT_ROTATION_TIMEOUT_MS;
   }
 
   /** Starts a rotation; `done` settles once the charger's answer is recorded (the API does not wait for it). */
@@ -139,7 +144,7 @@ export class AuthorizationKeyRotationService {
   private async deliver(chargerId: string, rotationId: string, key: string): Promise<void> {
     let reply: CommandReply;
     try {
-      reply = await this.send(chargerId, {
+      reply = await this.commands.send(chargerId, {
         action: 'ChangeConfiguration',
         payload: { key: 'AuthorizationKey', value: key },
         timeoutMs: this.timeoutMs,

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { sqlOf, type Sql } from '#csms/persistence';
+import { DATA_SOURCE, sqlOf, type Sql } from '#csms/persistence';
 import { ok, refuse, type ServiceReply } from '#csms/http';
 import { Batcher, keyedBatcher } from '#csms/persistence';
-import type { UnknownChargersPolicy } from './auth-options.js';
+import { AUTH_OPTIONS, type AuthOptions, type UnknownChargersPolicy } from './auth-options.js';
 import type { AuthChargersRow, RegistrationState, RotationState, SecurityProfile } from './charger-registry.service.rows.js';
 import { CredentialHasher, credentialSecretSource, type CredentialOrigin } from './credential-hasher.js';
 import { canonicalIdentity, defaultUseAuthorizationKeyWithoutDecoding } from './zaptec.js';
@@ -90,6 +91,7 @@ const REPORTED_KEYS = ['FreeCharging', 'FreeChargingIdTag', 'UseAuthorizationKey
 /** A whole number, else null (unknown: the local list falls back to its defaults). */
 const wholeNumber = (v: string | undefined): number | null => (v !== undefined && /^\s*\d{1,9}\s*$/.test(v) ? Number(v) : null);
 
+@Injectable()
 export class ChargerRegistryService {
   /** Every connect and every boot looks a charger up: lookups arriving together share one query. */
   private readonly finder: Batcher<string, ChargerRecord | undefined>;
@@ -101,9 +103,10 @@ export class ChargerRegistryService {
 
   private readonly sql: Sql;
 
-  constructor(db: DataSource, credentialSecrets: Uint8Array[] = []) {
+  constructor(@Inject(DATA_SOURCE) db: DataSource, @Optional() @Inject(AUTH_OPTIONS) options: Pick<AuthOptions, 'credentialSecrets'> = {}) {
     this.sql = sqlOf(db);
-    this.hasher = new CredentialHasher(credentialSecretSource(db, credentialSecrets));
+    const secrets = (options.credentialSecrets ?? []).map((x) => Buffer.from(x, 'utf8'));
+    this.hasher = new CredentialHasher(credentialSecretSource(db, secrets));
     this.finder = keyedBatcher<ChargerRecord | undefined>(
       async (ids) => {
         const rows = await this.sql.query<Row>(`SELECT * FROM auth_chargers WHERE charger_id = ANY($1::text[])`, [ids]);

@@ -1,9 +1,14 @@
-import { InProcessBus, type Subscription } from '#csms/bus';
+import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { BusModule, InProcessBus, type Subscription } from '#csms/bus';
+import { PersistenceModule } from '#csms/persistence';
 import { ok } from '#csms/http';
 import type { DataSource } from 'typeorm';
-import { meteringActiveTransactionLookup } from './active-transactions.js';
+import { MeteringActiveTransactions } from './active-transactions.js';
 import { ChargerRegistryService } from './charger-registry.service.js';
 import { IdTagsService } from './id-tags.service.js';
+import { AuthModule } from './index.js';
 import { openAuthTestDatabase } from './test-support/test-database.js';
 import * as meteringVerbs from '#csms/metering/verbs';
 
@@ -40,7 +45,7 @@ describe('ConcurrentTx', () => {
     ({ db, close } = await openAuthTestDatabase());
     bus = await InProcessBus.open();
     registry = new ChargerRegistryService(db);
-    withCheck = new IdTagsService(db, registry, undefined, meteringActiveTransactionLookup(bus, 200));
+    withCheck = new IdTagsService(db, registry, undefined, new MeteringActiveTransactions(bus, { concurrentTxTimeoutMs: 200 }));
     await registry.register({ chargerId: 'CTX-1', securityProfile: 0, registrationState: 'accepted' });
     await registry.register({ chargerId: 'CTX-FREE', securityProfile: 0, registrationState: 'accepted' });
     await registry.setReportedConfiguration('CTX-FREE', { FreeCharging: 'true', FreeChargingIdTag: 'FREE' });
@@ -93,6 +98,22 @@ describe('ConcurrentTx', () => {
     expect(await withCheck.idTagInfoForStart('CTX-FREE', 'FREE')).toEqual({ idTagInfo: { status: 'Accepted' }, free: true });
     const without = new IdTagsService(db, registry);
     expect((await without.idTagInfoForStart('CTX-1', 'DRIVER')).idTagInfo.status).toBe('Accepted');
+  });
+
+  it('AuthModule asks metering only when concurrentTx is set', async () => {
+    open.set('DRIVER', [{ chargerId: 'OTHER', connectorId: 1, idTagStatus: 'Accepted', startedAt: '2030-01-01T09:00:00Z' }]);
+    const statusWith = async (concurrentTx: boolean): Promise<string> => {
+      @Module({ imports: [PersistenceModule.forDataSource(db), BusModule.forRoot(bus), AuthModule.forRoot({ unknownChargers: 'reject', concurrentTx })] })
+      class Root {}
+      const app = await NestFactory.createApplicationContext(Root, { logger: false });
+      try {
+        return (await app.get(IdTagsService).idTagInfoForStart('CTX-1', 'DRIVER', { connectorId: 1, timestamp: '2030-01-01T10:00:00.000Z' })).idTagInfo.status;
+      } finally {
+        await app.close();
+      }
+    };
+    expect(await statusWith(true)).toBe('ConcurrentTx');
+    expect(await statusWith(false)).toBe('Accepted');
   });
 
   it('does not block when metering does not answer', async () => {

@@ -25,8 +25,9 @@ describe('ConnectDecisionService', () => {
     new ConnectDecisionService(
       registry,
       events,
-      policy,
+      { unknownChargers: policy },
       new ConnectThrottle({ pairMaxFailures: 3, identityMaxFailures: 6, addressMaxIdentities: 3 }, () => clock),
+      undefined,
       {
         refusalEvents: { now: () => clock },
       },
@@ -206,8 +207,7 @@ describe('ConnectDecisionService', () => {
       return verifyPassword(password, stored);
     };
     const cached = (): ConnectDecisionService =>
-      new ConnectDecisionService(registry, events, 'reject', new ConnectThrottle({ pairMaxFailures: 100 }, () => clock), {
-        verifiedCredentials: cache,
+      new ConnectDecisionService(registry, events, { unknownChargers: 'reject' }, new ConnectThrottle({ pairMaxFailures: 100 }, () => clock), cache, {
         verifyPassword: countingVerify,
       });
     const login = (s: ConnectDecisionService, id: string, password: string) => s.decide(ws(id, { basic: basic(id, password) }));
@@ -252,8 +252,7 @@ describe('ConnectDecisionService', () => {
     });
 
     it('a charger registered on first use (its password just hashed) reconnects without scrypt', async () => {
-      const s = new ConnectDecisionService(registry, events, 'accept', new ConnectThrottle({ pairMaxFailures: 100 }, () => clock), {
-        verifiedCredentials: cache,
+      const s = new ConnectDecisionService(registry, events, { unknownChargers: 'accept' }, new ConnectThrottle({ pairMaxFailures: 100 }, () => clock), cache, {
         verifyPassword: countingVerify,
       });
       expect(await login(s, 'TOFU01', 'first-use-pw')).toEqual({ decision: 'accept', chargerId: 'TOFU01' });

@@ -1,5 +1,6 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { ConnectAuthReply, ConnectAuthRequest } from '#csms/bus';
-import type { UnknownChargersPolicy } from './auth-options.js';
+import { AUTH_OPTIONS, type AuthOptions, type UnknownChargersPolicy } from './auth-options.js';
 import { ChargerRegistryService, type ChargerRecord } from './charger-registry.service.js';
 import { ConnectThrottle, type ThrottleScope } from './connect-throttle.js';
 import type { SecurityProfile } from './charger-registry.service.rows.js';
@@ -28,8 +29,6 @@ export interface ConnectCounters {
 }
 
 export interface ConnectDecisionOptions {
-  /** Passwords already verified by scrypt; AuthModule shares one per process. Default: a private one. */
-  verifiedCredentials?: VerifiedCredentials;
   /** The password check (default: the registry's CredentialHasher); tests pass a counting one. */
   verifyPassword?: (password: Uint8Array, storedHash: string) => Promise<boolean>;
   /** Aggregation of the refusal events (tests pass a clock). */
@@ -67,21 +66,26 @@ export function presentedProfile(req: ConnectAuthRequest, recorded?: SecurityPro
  * which canonical identity.
  * Every refusal is a security event with the remote address, a counter, and a step toward the slow-down.
  */
+@Injectable()
 export class ConnectDecisionService {
   readonly counters: ConnectCounters = { accepted: 0, registered: 0, throttled: 0, failures: {} };
   readonly verifiedCredentials: VerifiedCredentials;
   readonly refusals: RefusalEvents;
   private readonly verifyPassword: (password: Uint8Array, storedHash: string) => Promise<boolean>;
+  private readonly unknownChargers: UnknownChargersPolicy;
 
   constructor(
-    private readonly registry: ChargerRegistryService,
-    events: SecurityEventsService,
-    private readonly unknownChargers: UnknownChargersPolicy,
-    readonly throttle: ConnectThrottle,
-    options: ConnectDecisionOptions = {},
-    private readonly now: () => Date = () => new Date(),
+    @Inject(ChargerRegistryService) private readonly registry: ChargerRegistryService,
+    @Inject(SecurityEventsService) events: SecurityEventsService,
+    @Inject(AUTH_OPTIONS) authOptions: Pick<AuthOptions, 'unknownChargers'>,
+    @Inject(ConnectThrottle) readonly throttle: ConnectThrottle,
+    /** Passwords already verified by scrypt; AuthModule shares one per process. Default: a private one. */
+    @Optional() @Inject(VerifiedCredentials) verifiedCredentials?: VerifiedCredentials,
+    @Optional() options: ConnectDecisionOptions = {},
+    @Optional() private readonly now: () => Date = () => new Date(),
   ) {
-    this.verifiedCredentials = options.verifiedCredentials ?? new VerifiedCredentials();
+    this.unknownChargers = authOptions.unknownChargers;
+    this.verifiedCredentials = verifiedCredentials ?? new VerifiedCredentials();
     this.verifyPassword = options.verifyPassword ?? ((password, stored) => registry.hasher.verify(password, stored));
     this.refusals = new RefusalEvents(events, { now: () => this.now().getTime(), ...options.refusalEvents });
   }

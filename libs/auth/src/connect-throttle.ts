@@ -1,3 +1,4 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { BoundedMap } from './bounded-map.js';
 
 /**
@@ -47,6 +48,9 @@ export const DEFAULT_THROTTLE_OPTIONS: ThrottleOptions = {
   maxEntries: 100_000,
 };
 
+/** The throttle's options in AuthModule (AuthOptions.throttle, UNKNOWN_CHARGERS' slow-down settings). */
+export const CONNECT_THROTTLE_OPTIONS = Symbol.for('csms.auth.connect-throttle-options');
+
 /** Which counter refused: the reason given to the charger and recorded in the security event. */
 export type ThrottleScope = 'pair' | 'identity' | 'address';
 
@@ -77,6 +81,7 @@ function hash32(s: string): number {
 
 const pairKey = (identity: string, address: string): string => `${address}\n${identity}`;
 
+@Injectable()
 export class ConnectThrottle {
   private readonly pairs: BoundedMap<Entry>;
   private readonly identities: BoundedMap<Entry>;
@@ -86,8 +91,8 @@ export class ConnectThrottle {
   private readonly options: ThrottleOptions;
 
   constructor(
-    options: Partial<ThrottleOptions> = {},
-    private readonly now: () => number = Date.now,
+    @Optional() @Inject(CONNECT_THROTTLE_OPTIONS) options: Partial<ThrottleOptions> = {},
+    @Optional() private readonly now: () => number = Date.now,
   ) {
     this.options = { ...DEFAULT_THROTTLE_OPTIONS, ...options };
     this.pairs = new BoundedMap<Entry>(this.options.maxEntries);

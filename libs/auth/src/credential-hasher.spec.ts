@@ -44,7 +44,7 @@ describe('credential hashing: keyed hash for generated secrets, scrypt for chose
     const reply = await registry.registerCharger({ id: 'HASH-GEN-2', securityProfile: 1 });
     if (!reply.ok) throw new Error('registration failed');
     const password = reply.data.generatedPassword!;
-    const decide = new ConnectDecisionService(registry, new SecurityEventsService(db), 'reject', new ConnectThrottle());
+    const decide = new ConnectDecisionService(registry, new SecurityEventsService(db), { unknownChargers: 'reject' }, new ConnectThrottle());
     expect(await decide.decide(basicConnect('HASH-GEN-2', password))).toEqual({ decision: 'accept', chargerId: 'HASH-GEN-2' });
     expect(await decide.decide(basicConnect('HASH-GEN-2', password.toLowerCase()))).toMatchObject({ decision: 'unauthorized' });
     // Verified keyed hashes are not remembered: the scrypt cache stays for scrypt.

@@ -1,5 +1,6 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { sqlOf, type Sql } from '#csms/persistence';
+import { DATA_SOURCE, sqlOf, type Sql } from '#csms/persistence';
 import type { AuthorizeResponse } from '#csms/ocpp';
 import { ChargerRegistryService } from './charger-registry.service.js';
 import type { AuthIdTagsRow, IdTagStatus } from './id-tags.service.rows.js';
@@ -36,7 +37,12 @@ const toView = (r: Row): IdTagView => ({
  * Whether the tag has another active transaction: true / false, or undefined when nobody could tell (metering
  * not answering): the start is then decided from the tag alone.
  */
-export type ActiveTransactionLookup = (chargerId: string, idTag: string, start?: StartKey) => Promise<boolean | undefined>;
+export interface ActiveTransactionLookup {
+  hasActive(chargerId: string, idTag: string, start?: StartKey): Promise<boolean | undefined>;
+}
+
+/** Provided only when ConcurrentTx is configured (AuthModule.forRoot({ concurrentTx: true })): metering's answer. */
+export const ACTIVE_TRANSACTION_LOOKUP = Symbol.for('csms.auth.active-transaction-lookup');
 
 /** The StartTransaction being decided (its connector and time): never counted as the tag's other transaction. */
 export interface StartKey {
@@ -47,7 +53,12 @@ export interface StartKey {
 }
 
 /** Matches a StartTransaction against its charger's reservations (ReservationsService.decideStart). */
-export type ReservationGate = (chargerId: string, start: StartFacts) => Promise<StartDecision>;
+export interface ReservationGate {
+  decideStart(chargerId: string, start: StartFacts): Promise<StartDecision>;
+}
+
+/** The ReservationsService in AuthModule; a token, so idTags depend on this check alone, not on the reservations' sending and facts. */
+export const RESERVATION_GATE = Symbol.for('csms.auth.reservation-gate');
 
 /** Auth's verdict on a StartTransaction; reservationId: the reservation it used, for metering to link the transaction. */
 export interface StartVerdict {
@@ -60,16 +71,17 @@ export interface StartVerdict {
 export const sameIdTag = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
 /** Drivers' idTags and the idTagInfo given for Authorize and StartTransaction (docs/reference/design-decisions.md#driver-authorization). */
+@Injectable()
 export class IdTagsService {
   private readonly sql: Sql;
 
   constructor(
-    db: DataSource,
-    private readonly registry: ChargerRegistryService,
-    private readonly now: () => Date = () => new Date(),
+    @Inject(DATA_SOURCE) db: DataSource,
+    @Inject(ChargerRegistryService) private readonly registry: ChargerRegistryService,
+    @Optional() private readonly now: () => Date = () => new Date(),
     /** Set when ConcurrentTx is configured (AuthModule.forRoot({ concurrentTx: true })). */
-    private readonly activeTransaction?: ActiveTransactionLookup,
-    private readonly reservations?: ReservationGate,
+    @Optional() @Inject(ACTIVE_TRANSACTION_LOOKUP) private readonly activeTransaction?: ActiveTransactionLookup,
+    @Optional() @Inject(RESERVATION_GATE) private readonly reservations?: ReservationGate,
   ) {
     this.sql = sqlOf(db);
   }
@@ -97,7 +109,7 @@ export class IdTagsService {
     if (!start || !this.reservations) return verdict;
     // docs/reference/design-decisions.md#reservations: a reserved connector is the reserved driver's; anyone
     // else starting there is not authorised, whatever their tag says.
-    const decision = await this.reservations(chargerId, {
+    const decision = await this.reservations.decideStart(chargerId, {
       connectorId: start.connectorId,
       idTag,
       at: new Date(start.timestamp),
@@ -115,7 +127,7 @@ export class IdTagsService {
     }
     const idTagInfo = await this.idTagInfo(idTag);
     // ConcurrentTx only replaces an Accepted answer: a Blocked or Expired tag keeps saying so.
-    if (this.activeTransaction && idTagInfo.status === 'Accepted' && (await this.activeTransaction(chargerId, idTag, start)) === true) {
+    if (this.activeTransaction && idTagInfo.status === 'Accepted' && (await this.activeTransaction.hasActive(chargerId, idTag, start)) === true) {
       return { idTagInfo: { ...idTagInfo, status: 'ConcurrentTx' }, free: false };
     }
     return { idTagInfo, free: false };

@@ -1,6 +1,7 @@
-import { InProcessBus, sendCommand, subjects, type CommandReply, type CommandRequest, type Subscription } from '#csms/bus';
+import { InProcessBus, subjects, type CommandReply, type CommandRequest, type Subscription } from '#csms/bus';
 import type { SendLocalListRequest } from '#csms/ocpp';
 import type { DataSource } from 'typeorm';
+import { BusChargerCommands } from './charger-commands.js';
 import { ChargerRegistryService } from './charger-registry.service.js';
 import { IdTagsService } from './id-tags.service.js';
 import { LocalAuthListService } from './local-auth-list.service.js';
@@ -68,7 +69,7 @@ describe('LocalAuthListService', () => {
     bus = await InProcessBus.open();
     registry = new ChargerRegistryService(db);
     idTags = new IdTagsService(db, registry);
-    lists = new LocalAuthListService(new LocalAuthListStore(db), (id, req) => sendCommand(bus, id, req), 1_000);
+    lists = new LocalAuthListService(new LocalAuthListStore(db), new BusChargerCommands(bus), { localListTimeoutMs: 1_000 });
   }, 60_000);
   afterAll(async () => {
     await bus.close();

@@ -1,11 +1,12 @@
-import type { CommandReply, CommandRequest } from '#csms/bus';
+import { Inject, Injectable } from '@nestjs/common';
+import type { CommandReply } from '#csms/bus';
 import type { GetConfigurationResponse, GetLocalListVersionResponse, SendLocalListRequest, SendLocalListResponse } from '#csms/ocpp';
+import { AUTH_OPTIONS, type AuthOptions } from './auth-options.js';
+import { CHARGER_COMMANDS, type ChargerCommands } from './charger-commands.js';
 import type { LocalListOutcome } from './charger-registry.service.rows.js';
 import type { IdTagView } from './id-tags.service.js';
 import { LocalAuthListStore, type LocalListEntry, type LocalListState } from './local-auth-list.store.js';
 import { canonicalIdentity } from './zaptec.js';
-
-export type SendToCharger = (chargerId: string, request: CommandRequest) => Promise<CommandReply>;
 
 /** SendLocalListMaxLength when the charger never reported it. */
 export const DEFAULT_SEND_LOCAL_LIST_MAX_LENGTH = 20;
@@ -18,14 +19,18 @@ const ORIGIN = 'auth';
  * deliver); one Differential per tag change while we believe the charger is in sync. Work on one charger is
  * serialised within this replica, so versions go up one at a time.
  */
+@Injectable()
 export class LocalAuthListService {
   private readonly chains = new Map<string, Promise<unknown>>();
+  private readonly timeoutMs: number;
 
   constructor(
-    private readonly store: LocalAuthListStore,
-    private readonly send: SendToCharger,
-    private readonly timeoutMs = DEFAULT_LOCAL_LIST_TIMEOUT_MS,
-  ) {}
+    @Inject(LocalAuthListStore) private readonly store: LocalAuthListStore,
+    @Inject(CHARGER_COMMANDS) private readonly commands: ChargerCommands,
+    @Inject(AUTH_OPTIONS) options: Pick<AuthOptions, 'localListTimeoutMs'> = {},
+  ) {
+    this.timeoutMs = options.localListTimeoutMs ?? DEFAULT_LOCAL_LIST_TIMEOUT_MS;
+  }
 
   view(chargerId: string): Promise<LocalListState | undefined> {
     return this.store.state(chargerId);
@@ -52,7 +57,7 @@ export class LocalAuthListService {
       // A charger that never had a group and never got a list from us is left alone.
       if (!c || (c.group === null && c.listVersion === 0 && c.outcome === null)) return;
       if (c.sendLocalListMaxLength === null || c.localAuthListMaxLength === null) c = await this.askLimits(c);
-      const reply = await this.send(chargerId, { action: 'GetLocalListVersion', payload: {}, timeoutMs: this.timeoutMs, origin: ORIGIN });
+      const reply = await this.commands.send(chargerId, { action: 'GetLocalListVersion', payload: {}, timeoutMs: this.timeoutMs, origin: ORIGIN });
       if (reply.status !== 'ok') return this.recordFailure(chargerId, 'GetLocalListVersion', reply);
       const version = Number((reply.result as GetLocalListVersionResponse).listVersion);
       // -1: the charger has no local list (OCPP 1.6 §5.10).
@@ -125,7 +130,7 @@ export class LocalAuthListService {
   }
 
   private sendList(chargerId: string, payload: SendLocalListRequest): Promise<CommandReply> {
-    return this.send(chargerId, { action: 'SendLocalList', payload, timeoutMs: this.timeoutMs, origin: ORIGIN });
+    return this.commands.send(chargerId, { action: 'SendLocalList', payload, timeoutMs: this.timeoutMs, origin: ORIGIN });
   }
 
   private recordFailure(chargerId: string, action: string, reply: Exclude<CommandReply, { status: 'ok' }>, held?: number): Promise<void> {
@@ -148,7 +153,7 @@ export class LocalAuthListService {
    * connect; a charger that does not know them keeps the defaults.
    */
   private async askLimits(c: LocalListState): Promise<LocalListState> {
-    const reply = await this.send(c.chargerId, {
+    const reply = await this.commands.send(c.chargerId, {
       action: 'GetConfiguration',
       payload: { key: ['SendLocalListMaxLength', 'LocalAuthListMaxLength'] },
       timeoutMs: this.timeoutMs,

@@ -1,5 +1,6 @@
+import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { sqlOf, type Sql } from '#csms/persistence';
+import { DATA_SOURCE, sqlOf, type Sql } from '#csms/persistence';
 import type { SendLocalListRequest } from '#csms/ocpp';
 import type { LocalListOutcome } from './charger-registry.service.rows.js';
 import { canonicalIdentity } from './zaptec.js';
@@ -43,10 +44,11 @@ const toEntry = (r: Row): LocalListEntry => ({
 });
 
 /** The SQL side of the local authorization list (auth_chargers columns and the idTags of a group). */
+@Injectable()
 export class LocalAuthListStore {
   private readonly sql: Sql;
 
-  constructor(db: DataSource) {
+  constructor(@Inject(DATA_SOURCE) db: DataSource) {
     this.sql = sqlOf(db);
   }
 

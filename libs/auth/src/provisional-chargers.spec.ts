@@ -22,7 +22,7 @@ describe('provisional chargers', () => {
   beforeAll(async () => {
     ({ db, close } = await openAuthTestDatabase());
     registry = new ChargerRegistryService(db);
-    connect = new ConnectDecisionService(registry, new SecurityEventsService(db), 'accept', new ConnectThrottle());
+    connect = new ConnectDecisionService(registry, new SecurityEventsService(db), { unknownChargers: 'accept' }, new ConnectThrottle());
   }, 60_000);
   afterAll(() => close());
 

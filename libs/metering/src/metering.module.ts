@@ -1,6 +1,4 @@
 import { Inject, Injectable, Optional, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
-import { DATA_SOURCE } from '#csms/persistence';
 import { PeriodicTask } from '#csms/runtime';
 import { ActiveTransactionsMetric } from './metering-metrics.js';
 import { MeteringChargerController } from './metering.controller.js';
@@ -11,7 +9,6 @@ import { ReadingsService } from './readings.service.js';
 import { TransactionsService } from './transactions.service.js';
 
 const RETENTION_EVERY_MS = 3_600_000;
-const OPTIONS = { token: METERING_OPTIONS, optional: true };
 const withDefaults = (o?: MeteringOptions): Required<MeteringOptions> => ({ ...DEFAULT_METERING_OPTIONS, ...(o ?? {}) });
 
 /** Runs the meter-value retention hourly when a retention is configured (default: keep forever). */
@@ -54,21 +51,7 @@ export class MeteringRetention implements OnApplicationBootstrap, OnApplicationS
  */
 @Module({
   controllers: [MeteringChargerController, MeteringVerbsController],
-  providers: [
-    {
-      provide: TransactionsService,
-      useFactory: (db: DataSource, o?: MeteringOptions) => new TransactionsService(db, withDefaults(o)),
-      inject: [DATA_SOURCE, OPTIONS],
-    },
-    {
-      provide: ReadingsService,
-      useFactory: (db: DataSource, tx: TransactionsService, o?: MeteringOptions) => new ReadingsService(db, tx, withDefaults(o)),
-      inject: [DATA_SOURCE, TransactionsService, OPTIONS],
-    },
-    QueryService,
-    ActiveTransactionsMetric,
-    MeteringRetention,
-  ],
+  providers: [TransactionsService, ReadingsService, QueryService, ActiveTransactionsMetric, MeteringRetention],
   exports: [TransactionsService, ReadingsService, QueryService],
 })
 export class MeteringModule {

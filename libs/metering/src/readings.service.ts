@@ -1,8 +1,9 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { sqlOf, valuesList, type Sql } from '#csms/persistence';
+import { DATA_SOURCE, sqlOf, valuesList, type Sql } from '#csms/persistence';
 import { dbSpan } from './db-span.js';
 import type { MeterValuesRequest, StatusNotificationRequest } from '#csms/ocpp';
-import { DEFAULT_METERING_OPTIONS, type MeteringOptions } from './metering-options.js';
+import { DEFAULT_METERING_OPTIONS, METERING_OPTIONS, type MeteringOptions } from './metering-options.js';
 import { TransactionsService } from './transactions.service.js';
 
 export interface ChargerEvent<P> {
@@ -18,14 +19,15 @@ export interface ChargerSettingsInput {
 }
 
 /** MeterValues, StatusNotification and the per-charger sampling settings. */
+@Injectable()
 export class ReadingsService {
   private readonly opts: Required<MeteringOptions>;
   private readonly sql: Sql;
 
   constructor(
-    db: DataSource,
-    private readonly transactions: TransactionsService,
-    options: MeteringOptions = {},
+    @Inject(DATA_SOURCE) db: DataSource,
+    @Inject(TransactionsService) private readonly transactions: TransactionsService,
+    @Optional() @Inject(METERING_OPTIONS) options: MeteringOptions = {},
   ) {
     this.opts = { ...DEFAULT_METERING_OPTIONS, ...options };
     this.sql = sqlOf(db);

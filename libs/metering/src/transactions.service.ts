@@ -1,10 +1,11 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { sqlOf, type Sql } from '#csms/persistence';
+import { DATA_SOURCE, sqlOf, type Sql } from '#csms/persistence';
 import type { MeteringTransactionsRow } from './transactions.service.rows.js';
 import type { StartTransactionRequest, StopTransactionRequest } from '#csms/ocpp';
 import { computeEnergy, type RegisterReading } from './energy.js';
 import { MeterValueWriter } from './meter-value-writer.js';
-import { DEFAULT_METERING_OPTIONS, type MeteringOptions } from './metering-options.js';
+import { DEFAULT_METERING_OPTIONS, METERING_OPTIONS, type MeteringOptions } from './metering-options.js';
 import { ENERGY_REGISTER, toBaseUnit } from './sampled-values.js';
 import { dbSpan } from './db-span.js';
 
@@ -26,12 +27,13 @@ export interface StartVerdict {
 
 type TxRow = Pick<MeteringTransactionsRow, 'id' | 'meter_start' | 'started_at' | 'stopped_at' | 'closed_by' | 'stop_event_seq'>;
 
+@Injectable()
 export class TransactionsService {
   private readonly opts: Required<MeteringOptions>;
   readonly writer: MeterValueWriter;
   private readonly sql: Sql;
 
-  constructor(db: DataSource, options: MeteringOptions = {}) {
+  constructor(@Inject(DATA_SOURCE) db: DataSource, @Optional() @Inject(METERING_OPTIONS) options: MeteringOptions = {}) {
     this.opts = { ...DEFAULT_METERING_OPTIONS, ...options };
     this.writer = new MeterValueWriter(this.opts.lateReadingWindowSec);
     this.sql = sqlOf(db);

@@ -22,21 +22,17 @@ describe('ReservationsService', () => {
     ({ db, close } = await openAuthTestDatabase());
     reservations = new ReservationsService(
       new ReservationsStore(db),
-      async (chargerId, request) => {
-        sent.push({ chargerId, request });
-        return answer(request);
+      {
+        send: async (chargerId, request) => {
+          sent.push({ chargerId, request });
+          return answer(request);
+        },
       },
+      { reservationTimeoutMs: 1_000 },
+      { reservationChanged: (event, r) => events.push([event, r.reservationId]) },
       () => now,
-      1_000,
-      (event, r) => events.push([event, r.reservationId]),
     );
-    idTags = new IdTagsService(
-      db,
-      new ChargerRegistryService(db),
-      () => now,
-      undefined,
-      (chargerId, start) => reservations.decideStart(chargerId, start),
-    );
+    idTags = new IdTagsService(db, new ChargerRegistryService(db), () => now, undefined, reservations);
     await idTags.create('ALICE', { status: 'Accepted', parentIdTag: 'FLEET' });
     await idTags.create('CAROL', { status: 'Accepted', parentIdTag: 'FLEET' });
     await idTags.create('BOB', { status: 'Accepted' });

@@ -1,6 +1,8 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { CommandReply } from '#csms/bus';
 import type { CancelReservationResponse, ReserveNowRequest, ReserveNowResponse } from '#csms/ocpp';
-import type { SendToCharger } from '../local-auth-list.service.js';
+import { AUTH_OPTIONS, type AuthOptions } from '../auth-options.js';
+import { CHARGER_COMMANDS, type ChargerCommands } from '../charger-commands.js';
 import { DEFAULT_RESERVATION_TIMEOUT_MS, decideStart, type StartDecision, type StartFacts } from './reservation-rules.js';
 import { ReservationsStore, type NewReservation, type ReservationListQuery, type ReservationView } from './reservations.store.js';
 
@@ -11,21 +13,31 @@ export type Delivery = { status: 'ok'; answer: string } | { status: Exclude<Comm
 
 /** What a reservation did, for live events (docs/api-events.md). */
 export type ReservationEvent = 'created' | 'refused' | 'cancelled' | 'expired' | 'used';
-export type ReservationListener = (event: ReservationEvent, reservation: ReservationView) => void;
+export interface ReservationListener {
+  reservationChanged(event: ReservationEvent, reservation: ReservationView): void;
+}
+
+/** Who hears of reservations coming and going (BusReservationListener in AuthModule); none: nobody. */
+export const RESERVATION_LISTENER = Symbol.for('csms.auth.reservation-listener');
 
 /**
  * Reservations (OCPP 1.6 §5.13, §5.2; docs/reference/design-decisions.md#reservations): the reservationId is ours,
  * the reservation holds only once the charger answered Accepted, and each StartTransaction is matched against the
  * reservations of its charger in the same auth answer that decides its idTag.
  */
+@Injectable()
 export class ReservationsService {
+  private readonly timeoutMs: number;
+
   constructor(
-    private readonly store: ReservationsStore,
-    private readonly send: SendToCharger,
-    private readonly now: () => Date = () => new Date(),
-    private readonly timeoutMs = DEFAULT_RESERVATION_TIMEOUT_MS,
-    private readonly listener: ReservationListener = () => undefined,
-  ) {}
+    @Inject(ReservationsStore) private readonly store: ReservationsStore,
+    @Inject(CHARGER_COMMANDS) private readonly commands: ChargerCommands,
+    @Inject(AUTH_OPTIONS) options: Pick<AuthOptions, 'reservationTimeoutMs'> = {},
+    @Optional() @Inject(RESERVATION_LISTENER) private readonly listener: ReservationListener = { reservationChanged: () => undefined },
+    @Optional() private readonly now: () => Date = () => new Date(),
+  ) {
+    this.timeoutMs = options.reservationTimeoutMs ?? DEFAULT_RESERVATION_TIMEOUT_MS;
+  }
 
   /**
    * Stores the reservation as pending (the sequence gives its id), sends ReserveNow, and records the answer:
@@ -41,7 +53,7 @@ export class ReservationsService {
       reservationId: pending.reservationId,
       ...(pending.parentIdTag ? { parentIdTag: pending.parentIdTag } : {}),
     };
-    const reply = await this.send(pending.chargerId, {
+    const reply = await this.commands.send(pending.chargerId, {
       action: 'ReserveNow',
       payload,
       timeoutMs: input.timeoutMs ?? this.timeoutMs,
@@ -58,7 +70,7 @@ export class ReservationsService {
     else after = await this.store.transition(id, ['pending'], 'failed', { detail: delivery.detail });
     // Not pending any more: a StartTransaction used it between the charger's answer and this line.
     const reservation = after ?? (await this.store.find(id)) ?? pending;
-    if (after) this.listener(after.status === 'active' ? 'created' : 'refused', after);
+    if (after) this.listener.reservationChanged(after.status === 'active' ? 'created' : 'refused', after);
     return { reservation, delivery };
   }
 
@@ -88,7 +100,7 @@ export class ReservationsService {
     const r = await this.get(reservationId);
     if (!r) return { kind: 'not-found' };
     if (r.status !== 'active' && r.status !== 'pending') return { kind: 'not-active', reservation: r };
-    const reply = await this.send(r.chargerId, {
+    const reply = await this.commands.send(r.chargerId, {
       action: 'CancelReservation',
       payload: { reservationId },
       timeoutMs: timeoutMs ?? this.timeoutMs,
@@ -99,14 +111,14 @@ export class ReservationsService {
     if (delivery.status !== 'ok') return { kind: 'sent', reservation: r, delivery };
     const detail = delivery.answer === 'Accepted' ? 'cancelled by the operator' : 'the charger holds no such reservation (CancelReservation Rejected)';
     const after = await this.store.transition(reservationId, ['active', 'pending'], 'cancelled', { cancelStatus: delivery.answer, detail });
-    if (after) this.listener('cancelled', after);
+    if (after) this.listener.reservationChanged('cancelled', after);
     return { kind: 'sent', reservation: after ?? (await this.store.noteCancelAnswer(reservationId, delivery.answer, detail)) ?? r, delivery };
   }
 
   /** Active or pending reservations past their expiry (all, or one) become expired. */
   async expire(reservationId?: number): Promise<ReservationView[]> {
     const expired = await this.store.expireDue(this.now(), reservationId);
-    for (const r of expired) this.listener('expired', r);
+    for (const r of expired) this.listener.reservationChanged('expired', r);
     return expired;
   }
 
@@ -122,14 +134,14 @@ export class ReservationsService {
       const used = await this.store.transition(decision.reservationId, ['pending', 'active', 'expired', 'failed'], 'used', {
         detail: `used by a StartTransaction of ${start.idTag} on connector ${start.connectorId}`,
       });
-      if (used) this.listener('used', used);
+      if (used) this.listener.reservationChanged('used', used);
     }
     return decision;
   }
 
   async linkTransaction(reservationId: number, transactionId: number): Promise<ReservationView | undefined> {
     const linked = await this.store.linkTransaction(reservationId, transactionId);
-    if (linked) this.listener('used', linked);
+    if (linked) this.listener.reservationChanged('used', linked);
     return linked;
   }
 }

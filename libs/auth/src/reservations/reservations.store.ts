@@ -1,5 +1,6 @@
+import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { sqlOf, type Sql } from '#csms/persistence';
+import { DATA_SOURCE, sqlOf, type Sql } from '#csms/persistence';
 import type { AuthReservationsRow } from './reservations.store.rows.js';
 import type { ReservationFacts, ReservationState } from './reservation-rules.js';
 
@@ -65,10 +66,11 @@ const toView = (r: Row): ReservationView => ({
 });
 
 /** auth_reservations (migration AuthReservations1764000500000). Every state change is one conditional UPDATE. */
+@Injectable()
 export class ReservationsStore {
   private readonly sql: Sql;
 
-  constructor(db: DataSource) {
+  constructor(@Inject(DATA_SOURCE) db: DataSource) {
     this.sql = sqlOf(db);
   }
 

@@ -1,6 +1,4 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
-import { DATA_SOURCE } from '#csms/persistence';
 import { CHARGING_PROFILE_OPTIONS, type ChargingProfileOptions } from './charging-profile-options.js';
 import { ChargingProfilesController } from './charging-profiles.controller.js';
 import { ChargingProfilesService } from './charging-profiles.service.js';
@@ -21,7 +19,7 @@ export class ChargingProfilesModule {
       controllers: [ChargingProfilesController],
       providers: [
         { provide: CHARGING_PROFILE_OPTIONS, useValue: options },
-        { provide: ChargingProfileStore, inject: [DATA_SOURCE], useFactory: (db: DataSource) => new ChargingProfileStore(db) },
+        ChargingProfileStore,
         ProfileReconciler,
         ChargingProfilesService,
         ChargingProfilesStartup,

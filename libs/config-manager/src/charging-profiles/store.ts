@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { sqlOf, type Sql } from '#csms/persistence';
+import { DATA_SOURCE, sqlOf, type Sql } from '#csms/persistence';
 import { DesiredStore } from '../desired/desired-store.js';
 import type { ConfigChargingProfilesRow, ConfigChargingProfileStateRow } from './store.rows.js';
 import { slotOf } from './validation.js';
@@ -57,12 +58,13 @@ export function effectiveProfiles(group: StoredProfile[], own: StoredProfile[]):
 }
 
 /** Desired charging profiles and per-charger outcomes (tables of migration.ts). */
+@Injectable()
 export class ChargingProfileStore {
   private readonly groups: DesiredStore;
 
   private readonly sql: Sql;
 
-  constructor(db: DataSource) {
+  constructor(@Inject(DATA_SOURCE) db: DataSource) {
     this.sql = sqlOf(db);
     this.groups = new DesiredStore(db);
   }

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
 import { ok, refuse, type ServiceReply } from '#csms/http';
 import { CHARGER_MODELS, isActionSupported, signedFirmwareSupport, type ChargerModel } from '#csms/zaptec-profile';
 import { capabilitiesOfModel } from '../registry/charger-model.js';
-import type { QueuedCommandService } from '../queued/queued.service.js';
-import type { FirmwareCampaignEngine } from './engine.js';
+import { QueuedCommandService } from '../queued/queued.service.js';
+import { FirmwareCampaignEngine } from './engine.js';
 import { CAMPAIGN_CHARGER_STATES, CAMPAIGN_STATES, waveOf, type CampaignChargerState, type CampaignState } from './rollout.js';
-import type { CampaignView, FirmwareCampaignStore, NewCampaignCharger, TargetedCharger } from './store.js';
+import { FirmwareCampaignStore, type CampaignView, type NewCampaignCharger, type TargetedCharger } from './store.js';
 
 import type { CampaignRecord, CreateCampaignRequest } from './campaign-requests.js';
 export type { CampaignRecord, CreateCampaignRequest };
@@ -29,11 +30,12 @@ function applicable(c: TargetedCharger, signed: boolean): { ok: true } | { ok: f
 }
 
 /** The firmware campaigns' answers to the API (docs/api-firmware-campaigns.md). */
+@Injectable()
 export class FirmwareCampaignService {
   constructor(
-    private readonly store: FirmwareCampaignStore,
-    private readonly engine: FirmwareCampaignEngine,
-    private readonly queue: QueuedCommandService,
+    @Inject(FirmwareCampaignStore) private readonly store: FirmwareCampaignStore,
+    @Inject(FirmwareCampaignEngine) private readonly engine: FirmwareCampaignEngine,
+    @Inject(QueuedCommandService) private readonly queue: QueuedCommandService,
   ) {}
 
   async create(req: CreateCampaignRequest): Promise<ServiceReply<CampaignRecord>> {

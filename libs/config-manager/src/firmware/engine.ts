@@ -1,8 +1,8 @@
-import { Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { SignedUpdateFirmwareRequest, UpdateFirmwareRequest } from '#csms/ocpp';
-import type { QueuedCommandService } from '../queued/queued.service.js';
+import { QueuedCommandService } from '../queued/queued.service.js';
 import { afterBoot, afterFirmwareStatus, decide, type Transition } from './rollout.js';
-import type { CampaignView, FirmwareCampaignStore } from './store.js';
+import { FirmwareCampaignStore, type CampaignView } from './store.js';
 
 /** How long one replica may advance a campaign before another may take over (it died mid-advance). */
 const LEASE_MS = 30_000;
@@ -13,14 +13,15 @@ const LEASE_MS = 30_000;
  * judging finished waves and starting the next chargers. UpdateFirmware or SignedUpdateFirmware goes out through
  * the queued-command queue, so an offline charger gets it after its next boot.
  */
+@Injectable()
 export class FirmwareCampaignEngine {
   private readonly advancing = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
 
   constructor(
-    private readonly store: FirmwareCampaignStore,
-    private readonly queue: QueuedCommandService,
-    private readonly log: Pick<Logger, 'warn'> = new Logger('FirmwareCampaigns'),
+    @Inject(FirmwareCampaignStore) private readonly store: FirmwareCampaignStore,
+    @Inject(QueuedCommandService) private readonly queue: QueuedCommandService,
+    @Optional() private readonly log: Pick<Logger, 'warn'> = new Logger('FirmwareCampaigns'),
   ) {}
 
   /**

@@ -1,5 +1,6 @@
+import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { keyedBatcher, sqlOf, type Batcher, type Sql } from '#csms/persistence';
+import { DATA_SOURCE, keyedBatcher, sqlOf, type Batcher, type Sql } from '#csms/persistence';
 import { CERTIFICATE_STORE_KEYS } from '#csms/zaptec-profile';
 import type { CampaignChargerState, CampaignState, RolloutPolicy, Transition, WaveCounts } from './rollout.js';
 import type { ConfigFirmwareCampaignChargersRow, ConfigFirmwareCampaignsRow } from './store.rows.js';
@@ -134,13 +135,14 @@ const chargerView = (r: ChargerRow): CampaignChargerView => ({
  * The campaigns' rows (config_firmware_campaigns, config_firmware_campaign_chargers). Every state change is one
  * conditional UPDATE on the state it expects, so replicas sharing the database never move a charger twice.
  */
+@Injectable()
 export class FirmwareCampaignStore {
   /** Whether a charger has an active campaign row, asked at every boot and status: one statement per batch. */
   readonly hasActive: Batcher<string, boolean>;
 
   private readonly sql: Sql;
 
-  constructor(db: DataSource) {
+  constructor(@Inject(DATA_SOURCE) db: DataSource) {
     this.sql = sqlOf(db);
     this.hasActive = keyedBatcher(
       async (ids) => {

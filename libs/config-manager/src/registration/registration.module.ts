@@ -19,6 +19,8 @@ export class RegistrationModule {
         // Here because these options are: the rows it removes are the registry's (never-booted.ts).
         NeverBootedSweeper,
         ResetLinks,
+        // A factory, not a class: it only picks the lookup, the one given in the options (tests, a single process)
+        // or metering's over the bus, and refuses to build a container that has neither.
         {
           provide: REGISTRATION_LOOKUP,
           inject: [{ token: BUS, optional: true }],

@@ -1,6 +1,4 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
-import { DATA_SOURCE } from '#csms/persistence';
 import { DEFAULT_SITE_LIMIT_ENGINE_OPTIONS, SiteLimitEngine, type SiteLimitEngineOptions } from './engine.js';
 import { SITE_LIMIT_OPTIONS, type ResolvedSiteLimitOptions } from './site-limit-options.js';
 import { SiteLimitsBusController } from './site-limits.controller.js';
@@ -30,13 +28,7 @@ export class SiteLimitsModule {
       module: SiteLimitsModule,
       imports: [registration],
       controllers: [SiteLimitsBusController],
-      providers: [
-        { provide: SITE_LIMIT_OPTIONS, useValue: resolved },
-        { provide: SiteLimitStore, inject: [DATA_SOURCE], useFactory: (db: DataSource) => new SiteLimitStore(db) },
-        SiteLimitEngine,
-        SiteLimitService,
-        SiteLimitScheduler,
-      ],
+      providers: [{ provide: SITE_LIMIT_OPTIONS, useValue: resolved }, SiteLimitStore, SiteLimitEngine, SiteLimitService, SiteLimitScheduler],
     };
   }
 }

@@ -1,5 +1,6 @@
+import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { sqlOf, type Sql } from '#csms/persistence';
+import { DATA_SOURCE, sqlOf, type Sql } from '#csms/persistence';
 import type { ConfigSiteLimitFallbacksRow, ConfigSiteLimitSessionsRow, ConfigSiteLimitsRow } from './store.rows.js';
 
 export interface SiteLimitRow {
@@ -102,10 +103,11 @@ const sessionRow = (r: SessionDbRow): SessionRow => ({
  * The site limits' rows (config_site_limits, config_site_limit_sessions, config_site_limit_fallbacks). Sessions are
  * kept only for members of limited groups: the events of every other charger cost one lookup per batch.
  */
+@Injectable()
 export class SiteLimitStore {
   private readonly sql: Sql;
 
-  constructor(db: DataSource) {
+  constructor(@Inject(DATA_SOURCE) db: DataSource) {
     this.sql = sqlOf(db);
   }
 
