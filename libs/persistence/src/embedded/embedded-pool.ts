@@ -4,6 +4,12 @@ import type { EmbeddedWorker } from './embedded-worker.js';
 
 /** Statements that open a transaction as TypeORM and hand-written SQL send them. */
 const OPENS_TRANSACTION = /^\s*(BEGIN|START\s+TRANSACTION)\b/i;
+/**
+ * How long a statement waits for another connection's transaction. Code that, inside a transaction, queries
+ * through the pool instead of its transaction would wait for itself: this turns that hang into an error that
+ * names the cause. Far longer than any transaction here takes (a batch write is milliseconds).
+ */
+const TRANSACTION_WAIT_MS = 60_000;
 
 /**
  * PGlite has one session, shared by every connection TypeORM borrows. A transaction must own it from its
@@ -19,7 +25,21 @@ class Session {
   constructor(readonly worker: EmbeddedWorker) {}
 
   async run(client: EmbeddedClient, sql: string, params?: readonly unknown[]): Promise<StatementResult> {
-    while (this.owner && this.owner !== client) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    const since = Date.now();
+    while (this.owner && this.owner !== client) {
+      const left = TRANSACTION_WAIT_MS - (Date.now() - since);
+      if (left <= 0) {
+        throw Object.assign(new Error(`embedded database: waited ${TRANSACTION_WAIT_MS / 1000} s for another connection's transaction to end`), {
+          code: 'EMBEDDED_TRANSACTION_WAIT',
+        });
+      }
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        this.waiting.push(resolve);
+        timer = setTimeout(resolve, left);
+      });
+      clearTimeout(timer);
+    }
     // Taken before the statement goes out: nothing another connection sends after it may join this transaction.
     if (!this.owner && OPENS_TRANSACTION.test(sql)) this.owner = client;
     const outcome = await this.worker.run(sql, params);
