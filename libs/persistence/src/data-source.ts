@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DataSource, type MixedList } from 'typeorm';
-import { PGliteDriver } from 'typeorm-pglite';
+import { embeddedDriver } from './embedded/embedded-pool.js';
+import { EmbeddedWorker } from './embedded/embedded-worker.js';
 import { watchPool } from './pool-metrics.js';
 
 export interface PersistenceOptions {
@@ -27,7 +28,7 @@ export function describeDatabase(options: Pick<PersistenceOptions, 'databaseUrl'
 /**
  * Opens the database and brings its schema up to date with real migrations (never `synchronize`).
  * PostgreSQL: a pool, migrations under an advisory lock so replicas starting together do not race.
- * PGlite: one embedded instance on disk under DATA_DIR/pglite.
+ * PGlite: one embedded instance on disk under DATA_DIR/pglite, in a worker thread of its own.
  */
 export async function openDataSource(options: PersistenceOptions): Promise<DataSource> {
   const common = {
@@ -44,14 +45,22 @@ export async function openDataSource(options: PersistenceOptions): Promise<DataS
     logging: false as const,
   };
   let dataSource: DataSource;
+  let worker: EmbeddedWorker | undefined;
   if (options.databaseUrl) {
     dataSource = new DataSource({ ...common, url: options.databaseUrl, extra: { max: options.poolSize ?? 10 } });
   } else {
     const dir = resolve(options.dataDir, 'pglite');
     mkdirSync(dir, { recursive: true });
-    dataSource = new DataSource({ ...common, driver: new PGliteDriver({ dataDir: dir }).driver });
+    // In a worker thread: PGlite computes on the thread it runs on (docs/benchmarks.md#embedded-database-off-the-event-loop).
+    worker = await EmbeddedWorker.start(dir);
+    dataSource = new DataSource({ ...common, driver: embeddedDriver(worker) });
   }
-  await dataSource.initialize();
+  try {
+    await dataSource.initialize();
+  } catch (err) {
+    await worker?.close();
+    throw err;
+  }
   watchPool(dataSource);
   try {
     await runMigrationsLocked(dataSource, Boolean(options.databaseUrl));
