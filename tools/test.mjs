@@ -69,10 +69,10 @@ for (const [name, args] of lintChecks) {
 if (run(process.execPath, [join(root, 'tools/build.mjs')]) !== 0) process.exit(1);
 
 /**
- * One Jest run of a tier, its output in tmp/test-<tier>.log (printed in one block when the tier ends, so
+ * One Jest run of a tier (`workers`: 1 in band, a number of Jest workers, or Jest's default), its output in tmp/test-<tier>.log (printed in one block when the tier ends, so
  * tiers running side by side never interleave), its counts from tmp/jest-<tier>.json.
  */
-function jest(tier, match, inBand) {
+function jest(tier, match, workers) {
   const out = join(root, 'tmp', `jest-${tier}.json`);
   const log = join(root, 'tmp', `test-${tier}.log`);
   rmSync(out, { force: true });
@@ -84,7 +84,7 @@ function jest(tier, match, inBand) {
     `--testMatch=${match}`,
     '--json',
     `--outputFile=${out}`,
-    ...(inBand ? ['--runInBand'] : []),
+    ...(workers === 1 ? ['--runInBand'] : workers ? [`--maxWorkers=${workers}`] : []),
     ...extra,
   ];
   console.log(`=== ${tier} tests (${match}) started; output: ${relative(root, log)}`);
@@ -140,12 +140,14 @@ if (!nats || !postgres) {
 // The tiers share nothing (every e2e/infra file starts its own processes on free ports, with its own data
 // directory, nats-server and database), and the e2e, browser and infra tests spend most of their time
 // waiting on the systems they started, so they run side by side: the unit tier (CPU-bound, Jest's
-// workers), then the browser tier, beside the e2e tier, beside the infrastructure tier. TEST_TIERS_SERIAL=1
-// runs them one after another (the same order), e.g. to read a failure without the others' load.
+// workers), then the browser tier, beside the e2e tier (two files at a time: an e2e file mostly waits on
+// its all-in-one), beside the infrastructure tier (one file at a time: each starts five or more processes).
+// TEST_TIERS_SERIAL=1 runs the tiers one after another (the same order), e.g. to read a failure without the
+// others' load.
 const lanes = [
-  [() => jest('unit', '**/*.spec.ts', false), ...(browser ? [() => jest('browser', '**/*.browser.ts', true)] : [])],
-  [() => jest('e2e', '**/*.e2e.ts', true)],
-  ...(nats && postgres ? [[() => jest('infra', '**/*.infra.ts', true)]] : []),
+  [() => jest('unit', '**/*.spec.ts'), ...(browser ? [() => jest('browser', '**/*.browser.ts', 1)] : [])],
+  [() => jest('e2e', '**/*.e2e.ts', 2)],
+  ...(nats && postgres ? [[() => jest('infra', '**/*.infra.ts', 1)]] : []),
 ];
 const lane = async (tiers) => {
   for (const tier of tiers) await tier();
