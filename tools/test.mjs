@@ -140,14 +140,15 @@ if (!nats || !postgres) {
 // The tiers share nothing (every e2e/infra file starts its own processes on free ports, with its own data
 // directory, nats-server and database), and the e2e, browser and infra tests spend most of their time
 // waiting on the systems they started, so they run side by side: the unit tier (CPU-bound, Jest's
-// workers), then the browser tier, beside the e2e tier (two files at a time: an e2e file mostly waits on
-// its all-in-one), beside the infrastructure tier (one file at a time: each starts five or more processes).
+// workers), then the browser tier, beside the e2e tier, beside the infrastructure tier; the e2e and
+// infrastructure tiers run two files at a time (a file mostly waits on the processes it started; two
+// infrastructure files held at most 42 PostgreSQL connections together, of the server's 100).
 // TEST_TIERS_SERIAL=1 runs the tiers one after another (the same order), e.g. to read a failure without the
 // others' load.
 const lanes = [
   [() => jest('unit', '**/*.spec.ts'), ...(browser ? [() => jest('browser', '**/*.browser.ts', 1)] : [])],
   [() => jest('e2e', '**/*.e2e.ts', 2)],
-  ...(nats && postgres ? [[() => jest('infra', '**/*.infra.ts', 1)]] : []),
+  ...(nats && postgres ? [[() => jest('infra', '**/*.infra.ts', 2)]] : []),
 ];
 const lane = async (tiers) => {
   for (const tier of tiers) await tier();
