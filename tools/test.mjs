@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // `npm test`: lint (ESLint, Prettier's check), build, then every test tier this machine can run — unit,
 // end-to-end (the running system over WebSocket and HTTP), browser (the ops dashboard in Chromium),
-// infrastructure (real NATS with JetStream + PostgreSQL). A tier that cannot run here is skipped LOUDLY
-// with the reason; with REQUIRE_INFRA=1 (CI) a missing tier is a failure.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+// infrastructure (real NATS with JetStream + PostgreSQL), the last three side by side (below). A tier that
+// cannot run here is skipped LOUDLY with the reason; with REQUIRE_INFRA=1 (CI) a missing tier is a failure.
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { join, dirname } from 'node:path';
+import { join, dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -67,8 +67,15 @@ for (const [name, args] of lintChecks) {
 }
 
 if (run(process.execPath, [join(root, 'tools/build.mjs')]) !== 0) process.exit(1);
-function jest(tier, match, inBand) {
+
+/**
+ * One Jest run of a tier (`workers`: 1 in band, a number of Jest workers, or Jest's default), its output in tmp/test-<tier>.log (printed in one block when the tier ends, so
+ * tiers running side by side never interleave), its counts from tmp/jest-<tier>.json.
+ */
+function jest(tier, match, workers) {
   const out = join(root, 'tmp', `jest-${tier}.json`);
+  const log = join(root, 'tmp', `test-${tier}.log`);
+  rmSync(out, { force: true });
   const args = [
     '--experimental-vm-modules',
     join(root, 'node_modules/jest/bin/jest.js'),
@@ -77,18 +84,35 @@ function jest(tier, match, inBand) {
     `--testMatch=${match}`,
     '--json',
     `--outputFile=${out}`,
-    ...(inBand ? ['--runInBand'] : []),
+    ...(workers === 1 ? ['--runInBand'] : workers ? [`--maxWorkers=${workers}`] : []),
     ...extra,
   ];
-  console.log(`\n=== ${tier} tests (${match}) ===`);
-  const status = run(process.execPath, args, { NODE_NO_WARNINGS: '1' });
-  if (existsSync(out)) {
-    const r = JSON.parse(readFileSync(out, 'utf8'));
-    totals.passed += r.numPassedTests;
-    totals.failed += r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0);
-    totals.skipped += r.numPendingTests;
-  }
-  if (status !== 0) failedTiers.push(tier);
+  console.log(`=== ${tier} tests (${match}) started; output: ${relative(root, log)}`);
+  const began = Date.now();
+  const fd = openSync(log, 'w');
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', fd, fd], env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+  closeSync(fd);
+  return new Promise((resolve) => {
+    child.once('error', (err) => finish(1, err));
+    child.once('exit', (code) => finish(code ?? 1));
+    let done = false;
+    function finish(status, err) {
+      if (done) return;
+      done = true;
+      const counts = existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : undefined;
+      if (counts) {
+        totals.passed += counts.numPassedTests;
+        totals.failed += counts.numFailedTests + (counts.numRuntimeErrorTestSuites ?? 0);
+        totals.skipped += counts.numPendingTests;
+      }
+      if (status !== 0) failedTiers.push(tier);
+      const seconds = Math.round((Date.now() - began) / 1000);
+      console.log(`\n=== ${tier} tests (${match}): ${status === 0 ? 'passed' : 'FAILED'} in ${seconds} s ===`);
+      process.stdout.write(readFileSync(log, 'utf8'));
+      if (err) console.error(String(err));
+      resolve();
+    }
+  });
 }
 
 /** A tier this machine cannot run: said loudly, and a failure under REQUIRE_INFRA=1. */
@@ -102,23 +126,37 @@ function skipped(tier, title, why, what) {
   }
 }
 
-jest('unit', '**/*.spec.ts', false);
-jest('e2e', '**/*.e2e.ts', true);
-
 // The dashboard's tests drive Debian's Chromium through playwright-core (.ci/run installs it).
 const chromium = '/usr/bin/chromium';
-if (existsSync(chromium)) jest('browser', '**/*.browser.ts', true);
-else skipped('browser', 'BROWSER', `${chromium} not found (apt-get install chromium)`, 'the ops dashboard tests in Chromium did not run.');
-
+const browser = existsSync(chromium);
+if (!browser) skipped('browser', 'BROWSER', `${chromium} not found (apt-get install chromium)`, 'the ops dashboard tests in Chromium did not run.');
 const nats = natsBinary();
 const postgres = await reachable(5432);
-if (nats && postgres) {
-  jest('infra', '**/*.infra.ts', true);
-} else {
+if (!nats || !postgres) {
   const why = [!nats && 'nats-server binary not found', !postgres && 'PostgreSQL not reachable at 127.0.0.1:5432'].filter(Boolean).join('; ');
   skipped('infra', 'INFRASTRUCTURE', why, 'NATS JetStream + PostgreSQL tests did not run.');
 }
 
+// The tiers share nothing (every e2e/infra file starts its own processes on free ports, with its own data
+// directory, nats-server and database), and the e2e, browser and infra tests spend most of their time
+// waiting on the systems they started, so they run side by side: the unit tier (CPU-bound, Jest's
+// workers), then the browser tier, beside the e2e tier, beside the infrastructure tier; the e2e and
+// infrastructure tiers run two files at a time (a file mostly waits on the processes it started; two
+// infrastructure files held at most 42 PostgreSQL connections together, of the server's 100).
+// TEST_TIERS_SERIAL=1 runs the tiers one after another (the same order), e.g. to read a failure without the
+// others' load.
+const lanes = [
+  [() => jest('unit', '**/*.spec.ts'), ...(browser ? [() => jest('browser', '**/*.browser.ts', 1)] : [])],
+  [() => jest('e2e', '**/*.e2e.ts', 2)],
+  ...(nats && postgres ? [[() => jest('infra', '**/*.infra.ts', 2)]] : []),
+];
+const lane = async (tiers) => {
+  for (const tier of tiers) await tier();
+};
+const began = Date.now();
+if (process.env.TEST_TIERS_SERIAL === '1') for (const l of lanes) await lane(l);
+else await Promise.all(lanes.map(lane));
+
 console.log(`\ntiers failed: ${failedTiers.length ? failedTiers.join(', ') : 'none'}`);
-console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped (tiers: ${Math.round((Date.now() - began) / 1000)} s)`);
 process.exit(failedTiers.length ? 1 : 0);

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 /** The repository root, from the sources (test/support) or from their build (dist/test/support). */
 import { freePort } from '#csms/testing';
 import { rememberApiToken } from './api-client.js';
+import { seedDataDir } from './pglite-template.js';
 
 export { freePort };
 
@@ -68,6 +69,8 @@ export async function startService(options: StartOptions = {}): Promise<ServiceP
     ...options.env,
   };
   if (app === 'csms' && !env.DATA_DIR) env.DATA_DIR = tempDir();
+  // Under Jest only: a benchmark (bench/lib/system.ts) starts the all-in-one as an operator would.
+  if (app === 'csms' && !env.DATABASE_URL && process.env.JEST_WORKER_ID) seedDataDir(env.DATA_DIR!, repoRoot);
   let out = '';
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(repoRoot, 'dist/apps', app, 'main.js')], {
     cwd: repoRoot,

@@ -37,11 +37,23 @@ export async function startProductionStack(
     API_ADMIN_TOKEN: `csms_stack_${randomBytes(24).toString('base64url')}`,
     ...common,
   };
-  const services = {} as Record<StackService, ServiceProcess>;
-  // One at a time: each service runs its migrations under the advisory lock.
-  for (const app of ['auth', 'config-manager', 'metering'] as const) services[app] = await startService({ app, env });
-  const gws: ServiceProcess[] = [];
-  for (const [i, extra] of gateways.entries()) gws.push(await startService({ app: 'gateway', env: { ...env, GATEWAY_ID: `gw-${i + 1}`, ...extra } }));
+  // All at once, as a Deployment's pods start: migrations serialise under their advisory lock
+  // (libs/persistence/src/data-source.ts), and a gateway is ready only once auth answers (auth-readiness.ts).
+  const apps = ['auth', 'config-manager', 'metering'] as const;
+  const started = await Promise.allSettled([
+    ...apps.map((app) => startService({ app, env })),
+    ...gateways.map((extra, i) => startService({ app: 'gateway', env: { ...env, GATEWAY_ID: `gw-${i + 1}`, ...extra } })),
+  ]);
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(started.map((r) => (r.status === 'fulfilled' ? r.value.stop() : undefined)));
+    await nats.stop();
+    await db.drop();
+    throw failed.reason;
+  }
+  const running = started.map((r) => (r as PromiseFulfilledResult<ServiceProcess>).value);
+  const services = Object.fromEntries(apps.map((app, i) => [app, running[i]!])) as Record<StackService, ServiceProcess>;
+  const gws = running.slice(apps.length);
   return {
     nats,
     db,

@@ -1,6 +1,6 @@
 /**
  * docs/reference/design-decisions.md#deployment at small size: the soak script itself (dist/tools/soak/soak.js, built by tools/build.mjs)
- * with 50 chargers for about a minute. It starts its own NATS, database, services and two gateways,
+ * with 50 chargers for half a minute, a reading every 2 s (about the readings of a minute at the default 5 s). It starts its own NATS, database, services and two gateways,
  * drains gateway A with SIGTERM and restarts it, and exits non-zero on any lost acknowledged message.
  */
 import { jest } from '@jest/globals';
@@ -11,7 +11,7 @@ jest.setTimeout(600_000);
 
 describeInfra('soak at small size: two gateways, one drained and restarted', () => {
   test('50 chargers: every charger back, no acknowledged MeterValues lost, commands kept reaching chargers', async () => {
-    const { code, summary } = await runSoak(['--chargers', '50', '--minutes', '1', '--drain-ms', '3000']);
+    const { code, summary } = await runSoak(['--chargers', '50', '--minutes', '0.5', '--meter-interval-ms', '2000', '--drain-ms', '3000']);
     expect(summary.lost).toBe(0);
     expect(summary.doubled).toBe(0);
     expect(summary.extra).toBe(0);
