@@ -4,7 +4,7 @@
  * (`#csms/<lib>/portable`, docs/CONVENTIONS-FOR-CONTRIBUTORS.md#portable-modules) this file uses that one; the
  * rest is written from the contract.
  */
-import type { ChargerBoot } from '#csms/config-manager/portable';
+import type { ChargerBoot, ChargerConnection } from '#csms/config-manager/portable';
 import type { FleetSummary as ServerFleetSummary, LiveEventType } from '#csms/gateway/portable';
 
 export type { ChargerBoot, LiveEventType };
@@ -59,14 +59,7 @@ export interface ConnectorStatus {
 }
 
 /** GET /api/v1/chargers/:id */
-export interface ChargerDetail {
-  id: string;
-  connected: boolean;
-  gatewayId: string | null;
-  connectedAt: string | null;
-  disconnectedAt: string | null;
-  lastSeen: string | null;
-  remoteAddress: string | null;
+export interface ChargerDetail extends ChargerConnection {
   model: string;
   modelOverridden: boolean;
   capabilities: { model: string; keys: string[]; unsupportedActions: string[]; featureProfiles: string[]; neverReports: string[] };

@@ -4,3 +4,4 @@
  */
 export { CONNECTOR_STATUSES, LIST_SORTS, MAX_PAGE_SIZE, type ListSort } from './charger-list.js';
 export type { BootStatus, ChargerBoot } from './charger-boot.js';
+export type { ChargerConnection } from './charger-connection.js';

@@ -2,16 +2,10 @@ import type { BootNotificationResponse } from '#csms/ocpp';
 import { capabilitiesOfModel, type ChargerModel, type ModelCapabilities } from './charger-model.js';
 import type { ConfigChargersRow } from './registry.service.rows.js';
 import type { BootStatus, ChargerBoot } from '../portable/charger-boot.js';
+import type { ChargerConnection } from '../portable/charger-connection.js';
 
 /** What `api.registry.list` / `get` return per charger, and what `GET /api/v1/chargers` shows. */
-export interface ChargerSummary {
-  id: string;
-  connected: boolean;
-  gatewayId: string | null;
-  connectedAt: string | null;
-  disconnectedAt: string | null;
-  lastSeen: string | null;
-  remoteAddress: string | null;
+export interface ChargerSummary extends ChargerConnection {
   model: ChargerModel;
   /** True when an operator set the model; otherwise it was detected from the last BootNotification. */
   modelOverridden: boolean;
