@@ -11,7 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, readdirSync, existsSync, writeFileSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join, dirname, relative } from 'node:path';
+import { join, dirname, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -58,7 +58,7 @@ const pruned = prune(dist, (file) => {
   if (rel.startsWith(dashboard)) {
     const inPublic = rel.slice(dashboard.length);
     if (inPublic.startsWith('js/vendor/') || inPublic.startsWith('vendor/')) return true;
-    if (inPublic.startsWith('js/')) return existsSync(join(root, 'apps/dashboard/src', source(inPublic.slice(3))));
+    if (inPublic.startsWith('js/')) return existsSync(join(root, dashboardSource(inPublic.slice(3))));
     return existsSync(join(root, 'apps/dashboard/public', inPublic));
   }
   return existsSync(join(root, source(rel)));
@@ -108,15 +108,60 @@ function prune(dir, keep) {
 }
 
 /**
- * The ops dashboard (apps/dashboard): its own TypeScript pass with the DOM types into
- * dist/apps/dashboard/public/js, its static files, and uPlot's ES module and stylesheet served from
- * there too (no CDN). The gateway serves dist/apps/dashboard/public at /.
+ * The ops dashboard (apps/dashboard): its own TypeScript pass with the DOM types, its static files, and
+ * uPlot's ES module and stylesheet served from there too (no CDN). The gateway serves
+ * dist/apps/dashboard/public at /.
+ *
+ * The pass compiles into dist/.build/dashboard (rootDir is the repository, apps/dashboard/tsconfig.json says
+ * why); from there the dashboard's files go to public/js/ and the libs' portable modules it imports to
+ * public/js/portable/<lib>/. The browser has no package.json "imports", so each `#csms/<lib>/portable` specifier
+ * becomes the relative path to that copy (docs/CONVENTIONS-FOR-CONTRIBUTORS.md#portable-modules).
  */
 function buildDashboard() {
   const out = join(dist, 'apps/dashboard/public');
+  const staging = join(info, 'dashboard');
+  // `from '#csms/<lib>/portable'`, `import('#csms/<lib>/portable')` and `import '#csms/<lib>/portable'` in compiled JavaScript.
+  const PORTABLE_SPECIFIER = /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])#csms\/([a-z0-9-]+)\/portable\2/g;
   tsc(join(root, 'apps/dashboard/tsconfig.json'), 'dashboard.tsbuildinfo', ' in apps/dashboard');
+  for (const file of jsFiles(join(staging, 'apps/dashboard/src'))) {
+    const inJs = relative(join(staging, 'apps/dashboard/src'), file);
+    if (!existsSync(join(root, dashboardSource(inJs)))) continue;
+    const toJs = relative(dirname(join('js', inJs)), 'js').replaceAll(sep, '/') || '.';
+    const text = readFileSync(file, 'utf8').replace(PORTABLE_SPECIFIER, (_, before, quote, lib) => `${before}${quote}${toJs}/portable/${lib}/index.js${quote}`);
+    writeIfChanged(join(out, 'js', inJs), text);
+  }
+  if (existsSync(join(staging, 'libs'))) {
+    for (const lib of readdirSync(join(staging, 'libs'))) {
+      const from = join(staging, 'libs', lib, 'src/portable');
+      for (const file of jsFiles(from)) {
+        const inJs = join('portable', lib, relative(from, file));
+        if (existsSync(join(root, dashboardSource(inJs)))) writeIfChanged(join(out, 'js', inJs), readFileSync(file, 'utf8'));
+      }
+    }
+  }
   cpSync(join(root, 'apps/dashboard/public'), out, { recursive: true });
   const uplot = join(root, 'node_modules/uplot/dist');
   cpSync(join(uplot, 'uPlot.esm.js'), join(out, 'js/vendor/uPlot.esm.js'));
   cpSync(join(uplot, 'uPlot.min.css'), join(out, 'vendor/uPlot.min.css'));
+}
+
+/** The source of a file under public/js/: the dashboard's own, or (portable/<lib>/...) a lib's portable module. */
+function dashboardSource(inJs) {
+  const parts = inJs.split(sep);
+  if (parts[0] === 'portable') return join('libs', parts[1], 'src/portable', source(parts.slice(2).join('/')));
+  return join('apps/dashboard/src', source(inJs));
+}
+
+function jsFiles(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? jsFiles(join(dir, e.name)) : e.name.endsWith('.js') ? [join(dir, e.name)] : [],
+  );
+}
+
+/** Writes only what differs, so an unchanged file keeps its time (and the gateway's ETag). */
+function writeIfChanged(path, text) {
+  if (existsSync(path) && readFileSync(path, 'utf8') === text) return;
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
 }

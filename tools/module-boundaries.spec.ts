@@ -55,6 +55,16 @@ test('the rules catch each kind of crossing', () => {
   expect(boundaryViolation(projects, at('apps/gateway/src/main.ts'), '#csms/auth/api')).toBeUndefined();
   expect(boundaryViolation(projects, at('libs/metering/src/x.ts'), '#csms/auth/api')).toMatch(/service imports another service/);
   expect(boundaryViolation(projects, at('apps/csms/src/main.ts'), '@nestjs/core')).toBeUndefined();
+  // Portable modules (docs/CONVENTIONS-FOR-CONTRIBUTORS.md#portable-modules): dependency-free, and the browser app's only way into a lib.
+  expect(boundaryViolation(projects, at('libs/ocpp/src/portable/x.ts'), './actions.js')).toBeUndefined();
+  expect(boundaryViolation(projects, at('libs/ocpp/src/portable/x.ts'), '../actions.js')).toMatch(/only files of its own portable folder/);
+  expect(boundaryViolation(projects, at('libs/ocpp/src/portable/x.ts'), '#csms/bus')).toMatch(/only files of its own portable folder/);
+  expect(boundaryViolation(projects, at('libs/ocpp/src/portable/x.ts'), 'node:fs')).toMatch(/only files of its own portable folder/);
+  expect(boundaryViolation(projects, at('apps/dashboard/src/domain/x.ts'), '#csms/ocpp/portable')).toBeUndefined();
+  expect(boundaryViolation(projects, at('apps/dashboard/src/domain/x.ts'), '#csms/ocpp')).toMatch(/browser app imports/);
+  expect(boundaryViolation(projects, at('apps/dashboard/src/domain/x.ts'), '#csms/gateway/verbs')).toMatch(/browser app imports/);
+  expect(boundaryViolation(projects, at('apps/dashboard/src/domain/x.spec.ts'), '#csms/ocpp')).toBeUndefined();
+  expect(boundaryViolation(projects, at('apps/gateway/src/main.ts'), '#csms/ocpp/portable')).toBeUndefined();
 });
 
 test('every app and lib folder is an Nx project with tags', () => {

@@ -2,7 +2,9 @@
 // a lib never imports an app; an app never imports another app; core libs never import feature libs;
 // feature libs (services) never import each other (they talk over the bus, and import only each other's verbs:
 // `#csms/<lib>/verbs`); only test code imports the testing lib; and nobody reaches into another project's
-// files except through its `#csms/<lib>` entries.
+// files except through its `#csms/<lib>` entries. Portable modules (docs/CONVENTIONS-FOR-CONTRIBUTORS.md#portable-modules):
+// a lib's src/portable folder imports nothing outside itself (the browser runs it too), and a browser app
+// (tag platform:browser, the ops dashboard) imports from the libs only their `#csms/<lib>/portable` entries.
 // One implementation for two callers: the ESLint rule below (eslint.config.js, at the import) and
 // tools/module-boundaries.spec.ts (the same check over every file, in the unit tier).
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -37,6 +39,11 @@ export function boundaryViolation(projects, file, spec) {
   };
   const project = owner(file);
   if (!project) return undefined;
+  const portable = portableFolder(file);
+  if (portable && !isTest(file)) {
+    const inside = spec.startsWith('.') && (resolve(dirname(file), spec) + sep).startsWith(portable + sep);
+    return inside ? undefined : `a portable module imports ${spec}; it may import only files of its own portable folder`;
+  }
   if (spec.startsWith('.')) {
     const target = owner(resolve(dirname(file), spec));
     return target && target !== project ? `reaches into ${target.dir} by a relative path; import '#csms/...' instead` : undefined;
@@ -48,8 +55,10 @@ export function boundaryViolation(projects, file, spec) {
   if (entry !== undefined && !ENTRIES.includes(entry)) return `imports unknown entry ${spec} (a lib's entries: its index, ${ENTRIES.join(', ')})`;
   // A service's verbs entry is its bus contract (subjects and the types asked and answered), not the service:
   // whoever talks to the service over the bus imports it.
-  if (entry === 'verbs') return undefined;
   const has = (p, tag) => p.tags.includes(tag);
+  if (has(project, 'platform:browser') && !isTest(file) && entry !== 'portable')
+    return `a browser app imports ${spec}; the browser gets only a lib's portable entry (#csms/${name}/portable)`;
+  if (entry === 'verbs') return undefined;
   if (has(project, 'type:lib') && has(target, 'type:app')) return `a lib imports an app (${spec})`;
   if (has(project, 'type:app') && has(target, 'type:app') && target !== project) return `an app imports another app (${spec})`;
   if (has(project, 'layer:core') && has(target, 'layer:feature')) return `a core lib imports a feature lib (${spec})`;
@@ -60,7 +69,13 @@ export function boundaryViolation(projects, file, spec) {
 }
 
 /** The entries a lib may have besides its index (package.json "imports", jest.config.js moduleNameMapper). */
-const ENTRIES = ['verbs', 'api'];
+const ENTRIES = ['verbs', 'api', 'portable'];
+
+/** The src/portable folder of a lib that `file` is in, or undefined. */
+function portableFolder(file) {
+  const rel = relative(root, file).split(sep);
+  return rel[0] === 'libs' && rel[2] === 'src' && rel[3] === 'portable' && rel.length > 4 ? join(root, ...rel.slice(0, 4)) : undefined;
+}
 
 /** The ESLint rule: reports each import (static, re-export or dynamic) that crosses a boundary. */
 export const moduleBoundaries = {

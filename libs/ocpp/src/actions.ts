@@ -1,52 +1,7 @@
 import type * as T from './generated/ocpp16-types.js';
+import { CHARGER_INITIATED_ACTIONS, CSMS_INITIATED_ACTIONS } from './portable/actions.js';
 
-/** Charger -> CSMS actions (docs/reference/protocol-notes.md#messages-by-profile): Core, FirmwareManagement and the security extension. */
-export const CHARGER_INITIATED_ACTIONS = [
-  'Authorize',
-  'BootNotification',
-  'DataTransfer',
-  'DiagnosticsStatusNotification',
-  'FirmwareStatusNotification',
-  'Heartbeat',
-  'LogStatusNotification',
-  'MeterValues',
-  'SecurityEventNotification',
-  'SignCertificate',
-  'SignedFirmwareStatusNotification',
-  'StartTransaction',
-  'StatusNotification',
-  'StopTransaction',
-] as const;
-
-/** CSMS -> charger actions (docs/reference/protocol-notes.md#messages-by-profile). DataTransfer may be sent by either side. */
-export const CSMS_INITIATED_ACTIONS = [
-  'CancelReservation',
-  'CertificateSigned',
-  'ChangeAvailability',
-  'ChangeConfiguration',
-  'ClearCache',
-  'ClearChargingProfile',
-  'DataTransfer',
-  'DeleteCertificate',
-  'ExtendedTriggerMessage',
-  'GetCompositeSchedule',
-  'GetConfiguration',
-  'GetDiagnostics',
-  'GetInstalledCertificateIds',
-  'GetLocalListVersion',
-  'GetLog',
-  'InstallCertificate',
-  'RemoteStartTransaction',
-  'RemoteStopTransaction',
-  'ReserveNow',
-  'Reset',
-  'SendLocalList',
-  'SetChargingProfile',
-  'SignedUpdateFirmware',
-  'TriggerMessage',
-  'UnlockConnector',
-  'UpdateFirmware',
-] as const;
+export { CHARGER_INITIATED_ACTIONS, CSMS_INITIATED_ACTIONS };
 
 export type ChargerInitiatedAction = (typeof CHARGER_INITIATED_ACTIONS)[number];
 export type CsmsInitiatedAction = (typeof CSMS_INITIATED_ACTIONS)[number];

@@ -1,8 +1,14 @@
 /**
  * The operator API as the dashboard reads it (docs: CONTRACT-LIVE, README's API table). Only the fields
- * the dashboard shows; the server may send more. The browser cannot import the libs' own types
- * (#csms/* resolves in Node only), so these are written from the contract.
+ * the dashboard shows; the server may send more. Where a lib has put its list or shape in its portable module
+ * (`#csms/<lib>/portable`, docs/CONVENTIONS-FOR-CONTRIBUTORS.md#portable-modules) this file uses that one; the
+ * rest is written from the contract.
  */
+import type { ChargerBoot, ChargerConnection } from '#csms/config-manager/portable';
+import type { FleetSummary as ServerFleetSummary, LiveEventType } from '#csms/gateway/portable';
+
+export type { ChargerBoot, LiveEventType };
+export { LIVE_EVENT_TYPES } from '#csms/gateway/portable';
 
 export type Role = 'viewer' | 'operator' | 'admin';
 
@@ -21,19 +27,16 @@ export interface ApiErrorBody {
   [more: string]: unknown;
 }
 
-/** GET /api/v1/fleet/summary. A section is absent when the dashboard computed the summary itself. */
-export interface FleetSummary {
-  at: string;
-  chargers: { total: number; connected: number; disconnected: number };
-  byModel: Record<string, number>;
-  byFirmware: Record<string, number>;
-  connectorStatus: Record<string, number>;
-  configuration?: { inSync: number; drift: number; refused: number; unknown: number };
-  transactions?: { active: number; energyTodayWh?: number };
-  lastHour?: { callErrors: number; securityEvents: number; commands: number };
-  /** Set by the dashboard when it computed this from the charger list (no summary route on the server). */
-  computed?: { fromChargers: number; ofTotal: number };
-}
+/**
+ * GET /api/v1/fleet/summary. A section is absent when the dashboard computed the summary itself (and then
+ * energy today may be unknown).
+ */
+export type FleetSummary = Omit<ServerFleetSummary, 'configuration' | 'transactions' | 'lastHour'> &
+  Partial<Pick<ServerFleetSummary, 'configuration' | 'lastHour'>> & {
+    transactions?: { active: number; energyTodayWh?: number };
+    /** Set by the dashboard when it computed this from the charger list (no summary route on the server). */
+    computed?: { fromChargers: number; ofTotal: number };
+  };
 
 /** One charger in the list, whichever view the server answered (compact, or the full one before it had compact). */
 export interface ChargerRow {
@@ -55,29 +58,8 @@ export interface ConnectorStatus {
   timestamp: string;
 }
 
-export interface ChargerBoot {
-  vendor: string | null;
-  model: string | null;
-  serialNumber: string | null;
-  chargeBoxSerialNumber: string | null;
-  firmwareVersion: string | null;
-  iccid: string | null;
-  imsi: string | null;
-  meterType: string | null;
-  meterSerialNumber: string | null;
-  at: string | null;
-  status: string | null;
-}
-
 /** GET /api/v1/chargers/:id */
-export interface ChargerDetail {
-  id: string;
-  connected: boolean;
-  gatewayId: string | null;
-  connectedAt: string | null;
-  disconnectedAt: string | null;
-  lastSeen: string | null;
-  remoteAddress: string | null;
+export interface ChargerDetail extends ChargerConnection {
   model: string;
   modelOverridden: boolean;
   capabilities: { model: string; keys: string[]; unsupportedActions: string[]; featureProfiles: string[]; neverReports: string[] };
@@ -139,7 +121,7 @@ export interface PowerReading {
   transactionId: number | null;
 }
 
-/** Events of GET /api/v1/events: `data` always has chargerId and at. */
+/** Events of GET /api/v1/events: `data` always has chargerId and at; LiveEvent below needs a payload for every type. */
 export interface LiveEventBase {
   chargerId: string;
   at: string;
@@ -162,24 +144,4 @@ export interface LiveEventData {
   'charging-profile': { chargingProfileId: number; action: 'set' | 'clear'; outcome: string; message: string | null };
   'site-limit': { group: string; connectorId: number; transactionId: number; offeredA: number; state: 'charging' | 'waiting'; selfLimited: boolean };
 }
-export type LiveEventType = keyof LiveEventData;
-export const LIVE_EVENT_TYPES = [
-  'charger.connected',
-  'charger.disconnected',
-  'charger.boot',
-  'connector.status',
-  'transaction.started',
-  'transaction.stopped',
-  'power',
-  'configuration',
-  'security',
-  'command',
-  'queued-command',
-  'reservation',
-  'diagnostics',
-  'firmware',
-  'charging-profile',
-  'site-limit',
-] as const satisfies readonly LiveEventType[];
-
 export type LiveEvent = { [T in LiveEventType]: { type: T; id: string; data: LiveEventBase & LiveEventData[T] } }[LiveEventType];

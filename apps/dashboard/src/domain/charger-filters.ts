@@ -2,20 +2,11 @@
  * The charger list's filters (CONTRACT-LIVE, GET /api/v1/chargers): read from and written to the page's
  * address (so a filtered list can be bookmarked and Back works), and turned into the API's query.
  */
+import { CONNECTOR_STATUSES, LIST_SORTS, MAX_PAGE_SIZE, type ListSort } from '#csms/config-manager/portable';
 
-export const CONNECTOR_STATUSES = [
-  'Available',
-  'Preparing',
-  'Charging',
-  'SuspendedEVSE',
-  'SuspendedEV',
-  'Finishing',
-  'Reserved',
-  'Unavailable',
-  'Faulted',
-] as const;
-export const SORTS = ['id', '-id', 'lastSeen', '-lastSeen', 'connectedAt', '-connectedAt'] as const;
-export type Sort = (typeof SORTS)[number];
+// The server's own values (docs/CONVENTIONS-FOR-CONTRIBUTORS.md#portable-modules): a filter the API would refuse is never offered.
+export { CONNECTOR_STATUSES, LIST_SORTS as SORTS };
+export type Sort = ListSort;
 
 export interface ChargerFilters {
   q?: string;
@@ -33,7 +24,6 @@ export interface ChargerFilters {
 export type PageRef = { cursor: string } | { offset: number };
 
 export const DEFAULT_PAGE_SIZE = 50;
-const MAX_PAGE_SIZE = 1000;
 const TEXT_FIELDS = ['q', 'model', 'firmware', 'group'] as const;
 
 function bool(v: string | null): boolean | undefined {
@@ -54,7 +44,7 @@ export function filtersFromParams(params: URLSearchParams): ChargerFilters {
   const status = params.get('status');
   if (status && (CONNECTOR_STATUSES as readonly string[]).includes(status)) f.status = status;
   const sort = params.get('sort');
-  if (sort && (SORTS as readonly string[]).includes(sort)) f.sort = sort as Sort;
+  if (sort && (LIST_SORTS as readonly string[]).includes(sort)) f.sort = sort as Sort;
   const limit = Number(params.get('limit'));
   if (Number.isInteger(limit) && limit >= 1 && limit <= MAX_PAGE_SIZE) f.limit = limit;
   return f;

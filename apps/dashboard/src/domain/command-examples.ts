@@ -1,37 +1,12 @@
 /**
  * The commands an operator can send (OCPP 1.6 CSMS -> charger actions, with the security extension) and
  * a valid request payload for each, to prefill the payload editor. command-examples.spec.ts checks that
- * this list is the protocol lib's list and that every example passes the 1.6 JSON schemas.
+ * every example passes the 1.6 JSON schemas.
  */
+import { CSMS_INITIATED_ACTIONS } from '#csms/ocpp/portable';
 
-export const COMMAND_ACTIONS = [
-  'CancelReservation',
-  'CertificateSigned',
-  'ChangeAvailability',
-  'ChangeConfiguration',
-  'ClearCache',
-  'ClearChargingProfile',
-  'DataTransfer',
-  'DeleteCertificate',
-  'ExtendedTriggerMessage',
-  'GetCompositeSchedule',
-  'GetConfiguration',
-  'GetDiagnostics',
-  'GetInstalledCertificateIds',
-  'GetLocalListVersion',
-  'GetLog',
-  'InstallCertificate',
-  'RemoteStartTransaction',
-  'RemoteStopTransaction',
-  'ReserveNow',
-  'Reset',
-  'SendLocalList',
-  'SetChargingProfile',
-  'SignedUpdateFirmware',
-  'TriggerMessage',
-  'UnlockConnector',
-  'UpdateFirmware',
-] as const;
+/** The protocol lib's own list (docs/CONVENTIONS-FOR-CONTRIBUTORS.md#portable-modules), in its order. */
+export const COMMAND_ACTIONS = CSMS_INITIATED_ACTIONS;
 
 export type CommandAction = (typeof COMMAND_ACTIONS)[number];
 

@@ -4,19 +4,10 @@ import { IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import type { StatusNotificationRequest } from '#csms/ocpp';
 import { MAX_OFFSET, PageLimit, PageOffset, PlainText } from '#csms/http';
 import { MAX_PAGE_SIZE, LIST_SORTS, type ListSort } from '../registry/charger-list-query.js';
+import { CONNECTOR_STATUSES as PORTABLE_CONNECTOR_STATUSES } from '../portable/charger-list.js';
 
-/** OCPP 1.6 ChargePointStatus (§7.7): what the `status` filter takes. */
-export const CONNECTOR_STATUSES: ReadonlyArray<StatusNotificationRequest['status']> = [
-  'Available',
-  'Preparing',
-  'Charging',
-  'SuspendedEVSE',
-  'SuspendedEV',
-  'Finishing',
-  'Reserved',
-  'Unavailable',
-  'Faulted',
-];
+/** What the `status` filter takes (../portable/charger-list.ts), typed as the protocol's ChargePointStatus so a wrong spelling fails here. */
+export const CONNECTOR_STATUSES: ReadonlyArray<StatusNotificationRequest['status']> = PORTABLE_CONNECTOR_STATUSES;
 export const LIST_VIEWS = ['full', 'compact'] as const;
 
 // Query strings are text: map only the two exact spellings, anything else stays a string and fails IsBoolean.

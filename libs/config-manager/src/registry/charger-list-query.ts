@@ -8,12 +8,12 @@
  * repeats rows then). Null times sort first (as -infinity), so every row has a key.
  */
 
-/** The charger list's page sizes (the API's validation and the registry's own check). */
-export const DEFAULT_PAGE_SIZE = 100;
-export const MAX_PAGE_SIZE = 1000;
+import { LIST_SORTS, MAX_PAGE_SIZE, type ListSort } from '../portable/charger-list.js';
 
-export const LIST_SORTS = ['id', '-id', 'lastSeen', '-lastSeen', 'connectedAt', '-connectedAt'] as const;
-export type ListSort = (typeof LIST_SORTS)[number];
+export { LIST_SORTS, MAX_PAGE_SIZE, type ListSort };
+
+/** The charger list's default page size (the largest: ../portable/charger-list.ts, which the dashboard shares). */
+export const DEFAULT_PAGE_SIZE = 100;
 
 export interface ChargerListFilters {
   connected?: boolean;

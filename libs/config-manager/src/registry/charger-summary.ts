@@ -1,16 +1,11 @@
 import type { BootNotificationResponse } from '#csms/ocpp';
 import { capabilitiesOfModel, type ChargerModel, type ModelCapabilities } from './charger-model.js';
 import type { ConfigChargersRow } from './registry.service.rows.js';
+import type { BootStatus, ChargerBoot } from '../portable/charger-boot.js';
+import type { ChargerConnection } from '../portable/charger-connection.js';
 
 /** What `api.registry.list` / `get` return per charger, and what `GET /api/v1/chargers` shows. */
-export interface ChargerSummary {
-  id: string;
-  connected: boolean;
-  gatewayId: string | null;
-  connectedAt: string | null;
-  disconnectedAt: string | null;
-  lastSeen: string | null;
-  remoteAddress: string | null;
+export interface ChargerSummary extends ChargerConnection {
   model: ChargerModel;
   /** True when an operator set the model; otherwise it was detected from the last BootNotification. */
   modelOverridden: boolean;
@@ -33,20 +28,11 @@ export interface ChargerBootPolicy {
   applyConfigurationBeforeAccept: boolean;
 }
 
-export interface ChargerBoot {
-  vendor: string | null;
-  model: string | null;
-  serialNumber: string | null;
-  chargeBoxSerialNumber: string | null;
-  firmwareVersion: string | null;
-  iccid: string | null;
-  imsi: string | null;
-  meterType: string | null;
-  meterSerialNumber: string | null;
-  at: string | null;
-  /** What we answered. */
-  status: BootNotificationResponse['status'] | null;
-}
+export type { ChargerBoot };
+
+// The portable ChargerBoot spells the boot status out (it may import nothing): it must stay the protocol's.
+const sameBootStatus: [BootStatus, BootNotificationResponse['status']] extends [BootNotificationResponse['status'], BootStatus] ? true : never = true;
+void sameBootStatus;
 
 /** A `config_chargers` row as list and get read it, with what they join. */
 export interface ChargerRow extends ConfigChargersRow {

@@ -1,7 +1,8 @@
 /**
  * The events of GET /api/v1/events, made from what the events stream holds: connection events, the
  * chargers' stored CALLs and the CSMS's facts. One function per source; docs/api-events.md lists the payloads
- * (the dashboard's copy of the contract: apps/dashboard/src/domain/api-types.ts LiveEventData).
+ * (the dashboard's payload types: apps/dashboard/src/domain/api-types.ts LiveEventData; the list of types is
+ * shared with it, ../portable/live-events.ts).
  */
 import {
   parseConnectionSubject,
@@ -31,26 +32,9 @@ import {
   type StatusNotificationRequest,
   type StopTransactionRequest,
 } from '#csms/ocpp';
+import { LIVE_EVENT_TYPES, type LiveEventType } from '../portable/live-events.js';
 
-export const LIVE_EVENT_TYPES = [
-  'charger.connected',
-  'charger.disconnected',
-  'charger.boot',
-  'connector.status',
-  'transaction.started',
-  'transaction.stopped',
-  'power',
-  'configuration',
-  'security',
-  'command',
-  'queued-command',
-  'reservation',
-  'diagnostics',
-  'firmware',
-  'charging-profile',
-  'site-limit',
-] as const;
-export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
+export { LIVE_EVENT_TYPES, type LiveEventType };
 
 export interface LiveEvent {
   type: LiveEventType;

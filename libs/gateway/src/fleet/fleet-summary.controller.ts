@@ -3,21 +3,12 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BUS, type Bus } from '#csms/bus';
 import { ApiOk, ApiV1, S, call } from '#csms/http';
 import { CommandWindow } from './command-window.js';
+import type { FleetSummary } from '../portable/fleet-summary.js';
 import * as metering from '#csms/metering/verbs';
 import * as configManager from '#csms/config-manager/verbs';
 import * as auth from '#csms/auth/verbs';
 
-/** GET /api/v1/fleet/summary (docs/api-events.md): the shape of FleetSummary in apps/dashboard api-types.ts. */
-export interface FleetSummary {
-  at: string;
-  chargers: { total: number; connected: number; disconnected: number };
-  byModel: Record<string, number>;
-  byFirmware: Record<string, number>;
-  connectorStatus: Record<string, number>;
-  configuration: { inSync: number; drift: number; refused: number; unknown: number };
-  transactions: { active: number; energyTodayWh: number };
-  lastHour: { callErrors: number; securityEvents: number; commands: number };
-}
+export type { FleetSummary };
 
 const HOUR_MS = 3_600_000;
 

@@ -9,18 +9,13 @@ import { fill, h, section, table } from './dom.js';
 import { EventFeed } from './event-feed.js';
 import { errorText, type View, type ViewContext } from './view.js';
 
-/** Everything but power: at fleet scale power readings are thousands a second and change no count here. */
-const TYPES: LiveEventType[] = [
-  'charger.connected',
-  'charger.disconnected',
-  'charger.boot',
-  'connector.status',
-  'transaction.started',
-  'transaction.stopped',
-  'configuration',
-  'security',
-  'command',
-];
+/**
+ * The events that change a figure here: the chargers', then transactions, configuration and the last hour's. Not power:
+ * at fleet scale power readings are thousands a second and change no count.
+ */
+const CHARGER_FIGURES: LiveEventType[] = ['charger.connected', 'charger.disconnected', 'charger.boot', 'connector.status'];
+const ACTIVITY_FIGURES: LiveEventType[] = ['transaction.started', 'transaction.stopped', 'configuration', 'security', 'command'];
+const TYPES = [...CHARGER_FIGURES, ...ACTIVITY_FIGURES];
 
 type MetricKey = string;
 const GROUPS: Array<{ title: string; metrics: Array<[MetricKey, string, (s: FleetSummary) => string]> }> = [
