@@ -48,7 +48,10 @@ export class EmbeddedWorker {
       'const { PGlite } = require(workerData.pglite);',
       `(${serveDatabase.toString()})(parentPort, PGlite, workerData.dataDir);`,
     ].join('\n');
-    const worker = new Worker(source, { eval: true, workerData: { pglite, dataDir } });
+    // A worker inherits its parent's execArgv: under `node --input-type=module` (a script given with -e) the body
+    // would be read as an ES module, where `require` does not exist. The body is CommonJS whoever starts it.
+    const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--input-type'));
+    const worker = new Worker(source, { eval: true, execArgv, workerData: { pglite, dataDir } });
     const host = new EmbeddedWorker(worker, dataDir, unlock);
     await new Promise<void>((resolve, reject) => {
       const onMessage = (reply: WorkerReply): void => {
