@@ -1,12 +1,12 @@
 /**
  * 10. `npm test` (opt-in: `--only npm-test`, about half an hour here): its wall time and each stage's (lint, build,
  *     then every Jest tier), read from the markers tools/test.mjs prints, beside the time the test files themselves
- *     ran: the sum of Jest's per-file run time (perfStats) from the tier's JSON report (tmp/jest-<tier>.json).
+ *     ran: the sum of Jest's per-file run time (each file's endTime - startTime) in the tier's JSON report (tmp/jest-<tier>.json).
  *     That baseline is the work no harness can remove; the ratio says what lint, build, Jest's start-up and module
  *     transforms add, or what the unit tier's parallel workers win back.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { repoRoot } from '../../test/support/processes.js';
@@ -23,7 +23,7 @@ const QUICK_ARGS = ['--testPathPatterns=bench/lib/', '--passWithNoTests'];
 interface JestReport {
   numTotalTests: number;
   numFailedTests: number;
-  testResults: Array<{ perfStats: { start: number; end: number } }>;
+  testResults: Array<{ startTime: number; endTime: number }>;
 }
 
 /** Seconds from each stage's marker line to the next one's (the last stage ends at the summary line). */
@@ -36,6 +36,7 @@ function stages(marks: Array<[string, number]>, endMs: number): Record<string, n
 export async function npmTest(o: BenchOptions): Promise<BenchResult> {
   const [npm, npmArgs] = npmCommand();
   const args = [...npmArgs, 'test', ...(o.quick ? ['--', ...QUICK_ARGS] : [])];
+  mkdirSync(join(repoRoot, 'tmp'), { recursive: true });
   const log = join(repoRoot, 'tmp', 'bench-npm-test.log');
   const out = createWriteStream(log);
   const marks: Array<[string, number]> = [];
@@ -67,14 +68,14 @@ export async function npmTest(o: BenchOptions): Promise<BenchResult> {
     const file = join(repoRoot, 'tmp', `jest-${tier}.json`);
     if (tier === 'lint' || tier === 'build' || !existsSync(file) || statSync(file).mtimeMs < Date.now() - wallS * 1000) continue;
     const r = JSON.parse(readFileSync(file, 'utf8')) as JestReport;
-    const files = r.testResults.reduce((sum, t) => sum + (t.perfStats.end - t.perfStats.start), 0) / 1000;
+    const files = r.testResults.reduce((sum, t) => sum + (t.endTime - t.startTime), 0) / 1000;
     filesTotal += files;
     rows.push({
       bench: 'npm test',
       figure: `${tier} tier wall time`,
       unit: 's',
       ours: round(s, 1),
-      baselineName: "the tier's test files' own run time (sum of Jest perfStats)",
+      baselineName: "the tier's test files' own run time (sum of Jest's per-file times)",
       baseline: round(files, 1),
       ratio: ratio(s, files),
       better: 'lower',
@@ -86,7 +87,7 @@ export async function npmTest(o: BenchOptions): Promise<BenchResult> {
     figure: `\`npm test\` wall time (${Object.keys(times).join(', ')})`,
     unit: 's',
     ours: round(wallS, 1),
-    baselineName: "all test files' own run time (sum of Jest perfStats)",
+    baselineName: "all test files' own run time (sum of Jest's per-file times)",
     baseline: round(filesTotal, 1),
     ratio: ratio(wallS, filesTotal),
     better: 'lower',
@@ -97,7 +98,7 @@ export async function npmTest(o: BenchOptions): Promise<BenchResult> {
     rows,
     details: { args, exitCode: code, wallS, stages: times, summary, log },
     notes: [
-      `\`npm test\` (tools/test.mjs: lint, build, then the unit tier on Jest's workers and the e2e, browser and infra tiers in band)${o.quick ? ` with --quick: each tier restricted by ${QUICK_ARGS.join(' ')}` : ''}. Stage times from the markers it prints; the baseline is the sum over test files of Jest's perfStats (end - start) from tmp/jest-<tier>.json, the time the tests themselves ran: a ratio above 1 is what lint, build and Jest's start-up and transforms add, below 1 what parallel workers win. Not in the default run (about 30 minutes on 2 cores).`,
+      `\`npm test\` (tools/test.mjs: lint, build, then the unit tier on Jest's workers and the e2e, browser and infra tiers in band)${o.quick ? ` with --quick: each tier restricted by ${QUICK_ARGS.join(' ')}` : ''}. Stage times from the markers it prints; the baseline is the sum over test files of Jest's per-file time (endTime - startTime) in tmp/jest-<tier>.json, the time the tests themselves ran: a ratio above 1 is what lint, build and Jest's start-up and transforms add, below 1 what parallel workers win. Not in the default run (about 30 minutes on 2 cores).`,
     ],
   };
 }
