@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the load and benchmark suite (docs/benchmarks.md). Every figure is printed
  * beside a baseline measured in the same run on the same machine, with the ratio. Benchmarks print, they
- * never assert. Flags: --quick (about three minutes, small sizes), --only a,b, --density 10000,20000,
+ * never assert. Flags: --quick (about five minutes, small sizes), --only a,b, --density 10000,20000,
  * --chargers N (command latency and storm), --duration S, --sockets N (throughput), --basic-auth (the
  * connection benchmarks' chargers use Basic Auth, security profile 1), --busy (a sibling process burns one core
  * for the whole run: a known load for "busy machine" figures). `--only npm-test` (never in the default run, about
