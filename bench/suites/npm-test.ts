@@ -26,10 +26,13 @@ interface JestReport {
   testResults: Array<{ startTime: number; endTime: number }>;
 }
 
-/** Seconds from each stage's marker line to the next one's (the last stage ends at the summary line). */
-function stages(marks: Array<[string, number]>, endMs: number): Record<string, number> {
+/**
+ * Seconds of each stage: from its start marker to its end marker (`=== <tier> tests (...): passed in N s ===`, when
+ * tools/test.mjs prints one: tiers may run side by side), else to the next stage's start (one after the other).
+ */
+function stages(starts: Array<[string, number]>, ends: Map<string, number>, lastMs: number): Record<string, number> {
   const out: Record<string, number> = {};
-  marks.forEach(([name, at], i) => (out[name] = ((marks[i + 1]?.[1] ?? endMs) - at) / 1000));
+  starts.forEach(([name, at], i) => (out[name] = ((ends.get(name) ?? starts[i + 1]?.[1] ?? lastMs) - at) / 1000));
   return out;
 }
 
@@ -39,7 +42,8 @@ export async function npmTest(o: BenchOptions): Promise<BenchResult> {
   mkdirSync(join(repoRoot, 'tmp'), { recursive: true });
   const log = join(repoRoot, 'tmp', 'bench-npm-test.log');
   const out = createWriteStream(log);
-  const marks: Array<[string, number]> = [];
+  const starts: Array<[string, number]> = [];
+  const ends = new Map<string, number>();
   let summary = '';
   const t0 = performance.now();
   const child = spawn(npm, args, { cwd: repoRoot, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -49,11 +53,12 @@ export async function npmTest(o: BenchOptions): Promise<BenchResult> {
   for await (const line of createInterface({ input: child.stdout })) {
     out.write(`${line}\n`);
     const at = performance.now() - t0;
-    const tier = /^=== (\S+) tests/.exec(line);
-    if (line.startsWith('=== lint')) marks.push(['lint', at]);
+    const tier = /^=== (\S+) tests \(.*?\)(: (passed|FAILED) in \d+ s ===)?/.exec(line);
+    if (line.startsWith('=== lint')) starts.push(['lint', at]);
     // The build starts as the last lint check (prettier) reports.
-    else if (line.startsWith('lint: prettier')) marks.push(['build', at]);
-    else if (tier) marks.push([tier[1], at]);
+    else if (line.startsWith('lint: prettier')) starts.push(['build', at]);
+    else if (tier?.[2]) ends.set(tier[1], at);
+    else if (tier && !starts.some(([n]) => n === tier[1])) starts.push([tier[1], at]);
     else if (line.startsWith('tiers failed:')) endMs = at;
     else if (line.startsWith('tests: ')) summary = line;
   }
@@ -61,7 +66,7 @@ export async function npmTest(o: BenchOptions): Promise<BenchResult> {
   const wallS = (performance.now() - t0) / 1000;
   off();
   out.end();
-  const times = stages(marks, endMs || performance.now() - t0);
+  const times = stages(starts, ends, endMs || performance.now() - t0);
   const rows: Row[] = [];
   let filesTotal = 0;
   for (const [tier, s] of Object.entries(times)) {
@@ -98,7 +103,7 @@ export async function npmTest(o: BenchOptions): Promise<BenchResult> {
     rows,
     details: { args, exitCode: code, wallS, stages: times, summary, log },
     notes: [
-      `\`npm test\` (tools/test.mjs: lint, build, then the unit tier on Jest's workers and the e2e, browser and infra tiers in band)${o.quick ? ` with --quick: each tier restricted by ${QUICK_ARGS.join(' ')}` : ''}. Stage times from the markers it prints; the baseline is the sum over test files of Jest's per-file time (endTime - startTime) in tmp/jest-<tier>.json, the time the tests themselves ran: a ratio above 1 is what lint, build and Jest's start-up and transforms add, below 1 what parallel workers win. Not in the default run (about 30 minutes on 2 cores).`,
+      `\`npm test\` (tools/test.mjs: lint, build, then the Jest tiers: unit, e2e, browser, infra)${o.quick ? ` with --quick: each tier restricted by ${QUICK_ARGS.join(' ')}` : ''}. Stage times from the markers it prints (a tier's own end marker when it prints one, as tiers may run side by side); the baseline is the sum over test files of Jest's per-file time (endTime - startTime) in tmp/jest-<tier>.json, the time the tests themselves ran: a ratio above 1 is what lint, build and Jest's start-up and transforms add, below 1 what parallel workers win. Not in the default run (about 30 minutes on 2 cores).`,
     ],
   };
 }
