@@ -1,13 +1,14 @@
 /**
  * `npm run bench`: the load and benchmark suite (docs/benchmarks.md). Every figure is printed
  * beside a baseline measured in the same run on the same machine, with the ratio. Benchmarks print, they
- * never assert. Flags: --quick (about three minutes, small sizes), --only a,b, --density 10000,20000,
+ * never assert. Flags: --quick (about five minutes, small sizes), --only a,b, --density 10000,20000,
  * --chargers N (command latency and storm), --duration S, --sockets N (throughput), --basic-auth (the
  * connection benchmarks' chargers use Basic Auth, security profile 1), --busy (a sibling process burns one core
- * for the whole run: a known load for "busy machine" figures). `--only auth-storm`: the cold Basic Auth storm.
+ * for the whole run: a known load for "busy machine" figures). `--only npm-test` (never in the default run, about
+ * half an hour): `npm test`'s wall and tier times.
  * Flags are strict (bench/lib/flags.ts): an unknown one stops the run with exit code 2.
- * The default sizes are the issue's: density at 10k and 20k chargers, command latency and the reconnect
- * storm with 10k (about 6-7 minutes on a 2-core machine). A size above what the open-files limit allows is
+ * The default sizes are the issue's: density at 10k and 20k chargers, command latency, the reconnect storm, the
+ * cold Basic Auth storm and the reconciliation backlog with 10k (about 12-13 minutes on a 2-core machine). A size above what the open-files limit allows is
  * capped and the cap is printed and written into the results.
  */
 import { spawn } from 'node:child_process';
@@ -21,11 +22,27 @@ import { machine, markdown, writeResults } from './lib/report.js';
 import { durable } from './suites/durable.js';
 import { authStorm } from './suites/auth-storm.js';
 import { density, latency, storm } from './suites/connections.js';
+import { npmTest } from './suites/npm-test.js';
+import { reconcile } from './suites/reconcile.js';
+import { startup } from './suites/startup.js';
 import { peer, throughput } from './suites/throughput.js';
 
-const BENCHES: Record<string, (o: BenchOptions) => Promise<BenchResult>> = { throughput, durable, peer, density, latency, storm, 'auth-storm': authStorm };
+const BENCHES: Record<string, (o: BenchOptions) => Promise<BenchResult>> = {
+  throughput,
+  durable,
+  peer,
+  density,
+  latency,
+  storm,
+  'auth-storm': authStorm,
+  reconcile,
+  startup,
+  'npm-test': npmTest,
+};
+/** Run only when named in --only: `npm test` takes about half an hour on 2 cores. */
+const OPT_IN = new Set(['npm-test']);
 /** `metering` is measured in the same run as `durable`. */
-const ALIASES: Record<string, string> = { metering: 'durable', 'command-latency': 'latency', reconnect: 'storm' };
+const ALIASES: Record<string, string> = { metering: 'durable', 'command-latency': 'latency', reconnect: 'storm', 'reconcile-backlog': 'reconcile' };
 const WANT_NOFILE = 65_536;
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -61,6 +78,7 @@ function options(argv: readonly string[]): BenchOptions {
     backgroundMvPerSec: quick ? 50 : 167,
     stormChargers: chargers ?? (quick ? 500 : 10_000),
     stormWindowS: quick ? 2 : 10,
+    reconcileChargers: chargers ?? (quick ? 500 : 10_000),
     localAddrs: 8,
     basicAuth: f.get('basic-auth') === true,
     busy: f.get('busy') === true,
@@ -102,15 +120,15 @@ async function main(o: BenchOptions): Promise<void> {
     );
     o.density = [...new Set(o.density.map((n) => Math.min(n, maxSockets)))];
   }
-  for (const k of ['latencyChargers', 'stormChargers'] as const) if (o[k] > maxSockets) o[k] = maxSockets;
+  for (const k of ['latencyChargers', 'stormChargers', 'reconcileChargers'] as const) if (o[k] > maxSockets) o[k] = maxSockets;
 
   const m = machine();
-  const selected = Object.keys(BENCHES).filter((b) => !o.only || o.only.has(b));
+  const selected = Object.keys(BENCHES).filter((b) => (o.only ? o.only.has(b) : !OPT_IN.has(b)));
   console.log(`bench: ${selected.join(', ')} on ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node} (open files limit ${limit})`);
   console.log(
     `bench: sizes: throughput ${o.sockets} sockets x ${o.durationS} s (+${o.warmupS} s warm-up); density ${o.density.join(', ')}; ` +
       `command latency ${o.latencyChargers} chargers, ${o.commandsPerSec}/s for ${o.latencyS} s, background ${o.backgroundMvPerSec} MeterValues/s; ` +
-      `storm ${o.stormChargers} chargers within ${o.stormWindowS} s; chargers connect ${o.basicAuth ? 'with Basic Auth (profile 1)' : 'without Basic Auth (profile 0)'}`,
+      `storm and cold Basic Auth storm ${o.stormChargers} chargers within ${o.stormWindowS} s; reconciliation backlog after a ${o.reconcileChargers}-charger storm; chargers connect ${o.basicAuth ? 'with Basic Auth (profile 1)' : 'without Basic Auth (profile 0)'}`,
   );
   for (const c of capNote) console.log(`bench: ${c}`);
   const busy = o.busy ? startBusySibling() : null;

@@ -16,6 +16,8 @@ export interface BenchOptions {
   backgroundMvPerSec: number;
   stormChargers: number;
   stormWindowS: number;
+  /** Chargers of the reconciliation-backlog storm. */
+  reconcileChargers: number;
   /** 127.0.0.x source addresses the load client spreads its sockets over. */
   localAddrs: number;
   /** Chargers of the connection benchmarks connect with Basic Auth (profile 1): one scrypt per charger on its first connect. */

@@ -10,6 +10,7 @@ export interface System {
   wsUrl: string;
   apiUrl: string;
   databaseUrl?: string;
+  natsUrl?: string;
   /** Stops the process and starts it again on the same NATS and database (every in-memory cache empty). */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -19,6 +20,7 @@ export async function startAllInOne(options: { durable?: boolean; env?: Record<s
   const extra: Record<string, string> = { UNKNOWN_CHARGERS: 'accept', LOG_LEVEL: 'warn', ...options.env };
   const undo: Array<() => Promise<unknown>> = [];
   let databaseUrl: string | undefined;
+  let natsUrl: string | undefined;
   if (options.durable) {
     const nats = await startNatsServer({ jetstream: true });
     undo.push(() => nats.dispose());
@@ -31,6 +33,7 @@ export async function startAllInOne(options: { durable?: boolean; env?: Record<s
     extra.NATS_URL = nats.url;
     extra.DATABASE_URL = db.url;
     databaseUrl = db.url;
+    natsUrl = nats.url;
   }
   const dataDir = tempDir('csms-bench-');
   extra.DATA_DIR ??= dataDir; // unused on NATS + PostgreSQL, but never the user's default data directory
@@ -57,6 +60,7 @@ export async function startAllInOne(options: { durable?: boolean; env?: Record<s
     wsUrl: svc.ocppUrl,
     apiUrl: svc.apiUrl,
     databaseUrl,
+    natsUrl,
     restart: async () => {
       await stopSvc();
       // Same ports, so the load client's URLs stay valid.
