@@ -1,3 +1,4 @@
+import type { AppConfig } from '#csms/config';
 import { BoundedMap } from './bounded-map.js';
 
 /**
@@ -27,15 +28,12 @@ import { BoundedMap } from './bounded-map.js';
  * most `maxEntries` keys (least recently touched dropped): a flood of made-up identities or addresses cannot
  * grow memory, at worst it makes an old entry forget its failures.
  */
-export interface ThrottleOptions {
-  pairMaxFailures: number;
-  identityMaxFailures: number;
-  addressMaxIdentities: number;
-  windowMs: number;
-  baseBackoffMs: number;
-  maxBackoffMs: number;
+export interface ThrottleOptions extends ConfiguredThrottle {
   maxEntries: number;
 }
+
+/** The limits operators set (THROTTLE_*, validated by #csms/config). */
+type ConfiguredThrottle = AppConfig['connectThrottle'];
 
 export const DEFAULT_THROTTLE_OPTIONS: ThrottleOptions = {
   pairMaxFailures: 5,
