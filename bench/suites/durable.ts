@@ -6,33 +6,22 @@
  *    rows into a same-shaped table (LIKE ... INCLUDING ALL: same indexes) in the same database.
  */
 import pg from 'pg';
+import { METERING_TABLES } from '#csms/metering';
 import { startNatsServer } from '#csms/testing';
-import type { BenchOptions, BenchResult, ConnectResult, LoadResult, Row } from '../lib/context.js';
+import type { BenchOptions, BenchResult, LoadResult, Row } from '../lib/context.js';
 import { SAMPLED_VALUES_PER_METER_VALUES } from '../lib/ocpp-frames.js';
 import { copyFromStdin } from '../lib/pg-copy.js';
 import { onCleanup, sleep, startBaseline, startLoadClient } from '../lib/procs.js';
 import { ratio, round } from '../lib/stats.js';
 import { startAllInOne } from '../lib/system.js';
-import { closedLoop } from './throughput.js';
+import { closedLoop, connectBooted } from './throughput.js';
 
-const COPY_COLS = [
-  'charger_id',
-  'connector_id',
-  'transaction_id',
-  '"timestamp"',
-  'measurand',
-  'phase',
-  'location',
-  'context',
-  'format',
-  'unit',
-  'value_raw',
-  'value_num',
-  'source',
-  'eager',
-  'anomaly',
-  'received_at',
-];
+const meterValues = METERING_TABLES.find((t) => t.table === 'metering_meter_values');
+if (!meterValues) throw new Error('metering describes no metering_meter_values table');
+// Every column but the generated id, in the description's order: the order copyLines writes a row's fields in.
+const COPY_COLS = Object.keys(meterValues.columns)
+  .filter((c) => c !== 'id')
+  .map((c) => `"${c}"`);
 
 function copyLines(rows: number, chargers: number): string[] {
   const kinds = [
@@ -76,17 +65,7 @@ export async function durable(o: BenchOptions): Promise<BenchResult> {
       try {
         const prefix = `DUR${Date.now() % 100000}-`;
         const group = prefix;
-        const conn = await lc.call<ConnectResult>('connect', {
-          group,
-          url: sys.wsUrl,
-          prefix,
-          from: 0,
-          count: o.sockets,
-          boot: true,
-          spreadMs: 0,
-          concurrency: 50,
-          localAddrs: 1,
-        });
+        const conn = await connectBooted(lc, sys.wsUrl, o, prefix);
         if (conn.failed) notes.push(`${conn.failed} sockets failed to connect`);
         const count = async (): Promise<number> => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM metering_meter_values')).rows[0].n);
         const before = await count();

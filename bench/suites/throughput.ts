@@ -13,6 +13,21 @@ export interface Target {
   stop(): Promise<void>;
 }
 
+/** Connects `o.sockets` chargers at once, each booted, as load group `prefix` (their ids start with it). */
+export function connectBooted(lc: Worker, url: string, o: BenchOptions, prefix: string): Promise<ConnectResult> {
+  return lc.call<ConnectResult>('connect', {
+    group: prefix,
+    url,
+    prefix,
+    from: 0,
+    count: o.sockets,
+    boot: true,
+    spreadMs: 0,
+    concurrency: 50,
+    localAddrs: 1,
+  });
+}
+
 /** Connects `sockets` booted chargers, runs the closed loop for each action, closes them. */
 export async function closedLoop(
   lc: Worker,
@@ -22,17 +37,7 @@ export async function closedLoop(
   actions: Array<'Heartbeat' | 'MeterValues'>,
 ): Promise<Record<string, LoadResult>> {
   const group = prefix;
-  const conn = await lc.call<ConnectResult>('connect', {
-    group,
-    url: target.url,
-    prefix,
-    from: 0,
-    count: o.sockets,
-    boot: true,
-    spreadMs: 0,
-    concurrency: 50,
-    localAddrs: 1,
-  });
+  const conn = await connectBooted(lc, target.url, o, prefix);
   if (conn.failed) console.log(`    ${prefix}: ${conn.failed} of ${o.sockets} sockets failed to connect: ${JSON.stringify(conn.errors)}`);
   const out: Record<string, LoadResult> = {};
   for (const action of actions) {

@@ -6,6 +6,7 @@
  * Rejected, LockCablePermanently=true makes
  * UnlockConnectorOnEVSideDisconnect false and read-only). Nothing here shares code with the CSMS's profile.
  */
+import { createRequire } from 'node:module';
 import { jest } from '@jest/globals';
 import { RPCClient, createRPCError } from 'ocpp-rpc';
 import { apiClient } from '../support/api-client.js';
@@ -21,31 +22,20 @@ interface Key {
   value: string;
 }
 
-// OCPP 1.6 §7.31 measurands: a list naming anything else is rejected as a whole.
-const MEASURANDS = new Set([
-  'Current.Export',
-  'Current.Import',
-  'Current.Offered',
-  'Energy.Active.Export.Register',
-  'Energy.Active.Import.Register',
-  'Energy.Reactive.Export.Register',
-  'Energy.Reactive.Import.Register',
-  'Energy.Active.Export.Interval',
-  'Energy.Active.Import.Interval',
-  'Energy.Reactive.Export.Interval',
-  'Energy.Reactive.Import.Interval',
-  'Frequency',
-  'Power.Active.Export',
-  'Power.Active.Import',
-  'Power.Factor',
-  'Power.Offered',
-  'Power.Reactive.Export',
-  'Power.Reactive.Import',
-  'RPM',
-  'SoC',
-  'Temperature',
-  'Voltage',
-]);
+// OCPP 1.6 §7.31 measurands: a list naming anything else is rejected as a whole. Taken from ocpp-rpc's 1.6 schema
+// (the charger side's library), not from the CSMS's profile, so the two are checked against each other.
+const MEASURANDS = new Set(measurandsOfSchema(createRequire(import.meta.url)('ocpp-rpc/lib/schemas/ocpp1_6.json') as SchemaEntry[]));
+
+interface SchemaEntry {
+  $id: string;
+  properties: { meterValue?: { items: { properties: { sampledValue: { items: { properties: { measurand: { enum: string[] } } } } } } } };
+}
+
+function measurandsOfSchema(schemas: SchemaEntry[]): string[] {
+  const meterValues = schemas.find((s) => s.$id === 'urn:MeterValues.req')?.properties.meterValue;
+  if (!meterValues) throw new Error('ocpp-rpc 1.6 schema has no MeterValues.req meterValue');
+  return meterValues.items.properties.sampledValue.items.properties.measurand.enum;
+}
 
 /**
  * A Zaptec Go's configuration store as docs/reference/zaptec-facts.md#zaptec-configuration-keys and OCPP 1.6 §9

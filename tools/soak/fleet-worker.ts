@@ -4,6 +4,7 @@
  * charger can be compared with what the gateways acknowledged. Reports its counters every 250 ms.
  */
 import { RawCharger, defaultAnswer } from './raw-charger.js';
+import { emptyStats, type WorkerStats } from './worker-stats.js';
 
 export interface WorkerStart {
   type: 'start';
@@ -13,24 +14,6 @@ export interface WorkerStart {
   /** Epoch ms of the first reading's timestamp; reading n is at base + n s. */
   base: number;
   connectConcurrency: number;
-}
-
-export interface WorkerStats {
-  type: 'stats';
-  chargers: number;
-  open: number;
-  booted: number;
-  /** Chargers that opened a second socket (after their gateway closed the first). */
-  reconnected: number;
-  /** Open sockets per gateway URL. */
-  perUrl: Record<string, number>;
-  meterValuesAcked: number;
-  heartbeatsAcked: number;
-  callErrors: number;
-  resentAfterClose: number;
-  timeouts: number;
-  closeCodes: Record<string, number>;
-  commandsAnswered: number;
 }
 
 /** Where each open charger is, asked by the soak when a gateway is about to be drained. */
@@ -99,21 +82,7 @@ async function live(slot: Slot, start: WorkerStart): Promise<void> {
 }
 
 function stats(slots: Slot[]): WorkerStats {
-  const s: WorkerStats = {
-    type: 'stats',
-    chargers: slots.length,
-    open: 0,
-    booted: 0,
-    reconnected: 0,
-    perUrl: {},
-    meterValuesAcked: 0,
-    heartbeatsAcked: 0,
-    callErrors: 0,
-    resentAfterClose: 0,
-    timeouts: 0,
-    closeCodes: {},
-    commandsAnswered: 0,
-  };
+  const s = emptyStats(slots.length);
   for (const { charger: c, booted, acked, heartbeats } of slots) {
     if (c.isOpen) {
       s.open++;

@@ -5,7 +5,8 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { WorkerFinal, WorkerStart, WorkerStats, WorkerWhere } from './fleet-worker.js';
+import type { WorkerFinal, WorkerStart, WorkerWhere } from './fleet-worker.js';
+import { emptyStats, type WorkerStats } from './worker-stats.js';
 
 export interface FleetOptions {
   ids: string[];
@@ -114,21 +115,7 @@ export function startFleet(o: FleetOptions): Fleet {
 }
 
 export function sumStats(list: WorkerStats[]): WorkerStats {
-  const s: WorkerStats = {
-    type: 'stats',
-    chargers: 0,
-    open: 0,
-    booted: 0,
-    reconnected: 0,
-    perUrl: {},
-    meterValuesAcked: 0,
-    heartbeatsAcked: 0,
-    callErrors: 0,
-    resentAfterClose: 0,
-    timeouts: 0,
-    closeCodes: {},
-    commandsAnswered: 0,
-  };
+  const s = emptyStats(0);
   for (const w of list) {
     for (const k of [
       'chargers',

@@ -1,6 +1,6 @@
 import { AuthApiModule } from '#csms/auth/api';
 import { ConfigurationApiModule, RegistryApiModule } from '#csms/config-manager/api';
-import { DashboardModule, GatewayModule, FleetModule, LiveEventsModule, authReadiness, gatewayOptionsFromConfig } from '#csms/gateway';
+import { gatewayProcess } from '#csms/gateway';
 import { MeteringApiModule } from '#csms/metering/api';
 import { main } from '#csms/runtime';
 
@@ -10,18 +10,6 @@ main({
   name: 'gateway',
   needsDatabase: false,
   allowInProcessBus: false,
-  openApi: true,
-  // Ready only when chargers can be accepted: every upgrade asks auth.
-  readiness: (bus) => [authReadiness(bus)],
   migrations: [],
-  modules: (config) => [
-    GatewayModule.forRoot(gatewayOptionsFromConfig(config)),
-    RegistryApiModule,
-    ConfigurationApiModule,
-    AuthApiModule,
-    MeteringApiModule,
-    LiveEventsModule.forRoot(config.liveEvents),
-    FleetModule,
-    DashboardModule.forRoot(),
-  ],
+  ...gatewayProcess(() => [RegistryApiModule, ConfigurationApiModule, AuthApiModule, MeteringApiModule]),
 });

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { AppConfig } from '#csms/config';
 import { BoundedMap } from './bounded-map.js';
 
 /**
@@ -28,15 +29,12 @@ import { BoundedMap } from './bounded-map.js';
  * most `maxEntries` keys (least recently touched dropped): a flood of made-up identities or addresses cannot
  * grow memory, at worst it makes an old entry forget its failures.
  */
-export interface ThrottleOptions {
-  pairMaxFailures: number;
-  identityMaxFailures: number;
-  addressMaxIdentities: number;
-  windowMs: number;
-  baseBackoffMs: number;
-  maxBackoffMs: number;
+export interface ThrottleOptions extends ConfiguredThrottle {
   maxEntries: number;
 }
+
+/** The limits operators set (THROTTLE_*, validated by #csms/config). */
+type ConfiguredThrottle = AppConfig['connectThrottle'];
 
 export const DEFAULT_THROTTLE_OPTIONS: ThrottleOptions = {
   pairMaxFailures: 5,

@@ -9,9 +9,11 @@
  */
 
 export interface RequestOptions {
-  /** Milliseconds to wait for a reply. */
+  /** Milliseconds to wait for a reply (DEFAULT_REQUEST_TIMEOUT_MS when omitted). */
   timeoutMs?: number;
 }
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
 export interface ServeOptions {
   /** Queue group: one member of the group answers each request. Omit to answer every request. */

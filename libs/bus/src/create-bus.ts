@@ -1,7 +1,8 @@
 import type { Bus } from './bus.js';
 import { InProcessBus } from './in-process/in-process-bus.js';
 import { NatsBus } from './nats/nats-bus.js';
-import { explainConnectFailure, natsClientOptions, type NatsClientSettings } from './nats/nats-client-options.js';
+import type { NatsClientConfig } from '#csms/config';
+import { explainConnectFailure, natsClientOptions } from './nats/nats-client-options.js';
 
 export interface CreateBusOptions {
   /** Comma-separated NATS URLs (`NATS_URL`). Absent: the in-process bus of the all-in-one process. */
@@ -9,7 +10,7 @@ export interface CreateBusOptions {
   /** Connection name: service and pod. */
   name: string;
   /** NATS credentials and TLS files (NATS_USER ... NATS_TLS_KEY_FILE). */
-  natsClient?: NatsClientSettings;
+  natsClient?: NatsClientConfig;
   /** In-process only: where the events stream is journaled (under `DATA_DIR`). Absent: memory only. */
   journalDir?: string;
   /** BUS_MAX_DELIVERIES: deliveries a message may fail alone before it is dead-lettered. */

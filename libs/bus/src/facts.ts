@@ -1,10 +1,7 @@
 import type { Bus } from './bus.js';
 import { errorMessage } from './codec.js';
 import { subjects, type FactKind } from './subjects.js';
-import { Logger } from '@nestjs/common';
-
-// Through the process's logger (LOG_LEVEL, LOG_FORMAT), never straight to the console.
-const log = new Logger('Bus');
+import { busLog as log } from './bus-log.js';
 
 /**
  * Records a fact about a charger in the events stream, for live dashboards (GET /api/v1/events) and any

@@ -18,7 +18,7 @@ export type { RequestAction, EventAction, FactKind, ApiService } from './subject
 export { identityToToken, tokenToIdentity } from './identity-token.js';
 export { sendCommand, DEFAULT_COMMAND_TIMEOUT_MS } from './commands.js';
 export { BUS } from './nest/tokens.js';
-export { InProcessBus, NoStreamError, DEFAULT_REQUEST_TIMEOUT_MS } from './in-process/in-process-bus.js';
+export { InProcessBus, NoStreamError } from './in-process/in-process-bus.js';
 export type { InProcessBusOptions } from './in-process/in-process-bus.js';
 export { NatsBus } from './nats/nats-bus.js';
 export type { NatsBusOptions } from './nats/nats-bus.js';

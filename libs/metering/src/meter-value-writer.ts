@@ -3,45 +3,32 @@ import { eagerGroups, groupBy, linkKey, needsLink, readBatchContext, registerGro
 import { powerWatts } from '#csms/ocpp';
 import { naturalKey, normalizeMeterValues, toBaseUnit, type MeterValueRow, type NormalizeInput } from './sampled-values.js';
 import type { Sql } from '#csms/persistence';
+import { METERING_METER_VALUES_TABLE, type MeteringMeterValuesRow } from './readings.service.rows.js';
 
 export const DEFAULT_LATE_READING_WINDOW_SEC = 120;
 
-const COLS = [
-  'charger_id',
-  'connector_id',
-  'transaction_id',
-  '"timestamp"',
-  'measurand',
-  'phase',
-  'location',
-  'context',
-  'format',
-  'unit',
-  'value_raw',
-  'value_num',
-  'source',
-  'eager',
-  'anomaly',
-  'received_at',
-];
-const CASTS = [
-  'text',
-  'integer',
-  'integer',
-  'timestamptz',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'double precision',
-  'text',
-  'boolean',
-  'text',
-  'timestamptz',
-];
+/** How each column of metering_meter_values but its generated id is filled from a reading. */
+const WRITTEN: { readonly [C in Exclude<keyof MeteringMeterValuesRow, 'id'>]: (r: MeterValueRow) => unknown } = {
+  charger_id: (r) => r.chargerId,
+  connector_id: (r) => r.connectorId,
+  transaction_id: (r) => r.transactionId,
+  timestamp: (r) => r.timestamp,
+  measurand: (r) => r.measurand,
+  phase: (r) => r.phase,
+  location: (r) => r.location,
+  context: (r) => r.context,
+  format: (r) => r.format,
+  unit: (r) => r.unit,
+  value_raw: (r) => r.valueRaw,
+  value_num: (r) => r.valueNum,
+  source: (r) => r.source,
+  eager: (r) => r.eager,
+  anomaly: (r) => (r.anomalies.length ? [...new Set(r.anomalies)].join(',') : null),
+  received_at: (r) => r.receivedAt,
+};
+const COLUMNS = Object.keys(WRITTEN) as (keyof typeof WRITTEN)[];
+// Each array parameter's element type is the column's own (the table description), nullability aside.
+const CASTS = COLUMNS.map((c) => METERING_METER_VALUES_TABLE.columns[c].replace(/ null$/, ''));
 
 /**
  * Writes readings in one caller-owned database transaction: links them to their transaction, flags
@@ -70,29 +57,11 @@ export class MeterValueWriter {
     // One array parameter per column (unnest), not one parameter per value: the statement text and its
     // parameter count stay the same for any batch size, so the server parses 16 parameters instead of
     // 16 per row. WITH ORDINALITY + ORDER BY keeps the sorted order above, which is the lock order.
-    const column = (pick: (r: MeterValueRow) => unknown): unknown[] => rows.map(pick);
-    const params = [
-      column((r) => r.chargerId),
-      column((r) => r.connectorId),
-      column((r) => r.transactionId),
-      column((r) => r.timestamp),
-      column((r) => r.measurand),
-      column((r) => r.phase),
-      column((r) => r.location),
-      column((r) => r.context),
-      column((r) => r.format),
-      column((r) => r.unit),
-      column((r) => r.valueRaw),
-      column((r) => r.valueNum),
-      column((r) => r.source),
-      column((r) => r.eager),
-      column((r) => (r.anomalies.length ? [...new Set(r.anomalies)].join(',') : null)),
-      column((r) => r.receivedAt),
-    ];
+    const params = COLUMNS.map((c) => rows.map(WRITTEN[c]));
     const inserted = await q.execute(
-      `INSERT INTO metering_meter_values (${COLS.join(',')})
-       SELECT ${COLS.map((_, i) => `c${i}`).join(',')}
-         FROM unnest(${CASTS.map((c, i) => `$${i + 1}::${c}[]`).join(',')}) WITH ORDINALITY AS u(${COLS.map((_, i) => `c${i}`).join(',')}, ord)
+      `INSERT INTO metering_meter_values (${COLUMNS.map((c) => `"${c}"`).join(',')})
+       SELECT ${COLUMNS.map((_, i) => `c${i}`).join(',')}
+         FROM unnest(${CASTS.map((c, i) => `$${i + 1}::${c}[]`).join(',')}) WITH ORDINALITY AS u(${COLUMNS.map((_, i) => `c${i}`).join(',')}, ord)
         ORDER BY ord
        ON CONFLICT DO NOTHING`,
       params,

@@ -11,6 +11,23 @@ import type { ChargerMeterValuesQuery, ConnectorStatusView, MeterValueView, Page
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(v as string | Date).toISOString());
 
+/** A transaction's CSV export: its columns, in order, each a MeterValueView field (valueNum left out: `value` is the charger's text). */
+const CSV_COLUMNS = [
+  'timestamp',
+  'connectorId',
+  'transactionId',
+  'measurand',
+  'phase',
+  'location',
+  'context',
+  'format',
+  'unit',
+  'value',
+  'source',
+  'eager',
+  'anomaly',
+] as const satisfies readonly (keyof MeterValueView)[];
+
 const MAX_LIMIT = 1000;
 const DEFAULT_LIMIT = 100;
 
@@ -151,27 +168,8 @@ export class QueryService {
   async transactionCsv(id: number): Promise<ServiceReply<{ filename: string; csv: string }>> {
     const tx = await this.getTransaction(id);
     if (!tx.ok) return tx;
-    const head = [
-      'timestamp',
-      'connectorId',
-      'transactionId',
-      'measurand',
-      'phase',
-      'location',
-      'context',
-      'format',
-      'unit',
-      'value',
-      'source',
-      'eager',
-      'anomaly',
-    ];
-    const lines = tx.data.meterValues.map((m) =>
-      [m.timestamp, m.connectorId, m.transactionId, m.measurand, m.phase, m.location, m.context, m.format, m.unit, m.value, m.source, m.eager, m.anomaly]
-        .map(csvCell)
-        .join(','),
-    );
-    return ok({ filename: `transaction-${id}-meter-values.csv`, csv: [head.join(','), ...lines].join('\r\n') + '\r\n' });
+    const lines = tx.data.meterValues.map((m) => CSV_COLUMNS.map((c) => csvCell(m[c])).join(','));
+    return ok({ filename: `transaction-${id}-meter-values.csv`, csv: [CSV_COLUMNS.join(','), ...lines].join('\r\n') + '\r\n' });
   }
 
   async chargerMeterValues(query: ChargerMeterValuesQuery): Promise<ServiceReply<Page<MeterValueView>>> {

@@ -1,20 +1,15 @@
 import { describeTable } from '#csms/persistence';
+import type { SampledValueFields } from './reading.js';
 
 /* The tables this store owns: its row types and their columns (libs/persistence/README.md). */
 
 /** A row of metering_meter_values (all its columns). */
-export interface MeteringMeterValuesRow {
+export interface MeteringMeterValuesRow extends SampledValueFields {
   id: string;
   charger_id: string;
   connector_id: number;
   transaction_id: number | null;
   timestamp: Date;
-  measurand: string;
-  phase: string | null;
-  location: string;
-  context: string;
-  format: string;
-  unit: string;
   value_raw: string;
   value_num: number | null;
   source: string;

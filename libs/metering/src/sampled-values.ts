@@ -1,22 +1,12 @@
 import { POWER_ACTIVE_IMPORT, type MeterValuesRequest } from '#csms/ocpp';
+import type { PlacedReading } from './reading.js';
 
 export type OcppMeterValue = MeterValuesRequest['meterValue'][number];
 export type MeterValueSource = 'MeterValues' | 'StopTransaction';
 
 /** One SampledValue with the OCPP 1.6 defaults applied (docs/reference/protocol-notes.md#meter-values). */
-export interface MeterValueRow {
+export interface MeterValueRow extends PlacedReading {
   chargerId: string;
-  connectorId: number;
-  transactionId: number | null;
-  /** ISO time, normalised to milliseconds so the same reading always gives the same key. */
-  timestamp: string;
-  measurand: string;
-  /** null = the overall value (no phase given). */
-  phase: string | null;
-  location: string;
-  context: string;
-  format: string;
-  unit: string;
   valueRaw: string;
   valueNum: number | null;
   source: MeterValueSource;

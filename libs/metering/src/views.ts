@@ -1,5 +1,7 @@
 /** Shapes of the metering API verbs (bus bodies and replies); the HTTP API returns them as they are. */
 
+import type { PlacedReading } from './reading.js';
+
 export type { Page } from '#csms/bus';
 
 export interface TransactionListQuery {
@@ -45,16 +47,7 @@ export interface TransactionView {
   state: 'open' | 'closed';
 }
 
-export interface MeterValueView {
-  connectorId: number;
-  transactionId: number | null;
-  timestamp: string;
-  measurand: string;
-  phase: string | null;
-  location: string;
-  context: string;
-  format: string;
-  unit: string;
+export interface MeterValueView extends PlacedReading {
   /** The charger's text, as sent (SignedData included). */
   value: string;
   valueNum: number | null;

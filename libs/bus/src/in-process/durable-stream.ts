@@ -17,10 +17,7 @@ import { subjectMatches } from '../subject-match.js';
 import { DeadLetterFile } from './dead-letter-file.js';
 import { Journal, type StoredMessage } from './journal.js';
 import { InProcessStreamReader } from './stream-reader.js';
-import { Logger } from '@nestjs/common';
-
-// Through the process's logger (LOG_LEVEL, LOG_FORMAT), never straight to the console.
-const log = new Logger('Bus');
+import { busLog as log } from '../bus-log.js';
 
 export interface DurableStreamOptions {
   journalDir?: string;

@@ -3,38 +3,16 @@
  * semantics (subject wildcards, queue groups, no-responders, timeouts, JSON copies of the data,
  * asynchronous delivery) so a service cannot tell it from NatsBus.
  */
-import {
-  NoRespondersError,
-  RemoteHandlerError,
-  RequestTimeoutError,
-  type BatchHandler,
-  type Bus,
-  type ConsumerSpec,
-  type ConsumerStats,
-  type DeadLetter,
-  type DeadLetterQuery,
-  type DeadLetterStore,
-  type DurablePublishOptions,
-  type MessageHandler,
-  type RequestHandler,
-  type RequestOptions,
-  type ServeOptions,
-  type StreamReadSpec,
-  type StreamReader,
-  type Subscription,
-} from '../bus.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, NoRespondersError, RemoteHandlerError, RequestTimeoutError } from '../bus.js';
+// The contract's types by name (contract.MessageHandler): this class is one of its two implementations.
+import type * as contract from '../bus.js';
 import { errorMessage, fromJson, toJson } from '../codec.js';
 import { EVENT_STREAM_SUBJECTS } from '../subjects.js';
 import { assertValidSubject, subjectMatches } from '../subject-match.js';
 import { DurableStream, type DurableStreamOptions } from './durable-stream.js';
-import { Logger } from '@nestjs/common';
+import { busLog as log } from '../bus-log.js';
 import type { TraceCarrier } from '#csms/tracing';
 import { tracedBatches, tracedReceive, tracedSend } from '../trace-hops.js';
-
-// Through the process's logger (LOG_LEVEL, LOG_FORMAT), never straight to the console.
-const log = new Logger('Bus');
-
-export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
 export type InProcessBusOptions = DurableStreamOptions;
 
@@ -42,8 +20,8 @@ interface Listener {
   filter: string;
   queue?: string;
   /** Present for `serve`: its result is the reply. */
-  reply?: RequestHandler<unknown, unknown>;
-  handler?: MessageHandler<unknown>;
+  reply?: contract.RequestHandler<unknown, unknown>;
+  handler?: contract.MessageHandler<unknown>;
 }
 
 /** The stream has no subject matching (JetStream answers such a publish with "no responders"). */
@@ -55,7 +33,7 @@ export class NoStreamError extends Error {
   }
 }
 
-export class InProcessBus implements Bus {
+export class InProcessBus implements contract.Bus {
   readonly kind = 'in-process' as const;
   private readonly listeners = new Set<Listener>();
   private readonly roundRobin = new Map<string, number>();
@@ -74,7 +52,7 @@ export class InProcessBus implements Bus {
     return bus;
   }
 
-  async request<Req, Res>(subject: string, data: Req, options: RequestOptions = {}): Promise<Res> {
+  async request<Req, Res>(subject: string, data: Req, options: contract.RequestOptions = {}): Promise<Res> {
     this.assertOpen();
     assertValidSubject(subject, false);
     const json = toJson(data);
@@ -117,11 +95,11 @@ export class InProcessBus implements Bus {
     });
   }
 
-  async serve<Req, Res>(subject: string, handler: RequestHandler<Req, Res>, options: ServeOptions = {}): Promise<Subscription> {
+  async serve<Req, Res>(subject: string, handler: contract.RequestHandler<Req, Res>, options: contract.ServeOptions = {}): Promise<contract.Subscription> {
     this.assertOpen();
     assertValidSubject(subject, true);
     // the contract's handler types are generic per call; stored type-erased and fed JSON copies
-    return this.listen({ filter: subject, queue: options.queue, reply: handler as RequestHandler<unknown, unknown> });
+    return this.listen({ filter: subject, queue: options.queue, reply: handler as contract.RequestHandler<unknown, unknown> });
   }
 
   async publish<T>(subject: string, data: T): Promise<void> {
@@ -133,13 +111,13 @@ export class InProcessBus implements Bus {
     });
   }
 
-  async subscribe<T>(subject: string, handler: MessageHandler<T>): Promise<Subscription> {
+  async subscribe<T>(subject: string, handler: contract.MessageHandler<T>): Promise<contract.Subscription> {
     this.assertOpen();
     assertValidSubject(subject, true);
-    return this.listen({ filter: subject, handler: handler as MessageHandler<unknown> });
+    return this.listen({ filter: subject, handler: handler as contract.MessageHandler<unknown> });
   }
 
-  async publishDurable<T>(subject: string, data: T, options: DurablePublishOptions = {}): Promise<void> {
+  async publishDurable<T>(subject: string, data: T, options: contract.DurablePublishOptions = {}): Promise<void> {
     this.assertOpen();
     assertValidSubject(subject, false);
     if (!EVENT_STREAM_SUBJECTS.some((f) => subjectMatches(f, subject))) throw new NoStreamError(subject);
@@ -148,19 +126,19 @@ export class InProcessBus implements Bus {
     await tracedSend(this.kind, 'publish', subject, (carrier) => stream.publish(subject, json, options.msgId, undefined, carrier));
   }
 
-  async consume<T>(spec: ConsumerSpec, handler: BatchHandler<T>): Promise<Subscription> {
+  async consume<T>(spec: contract.ConsumerSpec, handler: contract.BatchHandler<T>): Promise<contract.Subscription> {
     this.assertOpen();
     if (spec.filterSubjects.length === 0) throw new Error(`consumer ${spec.durable} has no filter subjects`);
     for (const f of spec.filterSubjects) assertValidSubject(f, true);
     const stream = await this.stream;
-    return stream.consume(spec, tracedBatches(this.kind, spec.durable, handler as BatchHandler<unknown>));
+    return stream.consume(spec, tracedBatches(this.kind, spec.durable, handler as contract.BatchHandler<unknown>));
   }
 
-  readonly deadLetters: DeadLetterStore = {
-    list: async (query: DeadLetterQuery) => (await this.stream).deadLetters.list(query),
+  readonly deadLetters: contract.DeadLetterStore = {
+    list: async (query: contract.DeadLetterQuery) => (await this.stream).deadLetters.list(query),
     get: async (id: string) => (await this.stream).deadLetters.get(id),
     remove: async (id: string) => (await this.stream).deadLetters.remove(id),
-    replay: async (id: string): Promise<DeadLetter | undefined> => {
+    replay: async (id: string): Promise<contract.DeadLetter | undefined> => {
       this.assertOpen();
       const stream = await this.stream;
       const letter = stream.deadLetters.get(id);
@@ -171,12 +149,12 @@ export class InProcessBus implements Bus {
     },
   };
 
-  async consumerStats(): Promise<ConsumerStats[]> {
+  async consumerStats(): Promise<contract.ConsumerStats[]> {
     const stream = await this.stream.catch(() => undefined);
     return stream?.stats() ?? [];
   }
 
-  async readStream<T>(spec: StreamReadSpec): Promise<StreamReader<T>> {
+  async readStream<T>(spec: contract.StreamReadSpec): Promise<contract.StreamReader<T>> {
     this.assertOpen();
     if (spec.filterSubjects.length === 0) throw new Error('a stream reader needs filter subjects');
     for (const f of spec.filterSubjects) assertValidSubject(f, true);
@@ -205,7 +183,7 @@ export class InProcessBus implements Bus {
     if (this.closed) throw new Error('bus closed');
   }
 
-  private listen(listener: Listener): Subscription {
+  private listen(listener: Listener): contract.Subscription {
     this.listeners.add(listener);
     return { unsubscribe: async () => void this.listeners.delete(listener) };
   }

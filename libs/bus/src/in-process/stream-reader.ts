@@ -7,10 +7,7 @@ import { errorMessage, fromJson } from '../codec.js';
 import { Signal } from '../signal.js';
 import { subjectMatches } from '../subject-match.js';
 import type { StoredMessage } from './journal.js';
-import { Logger } from '@nestjs/common';
-
-// Through the process's logger (LOG_LEVEL, LOG_FORMAT), never straight to the console.
-const log = new Logger('Bus');
+import { busLog as log } from '../bus-log.js';
 
 /** What a reader sees of the stream. */
 export interface StoredWindow {

@@ -27,6 +27,7 @@ import {
   type Subscription as NatsSubscription,
 } from '@nats-io/nats-core';
 import {
+  DEFAULT_REQUEST_TIMEOUT_MS,
   NoRespondersError,
   RemoteHandlerError,
   RequestTimeoutError,
@@ -55,10 +56,7 @@ import { NatsConsumer, REPLAY_FOR_HEADER, type DeadLetterRecord } from './nats-c
 import { openNatsStreamReader } from './nats-stream-reader.js';
 import { carrierOf, headersWith } from './trace-headers.js';
 import { tracedBatches, tracedReceive, tracedSend } from '../trace-hops.js';
-import { Logger } from '@nestjs/common';
-
-// Through the process's logger (LOG_LEVEL, LOG_FORMAT), never straight to the console.
-const log = new Logger('Bus');
+import { busLog as log } from '../bus-log.js';
 
 export interface NatsBusOptions {
   servers: string[] | string;
@@ -73,7 +71,6 @@ export interface NatsBusOptions {
   connection?: Partial<NonNullable<Parameters<typeof connect>[0]>>;
 }
 
-const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 const SERVICE_ERROR_HEADER = 'Nats-Service-Error';
 const SERVICE_ERROR_CODE_HEADER = 'Nats-Service-Error-Code';
 /** How long publishDurable keeps retrying a transient failure (NATS restarting, leader election). */

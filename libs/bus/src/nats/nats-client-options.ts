@@ -5,17 +5,8 @@
  * stops at once naming them instead of retrying for minutes (libs/runtime waitFor).
  */
 import { accessSync, constants, readFileSync } from 'node:fs';
+import type { NatsClientConfig } from '#csms/config';
 import { AuthorizationError, ConnectionError, credsAuthenticator, nkeyAuthenticator, type Authenticator, type ConnectionOptions } from '@nats-io/nats-core';
-
-/** The validated NATS_* client variables (AppConfig.natsClient). */
-export interface NatsClientSettings {
-  user?: string;
-  password?: string;
-  token?: string;
-  nkeySeedFile?: string;
-  credsFile?: string;
-  tls?: { caFile?: string; certFile?: string; keyFile?: string };
-}
 
 /** Start-up cannot go on with these settings; retrying will not help. */
 export class NatsClientSettingsError extends Error {
@@ -31,7 +22,7 @@ export class NatsClientSettingsError extends Error {
 }
 
 /** The variables behind the credentials in use, for messages. */
-export function credentialVariables(s: NatsClientSettings): string[] {
+export function credentialVariables(s: NatsClientConfig): string[] {
   return [
     ...(s.user !== undefined ? ['NATS_USER', 'NATS_PASSWORD'] : []),
     ...(s.token !== undefined ? ['NATS_TOKEN'] : []),
@@ -40,7 +31,7 @@ export function credentialVariables(s: NatsClientSettings): string[] {
   ];
 }
 
-function tlsVariables(s: NatsClientSettings): string[] {
+function tlsVariables(s: NatsClientConfig): string[] {
   const t = s.tls ?? {};
   return [...(t.caFile ? ['NATS_TLS_CA_FILE'] : []), ...(t.certFile ? ['NATS_TLS_CERT_FILE', 'NATS_TLS_KEY_FILE'] : [])];
 }
@@ -62,7 +53,7 @@ function readable(variable: string, file: string): void {
  * files by the node transport likewise, so a Secret rotated in place is picked up by the next
  * reconnect without a restart.
  */
-export function natsClientOptions(s: NatsClientSettings): Partial<ConnectionOptions> {
+export function natsClientOptions(s: NatsClientConfig): Partial<ConnectionOptions> {
   const files: Array<[string, string | undefined]> = [
     ['NATS_NKEY_SEED_FILE', s.nkeySeedFile],
     ['NATS_CREDS_FILE', s.credsFile],
@@ -91,7 +82,7 @@ export function natsClientOptions(s: NatsClientSettings): Partial<ConnectionOpti
 }
 
 /** A connect failure in terms of the variables that caused it; other failures pass unchanged (retried). */
-export function explainConnectFailure(err: unknown, s: NatsClientSettings): unknown {
+export function explainConnectFailure(err: unknown, s: NatsClientConfig): unknown {
   if (err instanceof AuthorizationError) {
     const vars = credentialVariables(s);
     const which = vars.length

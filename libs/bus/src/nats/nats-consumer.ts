@@ -25,10 +25,7 @@ import { Signal, delay, redeliveryDelayMs } from '../signal.js';
 import { EVENTS_STREAM } from '../subjects.js';
 import { subjectMatches } from '../subject-match.js';
 import { carrierOf } from './trace-headers.js';
-import { Logger } from '@nestjs/common';
-
-// Through the process's logger (LOG_LEVEL, LOG_FORMAT), never straight to the console.
-const log = new Logger('Bus');
+import { busLog as log } from '../bus-log.js';
 
 export interface ConsumerHost {
   js: JetStreamClient;

@@ -8,10 +8,7 @@ import type { StreamReadSpec, StreamReader, StreamedMessage } from '../bus.js';
 import { decode, errorMessage } from '../codec.js';
 import { EVENTS_STREAM } from '../subjects.js';
 import { subjectMatches } from '../subject-match.js';
-import { Logger } from '@nestjs/common';
-
-// Through the process's logger (LOG_LEVEL, LOG_FORMAT), never straight to the console.
-const log = new Logger('Bus');
+import { busLog as log } from '../bus-log.js';
 
 /** Messages pulled ahead of the reader: enough to keep a fast reader busy, small enough to be no queue. */
 const READ_AHEAD = 64;

@@ -6,7 +6,7 @@ import { fallbackLimitA, MIN_CHARGING_A } from './allocator.js';
 import { limitability, ORIGIN, SiteLimitEngine, type SiteLimitEngineOptions } from './engine.js';
 import { CLEAR_SITE_LIMIT_PROFILES } from './profiles.js';
 import { SITE_LIMIT_OPTIONS } from './site-limit-options.js';
-import { SiteLimitStore, type FallbackRow, type PhaseCurrents } from './store.js';
+import { SiteLimitStore, type FallbackRow, type SessionRow } from './store.js';
 
 export const MAX_SITE_LIMIT_A = 10_000;
 export const DEFAULT_ROTATION_MINUTES = 15;
@@ -33,20 +33,10 @@ export interface SiteLimitChargerView {
   /** The fallback TxDefaultProfile last sent, with the charger's answer. */
   fallback: Omit<FallbackRow, 'chargerId'> | null;
   /** Its running transaction, when it has one. */
-  session: {
-    connectorId: number;
-    transactionId: number;
-    startedAt: string;
-    state: 'new' | 'charging' | 'waiting';
-    /** Amperes per phase it accepted last (null: none yet, the fallback applies). */
-    offeredA: number | null;
-    offeredAt: string | null;
-    selfLimited: boolean;
-    /** Current.Import per phase of its last reading. */
-    measured: PhaseCurrents | null;
-    measuredAt: string | null;
-    lastError: string | null;
-  } | null;
+  session: Pick<
+    SessionRow,
+    'connectorId' | 'transactionId' | 'startedAt' | 'state' | 'offeredA' | 'offeredAt' | 'selfLimited' | 'measured' | 'measuredAt' | 'lastError'
+  > | null;
 }
 
 export interface SiteLimitView {

@@ -31,6 +31,7 @@ export interface SessionRow {
   transactionId: number;
   startedAt: string;
   state: 'new' | 'charging' | 'waiting';
+  /** Amperes per phase it accepted last (null: none yet, the fallback applies). */
   offeredA: number | null;
   offeredAt: string | null;
   /** When the offer last rose. */
@@ -39,6 +40,7 @@ export interface SessionRow {
   runningSince: string | null;
   waitingSince: string | null;
   turns: number;
+  /** Current.Import per phase of its last reading. */
   measured: PhaseCurrents | null;
   measuredA: number | null;
   measuredAt: string | null;
