@@ -6,8 +6,9 @@
  * only: what a first start does besides (the bootstrap admin token, generated keys) still happens in each.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { templateOnce } from '#csms/testing';
 
 const PREFIX = 'pglite-migrated-';
 
@@ -20,37 +21,23 @@ const db = await openDataSource({ dataDir, migrations: ALL_MIGRATIONS });
 await db.destroy();`;
 
 /** Gives a DATA_DIR without a database the migrated one; a DATA_DIR that has one (a restart) keeps it. */
-export function seedDataDir(dataDir: string, repoRoot: string): void {
+export async function seedDataDir(dataDir: string, repoRoot: string): Promise<void> {
   if (existsSync(join(dataDir, 'pglite'))) return;
-  const template = migratedTemplate(repoRoot);
+  const template = await migratedTemplate(repoRoot);
   if (template) cpSync(template, join(dataDir, 'pglite'), { recursive: true });
 }
 
-function migratedTemplate(repoRoot: string): string | undefined {
+async function migratedTemplate(repoRoot: string): Promise<string | undefined> {
   const stampFile = join(repoRoot, 'dist/.build/inputs.sha1');
   // A dist/ not built by tools/build.mjs: nothing says which migrations it holds, so every start migrates.
   if (!existsSync(stampFile)) return undefined;
-  const tmp = join(repoRoot, 'tmp');
-  const template = join(tmp, `${PREFIX}${readFileSync(stampFile, 'utf8').trim().slice(0, 16)}`);
-  if (existsSync(template)) return template;
-  mkdirSync(tmp, { recursive: true });
-  const work = mkdtempSync(join(tmp, 'pglite-making-'));
-  try {
+  const template = join(repoRoot, 'tmp', `${PREFIX}${readFileSync(stampFile, 'utf8').trim().slice(0, 16)}`);
+  return templateOnce(template, PREFIX, (work) => {
     const run = spawnSync(
       process.execPath,
       ['--input-type=module', '-e', MIGRATE, join(repoRoot, 'dist/libs/persistence/src/index.js'), join(repoRoot, 'dist/apps/csms/src/schema.js'), work],
       { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 },
     );
     if (run.status !== 0) throw new Error(`migrating the template database failed (${run.status ?? run.signal}):\n${run.stderr}`);
-    for (const old of readdirSync(tmp)) if (old.startsWith(PREFIX) && old !== basename(template)) rmSync(join(tmp, old), { recursive: true, force: true });
-    try {
-      // Atomic: a test file running beside this one either sees the whole template or none.
-      renameSync(join(work, 'pglite'), template);
-    } catch (err) {
-      if (!existsSync(template)) throw err;
-    }
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
-  return template;
+  });
 }

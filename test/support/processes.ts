@@ -3,27 +3,17 @@
  * tests talk to it only over WebSocket and HTTP.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/** The repository root, from the sources (test/support) or from their build (dist/test/support). */
-import { freePort } from '#csms/testing';
+import { join } from 'node:path';
+import { freePort, repoRootOf } from '#csms/testing';
 import { rememberApiToken } from './api-client.js';
 import { seedDataDir } from './pglite-template.js';
 
 export { freePort };
 
-export const repoRoot = ((): string => {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) || dir.endsWith(`${'/'}dist`)) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('repository root not found');
-    dir = up;
-  }
-  return dir;
-})();
+/** The repository root, from the sources (test/support) or from their build (dist/test/support). */
+export const repoRoot = repoRootOf(import.meta.url);
 
 export function tempDir(prefix = 'csms-e2e-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -70,7 +60,7 @@ export async function startService(options: StartOptions = {}): Promise<ServiceP
   };
   if (app === 'csms' && !env.DATA_DIR) env.DATA_DIR = tempDir();
   // Under Jest only: a benchmark (bench/lib/system.ts) starts the all-in-one as an operator would.
-  if (app === 'csms' && !env.DATABASE_URL && process.env.JEST_WORKER_ID) seedDataDir(env.DATA_DIR!, repoRoot);
+  if (app === 'csms' && !env.DATABASE_URL && process.env.JEST_WORKER_ID) await seedDataDir(env.DATA_DIR!, repoRoot);
   let out = '';
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(repoRoot, 'dist/apps', app, 'main.js')], {
     cwd: repoRoot,

@@ -11,3 +11,4 @@ export { startServiceHarness, type ServiceHarness } from './service-harness.js';
 export { startPostgresInstance, postgresBinDir, type PostgresInstance } from './postgres-instance.js';
 export { startLocalOidcIssuer, type LocalOidcIssuer } from './oidc-issuer.js';
 export { recordSpans, type SpanRecorder, type RecordedSpan } from './span-recorder.js';
+export { repoRootOf, templateOnce } from './template-dir.js';
