@@ -9,6 +9,8 @@
  *   ocpp.v16.fact.<cp>.<Kind>      what the CSMS did or decided about a charger (command outcomes, ...),
  *                                  durable in the same stream, for services and live dashboards
  *   ocpp.v16.seen                  periodic last-seen batches from each gateway (not durable)
+ *   ocpp.v16.reg.<cp>              the registry changed what it answers about a charger (model, reported feature
+ *                                  profiles): gateways drop their cached capabilities (not durable)
  *   ocpp.v16.dead.<consumer>       messages a durable consumer could not process, durable in the
  *                                  OCPP_DEAD_LETTERS stream (docs/reference/design-decisions.md#poison-messages)
  *   svc.auth.connect               the gateway's upgrade decision
@@ -88,6 +90,9 @@ export const subjects = {
   /** Filter for one kind of fact about every charger, for durable consumers. */
   factsOf: (kind: FactKind): string => `${ROOT}.fact.*.${kind}`,
   seen: `${ROOT}.seen`,
+  /** Core NATS, not durable: a notice that the registry's answer for the charger changed (a cache drops its copy). */
+  registryChanged: (identity: string): string => `${ROOT}.reg.${identityToToken(identity)}`,
+  allRegistryChanges: `${ROOT}.reg.*`,
   /** Where a durable consumer's dead letters go (the durable name encoded as one token). */
   deadLetter: (consumer: string): string => `${ROOT}.dead.${identityToToken(consumer)}`,
   authConnect: 'svc.auth.connect',

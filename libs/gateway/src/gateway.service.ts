@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { BUS, type Bus } from '#csms/bus';
 import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway-options.js';
+import { CapabilityCache } from './api/capability-cache.js';
 import { CallRouter } from './routing/call-router.js';
 import { SessionRegistry } from './session/session-registry.js';
 import { ChargerSocketServer } from './socket/charger-socket-server.js';
@@ -10,6 +11,8 @@ import { ChargerSocketServer } from './socket/charger-socket-server.js';
 export class GatewayService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger('Gateway');
   readonly registry: SessionRegistry;
+  /** The registry's capability answers the command API checks, kept here (docs/benchmarks.md#commands-one-hop). */
+  readonly capabilities: CapabilityCache;
   private readonly server: ChargerSocketServer;
   private boundPort?: number;
 
@@ -18,6 +21,7 @@ export class GatewayService implements OnApplicationBootstrap, BeforeApplication
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
   ) {
     this.registry = new SessionRegistry(bus, options.gatewayId);
+    this.capabilities = new CapabilityCache(bus);
     this.server = new ChargerSocketServer(options, bus, this.registry, new CallRouter(bus, options.gatewayId));
   }
 
@@ -27,6 +31,7 @@ export class GatewayService implements OnApplicationBootstrap, BeforeApplication
 
   async onApplicationBootstrap(): Promise<void> {
     await this.registry.start();
+    await this.capabilities.start();
     this.boundPort = await this.server.listen();
     const scheme = this.options.tls ? 'wss' : 'ws';
     this.log.log(
@@ -40,6 +45,7 @@ export class GatewayService implements OnApplicationBootstrap, BeforeApplication
     this.log.log(`draining ${this.registry.size} charger socket(s) over ${window} ms`);
     await this.server.drain(window);
     await this.registry.stop();
+    await this.capabilities.stop();
     await this.server.close();
   }
 }

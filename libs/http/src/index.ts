@@ -37,5 +37,5 @@ export type { ApiCaller } from './api-access/caller.js';
 export type { AuditEntry } from './api-access/audit-trail.js';
 export { ApiErrorDoc, ApiFieldErrorDoc, ApiErrors, ApiV1, ApiChargerIdParam, ApiTextParam, ApiNumberParam, type ApiErrorStatus } from './openapi/api-docs.js';
 export { S, ApiOk, ApiDone, ApiOkAs } from './openapi/response-schema.js';
-export { checkCapability, requireCapability, type CapabilityVerdict } from './capability-check.js';
+export { checkCapability, requireCapability, type CapabilitySource, type CapabilityVerdict, type RegistryCapabilities } from './capability-check.js';
 export { requestTracing, requestParent, REQUEST_ID_HEADER } from './tracing/request-trace.js';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { ask, BUS, NoRespondersError, sendCommand, type Bus, type CommandReply, type ServiceReply, type Verb } from '#csms/bus';
+import { ask, BUS, NoRespondersError, sendCommand, subjects, type Bus, type CommandReply, type ServiceReply, type Verb } from '#csms/bus';
 import type { ChangeConfigurationResponse, GetConfigurationRequest, GetConfigurationResponse } from '#csms/ocpp';
 import { parseInteger } from '#csms/zaptec-profile';
 import type { ReportedKey } from './effective.js';
@@ -116,6 +116,16 @@ export class ChargerLink {
   async forwardAuth(chargerId: string, values: Record<string, string>): Promise<void> {
     const keys = Object.fromEntries(AUTH_KEYS.filter((k) => values[k] !== undefined).map((k) => [k, values[k] as string]));
     if (Object.keys(keys).length > 0) await this.tell(auth.setReportedConfiguration, { chargerId, keys });
+  }
+
+  /**
+   * The reported configuration was stored: its SupportedFeatureProfiles narrows the capabilities the registry
+   * answers, so gateways drop the copy they keep (docs/benchmarks.md#commands-one-hop). Best effort, core NATS.
+   */
+  async reportedStored(chargerId: string): Promise<void> {
+    await this.bus
+      .publish(subjects.registryChanged(chargerId), { chargerId })
+      .catch((err: Error) => this.log.warn(`registry change of ${chargerId} not announced: ${err.message}`));
   }
 
   private async tell<Req, Data>(verb: Verb<Req, ServiceReply<Data>>, body: NoInfer<Req>): Promise<void> {

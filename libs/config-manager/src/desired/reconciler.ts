@@ -177,6 +177,7 @@ export class Reconciler {
     const read = await this.link.readAll(chargerId, known);
     if (!read.ok) return { ...result, status: read.status, message: `GetConfiguration: ${read.message}` };
     await this.state.replaceReported(chargerId, read.keys, new Date());
+    await this.link.reportedStored(chargerId);
     let values = reportedValues({ at: new Date(), keys: read.keys });
     // Auth answers StartTransaction from the charger's FreeCharging/FreeChargingIdTag: tell it what the
     // charger has right after the first read, so a car plugged in just after boot on a charger with free
@@ -233,6 +234,7 @@ export class Reconciler {
       const again = await this.link.readAll(chargerId, known);
       if (again.ok) {
         await this.state.replaceReported(chargerId, again.keys, new Date());
+        await this.link.reportedStored(chargerId);
         values = reportedValues({ at: new Date(), keys: again.keys });
       }
     }

@@ -1,6 +1,6 @@
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { Answers, subjects, type ConnectionEvent, type DurableMessage, type SeenBatch } from '#csms/bus';
+import { Answers, BUS, subjects, type Bus, type ConnectionEvent, type DurableMessage, type SeenBatch } from '#csms/bus';
 import type { ServiceReply } from '#csms/http';
 import type { ChargerSummary } from './charger-summary.js';
 import { ConnectionsService } from './connections.service.js';
@@ -23,6 +23,7 @@ export class RegistryController {
   constructor(
     @Inject(ConnectionsService) private readonly connections: ConnectionsService,
     @Inject(RegistryService) private readonly registry: RegistryService,
+    @Inject(BUS) private readonly bus: Bus,
   ) {}
 
   /** Throwing leaves the batch un-acked, so it is redelivered; the writes are idempotent. */
@@ -57,8 +58,15 @@ export class RegistryController {
   }
 
   @Answers(verbs.setChargerModel)
-  setModel(@Payload() body: SetModelRequest): Promise<ServiceReply<ChargerSummary>> {
-    return this.registry.setModel(body);
+  async setModel(@Payload() body: SetModelRequest): Promise<ServiceReply<ChargerSummary>> {
+    const reply = await this.registry.setModel(body);
+    // The model decides the capabilities: gateways drop the copy they keep before the caller hears it changed
+    // (docs/benchmarks.md#commands-one-hop).
+    if (reply.ok)
+      await this.bus
+        .publish(subjects.registryChanged(reply.data.id), { chargerId: reply.data.id })
+        .catch((err: Error) => this.log.warn(`registry change of ${reply.data.id} not announced: ${err.message}`));
+    return reply;
   }
 
   @Answers(verbs.setBootPolicy)

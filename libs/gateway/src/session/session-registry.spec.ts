@@ -146,6 +146,24 @@ describe('SessionRegistry: one command subscription per charger, one execution p
     expect(socket.calls).toHaveLength(1);
   });
 
+  test('run here without the bus: the same ledger as the command subject, and nothing for a charger not held here', async () => {
+    const { socket, added } = connect('CP-LOCAL');
+    await added;
+    await registry.settled();
+    const request = { commandId: 'local-1', action: 'ClearCache', payload: {}, timeoutMs: 3_000, deadline: Date.now() + 3_000 };
+    const here = registry.runIfHeld('CP-LOCAL', request);
+    expect(here).toBeDefined();
+    const [a, b] = await Promise.all([here, command('CP-LOCAL', { commandId: 'local-1' })]);
+    expect(a).toEqual({ status: 'ok', result: { status: 'Accepted' } });
+    expect(b).toEqual(a);
+    expect(socket.calls).toHaveLength(1);
+    expect(registry.runIfHeld('CP-ELSEWHERE', { ...request, commandId: 'local-2' })).toBeUndefined();
+    socket.close();
+    await quiet([socket]);
+    expect(registry.runIfHeld('CP-LOCAL', { ...request, commandId: 'local-3' })).toBeUndefined();
+    expect(socket.calls).toHaveLength(1);
+  });
+
   test('a command queued behind an unanswered CALL is dropped at its deadline and never sent', async () => {
     const { socket, added } = connect('CP-SLOW', 'never');
     await added;

@@ -205,6 +205,16 @@ export class SessionRegistry {
       });
   }
 
+  /**
+   * A command for a charger whose socket this gateway holds, run here without the bus round trip: the same path
+   * (and ledger) as a request on its command subject, as if the queue group had picked this gateway. Undefined
+   * when no open socket here holds the charger: then the command subject decides (docs/benchmarks.md#commands-one-hop).
+   */
+  runIfHeld(chargerId: string, request: CommandRequest & { commandId: string }): Promise<CommandReply> | undefined {
+    if (this.stopped || !this.presences.get(chargerId)?.holder?.isOpen) return undefined;
+    return this.onCommand(chargerId, request);
+  }
+
   /** A request on the charger's command subject. Executes at most once per commandId on this gateway. */
   private async onCommand(chargerId: string, request: CommandRequest): Promise<CommandReply> {
     const holder = this.presences.get(chargerId)?.holder;
