@@ -1,5 +1,5 @@
 import { OCPP_ACTIONS } from './actions.js';
-import { compiledSchemaKeys, errorCodeForKeyword, patchCelsius, validatePayload, type PayloadValidation } from './validation.js';
+import { compileAllSchemas, schemaKeys, errorCodeForKeyword, patchCelsius, validatePayload, type PayloadValidation } from './validation.js';
 
 function failure(v: PayloadValidation): Exclude<PayloadValidation, { ok: true }> {
   if (v.ok) throw new Error('expected a validation failure');
@@ -14,8 +14,9 @@ const sample = (unit: string) => ({
 
 describe('validatePayload', () => {
   it('compiles all 78 schemas: a request and a response schema for each of the 39 actions', () => {
-    const keys = compiledSchemaKeys();
+    const keys = compileAllSchemas();
     expect(keys).toHaveLength(78);
+    expect(schemaKeys().sort()).toEqual([...keys].sort());
     for (const a of OCPP_ACTIONS) expect(keys).toEqual(expect.arrayContaining([`${a}.request`, `${a}.response`]));
   });
 

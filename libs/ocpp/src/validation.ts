@@ -67,17 +67,39 @@ addFormats(ajv);
 // Replaces ajv-formats' date-time: a value must also be one we can store (storable.ts).
 ajv.addFormat('date-time', { type: 'string', validate: isStorableTimestamp });
 
+/**
+ * Each schema is compiled on its first use, not at start-up: compiling all 78 was a second and more of every
+ * process start on a busy 2-core machine (docs/benchmarks.md#startup), and a charger's first frame of an action
+ * pays a few milliseconds once instead. `compileAllSchemas` compiles every one (the unit spec does).
+ */
+const rawSchemas = new Map<string, RawSchema & { $id: string }>();
 const validators = new Map<string, ValidateFunction>();
 const timestampPaths = new Map<string, string[][]>();
 for (const schema of loadSchemas()) {
   const m = /^urn:([A-Za-z]+)\.(req|conf)$/.exec(schema.$id);
   if (!m) throw new Error(`unexpected OCPP schema $id: ${schema.$id}`);
+  const key = `${m[1]}.${m[2] === 'req' ? 'request' : 'response'}`;
   // `urn:Authorize.req` has no URN namespace id, which fast-uri (Ajv's URI library) refuses to
   // serialise; give it one. Only intra-schema `#/definitions/...` refs exist, so nothing else changes.
-  const compiled = ajv.compile({ ...schema, $id: `urn:ocpp16:${m[1]}.${m[2]}` });
-  const key = `${m[1]}.${m[2] === 'req' ? 'request' : 'response'}`;
-  validators.set(key, compiled);
+  rawSchemas.set(key, { ...schema, $id: `urn:ocpp16:${m[1]}.${m[2]}` });
   timestampPaths.set(key, dateTimePaths(schema));
+}
+
+function validatorFor(key: string): ValidateFunction | undefined {
+  let compiled = validators.get(key);
+  if (!compiled) {
+    const schema = rawSchemas.get(key);
+    if (!schema) return undefined;
+    compiled = ajv.compile(schema);
+    validators.set(key, compiled);
+  }
+  return compiled;
+}
+
+/** Compiles every schema now (each is otherwise compiled on its first use); returns their keys. */
+export function compileAllSchemas(): string[] {
+  for (const key of rawSchemas.keys()) validatorFor(key);
+  return [...validators.keys()];
 }
 
 /**
@@ -89,9 +111,9 @@ export function normaliseLeapSeconds(action: string, direction: PayloadDirection
   return paths ? normaliseLeapSecondsAt(payload, paths) : 0;
 }
 
-/** `Action.request` / `Action.response` keys of every compiled schema (78 for OCPP 1.6 + security). */
-export function compiledSchemaKeys(): string[] {
-  return [...validators.keys()];
+/** `Action.request` / `Action.response` keys of every schema (78 for OCPP 1.6 + security). */
+export function schemaKeys(): string[] {
+  return [...rawSchemas.keys()];
 }
 
 /** Ajv keyword -> 1.6 CALLERROR code [J16 §4.2.3]. Unlisted keywords fall back to FormationViolation. */
@@ -158,7 +180,7 @@ function describe(err: ErrorObject): PayloadValidationError {
 }
 
 export function validatePayload(action: string, direction: PayloadDirection, payload: unknown): PayloadValidation {
-  const validate = isOcppAction(action) ? validators.get(`${action}.${direction}`) : undefined;
+  const validate = isOcppAction(action) ? validatorFor(`${action}.${direction}`) : undefined;
   if (validate === undefined) {
     return { ok: false, code: 'NotImplemented', description: `Unknown action "${action}"`, errors: [] };
   }
