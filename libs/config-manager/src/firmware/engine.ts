@@ -32,7 +32,7 @@ export class FirmwareCampaignEngine {
     if (!(await this.store.hasActive.add(chargerId))) return;
     for (const row of await this.store.activeRows(chargerId)) {
       if (requestId !== undefined && row.requestId !== requestId) continue;
-      const next = afterFirmwareStatus(row.state, status);
+      const next = afterFirmwareStatus(row.state, status, row.bootedOnTarget);
       if (!next) await this.store.noteStatus(row.campaignId, chargerId, status);
       else await this.moved(row.campaignId, chargerId, row.state, next, status);
     }

@@ -18,6 +18,17 @@ describe('per-charger state machine', () => {
     expect(afterFirmwareStatus('cancelled', 'Downloading')).toBeUndefined();
   });
 
+  test('an Installing or Installed handled after the reboot onto the target version (which it announced) is the success', () => {
+    // The boot came while the queue had not yet recorded the delivery, so it confirmed nothing then.
+    expect(afterBoot('queued', '2.5.0.0', '2.5.0.0', false)).toBeUndefined();
+    expect(afterFirmwareStatus('queued', 'Installing', true)).toEqual({ state: 'succeeded' });
+    expect(afterFirmwareStatus('installing', 'Installed', true)).toEqual({ state: 'succeeded' });
+    // Earlier phases and failures are not: the install itself may still fail.
+    expect(afterFirmwareStatus('queued', 'Downloading', true)).toEqual({ state: 'downloading' });
+    expect(afterFirmwareStatus('downloading', 'DownloadFailed', true)).toEqual({ state: 'failed', reason: 'download-failed' });
+    expect(afterFirmwareStatus('succeeded', 'Installed', true)).toBeUndefined();
+  });
+
   test('SignedFirmwareStatusNotification: scheduled and paused are their phase, the signature and verification failures fail, SignatureVerified moves nothing', () => {
     expect(afterFirmwareStatus('queued', 'DownloadScheduled')).toEqual({ state: 'downloading' });
     expect(afterFirmwareStatus('downloading', 'DownloadPaused')).toBeUndefined();

@@ -67,9 +67,14 @@ const BY_STATUS: Record<string, Transition> = {
  * SignatureVerified (between Downloaded and Installing) move nothing: they are kept as the last status only.
  * Installed is not success: the next boot decides.
  */
-export function afterFirmwareStatus(state: CampaignChargerState, status: string): Transition | undefined {
+export function afterFirmwareStatus(state: CampaignChargerState, status: string, bootedOnTarget = false): Transition | undefined {
   if (!ACTIVE_STATES.includes(state)) return undefined;
   const next = BY_STATUS[status];
+  // `bootedOnTarget`: the charger has booted on the target version since it was sent the command. An Installing or
+  // Installed it sent before that reboot can be handled after the boot (the durable notifications may be overtaken
+  // by the boot's request/reply, and the boot itself confirmed nothing while the queue had not yet recorded the
+  // delivery): the boot it announces has already happened, so it is the success.
+  if (next && bootedOnTarget && (next.state === 'installing' || next.state === 'installed')) return { state: 'succeeded' };
   return next && next.state !== state ? next : undefined;
 }
 

@@ -83,6 +83,8 @@ export interface ActiveRow {
   delivered: boolean;
   /** Its SignedUpdateFirmware's requestId (null: UpdateFirmware). */
   requestId: number | null;
+  /** The charger's last boot came after the row started and reported the target version. */
+  bootedOnTarget: boolean;
 }
 
 const iso = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
@@ -349,11 +351,13 @@ export class FirmwareCampaignStore {
   async activeRows(chargerId: string): Promise<ActiveRow[]> {
     const rows = await this.sql.query<
       Pick<ConfigFirmwareCampaignChargersRow, 'campaign_id' | 'charger_id' | 'state' | 'request_id'> &
-        Pick<ConfigFirmwareCampaignsRow, 'target_version'> & { delivered: boolean | null }
+        Pick<ConfigFirmwareCampaignsRow, 'target_version'> & { delivered: boolean | null; booted_on_target: boolean | null }
     >(
       `SELECT r.campaign_id, r.charger_id, r.state, c.target_version, r.request_id,
-         q.status = 'succeeded' AND COALESCE(q.result->>'status', '') NOT IN ${REFUSED} AS delivered FROM config_firmware_campaign_chargers r
+         q.status = 'succeeded' AND COALESCE(q.result->>'status', '') NOT IN ${REFUSED} AS delivered,
+         b.boot_at > r.started_at AND b.firmware_version = c.target_version AS booted_on_target FROM config_firmware_campaign_chargers r
        JOIN config_firmware_campaigns c ON c.campaign_id = r.campaign_id LEFT JOIN config_queued_commands q ON q.command_id = r.command_id
+       LEFT JOIN config_chargers b ON b.charger_id = r.charger_id
        WHERE r.charger_id = $1 AND r.state IN ${ACTIVE}`,
       [chargerId],
     );
@@ -364,6 +368,7 @@ export class FirmwareCampaignStore {
       targetVersion: r.target_version,
       delivered: r.delivered === true,
       requestId: r.request_id,
+      bootedOnTarget: r.booted_on_target === true,
     }));
   }
 
