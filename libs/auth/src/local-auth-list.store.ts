@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { DATA_SOURCE, sqlOf, type Sql } from '#csms/persistence';
+import { DATA_SOURCE, keyedBatcher, sqlOf, type Batcher, type Sql } from '#csms/persistence';
 import type { SendLocalListRequest } from '#csms/ocpp';
 import type { LocalListOutcome } from './charger-registry.service.rows.js';
 import { canonicalIdentity } from './zaptec.js';
@@ -47,14 +47,26 @@ const toEntry = (r: Row): LocalListEntry => ({
 @Injectable()
 export class LocalAuthListStore {
   private readonly sql: Sql;
+  /**
+   * Every connection event reads its charger's state: in a reconnect storm those reads share statements (the
+   * Batcher reads after the call, so a read right after a write sees it).
+   */
+  private readonly states: Batcher<string, LocalListState | undefined>;
 
   constructor(@Inject(DATA_SOURCE) db: DataSource) {
     this.sql = sqlOf(db);
+    this.states = keyedBatcher<LocalListState | undefined>(
+      async (ids) => {
+        const rows = await this.sql.query<Row>(`SELECT * FROM auth_chargers WHERE charger_id = ANY($1::text[])`, [ids]);
+        return new Map(rows.map((r) => [r.charger_id as string, toState(r)]));
+      },
+      () => undefined,
+      { name: 'auth local list states' },
+    );
   }
 
-  async state(chargerId: string): Promise<LocalListState | undefined> {
-    const rows = await this.sql.query<Row>(`SELECT * FROM auth_chargers WHERE charger_id = $1`, [canonicalIdentity(chargerId)]);
-    return rows[0] ? toState(rows[0]) : undefined;
+  state(chargerId: string): Promise<LocalListState | undefined> {
+    return this.states.add(canonicalIdentity(chargerId));
   }
 
   async setGroup(chargerId: string, group: string | null): Promise<boolean> {

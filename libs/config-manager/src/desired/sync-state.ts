@@ -53,10 +53,12 @@ export class SyncStateTracker {
       const view = await this.desired.getCharger(result.chargerId);
       if (!view.ok) return;
       const { state, driftedKeys } = syncStateOf(view.data);
-      const before = await this.sql.query<{ state: string }>(`SELECT state FROM config_sync_state WHERE charger_id = $1`, [result.chargerId]);
-      await this.sql.execute(
-        `INSERT INTO config_sync_state (charger_id, state, drifted_keys, updated_at) VALUES ($1, $2, $3::text[], now())
-         ON CONFLICT (charger_id) DO UPDATE SET state = EXCLUDED.state, drifted_keys = EXCLUDED.drifted_keys, updated_at = now()`,
+      // One statement: the CTE reads the state as it was before the upsert (both see the statement's snapshot).
+      const [stored] = await this.sql.query<{ before: string | null }>(
+        `WITH prior AS (SELECT state FROM config_sync_state WHERE charger_id = $1)
+         INSERT INTO config_sync_state (charger_id, state, drifted_keys, updated_at) VALUES ($1, $2, $3::text[], now())
+         ON CONFLICT (charger_id) DO UPDATE SET state = EXCLUDED.state, drifted_keys = EXCLUDED.drifted_keys, updated_at = now()
+         RETURNING (SELECT state FROM prior) AS before`,
         [result.chargerId, state, driftedKeys],
       );
       const at = new Date().toISOString();
@@ -70,7 +72,7 @@ export class SyncStateTracker {
         driftedKeys,
         at,
       }));
-      if (facts.length === 0 && before[0]?.state !== state) {
+      if (facts.length === 0 && stored?.before !== state) {
         facts.push({ chargerId: result.chargerId, key: null, value: null, outcome: state, state, driftedKeys, at });
       }
       for (const fact of facts) await recordFact(this.bus, result.chargerId, 'ConfigurationApplied', fact);

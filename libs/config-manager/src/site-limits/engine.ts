@@ -91,7 +91,7 @@ export class SiteLimitEngine {
 
   /** A member booted: its fallback is sent again (a charger may lose its profiles in a reboot). */
   async onBoot(chargerId: string): Promise<void> {
-    const group = (await this.store.limitedGroupsOf([chargerId])).get(chargerId);
+    const group = await this.store.limitedGroupOf(chargerId);
     if (group === undefined) return;
     await this.store.forgetFallback(chargerId);
     this.request(group);

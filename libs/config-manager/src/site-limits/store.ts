@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { DATA_SOURCE, sqlOf, type Sql } from '#csms/persistence';
+import { DATA_SOURCE, keyedBatcher, sqlOf, type Batcher, type Sql } from '#csms/persistence';
 import type { ConfigSiteLimitFallbacksRow, ConfigSiteLimitSessionsRow, ConfigSiteLimitsRow } from './store.rows.js';
 
 export interface SiteLimitRow {
@@ -108,9 +108,16 @@ const sessionRow = (r: SessionDbRow): SessionRow => ({
 @Injectable()
 export class SiteLimitStore {
   private readonly sql: Sql;
+  /** Every boot asks for its charger's limited group: in a reconnect storm those asks share statements. */
+  private readonly limitedGroups: Batcher<string, string | undefined>;
 
   constructor(@Inject(DATA_SOURCE) db: DataSource) {
     this.sql = sqlOf(db);
+    this.limitedGroups = keyedBatcher<string | undefined>(
+      (ids) => this.limitedGroupsOf(ids),
+      () => undefined,
+      { name: 'site limit groups' },
+    );
   }
 
   async groupExists(group: string): Promise<boolean> {
@@ -159,6 +166,11 @@ export class SiteLimitStore {
       [group],
     );
     return rows.map((r) => ({ chargerId: r.charger_id, model: r.model, supportedFeatureProfiles: r.profiles }));
+  }
+
+  /** The limited group of one charger, if it is in one (read after the call, batched with other chargers'). */
+  limitedGroupOf(chargerId: string): Promise<string | undefined> {
+    return this.limitedGroups.add(chargerId);
   }
 
   /** The limited group of each of these chargers that is in one. */
