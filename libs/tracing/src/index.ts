@@ -6,6 +6,7 @@ export {
   hasTrace,
   linkTo,
   contextWithTraceId,
+  randomIdHex,
   inSpan,
   withContext,
   activeContext,

@@ -1,0 +1,32 @@
+import { ROOT_CONTEXT, currentSpanId, currentTraceId, inSpan, installTraceContext, randomIdHex } from './index.js';
+
+describe('made-up trace ids', () => {
+  beforeAll(() => installTraceContext());
+
+  it('are lower-case hex of the asked length', () => {
+    expect(randomIdHex(16)).toMatch(/^[0-9a-f]{32}$/);
+    expect(randomIdHex(8)).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('stay distinct across refills of the pool (24 bytes a span, the pool 4 KiB)', async () => {
+    const traces = new Set<string>();
+    const spans = new Set<string>();
+    for (let i = 0; i < 1_000; i++) {
+      await inSpan('probe', { parent: ROOT_CONTEXT }, async () => {
+        traces.add(currentTraceId() ?? 'none');
+        spans.add(currentSpanId() ?? 'none');
+      });
+    }
+    expect(traces.size).toBe(1_000);
+    expect(spans.size).toBe(1_000);
+    expect(traces.has('none')).toBe(false);
+    expect([...traces].every((t) => /^[0-9a-f]{32}$/.test(t) && !/^0+$/.test(t))).toBe(true);
+  });
+
+  it('a span inside a span keeps its parent trace', async () => {
+    await inSpan('outer', { parent: ROOT_CONTEXT }, async () => {
+      const outer = currentTraceId();
+      await inSpan('inner', {}, async () => expect(currentTraceId()).toBe(outer));
+    });
+  });
+});
