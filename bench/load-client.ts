@@ -10,6 +10,8 @@ import { summarize } from './lib/stats.js';
 
 interface Charger {
   id: string;
+  /** The server URL it connected to (one gateway of several in the scale-out run). */
+  server: string;
   ws: WebSocket;
   msgSeq: number;
   mvSeq: number;
@@ -87,7 +89,7 @@ function open(url: string, id: string, localAddress: string | undefined, basicAu
       localAddress,
       headers: basicAuth ? { authorization: `Basic ${Buffer.from(`${id}:${password}`).toString('base64')}` } : undefined,
     });
-    const c: Charger = { id, ws, msgSeq: 0, mvSeq: 0, pendingId: null, sentAt: 0, onReply: null, keys: keysOf(id) };
+    const c: Charger = { id, server: url, ws, msgSeq: 0, mvSeq: 0, pendingId: null, sentAt: 0, onReply: null, keys: keysOf(id) };
     ws.once('open', () => {
       ws.removeAllListeners('error');
       ws.on('error', () => undefined);
@@ -234,8 +236,25 @@ async function load(job: LoadJob): Promise<unknown> {
 
 /** Open loop: `ratePerSec` MeterValues spread over the group's sockets (skips a socket still busy). */
 let background: { stop: () => Promise<unknown> } | undefined;
+/**
+ * The chargers taken in turn from each server's: a group's list is in the order the connects finished, often one
+ * gateway's chargers after the other's, and a short window walking it in that order reached only one gateway.
+ */
+function roundRobinByServer(list: Charger[]): Charger[] {
+  const byServer = new Map<string, Charger[]>();
+  for (const c of list) {
+    const q = byServer.get(c.server);
+    if (q) q.push(c);
+    else byServer.set(c.server, [c]);
+  }
+  const queues = [...byServer.values()];
+  const out: Charger[] = [];
+  for (let i = 0; out.length < list.length; i++) for (const q of queues) if (i < q.length) out.push(q[i]);
+  return out;
+}
+
 function startBackground(job: { group: string; ratePerSec: number }): unknown {
-  const list = groups.get(job.group) ?? [];
+  const list = roundRobinByServer(groups.get(job.group) ?? []);
   let sent = 0;
   let answered = 0;
   let skipped = 0;
