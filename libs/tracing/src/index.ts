@@ -6,7 +6,6 @@ export {
   hasTrace,
   linkTo,
   contextWithTraceId,
-  randomIdHex,
   inSpan,
   withContext,
   activeContext,

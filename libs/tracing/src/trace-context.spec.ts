@@ -1,4 +1,5 @@
-import { ROOT_CONTEXT, currentSpanId, currentTraceId, inSpan, installTraceContext, randomIdHex } from './index.js';
+import { ROOT_CONTEXT, currentSpanId, currentTraceId, inSpan, installTraceContext } from './index.js';
+import { randomIdHex } from './trace-context.js';
 
 describe('made-up trace ids', () => {
   beforeAll(() => installTraceContext());
