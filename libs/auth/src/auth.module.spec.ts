@@ -14,7 +14,7 @@ import {
   type StreamedMessage,
 } from '#csms/bus';
 import { apiValidationPipe } from '#csms/http';
-import type { AuthorizeResponse } from '#csms/ocpp';
+import type { AuthorizeResponse, SendLocalListRequest } from '#csms/ocpp';
 import { PersistenceModule } from '#csms/persistence';
 import { ConnectDecisionService } from './connect-decision.service.js';
 import { AuthApiModule, AuthModule } from './index.js';
@@ -188,14 +188,22 @@ describe('AuthModule + AuthApiModule over the in-process bus', () => {
       state = await http('GET', '/api/v1/chargers/ZAP100001/local-auth-list');
     }
     expect(state.json.outcome).toBe('not-connected');
-    const sent: Array<{ action: string; payload: unknown }> = [];
-    const sub = await bus.serve(subjects.command('ZAP100001'), async (req: { action: string; payload: unknown }) => {
+    // The charger keeps its list as a real one does: GetLocalListVersion answers the version it last accepted. The
+    // POST's Differential runs on after the API answered and may reach the charger before or after the connect's
+    // Full update; either way the charger must end holding the group's list, at the version auth recorded.
+    const sent: Array<{ action: string; payload: SendLocalListRequest }> = [];
+    const held = { version: 0, tags: new Map<string, unknown>() };
+    const sub = await bus.serve(subjects.command('ZAP100001'), async (req: { action: string; payload: SendLocalListRequest }) => {
       sent.push(req);
-      return req.action === 'GetLocalListVersion'
-        ? { status: 'ok', result: { listVersion: 0 } }
-        : req.action === 'SendLocalList'
-          ? { status: 'ok', result: { status: 'Accepted' } }
-          : { status: 'callerror', code: 'NotImplemented', description: req.action, details: {} };
+      if (req.action === 'GetLocalListVersion') return { status: 'ok', result: { listVersion: held.version } };
+      if (req.action !== 'SendLocalList') return { status: 'callerror', code: 'NotImplemented', description: req.action, details: {} };
+      if (req.payload.updateType === 'Full') held.tags.clear();
+      for (const e of req.payload.localAuthorizationList ?? []) {
+        if (e.idTagInfo) held.tags.set(e.idTag, e.idTagInfo);
+        else held.tags.delete(e.idTag);
+      }
+      held.version = req.payload.listVersion;
+      return { status: 'ok', result: { status: 'Accepted' } };
     });
     await bus.publishDurable(subjects.connection('ZAP100001'), {
       chargerId: 'ZAP100001',
@@ -209,7 +217,9 @@ describe('AuthModule + AuthApiModule over the in-process bus', () => {
       await new Promise((r) => setTimeout(r, 10));
       state = await http('GET', '/api/v1/chargers/ZAP100001/local-auth-list');
     }
-    expect(state.json).toMatchObject({ group: 'wired', outcome: 'Accepted', listVersion: 1 });
+    expect(state.json).toMatchObject({ group: 'wired', outcome: 'Accepted', listVersion: held.version });
+    expect(held.version).toBeGreaterThanOrEqual(1);
+    expect(Object.fromEntries(held.tags)).toEqual({ LIST1: { status: 'Accepted' } });
     expect(sent.find((s) => s.action === 'SendLocalList')?.payload).toEqual({
       listVersion: 1,
       updateType: 'Full',

@@ -93,4 +93,19 @@ describe('diagnostics requests on PGlite', () => {
     expect(await service.notified('ZAP2', 'Uploading')).toBeUndefined();
     expect(data(await service.list({ chargerId: 'ZAP1' })).items.map((i) => i.id)).toEqual([log.id, latest.id, older.id]);
   });
+  it("a notification that read the row just before the upload's receipt does not overwrite it (any replica, any order)", async () => {
+    const { view, token } = data(await service.create({ chargerId: 'ZAP1', kind: 'diagnostics' }));
+    data(await service.answered({ id: view.id, fileName: 'd.log' }));
+    // The notification's read happens here, before the upload finishes on another replica.
+    const store = new DiagnosticsStore(t.db);
+    const staleRead = await store.latest('ZAP1', ['diagnostics']);
+    const claim = data(await service.claim(token));
+    data(await service.chunk({ ...claim, seq: 0, data: Buffer.from('file').toString('base64') }));
+    data(await service.finish(claim));
+    store.latest = async () => staleRead;
+    const late = new DiagnosticsService(store);
+    expect(await late.notified('ZAP1', 'Uploading')).toMatchObject({ status: 'received', chargerStatus: 'Uploading' });
+    expect(await late.notified('ZAP1', 'Uploaded')).toMatchObject({ status: 'received', chargerStatus: 'Uploaded' });
+    expect(data(await service.get(view.id))).toMatchObject({ status: 'received', chargerStatus: 'Uploaded', size: 4 });
+  });
 });

@@ -12,7 +12,7 @@ import {
   type UploadClaim,
 } from '#csms/bus';
 import { statusAfterAnswer, statusAfterNotification } from './status.js';
-import { DiagnosticsStore, type StoredDiagnostics } from './store.js';
+import { DiagnosticsStore, type DiagnosticsChange, type StoredDiagnostics } from './store.js';
 import { UPLOAD_TOKEN_TTL_MS, hashUploadToken, isUploadTokenShape, newUploadToken, tokenVerdict } from './upload-token.js';
 
 /** An upload silent this long loses its claim: the charger's retry may start a new attempt. */
@@ -63,10 +63,13 @@ export class DiagnosticsService {
   async answered(req: { id: string; fileName?: string; error?: string }): Promise<ServiceReply<DiagnosticsView>> {
     const found = await this.store.get(req.id);
     if (!found) return refuse(404, 'unknown_diagnostics', `no diagnostics request ${req.id}`);
-    const status = statusAfterAnswer(found.status, req.fileName, req.error !== undefined);
-    const updated = await this.store.update(req.id, { status, fileName: req.fileName ?? null, ...(req.error !== undefined ? { error: req.error } : {}) });
+    const updated = await this.transition(found, (f) => ({
+      status: statusAfterAnswer(f.status, req.fileName, req.error !== undefined),
+      fileName: req.fileName ?? null,
+      ...(req.error !== undefined ? { error: req.error } : {}),
+    }));
     await this.fact(updated, 'answered');
-    return ok(publicView(updated ?? found));
+    return ok(publicView(updated));
   }
 
   async get(id: string): Promise<ServiceReply<DiagnosticsView>> {
@@ -132,8 +135,26 @@ export class DiagnosticsService {
   async notified(chargerId: string, chargerStatus: string, requestId?: number): Promise<StoredDiagnostics | undefined> {
     const found = requestId === undefined ? await this.store.latest(chargerId, ['diagnostics']) : await this.store.byRequestId(chargerId, requestId);
     if (!found) return undefined;
-    const updated = await this.store.update(found.id, { status: statusAfterNotification(found.status, chargerStatus), chargerStatus });
+    const updated = await this.transition(found, (f) => ({ status: statusAfterNotification(f.status, chargerStatus), chargerStatus }));
     await this.fact(updated, 'notified');
     return updated;
+  }
+
+  /**
+   * The next status from the one stored, written only if it is still the one read: the upload's receipt (another
+   * replica, any moment) must not be overwritten by a notification that read the row just before it. On a miss
+   * the row is read again and the rule applied to what is there now.
+   */
+  private async transition(first: StoredDiagnostics, change: (current: StoredDiagnostics) => DiagnosticsChange): Promise<StoredDiagnostics> {
+    let current = first;
+    // Each miss means the status moved on; it has only a handful of states, so a few rounds always settle.
+    for (let round = 0; round < 10; round++) {
+      const updated = await this.store.update(current.id, change(current), current.status);
+      if (updated) return updated;
+      const again = await this.store.get(current.id);
+      if (!again) return current;
+      current = again;
+    }
+    throw new Error(`diagnostics request ${first.id}: its status kept changing while a change was applied`);
   }
 }

@@ -6,6 +6,7 @@ import type { ConfigDiagnosticsRow } from './store.rows.js';
 
 type Row = ConfigDiagnosticsRow;
 export type StoredDiagnostics = DiagnosticsView & { uploadAttempt: number; uploadLease: string | null };
+export type DiagnosticsChange = Partial<{ status: DiagnosticsState; chargerStatus: string; fileName: string | null; error: string | null }>;
 
 const iso = (v: Date | string): string => new Date(v).toISOString();
 const view = (r: Row): StoredDiagnostics => ({
@@ -86,16 +87,14 @@ export class DiagnosticsStore {
     return { items: rows.map(view), total: Number(count[0]?.n ?? 0) };
   }
 
-  async update(
-    id: string,
-    set: Partial<{ status: DiagnosticsState; chargerStatus: string; fileName: string | null; error: string | null }>,
-  ): Promise<StoredDiagnostics | undefined> {
+  /** Applies `set` only while the status is still `ifStatus` (compare-and-set); undefined when it is not (or no row). */
+  async update(id: string, set: DiagnosticsChange, ifStatus: DiagnosticsState): Promise<StoredDiagnostics | undefined> {
     const rows = await this.sql.query<Row>(
       `UPDATE config_diagnostics SET
          status = COALESCE($2, status), charger_status = COALESCE($3, charger_status),
          file_name = CASE WHEN $4::boolean THEN $5 ELSE file_name END, error = CASE WHEN $6::boolean THEN $7 ELSE error END, updated_at = now()
-       WHERE id = $1 RETURNING *`,
-      [id, set.status ?? null, set.chargerStatus ?? null, 'fileName' in set, set.fileName ?? null, 'error' in set, set.error ?? null],
+       WHERE id = $1 AND status = $8 RETURNING *`,
+      [id, set.status ?? null, set.chargerStatus ?? null, 'fileName' in set, set.fileName ?? null, 'error' in set, set.error ?? null, ifStatus],
     );
     return rows[0] ? view(rows[0]) : undefined;
   }
