@@ -13,6 +13,7 @@ export default {
     '^#csms/([^/]+)/verbs$': '<rootDir>/libs/$1/src/verbs.ts',
     '^#csms/([^/]+)/api$': '<rootDir>/libs/$1/src/api/index.ts',
     '^#csms/([^/]+)/portable$': '<rootDir>/libs/$1/src/portable/index.ts',
+    '^#csms/persistence/embedded$': '<rootDir>/libs/persistence/src/embedded/index.ts',
     '^#csms/(.*)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

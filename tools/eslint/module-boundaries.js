@@ -68,8 +68,11 @@ export function boundaryViolation(projects, file, spec) {
   return undefined;
 }
 
-/** The entries a lib may have besides its index (package.json "imports", jest.config.js moduleNameMapper). */
-const ENTRIES = ['verbs', 'api', 'portable'];
+/**
+ * The entries a lib may have besides its index (package.json "imports", jest.config.js moduleNameMapper); `embedded`
+ * is persistence's alone: the embedded database's early open, which a process imports before its other modules.
+ */
+const ENTRIES = ['verbs', 'api', 'portable', 'embedded'];
 
 /** The src/portable folder of a lib that `file` is in, or undefined. */
 function portableFolder(file) {

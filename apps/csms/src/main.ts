@@ -1,27 +1,14 @@
-import { AuthModule, authOptionsFromConfig } from '#csms/auth';
-import { AuthApiModule } from '#csms/auth/api';
-import { ConfigManagerModule } from '#csms/config-manager';
-import { ConfigurationApiModule, RegistryApiModule } from '#csms/config-manager/api';
-import { gatewayProcess } from '#csms/gateway';
-import { MeteringModule } from '#csms/metering';
-import { MeteringApiModule } from '#csms/metering/api';
-import { main } from '#csms/runtime';
-import { ALL_MIGRATIONS } from './schema.js';
+import { loadAppConfig } from '#csms/config';
+import { openEmbeddedEarly } from '#csms/persistence/embedded';
 
-// Every service in one process: the in-process bus and embedded PGlite unless NATS_URL / DATABASE_URL
-// say otherwise. The same handlers run here as in the separate services, and the same gateway as apps/gateway.
-main({
-  name: 'csms',
-  needsDatabase: true,
-  allowInProcessBus: true,
-  migrations: ALL_MIGRATIONS,
-  ...gatewayProcess((config) => [
-    AuthModule.forRoot(authOptionsFromConfig(config)),
-    ConfigManagerModule.forRoot({ heartbeatIntervalS: config.heartbeatIntervalS, provisionalChargerTtlS: config.provisionalChargerTtlS }),
-    MeteringModule.forRoot({ meterValuesRetentionDays: config.meterValuesRetentionDays }),
-    RegistryApiModule,
-    ConfigurationApiModule,
-    AuthApiModule,
-    MeteringApiModule,
-  ]),
-});
+// The all-in-one on its embedded database: PGlite starts opening on its worker thread first, and this thread
+// loads the services' modules meanwhile (docs/benchmarks.md#startup). A bad variable is not reported here:
+// the process reports it when it reads its configuration, with the same message.
+let config: ReturnType<typeof loadAppConfig> | undefined;
+try {
+  config = loadAppConfig(process.env);
+} catch {
+  config = undefined;
+}
+if (config && !config.databaseUrl) openEmbeddedEarly(config.dataDir);
+await import('./csms-process.js');

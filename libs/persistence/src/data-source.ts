@@ -1,8 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { DataSource, type MixedList } from 'typeorm';
 import { embeddedDriver } from './embedded/embedded-pool.js';
-import { EmbeddedWorker } from './embedded/embedded-worker.js';
+import { openEmbedded, embeddedDirOf } from './embedded/early-open.js';
+import type { EmbeddedWorker } from './embedded/embedded-worker.js';
 import { watchPool } from './pool-metrics.js';
 
 export interface PersistenceOptions {
@@ -20,7 +19,7 @@ export interface PersistenceOptions {
 const MIGRATION_LOCK_KEY = 727_016_001;
 
 export function describeDatabase(options: Pick<PersistenceOptions, 'databaseUrl' | 'dataDir'>): string {
-  if (!options.databaseUrl) return `pglite:${resolve(options.dataDir, 'pglite')}`;
+  if (!options.databaseUrl) return `pglite:${embeddedDirOf(options.dataDir)}`;
   const u = new URL(options.databaseUrl);
   return `postgres://${u.hostname}:${u.port || 5432}${u.pathname}`;
 }
@@ -49,10 +48,8 @@ export async function openDataSource(options: PersistenceOptions): Promise<DataS
   if (options.databaseUrl) {
     dataSource = new DataSource({ ...common, url: options.databaseUrl, extra: { max: options.poolSize ?? 10 } });
   } else {
-    const dir = resolve(options.dataDir, 'pglite');
-    mkdirSync(dir, { recursive: true });
     // In a worker thread: PGlite computes on the thread it runs on (docs/benchmarks.md#embedded-database-off-the-event-loop).
-    worker = await EmbeddedWorker.start(dir);
+    worker = await openEmbedded(options.dataDir);
     dataSource = new DataSource({ ...common, driver: embeddedDriver(worker) });
   }
   try {

@@ -12,6 +12,23 @@ function rebuild(carried: CarriedError): Error {
 }
 
 /**
+ * A worker inherits its parent's execArgv: under `node --input-type=module` (a script given with -e) the body would
+ * be read as an ES module, where `require` does not exist, so that option is left out. Only then is execArgv given
+ * explicitly: Node refuses an explicit list holding a process-wide option (`node --max-old-space-size=512 ...`,
+ * ERR_WORKER_INVALID_EXEC_ARGV), which it accepts when inherited. If the list is still refused, none is given.
+ */
+function spawnWorker(source: string, workerData: { pglite: string; dataDir: string }): Worker {
+  const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--input-type'));
+  if (execArgv.length === process.execArgv.length) return new Worker(source, { eval: true, workerData });
+  try {
+    return new Worker(source, { eval: true, execArgv, workerData });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw err;
+    return new Worker(source, { eval: true, execArgv: [], workerData });
+  }
+}
+
+/**
  * The embedded database (PGlite) in a worker thread: statements go out by message and come back as rows,
  * so the event loop only waits, never computes (docs/benchmarks.md#embedded-database-off-the-event-loop).
  * If the worker dies, every pending and later statement fails with the reason: nothing waits forever.
@@ -48,10 +65,13 @@ export class EmbeddedWorker {
       'const { PGlite } = require(workerData.pglite);',
       `(${serveDatabase.toString()})(parentPort, PGlite, workerData.dataDir);`,
     ].join('\n');
-    // A worker inherits its parent's execArgv: under `node --input-type=module` (a script given with -e) the body
-    // would be read as an ES module, where `require` does not exist. The body is CommonJS whoever starts it.
-    const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--input-type'));
-    const worker = new Worker(source, { eval: true, execArgv, workerData: { pglite, dataDir } });
+    let worker: Worker;
+    try {
+      worker = spawnWorker(source, { pglite, dataDir });
+    } catch (err) {
+      unlock();
+      throw err;
+    }
     const host = new EmbeddedWorker(worker, dataDir, unlock);
     await new Promise<void>((resolve, reject) => {
       const onMessage = (reply: WorkerReply): void => {

@@ -80,4 +80,18 @@ describe('embedded database in a worker thread', () => {
   it('fails start-up with the reason when the directory cannot be opened', async () => {
     await expect(EmbeddedWorker.start(join(dataDir, 'missing', 'deeper'))).rejects.toThrow(/ENOENT/);
   });
+  it("starts when the process runs with a process-wide option (node --max-old-space-size) a worker's own list refuses", async () => {
+    const real = process.execArgv;
+    // --input-type makes the list explicit; Node then refuses the heap option in it (ERR_WORKER_INVALID_EXEC_ARGV).
+    process.execArgv = ['--input-type=module', '--max-old-space-size=256'];
+    let worker: EmbeddedWorker | undefined;
+    try {
+      worker = await EmbeddedWorker.start(dataDir);
+    } finally {
+      process.execArgv = real;
+    }
+    const r = await worker.run('SELECT 1 AS n');
+    expect(r.ok && r.result.rows).toEqual([{ n: 1 }]);
+    await worker.close();
+  });
 });
