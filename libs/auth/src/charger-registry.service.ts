@@ -6,6 +6,7 @@ import { ok, refuse, type ServiceReply } from '#csms/http';
 import { Batcher, keyedBatcher } from '#csms/persistence';
 import { AUTH_OPTIONS, type AuthOptions, type UnknownChargersPolicy } from './auth-options.js';
 import type { AuthChargersRow, RegistrationState, RotationState, SecurityProfile } from './charger-registry.service.rows.js';
+import { chargerRowsByIds } from './charger-rows.js';
 import { CredentialHasher, credentialSecretSource, type CredentialOrigin } from './credential-hasher.js';
 import { canonicalIdentity, defaultUseAuthorizationKeyWithoutDecoding } from './zaptec.js';
 
@@ -108,10 +109,7 @@ export class ChargerRegistryService {
     const secrets = (options.credentialSecrets ?? []).map((x) => Buffer.from(x, 'utf8'));
     this.hasher = new CredentialHasher(credentialSecretSource(db, secrets));
     this.finder = keyedBatcher<ChargerRecord | undefined>(
-      async (ids) => {
-        const rows = await this.sql.query<Row>(`SELECT * FROM auth_chargers WHERE charger_id = ANY($1::text[])`, [ids]);
-        return new Map(rows.map((r) => [r.charger_id as string, toRecord(r)]));
-      },
+      async (ids) => new Map([...(await chargerRowsByIds(this.sql, ids))].map(([id, r]) => [id, toRecord(r)])),
       () => undefined,
     );
     this.confirmer = new Batcher(async (ids) => {

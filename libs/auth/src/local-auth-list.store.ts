@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE, keyedBatcher, sqlOf, type Batcher, type Sql } from '#csms/persistence';
 import type { SendLocalListRequest } from '#csms/ocpp';
-import type { LocalListOutcome } from './charger-registry.service.rows.js';
+import type { AuthChargersRow, LocalListOutcome } from './charger-registry.service.rows.js';
+import { chargerRowsByIds } from './charger-rows.js';
 import { canonicalIdentity } from './zaptec.js';
 
 export type LocalListEntry = NonNullable<SendLocalListRequest['localAuthorizationList']>[number];
@@ -23,13 +24,13 @@ export interface LocalListState {
 type Row = Record<string, unknown>;
 const intOrNull = (v: unknown): number | null => (v == null ? null : Number(v));
 
-const toState = (r: Row): LocalListState => ({
-  chargerId: r.charger_id as string,
-  group: (r.auth_group as string | null) ?? null,
+const toState = (r: AuthChargersRow): LocalListState => ({
+  chargerId: r.charger_id,
+  group: r.auth_group ?? null,
   listVersion: Number(r.local_list_version ?? 0),
-  outcome: (r.local_list_outcome as LocalListOutcome | null) ?? null,
-  detail: (r.local_list_detail as string | null) ?? null,
-  updatedAt: r.local_list_updated_at == null ? null : new Date(r.local_list_updated_at as string).toISOString(),
+  outcome: r.local_list_outcome ?? null,
+  detail: r.local_list_detail ?? null,
+  updatedAt: r.local_list_updated_at == null ? null : new Date(r.local_list_updated_at).toISOString(),
   sendLocalListMaxLength: intOrNull(r.send_local_list_max_length),
   localAuthListMaxLength: intOrNull(r.local_auth_list_max_length),
 });
@@ -56,10 +57,7 @@ export class LocalAuthListStore {
   constructor(@Inject(DATA_SOURCE) db: DataSource) {
     this.sql = sqlOf(db);
     this.states = keyedBatcher<LocalListState | undefined>(
-      async (ids) => {
-        const rows = await this.sql.query<Row>(`SELECT * FROM auth_chargers WHERE charger_id = ANY($1::text[])`, [ids]);
-        return new Map(rows.map((r) => [r.charger_id as string, toState(r)]));
-      },
+      async (ids) => new Map([...(await chargerRowsByIds(this.sql, ids))].map(([id, r]) => [id, toState(r)])),
       () => undefined,
       { name: 'auth local list states' },
     );
