@@ -67,10 +67,12 @@ function files(dir: string): string[] {
 const IMPORT = /(?:^|[\s;})])(?:import|export)\s*(?:[^'"`;]*?\sfrom\s*)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 /**
- * Where Node resolves `spec` through the package.json "imports" patterns, as Node matches them: among the keys whose
- * prefix and suffix around `*` fit, the longest prefix wins, then the longest key (Jest maps #csms/* itself, so Node's resolver is not used).
+ * Where Node resolves `spec` through the package.json "imports", as Node matches them: a key equal to it, else among
+ * the keys whose prefix and suffix around `*` fit, the longest prefix wins, then the longest key (Jest maps #csms/*
+ * itself, so Node's resolver is not used).
  */
 function importTarget(imports: Record<string, { default: string }>, spec: string, root: string): string | undefined {
+  if (Object.hasOwn(imports, spec)) return join(root, imports[spec].default);
   const fits = Object.keys(imports)
     .map((key) => ({ key, star: key.indexOf('*') }))
     .filter(({ key, star }) => star >= 0 && spec.startsWith(key.slice(0, star)) && spec.endsWith(key.slice(star + 1)) && spec.length >= key.length - 1)
