@@ -18,6 +18,7 @@ let csms: ServiceProcess;
 let api: ReturnType<typeof apiClient>;
 const sims: SimulatedCharger[] = [];
 const received = new Map<string, string[]>();
+const firmwareSaid = new Map<string, string[]>();
 
 beforeAll(async () => {
   csms = await startService();
@@ -39,6 +40,12 @@ function sim(identity: string, options: Partial<SimulatedChargerOptions> = {}): 
     ...options,
   });
   c.on('received', (action: string) => received.set(identity, [...(received.get(identity) ?? []), action]));
+  // What each charger sent about its firmware, with the outcome: a failure names what the stuck charger said.
+  c.on('sent', (m: { action: string; payload: { status?: string }; error?: unknown }) => {
+    if (!m.action.includes('Firmware')) return;
+    const said = `${m.payload.status}${m.error ? ` (${m.error instanceof Error ? m.error.message : String(m.error)})` : ''}`;
+    firmwareSaid.set(identity, [...(firmwareSaid.get(identity) ?? []), said]);
+  });
   sims.push(c);
   c.start();
   return c;
@@ -104,7 +111,11 @@ test('100 chargers, 10% failing the download: each wave over the threshold pause
         const now = await campaign(id);
         if (now.state === 'paused' || now.state === 'completed') return now;
         throw new Error(
-          `${now.state} ${JSON.stringify(now.counts)} ${JSON.stringify(now.chargers.items.filter((r) => !['pending', 'succeeded', 'failed'].includes(r.state)))}`,
+          `${now.state} ${JSON.stringify(now.counts)} ${JSON.stringify(
+            now.chargers.items
+              .filter((r) => !['pending', 'succeeded', 'failed'].includes(r.state))
+              .map((r) => ({ ...r, simulatorSent: firmwareSaid.get(r.chargerId) ?? [] })),
+          )}`,
         );
       },
       'campaign paused or completed',
