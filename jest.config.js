@@ -4,8 +4,10 @@
 export default {
   testEnvironment: 'node',
   // Shared 2-core machines: a PGlite database opening with its migrations in a hook can take more than Jest's 5 s
-  // default under load. Tests that need longer set their own; no test asserts a time.
-  testTimeout: 30_000,
+  // default under load, and on a clean clone (CI) the first spec of each migration list also makes its migrated
+  // template (initdb and every migration: over 30 s with the e2e and infrastructure lanes running beside it).
+  // Tests that need longer set their own; no test asserts a time.
+  testTimeout: 90_000,
   extensionsToTreatAsEsm: ['.ts'],
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tools', '<rootDir>/test', '<rootDir>/bench'],
   testMatch: ['**/*.spec.ts', '**/*.e2e.ts', '**/*.infra.ts', '**/*.browser.ts'],
