@@ -39,7 +39,30 @@ export function natsServerBinary(): string | undefined {
   return undefined;
 }
 
-export function freePort(): Promise<number> {
+/**
+ * A port nobody listens on now, for a process started next. Chosen below Linux's ephemeral range (32768 and up):
+ * a port the kernel handed out as free (`listen(0)`) is an ephemeral one, and the many outgoing connections of the
+ * tests running beside (PostgreSQL, NATS, HTTP) take ephemeral ports as their local end, so one of them could hold
+ * it by the time the process listens (EADDRINUSE, seen in CI). Checked on every interface, as the services listen.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await listenable(port)) return port;
+  }
+  return kernelPort();
+}
+
+function listenable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, () => srv.close(() => resolve(true)));
+  });
+}
+
+function kernelPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();

@@ -253,4 +253,26 @@ describe('SessionRegistry: one command subscription per charger, one execution p
       await other.stop();
     }
   });
+  test("an older socket's connection event of this gateway, heard late, never closes the socket that replaced it", async () => {
+    const older = connect('CP-TIE');
+    await older.added;
+    const newer = connect('CP-TIE');
+    await newer.added;
+    await quiet([older.socket, newer.socket]);
+    expect(registry.get('CP-TIE')).toBe(newer.session);
+    // What NATS carries to every gateway: the older socket's event, with the newer one's time and a session id that
+    // would win the tie between two gateways.
+    await inner.publish(subjects.connection('CP-TIE'), {
+      chargerId: 'CP-TIE',
+      gatewayId: 'gw-test',
+      sessionId: 'z'.repeat(36),
+      at: newer.session.connectedAt.toISOString(),
+      state: 'connected',
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(newer.socket.readyState).toBe(1);
+    expect(registry.get('CP-TIE')).toBe(newer.session);
+    newer.socket.close();
+    await quiet([newer.socket]);
+  });
 });

@@ -327,7 +327,10 @@ export class SessionRegistry {
   }
 
   private onConnectionEvent(event: ConnectionEvent): void {
-    if (event.state !== 'connected') return;
+    // Our own sockets replace each other in `add`, in the order they arrive. The event of an older one of ours,
+    // heard late, must not close the one that replaced it: in a burst two sockets of one charger can share a
+    // millisecond, and the tie below would then be decided by the session ids, not by which came last.
+    if (event.state !== 'connected' || event.gatewayId === this.gatewayId) return;
     const mine = this.presences.get(event.chargerId)?.holder;
     if (!mine || mine.sessionId === event.sessionId) return;
     // Ties broken by session id so two gateways never both close (or both keep) their socket.
