@@ -53,7 +53,11 @@ async function oneLeft(sockets: RawCharger[]): Promise<RawCharger> {
   for (;;) {
     const open = stillOpen(sockets);
     if (open.length === 1) return open[0];
-    if (open.length === 0) throw new Error('every socket was closed');
+    if (open.length === 0) {
+      // Who closed them and why (replaced, pong timeout, ...) is the first thing to know if this ever happens.
+      const closes = await Promise.all(sockets.map((c) => c.closed));
+      throw new Error(`every socket was closed: ${closes.map((c) => `${c.code} ${c.reason}`).join('; ')} (of ${sockets.length} opened)`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
 }
