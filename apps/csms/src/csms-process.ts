@@ -9,7 +9,8 @@ import { main } from '#csms/runtime';
 import { ALL_MIGRATIONS } from './schema.js';
 
 // Every service in one process: the in-process bus and embedded PGlite unless NATS_URL / DATABASE_URL say
-// otherwise (main.ts starts opening the embedded database, then loads this file). The same handlers run here as in the separate services, and the same gateway as apps/gateway.
+// otherwise (main.ts starts opening the embedded database, then loads this file). The same handlers run here as
+// in the separate services, and the same gateway as apps/gateway.
 main({
   name: 'csms',
   needsDatabase: true,

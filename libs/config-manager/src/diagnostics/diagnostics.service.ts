@@ -69,7 +69,7 @@ export class DiagnosticsService {
       ...(req.error !== undefined ? { error: req.error } : {}),
     }));
     await this.fact(updated, 'answered');
-    return ok(publicView(updated));
+    return ok(publicView(updated ?? found));
   }
 
   async get(id: string): Promise<ServiceReply<DiagnosticsView>> {
@@ -143,16 +143,16 @@ export class DiagnosticsService {
   /**
    * The next status from the one stored, written only if it is still the one read: the upload's receipt (another
    * replica, any moment) must not be overwritten by a notification that read the row just before it. On a miss
-   * the row is read again and the rule applied to what is there now.
+   * the row is read again and the rule applied to what is there now; undefined when the row is gone.
    */
-  private async transition(first: StoredDiagnostics, change: (current: StoredDiagnostics) => DiagnosticsChange): Promise<StoredDiagnostics> {
+  private async transition(first: StoredDiagnostics, change: (current: StoredDiagnostics) => DiagnosticsChange): Promise<StoredDiagnostics | undefined> {
     let current = first;
     // Each miss means the status moved on; it has only a handful of states, so a few rounds always settle.
     for (let round = 0; round < 10; round++) {
       const updated = await this.store.update(current.id, change(current), current.status);
       if (updated) return updated;
       const again = await this.store.get(current.id);
-      if (!again) return current;
+      if (!again) return undefined;
       current = again;
     }
     throw new Error(`diagnostics request ${first.id}: its status kept changing while a change was applied`);

@@ -8,7 +8,8 @@ const started = new Map<string, Promise<EmbeddedWorker>>();
 /** Where the embedded database keeps its files under DATA_DIR. */
 export const embeddedDirOf = (dataDir: string): string => resolve(dataDir, 'pglite');
 
-function start(dir: string): Promise<EmbeddedWorker> {
+/** Async, so that a directory it cannot make is a rejection like every other failure to open. */
+async function start(dir: string): Promise<EmbeddedWorker> {
   mkdirSync(dir, { recursive: true });
   return EmbeddedWorker.start(dir);
 }
@@ -22,7 +23,7 @@ function start(dir: string): Promise<EmbeddedWorker> {
 export function openEmbeddedEarly(dataDir: string): void {
   const dir = embeddedDirOf(dataDir);
   if (started.has(dir)) return;
-  const opening = Promise.resolve().then(() => start(dir));
+  const opening = start(dir);
   // The failure belongs to whoever takes the opening over; until then it must not count as unhandled.
   opening.catch(() => undefined);
   started.set(dir, opening);
@@ -33,5 +34,5 @@ export function openEmbedded(dataDir: string): Promise<EmbeddedWorker> {
   const dir = embeddedDirOf(dataDir);
   const early = started.get(dir);
   started.delete(dir);
-  return early ?? Promise.resolve().then(() => start(dir));
+  return early ?? start(dir);
 }
