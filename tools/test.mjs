@@ -36,6 +36,8 @@ function natsBinary() {
 mkdirSync(join(root, 'tmp'), { recursive: true });
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const failedTiers = [];
+/** One line per failed test (file › name: the first line of its error), printed again at the very end: CI shows only the output's tail. */
+const failedTests = [];
 
 // First tier: ESLint on the whole tree (eslint.config.js) and Prettier's check (.prettierrc), each one
 // check in the totals. Both keep a cache under tmp/, so a second run only looks at what changed.
@@ -104,6 +106,7 @@ function jest(tier, match, workers) {
         totals.passed += counts.numPassedTests;
         totals.failed += counts.numFailedTests + (counts.numRuntimeErrorTestSuites ?? 0);
         totals.skipped += counts.numPendingTests;
+        failedTests.push(...failuresOf(counts));
       }
       if (status !== 0) failedTiers.push(tier);
       const seconds = Math.round((Date.now() - began) / 1000);
@@ -113,6 +116,27 @@ function jest(tier, match, workers) {
       resolve();
     }
   });
+}
+
+/** The failed tests of one Jest JSON report, and the files that failed without running a test (a hook, an import). */
+function failuresOf(report) {
+  // The error's first lines (an assertion's kind and its diff's start), joined, without colours.
+  const errorHead = (text) =>
+    String(text ?? '')
+      .replace(/\u001b\[[0-9;]*m/g, '')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.length > 0)
+      .slice(0, 4)
+      .join(' | ');
+  const lines = [];
+  for (const file of report.testResults ?? []) {
+    const name = relative(root, file.name);
+    const failed = (file.assertionResults ?? []).filter((a) => a.status === 'failed');
+    for (const a of failed) lines.push(`${name} › ${a.fullName}: ${errorHead(a.failureMessages?.[0]).slice(0, 400)}`);
+    if (failed.length === 0 && file.status === 'failed') lines.push(`${name}: ${errorHead(file.message).slice(0, 400)}`);
+  }
+  return lines;
 }
 
 /** A tier this machine cannot run: said loudly, and a failure under REQUIRE_INFRA=1. */
@@ -157,6 +181,7 @@ const began = Date.now();
 if (process.env.TEST_TIERS_SERIAL === '1') for (const l of lanes) await lane(l);
 else await Promise.all(lanes.map(lane));
 
+if (failedTests.length) console.log(`\nfailed tests:\n${failedTests.map((l) => `  ${l}`).join('\n')}`);
 console.log(`\ntiers failed: ${failedTiers.length ? failedTiers.join(', ') : 'none'}`);
 console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped (tiers: ${Math.round((Date.now() - began) / 1000)} s)`);
 process.exit(failedTiers.length ? 1 : 0);
