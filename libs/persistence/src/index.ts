@@ -4,3 +4,4 @@ export { PersistenceModule, DATA_SOURCE } from './persistence.module.js';
 export { sqlOf, valuesList, type Sql } from './sql.js';
 export { describeTable, type ColumnsOf, type JsonValue, type SqlType, type TableDescription } from './table.js';
 export { schemaProblems } from './schema-check.js';
+export { applyToLatest } from './compare-and-set.js';

@@ -119,7 +119,12 @@ export class ChargerLink {
       this.scheduleReconnect();
       return;
     }
-    if (this.client !== client) return;
+    if (this.client !== client) {
+      // Superseded while connecting (a reboot's connect after a rekey's, say): a socket nobody uses must not stay
+      // open beside the one that replaced it.
+      void client.close({ code: 1000, force: true }).catch(() => undefined);
+      return;
+    }
     stats.connects++;
     this.reconnectDelay = this.opts.reconnectDelayMs ?? 1000;
     this.setState('connected');

@@ -1,6 +1,7 @@
 import { Injectable, Inject, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ok, refuse, type ServiceReply } from '#csms/http';
+import { applyToLatest } from '#csms/persistence';
 import {
   BUS,
   recordFact,
@@ -146,15 +147,13 @@ export class DiagnosticsService {
    * the row is read again and the rule applied to what is there now; undefined when the row is gone.
    */
   private async transition(first: StoredDiagnostics, change: (current: StoredDiagnostics) => DiagnosticsChange): Promise<StoredDiagnostics | undefined> {
-    let current = first;
-    // Each miss means the status moved on; it has only a handful of states, so a few rounds always settle.
-    for (let round = 0; round < 10; round++) {
-      const updated = await this.store.update(current.id, change(current), current.status);
-      if (updated) return updated;
-      const again = await this.store.get(current.id);
-      if (!again) return undefined;
-      current = again;
-    }
-    throw new Error(`diagnostics request ${first.id}: its status kept changing while a change was applied`);
+    let updated: StoredDiagnostics | undefined;
+    const applied = await applyToLatest(
+      first,
+      async (row) => (updated = await this.store.update(row.id, change(row), row.status)) !== undefined,
+      () => this.store.get(first.id),
+      `diagnostics request ${first.id}`,
+    );
+    return applied ? updated : undefined;
   }
 }

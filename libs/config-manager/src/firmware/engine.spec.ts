@@ -80,6 +80,38 @@ describe('firmware campaign engine on PGlite', () => {
     expect(cancelled.ok && cancelled.data).toMatchObject({ state: 'cancelled', counts: { succeeded: 1, failed: 2, cancelled: 3 } });
   });
 
+  it('a boot on the target version read just before a Downloaded was written still succeeds (the rule is applied again to the row as it is now)', async () => {
+    const RACE = ['FWR1'];
+    await t.db.query(`INSERT INTO config_chargers (charger_id, model, firmware_version) VALUES ('FWR1', 'zaptec-go', '2.4.2.4')`);
+    const a = replica(t, bus);
+    const b = replica(t, bus);
+    const created = await a.service.create({
+      target: { chargerIds: RACE },
+      targetVersion: '2.5.0.0',
+      location: 'https://fw.example/go/2.5.0.0.bin',
+      policy: { waveSize: 1, failureThresholdPct: 50, perChargerTimeoutS: 600 },
+    });
+    if (!created.ok) throw new Error(JSON.stringify(created.body));
+    const id = created.data.campaignId;
+    await a.engine.advance(id);
+    await a.engine.idle();
+    await a.engine.onFirmwareStatus('FWR1', 'Downloading');
+    // Replica a reads the row for the boot (downloading); replica b's Downloaded lands before a writes.
+    const readForBoot = a.store.activeRows.bind(a.store);
+    let first = true;
+    a.store.activeRows = async (chargerId: string) => {
+      const rows = await readForBoot(chargerId);
+      if (first) {
+        first = false;
+        await b.engine.onFirmwareStatus('FWR1', 'Downloaded');
+      }
+      return rows;
+    };
+    await a.engine.onBoot('FWR1', '2.5.0.0');
+    await Promise.all([a.engine.idle(), b.engine.idle()]);
+    expect(await counts(id)).toEqual({ succeeded: 1 });
+  });
+
   it('a signed campaign sends SignedUpdateFirmware with its own requestIds; its notifications move only the row of their requestId', async () => {
     const SIGNED = ['SF1', 'SF2', 'SF3', 'SF4'];
     for (const id of SIGNED) {

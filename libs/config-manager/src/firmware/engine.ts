@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { SignedUpdateFirmwareRequest, UpdateFirmwareRequest } from '#csms/ocpp';
+import { applyToLatest } from '#csms/persistence';
 import { QueuedCommandService } from '../queued/queued.service.js';
 import { afterBoot, afterFirmwareStatus, decide, type Transition } from './rollout.js';
-import { FirmwareCampaignStore, type CampaignView } from './store.js';
+import { FirmwareCampaignStore, type ActiveRow, type CampaignView } from './store.js';
 
 /** How long one replica may advance a campaign before another may take over (it died mid-advance). */
 const LEASE_MS = 30_000;
@@ -31,23 +32,46 @@ export class FirmwareCampaignEngine {
   async onFirmwareStatus(chargerId: string, status: string, requestId?: number): Promise<void> {
     if (!(await this.store.hasActive.add(chargerId))) return;
     for (const row of await this.store.activeRows(chargerId)) {
-      if (requestId !== undefined && row.requestId !== requestId) continue;
-      const next = afterFirmwareStatus(row.state, status, row.bootedOnTarget);
-      if (!next) await this.store.noteStatus(row.campaignId, chargerId, status);
-      else await this.moved(row.campaignId, chargerId, row.state, next, status);
+      await this.onLatest(row, async (r) => {
+        if (requestId !== undefined && r.requestId !== requestId) return true;
+        const next = afterFirmwareStatus(r.state, status, r.bootedOnTarget);
+        if (next) return this.moved(r, next, status);
+        await this.store.noteStatus(r.campaignId, chargerId, status);
+        return true;
+      });
     }
   }
 
   async onBoot(chargerId: string, firmwareVersion: string | undefined): Promise<void> {
     if (!(await this.store.hasActive.add(chargerId))) return;
     for (const row of await this.store.activeRows(chargerId)) {
-      const next = afterBoot(row.state, firmwareVersion, row.targetVersion, row.delivered);
-      if (next) await this.moved(row.campaignId, chargerId, row.state, next);
+      await this.onLatest(row, async (r) => {
+        const next = afterBoot(r.state, firmwareVersion, r.targetVersion, r.delivered);
+        return next ? this.moved(r, next) : true;
+      });
     }
   }
 
-  private async moved(campaignId: string, chargerId: string, from: Transition['state'], to: Transition, status?: string): Promise<void> {
-    if (await this.store.move(campaignId, chargerId, from, to, status)) void this.advance(campaignId);
+  /**
+   * A charger's boot and its notifications are handled side by side (the boot's request/reply, the durable
+   * notifications, on any replica): a rule applied to a row that moved meanwhile is applied again to the row as
+   * it is now, so a boot on the target version read while the row was `downloading`, and a `Downloaded` written
+   * just before, still ends in success.
+   */
+  private async onLatest(first: ActiveRow, apply: (row: ActiveRow) => Promise<boolean>): Promise<void> {
+    await applyToLatest(
+      first,
+      apply,
+      async () => (await this.store.activeRows(first.chargerId)).find((r) => r.campaignId === first.campaignId),
+      `firmware campaign ${first.campaignId} charger ${first.chargerId}`,
+    );
+  }
+
+  /** False when something else moved the row first. */
+  private async moved(row: ActiveRow, to: Transition, status?: string): Promise<boolean> {
+    if (!(await this.store.move(row.campaignId, row.chargerId, row.state, to, status))) return false;
+    void this.advance(row.campaignId);
+    return true;
   }
 
   /** Advances every running campaign (the sweep). */

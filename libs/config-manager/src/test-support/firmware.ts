@@ -13,10 +13,10 @@ const quiet = { warn: (): void => undefined };
 export const TEST_SIGNING_CERTIFICATE = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----';
 
 /** One config-manager replica's firmware campaign parts on a shared database: its own store, queue and engine. */
-export function firmwareReplica(db: DataSource, bus: Bus): { engine: FirmwareCampaignEngine; service: FirmwareCampaignService } {
+export function firmwareReplica(db: DataSource, bus: Bus): { engine: FirmwareCampaignEngine; service: FirmwareCampaignService; store: FirmwareCampaignStore } {
   const qStore = new QueuedCommandStore(db);
   const queue = new QueuedCommandService(qStore, new QueuedDelivery(qStore, bus, { commandTimeoutMs: 1_000 }, quiet));
   const store = new FirmwareCampaignStore(db);
   const engine = new FirmwareCampaignEngine(store, queue, quiet);
-  return { engine, service: new FirmwareCampaignService(store, engine, queue) };
+  return { engine, service: new FirmwareCampaignService(store, engine, queue), store };
 }
