@@ -10,45 +10,34 @@ import { WebSocket } from 'ws';
 import { describeInfra } from '#csms/testing';
 import { apiClient } from '../support/api-client.js';
 import { rpcCharger } from '../support/rpc-charger.js';
-import { eventually, type ServiceProcess } from '../support/processes.js';
-import { startProductionStack, type ProductionStack } from '../support/production-stack.js';
+import { eventually } from '../support/processes.js';
+import { twoGatewayStack } from '../support/production-stack.js';
 
 jest.setTimeout(180_000);
 
 describeInfra('two gateways and the services on NATS JetStream + PostgreSQL', () => {
-  let stack: ProductionStack;
-  let gwA: ServiceProcess;
-  let gwB: ServiceProcess;
-
-  beforeAll(async () => {
-    stack = await startProductionStack([{ GATEWAY_ID: 'gw-a' }, { GATEWAY_ID: 'gw-b' }]);
-    [gwA, gwB] = stack.gateways;
-  });
-
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  const two = twoGatewayStack();
 
   test('a command through gateway A reaches a charger on gateway B, and its answer comes back', async () => {
     const client = rpcCharger(
-      `${gwB.ocppUrl}/ocpp`,
+      `${two.gwB.ocppUrl}/ocpp`,
       'ZAP100001',
       { GetConfiguration: () => ({ configurationKey: [{ key: 'HeartbeatInterval', readonly: false, value: '900' }] }) },
       () => ({ status: 'Accepted' }),
     );
     await client.connect();
     expect(await client.call('BootNotification', { chargePointVendor: 'Zaptec', chargePointModel: 'Go' })).toMatchObject({ status: 'Accepted' });
-    const res = await apiClient(gwA.apiUrl).post('/api/v1/chargers/ZAP100001/commands/GetConfiguration', { key: ['HeartbeatInterval'] });
+    const res = await apiClient(two.gwA.apiUrl).post('/api/v1/chargers/ZAP100001/commands/GetConfiguration', { key: ['HeartbeatInterval'] });
     expect(res.status).toBe(200);
     expect(res.body.result.configurationKey[0]).toEqual({ key: 'HeartbeatInterval', readonly: false, value: '900' });
     await client.close({ force: true });
   });
 
   test('reconnecting the same identity to the other gateway closes the first socket', async () => {
-    const first = new WebSocket(`${gwA.ocppUrl}/ZAP100002`, ['ocpp1.6']);
+    const first = new WebSocket(`${two.gwA.ocppUrl}/ZAP100002`, ['ocpp1.6']);
     await new Promise((r, j) => first.once('open', r).once('error', j));
     const firstClosed = new Promise<number>((r) => first.once('close', (code) => r(code)));
-    const second = new WebSocket(`${gwB.ocppUrl}/ZAP100002`, ['ocpp1.6']);
+    const second = new WebSocket(`${two.gwB.ocppUrl}/ZAP100002`, ['ocpp1.6']);
     await new Promise((r, j) => second.once('open', r).once('error', j));
     expect(await firstClosed).toBe(1000);
     // Commands now go to the second socket, whichever API is asked.
@@ -61,16 +50,16 @@ describeInfra('two gateways and the services on NATS JetStream + PostgreSQL', ()
         }
       }),
     );
-    const res = await apiClient(gwA.apiUrl).post('/api/v1/chargers/ZAP100002/commands/ClearCache', {});
+    const res = await apiClient(two.gwA.apiUrl).post('/api/v1/chargers/ZAP100002/commands/ClearCache', {});
     await answered;
     expect(res.status).toBe(200);
     second.close();
   });
 
   test('a whole charging session: the API of either gateway shows the transaction and its energy', async () => {
-    const apiA = apiClient(gwA.apiUrl);
+    const apiA = apiClient(two.gwA.apiUrl);
     expect((await apiA.post('/api/v1/id-tags', { idTag: 'INFRA-TAG', status: 'Accepted' })).status).toBe(201);
-    const client = rpcCharger(gwB.ocppUrl, 'ZAP100003', { GetConfiguration: () => ({ configurationKey: [] }) }, () => ({ status: 'Accepted' }));
+    const client = rpcCharger(two.gwB.ocppUrl, 'ZAP100003', { GetConfiguration: () => ({ configurationKey: [] }) }, () => ({ status: 'Accepted' }));
     await client.connect();
     await client.call('BootNotification', { chargePointVendor: 'Zaptec', chargePointModel: 'Go' });
     await client.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging' });
@@ -90,7 +79,7 @@ describeInfra('two gateways and the services on NATS JetStream + PostgreSQL', ()
       return r.status === 200 && r.body.meterStop === 5100 ? r.body : undefined;
     }, 'the transaction through gateway A');
     expect(tx).toMatchObject({ chargerId: 'ZAP100003', meterStart: 5000, meterStop: 5100, energyWh: 100, stopReason: 'Local' });
-    const list = await apiClient(gwB.apiUrl).get('/api/v1/chargers');
+    const list = await apiClient(two.gwB.apiUrl).get('/api/v1/chargers');
     expect((list.body.items as Array<{ id: string }>).map((c) => c.id)).toEqual(expect.arrayContaining(['ZAP100001', 'ZAP100002', 'ZAP100003']));
     await client.close({ force: true });
   });

@@ -3,6 +3,7 @@
  * database, auth, config-manager and metering as separate processes, and one or more gateways.
  */
 import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll } from '@jest/globals';
 import { createTestDatabase, startNatsServer, type NatsServerHandle } from '#csms/testing';
 import { startService, type ServiceProcess } from './processes.js';
 
@@ -69,6 +70,35 @@ export async function startProductionStack(
       for (const p of [...gws.reverse(), services.metering, services['config-manager'], services.auth]) await p.stop().catch(() => undefined);
       await nats.stop();
       await db.drop();
+    },
+  };
+}
+
+/**
+ * The stack with gateways gw-a and gw-b, started before the enclosing describe block's tests and stopped after
+ * them. Its fields are read inside tests (they exist once beforeAll has run).
+ */
+export function twoGatewayStack(): { readonly stack: ProductionStack; readonly gwA: ServiceProcess; readonly gwB: ServiceProcess } {
+  let started: ProductionStack | undefined;
+  beforeAll(async () => {
+    started = await startProductionStack([{ GATEWAY_ID: 'gw-a' }, { GATEWAY_ID: 'gw-b' }]);
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  const up = (): ProductionStack => {
+    if (!started) throw new Error('the two-gateway stack is not started: read it inside a test');
+    return started;
+  };
+  return {
+    get stack() {
+      return up();
+    },
+    get gwA() {
+      return up().gateways[0];
+    },
+    get gwB() {
+      return up().gateways[1];
     },
   };
 }
