@@ -7,6 +7,8 @@ export {
   linkTo,
   contextWithTraceId,
   inSpan,
+  inSpanMaybeAsync,
+  isPromiseLike,
   withContext,
   activeContext,
   bindToActiveContext,

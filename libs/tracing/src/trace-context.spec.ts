@@ -1,4 +1,4 @@
-import { ROOT_CONTEXT, currentSpanId, currentTraceId, inSpan, installTraceContext } from './index.js';
+import { ROOT_CONTEXT, currentSpanId, currentTraceId, inSpan, inSpanMaybeAsync, installTraceContext } from './index.js';
 import { randomIdHex } from './trace-context.js';
 
 describe('made-up trace ids', () => {
@@ -29,5 +29,45 @@ describe('made-up trace ids', () => {
       const outer = currentTraceId();
       await inSpan('inner', {}, async () => expect(currentTraceId()).toBe(outer));
     });
+  });
+});
+
+describe('inSpanMaybeAsync', () => {
+  beforeAll(() => installTraceContext());
+
+  it('returns a plain value, not a promise, when the work finishes at once, with the trace active inside', () => {
+    let seen: string | undefined;
+    const out = inSpanMaybeAsync('sync', { parent: ROOT_CONTEXT }, () => {
+      seen = currentTraceId();
+      return 42;
+    });
+    expect(out).toBe(42);
+    expect(seen).toMatch(/^[0-9a-f]{32}$/);
+    expect(currentTraceId()).toBeUndefined();
+  });
+
+  it('a synchronous throw is thrown to the caller; inSpan turns it into a rejection as an async function would', async () => {
+    expect(() =>
+      inSpanMaybeAsync('sync', { parent: ROOT_CONTEXT }, () => {
+        throw new Error('at once');
+      }),
+    ).toThrow('at once');
+    await expect(
+      inSpan('async', { parent: ROOT_CONTEXT }, () => {
+        throw new Error('at once');
+      }),
+    ).rejects.toThrow('at once');
+  });
+
+  it('passes a promise through, its trace still active after an await inside', async () => {
+    const out = inSpanMaybeAsync('async', { parent: ROOT_CONTEXT }, async () => {
+      const before = currentTraceId();
+      await new Promise((r) => setTimeout(r, 1));
+      return [before, currentTraceId()];
+    });
+    expect(out).toBeInstanceOf(Promise);
+    const [before, after] = await out;
+    expect(before).toMatch(/^[0-9a-f]{32}$/);
+    expect(after).toBe(before);
   });
 });

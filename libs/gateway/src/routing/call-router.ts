@@ -34,7 +34,11 @@ export class CallRouter {
     private readonly gatewayId: string,
   ) {}
 
-  async route(chargerId: string, messageId: string, action: string, payload: unknown): Promise<CallOutcome> {
+  /**
+   * A plain value when the answer is known at once (Heartbeat, a refusal), a promise when a service or the store
+   * decides: the session then answers without making a promise (inSpanMaybeAsync says why that matters).
+   */
+  route(chargerId: string, messageId: string, action: string, payload: unknown): CallOutcome | Promise<CallOutcome> {
     if (!isOcppAction(action)) return fail('NotImplemented', `unknown action ${action}`);
     // A known action the CSMS only sends (e.g. Reset) arriving from a charger is recognised but not supported.
     if (!chargerActions.has(action)) return fail('NotSupported', `${action} is sent by a central system, not by a charge point`);

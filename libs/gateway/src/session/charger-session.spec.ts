@@ -62,14 +62,14 @@ afterEach(async () => {
   await bus.close();
 });
 
-async function connect(limits: Partial<SessionLimits> = {}): Promise<{ session: ChargerSession; charger: Charger }> {
+async function connect(limits: Partial<SessionLimits> = {}, router?: CallRouter): Promise<{ session: ChargerSession; charger: Charger }> {
   const accepted = once(server, 'connection');
   const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`, 'ocpp1.6');
   sockets.push(client);
   const charger = new Charger(client);
   await once(client, 'open');
   const [ws] = (await accepted) as [WebSocket];
-  const session = new ChargerSession('CP-1', '127.0.0.1', ws, new CallRouter(bus, 'gw-test'), { ...LIMITS, ...limits });
+  const session = new ChargerSession('CP-1', '127.0.0.1', ws, router ?? new CallRouter(bus, 'gw-test'), { ...LIMITS, ...limits });
   session.start();
   return { session, charger };
 }
@@ -176,6 +176,31 @@ describe('ChargerSession: CALLs from the charger', () => {
     await session.settled();
     expect((await charger.next()).slice(0, 2)).toEqual([3, 'b1']);
     expect((await charger.next()).slice(0, 2)).toEqual([3, 'h1']);
+    expect(session.pendingWork).toBe(0);
+  });
+});
+
+describe('ChargerSession: CALLs answered at once', () => {
+  test('a Heartbeat answered at once leaves no work pending and nothing to settle', async () => {
+    const { session, charger } = await connect();
+    expect(await charger.call('h1', 'Heartbeat', {})).toEqual([3, 'h1', { currentTime: expect.any(String) }]);
+    expect(session.pendingWork).toBe(0);
+    await session.settled();
+  });
+
+  test('a router that throws at once or rejects later: InternalError for that CALL, the next CALL answered normally', async () => {
+    const real = new CallRouter(bus, 'gw-test');
+    const router = Object.assign(Object.create(real) as CallRouter, {
+      route: (chargerId: string, messageId: string, action: string, payload: unknown) => {
+        if (messageId === 'sync-throw') throw new Error('boom');
+        if (messageId === 'async-reject') return Promise.reject(new Error('later boom'));
+        return real.route(chargerId, messageId, action, payload);
+      },
+    });
+    const { session, charger } = await connect({}, router);
+    expect(await charger.call('sync-throw', 'Heartbeat', {})).toEqual([4, 'sync-throw', 'InternalError', 'unexpected error', {}]);
+    expect(await charger.call('async-reject', 'Heartbeat', {})).toEqual([4, 'async-reject', 'InternalError', 'unexpected error', {}]);
+    expect(await charger.call('h2', 'Heartbeat', {})).toEqual([3, 'h2', { currentTime: expect.any(String) }]);
     expect(session.pendingWork).toBe(0);
   });
 });

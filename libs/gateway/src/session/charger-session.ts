@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import { ROOT_CONTEXT, SpanKind, inSpan, type SpanSpec } from '#csms/tracing';
+import { ROOT_CONTEXT, SpanKind, inSpanMaybeAsync, isPromiseLike, type SpanSpec } from '#csms/tracing';
 import type { WebSocket, RawData } from 'ws';
 import type { CommandReply, CommandRequest } from '#csms/bus';
 import {
@@ -18,7 +18,7 @@ import {
   validatePayload,
 } from '#csms/ocpp';
 import { gatewayMetrics } from '../metrics/gateway-metrics.js';
-import type { CallRouter } from '../routing/call-router.js';
+import type { CallOutcome, CallRouter } from '../routing/call-router.js';
 import { BadFrameLimiter } from './bad-frame-limiter.js';
 import { livenessStep, livenessWheelOf, type LivenessMember, type LivenessState, type LivenessWheel } from './liveness-wheel.js';
 import { WarningThrottle } from './warning-throttle.js';
@@ -231,16 +231,49 @@ export class ChargerSession implements LivenessMember {
   }
 
   private enqueueCall(messageId: string, action: string, payload: unknown): void {
+    // Calls of one charger are answered in the order they came. With none in progress (the usual case: OCPP-J
+    // allows one outstanding CALL) this one runs now, and one answered at once (Heartbeat, a refusal) makes no
+    // promise at all (inSpanMaybeAsync says why); later calls wait behind one that is still running.
+    const idle = this.inFlight === 0;
     this.inFlight++;
     // Each CALL starts its own trace: its id is the correlation id of every hop and log line it causes.
-    this.incoming = this.incoming.then(() =>
-      inSpan(`ocpp ${action.slice(0, 40)}`, callSpan(this.chargerId, messageId, action), () => this.handleCall(messageId, action, payload)),
+    const run = (): void | Promise<void> =>
+      inSpanMaybeAsync(`ocpp ${action.slice(0, 40)}`, callSpan(this.chargerId, messageId, action), () => this.handleCall(messageId, action, payload));
+    if (!idle) {
+      this.incoming = this.incoming.then(run);
+      return;
+    }
+    const running = run();
+    if (isPromiseLike(running)) this.incoming = running;
+  }
+
+  /** Answers one CALL; never throws or rejects (a failure is answered InternalError), and counts it done. */
+  private handleCall(messageId: string, action: string, payload: unknown): void | Promise<void> {
+    let outcome: CallOutcome | Promise<CallOutcome>;
+    try {
+      outcome = this.router.route(this.chargerId, messageId, action, payload);
+    } catch (err) {
+      this.inFlight--;
+      return this.answerFailure(messageId, action, err);
+    }
+    if (!isPromiseLike(outcome)) {
+      this.inFlight--;
+      return this.answer(messageId, action, payload, outcome);
+    }
+    return outcome.then(
+      (o) => {
+        this.inFlight--;
+        this.answer(messageId, action, payload, o);
+      },
+      (err: unknown) => {
+        this.inFlight--;
+        this.answerFailure(messageId, action, err);
+      },
     );
   }
 
-  private async handleCall(messageId: string, action: string, payload: unknown): Promise<void> {
+  private answer(messageId: string, action: string, payload: unknown, outcome: CallOutcome): void {
     try {
-      const outcome = await this.router.route(this.chargerId, messageId, action, payload);
       if ('result' in outcome) {
         if (action === 'BootNotification') this.bootStatus = outcome.result.status as ChargerSession['bootStatus'];
         this.send(serializeResult(messageId, outcome.result), 'result', action);
@@ -251,11 +284,13 @@ export class ChargerSession implements LivenessMember {
         if (outcome.error.code !== 'InternalError') this.countBadFrame('refused-call', `${action} refused: ${outcome.error.code}`);
       }
     } catch (err) {
-      this.log.error(`${this.chargerId}: ${action} failed: ${(err as Error).stack ?? err}`);
-      this.sendError(messageId, 'InternalError', 'unexpected error', {});
-    } finally {
-      this.inFlight--;
+      this.answerFailure(messageId, action, err);
     }
+  }
+
+  private answerFailure(messageId: string, action: string, err: unknown): void {
+    this.log.error(`${this.chargerId}: ${action} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    this.sendError(messageId, 'InternalError', 'unexpected error', {});
   }
 
   private sendError(messageId: string, code: Parameters<typeof serializeError>[1], description: string, details: Record<string, unknown>): void {
