@@ -237,8 +237,15 @@ export class ChargerSession implements LivenessMember {
     const idle = this.inFlight === 0;
     this.inFlight++;
     // Each CALL starts its own trace: its id is the correlation id of every hop and log line it causes.
-    const run = (): void | Promise<void> =>
-      inSpanMaybeAsync(`ocpp ${action.slice(0, 40)}`, callSpan(this.chargerId, messageId, action), () => this.handleCall(messageId, action, payload));
+    const run = (): void | Promise<void> => {
+      try {
+        return inSpanMaybeAsync(`ocpp ${action.slice(0, 40)}`, callSpan(this.chargerId, messageId, action), () => this.handleCall(messageId, action, payload));
+      } catch (err) {
+        // handleCall answers every failure itself; this is the span's own set-up failing. Running inside the socket's
+        // message event, a throw here would end the process, and in the queue it would stop the calls behind it.
+        this.log.error(`${this.chargerId}: ${action} not handled: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    };
     if (!idle) {
       this.incoming = this.incoming.then(run);
       return;
