@@ -67,13 +67,19 @@ test('the rules catch each kind of crossing', () => {
   expect(boundaryViolation(projects, at('apps/gateway/src/main.ts'), '#csms/ocpp/portable')).toBeUndefined();
 });
 
-test('every app and lib folder is an Nx project with tags', () => {
+test('every app and lib folder is an Nx project with tags and the four targets (nx affected -t runs nothing for one without)', () => {
   for (const kind of ['apps', 'libs']) {
     for (const name of readdirSync(join(root, kind))) {
-      expect({ project: `${kind}/${name}`, hasProjectJson: existsSync(join(root, kind, name, 'project.json')) }).toEqual({
+      const file = join(root, kind, name, 'project.json');
+      const project = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { tags?: string[]; targets?: Record<string, unknown> }) : undefined;
+      expect({
         project: `${kind}/${name}`,
-        hasProjectJson: true,
-      });
+        hasProjectJson: project !== undefined,
+        tagged: (project?.tags ?? []).length > 0,
+        targets: Object.keys(project?.targets ?? {})
+          .filter((t) => ['build', 'test', 'lint', 'typecheck'].includes(t))
+          .sort(),
+      }).toEqual({ project: `${kind}/${name}`, hasProjectJson: true, tagged: true, targets: ['build', 'lint', 'test', 'typecheck'] });
     }
   }
 });
