@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { DATA_SOURCE, sqlOf, type Sql } from '#csms/persistence';
+import { DATA_SOURCE, inOneSnapshot, sqlOf, type Sql } from '#csms/persistence';
 import type { AuthorizeResponse } from '#csms/ocpp';
 import { ChargerRegistryService } from './charger-registry.service.js';
 import type { AuthIdTagsRow, IdTagStatus } from './id-tags.service.rows.js';
@@ -166,11 +166,14 @@ export class IdTagsService {
   async list(limit: number, offset: number, group?: string): Promise<{ items: IdTagView[]; total: number; limit: number; offset: number }> {
     const where = group === undefined ? '' : 'WHERE group_name = $3';
     const params: unknown[] = group === undefined ? [limit, offset] : [limit, offset, group];
-    const rows = await this.sql.query<Row>(`SELECT * FROM auth_id_tags ${where} ORDER BY id_tag LIMIT $1 OFFSET $2`, params);
-    const count = await this.sql.query<{ n: string | number }>(
-      `SELECT count(*) AS n FROM auth_id_tags ${group === undefined ? '' : 'WHERE group_name = $1'}`,
-      group === undefined ? [] : [group],
-    );
+    // One snapshot: the total counts the rows the page lists.
+    const { rows, count } = await inOneSnapshot(this.sql, async (tx) => ({
+      rows: await tx.query<Row>(`SELECT * FROM auth_id_tags ${where} ORDER BY id_tag LIMIT $1 OFFSET $2`, params),
+      count: await tx.query<{ n: string | number }>(
+        `SELECT count(*) AS n FROM auth_id_tags ${group === undefined ? '' : 'WHERE group_name = $1'}`,
+        group === undefined ? [] : [group],
+      ),
+    }));
     return { items: rows.map(toView), total: Number(count[0]?.n ?? 0), limit, offset };
   }
 }

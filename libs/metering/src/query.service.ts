@@ -1,6 +1,6 @@
 import { Injectable, Inject } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { DATA_SOURCE, sqlOf, type Sql } from '#csms/persistence';
+import { DATA_SOURCE, inOneSnapshot, sqlOf, type Sql } from '#csms/persistence';
 import { EARLIEST_TIME_MS, INT32_MAX, LATEST_TIME_MS, MAX_OFFSET, ok, refuse, type ServiceReply } from '#csms/http';
 import { chargersWithStatus, meteringFleetFigures, type MeteringFleetFigures } from './fleet-figures.js';
 import { powerOf } from './meter-value-writer.js';
@@ -146,9 +146,11 @@ export class QueryService {
     map: (r: Raw) => T,
   ): Promise<ServiceReply<Page<T>>> {
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const q = this.sql;
-    const total = await q.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} ${w}`, params);
-    const rows = await q.query<Raw>(`SELECT * FROM ${table} ${w} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`, params);
+    // One snapshot: the total counts the rows the page lists, whatever is written meanwhile.
+    const { total, rows } = await inOneSnapshot(this.sql, async (q) => ({
+      total: await q.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} ${w}`, params),
+      rows: await q.query<Raw>(`SELECT * FROM ${table} ${w} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`, params),
+    }));
     return ok({ items: rows.map(map), total: Number(total[0].n), limit, offset });
   }
 

@@ -5,3 +5,4 @@ export { sqlOf, valuesList, type Sql } from './sql.js';
 export { describeTable, type ColumnsOf, type JsonValue, type SqlType, type TableDescription } from './table.js';
 export { schemaProblems } from './schema-check.js';
 export { applyToLatest } from './compare-and-set.js';
+export { inOneSnapshot } from './snapshot.js';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { DATA_SOURCE, sqlOf, type Sql } from '#csms/persistence';
+import { DATA_SOURCE, inOneSnapshot, sqlOf, type Sql } from '#csms/persistence';
 import type { AuthReservationsRow } from './reservations.store.rows.js';
 import type { ReservationFacts, ReservationState } from './reservation-rules.js';
 
@@ -95,11 +95,14 @@ export class ReservationsStore {
     if (q.chargerId !== undefined) where.push(`charger_id = $${params.push(q.chargerId)}`);
     if (q.status !== undefined) where.push(`state = $${params.push(q.status)}`);
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const rows = await this.sql.query<Row>(
-      `SELECT * FROM auth_reservations ${filter} ORDER BY reservation_id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, q.limit, q.offset],
-    );
-    const count = await this.sql.query<{ n: string | number }>(`SELECT count(*) AS n FROM auth_reservations ${filter}`, params);
+    // One snapshot: the total counts the rows the page lists.
+    const { rows, count } = await inOneSnapshot(this.sql, async (tx) => ({
+      rows: await tx.query<Row>(
+        `SELECT * FROM auth_reservations ${filter} ORDER BY reservation_id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+        [...params, q.limit, q.offset],
+      ),
+      count: await tx.query<{ n: string | number }>(`SELECT count(*) AS n FROM auth_reservations ${filter}`, params),
+    }));
     return { items: rows.map(toView), total: Number(count[0]?.n ?? 0), limit: q.limit, offset: q.offset };
   }
 

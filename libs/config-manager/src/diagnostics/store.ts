@@ -1,7 +1,7 @@
 import { Injectable, Inject } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { DiagnosticsKind, DiagnosticsState, DiagnosticsView } from '#csms/bus';
-import { DATA_SOURCE, sqlOf, type Sql } from '#csms/persistence';
+import { DATA_SOURCE, inOneSnapshot, sqlOf, type Sql } from '#csms/persistence';
 import type { ConfigDiagnosticsRow } from './store.rows.js';
 
 type Row = ConfigDiagnosticsRow;
@@ -79,11 +79,15 @@ export class DiagnosticsStore {
   }
 
   async list(chargerId: string, limit: number, offset: number): Promise<{ items: StoredDiagnostics[]; total: number }> {
-    const rows = await this.sql.query<Row>(
-      `SELECT * FROM config_diagnostics WHERE charger_id = $1 ORDER BY created_at DESC, request_id DESC LIMIT $2 OFFSET $3`,
-      [chargerId, limit, offset],
-    );
-    const count = await this.sql.query<{ n: string | number }>(`SELECT count(*) AS n FROM config_diagnostics WHERE charger_id = $1`, [chargerId]);
+    // One snapshot: the total counts the rows the page lists.
+    const { rows, count } = await inOneSnapshot(this.sql, async (tx) => ({
+      rows: await tx.query<Row>(`SELECT * FROM config_diagnostics WHERE charger_id = $1 ORDER BY created_at DESC, request_id DESC LIMIT $2 OFFSET $3`, [
+        chargerId,
+        limit,
+        offset,
+      ]),
+      count: await tx.query<{ n: string | number }>(`SELECT count(*) AS n FROM config_diagnostics WHERE charger_id = $1`, [chargerId]),
+    }));
     return { items: rows.map(view), total: Number(count[0]?.n ?? 0) };
   }
 

@@ -1,7 +1,7 @@
 import { Injectable, Inject } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { QueuedCommandState } from '#csms/bus';
-import { DATA_SOURCE, keyedBatcher, type Batcher, sqlOf, type Sql } from '#csms/persistence';
+import { DATA_SOURCE, inOneSnapshot, keyedBatcher, type Batcher, sqlOf, type Sql } from '#csms/persistence';
 import type { Settlement } from './settle.js';
 import type { ConfigQueuedCommandsRow, QueuedCommandError } from './store.rows.js';
 
@@ -288,11 +288,11 @@ export class QueuedCommandStore {
   async list(chargerId: string, status: QueuedCommandState | undefined, limit: number, offset: number): Promise<{ items: QueuedCommandView[]; total: number }> {
     const where = `charger_id = $1${status ? ' AND status = $2' : ''}`;
     const params: unknown[] = status ? [chargerId, status] : [chargerId];
-    const rows = await this.sql.query<Row>(
-      `SELECT ${COLUMNS} FROM config_queued_commands WHERE ${where} ORDER BY seq DESC LIMIT ${limit} OFFSET ${offset}`,
-      params,
-    );
-    const counted = await this.sql.query<{ n: string | number }>(`SELECT count(*) AS n FROM config_queued_commands WHERE ${where}`, params);
+    // One snapshot: a delivery putting a command back to pending between the two reads cannot split them.
+    const { rows, counted } = await inOneSnapshot(this.sql, async (tx) => ({
+      rows: await tx.query<Row>(`SELECT ${COLUMNS} FROM config_queued_commands WHERE ${where} ORDER BY seq DESC LIMIT ${limit} OFFSET ${offset}`, params),
+      counted: await tx.query<{ n: string | number }>(`SELECT count(*) AS n FROM config_queued_commands WHERE ${where}`, params),
+    }));
     return { items: rows.map(view), total: Number(counted[0]?.n ?? 0) };
   }
 

@@ -1,5 +1,5 @@
 import { Injectable, Inject } from '@nestjs/common';
-import { DATA_SOURCE, sqlOf, type Sql } from '#csms/persistence';
+import { DATA_SOURCE, inOneSnapshot, sqlOf, type Sql } from '#csms/persistence';
 import type { DataSource } from 'typeorm';
 import { MAX_OFFSET, ok, refuse, type ServiceReply } from '#csms/http';
 import { CHARGER_MODELS, detectChargerModel, isChargerModel, type ChargerModel } from './charger-model.js';
@@ -102,11 +102,14 @@ export class RegistryService {
     const after = q.after(cursor);
     const where = after.condition ? (q.where ? `${q.where} AND ${after.condition}` : `WHERE ${after.condition}`) : q.where;
     const params = [...q.params, ...after.params];
-    const rows = await this.sql.query<ChargerRow & { sort_key: string }>(
-      `SELECT config_chargers.*, s.state AS sync_state, (${q.key})::text AS sort_key FROM ${LIST_FROM} ${where} ${q.order} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, limit + 1, cursor ? 0 : offset],
-    );
-    const counted = await this.sql.query<{ total: string | number }>(`SELECT count(*) AS total FROM ${LIST_FROM} ${q.where}`, q.params);
+    // One snapshot: the total counts the rows the page lists, whatever connects or boots meanwhile.
+    const { rows, counted } = await inOneSnapshot(this.sql, async (tx) => ({
+      rows: await tx.query<ChargerRow & { sort_key: string }>(
+        `SELECT config_chargers.*, s.state AS sync_state, (${q.key})::text AS sort_key FROM ${LIST_FROM} ${where} ${q.order} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+        [...params, limit + 1, cursor ? 0 : offset],
+      ),
+      counted: await tx.query<{ total: string | number }>(`SELECT count(*) AS total FROM ${LIST_FROM} ${q.where}`, q.params),
+    }));
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const nextCursor = rows.length > limit && last ? encodeCursor({ sort, key: last.sort_key, id: last.charger_id }) : null;
