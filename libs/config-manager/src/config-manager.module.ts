@@ -22,7 +22,12 @@ export class ConfigManagerModule {
     const registration = RegistrationModule.forRoot(resolved);
     const desired = resolveDesiredOptions({ zaptecHeartbeatIntervalS: options.heartbeatIntervalS, ...options });
     const queued = QueuedModule.forRoot(
-      { commandTimeoutMs: desired.commandTimeoutMs, bootDelayMs: desired.bootReconcileDelayMs, sweepIntervalMs: resolved.queuedSweepIntervalMs },
+      {
+        commandTimeoutMs: desired.commandTimeoutMs,
+        connectDelayMs: desired.connectReconcileDelayMs,
+        bootDelayMs: desired.bootReconcileDelayMs,
+        sweepIntervalMs: resolved.queuedSweepIntervalMs,
+      },
       registration,
     );
     const firmware = FirmwareModule.forRoot({ sweepIntervalMs: resolved.queuedSweepIntervalMs }, registration, queued);

@@ -9,7 +9,20 @@ import { QUEUED_OPTIONS } from './queued-options.js';
 export interface QueuedDeliveryOptions {
   /** How long one attempt waits for the charger's answer. */
   commandTimeoutMs: number;
+  /**
+   * A connection the charger has not booted on gets commands only once it is this old: a charger that reboots
+   * connects first and then sends its BootNotification (the desired part's connectReconcileDelayMs, one rule).
+   */
+  connectDelayMs: number;
+  /** A Reset held after an attempt without an answer goes again on a connection without a boot only once it is this old. */
+  rebootGraceMs?: number;
 }
+
+/**
+ * Long enough for a rebooted charger's BootNotification to be recorded after its connection, also behind a
+ * reconnect storm's backlog: sending the Reset again in that window would reboot it a second time.
+ */
+export const DEFAULT_REBOOT_GRACE_MS = 60_000;
 
 /** A claim outlives its attempt by this much before another replica may take it (the sender died). */
 const LEASE_GRACE_MS = 30_000;
@@ -76,7 +89,10 @@ export class QueuedDelivery {
     for (const c of await this.store.settleRebootedResets(chargerId)) await this.fact(c, 'succeeded', c.attempts, 'rebooted');
     while (!this.stopped) {
       const sentCommandId = randomUUID();
-      const claimed = await this.store.claimNext(chargerId, this.options.commandTimeoutMs + LEASE_GRACE_MS, sentCommandId);
+      const claimed = await this.store.claimNext(chargerId, this.options.commandTimeoutMs + LEASE_GRACE_MS, sentCommandId, {
+        connectDelayMs: this.options.connectDelayMs,
+        rebootGraceMs: this.options.rebootGraceMs ?? DEFAULT_REBOOT_GRACE_MS,
+      });
       if (!claimed) return;
       await this.fact(claimed, 'delivered', claimed.attempt);
       const sentAt = new Date();

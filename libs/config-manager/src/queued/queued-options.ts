@@ -1,6 +1,7 @@
 /** What the queued-command part is given by ConfigManagerModule (from the desired part's and the service's options). */
 export interface QueuedModuleOptions {
   commandTimeoutMs: number;
+  connectDelayMs: number;
   bootDelayMs: number;
   sweepIntervalMs: number;
 }

@@ -33,7 +33,8 @@ export class QueuedCommandService {
       requestedBy: req.requestedBy,
     });
     await this.delivery.fact(stored, 'queued');
-    // Connected and booted already: no boot is coming, so deliver now (after the answer, never before it).
+    // Connected and Accepted: deliver now (after the answer, never before it). A connection the charger is still
+    // to boot on claims nothing (QueuedCommandStore.claimNext): its boot delivers.
     if (state.connected && state.accepted) setImmediate(() => void this.delivery.kick(req.chargerId));
     return ok(stored);
   }

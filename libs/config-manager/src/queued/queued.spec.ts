@@ -79,7 +79,20 @@ describe('queued commands on PGlite', () => {
     );
   });
 
-  const delivery = (): QueuedDelivery => new QueuedDelivery(store, bus, { commandTimeoutMs: 2_000 }, { warn: () => undefined });
+  const delivery = (waits: { connectDelayMs?: number; rebootGraceMs?: number } = {}): QueuedDelivery =>
+    new QueuedDelivery(store, bus, { commandTimeoutMs: 2_000, connectDelayMs: 0, ...waits }, { warn: () => undefined });
+  /** The hold of a command and the charger's connection after it, moved back: the connection is now `age` old. */
+  const later = async (commandId: string, age: string): Promise<void> => {
+    await sqlOf(t.db).execute(`UPDATE config_queued_commands SET held_at = held_at - interval '10 minutes' WHERE command_id = $1`, [commandId]);
+    await sqlOf(t.db).execute(`UPDATE config_chargers SET connected_at = connected_at - interval '${age}' WHERE charger_id = $1`, [CP]);
+  };
+  /** The charger's registry row as the connection and boot events leave it (`sql` is a PostgreSQL time expression). */
+  const charger = async (set: { connectedAt?: string; bootAt?: string }): Promise<void> => {
+    // A moment later than anything before: a connection or boot "after" a hold is strictly after it.
+    await new Promise((r) => setTimeout(r, 3));
+    if (set.connectedAt) await sqlOf(t.db).execute(`UPDATE config_chargers SET connected_at = ${set.connectedAt} WHERE charger_id = $1`, [CP]);
+    if (set.bootAt) await sqlOf(t.db).execute(`UPDATE config_chargers SET boot_at = ${set.bootAt} WHERE charger_id = $1`, [CP]);
+  };
   const queue = async (service: QueuedCommandService, commandId: string, action = 'TriggerMessage', expiresAt?: string): Promise<void> => {
     const r = await service.queue({ commandId, chargerId: CP, action, payload: { requestedMessage: 'Heartbeat' }, ...(expiresAt ? { expiresAt } : {}) });
     expect(r.ok).toBe(true);
@@ -129,7 +142,9 @@ describe('queued commands on PGlite', () => {
     // The same connection: nothing goes out again, and the second waits behind the first.
     await d.kick(CP);
     expect(received).toHaveLength(1);
-    await sqlOf(t.db).execute(`UPDATE config_chargers SET connected_at = now() + interval '1 second' WHERE charger_id = $1`, [CP]);
+    // A new connection without a boot, old enough that no boot is coming: a Reset goes again.
+    await charger({ connectedAt: 'now()' });
+    await later(first, '1 minute');
     answers = [{ status: 'callerror', code: 'InternalError', description: 'busy', details: {} }];
     await d.kick(CP);
     expect(received.map((r) => r.action)).toEqual(['Reset', 'Reset', 'TriggerMessage']);
@@ -148,13 +163,67 @@ describe('queued commands on PGlite', () => {
     answers = [{ status: 'connection-lost' }];
     await d.kick(CP);
     expect(await store.get(reset)).toMatchObject({ status: 'pending', attempts: 1 });
-    await sqlOf(t.db).execute(
-      `UPDATE config_chargers SET boot_at = now() + interval '1 second', connected_at = now() + interval '1 second' WHERE charger_id = $1`,
-      [CP],
-    );
+    // The reboot's connection is recorded before its BootNotification: that connection is not ready, and a held
+    // Reset is never sent to a connection younger than the reboot grace (a sweep's kick falls here in CI).
+    await charger({ connectedAt: 'now()' });
+    await d.kick(CP);
+    await d.sweep();
+    await d.idle();
+    expect(received.map((r) => r.action)).toEqual(['Reset']);
+    expect(await store.get(reset)).toMatchObject({ status: 'pending', attempts: 1 });
+    await charger({ bootAt: 'now()' });
     await d.kick(CP);
     expect(await store.get(reset)).toMatchObject({ status: 'succeeded', attempts: 1, result: { rebooted: true } });
     expect(received.map((r) => r.action)).toEqual(['Reset', 'TriggerMessage']);
+  });
+
+  it('a held Reset goes again on a connection without a boot only once that connection is older than the reboot grace', async () => {
+    const d = delivery({ connectDelayMs: 0, rebootGraceMs: 60_000 });
+    const [reset] = ids(1);
+    await store.insert({ commandId: reset, chargerId: CP, action: 'Reset', payload: { type: 'Hard' }, expiresAt: new Date(Date.now() + 600_000) });
+    answers = [{ status: 'connection-lost' }];
+    await d.kick(CP);
+    await charger({ connectedAt: 'now()' });
+    await d.kick(CP);
+    expect(received).toHaveLength(1);
+    // The same connection 61 s later, no boot on it: the charger did not reboot, so it did not get the Reset.
+    await later(reset, '61 seconds');
+    await d.kick(CP);
+    expect(received.map((r) => r.action)).toEqual(['Reset', 'Reset']);
+    expect(await store.get(reset)).toMatchObject({ status: 'succeeded', attempts: 2 });
+  });
+
+  it('a connection the charger has not booted on gets nothing until connectDelayMs, unless it boots on it', async () => {
+    const d = delivery({ connectDelayMs: 5_000 });
+    const [a] = ids(1);
+    await store.insert({
+      commandId: a,
+      chargerId: CP,
+      action: 'TriggerMessage',
+      payload: { requestedMessage: 'Heartbeat' },
+      expiresAt: new Date(Date.now() + 60_000),
+    });
+    await charger({ connectedAt: 'now()' });
+    await d.kick(CP);
+    expect(received).toEqual([]);
+    await charger({ bootAt: 'now()' });
+    await d.kick(CP);
+    expect(await store.get(a)).toMatchObject({ status: 'succeeded', attempts: 1 });
+    // Older than the delay without a boot on it (a reconnect without a reboot) is ready too.
+    const [b] = ids(2).slice(1);
+    await store.insert({
+      commandId: b,
+      chargerId: CP,
+      action: 'TriggerMessage',
+      payload: { requestedMessage: 'Heartbeat' },
+      expiresAt: new Date(Date.now() + 60_000),
+    });
+    await charger({ connectedAt: 'now()' });
+    await d.kick(CP);
+    expect(await store.get(b)).toMatchObject({ status: 'pending', attempts: 0 });
+    await charger({ connectedAt: `now() - interval '6 seconds'` });
+    await d.kick(CP);
+    expect(await store.get(b)).toMatchObject({ status: 'succeeded', attempts: 1 });
   });
 
   it('no gateway holds the charger: nothing was sent, so no attempt is counted and nothing is held', async () => {
@@ -211,10 +280,15 @@ describe('queued commands on PGlite', () => {
       payload: { requestedMessage: 'Heartbeat' },
       expiresAt: new Date(Date.now() + 60_000),
     });
-    expect(await store.claimNext(CP, 0, 'sent-1')).toMatchObject({ commandId: a, attempt: 1 });
+    const waits = { connectDelayMs: 0, rebootGraceMs: 0 };
+    expect(await store.claimNext(CP, 0, 'sent-1', waits)).toMatchObject({ commandId: a, attempt: 1 });
     // The claim is held: nobody else takes it, nor the command behind it.
-    expect(await store.claimNext(CP, 0, 'sent-x')).toBeUndefined();
-    await sqlOf(t.db).execute(`UPDATE config_chargers SET connected_at = now() + interval '1 second' WHERE charger_id = $1`, [CP]);
+    expect(await store.claimNext(CP, 0, 'sent-x', waits)).toBeUndefined();
+    // The charger rebooted meanwhile (the sweep's hold comes after this connection, its boot after the hold).
+    await sqlOf(t.db).execute(
+      `UPDATE config_chargers SET connected_at = now() + interval '1 second', boot_at = now() + interval '1 second' WHERE charger_id = $1`,
+      [CP],
+    );
     await d.sweep();
     await d.idle();
     expect(await store.get(a)).toMatchObject({ status: 'succeeded', attempts: 2 });

@@ -178,23 +178,36 @@ export class QueuedCommandStore {
 
   /**
    * Takes the charger's oldest open command if it is pending and not expired, and records the attempt, in one
-   * statement. A command held after an attempt without an answer waits for a connection or boot after it
-   * (at least once per connection, never again on the same one). The oldest open one being claimed elsewhere (delivering) means nothing is claimed: the next waits
-   * behind it, so commands reach the charger in creation order.
+   * statement. Only on a connection that is ready for it (`waits`): one the charger booted on, or one older
+   * than `connectDelayMs` without a boot (a reconnect without a reboot); a charger that reboots connects and
+   * then boots, and nothing goes to it in between. A command held after an attempt without an answer waits
+   * for a connection or boot after it (at least once per connection, never again on the same one); a held Reset
+   * goes again on a connection without a boot only once that connection is `rebootGraceMs` old, since until its
+   * BootNotification is recorded a reconnect after the reboot it asked for looks the same (settleRebootedResets).
+   * The oldest open one being claimed elsewhere (delivering) means nothing is claimed: the next waits behind it,
+   * so commands reach the charger in creation order.
    */
-  async claimNext(chargerId: string, leaseMs: number, sentCommandId: string): Promise<(QueuedCommandView & { attempt: number }) | undefined> {
+  async claimNext(
+    chargerId: string,
+    leaseMs: number,
+    sentCommandId: string,
+    waits: { connectDelayMs: number; rebootGraceMs: number },
+  ): Promise<(QueuedCommandView & { attempt: number }) | undefined> {
     const rows = await this.sql.query<Row>(
       `WITH claimed AS (
-         UPDATE config_queued_commands SET status = 'delivering', attempts = attempts + 1, held_at = NULL, lease_until = now() + $2 * interval '1 millisecond'
+         UPDATE config_queued_commands q SET status = 'delivering', attempts = attempts + 1, held_at = NULL, lease_until = now() + $2 * interval '1 millisecond'
          WHERE seq = (SELECT seq FROM config_queued_commands WHERE charger_id = $1 AND status IN ('pending', 'delivering') ORDER BY seq LIMIT 1)
            AND status = 'pending' AND expires_at > now()
-           AND (held_at IS NULL OR EXISTS (SELECT 1 FROM config_chargers c WHERE c.charger_id = $1 AND (c.connected_at > held_at OR c.boot_at > held_at)))
+           AND EXISTS (SELECT 1 FROM config_chargers c WHERE c.charger_id = $1
+             AND (c.connected_at IS NULL OR c.boot_at >= c.connected_at OR c.connected_at <= now() - $4 * interval '1 millisecond')
+             AND (q.held_at IS NULL OR c.boot_at > q.held_at
+               OR (c.connected_at > q.held_at AND (q.action <> 'Reset' OR c.connected_at <= now() - $5 * interval '1 millisecond'))))
          RETURNING ${COLUMNS}
        ), attempt AS (
          INSERT INTO config_queued_command_attempts (command_id, attempt, sent_command_id) SELECT command_id, attempts, $3 FROM claimed
        )
        SELECT * FROM claimed`,
-      [chargerId, leaseMs, sentCommandId],
+      [chargerId, leaseMs, sentCommandId, waits.connectDelayMs, waits.rebootGraceMs],
     );
     return rows[0] ? { ...view(rows[0]), attempt: Number(rows[0].attempts) } : undefined;
   }

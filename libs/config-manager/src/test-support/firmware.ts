@@ -15,7 +15,7 @@ export const TEST_SIGNING_CERTIFICATE = '-----BEGIN CERTIFICATE-----\nMIIBszCCAV
 /** One config-manager replica's firmware campaign parts on a shared database: its own store, queue and engine. */
 export function firmwareReplica(db: DataSource, bus: Bus): { engine: FirmwareCampaignEngine; service: FirmwareCampaignService; store: FirmwareCampaignStore } {
   const qStore = new QueuedCommandStore(db);
-  const queue = new QueuedCommandService(qStore, new QueuedDelivery(qStore, bus, { commandTimeoutMs: 1_000 }, quiet));
+  const queue = new QueuedCommandService(qStore, new QueuedDelivery(qStore, bus, { commandTimeoutMs: 1_000, connectDelayMs: 0 }, quiet));
   const store = new FirmwareCampaignStore(db);
   const engine = new FirmwareCampaignEngine(store, queue, quiet);
   return { engine, service: new FirmwareCampaignService(store, engine, queue), store };
