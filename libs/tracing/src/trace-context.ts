@@ -128,26 +128,31 @@ export function inSpanMaybeAsync<T>(name: string, spec: SpanSpec, fn: (span: Spa
   const ctx = isSpanContextValid(span.spanContext())
     ? trace.setSpan(parent, span)
     : trace.setSpanContext(parent, { traceId: randomIdHex(16), spanId: randomIdHex(8), traceFlags: TraceFlags.NONE });
-  const failed = (err: unknown): never => {
-    span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
-    if (err instanceof Error) span.recordException(err);
-    span.end();
-    throw err;
-  };
   let out: T | Promise<T>;
   try {
     out = context.with(ctx, () => fn(span));
   } catch (err) {
-    return failed(err);
+    return endFailed(span, err);
   }
   if (!isPromiseLike(out)) {
     span.end();
     return out;
   }
-  return Promise.resolve(out).then((value) => {
-    span.end();
-    return value;
-  }, failed);
+  return Promise.resolve(out).then(
+    (value) => {
+      span.end();
+      return value;
+    },
+    (err: unknown) => endFailed(span, err),
+  );
+}
+
+/** Marks the span failed, ends it and throws `err` on (a module function: no closure made for work that succeeds). */
+function endFailed(span: Span, err: unknown): never {
+  span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+  if (err instanceof Error) span.recordException(err);
+  span.end();
+  throw err;
 }
 
 /** A promise from any realm (Jest's module contexts have their own Promise), not only this one's. */

@@ -236,22 +236,23 @@ export class ChargerSession implements LivenessMember {
     // promise at all (inSpanMaybeAsync says why); later calls wait behind one that is still running.
     const idle = this.inFlight === 0;
     this.inFlight++;
-    // Each CALL starts its own trace: its id is the correlation id of every hop and log line it causes.
-    const run = (): void | Promise<void> => {
-      try {
-        return inSpanMaybeAsync(`ocpp ${action.slice(0, 40)}`, callSpan(this.chargerId, messageId, action), () => this.handleCall(messageId, action, payload));
-      } catch (err) {
-        // handleCall answers every failure itself; this is the span's own set-up failing. Running inside the socket's
-        // message event, a throw here would end the process, and in the queue it would stop the calls behind it.
-        this.log.error(`${this.chargerId}: ${action} not handled: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    };
     if (!idle) {
-      this.incoming = this.incoming.then(run);
+      this.incoming = this.incoming.then(() => this.runCall(messageId, action, payload));
       return;
     }
-    const running = run();
+    const running = this.runCall(messageId, action, payload);
     if (isPromiseLike(running)) this.incoming = running;
+  }
+
+  private runCall(messageId: string, action: string, payload: unknown): void | Promise<void> {
+    try {
+      // Each CALL starts its own trace: its id is the correlation id of every hop and log line it causes.
+      return inSpanMaybeAsync(`ocpp ${action.slice(0, 40)}`, callSpan(this.chargerId, messageId, action), () => this.handleCall(messageId, action, payload));
+    } catch (err) {
+      // handleCall answers every failure itself; this is the span's own set-up failing. Running inside the socket's
+      // message event, a throw here would end the process, and in the queue it would stop the calls behind it.
+      this.log.error(`${this.chargerId}: ${action} not handled: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   /** Answers one CALL; never throws or rejects (a failure is answered InternalError), and counts it done. */
