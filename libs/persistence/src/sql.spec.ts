@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueryFailedError, type DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { openDataSource } from './data-source.js';
+import { inOneSnapshot } from './snapshot.js';
 import { sqlOf, valuesList, type Sql } from './sql.js';
 
 class SqlSpecTable1700000000000 implements MigrationInterface {
@@ -69,6 +70,25 @@ describe('sqlOf', () => {
     const err: unknown = await sql.execute(`INSERT INTO sql_spec (id, label) VALUES (1, 'b')`).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(QueryFailedError);
     expect((err as { code?: string }).code).toBe('23505');
+  });
+});
+
+describe('inOneSnapshot (PGlite; snapshot.infra.ts shows the snapshot against a concurrent write on PostgreSQL)', () => {
+  beforeEach(async () => {
+    await sql.execute(`INSERT INTO sql_spec (id, label) VALUES (1, 'a'), (2, 'b')`);
+  });
+
+  it("answers fn's result, read inside the transaction", async () => {
+    const page = await inOneSnapshot(sql, async (tx) => ({
+      items: await tx.query<{ id: number }>(`SELECT id FROM sql_spec ORDER BY id LIMIT 1`),
+      total: Number((await tx.query<{ n: string | number }>(`SELECT count(*) AS n FROM sql_spec`))[0].n),
+    }));
+    expect(page).toEqual({ items: [{ id: 1 }], total: 2 });
+  });
+
+  it('is read-only: a write inside fails and leaves nothing behind', async () => {
+    await expect(inOneSnapshot(sql, (tx) => tx.execute(`INSERT INTO sql_spec (id, label) VALUES (3, 'c')`))).rejects.toThrow(/read-only transaction/);
+    expect(await sql.query(`SELECT id FROM sql_spec ORDER BY id`)).toEqual([{ id: 1 }, { id: 2 }]);
   });
 });
 
