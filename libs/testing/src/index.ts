@@ -6,7 +6,7 @@ export { createTestDatabase, openTwoReplicaDatabases, postgresAnswers, TEST_PG_A
 export { infraStatus, infraStatusSync, describeInfra } from './infra.js';
 export type { InfraStatus } from './infra.js';
 export { waitFor } from './wait-for.js';
-export { openEmbeddedTestDatabase, type EmbeddedTestDatabase } from './embedded-database.js';
+export { openEmbeddedTestDatabase, tableEmptier, type EmbeddedTestDatabase } from './embedded-database.js';
 export { startServiceHarness, type ServiceHarness } from './service-harness.js';
 export { startPostgresInstance, postgresBinDir, type PostgresInstance } from './postgres-instance.js';
 export { startLocalOidcIssuer, type LocalOidcIssuer } from './oidc-issuer.js';

@@ -85,9 +85,7 @@ describe('site limit engine on PGlite', () => {
     await t.close();
   });
   beforeEach(async () => {
-    await t.db.query(
-      `TRUNCATE config_site_limits, config_site_limit_sessions, config_site_limit_fallbacks, config_groups, config_chargers, config_reported CASCADE`,
-    );
+    await t.reset();
     for (const id of IDS) await t.db.query(`INSERT INTO config_chargers (charger_id, model, firmware_version) VALUES ($1, 'zaptec-go', '2.4.2.4')`, [id]);
     await t.db.query(`INSERT INTO config_groups (name) VALUES ('garage')`);
     for (const id of IDS) await t.db.query(`INSERT INTO config_group_members (charger_id, group_name) VALUES ($1, 'garage')`, [id]);

@@ -1,35 +1,27 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { openDataSource, sqlOf } from '#csms/persistence';
+import { sqlOf } from '#csms/persistence';
+import { openEmbeddedTestDatabase, type EmbeddedTestDatabase } from '#csms/testing';
 import { REGISTRY_MIGRATIONS } from '../../migrations/index.js';
 import { DESIRED_MIGRATIONS } from '../migration.js';
 
-export interface DesiredTestDatabase {
-  db: DataSource;
-  reset(): Promise<void>;
-  close(): Promise<void>;
-}
+export type DesiredTestDatabase = EmbeddedTestDatabase;
 
-/** PGlite on a temp dir with every config-manager migration (registry first, as in production). */
-export async function openDesiredTestDatabase(): Promise<DesiredTestDatabase> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'config-desired-test-'));
-  const db = await openDataSource({
-    dataDir,
+/** PGlite on a temp dir with the registry's and desired part's migrations (registry first, as in production). */
+export function openDesiredTestDatabase(): Promise<DesiredTestDatabase> {
+  return openEmbeddedTestDatabase({
     migrations: [...REGISTRY_MIGRATIONS, ...DESIRED_MIGRATIONS],
+    prefix: 'config-desired-test-',
+    tables: [
+      'config_chargers',
+      'config_boot_log',
+      'config_desired',
+      'config_groups',
+      'config_group_members',
+      'config_reported',
+      'config_apply_state',
+      'config_audit',
+    ],
   });
-  return {
-    db,
-    reset: async () => {
-      await sqlOf(db).execute(`TRUNCATE config_chargers, config_boot_log, config_desired, config_groups, config_group_members,
-        config_reported, config_apply_state, config_audit`);
-    },
-    close: async () => {
-      await db.destroy();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
 }
 
 /** Registers a charger in the registry table as the registry part would after a connect or boot. */
