@@ -115,7 +115,11 @@ test('queued for an offline charger, kept across a SIGKILL and restart, delivere
     const events = await openSse(`${csms.apiUrl}/api/v1/events?chargerId=${ID}&types=queued-command&lastEventId=0`);
     streams.push(events);
     await events.next((e) => e.type === 'queued-command' && e.data.commandId === second.body.commandId && e.data.event === 'succeeded');
-    expect(events.events.filter((e) => e.data.commandId === first.body.commandId).map((e) => e.data.event)).toEqual(['queued', 'delivered', 'succeeded']);
+    // The late boot above may have made a try no gateway took: a delivered taken back by a not-connected retry.
+    const steps = events.events
+      .filter((e) => e.data.commandId === first.body.commandId)
+      .map((e) => `${e.data.event}${e.data.outcome ? `:${e.data.outcome}` : ''}`);
+    expect(steps.join(' ').replace(/delivered retry:not-connected /g, '')).toBe('queued delivered succeeded:ok');
   } finally {
     await client.close({ force: true });
   }

@@ -30,6 +30,22 @@ describe('describeEvent', () => {
     expect(
       describeEvent(
         ev({
+          type: 'queued-command',
+          data: { chargerId: 'A', at, commandId: 'q', action: 'Reset', event: 'retry', status: 'pending', attempt: null, outcome: 'not-connected' },
+        }),
+      ),
+    ).toBe('queued Reset retry (not-connected)');
+    expect(
+      describeEvent(
+        ev({
+          type: 'queued-command',
+          data: { chargerId: 'A', at, commandId: 'q', action: 'Reset', event: 'queued', status: 'pending', attempt: null, outcome: null },
+        }),
+      ),
+    ).toBe('queued Reset queued');
+    expect(
+      describeEvent(
+        ev({
           type: 'diagnostics',
           data: {
             chargerId: 'A',

@@ -27,7 +27,9 @@ export function describeEvent(e: LiveEvent): string {
     case 'command':
       return `${e.data.action} (${e.data.origin}): ${e.data.status}`;
     case 'queued-command':
-      return `queued ${e.data.action} ${e.data.event}${e.data.attempt !== null ? ` (attempt ${e.data.attempt}${e.data.outcome ? `: ${e.data.outcome}` : ''})` : ''}`;
+      // A retry without an attempt: the try no gateway took (outcome not-connected), which is not counted.
+      if (e.data.attempt === null) return `queued ${e.data.action} ${e.data.event}${e.data.outcome ? ` (${e.data.outcome})` : ''}`;
+      return `queued ${e.data.action} ${e.data.event} (attempt ${e.data.attempt}${e.data.outcome ? `: ${e.data.outcome}` : ''})`;
     case 'diagnostics':
       return `${e.data.kind} ${e.data.event}: ${e.data.status}${e.data.size !== null ? ` (${e.data.size} bytes)` : ''}`;
     case 'firmware':

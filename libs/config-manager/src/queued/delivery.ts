@@ -109,6 +109,8 @@ export class QueuedDelivery {
         // Nothing was sent: not an attempt. The registry saw a connection the gateways do not hold (yet, or
         // any more); its boot, or the next sweep, tries again.
         await this.store.releaseUnsent(claimed.commandId, claimed.attempt);
+        // The stream said `delivered`: it says as well that the command is pending again, without an attempt.
+        await this.fact({ ...claimed, status: 'pending', attempts: claimed.attempt - 1 }, 'retry', undefined, 'not-connected');
         return;
       }
       const settlement = settle(reply, claimed.attempt);

@@ -1,6 +1,6 @@
 import { sqlOf } from '#csms/persistence';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { InProcessBus, subjects, type CommandReply, type CommandRequest } from '#csms/bus';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { InProcessBus, subjects, type CommandReply, type CommandRequest, type QueuedCommandFact } from '#csms/bus';
 import { openTestDatabase, type TestDatabase } from '../test-support/database.js';
 import { QueuedDelivery } from './delivery.js';
 import { expiryOf, MAX_QUEUED_MS } from './expiry.js';
@@ -237,12 +237,27 @@ describe('queued commands on PGlite', () => {
       expiresAt: new Date(Date.now() + 60_000),
     });
     answers = [{ status: 'not-connected' }];
-    await d.kick(CP);
-    expect(await store.get(a)).toMatchObject({ status: 'pending', attempts: 0 });
-    expect(await store.attempts(a)).toEqual([]);
-    await d.kick(CP);
+    const facts: QueuedCommandFact[] = [];
+    const publish = jest.spyOn(bus, 'publishDurable').mockImplementation(async (subject, fact) => {
+      if (subject === subjects.fact(CP, 'QueuedCommand')) facts.push(fact as QueuedCommandFact);
+    });
+    try {
+      await d.kick(CP);
+      expect(await store.get(a)).toMatchObject({ status: 'pending', attempts: 0 });
+      expect(await store.attempts(a)).toEqual([]);
+      await d.kick(CP);
+    } finally {
+      publish.mockRestore();
+    }
     expect(await store.get(a)).toMatchObject({ status: 'succeeded', attempts: 1 });
     expect(received).toHaveLength(2);
+    // The stream takes back the delivered that went nowhere: pending again, no attempt counted.
+    expect(facts.map((f) => [f.event, f.status, f.attempt, f.outcome])).toEqual([
+      ['delivered', 'delivering', 1, undefined],
+      ['retry', 'pending', undefined, 'not-connected'],
+      ['delivered', 'delivering', 1, undefined],
+      ['succeeded', 'succeeded', 1, 'ok'],
+    ]);
   });
 
   it('expires what is due at delivery and at the sweep; cancels only while pending', async () => {
