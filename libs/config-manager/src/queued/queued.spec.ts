@@ -97,6 +97,9 @@ describe('queued commands on PGlite', () => {
     const r = await service.queue({ commandId, chargerId: CP, action, payload: { requestedMessage: 'Heartbeat' }, ...(expiresAt ? { expiresAt } : {}) });
     expect(r.ok).toBe(true);
   };
+  /** Stores a TriggerMessage for CP, due in a minute (a command without side effects). */
+  const trigger = (commandId: string) =>
+    store.insert({ commandId, chargerId: CP, action: 'TriggerMessage', payload: { requestedMessage: 'Heartbeat' }, expiresAt: new Date(Date.now() + 60_000) });
   const ids = (n: number): string[] => Array.from({ length: n }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
 
   it('refuses a charger the registry does not know (404), stores a known one pending', async () => {
@@ -196,13 +199,7 @@ describe('queued commands on PGlite', () => {
   it('a connection the charger has not booted on gets nothing until connectDelayMs, unless it boots on it', async () => {
     const d = delivery({ connectDelayMs: 5_000 });
     const [a] = ids(1);
-    await store.insert({
-      commandId: a,
-      chargerId: CP,
-      action: 'TriggerMessage',
-      payload: { requestedMessage: 'Heartbeat' },
-      expiresAt: new Date(Date.now() + 60_000),
-    });
+    await trigger(a);
     await charger({ connectedAt: 'now()' });
     await d.kick(CP);
     expect(received).toEqual([]);
@@ -211,13 +208,7 @@ describe('queued commands on PGlite', () => {
     expect(await store.get(a)).toMatchObject({ status: 'succeeded', attempts: 1 });
     // Older than the delay without a boot on it (a reconnect without a reboot) is ready too.
     const [b] = ids(2).slice(1);
-    await store.insert({
-      commandId: b,
-      chargerId: CP,
-      action: 'TriggerMessage',
-      payload: { requestedMessage: 'Heartbeat' },
-      expiresAt: new Date(Date.now() + 60_000),
-    });
+    await trigger(b);
     await charger({ connectedAt: 'now()' });
     await d.kick(CP);
     expect(await store.get(b)).toMatchObject({ status: 'pending', attempts: 0 });
@@ -229,13 +220,7 @@ describe('queued commands on PGlite', () => {
   it('no gateway holds the charger: nothing was sent, so no attempt is counted and nothing is held', async () => {
     const d = delivery();
     const [a] = ids(1);
-    await store.insert({
-      commandId: a,
-      chargerId: CP,
-      action: 'TriggerMessage',
-      payload: { requestedMessage: 'Heartbeat' },
-      expiresAt: new Date(Date.now() + 60_000),
-    });
+    await trigger(a);
     answers = [{ status: 'not-connected' }];
     const facts: QueuedCommandFact[] = [];
     const publish = jest.spyOn(bus, 'publishDurable').mockImplementation(async (subject, fact) => {
@@ -288,13 +273,7 @@ describe('queued commands on PGlite', () => {
   it('a claim whose replica died is freed by the sweep: its attempt is interrupted and the command goes again', async () => {
     const d = delivery();
     const [a] = ids(1);
-    await store.insert({
-      commandId: a,
-      chargerId: CP,
-      action: 'TriggerMessage',
-      payload: { requestedMessage: 'Heartbeat' },
-      expiresAt: new Date(Date.now() + 60_000),
-    });
+    await trigger(a);
     const waits = { connectDelayMs: 0, rebootGraceMs: 0 };
     expect(await store.claimNext(CP, 0, 'sent-1', waits)).toMatchObject({ commandId: a, attempt: 1 });
     // The claim is held: nobody else takes it, nor the command behind it.
