@@ -86,7 +86,7 @@ describe('queued commands on PGlite', () => {
     await sqlOf(t.db).execute(`UPDATE config_queued_commands SET held_at = held_at - interval '10 minutes' WHERE command_id = $1`, [commandId]);
     await sqlOf(t.db).execute(`UPDATE config_chargers SET connected_at = connected_at - interval '${age}' WHERE charger_id = $1`, [CP]);
   };
-  /** The charger's registry row as the connection and boot events leave it (`sql` is a PostgreSQL time expression). */
+  /** The charger's registry row as the connection and boot events leave it (`connectedAt` and `bootAt` are PostgreSQL time expressions). */
   const charger = async (set: { connectedAt?: string; bootAt?: string }): Promise<void> => {
     // A moment later than anything before: a connection or boot "after" a hold is strictly after it.
     await new Promise((r) => setTimeout(r, 3));
@@ -181,7 +181,8 @@ describe('queued commands on PGlite', () => {
   });
 
   it('a held Reset goes again on a connection without a boot only once that connection is older than the reboot grace', async () => {
-    const d = delivery({ connectDelayMs: 0, rebootGraceMs: 60_000 });
+    // The grace spelled out (it is also the default): the test is about that figure.
+    const d = delivery({ rebootGraceMs: 60_000 });
     const [reset] = ids(1);
     await store.insert({ commandId: reset, chargerId: CP, action: 'Reset', payload: { type: 'Hard' }, expiresAt: new Date(Date.now() + 600_000) });
     answers = [{ status: 'connection-lost' }];
