@@ -4,8 +4,9 @@
  * never assert. Flags: --quick (about five minutes, small sizes), --only a,b, --density 10000,20000,
  * --chargers N (command latency and storm), --duration S, --sockets N (throughput), --basic-auth (the
  * connection benchmarks' chargers use Basic Auth, security profile 1), --busy (a sibling process burns one core
- * for the whole run: a known load for "busy machine" figures). `--only npm-test` (never in the default run, about
- * half an hour): `npm test`'s wall and tier times.
+ * for the whole run: a known load for "busy machine" figures), --server-root <checkout> (the system under test is
+ * that checkout's build, under this harness: for telling a server regression from a harness change).
+ * `--only npm-test` (never in the default run, about half an hour): `npm test`'s wall and tier times.
  * Flags are strict (bench/lib/flags.ts): an unknown one stops the run with exit code 2.
  * The default sizes are the issue's: density at 10k and 20k chargers, command latency, the reconnect storm, the
  * cold Basic Auth storm and the reconciliation backlog with 10k (about 12-13 minutes on a 2-core machine). A size above what the open-files limit allows is
@@ -16,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchOptions, BenchResult, Row } from './lib/context.js';
 import { startBusySibling } from './lib/busy.js';
+import { serverRoot, serverRootAt, useServerRoot } from './lib/server-root.js';
 import { BenchArgsError, parseFlags, type FlagSpec } from './lib/flags.js';
 import { benchDir, cleanupAll, stopChildren } from './lib/procs.js';
 import { machine, markdown, writeResults } from './lib/report.js';
@@ -54,6 +56,7 @@ const FLAGS: Record<string, FlagSpec> = {
   sockets: { kind: 'number', min: 1, integer: true },
   density: { kind: 'numbers', min: 1 },
   chargers: { kind: 'number', min: 1, integer: true },
+  'server-root': { kind: 'string' },
 };
 
 /** Strict (bench/lib/flags.ts): an unknown flag or benchmark name stops the run before anything starts. */
@@ -83,6 +86,8 @@ function options(argv: readonly string[]): BenchOptions {
     basicAuth: f.get('basic-auth') === true,
     busy: f.get('busy') === true,
   };
+  const root = f.get('server-root') as string | undefined;
+  if (root !== undefined) useServerRoot(serverRootAt(root));
   return o;
 }
 
@@ -131,6 +136,8 @@ async function main(o: BenchOptions): Promise<void> {
       `storm and cold Basic Auth storm ${o.stormChargers} chargers within ${o.stormWindowS} s; reconciliation backlog after a ${o.reconcileChargers}-charger storm; chargers connect ${o.basicAuth ? 'with Basic Auth (profile 1)' : 'without Basic Auth (profile 0)'}`,
   );
   for (const c of capNote) console.log(`bench: ${c}`);
+  const sut = serverRoot();
+  console.log(`bench: system under test: ${sut.own ? 'this checkout' : sut.dir} at ${sut.revision}`);
   const busy = o.busy ? startBusySibling() : null;
   if (busy) console.log(`bench: --busy: pid ${busy.pid} burns one core until the end of the run`);
   const t0 = Date.now();
@@ -161,11 +168,21 @@ async function main(o: BenchOptions): Promise<void> {
   }
   await busy?.stop();
   const date = new Date().toISOString();
-  const md = markdown(date, m, o, rows, notes, skipped);
+  const md = markdown(date, m, o, rows, notes, skipped, serverRoot());
   const files = writeResults(
     join(benchDir, '../../bench/results'),
     date.slice(0, 19).replace(/:/g, '-'),
-    { date, machine: m, options: { ...o, only: o.only ? [...o.only] : null }, rows, notes, skipped, details, totalSeconds: (Date.now() - t0) / 1000 },
+    {
+      date,
+      machine: m,
+      options: { ...o, only: o.only ? [...o.only] : null },
+      systemUnderTest: serverRoot(),
+      rows,
+      notes,
+      skipped,
+      details,
+      totalSeconds: (Date.now() - t0) / 1000,
+    },
     md,
   );
   console.log(`\n${md}`);
@@ -188,7 +205,7 @@ try {
 } catch (err) {
   if (!(err instanceof BenchArgsError)) throw err;
   console.error(
-    `bench: ${err.message}\nusage: npm run bench -- [--quick] [--only ${Object.keys(BENCHES).join(',')}] [--density 10000,20000] [--chargers N] [--duration S] [--sockets N] [--basic-auth] [--busy]`,
+    `bench: ${err.message}\nusage: npm run bench -- [--quick] [--only ${Object.keys(BENCHES).join(',')}] [--density 10000,20000] [--chargers N] [--duration S] [--sockets N] [--basic-auth] [--busy] [--server-root <checkout>]`,
   );
   process.exit(2);
 }

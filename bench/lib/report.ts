@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem, release } from 'node:os';
 import { join } from 'node:path';
 import type { BenchOptions, Row } from './context.js';
+import type { ServerRoot } from './server-root.js';
 
 export function machine(): Record<string, string | number> {
   const c = cpus();
@@ -29,12 +30,15 @@ export function markdown(
   rows: Row[],
   notes: Record<string, string[]>,
   skipped: Record<string, string>,
+  sut: ServerRoot,
 ): string {
   const lines = [
     `## Benchmark run ${date}`,
     '',
     `Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB RAM, Node ${m.node}, ${m.os}, load average ${m.loadAverage1m} at start. Mode: ${o.quick ? '--quick' : 'default'}${o.basicAuth ? ', chargers with Basic Auth (--basic-auth)' : ''}${o.busy ? ', one core burnt by a sibling process (--busy)' : ''}.`,
     '',
+    // A run of another checkout's build must never pass for one of this code.
+    ...(sut.own ? [] : [`System under test: the build of ${sut.dir} at ${sut.revision} (--server-root), not this checkout's.`, '']),
     '| Benchmark | Figure | Ours | Baseline | Baseline figure | Ratio ours/baseline | Better |',
     '|---|---|---:|---|---:|---:|---|',
     ...rows.map(

@@ -3,6 +3,7 @@ import { rm } from 'node:fs/promises';
 import { createTestDatabase, startNatsServer } from '#csms/testing';
 import { startService, tempDir, type ServiceProcess } from '../../test/support/processes.js';
 import { onCleanup, trackChild } from './procs.js';
+import { serverRoot } from './server-root.js';
 
 export interface System {
   svc: ServiceProcess;
@@ -42,7 +43,7 @@ export async function startAllInOne(options: { durable?: boolean; env?: Record<s
   // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the system under test (written on its SIGTERM exit)
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   try {
-    svc = await startService({ app: 'csms', env: extra, nodeArgs });
+    svc = await startService({ app: 'csms', env: extra, nodeArgs, root: serverRoot().dir });
     trackChild(svc.child);
   } catch (err) {
     for (const u of undo.reverse()) await u().catch(() => undefined);
@@ -64,7 +65,12 @@ export async function startAllInOne(options: { durable?: boolean; env?: Record<s
     restart: async () => {
       await stopSvc();
       // Same ports, so the load client's URLs stay valid.
-      svc = await startService({ app: 'csms', env: { ...extra, OCPP_PORT: new URL(system.wsUrl).port, API_PORT: new URL(system.apiUrl).port }, nodeArgs });
+      svc = await startService({
+        app: 'csms',
+        env: { ...extra, OCPP_PORT: new URL(system.wsUrl).port, API_PORT: new URL(system.apiUrl).port },
+        nodeArgs,
+        root: serverRoot().dir,
+      });
       trackChild(svc.child);
       system.svc = svc;
       system.pid = svc.child.pid as number;

@@ -7,10 +7,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { freePort, repoRoot, tempDir } from '../../test/support/processes.js';
+import { freePort, tempDir } from '../../test/support/processes.js';
 import type { BenchOptions, BenchResult, Row } from '../lib/context.js';
 import { npmCommand } from '../lib/npm.js';
 import { onCleanup, sleep } from '../lib/procs.js';
+import { serverRoot } from '../lib/server-root.js';
 import { ratio, round } from '../lib/stats.js';
 
 /** The issue's target for a second start. */
@@ -33,7 +34,7 @@ function groupGone(pgid: number): boolean {
  */
 async function timeUntilReady(cmd: string, args: string[], env: Record<string, string>, url: string): Promise<number> {
   const t0 = performance.now();
-  const child = spawn(cmd, args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  const child = spawn(cmd, args, { cwd: serverRoot().dir, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   let err = '';
   child.stderr?.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4_000)));
   const pgid = child.pid as number;
@@ -64,7 +65,8 @@ export async function startup(o: BenchOptions): Promise<BenchResult> {
   const repeats = o.quick ? 1 : 3;
   // The run starts after `npm run build`: this first build must find nothing to do, as the second `npm start` will.
   const b0 = performance.now();
-  const build = spawnSync(process.execPath, [join(repoRoot, 'tools/build.mjs')], { cwd: repoRoot, encoding: 'utf8' });
+  const root = serverRoot().dir;
+  const build = spawnSync(process.execPath, [join(root, 'tools/build.mjs')], { cwd: root, encoding: 'utf8' });
   const buildMs = performance.now() - b0;
   if (build.status !== 0) throw new Error(`node tools/build.mjs failed: ${build.stderr}`);
   const dataDir = tempDir('csms-bench-startup-');
@@ -83,7 +85,7 @@ export async function startup(o: BenchOptions): Promise<BenchResult> {
     const bareServer = `require('node:http').createServer((q, s) => s.end('ok')).listen(${apiPort}, '127.0.0.1')`;
     for (let i = 0; i < repeats; i++) {
       npmStart.push(await timeUntilReady(npm, [...npmArgs, 'start', '--silent'], env, ready));
-      nodeOnly.push(await timeUntilReady(process.execPath, [join(repoRoot, 'dist/apps/csms/main.js')], env, ready));
+      nodeOnly.push(await timeUntilReady(process.execPath, [join(root, 'dist/apps/csms/main.js')], env, ready));
       bare.push(await timeUntilReady(process.execPath, ['-e', bareServer], {}, ready));
     }
     const [s, n, b] = [median(npmStart), median(nodeOnly), median(bare)].map((ms) => ms / 1000);

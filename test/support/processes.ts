@@ -41,6 +41,8 @@ export interface StartOptions {
   waitFor?: 'ready' | 'live' | 'none';
   /** Node options for the service process (the bench profiles it with --cpu-prof). */
   nodeArgs?: string[];
+  /** The checkout whose built `dist/` runs (default this one): the bench's --server-root measures another build. */
+  root?: string;
 }
 
 /** The service's output kept for error messages: the last part only, a busy service under load logs a lot. */
@@ -62,8 +64,9 @@ export async function startService(options: StartOptions = {}): Promise<ServiceP
   // Under Jest only: a benchmark (bench/lib/system.ts) starts the all-in-one as an operator would.
   if (app === 'csms' && !env.DATABASE_URL && process.env.JEST_WORKER_ID) await seedDataDir(env.DATA_DIR!, repoRoot);
   let out = '';
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(repoRoot, 'dist/apps', app, 'main.js')], {
-    cwd: repoRoot,
+  const root = options.root ?? repoRoot;
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(root, 'dist/apps', app, 'main.js')], {
+    cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
