@@ -11,7 +11,7 @@ import { startNatsServer } from '#csms/testing';
 import type { BenchOptions, BenchResult, LoadResult, Row } from '../lib/context.js';
 import { SAMPLED_VALUES_PER_METER_VALUES } from '../lib/ocpp-frames.js';
 import { copyFromStdin } from '../lib/pg-copy.js';
-import { onCleanup, sleep, startBaseline, startLoadClient } from '../lib/procs.js';
+import { cpuSeconds, onCleanup, sleep, startBaseline, startLoadClient } from '../lib/procs.js';
 import { ratio, round } from '../lib/stats.js';
 import { startAllInOne } from '../lib/system.js';
 import { closedLoop, connectBooted } from './throughput.js';
@@ -58,6 +58,7 @@ export async function durable(o: BenchOptions): Promise<BenchResult> {
     let copyRowsPerSec = NaN;
     let meteringLagS = NaN;
     let intakeRowsPerSec = NaN;
+    let cpuUsPerMeterValues = NaN;
     try {
       const db = new pg.Client({ connectionString: sys.databaseUrl });
       await db.connect();
@@ -69,6 +70,7 @@ export async function durable(o: BenchOptions): Promise<BenchResult> {
         if (conn.failed) notes.push(`${conn.failed} sockets failed to connect`);
         const count = async (): Promise<number> => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM metering_meter_values')).rows[0].n);
         const before = await count();
+        const cpu0 = cpuSeconds(sys.pid);
         const t0 = performance.now();
         ours = await lc.call<LoadResult>('load', { group, action: 'MeterValues', warmupMs: o.warmupS * 1000, durationMs: o.durationS * 1000 });
         const loadEnded = performance.now();
@@ -86,9 +88,12 @@ export async function durable(o: BenchOptions): Promise<BenchResult> {
         pathRowsPerSec = (n - before) / elapsed;
         // The path cannot beat the rate the gateway takes MeterValues in; the lag says how far metering trails it.
         meteringLagS = (performance.now() - loadEnded) / 1000;
+        // The server's CPU (utime + stime, every thread) per MeterValues taken in and stored: unlike the rate of a
+        // closed loop, which waits on latency and on whatever else the two cores run, it compares builds fairly.
+        cpuUsPerMeterValues = ((cpuSeconds(sys.pid) - cpu0) * 1e6) / ours.totalOk;
         intakeRowsPerSec = ours.perSecond * SAMPLED_VALUES_PER_METER_VALUES;
         console.log(
-          `    whole path: ${n - before} rows in ${elapsed.toFixed(1)} s = ${Math.round(pathRowsPerSec)} rows/s; gateway intake ${Math.round(intakeRowsPerSec)} rows/s; last row ${meteringLagS.toFixed(1)} s after the load ended`,
+          `    whole path: ${n - before} rows in ${elapsed.toFixed(1)} s = ${Math.round(pathRowsPerSec)} rows/s; gateway intake ${Math.round(intakeRowsPerSec)} rows/s; last row ${meteringLagS.toFixed(1)} s after the load ended; server CPU ${Math.round(cpuUsPerMeterValues)} µs per MeterValues`,
         );
         await lc.call('close', { group });
 
@@ -144,11 +149,11 @@ export async function durable(o: BenchOptions): Promise<BenchResult> {
       baseline: round(copyRowsPerSec, 0),
       ratio: ratio(pathRowsPerSec, copyRowsPerSec),
       better: 'higher',
-      note: `ours: from the first MeterValues sent until the last row is in the table; the gateway took ${Math.round(intakeRowsPerSec)} rows/s in (the ceiling, ratio ${ratio(intakeRowsPerSec, copyRowsPerSec)}) and the last row arrived ${round(meteringLagS, 1)} s after the load ended`,
+      note: `ours: from the first MeterValues sent until the last row is in the table; the gateway took ${Math.round(intakeRowsPerSec)} rows/s in (the ceiling, ratio ${ratio(intakeRowsPerSec, copyRowsPerSec)}) and the last row arrived ${round(meteringLagS, 1)} s after the load ended; the server spent ${Math.round(cpuUsPerMeterValues)} µs of CPU per MeterValues (intake and metering)`,
     });
     details.ours = ours;
     details.bareJetStream = base;
-    details.metering = { intakeRowsPerSec, meteringLagS };
+    details.metering = { intakeRowsPerSec, meteringLagS, cpuUsPerMeterValues };
     notes.push(
       `${o.sockets} sockets x ${SAMPLED_VALUES_PER_METER_VALUES} sampled values per MeterValues; all-in-one with NATS_URL + DATABASE_URL (own nats-server, fresh database).`,
       'The COPY baseline is a real COPY ... FROM STDIN (pg Submittable driving CopyData/CopyDone), one statement, into a table created LIKE metering_meter_values INCLUDING ALL (same unique natural key and indexes).',
