@@ -9,7 +9,10 @@ import { zaptecFieldTests } from '../support/zaptec-field-tests.js';
 
 jest.setTimeout(120_000);
 
-const PING_MS = 400;
+// Short enough for the silent-charger test, long enough that a busy CI machine (three test lanes on two cores)
+// is unlikely to stall a healthy charger's pong past two intervals. At 400 ms, one CI run never saw a command reach
+// zap123456, most likely because its socket had been closed for a late pong.
+const PING_MS = 2_000;
 let csms: ServiceProcess;
 
 beforeAll(async () => {

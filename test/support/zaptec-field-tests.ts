@@ -62,7 +62,15 @@ export function zaptecFieldTests(system: () => { ocppUrl: string; apiUrl: string
     expect(ids).not.toContain('zap123456');
     // A command addressed to either spelling reaches the socket.
     const pending = api.post('/api/v1/chargers/zap123456/commands/ClearCache', {});
-    const call = await eventually(async () => go.frames.find((f) => f[0] === 2), 'ClearCache at the charger');
+    let answered: unknown = 'nothing yet';
+    void pending.then(
+      (r) => (answered = { status: r.status, body: r.body }),
+      (err: unknown) => (answered = String(err)),
+    );
+    const call = await eventually(async () => go.frames.find((f) => f[0] === 2), 'ClearCache at the charger').catch((err: Error) => {
+      // Say why: a refused command, or a socket the server closed (the API's answer and the socket's state tell).
+      throw new Error(`${err.message}; the API answered ${JSON.stringify(answered)}; charger socket readyState ${go.ws.readyState}`);
+    });
     go.ws.send(JSON.stringify([3, call[1], { status: 'Accepted' }]));
     expect((await pending).status).toBe(200);
     go.ws.close();
