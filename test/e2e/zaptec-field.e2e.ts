@@ -5,21 +5,17 @@
  */
 import { jest } from '@jest/globals';
 import { startService, type ServiceProcess } from '../support/processes.js';
-import { zaptecFieldTests } from '../support/zaptec-field-tests.js';
+import { ZAPTEC_FIELD_PING_MS, zaptecFieldTests } from '../support/zaptec-field-tests.js';
 
 jest.setTimeout(120_000);
 
-// Short enough for the silent-charger test, long enough that a busy CI machine (three test lanes on two cores)
-// is unlikely to stall a healthy charger's pong past two intervals. At 400 ms, one CI run never saw a command reach
-// zap123456, most likely because its socket had been closed for a late pong.
-const PING_MS = 2_000;
 let csms: ServiceProcess;
 
 beforeAll(async () => {
-  csms = await startService({ env: { PING_INTERVAL_MS: String(PING_MS) } });
+  csms = await startService({ env: { PING_INTERVAL_MS: String(ZAPTEC_FIELD_PING_MS) } });
 });
 afterAll(async () => {
   await csms?.stop();
 });
 
-zaptecFieldTests(() => csms, PING_MS);
+zaptecFieldTests(() => csms);

@@ -1,5 +1,6 @@
 /** Test support only: never imported by production code. */
-export { startNatsServer, natsServerBinary, freePort } from './nats-server.js';
+export { startNatsServer, natsServerBinary } from './nats-server.js';
+export { freePort } from './free-port.js';
 export type { NatsServerHandle } from './nats-server.js';
 export { startNatsCluster, type NatsClusterHandle, type NatsClusterNode } from './nats-cluster.js';
 export { createTestDatabase, openTwoReplicaDatabases, postgresAnswers, TEST_PG_ADMIN_URL } from './database.js';

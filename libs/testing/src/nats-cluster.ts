@@ -8,7 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { freePort, natsServerBinary } from './nats-server.js';
+import { freePort } from './free-port.js';
+import { natsServerBinary } from './nats-server.js';
 
 export interface NatsClusterNode {
   /** server_name, as stream info reports its leader and replicas (n1, n2, n3). */

@@ -4,6 +4,7 @@ import { accessSync, constants as fsConstants, mkdtempSync, promises as fs, writ
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { freePort } from './free-port.js';
 
 export interface NatsServerHandle {
   url: string;
@@ -37,42 +38,6 @@ export function natsServerBinary(): string | undefined {
     }
   }
   return undefined;
-}
-
-/**
- * A port nobody listens on now, for a process started next. Chosen below Linux's ephemeral range (32768 and up):
- * a port the kernel handed out as free (`listen(0)`) is an ephemeral one, and the many outgoing connections of the
- * tests running beside (PostgreSQL, NATS, HTTP) take ephemeral ports as their local end, so one of them could hold
- * it by the time the process listens (EADDRINUSE, seen in CI). Checked on every interface, as the services listen.
- */
-export async function freePort(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    if (await listenable(port)) return port;
-  }
-  return kernelPort();
-}
-
-function listenable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, () => srv.close(() => resolve(true)));
-  });
-}
-
-function kernelPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** Resolves once the server sent its INFO line (it accepts clients). */

@@ -8,7 +8,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './nats-server.js';
+import { freePort } from './free-port.js';
 
 export interface PostgresInstance {
   /** postgres://postgres@127.0.0.1:<port>/postgres (trust auth on loopback). */
