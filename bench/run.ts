@@ -168,7 +168,7 @@ async function main(o: BenchOptions): Promise<void> {
   }
   await busy?.stop();
   const date = new Date().toISOString();
-  const md = markdown(date, m, o, rows, notes, skipped, serverRoot());
+  const md = markdown(date, m, o, rows, notes, skipped, sut);
   const files = writeResults(
     join(benchDir, '../../bench/results'),
     date.slice(0, 19).replace(/:/g, '-'),
@@ -176,7 +176,7 @@ async function main(o: BenchOptions): Promise<void> {
       date,
       machine: m,
       options: { ...o, only: o.only ? [...o.only] : null },
-      systemUnderTest: serverRoot(),
+      systemUnderTest: sut,
       rows,
       notes,
       skipped,
