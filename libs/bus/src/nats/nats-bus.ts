@@ -54,6 +54,7 @@ import { DEFAULT_MAX_DELIVERIES } from '../poison-isolation.js';
 import { DEAD_LETTERS_STREAM, DEAD_LETTER_SUBJECTS, EVENTS_STREAM, EVENT_STREAM_SUBJECTS, subjects } from '../subjects.js';
 import { NatsConsumer, REPLAY_FOR_HEADER, type DeadLetterRecord } from './nats-consumer.js';
 import { openNatsStreamReader } from './nats-stream-reader.js';
+import { publishTurn } from './publish-turn.js';
 import { carrierOf, headersWith } from './trace-headers.js';
 import { tracedBatches, tracedReceive, tracedSend } from '../trace-hops.js';
 import { busLog as log } from '../bus-log.js';
@@ -264,6 +265,7 @@ export class NatsBus implements Bus {
     for (let attempt = 1; ; attempt++) {
       const left = deadline - Date.now();
       try {
+        await publishTurn();
         await this.js.publish(subject, payload, {
           headers: headersWith(carrier),
           ...(options.msgId !== undefined ? { msgID: options.msgId } : {}),
