@@ -54,6 +54,7 @@ import { DEFAULT_MAX_DELIVERIES } from '../poison-isolation.js';
 import { DEAD_LETTERS_STREAM, DEAD_LETTER_SUBJECTS, EVENTS_STREAM, EVENT_STREAM_SUBJECTS, subjects } from '../subjects.js';
 import { NatsConsumer, REPLAY_FOR_HEADER, type DeadLetterRecord } from './nats-consumer.js';
 import { openNatsStreamReader } from './nats-stream-reader.js';
+import { JetStreamPublisher, msgIdHeaders } from './jetstream-publisher.js';
 import { publishTurn } from './publish-turn.js';
 import { carrierOf, headersWith } from './trace-headers.js';
 import { tracedBatches, tracedReceive, tracedSend } from '../trace-hops.js';
@@ -86,6 +87,7 @@ export class NatsBus implements Bus {
   private readonly subscriptions = new Set<NatsSubscription>();
   private closing?: Promise<void>;
   private readonly reconnected = new Signal();
+  private readonly publisher: JetStreamPublisher;
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -94,6 +96,7 @@ export class NatsBus implements Bus {
     private readonly name: string,
     private readonly maxDeliveries: number,
   ) {
+    this.publisher = new JetStreamPublisher(nc);
     void this.watchStatus();
   }
 
@@ -266,11 +269,7 @@ export class NatsBus implements Bus {
       const left = deadline - Date.now();
       try {
         await publishTurn();
-        await this.js.publish(subject, payload, {
-          headers: headersWith(carrier),
-          ...(options.msgId !== undefined ? { msgID: options.msgId } : {}),
-          timeout: Math.max(500, Math.min(left, 2_000)),
-        });
+        await this.publisher.publish(subject, payload, headersWith(carrier, msgIdHeaders(options.msgId)), Math.max(500, Math.min(left, 2_000)));
         return;
       } catch (err) {
         const permanent = err instanceof ClosedConnectionError || err instanceof DrainingConnectionError;
@@ -380,6 +379,7 @@ export class NatsBus implements Bus {
       await Promise.all([...this.consumers].map((c) => c.stop()));
       this.consumers.clear();
       if (!this.nc.isClosed()) await this.nc.drain().catch(() => this.nc.close());
+      this.publisher.close();
     })();
     return this.closing;
   }
