@@ -3,8 +3,8 @@
  *
  * The client's `js.publish` is a core request per message: a mux entry, a timer armed and cleared, a deferred, and an
  * Error built with its stack in every request's `cancel()`, even a successful one. At a few thousand MeterValues a
- * second that was the largest library cost of the durable path after the socket writes (docs/benchmarks.md, "The
- * durable path's per-message costs"). The protocol under it is small and stable: publish with a reply subject; the
+ * second that was the largest library cost of the durable path after the socket writes
+ * (docs/benchmarks.md#the-durable-paths-per-message-costs). The protocol under it is small and stable: publish with a reply subject; the
  * stream answers there with a PubAck (`{stream, seq, duplicate}`) or an API error (`{error: {code, err_code,
  * description}}`), and the server answers a 503 status when nothing stores the subject. Deadlines are checked by one
  * sweep while anything waits, not a timer per message.
