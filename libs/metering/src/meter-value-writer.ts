@@ -2,13 +2,13 @@ import { anomalyOf, classifySamples, type PeriodicSample, type SampleState } fro
 import { eagerGroups, groupBy, linkKey, needsLink, readBatchContext, registerGroups, type BatchContext, type StoredSample } from './meter-value-context.js';
 import { powerWatts } from '#csms/ocpp';
 import { naturalKey, normalizeMeterValues, toBaseUnit, type MeterValueRow, type NormalizeInput } from './sampled-values.js';
-import type { Sql } from '#csms/persistence';
+import { arrayLiteral, type ArrayElement, type Sql } from '#csms/persistence';
 import { METERING_METER_VALUES_TABLE, type MeteringMeterValuesRow } from './readings.service.rows.js';
 
 export const DEFAULT_LATE_READING_WINDOW_SEC = 120;
 
 /** How each column of metering_meter_values but its generated id is filled from a reading. */
-const WRITTEN: { readonly [C in Exclude<keyof MeteringMeterValuesRow, 'id'>]: (r: MeterValueRow) => unknown } = {
+const WRITTEN: { readonly [C in Exclude<keyof MeteringMeterValuesRow, 'id'>]: (r: MeterValueRow) => ArrayElement } = {
   charger_id: (r) => r.chargerId,
   connector_id: (r) => r.connectorId,
   transaction_id: (r) => r.transactionId,
@@ -57,7 +57,8 @@ export class MeterValueWriter {
     // One array parameter per column (unnest), not one parameter per value: the statement text and its
     // parameter count stay the same for any batch size, so the server parses 16 parameters instead of
     // 16 per row. WITH ORDINALITY + ORDER BY keeps the sorted order above, which is the lock order.
-    const params = COLUMNS.map((c) => rows.map(WRITTEN[c]));
+    // Each array goes as its literal text, built in one pass (arrayLiteral), not as a JS array for the driver.
+    const params = COLUMNS.map((c) => arrayLiteral(rows.map(WRITTEN[c])));
     const inserted = await q.execute(
       `INSERT INTO metering_meter_values (${COLUMNS.map((c) => `"${c}"`).join(',')})
        SELECT ${COLUMNS.map((_, i) => `c${i}`).join(',')}
