@@ -11,7 +11,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 /** One directory per machine user, shared by every lane. */
-const reservations = path.join(os.tmpdir(), `csms-test-ports-${os.userInfo().uid}`);
+// process.getuid, not os.userInfo(): the latter throws for a uid without a passwd entry (some containers).
+const reservations = path.join(os.tmpdir(), `csms-test-ports-${process.getuid?.() ?? 'user'}`);
 
 /**
  * A port nobody listens on now and no other live test process was handed. Chosen below Linux's ephemeral range
