@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { processAlive } from '#csms/persistence';
 
 /** One directory per machine user, shared by every lane. */
 // process.getuid, not os.userInfo(): the latter throws for a uid without a passwd entry (some containers).
@@ -45,7 +46,7 @@ export function reserve(port: number): boolean {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') return false;
     }
     const holder = Number(readOr(file, ''));
-    if (Number.isInteger(holder) && holder > 0 && alive(holder)) return false;
+    if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) return false;
     // The holder is gone (a lane that ended, or was killed): the reservation is stale.
     try {
       unlinkSync(file);
@@ -66,16 +67,6 @@ function readOr(file: string, fallback: string): string {
     return readFileSync(file, 'utf8');
   } catch {
     return fallback;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it lives, under another user.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

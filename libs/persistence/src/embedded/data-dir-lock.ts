@@ -4,7 +4,8 @@ import { join } from 'node:path';
 /** Directories this process holds: a lock file naming our own pid but not in here is a previous run's. */
 const held = new Set<string>();
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid lives (pid lock files: this one's, and the test ports' reservations). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -37,7 +38,7 @@ export function lockDataDir(dir: string): () => void {
     }
     const pid = Number.parseInt(readFileSync(file, 'utf8'), 10);
     const ours = pid === process.pid;
-    if (Number.isInteger(pid) && pid > 0 && (ours ? held.has(dir) : alive(pid))) {
+    if (Number.isInteger(pid) && pid > 0 && (ours ? held.has(dir) : processAlive(pid))) {
       throw Object.assign(new Error(`embedded database ${dir} is already open in process ${pid} (${file}); stop that process first`), {
         code: 'DATA_DIR_IN_USE',
       });
