@@ -83,7 +83,8 @@ export class JetStreamPublisher {
         return;
       }
       this.waiting.set(token, { subject, deadline: this.now() + timeoutMs, resolve, reject });
-      this.sweep ??= setInterval(() => this.expire(), PUBACK_SWEEP_MS);
+      // Unref'd: the NATS socket is what keeps a process alive while a PubAck can still come; without it, none will.
+      this.sweep ??= setInterval(() => this.expire(), PUBACK_SWEEP_MS).unref();
     });
   }
 
