@@ -11,8 +11,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { processAlive } from '#csms/persistence';
 
-/** One directory per machine user, shared by every lane. */
-// process.getuid, not os.userInfo(): the latter throws for a uid without a passwd entry (some containers).
+/**
+ * One directory per machine user, shared by every lane. Named by process.getuid, not os.userInfo(): the latter throws
+ * for a uid without a passwd entry (some containers).
+ */
 const reservations = path.join(os.tmpdir(), `csms-test-ports-${process.getuid?.() ?? 'user'}`);
 
 /**

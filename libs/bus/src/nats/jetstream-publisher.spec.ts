@@ -10,7 +10,7 @@ import {
   type MsgHdrs,
   type PublishOptions,
 } from '@nats-io/nats-core';
-import { JetStreamPublisher, MSG_ID_HEADER, PUBACK_SWEEP_MS, msgIdHeaders } from './jetstream-publisher.js';
+import { JetStreamPublisher, PUBACK_SWEEP_MS, msgIdHeaders } from './jetstream-publisher.js';
 
 type Callback = (err: Error | null, msg: Msg) => void;
 
@@ -52,7 +52,7 @@ describe('JetStreamPublisher', () => {
     const first = p.publish('ocpp.v16.evt.CP1.MeterValues', new Uint8Array([1]), h, 2_000);
     const second = p.publish('ocpp.v16.evt.CP2.MeterValues', new Uint8Array([2]), undefined, 2_000);
     expect(c.sent.map((s) => s.subject)).toEqual(['ocpp.v16.evt.CP1.MeterValues', 'ocpp.v16.evt.CP2.MeterValues']);
-    expect(c.sent[0].headers?.get(MSG_ID_HEADER)).toBe('m-1');
+    expect(c.sent[0].headers?.get('Nats-Msg-Id')).toBe('m-1');
     expect(c.sent[1].headers).toBeUndefined();
     expect(new Set(c.sent.map((s) => s.reply)).size).toBe(2);
     for (const s of c.sent) expect(s.reply.startsWith(c.pattern().slice(0, -1))).toBe(true);

@@ -4,16 +4,18 @@
  * The client's `js.publish` is a core request per message: a mux entry, a timer armed and cleared, a deferred, and an
  * Error built with its stack in every request's `cancel()`, even a successful one. At a few thousand MeterValues a
  * second that was the largest library cost of the durable path after the socket writes
- * (docs/benchmarks.md#the-durable-paths-per-message-costs). The protocol under it is small and stable: publish with a reply subject; the
- * stream answers there with a PubAck (`{stream, seq, duplicate}`) or an API error (`{error: {code, err_code,
- * description}}`), and the server answers a 503 status when nothing stores the subject. Deadlines are checked by one
- * sweep while anything waits, not a timer per message.
+ * (docs/benchmarks.md#the-durable-paths-per-message-costs).
+ *
+ * The protocol under it is small and stable: publish with a reply subject; the stream answers there with a PubAck
+ * (`{stream, seq, duplicate}`) or an API error (`{error: {code, err_code, description}}`), and the server answers a
+ * 503 status when nothing stores the subject. Deadlines are checked by one sweep while anything waits, not a timer
+ * per message.
  *
  * What a caller sees is what `js.publish` gave it: the same error classes (TimeoutError, NoRespondersError,
  * JetStreamApiError, the connection's closed and draining errors), so retries and transient-error checks
  * (jetstream-retry.ts) read them unchanged.
  */
-import { JetStreamApiError } from '@nats-io/jetstream';
+import { JetStreamApiError, PubHeaders } from '@nats-io/jetstream';
 import {
   ClosedConnectionError,
   NoRespondersError,
@@ -29,14 +31,12 @@ import {
 /** How often waiting publishes are checked against their deadlines: a timeout is late by at most this. */
 export const PUBACK_SWEEP_MS = 100;
 
-/** JetStream's deduplication header: a second publish with the same id within the stream's window is stored once. */
-export const MSG_ID_HEADER = 'Nats-Msg-Id';
-
 /** Headers holding the message id, or none (no header block on the wire) when there is none. */
 export function msgIdHeaders(msgId: string | undefined): MsgHdrs | undefined {
   if (msgId === undefined) return undefined;
   const h = headers();
-  h.set(MSG_ID_HEADER, msgId);
+  // JetStream's deduplication header: a second publish with the same id within the stream's window is stored once.
+  h.set(PubHeaders.MsgIdHdr, msgId);
   return h;
 }
 
