@@ -38,6 +38,12 @@ export interface CommandRequest<P = unknown> {
   origin?: string;
   /** The operator behind an API command: API token name or OIDC subject ('loopback' for a trusted local call). */
   requestedBy?: string;
+  /**
+   * Gateways that took this delivery, held no open socket for the charger and asked the command subject again
+   * (in order). A gateway that finds itself here is continuing its own execution of this commandId, not
+   * receiving a second delivery of it.
+   */
+  handedOnBy?: string[];
 }
 
 export type CommandReply<R = unknown> =

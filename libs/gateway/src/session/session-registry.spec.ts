@@ -219,6 +219,35 @@ describe('SessionRegistry: one command subscription per charger, one execution p
     expect(old.socket.calls.map((c) => c.action)).toEqual(['ClearCache']);
     expect(newer.socket.calls.map((c) => c.action)).toEqual(['UnlockConnector']);
   });
+  test('a command queued on a socket that closed before sending it goes to the socket the charger reconnects with', async () => {
+    // The old socket's unsubscribe is held open, so the charger is back on this gateway before it let go.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const serve = bus.serve.bind(bus);
+    bus.serve = async (subject, handler, options) => {
+      const sub = await serve(subject, handler, options);
+      return { unsubscribe: async () => held.then(() => sub.unsubscribe()) };
+    };
+    try {
+      const old = connect('CP-BACK', 'never');
+      await old.added;
+      await registry.settled();
+      const first = command('CP-BACK', { timeoutMs: 2_000 });
+      while (old.socket.calls.length === 0) await new Promise((r) => setTimeout(r, 5));
+      const queued = command('CP-BACK', { action: 'UnlockConnector', payload: { connectorId: 1 }, timeoutMs: 2_000 });
+      await new Promise((r) => setTimeout(r, 20));
+      old.socket.close(1006, 'rebooting');
+      expect((await first).status).toBe('connection-lost');
+      const back = connect('CP-BACK');
+      await back.added;
+      // Before: the delivery went back through the ledger, met its own unfinished entry and waited on itself ('timeout').
+      expect(await queued).toEqual({ status: 'ok', result: { status: 'Unlocked' } } satisfies CommandReply);
+      expect(old.socket.calls.map((c) => c.action)).toEqual(['ClearCache']);
+      expect(back.socket.calls.map((c) => c.action)).toEqual(['UnlockConnector']);
+    } finally {
+      release();
+    }
+  });
   test('two gateways on one bus: commands during a takeover from one to the other each reach the charger once', async () => {
     const other = new SessionRegistry(bus, 'gw-other');
     await other.start();

@@ -215,11 +215,16 @@ export class SessionRegistry {
     return this.onCommand(chargerId, request);
   }
 
-  /** A request on the charger's command subject. Executes at most once per commandId on this gateway. */
+  /**
+   * A request on the charger's command subject. Executes at most once per commandId on this gateway.
+   *
+   * A delivery this gateway handed on itself (`handedOnBy`) that came back here is the continuation of the
+   * execution its ledger entry waits for: it runs without the ledger, which would otherwise hand it that same
+   * waiting entry and the command would wait on itself until its deadline.
+   */
   private async onCommand(chargerId: string, request: CommandRequest): Promise<CommandReply> {
-    const holder = this.presences.get(chargerId)?.holder;
-    if (!holder?.isOpen) return this.handOn(chargerId, request);
     const commandId = request.commandId ?? randomUUID();
+    if (request.handedOnBy?.includes(this.gatewayId)) return this.executeHere(chargerId, { ...request, commandId });
     const { outcome, duplicate } = this.ledger.run(commandId, () => this.executeHere(chargerId, { ...request, commandId }), request.deadline);
     if (duplicate) gatewayMetrics.duplicateCommands.inc();
     return outcome;
@@ -246,12 +251,13 @@ export class SessionRegistry {
    * is gone (or a socket attached here again), then ask the command subject again: whoever holds the
    * charger answers, or nobody listens and the answer is 'not-connected'. Bounded by the caller's deadline.
    */
-  private async handOn(chargerId: string, request: CommandRequest): Promise<CommandReply> {
+  private async handOn(chargerId: string, request: CommandRequest & { commandId: string }): Promise<CommandReply> {
     const deadline = request.deadline ?? Date.now() + (request.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
     for (;;) {
       const presence = this.presences.get(chargerId);
       if (!presence || presence.settledWithout) break;
-      if (presence.holder?.isOpen) return this.onCommand(chargerId, request);
+      // Still inside this command's ledger entry (onCommand): run it, do not ask the ledger again.
+      if (presence.holder?.isOpen) return this.executeHere(chargerId, request);
       const left = deadline - Date.now();
       if (left <= 0) return { status: 'timeout' };
       let timer: NodeJS.Timeout | undefined;
@@ -260,7 +266,7 @@ export class SessionRegistry {
     }
     if (this.stopped) return { status: 'not-connected' };
     if (deadline <= Date.now()) return { status: 'timeout' };
-    return sendCommand(this.bus, chargerId, { ...request, deadline });
+    return sendCommand(this.bus, chargerId, { ...request, deadline, handedOnBy: [...(request.handedOnBy ?? []), this.gatewayId] });
   }
 
   /** The CommandOutcome fact: what was sent, what came back, when. Published after the reply, with retries. */
