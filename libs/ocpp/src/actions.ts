@@ -1,5 +1,5 @@
 import type * as T from './generated/ocpp16-types.js';
-import { CHARGER_INITIATED_ACTIONS, CSMS_INITIATED_ACTIONS } from './portable/actions.js';
+import { CHARGER_INITIATED_ACTIONS, CSMS_INITIATED_ACTIONS, READ_ONLY_ACTIONS } from './portable/actions.js';
 
 export { CHARGER_INITIATED_ACTIONS, CSMS_INITIATED_ACTIONS };
 
@@ -15,6 +15,13 @@ export const OCPP_ACTIONS: readonly OcppAction[] = [...ALL_ACTIONS].sort() as Oc
 
 export function isOcppAction(s: string): s is OcppAction {
   return ALL_ACTIONS.has(s);
+}
+
+const READ_ONLY: ReadonlySet<string> = new Set<string>(READ_ONLY_ACTIONS);
+
+/** A CSMS -> charger action that only reads (READ_ONLY_ACTIONS): sending it again changes nothing on the charger. */
+export function isReadOnlyAction(action: string): boolean {
+  return READ_ONLY.has(action);
 }
 
 export interface OcppRequestMap {

@@ -1,5 +1,5 @@
 export type * from './generated/ocpp16-types.js';
-export { CHARGER_INITIATED_ACTIONS, CSMS_INITIATED_ACTIONS, OCPP_ACTIONS, isOcppAction } from './actions.js';
+export { CHARGER_INITIATED_ACTIONS, CSMS_INITIATED_ACTIONS, OCPP_ACTIONS, isOcppAction, isReadOnlyAction } from './actions.js';
 export type { OcppAction, ChargerInitiatedAction, CsmsInitiatedAction, OcppRequestMap, OcppResponseMap, OcppRequestOf, OcppResponseOf } from './actions.js';
 export { OCPP_ERROR_CODES, normaliseErrorCode, isOcppErrorCode } from './errors.js';
 export type { OcppErrorCode } from './errors.js';

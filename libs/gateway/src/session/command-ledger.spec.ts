@@ -50,6 +50,34 @@ describe('CommandLedger', () => {
     await expect(again.outcome).rejects.toThrow('boom');
   });
 
+  test('a read is remembered while it runs and forgotten once settled: a later duplicate reads again', async () => {
+    const ledger = new CommandLedger<string>(60_000);
+    let executions = 0;
+    let finish: (v: string) => void = () => undefined;
+    const first = ledger.run('r1', () => (executions++, new Promise<string>((r) => (finish = r))), undefined, true);
+    // While it runs, a duplicate joins the same CALL.
+    const joined = ledger.run('r1', async () => (executions++, 'second'), undefined, true);
+    expect(joined.duplicate).toBe(true);
+    expect(ledger.size).toBe(1);
+    finish('configuration');
+    expect(await joined.outcome).toBe('configuration');
+    await first.outcome;
+    await new Promise((r) => setImmediate(r));
+    expect(ledger.size).toBe(0);
+    const later = ledger.run('r1', async () => (executions++, 'fresh'), undefined, true);
+    expect(later.duplicate).toBe(false);
+    expect(await later.outcome).toBe('fresh');
+    expect(executions).toBe(2);
+  });
+
+  test('a failed read is forgotten too', async () => {
+    const ledger = new CommandLedger<string>(60_000);
+    const first = ledger.run('r1', async () => Promise.reject(new Error('boom')), undefined, true);
+    await expect(first.outcome).rejects.toThrow('boom');
+    await new Promise((r) => setImmediate(r));
+    expect(ledger.size).toBe(0);
+  });
+
   test('entries expire after the TTL and the ledger stays within its bound', async () => {
     let now = 0;
     const ledger = new CommandLedger<number>(1_000, 3, () => now);

@@ -19,6 +19,12 @@
  * charger against about one as text (docs/benchmarks.md#memory-per-charger). Outcomes are bus replies, so
  * JSON is what they already are on the wire; a duplicate gets an equal copy.
  *
+ * A read (`forgetWhenSettled`: GetConfiguration and the other actions that change nothing on the charger) is
+ * remembered only while it runs, so a duplicate still joins the running CALL instead of sending a second one at the
+ * same time. Once settled it is forgotten: a later duplicate reads again, which costs the charger one more answer and
+ * changes nothing, and the answer it would have kept is the largest thing the ledger held (every charger's
+ * GetConfiguration replies after a fleet's connect burst; docs/benchmarks.md#memory-per-charger).
+ *
  * A command that carries a deadline (every one sendCommand stamps does) is forgotten a minute after its deadline
  * rather than after the full TTL: every delivery of one command id carries the same deadline, and a delivery past
  * it is never sent (RpcSession refuses a CALL whose deadline passed), so a later duplicate can no longer execute
@@ -44,9 +50,9 @@ export class CommandLedger<T> {
   /**
    * The outcome of command `commandId`: the first execution's when it was seen before (`duplicate: true`),
    * otherwise `execute()`'s, remembered for the next delivery. A failed execution is remembered too: a
-   * duplicate must not turn one attempt into two.
+   * duplicate must not turn one attempt into two. With `forgetWhenSettled` (a read), only until it settled.
    */
-  run(commandId: string, execute: () => Promise<T>, deadline?: number): { outcome: Promise<T>; duplicate: boolean } {
+  run(commandId: string, execute: () => Promise<T>, deadline?: number, forgetWhenSettled = false): { outcome: Promise<T>; duplicate: boolean } {
     const t = this.now();
     this.evict(t);
     const seen = this.entries.get(commandId);
@@ -54,15 +60,22 @@ export class CommandLedger<T> {
     const outcome = execute();
     const expiresAt = deadline === undefined ? t + this.ttlMs : Math.min(t + this.ttlMs, Math.max(t, deadline) + AFTER_DEADLINE_MS);
     const entry: LedgerEntry<T> = { outcome, expiresAt };
-    outcome.then(
-      (value) => {
-        const text = JSON.stringify(value);
-        if (text === undefined) return; // not JSON data: keep the promise
-        entry.settled = text;
-        entry.outcome = undefined;
-      },
-      () => undefined, // the caller of this run observes the rejection; later duplicates too (the promise is kept)
-    );
+    if (forgetWhenSettled) {
+      const forget = () => {
+        if (this.entries.get(commandId) === entry) this.entries.delete(commandId);
+      };
+      outcome.then(forget, forget);
+    } else {
+      outcome.then(
+        (value) => {
+          const text = JSON.stringify(value);
+          if (text === undefined) return; // not JSON data: keep the promise
+          entry.settled = text;
+          entry.outcome = undefined;
+        },
+        () => undefined, // the caller of this run observes the rejection; later duplicates too (the promise is kept)
+      );
+    }
     this.entries.delete(commandId);
     this.entries.set(commandId, entry);
     return { outcome, duplicate: false };

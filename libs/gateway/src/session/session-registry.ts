@@ -12,6 +12,7 @@ import {
   type SeenBatch,
   type Subscription,
 } from '#csms/bus';
+import { isReadOnlyAction } from '#csms/ocpp';
 import { ROOT_CONTEXT, withContext } from '#csms/tracing';
 import { gatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { ChargerSession, CommandExecution } from './charger-session.js';
@@ -225,7 +226,8 @@ export class SessionRegistry {
   private async onCommand(chargerId: string, request: CommandRequest): Promise<CommandReply> {
     const commandId = request.commandId ?? randomUUID();
     if (request.handedOnBy?.includes(this.gatewayId)) return this.executeHere(chargerId, { ...request, commandId });
-    const { outcome, duplicate } = this.ledger.run(commandId, () => this.executeHere(chargerId, { ...request, commandId }), request.deadline);
+    const execute = () => this.executeHere(chargerId, { ...request, commandId });
+    const { outcome, duplicate } = this.ledger.run(commandId, execute, request.deadline, isReadOnlyAction(request.action));
     if (duplicate) gatewayMetrics.duplicateCommands.inc();
     return outcome;
   }

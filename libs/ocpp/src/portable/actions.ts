@@ -48,3 +48,11 @@ export const CSMS_INITIATED_ACTIONS = [
   'UnlockConnector',
   'UpdateFirmware',
 ] as const;
+
+/**
+ * CSMS -> charger actions that only read: answering them changes nothing on the charger and starts nothing (a
+ * report of its configuration, its local list version, its composite schedule, its installed certificates).
+ * Running one twice costs a second answer and nothing else, so at-most-once delivery does not have to remember
+ * their outcomes after they settled.
+ */
+export const READ_ONLY_ACTIONS = ['GetCompositeSchedule', 'GetConfiguration', 'GetInstalledCertificateIds', 'GetLocalListVersion'] as const;
