@@ -37,6 +37,9 @@ export interface CommandExecution {
 }
 
 const csmsActions = new Set<string>(CSMS_INITIATED_ACTIONS);
+// One for every session: a Logger holds nothing of its session (each line names the charger).
+const log = new Logger('ChargerSession');
+
 /** OCPP 1.6 §4.2.1: while a charger's boot is Pending the CSMS may not start or stop transactions remotely. */
 const NOT_WHILE_PENDING = new Set(['RemoteStartTransaction', 'RemoteStopTransaction']);
 
@@ -49,12 +52,11 @@ const NOT_WHILE_PENDING = new Set(['RemoteStartTransaction', 'RemoteStopTransact
 export class ChargerSession implements LivenessMember {
   readonly sessionId = randomUUID();
   readonly connectedAt = new Date();
-  lastSeen = new Date();
   bootStatus: 'Accepted' | 'Pending' | 'Rejected' | undefined;
-  private readonly log = new Logger('ChargerSession');
   private readonly rpc: RpcSession;
-  private readonly badFrames: BadFrameLimiter;
-  private readonly warnings: WarningThrottle;
+  // Made at the first bad frame: most sockets never send one, and at tens of thousands of sockets each object counts.
+  private badFrames?: BadFrameLimiter;
+  private warnings?: WarningThrottle;
   private incoming: Promise<void> = Promise.resolve();
   private inFlight = 0;
   private readonly liveness: LivenessState = { lastAlive: Date.now(), lastPing: 0 };
@@ -71,14 +73,12 @@ export class ChargerSession implements LivenessMember {
   ) {
     // execute() validates every command once, whoever sent it (docs/reference/design-decisions.md#commands)
     this.rpc = new RpcSession({ send: (text) => this.send(text, 'call'), defaultTimeoutMs: limits.commandTimeoutMs, validateOutgoing: false });
-    this.badFrames = new BadFrameLimiter(limits.badFramesPerMinute);
-    this.warnings = new WarningThrottle((message) => this.log.warn(`${this.chargerId}: ${message}`));
     this.wheel = livenessWheelOf(limits);
   }
 
   start(): void {
     // The lifecycle an operator follows per charger: connect, boot, transactions, commands, disconnect.
-    this.log.log(`${this.chargerId} connected`, {
+    log.log(`${this.chargerId} connected`, {
       event: 'connected',
       chargerId: this.chargerId,
       remoteAddress: this.remoteAddress,
@@ -87,7 +87,7 @@ export class ChargerSession implements LivenessMember {
     this.ws.on('message', (data: RawData, isBinary: boolean) => this.onMessage(data, isBinary));
     this.ws.on('pong', () => this.markAlive());
     this.ws.on('close', (code: number, reason: Buffer) => this.onClosed(code, reason.toString()));
-    this.ws.on('error', (err: Error) => this.log.warn(`${this.chargerId}: socket error ${err.message}`));
+    this.ws.on('error', (err: Error) => log.warn(`${this.chargerId}: socket error ${err.message}`));
     // The gateway's one liveness timer (liveness-wheel.ts): a dead socket is found within two intervals plus a tick.
     this.wheel.add(this);
   }
@@ -142,7 +142,7 @@ export class ChargerSession implements LivenessMember {
     const execution: CommandExecution = { reply: { status: 'not-connected' } };
     execution.reply = await this.callCharger(request, () => (execution.sentAt = new Date()));
     gatewayMetrics.commandLatency.observe({ action: request.action, outcome: execution.reply.status }, Number(process.hrtime.bigint() - started) / 1e9);
-    this.log.log(`${this.chargerId} ${request.action}: ${execution.reply.status}`, {
+    log.log(`${this.chargerId} ${request.action}: ${execution.reply.status}`, {
       event: 'command',
       chargerId: this.chargerId,
       action: request.action,
@@ -223,9 +223,11 @@ export class ChargerSession implements LivenessMember {
   /** Every bad frame goes through here: one metric, one rate-limited warning, one step toward the limit. */
   private countBadFrame(reason: string, warning: string): void {
     gatewayMetrics.badFrames.inc({ reason });
+    this.warnings ??= new WarningThrottle((message) => log.warn(`${this.chargerId}: ${message}`));
+    this.badFrames ??= new BadFrameLimiter(this.limits.badFramesPerMinute);
     this.warnings.warn(warning);
     if (this.badFrames.record() && !this.closed && this.ws.readyState === this.ws.OPEN) {
-      this.log.warn(`${this.chargerId}: more than ${this.limits.badFramesPerMinute} bad frames in a minute, closing`);
+      log.warn(`${this.chargerId}: more than ${this.limits.badFramesPerMinute} bad frames in a minute, closing`);
       this.close(1002, 'too many malformed frames');
     }
   }
@@ -251,7 +253,7 @@ export class ChargerSession implements LivenessMember {
     } catch (err) {
       // handleCall answers every failure itself; this is the span's own set-up failing. Running inside the socket's
       // message event, a throw here would end the process, and in the queue it would stop the calls behind it.
-      this.log.error(`${this.chargerId}: ${action} not handled: ${err instanceof Error ? err.message : String(err)}`);
+      log.error(`${this.chargerId}: ${action} not handled: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 
@@ -297,7 +299,7 @@ export class ChargerSession implements LivenessMember {
   }
 
   private answerFailure(messageId: string, action: string, err: unknown): void {
-    this.log.error(`${this.chargerId}: ${action} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    log.error(`${this.chargerId}: ${action} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     this.sendError(messageId, 'InternalError', 'unexpected error', {});
   }
 
@@ -314,7 +316,7 @@ export class ChargerSession implements LivenessMember {
     }
     // A charger that does not read must not make us buffer without bound.
     if (this.ws.bufferedAmount + Buffer.byteLength(text) > this.limits.maxSendBufferBytes) {
-      this.log.warn(`${this.chargerId}: send buffer over ${this.limits.maxSendBufferBytes} bytes, closing`);
+      log.warn(`${this.chargerId}: send buffer over ${this.limits.maxSendBufferBytes} bytes, closing`);
       this.close(1008, 'send buffer full', true);
       if (kind === 'call') throw new Error('send buffer full');
       return;
@@ -325,7 +327,11 @@ export class ChargerSession implements LivenessMember {
 
   private markAlive(): void {
     this.liveness.lastAlive = Date.now();
-    this.lastSeen = new Date(this.liveness.lastAlive);
+  }
+
+  /** When the charger was last heard from (any frame or pong). A Date only when asked: this runs on every frame. */
+  get lastSeen(): Date {
+    return new Date(this.liveness.lastAlive);
   }
 
   /** Called by the liveness wheel when this socket is due; the next time it is due, null once closed. */
@@ -334,7 +340,7 @@ export class ChargerSession implements LivenessMember {
     const { action, nextDue } = livenessStep(this.liveness, now, this.limits.pingIntervalMs);
     // Two missed pongs: nothing heard for two intervals. Half-open sockets end here (docs/reference/protocol-notes.md#liveness).
     if (action === 'close') {
-      this.log.warn(`${this.chargerId}: no pong for two ping intervals, disconnecting`);
+      log.warn(`${this.chargerId}: no pong for two ping intervals, disconnecting`);
       this.close(1001, 'pong timeout', true);
       return null;
     }
@@ -352,7 +358,7 @@ export class ChargerSession implements LivenessMember {
   private logLifecycle(action: string, payload: unknown, result: Record<string, unknown>): void {
     const p = asRecord(payload);
     if (action === 'BootNotification') {
-      this.log.log(`${this.chargerId} boot ${String(result.status)}`, {
+      log.log(`${this.chargerId} boot ${String(result.status)}`, {
         event: 'boot',
         chargerId: this.chargerId,
         status: result.status,
@@ -361,7 +367,7 @@ export class ChargerSession implements LivenessMember {
         firmware: p.firmwareVersion,
       });
     } else if (action === 'StartTransaction') {
-      this.log.log(`${this.chargerId} transaction ${String(result.transactionId)} started`, {
+      log.log(`${this.chargerId} transaction ${String(result.transactionId)} started`, {
         event: 'transaction-started',
         chargerId: this.chargerId,
         transactionId: result.transactionId,
@@ -370,7 +376,7 @@ export class ChargerSession implements LivenessMember {
         idTagStatus: asRecord(result.idTagInfo).status,
       });
     } else if (action === 'StopTransaction') {
-      this.log.log(`${this.chargerId} transaction ${String(p.transactionId)} stopped`, {
+      log.log(`${this.chargerId} transaction ${String(p.transactionId)} stopped`, {
         event: 'transaction-stopped',
         chargerId: this.chargerId,
         transactionId: p.transactionId,
@@ -383,7 +389,7 @@ export class ChargerSession implements LivenessMember {
   private onClosed(code: number, reason: string): void {
     if (this.closed) return;
     this.closed = true;
-    this.log.log(`${this.chargerId} disconnected (${code})`, {
+    log.log(`${this.chargerId} disconnected (${code})`, {
       event: 'disconnected',
       chargerId: this.chargerId,
       sessionId: this.sessionId,
@@ -393,7 +399,7 @@ export class ChargerSession implements LivenessMember {
     });
     this.wheel.remove(this);
     this.rpc.close('socket closed');
-    this.warnings.flush();
+    this.warnings?.flush();
     for (const listener of this.closeListeners) listener(code, reason);
   }
 }
