@@ -127,8 +127,9 @@ export class Worker {
   }
 }
 
+/** `--expose-gc`: the baseline server collects garbage before it reports its heap (bench/suites/connections.ts, density). */
 export function forkScript(script: string, args: string[] = [], name = script): Worker {
-  const child = fork(join(benchDir, script), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=4096'] });
+  const child = fork(join(benchDir, script), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=4096', '--expose-gc'] });
   const w = new Worker(name, child);
   const off = onCleanup(name, () => w.stop());
   child.once('exit', off);

@@ -1,7 +1,8 @@
 /** The system under test: the built all-in-one process, on the in-process bus or on NATS JetStream + PostgreSQL. */
 import { rm } from 'node:fs/promises';
-import { createTestDatabase, startNatsServer } from '#csms/testing';
+import { createTestDatabase, freePort, startNatsServer } from '#csms/testing';
 import { startService, tempDir, type ServiceProcess } from '../../test/support/processes.js';
+import { collectGarbage, inspectArg } from './collect-garbage.js';
 import { onCleanup, trackChild } from './procs.js';
 import { serverRoot } from './server-root.js';
 
@@ -14,10 +15,13 @@ export interface System {
   natsUrl?: string;
   /** Stops the process and starts it again on the same NATS and database (every in-memory cache empty). */
   restart(): Promise<void>;
+  /** A full garbage collection in the server (started with `inspect: true`; otherwise it throws). */
+  collectGarbage(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startAllInOne(options: { durable?: boolean; env?: Record<string, string> } = {}): Promise<System> {
+/** `inspect`: the server opens its inspector on loopback, for `collectGarbage` (the density benchmark's heap figure). */
+export async function startAllInOne(options: { durable?: boolean; env?: Record<string, string>; inspect?: boolean } = {}): Promise<System> {
   const extra: Record<string, string> = { UNKNOWN_CHARGERS: 'accept', LOG_LEVEL: 'warn', ...options.env };
   const undo: Array<() => Promise<unknown>> = [];
   let databaseUrl: string | undefined;
@@ -42,6 +46,8 @@ export async function startAllInOne(options: { durable?: boolean; env?: Record<s
   let svc: ServiceProcess;
   // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the system under test (written on its SIGTERM exit)
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const inspectPort = options.inspect ? await freePort() : undefined;
+  if (inspectPort !== undefined) nodeArgs.push(inspectArg(inspectPort));
   try {
     svc = await startService({ app: 'csms', env: extra, nodeArgs, root: serverRoot().dir });
     trackChild(svc.child);
@@ -74,6 +80,10 @@ export async function startAllInOne(options: { durable?: boolean; env?: Record<s
       trackChild(svc.child);
       system.svc = svc;
       system.pid = svc.child.pid as number;
+    },
+    collectGarbage: async () => {
+      if (inspectPort === undefined) throw new Error('collectGarbage: the server was started without inspect: true');
+      await collectGarbage(inspectPort);
     },
     stop: async () => {
       offSvc();
