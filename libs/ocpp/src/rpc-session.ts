@@ -140,7 +140,9 @@ interface OutstandingCall extends QueuedCall {
  * here: the two directions are independent and may cross.
  */
 export class RpcSession {
-  private readonly queue: QueuedCall[] = [];
+  // Not readonly: once drained it is replaced by an empty array, which holds no backing store (a drained array keeps
+  // room for 16 calls, and a gateway has one RpcSession per charger).
+  private queue: QueuedCall[] = [];
   private outstanding: OutstandingCall | undefined;
   private closedReason: string | undefined;
 
@@ -236,6 +238,7 @@ export class RpcSession {
   private pump(): void {
     while (this.outstanding === undefined && this.closedReason === undefined) {
       const next = this.queue.shift();
+      if (this.queue.length === 0) this.queue = [];
       if (next === undefined) return;
       clearTimeout(next.expiry);
       let timeoutMs = next.timeoutMs;

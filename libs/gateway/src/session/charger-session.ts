@@ -62,7 +62,8 @@ export class ChargerSession implements LivenessMember {
   private readonly liveness: LivenessState = { lastAlive: Date.now(), lastPing: 0 };
   private readonly wheel: LivenessWheel;
   private closed = false;
-  private readonly closeListeners: Array<(code: number, reason: string) => void> = [];
+  // Replaced, never grown: a pushed-to array keeps room for 16, and a session has one or two listeners for its life.
+  private closeListeners: ReadonlyArray<(code: number, reason: string) => void> = [];
 
   constructor(
     readonly chargerId: string,
@@ -93,7 +94,7 @@ export class ChargerSession implements LivenessMember {
   }
 
   onClose(listener: (code: number, reason: string) => void): void {
-    this.closeListeners.push(listener);
+    this.closeListeners = [...this.closeListeners, listener];
   }
 
   /** True while the socket is open and not closing: a command may still be written to it. */

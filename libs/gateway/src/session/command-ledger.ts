@@ -59,7 +59,8 @@ export class CommandLedger<T> {
     if (seen && seen.expiresAt > t) return { outcome: seen.outcome ?? Promise.resolve(JSON.parse(seen.settled as string) as T), duplicate: true };
     const outcome = execute();
     const expiresAt = deadline === undefined ? t + this.ttlMs : Math.min(t + this.ttlMs, Math.max(t, deadline) + AFTER_DEADLINE_MS);
-    const entry: LedgerEntry<T> = { outcome, expiresAt };
+    // Every field from the start: one added later moves them all out of the object into a separate property array.
+    const entry: LedgerEntry<T> = { outcome, settled: undefined, expiresAt };
     if (forgetWhenSettled) {
       const forget = () => {
         if (this.entries.get(commandId) === entry) this.entries.delete(commandId);
@@ -70,7 +71,7 @@ export class CommandLedger<T> {
         (value) => {
           const text = JSON.stringify(value);
           if (text === undefined) return; // not JSON data: keep the promise
-          entry.settled = text;
+          entry.settled = shared(text);
           entry.outcome = undefined;
         },
         () => undefined, // the caller of this run observes the rejection; later duplicates too (the promise is kept)
@@ -97,9 +98,26 @@ export class CommandLedger<T> {
   }
 }
 
+/**
+ * Short outcomes are mostly the same few texts (`{"status":"ok","result":{"status":"Accepted"}}` for every charger's
+ * ChangeConfiguration): one copy of each is kept for all entries instead of one per entry. Bounded: past the limit a
+ * text is kept as it is.
+ */
+const SHARED_TEXT_MAX_LENGTH = 96;
+const SHARED_TEXTS_MAX = 1_000;
+const sharedTexts = new Map<string, string>();
+
+function shared(text: string): string {
+  if (text.length > SHARED_TEXT_MAX_LENGTH) return text;
+  const known = sharedTexts.get(text);
+  if (known !== undefined) return known;
+  if (sharedTexts.size < SHARED_TEXTS_MAX) sharedTexts.set(text, text);
+  return text;
+}
+
 /** While the command runs, the promise every delivery waits on; once it succeeded, its outcome as JSON text. */
 interface LedgerEntry<T> {
-  outcome?: Promise<T>;
-  settled?: string;
+  outcome: Promise<T> | undefined;
+  settled: string | undefined;
   expiresAt: number;
 }
