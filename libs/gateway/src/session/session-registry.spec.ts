@@ -204,14 +204,20 @@ describe('SessionRegistry: one command subscription per charger, one execution p
     await consumer.unsubscribe();
   });
 
-  test('a command queued on a socket replaced before sending it goes to the newer socket', async () => {
-    const old = connect('CP-MOVE', 'never');
+  /** A charger that never answers, a ClearCache sent to it, and an UnlockConnector queued behind that. */
+  const queuedBehindUnanswered = async (id: string) => {
+    const old = connect(id, 'never');
     await old.added;
     await registry.settled();
-    const first = command('CP-MOVE', { timeoutMs: 2_000 });
+    const first = command(id, { timeoutMs: 2_000 });
     while (old.socket.calls.length === 0) await new Promise((r) => setTimeout(r, 5));
-    const queued = command('CP-MOVE', { action: 'UnlockConnector', payload: { connectorId: 1 }, timeoutMs: 2_000 });
+    const queued = command(id, { action: 'UnlockConnector', payload: { connectorId: 1 }, timeoutMs: 2_000 });
     await new Promise((r) => setTimeout(r, 20));
+    return { old, first, queued };
+  };
+
+  test('a command queued on a socket replaced before sending it goes to the newer socket', async () => {
+    const { old, first, queued } = await queuedBehindUnanswered('CP-MOVE');
     const newer = connect('CP-MOVE');
     await newer.added;
     expect((await first).status).toBe('connection-lost');
@@ -229,13 +235,7 @@ describe('SessionRegistry: one command subscription per charger, one execution p
       return { unsubscribe: async () => held.then(() => sub.unsubscribe()) };
     };
     try {
-      const old = connect('CP-BACK', 'never');
-      await old.added;
-      await registry.settled();
-      const first = command('CP-BACK', { timeoutMs: 2_000 });
-      while (old.socket.calls.length === 0) await new Promise((r) => setTimeout(r, 5));
-      const queued = command('CP-BACK', { action: 'UnlockConnector', payload: { connectorId: 1 }, timeoutMs: 2_000 });
-      await new Promise((r) => setTimeout(r, 20));
+      const { old, first, queued } = await queuedBehindUnanswered('CP-BACK');
       old.socket.close(1006, 'rebooting');
       expect((await first).status).toBe('connection-lost');
       const back = connect('CP-BACK');
