@@ -11,7 +11,12 @@ export function inspectArg(port: number): string {
 }
 
 export async function collectGarbage(port: number, timeoutMs = 30_000): Promise<void> {
-  const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as Array<{ webSocketDebuggerUrl?: string }>;
+  let targets: Array<{ webSocketDebuggerUrl?: string }>;
+  try {
+    targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as typeof targets;
+  } catch (err) {
+    throw new Error(`no inspector on 127.0.0.1:${port} (${(err as Error).message})`, { cause: err });
+  }
   const url = targets.find((t) => t.webSocketDebuggerUrl)?.webSocketDebuggerUrl;
   if (!url) throw new Error(`no inspector target on 127.0.0.1:${port}`);
   const ws = new WebSocket(url);
