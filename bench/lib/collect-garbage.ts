@@ -1,7 +1,7 @@
 /**
  * A full garbage collection in another Node process, through its inspector (`--inspect=127.0.0.1:<port>`), so a
  * heap figure read afterwards counts live objects only. Without it, `heapUsed` also counts whatever garbage the
- * last collection left: at 3,000 chargers the same server read 8.2 and 39.4 KiB per charger in two runs.
+ * last collection left: at 3,000 chargers one build read 8.2 and 39.0 KiB per charger in two runs.
  */
 import WebSocket from 'ws';
 
