@@ -248,6 +248,35 @@ describe('SessionRegistry: one command subscription per charger, one execution p
       release();
     }
   });
+  test('a command handed on over the bus that comes back to the same gateway runs there, not waiting on itself', async () => {
+    // Requests sent after the command was queued (the hand-on) are held until the charger is back on this gateway
+    // and subscribed again, so the bus delivers the hand-on here.
+    let hold = false;
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const request = bus.request.bind(bus);
+    bus.request = async <Req, Res>(subject: string, data: Req, options?: Parameters<Bus['request']>[2]): Promise<Res> => {
+      if (hold) await held;
+      return request<Req, Res>(subject, data, options);
+    };
+    try {
+      const { old, first, queued } = await queuedBehindUnanswered('CP-AGAIN');
+      hold = true;
+      old.socket.close(1006, 'rebooting');
+      expect((await first).status).toBe('connection-lost');
+      await quiet([old.socket]);
+      expect(bus.live.get(subjects.command('CP-AGAIN'))).toBe(0);
+      const back = connect('CP-AGAIN');
+      await back.added;
+      await registry.settled();
+      release();
+      // Before: it met its own unfinished entry in the ledger and waited on itself ('timeout').
+      expect(await queued).toEqual({ status: 'ok', result: { status: 'Unlocked' } } satisfies CommandReply);
+      expect(back.socket.calls.map((c) => c.action)).toEqual(['UnlockConnector']);
+    } finally {
+      release();
+    }
+  });
   test('two gateways on one bus: commands during a takeover from one to the other each reach the charger once', async () => {
     const other = new SessionRegistry(bus, 'gw-other');
     await other.start();
