@@ -52,6 +52,46 @@ export class RealClock implements Clock {
   }
 }
 
+/**
+ * The timers one owner set on a clock it may share, so the owner can cancel all of its own at once: a charger's
+ * stop() ends every timer of that charger (reservation expiry, a pending remote start, firmware steps, ...)
+ * without touching other chargers' timers on the same clock.
+ */
+export class TimerScope implements Clock {
+  private readonly live = new Set<TimerHandle>();
+
+  constructor(private readonly clock: Clock) {}
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  setTimeout(fn: () => void, ms: number): TimerHandle {
+    const handle = this.clock.setTimeout(() => {
+      this.live.delete(handle);
+      fn();
+    }, ms);
+    this.live.add(handle);
+    return handle;
+  }
+
+  clearTimeout(handle: TimerHandle | undefined): void {
+    if (handle) this.live.delete(handle);
+    this.clock.clearTimeout(handle);
+  }
+
+  /** Cancels every timer set through this scope that has not fired yet. */
+  clearAll(): void {
+    for (const handle of this.live) this.clock.clearTimeout(handle);
+    this.live.clear();
+  }
+
+  /** Timers set through this scope that have not fired or been cleared. */
+  get pending(): number {
+    return this.live.size;
+  }
+}
+
 interface ManualTimer {
   id: number;
   due: number;

@@ -179,4 +179,17 @@ describe('SimulatedCharger against an ocpp-rpc server', () => {
     expect(charger.reservation.current).toBeUndefined();
     await charger.stop();
   });
+
+  it('stop() ends every timer of the charger, also a reservation it still holds', async () => {
+    const clock = new ManualClock();
+    const charger = new SimulatedCharger({ url, identity: 'ZAP000010', model: 'pro', clock });
+    charger.start();
+    await charger.waitFor('booted');
+    const expiryDate = new Date(clock.now() + 60_000).toISOString();
+    expect(await serverClient!.call('ReserveNow', { connectorId: 1, expiryDate, idTag: 'ALICE', reservationId: 8 })).toEqual({ status: 'Accepted' });
+    expect(clock.pending).toBeGreaterThan(0);
+    await charger.stop();
+    // Before: the reservation's expiry stayed on the clock and fired after the stop.
+    expect(clock.pending).toBe(0);
+  });
 });

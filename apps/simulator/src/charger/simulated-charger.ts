@@ -1,7 +1,7 @@
 // One simulated Zaptec charger (Go / Go 2 / Pro) speaking OCPP 1.6J through ocpp-rpc (strict mode).
 // Independent of the CSMS's libraries on purpose: see ../rpc.ts.
 import { EventEmitter } from 'node:events';
-import { RealClock, type Clock, type TimerHandle } from '../clock.js';
+import { RealClock, TimerScope, type Clock, type TimerHandle } from '../clock.js';
 import * as actions from './charger-actions.js';
 import type { ChargerHands, ChargerPort, SimulatedChargerOptions } from './charger-port.js';
 import { registerCommandHandlers } from './command-handlers.js';
@@ -30,6 +30,8 @@ export class SimulatedCharger extends EventEmitter implements ChargerPort {
   readonly preset: ModelPreset;
   readonly keys: KeyStore;
   readonly clock: Clock;
+  /** Every timer of this charger, whichever part set it: stop() ends them all. */
+  private readonly timers: TimerScope;
   readonly stats = new ChargerStats();
   readonly meter: EnergyMeter;
   readonly transactions: TransactionController;
@@ -67,7 +69,7 @@ export class SimulatedCharger extends EventEmitter implements ChargerPort {
   constructor(readonly options: SimulatedChargerOptions) {
     super();
     this.preset = typeof options.model === 'string' ? presetFor(options.model) : options.model;
-    this.clock = options.clock ?? new RealClock();
+    this.clock = this.timers = new TimerScope(options.clock ?? new RealClock());
     this.faults = { ...NO_FAULTS, ...options.faults };
     this.firmwareVersion = options.firmwareVersion ?? this.preset.firmwareVersion;
     this.firmware = new FirmwareUpdater(this, options.firmwareStepMs ?? 1000);
@@ -158,10 +160,12 @@ export class SimulatedCharger extends EventEmitter implements ChargerPort {
   }
 
   /** Powers the simulated charger off: closes the link and stops all its timers. */
-  stop(): Promise<void> {
+  async stop(): Promise<void> {
     this.queue.clearRetry();
     this.transactions.halt();
-    return this.link.stop();
+    await this.link.stop();
+    // The rest (a reservation's expiry, a pending remote start, firmware steps) would otherwise fire after the stop.
+    this.timers.clearAll();
   }
 
   /** Sends a CALL and counts it; throws when offline or on CALLERROR/timeout. */
