@@ -224,10 +224,10 @@ export class SessionRegistry {
    * waiting entry and the command would wait on itself until its deadline.
    */
   private async onCommand(chargerId: string, request: CommandRequest): Promise<CommandReply> {
-    const commandId = request.commandId ?? randomUUID();
-    if (request.handedOnBy?.includes(this.gatewayId)) return this.executeHere(chargerId, { ...request, commandId });
-    const execute = () => this.executeHere(chargerId, { ...request, commandId });
-    const { outcome, duplicate } = this.ledger.run(commandId, execute, request.deadline, isReadOnlyAction(request.action));
+    const stamped = { ...request, commandId: request.commandId ?? randomUUID() };
+    if (request.handedOnBy?.includes(this.gatewayId)) return this.executeHere(chargerId, stamped);
+    const execute = () => this.executeHere(chargerId, stamped);
+    const { outcome, duplicate } = this.ledger.run(stamped.commandId, execute, request.deadline, isReadOnlyAction(request.action));
     if (duplicate) gatewayMetrics.duplicateCommands.inc();
     return outcome;
   }
