@@ -238,8 +238,8 @@ export class RpcSession {
   private pump(): void {
     while (this.outstanding === undefined && this.closedReason === undefined) {
       const next = this.queue.shift();
-      if (this.queue.length === 0) this.queue = [];
       if (next === undefined) return;
+      if (this.queue.length === 0) this.queue = [];
       clearTimeout(next.expiry);
       let timeoutMs = next.timeoutMs;
       if (next.deadline !== undefined) {
