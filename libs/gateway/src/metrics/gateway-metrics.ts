@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, register } from 'prom-client';
+import { FrameCounter } from './frame-counter.js';
 
 function once<T>(name: string, make: () => T): T {
   // prom-client's registry is process-wide; Jest and the all-in-one process may build the module twice.
@@ -8,14 +9,8 @@ function once<T>(name: string, make: () => T): T {
 /** The gateway's Prometheus metrics (docs/reference/design-decisions.md#deployment: /metrics). */
 export const gatewayMetrics = {
   connectedChargers: once('ocpp_connected_chargers', () => new Gauge({ name: 'ocpp_connected_chargers', help: 'Charger sockets open on this gateway' })),
-  framesIn: once(
-    'ocpp_frames_in_total',
-    () => new Counter({ name: 'ocpp_frames_in_total', help: 'Frames received from chargers', labelNames: ['kind', 'action'] }),
-  ),
-  framesOut: once(
-    'ocpp_frames_out_total',
-    () => new Counter({ name: 'ocpp_frames_out_total', help: 'Frames sent to chargers', labelNames: ['kind', 'action'] }),
-  ),
+  framesIn: once('ocpp_frames_in_total', () => new FrameCounter({ name: 'ocpp_frames_in_total', help: 'Frames received from chargers' })),
+  framesOut: once('ocpp_frames_out_total', () => new FrameCounter({ name: 'ocpp_frames_out_total', help: 'Frames sent to chargers' })),
   callErrors: once(
     'ocpp_callerrors_sent_total',
     () => new Counter({ name: 'ocpp_callerrors_sent_total', help: 'CALLERRORs sent to chargers, by code', labelNames: ['code'] }),
