@@ -192,16 +192,21 @@ export class ChargerSession implements LivenessMember {
   private onMessage(data: RawData, isBinary: boolean): void {
     this.markAlive();
     if (isBinary) return this.badFrame('binary', undefined, 'FormationViolation', 'OCPP-J frames are text');
-    const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+    // ws hands a Buffer (its default binaryType); Buffer.from of a Buffer would copy it first.
+    const text = Buffer.isBuffer(data)
+      ? data.toString('utf8')
+      : Array.isArray(data)
+        ? Buffer.concat(data).toString('utf8')
+        : Buffer.from(data).toString('utf8');
     const frame = parseFrame(text);
     switch (frame.kind) {
       case 'call':
-        gatewayMetrics.framesIn.inc({ kind: 'call', action: frame.action.slice(0, 40) });
+        gatewayMetrics.framesIn.count('call', frame.action);
         this.enqueueCall(frame.messageId, frame.action, frame.payload);
         return;
       case 'result':
       case 'error':
-        gatewayMetrics.framesIn.inc({ kind: frame.kind, action: '' });
+        gatewayMetrics.framesIn.count(frame.kind);
         // docs/reference/design-decisions.md#every-bad-frame-counts: an answer to nothing is a bad frame like any other
         // (a late answer after our timeout
         // counts once; a flood of them closes the socket).
@@ -315,14 +320,17 @@ export class ChargerSession implements LivenessMember {
       if (kind === 'call') throw new Error('socket not open');
       return;
     }
-    // A charger that does not read must not make us buffer without bound.
-    if (this.ws.bufferedAmount + Buffer.byteLength(text) > this.limits.maxSendBufferBytes) {
+    // A charger that does not read must not make us buffer without bound. A string takes at most 3 bytes of UTF-8
+    // per UTF-16 unit, so its exact length is counted only near the limit.
+    const buffered = this.ws.bufferedAmount;
+    const max = this.limits.maxSendBufferBytes;
+    if (buffered + text.length * 3 > max && buffered + Buffer.byteLength(text) > max) {
       log.warn(`${this.chargerId}: send buffer over ${this.limits.maxSendBufferBytes} bytes, closing`);
       this.close(1008, 'send buffer full', true);
       if (kind === 'call') throw new Error('send buffer full');
       return;
     }
-    gatewayMetrics.framesOut.inc({ kind, action: action.slice(0, 40) });
+    gatewayMetrics.framesOut.count(kind, action);
     this.ws.send(text);
   }
 
