@@ -68,38 +68,47 @@ addFormats(ajv);
 ajv.addFormat('date-time', { type: 'string', validate: isStorableTimestamp });
 
 /**
+ * One entry per action and direction, looked up by the action's name: a `${action}.${direction}` key would be a new
+ * string to hash twice per CALL (normaliseLeapSeconds, validatePayload) on the gateway's hottest path.
+ *
  * Each schema is compiled on its first use, not at start-up: compiling all 78 was a second and more of every
  * process start on a busy 2-core machine (docs/benchmarks.md#startup), and a charger's first frame of an action
  * pays a few milliseconds once instead. `compileAllSchemas` compiles every one (the unit spec does).
  */
-const rawSchemas = new Map<string, RawSchema & { $id: string }>();
-const validators = new Map<string, ValidateFunction>();
-const timestampPaths = new Map<string, string[][]>();
+interface SchemaEntry {
+  key: string;
+  raw: RawSchema & { $id: string };
+  timestampPaths: string[][];
+  compiled?: ValidateFunction;
+}
+const schemaEntries: Record<PayloadDirection, Map<string, SchemaEntry>> = { request: new Map(), response: new Map() };
 for (const schema of loadSchemas()) {
   const m = /^urn:([A-Za-z]+)\.(req|conf)$/.exec(schema.$id);
   if (!m) throw new Error(`unexpected OCPP schema $id: ${schema.$id}`);
-  const key = `${m[1]}.${m[2] === 'req' ? 'request' : 'response'}`;
+  const direction: PayloadDirection = m[2] === 'req' ? 'request' : 'response';
   // `urn:Authorize.req` has no URN namespace id, which fast-uri (Ajv's URI library) refuses to
   // serialise; give it one. Only intra-schema `#/definitions/...` refs exist, so nothing else changes.
-  rawSchemas.set(key, { ...schema, $id: `urn:ocpp16:${m[1]}.${m[2]}` });
-  timestampPaths.set(key, dateTimePaths(schema));
+  schemaEntries[direction].set(m[1], {
+    key: `${m[1]}.${direction}`,
+    raw: { ...schema, $id: `urn:ocpp16:${m[1]}.${m[2]}` },
+    timestampPaths: dateTimePaths(schema),
+  });
 }
 
-function validatorFor(key: string): ValidateFunction | undefined {
-  let compiled = validators.get(key);
-  if (!compiled) {
-    const schema = rawSchemas.get(key);
-    if (!schema) return undefined;
-    compiled = ajv.compile(schema);
-    validators.set(key, compiled);
-  }
-  return compiled;
+function validatorOf(entry: SchemaEntry): ValidateFunction {
+  entry.compiled ??= ajv.compile(entry.raw);
+  return entry.compiled;
+}
+
+function allEntries(): SchemaEntry[] {
+  return [...schemaEntries.request.values(), ...schemaEntries.response.values()];
 }
 
 /** Compiles every schema now (each is otherwise compiled on its first use); returns their keys. */
 export function compileAllSchemas(): string[] {
-  for (const key of rawSchemas.keys()) validatorFor(key);
-  return [...validators.keys()];
+  const entries = allEntries();
+  for (const entry of entries) validatorOf(entry);
+  return entries.map((entry) => entry.key);
 }
 
 /**
@@ -107,13 +116,13 @@ export function compileAllSchemas(): string[] {
  * validation: RFC 3339 allows them, `Date` cannot hold them (storable.ts). Returns how many changed.
  */
 export function normaliseLeapSeconds(action: string, direction: PayloadDirection, payload: unknown): number {
-  const paths = timestampPaths.get(`${action}.${direction}`);
+  const paths = schemaEntries[direction].get(action)?.timestampPaths;
   return paths ? normaliseLeapSecondsAt(payload, paths) : 0;
 }
 
 /** `Action.request` / `Action.response` keys of every schema (78 for OCPP 1.6 + security). */
 export function schemaKeys(): string[] {
-  return [...rawSchemas.keys()];
+  return allEntries().map((entry) => entry.key);
 }
 
 /** Ajv keyword -> 1.6 CALLERROR code [J16 §4.2.3]. Unlisted keywords fall back to FormationViolation. */
@@ -180,7 +189,8 @@ function describe(err: ErrorObject): PayloadValidationError {
 }
 
 export function validatePayload(action: string, direction: PayloadDirection, payload: unknown): PayloadValidation {
-  const validate = isOcppAction(action) ? validatorFor(`${action}.${direction}`) : undefined;
+  const entry = isOcppAction(action) ? schemaEntries[direction].get(action) : undefined;
+  const validate = entry && validatorOf(entry);
   if (validate === undefined) {
     return { ok: false, code: 'NotImplemented', description: `Unknown action "${action}"`, errors: [] };
   }
