@@ -1,5 +1,5 @@
 import { ROOT_CONTEXT, currentSpanId, currentTraceId, inSpan, inSpanMaybeAsync, installTraceContext } from './index.js';
-import { randomIdHex } from './trace-context.js';
+import { TRACEPARENT_HEADER, injectTrace, randomIdHex } from './trace-context.js';
 
 describe('made-up trace ids', () => {
   beforeAll(() => installTraceContext());
@@ -22,6 +22,16 @@ describe('made-up trace ids', () => {
     expect(spans.size).toBe(1_000);
     expect(traces.has('none')).toBe(false);
     expect([...traces].every((t) => /^[0-9a-f]{32}$/.test(t) && !/^0+$/.test(t))).toBe(true);
+  });
+
+  it('are drawn when first read and are the same at every later read, in the carrier of a bus hop too', () => {
+    inSpanMaybeAsync('lazy', { parent: ROOT_CONTEXT }, () => {
+      const first = { trace: currentTraceId(), span: currentSpanId() };
+      expect(first.trace).toMatch(/^[0-9a-f]{32}$/);
+      expect(first.span).toMatch(/^[0-9a-f]{16}$/);
+      expect({ trace: currentTraceId(), span: currentSpanId() }).toEqual(first);
+      expect(injectTrace()[TRACEPARENT_HEADER]).toBe(`00-${first.trace}-${first.span}-00`);
+    });
   });
 
   it('a span inside a span keeps its parent trace', async () => {

@@ -19,6 +19,7 @@ import {
   type Context,
   type Link,
   type Span,
+  type SpanContext,
 } from '@opentelemetry/api';
 
 export { SpanKind, ROOT_CONTEXT, type Context, type Span, type Attributes };
@@ -48,6 +49,26 @@ export function randomIdHex(bytes: number): string {
   const hex = idPool.toString('hex', idPoolOffset, idPoolOffset + bytes);
   idPoolOffset += bytes;
   return hex;
+}
+
+/**
+ * The span context of a span made without an SDK. Its ids are drawn when something first reads them (a log line, a
+ * bus hop): most of a gateway's CALLs, Heartbeats above all, are answered without either, and drawing two ids per
+ * CALL was about a tenth of the JavaScript time of a Heartbeat in a CPU profile
+ * (docs/benchmarks.md#the-heartbeat-path-on-2026-11-28). Once read, they stay.
+ */
+class MadeUpSpanContext implements SpanContext {
+  readonly traceFlags = TraceFlags.NONE;
+  private drawnTraceId?: string;
+  private drawnSpanId?: string;
+
+  get traceId(): string {
+    return (this.drawnTraceId ??= randomIdHex(16));
+  }
+
+  get spanId(): string {
+    return (this.drawnSpanId ??= randomIdHex(8));
+  }
 }
 
 /** The trace id of the active context (the correlation id of log lines), if any. */
@@ -125,9 +146,7 @@ export function inSpan<T>(name: string, spec: SpanSpec, fn: (span: Span) => Prom
 export function inSpanMaybeAsync<T>(name: string, spec: SpanSpec, fn: (span: Span) => T | Promise<T>): T | Promise<T> {
   const parent = spec.parent ?? context.active();
   const span = tracer().startSpan(name, { kind: spec.kind ?? SpanKind.INTERNAL, attributes: spec.attributes, links: spec.links }, parent);
-  const ctx = isSpanContextValid(span.spanContext())
-    ? trace.setSpan(parent, span)
-    : trace.setSpanContext(parent, { traceId: randomIdHex(16), spanId: randomIdHex(8), traceFlags: TraceFlags.NONE });
+  const ctx = isSpanContextValid(span.spanContext()) ? trace.setSpan(parent, span) : trace.setSpanContext(parent, new MadeUpSpanContext());
   let out: T | Promise<T>;
   try {
     out = context.with(ctx, () => fn(span));
