@@ -5,6 +5,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { NoRespondersError, type NatsConnection } from '@nats-io/nats-core';
 import { describeInfra, startNatsServer, type NatsServerHandle } from '#csms/testing';
 import { JetStreamPublisher, msgIdHeaders } from './jetstream-publisher.js';
+import { ReplyMux } from './reply-mux.js';
 
 describeInfra('JetStreamPublisher on a real nats-server', () => {
   let server: NatsServerHandle;
@@ -22,7 +23,8 @@ describeInfra('JetStreamPublisher on a real nats-server', () => {
     const stream = `PUB${randomBytes(4).toString('hex')}`;
     const jsm = await jetstreamManager(nc);
     await jsm.streams.add({ name: stream, subjects: [`${stream}.>`] });
-    const p = new JetStreamPublisher(nc);
+    const mux = new ReplyMux(nc);
+    const p = new JetStreamPublisher(mux);
     const payload = (n: number): Uint8Array => new TextEncoder().encode(String(n));
     await Promise.all(Array.from({ length: 50 }, (_, i) => p.publish(`${stream}.a`, payload(i), msgIdHeaders(`id-${i}`), 2_000)));
     await p.publish(`${stream}.a`, payload(7), msgIdHeaders('id-7'), 2_000);
@@ -32,6 +34,6 @@ describeInfra('JetStreamPublisher on a real nats-server', () => {
     const first = await jsm.streams.getMessage(stream, { seq: 1 });
     const last = await jsm.streams.getMessage(stream, { seq: 50 });
     expect([first?.string(), last?.string()]).toEqual(['0', '49']);
-    expect(p.inFlight).toBe(0);
+    expect(mux.inFlight).toBe(0);
   });
 });

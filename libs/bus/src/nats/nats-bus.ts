@@ -18,7 +18,7 @@ import {
 import {
   ClosedConnectionError,
   DrainingConnectionError,
-  RequestError,
+  NoRespondersError as NatsNoRespondersError,
   TimeoutError,
   headers,
   nanos,
@@ -55,6 +55,7 @@ import { DEAD_LETTERS_STREAM, DEAD_LETTER_SUBJECTS, EVENTS_STREAM, EVENT_STREAM_
 import { NatsConsumer, REPLAY_FOR_HEADER, type DeadLetterRecord } from './nats-consumer.js';
 import { openNatsStreamReader } from './nats-stream-reader.js';
 import { JetStreamPublisher, msgIdHeaders } from './jetstream-publisher.js';
+import { ReplyMux } from './reply-mux.js';
 import { publishTurn } from './publish-turn.js';
 import { carrierOf, headersWith } from './trace-headers.js';
 import { tracedBatches, tracedReceive, tracedSend } from '../trace-hops.js';
@@ -87,6 +88,8 @@ export class NatsBus implements Bus {
   private readonly subscriptions = new Set<NatsSubscription>();
   private closing?: Promise<void>;
   private readonly reconnected = new Signal();
+  /** One reply subscription for every request and JetStream publish of this connection (reply-mux.ts). */
+  private readonly replies: ReplyMux;
   private readonly publisher: JetStreamPublisher;
 
   private constructor(
@@ -96,7 +99,8 @@ export class NatsBus implements Bus {
     private readonly name: string,
     private readonly maxDeliveries: number,
   ) {
-    this.publisher = new JetStreamPublisher(nc);
+    this.replies = new ReplyMux(nc);
+    this.publisher = new JetStreamPublisher(this.replies);
     void this.watchStatus();
   }
 
@@ -194,17 +198,13 @@ export class NatsBus implements Bus {
   async request<Req, Res>(subject: string, data: Req, options: RequestOptions = {}): Promise<Res> {
     const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     return tracedSend(this.kind, 'request', subject, async (carrier) => {
-      let reply: Msg;
       try {
-        reply = await this.nc.request(subject, encode(data), { timeout: timeoutMs, headers: headersWith(carrier) });
+        return await this.replies.request(subject, encode(data), headersWith(carrier), timeoutMs, readServiceReply<Res>);
       } catch (err) {
-        if (err instanceof RequestError && err.isNoResponders()) throw new NoRespondersError(subject);
-        if (err instanceof TimeoutError || (err instanceof Error && err.cause instanceof TimeoutError)) throw new RequestTimeoutError(subject, timeoutMs);
+        if (err instanceof NatsNoRespondersError) throw new NoRespondersError(subject);
+        if (err instanceof TimeoutError) throw new RequestTimeoutError(subject, timeoutMs);
         throw err;
       }
-      const remoteError = reply.headers?.get(SERVICE_ERROR_HEADER);
-      if (reply.headers?.has(SERVICE_ERROR_HEADER)) throw new RemoteHandlerError(subject, remoteError ?? 'remote handler failed');
-      return decode<Res>(reply.data);
     });
   }
 
@@ -379,10 +379,16 @@ export class NatsBus implements Bus {
       await Promise.all([...this.consumers].map((c) => c.stop()));
       this.consumers.clear();
       if (!this.nc.isClosed()) await this.nc.drain().catch(() => this.nc.close());
-      this.publisher.close();
+      this.replies.close();
     })();
     return this.closing;
   }
+}
+
+/** A served answer (NatsBus.answer): the handler's value, or its failure in the service-error header. */
+function readServiceReply<Res>(reply: Msg, subject: string): Res {
+  if (reply.headers?.has(SERVICE_ERROR_HEADER)) throw new RemoteHandlerError(subject, reply.headers.get(SERVICE_ERROR_HEADER) ?? 'remote handler failed');
+  return decode<Res>(reply.data);
 }
 
 /**
