@@ -338,9 +338,9 @@ export class ChargerSession implements LivenessMember {
     this.liveness.lastAlive = Date.now();
   }
 
-  /** When the charger was last heard from (any frame or pong). A Date only when asked: this runs on every frame. */
-  get lastSeen(): Date {
-    return new Date(this.liveness.lastAlive);
+  /** When the charger was last heard from (any frame or pong), in epoch ms: set on every frame, so never a Date. */
+  get lastSeenAt(): number {
+    return this.liveness.lastAlive;
   }
 
   /** Called by the liveness wheel when this socket is due; the next time it is due, null once closed. */

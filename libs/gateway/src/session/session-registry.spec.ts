@@ -1,9 +1,19 @@
 import { EventEmitter } from 'node:events';
-import { InProcessBus, sendCommand, subjects, type Bus, type CommandOutcomeFact, type CommandReply, type CommandRequest, type Subscription } from '#csms/bus';
+import {
+  InProcessBus,
+  sendCommand,
+  subjects,
+  type Bus,
+  type CommandOutcomeFact,
+  type CommandReply,
+  type CommandRequest,
+  type SeenBatch,
+  type Subscription,
+} from '#csms/bus';
 import type { WebSocket } from 'ws';
 import { CallRouter } from '../routing/call-router.js';
 import { ChargerSession } from './charger-session.js';
-import { SessionRegistry } from './session-registry.js';
+import { SEEN_BATCH_MAX, SessionRegistry } from './session-registry.js';
 
 /**
  * A socket as ChargerSession sees it. `answer` decides what the "charger" does with each CALL it receives
@@ -332,5 +342,38 @@ describe('SessionRegistry: one command subscription per charger, one execution p
     expect(registry.get('CP-TIE')).toBe(newer.session);
     newer.socket.close();
     await quiet([newer.socket]);
+  });
+
+  test('last-seen reports: only chargers heard from since their last report, at most SEEN_BATCH_MAX a message', async () => {
+    const batches: SeenBatch[] = [];
+    const sub = await inner.subscribe<SeenBatch>(subjects.seen, (batch) => void batches.push(batch));
+    const n = 2 * SEEN_BATCH_MAX + 100;
+    const all = Array.from({ length: n }, (_, i) => connect(`CP-SEEN-${i}`));
+    await Promise.all(all.map((c) => c.added));
+    const reported = async (): Promise<SeenBatch[]> => {
+      batches.length = 0;
+      await registry.reportSeen();
+      await new Promise((r) => setTimeout(r, 20)); // the in-process bus delivers on a later turn
+      return [...batches];
+    };
+
+    const first = await reported();
+    expect(first.map((b) => Object.keys(b.seen).length)).toEqual([SEEN_BATCH_MAX, SEEN_BATCH_MAX, 100]);
+    expect(new Set(first.flatMap((b) => Object.keys(b.seen))).size).toBe(n);
+    expect(first.every((b) => b.gatewayId === 'gw-test')).toBe(true);
+
+    // Nothing heard since: nothing sent.
+    expect(await reported()).toEqual([]);
+
+    // One charger answers a ping: only it is reported, with the time it was heard.
+    await new Promise((r) => setTimeout(r, 5));
+    const before = Date.now();
+    all[7].socket.emit('pong');
+    const again = await reported();
+    expect(again.map((b) => Object.keys(b.seen))).toEqual([['CP-SEEN-7']]);
+    expect(Date.parse(again[0].seen['CP-SEEN-7'])).toBeGreaterThanOrEqual(before);
+    await sub.unsubscribe();
+    for (const c of all) c.socket.close();
+    await quiet(all.map((c) => c.socket));
   });
 });

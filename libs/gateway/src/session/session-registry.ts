@@ -19,6 +19,12 @@ import type { ChargerSession, CommandExecution } from './charger-session.js';
 import { CommandLedger } from './command-ledger.js';
 
 const SEEN_FLUSH_MS = 15_000;
+/**
+ * Chargers per last-seen message. One message for a whole fleet was one long turn of the event loop every
+ * 15 s (10k timestamps and a 400 KB message, here and in the consumer), which every command waiting behind it
+ * paid for (docs/benchmarks.md#the-heartbeat-path-on-2026-11-28).
+ */
+export const SEEN_BATCH_MAX = 1_000;
 /** Queue group of every gateway's command subscriptions: one request reaches one gateway. */
 const COMMAND_QUEUE = 'gateway-commands';
 /** Longer than the longest command (600 s, the API's and COMMAND_TIMEOUT_MS's upper bound), with margin. */
@@ -42,6 +48,8 @@ const EXECUTED: ReadonlySet<CommandReply['status']> = new Set(['ok', 'callerror'
 class ChargerPresence {
   holder?: ChargerSession;
   subscription?: Subscription;
+  /** The last-seen time last sent for this charger (epoch ms): only a later one is sent again. */
+  reportedSeenAt = 0;
   /** Subscribe/unsubscribe steps queued or running; the presence is forgotten only at 0 with nothing held. */
   busy = 0;
   chain: Promise<void> = SETTLED;
@@ -101,7 +109,7 @@ export class SessionRegistry {
 
   async start(): Promise<void> {
     this.connectionSub = await this.bus.subscribe<ConnectionEvent>(subjects.allConnections, (event) => this.onConnectionEvent(event));
-    this.seenTimer = setInterval(() => void this.flushSeen(), SEEN_FLUSH_MS);
+    this.seenTimer = setInterval(() => void this.reportSeen(), SEEN_FLUSH_MS);
     this.seenTimer.unref();
   }
 
@@ -350,10 +358,31 @@ export class SessionRegistry {
     }
   }
 
-  private async flushSeen(): Promise<void> {
+  /**
+   * Sends the last-seen time of every charger heard from since its last report, at most SEEN_BATCH_MAX a message,
+   * yielding to the event loop between messages. A charger with nothing new is left out: a ping answered every
+   * minute (PING_INTERVAL_MS) puts each charger in at least one message a minute. A lost message (core NATS)
+   * delays those chargers' last_seen until they are next heard from.
+   */
+  async reportSeen(): Promise<void> {
     if (this.holders === 0) return;
-    const seen: Record<string, string> = {};
-    for (const s of this.all()) seen[s.chargerId] = s.lastSeen.toISOString();
+    let seen: Record<string, string> = {};
+    let count = 0;
+    for (const presence of this.presences.values()) {
+      const at = presence.holder?.lastSeenAt;
+      if (at === undefined || at <= presence.reportedSeenAt) continue;
+      presence.reportedSeenAt = at;
+      seen[presence.chargerId] = new Date(at).toISOString();
+      if (++count < SEEN_BATCH_MAX) continue;
+      await this.sendSeen(seen);
+      seen = {};
+      count = 0;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    if (count > 0) await this.sendSeen(seen);
+  }
+
+  private async sendSeen(seen: Record<string, string>): Promise<void> {
     const batch: SeenBatch = { gatewayId: this.gatewayId, seen };
     await this.bus.publish(subjects.seen, batch).catch((err: Error) => this.log.warn(`seen batch not sent: ${err.message}`));
   }
@@ -361,7 +390,7 @@ export class SessionRegistry {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.seenTimer);
-    await this.flushSeen();
+    await this.reportSeen();
     await this.connectionSub?.unsubscribe().catch(() => undefined);
     for (const presence of this.presences.values()) this.reconcile(presence);
     await this.settled();
