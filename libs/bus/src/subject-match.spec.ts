@@ -1,4 +1,4 @@
-import { subjectMatches } from './subject-match.js';
+import { isLiteralSubject, subjectMatches } from './subject-match.js';
 
 /** NATS's rule written the plain way (split into tokens): the oracle the in-place walk must agree with. */
 function byTokens(filter: string, subject: string): boolean {
@@ -55,5 +55,18 @@ describe('subjectMatches', () => {
     for (const f of filters) for (const s of subjects) if (subjectMatches(f, s) !== byTokens(f, s)) disagreements++;
     expect(subjects.length).toBeGreaterThan(100);
     expect(disagreements).toBe(0);
+  });
+});
+
+describe('isLiteralSubject', () => {
+  it.each([
+    ['ocpp.v16.cmd.CP-1', true],
+    ['ocpp.v16.cmd.CP*1', true], // a charger id with a star in it is a literal token, not a wildcard
+    ['ocpp.v16.cmd.*', false],
+    ['ocpp.v16.evt.>', false],
+    ['*', false],
+    ['a', true],
+  ])('%s: %s', (filter, literal) => {
+    expect(isLiteralSubject(filter)).toBe(literal);
   });
 });

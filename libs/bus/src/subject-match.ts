@@ -27,6 +27,11 @@ export function subjectMatches(filter: string, subject: string): boolean {
   }
 }
 
+/** True when `filter` has no wildcard token: it matches exactly one subject, itself. */
+export function isLiteralSubject(filter: string): boolean {
+  return !filter.split('.').some((token) => token === '*' || token === '>');
+}
+
 const GT = 62; // '>'
 const STAR = 42; // '*'
 

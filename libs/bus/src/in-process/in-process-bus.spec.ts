@@ -34,6 +34,28 @@ describe('subjectMatches', () => {
   ])('%s ~ %s = %s', (filter, subject, expected) => expect(subjectMatches(filter, subject)).toBe(expected));
 });
 
+describe('InProcessBus routing', () => {
+  test('a request reaches its one subscriber among thousands of others, and a wildcard one; an unsubscribe leaves the rest', async () => {
+    const bus = await InProcessBus.open();
+    const others = await Promise.all(Array.from({ length: 5_000 }, (_, i) => bus.serve(`cmd.CP-${i}`, async () => `CP-${i}`)));
+    const first = await bus.serve('cmd.CP-X', async () => 'first');
+    const second = await bus.serve('cmd.CP-X', async () => 'second');
+    const seen: string[] = [];
+    await bus.subscribe('cmd.*', (_data, subject) => void seen.push(subject));
+    expect(await bus.request('cmd.CP-4321', {})).toBe('CP-4321');
+    expect(['first', 'second']).toContain(await bus.request('cmd.CP-X', {}));
+    await first.unsubscribe();
+    expect(await bus.request('cmd.CP-X', {})).toBe('second');
+    await second.unsubscribe();
+    await others[7].unsubscribe();
+    await expect(bus.request('cmd.CP-X', {}, { timeoutMs: 200 })).rejects.toThrow(/no reply on/);
+    await expect(bus.request('cmd.CP-7', {}, { timeoutMs: 200 })).rejects.toThrow(/no reply on/);
+    await waitFor(() => seen.length >= 3, 'the wildcard subscriber to see the requests');
+    expect(seen.slice(0, 3)).toEqual(['cmd.CP-4321', 'cmd.CP-X', 'cmd.CP-X']);
+    await bus.close();
+  });
+});
+
 describe('InProcessBus journal', () => {
   test('survives a crash: acked messages stay acked, unacked ones are redelivered', async () => {
     const dir = tempDir();

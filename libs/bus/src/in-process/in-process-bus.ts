@@ -8,7 +8,7 @@ import { DEFAULT_REQUEST_TIMEOUT_MS, NoRespondersError, RemoteHandlerError, Requ
 import type * as contract from '../bus.js';
 import { errorMessage, fromJson, toJson } from '../codec.js';
 import { EVENT_STREAM_SUBJECTS } from '../subjects.js';
-import { assertValidSubject, subjectMatches } from '../subject-match.js';
+import { assertValidSubject, isLiteralSubject, subjectMatches } from '../subject-match.js';
 import { DurableStream, type DurableStreamOptions } from './durable-stream.js';
 import { busLog as log } from '../bus-log.js';
 import type { TraceCarrier } from '#csms/tracing';
@@ -36,6 +36,13 @@ export class NoStreamError extends Error {
 export class InProcessBus implements contract.Bus {
   readonly kind = 'in-process' as const;
   private readonly listeners = new Set<Listener>();
+  /**
+   * The listeners again, by filter: those without wildcards under their one subject, the others in a list matched
+   * against every subject. Each charger's command subscription is a literal one, so with every listener in one list
+   * a request or publish was matched against the whole fleet's subscriptions.
+   */
+  private readonly literal = new Map<string, Set<Listener>>();
+  private readonly patterns = new Set<Listener>();
   private readonly roundRobin = new Map<string, number>();
   private readonly stream: Promise<DurableStream>;
   private closed = false;
@@ -175,6 +182,8 @@ export class InProcessBus implements contract.Bus {
     if (this.closed) return;
     this.closed = true;
     this.listeners.clear();
+    this.literal.clear();
+    this.patterns.clear();
     const stream = await this.stream.catch(() => undefined);
     await stream?.close();
   }
@@ -185,18 +194,36 @@ export class InProcessBus implements contract.Bus {
 
   private listen(listener: Listener): contract.Subscription {
     this.listeners.add(listener);
-    return { unsubscribe: async () => void this.listeners.delete(listener) };
+    const index = isLiteralSubject(listener.filter) ? this.literalIndex(listener.filter) : this.patterns;
+    index.add(listener);
+    return {
+      unsubscribe: async () => {
+        this.listeners.delete(listener);
+        index.delete(listener);
+        if (index.size === 0 && this.literal.get(listener.filter) === index) this.literal.delete(listener.filter);
+      },
+    };
+  }
+
+  private literalIndex(subject: string): Set<Listener> {
+    let index = this.literal.get(subject);
+    if (!index) {
+      index = new Set();
+      this.literal.set(subject, index);
+    }
+    return index;
   }
 
   /** Who gets a message: every listener without a queue, and one member of each queue group (round-robin). */
   private route(subject: string): Listener[] {
     const targets: Listener[] = [];
     const groups = new Map<string, Listener[]>();
-    for (const l of this.listeners) {
-      if (!subjectMatches(l.filter, subject)) continue;
+    const take = (l: Listener): void => {
       if (l.queue === undefined) targets.push(l);
       else groups.set(l.queue, [...(groups.get(l.queue) ?? []), l]);
-    }
+    };
+    for (const l of this.literal.get(subject) ?? []) take(l);
+    for (const l of this.patterns) if (subjectMatches(l.filter, subject)) take(l);
     for (const [queue, members] of groups) {
       const turn = this.roundRobin.get(queue) ?? 0;
       this.roundRobin.set(queue, turn + 1);
