@@ -101,6 +101,8 @@ export class SessionRegistry {
   private seenTimer?: NodeJS.Timeout;
   private stopped = false;
   private holders = 0;
+  /** Presences with a subscription: counted, not walked, as the metric is set after every step of every charger. */
+  private subscribed = 0;
 
   constructor(
     private readonly bus: Bus,
@@ -120,9 +122,7 @@ export class SessionRegistry {
 
   /** Command subscriptions this gateway holds now (one per held charger, once the steps settled). */
   get commandSubscriptions(): number {
-    let n = 0;
-    for (const p of this.presences.values()) if (p.subscription) n++;
-    return n;
+    return this.subscribed;
   }
 
   get(chargerId: string): ChargerSession | undefined {
@@ -195,6 +195,7 @@ export class SessionRegistry {
                 queue: COMMAND_QUEUE,
               }),
             );
+            this.subscribed++;
           } catch (err) {
             this.log.error(`${presence.chargerId}: command subscription failed, retrying: ${(err as Error).message}`);
             setTimeout(() => this.reconcile(presence), SUBSCRIBE_RETRY_MS).unref();
@@ -202,6 +203,7 @@ export class SessionRegistry {
         } else if (!wanted && presence.subscription) {
           const sub = presence.subscription;
           presence.subscription = undefined;
+          this.subscribed--;
           await sub.unsubscribe().catch((err: Error) => this.log.warn(`${presence.chargerId}: unsubscribe failed: ${err.message}`));
         }
       })
