@@ -55,7 +55,7 @@ export function randomIdHex(bytes: number): string {
  * The span context of a span made without an SDK. Its ids are drawn when something first reads them (a log line, a
  * bus hop): most of a gateway's CALLs, Heartbeats above all, are answered without either, and drawing two ids per
  * CALL was about a tenth of the JavaScript time of a Heartbeat in a CPU profile
- * (docs/benchmarks.md#the-heartbeat-path-on-2026-11-28). Once read, they stay.
+ * (docs/benchmarks.md#the-call-and-request-paths-on-2026-11-28). Once read, they stay.
  */
 class MadeUpSpanContext implements SpanContext {
   readonly traceFlags = TraceFlags.NONE;

@@ -5,7 +5,7 @@
  * The client's `nc.request` makes, per request, a mux entry, a timer armed and cleared, a deferred, and an Error with
  * its stack in `cancel()`, which it calls after every answer, a successful one too. Those were the largest library
  * costs of the durable path after the socket writes (docs/benchmarks.md#the-durable-paths-per-message-costs), and
- * the Error alone 1% of the all-in-one's thread under commands (docs/benchmarks.md#the-heartbeat-path-on-2026-11-28).
+ * the Error alone 1% of the all-in-one's thread under commands (docs/benchmarks.md#the-call-and-request-paths-on-2026-11-28).
  *
  * The protocol under it is small and stable: publish with a reply subject under this mux's inbox; the answer comes
  * there, or the server answers a 503 status without a body when nothing listens on the subject. Deadlines are

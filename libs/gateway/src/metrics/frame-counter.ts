@@ -10,7 +10,7 @@ export const OTHER_ACTION = 'other';
  * A Prometheus counter of frames by kind and action that counts in plain numbers and hands them to prom-client
  * when the metric is read. prom-client hashes the label set on every `inc`; at one count per frame in and one per
  * frame out that was a measurable part of the gateway's thread under Heartbeat load
- * (docs/benchmarks.md#the-heartbeat-path-on-2026-11-28).
+ * (docs/benchmarks.md#the-call-and-request-paths-on-2026-11-28).
  *
  * Only OCPP 1.6 action names become labels. A charger chooses the action of its CALL, and one that sent a new name
  * in every frame would otherwise add a time series per frame, without bound, to every scrape.

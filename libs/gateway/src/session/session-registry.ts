@@ -22,7 +22,7 @@ const SEEN_FLUSH_MS = 15_000;
 /**
  * Chargers per last-seen message. One message for a whole fleet was one long turn of the event loop every
  * 15 s (10k timestamps and a 400 KB message, here and in the consumer), which every command waiting behind it
- * paid for (docs/benchmarks.md#the-heartbeat-path-on-2026-11-28).
+ * paid for (docs/benchmarks.md#the-call-and-request-paths-on-2026-11-28).
  */
 export const SEEN_BATCH_MAX = 1_000;
 /** Queue group of every gateway's command subscriptions: one request reaches one gateway. */
