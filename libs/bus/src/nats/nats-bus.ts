@@ -187,6 +187,8 @@ export class NatsBus implements Bus {
         case 'close':
           this.connected = false;
           this.reconnected.notify();
+          // Closed for good: no answer will come, so what waits fails now instead of at its deadline.
+          this.replies.close();
           log.log(`${this.name}: NATS connection closed`);
           break;
         default:
