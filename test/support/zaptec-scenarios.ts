@@ -97,15 +97,22 @@ interface TransactionBody {
   free: boolean;
   meterAnomaly: string | null;
   stoppedAt: string | null;
+  closedBy: string | null;
   meterValues: ReadingView[];
 }
 
+/**
+ * The transaction once the charger's StopTransaction closed it. Every scenario here sends one. StopTransaction and
+ * StatusNotification have their own metering consumers, so the Available that follows a stop can be processed
+ * first; it then closes the transaction as 'Reboot' until the StopTransaction replaces that close
+ * (libs/metering/src/transactions.service.ts, `stop`). Waiting for any close read that interim one now and then.
+ */
 async function closedTransaction(env: Endpoints, id: number, until: (tx: TransactionBody) => boolean = () => true): Promise<TransactionBody> {
   const api = apiClient(env.apiUrl);
   return eventually(async () => {
     const r = await api.get<TransactionBody>(`/api/v1/transactions/${id}`);
-    return r.status === 200 && r.body.state === 'closed' && until(r.body) ? r.body : undefined;
-  }, `transaction ${id} closed`);
+    return r.status === 200 && r.body.state === 'closed' && r.body.closedBy === 'StopTransaction' && until(r.body) ? r.body : undefined;
+  }, `transaction ${id} closed by its StopTransaction`);
 }
 
 async function acceptedTag(env: Endpoints, idTag: string): Promise<void> {
