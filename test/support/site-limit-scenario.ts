@@ -212,11 +212,15 @@ export async function runSiteLimitScenario(target: SiteLimitTarget): Promise<voi
       spans.set(id, await transactionSpans(id));
     }
     // Changes of the cars charging: transactions starting and stopping, and a waiting car given its turn (its readings
-    // go from 0 to more within its transaction: the change is placed at its last 0 A reading).
+    // go from 0 to more within its transaction). The CSMS gave that turn somewhere between the car's last 0 A reading
+    // and its first reading above, and cut another car just before; a reading of the other car taken in between shows
+    // what it drew before its cut. So the change is placed at the first reading above 0 A, the latest it can have
+    // been: placed at the last 0 A reading, such a reading counted as a draw after the turn (CI, 2026-11-28: five cars
+    // at 6.5 A before their new shares beside the small car's first 3 A).
     const changes = [...spans.values()].flat().flatMap((x) => [x.start, ...(x.stop !== null ? [x.stop] : [])]);
     for (const id of IDS) {
       const r = readings.get(id)!;
-      for (let i = 1; i < r.length; i++) if ((r[i - 1]!.phases.L1 ?? 0) < 0.1 && (r[i]!.phases.L1 ?? 0) >= 0.1) changes.push(r[i - 1]!.t);
+      for (let i = 1; i < r.length; i++) if ((r[i - 1]!.phases.L1 ?? 0) < 0.1 && (r[i]!.phases.L1 ?? 0) >= 0.1) changes.push(r[i]!.t);
     }
     changes.sort((x, y) => x - y);
     const drawAt = (id: string, t: number): Reading | undefined => {
