@@ -11,6 +11,12 @@ export interface MeteringOptions {
   meterValuesRetentionDays?: number;
   /** How long StartTransaction waits for auth's idTagInfo. */
   authTimeoutMs?: number;
+  /**
+   * How long the status consumer waits for the StopTransaction consumer to catch up before it closes a
+   * transaction as 'Reboot' on an Available (stop-consumer-drain.ts). Past it, the close is made anyway and a
+   * StopTransaction that comes later still replaces it.
+   */
+  rebootInferenceWaitMs?: number;
 }
 
 export const METERING_OPTIONS = Symbol.for('csms.metering.options');
@@ -20,4 +26,5 @@ export const DEFAULT_METERING_OPTIONS: Required<MeteringOptions> = {
   maxPowerW: 22_000,
   meterValuesRetentionDays: 0,
   authTimeoutMs: 5_000,
+  rebootInferenceWaitMs: 5_000,
 };

@@ -16,6 +16,7 @@ import { AuthUnavailableError, idTagInfoForStart, reportReservationUsed } from '
 import { meterAnomalies } from './metering-metrics.js';
 import { DEFAULT_METERING_OPTIONS, METERING_OPTIONS, type MeteringOptions } from './metering-options.js';
 import { ReadingsService } from './readings.service.js';
+import { STOP_CONSUMER, waitForStopsDrained } from './stop-consumer-drain.js';
 import { TransactionsService } from './transactions.service.js';
 import type * as auth from '#csms/auth/verbs';
 import * as verbs from './verbs.js';
@@ -76,7 +77,7 @@ export class MeteringChargerController {
     return { result: { transactionId, idTagInfo: verdict.idTagInfo } };
   }
 
-  @EventPattern<string>(subjects.eventsOf('StopTransaction'), { durable: 'metering-stop-transactions', maxBatch: 100, maxWaitMs: 20 })
+  @EventPattern<string>(subjects.eventsOf('StopTransaction'), { durable: STOP_CONSUMER, maxBatch: 100, maxWaitMs: 20 })
   async stopTransactions(batch: Array<DurableMessage<ChargerMessage<StopTransactionRequest>>>): Promise<void> {
     await this.transactions.stopBatch(batch.map((m) => ({ chargerId: m.data.chargerId, request: m.data.payload, seq: m.seq, receivedAt: m.data.receivedAt })));
     const reasons = await this.transactions.anomaliesOfStops(batch.filter((m) => m.deliveryCount === 1).map((m) => m.seq)).catch(() => []);
@@ -97,9 +98,16 @@ export class MeteringChargerController {
 
   @EventPattern<string>(subjects.eventsOf('StatusNotification'), { durable: 'metering-status', maxBatch: 500, maxWaitMs: 20 })
   async statusNotifications(batch: Array<DurableMessage<ChargerMessage<StatusNotificationRequest>>>): Promise<void> {
-    const { closedByReboot } = await this.readings.statusBatch(
-      batch.map((m) => ({ chargerId: m.data.chargerId, payload: m.data.payload, receivedAt: m.data.receivedAt })),
-    );
+    const events = batch.map((m) => ({ chargerId: m.data.chargerId, payload: m.data.payload, receivedAt: m.data.receivedAt }));
+    // A StopTransaction the charger sent before this Available may still wait for its own consumer.
+    if (await this.readings.closesOnReboot(events)) {
+      const waitMs = this.options.rebootInferenceWaitMs ?? DEFAULT_METERING_OPTIONS.rebootInferenceWaitMs;
+      const outcome = await waitForStopsDrained(this.bus, waitMs);
+      if (!outcome.drained && outcome.pending !== undefined) {
+        this.log.warn(`the StopTransaction consumer still had ${outcome.pending} message(s) pending after ${waitMs} ms; inferring lost transactions now`);
+      }
+    }
+    const { closedByReboot } = await this.readings.statusBatch(events);
     if (closedByReboot.length) this.log.warn(`closed as Reboot (no StopTransaction): transactions ${closedByReboot.join(', ')}`);
   }
 }

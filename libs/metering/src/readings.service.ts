@@ -57,6 +57,23 @@ export class ReadingsService {
   }
 
   /**
+   * Whether an Available of the batch would close an open transaction as 'Reboot' (see `statusBatch`): one
+   * query, so a batch without such a status costs the status consumer no wait for the stop consumer.
+   */
+  async closesOnReboot(events: Array<ChargerEvent<StatusNotificationRequest>>): Promise<boolean> {
+    const available = events.filter((e) => e.payload.status === 'Available' && e.payload.connectorId > 0);
+    if (available.length === 0) return false;
+    const rows = await this.sql.query<{ n: number }>(
+      `SELECT 1 AS n FROM metering_transactions t
+         JOIN (VALUES ${valuesList(available.length, ['text', 'integer', 'timestamptz'])}) AS a (charger_id, connector_id, seen_at)
+           ON t.charger_id = a.charger_id AND t.connector_id = a.connector_id
+        WHERE t.stopped_at IS NULL AND t.started_at < a.seen_at LIMIT 1`,
+      available.flatMap((e) => [e.chargerId, e.payload.connectorId, new Date(e.payload.timestamp ?? e.receivedAt).toISOString()]),
+    );
+    return rows.length > 0;
+  }
+
+  /**
    * Latest status per connector wins by its timestamp (one multi-row upsert). An Available on a connector
    * whose transaction is still open means the charger lost it (reboot, power loss) without a Stop:
    * that transaction is closed as 'Reboot'.
