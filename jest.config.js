@@ -9,6 +9,8 @@ export default {
   // Tests that need longer set their own; no test asserts a time.
   testTimeout: 90_000,
   extensionsToTreatAsEsm: ['.ts'],
+  // Longest files first, also on a clean clone whose Jest cache holds no times (tools/test-sequencer.mjs).
+  testSequencer: '<rootDir>/tools/test-sequencer.mjs',
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tools', '<rootDir>/test', '<rootDir>/bench'],
   testMatch: ['**/*.spec.ts', '**/*.e2e.ts', '**/*.infra.ts', '**/*.browser.ts'],
   moduleNameMapper: {
