@@ -8,6 +8,7 @@ export { infraStatus, infraStatusSync, describeInfra } from './infra.js';
 export type { InfraStatus } from './infra.js';
 export { waitFor } from './wait-for.js';
 export { openEmbeddedTestDatabase, tableEmptier, type EmbeddedTestDatabase } from './embedded-database.js';
+export { seedMigrated } from './migrated-template.js';
 export { startServiceHarness, type ServiceHarness } from './service-harness.js';
 export { startPostgresInstance, postgresBinDir, type PostgresInstance } from './postgres-instance.js';
 export { startLocalOidcIssuer, type LocalOidcIssuer } from './oidc-issuer.js';
