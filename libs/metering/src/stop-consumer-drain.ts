@@ -20,7 +20,7 @@ export type DrainOutcome =
  * that close. Pending counts unacked messages too, and a batch is acked after its database commit, so
  * "drained" means every StopTransaction stored before the Available has been applied.
  */
-export async function waitForStopsDrained(bus: Pick<Bus, 'consumerStats'>, maxWaitMs: number, pollMs = 50): Promise<DrainOutcome> {
+export async function waitForStopsDrained(bus: Pick<Bus, 'consumerStats'>, maxWaitMs: number, pollMs = 100): Promise<DrainOutcome> {
   const deadline = Date.now() + maxWaitMs;
   for (;;) {
     let pending: number | undefined;
