@@ -92,10 +92,10 @@ describe('embedded database in a worker thread', () => {
     await expect(EmbeddedWorker.start(join(dataDir, 'missing', 'deeper'))).rejects.toThrow(/ENOENT/);
   });
   it("starts when the process runs with a process-wide option (node --max-old-space-size) a worker's own list refuses", async () => {
+    const dir = await seed();
     const real = process.execArgv;
     // --input-type makes the list explicit; Node then refuses the heap option in it (ERR_WORKER_INVALID_EXEC_ARGV).
     process.execArgv = ['--input-type=module', '--max-old-space-size=256'];
-    const dir = await seed();
     let worker: EmbeddedWorker | undefined;
     try {
       worker = await EmbeddedWorker.start(dir);
