@@ -51,8 +51,18 @@ async function bootRaw(id: string, boot = goBoot, msgId = 'b1'): Promise<RawChar
 }
 
 const statusOf = async (commandId: string): Promise<string> => (await api.get(`/api/v1/commands/${commandId}`)).body?.status as string;
+/** Waits for the command's status; when it never comes, the message holds the command's last record and its charger's. */
 const until = (commandId: string, status: string): Promise<true> =>
-  eventually(async () => ((await statusOf(commandId)) === status ? true : undefined), `${commandId} ${status}`, 60_000);
+  eventually(
+    async () => {
+      const record = (await api.get(`/api/v1/commands/${commandId}`)).body;
+      if (record?.status === status) return true as const;
+      const charger = record?.chargerId ? (await api.get(`/api/v1/chargers/${encodeURIComponent(record.chargerId)}`)).body : undefined;
+      throw new Error(`the command: ${JSON.stringify(record)}; its charger: ${JSON.stringify(charger)}`.slice(0, 3_000));
+    },
+    `${commandId} ${status}`,
+    60_000,
+  );
 
 test('queued for an offline charger, kept across a SIGKILL and restart, delivered once and in order after its next boot (ocpp-rpc charger)', async () => {
   const ID = 'QUEUE-RPC1';
