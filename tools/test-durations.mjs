@@ -10,7 +10,12 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const durations = {};
+const target = join(root, 'tools', 'test-durations.json');
+// Starts from the recorded times, so a tier that did not run here (no PostgreSQL, say) keeps its files' times;
+// files that no longer exist are dropped.
+const durations = Object.fromEntries(
+  Object.entries(existsSync(target) ? JSON.parse(readFileSync(target, 'utf8')) : {}).filter(([file]) => existsSync(join(root, file))),
+);
 for (const tier of ['unit', 'browser', 'e2e', 'infra']) {
   const report = join(root, 'tmp', `jest-${tier}.json`);
   if (!existsSync(report)) continue;
@@ -19,5 +24,5 @@ for (const tier of ['unit', 'browser', 'e2e', 'infra']) {
   }
 }
 const sorted = Object.fromEntries(Object.entries(durations).sort(([a], [b]) => (a < b ? -1 : 1)));
-writeFileSync(join(root, 'tools', 'test-durations.json'), `${JSON.stringify(sorted, null, 2)}\n`);
+writeFileSync(target, `${JSON.stringify(sorted, null, 2)}\n`);
 console.log(`tools/test-durations.json: ${Object.keys(sorted).length} files`);
