@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sqlOf } from '#csms/persistence';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { InProcessBus, subjects, type CommandReply, type CommandRequest, type QueuedCommandFact } from '#csms/bus';
@@ -178,6 +179,23 @@ describe('queued commands on PGlite', () => {
     await d.kick(CP);
     expect(await store.get(reset)).toMatchObject({ status: 'succeeded', attempts: 1, result: { rebooted: true } });
     expect(received.map((r) => r.action)).toEqual(['Reset', 'TriggerMessage']);
+  });
+
+  it('a Reset the boot settles is never claimed, also when the boot was recorded after the settle check ran', async () => {
+    const d = delivery({ rebootGraceMs: 60_000 });
+    const [reset] = ids(1);
+    await store.insert({ commandId: reset, chargerId: CP, action: 'Reset', payload: { type: 'Hard' }, expiresAt: new Date(Date.now() + 600_000) });
+    answers = [{ status: 'connection-lost' }];
+    await d.kick(CP);
+    // A delivery loop ran its settle check before the reboot's boot was recorded, and claims after it (CI, twice).
+    expect(await store.settleRebootedResets(CP)).toEqual([]);
+    await charger({ connectedAt: 'now()' });
+    await charger({ bootAt: 'now()' });
+    expect(await store.claimNext(CP, 30_000, randomUUID(), { connectDelayMs: 0, rebootGraceMs: 60_000 })).toBeUndefined();
+    // The boot's own delivery then settles it.
+    await d.kick(CP);
+    expect(await store.get(reset)).toMatchObject({ status: 'succeeded', attempts: 1, result: { rebooted: true } });
+    expect(received.map((r) => r.action)).toEqual(['Reset']);
   });
 
   it('a held Reset goes again on a connection without a boot only once that connection is older than the reboot grace', async () => {

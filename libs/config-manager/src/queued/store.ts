@@ -201,7 +201,11 @@ export class QueuedCommandStore {
            AND EXISTS (SELECT 1 FROM config_chargers c WHERE c.charger_id = $1
              AND (c.connected_at IS NULL OR c.boot_at >= c.connected_at OR c.connected_at <= now() - $4 * interval '1 millisecond')
              AND (q.held_at IS NULL OR c.boot_at > q.held_at
-               OR (c.connected_at > q.held_at AND (q.action <> 'Reset' OR c.connected_at <= now() - $5 * interval '1 millisecond'))))
+               OR (c.connected_at > q.held_at AND (q.action <> 'Reset' OR c.connected_at <= now() - $5 * interval '1 millisecond')))
+             -- what settleRebootedResets settles is never claimed: a boot recorded after that check ran, and before
+             -- this claim, made the boot condition above true and sent the Reset again to the charger it had rebooted
+             AND NOT COALESCE(q.action = 'Reset' AND c.boot_at > q.held_at AND EXISTS (SELECT 1 FROM config_queued_command_attempts a
+               WHERE a.command_id = q.command_id AND a.attempt = q.attempts AND a.outcome = 'connection-lost'), false))
          RETURNING ${COLUMNS}
        ), attempt AS (
          INSERT INTO config_queued_command_attempts (command_id, attempt, sent_command_id) SELECT command_id, attempts, $3 FROM claimed
