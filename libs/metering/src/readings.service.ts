@@ -4,7 +4,7 @@ import { DATA_SOURCE, sqlOf, valuesList, type Sql } from '#csms/persistence';
 import { dbSpan } from './db-span.js';
 import type { MeterValuesRequest, StatusNotificationRequest } from '#csms/ocpp';
 import { DEFAULT_METERING_OPTIONS, METERING_OPTIONS, type MeteringOptions } from './metering-options.js';
-import { TransactionsService } from './transactions.service.js';
+import { lostByStatus, TransactionsService } from './transactions.service.js';
 
 export interface ChargerEvent<P> {
   chargerId: string;
@@ -17,6 +17,12 @@ export interface ChargerSettingsInput {
   meterValueSampleInterval: number;
   eagerDelta: number;
 }
+
+/** The batch's Availables on a connector (not the charger's connector 0), with when each was seen. */
+const availables = (events: Array<ChargerEvent<StatusNotificationRequest>>): Array<{ chargerId: string; connectorId: number; at: string }> =>
+  events
+    .filter((e) => e.payload.status === 'Available' && e.payload.connectorId > 0)
+    .map((e) => ({ chargerId: e.chargerId, connectorId: e.payload.connectorId, at: new Date(e.payload.timestamp ?? e.receivedAt).toISOString() }));
 
 /** MeterValues, StatusNotification and the per-charger sampling settings. */
 @Injectable()
@@ -61,14 +67,12 @@ export class ReadingsService {
    * query, so a batch without such a status costs the status consumer no wait for the stop consumer.
    */
   async closesOnReboot(events: Array<ChargerEvent<StatusNotificationRequest>>): Promise<boolean> {
-    const available = events.filter((e) => e.payload.status === 'Available' && e.payload.connectorId > 0);
+    const available = availables(events);
     if (available.length === 0) return false;
     const rows = await this.sql.query<{ n: number }>(
-      `SELECT 1 AS n FROM metering_transactions t
-         JOIN (VALUES ${valuesList(available.length, ['text', 'integer', 'timestamptz'])}) AS a (charger_id, connector_id, seen_at)
-           ON t.charger_id = a.charger_id AND t.connector_id = a.connector_id
-        WHERE t.stopped_at IS NULL AND t.started_at < a.seen_at LIMIT 1`,
-      available.flatMap((e) => [e.chargerId, e.payload.connectorId, new Date(e.payload.timestamp ?? e.receivedAt).toISOString()]),
+      `SELECT 1 AS n FROM (VALUES ${valuesList(available.length, ['text', 'integer', 'timestamptz'])}) AS a (charger_id, connector_id, seen_at)
+        WHERE EXISTS (SELECT 1 FROM metering_transactions t WHERE ${lostByStatus('t', 'a.charger_id', 'a.connector_id', 'a.seen_at')}) LIMIT 1`,
+      available.flatMap((a) => [a.chargerId, a.connectorId, a.at]),
     );
     return rows.length > 0;
   }
@@ -109,11 +113,7 @@ export class ReadingsService {
         params,
       );
       const closedByReboot: number[] = [];
-      for (const e of events) {
-        if (e.payload.status !== 'Available' || e.payload.connectorId <= 0) continue;
-        const at = new Date(e.payload.timestamp ?? e.receivedAt).toISOString();
-        closedByReboot.push(...(await this.transactions.closeOnReboot(q, e.chargerId, e.payload.connectorId, at)));
-      }
+      for (const a of availables(events)) closedByReboot.push(...(await this.transactions.closeOnReboot(q, a.chargerId, a.connectorId, a.at)));
       return { closedByReboot };
     });
   }

@@ -27,6 +27,15 @@ export interface StartVerdict {
 
 type TxRow = Pick<MeteringTransactionsRow, 'id' | 'meter_start' | 'started_at' | 'stopped_at' | 'closed_by' | 'stop_event_seq'>;
 
+/**
+ * The transactions an Available lost (a reboot or a power loss ends one without a StopTransaction): open on the
+ * connector and started before the status was seen. Over the alias `t` of metering_transactions, with the SQL
+ * expressions for the charger, the connector and the status's time; closeOnReboot closes these, and
+ * ReadingsService.closesOnReboot asks whether a batch has any.
+ */
+export const lostByStatus = (t: string, chargerId: string, connectorId: string, seenAt: string): string =>
+  `${t}.charger_id = ${chargerId} AND ${t}.connector_id = ${connectorId} AND ${t}.stopped_at IS NULL AND ${t}.started_at < ${seenAt}`;
+
 @Injectable()
 export class TransactionsService {
   private readonly opts: Required<MeteringOptions>;
@@ -141,8 +150,8 @@ export class TransactionsService {
    */
   async closeOnReboot(q: Sql, chargerId: string, connectorId: number, seenAt: string): Promise<number[]> {
     const open = await q.query<TxRow>(
-      `SELECT id, meter_start, started_at, stopped_at, closed_by, stop_event_seq FROM metering_transactions
-        WHERE charger_id = $1 AND connector_id = $2 AND stopped_at IS NULL AND started_at < $3::timestamptz FOR UPDATE`,
+      `SELECT id, meter_start, started_at, stopped_at, closed_by, stop_event_seq FROM metering_transactions t
+        WHERE ${lostByStatus('t', '$1', '$2', '$3::timestamptz')} FOR UPDATE`,
       [chargerId, connectorId, seenAt],
     );
     const closed: number[] = [];

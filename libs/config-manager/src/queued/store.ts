@@ -78,6 +78,14 @@ const view = (r: Row): QueuedCommandView => ({
 });
 
 const COLUMNS = 'command_id, charger_id, action, payload, status, created_at, expires_at, requested_by, attempts, finished_at, result, error, cancelled_by';
+/**
+ * A Reset held after an attempt whose connection closed mid-call, on a charger that booted after that: the reboot
+ * it asked for. settleRebootedResets settles exactly these and claimNext never claims one, so a boot recorded
+ * between the two cannot send the Reset again to the charger it rebooted. Over `q` (the command) and `c` (its
+ * charger's row); NULL when the command was never held.
+ */
+const REBOOT_SETTLED_RESET = `(q.action = 'Reset' AND c.boot_at > q.held_at AND EXISTS (SELECT 1 FROM config_queued_command_attempts a
+  WHERE a.command_id = q.command_id AND a.attempt = q.attempts AND a.outcome = 'connection-lost'))`;
 export const OPEN_STATES = ['pending', 'delivering'] as const;
 
 /**
@@ -147,9 +155,7 @@ export class QueuedCommandStore {
       `UPDATE config_queued_commands q SET status = 'succeeded', finished_at = now(), held_at = NULL,
          result = jsonb_build_object('rebooted', true, 'bootAt', c.boot_at)
        FROM config_chargers c
-       WHERE q.charger_id = $1 AND c.charger_id = q.charger_id AND q.status = 'pending' AND q.action = 'Reset'
-         AND q.held_at IS NOT NULL AND c.boot_at > q.held_at
-         AND EXISTS (SELECT 1 FROM config_queued_command_attempts a WHERE a.command_id = q.command_id AND a.attempt = q.attempts AND a.outcome = 'connection-lost')
+       WHERE q.charger_id = $1 AND c.charger_id = q.charger_id AND q.status = 'pending' AND ${REBOOT_SETTLED_RESET}
        RETURNING ${COLUMNS.split(', ')
          .map((col) => `q.${col}`)
          .join(', ')}`,
@@ -204,8 +210,7 @@ export class QueuedCommandStore {
                OR (c.connected_at > q.held_at AND (q.action <> 'Reset' OR c.connected_at <= now() - $5 * interval '1 millisecond')))
              -- what settleRebootedResets settles is never claimed: a boot recorded after that check ran, and before
              -- this claim, made the boot condition above true and sent the Reset again to the charger it had rebooted
-             AND NOT COALESCE(q.action = 'Reset' AND c.boot_at > q.held_at AND EXISTS (SELECT 1 FROM config_queued_command_attempts a
-               WHERE a.command_id = q.command_id AND a.attempt = q.attempts AND a.outcome = 'connection-lost'), false))
+             AND NOT COALESCE(${REBOOT_SETTLED_RESET}, false))
          RETURNING ${COLUMNS}
        ), attempt AS (
          INSERT INTO config_queued_command_attempts (command_id, attempt, sent_command_id) SELECT command_id, attempts, $3 FROM claimed
