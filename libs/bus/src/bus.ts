@@ -188,8 +188,11 @@ export interface Bus {
 
   /** Dead letters of every consumer on this bus. */
   readonly deadLetters: DeadLetterStore;
-  /** The durable consumers this process runs. */
-  consumerStats(): Promise<ConsumerStats[]>;
+  /**
+   * The durable consumers this process runs, or only the one named `consumer` (on NATS each is a request to the
+   * server: a caller that polls one consumer asks for that one).
+   */
+  consumerStats(consumer?: string): Promise<ConsumerStats[]>;
 
   /** True while the transport is usable (connected, stream reachable). */
   healthy(): Promise<boolean>;

@@ -25,7 +25,7 @@ export async function waitForStopsDrained(bus: Pick<Bus, 'consumerStats'>, maxWa
   for (;;) {
     let pending: number | undefined;
     try {
-      pending = (await bus.consumerStats()).find((s) => s.consumer === STOP_CONSUMER)?.pending;
+      pending = (await bus.consumerStats(STOP_CONSUMER)).find((s) => s.consumer === STOP_CONSUMER)?.pending;
     } catch {
       pending = undefined;
     }

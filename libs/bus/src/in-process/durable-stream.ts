@@ -395,9 +395,11 @@ export class DurableStream {
   }
 
   /** Pending, redelivered and dead-lettered counts of every consumer attached in this process. */
-  stats(): ConsumerStats[] {
+  /** Every consumer's, or only `consumer`'s (counting pending scans the stream once per consumer). */
+  stats(consumer?: string): ConsumerStats[] {
     const now = Date.now();
-    return [...this.consumers.values()].map((c) => {
+    const wanted = consumer === undefined ? [...this.consumers.values()] : [this.consumers.get(consumer)].filter((c) => c !== undefined);
+    return wanted.map((c) => {
       let pending = 0;
       for (let i = this.firstIndexAfter(c.ackSeq); i < this.messages.length; i++) {
         const m = this.messages[i];

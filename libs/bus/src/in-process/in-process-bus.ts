@@ -156,9 +156,9 @@ export class InProcessBus implements contract.Bus {
     },
   };
 
-  async consumerStats(): Promise<contract.ConsumerStats[]> {
+  async consumerStats(consumer?: string): Promise<contract.ConsumerStats[]> {
     const stream = await this.stream.catch(() => undefined);
-    return stream?.stats() ?? [];
+    return stream?.stats(consumer) ?? [];
   }
 
   async readStream<T>(spec: contract.StreamReadSpec): Promise<contract.StreamReader<T>> {

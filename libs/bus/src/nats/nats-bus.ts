@@ -356,8 +356,8 @@ export class NatsBus implements Bus {
     },
   };
 
-  async consumerStats(): Promise<ConsumerStats[]> {
-    return Promise.all([...this.consumers].map((c) => c.stats()));
+  async consumerStats(consumer?: string): Promise<ConsumerStats[]> {
+    return Promise.all([...this.consumers].filter((c) => consumer === undefined || c.durable === consumer).map((c) => c.stats()));
   }
 
   readStream<T>(spec: StreamReadSpec): Promise<StreamReader<T>> {

@@ -199,6 +199,9 @@ export function busContract(name: string, factory: (options: { maxDeliveries: nu
         return s && s.pending === 0 ? s : undefined;
       }, 'nothing pending');
       expect(stats).toMatchObject({ deadLettered: 1, stalled: false });
+      // asked by name, the same consumer's figures and no other's
+      expect(await bus.consumerStats(durable)).toEqual([expect.objectContaining({ consumer: durable, pending: 0, deadLettered: 1 })]);
+      expect(await bus.consumerStats(`absent-${id}`)).toEqual([]);
       expect(stats.redelivered).toBeGreaterThanOrEqual(CONTRACT_MAX_DELIVERIES - 1);
       expect(poisonDeliveries.length).toBe(deliveriesSoFar);
     });
