@@ -103,9 +103,10 @@ interface TransactionBody {
 
 /**
  * The transaction once the charger's StopTransaction closed it. Every scenario here sends one. StopTransaction and
- * StatusNotification have their own metering consumers, so the Available that follows a stop can be processed
- * first; it then closes the transaction as 'Reboot' until the StopTransaction replaces that close
- * (libs/metering/src/transactions.service.ts, `stop`). Waiting for any close read that interim one now and then.
+ * StatusNotification have their own metering consumers; the status consumer waits for the stop consumer before it
+ * reads an Available as a lost transaction, but only up to `rebootInferenceWaitMs` (stop-consumer-drain.ts). On a
+ * machine that slow it closes the transaction as 'Reboot' until the StopTransaction replaces that close, so the wait
+ * here is for the StopTransaction's close, not any close.
  */
 async function closedTransaction(env: Endpoints, id: number, until: (tx: TransactionBody) => boolean = () => true): Promise<TransactionBody> {
   const api = apiClient(env.apiUrl);
