@@ -13,6 +13,7 @@ export {
   parseEventSubject,
   parseFactSubject,
   parseConnectionSubject,
+  parseCommandSubject,
 } from './subjects.js';
 export type { RequestAction, EventAction, FactKind, ApiService } from './subjects.js';
 export { identityToToken, tokenToIdentity } from './identity-token.js';

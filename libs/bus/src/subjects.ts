@@ -125,6 +125,13 @@ export function parseFactSubject(subject: string): { identity: string; kind: str
   return { identity: tokenToIdentity(parts[3]), kind: parts[4] };
 }
 
+/** The charge point identity of a command subject (`subjects.command`). */
+export function parseCommandSubject(subject: string): string | undefined {
+  const parts = subject.split('.');
+  if (parts.length !== 4 || parts[2] !== 'cmd') return undefined;
+  return tokenToIdentity(parts[3]);
+}
+
 /** The charge point identity of a connection subject. */
 export function parseConnectionSubject(subject: string): string | undefined {
   const parts = subject.split('.');

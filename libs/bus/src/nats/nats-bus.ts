@@ -85,7 +85,7 @@ export class NatsBus implements Bus {
   readonly kind = 'nats' as const;
   private connected = true;
   private readonly consumers = new Set<NatsConsumer>();
-  private readonly subscriptions = new Set<NatsSubscription>();
+  private readonly callbacks = new WeakMap<RequestHandler<unknown, unknown>, (err: Error | null, msg: Msg) => void>();
   private closing?: Promise<void>;
   private readonly reconnected = new Signal();
   /** One reply subscription for every request and JetStream publish of this connection (reply-mux.ts). */
@@ -211,14 +211,25 @@ export class NatsBus implements Bus {
   }
 
   async serve<Req, Res>(subject: string, handler: RequestHandler<Req, Res>, options: ServeOptions = {}): Promise<Subscription> {
-    const sub = this.nc.subscribe(subject, {
-      queue: options.queue,
-      callback: (err, msg) => {
-        if (err) return void log.warn(`${this.name}: subscription ${subject} failed: ${errorMessage(err)}`);
-        void this.answer(msg, handler as RequestHandler<unknown, unknown>);
-      },
-    });
-    return this.track(sub);
+    const sub = this.nc.subscribe(subject, { queue: options.queue, callback: this.answering(handler as RequestHandler<unknown, unknown>) });
+    return new NatsBusSubscription(sub, this.nc);
+  }
+
+  /**
+   * The subscription callback of a handler, one per handler: a gateway serves every charger's command subject with
+   * the same handler, and a closure per subscription would be two objects more per connected charger. The error of
+   * a failed subscription names its subject (a permissions violation, say).
+   */
+  private answering(handler: RequestHandler<unknown, unknown>): (err: Error | null, msg: Msg) => void {
+    let callback = this.callbacks.get(handler);
+    if (!callback) {
+      callback = (err, msg) => {
+        if (err) return void log.warn(`${this.name}: subscription failed: ${errorMessage(err)}`);
+        void this.answer(msg, handler);
+      };
+      this.callbacks.set(handler, callback);
+    }
+    return callback;
   }
 
   private async answer(msg: Msg, handler: RequestHandler<unknown, unknown>): Promise<void> {
@@ -248,17 +259,7 @@ export class NatsBus implements Bus {
           .catch((e: unknown) => log.warn(`handler on ${subject} failed for ${msg.subject}: ${errorMessage(e)}`));
       },
     });
-    return this.track(sub);
-  }
-
-  private track(sub: NatsSubscription): Subscription {
-    this.subscriptions.add(sub);
-    return {
-      unsubscribe: async () => {
-        this.subscriptions.delete(sub);
-        if (!sub.isClosed() && !this.nc.isClosed()) await sub.drain().catch(() => sub.unsubscribe());
-      },
-    };
+    return new NatsBusSubscription(sub, this.nc);
   }
 
   async publishDurable<T>(subject: string, data: T, options: DurablePublishOptions = {}): Promise<void> {
@@ -384,6 +385,18 @@ export class NatsBus implements Bus {
       this.replies.close();
     })();
     return this.closing;
+  }
+}
+
+/** A core NATS subscription as the bus hands it out: an object of two fields, not a closure with its context. */
+class NatsBusSubscription implements Subscription {
+  constructor(
+    private readonly sub: NatsSubscription,
+    private readonly nc: NatsConnection,
+  ) {}
+
+  async unsubscribe(): Promise<void> {
+    if (!this.sub.isClosed() && !this.nc.isClosed()) await this.sub.drain().catch(() => this.sub.unsubscribe());
   }
 }
 

@@ -40,6 +40,13 @@ const csmsActions = new Set<string>(CSMS_INITIATED_ACTIONS);
 // One for every session: a Logger holds nothing of its session (each line names the charger).
 const log = new Logger('ChargerSession');
 
+const SETTLED: Promise<void> = Promise.resolve();
+
+/** The session a socket belongs to, on the socket itself (see `start`). */
+const SESSION = Symbol('chargerSession');
+type SessionSocket = WebSocket & { [SESSION]: ChargerSession };
+const sessionOf = (ws: WebSocket): ChargerSession => (ws as SessionSocket)[SESSION];
+
 /** OCPP 1.6 §4.2.1: while a charger's boot is Pending the CSMS may not start or stop transactions remotely. */
 const NOT_WHILE_PENDING = new Set(['RemoteStartTransaction', 'RemoteStopTransaction']);
 
@@ -51,13 +58,15 @@ const NOT_WHILE_PENDING = new Set(['RemoteStartTransaction', 'RemoteStopTransact
  */
 export class ChargerSession implements LivenessMember {
   readonly sessionId = randomUUID();
-  readonly connectedAt = new Date();
+  /** Epoch ms (a number, not a Date: a Date is an object more per socket, kept for the connection's life). */
+  readonly connectedAtMs = Date.now();
   bootStatus: 'Accepted' | 'Pending' | 'Rejected' | undefined;
   private readonly rpc: RpcSession;
   // Made at the first bad frame: most sockets never send one, and at tens of thousands of sockets each object counts.
   private badFrames?: BadFrameLimiter;
   private warnings?: WarningThrottle;
-  private incoming: Promise<void> = Promise.resolve();
+  // The settled promise of every idle session: the last call's own promise, kept, would hold its tracing context.
+  private incoming: Promise<void> = SETTLED;
   private inFlight = 0;
   private readonly liveness: LivenessState = { lastAlive: Date.now(), lastPing: 0 };
   private readonly wheel: LivenessWheel;
@@ -85,16 +94,36 @@ export class ChargerSession implements LivenessMember {
       remoteAddress: this.remoteAddress,
       sessionId: this.sessionId,
     });
-    this.ws.on('message', (data: RawData, isBinary: boolean) => this.onMessage(data, isBinary));
-    this.ws.on('pong', () => this.markAlive());
-    this.ws.on('close', (code: number, reason: Buffer) => this.onClosed(code, reason.toString()));
-    this.ws.on('error', (err: Error) => log.warn(`${this.chargerId}: socket error ${err.message}`));
+    // The same four listener functions for every socket, each finding its session on the socket it is called on:
+    // closures would be four functions and a context more per charger, for the connection's life.
+    (this.ws as SessionSocket)[SESSION] = this;
+    this.ws.on('message', ChargerSession.onSocketMessage);
+    this.ws.on('pong', ChargerSession.onSocketPong);
+    this.ws.on('close', ChargerSession.onSocketClose);
+    this.ws.on('error', ChargerSession.onSocketError);
     // The gateway's one liveness timer (liveness-wheel.ts): a dead socket is found within two intervals plus a tick.
     this.wheel.add(this);
   }
 
+  private static onSocketMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+    sessionOf(this).onMessage(data, isBinary);
+  }
+
+  private static onSocketPong(this: WebSocket): void {
+    sessionOf(this).markAlive();
+  }
+
+  private static onSocketClose(this: WebSocket, code: number, reason: Buffer): void {
+    sessionOf(this).onClosed(code, reason.toString());
+  }
+
+  private static onSocketError(this: WebSocket, err: Error): void {
+    log.warn(`${sessionOf(this).chargerId}: socket error ${err.message}`);
+  }
+
   onClose(listener: (code: number, reason: string) => void): void {
-    this.closeListeners = [...this.closeListeners, listener];
+    // A spread grows its new array like a push (room for 17); concat makes it the exact size.
+    this.closeListeners = this.closeListeners.concat(listener);
   }
 
   /** True while the socket is open and not closing: a command may still be written to it. */
@@ -269,23 +298,28 @@ export class ChargerSession implements LivenessMember {
     try {
       outcome = this.router.route(this.chargerId, messageId, action, payload);
     } catch (err) {
-      this.inFlight--;
+      this.callDone();
       return this.answerFailure(messageId, action, err);
     }
     if (!isPromiseLike(outcome)) {
-      this.inFlight--;
+      this.callDone();
       return this.answer(messageId, action, payload, outcome);
     }
     return outcome.then(
       (o) => {
-        this.inFlight--;
+        this.callDone();
         this.answer(messageId, action, payload, o);
       },
       (err: unknown) => {
-        this.inFlight--;
+        this.callDone();
         this.answerFailure(messageId, action, err);
       },
     );
+  }
+
+  /** One CALL answered (or about to be); with none left, `incoming` lets go of the last one's promise. */
+  private callDone(): void {
+    if (--this.inFlight === 0) this.incoming = SETTLED;
   }
 
   private answer(messageId: string, action: string, payload: unknown, outcome: CallOutcome): void {
@@ -404,7 +438,7 @@ export class ChargerSession implements LivenessMember {
       sessionId: this.sessionId,
       closeCode: code,
       reason,
-      durationS: Math.round((Date.now() - this.connectedAt.getTime()) / 1000),
+      durationS: Math.round((Date.now() - this.connectedAtMs) / 1000),
     });
     this.wheel.remove(this);
     this.rpc.close('socket closed');

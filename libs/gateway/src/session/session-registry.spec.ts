@@ -334,7 +334,7 @@ describe('SessionRegistry: one command subscription per charger, one execution p
       chargerId: 'CP-TIE',
       gatewayId: 'gw-test',
       sessionId: 'z'.repeat(36),
-      at: newer.session.connectedAt.toISOString(),
+      at: new Date(newer.session.connectedAtMs).toISOString(),
       state: 'connected',
     });
     await new Promise((r) => setTimeout(r, 50));

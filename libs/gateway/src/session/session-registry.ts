@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import {
   DEFAULT_COMMAND_TIMEOUT_MS,
+  parseCommandSubject,
   sendCommand,
   subjects,
   type Bus,
@@ -109,6 +110,16 @@ export class SessionRegistry {
     private readonly gatewayId: string,
   ) {}
 
+  /**
+   * The handler of every charger's command subject, the charger read off the subject: one function for the
+   * gateway, where a closure per subscription would be two objects more per connected charger.
+   */
+  private readonly commandHandler = async (request: CommandRequest, subject: string): Promise<CommandReply> => {
+    const chargerId = parseCommandSubject(subject);
+    if (chargerId === undefined) throw new Error(`not a command subject: ${subject}`);
+    return this.onCommand(chargerId, request);
+  };
+
   async start(): Promise<void> {
     this.connectionSub = await this.bus.subscribe<ConnectionEvent>(subjects.allConnections, (event) => this.onConnectionEvent(event));
     this.seenTimer = setInterval(() => void this.reportSeen(), SEEN_FLUSH_MS);
@@ -191,9 +202,7 @@ export class SessionRegistry {
           try {
             // Outside the connect span: the subscription lives as long as the presence, and its promises would pin that span.
             presence.subscription = await withContext(ROOT_CONTEXT, () =>
-              this.bus.serve<CommandRequest, CommandReply>(subjects.command(presence.chargerId), (request) => this.onCommand(presence.chargerId, request), {
-                queue: COMMAND_QUEUE,
-              }),
+              this.bus.serve<CommandRequest, CommandReply>(subjects.command(presence.chargerId), this.commandHandler, { queue: COMMAND_QUEUE }),
             );
             this.subscribed++;
           } catch (err) {
@@ -320,7 +329,7 @@ export class SessionRegistry {
       chargerId: session.chargerId,
       gatewayId: this.gatewayId,
       sessionId: session.sessionId,
-      at: change.state === 'connected' ? session.connectedAt.toISOString() : new Date().toISOString(),
+      at: change.state === 'connected' ? new Date(session.connectedAtMs).toISOString() : new Date().toISOString(),
       remoteAddress: session.remoteAddress,
       ...change,
     };
@@ -353,7 +362,7 @@ export class SessionRegistry {
     if (!mine || mine.sessionId === event.sessionId) return;
     // Ties broken by session id so two gateways never both close (or both keep) their socket.
     const theirs = Date.parse(event.at);
-    const ours = mine.connectedAt.getTime();
+    const ours = mine.connectedAtMs;
     if (theirs > ours || (theirs === ours && event.sessionId > mine.sessionId)) {
       this.log.log(`${event.chargerId}: newer connection on ${event.gatewayId}, closing the one here`);
       mine.close(1000, 'replaced by a newer connection');

@@ -82,7 +82,7 @@ export class ChargerSocketServer {
   }
 
   private async onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    socket.on('error', () => socket.destroy());
+    socket.on('error', destroyOnError);
     if (!this.accepting) return refuse(socket, 503, 'shutting down');
     const id = identityFromPath(req.url, this.options.pathPrefix);
     if (!id.ok) return this.refuseCounted(socket, id.status, id.reason);
@@ -118,7 +118,13 @@ export class ChargerSocketServer {
         break;
     }
     if (socket.destroyed) return;
-    this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => void this.onOpen(ws, decision.chargerId, remoteAddress));
+    this.upgrade(req, socket, head, decision.chargerId, remoteAddress);
+  }
+
+  // Its own method: a closure made in onUpgrade would share (and keep, as long as ws holds it) onUpgrade's
+  // whole context, the auth question and decision included.
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, chargerId: string, remoteAddress: string): void {
+    this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => void this.onOpen(ws, chargerId, remoteAddress));
   }
 
   private async onOpen(ws: WebSocket, chargerId: string, remoteAddress: string): Promise<void> {
@@ -174,6 +180,14 @@ function stringOf(v: string | string[] | undefined): string | undefined {
 }
 
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
+
+/**
+ * A socket error before or during the upgrade ends the socket. One function for every socket, called with the socket
+ * as `this`: the listener stays on the socket for its whole life, and a closure would keep what it closed over.
+ */
+function destroyOnError(this: Duplex): void {
+  this.destroy();
+}
 
 function refuse(socket: Duplex, status: number, reason: string, headers: Record<string, string> = {}): void {
   if (socket.destroyed) return;
