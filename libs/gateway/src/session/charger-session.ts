@@ -47,6 +47,8 @@ const SESSION = Symbol('chargerSession');
 type SessionSocket = WebSocket & { [SESSION]: ChargerSession };
 const sessionOf = (ws: WebSocket): ChargerSession => (ws as SessionSocket)[SESSION];
 
+export type SessionCloseListener = (code: number, reason: string, session: ChargerSession) => void;
+
 /** OCPP 1.6 §4.2.1: while a charger's boot is Pending the CSMS may not start or stop transactions remotely. */
 const NOT_WHILE_PENDING = new Set(['RemoteStartTransaction', 'RemoteStopTransaction']);
 
@@ -72,7 +74,7 @@ export class ChargerSession implements LivenessMember {
   private readonly wheel: LivenessWheel;
   private closed = false;
   // Replaced, never grown: a pushed-to array keeps room for 16, and a session has one or two listeners for its life.
-  private closeListeners: ReadonlyArray<(code: number, reason: string) => void> = [];
+  private closeListeners: ReadonlyArray<SessionCloseListener> = [];
 
   constructor(
     readonly chargerId: string,
@@ -81,8 +83,9 @@ export class ChargerSession implements LivenessMember {
     private readonly router: CallRouter,
     private readonly limits: SessionLimits,
   ) {
-    // execute() validates every command once, whoever sent it (docs/reference/design-decisions.md#commands)
-    this.rpc = new RpcSession({ send: (text) => this.send(text, 'call'), defaultTimeoutMs: limits.commandTimeoutMs, validateOutgoing: false });
+    // The session is its RpcSession's options (RpcSessionOptions, below): an options object and a send closure per
+    // charger would be three objects more for the connection's life.
+    this.rpc = new RpcSession(this);
     this.wheel = livenessWheelOf(limits);
   }
 
@@ -105,6 +108,19 @@ export class ChargerSession implements LivenessMember {
     this.wheel.add(this);
   }
 
+  /** RpcSessionOptions: execute() validates every command once, whoever sent it (docs/reference/design-decisions.md#commands). */
+  readonly validateOutgoing = false;
+
+  /** RpcSessionOptions: how long a command waits for the charger's answer unless its caller says otherwise. */
+  get defaultTimeoutMs(): number {
+    return this.limits.commandTimeoutMs;
+  }
+
+  /** RpcSessionOptions: writes one of our CALLs to the charger. */
+  send(text: string): void {
+    this.write(text, 'call');
+  }
+
   private static onSocketMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
     sessionOf(this).onMessage(data, isBinary);
   }
@@ -121,7 +137,8 @@ export class ChargerSession implements LivenessMember {
     log.warn(`${sessionOf(this).chargerId}: socket error ${err.message}`);
   }
 
-  onClose(listener: (code: number, reason: string) => void): void {
+  /** `listener` is called with the session too, so one function can serve every session (the registry's does). */
+  onClose(listener: SessionCloseListener): void {
     // A spread grows its new array like a push (room for 17); concat makes it the exact size.
     this.closeListeners = this.closeListeners.concat(listener);
   }
@@ -326,7 +343,7 @@ export class ChargerSession implements LivenessMember {
     try {
       if ('result' in outcome) {
         if (action === 'BootNotification') this.bootStatus = outcome.result.status as ChargerSession['bootStatus'];
-        this.send(serializeResult(messageId, outcome.result), 'result', action);
+        this.write(serializeResult(messageId, outcome.result), 'result', action);
         this.logLifecycle(action, payload, outcome.result);
       } else {
         this.sendError(messageId, outcome.error.code, outcome.error.description, outcome.error.details ?? {});
@@ -345,10 +362,10 @@ export class ChargerSession implements LivenessMember {
 
   private sendError(messageId: string, code: Parameters<typeof serializeError>[1], description: string, details: Record<string, unknown>): void {
     gatewayMetrics.callErrors.inc({ code });
-    this.send(serializeError(messageId, code, description, details), 'error');
+    this.write(serializeError(messageId, code, description, details), 'error');
   }
 
-  private send(text: string, kind: 'call' | 'result' | 'error', action = ''): void {
+  private write(text: string, kind: 'call' | 'result' | 'error', action = ''): void {
     if (this.closed || this.ws.readyState !== this.ws.OPEN) {
       // A CALL that cannot go out must say so (RpcSession turns this into CallSendError: never sent).
       if (kind === 'call') throw new Error('socket not open');
@@ -443,7 +460,7 @@ export class ChargerSession implements LivenessMember {
     this.wheel.remove(this);
     this.rpc.close('socket closed');
     this.warnings?.flush();
-    for (const listener of this.closeListeners) listener(code, reason);
+    for (const listener of this.closeListeners) listener(code, reason, this);
   }
 }
 

@@ -120,6 +120,9 @@ export class SessionRegistry {
     return this.onCommand(chargerId, request);
   };
 
+  /** Every session's close listener (one function, not a closure per session). */
+  private readonly sessionClosed = (code: number, reason: string, session: ChargerSession): void => void this.removed(session, code, reason);
+
   async start(): Promise<void> {
     this.connectionSub = await this.bus.subscribe<ConnectionEvent>(subjects.allConnections, (event) => this.onConnectionEvent(event));
     this.seenTimer = setInterval(() => void this.reportSeen(), SEEN_FLUSH_MS);
@@ -159,7 +162,7 @@ export class SessionRegistry {
     presence.holder = session;
     if (!older) this.holders++;
     gatewayMetrics.connectedChargers.set(this.holders);
-    session.onClose((code, reason) => void this.removed(session, code, reason));
+    session.onClose(this.sessionClosed);
     if (older) older.close(1000, 'replaced by a newer connection');
     presence.notify();
     this.reconcile(presence);
