@@ -70,6 +70,8 @@ export class ChargerSession implements LivenessMember {
   // The settled promise of every idle session: the last call's own promise, kept, would hold its tracing context.
   private incoming: Promise<void> = SETTLED;
   private inFlight = 0;
+  /** LivenessMember: the liveness wheel's slot for this socket (the wheel sets it). */
+  livenessSlot: number | undefined = undefined;
   private readonly liveness: LivenessState = { lastAlive: Date.now(), lastPing: 0 };
   private readonly wheel: LivenessWheel;
   private closed = false;

@@ -36,12 +36,18 @@ export function livenessStep(state: LivenessState, now: number, intervalMs: numb
 export interface LivenessMember {
   /** Checks the socket at `now`; the next time it wants a check, or null when it is done (closed). */
   checkLiveness(now: number): number | null;
+  /**
+   * The wheel's own bookkeeping, never set by the member: the slot it waits in, undefined while off the wheel. On the
+   * member rather than in a Map of the wheel's, which would be an entry more per connected charger.
+   */
+  livenessSlot?: number;
 }
 
 export class LivenessWheel {
   readonly tickMs: number;
   private readonly slots: Array<Set<LivenessMember>>;
-  private readonly slotOf = new Map<LivenessMember, number>();
+  /** Members on the wheel. */
+  private members = 0;
   /** The last tick number whose slot was processed. */
   private processed: number;
   private timer?: NodeJS.Timeout;
@@ -60,7 +66,7 @@ export class LivenessWheel {
 
   /** Sockets on the wheel. */
   get size(): number {
-    return this.slotOf.size;
+    return this.members;
   }
 
   /** True while the wheel's timer runs (only while it holds a socket). */
@@ -81,11 +87,12 @@ export class LivenessWheel {
   }
 
   remove(member: LivenessMember): void {
-    const slot = this.slotOf.get(member);
+    const slot = member.livenessSlot;
     if (slot === undefined) return;
     this.slots[slot].delete(member);
-    this.slotOf.delete(member);
-    if (this.slotOf.size === 0) this.stop();
+    member.livenessSlot = undefined;
+    this.members--;
+    if (this.members === 0) this.stop();
   }
 
   /** Processes every tick up to `now` that has not been processed (the timer calls it; tests call it with their own clock). */
@@ -100,22 +107,24 @@ export class LivenessWheel {
       const due = [...slot];
       slot.clear();
       for (const member of due) {
-        this.slotOf.delete(member);
+        member.livenessSlot = undefined;
+        this.members--;
         const next = member.checkLiveness(now);
         if (next !== null) this.place(member, next);
       }
     }
-    if (this.slotOf.size === 0) this.stop();
+    if (this.members === 0) this.stop();
   }
 
   private place(member: LivenessMember, due: number): void {
-    const old = this.slotOf.get(member);
+    const old = member.livenessSlot;
     if (old !== undefined) this.slots[old].delete(member);
+    else this.members++;
     // The first tick at or after `due`, and never one already processed (it would wait a whole turn).
     const t = Math.max(Math.ceil(due / this.tickMs), this.processed + 1);
     const slot = t % this.slots.length;
     this.slots[slot].add(member);
-    this.slotOf.set(member, slot);
+    member.livenessSlot = slot;
   }
 
   private stop(): void {
