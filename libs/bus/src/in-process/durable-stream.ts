@@ -394,8 +394,10 @@ export class DurableStream {
     await this.prune(false);
   }
 
-  /** Pending, redelivered and dead-lettered counts of every consumer attached in this process. */
-  /** Every consumer's, or only `consumer`'s (counting pending scans the stream once per consumer). */
+  /**
+   * Pending, redelivered and dead-lettered counts of every consumer attached in this process, or of `consumer` only
+   * (counting pending scans the stream once per consumer).
+   */
   stats(consumer?: string): ConsumerStats[] {
     const now = Date.now();
     const wanted = consumer === undefined ? [...this.consumers.values()] : [this.consumers.get(consumer)].filter((c) => c !== undefined);
