@@ -21,6 +21,7 @@ import { gatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { CallOutcome, CallRouter } from '../routing/call-router.js';
 import { BadFrameLimiter } from './bad-frame-limiter.js';
 import { livenessStep, livenessWheelOf, type LivenessMember, type LivenessState, type LivenessWheel } from './liveness-wheel.js';
+import { SETTLED } from './settled.js';
 import { WarningThrottle } from './warning-throttle.js';
 
 export interface SessionLimits {
@@ -39,8 +40,6 @@ export interface CommandExecution {
 const csmsActions = new Set<string>(CSMS_INITIATED_ACTIONS);
 // One for every session: a Logger holds nothing of its session (each line names the charger).
 const log = new Logger('ChargerSession');
-
-const SETTLED: Promise<void> = Promise.resolve();
 
 /** The session a socket belongs to, on the socket itself (see `start`). */
 const SESSION = Symbol('chargerSession');
@@ -67,7 +66,7 @@ export class ChargerSession implements LivenessMember {
   // Made at the first bad frame: most sockets never send one, and at tens of thousands of sockets each object counts.
   private badFrames?: BadFrameLimiter;
   private warnings?: WarningThrottle;
-  // The settled promise of every idle session: the last call's own promise, kept, would hold its tracing context.
+  // SETTLED while idle: the last call's own promise, kept, would hold its tracing context.
   private incoming: Promise<void> = SETTLED;
   private inFlight = 0;
   /** LivenessMember: the liveness wheel's slot for this socket (the wheel sets it). */

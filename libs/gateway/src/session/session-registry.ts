@@ -18,6 +18,7 @@ import { ROOT_CONTEXT, withContext } from '#csms/tracing';
 import { gatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { ChargerSession, CommandExecution } from './charger-session.js';
 import { CommandLedger } from './command-ledger.js';
+import { SETTLED } from './settled.js';
 
 const SEEN_FLUSH_MS = 15_000;
 /**
@@ -31,12 +32,6 @@ const COMMAND_QUEUE = 'gateway-commands';
 /** Longer than the longest command (600 s, the API's and COMMAND_TIMEOUT_MS's upper bound), with margin. */
 const COMMAND_LEDGER_TTL_MS = 15 * 60_000;
 const SUBSCRIBE_RETRY_MS = 1_000;
-/**
- * An idle presence's chain. A promise keeps the tracing context it was created in (the charger's connect span)
- * for as long as it lives, so a presence whose steps are done points here instead of at its last step
- * (docs/benchmarks.md#memory-per-charger).
- */
-const SETTLED: Promise<void> = withContext(ROOT_CONTEXT, () => Promise.resolve());
 /** Outcomes after which the charger may have done something: these become CommandOutcome facts. */
 const EXECUTED: ReadonlySet<CommandReply['status']> = new Set(['ok', 'callerror', 'timeout', 'connection-lost']);
 
