@@ -127,14 +127,17 @@ export function parseFactSubject(subject: string): { identity: string; kind: str
 
 /** The charge point identity of a command subject (`subjects.command`). */
 export function parseCommandSubject(subject: string): string | undefined {
-  const parts = subject.split('.');
-  if (parts.length !== 4 || parts[2] !== 'cmd') return undefined;
-  return tokenToIdentity(parts[3]);
+  return identityOfSubject(subject, 'cmd');
 }
 
 /** The charge point identity of a connection subject. */
 export function parseConnectionSubject(subject: string): string | undefined {
+  return identityOfSubject(subject, 'conn');
+}
+
+/** The identity of a `ocpp.v16.<kind>.<cp>` subject, undefined for any other subject. */
+function identityOfSubject(subject: string, kind: string): string | undefined {
   const parts = subject.split('.');
-  if (parts.length !== 4 || parts[2] !== 'conn') return undefined;
+  if (parts.length !== 4 || parts[2] !== kind) return undefined;
   return tokenToIdentity(parts[3]);
 }
