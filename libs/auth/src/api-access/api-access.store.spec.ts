@@ -122,4 +122,19 @@ describe('ApiAccessStore (real migrations, embedded PostgreSQL)', () => {
     expect((await store.listAudit({ from: '2026-02-01T10:30:00Z', to: '2026-02-01T12:00:00Z', limit: 10, offset: 0 })).map((e) => e.actor)).toEqual(['bob']);
     expect((await store.listAudit({ limit: 1, offset: 1 })).map((e) => e.actor)).toEqual(['bob']);
   });
+
+  it('audit: entries recorded together are stored by one statement, in the order they came', async () => {
+    const base = { actorKind: 'token' as const, role: 'operator' as const, method: 'POST', status: 200, at: '2026-03-01T10:00:00.000Z' };
+    const paths = Array.from({ length: 10 }, (_, i) => `/api/v1/chargers/BURST${i}/commands/Reset`);
+    await Promise.all(
+      paths.map((path, i) => store.recordAudit({ ...base, actor: 'burst', route: '/api/v1/chargers/:id/commands/:action', path, chargerId: `BURST${i}` })),
+    );
+    // Rows written by one statement carry its transaction id: the first went out alone, the nine that came while it ran, together.
+    const rows = await sqlOf(db.db).query<{ path: string; tx: string }>(`SELECT path, xmin::text AS tx FROM auth_api_audit WHERE actor = 'burst' ORDER BY id`);
+    expect(rows.map((r) => r.path)).toEqual(paths);
+    expect(new Set(rows.map((r) => r.tx)).size).toBe(2);
+    expect(new Set(rows.slice(1).map((r) => r.tx)).size).toBe(1);
+    // Equal times list newest first by arrival.
+    expect((await store.listAudit({ actor: 'burst', limit: 3, offset: 0 })).map((e) => e.chargerId)).toEqual(['BURST9', 'BURST8', 'BURST7']);
+  });
 });

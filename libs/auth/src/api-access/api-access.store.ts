@@ -1,7 +1,7 @@
 import { Injectable, Inject, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { DATA_SOURCE, sqlOf, type Sql } from '#csms/persistence';
+import { Batcher, DATA_SOURCE, sqlOf, type Sql } from '#csms/persistence';
 import { hashApiToken, newApiToken, type AuditEntry, type KnownApiToken, type Role } from '#csms/http';
 
 export interface ApiTokenView {
@@ -52,12 +52,21 @@ const view = (r: TokenRow): ApiTokenView => ({
 @Injectable()
 export class ApiAccessStore {
   private readonly sql: Sql;
+  /** Every state-changing request writes one entry, after its answer was sent: a burst of commands shares one statement (see Batcher). */
+  private readonly audits: Batcher<AuditEntry, void>;
 
   constructor(
     @Inject(DATA_SOURCE) db: DataSource,
     @Optional() private readonly now: () => number = Date.now,
   ) {
     this.sql = sqlOf(db);
+    this.audits = new Batcher<AuditEntry, void>(
+      async (entries) => {
+        await insertAudits(this.sql, entries);
+        return entries.map(() => undefined);
+      },
+      { name: 'db batch auth_api_audit' },
+    );
   }
 
   async createToken(name: string, role: Role, createdBy: string | null, bootstrap = false): Promise<CreatedApiToken | undefined> {
@@ -108,11 +117,9 @@ export class ApiAccessStore {
     return { id: row.id, name: row.name, role: row.role };
   }
 
-  async recordAudit(e: AuditEntry): Promise<void> {
-    await this.sql.execute(
-      `INSERT INTO auth_api_audit (at, actor, actor_kind, role, method, route, path, charger_id, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [e.at, e.actor, e.actorKind, e.role, e.method, e.route, e.path, e.chargerId ?? null, e.status],
-    );
+  /** Resolves once the entry is stored (with the entries that arrived beside it). */
+  recordAudit(e: AuditEntry): Promise<void> {
+    return this.audits.add(e);
   }
 
   /** Newest first. */
@@ -157,4 +164,17 @@ export class ApiAccessStore {
       status: Number(r.status),
     }));
   }
+}
+
+/** The entries as one statement, in arrival order (ids ascend as they came, which the newest-first listing breaks ties by). */
+async function insertAudits(sql: Sql, entries: AuditEntry[]): Promise<void> {
+  const col = <K extends keyof AuditEntry>(k: K): Array<AuditEntry[K] | null> => entries.map((e) => e[k] ?? null);
+  await sql.execute(
+    `INSERT INTO auth_api_audit (at, actor, actor_kind, role, method, route, path, charger_id, status)
+     SELECT at, actor, actor_kind, role, method, route, path, charger_id, status
+       FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[])
+            WITH ORDINALITY AS e(at, actor, actor_kind, role, method, route, path, charger_id, status, n)
+      ORDER BY n`,
+    [col('at'), col('actor'), col('actorKind'), col('role'), col('method'), col('route'), col('path'), col('chargerId'), col('status')],
+  );
 }
