@@ -1,5 +1,5 @@
 import { Injectable, Inject } from '@nestjs/common';
-import { DATA_SOURCE, inOneSnapshot, sqlOf, type Sql } from '#csms/persistence';
+import { DATA_SOURCE, inOneSnapshot, keyedBatcher, sqlOf, type Batcher, type Sql } from '#csms/persistence';
 import type { DataSource } from 'typeorm';
 import { MAX_OFFSET, ok, refuse, type ServiceReply } from '#csms/http';
 import { CHARGER_MODELS, detectChargerModel, isChargerModel, type ChargerModel } from './charger-model.js';
@@ -68,9 +68,28 @@ const isNonNegativeInt = (v: unknown): v is number => typeof v === 'number' && N
 @Injectable()
 export class RegistryService {
   private readonly sql: Sql;
+  /**
+   * One charger's row, asked by every command and reservation that misses the gateway's capability cache
+   * (the first one to a charger after it connected or booted): lookups arriving together share one statement.
+   */
+  private readonly rows: Batcher<string, ChargerRow | undefined>;
 
   constructor(@Inject(DATA_SOURCE) db: DataSource) {
     this.sql = sqlOf(db);
+    this.rows = keyedBatcher(
+      async (ids) => {
+        // The capabilities the command and reservation APIs check follow the charger's reported profiles (charger-model.ts).
+        const rows = await this.sql.query<ChargerRow>(
+          `SELECT config_chargers.*, s.state AS sync_state,
+             (SELECT r.value FROM config_reported r WHERE r.charger_id = config_chargers.charger_id AND r.key = 'SupportedFeatureProfiles') AS supported_feature_profiles
+           FROM ${LIST_FROM} WHERE charger_id = ANY($1::text[])`,
+          [ids],
+        );
+        return new Map(rows.map((r) => [r.charger_id, r]));
+      },
+      () => undefined,
+      { name: 'db batch config_chargers get' },
+    );
   }
 
   async list(req: ListChargersRequest = {}): Promise<ServiceReply<ChargerPage>> {
@@ -137,14 +156,8 @@ export class RegistryService {
   }
 
   async get(req: GetChargerRequest): Promise<ServiceReply<ChargerSummary>> {
-    // The capabilities the command and reservation APIs check follow the charger's reported profiles (charger-model.ts).
-    const rows = await this.sql.query<ChargerRow>(
-      `SELECT config_chargers.*, s.state AS sync_state,
-         (SELECT r.value FROM config_reported r WHERE r.charger_id = config_chargers.charger_id AND r.key = 'SupportedFeatureProfiles') AS supported_feature_profiles
-       FROM ${LIST_FROM} WHERE charger_id = $1`,
-      [req.chargerId],
-    );
-    return rows[0] ? ok(toSummary(rows[0])) : notFound(req.chargerId);
+    const row = await this.rows.add(req.chargerId);
+    return row ? ok(toSummary(row)) : notFound(req.chargerId);
   }
 
   async setModel(req: SetModelRequest): Promise<ServiceReply<ChargerSummary>> {
