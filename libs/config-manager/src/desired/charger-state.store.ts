@@ -35,6 +35,7 @@ export class ChargerStateStore {
   private readonly rebootClears: Batcher<string, void>;
   private readonly infos: Batcher<string, ChargerInfo>;
   private readonly applyReads: Batcher<string, Record<string, ApplyStateView>>;
+  private readonly reportedReads: Batcher<string, ReportedSnapshot | null>;
   private readonly snapshots: Batcher<Snapshot, void>;
 
   private readonly sql: Sql;
@@ -71,6 +72,22 @@ export class ChargerStateStore {
         return byId;
       },
       () => ({}),
+    );
+    this.reportedReads = keyedBatcher(
+      async (ids) => {
+        const rows = await this.sql.query<ReportedRow & { charger_id: string }>(
+          `SELECT charger_id, key, value, readonly, reported_at FROM config_reported WHERE charger_id = ANY($1::text[]) ORDER BY charger_id, key`,
+          [ids],
+        );
+        const byId = new Map<string, ReportedSnapshot>();
+        for (const r of rows) {
+          let snapshot = byId.get(r.charger_id);
+          if (!snapshot) byId.set(r.charger_id, (snapshot = { at: new Date(r.reported_at), keys: {} }));
+          snapshot.keys[r.key] = { value: r.value, readonly: r.readonly };
+        }
+        return byId;
+      },
+      () => null,
     );
     this.snapshots = new Batcher<Snapshot, void>(async (items) => {
       for (const round of roundsOfDistinct(items, (it) => it.chargerId))
@@ -121,14 +138,9 @@ export class ChargerStateStore {
     return rows.map((r) => r.charger_id);
   }
 
-  async reported(chargerId: string): Promise<ReportedSnapshot | null> {
-    const rows = await this.sql.query<ReportedRow>(`SELECT key, value, readonly, reported_at FROM config_reported WHERE charger_id = $1 ORDER BY key`, [
-      chargerId,
-    ]);
-    if (rows.length === 0) return null;
-    const keys: Record<string, ReportedKey> = {};
-    for (const r of rows) keys[r.key] = { value: r.value, readonly: r.readonly };
-    return { at: new Date(rows[0].reported_at), keys };
+  /** The last GetConfiguration snapshot (null: none yet); read after every reconciliation, so reads arriving together share a statement. */
+  reported(chargerId: string): Promise<ReportedSnapshot | null> {
+    return this.reportedReads.add(chargerId);
   }
 
   async reportedMany(chargerIds: string[]): Promise<Map<string, Record<string, string>>> {
