@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { DATA_SOURCE, sqlOf, type Sql } from '#csms/persistence';
+import { DATA_SOURCE, keyedBatcher, sqlOf, type Batcher, type Sql } from '#csms/persistence';
 import { DesiredStore } from '../desired/desired-store.js';
 import type { ConfigChargingProfilesRow, ConfigChargingProfileStateRow } from './store.rows.js';
 import { slotOf } from './validation.js';
@@ -57,16 +57,74 @@ export function effectiveProfiles(group: StoredProfile[], own: StoredProfile[]):
   return { effective: [...group.filter((p) => !shadowed.includes(p)), ...own], shadowed };
 }
 
+const unknownFacts = (): ChargerFacts => ({ known: false, model: 'generic', connected: false, lastStartAt: null, reported: {} });
+
 /** Desired charging profiles and per-charger outcomes (tables of migration.ts). */
 @Injectable()
 export class ChargingProfileStore {
   private readonly groups: DesiredStore;
 
   private readonly sql: Sql;
+  /**
+   * What each charger's profile reconciliation reads (after every connect and boot): when a fleet reconnects,
+   * the reads arriving together share one statement each (see Batcher).
+   */
+  private readonly factReads: Batcher<string, ChargerFacts>;
+  private readonly stateReads: Batcher<string, Map<number, ProfileStateView>>;
+  private readonly groupReads: Batcher<string, string | null>;
+  private readonly ownReads: Batcher<string, StoredProfile[]>;
 
   constructor(@Inject(DATA_SOURCE) db: DataSource) {
     this.sql = sqlOf(db);
     this.groups = new DesiredStore(db);
+    this.factReads = keyedBatcher((ids) => this.factsOf(ids), unknownFacts);
+    this.stateReads = keyedBatcher(
+      async (ids) => {
+        const rows = await this.sql.query<ConfigChargingProfileStateRow>(
+          `SELECT charger_id, charging_profile_id, action, profile_hash, outcome, message, at FROM config_charging_profile_state
+            WHERE charger_id = ANY($1::text[]) ORDER BY charger_id, charging_profile_id`,
+          [ids],
+        );
+        const byId = new Map<string, Map<number, ProfileStateView>>();
+        for (const r of rows) {
+          const states = byId.get(r.charger_id) ?? new Map<number, ProfileStateView>();
+          states.set(r.charging_profile_id, {
+            chargingProfileId: r.charging_profile_id,
+            action: r.action,
+            profileHash: r.profile_hash,
+            outcome: r.outcome,
+            message: r.message,
+            at: new Date(r.at).toISOString(),
+          });
+          byId.set(r.charger_id, states);
+        }
+        return byId;
+      },
+      () => new Map(),
+    );
+    this.groupReads = keyedBatcher(
+      async (ids) => {
+        const rows = await this.sql.query<{ charger_id: string; group_name: string }>(
+          `SELECT charger_id, group_name FROM config_group_members WHERE charger_id = ANY($1::text[])`,
+          [ids],
+        );
+        return new Map(rows.map((r) => [r.charger_id, r.group_name]));
+      },
+      () => null,
+    );
+    this.ownReads = keyedBatcher(
+      async (ids) => {
+        const rows = await this.sql.query<ProfileRow>(
+          `SELECT scope, scope_id, connector_id, profile, updated_at, updated_by FROM config_charging_profiles
+            WHERE scope = 'charger' AND scope_id = ANY($1::text[]) ORDER BY scope_id, charging_profile_id`,
+          [ids],
+        );
+        const byId = new Map<string, StoredProfile[]>();
+        for (const r of rows) byId.set(r.scope_id, [...(byId.get(r.scope_id) ?? []), view(r)]);
+        return byId;
+      },
+      () => [],
+    );
   }
 
   async level(scope: ProfileScope, scopeId: string, sql: Sql = this.sql): Promise<StoredProfile[]> {
@@ -105,7 +163,7 @@ export class ChargingProfileStore {
 
   /** The desired configuration's groups: one membership for both. */
   groupOf(chargerId: string): Promise<string | null> {
-    return this.groups.groupOf(chargerId);
+    return this.groupReads.add(chargerId);
   }
 
   members(group: string): Promise<string[]> {
@@ -118,43 +176,51 @@ export class ChargingProfileStore {
 
   /** The group's and the charger's own profiles, merged (effectiveProfiles). */
   async forCharger(chargerId: string): Promise<{ group: string | null; own: StoredProfile[]; groupProfiles: StoredProfile[] }> {
-    const group = await this.groupOf(chargerId);
-    return { group, own: await this.level('charger', chargerId), groupProfiles: group === null ? [] : await this.level('group', group) };
+    const [group, own] = await Promise.all([this.groupOf(chargerId), this.ownReads.add(chargerId)]);
+    return { group, own, groupProfiles: group === null ? [] : await this.level('group', group) };
   }
 
-  async facts(chargerId: string): Promise<ChargerFacts> {
-    const rows = await this.sql.query<{ model: string; connected: boolean; boot_at: Date | null; connected_at: Date | null }>(
-      `SELECT model, connected, boot_at, connected_at FROM config_chargers WHERE charger_id = $1`,
-      [chargerId],
-    );
-    const keys = await this.sql.query<{ key: string; value: string }>(`SELECT key, value FROM config_reported WHERE charger_id = $1 AND value IS NOT NULL`, [
-      chargerId,
-    ]);
-    const reported = Object.fromEntries(keys.map((k) => [k.key, k.value]));
-    const r = rows[0];
-    if (!r) return { known: false, model: 'generic', connected: false, lastStartAt: null, reported };
-    const starts = [r.boot_at, r.connected_at].filter((d): d is Date => d !== null).map((d) => new Date(d).getTime());
-    return { known: true, model: r.model, connected: r.connected, lastStartAt: starts.length > 0 ? new Date(Math.max(...starts)) : null, reported };
+  facts(chargerId: string): Promise<ChargerFacts> {
+    return this.factReads.add(chargerId);
   }
 
-  async states(chargerId: string): Promise<Map<number, ProfileStateView>> {
-    const rows = await this.sql.query<Omit<ConfigChargingProfileStateRow, 'charger_id'>>(
-      `SELECT charging_profile_id, action, profile_hash, outcome, message, at FROM config_charging_profile_state WHERE charger_id = $1 ORDER BY charging_profile_id`,
-      [chargerId],
+  /** Every charger asked about, known or not: an unknown one may still have reported keys. */
+  private async factsOf(chargerIds: string[]): Promise<Map<string, ChargerFacts>> {
+    const rows = await this.sql.query<{
+      id: string;
+      known: boolean;
+      model: string | null;
+      connected: boolean | null;
+      boot_at: Date | null;
+      connected_at: Date | null;
+      reported: Record<string, string> | null;
+    }>(
+      `SELECT i.id, c.charger_id IS NOT NULL AS known, c.model, c.connected, c.boot_at, c.connected_at,
+              (SELECT jsonb_object_agg(r.key, r.value) FROM config_reported r WHERE r.charger_id = i.id AND r.value IS NOT NULL) AS reported
+         FROM unnest($1::text[]) AS i(id) LEFT JOIN config_chargers c ON c.charger_id = i.id`,
+      [chargerIds],
     );
     return new Map(
-      rows.map((r) => [
-        r.charging_profile_id,
-        {
-          chargingProfileId: r.charging_profile_id,
-          action: r.action,
-          profileHash: r.profile_hash,
-          outcome: r.outcome,
-          message: r.message,
-          at: new Date(r.at).toISOString(),
-        },
-      ]),
+      rows.map((r) => {
+        const reported = r.reported ?? {};
+        if (!r.known) return [r.id, { ...unknownFacts(), reported }];
+        const starts = [r.boot_at, r.connected_at].filter((d): d is Date => d !== null).map((d) => new Date(d).getTime());
+        return [
+          r.id,
+          {
+            known: true,
+            model: r.model as string,
+            connected: r.connected === true,
+            lastStartAt: starts.length > 0 ? new Date(Math.max(...starts)) : null,
+            reported,
+          },
+        ];
+      }),
     );
+  }
+
+  states(chargerId: string): Promise<Map<number, ProfileStateView>> {
+    return this.stateReads.add(chargerId);
   }
 
   async setState(
