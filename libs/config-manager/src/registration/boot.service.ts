@@ -157,6 +157,8 @@ async function recordBoots(db: Sql, items: BootRecord[]): Promise<ChargerModel[]
     const p = (it: BootRecord): BootNotificationRequest => it.msg.payload;
     // The upsert's WHERE keeps a redelivered, older BootNotification from overwriting a newer one; then it
     // returns no row and the model is the stored one (the statement's snapshot, which it left unchanged).
+    // Rows in charger order: every multi-row write of config_chargers locks in that order (the lock-order rule in
+    // registry/connections.service.ts), else a boot batch and a connection batch deadlock over two chargers.
     const rows = await db.query<{ n: string | number; model: ChargerModel }>(
       `WITH input AS (
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
@@ -167,6 +169,7 @@ async function recordBoots(db: Sql, items: BootRecord[]): Promise<ChargerModel[]
          INSERT INTO config_chargers (charger_id, model, boot_vendor, boot_model, charge_point_serial_number,
            charge_box_serial_number, firmware_version, iccid, imsi, meter_type, meter_serial_number, boot_at, boot_status)
          SELECT charger_id, model, vendor, boot_model, cp_serial, cb_serial, firmware, iccid, imsi, meter_type, meter_serial, at, status FROM input
+          ORDER BY charger_id
          ON CONFLICT (charger_id) DO UPDATE SET
            model = COALESCE(config_chargers.model_override, EXCLUDED.model),
            boot_vendor = EXCLUDED.boot_vendor, boot_model = EXCLUDED.boot_model,

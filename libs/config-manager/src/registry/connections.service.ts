@@ -22,6 +22,12 @@ const isoOrNull = (v: number | null): string | null => (v === null ? null : new 
 /**
  * Keeps the connection columns of `config_chargers` from the gateways' connection events and
  * last-seen batches. Every batch is one transaction with one multi-row statement.
+ *
+ * Lock order: every statement that writes several `config_chargers` rows (these, and the boots' batch in
+ * registration/boot.service.ts) takes their locks in `ORDER BY charger_id` order, in SQL so the collation is the
+ * same for all. Two batches that lock the same two chargers in opposite orders deadlock: in a 10,000-charger
+ * storm on 2026-11-29 a boot batch and a connection batch did, PostgreSQL waited its deadlock_timeout (1 s) and
+ * failed the boots' statement, and 28 chargers were answered InternalError.
  */
 @Injectable()
 export class ConnectionsService {
@@ -46,10 +52,11 @@ export class ConnectionsService {
     const ids = [...new Set(events.map((m) => m.data.chargerId))];
 
     await this.sql.transaction(async (tx) => {
-      // FOR UPDATE: replicas sharing the durable consumer may hold batches about the same charger.
+      // FOR UPDATE: replicas sharing the durable consumer may hold batches about the same charger. In charger
+      // order, as every multi-row write of config_chargers locks (see the class comment).
       const rows = await tx.query<ConnectionRow>(
         `SELECT charger_id, connected, gateway_id, session_id, connected_at, disconnected_at, remote_address, connection_event_at
-           FROM config_chargers WHERE charger_id = ANY($1::text[]) FOR UPDATE`,
+           FROM config_chargers WHERE charger_id = ANY($1::text[]) ORDER BY charger_id FOR UPDATE`,
         [ids],
       );
       const states = new Map<string, ConnectionState | undefined>(rows.map((r) => [r.charger_id, fromRow(r)]));
@@ -90,7 +97,7 @@ export class ConnectionsService {
         `INSERT INTO config_chargers (charger_id, model, connected, gateway_id, session_id, connected_at, disconnected_at,
            remote_address, connection_event_at)
          SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[], $4::text[], $5::text[], $6::timestamptz[],
-           $7::timestamptz[], $8::text[], $9::timestamptz[])
+           $7::timestamptz[], $8::text[], $9::timestamptz[]) ORDER BY 1
          ON CONFLICT (charger_id) DO UPDATE SET
            connected = EXCLUDED.connected, gateway_id = EXCLUDED.gateway_id, session_id = EXCLUDED.session_id,
            connected_at = EXCLUDED.connected_at, disconnected_at = EXCLUDED.disconnected_at,
@@ -108,9 +115,12 @@ export class ConnectionsService {
   async applySeen(batch: SeenBatch): Promise<number> {
     const entries = Object.entries(batch.seen).filter(([, at]) => !Number.isNaN(Date.parse(at)));
     if (entries.length === 0) return 0;
+    // The rows are locked first, in charger order (see the class comment): an UPDATE ... FROM locks in its join's order.
     return this.sql.execute(
-      `UPDATE config_chargers AS c SET last_seen = GREATEST(c.last_seen, v.seen)
-         FROM unnest($1::text[], $2::timestamptz[]) AS v(id, seen)
+      `WITH v AS (SELECT * FROM unnest($1::text[], $2::timestamptz[]) AS v(id, seen)),
+            locked AS (SELECT charger_id FROM config_chargers WHERE charger_id IN (SELECT id FROM v) ORDER BY charger_id FOR UPDATE)
+       UPDATE config_chargers AS c SET last_seen = GREATEST(c.last_seen, v.seen)
+         FROM v JOIN locked ON locked.charger_id = v.id
         WHERE c.charger_id = v.id`,
       [entries.map(([id]) => id), entries.map(([, at]) => at)],
     );
