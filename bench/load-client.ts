@@ -21,6 +21,8 @@ interface Charger {
   onReply: ((ok: boolean, rtMs: number) => void) | null;
   /** What ChangeConfiguration set: a charger keeps it across reconnects, so a reconnect finds nothing to change. */
   keys: ChargerKeys;
+  /** Why the last CALL was not answered with a CALLRESULT (a CALLERROR's code and text, or the socket's close). */
+  lastFailure?: string;
 }
 
 const groups = new Map<string, Charger[]>();
@@ -55,7 +57,10 @@ function onMessage(c: Charger, data: WebSocket.RawData): void {
     const rt = performance.now() - c.sentAt;
     c.pendingId = null;
     c.onReply = null;
-    if (type === 4) callErrors++;
+    if (type === 4) {
+      callErrors++;
+      c.lastFailure = s.slice(0, 200);
+    }
     cb?.(type === 3, rt);
   } else if (type === 2) {
     // A CSMS command: answer it as a charger would.
@@ -69,7 +74,10 @@ function onMessage(c: Charger, data: WebSocket.RawData): void {
       const rt = performance.now() - c.sentAt;
       c.pendingId = null;
       c.onReply = null;
-      if (frame[0] === 4) callErrors++;
+      if (frame[0] === 4) {
+        callErrors++;
+        c.lastFailure = s.slice(0, 200);
+      }
       cb?.(frame[0] === 3, rt);
     } else if (Array.isArray(frame) && frame[0] === 2) {
       c.ws.send(JSON.stringify([3, frame[1], c.keys.answer(String(frame[2]), frame[3])]));
@@ -97,8 +105,9 @@ function open(url: string, id: string, localAddress: string | undefined, basicAu
     });
     ws.once('error', (err) => reject(err));
     ws.on('message', (d) => onMessage(c, d));
-    ws.on('close', () => {
+    ws.on('close', (code) => {
       const cb = c.onReply;
+      if (cb) c.lastFailure = `socket closed (${code}) before the answer`;
       c.pendingId = null;
       c.onReply = null;
       cb?.(false, 0);
@@ -141,12 +150,12 @@ async function connect(job: ConnectJob): Promise<unknown> {
         const c = await open(job.url, id, localAddress, job.basicAuth === true, job.passwords?.[id]);
         if (job.boot) {
           const ok = await new Promise<boolean>((res) => send(c, 'BootNotification', bootPayload(id), (ok2, rt) => (ok2 && bootLat.push(rt), res(ok2))));
-          if (!ok) throw new Error('BootNotification not accepted');
+          if (!ok) throw new Error(`BootNotification not answered: ${c.lastFailure ?? 'no answer'}`);
         }
         list.push(c);
         return;
       } catch (err) {
-        const key = err instanceof Error ? err.message.slice(0, 80) : String(err);
+        const key = err instanceof Error ? err.message.slice(0, 160) : String(err);
         errors.set(key, (errors.get(key) ?? 0) + 1);
         retries++;
         await sleep(500 + Math.random() * 500); // as a charger would back off

@@ -1,5 +1,5 @@
 /** The system under test: the built all-in-one process, on the in-process bus or on NATS JetStream + PostgreSQL. */
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { createTestDatabase, freePort, startNatsServer } from '#csms/testing';
 import { startService, tempDir, type ServiceProcess } from '../../test/support/processes.js';
 import { collectGarbage, inspectArg } from './collect-garbage.js';
@@ -59,6 +59,8 @@ export async function startAllInOne(options: { durable?: boolean; env?: Record<s
     const t = setTimeout(() => svc.child.kill('SIGKILL'), 15_000);
     await svc.stop();
     clearTimeout(t);
+    // BENCH_SERVER_OUTPUT=/tmp/server.log keeps what the system under test wrote (its warnings explain a failed boot)
+    if (process.env.BENCH_SERVER_OUTPUT) await writeFile(process.env.BENCH_SERVER_OUTPUT, svc.output()).catch(() => undefined);
   };
   const offSvc = onCleanup('csms', stopSvc);
   const system: System = {
