@@ -1,4 +1,5 @@
 import type { RegistrationLookup } from './registration/registration-lookup.js';
+import { DEFAULT_SURGE_MAX_DEFER_MS, DEFAULT_SURGE_RATE_PER_S } from './registration/arrival-surge.js';
 
 /** Options of `ConfigManagerModule.forRoot`. Every field has a default; see `resolveConfigManagerOptions`. */
 export interface ConfigManagerOptions {
@@ -20,6 +21,13 @@ export interface ConfigManagerOptions {
   provisionalChargerTtlS?: number;
   /** How often queued commands are swept: expired, lapsed claims freed, connected chargers served. Default 30 000 ms. */
   queuedSweepIntervalMs?: number;
+  /**
+   * Connection events and boots per second (seen by this process) from which the work that follows a connect or
+   * a boot waits for the surge to pass (registration/arrival-surge.ts). Default 100.
+   */
+  surgeRatePerS?: number;
+  /** The longest such work waits, from its connect or boot. Default 60 000 ms. */
+  surgeMaxDeferMs?: number;
 }
 
 export type ResolvedConfigManagerOptions = Required<Omit<ConfigManagerOptions, 'registrationLookup'>> & Pick<ConfigManagerOptions, 'registrationLookup'>;
@@ -41,5 +49,7 @@ export function resolveConfigManagerOptions(options: ConfigManagerOptions = {}):
     registrationLookup: options.registrationLookup,
     provisionalChargerTtlS: options.provisionalChargerTtlS ?? DEFAULT_PROVISIONAL_CHARGER_TTL_S,
     queuedSweepIntervalMs: options.queuedSweepIntervalMs ?? DEFAULT_QUEUED_SWEEP_INTERVAL_MS,
+    surgeRatePerS: options.surgeRatePerS ?? DEFAULT_SURGE_RATE_PER_S,
+    surgeMaxDeferMs: options.surgeMaxDeferMs ?? DEFAULT_SURGE_MAX_DEFER_MS,
   };
 }

@@ -19,6 +19,7 @@ import type { AuditView } from './desired-store.js';
 import { profilesView, type ProfilesView } from './profiles-view.js';
 import { DESIRED_OPTIONS, type ResolvedDesiredOptions } from './desired.options.js';
 import { Reconciler } from './reconciler.js';
+import { BootService } from '../registration/boot.service.js';
 import * as verbs from '../verbs.js';
 
 /** Durable consumer of connection events that drives reconciliation on connect. */
@@ -66,6 +67,7 @@ export class DesiredController {
     @Inject(DesiredService) private readonly service: DesiredService,
     @Inject(Reconciler) private readonly reconciler: Reconciler,
     @Inject(DESIRED_OPTIONS) private readonly options: ResolvedDesiredOptions,
+    @Inject(BootService) private readonly boots: BootService,
   ) {}
 
   /**
@@ -75,12 +77,17 @@ export class DesiredController {
    */
   @EventPattern<string>(subjects.allConnections, { durable: RECONCILE_CONSUMER, maxBatch: 50, maxWaitMs: 20, ackWaitMs: 15 * 60_000 })
   async connections(@Payload() batch: DurableMessage<ConnectionEvent>[]): Promise<void> {
+    const connected = connectedIn(batch);
+    for (const c of connected) this.boots.arrivals.note(1, c.connectedAt);
     // Each connection waits connectReconcileDelayMs from when it happened, not from when its batch is handled:
-    // a backlog after a reconnect storm is drained without sleeping again per batch.
+    // a backlog after a reconnect storm is drained without sleeping again per batch. Then, while chargers still
+    // arrive in a surge, for its end (ArrivalSurge): the storm's connects and boots are answered first.
     const results = await Promise.all(
-      connectedIn(batch).map(async ({ chargerId, connectedAt }) => {
+      connected.map(async ({ chargerId, connectedAt }) => {
         const wait = connectedAt + this.options.connectReconcileDelayMs - Date.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        // Shutting down: not acked, so the batch is delivered again (to this process restarted or another).
+        if (!(await this.boots.arrivals.settled(connectedAt))) throw new Error('shutting down: reconciliation left to the next delivery');
         return this.reconciler.requestSince(chargerId, connectedAt);
       }),
     );

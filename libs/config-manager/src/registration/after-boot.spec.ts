@@ -1,13 +1,16 @@
 import { jest } from '@jest/globals';
 import { afterEachBoot } from './after-boot.js';
+import { ArrivalSurge } from './arrival-surge.js';
 import type { BootedCharger, BootListener, BootService } from './boot.service.js';
 
-/** Only the listener registry of BootService: afterEachBoot uses nothing else. */
-function boots(): { service: BootService; boot(chargerId: string, status: BootedCharger['status']): Promise<void> } {
+/** Only the listener registry and the arrivals of BootService: afterEachBoot uses nothing else. */
+function boots(): { service: BootService; arrivals: ArrivalSurge; boot(chargerId: string, status: BootedCharger['status']): Promise<void> } {
   const listeners: BootListener[] = [];
-  const service = { onBooted: (l: BootListener) => void listeners.push(l) } as unknown as BootService;
+  const arrivals = new ArrivalSurge({ ratePerS: 10, maxDeferMs: 5_000, pollMs: 100 });
+  const service = { onBooted: (l: BootListener) => void listeners.push(l), arrivals } as unknown as BootService;
   return {
     service,
+    arrivals,
     boot: async (chargerId, status) => {
       const booted: BootedCharger = {
         chargerId,
@@ -62,5 +65,27 @@ describe('afterEachBoot', () => {
     await b.boot('C', 'Accepted');
     await jest.advanceTimersByTimeAsync(1_000);
     expect(runs).toBe(1);
+  });
+
+  test('during a surge of arrivals the follow-up waits for its end, and at most the surge limit from its boot', async () => {
+    const b = boots();
+    const ran: string[] = [];
+    afterEachBoot(b.service, { when: () => true, delayMs: 100, what: 'test' }, async (id) => void ran.push(id));
+    b.arrivals.note(20); // a storm: twice the rate
+    await b.boot('A', 'Accepted');
+    await jest.advanceTimersByTimeAsync(500);
+    expect(ran).toEqual([]); // its delay is over, the surge is not
+    await jest.advanceTimersByTimeAsync(600); // the arrivals left the last second's count
+    expect(ran).toEqual(['A']);
+
+    // A surge that goes on: released at the limit (5 s after the boot), not later.
+    b.arrivals.note(20);
+    const keepArriving = setInterval(() => b.arrivals.note(20), 200);
+    await b.boot('B', 'Accepted');
+    await jest.advanceTimersByTimeAsync(4_800);
+    expect(ran).toEqual(['A']);
+    await jest.advanceTimersByTimeAsync(400);
+    expect(ran).toEqual(['A', 'B']);
+    clearInterval(keepArriving);
   });
 });

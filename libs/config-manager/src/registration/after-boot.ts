@@ -15,7 +15,8 @@ export interface AfterBootOptions {
 /**
  * Runs `followUp` for each booted charger `delayMs` after its BootNotification. Not inline: BootService calls its
  * listeners before the reply leaves, and a charger may not be addressed before it has its answer
- * (docs/reference/protocol-notes.md#boot-states). Failures are logged; stop() drops the follow-ups still waiting.
+ * (docs/reference/protocol-notes.md#boot-states); and while chargers arrive in a surge, not before it has passed
+ * (ArrivalSurge). Failures are logged; stop() drops the follow-ups still waiting.
  */
 export function afterEachBoot(boots: BootService, options: AfterBootOptions, followUp: (chargerId: string) => Promise<unknown>): { stop(): void } {
   const log = options.log ?? new Logger('AfterBoot');
@@ -24,11 +25,14 @@ export function afterEachBoot(boots: BootService, options: AfterBootOptions, fol
   boots.onBooted(async (booted: BootedCharger) => {
     if (stopped || !options.when(booted)) return;
     await options.atBoot?.(booted);
+    const bootAt = Date.now();
     const timer = setTimeout(() => {
       timers.delete(timer);
-      followUp(booted.chargerId).catch((err: unknown) =>
-        log.warn(`${options.what} after the boot of ${booted.chargerId}: ${err instanceof Error ? err.message : String(err)}`),
-      );
+      // During a reconnect storm the follow-up waits for its end (arrival-surge.ts), at most the surge's limit.
+      boots.arrivals
+        .settled(bootAt)
+        .then((proceed) => (proceed && !stopped ? followUp(booted.chargerId) : undefined))
+        .catch((err: unknown) => log.warn(`${options.what} after the boot of ${booted.chargerId}: ${err instanceof Error ? err.message : String(err)}`));
     }, options.delayMs);
     timers.add(timer);
   });

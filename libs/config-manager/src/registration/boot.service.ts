@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { ChargerMessage } from '#csms/bus';
 import { Batcher, DATA_SOURCE, keyedBatcher, roundsOfDistinct, sqlOf, type Sql } from '#csms/persistence';
@@ -7,6 +7,7 @@ import { detectChargerModel, type ChargerModel } from '../registry/charger-model
 import { decideBoot, type BootDecision, type BootIntervals } from './boot-decision.js';
 import { REGISTRATION_LOOKUP, type RegistrationLookup } from './registration-lookup.js';
 import { CONFIG_MANAGER_OPTIONS } from '../config-manager.options.js';
+import { ArrivalSurge, DEFAULT_SURGE_MAX_DEFER_MS, DEFAULT_SURGE_RATE_PER_S } from './arrival-surge.js';
 
 /** Told after a BootNotification was recorded (for example boot provisioning in `desired/`). */
 export interface BootedCharger {
@@ -27,13 +28,24 @@ export type ConfigurationSyncCheck = (chargerId: string, bootAt: Date) => Promis
 
 type WarnLogger = Pick<Logger, 'warn'>;
 
+/** The options BootService reads: the boot answer's intervals, and when follow-ups wait for a surge to pass. */
+export interface BootServiceOptions extends BootIntervals {
+  surgeRatePerS?: number;
+  surgeMaxDeferMs?: number;
+}
+
 /**
  * Answers BootNotification: asks auth for the registration state, records the boot fields and the
  * detected model, and returns the OCPP answer. Recording is idempotent per (charger, messageId).
  */
 @Injectable()
-export class BootService {
+export class BootService implements OnModuleDestroy {
   private readonly listeners: BootListener[] = [];
+  /**
+   * Boots and connection events this process saw in the last second: the follow-ups of a connect or a boot
+   * wait on it while a storm is being answered (arrival-surge.ts).
+   */
+  readonly arrivals: ArrivalSurge;
   private acceptedInterval?: (chargerId: string) => Promise<number | undefined>;
   private syncCheck?: ConfigurationSyncCheck;
 
@@ -49,10 +61,14 @@ export class BootService {
   constructor(
     @Inject(DATA_SOURCE) db: DataSource,
     @Inject(REGISTRATION_LOOKUP) private readonly lookup: RegistrationLookup,
-    @Inject(CONFIG_MANAGER_OPTIONS) private readonly intervals: BootIntervals,
+    @Inject(CONFIG_MANAGER_OPTIONS) private readonly intervals: BootServiceOptions,
     @Optional() private readonly log: WarnLogger = new Logger('BootService'),
   ) {
     this.sql = sqlOf(db);
+    this.arrivals = new ArrivalSurge({
+      ratePerS: intervals.surgeRatePerS ?? DEFAULT_SURGE_RATE_PER_S,
+      maxDeferMs: intervals.surgeMaxDeferMs ?? DEFAULT_SURGE_MAX_DEFER_MS,
+    });
     this.policies = keyedBatcher(
       async (ids) => {
         const rows = await this.sql.query<{ charger_id: string }>(
@@ -93,7 +109,12 @@ export class BootService {
     this.syncCheck = check;
   }
 
+  onModuleDestroy(): void {
+    this.arrivals.stop();
+  }
+
   async boot(msg: ChargerMessage<BootNotificationRequest>, now: Date = new Date()): Promise<BootNotificationResponse> {
+    this.arrivals.note();
     const outcome = await this.lookup(msg.chargerId);
     let decision = decideBoot(outcome, this.intervals);
     if (decision.status === 'Accepted') decision = await this.applyBootPolicy(msg, decision);
