@@ -21,6 +21,21 @@ describe('ChargerStateStore, operations arriving together', () => {
     store = new ChargerStateStore(t.db);
   });
 
+  it('reads the reported values of several chargers at once, each its own keys, a "__proto__" key kept as a key', async () => {
+    const t0 = new Date('2026-01-01T00:00:00Z');
+    await store.replaceReported('A', { HeartbeatInterval: key('300'), FreeCharging: key('false'), Unset: key(null) }, t0);
+    await store.replaceReported('B', { HeartbeatInterval: key('600'), ['__proto__']: key('evil') }, t0);
+    const many = await store.reportedMany(['A', 'B', 'C']);
+    expect(many.get('A')).toEqual({ HeartbeatInterval: '300', FreeCharging: 'false' });
+    const b = many.get('B') as Record<string, string>;
+    expect(Object.getPrototypeOf(b)).toBe(Object.prototype);
+    expect(Object.entries(b).sort()).toEqual([
+      ['HeartbeatInterval', '600'],
+      ['__proto__', 'evil'],
+    ]);
+    expect(many.has('C')).toBe(false);
+  });
+
   it('replaces snapshots of several chargers, one charger twice, as if one after the other', async () => {
     const t0 = new Date('2026-01-01T00:00:00Z');
     await Promise.all([

@@ -148,9 +148,16 @@ export class ChargerStateStore {
       `SELECT charger_id, key, value FROM config_reported WHERE charger_id = ANY($1::text[]) AND value IS NOT NULL`,
       [chargerIds],
     );
-    const out = new Map<string, Record<string, string>>();
-    for (const r of rows) out.set(r.charger_id, { ...(out.get(r.charger_id) ?? {}), [r.key]: r.value as string });
-    return out;
+    // Entries first, one object per charger at the end: copying the object for each key was quadratic in the
+    // keys (2% of the process's time in a 10k storm, 2026-11-29). fromEntries defines own properties, so a key a
+    // charger reported as "__proto__" stays a key.
+    const entries = new Map<string, Array<[string, string]>>();
+    for (const r of rows) {
+      const list = entries.get(r.charger_id);
+      if (list) list.push([r.key, r.value as string]);
+      else entries.set(r.charger_id, [[r.key, r.value as string]]);
+    }
+    return new Map([...entries].map(([id, list]) => [id, Object.fromEntries(list)]));
   }
 
   /**
