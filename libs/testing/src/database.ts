@@ -70,3 +70,20 @@ export async function openTwoReplicaDatabases(
     },
   };
 }
+
+/**
+ * openTwoReplicaDatabases for the enclosing describe: opened before its tests, closed and dropped after them. The
+ * returned object's `a` and `b` are set once its beforeAll ran.
+ */
+export function twoReplicaDatabasesForSuite(options: Pick<PersistenceOptions, 'migrations'>): { a: DataSource; b: DataSource } {
+  const replicas = {} as { a: DataSource; b: DataSource };
+  let close: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const opened = await openTwoReplicaDatabases(options);
+    replicas.a = opened.a;
+    replicas.b = opened.b;
+    close = opened.close;
+  }, 60_000);
+  afterAll(() => close?.());
+  return replicas;
+}

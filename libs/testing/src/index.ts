@@ -3,7 +3,7 @@ export { startNatsServer, natsServerBinary } from './nats-server.js';
 export { freePort } from './free-port.js';
 export type { NatsServerHandle } from './nats-server.js';
 export { startNatsCluster, type NatsClusterHandle, type NatsClusterNode } from './nats-cluster.js';
-export { createTestDatabase, openTwoReplicaDatabases, postgresAnswers, TEST_PG_ADMIN_URL } from './database.js';
+export { createTestDatabase, openTwoReplicaDatabases, twoReplicaDatabasesForSuite, postgresAnswers, TEST_PG_ADMIN_URL } from './database.js';
 export { infraStatus, infraStatusSync, describeInfra } from './infra.js';
 export type { InfraStatus } from './infra.js';
 export { waitFor } from './wait-for.js';

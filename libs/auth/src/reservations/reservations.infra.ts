@@ -2,22 +2,15 @@
  * The reservation store on real PostgreSQL (the unit specs run it on PGlite): auth's migrations, the reservationId
  * sequence across two connections, the StartTransaction lookup and expiry.
  */
-import type { DataSource } from 'typeorm';
-import { describeInfra, openTwoReplicaDatabases } from '#csms/testing';
+import { describeInfra, twoReplicaDatabasesForSuite } from '#csms/testing';
 import { AUTH_MIGRATIONS } from '../migrations/index.js';
 import { ReservationsStore } from './reservations.store.js';
 
 describeInfra('auth reservations on PostgreSQL', () => {
-  let a: DataSource;
-  let b: DataSource;
-  let close: (() => Promise<void>) | undefined;
-
-  beforeAll(async () => {
-    ({ a, b, close } = await openTwoReplicaDatabases({ migrations: AUTH_MIGRATIONS }));
-  }, 60_000);
-  afterAll(() => close?.());
+  const replicas = twoReplicaDatabasesForSuite({ migrations: AUTH_MIGRATIONS });
 
   it('hands out distinct reservationIds from two connections, finds them for a start, and expires them once', async () => {
+    const { a, b } = replicas;
     const input = { chargerId: 'CP1', connectorId: 1, idTag: 'ALICE', parentIdTag: null, expiresAt: '2030-06-01T12:10:00.000Z', requestedBy: null };
     const made = await Promise.all([...Array(10)].map((_, i) => new ReservationsStore(i % 2 ? a : b).insert(input)));
     expect(new Set(made.map((r) => r.reservationId)).size).toBe(10);

@@ -3,23 +3,16 @@
  * driver, and two replicas claiming one token at once (only one attempt wins).
  */
 import { randomBytes } from 'node:crypto';
-import type { DataSource } from 'typeorm';
-import { describeInfra, openTwoReplicaDatabases } from '#csms/testing';
+import { describeInfra, twoReplicaDatabasesForSuite } from '#csms/testing';
 import { CONFIG_MANAGER_MIGRATIONS } from '../index.js';
 import { DiagnosticsService } from './diagnostics.service.js';
 import { DiagnosticsStore } from './store.js';
 
 describeInfra('diagnostics uploads on PostgreSQL', () => {
-  let a: DataSource;
-  let b: DataSource;
-  let close: (() => Promise<void>) | undefined;
-
-  beforeAll(async () => {
-    ({ a, b, close } = await openTwoReplicaDatabases({ migrations: CONFIG_MANAGER_MIGRATIONS }));
-  }, 60_000);
-  afterAll(() => close?.());
+  const replicas = twoReplicaDatabasesForSuite({ migrations: CONFIG_MANAGER_MIGRATIONS });
 
   it('one of two simultaneous claims wins; the file comes back byte for byte from the other replica', async () => {
+    const { a, b } = replicas;
     const onA = new DiagnosticsService(new DiagnosticsStore(a));
     const onB = new DiagnosticsService(new DiagnosticsStore(b));
     const created = await onA.create({ chargerId: 'ZAPPG1', kind: 'diagnostics' });

@@ -4,11 +4,10 @@
  * chargers, each listing them in a different order, as a reconnect storm makes them. Before every such write
  * locked in charger order, a boot batch and a connection batch deadlocked here and the boots were refused.
  */
-import type { DataSource } from 'typeorm';
 import type { ChargerMessage, ConnectionEvent, DurableMessage } from '#csms/bus';
 import type { BootNotificationRequest } from '#csms/ocpp';
 import { sqlOf } from '#csms/persistence';
-import { describeInfra, openTwoReplicaDatabases } from '#csms/testing';
+import { describeInfra, twoReplicaDatabasesForSuite } from '#csms/testing';
 import { CONFIG_MANAGER_MIGRATIONS } from '../index.js';
 import { BootService } from '../registration/boot.service.js';
 import { ConnectionsService } from './connections.service.js';
@@ -30,16 +29,10 @@ function shuffled<T>(items: readonly T[], seed: number): T[] {
 }
 
 describeInfra('config_chargers batches locking on PostgreSQL', () => {
-  let a: DataSource;
-  let b: DataSource;
-  let close: (() => Promise<void>) | undefined;
-
-  beforeAll(async () => {
-    ({ a, b, close } = await openTwoReplicaDatabases({ migrations: CONFIG_MANAGER_MIGRATIONS }));
-  }, 60_000);
-  afterAll(() => close?.());
+  const replicas = twoReplicaDatabasesForSuite({ migrations: CONFIG_MANAGER_MIGRATIONS });
 
   it('boots, connection events and last-seen reports in opposite orders all commit, round after round', async () => {
+    const { a, b } = replicas;
     const boots = [
       new BootService(
         a,
