@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { ChargerMessage } from '#csms/bus';
 import { Batcher, DATA_SOURCE, keyedBatcher, roundsOfDistinct, sqlOf, type Sql } from '#csms/persistence';
@@ -8,6 +8,7 @@ import { decideBoot, type BootDecision, type BootIntervals } from './boot-decisi
 import { REGISTRATION_LOOKUP, type RegistrationLookup } from './registration-lookup.js';
 import { CONFIG_MANAGER_OPTIONS } from '../config-manager.options.js';
 import { ArrivalSurge, DEFAULT_SURGE_MAX_DEFER_MS, DEFAULT_SURGE_RATE_PER_S } from './arrival-surge.js';
+import { watchSurge } from './surge-metrics.js';
 
 /** Told after a BootNotification was recorded (for example boot provisioning in `desired/`). */
 export interface BootedCharger {
@@ -39,7 +40,7 @@ export interface BootServiceOptions extends BootIntervals {
  * detected model, and returns the OCPP answer. Recording is idempotent per (charger, messageId).
  */
 @Injectable()
-export class BootService implements OnModuleDestroy {
+export class BootService implements OnModuleInit, OnModuleDestroy {
   private readonly listeners: BootListener[] = [];
   /**
    * Boots and connection events this process saw in the last second: the follow-ups of a connect or a boot
@@ -109,8 +110,13 @@ export class BootService implements OnModuleDestroy {
     this.syncCheck = check;
   }
 
+  onModuleInit(): void {
+    watchSurge(this.arrivals);
+  }
+
   onModuleDestroy(): void {
     this.arrivals.stop();
+    watchSurge(undefined);
   }
 
   async boot(msg: ChargerMessage<BootNotificationRequest>, now: Date = new Date()): Promise<BootNotificationResponse> {
