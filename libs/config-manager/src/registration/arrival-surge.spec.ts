@@ -58,6 +58,18 @@ describe('ArrivalSurge', () => {
     await expect(s.settled(now)).resolves.toBe(false);
   });
 
+  test('after a surge the waiters go in slices of releasePerPoll, oldest first', async () => {
+    const s = new ArrivalSurge({ ratePerS: 5, maxDeferMs: 60_000, pollMs: 5, releasePerPoll: 2, now: clock });
+    s.note(10);
+    const released: number[] = [];
+    const all = [0, 1, 2, 3, 4].map((i) => s.settled(now).then(() => released.push(i)));
+    now += 1_100; // the surge is over
+    await new Promise((r) => setTimeout(r, 7));
+    expect(released.length).toBeLessThanOrEqual(2);
+    await Promise.all(all);
+    expect(released).toEqual([0, 1, 2, 3, 4]);
+  });
+
   test('refuses a rate that is not positive', () => {
     expect(() => new ArrivalSurge({ ratePerS: 0, maxDeferMs: 1 })).toThrow(/ratePerS/);
   });
