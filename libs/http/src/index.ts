@@ -5,6 +5,7 @@ export { apiValidationPipe } from './validation.js';
 export { HealthModule } from './health/health.module.js';
 export { type ReadinessCheck, type ReadinessOutcome, type ReadinessReport, runReadinessChecks, runReadiness } from './health/readiness.js';
 export { registerBusMetrics, consumerReadiness } from './health/bus-metrics.js';
+export { metricOnce } from './health/metric-once.js';
 export {
   ApiTime,
   ChargerIdPath,

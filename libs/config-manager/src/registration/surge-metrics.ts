@@ -1,4 +1,5 @@
-import { Gauge, register } from 'prom-client';
+import { Gauge } from 'prom-client';
+import { metricOnce } from '#csms/http';
 import type { ArrivalSurge } from './arrival-surge.js';
 
 /** The process's ArrivalSurge, read at scrape time; set while its BootService runs. */
@@ -9,15 +10,17 @@ let watched: ArrivalSurge | undefined;
  * figure that stays up after a storm ended would say the surge's count is wrong; one that rises in every storm and
  * falls after it is the design.
  */
-export const followUpsWaiting =
-  (register.getSingleMetric('config_followups_waiting') as Gauge | undefined) ??
-  new Gauge({
-    name: 'config_followups_waiting',
-    help: 'Reconciliations, queued-command and site-limit follow-ups waiting for a reconnect storm to pass (this process)',
-    collect() {
-      this.set(watched?.waiting ?? 0);
-    },
-  });
+export const followUpsWaiting = metricOnce(
+  'config_followups_waiting',
+  () =>
+    new Gauge({
+      name: 'config_followups_waiting',
+      help: 'Reconciliations, queued-command and site-limit follow-ups waiting for a reconnect storm to pass (this process)',
+      collect() {
+        this.set(watched?.waiting ?? 0);
+      },
+    }),
+);
 
 export function watchSurge(surge: ArrivalSurge | undefined): void {
   watched = surge;

@@ -1,9 +1,5 @@
-import { Counter, Gauge, register } from 'prom-client';
-
-function once<T>(name: string, make: () => T): T {
-  // prom-client's registry is process-wide; Jest and the all-in-one process may build the module twice.
-  return (register.getSingleMetric(name) as T | undefined) ?? make();
-}
+import { Counter, Gauge } from 'prom-client';
+import { metricOnce as once } from '#csms/http';
 
 /** The live event stream's metrics: how many listen, what they were sent, who was cut off and why. */
 export const eventsMetrics = {

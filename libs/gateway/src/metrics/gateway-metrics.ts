@@ -1,10 +1,6 @@
-import { Counter, Gauge, Histogram, register } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import { FrameCounter } from './frame-counter.js';
-
-function once<T>(name: string, make: () => T): T {
-  // prom-client's registry is process-wide; Jest and the all-in-one process may build the module twice.
-  return (register.getSingleMetric(name) as T | undefined) ?? make();
-}
+import { metricOnce as once } from '#csms/http';
 
 /** The gateway's Prometheus metrics (docs/reference/design-decisions.md#deployment: /metrics). */
 export const gatewayMetrics = {

@@ -1,5 +1,6 @@
-import { Counter, Gauge, register } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import type { Bus, ConsumerStats } from '#csms/bus';
+import { metricOnce as once } from './metric-once.js';
 
 /**
  * The bus's consumers on /metrics (docs/reference/design-decisions.md#poison-messages): pending (lag), redeliveries and dead letters per
@@ -14,11 +15,6 @@ function stats(): Promise<ConsumerStats[]> {
   if (!source) return Promise.resolve([]);
   scrape ??= source.consumerStats().finally(() => setImmediate(() => (scrape = undefined)));
   return scrape.catch(() => []);
-}
-
-function once<T>(name: string, make: () => T): T {
-  // prom-client's registry is process-wide; Jest may build a service twice in one process.
-  return (register.getSingleMetric(name) as T | undefined) ?? make();
 }
 
 export function registerBusMetrics(bus: Bus): void {
