@@ -3,7 +3,7 @@
  * arrive faster than a surge's rate, so that a reconnect storm's connects and BootNotifications are answered
  * first. Measured on 2026-11-29 (docs/benchmarks.md#follow-up-work-after-a-storm): with the follow-ups running
  * 1-5 s after each boot, a 10,000-charger storm over 10 s on two cores booted every charger after 21.8-23.8 s;
- * with them waiting here, after 11.0-14.6 s. The follow-ups lose nothing by waiting a few seconds, while a
+ * with them waiting here, after 10.4-14.7 s (nine runs). The follow-ups lose nothing by waiting a few seconds, while a
  * charger whose BootNotification is answered late retries and adds to the storm.
  *
  * One per process: it counts what this process sees (its share of the boots and of the connection events), so
