@@ -9,7 +9,10 @@ class FakeSocket implements LivenessMember {
   readonly pings: number[] = [];
   closedAt: number | null = null;
 
-  constructor(connectedAt: number) {
+  constructor(
+    connectedAt: number,
+    private readonly interval = INTERVAL,
+  ) {
     this.state = { lastAlive: connectedAt, lastPing: 0 };
   }
 
@@ -19,7 +22,7 @@ class FakeSocket implements LivenessMember {
 
   checkLiveness(now: number): number | null {
     this.checks.push(now);
-    const { action, nextDue } = livenessStep(this.state, now, INTERVAL);
+    const { action, nextDue } = livenessStep(this.state, now, this.interval);
     if (action === 'close') {
       this.closedAt = now;
       return null;
@@ -57,8 +60,8 @@ describe('livenessStep (ping after an idle interval, close after two without a p
 
 describe('LivenessWheel', () => {
   const T0 = 1_000_000;
-  /** A socket added at T0 is first checked at the next tick, as the per-socket timer did a quarter interval after the connect. */
-  const FIRST = T0 + INTERVAL / 4;
+  /** A socket added with `due` T0 is first checked at the next tick (a 60th of the interval, at least 25 ms). */
+  const FIRST = T0 + 25;
 
   it('checks each socket about once per interval, not once per tick, and keeps pinging a socket that answers', () => {
     const wheel = new LivenessWheel(INTERVAL, () => T0);
@@ -122,6 +125,52 @@ describe('LivenessWheel', () => {
     const limits = { pingIntervalMs: 60_000 };
     expect(livenessWheelOf(limits)).toBe(livenessWheelOf(limits));
     expect(livenessWheelOf(limits)).not.toBe(livenessWheelOf({ pingIntervalMs: 60_000 }));
-    expect(livenessWheelOf(limits).tickMs).toBe(15_000);
+    expect(livenessWheelOf(limits).tickMs).toBe(1_000);
+  });
+
+  it('spreads the first pings of sockets that connected together over one interval, and keeps them spread', () => {
+    const n = 600;
+    let k = 0;
+    // Evenly spaced fractions stand in for Math.random: the spec checks the placement, not the generator.
+    const wheel = new LivenessWheel(
+      60_000,
+      () => T0,
+      () => (k++ % n) / n,
+    );
+    const sockets = Array.from({ length: n }, () => new FakeSocket(T0, 60_000));
+    for (const s of sockets) wheel.add(s);
+    const perTick = new Map<number, number>();
+    const count = (now: number): void => {
+      const pinged = sockets.filter((s) => s.pings.at(-1) === now).length;
+      if (pinged > 0) perTick.set(now, pinged);
+    };
+    for (let now = T0; now <= T0 + 3 * 60_000; now += wheel.tickMs) {
+      sockets.forEach((s) => s.pong(now));
+      wheel.tick(now);
+      count(now);
+    }
+    // 600 sockets over 60 ticks: 10 a tick (11 in the first, which also takes those due at once), never the whole
+    // fleet in one turn.
+    expect(perTick.size).toBe(3 * 60);
+    expect(Math.max(...perTick.values())).toBeLessThanOrEqual(11);
+    for (const s of sockets) {
+      expect(s.pings[0]).toBeGreaterThan(T0);
+      expect(s.pings[0]).toBeLessThanOrEqual(T0 + 60_000);
+      expect(s.pings.slice(1).map((p, i) => p - s.pings[i])).toEqual([60_000, 60_000]);
+      expect(s.closedAt).toBeNull();
+    }
+  });
+
+  it('a silent socket whose first ping was spread late is still closed at the first tick past two intervals', () => {
+    const wheel = new LivenessWheel(
+      INTERVAL,
+      () => T0,
+      () => 0.9,
+    );
+    const silent = new FakeSocket(T0);
+    wheel.add(silent);
+    run(wheel, T0, T0 + 4 * INTERVAL);
+    expect(silent.pings).toEqual([T0 + 900, T0 + 1_900]);
+    expect(silent.closedAt).toBe(T0 + 2 * INTERVAL + wheel.tickMs);
   });
 });

@@ -2,11 +2,20 @@
  * WebSocket liveness for every socket of a gateway on one timer (docs/reference/protocol-notes.md#liveness).
  *
  * A timer per socket cost each of 10k idle chargers a Timeout object and its wake-ups four times per ping
- * interval. The wheel is one setInterval whose tick is a quarter of the interval (the old per-socket check
- * period) and a ring of slots, one per tick: a socket sits in the slot of the tick at which it next has
- * something to do (a ping or the pong deadline), so each tick touches only the sockets due then, about once
- * per interval each. Ticks the event loop missed are caught up, so a busy loop delays a check, never skips it.
+ * interval. The wheel is one setInterval and a ring of slots, one per tick: a socket sits in the slot of the tick
+ * at which it next has something to do (a ping or the pong deadline), so each tick touches only the sockets due
+ * then, about once per interval each. Ticks the event loop missed are caught up, so a busy loop delays a check,
+ * never skips it.
+ *
+ * The pings are spread over the interval (docs/benchmarks.md#pings-spread-over-the-interval): the tick is a 60th of
+ * it and a socket's first ping falls at a random point of its first interval. With a tick of a quarter interval and
+ * the first ping at the next tick, every socket that connected within the same quarter (a whole fleet after a
+ * reconnect storm) was pinged in one turn of the event loop, and its pongs came back together: at 10k chargers a
+ * stall of 100-250 ms every 15 s, in the gateway and in the chargers' own network path.
  */
+
+/** Ticks per ping interval: at the default minute, one a second. */
+export const LIVENESS_TICKS_PER_INTERVAL = 60;
 
 /** What a socket remembers between checks; times are epoch ms. */
 export interface LivenessState {
@@ -52,12 +61,16 @@ export class LivenessWheel {
   private processed: number;
   private timer?: NodeJS.Timeout;
 
-  /** `intervalMs`: the ping interval; the wheel turns every quarter of it (at least 25 ms). */
+  /**
+   * `intervalMs`: the ping interval; the wheel turns every 60th of it (at least 25 ms). `spread`: where in its first
+   * interval a socket added without a time is first checked, a fraction in [0, 1) (tests fix it).
+   */
   constructor(
-    intervalMs: number,
+    private readonly intervalMs: number,
     private readonly clock: () => number = Date.now,
+    private readonly spread: () => number = Math.random,
   ) {
-    this.tickMs = Math.max(25, Math.floor(intervalMs / 4));
+    this.tickMs = Math.max(25, Math.floor(intervalMs / LIVENESS_TICKS_PER_INTERVAL));
     // A socket is never due more than 2 intervals + 1 ms ahead: the ring covers that plus a spare slot, so a
     // member is never placed in a slot the ring comes round to before its time.
     this.slots = Array.from({ length: Math.ceil((2 * intervalMs + 1) / this.tickMs) + 2 }, () => new Set<LivenessMember>());
@@ -74,8 +87,12 @@ export class LivenessWheel {
     return this.timer !== undefined;
   }
 
-  /** Puts a socket on the wheel, checked first at `due` (default: the next tick). */
-  add(member: LivenessMember, due = this.clock()): void {
+  /**
+   * Puts a socket on the wheel, checked first at `due`. Default: a random point of the coming interval, so the pings
+   * of sockets that connected together do not stay together; a silent socket is still closed two intervals after
+   * it was last heard (the check at `due` pings, and the close deadline comes from `lastAlive`, not from the ping).
+   */
+  add(member: LivenessMember, due = this.clock() + Math.floor(this.spread() * this.intervalMs)): void {
     if (!this.timer) {
       // Idle ticks since the wheel last stopped have nothing to catch up.
       this.processed = Math.max(this.processed, Math.floor(this.clock() / this.tickMs) - 1);

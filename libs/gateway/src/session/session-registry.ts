@@ -20,7 +20,12 @@ import type { ChargerSession, CommandExecution } from './charger-session.js';
 import { CommandLedger } from './command-ledger.js';
 import { SETTLED } from './settled.js';
 
-const SEEN_FLUSH_MS = 15_000;
+/**
+ * How often the last-seen times go out. Every 15 s made a quarter of a 10k fleet's pongs (pinged over the minute) one
+ * burst of messages here and one 2,500-row UPDATE in config-manager, a 70 ms turn that the commands behind it waited
+ * for; every 2 s it is about 330 chargers, one message and one small UPDATE (docs/benchmarks.md#pings-spread-over-the-interval).
+ */
+export const SEEN_FLUSH_MS = 2_000;
 /**
  * Chargers per last-seen message. One message for a whole fleet was one long turn of the event loop every
  * 15 s (10k timestamps and a 400 KB message, here and in the consumer), which every command waiting behind it
