@@ -10,8 +10,8 @@
  * The pings are spread over the interval (docs/benchmarks.md#pings-spread-over-the-interval): the tick is a 60th of
  * it and a socket's first ping falls at a random point of its first interval. With a tick of a quarter interval and
  * the first ping at the next tick, every socket that connected within the same quarter (a whole fleet after a
- * reconnect storm) was pinged in one turn of the event loop, and its pongs came back together: at 10k chargers a
- * stall of 100-250 ms every 15 s, in the gateway and in the chargers' own network path.
+ * reconnect storm) was pinged in one turn of the event loop, and its pongs came back together: at 10k chargers
+ * thousands of pings and pongs in one turn every 15 s, in the gateway and in the chargers' own network path.
  */
 
 /** Ticks per ping interval: at the default minute, one a second. */

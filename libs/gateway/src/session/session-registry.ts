@@ -22,8 +22,8 @@ import { SETTLED } from './settled.js';
 
 /**
  * How often the last-seen times go out. Every 15 s made a quarter of a 10k fleet's pongs (pinged over the minute) one
- * burst of messages here and one 2,500-row UPDATE in config-manager, a 70 ms turn that the commands behind it waited
- * for; every 2 s it is about 330 chargers, one message and one small UPDATE (docs/benchmarks.md#pings-spread-over-the-interval).
+ * burst of messages here and 2,500 rows to UPDATE in config-manager (one 70 ms turn in a CPU profile of the command
+ * window); every 2 s it is about 330 chargers, one message and one small UPDATE (docs/benchmarks.md#pings-spread-over-the-interval).
  */
 export const SEEN_FLUSH_MS = 2_000;
 /**
