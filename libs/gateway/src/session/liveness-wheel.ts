@@ -15,7 +15,7 @@
  */
 
 /** Ticks per ping interval: at the default minute, one a second. */
-export const LIVENESS_TICKS_PER_INTERVAL = 60;
+const LIVENESS_TICKS_PER_INTERVAL = 60;
 
 /** What a socket remembers between checks; times are epoch ms. */
 export interface LivenessState {

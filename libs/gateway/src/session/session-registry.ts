@@ -25,7 +25,7 @@ import { SETTLED } from './settled.js';
  * burst of messages here and 2,500 rows to UPDATE in config-manager (one 70 ms turn in a CPU profile of the command
  * window); every 2 s it is about 330 chargers, one message and one small UPDATE (docs/benchmarks.md#pings-spread-over-the-interval).
  */
-export const SEEN_FLUSH_MS = 2_000;
+const SEEN_FLUSH_MS = 2_000;
 /**
  * Chargers per last-seen message. One message for a whole fleet was one long turn of the event loop every
  * 15 s (10k timestamps and a 400 KB message, here and in the consumer), which every command waiting behind it
