@@ -31,7 +31,8 @@ const COLUMNS = Object.keys(WRITTEN) as (keyof typeof WRITTEN)[];
 const CASTS = COLUMNS.map((c) => METERING_METER_VALUES_TABLE.columns[c].replace(/ null$/, ''));
 
 /**
- * Writes readings in one caller-owned database transaction: links them to their transaction, flags
+ * Writes readings with the caller's `Sql` (a StopTransaction's own transaction, or none for a MeterValues batch,
+ * whose only write is the INSERT): links them to their transaction, flags
  * registers going backwards and eager / early samples, then one multi-row INSERT ... ON CONFLICT DO NOTHING,
  * so a redelivered batch or StopTransaction.transactionData already seen doubles nothing.
  *

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { sqlOf, type Sql } from '#csms/persistence';
 import type { DataSource } from 'typeorm';
 import type { MeterValuesRequest } from '#csms/ocpp';
@@ -147,6 +148,30 @@ describe('MeterValues batches', () => {
     ]);
     expect((await rowsOf('CP-E2')).map((r) => r.anomaly)).toEqual([null, null, 'early-without-power-reading']);
     expect((await rowsOf('CP-NOSET')).map((r) => r.anomaly)).toEqual([null, null]);
+  });
+
+  it('stores a MeterValues batch without BEGIN/COMMIT around its read and its one INSERT', async () => {
+    const runners: Array<{ transactions: number }> = [];
+    const create = db.createQueryRunner.bind(db);
+    const spy = jest.spyOn(db, 'createQueryRunner').mockImplementation((...args) => {
+      const runner = create(...args);
+      const seen = { transactions: 0 };
+      runners.push(seen);
+      const start = runner.startTransaction.bind(runner);
+      runner.startTransaction = (...a) => (seen.transactions++, start(...a));
+      return runner;
+    });
+    try {
+      const stored = await readings.meterValuesBatch([
+        mv('CP-NOTX', { connectorId: 1, meterValue: [{ timestamp: at(5), sampledValue: [{ value: '7', measurand: 'Energy.Active.Import.Register' }] }] }),
+      ]);
+      expect(stored).toBe(1);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(runners).toHaveLength(2); // the context read and the INSERT, each on a connection of its own
+    expect(runners.map((r) => r.transactions)).toEqual([0, 0]);
+    expect((await rowsOf('CP-NOTX')).map((r) => r.value_num)).toEqual([7]);
   });
 
   it('reads and writes a batch of many chargers in two statements, with every charger flagged against its own stored sample', async () => {

@@ -56,7 +56,7 @@ import { NatsConsumer, REPLAY_FOR_HEADER, type DeadLetterRecord } from './nats-c
 import { openNatsStreamReader } from './nats-stream-reader.js';
 import { JetStreamPublisher, msgIdHeaders } from './jetstream-publisher.js';
 import { ReplyMux } from './reply-mux.js';
-import { publishTurn } from './publish-turn.js';
+import { flushOncePerTurn } from './flush-per-turn.js';
 import { carrierOf, headersWith } from './trace-headers.js';
 import { tracedBatches, tracedReceive, tracedSend } from '../trace-hops.js';
 import { busLog as log } from '../bus-log.js';
@@ -118,6 +118,7 @@ export class NatsBus implements Bus {
       // 12% of the all-in-one's CPU under MeterValues load (--cpu-prof). Error classes stay the same.
       noAsyncTraces: true,
     });
+    flushOncePerTurn(nc);
     try {
       const jsm = await jetstreamManager(nc);
       const asked = options.streamReplicas ?? 1;
@@ -271,7 +272,6 @@ export class NatsBus implements Bus {
     for (let attempt = 1; ; attempt++) {
       const left = deadline - Date.now();
       try {
-        await publishTurn();
         await this.publisher.publish(subject, payload, headersWith(carrier, msgIdHeaders(options.msgId)), Math.max(500, Math.min(left, 2_000)));
         return;
       } catch (err) {
