@@ -46,8 +46,8 @@ export class ReadingsService {
    *
    * No BEGIN/COMMIT around the two: the INSERT is the batch's only write and is atomic on its own (a failed batch
    * stores nothing and is redelivered; ON CONFLICT DO NOTHING makes the redelivery store each reading once), and at
-   * READ COMMITTED the read sees the same as it would inside a transaction. Two statements instead of four per batch,
-   * which at a fleet's background rate is most of what the metering consumer sends (docs/benchmarks.md#one-nats-write-per-turn).
+   * READ COMMITTED the read sees the same as it would inside a transaction. Two statements instead of four per batch:
+   * half of what this consumer sends (docs/benchmarks.md#one-nats-write-per-turn).
    */
   async meterValuesBatch(events: Array<ChargerEvent<MeterValuesRequest>>): Promise<number> {
     if (events.length === 0) return 0;
