@@ -194,8 +194,7 @@ export async function runSiteLimitScenario(target: SiteLimitTarget): Promise<voi
 
     // After the rotation time (1 minute) the waiting car charges and another waits.
     await readingsShow(`${waiting} gets its turn`, (a) => a[waiting]! >= 5.9 || (waiting === SMALL && a[SMALL]! > 2.5), 120_000);
-    // A swap is two steps (the cut, then the raise once the cut is accepted), and when a second car's turn is also over
-    // it can be swapped right after the first: for a moment two cars show waiting (seen once, in a loaded CI run).
+    // A swap is two steps (the cut, then the raise once the cut is accepted): between them two cars can show waiting.
     await eventually(async () => ((await view()).waitingCars === 1 ? true : undefined), 'one car waiting after the rotation');
 
     // Two cars leave: four share the fuse, nobody waits.

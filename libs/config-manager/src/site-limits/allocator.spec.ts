@@ -95,6 +95,74 @@ describe('fair rotation', () => {
     expect(sessions.map((s) => s.turns)).toEqual([6, 6, 6, 6, 6, 6, 6]);
   });
 
+  /** Runs allocations at `times`, feeding each the state the previous one returned (as the engine stores it). */
+  const run = (limitA: number, start: SessionInput[], times: number[]) => {
+    let sessions = start;
+    return times.map((now) => {
+      const r = allocate({ limitA, sessions, now, rotationMs: ROTATION });
+      sessions = sessions.map((s) => {
+        const a = r.allocations.find((x) => x.key === s.key)!;
+        return { ...s, runningSince: a.runningSince, waitingSince: a.waitingSince, turns: a.turns };
+      });
+      return r;
+    });
+  };
+  const waitingOf = (r: ReturnType<typeof allocate>): string[] => r.allocations.filter((a) => a.state === 'waiting').map((a) => a.key);
+
+  test('two cars past their turn and one waiting: the car rotated out waits for the next turn to end, it does not swap back', () => {
+    const R1 = T0 + 2 * ROTATION;
+    const start = [car('A', 0, { runningSince: T0, turns: 1 }), car('B', 0, { runningSince: T0 + MIN, turns: 1 }), car('C', 1, { waitingSince: T0 + MIN })];
+    const [first, second, third, turnEnd, after] = run(12, start, [R1, R1 + 5_000, R1 + 60_000, R1 + ROTATION, R1 + ROTATION + 5_000]);
+    // A charged longest: it gives its place to C. B, also past its turn, keeps charging: nobody else waited before its turn ended.
+    expect(waitingOf(first)).toEqual(['A']);
+    expect(first.nextRotationAt).toBe(R1 + ROTATION);
+    // Before this change A took B's place again at the next allocation (waiting: A, then B, B, B).
+    expect(waitingOf(second)).toEqual(['A']);
+    expect(waitingOf(third)).toEqual(['A']);
+    expect(second.nextRotationAt).toBe(R1 + ROTATION);
+    // C's turn ends: A comes back, in place of B, the car that charged longest.
+    expect(waitingOf(turnEnd)).toEqual(['B']);
+    expect(turnEnd.allocations.find((a) => a.key === 'A')).toMatchObject({ state: 'charging', runningSince: R1 + ROTATION, turns: 2 });
+    expect(waitingOf(after)).toEqual(['B']);
+  });
+
+  test('checked every 5 s: every change happens when a turn ends, one car out and one in, and the turns stay even', () => {
+    const times = Array.from({ length: (6 * ROTATION) / 5_000 + 1 }, (_, i) => T0 + i * 5_000);
+    const results = run(12, [car('A', 0), car('B', 0), car('C', 0)], times);
+    let before = results[0]!;
+    results.slice(1).forEach((r, i) => {
+      const now = times[i + 1]!;
+      const out = waitingOf(r).filter((k) => !waitingOf(before).includes(k));
+      const back = waitingOf(before).filter((k) => !waitingOf(r).includes(k));
+      if (out.length > 0 || back.length > 0) {
+        expect({ at: (now - T0) % ROTATION, out: out.length, back: back.length }).toEqual({ at: 0, out: 1, back: 1 });
+      }
+      expect(r.nextRotationAt).toBeGreaterThan(now);
+      before = r;
+    });
+    // Two places at the start and one swap at each of the six turn ends: 8 turns, none more than one ahead of another.
+    const turns = results.at(-1)!.allocations.map((a) => a.turns);
+    expect(turns.reduce((n, t) => n + t, 0)).toBe(8);
+    expect(Math.max(...turns) - Math.min(...turns)).toBeLessThanOrEqual(1);
+  });
+
+  test('a car that has not charged yet takes the place of a car past its turn at once', () => {
+    const start = [car('A', 0, { runningSince: T0, turns: 1 }), car('B', 0, { runningSince: T0 + MIN, turns: 1 })];
+    const [r] = run(12, [...start, car('N', 60)], [T0 + 60 * MIN]);
+    expect(offers(r!)).toEqual({ A: 0, B: 6, N: 6 });
+  });
+
+  test('the limit lowered while every car is past its turn: the car sent to wait comes back after one rotation', () => {
+    const start = ['A', 'B', 'C'].map((k, i) => car(k, 0, { runningSince: T0 + i * MIN, turns: 1 }));
+    const lowered = T0 + 60 * MIN;
+    const [first, soon, rotation] = run(12, start, [lowered, lowered + 5_000, lowered + ROTATION]);
+    expect(waitingOf(first!)).toEqual(['A']);
+    expect(first!.nextRotationAt).toBe(lowered + ROTATION);
+    expect(waitingOf(soon!)).toEqual(['A']);
+    // No turn ends after A began waiting (B and C were past theirs): A takes B's place once it has waited a whole turn.
+    expect(waitingOf(rotation!)).toEqual(['B']);
+  });
+
   test('nobody waits: nobody is rotated out, however long it charges', () => {
     const sessions = [car('A', 0, { runningSince: T0 }), car('B', 0, { runningSince: T0 })];
     const r = allocate({ limitA: 32, sessions, now: T0 + 10 * ROTATION, rotationMs: ROTATION });

@@ -79,7 +79,9 @@ export function isSelfLimited(s: SessionInput, settleMs: number): boolean {
 
 /**
  * Which cars charge: those that have not had their turn yet keep charging (the newest first when there is less room
- * than before), then the cars that waited longest (among cars that began waiting together, the one that had fewer turns), then those whose turn is over (the ones that charged shortest first).
+ * than before); a free place goes to the car that waited longest (among cars that began waiting together, the one
+ * that had fewer turns); a car whose turn is over gives its place to a waiting car that may take it (`takers`), the
+ * one that charged longest first.
  */
 function chooseCharging(sessions: readonly SessionInput[], slots: number, now: number, rotationMs: number): Set<string> {
   if (sessions.length <= slots) return new Set(sessions.map((s) => s.key));
@@ -90,11 +92,60 @@ function chooseCharging(sessions: readonly SessionInput[], slots: number, now: n
   const turnOver = running.filter((s) => now - s.runningSince! >= rotationMs).sort(runningNewestFirst);
   const waiting = sessions
     .filter((s) => s.runningSince === undefined)
-    .sort(
-      (a, b) =>
-        (a.waitingSince ?? a.startedAt) - (b.waitingSince ?? b.startedAt) || (a.turns ?? 0) - (b.turns ?? 0) || a.startedAt - b.startedAt || byKey(a, b),
-    );
-  return new Set([...inTurn, ...waiting, ...turnOver].slice(0, slots).map((s) => s.key));
+    .sort((a, b) => waitedFrom(a) - waitedFrom(b) || (a.turns ?? 0) - (b.turns ?? 0) || a.startedAt - b.startedAt || byKey(a, b));
+  if (inTurn.length >= slots) return new Set(inTurn.slice(0, slots).map((s) => s.key));
+  const room = slots - inTurn.length;
+  const free = Math.max(0, room - turnOver.length);
+  const places = room - free;
+  const taking = takers(waiting.slice(free), turnOver, places, now, rotationMs);
+  const chosen = [...inTurn, ...waiting.slice(0, free), ...taking, ...turnOver.slice(0, places - taking.length)];
+  return new Set(chosen.map((s) => s.key));
+}
+
+const waitedFrom = (s: SessionInput): number => s.waitingSince ?? s.startedAt;
+
+/**
+ * A car that had a turn and was sent to wait may take a place back only when a turn ends after it began waiting, or
+ * once it has waited a whole rotation. Without the first rule, two cars past their turn with one car waiting would
+ * swap twice: the car rotated out would be a waiting car at the next allocation and take the other one's place. The
+ * second keeps it from waiting forever when every car charging was already past its turn when it began waiting (the
+ * limit was lowered, say). A car that has not charged yet may take any place whose turn is over.
+ */
+function mayTake(w: SessionInput, now: number, rotationMs: number): (turnEnd: number) => boolean {
+  if ((w.turns ?? 0) === 0 || now - waitedFrom(w) >= rotationMs) return () => true;
+  return (turnEnd) => turnEnd > waitedFrom(w);
+}
+
+/**
+ * The waiting cars, in their order, that take the places of cars whose turn is over: at most `places`, and only as
+ * many as there are turn ends they may take. Which ends a car may take are nested (a later end is open to every car
+ * an earlier one is), so a choice holds when, sorted by how many ends each may take, the i-th may take more than i.
+ */
+function takers(waiting: readonly SessionInput[], turnOver: readonly SessionInput[], places: number, now: number, rotationMs: number): SessionInput[] {
+  const ends = turnOver.map((s) => s.runningSince! + rotationMs);
+  const chosen: SessionInput[] = [];
+  const reaches: number[] = [];
+  for (const w of waiting) {
+    if (chosen.length >= places) break;
+    const may = mayTake(w, now, rotationMs);
+    const reach = ends.filter(may).length;
+    const trial = [...reaches, reach].sort((a, b) => a - b);
+    if (!trial.every((r, i) => r > i)) continue;
+    chosen.push(w);
+    reaches.push(reach);
+  }
+  return chosen;
+}
+
+/**
+ * When the choice can next change while cars wait: a charging car's turn ends, or a car sent to wait has waited a
+ * whole rotation. Never in the past: a car past its turn keeps its place until one of those.
+ */
+function nextRotation(allocations: readonly SessionAllocation[], now: number, rotationMs: number): number | undefined {
+  const ends = allocations.filter((a) => a.state === 'charging').map((a) => a.runningSince! + rotationMs);
+  const waitedOut = allocations.filter((a) => a.state === 'waiting' && a.turns > 0).map((a) => a.waitingSince! + rotationMs);
+  const future = [...ends, ...waitedOut].filter((t) => t > now);
+  return future.length > 0 ? Math.min(...future) : undefined;
 }
 
 /** Shares `limitA` among `charging`, each capped at its own cap, in 0.1 A steps rounded down. */
@@ -137,9 +188,10 @@ export function allocate(input: AllocationInput): AllocationResult {
       turns: started ? turns + 1 : turns,
     };
   });
+  const anyCharging = allocations.some((a) => a.state === 'charging');
   const anyWaiting = allocations.some((a) => a.state === 'waiting');
-  const turns = allocations.filter((a) => a.state === 'charging').map((a) => a.runningSince! + input.rotationMs);
-  return { allocations, slots, ...(anyWaiting && turns.length > 0 ? { nextRotationAt: Math.min(...turns) } : {}) };
+  const next = anyWaiting && anyCharging ? nextRotation(allocations, input.now, input.rotationMs) : undefined;
+  return { allocations, slots, ...(next !== undefined ? { nextRotationAt: next } : {}) };
 }
 
 /**
