@@ -1,11 +1,13 @@
+import { spawnSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { jest } from '@jest/globals';
 import type { WebSocket } from 'ws';
 import type { Bus } from '#csms/bus';
 import type { CallRouter } from '../routing/call-router.js';
 import { ChargerSession } from '../session/charger-session.js';
 import type { SessionRegistry } from '../session/session-registry.js';
-import { ChargerSocketServer } from './charger-socket-server.js';
+import { ChargerSocketServer, LISTEN_BACKLOG } from './charger-socket-server.js';
 
 /** A socket that records how it was closed. */
 class FakeSocket extends EventEmitter {
@@ -57,3 +59,37 @@ describe('ChargerSocketServer.drain', () => {
     expect(drained).toBe(true);
   });
 });
+
+describe('ChargerSocketServer.listen', () => {
+  test("asks for the largest accept queue the kernel allows, not Node's 511 (a reconnect storm overflows that)", async () => {
+    const registry = { all: () => [] } as unknown as SessionRegistry;
+    const server = new ChargerSocketServer(
+      { ...limits, port: 0, host: '127.0.0.1', pathPrefix: '', maxFrameBytes: 1 << 20 },
+      {} as Bus,
+      registry,
+      {} as CallRouter,
+    );
+    const port = await server.listen();
+    try {
+      // spawnSync blocks this process, so nothing is accepted while the child connects: every connect that completes
+      // sits in the kernel's accept queue, which holds one more than the backlog (capped at somaxconn).
+      const attempts = 700;
+      const child = spawnSync(process.execPath, ['-e', CONNECT_MANY, String(port), String(attempts)], { encoding: 'utf8', timeout: 30_000 });
+      const connected = Number(child.stdout.trim());
+      const somaxconn = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8'));
+      expect(connected).toBe(Math.min(attempts, Math.min(LISTEN_BACKLOG, somaxconn) + 1));
+      if (somaxconn >= attempts) expect(connected).toBeGreaterThan(512);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+/** Opens `attempts` connections to 127.0.0.1:`port` and prints how many completed within 2 s of the last opening. */
+const CONNECT_MANY = `
+const net = require('node:net');
+const [port, attempts] = process.argv.slice(1).map(Number);
+let connected = 0;
+for (let i = 0; i < attempts; i++) net.connect(port, '127.0.0.1').on('connect', () => connected++).on('error', () => undefined);
+setTimeout(() => { process.stdout.write(String(connected)); process.exit(0); }, 2000);
+`;

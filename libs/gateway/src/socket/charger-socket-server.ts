@@ -27,6 +27,15 @@ const AUTH_TIMEOUT_MS = 5_000;
 const MIN_SETTLE_WAIT_MS = 100;
 const MAX_SETTLE_WAIT_MS = 2_000;
 
+/**
+ * Connections the kernel may hold completed for us before we accept them. Node's default is 511; a fleet coming
+ * back after an outage sends thousands of connects a second, and every one past a full queue loses its handshake's
+ * last packet and waits for the kernel to send SYN-ACK again (1 s, then 2 s, 4 s, ...), or is reset. The kernel
+ * caps this at `net.core.somaxconn` (4096 by default since Linux 5.4), so that sysctl is the one knob
+ * (docs/deploy.md#connection-storms).
+ */
+export const LISTEN_BACKLOG = 65_535;
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -75,7 +84,7 @@ export class ChargerSocketServer {
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.options.port, this.options.host, () => resolve());
+      server.listen({ port: this.options.port, host: this.options.host, backlog: LISTEN_BACKLOG }, () => resolve());
     });
     const address = server.address();
     return typeof address === 'object' && address ? address.port : this.options.port;
