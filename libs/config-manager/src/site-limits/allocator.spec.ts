@@ -65,6 +65,20 @@ describe('6 A floor and waiting cars', () => {
 });
 
 describe('fair rotation', () => {
+  /** Runs allocations at `times`, feeding each the state the previous one returned (as the engine stores it). */
+  const run = (limitA: number, start: SessionInput[], times: number[]) => {
+    let sessions = start;
+    return times.map((now) => {
+      const r = allocate({ limitA, sessions, now, rotationMs: ROTATION });
+      sessions = sessions.map((s) => {
+        const a = r.allocations.find((x) => x.key === s.key)!;
+        return { ...s, runningSince: a.runningSince, waitingSince: a.waitingSince, turns: a.turns };
+      });
+      return r;
+    });
+  };
+  const waitingOf = (r: ReturnType<typeof allocate>): string[] => r.allocations.filter((a) => a.state === 'waiting').map((a) => a.key);
+
   test('after its turn a charging car gives its place to the car that waited longest', () => {
     const sessions = [
       car('A', 0, { runningSince: T0 }),
@@ -80,34 +94,20 @@ describe('fair rotation', () => {
 
   test('over many rounds the turns stay even: after every round no car has had two turns more than another', () => {
     const keys = ['A', 'B', 'C', 'D', 'E', 'F', 'G'];
-    let sessions: SessionInput[] = keys.map((k) => car(k, 0));
-    for (let round = 0; round < 14; round++) {
-      const r = allocate({ limitA: 18, sessions, now: T0 + round * ROTATION, rotationMs: ROTATION });
+    const rounds = Array.from({ length: 14 }, (_, round) => T0 + round * ROTATION);
+    const results = run(
+      18,
+      keys.map((k) => car(k, 0)),
+      rounds,
+    );
+    for (const r of results) {
       expect(r.allocations.filter((a) => a.state === 'charging')).toHaveLength(3);
-      sessions = sessions.map((s) => {
-        const a = r.allocations.find((x) => x.key === s.key)!;
-        return { ...s, runningSince: a.runningSince, waitingSince: a.waitingSince, turns: a.turns };
-      });
-      const turns = sessions.map((s) => s.turns ?? 0);
+      const turns = r.allocations.map((a) => a.turns);
       expect(Math.max(...turns) - Math.min(...turns)).toBeLessThanOrEqual(1);
     }
     // 14 rounds x 3 places = 42 turns: 6 each.
-    expect(sessions.map((s) => s.turns)).toEqual([6, 6, 6, 6, 6, 6, 6]);
+    expect(results.at(-1)!.allocations.map((a) => a.turns)).toEqual([6, 6, 6, 6, 6, 6, 6]);
   });
-
-  /** Runs allocations at `times`, feeding each the state the previous one returned (as the engine stores it). */
-  const run = (limitA: number, start: SessionInput[], times: number[]) => {
-    let sessions = start;
-    return times.map((now) => {
-      const r = allocate({ limitA, sessions, now, rotationMs: ROTATION });
-      sessions = sessions.map((s) => {
-        const a = r.allocations.find((x) => x.key === s.key)!;
-        return { ...s, runningSince: a.runningSince, waitingSince: a.waitingSince, turns: a.turns };
-      });
-      return r;
-    });
-  };
-  const waitingOf = (r: ReturnType<typeof allocate>): string[] => r.allocations.filter((a) => a.state === 'waiting').map((a) => a.key);
 
   test('two cars past their turn and one waiting: the car rotated out waits for the next turn to end, it does not swap back', () => {
     const R1 = T0 + 2 * ROTATION;
